@@ -1,0 +1,92 @@
+package io.fedflow.node;
+
+import com.linecorp.armeria.server.Server;
+import io.fedflow.node.data.DataGrpcService;
+import io.fedflow.node.data.DownloadService;
+import io.fedflow.node.data.JobTables;
+import io.fedflow.node.data.TableBinder;
+import io.fedflow.node.data.TableCatalog;
+import io.fedflow.node.data.TableGrpcService;
+import io.fedflow.node.data.TableRows;
+import io.fedflow.node.data.UploadService;
+import io.fedflow.node.data.UploadSpool;
+import io.fedflow.node.job.JobGrpcService;
+import io.fedflow.node.job.JobIds;
+import io.fedflow.node.job.JobStore;
+import io.fedflow.node.server.DownloadHttpService;
+import io.fedflow.node.server.FlowServer;
+import io.fedflow.node.server.UploadHttpService;
+import io.fedflow.node.store.Database;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One running node: its database, domain services and server, wired by hand. */
+public final class Node implements AutoCloseable {
+    private static final Logger logger = LoggerFactory.getLogger(Node.class);
+
+    private final NodeConfig config;
+    private final Database database;
+    private final boolean ownsDatabase;
+    private final Server server;
+
+    private Node(NodeConfig config, Database database, boolean ownsDatabase) {
+        this.config = config;
+        this.database = database;
+        this.ownsDatabase = ownsDatabase;
+        Clock clock = Clock.systemDefaultZone();
+        var dsl = database.dsl();
+        JobStore jobs = new JobStore(dsl, clock);
+        JobIds jobIds = new JobIds(clock);
+        TableCatalog catalog = new TableCatalog(dsl, clock);
+        TableRows rows = new TableRows(database.dataSource());
+        UploadSpool spool = new UploadSpool(config.tmpDir());
+        UploadService uploads = new UploadService(dsl, jobs, jobIds, config, clock);
+        DownloadService downloads = new DownloadService(catalog, rows, jobs, jobIds, config);
+        TableBinder binder = new TableBinder(dsl, database.dataSource(), clock);
+        this.server = FlowServer.build(config.host(), config.httpPort(), List.of(
+                        new DataGrpcService(uploads, downloads, spool),
+                        new TableGrpcService(catalog, binder, new JobTables(dsl)),
+                        new JobGrpcService(jobs)),
+                new UploadHttpService(uploads, spool), new DownloadHttpService(downloads));
+    }
+
+    /** Starts a node with its own database (embedded unless {@code config.dbUrl()} is set). */
+    public static Node start(NodeConfig config) throws IOException {
+        Database db = config.dbUrl() == null
+                ? Database.embedded(config.dataDir().resolve("pg"))
+                : Database.external(config.dbUrl(), config.dbUser(), config.dbPassword());
+        return start(config, db, true);
+    }
+
+    /** Starts a node over a database someone else owns (tests share one PostgreSQL). */
+    public static Node start(NodeConfig config, Database db, boolean ownsDatabase) {
+        Node node = new Node(config, db, ownsDatabase);
+        node.server.start().join();
+        logger.info("party {} listening on {}:{} (JSON /v1, gRPC, /docs)", config.partyId(), config.host(),
+                node.httpPort());
+        return node;
+    }
+
+    public int httpPort() {
+        return server.activeLocalPort();
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.stop().join();
+        if (ownsDatabase) {
+            database.close();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.fedflow.node;
+
+import java.nio.file.Path;
+
+/**
+ * What a node needs to start. {@code dbUrl} null means an embedded PostgreSQL kept in
+ * {@code dataDir/pg}; the import and export directories bound which server paths
+ * {@code use_local_data} uploads and download jobs may touch.
+ */
+public record NodeConfig(
+        String partyId,
+        String host,
+        int httpPort,
+        int sitePort,
+        Path dataDir,
+        String dbUrl,
+        String dbUser,
+        String dbPassword,
+        Path importDir,
+        Path exportDir) {
+
+    public NodeConfig {
+        if (partyId == null || !partyId.matches("\\d{1,10}")) {
+            throw new IllegalArgumentException("party id must be 1 to 10 digits, got " + partyId);
+        }
+        dataDir = dataDir.toAbsolutePath().normalize();
+        importDir = (importDir != null ? importDir : dataDir.resolve("import")).toAbsolutePath().normalize();
+        exportDir = (exportDir != null ? exportDir : dataDir.resolve("export")).toAbsolutePath().normalize();
+    }
+
+    public Path logsDir() {
+        return dataDir.resolve("logs");
+    }
+
+    public Path tmpDir() {
+        return dataDir.resolve("tmp");
+    }
+
+    public NodeConfig withPorts(int http, int site) {
+        return new NodeConfig(partyId, host, http, site, dataDir, dbUrl, dbUser, dbPassword, importDir, exportDir);
+    }
+}

@@ -1,0 +1,189 @@
+package io.fedflow.node.data;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.fedflow.node.FlowException;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+/**
+ * Streams a delimited file into one of our row tables with PostgreSQL COPY: the first column is the key,
+ * the rest joined by the delimiter is the value, as FATE stores uploaded data. Nothing is held whole in
+ * memory; every malformed input (encoding, ragged rows, empty file) fails with the line it was found on.
+ */
+final class CsvLoader {
+    private static final int PART_OF_DATA_ROWS = 100;
+    private static final int FLUSH_BYTES = 1 << 18;
+
+    /** What was loaded. {@code columns} is the header (id column first), empty without a header. */
+    record Result(long count, List<String> columns, ArrayNode partOfData) {}
+
+    private CsvLoader() {}
+
+    static Result load(Connection conn, String qualifiedTable, Path file, String delimiter, boolean head)
+            throws SQLException, IOException {
+        CSVFormat format = CSVFormat.DEFAULT.builder()
+                .setDelimiter(delimiter)
+                .setIgnoreEmptyLines(true)
+                .setIgnoreSurroundingSpaces(false)
+                .get();
+        CopyIn copy = conn.unwrap(PGConnection.class).getCopyAPI()
+                .copyIn("COPY " + qualifiedTable + " (f_line, f_key, f_value) FROM STDIN");
+        boolean done = false;
+        try (Reader reader = utf8Reader(file); CSVParser parser = CSVParser.builder()
+                .setReader(reader).setFormat(format).get()) {
+            Iterator<CSVRecord> it = parser.iterator();
+            List<String> columns = new ArrayList<>();
+            int width = -1;
+            if (head) {
+                CSVRecord header = next(it, parser);
+                if (header == null) {
+                    throw FlowException.data("the file is empty");
+                }
+                header.forEach(c -> columns.add(c.trim()));
+                width = columns.size();
+                checkDelimiter(columns, delimiter);
+            }
+            ArrayNode partOfData = JsonNodeFactory.instance.arrayNode();
+            ByteArrayOutputStream buf = new ByteArrayOutputStream(FLUSH_BYTES + 4096);
+            StringBuilder line = new StringBuilder(256);
+            StringBuilder value = new StringBuilder(256);
+            long count = 0;
+            CSVRecord rec;
+            while ((rec = next(it, parser)) != null) {
+                long lineNo = parser.getCurrentLineNumber();
+                if (width < 0) {
+                    width = rec.size();
+                    checkDelimiter(rec.toList(), delimiter);
+                }
+                if (rec.size() != width) {
+                    throw FlowException.data("line " + lineNo + " has " + rec.size() + " columns, "
+                            + (head ? "the header has " : "the first line has ") + width
+                            + " (id_delimiter \"" + printable(delimiter) + "\")");
+                }
+                String key = rec.get(0);
+                if (key.isEmpty()) {
+                    throw FlowException.data("line " + lineNo + " has an empty id");
+                }
+                value.setLength(0);
+                for (int i = 1; i < width; i++) {
+                    if (i > 1) {
+                        value.append(delimiter);
+                    }
+                    value.append(rec.get(i));
+                }
+                count++;
+                if (count <= PART_OF_DATA_ROWS) {
+                    ArrayNode row = partOfData.addArray();
+                    row.add(key);
+                    row.add(value.toString());
+                }
+                line.setLength(0);
+                line.append(count).append('\t');
+                escape(key, line);
+                line.append('\t');
+                escape(value, line);
+                line.append('\n');
+                buf.writeBytes(line.toString().getBytes(StandardCharsets.UTF_8));
+                if (buf.size() >= FLUSH_BYTES) {
+                    copy.writeToCopy(buf.toByteArray(), 0, buf.size());
+                    buf.reset();
+                }
+            }
+            if (count == 0) {
+                throw FlowException.data(head ? "the file has a header line but no data rows"
+                        : "the file is empty");
+            }
+            if (buf.size() > 0) {
+                copy.writeToCopy(buf.toByteArray(), 0, buf.size());
+            }
+            copy.endCopy();
+            done = true;
+            return new Result(count, columns, partOfData);
+        } finally {
+            if (!done && copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+    }
+
+    /** A header that is one column containing a usual delimiter means the id_delimiter is wrong. */
+    private static void checkDelimiter(List<String> columns, String delimiter) {
+        if (columns.size() != 1) {
+            return;
+        }
+        for (String d : new String[] {",", "\t", ";", "|", " "}) {
+            if (!d.equals(delimiter) && columns.get(0).contains(d)) {
+                throw FlowException.data("the first line has a single column with id_delimiter \""
+                        + printable(delimiter) + "\" but contains \"" + printable(d)
+                        + "\": set id_delimiter to the file's delimiter");
+            }
+        }
+    }
+
+    private static CSVRecord next(Iterator<CSVRecord> it, CSVParser parser) {
+        try {
+            return it.hasNext() ? it.next() : null;
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof CharacterCodingException) {
+                throw FlowException.data("the file is not valid UTF-8 (near line "
+                        + (parser.getCurrentLineNumber() + 1) + ")");
+            }
+            throw FlowException.data("cannot parse the file near line " + (parser.getCurrentLineNumber() + 1)
+                    + ": " + e.getCause().getMessage());
+        } catch (IllegalStateException e) {
+            throw FlowException.data("cannot parse the file near line " + (parser.getCurrentLineNumber() + 1)
+                    + ": " + e.getMessage());
+        }
+    }
+
+    private static Reader utf8Reader(Path file) throws IOException {
+        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        in.mark(3);
+        byte[] bom = in.readNBytes(3);
+        if (!(bom.length == 3 && (bom[0] & 0xff) == 0xEF && (bom[1] & 0xff) == 0xBB && (bom[2] & 0xff) == 0xBF)) {
+            in.reset();
+        }
+        return new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT));
+    }
+
+    /** COPY's text format: backslash, tab, newline and carriage return are escaped. */
+    private static void escape(CharSequence s, StringBuilder out) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                default -> out.append(c);
+            }
+        }
+    }
+
+    static String printable(String delimiter) {
+        return delimiter.replace("\t", "\\t");
+    }
+}

@@ -1,0 +1,206 @@
+package io.fedflow.node.data;
+
+import com.google.protobuf.ByteString;
+import io.fedflow.node.FlowException;
+import io.fedflow.node.RetCode;
+import io.fedflow.node.server.Responses;
+import io.fedflow.proto.v1.DataChunk;
+import io.fedflow.proto.v1.DataServiceGrpc;
+import io.fedflow.proto.v1.DownloadRequest;
+import io.fedflow.proto.v1.FlowResponse;
+import io.fedflow.proto.v1.UploadConf;
+import io.fedflow.proto.v1.UploadHistoryRequest;
+import io.fedflow.proto.v1.UploadRequest;
+import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** gRPC adapter of the data domain: decode, call one domain method, encode. */
+public final class DataGrpcService extends DataServiceGrpc.DataServiceImplBase {
+    private final UploadService uploads;
+    private final DownloadService downloads;
+    private final UploadSpool spool;
+
+    public DataGrpcService(UploadService uploads, DownloadService downloads, UploadSpool spool) {
+        this.uploads = uploads;
+        this.downloads = downloads;
+        this.spool = spool;
+    }
+
+    @Override
+    public StreamObserver<UploadRequest> upload(StreamObserver<FlowResponse> responseObserver) {
+        return new StreamObserver<>() {
+            private UploadService.ValidConf conf;
+            private Path file;
+            private OutputStream out;
+            private boolean failed;
+
+            @Override
+            public void onNext(UploadRequest req) {
+                if (failed) {
+                    return;
+                }
+                try {
+                    if (req.hasConf()) {
+                        if (conf != null) {
+                            throw FlowException.argument("the upload conf was sent twice");
+                        }
+                        conf = uploads.validate(req.getConf());
+                        file = spool.newFile();
+                        out = Files.newOutputStream(file);
+                    } else {
+                        if (conf == null) {
+                            throw FlowException.argument("the first message of an upload must carry the conf");
+                        }
+                        req.getChunk().writeTo(out);
+                    }
+                } catch (Exception e) {
+                    fail(e);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                cleanup();
+            }
+
+            @Override
+            public void onCompleted() {
+                if (failed) {
+                    return;
+                }
+                try {
+                    if (conf == null) {
+                        throw FlowException.argument("the upload carried no conf");
+                    }
+                    out.close();
+                    UploadService.Outcome o = uploads.upload(conf, file);
+                    if (o.failure() != null) {
+                        throw o.failure();
+                    }
+                    responseObserver.onNext(Responses.ok("success", o.data(), o.jobId()));
+                    responseObserver.onCompleted();
+                } catch (Exception e) {
+                    responseObserver.onError(e);
+                } finally {
+                    cleanup();
+                }
+            }
+
+            private void fail(Exception e) {
+                failed = true;
+                cleanup();
+                responseObserver.onError(e);
+            }
+
+            private void cleanup() {
+                try {
+                    if (out != null) {
+                        out.close();
+                    }
+                    if (file != null) {
+                        Files.deleteIfExists(file);
+                    }
+                } catch (IOException ignored) {
+                    // the spool directory is ours and emptied at start
+                }
+            }
+        };
+    }
+
+    @Override
+    public void uploadLocal(UploadConf request, StreamObserver<FlowResponse> responseObserver) {
+        UploadService.Outcome o = uploads.uploadLocal(request);
+        if (o.failure() != null) {
+            throw o.failure();
+        }
+        responseObserver.onNext(Responses.ok("success", o.data(), o.jobId()));
+        responseObserver.onCompleted();
+    }
+
+    @Override
+    public void download(DownloadRequest request, StreamObserver<FlowResponse> responseObserver) {
+        StringBuilder jobId = new StringBuilder();
+        var data = downloads.downloadToFile(request, jobId);
+        responseObserver.onNext(Responses.ok("success", data, jobId.toString()));
+        responseObserver.onCompleted();
+    }
+
+    @Override
+    public void downloadStream(DownloadRequest request, StreamObserver<DataChunk> responseObserver) {
+        TStorageTableMetaRecord meta = downloads.prepareStream(request);
+        var call = (ServerCallStreamObserver<DataChunk>) responseObserver;
+        Object ready = new Object();
+        call.setOnReadyHandler(() -> {
+            synchronized (ready) {
+                ready.notifyAll();
+            }
+        });
+        OutputStream chunks = new OutputStream() {
+            private final byte[] buf = new byte[1 << 16];
+            private int n;
+
+            @Override
+            public void write(int b) throws IOException {
+                if (n == buf.length) {
+                    flush();
+                }
+                buf[n++] = (byte) b;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                while (len > 0) {
+                    if (n == buf.length) {
+                        flush();
+                    }
+                    int k = Math.min(len, buf.length - n);
+                    System.arraycopy(b, off, buf, n, k);
+                    n += k;
+                    off += k;
+                    len -= k;
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                if (n == 0) {
+                    return;
+                }
+                // Wait for the client to take what was sent, so a slow reader does not fill our memory.
+                synchronized (ready) {
+                    while (!call.isReady()) {
+                        if (call.isCancelled()) {
+                            throw new IOException("the client cancelled the download");
+                        }
+                        try {
+                            ready.wait(100);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IOException("interrupted", e);
+                        }
+                    }
+                }
+                call.onNext(DataChunk.newBuilder().setContent(ByteString.copyFrom(buf, 0, n)).build());
+                n = 0;
+            }
+        };
+        try {
+            downloads.writeCsv(meta, DownloadService.delimiter(request, meta), chunks);
+            chunks.flush();
+        } catch (IOException e) {
+            throw new FlowException(RetCode.OPERATING_ERROR, e.getMessage());
+        }
+        responseObserver.onCompleted();
+    }
+
+    @Override
+    public void uploadHistory(UploadHistoryRequest request, StreamObserver<FlowResponse> responseObserver) {
+        responseObserver.onNext(Responses.ok(uploads.history(request.getLimit(), request.getJobId())));
+        responseObserver.onCompleted();
+    }
+}

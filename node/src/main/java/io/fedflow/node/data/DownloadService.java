@@ -1,0 +1,138 @@
+package io.fedflow.node.data;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.FlowException;
+import io.fedflow.node.NodeConfig;
+import io.fedflow.node.RetCode;
+import io.fedflow.node.job.JobIds;
+import io.fedflow.node.job.JobStatus;
+import io.fedflow.node.job.JobStore;
+import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
+import io.fedflow.proto.v1.DownloadRequest;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * FATE's download: a local job that writes a table to a file on the node (only inside the export
+ * directory), and the same rows streamed back to the caller as CSV.
+ */
+public final class DownloadService {
+    static final String COMPONENT = "download_0";
+
+    private final TableCatalog catalog;
+    private final TableRows rows;
+    private final JobStore jobs;
+    private final JobIds jobIds;
+    private final NodeConfig config;
+    private final LocalPaths exportDir;
+
+    public DownloadService(TableCatalog catalog, TableRows rows, JobStore jobs, JobIds jobIds, NodeConfig config) {
+        this.catalog = catalog;
+        this.rows = rows;
+        this.jobs = jobs;
+        this.jobIds = jobIds;
+        this.config = config;
+        this.exportDir = new LocalPaths(config.exportDir(), "export");
+    }
+
+    /** Writes the table to {@code output_path} under the export directory; answers FATE's submit fields. */
+    public ObjectNode downloadToFile(DownloadRequest req, StringBuilder jobIdOut) {
+        TableId id = new TableId(req.getNamespace(), req.getTableName());
+        Path target = exportDir.resolve(req.getOutputPath(), "output_path");
+        if (Files.isDirectory(target)) {
+            throw FlowException.argument("output_path " + req.getOutputPath() + " is a directory; name a file");
+        }
+        TStorageTableMetaRecord meta = catalog.require(id);
+        String jobId = jobIds.next();
+        jobIdOut.append(jobId);
+        ObjectNode params = JsonNodeFactory.instance.objectNode();
+        params.put("namespace", id.namespace()).put("table_name", id.name())
+                .put("output_path", target.toString()).put("delimiter", delimiter(req, meta));
+        ObjectNode dsl = JsonNodeFactory.instance.objectNode();
+        dsl.putObject("components").putObject(COMPONENT).put("module", "Download");
+        ObjectNode conf = JsonNodeFactory.instance.objectNode();
+        conf.putObject("initiator").put("role", "local").put("party_id", 0);
+        conf.putObject("role").putArray("local").add(0);
+        conf.put("dsl_version", 2);
+        conf.putObject("component_parameters").putObject("role").putObject("local").putObject("0")
+                .set(COMPONENT, params);
+        jobs.startLocalJob(new JobStore.LocalJob(jobId, "local", UploadService.LOCAL_PARTY, COMPONENT, "Download",
+                dsl, conf, params, ""));
+        catalog.recordRead(id, jobId, COMPONENT);
+        Path tmp = null;
+        try {
+            Files.createDirectories(target.getParent());
+            tmp = Files.createTempFile(target.getParent(), ".download-", ".tmp");
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                writeCsv(meta, delimiter(req, meta), out);
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            jobs.endLocalJob(jobId, JobStatus.SUCCESS, null);
+        } catch (IOException | RuntimeException e) {
+            String msg = e instanceof FlowException ? e.getMessage() : "download failed: " + e.getMessage();
+            jobs.endLocalJob(jobId, JobStatus.FAILED, msg);
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort: the temporary file is hidden and named as ours
+                }
+            }
+            throw e instanceof FlowException fe ? fe : new FlowException(RetCode.OPERATING_ERROR, msg);
+        }
+        ObjectNode d = JsonNodeFactory.instance.objectNode();
+        d.put("board_url", "http://" + config.host() + ":" + config.httpPort() + "/v1/job/query?job_id=" + jobId);
+        d.put("code", 0);
+        d.put("job_id", jobId);
+        d.put("logs_directory", config.logsDir().resolve(jobId).toString());
+        d.put("message", "success");
+        d.putObject("model_info").put("model_id", "local-0#model").put("model_version", jobId);
+        d.put("namespace", id.namespace());
+        d.put("output_path", target.toString());
+        d.put("table_name", id.name());
+        return d;
+    }
+
+    /** Looks the table up before a stream starts, so an unknown table is an error, not an empty body. */
+    public TStorageTableMetaRecord prepareStream(DownloadRequest req) {
+        return catalog.require(new TableId(req.getNamespace(), req.getTableName()));
+    }
+
+    /** Writes the table as CSV: the header line when the table has one, then key + delimiter + values. */
+    public void writeCsv(TStorageTableMetaRecord meta, String delimiter, OutputStream out) {
+        try {
+            Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+            List<String> header = TableRows.header(meta);
+            boolean sameDelimiter = delimiter.equals(meta.getFIdDelimiter());
+            if (!header.isEmpty()) {
+                w.write(String.join(delimiter, header));
+                w.write('\n');
+            }
+            rows.scan(meta, (key, value) -> {
+                w.write(key);
+                if (!value.isEmpty() || !header.isEmpty() && header.size() > 1) {
+                    w.write(delimiter);
+                    w.write(sameDelimiter ? value : value.replace(meta.getFIdDelimiter(), delimiter));
+                }
+                w.write('\n');
+            });
+            w.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String delimiter(DownloadRequest req, TStorageTableMetaRecord meta) {
+        return req.getDelimiter().isEmpty() ? meta.getFIdDelimiter() : req.getDelimiter();
+    }
+}

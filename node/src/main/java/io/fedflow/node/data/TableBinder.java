@@ -1,0 +1,198 @@
+package io.fedflow.node.data;
+
+import static io.fedflow.node.store.generated.Tables.T_STORAGE_TABLE_META;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.FlowException;
+import io.fedflow.node.RetCode;
+import io.fedflow.node.job.JobStore;
+import io.fedflow.node.server.FateJson;
+import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
+import io.fedflow.proto.v1.BindTableRequest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+/**
+ * FATE's table bind: registers an existing PostgreSQL table by address (no copy), after checking that
+ * it can be reached and has the named columns. Jobs read it in place.
+ */
+public final class TableBinder {
+    private final DSLContext dsl;
+    private final DataSource ownDatabase;
+    private final Clock clock;
+
+    public TableBinder(DSLContext dsl, DataSource ownDatabase, Clock clock) {
+        this.dsl = dsl;
+        this.ownDatabase = ownDatabase;
+        this.clock = clock;
+    }
+
+    public ObjectNode bind(BindTableRequest req) {
+        TableId id = new TableId(req.getNamespace(), req.getName());
+        String engine = req.getEngine().toUpperCase(Locale.ROOT);
+        if (engine.isEmpty()) {
+            throw FlowException.argument("required argument are missing: engine");
+        }
+        if (!engine.equals("POSTGRES") && !engine.equals("POSTGRESQL")) {
+            throw FlowException.argument("engine " + req.getEngine() + " is not supported; use POSTGRES");
+        }
+        if (!req.hasAddress()) {
+            throw FlowException.argument("required argument are missing: address");
+        }
+        ObjectNode address = FateJson.toJson(req.getAddress());
+        if (!address.hasNonNull("name") && address.hasNonNull("table")) {
+            address.set("name", address.get("table"));
+        }
+        if (!address.hasNonNull("name") || address.path("name").asText().isBlank()) {
+            throw FlowException.argument("address.name (the PostgreSQL table) is required");
+        }
+        String delimiter = req.getIdDelimiter().isEmpty() ? "," : req.getIdDelimiter();
+        refuseNodeInternals(address);
+
+        List<String> columns = new ArrayList<>();
+        long count;
+        try (Connection c = connect(address, ownDatabase);
+             PreparedStatement ps = c.prepareStatement("SELECT * FROM " + qualifiedName(address) + " LIMIT 0");
+             ResultSet rs = ps.executeQuery()) {
+            ResultSetMetaData md = rs.getMetaData();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                columns.add(md.getColumnName(i));
+            }
+            try (PreparedStatement cs = c.prepareStatement("SELECT count(*) FROM " + qualifiedName(address));
+                 ResultSet crs = cs.executeQuery()) {
+                crs.next();
+                count = crs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new FlowException(RetCode.EXCEPTION_ERROR, "check address failed: cannot read table "
+                    + qualifiedName(address) + ": " + e.getMessage());
+        }
+        String idColumn = first(req.getIdColumn(), req.getIdName(),
+                req.hasSchema() ? FateJson.toJson(req.getSchema()).path("sid").asText("") : "");
+        if (idColumn.isEmpty()) {
+            idColumn = columns.get(0);
+        }
+        if (!columns.contains(idColumn)) {
+            throw FlowException.argument("id column " + idColumn + " is not a column of " + qualifiedName(address)
+                    + " " + columns);
+        }
+        List<String> features = new ArrayList<>();
+        String featureSpec = first(req.getFeatureColumn(), req.getFeatureName(), "");
+        if (featureSpec.isEmpty()) {
+            for (String col : columns) {
+                if (!col.equals(idColumn)) {
+                    features.add(col);
+                }
+            }
+        } else {
+            for (String f : featureSpec.split(",")) {
+                String col = f.trim();
+                if (!columns.contains(col)) {
+                    throw FlowException.argument("feature column " + col + " is not a column of "
+                            + qualifiedName(address) + " " + columns);
+                }
+                features.add(col);
+            }
+        }
+        ObjectNode schema = JsonNodeFactory.instance.objectNode();
+        if (req.hasSchema()) {
+            schema.setAll(FateJson.toJson(req.getSchema()));
+        }
+        schema.put("sid", idColumn);
+        schema.put("header", String.join(delimiter, features));
+        long now = clock.millis();
+        dsl.transaction(tx -> {
+            DSLContext t = tx.dsl();
+            TableCatalog.lock(t, id);
+            Optional<TStorageTableMetaRecord> existing = TableCatalog.find(t, id);
+            if (existing.isPresent()) {
+                if (req.getDrop() == 0) {
+                    throw new FlowException(RetCode.EXCEPTION_ERROR, "table " + id
+                            + " already exists; add drop: 1 to replace it");
+                }
+                TableCatalog.dropStorage(t, existing.get());
+                existing.get().delete();
+            }
+            t.insertInto(T_STORAGE_TABLE_META)
+                    .set(T_STORAGE_TABLE_META.F_NAME, id.name())
+                    .set(T_STORAGE_TABLE_META.F_NAMESPACE, id.namespace())
+                    .set(T_STORAGE_TABLE_META.F_ADDRESS, JobStore.jsonb(address))
+                    .set(T_STORAGE_TABLE_META.F_ENGINE, TableCatalog.ENGINE)
+                    .set(T_STORAGE_TABLE_META.F_STORE_TYPE, TableCatalog.STORE_TABLE)
+                    .set(T_STORAGE_TABLE_META.F_OPTIONS, JobStore.jsonb(JsonNodeFactory.instance.objectNode()))
+                    .set(T_STORAGE_TABLE_META.F_PARTITIONS, req.getPartitions() > 0 ? req.getPartitions() : 1)
+                    .set(T_STORAGE_TABLE_META.F_ID_DELIMITER, delimiter)
+                    .set(T_STORAGE_TABLE_META.F_HAVE_HEAD, !req.hasHead() || req.getHead() == 1)
+                    .set(T_STORAGE_TABLE_META.F_SCHEMA, JobStore.jsonb(schema))
+                    .set(T_STORAGE_TABLE_META.F_COUNT, count)
+                    .set(T_STORAGE_TABLE_META.F_PART_OF_DATA, JobStore.jsonb(JsonNodeFactory.instance.arrayNode()))
+                    .set(T_STORAGE_TABLE_META.F_ORIGIN, req.getOrigin().isEmpty() ? "table_bind" : req.getOrigin())
+                    .set(T_STORAGE_TABLE_META.F_CREATE_TIME, now)
+                    .set(T_STORAGE_TABLE_META.F_UPDATE_TIME, now)
+                    .execute();
+            TableCatalog.recordProduced(t, id, null, null, now);
+        });
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("table_name", id.name());
+        o.put("namespace", id.namespace());
+        return o;
+    }
+
+    /** A connection to the database named by a bind address; the node's own when no host is given. */
+    static Connection connect(JsonNode address, DataSource ownDatabase) throws SQLException {
+        String host = address.path("host").asText("");
+        if (host.isEmpty()) {
+            return ownDatabase.getConnection();
+        }
+        String db = address.hasNonNull("db") ? address.get("db").asText() : address.path("database").asText("postgres");
+        String url = "jdbc:postgresql://" + host + ":" + address.path("port").asInt(5432) + "/" + db;
+        String password = address.hasNonNull("passwd") ? address.get("passwd").asText()
+                : address.path("password").asText(null);
+        return TableRows.open(url, address.path("user").asText(null), password);
+    }
+
+    /** The node's own bookkeeping tables are not data: binding them would expose its state. */
+    private static void refuseNodeInternals(JsonNode address) {
+        if (!address.path("host").asText("").isEmpty()) {
+            return;
+        }
+        String schema = address.path("schema").asText("public").toLowerCase(Locale.ROOT);
+        String table = address.path("name").asText().toLowerCase(Locale.ROOT);
+        boolean internal = schema.equals(io.fedflow.node.store.Database.DATA_SCHEMA)
+                || schema.equals("pg_catalog") || schema.equals("information_schema")
+                || (schema.equals("public") || schema.isEmpty())
+                   && (table.startsWith("t_") || table.equals("flyway_schema_history"));
+        if (internal) {
+            throw new FlowException(RetCode.PERMISSION_ERROR, "table " + qualifiedName(address)
+                    + " belongs to the node itself and cannot be bound");
+        }
+    }
+
+    static String qualifiedName(JsonNode address) {
+        String schema = address.path("schema").asText("");
+        String table = address.path("name").asText();
+        return (schema.isEmpty() ? DSL.name(table) : DSL.name(schema, table)).toString();
+    }
+
+    private static String first(String... candidates) {
+        for (String c : candidates) {
+            if (c != null && !c.isEmpty()) {
+                return c;
+            }
+        }
+        return "";
+    }
+}

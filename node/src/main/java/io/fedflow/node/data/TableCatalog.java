@@ -1,0 +1,188 @@
+package io.fedflow.node.data;
+
+import static io.fedflow.node.store.generated.Tables.T_DATA_TABLE_TRACKING;
+import static io.fedflow.node.store.generated.Tables.T_STORAGE_TABLE_META;
+import static io.fedflow.node.store.generated.Tables.T_TABLE_READ;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.FlowException;
+import io.fedflow.node.RetCode;
+import io.fedflow.node.job.JobStore;
+import io.fedflow.node.store.Database;
+import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
+import java.time.Clock;
+import java.util.Optional;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+/** Table meta (FATE's t_storage_table_meta), deletion and lineage. */
+public final class TableCatalog {
+    /** Rows of an uploaded table live in a PostgreSQL table of ours, one row per line (key, value). */
+    public static final String STORE_FEDFLOW = "FEDFLOW";
+    /** A bound table: someone else's PostgreSQL table, read in place. */
+    public static final String STORE_TABLE = "TABLE";
+    public static final String ENGINE = "POSTGRES";
+
+    private final DSLContext dsl;
+    private final Clock clock;
+
+    public TableCatalog(DSLContext dsl, Clock clock) {
+        this.dsl = dsl;
+        this.clock = clock;
+    }
+
+    public Optional<TStorageTableMetaRecord> find(TableId id) {
+        return find(dsl, id);
+    }
+
+    static Optional<TStorageTableMetaRecord> find(DSLContext ctx, TableId id) {
+        return ctx.selectFrom(T_STORAGE_TABLE_META)
+                .where(T_STORAGE_TABLE_META.F_NAMESPACE.eq(id.namespace()), T_STORAGE_TABLE_META.F_NAME.eq(id.name()))
+                .fetchOptional();
+    }
+
+    public TStorageTableMetaRecord require(TableId id) {
+        return find(id).orElseThrow(() -> FlowException.notFound("no find table: table " + id + " does not exist"));
+    }
+
+    /** FATE's table_info: always answers, with exist 0 for an unknown table. */
+    public ObjectNode info(TableId id) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("table_name", id.name());
+        o.put("namespace", id.namespace());
+        Optional<TStorageTableMetaRecord> meta = find(id);
+        if (meta.isEmpty()) {
+            o.put("exist", 0);
+            o.put("count", 0);
+            o.putNull("partition");
+            o.putNull("schema");
+            o.put("enable", true);
+            o.putNull("origin");
+            o.putNull("extend_sid");
+            o.putNull("address");
+            return o;
+        }
+        TStorageTableMetaRecord r = meta.get();
+        o.put("exist", 1);
+        o.put("count", r.getFCount());
+        o.put("partition", r.getFPartitions());
+        o.set("schema", JobStore.parse(r.getFSchema().data()));
+        o.put("enable", !r.getFDisable());
+        o.put("origin", r.getFOrigin());
+        o.put("extend_sid", r.getFExtendSid());
+        o.set("address", maskedAddress(r));
+        o.put("engine", r.getFEngine());
+        o.put("store_type", r.getFStoreType());
+        o.put("id_delimiter", r.getFIdDelimiter());
+        o.put("have_head", r.getFHaveHead());
+        o.put("create_time", r.getFCreateTime());
+        return o;
+    }
+
+    static ObjectNode maskedAddress(TStorageTableMetaRecord r) {
+        ObjectNode address = (ObjectNode) JobStore.parse(r.getFAddress().data());
+        for (String secret : new String[] {"passwd", "password"}) {
+            if (address.has(secret)) {
+                address.put(secret, "******");
+            }
+        }
+        return address;
+    }
+
+    /** Deletes a table's meta and, for tables we hold, its rows, in one transaction. */
+    public ObjectNode delete(TableId id) {
+        dsl.transaction(tx -> {
+            DSLContext t = tx.dsl();
+            TStorageTableMetaRecord r = t.selectFrom(T_STORAGE_TABLE_META)
+                    .where(T_STORAGE_TABLE_META.F_NAMESPACE.eq(id.namespace()),
+                           T_STORAGE_TABLE_META.F_NAME.eq(id.name()))
+                    .forUpdate().fetchOne();
+            if (r == null) {
+                throw FlowException.notFound("no find table: table " + id + " does not exist");
+            }
+            dropStorage(t, r);
+            r.delete();
+        });
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("table_name", id.name());
+        o.put("namespace", id.namespace());
+        return o;
+    }
+
+    /** Drops the rows we hold for {@code meta}; a bound table's data belongs to someone else and stays. */
+    static void dropStorage(DSLContext t, TStorageTableMetaRecord meta) {
+        if (STORE_FEDFLOW.equals(meta.getFStoreType())) {
+            JsonNode address = JobStore.parse(meta.getFAddress().data());
+            t.execute("DROP TABLE IF EXISTS " + DSL.name(Database.DATA_SCHEMA, address.path("table").asText()));
+        }
+    }
+
+    /** Tables this table was made from: [] when it came from outside (upload, bind). */
+    public ArrayNode trackingSource(TableId id) {
+        if (find(id).isEmpty()) {
+            throw new FlowException(RetCode.EXCEPTION_ERROR, "table " + id + " does not exist");
+        }
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        dsl.selectFrom(T_DATA_TABLE_TRACKING)
+                .where(T_DATA_TABLE_TRACKING.F_TABLE_NAMESPACE.eq(id.namespace()),
+                       T_DATA_TABLE_TRACKING.F_TABLE_NAME.eq(id.name()),
+                       T_DATA_TABLE_TRACKING.F_PARENT_TABLE_NAME.isNotNull())
+                .orderBy(T_DATA_TABLE_TRACKING.F_TABLE_ID)
+                .forEach(r -> {
+                    ObjectNode o = out.addObject();
+                    o.put("parent_table_name", r.getFParentTableName());
+                    o.put("parent_table_namespace", r.getFParentTableNamespace());
+                    o.put("source_table_name", r.getFSourceTableName());
+                    o.put("source_table_namespace", r.getFSourceTableNamespace());
+                });
+        return out;
+    }
+
+    /** Jobs that read this table. */
+    public ObjectNode trackingJob(TableId id) {
+        if (find(id).isEmpty()) {
+            throw new FlowException(RetCode.EXCEPTION_ERROR, "table " + id + " does not exist");
+        }
+        ArrayNode jobs = JsonNodeFactory.instance.arrayNode();
+        dsl.selectDistinct(T_TABLE_READ.F_JOB_ID).from(T_TABLE_READ)
+                .where(T_TABLE_READ.F_TABLE_NAMESPACE.eq(id.namespace()), T_TABLE_READ.F_TABLE_NAME.eq(id.name()))
+                .orderBy(T_TABLE_READ.F_JOB_ID)
+                .forEach(r -> jobs.add(r.value1()));
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("count", jobs.size());
+        o.set("job", jobs);
+        return o;
+    }
+
+    public void recordRead(TableId id, String jobId, String componentName) {
+        dsl.insertInto(T_TABLE_READ)
+                .set(T_TABLE_READ.F_TABLE_NAMESPACE, id.namespace())
+                .set(T_TABLE_READ.F_TABLE_NAME, id.name())
+                .set(T_TABLE_READ.F_JOB_ID, jobId)
+                .set(T_TABLE_READ.F_COMPONENT_NAME, componentName)
+                .set(T_TABLE_READ.F_CREATE_TIME, clock.millis())
+                .execute();
+    }
+
+    static void recordProduced(DSLContext t, TableId id, TableId parent, String jobId, long now) {
+        t.insertInto(T_DATA_TABLE_TRACKING)
+                .set(T_DATA_TABLE_TRACKING.F_TABLE_NAMESPACE, id.namespace())
+                .set(T_DATA_TABLE_TRACKING.F_TABLE_NAME, id.name())
+                .set(T_DATA_TABLE_TRACKING.F_PARENT_TABLE_NAMESPACE, parent == null ? null : parent.namespace())
+                .set(T_DATA_TABLE_TRACKING.F_PARENT_TABLE_NAME, parent == null ? null : parent.name())
+                .set(T_DATA_TABLE_TRACKING.F_SOURCE_TABLE_NAMESPACE, parent == null ? null : parent.namespace())
+                .set(T_DATA_TABLE_TRACKING.F_SOURCE_TABLE_NAME, parent == null ? null : parent.name())
+                .set(T_DATA_TABLE_TRACKING.F_JOB_ID, jobId)
+                .set(T_DATA_TABLE_TRACKING.F_CREATE_TIME, now)
+                .execute();
+    }
+
+    /** Takes the per-table lock that serialises every writer of {@code id} until the transaction ends. */
+    static void lock(DSLContext t, TableId id) {
+        t.select(DSL.field("pg_advisory_xact_lock(hashtext({0}))", DSL.val(id.namespace() + "\u0001" + id.name())))
+                .fetch();
+    }
+}

@@ -1,0 +1,132 @@
+package io.fedflow.node.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fedflow.node.FlowException;
+import io.fedflow.node.RetCode;
+import io.fedflow.node.job.JobStore;
+import io.fedflow.node.store.Database;
+import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.jooq.impl.DSL;
+
+/**
+ * Reads a table's rows in order with a server-side cursor, whether the rows are ours (uploaded) or
+ * someone else's PostgreSQL table (bound), so memory stays flat however large the table.
+ */
+public final class TableRows {
+    private static final int FETCH_SIZE = 5000;
+
+    /** Receives rows: the id and the feature values joined by the table's delimiter. */
+    @FunctionalInterface
+    public interface RowSink {
+        void row(String key, String value) throws Exception;
+    }
+
+    private final DataSource ownDatabase;
+
+    public TableRows(DataSource ownDatabase) {
+        this.ownDatabase = ownDatabase;
+    }
+
+    /** The header line's columns (id column first), empty when the table has no header. */
+    public static List<String> header(TStorageTableMetaRecord meta) {
+        List<String> cols = new ArrayList<>();
+        if (!meta.getFHaveHead()) {
+            return cols;
+        }
+        JsonNode schema = JobStore.parse(meta.getFSchema().data());
+        cols.add(schema.path("sid").asText("id"));
+        String header = schema.path("header").asText("");
+        if (!header.isEmpty()) {
+            for (String c : header.split(java.util.regex.Pattern.quote(meta.getFIdDelimiter()), -1)) {
+                cols.add(c);
+            }
+        }
+        return cols;
+    }
+
+    public void scan(TStorageTableMetaRecord meta, RowSink sink) {
+        JsonNode address = JobStore.parse(meta.getFAddress().data());
+        try {
+            if (TableCatalog.STORE_FEDFLOW.equals(meta.getFStoreType())) {
+                try (Connection c = ownDatabase.getConnection()) {
+                    String sql = "SELECT f_key, f_value FROM "
+                            + DSL.name(Database.DATA_SCHEMA, address.path("table").asText()) + " ORDER BY f_line";
+                    scan(c, sql, 2, "", sink);
+                }
+            } else {
+                try (Connection c = TableBinder.connect(address, ownDatabase)) {
+                    JsonNode schema = JobStore.parse(meta.getFSchema().data());
+                    List<String> cols = new ArrayList<>();
+                    cols.add(schema.path("sid").asText());
+                    String header = schema.path("header").asText("");
+                    if (!header.isEmpty()) {
+                        for (String col : header.split(java.util.regex.Pattern.quote(meta.getFIdDelimiter()))) {
+                            cols.add(col);
+                        }
+                    }
+                    StringBuilder sql = new StringBuilder("SELECT ");
+                    for (int i = 0; i < cols.size(); i++) {
+                        sql.append(i == 0 ? "" : ", ").append(DSL.name(cols.get(i)));
+                    }
+                    sql.append(" FROM ").append(TableBinder.qualifiedName(address));
+                    scan(c, sql.toString(), cols.size(), meta.getFIdDelimiter(), sink);
+                }
+            }
+        } catch (FlowException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new FlowException(RetCode.DATA_ERROR, "cannot read table " + meta.getFNamespace() + "."
+                    + meta.getFName() + ": " + e.getMessage());
+        }
+    }
+
+    private static void scan(Connection c, String sql, int width, String delimiter, RowSink sink) throws Exception {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false); // PostgreSQL only streams with a cursor inside a transaction
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setFetchSize(FETCH_SIZE);
+            try (ResultSet rs = ps.executeQuery()) {
+                StringBuilder value = new StringBuilder();
+                while (rs.next()) {
+                    if (width == 2 && delimiter.isEmpty()) {
+                        sink.row(rs.getString(1), rs.getString(2));
+                    } else {
+                        value.setLength(0);
+                        for (int i = 2; i <= width; i++) {
+                            if (i > 2) {
+                                value.append(delimiter);
+                            }
+                            String v = rs.getString(i);
+                            value.append(v == null ? "" : v);
+                        }
+                        sink.row(rs.getString(1), value.toString());
+                    }
+                }
+            }
+        } finally {
+            c.rollback();
+            c.setAutoCommit(auto);
+        }
+    }
+
+    static Connection open(String url, String user, String password) throws SQLException {
+        Properties p = new Properties();
+        if (user != null) {
+            p.setProperty("user", user);
+        }
+        if (password != null) {
+            p.setProperty("password", password);
+        }
+        p.setProperty("connectTimeout", "10");
+        return DriverManager.getConnection(url, p);
+    }
+}

@@ -1,0 +1,300 @@
+package io.fedflow.node.data;
+
+import static io.fedflow.node.store.generated.Tables.T_STORAGE_TABLE_META;
+import static io.fedflow.node.store.generated.Tables.T_TASK;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.util.JsonFormat;
+import io.fedflow.node.FlowException;
+import io.fedflow.node.NodeConfig;
+import io.fedflow.node.RetCode;
+import io.fedflow.node.job.JobIds;
+import io.fedflow.node.job.JobStatus;
+import io.fedflow.node.job.JobStore;
+import io.fedflow.node.server.FateJson;
+import io.fedflow.node.store.Database;
+import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
+import io.fedflow.proto.v1.UploadConf;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * FATE's upload: a local job ({@code upload_0}, module Upload, role local) that loads a delimited file
+ * into a new table. The table, its meta and its lineage are written in one transaction, so a failed
+ * upload leaves nothing behind and {@code drop=1} replaces the old table atomically.
+ */
+public final class UploadService {
+    private static final Logger logger = LoggerFactory.getLogger(UploadService.class);
+    static final String COMPONENT = "upload_0";
+    static final String LOCAL_PARTY = "0";
+
+    private final DSLContext dsl;
+    private final JobStore jobs;
+    private final JobIds jobIds;
+    private final NodeConfig config;
+    private final LocalPaths importDir;
+    private final Clock clock;
+
+    public UploadService(DSLContext dsl, JobStore jobs, JobIds jobIds, NodeConfig config, Clock clock) {
+        this.dsl = dsl;
+        this.jobs = jobs;
+        this.jobIds = jobIds;
+        this.config = config;
+        this.importDir = new LocalPaths(config.importDir(), "import");
+        this.clock = clock;
+    }
+
+    /** The outcome: the job id and FATE's submit answer; {@code failure} is set when the job failed. */
+    public record Outcome(String jobId, ObjectNode data, FlowException failure) {}
+
+    /** Checks a conf before anything is created; also used before a client streams its file. */
+    public ValidConf validate(UploadConf conf) {
+        TableId id = new TableId(conf.getNamespace(), conf.getTableName());
+        if (!conf.hasHead()) {
+            throw FlowException.argument("required argument are missing: head");
+        }
+        if (conf.getHead() != 0 && conf.getHead() != 1) {
+            throw FlowException.argument("head must be 0 or 1, got " + conf.getHead());
+        }
+        if (!conf.hasPartition()) {
+            throw FlowException.argument("required argument are missing: partition");
+        }
+        if (conf.getPartition() < 1 || conf.getPartition() > 1023) {
+            throw FlowException.argument("partition must be between 1 and 1023, got " + conf.getPartition());
+        }
+        if (conf.getDrop() != 0 && conf.getDrop() != 1) {
+            throw FlowException.argument("drop must be 0 or 1, got " + conf.getDrop());
+        }
+        String delimiter = conf.getIdDelimiter().isEmpty() ? "," : conf.getIdDelimiter();
+        if (delimiter.contains("\n") || delimiter.contains("\r") || delimiter.contains("\"")) {
+            throw FlowException.argument("id_delimiter cannot contain a quote or a line break");
+        }
+        if (conf.getDrop() == 0 && TableCatalog.find(dsl, id).isPresent()) {
+            throw alreadyExists();
+        }
+        return new ValidConf(conf, id, delimiter);
+    }
+
+    /** A conf that passed {@link #validate}. */
+    public record ValidConf(UploadConf conf, TableId table, String delimiter) {}
+
+    /** Uploads a file that is on this node already (FATE's use_local_data = 0), from the import directory. */
+    public Outcome uploadLocal(UploadConf conf) {
+        ValidConf valid = validate(conf);
+        Path file = importDir.resolve(conf.getFile(), "file");
+        if (!Files.isRegularFile(file)) {
+            throw FlowException.argument("file " + conf.getFile() + " does not exist in the import directory "
+                    + importDir.root());
+        }
+        return upload(valid, file);
+    }
+
+    /** Runs the upload job on {@code file}; the caller owns the file. */
+    public Outcome upload(ValidConf valid, Path file) {
+        UploadConf conf = valid.conf();
+        String jobId = jobIds.next();
+        ObjectNode params = confJson(conf);
+        ObjectNode dslJson = JsonNodeFactory.instance.objectNode();
+        dslJson.putObject("components").putObject(COMPONENT).put("module", "Upload");
+        ObjectNode runtimeConf = JsonNodeFactory.instance.objectNode();
+        runtimeConf.putObject("initiator").put("role", "local").put("party_id", 0);
+        runtimeConf.putObject("role").putArray("local").add(0);
+        runtimeConf.put("dsl_version", 2);
+        runtimeConf.putObject("job_parameters").putObject("common")
+                .put("federated_mode", "SINGLE").put("task_cores", Math.max(conf.getTaskCores(), 1));
+        runtimeConf.putObject("component_parameters").putObject("role").putObject("local").putObject("0")
+                .set(COMPONENT, params);
+        jobs.startLocalJob(new JobStore.LocalJob(jobId, "local", LOCAL_PARTY, COMPONENT, "Upload",
+                dslJson, runtimeConf, params, ""));
+        Path jobDir = writeJobFiles(jobId, dslJson, runtimeConf);
+        FlowException failure = null;
+        try {
+            long t0 = System.nanoTime();
+            CsvLoader.Result result = load(valid, file, jobId);
+            log(jobDir, "upload of " + valid.table() + " done: " + result.count() + " rows in "
+                    + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            jobs.endLocalJob(jobId, JobStatus.SUCCESS, null);
+        } catch (RuntimeException e) {
+            failure = asFlowException(e);
+            log(jobDir, "upload of " + valid.table() + " failed: " + failure.getMessage());
+            jobs.endLocalJob(jobId, JobStatus.FAILED, failure.getMessage());
+        }
+        return new Outcome(jobId, submitAnswer(jobId, valid.table(), jobDir), failure);
+    }
+
+    private CsvLoader.Result load(ValidConf valid, Path file, String jobId) {
+        TableId id = valid.table();
+        UploadConf conf = valid.conf();
+        String physical = "t_" + jobId;
+        return dsl.transactionResult(tx -> {
+            DSLContext t = tx.dsl();
+            TableCatalog.lock(t, id);
+            Optional<TStorageTableMetaRecord> existing = TableCatalog.find(t, id);
+            if (existing.isPresent()) {
+                if (conf.getDrop() == 0) {
+                    throw alreadyExists();
+                }
+                TableCatalog.dropStorage(t, existing.get());
+                existing.get().delete();
+            }
+            String qualified = DSL.name(Database.DATA_SCHEMA, physical).toString();
+            t.execute("CREATE TABLE " + qualified + " (f_line BIGINT NOT NULL, f_key TEXT NOT NULL, "
+                    + "f_value TEXT NOT NULL)");
+            CsvLoader.Result r = t.connectionResult(conn ->
+                    CsvLoader.load(conn, qualified, file, valid.delimiter(), conf.getHead() == 1));
+            t.execute("CREATE INDEX ON " + qualified + " (f_line)");
+            long now = clock.millis();
+            ObjectNode schema = JsonNodeFactory.instance.objectNode();
+            if (!r.columns().isEmpty()) {
+                schema.put("sid", r.columns().get(0));
+                schema.put("header", String.join(valid.delimiter(), r.columns().subList(1, r.columns().size())));
+            }
+            if (conf.hasSchema()) {
+                FateJson.toJson(conf.getSchema()).fields().forEachRemaining(e -> schema.set(e.getKey(), e.getValue()));
+            }
+            ObjectNode address = JsonNodeFactory.instance.objectNode();
+            address.put("name", id.name()).put("namespace", id.namespace())
+                    .put("schema", Database.DATA_SCHEMA).put("table", physical);
+            ObjectNode options = JsonNodeFactory.instance.objectNode();
+            t.insertInto(T_STORAGE_TABLE_META)
+                    .set(T_STORAGE_TABLE_META.F_NAME, id.name())
+                    .set(T_STORAGE_TABLE_META.F_NAMESPACE, id.namespace())
+                    .set(T_STORAGE_TABLE_META.F_ADDRESS, JobStore.jsonb(address))
+                    .set(T_STORAGE_TABLE_META.F_ENGINE, TableCatalog.ENGINE)
+                    .set(T_STORAGE_TABLE_META.F_STORE_TYPE, TableCatalog.STORE_FEDFLOW)
+                    .set(T_STORAGE_TABLE_META.F_OPTIONS, JobStore.jsonb(options))
+                    .set(T_STORAGE_TABLE_META.F_PARTITIONS, conf.getPartition())
+                    .set(T_STORAGE_TABLE_META.F_ID_DELIMITER, valid.delimiter())
+                    .set(T_STORAGE_TABLE_META.F_HAVE_HEAD, conf.getHead() == 1)
+                    .set(T_STORAGE_TABLE_META.F_EXTEND_SID, conf.getExtendSid())
+                    .set(T_STORAGE_TABLE_META.F_AUTO_INCREASING_SID, conf.getAutoIncreasingSid())
+                    .set(T_STORAGE_TABLE_META.F_SCHEMA, JobStore.jsonb(schema))
+                    .set(T_STORAGE_TABLE_META.F_COUNT, r.count())
+                    .set(T_STORAGE_TABLE_META.F_PART_OF_DATA, JobStore.jsonb(r.partOfData()))
+                    .set(T_STORAGE_TABLE_META.F_ORIGIN, "upload")
+                    .set(T_STORAGE_TABLE_META.F_JOB_ID, jobId)
+                    .set(T_STORAGE_TABLE_META.F_CREATE_TIME, now)
+                    .set(T_STORAGE_TABLE_META.F_UPDATE_TIME, now)
+                    .execute();
+            TableCatalog.recordProduced(t, id, null, jobId, now);
+            return r;
+        });
+    }
+
+    /** FATE's upload history: successful uploads whose table still exists, newest first. */
+    public ArrayNode history(int limit, String jobId) {
+        var q = dsl.selectFrom(T_TASK).where(T_TASK.F_COMPONENT_MODULE.eq("Upload"),
+                T_TASK.F_STATUS.eq(JobStatus.SUCCESS.wire()));
+        if (jobId != null && !jobId.isBlank()) {
+            q = q.and(T_TASK.F_JOB_ID.eq(jobId));
+        }
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        for (var task : q.orderBy(T_TASK.F_CREATE_TIME.desc(), T_TASK.F_JOB_ID.desc())) {
+            if (limit > 0 && out.size() >= limit) {
+                break;
+            }
+            JsonNode params = JobStore.parse(task.getFComponentParameters().data());
+            TableId id = new TableId(params.path("namespace").asText(), params.path("table_name").asText());
+            Optional<TStorageTableMetaRecord> meta = TableCatalog.find(dsl, id);
+            if (meta.isEmpty() || !task.getFJobId().equals(meta.get().getFJobId())) {
+                continue; // deleted or replaced since
+            }
+            ObjectNode entry = out.addObject();
+            ObjectNode info = entry.putObject(task.getFJobId());
+            ObjectNode uploadInfo = info.putObject("upload_info");
+            uploadInfo.put("table_name", id.name());
+            uploadInfo.put("namespace", id.namespace());
+            uploadInfo.put("partition", meta.get().getFPartitions());
+            uploadInfo.put("upload_count", meta.get().getFCount());
+            info.put("notes", "");
+            info.set("schema", JobStore.parse(meta.get().getFSchema().data()));
+        }
+        return out;
+    }
+
+    private ObjectNode submitAnswer(String jobId, TableId id, Path jobDir) {
+        ObjectNode d = JsonNodeFactory.instance.objectNode();
+        d.put("board_url", "http://" + config.host() + ":" + config.httpPort() + "/v1/job/query?job_id=" + jobId);
+        d.put("code", 0);
+        d.put("dsl_path", jobDir.resolve("job_dsl.json").toString());
+        d.put("job_id", jobId);
+        d.put("logs_directory", config.logsDir().resolve(jobId).toString());
+        d.put("message", "success");
+        d.putObject("model_info").put("model_id", "local-0#model").put("model_version", jobId);
+        d.put("namespace", id.namespace());
+        d.put("pipeline_dsl_path", jobDir.resolve("pipeline_dsl.json").toString());
+        d.put("runtime_conf_on_party_path",
+                jobDir.resolve("local").resolve("0").resolve("job_runtime_on_party_conf.json").toString());
+        d.put("runtime_conf_path", jobDir.resolve("job_runtime_conf.json").toString());
+        d.put("table_name", id.name());
+        d.put("train_runtime_conf_path", jobDir.resolve("train_runtime_conf.json").toString());
+        return d;
+    }
+
+    private Path writeJobFiles(String jobId, JsonNode dslJson, JsonNode runtimeConf) {
+        Path jobDir = config.dataDir().resolve("jobs").resolve(jobId);
+        try {
+            Files.createDirectories(jobDir.resolve("local").resolve("0"));
+            Files.writeString(jobDir.resolve("job_dsl.json"), dslJson.toPrettyString());
+            Files.writeString(jobDir.resolve("job_runtime_conf.json"), runtimeConf.toPrettyString());
+            Files.writeString(jobDir.resolve("local").resolve("0").resolve("job_runtime_on_party_conf.json"),
+                    runtimeConf.toPrettyString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return jobDir;
+    }
+
+    private void log(Path jobDir, String line) {
+        Path dir = config.logsDir().resolve(jobDir.getFileName());
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("fate_flow_schedule.log"),
+                    java.time.Instant.ofEpochMilli(clock.millis()) + " " + line + System.lineSeparator(),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            logger.warn("cannot write the job log in {}", dir, e);
+        }
+    }
+
+    private static ObjectNode confJson(UploadConf conf) {
+        try {
+            return (ObjectNode) FateJson.MAPPER.readTree(JsonFormat.printer().preservingProtoFieldNames()
+                    .print(conf));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static FlowException alreadyExists() {
+        return new FlowException(RetCode.EXCEPTION_ERROR, "The data table already exists.If you still want to "
+                + "continue uploading, please add the parameter --drop");
+    }
+
+    private static FlowException asFlowException(RuntimeException e) {
+        Throwable t = e;
+        while (t != null) {
+            if (t instanceof FlowException fe) {
+                return fe;
+            }
+            t = t.getCause();
+        }
+        logger.warn("upload failed", e);
+        String msg = e.getMessage();
+        if (e instanceof org.jooq.exception.DataAccessException dae && dae.getCause() != null) {
+            msg = dae.getCause().getMessage();
+        }
+        return new FlowException(RetCode.DATA_ERROR, "upload failed: " + msg);
+    }
+}

@@ -1,0 +1,144 @@
+package io.fedflow.node.server;
+
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpResponseWriter;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.common.ContentDisposition;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import io.fedflow.node.data.DownloadService;
+import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
+import io.fedflow.proto.v1.DownloadRequest;
+import io.fedflow.proto.v1.FlowResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code POST /v1/data/download}. As in FATE, a download job writes the table on the node (inside the
+ * export directory) and answers the JSON envelope with {@code jobId}; when the caller accepts
+ * {@code text/csv}, the rows are streamed back instead, and errors then come with a non-200 status.
+ */
+public final class DownloadHttpService implements HttpService {
+    private static final int CHUNK = 1 << 16;
+
+    private final DownloadService downloads;
+
+    public DownloadHttpService(DownloadService downloads) {
+        this.downloads = downloads;
+    }
+
+    @Override
+    public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
+        String accept = req.headers().get(HttpHeaderNames.ACCEPT, "");
+        boolean csv = accept.contains("text/csv");
+        return HttpResponse.of(req.aggregate().thenApplyAsync(body -> {
+            DownloadRequest.Builder b = DownloadRequest.newBuilder();
+            try {
+                FateJson.merge(body.content().array(), b);
+                DownloadRequest request = b.build();
+                if (csv) {
+                    return stream(ctx, request);
+                }
+                StringBuilder jobId = new StringBuilder();
+                var data = downloads.downloadToFile(request, jobId);
+                return UploadHttpService.json(Responses.ok("success", data, jobId.toString()));
+            } catch (RuntimeException e) {
+                FlowResponse error = ErrorMapper.envelope(e);
+                if (!csv) {
+                    return UploadHttpService.json(error);
+                }
+                // A stream's caller reads 200 as "this body is the file": errors must not be 200.
+                HttpStatus status = ErrorMapper.map(e).grpcCode() == io.grpc.Status.Code.NOT_FOUND
+                        ? HttpStatus.NOT_FOUND : HttpStatus.BAD_REQUEST;
+                return HttpResponse.of(status, MediaType.JSON_UTF_8, FateJson.envelopeBytes(error));
+            }
+        }, ctx.blockingTaskExecutor()));
+    }
+
+    private HttpResponse stream(ServiceRequestContext ctx, DownloadRequest request) {
+        TStorageTableMetaRecord meta = downloads.prepareStream(request);
+        HttpResponseWriter writer = HttpResponse.streaming();
+        writer.write(ResponseHeaders.builder(HttpStatus.OK)
+                .contentType(MediaType.CSV_UTF_8)
+                .set(HttpHeaderNames.CONTENT_DISPOSITION, ContentDisposition.builder("attachment")
+                        .filename(meta.getFNamespace() + "_" + meta.getFName() + ".csv").build().asHeaderValue())
+                .build());
+        ctx.blockingTaskExecutor().execute(() -> {
+            try (OutputStream out = new WriterStream(writer)) {
+                downloads.writeCsv(meta, DownloadService.delimiter(request, meta), out);
+            } catch (Exception e) {
+                writer.abort(e);
+                return;
+            }
+            writer.close();
+        });
+        return writer;
+    }
+
+    /** Pushes bytes into the response, waiting for the client to consume each chunk (backpressure). */
+    private static final class WriterStream extends OutputStream {
+        private final HttpResponseWriter writer;
+        private final byte[] buf = new byte[CHUNK];
+        private int n;
+
+        WriterStream(HttpResponseWriter writer) {
+            this.writer = writer;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (n == buf.length) {
+                flush();
+            }
+            buf[n++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            while (len > 0) {
+                if (n == buf.length) {
+                    flush();
+                }
+                int k = Math.min(len, buf.length - n);
+                System.arraycopy(b, off, buf, n, k);
+                n += k;
+                off += k;
+                len -= k;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (n == 0) {
+                return;
+            }
+            if (!writer.tryWrite(HttpData.copyOf(buf, 0, n))) {
+                throw new IOException("the client went away");
+            }
+            n = 0;
+            CompletableFuture<Void> consumed = writer.whenConsumed();
+            try {
+                consumed.get(5, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IOException("the client stopped reading", e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}

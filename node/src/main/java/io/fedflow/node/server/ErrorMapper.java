@@ -1,0 +1,93 @@
+package io.fedflow.node.server;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.fedflow.node.FlowException;
+import io.fedflow.node.RetCode;
+import io.fedflow.proto.v1.FlowResponse;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where failures become wire answers: FATE's envelope for JSON (HTTP 200, as FATE does)
+ * and a gRPC status carrying the same retcode in the {@code fate-retcode} trailer.
+ */
+public final class ErrorMapper {
+    private static final Logger logger = LoggerFactory.getLogger(ErrorMapper.class);
+
+    public static final Metadata.Key<String> RETCODE_KEY =
+            Metadata.Key.of("fate-retcode", Metadata.ASCII_STRING_MARSHALLER);
+
+    /** A failure reduced to what the wire shows. */
+    public record Failure(int retcode, String retmsg, Status.Code grpcCode) {}
+
+    private ErrorMapper() {}
+
+    public static Failure map(Throwable cause) {
+        Throwable t = unwrap(cause);
+        if (t instanceof FlowException fe) {
+            return new Failure(fe.retCode().code(), fe.getMessage(), fe.grpcCode());
+        }
+        if (t instanceof StatusRuntimeException sre) {
+            Metadata trailers = sre.getTrailers();
+            String rc = trailers == null ? null : trailers.get(RETCODE_KEY);
+            Status.Code code = sre.getStatus().getCode();
+            return new Failure(rc != null ? Integer.parseInt(rc) : retcodeOf(code),
+                    describe(sre.getStatus()), code);
+        }
+        if (t instanceof InvalidProtocolBufferException || t instanceof IllegalArgumentException) {
+            return new Failure(RetCode.ARGUMENT_ERROR.code(), String.valueOf(t.getMessage()),
+                    Status.Code.INVALID_ARGUMENT);
+        }
+        // Unexpected: log it here, answer without a stack trace.
+        logger.warn("unexpected failure", t);
+        return new Failure(RetCode.EXCEPTION_ERROR.code(),
+                t.getClass().getSimpleName() + ": " + t.getMessage(), Status.Code.INTERNAL);
+    }
+
+    public static FlowResponse envelope(Throwable cause) {
+        Failure f = map(cause);
+        return FlowResponse.newBuilder().setRetcode(f.retcode()).setRetmsg(f.retmsg()).build();
+    }
+
+    public static Status status(Failure f) {
+        return Status.fromCode(f.grpcCode()).withDescription(f.retmsg());
+    }
+
+    public static Metadata trailers(Failure f) {
+        Metadata md = new Metadata();
+        md.put(RETCODE_KEY, Integer.toString(f.retcode()));
+        return md;
+    }
+
+    /** The retcode for a gRPC status that did not come from our own code (parse errors, deadlines...). */
+    public static int retcodeOf(Status.Code code) {
+        return switch (code) {
+            case OK -> RetCode.SUCCESS.code();
+            case INVALID_ARGUMENT, NOT_FOUND, OUT_OF_RANGE -> RetCode.ARGUMENT_ERROR.code();
+            case FAILED_PRECONDITION, ALREADY_EXISTS, ABORTED -> RetCode.OPERATING_ERROR.code();
+            case PERMISSION_DENIED -> RetCode.PERMISSION_ERROR.code();
+            case UNAUTHENTICATED -> RetCode.AUTHENTICATION_ERROR.code();
+            case UNAVAILABLE, DEADLINE_EXCEEDED -> RetCode.CONNECTION_ERROR.code();
+            case UNIMPLEMENTED -> RetCode.OPERATING_ERROR.code();
+            default -> RetCode.EXCEPTION_ERROR.code();
+        };
+    }
+
+    private static String describe(Status status) {
+        return status.getDescription() != null ? status.getDescription() : status.getCode().name();
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable cur = t;
+        while ((cur instanceof java.util.concurrent.CompletionException
+                || cur instanceof java.util.concurrent.ExecutionException
+                || cur instanceof java.io.UncheckedIOException && cur.getCause() instanceof FlowException)
+               && cur.getCause() != null) {
+            cur = cur.getCause();
+        }
+        return cur;
+    }
+}

@@ -1,0 +1,157 @@
+package io.fedflow.node.server;
+
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.ServerErrorHandler;
+import com.linecorp.armeria.server.ServiceConfig;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.docs.DocService;
+import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.grpc.HttpJsonTranscodingOptions;
+import com.linecorp.armeria.server.grpc.UnframedGrpcErrorHandler;
+import com.linecorp.armeria.server.healthcheck.HealthCheckService;
+import io.fedflow.node.RetCode;
+import io.fedflow.proto.v1.FlowResponse;
+import io.grpc.BindableService;
+import io.grpc.Status;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.netty.util.AttributeKey;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * The client port: FATE's /v1 JSON API (transcoded from the gRPC services, plus the streaming upload
+ * and download endpoints), the same services over gRPC, reflection, /docs and /health.
+ */
+public final class FlowServer {
+    static final AttributeKey<ErrorMapper.Failure> FAILURE = AttributeKey.valueOf(FlowServer.class, "FAILURE");
+    /** gRPC messages are bounded; large payloads travel as streams of chunks. */
+    static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+    private FlowServer() {}
+
+    public static Server build(String host, int port, List<BindableService> services, HttpService upload,
+                               HttpService download) {
+        ServerBuilder sb = Server.builder();
+        sb.http(new InetSocketAddress(host, port));
+        GrpcService grpc = GrpcService.builder()
+                .addServices(services)
+                .enableHttpJsonTranscoding(HttpJsonTranscodingOptions.builder()
+                        .errorHandler(FlowServer::transcodingError).build())
+                .jsonMarshallerFactory(sd -> new FateJsonMarshaller())
+                .exceptionHandler(FlowServer::grpcError)
+                // JDBC blocks; keep it off the event loop.
+                .useBlockingTaskExecutor(true)
+                .maxRequestMessageLength(MAX_MESSAGE_BYTES)
+                .maxResponseMessageLength(MAX_MESSAGE_BYTES)
+                .build();
+        sb.service(grpc, delegate -> (HttpService) (ctx, req) -> delegate.serve(ctx, asJson(req)));
+        // Armeria duplicates reflection answers unless reflection runs on its own blocking service.
+        sb.service(GrpcService.builder().addService(ProtoReflectionServiceV1.newInstance())
+                .useBlockingTaskExecutor(true).build());
+        sb.route().post("/v1/data/upload").maxRequestLength(0).requestTimeoutMillis(0).build(upload);
+        sb.route().post("/v1/data/download").requestTimeoutMillis(0).build(download);
+        sb.serviceUnder("/docs", DocService.builder().build());
+        sb.service("/health", HealthCheckService.builder().build());
+        sb.errorHandler(new FateServerErrorHandler());
+        return sb.build();
+    }
+
+    /**
+     * FATE parses every body as JSON whatever its Content-Type, and bodiless POSTs carry none; the
+     * transcoder needs application/json, so JSON calls under /v1 get it.
+     */
+    private static HttpRequest asJson(HttpRequest req) {
+        RequestHeaders h = req.headers();
+        MediaType type = h.contentType();
+        if (!h.path().startsWith("/v1/") || type != null && (type.is(MediaType.JSON) || isGrpc(type))) {
+            return req;
+        }
+        return req.withHeaders(h.toBuilder().contentType(MediaType.JSON_UTF_8).build());
+    }
+
+    private static boolean isGrpc(MediaType type) {
+        return type.subtype().startsWith("grpc");
+    }
+
+    private static Status grpcError(com.linecorp.armeria.common.RequestContext ctx, Status status,
+                                    Throwable cause, io.grpc.Metadata trailers) {
+        ErrorMapper.Failure f = ErrorMapper.map(cause);
+        if (f.retcode() == RetCode.EXCEPTION_ERROR.code() && !(unwrap(cause) instanceof io.fedflow.node.FlowException)) {
+            // Not ours: let Armeria classify it (parse errors become INVALID_ARGUMENT), keep the message.
+            Status s = GrpcExceptionHandlerFunction.of().apply(ctx, status, cause, trailers);
+            if (s != null && s.getCode() != Status.Code.UNKNOWN && s.getCode() != Status.Code.INTERNAL) {
+                f = new ErrorMapper.Failure(ErrorMapper.retcodeOf(s.getCode()), f.retmsg(), s.getCode());
+            }
+        }
+        trailers.put(ErrorMapper.RETCODE_KEY, Integer.toString(f.retcode()));
+        ctx.setAttr(FAILURE, f);
+        return ErrorMapper.status(f);
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && (c instanceof java.util.concurrent.CompletionException
+                || c instanceof io.grpc.StatusRuntimeException)) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
+    /** A transcoded call that failed: FATE's envelope with HTTP 200, as FATE answers errors. */
+    private static HttpResponse transcodingError(ServiceRequestContext ctx, Status status,
+                                                 AggregatedHttpResponse response) {
+        ErrorMapper.Failure f = ctx.attr(FAILURE);
+        if (f == null) {
+            f = new ErrorMapper.Failure(ErrorMapper.retcodeOf(status.getCode()),
+                    status.getDescription() != null ? status.getDescription() : status.getCode().name(),
+                    status.getCode());
+        }
+        return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, FateJson.envelopeBytes(
+                FlowResponse.newBuilder().setRetcode(f.retcode()).setRetmsg(f.retmsg()).build()));
+    }
+
+    /** Malformed JSON, unknown paths and wrong methods never reach a service: answer them FATE's way too. */
+    private static final class FateServerErrorHandler implements ServerErrorHandler {
+        @Override
+        public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
+            if (!ctx.path().startsWith("/v1/")) {
+                return null;
+            }
+            Throwable c = cause;
+            while (c.getCause() != null && c != c.getCause()) {
+                c = c.getCause();
+            }
+            String msg = c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName();
+            return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, FateJson.envelopeBytes(
+                    FlowResponse.newBuilder().setRetcode(RetCode.EXCEPTION_ERROR.code())
+                            .setRetmsg("bad request: " + msg).build()));
+        }
+
+        @Override
+        public AggregatedHttpResponse renderStatus(ServiceRequestContext ctx, ServiceConfig config,
+                                                   RequestHeaders headers, HttpStatus status,
+                                                   String description, Throwable cause) {
+            if (!headers.path().startsWith("/v1/") || status.isSuccess()) {
+                return null;
+            }
+            String msg = status == HttpStatus.NOT_FOUND ? "no such API: " + headers.method() + " " + headers.path()
+                    : status == HttpStatus.METHOD_NOT_ALLOWED ? "method " + headers.method() + " is not allowed on "
+                      + headers.path()
+                    : description != null ? description : status.reasonPhrase();
+            return AggregatedHttpResponse.of(ResponseHeaders.of(HttpStatus.OK, HttpHeaderNames.CONTENT_TYPE,
+                    MediaType.JSON_UTF_8), com.linecorp.armeria.common.HttpData.wrap(FateJson.envelopeBytes(
+                    FlowResponse.newBuilder().setRetcode(RetCode.EXCEPTION_ERROR.code()).setRetmsg(msg).build())));
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.fedflow.node.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fedflow.proto.v1.FlowResponse;
+
+/** Builders for FATE's success envelope. */
+public final class Responses {
+    private Responses() {}
+
+    public static FlowResponse ok(JsonNode data) {
+        return ok("success", data, null);
+    }
+
+    public static FlowResponse ok(String retmsg, JsonNode data, String jobId) {
+        FlowResponse.Builder b = FlowResponse.newBuilder().setRetcode(0).setRetmsg(retmsg);
+        if (data != null) {
+            b.setData(FateJson.toValue(data));
+        }
+        if (jobId != null) {
+            b.setJobId(jobId);
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,189 @@
+package io.fedflow.node.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.QueryParams;
+import com.linecorp.armeria.common.multipart.BodyPart;
+import com.linecorp.armeria.common.multipart.Multipart;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import io.fedflow.node.FlowException;
+import io.fedflow.node.RetCode;
+import io.fedflow.node.data.UploadService;
+import io.fedflow.node.data.UploadSpool;
+import io.fedflow.proto.v1.FlowResponse;
+import io.fedflow.proto.v1.UploadConf;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code POST /v1/data/upload}, as FATE's clients send it: a multipart part {@code file} with the conf as
+ * the raw, percent-encoded JSON query string; or a JSON body naming a file already on the node
+ * ({@code use_local_data: 0}). The file part is streamed to disk, never held in memory.
+ */
+public final class UploadHttpService implements HttpService {
+    private final UploadService uploads;
+    private final UploadSpool spool;
+
+    public UploadHttpService(UploadService uploads, UploadSpool spool) {
+        this.uploads = uploads;
+        this.spool = spool;
+    }
+
+    @Override
+    public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
+        MediaType type = req.contentType();
+        if (type != null && type.isMultipart()) {
+            return HttpResponse.of(multipart(ctx, req));
+        }
+        return HttpResponse.of(req.aggregate().thenApplyAsync(body -> {
+            try {
+                UploadConf.Builder conf = UploadConf.newBuilder();
+                FateJson.merge(body.content().array(), conf);
+                if (!conf.hasUseLocalData() || conf.getUseLocalData() != 0) {
+                    throw FlowException.argument("send the file as a multipart part named file, or set "
+                            + "use_local_data to 0 to load a file from the node's import directory");
+                }
+                return answer(uploads.uploadLocal(conf.build()));
+            } catch (RuntimeException e) {
+                return json(ErrorMapper.envelope(e));
+            }
+        }, ctx.blockingTaskExecutor()));
+    }
+
+    private CompletableFuture<HttpResponse> multipart(ServiceRequestContext ctx, HttpRequest req) {
+        ObjectNode confJson;
+        try {
+            // Armeria's normalised query turns %20 into '+', which would merge with real '+' characters.
+            String raw = ctx.routingContext().requestTarget().rawPath();
+            int q = raw == null ? -1 : raw.indexOf('?');
+            confJson = confFromQuery(q < 0 ? ctx.query() : raw.substring(q + 1));
+        } catch (FlowException e) {
+            return CompletableFuture.completedFuture(json(ErrorMapper.envelope(e)));
+        }
+        AtomicReference<Path> file = new AtomicReference<>();
+        CompletableFuture<HttpResponse> result = Multipart.from(req).bodyParts().mapAsync(part -> {
+            if ("file".equals(part.name()) && part.filename() != null) {
+                if (file.get() != null) {
+                    return discard(part).thenApply(unused -> (Object) Boolean.TRUE);
+                }
+                Path spooled;
+                try {
+                    spooled = spool.newFile();
+                } catch (IOException e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+                file.set(spooled);
+                return part.writeTo(spooled, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
+                        .thenApply(unused -> (Object) Boolean.TRUE);
+            }
+            // Conf fields may also come as form fields (FATE reads request.form too).
+            return part.aggregate().thenApply(p -> {
+                if (part.name() != null && !confJson.has(part.name())) {
+                    confJson.put(part.name(), p.contentUtf8());
+                }
+                return (Object) Boolean.TRUE;
+            });
+        }).collect().thenApplyAsync(unused -> {
+            try {
+                if (file.get() == null) {
+                    throw FlowException.argument("no multipart part named file with a filename was sent");
+                }
+                UploadConf.Builder conf = UploadConf.newBuilder();
+                FateJson.merge(confJson, conf);
+                UploadService.ValidConf valid = uploads.validate(conf.build());
+                return answer(uploads.upload(valid, file.get()));
+            } catch (RuntimeException e) {
+                return json(ErrorMapper.envelope(e));
+            } finally {
+                delete(file.get());
+            }
+        }, ctx.blockingTaskExecutor()).exceptionally(t -> {
+            delete(file.get());
+            return json(ErrorMapper.envelope(new FlowException(RetCode.DATA_ERROR,
+                    "cannot receive the upload: " + rootMessage(t))));
+        });
+        return result;
+    }
+
+    /**
+     * FATE's client sends the conf as ONE percent-encoded JSON object in the query string; `+` and `&` are
+     * not escaped, so the query is percent-decoded as a whole, without form semantics. A plain
+     * key=value query (curl, scripts) is read as such.
+     */
+    static ObjectNode confFromQuery(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return JsonNodeFactory.instance.objectNode();
+        }
+        String decoded;
+        try {
+            decoded = URLDecoder.decode(rawQuery.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw FlowException.argument("the query string is not valid percent-encoding: " + e.getMessage());
+        }
+        if (decoded.stripLeading().startsWith("{")) {
+            JsonNode tree;
+            try {
+                tree = FateJson.MAPPER.readTree(decoded);
+            } catch (IOException e) {
+                throw new FlowException(RetCode.EXCEPTION_ERROR,
+                        "the upload conf in the query string is not valid JSON: " + e.getMessage());
+            }
+            if (!tree.isObject()) {
+                throw FlowException.argument("the upload conf in the query string must be a JSON object");
+            }
+            return (ObjectNode) tree;
+        }
+        ObjectNode conf = JsonNodeFactory.instance.objectNode();
+        QueryParams.fromQueryString(rawQuery).forEach((k, v) -> conf.put(k, v));
+        return conf;
+    }
+
+    private static HttpResponse answer(UploadService.Outcome o) {
+        FlowResponse.Builder r = FlowResponse.newBuilder().setJobId(o.jobId()).setData(FateJson.toValue(o.data()));
+        if (o.failure() != null) {
+            r.setRetcode(o.failure().retCode().code()).setRetmsg(o.failure().getMessage());
+        } else {
+            r.setRetcode(0).setRetmsg("success");
+        }
+        return json(r.build());
+    }
+
+    static HttpResponse json(FlowResponse r) {
+        return HttpResponse.of(com.linecorp.armeria.common.HttpStatus.OK, MediaType.JSON_UTF_8,
+                FateJson.envelopeBytes(r));
+    }
+
+    /** A second file part is not ours to keep; read past it (FATE's clients never send one). */
+    private static CompletableFuture<Void> discard(BodyPart part) {
+        return part.aggregate().handle((a, b) -> null);
+    }
+
+    private static void delete(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // the spool is emptied at the next start
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName();
+    }
+}

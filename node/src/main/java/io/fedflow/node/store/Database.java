@@ -1,0 +1,96 @@
+package io.fedflow.node.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's PostgreSQL: an embedded one kept in the data directory, or an external one by URL;
+ * pooled, migrated by Flyway on open.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger logger = LoggerFactory.getLogger(Database.class);
+
+    /** Schema holding the rows of uploaded tables, one PostgreSQL table each. */
+    public static final String DATA_SCHEMA = "fedflow_data";
+
+    private final EmbeddedPostgres embedded;
+    private final HikariDataSource pool;
+    private final DSLContext dsl;
+    private final String jdbcUrl;
+
+    private Database(EmbeddedPostgres embedded, String url, String user, String password) {
+        this.embedded = embedded;
+        this.jdbcUrl = url;
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(url);
+        if (user != null) {
+            hc.setUsername(user);
+        }
+        if (password != null) {
+            hc.setPassword(password);
+        }
+        hc.setMaximumPoolSize(16);
+        hc.setPoolName("fedflow");
+        this.pool = new HikariDataSource(hc);
+        Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        this.dsl = DSL.using(pool, SQLDialect.POSTGRES);
+        // Kept out of the Flyway scripts because jOOQ generates its classes from them and this schema
+        // holds only tables created at run time.
+        dsl.execute("CREATE SCHEMA IF NOT EXISTS " + DATA_SCHEMA);
+    }
+
+    /** An embedded PostgreSQL whose files live in {@code dir} and survive restarts. */
+    public static Database embedded(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        long t0 = System.nanoTime();
+        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setDataDirectory(dir)
+                .setCleanDataDirectory(false)
+                // zonky turns durability off by default; a node's state must survive a crash.
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .start();
+        logger.info("embedded PostgreSQL in {} started in {} ms", dir, (System.nanoTime() - t0) / 1_000_000);
+        try {
+            return new Database(pg, pg.getJdbcUrl("postgres", "postgres"), "postgres", null);
+        } catch (RuntimeException e) {
+            pg.close();
+            throw e;
+        }
+    }
+
+    public static Database external(String url, String user, String password) {
+        return new Database(null, url, user, password);
+    }
+
+    public DSLContext dsl() {
+        return dsl;
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    @Override
+    public void close() throws IOException {
+        pool.close();
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}

@@ -15,6 +15,7 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.SimpleDecoratingHttpService;
 import com.linecorp.armeria.server.docs.DocService;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.HttpJsonTranscodingOptions;
@@ -55,7 +56,13 @@ public final class FlowServer {
                 .maxRequestMessageLength(MAX_MESSAGE_BYTES)
                 .maxResponseMessageLength(MAX_MESSAGE_BYTES)
                 .build();
-        sb.service(grpc, delegate -> (HttpService) (ctx, req) -> delegate.serve(ctx, asJson(req)));
+        // A SimpleDecoratingHttpService keeps the GrpcService discoverable (reflection, /docs).
+        sb.service(grpc, delegate -> new SimpleDecoratingHttpService(delegate) {
+            @Override
+            public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) throws Exception {
+                return unwrap().serve(ctx, asJson(req));
+            }
+        });
         // Armeria duplicates reflection answers unless reflection runs on its own blocking service.
         sb.service(GrpcService.builder().addService(ProtoReflectionServiceV1.newInstance())
                 .useBlockingTaskExecutor(true).build());

@@ -1,0 +1,122 @@
+package io.fedflow.node.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fedflow.node.Node;
+import io.fedflow.node.testing.FlowHttp;
+import io.fedflow.node.testing.TestNodes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A 1 GiB upload streams through the node: the test JVM (node included) runs with a heap far smaller
+ * than the file (surefire's -Xmx), and the heap left live after collections is sampled while it loads.
+ */
+class LargeUploadTest {
+    static final long SIZE = Long.getLong("fedflow.largeUploadBytes", 1L << 30);
+
+    /** Generates "id,x0..x9" rows on the fly until {@code size} bytes, so no file needs the disk twice. */
+    static final class GeneratedCsv extends InputStream {
+        private final long size;
+        private long produced;
+        private long row;
+        private byte[] line = "id,x0,x1,x2,x3,x4,x5,x6,x7,x8,x9\n".getBytes(StandardCharsets.US_ASCII);
+        private int pos;
+        long rows;
+
+        GeneratedCsv(long size) {
+            this.size = size;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (pos == line.length) {
+                if (produced >= size) {
+                    return -1;
+                }
+                row++;
+                rows = row;
+                StringBuilder sb = new StringBuilder(96).append(row);
+                for (int i = 0; i < 10; i++) {
+                    sb.append(',').append((row * 31 + i * 7) % 1000 / 10.0);
+                }
+                line = sb.append('\n').toString().getBytes(StandardCharsets.US_ASCII);
+                pos = 0;
+            }
+            int n = Math.min(len, line.length - pos);
+            System.arraycopy(line, pos, b, off, n);
+            pos += n;
+            produced += n;
+            return n;
+        }
+    }
+
+    @Test
+    void oneGigabyteUploadStreamsWithFlatMemory() throws Exception {
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        assertThat(maxHeap).as("run with a heap smaller than the upload").isLessThan(SIZE);
+        try (Node node = TestNodes.start("9999")) {
+            String boundary = "0123456789abcdef0123456789abcdef";
+            GeneratedCsv csv = new GeneratedCsv(SIZE);
+            InputStream body = new SequenceInputStream(java.util.Collections.enumeration(java.util.List.of(
+                    new java.io.ByteArrayInputStream(("--" + boundary + "\r\nContent-Disposition: form-data; "
+                            + "name=\"file\"; filename=\"big.csv\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII)),
+                    csv,
+                    new java.io.ByteArrayInputStream(("\r\n--" + boundary + "--\r\n")
+                            .getBytes(StandardCharsets.US_ASCII)))));
+            String conf = FlowHttp.requestsQuote("{\"head\": 1, \"partition\": 8, \"namespace\": \"big\", "
+                    + "\"table_name\": \"t\", \"id_delimiter\": \",\"}");
+            AtomicBoolean running = new AtomicBoolean(true);
+            long[] maxLive = {0};
+            Thread sampler = new Thread(() -> {
+                while (running.get()) {
+                    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                        if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
+                            maxLive[0] = Math.max(maxLive[0], pool.getCollectionUsage().getUsed());
+                        }
+                    }
+                    try {
+                        Thread.sleep(200);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            sampler.start();
+            FlowHttp http = new FlowHttp(node.httpPort());
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/v1/data/upload?" + conf))
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build());
+            running.set(false);
+            sampler.join();
+            JsonNode json = FlowHttp.JSON.readTree(r.body());
+            assertThat(json.get("retcode").asInt()).as(r.body()).isZero();
+            JsonNode info = http.post("/v1/table/table_info", Map.of("namespace", "big", "table_name", "t"));
+            assertThat(info.at("/data/count").asLong()).isEqualTo(csv.rows);
+            // What survives collections stays small next to the file: nothing holds it whole.
+            assertThat(maxLive[0]).isLessThan(SIZE / 8);
+            http.post("/v1/table/delete", Map.of("namespace", "big", "table_name", "t"));
+        } catch (IOException e) {
+            throw e;
+        }
+    }
+}

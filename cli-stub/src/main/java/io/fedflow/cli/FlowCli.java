@@ -46,7 +46,8 @@ public final class FlowCli {
             response = Envelope.fromStatus(e, server);
         } catch (Envelope.Failure e) {
             response = Envelope.failure(e.retcode(), e.getMessage());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // Anything else (unwritable output_path, bad path syntax...): still an envelope, not a stack trace.
             response = Envelope.failure(Envelope.EXCEPTION_ERROR, e.toString());
         } finally {
             if (channel != null) {

@@ -68,10 +68,21 @@ public final class FlowServer {
                 .useBlockingTaskExecutor(true).build());
         sb.route().post("/v1/data/upload").maxRequestLength(0).requestTimeoutMillis(0).build(upload);
         sb.route().post("/v1/data/download").requestTimeoutMillis(0).build(download);
+        // The gRPC streams carry whole files too: without this, Armeria's 10 MiB request cap ends any upload
+        // past 10 MiB and its 10 s request timeout any long transfer. Each message stays capped at MAX_MESSAGE_BYTES.
+        sb.routeDecorator().path("/fedflow.v1.DataService/Upload").build(FlowServer::unboundedTransfer);
+        sb.routeDecorator().path("/fedflow.v1.DataService/DownloadStream").build(FlowServer::unboundedTransfer);
         sb.serviceUnder("/docs", DocService.builder().build());
         sb.service("/health", HealthCheckService.builder().build());
         sb.errorHandler(new FateServerErrorHandler());
         return sb.build();
+    }
+
+    private static HttpResponse unboundedTransfer(HttpService delegate, ServiceRequestContext ctx, HttpRequest req)
+            throws Exception {
+        ctx.setMaxRequestLength(0);
+        ctx.clearRequestTimeout();
+        return delegate.serve(ctx, req);
     }
 
     /**

@@ -1,0 +1,74 @@
+package io.fedflow.cli;
+
+import io.fedflow.proto.v1.FlowResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code flow}: FATE-Flow's command line over Fedflow's gRPC API. Command and flag names follow FATE's
+ * {@code flow} CLI; every command prints FATE's envelope and exits 0 only when {@code retcode} is 0.
+ */
+@Command(name = "flow", mixinStandardHelpOptions = true, version = "fedflow-cli 0.1.0",
+        description = "Fedflow client (FATE-Flow's `flow` command line over gRPC).",
+        subcommands = {DataCommand.class, TableCommand.class, JobCommand.class})
+public final class FlowCli {
+    @Option(names = "--server", defaultValue = "127.0.0.1:9380", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
+            description = "The node's client port (default: ${DEFAULT-VALUE}).")
+    String server;
+
+    @Spec
+    CommandSpec spec;
+
+    /** One RPC (or a few) on an open channel; returns the envelope to print. */
+    @FunctionalInterface
+    interface Call {
+        FlowResponse on(ManagedChannel channel) throws IOException;
+    }
+
+    /**
+     * Runs {@code call} on a fresh channel (a CLI invocation makes one connection, as FATE's does), prints
+     * the envelope, whatever way it failed, and returns the exit code.
+     */
+    int call(Call call) {
+        FlowResponse response;
+        ManagedChannel channel = null;
+        try {
+            channel = Channels.open(server);
+            response = call.on(channel);
+        } catch (StatusRuntimeException e) {
+            response = Envelope.fromStatus(e, server);
+        } catch (Envelope.Failure e) {
+            response = Envelope.failure(e.retcode(), e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            // Anything else (unwritable output_path, bad path syntax...): still an envelope, not a stack trace.
+            response = Envelope.failure(Envelope.EXCEPTION_ERROR, e.toString());
+        } finally {
+            if (channel != null) {
+                Channels.close(channel);
+            }
+        }
+        return print(response);
+    }
+
+    /** Prints an envelope built without the server (client-side failures). */
+    int print(FlowResponse response) {
+        spec.commandLine().getOut().println(Envelope.pretty(response));
+        spec.commandLine().getOut().flush();
+        return response.getRetcode() == 0 ? 0 : 1;
+    }
+
+    java.io.PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new FlowCli()).execute(args));
+    }
+}

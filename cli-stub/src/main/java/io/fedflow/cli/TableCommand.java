@@ -1,0 +1,73 @@
+package io.fedflow.cli;
+
+import io.fedflow.proto.v1.BindTableRequest;
+import io.fedflow.proto.v1.FlowResponse;
+import io.fedflow.proto.v1.TableRequest;
+import io.fedflow.proto.v1.TableServiceGrpc;
+import io.fedflow.proto.v1.TableServiceGrpc.TableServiceBlockingStub;
+import java.nio.file.Path;
+import java.util.function.BiFunction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code flow table ...}: meta, deletion, binding and lineage of tables. */
+@Command(name = "table", mixinStandardHelpOptions = true, description = "Table Operations")
+final class TableCommand {
+    @ParentCommand
+    FlowCli flow;
+
+    /** The table a command is about, named as FATE's CLI names it. */
+    static final class Name {
+        @Option(names = {"-t", "--table-name"}, required = true, description = "Table name.")
+        String table;
+        @Option(names = {"-n", "--namespace"}, required = true, description = "Table namespace.")
+        String namespace;
+
+        TableRequest request() {
+            return TableRequest.newBuilder().setTableName(table).setNamespace(namespace).build();
+        }
+    }
+
+    @Command(name = "info", mixinStandardHelpOptions = true,
+            description = "Show a table's meta (exist 0 when there is no such table).")
+    int info(@picocli.CommandLine.Mixin Name name) {
+        return on(name, TableServiceBlockingStub::tableInfo);
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a table and its data.")
+    int delete(@picocli.CommandLine.Mixin Name name) {
+        return on(name, TableServiceBlockingStub::deleteTable);
+    }
+
+    @Command(name = "tracking-source", mixinStandardHelpOptions = true,
+            description = "The tables this table was derived from.")
+    int trackingSource(@picocli.CommandLine.Mixin Name name) {
+        return on(name, TableServiceBlockingStub::trackingSource);
+    }
+
+    @Command(name = "tracking-job", mixinStandardHelpOptions = true, description = "The jobs that used this table.")
+    int trackingJob(@picocli.CommandLine.Mixin Name name) {
+        return on(name, TableServiceBlockingStub::trackingJob);
+    }
+
+    @Command(name = "bind", mixinStandardHelpOptions = true,
+            description = "Register an existing PostgreSQL table as a Fedflow table, without copying it.")
+    int bind(@Option(names = {"-c", "--conf-path"}, required = true,
+                     description = "FATE bind conf: engine, address, namespace, name, head, id_delimiter...")
+             Path confPath,
+             @Option(names = "--drop", description = "Replace an existing binding (drop=1).") boolean drop) {
+        return flow.call(channel -> {
+            BindTableRequest.Builder request =
+                    ConfFile.into(ConfFile.read(confPath), BindTableRequest.newBuilder(), confPath);
+            if (drop) {
+                request.setDrop(1);
+            }
+            return TableServiceGrpc.newBlockingStub(channel).bindTable(request.build());
+        });
+    }
+
+    private int on(Name name, BiFunction<TableServiceBlockingStub, TableRequest, FlowResponse> rpc) {
+        return flow.call(channel -> rpc.apply(TableServiceGrpc.newBlockingStub(channel), name.request()));
+    }
+}

@@ -48,24 +48,29 @@ class LargeUploadTest {
 
         @Override
         public int read(byte[] b, int off, int len) {
-            if (pos == line.length) {
-                if (produced >= size) {
-                    return -1;
+            // Fill the whole buffer: a client sending one short line per read makes tiny HTTP chunks.
+            int total = 0;
+            while (total < len) {
+                if (pos == line.length) {
+                    if (produced >= size) {
+                        break;
+                    }
+                    row++;
+                    rows = row;
+                    StringBuilder sb = new StringBuilder(96).append(row);
+                    for (int i = 0; i < 10; i++) {
+                        sb.append(',').append((row * 31 + i * 7) % 1000 / 10.0);
+                    }
+                    line = sb.append('\n').toString().getBytes(StandardCharsets.US_ASCII);
+                    pos = 0;
                 }
-                row++;
-                rows = row;
-                StringBuilder sb = new StringBuilder(96).append(row);
-                for (int i = 0; i < 10; i++) {
-                    sb.append(',').append((row * 31 + i * 7) % 1000 / 10.0);
-                }
-                line = sb.append('\n').toString().getBytes(StandardCharsets.US_ASCII);
-                pos = 0;
+                int n = Math.min(len - total, line.length - pos);
+                System.arraycopy(line, pos, b, off + total, n);
+                pos += n;
+                produced += n;
+                total += n;
             }
-            int n = Math.min(len, line.length - pos);
-            System.arraycopy(line, pos, b, off, n);
-            pos += n;
-            produced += n;
-            return n;
+            return total == 0 ? -1 : total;
         }
     }
 
@@ -105,7 +110,7 @@ class LargeUploadTest {
             FlowHttp http = new FlowHttp(node.httpPort());
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/v1/data/upload?" + conf))
                     .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build());
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.BufferedInputStream(body, 1 << 16))).build());
             running.set(false);
             sampler.join();
             JsonNode json = FlowHttp.JSON.readTree(r.body());

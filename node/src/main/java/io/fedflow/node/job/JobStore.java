@@ -132,6 +132,9 @@ public final class JobStore {
             conds.add(T_JOB.F_DESCRIPTION.eq(f.description()));
         }
         ArrayNode rows = JsonNodeFactory.instance.arrayNode();
+        if (conds.isEmpty()) {
+            return rows; // as FATE: a query without any filter finds nothing rather than everything
+        }
         dsl.selectFrom(T_JOB).where(conds).orderBy(T_JOB.F_CREATE_TIME.desc()).forEach(r -> rows.add(row(r)));
         return rows;
     }

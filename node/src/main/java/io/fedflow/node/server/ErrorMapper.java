@@ -41,6 +41,12 @@ public final class ErrorMapper {
             return new Failure(RetCode.ARGUMENT_ERROR.code(), String.valueOf(t.getMessage()),
                     Status.Code.INVALID_ARGUMENT);
         }
+        if (t instanceof com.linecorp.armeria.common.stream.ClosedStreamException
+            || t instanceof com.linecorp.armeria.common.ResponseCompleteException) {
+            // The call already ended (an upload refused early, a client gone): nothing to report.
+            return new Failure(RetCode.EXCEPTION_ERROR.code(), "the call was closed: " + t.getMessage(),
+                    Status.Code.CANCELLED);
+        }
         // Unexpected: log it here, answer without a stack trace.
         logger.warn("unexpected failure", t);
         return new Failure(RetCode.EXCEPTION_ERROR.code(),

@@ -65,7 +65,7 @@ class UploadHttpTest {
 
     @Test
     void pythonStyleUploadCreatesTableAndSuccessfulJob() throws Exception {
-        Path data = Path.of("../../shared/data/breast_hetero_guest.csv");
+        Path data = Path.of("../examples/data/breast_hetero_guest.csv");
         Path file = Files.exists(data) ? data : csv("g.csv", "id,y,x0\n1,0,0.5\n2,1,0.25\n");
         long rows = Files.readAllLines(file).size() - 1;
 
@@ -207,6 +207,16 @@ class UploadHttpTest {
         JsonNode wrongType = http.post("/v1/data/upload/history", "{\"limit\": \"ten\"}");
         assertThat(wrongType.get("retcode").asInt()).isEqualTo(101);
         assertThat(wrongType.get("retmsg").asText()).contains("limit");
+
+        JsonNode noFilter = http.post("/v1/job/query", "{}");
+        assertThat(noFilter.get("retcode").asInt()).isZero();
+        assertThat(noFilter.get("retmsg").asText()).isEqualTo("no job could be found");
+        assertThat(noFilter.get("data")).isEmpty();
+        // a bodiless POST without a Content-Type, as FATE's clients send some calls
+        HttpResponse<String> bodiless = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(http.base() + "/v1/job/query"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(json(bodiless).get("retcode").asInt()).as(bodiless.body()).isZero();
 
         JsonNode unknown = http.post("/v1/no/such/api", "{}");
         assertThat(unknown.get("retcode").asInt()).isEqualTo(100);

@@ -63,6 +63,13 @@ public final class Node implements AutoCloseable {
 
     /** Starts a node over a database someone else owns (tests share one PostgreSQL). */
     public static Node start(NodeConfig config, Database db, boolean ownsDatabase) {
+        try {
+            // Created up front so operators can drop files into the import directory right away.
+            java.nio.file.Files.createDirectories(config.importDir());
+            java.nio.file.Files.createDirectories(config.exportDir());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         Node node = new Node(config, db, ownsDatabase);
         node.server.start().join();
         logger.info("party {} listening on {}:{} (JSON /v1, gRPC, /docs)", config.partyId(), config.host(),

@@ -12,6 +12,7 @@ import io.fedflow.proto.v1.UploadConf;
 import io.fedflow.proto.v1.UploadHistoryRequest;
 import io.fedflow.proto.v1.UploadRequest;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
+import com.linecorp.armeria.server.ServiceRequestContext;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -140,65 +141,39 @@ public final class DataGrpcService extends DataServiceGrpc.DataServiceImplBase {
                 ready.notifyAll();
             }
         });
-        OutputStream chunks = new OutputStream() {
-            private final byte[] buf = new byte[1 << 16];
-            private int n;
-
-            @Override
-            public void write(int b) throws IOException {
-                if (n == buf.length) {
-                    flush();
-                }
-                buf[n++] = (byte) b;
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                while (len > 0) {
-                    if (n == buf.length) {
-                        flush();
-                    }
-                    int k = Math.min(len, buf.length - n);
-                    System.arraycopy(b, off, buf, n, k);
-                    n += k;
-                    off += k;
-                    len -= k;
-                }
-            }
-
-            @Override
-            public void flush() throws IOException {
-                if (n == 0) {
-                    return;
-                }
-                // Wait for the client to take what was sent, so a slow reader does not fill our memory.
-                // Poll every millisecond: the onReady handler does not wake this loop while the method runs
-                // (likely queued behind it, a call's callbacks running one at a time). With 100 ms waits every
-                // chunk waited the full 100 ms: 65 s to stream a 47 MB table, 6 s now.
-                synchronized (ready) {
-                    while (!call.isReady()) {
-                        if (call.isCancelled()) {
-                            throw new IOException("the client cancelled the download");
-                        }
-                        try {
-                            ready.wait(1);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            throw new IOException("interrupted", e);
+        // The rows are written from another task: a call's callbacks (onReady among them) run one at a
+        // time, so waiting for readiness inside this method would never be woken.
+        ServiceRequestContext.current().blockingTaskExecutor().execute(() -> {
+            try (OutputStream chunks = new ChunkingOutputStream(1 << 16) {
+                @Override
+                protected void emit(byte[] chunk, int length) throws IOException {
+                    // Wait for the client to take what was sent, so a slow reader does not fill our memory.
+                    synchronized (ready) {
+                        while (!call.isReady()) {
+                            if (call.isCancelled()) {
+                                throw new IOException("the client cancelled the download");
+                            }
+                            try {
+                                ready.wait(1000);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new IOException("interrupted", e);
+                            }
                         }
                     }
+                    call.onNext(DataChunk.newBuilder().setContent(ByteString.copyFrom(chunk, 0, length)).build());
                 }
-                call.onNext(DataChunk.newBuilder().setContent(ByteString.copyFrom(buf, 0, n)).build());
-                n = 0;
+            }) {
+                downloads.writeCsv(meta, DownloadService.delimiter(request, meta), chunks);
+            } catch (IOException | RuntimeException e) {
+                if (!call.isCancelled()) {
+                    responseObserver.onError(e instanceof FlowException ? e
+                            : new FlowException(RetCode.OPERATING_ERROR, e.getMessage()));
+                }
+                return;
             }
-        };
-        try {
-            downloads.writeCsv(meta, DownloadService.delimiter(request, meta), chunks);
-            chunks.flush();
-        } catch (IOException e) {
-            throw new FlowException(RetCode.OPERATING_ERROR, e.getMessage());
-        }
-        responseObserver.onCompleted();
+            responseObserver.onCompleted();
+        });
     }
 
     @Override

@@ -11,13 +11,13 @@ import com.linecorp.armeria.common.ContentDisposition;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import io.fedflow.node.data.ChunkingOutputStream;
 import io.fedflow.node.data.DownloadService;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
 import io.fedflow.proto.v1.DownloadRequest;
 import io.fedflow.proto.v1.FlowResponse;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -84,61 +84,28 @@ public final class DownloadHttpService implements HttpService {
         return writer;
     }
 
-    /** Pushes bytes into the response, waiting for the client to consume each chunk (backpressure). */
-    private static final class WriterStream extends OutputStream {
+    /** Pushes chunks into the response, waiting for the client to consume each one (backpressure). */
+    private static final class WriterStream extends ChunkingOutputStream {
         private final HttpResponseWriter writer;
-        private final byte[] buf = new byte[CHUNK];
-        private int n;
 
         WriterStream(HttpResponseWriter writer) {
+            super(CHUNK);
             this.writer = writer;
         }
 
         @Override
-        public void write(int b) throws IOException {
-            if (n == buf.length) {
-                flush();
-            }
-            buf[n++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            while (len > 0) {
-                if (n == buf.length) {
-                    flush();
-                }
-                int k = Math.min(len, buf.length - n);
-                System.arraycopy(b, off, buf, n, k);
-                n += k;
-                off += k;
-                len -= k;
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            if (n == 0) {
-                return;
-            }
-            if (!writer.tryWrite(HttpData.copyOf(buf, 0, n))) {
+        protected void emit(byte[] chunk, int length) throws IOException {
+            if (!writer.tryWrite(HttpData.copyOf(chunk, 0, length))) {
                 throw new IOException("the client went away");
             }
-            n = 0;
-            CompletableFuture<Void> consumed = writer.whenConsumed();
             try {
-                consumed.get(5, TimeUnit.MINUTES);
+                writer.whenConsumed().get(5, TimeUnit.MINUTES);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", e);
             } catch (ExecutionException | TimeoutException e) {
                 throw new IOException("the client stopped reading", e);
             }
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
         }
     }
 }

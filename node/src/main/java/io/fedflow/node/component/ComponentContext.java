@@ -1,0 +1,93 @@
+package io.fedflow.node.component;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fedflow.node.data.TableRows;
+import java.util.List;
+import java.util.Optional;
+
+/** Everything a task sees: who and where it is, its parameters, inputs, and where its outputs go. */
+public interface ComponentContext {
+    String jobId();
+
+    String componentName();
+
+    String module();
+
+    String taskId();
+
+    long taskVersion();
+
+    String role();
+
+    String partyId();
+
+    /** The component's parameters for this role and party: common, then the matching role entries. */
+    JsonNode parameters();
+
+    /**
+     * Input tables under a DSL data key ("data", "train_data", "validate_data", "test_data", "eval_data"),
+     * in DSL order; empty when the key is absent.
+     */
+    List<TableInput> inputData(String key);
+
+    /** For Reader: the stored table named by its {@code table} parameter for this role and party. */
+    TableInput storedTable(String namespace, String name);
+
+    /** Streams a table's rows in order: the id and the values joined by the table's delimiter. */
+    void scan(TableInput table, TableRows.RowSink sink);
+
+    /** Reads a table written with {@link #writeInstances} (or any table whose values are numbers). */
+    Instances readInstances(TableInput table);
+
+    /**
+     * Writes an output table under {@code dataName} (FATE's output data name, usually "data"): schema and
+     * delimiter as a table meta has them, rows pushed through {@code rows}. Returns what was written, so a
+     * component can hand it on.
+     */
+    TableInput writeTable(String dataName, JsonNode schema, String delimiter, RowSource rows);
+
+    TableInput writeInstances(String dataName, Instances instances);
+
+    /** Input models under a DSL model key ("model" or "isometric_model"), in DSL order. */
+    List<ModelInput> inputModels(String key);
+
+    /** Saves an output model (FATE's Param and Meta as JSON) under {@code modelName}. */
+    void saveModel(String modelName, JsonNode param, JsonNode meta);
+
+    /**
+     * Records metric points under namespace and name (e.g. "train", "loss"): each point is a key
+     * (iteration, threshold...) and a value. Points accumulate over calls.
+     */
+    void logMetricData(String namespace, String name, List<MetricPoint> points);
+
+    /** Sets the meta of a metric: {@code metricType} (LOSS, EVALUATION_SUMMARY, ...) plus free extras. */
+    void setMetricMeta(String namespace, String name, String metricType, JsonNode extra);
+
+    /** The component's summary (what summary/download returns), replacing any earlier one. */
+    void setSummary(JsonNode summary);
+
+    /** A line in this task's log (under the job's log directory). */
+    void log(String message);
+
+    /** Throws {@link TaskCancelledException} once the task was stopped or its job timed out. */
+    void checkCancelled();
+
+    /** One metric point. {@code key} is a number or a string. */
+    record MetricPoint(Object key, double value) {}
+
+    /** Pushes rows into a table being written. */
+    @FunctionalInterface
+    interface RowSource {
+        void writeTo(RowWriter out) throws Exception;
+    }
+
+    @FunctionalInterface
+    interface RowWriter {
+        void row(String key, String value) throws Exception;
+    }
+
+    /** The channel to the same component at other parties; filled in by federation. */
+    default Optional<Object> federation() {
+        return Optional.empty();
+    }
+}

@@ -10,7 +10,18 @@ import io.fedflow.node.data.TableGrpcService;
 import io.fedflow.node.data.TableRows;
 import io.fedflow.node.data.UploadService;
 import io.fedflow.node.data.UploadSpool;
+import io.fedflow.node.component.ComponentRegistry;
+import io.fedflow.node.component.builtin.Builtins;
+import io.fedflow.node.data.TableWriter;
+import io.fedflow.node.job.DslParser;
 import io.fedflow.node.job.JobGrpcService;
+import io.fedflow.node.job.JobLogs;
+import io.fedflow.node.job.JobScheduler;
+import io.fedflow.node.job.JobService;
+import io.fedflow.node.job.PipelineGrpcService;
+import io.fedflow.node.job.ResourceGrpcService;
+import io.fedflow.node.job.ResourceManager;
+import io.fedflow.node.tracking.TrackingStore;
 import io.fedflow.node.job.JobIds;
 import io.fedflow.node.job.JobStore;
 import io.fedflow.node.server.DownloadHttpService;
@@ -31,6 +42,7 @@ public final class Node implements AutoCloseable {
     private final Database database;
     private final boolean ownsDatabase;
     private final Server server;
+    private final JobScheduler scheduler;
 
     private Node(NodeConfig config, Database database, boolean ownsDatabase) {
         this.config = config;
@@ -46,10 +58,19 @@ public final class Node implements AutoCloseable {
         UploadService uploads = new UploadService(dsl, jobs, jobIds, config, clock);
         DownloadService downloads = new DownloadService(catalog, rows, jobs, jobIds, config);
         TableBinder binder = new TableBinder(dsl, database.dataSource(), clock);
+        ComponentRegistry registry = Builtins.registry();
+        DslParser parser = new DslParser(registry);
+        JobLogs logs = new JobLogs(config.logsDir());
+        TrackingStore tracking = new TrackingStore(dsl, clock);
+        this.scheduler = new JobScheduler(jobs, parser, registry, new ResourceManager(config.cores(), 0), logs, dsl,
+                catalog, rows, new TableWriter(dsl, clock), tracking, clock);
+        JobService jobService = new JobService(jobs, scheduler, parser, jobIds, catalog, logs, config);
         this.server = FlowServer.build(config.host(), config.httpPort(), List.of(
                         new DataGrpcService(uploads, downloads, spool),
                         new TableGrpcService(catalog, binder, new JobTables(dsl)),
-                        new JobGrpcService(jobs)),
+                        new JobGrpcService(jobService),
+                        new PipelineGrpcService(jobService),
+                        new ResourceGrpcService(jobService)),
                 new UploadHttpService(uploads, spool), new DownloadHttpService(downloads));
     }
 
@@ -71,6 +92,7 @@ public final class Node implements AutoCloseable {
             throw new java.io.UncheckedIOException(e);
         }
         Node node = new Node(config, db, ownsDatabase);
+        node.scheduler.start();
         node.server.start().join();
         logger.info("party {} listening on {}:{} (JSON /v1, gRPC, /docs)", config.partyId(), config.host(),
                 node.httpPort());
@@ -92,6 +114,7 @@ public final class Node implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.stop().join();
+        scheduler.close();
         if (ownsDatabase) {
             database.close();
         }

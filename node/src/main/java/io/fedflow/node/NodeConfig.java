@@ -17,7 +17,8 @@ public record NodeConfig(
         String dbUser,
         String dbPassword,
         Path importDir,
-        Path exportDir) {
+        Path exportDir,
+        int cores) {
 
     public NodeConfig {
         if (partyId == null || !partyId.matches("\\d{1,10}")) {
@@ -26,7 +27,19 @@ public record NodeConfig(
         dataDir = dataDir.toAbsolutePath().normalize();
         importDir = (importDir != null ? importDir : dataDir.resolve("import")).toAbsolutePath().normalize();
         exportDir = (exportDir != null ? exportDir : dataDir.resolve("export")).toAbsolutePath().normalize();
+        if (cores < 1) {
+            throw new IllegalArgumentException("cores must be at least 1, got " + cores);
+        }
     }
+
+    /** A config with the defaults for what is not given: 16 cores, as FATE's standalone deployment lends. */
+    public NodeConfig(String partyId, String host, int httpPort, int sitePort, Path dataDir, String dbUrl,
+                      String dbUser, String dbPassword, Path importDir, Path exportDir) {
+        this(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir, exportDir,
+                DEFAULT_CORES);
+    }
+
+    public static final int DEFAULT_CORES = 16;
 
     public Path logsDir() {
         return dataDir.resolve("logs");
@@ -37,6 +50,7 @@ public record NodeConfig(
     }
 
     public NodeConfig withPorts(int http, int site) {
-        return new NodeConfig(partyId, host, http, site, dataDir, dbUrl, dbUser, dbPassword, importDir, exportDir);
+        return new NodeConfig(partyId, host, http, site, dataDir, dbUrl, dbUser, dbPassword, importDir, exportDir,
+                cores);
     }
 }

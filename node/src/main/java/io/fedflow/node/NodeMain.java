@@ -41,12 +41,15 @@ public final class NodeMain implements Callable<Integer> {
     @Option(names = "--export-dir", description = "Where download jobs may write (default <data-dir>/export).")
     Path exportDir;
 
+    @Option(names = "--cores", defaultValue = "16", description = "Cores lent to jobs; a job holds task_cores × task_parallelism while it runs (default ${DEFAULT-VALUE}).")
+    int cores;
+
     @Override
     public Integer call() throws Exception {
         Path dir = dataDir != null ? dataDir : Path.of("fedflow-data", partyId);
         String password = dbPassword != null ? dbPassword : System.getenv("FEDFLOW_DB_PASSWORD");
         NodeConfig config = new NodeConfig(partyId, host, httpPort, sitePort, dir, dbUrl, dbUser, password,
-                importDir, exportDir);
+                importDir, exportDir, cores);
         long t0 = System.nanoTime();
         Node node = Node.start(config);
         System.out.printf("fedflow node party %s ready in %d ms: http://%s:%d/v1 (JSON + gRPC), /docs; data in %s%n",

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.fedflow.node.FlowException;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -23,8 +22,6 @@ import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 /**
  * Streams a delimited file into one of our row tables with PostgreSQL COPY: the first column is the key,
@@ -33,24 +30,20 @@ import org.postgresql.copy.CopyIn;
  */
 final class CsvLoader {
     private static final int PART_OF_DATA_ROWS = 100;
-    private static final int FLUSH_BYTES = 1 << 18;
 
     /** What was loaded. {@code columns} is the header (id column first), empty without a header. */
     record Result(long count, List<String> columns, ArrayNode partOfData) {}
 
     private CsvLoader() {}
 
-    static Result load(Connection conn, String qualifiedTable, Path file, String delimiter, boolean head)
+    static Result load(Connection conn, String qualifiedTable, InputStream file, String delimiter, boolean head)
             throws SQLException, IOException {
         CSVFormat format = CSVFormat.DEFAULT.builder()
                 .setDelimiter(delimiter)
                 .setIgnoreEmptyLines(true)
                 .setIgnoreSurroundingSpaces(false)
                 .get();
-        CopyIn copy = conn.unwrap(PGConnection.class).getCopyAPI()
-                .copyIn("COPY " + qualifiedTable + " (f_line, f_key, f_value) FROM STDIN");
-        boolean done = false;
-        try (Reader reader = utf8Reader(file); CSVParser parser = CSVParser.builder()
+        try (CopyWriter copy = new CopyWriter(conn, qualifiedTable); Reader reader = utf8Reader(file); CSVParser parser = CSVParser.builder()
                 .setReader(reader).setFormat(format).get()) {
             Iterator<CSVRecord> it = parser.iterator();
             List<String> columns = new ArrayList<>();
@@ -65,8 +58,6 @@ final class CsvLoader {
                 checkDelimiter(columns, delimiter);
             }
             ArrayNode partOfData = JsonNodeFactory.instance.arrayNode();
-            ByteArrayOutputStream buf = new ByteArrayOutputStream(FLUSH_BYTES + 4096);
-            StringBuilder line = new StringBuilder(256);
             StringBuilder value = new StringBuilder(256);
             long count = 0;
             CSVRecord rec;
@@ -92,38 +83,19 @@ final class CsvLoader {
                     }
                     value.append(rec.get(i));
                 }
-                count++;
+                count = copy.row(key, value);
                 if (count <= PART_OF_DATA_ROWS) {
                     ArrayNode row = partOfData.addArray();
                     row.add(key);
                     row.add(value.toString());
-                }
-                line.setLength(0);
-                line.append(count).append('\t');
-                escape(key, line);
-                line.append('\t');
-                escape(value, line);
-                line.append('\n');
-                buf.writeBytes(line.toString().getBytes(StandardCharsets.UTF_8));
-                if (buf.size() >= FLUSH_BYTES) {
-                    copy.writeToCopy(buf.toByteArray(), 0, buf.size());
-                    buf.reset();
                 }
             }
             if (count == 0) {
                 throw FlowException.data(head ? "the file has a header line but no data rows"
                         : "the file is empty");
             }
-            if (buf.size() > 0) {
-                copy.writeToCopy(buf.toByteArray(), 0, buf.size());
-            }
-            copy.endCopy();
-            done = true;
+            copy.finish();
             return new Result(count, columns, partOfData);
-        } finally {
-            if (!done && copy.isActive()) {
-                copy.cancelCopy();
-            }
         }
     }
 
@@ -157,8 +129,8 @@ final class CsvLoader {
         }
     }
 
-    private static Reader utf8Reader(Path file) throws IOException {
-        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    private static Reader utf8Reader(InputStream file) throws IOException {
+        InputStream in = new BufferedInputStream(file, 1 << 16);
         in.mark(3);
         byte[] bom = in.readNBytes(3);
         if (!(bom.length == 3 && (bom[0] & 0xff) == 0xEF && (bom[1] & 0xff) == 0xBB && (bom[2] & 0xff) == 0xBF)) {
@@ -167,20 +139,6 @@ final class CsvLoader {
         return new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT));
-    }
-
-    /** COPY's text format: backslash, tab, newline and carriage return are escaped. */
-    private static void escape(CharSequence s, StringBuilder out) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                default -> out.append(c);
-            }
-        }
     }
 
     static String printable(String delimiter) {

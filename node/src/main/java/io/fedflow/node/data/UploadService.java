@@ -19,6 +19,7 @@ import io.fedflow.node.store.Database;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
 import io.fedflow.proto.v1.UploadConf;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,6 +103,18 @@ public final class UploadService {
 
     /** Runs the upload job on {@code file}; the caller owns the file. */
     public Outcome upload(ValidConf valid, Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return upload(valid, in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Runs the upload job reading {@code file} as it arrives (a request body streamed straight into
+     * COPY); the caller closes it. On failure the stream may be left part-read.
+     */
+    public Outcome upload(ValidConf valid, InputStream file) {
         UploadConf conf = valid.conf();
         String jobId = jobIds.next();
         ObjectNode params = confJson(conf);
@@ -133,7 +146,7 @@ public final class UploadService {
         return new Outcome(jobId, submitAnswer(jobId, valid.table(), jobDir), failure);
     }
 
-    private CsvLoader.Result load(ValidConf valid, Path file, String jobId) {
+    private CsvLoader.Result load(ValidConf valid, InputStream file, String jobId) {
         TableId id = valid.table();
         UploadConf conf = valid.conf();
         String physical = "t_" + jobId;

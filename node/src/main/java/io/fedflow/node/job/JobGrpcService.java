@@ -1,24 +1,170 @@
 package io.fedflow.node.job;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Struct;
+import io.fedflow.node.FlowException;
+import io.fedflow.node.server.FateJson;
 import io.fedflow.node.server.Responses;
+import io.fedflow.proto.v1.CleanJobRequest;
+import io.fedflow.proto.v1.CleanQueueRequest;
+import io.fedflow.proto.v1.DataChunk;
 import io.fedflow.proto.v1.FlowResponse;
+import io.fedflow.proto.v1.GenerateDslRequest;
+import io.fedflow.proto.v1.JobRef;
 import io.fedflow.proto.v1.JobServiceGrpc;
+import io.fedflow.proto.v1.ListJobsRequest;
+import io.fedflow.proto.v1.ListTasksRequest;
 import io.fedflow.proto.v1.QueryJobRequest;
+import io.fedflow.proto.v1.QueryTaskRequest;
+import io.fedflow.proto.v1.RerunJobRequest;
+import io.fedflow.proto.v1.StopJobRequest;
+import io.fedflow.proto.v1.SubmitJobRequest;
+import io.fedflow.proto.v1.UpdateJobParametersRequest;
+import io.fedflow.proto.v1.UpdateJobRequest;
 import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
-/** gRPC adapter of job queries. */
+/** gRPC adapter of jobs and tasks. */
 public final class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
-    private final JobStore jobs;
+    private final JobService jobs;
 
-    public JobGrpcService(JobStore jobs) {
+    public JobGrpcService(JobService jobs) {
         this.jobs = jobs;
+    }
+
+    private static void reply(StreamObserver<FlowResponse> out, FlowResponse r) {
+        out.onNext(r);
+        out.onCompleted();
+    }
+
+    static JsonNode json(boolean present, Struct s) {
+        return present ? FateJson.toJson(s) : null;
+    }
+
+    @Override
+    public void submitJob(SubmitJobRequest r, StreamObserver<FlowResponse> out) {
+        JsonNode dsl = r.hasJobDsl() ? FateJson.toJson(r.getJobDsl()) : json(r.hasDsl(), r.getDsl());
+        JsonNode conf = r.hasJobRuntimeConf() ? FateJson.toJson(r.getJobRuntimeConf())
+                : json(r.hasRuntimeConf(), r.getRuntimeConf());
+        JobService.Submitted s = jobs.submit(dsl, conf);
+        reply(out, Responses.ok("success", s.data(), s.jobId()));
+    }
+
+    @Override
+    public void stopJob(StopJobRequest r, StreamObserver<FlowResponse> out) {
+        jobs.stop(r.getJobId(), r.getStopStatus());
+        reply(out, FlowResponse.newBuilder().setRetcode(0)
+                .setRetmsg("stop job on this party success; stop job on all party success").build());
+    }
+
+    @Override
+    public void rerunJob(RerunJobRequest r, StreamObserver<FlowResponse> out) {
+        List<String> rerun = jobs.rerun(r.getJobId(), r.getComponentNameList(), r.getForce());
+        ObjectNode d = JsonNodeFactory.instance.objectNode();
+        d.put("job_id", r.getJobId());
+        rerun.forEach(d.putArray("components")::add);
+        reply(out, Responses.ok("rerun job success", d, null));
     }
 
     @Override
     public void queryJob(QueryJobRequest r, StreamObserver<FlowResponse> out) {
         var rows = jobs.query(new JobStore.JobFilter(r.getJobId(), r.getRole(), r.getPartyId(), r.getStatus(),
-                r.getDescription()));
-        out.onNext(rows.isEmpty() ? Responses.ok("no job could be found", rows, null) : Responses.ok(rows));
+                r.getDescription()), r.getOrderBy(), r.getReverse());
+        reply(out, rows.isEmpty() ? Responses.ok("no job could be found", rows, null) : Responses.ok(rows));
+    }
+
+    @Override
+    public void listJobs(ListJobsRequest r, StreamObserver<FlowResponse> out) {
+        reply(out, Responses.ok(jobs.list(r.getLimit(), r.getPage(), r.getJobId(), r.getDescription(),
+                r.getPartyId(), r.getRoleList(), r.getStatusList(), r.getOrderBy(), r.getOrder())));
+    }
+
+    @Override
+    public void updateJob(UpdateJobRequest r, StreamObserver<FlowResponse> out) {
+        jobs.update(r.getJobId(), r.getRole(), r.getPartyId(), r.getNotes());
+        reply(out, FlowResponse.newBuilder().setRetcode(0).setRetmsg("success").build());
+    }
+
+    @Override
+    public void updateJobParameters(UpdateJobParametersRequest r, StreamObserver<FlowResponse> out) {
+        reply(out, Responses.ok(jobs.updateParameters(r.getJobId(), json(r.hasJobParameters(), r.getJobParameters()),
+                json(r.hasComponentParameters(), r.getComponentParameters()))));
+    }
+
+    @Override
+    public void jobConfig(JobRef r, StreamObserver<FlowResponse> out) {
+        reply(out, Responses.ok(jobs.config(r.getJobId(), r.getRole(), r.getPartyId())));
+    }
+
+    @Override
+    public void jobLogPath(JobRef r, StreamObserver<FlowResponse> out) {
+        ObjectNode d = JsonNodeFactory.instance.objectNode();
+        d.put("logs_directory", jobs.logDirectory(r.getJobId()).toString());
+        reply(out, Responses.ok(d));
+    }
+
+    @Override
+    public void downloadJobLog(JobRef r, StreamObserver<DataChunk> out) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try {
+            JobLogArchive.write(jobs.logDirectory(r.getJobId()), buf);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byte[] bytes = buf.toByteArray();
+        for (int off = 0; off < bytes.length; off += 1 << 20) {
+            out.onNext(DataChunk.newBuilder().setContent(ByteString.copyFrom(bytes, off,
+                    Math.min(1 << 20, bytes.length - off))).build());
+        }
         out.onCompleted();
+    }
+
+    @Override
+    public void queryTask(QueryTaskRequest r, StreamObserver<FlowResponse> out) {
+        reply(out, Responses.ok(jobs.queryTasks(r.getJobId(), r.getComponentName(), r.getRole(), r.getPartyId(),
+                r.getStatus(), r.getTaskId(), r.hasTaskVersion() ? r.getTaskVersion() : null,
+                !r.hasOnlyLatest() || r.getOnlyLatest())));
+    }
+
+    @Override
+    public void listTasks(ListTasksRequest r, StreamObserver<FlowResponse> out) {
+        reply(out, Responses.ok(jobs.listTasks(r.getLimit(), r.getPage(), r.getJobId(), r.getRole(), r.getPartyId(),
+                r.getComponentName(), r.getOrderBy(), r.getOrder())));
+    }
+
+    @Override
+    public void cleanJob(CleanJobRequest r, StreamObserver<FlowResponse> out) {
+        reply(out, Responses.ok(jobs.clean(r.getJobId(), r.getRole(), r.getPartyId(), r.getComponentName())));
+    }
+
+    @Override
+    public void cleanQueue(CleanQueueRequest r, StreamObserver<FlowResponse> out) {
+        reply(out, Responses.ok(jobs.cleanQueue()));
+    }
+
+    @Override
+    public void generateDsl(GenerateDslRequest r, StreamObserver<FlowResponse> out) {
+        JsonNode train;
+        if (r.getTrainDsl().hasStringValue()) {
+            try {
+                train = FateJson.MAPPER.readTree(r.getTrainDsl().getStringValue());
+            } catch (IOException e) {
+                throw FlowException.argument("train_dsl is not valid JSON: " + e.getMessage());
+            }
+        } else if (r.getTrainDsl().hasStructValue()) {
+            train = FateJson.toJson(r.getTrainDsl().getStructValue());
+        } else {
+            throw FlowException.argument("required argument are missing: train_dsl");
+        }
+        List<String> keep = new ArrayList<>();
+        r.getCpnStrList().forEach(c -> keep.add(c.trim()));
+        reply(out, Responses.ok(jobs.generatePredictDsl(train, keep)));
     }
 }

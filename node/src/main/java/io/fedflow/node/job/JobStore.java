@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.server.FateJson;
+import io.fedflow.node.store.generated.tables.records.TJobRecord;
+import io.fedflow.node.store.generated.tables.records.TTaskRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -137,6 +139,175 @@ public final class JobStore {
         }
         dsl.selectFrom(T_JOB).where(conds).orderBy(T_JOB.F_CREATE_TIME.desc()).forEach(r -> rows.add(row(r)));
         return rows;
+    }
+
+    /** The rows a submitted job starts with at this node: one job row per role and party, tasks waiting. */
+    public void createJob(String jobId, JobPlan plan, ObjectNode runtimeConfOnParty, int cores, long timeoutSeconds,
+                          String modelId, String modelVersion) {
+        long now = clock.millis();
+        int retries = plan.intParameter("auto_retries", 0);
+        int retryDelay = plan.intParameter("auto_retry_delay", 0);
+        dsl.transaction(tx -> {
+            DSLContext t = tx.dsl();
+            for (var party : plan.parties()) {
+                String role = party.getKey();
+                String partyId = party.getValue();
+                boolean initiator = role.equals(plan.initiatorRole()) && partyId.equals(plan.initiatorPartyId());
+                t.insertInto(T_JOB)
+                        .set(T_JOB.F_JOB_ID, jobId)
+                        .set(T_JOB.F_ROLE, role)
+                        .set(T_JOB.F_PARTY_ID, partyId)
+                        .set(T_JOB.F_DSL, jsonb(plan.dsl()))
+                        .set(T_JOB.F_RUNTIME_CONF, jsonb(plan.conf()))
+                        .set(T_JOB.F_RUNTIME_CONF_ON_PARTY, jsonb(runtimeConfOnParty))
+                        .set(T_JOB.F_TRAIN_RUNTIME_CONF, jsonb(JsonNodeFactory.instance.objectNode()))
+                        .set(T_JOB.F_ROLES, jsonb(plan.conf().path("role")))
+                        .set(T_JOB.F_INITIATOR_ROLE, plan.initiatorRole())
+                        .set(T_JOB.F_INITIATOR_PARTY_ID, plan.initiatorPartyId())
+                        .set(T_JOB.F_IS_INITIATOR, initiator)
+                        .set(T_JOB.F_STATUS, JobStatus.WAITING.wire())
+                        .set(T_JOB.F_CORES, cores)
+                        .set(T_JOB.F_TIMEOUT, timeoutSeconds)
+                        .set(T_JOB.F_MODEL_ID, modelId)
+                        .set(T_JOB.F_MODEL_VERSION, modelVersion)
+                        .set(T_JOB.F_CREATE_TIME, now)
+                        .set(T_JOB.F_UPDATE_TIME, now)
+                        .execute();
+                for (JobPlan.PlannedComponent c : plan.components()) {
+                    t.insertInto(T_TASK)
+                            .set(T_TASK.F_JOB_ID, jobId)
+                            .set(T_TASK.F_TASK_ID, jobId + "_" + c.name())
+                            .set(T_TASK.F_TASK_VERSION, 0L)
+                            .set(T_TASK.F_ROLE, role)
+                            .set(T_TASK.F_PARTY_ID, partyId)
+                            .set(T_TASK.F_COMPONENT_NAME, c.name())
+                            .set(T_TASK.F_COMPONENT_MODULE, c.definition().module())
+                            .set(T_TASK.F_INITIATOR_ROLE, plan.initiatorRole())
+                            .set(T_TASK.F_INITIATOR_PARTY_ID, plan.initiatorPartyId())
+                            .set(T_TASK.F_STATUS, JobStatus.WAITING.wire())
+                            .set(T_TASK.F_PARTY_STATUS, JobStatus.WAITING.wire())
+                            .set(T_TASK.F_COMPONENT_PARAMETERS, jsonb(plan.parameters(c.name(), role, partyId)))
+                            .set(T_TASK.F_AUTO_RETRIES, retries)
+                            .set(T_TASK.F_AUTO_RETRY_DELAY, retryDelay)
+                            .set(T_TASK.F_NEED_RUN, plan.needRun(c.name(), role, partyId))
+                            .set(T_TASK.F_CREATE_TIME, now)
+                            .set(T_TASK.F_UPDATE_TIME, now)
+                            .execute();
+                }
+            }
+        });
+    }
+
+    /**
+     * Moves every row of a job at this node to {@code to}, only from a status FATE allows; returns whether
+     * anything moved. End statuses set end time and elapsed; running sets the start time.
+     */
+    public boolean transitJob(String jobId, JobStatus to, String errorReport) {
+        long now = clock.millis();
+        var update = dsl.update(T_JOB).set(T_JOB.F_STATUS, to.wire()).set(T_JOB.F_UPDATE_TIME, now);
+        if (to == JobStatus.RUNNING) {
+            update = update.set(T_JOB.F_START_TIME, DSL.coalesce(T_JOB.F_START_TIME, DSL.val(now)))
+                    .set(T_JOB.F_END_TIME, (Long) null).set(T_JOB.F_ELAPSED, (Long) null);
+        }
+        if (to.isEnd()) {
+            update = update.set(T_JOB.F_END_TIME, now)
+                    .set(T_JOB.F_ELAPSED, DSL.val(now).minus(DSL.coalesce(T_JOB.F_START_TIME, DSL.val(now))))
+                    .set(T_JOB.F_TAG, "job_end")
+                    .set(T_JOB.F_ERROR_REPORT, errorReport);
+            if (to == JobStatus.SUCCESS) {
+                update = update.set(T_JOB.F_PROGRESS, 100);
+            }
+        }
+        if (to == JobStatus.WAITING) {
+            update = update.set(T_JOB.F_TAG, "rerun").set(T_JOB.F_ERROR_REPORT, (String) null)
+                    .set(T_JOB.F_CANCEL_SIGNAL, false).set(T_JOB.F_END_TIME, (Long) null);
+        }
+        return update.where(T_JOB.F_JOB_ID.eq(jobId),
+                T_JOB.F_STATUS.in(StatusMachine.jobSources(to).stream().map(JobStatus::wire).toList()))
+                .execute() > 0;
+    }
+
+    /** Guarded task transition of one task version at one party. */
+    public boolean transitTask(TTaskRecord task, JobStatus to, String errorReport) {
+        long now = clock.millis();
+        var update = dsl.update(T_TASK).set(T_TASK.F_STATUS, to.wire()).set(T_TASK.F_PARTY_STATUS, to.wire())
+                .set(T_TASK.F_UPDATE_TIME, now);
+        if (to == JobStatus.RUNNING) {
+            update = update.set(T_TASK.F_START_TIME, now);
+        }
+        if (to.isEnd()) {
+            update = update.set(T_TASK.F_END_TIME, now)
+                    .set(T_TASK.F_ELAPSED, DSL.val(now).minus(DSL.coalesce(T_TASK.F_START_TIME, DSL.val(now))))
+                    .set(T_TASK.F_ERROR_REPORT, errorReport);
+        }
+        return update.where(T_TASK.F_JOB_ID.eq(task.getFJobId()), T_TASK.F_TASK_ID.eq(task.getFTaskId()),
+                T_TASK.F_TASK_VERSION.eq(task.getFTaskVersion()), T_TASK.F_ROLE.eq(task.getFRole()),
+                T_TASK.F_PARTY_ID.eq(task.getFPartyId()),
+                T_TASK.F_STATUS.in(StatusMachine.taskSources(to).stream().map(JobStatus::wire).toList()))
+                .execute() > 0;
+    }
+
+    /** A new version of {@code task}, waiting (auto-retry and rerun: the old version stays as it ended). */
+    public void newTaskVersion(TTaskRecord task, int autoRetries) {
+        long now = clock.millis();
+        TTaskRecord copy = task.copy();
+        copy.setFJobId(task.getFJobId());
+        copy.setFTaskId(task.getFTaskId());
+        copy.setFRole(task.getFRole());
+        copy.setFPartyId(task.getFPartyId());
+        copy.setFTaskVersion(task.getFTaskVersion() + 1);
+        copy.setFStatus(JobStatus.WAITING.wire());
+        copy.setFPartyStatus(JobStatus.WAITING.wire());
+        copy.setFAutoRetries(autoRetries);
+        copy.setFErrorReport(null);
+        copy.setFStartTime(null);
+        copy.setFEndTime(null);
+        copy.setFElapsed(null);
+        copy.setFCreateTime(now);
+        copy.setFUpdateTime(now);
+        dsl.insertInto(T_TASK).set(copy).execute();
+    }
+
+    /** The latest version of every task of a job at this node, in creation order. */
+    public List<TTaskRecord> latestTasks(String jobId) {
+        var t2 = T_TASK.as("t2");
+        return dsl.selectFrom(T_TASK).where(T_TASK.F_JOB_ID.eq(jobId), T_TASK.F_TASK_VERSION.eq(
+                        DSL.select(DSL.max(t2.F_TASK_VERSION)).from(t2).where(t2.F_JOB_ID.eq(T_TASK.F_JOB_ID),
+                                t2.F_TASK_ID.eq(T_TASK.F_TASK_ID), t2.F_ROLE.eq(T_TASK.F_ROLE),
+                                t2.F_PARTY_ID.eq(T_TASK.F_PARTY_ID))))
+                .orderBy(T_TASK.F_CREATE_TIME, T_TASK.F_TASK_ID, T_TASK.F_ROLE, T_TASK.F_PARTY_ID).fetch();
+    }
+
+    public List<TJobRecord> jobRows(String jobId) {
+        return dsl.selectFrom(T_JOB).where(T_JOB.F_JOB_ID.eq(jobId)).orderBy(T_JOB.F_ROLE, T_JOB.F_PARTY_ID).fetch();
+    }
+
+    /** One row per job with this status, oldest first (the queue order). */
+    public List<TJobRecord> jobsWithStatus(JobStatus status) {
+        return dsl.selectFrom(T_JOB).where(T_JOB.F_STATUS.eq(status.wire()), T_JOB.F_IS_INITIATOR.isTrue(),
+                T_JOB.F_ROLE.ne("local").or(T_JOB.F_JOB_ID.notIn(DSL.select(T_TASK.F_JOB_ID).from(T_TASK)
+                        .where(T_TASK.F_COMPONENT_MODULE.in("Upload", "Download")))))
+                .orderBy(T_JOB.F_CREATE_TIME, T_JOB.F_JOB_ID).fetch();
+    }
+
+    public void setResources(String jobId, boolean inUse) {
+        long now = clock.millis();
+        var u = dsl.update(T_JOB).set(T_JOB.F_RESOURCE_IN_USE, inUse);
+        u = inUse ? u.set(T_JOB.F_APPLY_RESOURCE_TIME, now) : u.set(T_JOB.F_RETURN_RESOURCE_TIME, now);
+        u.where(T_JOB.F_JOB_ID.eq(jobId)).execute();
+    }
+
+    public void setCancelSignal(String jobId) {
+        dsl.update(T_JOB).set(T_JOB.F_CANCEL_SIGNAL, true).set(T_JOB.F_CANCEL_TIME, clock.millis())
+                .where(T_JOB.F_JOB_ID.eq(jobId)).execute();
+    }
+
+    public void setProgress(String jobId, int progress) {
+        dsl.update(T_JOB).set(T_JOB.F_PROGRESS, progress).where(T_JOB.F_JOB_ID.eq(jobId)).execute();
+    }
+
+    public DSLContext dsl() {
+        return dsl;
     }
 
     /** A record as FATE prints it: f_ keys, JSON columns as JSON, times as ms and as dates. */

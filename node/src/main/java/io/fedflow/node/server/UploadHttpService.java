@@ -18,6 +18,8 @@ import io.fedflow.node.data.UploadSpool;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.UploadConf;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,11 +73,38 @@ public final class UploadHttpService implements HttpService {
         } catch (FlowException e) {
             return CompletableFuture.completedFuture(json(ErrorMapper.envelope(e)));
         }
+        // FATE's clients send the conf in the query string: then it is checked before the file arrives and
+        // the file part is loaded as it streams in, without a copy on disk.
+        UploadService.ValidConf early;
+        try {
+            early = confJson.has("namespace") || confJson.has("table_name") ? validate(confJson) : null;
+        } catch (FlowException e) {
+            return CompletableFuture.completedFuture(json(ErrorMapper.envelope(e)));
+        }
         AtomicReference<Path> file = new AtomicReference<>();
+        AtomicReference<UploadService.Outcome> streamed = new AtomicReference<>();
         CompletableFuture<HttpResponse> result = Multipart.from(req).bodyParts().mapAsync(part -> {
             if ("file".equals(part.name()) && part.filename() != null) {
-                if (file.get() != null) {
+                if (file.get() != null || streamed.get() != null) {
                     return discard(part).thenApply(unused -> (Object) Boolean.TRUE);
+                }
+                if (early != null) {
+                    return CompletableFuture.supplyAsync(() -> {
+                        try (InputStream in = part.content().toInputStream()) {
+                            try {
+                                // The loader closes what it reads; the part must stay open to be drained.
+                                streamed.set(uploads.upload(early, new java.io.FilterInputStream(in) {
+                                    @Override
+                                    public void close() {}
+                                }));
+                            } finally {
+                                in.transferTo(OutputStream.nullOutputStream()); // let the client finish sending
+                            }
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                        return (Object) Boolean.TRUE;
+                    }, ctx.blockingTaskExecutor());
                 }
                 Path spooled;
                 try {
@@ -96,13 +125,13 @@ public final class UploadHttpService implements HttpService {
             });
         }).collect().thenApplyAsync(unused -> {
             try {
+                if (streamed.get() != null) {
+                    return answer(streamed.get());
+                }
                 if (file.get() == null) {
                     throw FlowException.argument("no multipart part named file with a filename was sent");
                 }
-                UploadConf.Builder conf = UploadConf.newBuilder();
-                FateJson.merge(confJson, conf);
-                UploadService.ValidConf valid = uploads.validate(conf.build());
-                return answer(uploads.upload(valid, file.get()));
+                return answer(uploads.upload(validate(confJson), file.get()));
             } catch (RuntimeException e) {
                 return json(ErrorMapper.envelope(e));
             } finally {
@@ -114,6 +143,12 @@ public final class UploadHttpService implements HttpService {
                     "cannot receive the upload: " + rootMessage(t))));
         });
         return result;
+    }
+
+    private UploadService.ValidConf validate(ObjectNode confJson) {
+        UploadConf.Builder conf = UploadConf.newBuilder();
+        FateJson.merge(confJson, conf);
+        return uploads.validate(conf.build());
     }
 
     /**

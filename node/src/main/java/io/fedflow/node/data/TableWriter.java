@@ -1,0 +1,99 @@
+package io.fedflow.node.data;
+
+import static io.fedflow.node.store.generated.Tables.T_STORAGE_TABLE_META;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.job.JobStore;
+import io.fedflow.node.store.Database;
+import java.time.Clock;
+import java.util.function.Consumer;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+/**
+ * Writes a new table of ours (rows, meta and lineage) in one transaction: a component's output either
+ * appears whole or not at all.
+ */
+public final class TableWriter {
+    private final DSLContext dsl;
+    private final Clock clock;
+
+    public TableWriter(DSLContext dsl, Clock clock) {
+        this.dsl = dsl;
+        this.clock = clock;
+    }
+
+    /** Receives the rows of the table being written. */
+    @FunctionalInterface
+    public interface Rows {
+        void writeTo(Sink sink) throws Exception;
+    }
+
+    @FunctionalInterface
+    public interface Sink {
+        void row(String key, String value) throws Exception;
+    }
+
+    /**
+     * Creates {@code id} (replacing nothing: the name must be new), fills it from {@code rows}, records
+     * its meta with {@code parent} as lineage, then runs {@code alsoInTransaction} before committing.
+     * Returns the number of rows.
+     */
+    public long create(TableId id, JsonNode schema, String delimiter, String origin, String jobId, TableId parent,
+                       Rows rows, Consumer<DSLContext> alsoInTransaction) {
+        String physical = "t_" + java.util.UUID.randomUUID().toString().replace("-", "");
+        return dsl.transactionResult(tx -> {
+            DSLContext t = tx.dsl();
+            TableCatalog.lock(t, id);
+            String qualified = DSL.name(Database.DATA_SCHEMA, physical).toString();
+            t.execute("CREATE TABLE " + qualified + " (f_line BIGINT NOT NULL, f_key TEXT NOT NULL, "
+                    + "f_value TEXT NOT NULL)");
+            ArrayNode part = JsonNodeFactory.instance.arrayNode();
+            long count = t.connectionResult(conn -> {
+                try (CopyWriter copy = new CopyWriter(conn, qualified)) {
+                    rows.writeTo((key, value) -> {
+                        long n = copy.row(key, value);
+                        if (n <= 100) {
+                            part.addArray().add(key).add(value);
+                        }
+                    });
+                    copy.finish();
+                    return copy.count();
+                } catch (RuntimeException | java.sql.SQLException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            t.execute("CREATE INDEX ON " + qualified + " (f_line)");
+            long now = clock.millis();
+            ObjectNode address = JsonNodeFactory.instance.objectNode();
+            address.put("name", id.name()).put("namespace", id.namespace())
+                    .put("schema", Database.DATA_SCHEMA).put("table", physical);
+            t.insertInto(T_STORAGE_TABLE_META)
+                    .set(T_STORAGE_TABLE_META.F_NAME, id.name())
+                    .set(T_STORAGE_TABLE_META.F_NAMESPACE, id.namespace())
+                    .set(T_STORAGE_TABLE_META.F_ADDRESS, JobStore.jsonb(address))
+                    .set(T_STORAGE_TABLE_META.F_ENGINE, TableCatalog.ENGINE)
+                    .set(T_STORAGE_TABLE_META.F_STORE_TYPE, TableCatalog.STORE_FEDFLOW)
+                    .set(T_STORAGE_TABLE_META.F_OPTIONS, JobStore.jsonb(JsonNodeFactory.instance.objectNode()))
+                    .set(T_STORAGE_TABLE_META.F_PARTITIONS, 1)
+                    .set(T_STORAGE_TABLE_META.F_ID_DELIMITER, delimiter)
+                    .set(T_STORAGE_TABLE_META.F_HAVE_HEAD, true)
+                    .set(T_STORAGE_TABLE_META.F_SCHEMA, JobStore.jsonb(schema))
+                    .set(T_STORAGE_TABLE_META.F_COUNT, count)
+                    .set(T_STORAGE_TABLE_META.F_PART_OF_DATA, JobStore.jsonb(part))
+                    .set(T_STORAGE_TABLE_META.F_ORIGIN, origin)
+                    .set(T_STORAGE_TABLE_META.F_JOB_ID, jobId)
+                    .set(T_STORAGE_TABLE_META.F_CREATE_TIME, now)
+                    .set(T_STORAGE_TABLE_META.F_UPDATE_TIME, now)
+                    .execute();
+            TableCatalog.recordProduced(t, id, parent, jobId, now);
+            alsoInTransaction.accept(t);
+            return count;
+        });
+    }
+}

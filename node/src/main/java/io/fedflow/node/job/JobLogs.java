@@ -1,0 +1,53 @@
+package io.fedflow.node.job;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Job logs on disk, laid out as FATE lays them out: {@code logs/<job_id>/fate_flow_schedule.log} for the
+ * scheduler, {@code logs/<job_id>/<role>/<party_id>/<component>/INFO.log} per task.
+ */
+public final class JobLogs {
+    private static final Logger logger = LoggerFactory.getLogger(JobLogs.class);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS").withZone(ZoneId.systemDefault());
+
+    private final Path root;
+
+    public JobLogs(Path root) {
+        this.root = root;
+    }
+
+    public Path jobDir(String jobId) {
+        if (!jobId.matches("[0-9A-Za-z_-]+")) {
+            throw new IllegalArgumentException("bad job id " + jobId);
+        }
+        return root.resolve(jobId);
+    }
+
+    public void schedule(String jobId, String line) {
+        append(jobDir(jobId).resolve("fate_flow_schedule.log"), line);
+    }
+
+    public void task(String jobId, String role, String partyId, String component, String line) {
+        append(jobDir(jobId).resolve(role).resolve(partyId).resolve(component).resolve("INFO.log"), line);
+    }
+
+    private static void append(Path file, String line) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, "[" + TIME.format(Instant.now()) + "] " + line + System.lineSeparator(),
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            logger.warn("cannot write {}", file, e);
+        }
+    }
+}

@@ -1,0 +1,481 @@
+package io.fedflow.node.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.FlowException;
+import io.fedflow.node.RetCode;
+import io.fedflow.node.component.Component;
+import io.fedflow.node.component.ComponentRegistry;
+import io.fedflow.node.component.TaskCancelledException;
+import io.fedflow.node.data.TableCatalog;
+import io.fedflow.node.data.TableRows;
+import io.fedflow.node.data.TableWriter;
+import io.fedflow.node.store.generated.tables.records.TJobRecord;
+import io.fedflow.node.store.generated.tables.records.TTaskRecord;
+import io.fedflow.node.tracking.TrackingStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs jobs at this node: a FIFO queue of waiting jobs admitted while cores last, then each job's DAG,
+ * starting a task once every upstream task at its role and party succeeded, in a bounded worker pool.
+ * All state is in the database (every transition guarded by {@link StatusMachine}), so a restarted node
+ * picks up where it was: tasks that were running are failed with the reason, retried if the job allows.
+ */
+public final class JobScheduler implements AutoCloseable {
+    private static final Logger logger = LoggerFactory.getLogger(JobScheduler.class);
+    private static final Set<JobStatus> DONE = EnumSet.of(JobStatus.SUCCESS, JobStatus.PASS);
+
+    private final JobStore jobs;
+    private final DslParser parser;
+    private final ComponentRegistry registry;
+    private final ResourceManager resources;
+    private final JobLogs logs;
+    private final DSLContext dsl;
+    private final TableCatalog catalog;
+    private final TableRows rows;
+    private final TableWriter writer;
+    private final TrackingStore tracking;
+    private final Clock clock;
+    private final ThreadPoolExecutor workers;
+    private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> daemon(r, "fedflow-scheduler"));
+    private final Map<String, RunningTask> running = new ConcurrentHashMap<>();
+    private final Map<String, JobPlan> plans = new ConcurrentHashMap<>();
+    private final Object wake = new Object();
+    private volatile boolean closed;
+
+    private record RunningTask(Future<?> future, AtomicBoolean cancelled) {}
+
+    public JobScheduler(JobStore jobs, DslParser parser, ComponentRegistry registry, ResourceManager resources,
+                        JobLogs logs, DSLContext dsl, TableCatalog catalog, TableRows rows, TableWriter writer,
+                        TrackingStore tracking, Clock clock) {
+        this.jobs = jobs;
+        this.parser = parser;
+        this.registry = registry;
+        this.resources = resources;
+        this.logs = logs;
+        this.dsl = dsl;
+        this.catalog = catalog;
+        this.rows = rows;
+        this.writer = writer;
+        this.tracking = tracking;
+        this.clock = clock;
+        int n = Math.max(1, resources.totalCores());
+        this.workers = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> daemon(r, "fedflow-task"));
+        this.workers.allowCoreThreadTimeOut(true);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Recovers what a previous run left, then schedules until closed. */
+    public void start() {
+        recover();
+        loop.execute(() -> {
+            while (!closed) {
+                try {
+                    tick();
+                } catch (RuntimeException e) {
+                    logger.warn("scheduling round failed", e);
+                }
+                synchronized (wake) {
+                    try {
+                        wake.wait(200);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    public void wakeUp() {
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+    }
+
+    private void recover() {
+        for (TJobRecord job : jobs.jobsWithStatus(JobStatus.RUNNING)) {
+            for (TTaskRecord t : jobs.latestTasks(job.getFJobId())) {
+                if (JobStatus.RUNNING.wire().equals(t.getFStatus())) {
+                    jobs.transitTask(t, JobStatus.FAILED, "the node restarted while this task was running");
+                    logs.schedule(job.getFJobId(), "task " + t.getFTaskId() + " " + t.getFRole() + " "
+                            + t.getFPartyId() + " failed: the node restarted while it was running");
+                }
+            }
+            resources.apply(job.getFJobId(), job.getFCores());
+        }
+        // Upload and download jobs run inside their request: one left running died with the node.
+        dsl.update(io.fedflow.node.store.generated.Tables.T_JOB)
+                .set(io.fedflow.node.store.generated.Tables.T_JOB.F_STATUS, JobStatus.FAILED.wire())
+                .set(io.fedflow.node.store.generated.Tables.T_JOB.F_ERROR_REPORT,
+                        "the node restarted while this job was running")
+                .where(io.fedflow.node.store.generated.Tables.T_JOB.F_STATUS.eq(JobStatus.RUNNING.wire()),
+                        io.fedflow.node.store.generated.Tables.T_JOB.F_JOB_ID.in(dsl
+                                .select(io.fedflow.node.store.generated.Tables.T_TASK.F_JOB_ID)
+                                .from(io.fedflow.node.store.generated.Tables.T_TASK)
+                                .where(io.fedflow.node.store.generated.Tables.T_TASK.F_COMPONENT_MODULE
+                                        .in("Upload", "Download"))))
+                .execute();
+    }
+
+    synchronized void tick() {
+        for (TJobRecord job : jobs.jobsWithStatus(JobStatus.RUNNING)) {
+            advance(job);
+        }
+        for (TJobRecord job : jobs.jobsWithStatus(JobStatus.WAITING)) {
+            if (!resources.apply(job.getFJobId(), job.getFCores())) {
+                break; // first come, first served: later jobs wait behind this one
+            }
+            if (jobs.transitJob(job.getFJobId(), JobStatus.RUNNING, null)) {
+                jobs.setResources(job.getFJobId(), true);
+                logs.schedule(job.getFJobId(), "job started with " + job.getFCores() + " cores");
+                advance(jobs.jobRows(job.getFJobId()).get(0));
+            } else {
+                resources.release(job.getFJobId());
+            }
+        }
+    }
+
+    /** Queue position of each waiting job (1 = next). */
+    public Map<String, Integer> queuePositions() {
+        Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        int i = 1;
+        for (TJobRecord job : jobs.jobsWithStatus(JobStatus.WAITING)) {
+            out.put(job.getFJobId(), i++);
+        }
+        return out;
+    }
+
+    JobPlan plan(TJobRecord job) {
+        return plans.computeIfAbsent(job.getFJobId(), id -> parser.parse(JobStore.parse(job.getFDsl().data()),
+                JobStore.parse(job.getFRuntimeConf().data())));
+    }
+
+    private void advance(TJobRecord job) {
+        String jobId = job.getFJobId();
+        JobPlan plan = plan(job);
+        long now = clock.millis();
+        if (job.getFTimeout() > 0 && job.getFStartTime() != null
+                && now - job.getFStartTime() > job.getFTimeout() * 1000) {
+            end(jobId, JobStatus.TIMEOUT, "the job ran longer than its timeout of " + job.getFTimeout() + " s");
+            return;
+        }
+        List<TTaskRecord> tasks = jobs.latestTasks(jobId);
+        Map<String, TTaskRecord> byKey = new java.util.HashMap<>();
+        tasks.forEach(t -> byKey.put(key(t.getFComponentName(), t.getFRole(), t.getFPartyId()), t));
+        int parallelism = plan.intParameter("task_parallelism", 1);
+        int active = (int) tasks.stream().filter(t -> JobStatus.RUNNING.wire().equals(t.getFStatus())).count();
+        boolean changed = false;
+        for (TTaskRecord t : tasks) {
+            JobStatus s = StatusMachine.parse(t.getFStatus());
+            if (s == JobStatus.FAILED && t.getFAutoRetries() > 0
+                    && (t.getFEndTime() == null || now - t.getFEndTime() >= t.getFAutoRetryDelay() * 1000L)) {
+                jobs.newTaskVersion(t, t.getFAutoRetries() - 1);
+                logs.schedule(jobId, "retrying task " + t.getFTaskId() + " " + t.getFRole() + " " + t.getFPartyId()
+                        + " (" + (t.getFAutoRetries() - 1) + " retries left)");
+                changed = true;
+                continue;
+            }
+            if (s != JobStatus.WAITING) {
+                continue;
+            }
+            JobPlan.PlannedComponent c = plan.component(t.getFComponentName());
+            boolean ready = true;
+            for (String up : c.upstream()) {
+                TTaskRecord u = byKey.get(key(up, t.getFRole(), t.getFPartyId()));
+                if (u == null || !DONE.contains(StatusMachine.parse(u.getFStatus()))) {
+                    ready = false;
+                    break;
+                }
+            }
+            if (!ready) {
+                continue;
+            }
+            if (!t.getFNeedRun()) {
+                jobs.transitTask(t, JobStatus.PASS, null);
+                changed = true;
+            } else if (active < parallelism) {
+                if (jobs.transitTask(t, JobStatus.RUNNING, null)) {
+                    active++;
+                    launch(t, plan, job);
+                }
+            }
+        }
+        if (changed) {
+            tasks = jobs.latestTasks(jobId);
+        }
+        JobStatus next = jobStatus(tasks, plan, byKeyOf(tasks));
+        int done = (int) tasks.stream().filter(t -> DONE.contains(StatusMachine.parse(t.getFStatus()))).count();
+        jobs.setProgress(jobId, tasks.isEmpty() ? 100 : done * 100 / tasks.size());
+        if (next != null && next.isEnd()) {
+            String error = tasks.stream().map(TTaskRecord::getFErrorReport).filter(e -> e != null && !e.isBlank())
+                    .findFirst().orElse(null);
+            end(jobId, next, error);
+        } else if (changed) {
+            wakeUp();
+        }
+    }
+
+    private static Map<String, TTaskRecord> byKeyOf(List<TTaskRecord> tasks) {
+        Map<String, TTaskRecord> m = new java.util.HashMap<>();
+        tasks.forEach(t -> m.put(key(t.getFComponentName(), t.getFRole(), t.getFPartyId()), t));
+        return m;
+    }
+
+    /** FATE's rule: all passed or succeeded → success; something still running or startable → running. */
+    private static JobStatus jobStatus(List<TTaskRecord> tasks, JobPlan plan, Map<String, TTaskRecord> byKey) {
+        Set<JobStatus> statuses = EnumSet.noneOf(JobStatus.class);
+        tasks.forEach(t -> statuses.add(StatusMachine.parse(t.getFStatus())));
+        if (DONE.containsAll(statuses)) {
+            return JobStatus.SUCCESS;
+        }
+        if (statuses.contains(JobStatus.RUNNING)) {
+            return JobStatus.RUNNING;
+        }
+        for (TTaskRecord t : tasks) {
+            if (!JobStatus.WAITING.wire().equals(t.getFStatus())) {
+                continue;
+            }
+            boolean blocked = false;
+            for (String up : plan.component(t.getFComponentName()).upstream()) {
+                TTaskRecord u = byKey.get(key(up, t.getFRole(), t.getFPartyId()));
+                JobStatus us = u == null ? JobStatus.FAILED : StatusMachine.parse(u.getFStatus());
+                if (us == JobStatus.FAILED || us == JobStatus.CANCELED || us == JobStatus.TIMEOUT) {
+                    blocked = true;
+                }
+            }
+            if (!blocked) {
+                return JobStatus.RUNNING;
+            }
+        }
+        for (JobStatus s : List.of(JobStatus.FAILED, JobStatus.TIMEOUT, JobStatus.CANCELED)) {
+            if (statuses.contains(s)) {
+                return s;
+            }
+        }
+        return JobStatus.FAILED;
+    }
+
+    private void launch(TTaskRecord task, JobPlan plan, TJobRecord job) {
+        AtomicBoolean cancelled = new AtomicBoolean();
+        String runKey = runKey(task);
+        logs.schedule(task.getFJobId(), "start task " + task.getFTaskId() + " version " + task.getFTaskVersion()
+                + " " + task.getFRole() + " " + task.getFPartyId());
+        Future<?> f = workers.submit(() -> runTask(task, plan, job.getFModelVersion(), cancelled));
+        running.put(runKey, new RunningTask(f, cancelled));
+    }
+
+    private void runTask(TTaskRecord task, JobPlan plan, String modelVersion, AtomicBoolean cancelled) {
+        String where = task.getFTaskId() + " " + task.getFRole() + " " + task.getFPartyId();
+        TaskContext ctx = new TaskContext(task, plan, modelVersion, dsl, catalog, rows, writer, tracking, logs,
+                cancelled::get);
+        try {
+            Component component = registry.find(task.getFComponentModule()).orElseThrow().factory().get();
+            ctx.log("task " + where + " version " + task.getFTaskVersion() + " started: module "
+                    + task.getFComponentModule() + ", parameters " + task.getFComponentParameters().data());
+            long t0 = System.nanoTime();
+            component.run(ctx);
+            ctx.checkCancelled();
+            jobs.transitTask(task, JobStatus.SUCCESS, null);
+            ctx.log("task " + where + " succeeded in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        } catch (TaskCancelledException e) {
+            ctx.log("task " + where + " stopped");
+        } catch (Throwable e) {
+            if (closed) {
+                // The node is shutting down: the task stays running; recovery at the next start fails it.
+                return;
+            }
+            if (cancelled.get()) {
+                ctx.log("task " + where + " stopped: " + e);
+            } else {
+                String msg = e instanceof FlowException ? e.getMessage() : e.getClass().getSimpleName() + ": "
+                        + e.getMessage();
+                if (!(e instanceof FlowException)) {
+                    logger.warn("task {} failed", where, e);
+                }
+                jobs.transitTask(task, JobStatus.FAILED, msg);
+                ctx.log("task " + where + " failed: " + msg);
+                logs.schedule(task.getFJobId(), "task " + where + " failed: " + msg);
+            }
+        } finally {
+            running.remove(runKey(task));
+            wakeUp();
+        }
+    }
+
+    /** Ends a job with {@code status}: running tasks are stopped with it, resources returned. */
+    private synchronized boolean end(String jobId, JobStatus status, String error) {
+        JobStatus taskStatus = status == JobStatus.SUCCESS ? null : status;
+        if (taskStatus != null) {
+            stopRunningTasks(jobId, taskStatus == JobStatus.FAILED ? JobStatus.FAILED : taskStatus);
+        }
+        boolean moved = jobs.transitJob(jobId, status, error);
+        if (resources.release(jobId)) {
+            jobs.setResources(jobId, false);
+        }
+        plans.remove(jobId);
+        if (moved) {
+            logs.schedule(jobId, "job " + status.wire() + (error == null ? "" : ": " + error));
+        }
+        return moved;
+    }
+
+    private void stopRunningTasks(String jobId, JobStatus status) {
+        for (TTaskRecord t : jobs.latestTasks(jobId)) {
+            if (!JobStatus.RUNNING.wire().equals(t.getFStatus())) {
+                continue;
+            }
+            RunningTask r = running.get(runKey(t));
+            if (r != null) {
+                r.cancelled().set(true);
+                r.future().cancel(true);
+            }
+            jobs.transitTask(t, status, "stopped: job " + status.wire());
+        }
+    }
+
+    // ---- operations called by the API ----
+
+    /** Stops a waiting or running job at this node with {@code status} (canceled or failed). */
+    public void stop(String jobId, JobStatus status) {
+        List<TJobRecord> rows = jobs.jobRows(jobId);
+        if (rows.isEmpty()) {
+            throw new FlowException(RetCode.DATA_ERROR, "no job " + jobId + " at this node");
+        }
+        JobStatus current = StatusMachine.parse(rows.get(0).getFStatus());
+        if (current.isEnd()) {
+            throw new FlowException(RetCode.OPERATING_ERROR, "job " + jobId + " already ended: " + current.wire());
+        }
+        jobs.setCancelSignal(jobId);
+        if (!end(jobId, status, "stopped by a user request")) {
+            throw new FlowException(RetCode.OPERATING_ERROR, "job " + jobId + " could not be stopped from "
+                    + StatusMachine.parse(jobs.jobRows(jobId).get(0).getFStatus()).wire());
+        }
+        wakeUp();
+    }
+
+    /**
+     * Reruns an ended job: the named components (all that did not succeed when none is named) and
+     * everything downstream get a new task version; successful ones only with {@code force}.
+     */
+    public synchronized List<String> rerun(String jobId, List<String> components, boolean force) {
+        List<TJobRecord> rows = jobs.jobRows(jobId);
+        if (rows.isEmpty()) {
+            throw new FlowException(RetCode.DATA_ERROR, "no job " + jobId + " at this node");
+        }
+        JobStatus current = StatusMachine.parse(rows.get(0).getFStatus());
+        if (!current.isEnd()) {
+            throw new FlowException(RetCode.OPERATING_ERROR, "job " + jobId + " is " + current.wire()
+                    + ": only an ended job can be rerun");
+        }
+        JobPlan plan = parser.parse(JobStore.parse(rows.get(0).getFDsl().data()),
+                JobStore.parse(rows.get(0).getFRuntimeConf().data()));
+        Set<String> chosen = new HashSet<>();
+        boolean all = components.isEmpty() || components.contains("pipeline");
+        if (!all) {
+            for (String c : components) {
+                try {
+                    plan.component(c);
+                } catch (IllegalArgumentException e) {
+                    throw FlowException.argument("component_name " + c + " is not a component of job " + jobId);
+                }
+                chosen.add(c);
+            }
+            boolean grew = true;
+            while (grew) {
+                grew = false;
+                for (JobPlan.PlannedComponent c : plan.components()) {
+                    if (!chosen.contains(c.name()) && c.upstream().stream().anyMatch(chosen::contains)) {
+                        chosen.add(c.name());
+                        grew = true;
+                    }
+                }
+            }
+        }
+        List<String> rerun = new ArrayList<>();
+        int retries = plan.intParameter("auto_retries", 0);
+        for (TTaskRecord t : jobs.latestTasks(jobId)) {
+            boolean success = DONE.contains(StatusMachine.parse(t.getFStatus()));
+            if ((all || chosen.contains(t.getFComponentName())) && (force || !success)) {
+                jobs.newTaskVersion(t, retries);
+                rerun.add(t.getFComponentName());
+            }
+        }
+        if (rerun.isEmpty()) {
+            throw new FlowException(RetCode.OPERATING_ERROR, "nothing to rerun in job " + jobId
+                    + ": every chosen component succeeded (set force to rerun them)");
+        }
+        if (!jobs.transitJob(jobId, JobStatus.WAITING, null)) {
+            throw new FlowException(RetCode.OPERATING_ERROR, "job " + jobId + " cannot go back to waiting");
+        }
+        plans.remove(jobId);
+        logs.schedule(jobId, "rerun of " + rerun.stream().distinct().toList());
+        wakeUp();
+        return rerun.stream().distinct().toList();
+    }
+
+    /** Stops every waiting job this node initiated (FATE's clean/queue). */
+    public ObjectNode cleanQueue() {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        for (TJobRecord job : jobs.jobsWithStatus(JobStatus.WAITING)) {
+            try {
+                stop(job.getFJobId(), JobStatus.CANCELED);
+                out.put(job.getFJobId(), 0);
+            } catch (FlowException e) {
+                out.put(job.getFJobId(), e.retCode().code());
+            }
+        }
+        return out;
+    }
+
+    public ResourceManager resources() {
+        return resources;
+    }
+
+    private static String key(String cpn, String role, String party) {
+        return cpn + "\u0000" + role + "\u0000" + party;
+    }
+
+    private static String runKey(TTaskRecord t) {
+        return t.getFJobId() + "/" + t.getFTaskId() + "/" + t.getFTaskVersion() + "/" + t.getFRole() + "/"
+                + t.getFPartyId();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        wakeUp();
+        loop.shutdownNow();
+        workers.shutdownNow();
+        try {
+            loop.awaitTermination(5, TimeUnit.SECONDS);
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}

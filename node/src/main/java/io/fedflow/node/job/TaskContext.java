@@ -1,0 +1,312 @@
+package io.fedflow.node.job;
+
+import static io.fedflow.node.store.generated.Tables.T_COMPONENT_MODEL;
+import static io.fedflow.node.store.generated.Tables.T_OUTPUT_DATA_INFO;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.FlowException;
+import io.fedflow.node.RetCode;
+import io.fedflow.node.component.ComponentContext;
+import io.fedflow.node.component.Instances;
+import io.fedflow.node.component.ModelInput;
+import io.fedflow.node.component.TableInput;
+import io.fedflow.node.component.TaskCancelledException;
+import io.fedflow.node.data.TableCatalog;
+import io.fedflow.node.data.TableId;
+import io.fedflow.node.data.TableRows;
+import io.fedflow.node.data.TableWriter;
+import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
+import io.fedflow.node.store.generated.tables.records.TTaskRecord;
+import io.fedflow.node.tracking.TrackingStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+import org.jooq.DSLContext;
+
+/** What one running task sees, backed by the node's tables, tracking and logs. */
+final class TaskContext implements ComponentContext {
+    private final TTaskRecord task;
+    private final JobPlan plan;
+    private final DSLContext dsl;
+    private final TableCatalog catalog;
+    private final TableRows rows;
+    private final TableWriter writer;
+    private final TrackingStore tracking;
+    private final JobLogs logs;
+    private final BooleanSupplier cancelled;
+    private final TrackingStore.TaskKey key;
+    private final String modelVersion;
+    private TableId firstInput;
+
+    TaskContext(TTaskRecord task, JobPlan plan, String modelVersion, DSLContext dsl, TableCatalog catalog,
+                TableRows rows, TableWriter writer, TrackingStore tracking, JobLogs logs, BooleanSupplier cancelled) {
+        this.task = task;
+        this.plan = plan;
+        this.modelVersion = modelVersion;
+        this.dsl = dsl;
+        this.catalog = catalog;
+        this.rows = rows;
+        this.writer = writer;
+        this.tracking = tracking;
+        this.logs = logs;
+        this.cancelled = cancelled;
+        this.key = new TrackingStore.TaskKey(task.getFJobId(), task.getFComponentName(), task.getFTaskId(),
+                task.getFTaskVersion(), task.getFRole(), task.getFPartyId());
+    }
+
+    @Override
+    public String jobId() {
+        return task.getFJobId();
+    }
+
+    @Override
+    public String componentName() {
+        return task.getFComponentName();
+    }
+
+    @Override
+    public String module() {
+        return task.getFComponentModule();
+    }
+
+    @Override
+    public String taskId() {
+        return task.getFTaskId();
+    }
+
+    @Override
+    public long taskVersion() {
+        return task.getFTaskVersion();
+    }
+
+    @Override
+    public String role() {
+        return task.getFRole();
+    }
+
+    @Override
+    public String partyId() {
+        return task.getFPartyId();
+    }
+
+    @Override
+    public JsonNode parameters() {
+        return JobStore.parse(task.getFComponentParameters().data());
+    }
+
+    @Override
+    public List<TableInput> inputData(String dataKey) {
+        List<TableInput> out = new ArrayList<>();
+        for (String ref : plan.component(componentName()).dataInputs().getOrDefault(dataKey, List.of())) {
+            String up = ref.substring(0, ref.indexOf('.'));
+            String dataName = ref.substring(ref.indexOf('.') + 1);
+            var info = dsl.selectFrom(T_OUTPUT_DATA_INFO)
+                    .where(T_OUTPUT_DATA_INFO.F_JOB_ID.eq(jobId()), T_OUTPUT_DATA_INFO.F_COMPONENT_NAME.eq(up),
+                            T_OUTPUT_DATA_INFO.F_ROLE.eq(role()), T_OUTPUT_DATA_INFO.F_PARTY_ID.eq(partyId()),
+                            T_OUTPUT_DATA_INFO.F_DATA_NAME.eq(dataName))
+                    .orderBy(T_OUTPUT_DATA_INFO.F_TASK_VERSION.desc()).limit(1).fetchOne();
+            if (info == null) {
+                throw FlowException.data("component " + componentName() + ": input " + ref
+                        + " was not produced (did " + up + " output " + dataName + "?)");
+            }
+            TableId id = new TableId(info.getFTableNamespace(), info.getFTableName());
+            if (firstInput == null) {
+                firstInput = id;
+            }
+            out.add(toInput(ref, catalog.require(id)));
+        }
+        return out;
+    }
+
+    @Override
+    public TableInput storedTable(String namespace, String name) {
+        TableId id = new TableId(namespace, name);
+        TStorageTableMetaRecord meta = catalog.find(id).orElseThrow(() -> FlowException.data("component "
+                + componentName() + ": table " + id + " does not exist (role " + role() + " party " + partyId() + ")"));
+        catalog.recordRead(id, jobId(), componentName());
+        if (firstInput == null) {
+            firstInput = id;
+        }
+        return toInput(id.toString(), meta);
+    }
+
+    private static TableInput toInput(String source, TStorageTableMetaRecord meta) {
+        return new TableInput(source, meta.getFNamespace(), meta.getFName(), JobStore.parse(meta.getFSchema().data()),
+                meta.getFIdDelimiter(), meta.getFCount());
+    }
+
+    @Override
+    public void scan(TableInput table, TableRows.RowSink sink) {
+        rows.scan(catalog.require(new TableId(table.namespace(), table.name())), (k, v) -> {
+            checkCancelled();
+            sink.row(k, v);
+        });
+    }
+
+    @Override
+    public Instances readInstances(TableInput table) {
+        JsonNode schema = table.schema();
+        String delimiter = table.delimiter();
+        boolean withLabel = schema.path("with_label").asBoolean(false);
+        List<String> header = split(schema.path("header").asText(""), delimiter);
+        List<String> ids = new ArrayList<>();
+        List<double[]> features = new ArrayList<>();
+        List<Double> labels = new ArrayList<>();
+        int width = header.size();
+        scan(table, (id, value) -> {
+            List<String> cells = split(value, delimiter);
+            int offset = withLabel ? 1 : 0;
+            if (cells.size() != width + offset) {
+                throw FlowException.data("table " + table.namespace() + "." + table.name() + ": row " + id + " has "
+                        + cells.size() + " values, expected " + (width + offset));
+            }
+            double[] x = new double[width];
+            for (int i = 0; i < width; i++) {
+                x[i] = number(cells.get(i + offset), id, header.get(i));
+            }
+            if (withLabel) {
+                labels.add(number(cells.get(0), id, schema.path("label_name").asText("label")));
+            }
+            ids.add(id);
+            features.add(x);
+        });
+        double[] y = null;
+        if (withLabel) {
+            y = new double[labels.size()];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = labels.get(i);
+            }
+        }
+        return new Instances(ids, header, features.toArray(new double[0][]), y,
+                withLabel ? schema.path("label_name").asText("y") : null);
+    }
+
+    private static double number(String s, String id, String column) {
+        try {
+            return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw FlowException.data("row " + id + ", column " + column + ": \"" + s + "\" is not a number");
+        }
+    }
+
+    private static List<String> split(String s, String delimiter) {
+        List<String> out = new ArrayList<>();
+        if (s.isEmpty()) {
+            return out;
+        }
+        for (String part : s.split(Pattern.quote(delimiter), -1)) {
+            out.add(part);
+        }
+        return out;
+    }
+
+    @Override
+    public TableInput writeTable(String dataName, JsonNode schema, String delimiter, RowSource source) {
+        TableId id = new TableId("output_data_" + jobId(), componentName() + "_" + taskVersion() + "_" + role() + "_"
+                + partyId() + "_" + dataName);
+        long count = writer.create(id, schema, delimiter, "output", jobId(), firstInput,
+                sink -> source.writeTo((k, v) -> {
+                    checkCancelled();
+                    sink.row(k, v);
+                }),
+                t -> tracking.recordOutputData(t, key, dataName, id.namespace(), id.name()));
+        return new TableInput(componentName() + "." + dataName, id.namespace(), id.name(), schema, delimiter, count);
+    }
+
+    @Override
+    public TableInput writeInstances(String dataName, Instances in) {
+        ObjectNode schema = JsonNodeFactory.instance.objectNode();
+        schema.put("sid", "id");
+        schema.put("header", String.join(",", in.featureNames()));
+        schema.put("with_label", in.hasLabel());
+        if (in.hasLabel()) {
+            schema.put("label_name", in.labelName());
+        }
+        return writeTable(dataName, schema, ",", out -> {
+            StringBuilder sb = new StringBuilder();
+            for (int r = 0; r < in.size(); r++) {
+                sb.setLength(0);
+                if (in.hasLabel()) {
+                    sb.append(format(in.labels()[r]));
+                }
+                for (double v : in.features()[r]) {
+                    if (sb.length() > 0 || in.hasLabel()) {
+                        sb.append(',');
+                    }
+                    sb.append(format(v));
+                }
+                out.row(in.ids().get(r), sb.toString());
+            }
+        });
+    }
+
+    private static String format(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    @Override
+    public List<ModelInput> inputModels(String modelKey) {
+        JobPlan.PlannedComponent c = plan.component(componentName());
+        List<String> refs = modelKey.equals("isometric_model") ? c.isometricInputs() : c.modelInputs();
+        List<ModelInput> out = new ArrayList<>();
+        for (String ref : refs) {
+            String up = ref.substring(0, ref.indexOf('.'));
+            String rest = ref.substring(ref.indexOf('.') + 1);
+            String job = jobId();
+            if (up.equals("pipeline")) {
+                // A predict job's "pipeline.<component>[.model]" names a component of the trained model.
+                job = modelVersion;
+                up = rest.contains(".") ? rest.substring(0, rest.indexOf('.')) : rest;
+            }
+            String upstream = up;
+            var models = dsl.selectFrom(T_COMPONENT_MODEL)
+                    .where(T_COMPONENT_MODEL.F_JOB_ID.eq(job), T_COMPONENT_MODEL.F_COMPONENT_NAME.eq(upstream),
+                            T_COMPONENT_MODEL.F_ROLE.eq(role()), T_COMPONENT_MODEL.F_PARTY_ID.eq(partyId()))
+                    .orderBy(T_COMPONENT_MODEL.F_MODEL_NAME).fetch();
+            if (models.isEmpty()) {
+                throw new FlowException(RetCode.DATA_ERROR, "component " + componentName() + ": model input " + ref
+                        + " was not produced");
+            }
+            models.forEach(m -> out.add(new ModelInput(upstream, m.getFModule(), JobStore.parse(m.getFParam().data()),
+                    JobStore.parse(m.getFMeta().data()))));
+        }
+        return out;
+    }
+
+    @Override
+    public void saveModel(String modelName, JsonNode param, JsonNode meta) {
+        tracking.saveModel(key, module(), modelName, param, meta);
+    }
+
+    @Override
+    public void logMetricData(String namespace, String name, List<MetricPoint> points) {
+        List<Object[]> kv = new ArrayList<>();
+        points.forEach(p -> kv.add(new Object[] {p.key(), p.value()}));
+        tracking.logMetricData(key, namespace, name, kv);
+    }
+
+    @Override
+    public void setMetricMeta(String namespace, String name, String metricType, JsonNode extra) {
+        tracking.setMetricMeta(key, namespace, name, metricType, extra);
+    }
+
+    @Override
+    public void setSummary(JsonNode summary) {
+        tracking.setSummary(key, summary);
+    }
+
+    @Override
+    public void log(String message) {
+        logs.task(jobId(), role(), partyId(), componentName(), message);
+    }
+
+    @Override
+    public void checkCancelled() {
+        if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+            throw new TaskCancelledException("task " + taskId() + " was stopped");
+        }
+    }
+}

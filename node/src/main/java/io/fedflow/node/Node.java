@@ -1,5 +1,6 @@
 package io.fedflow.node;
 
+import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.server.Server;
 import io.fedflow.node.data.DataGrpcService;
 import io.fedflow.node.data.DownloadService;
@@ -71,7 +72,9 @@ public final class Node implements AutoCloseable {
                         new JobGrpcService(jobService),
                         new PipelineGrpcService(jobService),
                         new ResourceGrpcService(jobService)),
-                new UploadHttpService(uploads, spool), new DownloadHttpService(downloads));
+                List.of(new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/upload", new UploadHttpService(uploads, spool)),
+                        new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/download",
+                                new DownloadHttpService(downloads))));
     }
 
     /** Starts a node with its own database (embedded unless {@code config.dbUrl()} is set). */

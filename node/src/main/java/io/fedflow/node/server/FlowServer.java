@@ -41,8 +41,13 @@ public final class FlowServer {
 
     private FlowServer() {}
 
-    public static Server build(String host, int port, List<BindableService> services, HttpService upload,
-                               HttpService download) {
+    /**
+     * A hand-written HTTP endpoint, for what transcoding cannot express (multipart, streams, FATE's GETs
+     * with a JSON body). Such routes have no size limit and no timeout: they stream.
+     */
+    public record HttpRoute(com.linecorp.armeria.common.HttpMethod method, String path, HttpService service) {}
+
+    public static Server build(String host, int port, List<BindableService> services, List<HttpRoute> routes) {
         ServerBuilder sb = Server.builder();
         sb.http(new InetSocketAddress(host, port));
         GrpcService grpc = GrpcService.builder()
@@ -66,8 +71,10 @@ public final class FlowServer {
         // Armeria duplicates reflection answers unless reflection runs on its own blocking service.
         sb.service(GrpcService.builder().addService(ProtoReflectionServiceV1.newInstance())
                 .useBlockingTaskExecutor(true).build());
-        sb.route().post("/v1/data/upload").maxRequestLength(0).requestTimeoutMillis(0).build(upload);
-        sb.route().post("/v1/data/download").requestTimeoutMillis(0).build(download);
+        for (HttpRoute r : routes) {
+            sb.route().method(r.method()).path(r.path()).maxRequestLength(0).requestTimeoutMillis(0)
+                    .build(r.service());
+        }
         // The gRPC streams carry whole files too: without this, Armeria's 10 MiB request cap ends any upload
         // past 10 MiB and its 10 s request timeout any long transfer. Each message stays capped at MAX_MESSAGE_BYTES.
         sb.routeDecorator().path("/fedflow.v1.DataService/Upload").build(FlowServer::unboundedTransfer);

@@ -72,7 +72,7 @@ public final class FlowServer {
         sb.service(GrpcService.builder().addService(ProtoReflectionServiceV1.newInstance())
                 .useBlockingTaskExecutor(true).build());
         for (HttpRoute r : routes) {
-            sb.route().method(r.method()).path(r.path()).maxRequestLength(0).requestTimeoutMillis(0)
+            sb.route().methods(r.method()).path(r.path()).maxRequestLength(0).requestTimeoutMillis(0)
                     .build(r.service());
         }
         // The gRPC streams carry whole files too: without this, Armeria's 10 MiB request cap ends any upload

@@ -22,9 +22,12 @@ import io.fedflow.node.job.JobService;
 import io.fedflow.node.job.PipelineGrpcService;
 import io.fedflow.node.job.ResourceGrpcService;
 import io.fedflow.node.job.ResourceManager;
+import io.fedflow.node.tracking.TrackingGrpcService;
+import io.fedflow.node.tracking.TrackingService;
 import io.fedflow.node.tracking.TrackingStore;
 import io.fedflow.node.job.JobIds;
 import io.fedflow.node.job.JobStore;
+import io.fedflow.node.server.ArchiveRoutes;
 import io.fedflow.node.server.DownloadHttpService;
 import io.fedflow.node.server.FlowServer;
 import io.fedflow.node.server.UploadHttpService;
@@ -66,15 +69,26 @@ public final class Node implements AutoCloseable {
         this.scheduler = new JobScheduler(jobs, parser, registry, new ResourceManager(config.cores(), 0), logs, dsl,
                 catalog, rows, new TableWriter(dsl, clock), tracking, clock);
         JobService jobService = new JobService(jobs, scheduler, parser, jobIds, catalog, logs, config);
+        TrackingService trackingService = new TrackingService(dsl, catalog, rows, config.dataDir().resolve("jobs"),
+                config.tmpDir().resolve("output-data"));
+        var outputData = ArchiveRoutes.outputData(trackingService);
         this.server = FlowServer.build(config.host(), config.httpPort(), List.of(
                         new DataGrpcService(uploads, downloads, spool),
                         new TableGrpcService(catalog, binder, new JobTables(dsl)),
                         new JobGrpcService(jobService),
                         new PipelineGrpcService(jobService),
-                        new ResourceGrpcService(jobService)),
+                        new ResourceGrpcService(jobService),
+                        new TrackingGrpcService(trackingService)),
                 List.of(new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/upload", new UploadHttpService(uploads, spool)),
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/download",
-                                new DownloadHttpService(downloads))));
+                                new DownloadHttpService(downloads)),
+                        // FATE's client sends this one as a GET with a JSON body
+                        new FlowServer.HttpRoute(HttpMethod.GET, "/v1/tracking/component/output/data/download",
+                                outputData),
+                        new FlowServer.HttpRoute(HttpMethod.POST, "/v1/tracking/component/output/data/download",
+                                outputData),
+                        new FlowServer.HttpRoute(HttpMethod.POST, "/v1/job/log/download",
+                                ArchiveRoutes.jobLog(jobService))));
     }
 
     /** Starts a node with its own database (embedded unless {@code config.dbUrl()} is set). */

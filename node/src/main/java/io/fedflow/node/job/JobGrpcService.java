@@ -3,10 +3,10 @@ package io.fedflow.node.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.protobuf.ByteString;
 import com.google.protobuf.Struct;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.server.FateJson;
+import io.fedflow.node.server.FileStreams;
 import io.fedflow.node.server.Responses;
 import io.fedflow.proto.v1.CleanJobRequest;
 import io.fedflow.proto.v1.CleanQueueRequest;
@@ -25,9 +25,7 @@ import io.fedflow.proto.v1.SubmitJobRequest;
 import io.fedflow.proto.v1.UpdateJobParametersRequest;
 import io.fedflow.proto.v1.UpdateJobRequest;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -110,20 +108,11 @@ public final class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
         reply(out, Responses.ok(d));
     }
 
+    /** The job's logs as a tar.gz, streamed with backpressure (the same bytes as POST /v1/job/log/download). */
     @Override
     public void downloadJobLog(JobRef r, StreamObserver<DataChunk> out) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        try {
-            JobLogArchive.write(jobs.logDirectory(r.getJobId()), buf);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        byte[] bytes = buf.toByteArray();
-        for (int off = 0; off < bytes.length; off += 1 << 20) {
-            out.onNext(DataChunk.newBuilder().setContent(ByteString.copyFrom(bytes, off,
-                    Math.min(1 << 20, bytes.length - off))).build());
-        }
-        out.onCompleted();
+        java.nio.file.Path dir = jobs.logDirectory(r.getJobId());
+        FileStreams.grpc(out, o -> JobLogArchive.write(dir, o), () -> { });
     }
 
     @Override

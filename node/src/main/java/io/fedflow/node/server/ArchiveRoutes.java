@@ -1,0 +1,44 @@
+package io.fedflow.node.server;
+
+import io.fedflow.node.job.JobLogArchive;
+import io.fedflow.node.job.JobService;
+import io.fedflow.node.tracking.TrackingService;
+import io.fedflow.proto.v1.ComponentRef;
+import io.fedflow.proto.v1.JobRef;
+import java.nio.file.Path;
+
+/** FATE's tar.gz downloads over HTTP, each reading the same request message as its gRPC twin. */
+public final class ArchiveRoutes {
+    private ArchiveRoutes() {}
+
+    /** {@code GET|POST /v1/tracking/component/output/data/download}: the same bytes as DownloadOutputData. */
+    public static ArchiveHttpService outputData(TrackingService tracking) {
+        return new ArchiveHttpService(body -> {
+            ComponentRef.Builder b = ComponentRef.newBuilder();
+            FateJson.merge(body, b);
+            TrackingService.Ref ref = tracking.ref(b.getJobId(), b.getRole(), b.getPartyId(), b.getComponentName(),
+                    true);
+            TrackingService.OutputDownload d = tracking.prepareDownload(ref, b.hasLimit() ? b.getLimit() : null,
+                    b.hasHead() ? b.getHead() : null);
+            if (d.tables().isEmpty()) {
+                throw new ArchiveHttpService.NoData("no data");
+            }
+            if (d.limit() == 0) {
+                throw new ArchiveHttpService.NoData("limit is 0");
+            }
+            TrackingService.Spooled spooled = tracking.spool(d);
+            return new ArchiveHttpService.Archive(d.fileName(), spooled::writeTo, spooled::close);
+        });
+    }
+
+    /** {@code POST /v1/job/log/download}: the job's log directory; 404 for an unknown job. */
+    public static ArchiveHttpService jobLog(JobService jobs) {
+        return new ArchiveHttpService(body -> {
+            JobRef.Builder b = JobRef.newBuilder();
+            FateJson.merge(body, b);
+            Path dir = jobs.logDirectory(b.getJobId());
+            return new ArchiveHttpService.Archive(JobLogArchive.fileName(b.getJobId()),
+                    out -> JobLogArchive.write(dir, out), () -> { });
+        });
+    }
+}

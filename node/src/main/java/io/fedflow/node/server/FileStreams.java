@@ -1,0 +1,164 @@
+package io.fedflow.node.server;
+
+import com.google.protobuf.ByteString;
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpResponseWriter;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import io.fedflow.node.FlowException;
+import io.fedflow.node.RetCode;
+import io.fedflow.node.data.ChunkingOutputStream;
+import io.fedflow.proto.v1.DataChunk;
+import io.fedflow.proto.v1.FlowResponse;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends a file that is written as it goes (a tar.gz of logs or output data) as an HTTP attachment or a
+ * gRPC stream of {@link DataChunk}s, in fixed chunks, each one waiting until the client took the previous
+ * (memory stays flat whatever the size). The body is written on a blocking thread.
+ */
+public final class FileStreams {
+    private static final Logger logger = LoggerFactory.getLogger(FileStreams.class);
+    private static final int CHUNK = 1 << 16;
+    public static final MediaType GZIP = MediaType.parse("application/gzip");
+
+    private FileStreams() {}
+
+    /** Writes the file's bytes; runs once, on a blocking thread. */
+    @FunctionalInterface
+    public interface Body {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * HTTP 200 with {@code Content-Disposition: attachment; filename=<name>} (no quotes: FATE's clients
+     * take the rest of the header verbatim), then the body. {@code cleanup} runs when it ended, either way.
+     */
+    public static HttpResponse http(ServiceRequestContext ctx, MediaType type, String fileName, Body body,
+                                    Runnable cleanup) {
+        HttpResponseWriter writer = HttpResponse.streaming();
+        writer.write(ResponseHeaders.builder(HttpStatus.OK)
+                .contentType(type)
+                .set(HttpHeaderNames.CONTENT_DISPOSITION, "attachment; filename=" + fileName)
+                .build());
+        ctx.blockingTaskExecutor().execute(() -> {
+            try (OutputStream out = new HttpChunks(writer)) {
+                body.writeTo(out);
+            } catch (Exception e) {
+                logger.info("download {} ended early: {}", fileName, e.toString());
+                writer.abort(e);
+                return;
+            } finally {
+                cleanup.run();
+            }
+            writer.close();
+        });
+        return writer;
+    }
+
+    /** A stream's failure: a non-200 status (the caller reads 200 as "the body is the file") and the envelope. */
+    public static HttpResponse error(HttpStatus status, FlowResponse envelope) {
+        return HttpResponse.of(status, MediaType.JSON_UTF_8, FateJson.envelopeBytes(envelope));
+    }
+
+    /** Maps a failure before the stream started: NOT_FOUND → 404, anything else → 400. */
+    public static HttpResponse error(Throwable e) {
+        ErrorMapper.Failure f = ErrorMapper.map(e);
+        HttpStatus status = f.grpcCode() == io.grpc.Status.Code.NOT_FOUND ? HttpStatus.NOT_FOUND
+                : f.grpcCode() == io.grpc.Status.Code.INTERNAL ? HttpStatus.INTERNAL_SERVER_ERROR
+                : HttpStatus.BAD_REQUEST;
+        return error(status, FlowResponse.newBuilder().setRetcode(f.retcode()).setRetmsg(f.retmsg()).build());
+    }
+
+    /**
+     * Streams the body to a gRPC client. Must be called from the service method, which then returns: a
+     * call's callbacks (onReady among them) run one at a time, so the writing happens on another task.
+     */
+    public static void grpc(StreamObserver<DataChunk> observer, Body body, Runnable cleanup) {
+        ServiceRequestContext ctx = ServiceRequestContext.current();
+        ctx.clearRequestTimeout(); // a large file takes what it takes; backpressure bounds the memory
+        Executor blocking = ctx.blockingTaskExecutor();
+        var call = (ServerCallStreamObserver<DataChunk>) observer;
+        Object ready = new Object();
+        call.setOnReadyHandler(() -> {
+            synchronized (ready) {
+                ready.notifyAll();
+            }
+        });
+        call.setOnCancelHandler(() -> {
+            synchronized (ready) {
+                ready.notifyAll();
+            }
+        });
+        blocking.execute(() -> {
+            try (OutputStream chunks = new ChunkingOutputStream(CHUNK) {
+                @Override
+                protected void emit(byte[] chunk, int length) throws IOException {
+                    synchronized (ready) {
+                        while (!call.isReady()) {
+                            if (call.isCancelled()) {
+                                throw new IOException("the client cancelled the download");
+                            }
+                            try {
+                                ready.wait(1000);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new IOException("interrupted", e);
+                            }
+                        }
+                    }
+                    call.onNext(DataChunk.newBuilder().setContent(ByteString.copyFrom(chunk, 0, length)).build());
+                }
+            }) {
+                body.writeTo(chunks);
+            } catch (IOException | RuntimeException e) {
+                if (!call.isCancelled()) {
+                    observer.onError(e instanceof FlowException ? e
+                            : new FlowException(RetCode.OPERATING_ERROR, "download failed: " + e.getMessage()));
+                }
+                return;
+            } finally {
+                cleanup.run();
+            }
+            observer.onCompleted();
+        });
+    }
+
+    /** Pushes chunks into the HTTP response, waiting for the client to consume each one. */
+    private static final class HttpChunks extends ChunkingOutputStream {
+        private final HttpResponseWriter writer;
+
+        HttpChunks(HttpResponseWriter writer) {
+            super(CHUNK);
+            this.writer = writer;
+        }
+
+        @Override
+        protected void emit(byte[] chunk, int length) throws IOException {
+            if (!writer.tryWrite(HttpData.copyOf(chunk, 0, length))) {
+                throw new IOException("the client went away");
+            }
+            try {
+                writer.whenConsumed().get(5, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IOException("the client stopped reading", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.fedflow.node.tracking;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.fedflow.node.server.ErrorMapper;
+import io.fedflow.node.server.FateJson;
+import io.fedflow.node.server.FileStreams;
+import io.fedflow.proto.v1.ComponentRef;
+import io.fedflow.proto.v1.DataChunk;
+import io.fedflow.proto.v1.FlowResponse;
+import io.fedflow.proto.v1.TrackingServiceGrpc;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+
+/** gRPC adapter of tracking reads: decode, call one domain method, encode. */
+public final class TrackingGrpcService extends TrackingServiceGrpc.TrackingServiceImplBase {
+    private final TrackingService tracking;
+
+    public TrackingGrpcService(TrackingService tracking) {
+        this.tracking = tracking;
+    }
+
+    private TrackingService.Ref ref(ComponentRef r, boolean needComponent) {
+        return tracking.ref(r.getJobId(), r.getRole(), r.getPartyId(), r.getComponentName(), needComponent);
+    }
+
+    private static void reply(StreamObserver<FlowResponse> out, TrackingService.Answer a) {
+        FlowResponse.Builder b = FlowResponse.newBuilder().setRetcode(a.retcode()).setRetmsg(a.retmsg());
+        if (a.data() != null) {
+            b.setData(FateJson.toValue(a.data()));
+        }
+        if (a.meta() != null) {
+            b.setMeta(FateJson.toValue(a.meta()).getStructValue());
+        }
+        out.onNext(b.build());
+        out.onCompleted();
+    }
+
+    @Override
+    public void dataView(ComponentRef r, StreamObserver<FlowResponse> out) {
+        reply(out, TrackingService.Answer.ok(tracking.dataView(ref(r, false))));
+    }
+
+    @Override
+    public void metricAll(ComponentRef r, StreamObserver<FlowResponse> out) {
+        reply(out, tracking.metricAll(ref(r, true)));
+    }
+
+    @Override
+    public void metrics(ComponentRef r, StreamObserver<FlowResponse> out) {
+        reply(out, tracking.metricNames(ref(r, true)));
+    }
+
+    @Override
+    public void metricData(ComponentRef r, StreamObserver<FlowResponse> out) {
+        reply(out, tracking.metricData(ref(r, true), r.getMetricNamespace(), r.getMetricName()));
+    }
+
+    @Override
+    public void deleteMetrics(ComponentRef r, StreamObserver<FlowResponse> out) {
+        int n = tracking.deleteMetrics(r.getJobId(), r.getComponentName(), r.getRole(), r.getPartyId());
+        reply(out, new TrackingService.Answer(0, "delete status: True",
+                JsonNodeFactory.instance.numberNode(n), null));
+    }
+
+    @Override
+    public void componentParameters(ComponentRef r, StreamObserver<FlowResponse> out) {
+        reply(out, TrackingService.Answer.ok(tracking.parameters(ref(r, true))));
+    }
+
+    @Override
+    public void outputModel(ComponentRef r, StreamObserver<FlowResponse> out) {
+        reply(out, tracking.outputModel(ref(r, true)));
+    }
+
+    @Override
+    public void outputData(ComponentRef r, StreamObserver<FlowResponse> out) {
+        reply(out, tracking.outputData(ref(r, true), r.hasLimit() ? r.getLimit() : null));
+    }
+
+    @Override
+    public void outputDataTable(ComponentRef r, StreamObserver<FlowResponse> out) {
+        reply(out, TrackingService.Answer.ok(tracking.outputDataTables(ref(r, true))));
+    }
+
+    @Override
+    public void componentSummary(ComponentRef r, StreamObserver<FlowResponse> out) {
+        reply(out, tracking.summary(ref(r, true), r.getTaskId(), r.hasTaskVersion() ? r.getTaskVersion() : null));
+    }
+
+    @Override
+    public void componentList(ComponentRef r, StreamObserver<FlowResponse> out) {
+        reply(out, TrackingService.Answer.ok(tracking.componentList(r.getJobId())));
+    }
+
+    /**
+     * The same tar.gz as GET /v1/tracking/component/output/data/download. No output (or limit 0) fails
+     * with NOT_FOUND and retcode 210 in the trailer, FATE's code for it.
+     */
+    @Override
+    public void downloadOutputData(ComponentRef r, StreamObserver<DataChunk> out) {
+        TrackingService.OutputDownload d = tracking.prepareDownload(ref(r, true), r.hasLimit() ? r.getLimit() : null,
+                r.hasHead() ? r.getHead() : null);
+        if (d.tables().isEmpty() || d.limit() == 0) {
+            ErrorMapper.Failure f = new ErrorMapper.Failure(TrackingService.NO_DATA,
+                    d.limit() == 0 ? "limit is 0" : "no data", Status.Code.NOT_FOUND);
+            out.onError(ErrorMapper.status(f).asRuntimeException(ErrorMapper.trailers(f)));
+            return;
+        }
+        TrackingService.Spooled spooled = tracking.spool(d);
+        FileStreams.grpc(out, spooled::writeTo, spooled::close);
+    }
+}

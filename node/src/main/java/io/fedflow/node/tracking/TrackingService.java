@@ -545,30 +545,26 @@ public final class TrackingService {
         return F.textNode(s);
     }
 
-    /** Stops a scan once enough rows were read. */
-    private static final class Enough extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Enough() {
-            super(null, null, false, false);
-        }
-    }
-
     /** Reads up to {@code limit} rows (all when negative). */
     private void scan(TStorageTableMetaRecord meta, long limit, TableRows.RowSink sink) {
         if (limit == 0) {
             return;
         }
+        // TableRows wraps whatever a sink throws except a FlowException: this one, recognised by identity,
+        // ends the scan once enough rows were read.
+        FlowException enough = new FlowException(RetCode.SUCCESS, Status.Code.OK, "enough rows", null);
         long[] seen = {0};
         try {
             rows.scan(meta, (k, v) -> {
                 sink.row(k, v);
                 if (++seen[0] == limit) {
-                    throw new Enough();
+                    throw enough;
                 }
             });
-        } catch (Enough done) {
-            // read what was asked for
+        } catch (FlowException e) {
+            if (e != enough) {
+                throw e;
+            }
         }
     }
 

@@ -93,7 +93,12 @@ final class Envelope {
 
     /** The envelope as pretty JSON with sorted keys, unset keys dropped. */
     static String pretty(FlowResponse response) {
-        Map<String, Value> out = new TreeMap<>();
+        return pretty(response, Map.of());
+    }
+
+    /** With extra top-level keys (FATE's CLI adds {@code directory} to download answers). */
+    static String pretty(FlowResponse response, Map<String, Value> extra) {
+        Map<String, Value> out = new TreeMap<>(extra);
         out.put("retcode", number(response.getRetcode()));
         out.put("retmsg", Value.newBuilder().setStringValue(response.getRetmsg()).build());
         if (response.hasData()) {
@@ -107,6 +112,13 @@ final class Envelope {
         }
         StringBuilder sb = new StringBuilder();
         writeObject(sb, out, 0);
+        return sb.toString();
+    }
+
+    /** Any value as pretty JSON (sorted keys, indent 4, integral numbers without a fraction). */
+    static String pretty(Value value) {
+        StringBuilder sb = new StringBuilder();
+        write(sb, value, 0);
         return sb.toString();
     }
 

@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "flow", mixinStandardHelpOptions = true, version = "fedflow-cli 0.1.0",
         description = "Fedflow client (FATE-Flow's `flow` command line over gRPC).",
-        subcommands = {DataCommand.class, TableCommand.class, JobCommand.class})
+        subcommands = {DataCommand.class, TableCommand.class, JobCommand.class, TaskCommand.class,
+                ComponentCommand.class, ResourceCommand.class, QueueCommand.class})
 public final class FlowCli {
     @Option(names = "--server", defaultValue = "127.0.0.1:9380", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
             description = "The node's client port (default: ${DEFAULT-VALUE}).")
@@ -37,6 +38,14 @@ public final class FlowCli {
      * the envelope, whatever way it failed, and returns the exit code.
      */
     int call(Call call) {
+        return call(call, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #call(Call)}, with top-level keys printed beside the envelope's that the command fills in
+     * while it runs (FATE's CLI adds {@code directory} after a download).
+     */
+    int call(Call call, java.util.Map<String, com.google.protobuf.Value> extra) {
         FlowResponse response;
         ManagedChannel channel = null;
         try {
@@ -54,12 +63,16 @@ public final class FlowCli {
                 Channels.close(channel);
             }
         }
-        return print(response);
+        return print(response, response.getRetcode() == 0 ? extra : java.util.Map.of());
     }
 
     /** Prints an envelope built without the server (client-side failures). */
     int print(FlowResponse response) {
-        spec.commandLine().getOut().println(Envelope.pretty(response));
+        return print(response, java.util.Map.of());
+    }
+
+    int print(FlowResponse response, java.util.Map<String, com.google.protobuf.Value> extra) {
+        spec.commandLine().getOut().println(Envelope.pretty(response, extra));
         spec.commandLine().getOut().flush();
         return response.getRetcode() == 0 ? 0 : 1;
     }

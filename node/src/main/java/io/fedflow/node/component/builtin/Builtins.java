@@ -2,11 +2,16 @@ package io.fedflow.node.component.builtin;
 
 import io.fedflow.node.component.ComponentRegistry;
 
-/** The built-in modules. */
+/** The components Fedflow runs itself: Reader, DataTransform (DataIO), FeatureScale, LR, Evaluation. */
 public final class Builtins {
     private Builtins() {}
 
     public static ComponentRegistry registry() {
-        return new ComponentRegistry();
+        return new ComponentRegistry()
+                .register(Reader.DEFINITION)
+                .register(DataTransform.DEFINITION)
+                .register(FeatureScale.DEFINITION)
+                .register(LR.DEFINITION)
+                .register(Evaluation.DEFINITION);
     }
 }

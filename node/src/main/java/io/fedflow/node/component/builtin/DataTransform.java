@@ -1,0 +1,731 @@
+package io.fedflow.node.component.builtin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.component.Component;
+import io.fedflow.node.component.ComponentContext;
+import io.fedflow.node.component.ComponentDefinition;
+import io.fedflow.node.component.Instances;
+import io.fedflow.node.component.ModelInput;
+import io.fedflow.node.component.ParamType;
+import io.fedflow.node.component.TableInput;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * FATE's DataTransform (alias DataIO): turns a raw table (Reader's output) into numeric instances.
+ *
+ * <p>Dense input: the header comes from the schema, split by the table's delimiter; with {@code with_label}
+ * the column named {@code label_name} (case-insensitive) is the label and the rest are features. Values in
+ * {@code missing_impute} are missing: with {@code missing_fill} they are filled per {@code missing_fill_method}
+ * (designated/min/max/mean/median), otherwise they fail the task naming the row and column. Values in
+ * {@code outlier_impute} are replaced likewise when {@code outlier_replace} is set.
+ *
+ * <p>Sparse input (svm-light): each value is {@code [label] idx:val idx:val ...}; width is the largest
+ * index + 1 and features are named x0..xN. Tag input is refused.
+ *
+ * <p>With an input model (predict jobs) the model's settings, header and fill values are used instead of
+ * fitting them again.
+ */
+public final class DataTransform implements Component {
+    public static final ComponentDefinition DEFINITION;
+
+    static {
+        Map<String, ParamType> params = new LinkedHashMap<>();
+        params.put("input_format", ParamType.STRING);
+        params.put("delimitor", ParamType.STRING);
+        params.put("data_type", ParamType.STRING);
+        params.put("exclusive_data_type", ParamType.OBJECT);
+        params.put("tag_with_value", ParamType.BOOL);
+        params.put("tag_value_delimitor", ParamType.STRING);
+        params.put("missing_fill", ParamType.BOOL);
+        params.put("default_value", ParamType.ANY);
+        params.put("missing_fill_method", ParamType.STRING);
+        params.put("missing_impute", ParamType.LIST);
+        params.put("outlier_replace", ParamType.BOOL);
+        params.put("outlier_replace_method", ParamType.STRING);
+        params.put("outlier_impute", ParamType.LIST);
+        params.put("outlier_replace_value", ParamType.ANY);
+        params.put("with_label", ParamType.BOOL);
+        params.put("label_name", ParamType.STRING);
+        params.put("label_type", ParamType.STRING);
+        params.put("output_format", ParamType.STRING);
+        params.put("need_run", ParamType.BOOL);
+        params.put("with_match_id", ParamType.BOOL);
+        params.put("match_id_name", ParamType.STRING);
+        params.put("match_id_index", ParamType.INT);
+        DEFINITION = new ComponentDefinition("DataTransform", List.of("DataIO"), Map.copyOf(params),
+                Set.of("guest", "host", "local"), DataTransform::new);
+    }
+
+    /** What counts as missing when {@code missing_impute} is not set. */
+    static final List<String> DEFAULT_MISSING =
+            List.of("", "NA", "na", "null", "NULL", "NaN", "nan", "None", "none");
+
+    private static final String[] FILL_METHODS = {"designated", "min", "max", "mean", "median"};
+    private static final byte OK = 0;
+    private static final byte MISSING = 1;
+    private static final byte OUTLIER = 2;
+
+    @Override
+    public void run(ComponentContext ctx) {
+        Params p = new Params(ctx);
+        TableInput in = Inputs.single(ctx, p, "data", "train_data", "test_data", "eval_data", "validate_data");
+        if (!p.bool("need_run", true)) {
+            Inputs.passThrough(ctx, in);
+            return;
+        }
+        if (in == null) {
+            throw p.refuse("needs one input table under \"data\" (e.g. reader_0.data)");
+        }
+        List<ModelInput> models = ctx.inputModels("model");
+        ModelInput model = models == null || models.isEmpty() ? null : models.get(0);
+        Settings s = model == null ? Settings.fromParams(p) : Settings.fromModel(p, model);
+        if (model == null) {
+            ignoredParams(ctx, p);
+        } else {
+            ctx.log("transforming with the model of " + model.component() + " (its settings, header and fill values)");
+        }
+
+        Parsed parsed = "sparse".equals(s.inputFormat) ? parseSparse(ctx, p, in, s) : parseDense(ctx, p, in, s);
+        Instances out = parsed.instances;
+        ctx.writeInstances("data", out);
+
+        ObjectNode param = Params.JSON.createObjectNode();
+        param.set("header", strings(out.featureNames()));
+        param.put("sid_name", Inputs.sid(in.schema()));
+        param.put("label_name", out.labelName() == null ? "" : out.labelName());
+        param.put("with_label", out.hasLabel());
+        ObjectNode imputer = param.putObject("imputer_param");
+        imputer.set("missing_replace_value", columnMap(out.featureNames(), parsed.missingFill));
+        imputer.set("missing_value_ratio", columnMap(out.featureNames(), parsed.missingRatio));
+        ObjectNode outlier = param.putObject("outlier_param");
+        outlier.set("outlier_replace_value", columnMap(out.featureNames(), parsed.outlierFill));
+        outlier.set("outlier_value_ratio", columnMap(out.featureNames(), parsed.outlierRatio));
+
+        ObjectNode meta = Params.JSON.createObjectNode();
+        meta.put("input_format", s.inputFormat);
+        meta.put("delimitor", s.delimiter == null ? Inputs.delimiter(in) : s.delimiter);
+        meta.put("data_type", s.dataType);
+        meta.put("with_label", s.withLabel);
+        meta.put("label_name", s.labelName);
+        meta.put("label_type", s.labelType);
+        meta.put("output_format", s.outputFormat);
+        ObjectNode imputerMeta = meta.putObject("imputer_meta");
+        imputerMeta.put("is_imputer", s.missingFill);
+        imputerMeta.put("strategy", s.missingMethod);
+        imputerMeta.set("missing_value", strings(s.missingImpute));
+        ObjectNode outlierMeta = meta.putObject("outlier_meta");
+        outlierMeta.put("is_outlier", s.outlierReplace);
+        outlierMeta.put("strategy", s.outlierMethod);
+        outlierMeta.set("outlier_value", strings(s.outlierImpute));
+        meta.put("need_run", true);
+        ctx.saveModel("model", param, meta);
+
+        ObjectNode summary = Params.JSON.createObjectNode();
+        summary.put("count", out.size());
+        summary.put("feature_num", out.width());
+        summary.put("with_label", out.hasLabel());
+        if (out.hasLabel()) {
+            summary.put("label_name", out.labelName());
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            for (double l : out.labels()) {
+                counts.merge(Labels.format(l), 1, Integer::sum);
+            }
+            ObjectNode lc = summary.putObject("label_counts");
+            counts.forEach(lc::put);
+        }
+        if (s.missingFill && parsed.missingFill != null) {
+            ObjectNode info = summary.putObject("missing_fill_info");
+            info.set("missing_value", strings(s.missingImpute));
+            info.set("missing_impute_value", columnMap(out.featureNames(), parsed.missingFill));
+            info.set("missing_impute_rate", columnMap(out.featureNames(), parsed.missingRatio));
+        }
+        if (s.outlierReplace && parsed.outlierFill != null) {
+            ObjectNode info = summary.putObject("outlier_replace_info");
+            info.set("outlier_value", strings(s.outlierImpute));
+            info.set("outlier_replace_value", columnMap(out.featureNames(), parsed.outlierFill));
+            info.set("outlier_replace_rate", columnMap(out.featureNames(), parsed.outlierRatio));
+        }
+        ctx.setSummary(summary);
+        ctx.log("DataTransform made " + out.size() + " instances with " + out.width() + " features"
+                + (out.hasLabel() ? " and label " + out.labelName() : ""));
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // dense
+
+    private static Parsed parseDense(ComponentContext ctx, Params p, TableInput in, Settings s) {
+        String tableDelim = Inputs.delimiter(in);
+        String delim = s.delimiter == null ? tableDelim : s.delimiter;
+        List<String> cols = Inputs.header(in.schema(), tableDelim);
+        if (cols.size() <= 1 && !delim.equals(tableDelim)) {
+            List<String> alt = Inputs.header(in.schema(), delim);
+            if (alt.size() > cols.size()) {
+                cols = alt;
+            }
+        }
+        boolean withLabel = s.withLabel;
+        int labelIdx = -1;
+        if (withLabel) {
+            for (int i = 0; i < cols.size(); i++) {
+                if (cols.get(i).equalsIgnoreCase(s.labelName)) {
+                    labelIdx = i;
+                    break;
+                }
+            }
+            if (labelIdx < 0) {
+                if (s.fromModel) {
+                    ctx.log("label column " + s.labelName + " is not in this table's header: predicting without label");
+                    withLabel = false;
+                } else if (cols.isEmpty()) {
+                    throw p.refuse("with_label is true but table " + in.source()
+                            + " has no header to find label_name '" + s.labelName + "' in");
+                } else {
+                    throw p.bad("label_name", "'" + s.labelName + "' is not a column of " + in.source()
+                            + "; its header is " + cols);
+                }
+            }
+        }
+        String labelName = withLabel ? cols.get(labelIdx) : null;
+
+        // feature columns, in the header's order (or the model's)
+        List<String> names = new ArrayList<>();
+        List<Integer> colIdx = new ArrayList<>();
+        for (int i = 0; i < cols.size(); i++) {
+            if (i != labelIdx) {
+                names.add(cols.get(i));
+                colIdx.add(i);
+            }
+        }
+        if (s.header != null) {
+            List<Integer> aligned = new ArrayList<>();
+            for (String h : s.header) {
+                int at = names.indexOf(h);
+                if (at < 0) {
+                    throw p.dataError("the model's feature " + h + " is not a column of " + in.source()
+                            + " (header " + cols + ")");
+                }
+                aligned.add(colIdx.get(at));
+            }
+            names = new ArrayList<>(s.header);
+            colIdx = aligned;
+        }
+        final List<String> header = cols;
+        final boolean headerless = cols.isEmpty();
+        final int expected = cols.size();
+        final int fLabel = labelIdx;
+        final boolean fWithLabel = withLabel;
+        final List<Integer> fColIdx = colIdx;
+
+        Set<String> missing = new HashSet<>(s.missingImpute);
+        Set<String> outlierText = new HashSet<>(s.outlierReplace ? s.outlierImpute : List.of());
+        Set<Double> outlierNum = new HashSet<>();
+        for (String o : outlierText) {
+            Double d = number(o);
+            if (d != null) {
+                outlierNum.add(d);
+            }
+        }
+
+        List<String> ids = new ArrayList<>();
+        List<double[]> rows = new ArrayList<>();
+        List<byte[]> status = new ArrayList<>();
+        List<Double> labels = new ArrayList<>();
+        List<String> namesRef = names;
+        boolean[] anyAbnormal = {false};
+        ctx.scan(in, (key, value) -> {
+            String[] tok = value == null || value.isEmpty() && headerless ? new String[0] : Inputs.split(value, delim);
+            if (headerless && namesRef.isEmpty() && ids.isEmpty()) {
+                for (int i = 0; i < tok.length; i++) {
+                    namesRef.add("x" + i);
+                    fColIdx.add(i);
+                }
+            }
+            int want = headerless ? namesRef.size() : expected;
+            if (tok.length != want) {
+                throw p.dataError("row id " + key + " has " + tok.length + " values but the header has " + want
+                        + " columns " + (headerless ? "" : cols(in, tableDelim)));
+            }
+            double[] row = new double[fColIdx.size()];
+            byte[] st = null;
+            for (int j = 0; j < row.length; j++) {
+                String t = tok[fColIdx.get(j)];
+                byte kind = OK;
+                if (missing.contains(t) || missing.contains(t.trim())) {
+                    kind = MISSING;
+                } else {
+                    Double d = number(t);
+                    if (d == null) {
+                        if (!s.missingFill) {
+                            throw p.dataError("row id " + key + ", column " + namesRef.get(j) + ": '" + t
+                                    + "' is not a number" + hint(s));
+                        }
+                        throw p.dataError("row id " + key + ", column " + namesRef.get(j) + ": '" + t
+                                + "' is not a number and not one of missing_impute " + s.missingImpute);
+                    }
+                    if (s.intData && d != Math.rint(d)) {
+                        throw p.dataError("row id " + key + ", column " + namesRef.get(j) + ": '" + t
+                                + "' is not an integer (data_type " + s.dataType + ")");
+                    }
+                    row[j] = d;
+                    if (!outlierText.isEmpty() && (outlierText.contains(t) || outlierNum.contains(d))) {
+                        kind = OUTLIER;
+                    }
+                }
+                if (kind == MISSING && !s.missingFill) {
+                    throw p.dataError("row id " + key + ", column " + namesRef.get(j) + ": value '" + t
+                            + "' is missing" + hint(s));
+                }
+                if (kind != OK) {
+                    if (st == null) {
+                        st = new byte[row.length];
+                    }
+                    st[j] = kind;
+                    anyAbnormal[0] = true;
+                }
+            }
+            if (fWithLabel) {
+                labels.add(label(p, s, key, header.get(fLabel), tok[fLabel]));
+            }
+            ids.add(key);
+            rows.add(row);
+            status.add(st);
+            if (ids.size() % 10_000 == 0) {
+                ctx.checkCancelled();
+            }
+        });
+        if (ids.isEmpty()) {
+            throw p.dataError("input table " + in.source() + " is empty");
+        }
+
+        int width = names.size();
+        Parsed out = new Parsed();
+        if (s.missingFill) {
+            out.missingFill = fillValues(p, ctx, s, names, rows, status, MISSING, s.missingMethod, s.defaultValue,
+                    s.modelMissingFill);
+            out.missingRatio = ratio(rows.size(), width, status, MISSING);
+        }
+        if (s.outlierReplace) {
+            out.outlierFill = fillValues(p, ctx, s, names, rows, status, OUTLIER, s.outlierMethod, s.outlierValue,
+                    s.modelOutlierFill);
+            out.outlierRatio = ratio(rows.size(), width, status, OUTLIER);
+        }
+        if (anyAbnormal[0]) {
+            for (int i = 0; i < rows.size(); i++) {
+                byte[] st = status.get(i);
+                if (st == null) {
+                    continue;
+                }
+                double[] row = rows.get(i);
+                for (int j = 0; j < width; j++) {
+                    if (st[j] == MISSING) {
+                        row[j] = out.missingFill[j];
+                    } else if (st[j] == OUTLIER) {
+                        row[j] = out.outlierFill[j];
+                    }
+                }
+            }
+        }
+        out.instances = new Instances(ids, List.copyOf(names), rows.toArray(new double[0][]),
+                fWithLabel ? unbox(labels) : null, labelName);
+        return out;
+    }
+
+    private static String cols(TableInput in, String delim) {
+        return Inputs.header(in.schema(), delim).toString();
+    }
+
+    private static String hint(Settings s) {
+        return s.fromModel ? " (the model was trained without missing_fill)"
+                : " (set missing_fill to true, with missing_fill_method, to fill missing values)";
+    }
+
+    /** Per column, the value that replaces {@code kind} entries. */
+    private static double[] fillValues(Params p, ComponentContext ctx, Settings s, List<String> names,
+                                       List<double[]> rows, List<byte[]> status, byte kind, String method,
+                                       JsonNode designated, Map<String, Double> fromModel) {
+        int width = names.size();
+        double[] fill = new double[width];
+        if (fromModel != null) {
+            for (int j = 0; j < width; j++) {
+                Double v = fromModel.get(names.get(j));
+                fill[j] = v == null ? 0.0 : v;
+            }
+            return fill;
+        }
+        String what = kind == MISSING ? "default_value" : "outlier_replace_value";
+        if ("designated".equals(method)) {
+            if (designated == null || designated.isNull()) {
+                return fill;
+            }
+            if (designated.isArray()) {
+                if (designated.size() != width) {
+                    throw p.bad(what, "has " + designated.size() + " values but there are " + width + " features");
+                }
+                for (int j = 0; j < width; j++) {
+                    fill[j] = designatedValue(p, what, designated.get(j));
+                }
+            } else {
+                Arrays.fill(fill, designatedValue(p, what, designated));
+            }
+            return fill;
+        }
+        for (int j = 0; j < width; j++) {
+            double[] valid = new double[rows.size()];
+            int n = 0;
+            for (int i = 0; i < rows.size(); i++) {
+                byte[] st = status.get(i);
+                if (st == null || st[j] == OK) {
+                    valid[n++] = rows.get(i)[j];
+                }
+            }
+            if (n == 0) {
+                ctx.log("column " + names.get(j) + " has no valid value to compute its " + method + "; filling 0");
+                continue;
+            }
+            valid = Arrays.copyOf(valid, n);
+            fill[j] = switch (method) {
+                case "min" -> Arrays.stream(valid).min().orElse(0);
+                case "max" -> Arrays.stream(valid).max().orElse(0);
+                case "mean" -> Arrays.stream(valid).average().orElse(0);
+                case "median" -> median(valid);
+                default -> throw new IllegalStateException(method);
+            };
+        }
+        return fill;
+    }
+
+    private static double designatedValue(Params p, String what, JsonNode v) {
+        if (v.isNumber()) {
+            return v.asDouble();
+        }
+        Double d = v.isTextual() ? number(v.asText()) : null;
+        if (d == null) {
+            throw p.bad(what, "must be a number or a list of numbers, got " + v);
+        }
+        return d;
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+    }
+
+    private static double[] ratio(int n, int width, List<byte[]> status, byte kind) {
+        double[] r = new double[width];
+        for (byte[] st : status) {
+            if (st != null) {
+                for (int j = 0; j < width; j++) {
+                    if (st[j] == kind) {
+                        r[j]++;
+                    }
+                }
+            }
+        }
+        for (int j = 0; j < width; j++) {
+            r[j] /= n;
+        }
+        return r;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // sparse
+
+    private static Parsed parseSparse(ComponentContext ctx, Params p, TableInput in, Settings s) {
+        String delim = s.delimiter == null ? Inputs.delimiter(in) : s.delimiter;
+        List<String> ids = new ArrayList<>();
+        List<int[]> idx = new ArrayList<>();
+        List<double[]> vals = new ArrayList<>();
+        List<Double> labels = new ArrayList<>();
+        int[] maxIdx = {-1};
+        if (s.missingFill || s.outlierReplace) {
+            ctx.log("missing_fill and outlier_replace do not apply to sparse input; ignored");
+        }
+        ctx.scan(in, (key, value) -> {
+            List<String> tok = new ArrayList<>();
+            String v = value == null ? "" : value.trim();
+            String[] parts = Inputs.split(v, delim);
+            if (parts.length == 1 && !delim.isBlank() && v.matches(".*\\s.*")) {
+                parts = v.split("\\s+");
+            }
+            for (String t : parts) {
+                if (!t.trim().isEmpty()) {
+                    tok.add(t.trim());
+                }
+            }
+            int start = 0;
+            if (s.withLabel) {
+                if (tok.isEmpty()) {
+                    throw p.dataError("row id " + key + " has no label (with_label is true)");
+                }
+                labels.add(label(p, s, key, "label", tok.get(0)));
+                start = 1;
+            }
+            int[] ix = new int[tok.size() - start];
+            double[] vx = new double[ix.length];
+            for (int i = start; i < tok.size(); i++) {
+                String t = tok.get(i);
+                int colon = t.indexOf(':');
+                Integer fid = colon > 0 ? integerOrNull(t.substring(0, colon)) : null;
+                Double val = colon > 0 ? number(t.substring(colon + 1)) : null;
+                if (fid == null || fid < 0 || val == null) {
+                    throw p.dataError("row id " + key + ": '" + t + "' is not index:value (sparse input_format)");
+                }
+                if (s.intData && val != Math.rint(val)) {
+                    throw p.dataError("row id " + key + ": '" + t + "' is not an integer (data_type " + s.dataType + ")");
+                }
+                ix[i - start] = fid;
+                vx[i - start] = val;
+                maxIdx[0] = Math.max(maxIdx[0], fid);
+            }
+            ids.add(key);
+            idx.add(ix);
+            vals.add(vx);
+            if (ids.size() % 10_000 == 0) {
+                ctx.checkCancelled();
+            }
+        });
+        if (ids.isEmpty()) {
+            throw p.dataError("input table " + in.source() + " is empty");
+        }
+        List<String> names;
+        if (s.header != null) {
+            names = s.header;
+            if (maxIdx[0] >= names.size()) {
+                throw p.dataError("feature index " + maxIdx[0] + " is beyond the model's " + names.size() + " features");
+            }
+        } else {
+            if (maxIdx[0] < 0) {
+                throw p.dataError("no feature value in input table " + in.source());
+            }
+            names = new ArrayList<>();
+            for (int i = 0; i <= maxIdx[0]; i++) {
+                names.add("x" + i);
+            }
+        }
+        double[][] features = new double[ids.size()][names.size()];
+        for (int r = 0; r < ids.size(); r++) {
+            int[] ix = idx.get(r);
+            double[] vx = vals.get(r);
+            for (int k = 0; k < ix.length; k++) {
+                features[r][ix[k]] = vx[k];
+            }
+        }
+        Parsed out = new Parsed();
+        out.instances = new Instances(ids, List.copyOf(names), features, s.withLabel ? unbox(labels) : null,
+                s.withLabel ? s.labelName : null);
+        return out;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+
+    private static double label(Params p, Settings s, String key, String column, String raw) {
+        Double d = number(raw);
+        if (d == null) {
+            throw p.dataError("row id " + key + ", label column " + column + ": '" + raw + "' is not a number"
+                    + " (label_type " + s.labelType + ")");
+        }
+        if (s.intLabel && d != Math.rint(d)) {
+            throw p.dataError("row id " + key + ", label column " + column + ": '" + raw
+                    + "' is not an integer (label_type " + s.labelType + ")");
+        }
+        return d;
+    }
+
+    /** A finite number, or null. Java-only spellings ("1d", "0x1p3") are not numbers here. */
+    static Double number(String s) {
+        if (s == null) {
+            return null;
+        }
+        String t = s.trim();
+        if (t.isEmpty()) {
+            return null;
+        }
+        char last = Character.toLowerCase(t.charAt(t.length() - 1));
+        if (last == 'd' || last == 'f' || t.indexOf('x') >= 0 || t.indexOf('X') >= 0) {
+            return null;
+        }
+        try {
+            double d = Double.parseDouble(t);
+            return Double.isFinite(d) ? d : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Integer integerOrNull(String s) {
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static double[] unbox(List<Double> l) {
+        double[] a = new double[l.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = l.get(i);
+        }
+        return a;
+    }
+
+    private static ArrayNode strings(List<String> l) {
+        ArrayNode a = Params.JSON.createArrayNode();
+        l.forEach(a::add);
+        return a;
+    }
+
+    private static ObjectNode columnMap(List<String> names, double[] values) {
+        ObjectNode o = Params.JSON.createObjectNode();
+        if (values != null) {
+            for (int j = 0; j < names.size(); j++) {
+                o.put(names.get(j), values[j]);
+            }
+        }
+        return o;
+    }
+
+    private static void ignoredParams(ComponentContext ctx, Params p) {
+        for (String name : List.of("exclusive_data_type", "with_match_id", "match_id_name", "match_id_index")) {
+            if (p.has(name)) {
+                ctx.log("parameter " + name + " is accepted but not used");
+            }
+        }
+        if ("sparse".equals(p.str("output_format", "dense").toLowerCase(Locale.ROOT))) {
+            ctx.log("output_format sparse: instances are stored dense (same values)");
+        }
+    }
+
+    private static final class Parsed {
+        Instances instances;
+        double[] missingFill;
+        double[] missingRatio;
+        double[] outlierFill;
+        double[] outlierRatio;
+    }
+
+    /** The effective settings: from the parameters (fit) or from an input model (transform). */
+    private static final class Settings {
+        String inputFormat;
+        String delimiter;
+        String dataType;
+        boolean intData;
+        boolean withLabel;
+        String labelName;
+        String labelType;
+        boolean intLabel;
+        String outputFormat;
+        boolean missingFill;
+        String missingMethod;
+        JsonNode defaultValue;
+        List<String> missingImpute;
+        boolean outlierReplace;
+        String outlierMethod;
+        JsonNode outlierValue;
+        List<String> outlierImpute;
+        boolean fromModel;
+        List<String> header;
+        Map<String, Double> modelMissingFill;
+        Map<String, Double> modelOutlierFill;
+
+        static Settings fromParams(Params p) {
+            Settings s = new Settings();
+            s.inputFormat = p.choice("input_format", "dense", "dense", "sparse", "tag");
+            if ("tag".equals(s.inputFormat)) {
+                throw p.bad("input_format", "'tag' is not supported here; use dense or sparse");
+            }
+            s.delimiter = p.has("delimitor") ? p.str("delimitor", ",") : null;
+            if (s.delimiter != null && s.delimiter.isEmpty()) {
+                throw p.bad("delimitor", "must not be empty");
+            }
+            s.dataType = p.choice("data_type", "float64", "float64", "float", "double", "int", "int64", "long", "str");
+            if ("str".equals(s.dataType)) {
+                throw p.bad("data_type", "'str' is not supported: features must be numbers");
+            }
+            s.intData = s.dataType.startsWith("int") || "long".equals(s.dataType);
+            s.withLabel = p.bool("with_label", false);
+            s.labelName = p.str("label_name", "y");
+            s.labelType = p.choice("label_type", "int", "int", "int64", "long", "float", "float64", "str");
+            if (s.withLabel && "str".equals(s.labelType)) {
+                throw p.bad("label_type", "'str' is not supported: labels must be numbers (map them first)");
+            }
+            s.intLabel = !s.labelType.startsWith("float");
+            s.outputFormat = p.choice("output_format", "dense", "dense", "sparse");
+            s.missingFill = p.bool("missing_fill", false);
+            s.missingMethod = p.choice("missing_fill_method", "designated", FILL_METHODS);
+            s.defaultValue = p.present("default_value") ? p.node("default_value") : Params.JSON.getNodeFactory().numberNode(0);
+            s.missingImpute = p.strings("missing_impute", DEFAULT_MISSING);
+            s.outlierReplace = p.bool("outlier_replace", false);
+            s.outlierMethod = p.choice("outlier_replace_method", "designated", FILL_METHODS);
+            s.outlierValue = p.present("outlier_replace_value") ? p.node("outlier_replace_value")
+                    : Params.JSON.getNodeFactory().numberNode(0);
+            s.outlierImpute = p.strings("outlier_impute", List.of());
+            if (s.outlierReplace && s.outlierImpute.isEmpty()) {
+                throw p.bad("outlier_impute", "must list the values to replace when outlier_replace is true");
+            }
+            return s;
+        }
+
+        static Settings fromModel(Params p, ModelInput model) {
+            JsonNode meta = model.meta() == null ? Params.JSON.createObjectNode() : model.meta();
+            JsonNode param = model.param() == null ? Params.JSON.createObjectNode() : model.param();
+            Settings s = new Settings();
+            s.fromModel = true;
+            s.inputFormat = meta.path("input_format").asText("dense").toLowerCase(Locale.ROOT);
+            if (!"dense".equals(s.inputFormat) && !"sparse".equals(s.inputFormat)) {
+                throw p.refuse("the input model's input_format " + s.inputFormat + " is not supported");
+            }
+            String d = meta.path("delimitor").asText("");
+            s.delimiter = d.isEmpty() ? null : d;
+            s.dataType = meta.path("data_type").asText("float64");
+            s.intData = s.dataType.startsWith("int") || "long".equals(s.dataType);
+            s.withLabel = meta.path("with_label").asBoolean(false);
+            s.labelName = meta.path("label_name").asText(param.path("label_name").asText("y"));
+            s.labelType = meta.path("label_type").asText("int");
+            s.intLabel = !s.labelType.startsWith("float");
+            s.outputFormat = meta.path("output_format").asText("dense");
+            JsonNode im = meta.path("imputer_meta");
+            s.missingFill = im.path("is_imputer").asBoolean(false);
+            s.missingMethod = im.path("strategy").asText("designated");
+            s.missingImpute = new ArrayList<>();
+            im.path("missing_value").forEach(v -> s.missingImpute.add(v.asText()));
+            if (s.missingImpute.isEmpty()) {
+                s.missingImpute = DEFAULT_MISSING;
+            }
+            JsonNode om = meta.path("outlier_meta");
+            s.outlierReplace = om.path("is_outlier").asBoolean(false);
+            s.outlierMethod = om.path("strategy").asText("designated");
+            s.outlierImpute = new ArrayList<>();
+            om.path("outlier_value").forEach(v -> s.outlierImpute.add(v.asText()));
+            s.header = new ArrayList<>();
+            param.path("header").forEach(h -> s.header.add(h.asText()));
+            if (s.header.isEmpty()) {
+                throw p.refuse("the input model of " + model.component() + " has no header");
+            }
+            s.modelMissingFill = doubles(param.path("imputer_param").path("missing_replace_value"));
+            s.modelOutlierFill = doubles(param.path("outlier_param").path("outlier_replace_value"));
+            return s;
+        }
+
+        private static Map<String, Double> doubles(JsonNode o) {
+            Map<String, Double> m = new LinkedHashMap<>();
+            o.fields().forEachRemaining(e -> {
+                Double d = e.getValue().isNumber() ? e.getValue().asDouble() : number(e.getValue().asText());
+                if (d != null) {
+                    m.put(e.getKey(), d);
+                }
+            });
+            return m;
+        }
+    }
+}

@@ -1,0 +1,353 @@
+package io.fedflow.node.component.builtin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.component.Component;
+import io.fedflow.node.component.ComponentContext;
+import io.fedflow.node.component.ComponentContext.MetricPoint;
+import io.fedflow.node.component.ComponentDefinition;
+import io.fedflow.node.component.ParamType;
+import io.fedflow.node.component.TableInput;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * FATE's Evaluation of prediction tables (LR's output): for each input table, named by its upstream
+ * component, and each of its row types ("train", "validate", "predict"), single-value metrics go to metric
+ * namespace = type, name = component, as ("auc", v), ("ks", v)... points with meta EVALUATION_SUMMARY;
+ * curves go to the same namespace as "<component>_roc" (ROC_EVALUATION) and "<component>_ks_fpr" /
+ * "<component>_ks_tpr" (KS_EVALUATION). The summary is {component: {type: {metric: value}}}.
+ *
+ * <p>Binary: auc, ks, roc, and accuracy / precision / recall / f1_score at score threshold 0.5 (single
+ * values here; FATE draws them as curves over thresholds). lift, gain, confusion_mat, psi and quantile_pr
+ * are accepted but not computed. Regression: explained_variance, mean_absolute_error, mean_squared_error,
+ * median_absolute_error, r2_score, root_mean_squared_error. Multi-class and clustering are refused.
+ */
+public final class Evaluation implements Component {
+    public static final ComponentDefinition DEFINITION;
+
+    static {
+        Map<String, ParamType> params = new LinkedHashMap<>();
+        params.put("eval_type", ParamType.STRING);
+        params.put("pos_label", ParamType.ANY);
+        params.put("need_run", ParamType.BOOL);
+        params.put("metrics", ParamType.LIST);
+        params.put("run_clustering_arbiter_metric", ParamType.BOOL);
+        params.put("unfold_multi_result", ParamType.BOOL);
+        DEFINITION = new ComponentDefinition("Evaluation", List.of(), Map.copyOf(params), Set.of("guest", "local"),
+                Evaluation::new);
+    }
+
+    static final List<String> BINARY_METRICS = List.of("auc", "ks", "lift", "gain", "accuracy", "precision", "recall",
+            "roc", "confusion_mat", "psi", "f1_score", "quantile_pr");
+    static final List<String> REGRESSION_METRICS = List.of("explained_variance", "mean_absolute_error",
+            "mean_squared_error", "median_absolute_error", "r2_score", "root_mean_squared_error");
+    private static final Set<String> NOT_COMPUTED = Set.of("lift", "gain", "confusion_mat", "psi", "quantile_pr");
+    private static final Set<String> KNOWN = new HashSet<>();
+    private static final Map<String, String> ALIASES = new LinkedHashMap<>();
+
+    static {
+        KNOWN.addAll(BINARY_METRICS);
+        KNOWN.addAll(REGRESSION_METRICS);
+        KNOWN.addAll(List.of("mean_squared_log_error", "jaccard_similarity_score", "adjusted_rand_score",
+                "fowlkes_mallows_score", "davies_bouldin_index", "distance_measure", "contingency_matrix"));
+        for (String a : List.of("l1", "mae", "regression_l1")) {
+            ALIASES.put(a, "mean_absolute_error");
+        }
+        for (String a : List.of("l2", "mse", "regression_l2", "regression")) {
+            ALIASES.put(a, "mean_squared_error");
+        }
+        ALIASES.put("l2_root", "root_mean_squared_error");
+        ALIASES.put("rmse", "root_mean_squared_error");
+        ALIASES.put("msle", "mean_squared_log_error");
+        ALIASES.put("r2", "r2_score");
+        ALIASES.put("acc", "accuracy");
+    }
+
+    static final double THRESHOLD = 0.5;
+
+    @Override
+    public void run(ComponentContext ctx) {
+        Params p = new Params(ctx);
+        if (!p.bool("need_run", true)) {
+            ctx.log("need_run is false: no evaluation");
+            return;
+        }
+        String evalType = p.choice("eval_type", "binary", "binary", "regression", "multi", "clustering");
+        if ("multi".equals(evalType) || "clustering".equals(evalType)) {
+            throw p.bad("eval_type", "'" + evalType + "' is not supported yet; use binary or regression");
+        }
+        List<String> metrics = metrics(p, evalType);
+        for (String m : metrics) {
+            if (NOT_COMPUTED.contains(m)) {
+                ctx.log("metric " + m + " is accepted but not computed");
+            }
+        }
+        JsonNode posLabel = p.node("pos_label");
+        List<TableInput> tables = new ArrayList<>();
+        for (String key : List.of("data", "eval_data", "test_data", "validate_data", "train_data")) {
+            List<TableInput> t = ctx.inputData(key);
+            if (t != null) {
+                tables.addAll(t);
+            }
+        }
+        if (tables.isEmpty()) {
+            throw p.refuse("needs prediction tables under \"data\" (e.g. an LR component's data output)");
+        }
+
+        ObjectNode summary = Params.JSON.createObjectNode();
+        Set<String> used = new HashSet<>();
+        for (TableInput t : tables) {
+            String source = t.source() == null ? "data" : t.source();
+            String cpn = source.contains(".") ? source.substring(0, source.indexOf('.')) : source;
+            if (!used.add(cpn)) {
+                cpn = source.replace('.', '_');
+                used.add(cpn);
+            }
+            Map<String, List<PredictTable.Row>> byType = new LinkedHashMap<>();
+            for (PredictTable.Row r : PredictTable.read(ctx, p, t)) {
+                byType.computeIfAbsent(r.type(), k -> new ArrayList<>()).add(r);
+            }
+            ObjectNode cpnSummary = summary.putObject(cpn);
+            for (Map.Entry<String, List<PredictTable.Row>> e : byType.entrySet()) {
+                ctx.checkCancelled();
+                String type = e.getKey();
+                Map<String, Double> values = "binary".equals(evalType)
+                        ? binary(ctx, p, metrics, posLabel, cpn, type, e.getValue())
+                        : regression(p, metrics, cpn, type, e.getValue());
+                if (values.isEmpty()) {
+                    continue;
+                }
+                List<MetricPoint> points = new ArrayList<>();
+                ObjectNode typeSummary = cpnSummary.putObject(type);
+                values.forEach((k, v) -> {
+                    points.add(new MetricPoint(k, BinaryMetrics.round6(v)));
+                    typeSummary.put(k, v);
+                });
+                ctx.logMetricData(type, cpn, points);
+                ctx.setMetricMeta(type, cpn, "EVALUATION_SUMMARY", Params.JSON.createObjectNode().put("name", cpn));
+                ctx.log("evaluation of " + cpn + " (" + type + ", " + e.getValue().size() + " rows): " + values);
+            }
+        }
+        ctx.setSummary(summary);
+    }
+
+    /** FATE's metric list: aliases resolved, checked against the eval type; all of the type's when empty. */
+    static List<String> metrics(Params p, String evalType) {
+        List<String> allowed = "binary".equals(evalType) ? BINARY_METRICS : REGRESSION_METRICS;
+        List<String> given = p.strings("metrics", List.of());
+        if (given.isEmpty()) {
+            return allowed;
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String m : given) {
+            String lower = m.toLowerCase(Locale.ROOT);
+            String full = KNOWN.contains(lower) ? lower : ALIASES.get(lower);
+            if (full == null) {
+                throw p.bad("metrics", "has " + m + ", which is not supported");
+            }
+            if (!allowed.contains(full)) {
+                throw p.bad("metrics", "has " + m + ", which is not used for " + evalType + " task");
+            }
+            out.add(full);
+        }
+        if (out.contains("recall")) {
+            out.add("precision");
+        }
+        if (out.contains("precision")) {
+            out.add("recall");
+        }
+        return new ArrayList<>(out);
+    }
+
+    private static Map<String, Double> binary(ComponentContext ctx, Params p, List<String> metrics, JsonNode posLabel,
+                                              String cpn, String type, List<PredictTable.Row> rows) {
+        int n = rows.size();
+        double[] labels = new double[n];
+        double[] scores = new double[n];
+        for (int i = 0; i < n; i++) {
+            PredictTable.Row r = rows.get(i);
+            if (r.label() == null || r.label().isEmpty() || "None".equals(r.label())) {
+                throw p.dataError(cpn + " (" + type + ") row id " + r.id() + " has no label to evaluate against");
+            }
+            labels[i] = isPositive(r.label(), posLabel) ? 1.0 : 0.0;
+            Double s = DataTransform.number(r.score());
+            if (s == null) {
+                throw p.dataError(cpn + " (" + type + ") row id " + r.id() + ": predict_score '" + r.score()
+                        + "' is not a number");
+            }
+            scores[i] = s;
+        }
+        Map<String, Double> values = new LinkedHashMap<>();
+        BinaryMetrics.Confusion confusion = null;
+        for (String m : metrics) {
+            switch (m) {
+                case "auc" -> {
+                    double auc = BinaryMetrics.auc(labels, scores);
+                    if (Double.isNaN(auc)) {
+                        ctx.log(cpn + " (" + type + "): only one class present, auc is undefined");
+                    } else {
+                        values.put("auc", auc);
+                    }
+                }
+                case "ks" -> {
+                    BinaryMetrics.Ks ks = BinaryMetrics.ks(labels, scores);
+                    if (ks == null) {
+                        ctx.log(cpn + " (" + type + "): only one class present, ks is undefined");
+                        continue;
+                    }
+                    values.put("ks", ks.ks());
+                    for (String which : List.of("fpr", "tpr")) {
+                        double[] ys = "fpr".equals(which) ? ks.fpr() : ks.tpr();
+                        String name = cpn + "_ks_" + which;
+                        ctx.logMetricData(type, name, curve(ks.cuts(), ys));
+                        ObjectNode meta = Params.JSON.createObjectNode();
+                        meta.put("name", name);
+                        meta.put("curve_name", cpn + "_" + which);
+                        meta.put("pair_type", cpn);
+                        meta.set("thresholds", rounded(ks.thresholds()));
+                        ctx.setMetricMeta(type, name, "KS_EVALUATION", meta);
+                    }
+                }
+                case "roc" -> {
+                    BinaryMetrics.Roc roc = BinaryMetrics.roc(labels, scores);
+                    String name = cpn + "_roc";
+                    ctx.logMetricData(type, name, curve(roc.fpr(), roc.tpr()));
+                    ObjectNode meta = Params.JSON.createObjectNode();
+                    meta.put("name", name);
+                    meta.put("unit_name", "fpr");
+                    meta.put("ordinate_name", "tpr");
+                    meta.put("curve_name", cpn);
+                    meta.set("thresholds", rounded(roc.thresholds()));
+                    ctx.setMetricMeta(type, name, "ROC_EVALUATION", meta);
+                }
+                case "accuracy", "precision", "recall", "f1_score" -> {
+                    if (confusion == null) {
+                        confusion = BinaryMetrics.confusion(labels, scores, THRESHOLD);
+                    }
+                    values.put(m, switch (m) {
+                        case "accuracy" -> confusion.accuracy();
+                        case "precision" -> confusion.precision();
+                        case "recall" -> confusion.recall();
+                        default -> confusion.f1();
+                    });
+                }
+                default -> {
+                    // accepted, not computed (logged once above)
+                }
+            }
+        }
+        return values;
+    }
+
+    private static Map<String, Double> regression(Params p, List<String> metrics, String cpn, String type,
+                                                  List<PredictTable.Row> rows) {
+        int n = rows.size();
+        double[] y = new double[n];
+        double[] f = new double[n];
+        for (int i = 0; i < n; i++) {
+            PredictTable.Row r = rows.get(i);
+            Double label = DataTransform.number(r.label());
+            if (label == null) {
+                throw p.dataError(cpn + " (" + type + ") row id " + r.id() + ": label '" + r.label() + "' is not a number");
+            }
+            String raw = r.score() != null && !r.score().isEmpty() ? r.score() : r.result();
+            Double pred = DataTransform.number(raw);
+            if (pred == null) {
+                throw p.dataError(cpn + " (" + type + ") row id " + r.id() + ": prediction '" + raw + "' is not a number");
+            }
+            y[i] = label;
+            f[i] = pred;
+        }
+        Map<String, Double> all = regressionMetrics(y, f);
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (String m : metrics) {
+            if (all.containsKey(m)) {
+                values.put(m, all.get(m));
+            }
+        }
+        return values;
+    }
+
+    /** sklearn's regression metrics, by FATE's names. */
+    static Map<String, Double> regressionMetrics(double[] y, double[] f) {
+        int n = y.length;
+        double[] res = new double[n];
+        double[] absErr = new double[n];
+        double sse = 0;
+        double sae = 0;
+        double yMean = 0;
+        double resMean = 0;
+        for (int i = 0; i < n; i++) {
+            res[i] = y[i] - f[i];
+            absErr[i] = Math.abs(res[i]);
+            sse += res[i] * res[i];
+            sae += absErr[i];
+            yMean += y[i];
+            resMean += res[i];
+        }
+        yMean /= n;
+        resMean /= n;
+        double sst = 0;
+        double resVar = 0;
+        for (int i = 0; i < n; i++) {
+            sst += (y[i] - yMean) * (y[i] - yMean);
+            resVar += (res[i] - resMean) * (res[i] - resMean);
+        }
+        double yVar = sst / n;
+        resVar /= n;
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("explained_variance", yVar == 0 ? (resVar == 0 ? 1.0 : 0.0) : 1 - resVar / yVar);
+        m.put("mean_absolute_error", sae / n);
+        m.put("mean_squared_error", sse / n);
+        m.put("median_absolute_error", DataTransform.median(absErr));
+        m.put("r2_score", sst == 0 ? (sse == 0 ? 1.0 : 0.0) : 1 - sse / sst);
+        m.put("root_mean_squared_error", Math.sqrt(sse / n));
+        return m;
+    }
+
+    private static boolean isPositive(String label, JsonNode posLabel) {
+        if (posLabel == null) {
+            Double d = DataTransform.number(label);
+            return d != null && d == 1.0;
+        }
+        if (posLabel.isNumber()) {
+            Double d = DataTransform.number(label);
+            return d != null && d == posLabel.asDouble();
+        }
+        String pl = posLabel.asText();
+        Double a = DataTransform.number(label);
+        Double b = DataTransform.number(pl);
+        return a != null && b != null ? a.doubleValue() == b.doubleValue() : label.equals(pl);
+    }
+
+    private static List<MetricPoint> curve(double[] xs, double[] ys) {
+        // FATE sorts curve points by x (stable) and rounds both to 6 places
+        Integer[] order = new Integer[xs.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(BinaryMetrics.round6(xs[a]), BinaryMetrics.round6(xs[b])));
+        List<MetricPoint> points = new ArrayList<>();
+        for (int i : order) {
+            points.add(new MetricPoint(BinaryMetrics.round6(xs[i]), BinaryMetrics.round6(ys[i])));
+        }
+        return points;
+    }
+
+    private static ArrayNode rounded(double[] values) {
+        ArrayNode a = Params.JSON.createArrayNode();
+        for (double v : values) {
+            a.add(BinaryMetrics.round6(v));
+        }
+        return a;
+    }
+}

@@ -1,0 +1,416 @@
+package io.fedflow.node.component.builtin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.component.Component;
+import io.fedflow.node.component.ComponentContext;
+import io.fedflow.node.component.ComponentDefinition;
+import io.fedflow.node.component.Instances;
+import io.fedflow.node.component.ModelInput;
+import io.fedflow.node.component.ParamType;
+import io.fedflow.node.component.TableInput;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * FATE's FeatureScale: {@code min_max_scale} or {@code standard_scale} (FATE's default) of the columns chosen
+ * by {@code scale_col_indexes} (-1 = all) plus {@code scale_names}. In mode "normal", {@code feat_upper} /
+ * {@code feat_lower} (a number or one per column) bound the column range; in mode "cap" they are
+ * percentiles (default 1 and 0). Values are clipped to the column range before scaling, as FATE does
+ * (standard scale clips at fit only when bounds are set, and always when applying a saved model). A column
+ * with no range (or no spread) scales to 0. With an input model under "model" the saved ranges are applied
+ * instead of fitting new ones.
+ */
+public final class FeatureScale implements Component {
+    public static final ComponentDefinition DEFINITION;
+
+    static {
+        Map<String, ParamType> params = new LinkedHashMap<>();
+        params.put("method", ParamType.STRING);
+        params.put("mode", ParamType.STRING);
+        params.put("scale_col_indexes", ParamType.ANY);
+        params.put("scale_names", ParamType.LIST);
+        params.put("feat_upper", ParamType.ANY);
+        params.put("feat_lower", ParamType.ANY);
+        params.put("with_mean", ParamType.BOOL);
+        params.put("with_std", ParamType.BOOL);
+        params.put("need_run", ParamType.BOOL);
+        DEFINITION = new ComponentDefinition("FeatureScale", List.of(), Map.copyOf(params),
+                Set.of("guest", "host", "local"), FeatureScale::new);
+    }
+
+    static final String MIN_MAX = "min_max_scale";
+    static final String STANDARD = "standard_scale";
+    private static final double ZERO = 1e-6;
+
+    @Override
+    public void run(ComponentContext ctx) {
+        Params p = new Params(ctx);
+        TableInput in = Inputs.single(ctx, p, "data", "train_data", "test_data", "eval_data");
+        if (!p.bool("need_run", true)) {
+            Inputs.passThrough(ctx, in);
+            return;
+        }
+        if (in == null) {
+            throw p.refuse("needs one input table under \"data\" (e.g. data_transform_0.data)");
+        }
+        Instances data = ctx.readInstances(in);
+        List<ModelInput> models = ctx.inputModels("model");
+        Scaler scaler;
+        double[][] scaled;
+        if (models != null && !models.isEmpty()) {
+            ModelInput model = models.get(0);
+            ctx.log("applying the scale model of " + model.component());
+            scaler = Scaler.fromModel(p, model, data);
+            scaled = scaler.apply(data.features(), true);
+        } else {
+            scaler = Scaler.fit(p, ctx, data);
+            scaled = scaler.apply(scaler.fitData, STANDARD.equals(scaler.method) ? false : true);
+        }
+        ctx.writeInstances("data", new Instances(data.ids(), data.featureNames(), scaled, data.labels(),
+                data.labelName()));
+        ctx.saveModel("model", scaler.param(), scaler.meta());
+        ctx.setSummary(scaler.summary());
+        ctx.log("FeatureScale (" + scaler.method + ") scaled " + scaler.scaleIdx.length + " of " + data.width()
+                + " columns of " + data.size() + " rows");
+    }
+
+    /** Per-column ranges and moments, over the data's full width; only {@code scaleIdx} columns change. */
+    static final class Scaler {
+        String method;
+        String mode = "normal";
+        boolean withMean = true;
+        boolean withStd = true;
+        List<String> header;
+        int[] scaleIdx;
+        double[] lower;
+        double[] upper;
+        double[] mean;
+        double[] std;
+        List<String> featUpper;
+        List<String> featLower;
+        double[][] fitData;
+
+        static Scaler fit(Params p, ComponentContext ctx, Instances data) {
+            Scaler s = new Scaler();
+            s.method = p.choice("method", STANDARD, MIN_MAX, STANDARD);
+            s.mode = p.choice("mode", "normal", "normal", "cap");
+            s.withMean = p.bool("with_mean", true);
+            s.withStd = p.bool("with_std", true);
+            s.header = data.featureNames();
+            int width = data.width();
+            int n = data.size();
+            if (n == 0) {
+                throw p.dataError("the input data is empty");
+            }
+            s.scaleIdx = scaleColumns(p, ctx, data);
+            double[][] x = data.features();
+
+            s.lower = new double[width];
+            s.upper = new double[width];
+            JsonNode fu = p.node("feat_upper");
+            JsonNode fl = p.node("feat_lower");
+            if ("normal".equals(s.mode)) {
+                Arrays.fill(s.lower, Double.POSITIVE_INFINITY);
+                Arrays.fill(s.upper, Double.NEGATIVE_INFINITY);
+                for (double[] row : x) {
+                    for (int j = 0; j < width; j++) {
+                        s.lower[j] = Math.min(s.lower[j], row[j]);
+                        s.upper[j] = Math.max(s.upper[j], row[j]);
+                    }
+                }
+                double[] bu = bounds(p, "feat_upper", fu, width);
+                double[] bl = bounds(p, "feat_lower", fl, width);
+                for (int j : s.scaleIdx) {
+                    if (bu != null) {
+                        s.upper[j] = Math.min(s.upper[j], bu[j]);
+                        s.lower[j] = Math.min(s.lower[j], bu[j]);
+                    }
+                    if (bl != null) {
+                        s.lower[j] = Math.max(s.lower[j], bl[j]);
+                        s.upper[j] = Math.max(s.upper[j], bl[j]);
+                    }
+                }
+                s.featUpper = boundText(fu, width);
+                s.featLower = boundText(fl, width);
+            } else {
+                double qu = fu == null ? 1.0 : percentile(p, "feat_upper", fu);
+                double ql = fl == null ? 0.0 : percentile(p, "feat_lower", fl);
+                if (qu < ql) {
+                    throw p.bad("feat_upper", "(" + qu + ") must not be less than feat_lower (" + ql + ")");
+                }
+                double[] col = new double[n];
+                for (int j = 0; j < width; j++) {
+                    for (int i = 0; i < n; i++) {
+                        col[i] = x[i][j];
+                    }
+                    Arrays.sort(col);
+                    s.lower[j] = quantile(col, ql);
+                    s.upper[j] = quantile(col, qu);
+                }
+                s.featUpper = boundText(Params.JSON.getNodeFactory().numberNode(qu), width);
+                s.featLower = boundText(Params.JSON.getNodeFactory().numberNode(ql), width);
+            }
+
+            boolean bounded = "cap".equals(s.mode) || fu != null || fl != null;
+            if (MIN_MAX.equals(s.method)) {
+                for (int j = 0; j < width; j++) {
+                    if (s.upper[j] - s.lower[j] < 0) {
+                        throw p.refuse("column " + s.header.get(j) + ": feat_upper is below feat_lower");
+                    }
+                }
+                s.fitData = x;
+                return s;
+            }
+            // standard scale: clip to the bounds first when there are any, then take mean and std
+            double[][] fitData = x;
+            if (bounded) {
+                fitData = new double[n][];
+                for (int i = 0; i < n; i++) {
+                    fitData[i] = x[i].clone();
+                    for (int j : s.scaleIdx) {
+                        fitData[i][j] = clip(fitData[i][j], s.lower[j], s.upper[j]);
+                    }
+                }
+            }
+            s.mean = new double[width];
+            s.std = new double[width];
+            Arrays.fill(s.std, 1.0);
+            if (s.withMean || s.withStd) {
+                for (int j = 0; j < width; j++) {
+                    double sum = 0;
+                    double sq = 0;
+                    for (double[] row : fitData) {
+                        sum += row[j];
+                        sq += row[j] * row[j];
+                    }
+                    double m = sum / n;
+                    double var = sq / n - m * m;
+                    if (s.withMean) {
+                        s.mean[j] = m;
+                    }
+                    if (s.withStd) {
+                        double sd = var <= 0 ? 0 : Math.sqrt(var);
+                        s.std[j] = Math.abs(sd) < ZERO ? 1.0 : sd;
+                    }
+                }
+            }
+            s.fitData = fitData;
+            return s;
+        }
+
+        static Scaler fromModel(Params p, ModelInput model, Instances data) {
+            JsonNode meta = model.meta() == null ? Params.JSON.createObjectNode() : model.meta();
+            JsonNode param = model.param() == null ? Params.JSON.createObjectNode() : model.param();
+            Scaler s = new Scaler();
+            s.method = meta.path("method").asText(STANDARD);
+            if (!MIN_MAX.equals(s.method) && !STANDARD.equals(s.method)) {
+                throw p.refuse("the input model of " + model.component() + " has unknown method " + s.method);
+            }
+            s.mode = meta.path("mode").asText("normal");
+            s.withMean = meta.path("with_mean").asBoolean(true);
+            s.withStd = meta.path("with_std").asBoolean(true);
+            s.header = data.featureNames();
+            int width = data.width();
+            s.lower = new double[width];
+            s.upper = new double[width];
+            s.mean = new double[width];
+            s.std = new double[width];
+            Arrays.fill(s.std, 1.0);
+            JsonNode cols = param.path("col_scale_param");
+            if (!cols.isObject() || cols.isEmpty()) {
+                throw p.refuse("the input model of " + model.component() + " has no col_scale_param");
+            }
+            List<Integer> idx = new ArrayList<>();
+            for (var it = cols.fields(); it.hasNext(); ) {
+                var e = it.next();
+                int j = s.header.indexOf(e.getKey());
+                if (j < 0) {
+                    throw p.dataError("the model scales column " + e.getKey() + ", which the input data lacks"
+                            + " (its header is " + s.header + ")");
+                }
+                JsonNode c = e.getValue();
+                s.lower[j] = c.path("column_lower").asDouble(0);
+                s.upper[j] = c.path("column_upper").asDouble(0);
+                s.mean[j] = c.path("mean").asDouble(0);
+                double sd = c.path("std").asDouble(1);
+                s.std[j] = Math.abs(sd) < ZERO ? 1.0 : sd;
+                idx.add(j);
+            }
+            s.scaleIdx = idx.stream().mapToInt(Integer::intValue).sorted().toArray();
+            s.featUpper = texts(meta.path("feat_upper"));
+            s.featLower = texts(meta.path("feat_lower"));
+            return s;
+        }
+
+        /** Scales a copy of {@code x}; {@code clip} bounds values to the column range first. */
+        double[][] apply(double[][] x, boolean clip) {
+            double[][] out = new double[x.length][];
+            for (int i = 0; i < x.length; i++) {
+                double[] row = x[i].clone();
+                for (int j : scaleIdx) {
+                    double v = clip ? clip(row[j], lower[j], upper[j]) : row[j];
+                    if (MIN_MAX.equals(method)) {
+                        double range = upper[j] - lower[j];
+                        row[j] = (v - lower[j]) / (Math.abs(range) < ZERO ? 1.0 : range);
+                    } else {
+                        row[j] = (v - mean[j]) / std[j];
+                    }
+                }
+                out[i] = row;
+            }
+            return out;
+        }
+
+        ObjectNode param() {
+            ObjectNode param = Params.JSON.createObjectNode();
+            ObjectNode cols = param.putObject("col_scale_param");
+            for (int j : scaleIdx) {
+                ObjectNode c = cols.putObject(header.get(j));
+                c.put("column_upper", upper[j]);
+                c.put("column_lower", lower[j]);
+                c.put("mean", mean == null ? 0.0 : mean[j]);
+                c.put("std", std == null ? 0.0 : std[j]);
+            }
+            ArrayNode h = param.putArray("header");
+            header.forEach(h::add);
+            return param;
+        }
+
+        ObjectNode meta() {
+            ObjectNode meta = Params.JSON.createObjectNode();
+            meta.put("method", method);
+            meta.put("mode", mode);
+            meta.put("area", "null");
+            ArrayNode sc = meta.putArray("scale_column");
+            for (int j : scaleIdx) {
+                sc.add(header.get(j));
+            }
+            ArrayNode fu = meta.putArray("feat_upper");
+            featUpper.forEach(fu::add);
+            ArrayNode fl = meta.putArray("feat_lower");
+            featLower.forEach(fl::add);
+            meta.put("with_mean", withMean);
+            meta.put("with_std", withStd);
+            meta.put("need_run", true);
+            return meta;
+        }
+
+        ObjectNode summary() {
+            ObjectNode summary = Params.JSON.createObjectNode();
+            for (int j : scaleIdx) {
+                ObjectNode c = summary.putObject(header.get(j));
+                c.put("column_upper", upper[j]);
+                c.put("column_lower", lower[j]);
+                c.put("mean", mean == null ? 0.0 : mean[j]);
+                c.put("std", std == null ? 0.0 : std[j]);
+            }
+            return summary;
+        }
+    }
+
+    private static int[] scaleColumns(Params p, ComponentContext ctx, Instances data) {
+        int width = data.width();
+        JsonNode idx = p.node("scale_col_indexes");
+        List<String> names = p.strings("scale_names", List.of());
+        boolean all = idx == null || idx.isNumber() && idx.asInt() == -1;
+        if (all) {
+            if (!names.isEmpty()) {
+                ctx.log("scale_col_indexes is -1, so all columns are scaled; scale_names only adds to a list of"
+                        + " scale_col_indexes (set scale_col_indexes to [] to scale by name only)");
+            }
+            int[] out = new int[width];
+            for (int j = 0; j < width; j++) {
+                out[j] = j;
+            }
+            return out;
+        }
+        if (!idx.isArray()) {
+            throw p.bad("scale_col_indexes", "must be -1 or a list of column indexes, got " + idx);
+        }
+        Set<Integer> chosen = new TreeSet<>();
+        for (JsonNode e : idx) {
+            if (!e.isIntegralNumber() || e.asInt() < 0 || e.asInt() >= width) {
+                throw p.bad("scale_col_indexes", "has " + e + "; indexes run from 0 to " + (width - 1));
+            }
+            chosen.add(e.asInt());
+        }
+        for (String name : names) {
+            int j = data.featureNames().indexOf(name);
+            if (j < 0) {
+                ctx.log("scale_names: " + name + " is not a feature; ignored");
+            } else {
+                chosen.add(j);
+            }
+        }
+        return chosen.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static double[] bounds(Params p, String name, JsonNode v, int width) {
+        if (v == null) {
+            return null;
+        }
+        double[] b = new double[width];
+        if (v.isNumber()) {
+            Arrays.fill(b, v.asDouble());
+            return b;
+        }
+        if (v.isArray()) {
+            if (v.size() != width) {
+                throw p.bad(name, "has " + v.size() + " values but there are " + width + " features");
+            }
+            for (int j = 0; j < width; j++) {
+                if (!v.get(j).isNumber()) {
+                    throw p.bad(name, "must hold numbers, got " + v.get(j));
+                }
+                b[j] = v.get(j).asDouble();
+            }
+            return b;
+        }
+        throw p.bad(name, "must be a number or a list of numbers, got " + v);
+    }
+
+    private static double percentile(Params p, String name, JsonNode v) {
+        if (!v.isNumber() || v.asDouble() < 0 || v.asDouble() > 1) {
+            throw p.bad(name, "must be a percentile between 0 and 1 in mode cap, got " + v);
+        }
+        return v.asDouble();
+    }
+
+    /** The value at percentile {@code q} of sorted values (inverse distribution: the lower value). */
+    static double quantile(double[] sorted, double q) {
+        int n = sorted.length;
+        int i = (int) Math.ceil(q * n) - 1;
+        return sorted[Math.max(0, Math.min(n - 1, i))];
+    }
+
+    private static double clip(double v, double lo, double hi) {
+        return v > hi ? hi : v < lo ? lo : v;
+    }
+
+    private static List<String> boundText(JsonNode v, int width) {
+        List<String> out = new ArrayList<>();
+        for (int j = 0; j < width; j++) {
+            if (v == null) {
+                out.add("None");
+            } else if (v.isArray()) {
+                out.add(v.get(j).asText());
+            } else {
+                out.add(v.asText());
+            }
+        }
+        return out;
+    }
+
+    private static List<String> texts(JsonNode a) {
+        List<String> out = new ArrayList<>();
+        a.forEach(e -> out.add(e.asText()));
+        return out;
+    }
+}

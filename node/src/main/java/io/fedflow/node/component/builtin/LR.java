@@ -1,0 +1,767 @@
+package io.fedflow.node.component.builtin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.component.Component;
+import io.fedflow.node.component.ComponentContext;
+import io.fedflow.node.component.ComponentContext.MetricPoint;
+import io.fedflow.node.component.ComponentDefinition;
+import io.fedflow.node.component.Instances;
+import io.fedflow.node.component.ModelInput;
+import io.fedflow.node.component.ParamType;
+import io.fedflow.node.component.TableInput;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Binary logistic regression at one party (role local, or a guest-only job), with FATE's LogisticParam:
+ * penalty L2/L1/none, optimizers sgd/rmsprop/adam/adagrad/nesterov_momentum_sgd updating as FATE's
+ * optimizer.py (learning rate decayed as lr / sqrt(1 + decay * t), or lr / (1 + decay * t) without
+ * decay_sqrt, t the 0-based iteration), full batch or fixed-order mini-batches, convergence by diff / abs /
+ * weight_diff, validation every {@code validation_freqs} iterations with early stopping. Loss per iteration
+ * is logged as FATE's LOSS curve ("train"/"loss"). Outputs: model "model" and predictions "data" for the
+ * train (and validate) data. With an input model under "model" and no train data it scores
+ * "test_data"/"data" instead.
+ */
+public final class LR implements Component {
+    public static final ComponentDefinition DEFINITION;
+
+    static {
+        Map<String, ParamType> params = new LinkedHashMap<>();
+        params.put("penalty", ParamType.STRING);
+        params.put("tol", ParamType.NUMBER);
+        params.put("alpha", ParamType.NUMBER);
+        params.put("optimizer", ParamType.STRING);
+        params.put("batch_size", ParamType.INT);
+        params.put("shuffle", ParamType.BOOL);
+        params.put("batch_strategy", ParamType.STRING);
+        params.put("masked_rate", ParamType.NUMBER);
+        params.put("learning_rate", ParamType.NUMBER);
+        params.put("init_param", ParamType.OBJECT);
+        params.put("max_iter", ParamType.INT);
+        params.put("early_stop", ParamType.STRING);
+        params.put("encrypt_param", ParamType.OBJECT);
+        params.put("encrypted_mode_calculator_param", ParamType.OBJECT);
+        params.put("predict_param", ParamType.OBJECT);
+        params.put("cv_param", ParamType.OBJECT);
+        params.put("decay", ParamType.NUMBER);
+        params.put("decay_sqrt", ParamType.BOOL);
+        params.put("multi_class", ParamType.STRING);
+        params.put("validation_freqs", ParamType.ANY);
+        params.put("early_stopping_rounds", ParamType.INT);
+        params.put("stepwise_param", ParamType.OBJECT);
+        params.put("sqn_param", ParamType.OBJECT);
+        params.put("floating_point_precision", ParamType.INT);
+        params.put("metrics", ParamType.LIST);
+        params.put("use_first_metric_only", ParamType.BOOL);
+        params.put("is_warm_start", ParamType.BOOL);
+        params.put("callback_param", ParamType.OBJECT);
+        params.put("need_run", ParamType.BOOL);
+        DEFINITION = new ComponentDefinition("LR", List.of("LocalLR", "LogisticRegression"), Map.copyOf(params),
+                Set.of("local", "guest"), LR::new);
+    }
+
+    // FATE LogisticParam defaults
+    static final double DEFAULT_ALPHA = 1.0;
+    static final double DEFAULT_LEARNING_RATE = 0.01;
+    static final int DEFAULT_MAX_ITER = 100;
+    static final int MIN_BATCH_SIZE = 10;
+
+    @Override
+    public void run(ComponentContext ctx) {
+        Params p = new Params(ctx);
+        if (!p.bool("need_run", true)) {
+            Inputs.passThrough(ctx, Inputs.first(ctx, "train_data", "data", "test_data"));
+            return;
+        }
+        Settings s = Settings.of(p, ctx);
+        List<ModelInput> models = ctx.inputModels("model");
+        ModelInput model = models == null || models.isEmpty() ? null : models.get(0);
+
+        TableInput train = Inputs.first(ctx, "train_data");
+        if (train == null && model == null) {
+            train = Inputs.first(ctx, "data");
+        }
+        if (train == null) {
+            if (model == null) {
+                throw p.refuse("needs train_data (or data) to train, or an input model and test_data to predict");
+            }
+            TableInput test = Inputs.first(ctx, "test_data", "eval_data", "data");
+            if (test == null) {
+                throw p.refuse("has an input model but no test_data (or data) to predict");
+            }
+            predictOnly(ctx, p, s, model, test);
+            return;
+        }
+        TableInput validate = Inputs.first(ctx, "validate_data", "eval_data");
+        train(ctx, p, s, train, validate, s.warmStart ? model : null);
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+
+    private static void train(ComponentContext ctx, Params p, Settings s, TableInput trainTable,
+                              TableInput validateTable, ModelInput warm) {
+        Instances tr = ctx.readInstances(trainTable);
+        checkLabels(p, tr, trainTable);
+        Instances va = validateTable == null ? null : ctx.readInstances(validateTable);
+        if (va != null) {
+            checkLabels(p, va, validateTable);
+        }
+        int n = tr.size();
+        int d = tr.width();
+        if (n == 0) {
+            throw p.dataError("the train data " + trainTable.source() + " is empty");
+        }
+        double[][] x = tr.features();
+        double[] y = tr.labels();
+        int dim = d + (s.fitIntercept ? 1 : 0);
+        double[] w = init(s, dim, d);
+        if (warm != null) {
+            Weights from = Weights.of(p, warm);
+            double[] aligned = from.align(p, tr.featureNames());
+            System.arraycopy(aligned, 0, w, 0, d);
+            if (s.fitIntercept) {
+                w[d] = from.intercept;
+            }
+            ctx.log("warm start from the model of " + warm.component());
+        }
+        int batch = s.batchSize < 0 || s.batchSize >= n ? n : s.batchSize;
+        if (batch < MIN_BATCH_SIZE && batch < n) {
+            throw p.bad("batch_size", "must be -1 or at least " + MIN_BATCH_SIZE + ", got " + s.batchSize);
+        }
+        double[][] vaX = va == null ? null : align(p, va, tr.featureNames());
+        boolean validating = va != null && s.validationFreqs != null;
+        if (s.validationFreqs != null && va == null) {
+            ctx.log("validation_freqs is set but there is no validate_data: no validation");
+        }
+
+        Optimizer opt = new Optimizer(s, d);
+        List<Double> lossHistory = new ArrayList<>();
+        Double preLoss = null;
+        double[] preWeight = null;
+        boolean converged = false;
+        int iters = 0;
+        int bestIteration = -1;
+        double bestMetric = Double.NEGATIVE_INFINITY;
+        double[] bestWeights = null;
+        int sinceBest = 0;
+        ObjectNode lastValidation = null;
+        ObjectNode lossMeta = Params.JSON.createObjectNode();
+        lossMeta.put("name", "train");
+        lossMeta.put("unit_name", "iters");
+        lossMeta.put("curve_name", "loss");
+
+        while (iters < s.maxIter) {
+            ctx.checkCancelled();
+            opt.setIters(iters);
+            double lossSum = lossNorm(s, w, d) * n;
+            for (int start = 0; start < n; start += batch) {
+                int end = Math.min(n, start + batch);
+                double[] g = new double[dim];
+                for (int i = start; i < end; i++) {
+                    double z = dot(w, x[i], d, s.fitIntercept);
+                    double r = sigmoid(z) - y[i];
+                    double[] xi = x[i];
+                    for (int j = 0; j < d; j++) {
+                        g[j] += r * xi[j];
+                    }
+                    if (s.fitIntercept) {
+                        g[d] += r;
+                    }
+                    lossSum += logLoss(z, y[i]);
+                }
+                int m = end - start;
+                for (int j = 0; j < dim; j++) {
+                    g[j] /= m;
+                }
+                if ("L2".equals(s.penalty)) {
+                    for (int j = 0; j < d; j++) {
+                        g[j] += s.alpha * w[j];
+                    }
+                }
+                double[] delta = opt.apply(g);
+                if ("L1".equals(s.penalty)) {
+                    double shrink = opt.shrinkage();
+                    for (int j = 0; j < d; j++) {
+                        double v = w[j] - delta[j];
+                        w[j] = Math.signum(v) * Math.max(0, Math.abs(v) - shrink);
+                    }
+                    if (s.fitIntercept) {
+                        w[d] -= delta[d];
+                    }
+                } else {
+                    for (int j = 0; j < dim; j++) {
+                        w[j] -= delta[j];
+                    }
+                }
+                if (end < n) {
+                    ctx.checkCancelled();
+                }
+            }
+            double loss = lossSum / n;
+            if (!Double.isFinite(loss)) {
+                throw p.dataError("the loss diverged at iteration " + iters + " (" + loss
+                        + "); lower learning_rate or scale the features");
+            }
+            lossHistory.add(loss);
+            ctx.logMetricData("train", "loss", List.of(new MetricPoint(iters, loss)));
+            if (iters == 0) {
+                ctx.setMetricMeta("train", "loss", "LOSS", lossMeta);
+            }
+
+            switch (s.earlyStop) {
+                case "diff" -> converged = preLoss != null && Math.abs(preLoss - loss) < s.tol;
+                case "abs" -> converged = loss <= s.tol;
+                default -> {
+                    if (preWeight != null) {
+                        double diff = 0;
+                        double norm = 0;
+                        for (int j = 0; j < dim; j++) {
+                            diff += (w[j] - preWeight[j]) * (w[j] - preWeight[j]);
+                            norm += w[j] * w[j];
+                        }
+                        converged = Math.sqrt(diff) < s.tol * Math.max(Math.sqrt(norm), 1);
+                    }
+                    preWeight = w.clone();
+                }
+            }
+            preLoss = loss;
+
+            if (validating && s.validateAt(iters)) {
+                lastValidation = Params.JSON.createObjectNode();
+                String name = "iteration_" + iters;
+                Map<String, Double> trainMetrics = validationMetrics(s, x, y, w, d);
+                Map<String, Double> validateMetrics = validationMetrics(s, vaX, va.labels(), w, d);
+                logValidation(ctx, "train", name, trainMetrics, lastValidation);
+                logValidation(ctx, "validate", name, validateMetrics, lastValidation);
+                if (s.earlyStoppingRounds > 0 && !validateMetrics.isEmpty()) {
+                    double first = validateMetrics.values().iterator().next();
+                    if (first > bestMetric) {
+                        bestMetric = first;
+                        bestIteration = iters;
+                        bestWeights = w.clone();
+                        sinceBest = 0;
+                    } else if (++sinceBest >= s.earlyStoppingRounds) {
+                        ctx.log("early stopping at iteration " + iters + ": " + s.metrics.get(0)
+                                + " has not improved for " + s.earlyStoppingRounds + " validations; best iteration "
+                                + bestIteration);
+                        iters++;
+                        break;
+                    }
+                }
+            }
+            iters++;
+            ctx.log("iteration " + (iters - 1) + " loss " + loss + (converged ? " (converged)" : ""));
+            if (converged) {
+                break;
+            }
+        }
+        if (bestWeights != null) {
+            w = bestWeights;
+        }
+
+        Weights fitted = new Weights(tr.featureNames(), java.util.Arrays.copyOf(w, d),
+                s.fitIntercept ? w[d] : 0.0);
+        writePredictions(ctx, p, s, fitted, trainTable, tr, va == null ? null : validateTable, va);
+
+        ObjectNode param = Params.JSON.createObjectNode();
+        param.put("iters", iters);
+        ArrayNode lh = param.putArray("loss_history");
+        lossHistory.forEach(lh::add);
+        param.put("is_converged", converged);
+        ObjectNode weight = param.putObject("weight");
+        for (int j = 0; j < d; j++) {
+            weight.put(tr.featureNames().get(j), w[j]);
+        }
+        param.put("intercept", fitted.intercept);
+        ArrayNode header = param.putArray("header");
+        tr.featureNames().forEach(header::add);
+        param.put("best_iteration", bestIteration);
+        param.put("need_one_vs_rest", false);
+        ctx.saveModel("model", param, s.meta());
+
+        ObjectNode summary = Params.JSON.createObjectNode();
+        summary.set("coef", weight.deepCopy());
+        summary.put("intercept", fitted.intercept);
+        summary.put("is_converged", converged);
+        summary.put("iters", iters);
+        summary.put("best_iteration", bestIteration);
+        summary.put("one_vs_rest", false);
+        if (!lossHistory.isEmpty()) {
+            summary.put("loss", lossHistory.get(lossHistory.size() - 1));
+        }
+        if (lastValidation != null) {
+            summary.set("validation_metrics", lastValidation);
+        }
+        ctx.setSummary(summary);
+    }
+
+    private static void predictOnly(ComponentContext ctx, Params p, Settings s, ModelInput model, TableInput test) {
+        Weights weights = Weights.of(p, model);
+        Instances data = ctx.readInstances(test);
+        ctx.log("predicting " + test.source() + " with the model of " + model.component());
+        double[][] x = align(p, data, weights.header);
+        TableInput out = ctx.writeTable("data", PredictTable.schema(Inputs.sid(test.schema())), PredictTable.DELIMITER,
+                rows -> writeRows(ctx, s, weights, data, x, "predict", rows));
+        // the model goes on unchanged, so that a predict job's output model is the one it used
+        ctx.saveModel("model", model.param(), model.meta());
+        ObjectNode summary = Params.JSON.createObjectNode();
+        summary.put("predict_count", data.size());
+        summary.put("output", out == null ? "data" : out.source());
+        ctx.setSummary(summary);
+    }
+
+    private static void writePredictions(ComponentContext ctx, Params p, Settings s, Weights w, TableInput trainTable,
+                                         Instances tr, TableInput validateTable, Instances va) {
+        double[][] vaX = va == null ? null : align(p, va, w.header);
+        ctx.writeTable("data", PredictTable.schema(Inputs.sid(trainTable.schema())), PredictTable.DELIMITER, rows -> {
+            writeRows(ctx, s, w, tr, tr.features(), "train", rows);
+            if (va != null) {
+                writeRows(ctx, s, w, va, vaX, "validate", rows);
+            }
+        });
+    }
+
+    private static void writeRows(ComponentContext ctx, Settings s, Weights w, Instances data, double[][] x,
+                                  String type, ComponentContext.RowWriter rows) throws Exception {
+        int d = w.coef.length;
+        for (int i = 0; i < data.size(); i++) {
+            double z = w.intercept;
+            for (int j = 0; j < d; j++) {
+                z += w.coef[j] * x[i][j];
+            }
+            double score = sigmoid(z);
+            ObjectNode detail = Params.JSON.createObjectNode();
+            detail.put("0", 1 - score);
+            detail.put("1", score);
+            String label = data.hasLabel() ? Labels.format(data.labels()[i]) : "";
+            rows.row(data.ids().get(i), PredictTable.row(label, score > s.threshold ? "1" : "0", score, detail, type));
+            if (i % 10_000 == 9_999) {
+                ctx.checkCancelled();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+
+    private static Map<String, Double> validationMetrics(Settings s, double[][] x, double[] y, double[] w, int d) {
+        double[] scores = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            scores[i] = sigmoid(dot(w, x[i], d, s.fitIntercept));
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String m : s.metrics) {
+            if ("auc".equals(m)) {
+                double auc = BinaryMetrics.auc(y, scores);
+                if (!Double.isNaN(auc)) {
+                    out.put("auc", auc);
+                }
+            } else if ("ks".equals(m)) {
+                BinaryMetrics.Ks ks = BinaryMetrics.ks(y, scores);
+                if (ks != null) {
+                    out.put("ks", ks.ks());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void logValidation(ComponentContext ctx, String namespace, String name, Map<String, Double> metrics,
+                                      ObjectNode collect) {
+        if (metrics.isEmpty()) {
+            return;
+        }
+        List<MetricPoint> points = new ArrayList<>();
+        ObjectNode c = collect.putObject(namespace);
+        metrics.forEach((k, v) -> {
+            points.add(new MetricPoint(k, BinaryMetrics.round6(v)));
+            c.put(k, v);
+        });
+        ctx.logMetricData(namespace, name, points);
+        ctx.setMetricMeta(namespace, name, "EVALUATION_SUMMARY", Params.JSON.createObjectNode().put("name", name));
+    }
+
+    private static void checkLabels(Params p, Instances data, TableInput t) {
+        if (!data.hasLabel()) {
+            throw p.dataError("input " + t.source() + " has no label; set with_label in DataTransform");
+        }
+        Set<String> classes = new TreeSet<>();
+        for (double l : data.labels()) {
+            classes.add(Labels.format(l));
+        }
+        if (classes.size() > 2) {
+            throw p.refuse("input " + t.source() + " has " + classes.size() + " classes " + classes
+                    + "; only binary classification (labels 0 and 1) is supported, not one-vs-rest");
+        }
+        for (String c : classes) {
+            if (!"0".equals(c) && !"1".equals(c)) {
+                throw p.dataError("input " + t.source() + " has label " + c
+                        + "; binary labels must be 0 and 1");
+            }
+        }
+    }
+
+    /** The data's features in the order of {@code header} (the model's). */
+    private static double[][] align(Params p, Instances data, List<String> header) {
+        if (data.featureNames().equals(header)) {
+            return data.features();
+        }
+        int[] at = new int[header.size()];
+        for (int j = 0; j < header.size(); j++) {
+            at[j] = data.featureNames().indexOf(header.get(j));
+            if (at[j] < 0) {
+                throw p.dataError("the model's feature " + header.get(j) + " is not in the input data (header "
+                        + data.featureNames() + ")");
+            }
+        }
+        double[][] out = new double[data.size()][header.size()];
+        for (int i = 0; i < data.size(); i++) {
+            for (int j = 0; j < at.length; j++) {
+                out[i][j] = data.features()[i][at[j]];
+            }
+        }
+        return out;
+    }
+
+    private static double[] init(Settings s, int dim, int d) {
+        double[] w = new double[dim];
+        Random rnd = new Random(s.randomSeed);
+        for (int j = 0; j < dim; j++) {
+            w[j] = switch (s.initMethod) {
+                case "zeros" -> 0.0;
+                case "ones" -> 1.0;
+                case "const" -> s.initConst;
+                case "random_normal" -> rnd.nextGaussian();
+                default -> rnd.nextDouble();
+            };
+        }
+        return w;
+    }
+
+    private static double lossNorm(Settings s, double[] w, int d) {
+        double norm = 0;
+        if ("L2".equals(s.penalty)) {
+            for (int j = 0; j < d; j++) {
+                norm += w[j] * w[j];
+            }
+            return 0.5 * s.alpha * norm;
+        }
+        if ("L1".equals(s.penalty)) {
+            for (int j = 0; j < d; j++) {
+                norm += Math.abs(w[j]);
+            }
+            return s.alpha * norm;
+        }
+        return 0;
+    }
+
+    static double dot(double[] w, double[] x, int d, boolean intercept) {
+        double z = intercept ? w[d] : 0.0;
+        for (int j = 0; j < d; j++) {
+            z += w[j] * x[j];
+        }
+        return z;
+    }
+
+    static double sigmoid(double z) {
+        if (z >= 0) {
+            return 1.0 / (1.0 + Math.exp(-z));
+        }
+        double e = Math.exp(z);
+        return e / (1.0 + e);
+    }
+
+    /** -[y log p + (1 - y) log(1 - p)] with p = sigmoid(z), computed without overflow. */
+    static double logLoss(double z, double y) {
+        return Math.max(z, 0) - y * z + Math.log1p(Math.exp(-Math.abs(z)));
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+
+    /** FATE's optimizers (federatedml/optim/optimizer.py): each turns a gradient into the step to subtract. */
+    static final class Optimizer {
+        private final String kind;
+        private final double learningRate;
+        private final double alpha;
+        private final double decay;
+        private final boolean decaySqrt;
+        private int iters;
+        private double[] m;
+        private double[] v;
+        private double beta1Decay = 1.0;
+        private double beta2Decay = 1.0;
+
+        Optimizer(Settings s, int d) {
+            this.kind = s.optimizer;
+            this.learningRate = s.learningRate;
+            this.alpha = s.alpha;
+            this.decay = s.decay;
+            this.decaySqrt = s.decaySqrt;
+        }
+
+        void setIters(int iters) {
+            this.iters = iters;
+        }
+
+        double decayedLearningRate() {
+            return decaySqrt ? learningRate / Math.sqrt(1 + decay * iters) : learningRate / (1 + decay * iters);
+        }
+
+        /** L1's soft threshold: alpha * lr / sqrt(t), t counted from 1 here (FATE's t = 0 would divide by 0). */
+        double shrinkage() {
+            return alpha * learningRate / Math.sqrt(iters + 1);
+        }
+
+        double[] apply(double[] g) {
+            double lr = decayedLearningRate();
+            int n = g.length;
+            double[] delta = new double[n];
+            if (m == null) {
+                m = new double[n];
+                v = new double[n];
+            }
+            switch (kind) {
+                case "sgd" -> {
+                    for (int j = 0; j < n; j++) {
+                        delta[j] = lr * g[j];
+                    }
+                }
+                case "rmsprop" -> {
+                    double rho = 0.99;
+                    for (int j = 0; j < n; j++) {
+                        m[j] = rho * m[j] + (1 - rho) * g[j] * g[j];
+                        delta[j] = lr * g[j] / Math.sqrt(m[j] + 1e-6);
+                    }
+                }
+                case "adam" -> {
+                    double b1 = 0.9;
+                    double b2 = 0.999;
+                    beta1Decay *= b1;
+                    beta2Decay *= b2;
+                    for (int j = 0; j < n; j++) {
+                        m[j] = b1 * m[j] + (1 - b1) * g[j];
+                        v[j] = b2 * v[j] + (1 - b2) * g[j] * g[j];
+                        double mHat = m[j] / (1 - beta1Decay);
+                        double vHat = v[j] / (1 - beta2Decay);
+                        delta[j] = lr * mHat / (Math.sqrt(vHat) + 1e-8);
+                    }
+                }
+                case "adagrad" -> {
+                    for (int j = 0; j < n; j++) {
+                        m[j] += g[j] * g[j];
+                        delta[j] = lr * g[j] / (Math.sqrt(m[j]) + 1e-7);
+                    }
+                }
+                case "nesterov_momentum_sgd" -> {
+                    double mu = 0.9;
+                    for (int j = 0; j < n; j++) {
+                        double vel = mu * m[j] - lr * g[j];
+                        delta[j] = mu * m[j] - (1 + mu) * vel;
+                        m[j] = vel;
+                    }
+                }
+                default -> throw new IllegalStateException(kind);
+            }
+            return delta;
+        }
+    }
+
+    /** A model's coefficients by feature name, and its intercept. */
+    record Weights(List<String> header, double[] coef, double intercept) {
+        static Weights of(Params p, ModelInput model) {
+            JsonNode param = model.param();
+            if (param == null || !param.path("weight").isObject()) {
+                throw p.refuse("the input model of " + model.component() + " (" + model.module()
+                        + ") is not a logistic regression model: it has no weight");
+            }
+            List<String> header = new ArrayList<>();
+            param.path("header").forEach(h -> header.add(h.asText()));
+            if (header.isEmpty()) {
+                param.path("weight").fieldNames().forEachRemaining(header::add);
+            }
+            double[] coef = new double[header.size()];
+            for (int j = 0; j < coef.length; j++) {
+                JsonNode c = param.path("weight").get(header.get(j));
+                if (c == null || !c.isNumber()) {
+                    throw p.refuse("the input model of " + model.component() + " has no weight for " + header.get(j));
+                }
+                coef[j] = c.asDouble();
+            }
+            return new Weights(header, coef, param.path("intercept").asDouble(0));
+        }
+
+        double[] align(Params p, List<String> names) {
+            double[] out = new double[names.size()];
+            for (int j = 0; j < header.size(); j++) {
+                int at = names.indexOf(header.get(j));
+                if (at < 0) {
+                    throw p.dataError("the warm-start model's feature " + header.get(j) + " is not in the train data");
+                }
+                out[at] = coef[j];
+            }
+            return out;
+        }
+    }
+
+    /** The parameters, checked as FATE's LogisticParam.check does. */
+    static final class Settings {
+        String penalty;
+        double tol;
+        double alpha;
+        String optimizer;
+        int batchSize;
+        double learningRate;
+        int maxIter;
+        String earlyStop;
+        double decay;
+        boolean decaySqrt;
+        String initMethod;
+        double initConst;
+        boolean fitIntercept;
+        long randomSeed;
+        double threshold;
+        List<Integer> validationFreqList;
+        Integer validationFreqs;
+        int earlyStoppingRounds;
+        List<String> metrics;
+        boolean warmStart;
+
+        static Settings of(Params p, ComponentContext ctx) {
+            Settings s = new Settings();
+            if (p.present("penalty") && p.node("penalty") == null) {
+                s.penalty = "NONE"; // FATE: penalty None means no penalty
+            } else {
+                String pen = p.str("penalty", "L2").toUpperCase(java.util.Locale.ROOT);
+                if (!List.of("L1", "L2", "NONE").contains(pen)) {
+                    throw p.bad("penalty", "'" + p.str("penalty", "") + "' is not supported; use 'L1', 'L2' or 'none'");
+                }
+                s.penalty = pen;
+            }
+            s.tol = p.num("tol", 1e-4);
+            s.alpha = p.num("alpha", DEFAULT_ALPHA);
+            s.optimizer = p.choice("optimizer", "rmsprop", "sgd", "rmsprop", "adam", "adagrad",
+                    "nesterov_momentum_sgd", "sqn");
+            if ("sqn".equals(s.optimizer)) {
+                throw p.bad("optimizer", "'sqn' needs the hetero (multi-party) LR; use sgd, rmsprop, adam, adagrad"
+                        + " or nesterov_momentum_sgd");
+            }
+            s.batchSize = p.integer("batch_size", -1);
+            if (s.batchSize != -1 && s.batchSize < MIN_BATCH_SIZE) {
+                throw p.bad("batch_size", "must be -1 (all data) or at least " + MIN_BATCH_SIZE + ", got " + s.batchSize);
+            }
+            s.learningRate = p.num("learning_rate", DEFAULT_LEARNING_RATE);
+            s.maxIter = p.integer("max_iter", DEFAULT_MAX_ITER);
+            if (s.maxIter <= 0) {
+                throw p.bad("max_iter", "must be at least 1, got " + s.maxIter);
+            }
+            s.earlyStop = p.choice("early_stop", "diff", "diff", "abs", "weight_diff");
+            s.decay = p.num("decay", 1);
+            s.decaySqrt = p.bool("decay_sqrt", true);
+            Params init = p.object("init_param");
+            s.initMethod = init.choice("init_method", "random_uniform", "random_uniform", "random_normal", "ones",
+                    "zeros", "const");
+            s.initConst = init.num("init_const", 1);
+            s.fitIntercept = init.bool("fit_intercept", true);
+            s.randomSeed = init.integer("random_seed", 0);
+            Params predict = p.object("predict_param");
+            s.threshold = predict.num("threshold", 0.5);
+            if (s.threshold < 0 || s.threshold > 1) {
+                throw p.bad("predict_param", "threshold must be between 0 and 1, got " + s.threshold);
+            }
+            JsonNode vf = p.node("validation_freqs");
+            if (vf != null) {
+                if (vf.isIntegralNumber() && vf.asInt() > 0) {
+                    s.validationFreqs = vf.asInt();
+                } else if (vf.isArray()) {
+                    s.validationFreqList = new ArrayList<>();
+                    for (JsonNode e : vf) {
+                        if (!e.isIntegralNumber()) {
+                            throw p.bad("validation_freqs", "must be a positive integer or a list of iterations, got " + vf);
+                        }
+                        s.validationFreqList.add(e.asInt());
+                    }
+                } else {
+                    throw p.bad("validation_freqs", "must be a positive integer or a list of iterations, got " + vf);
+                }
+            }
+            s.earlyStoppingRounds = p.integer("early_stopping_rounds", 0);
+            if (p.has("early_stopping_rounds")) {
+                if (s.earlyStoppingRounds < 1) {
+                    throw p.bad("early_stopping_rounds", "should be larger than 0");
+                }
+                if (vf == null) {
+                    throw p.bad("early_stopping_rounds", "needs validation_freqs to be set");
+                }
+            }
+            s.metrics = new ArrayList<>();
+            for (String m : p.strings("metrics", List.of())) {
+                String lower = m.toLowerCase(java.util.Locale.ROOT);
+                if ("auc".equals(lower) || "ks".equals(lower)) {
+                    s.metrics.add(lower);
+                } else {
+                    ctx.log("validation metric " + m + " is not supported here; using auc and ks");
+                }
+            }
+            if (s.metrics.isEmpty()) {
+                s.metrics = List.of("auc", "ks");
+            }
+            s.warmStart = p.bool("is_warm_start", false);
+            String multi = p.str("multi_class", "ovr");
+            if (!"ovr".equalsIgnoreCase(multi)) {
+                throw p.bad("multi_class", "only 'ovr' is defined");
+            }
+            if (p.object("cv_param").bool("need_cv", false)) {
+                throw p.bad("cv_param", "need_cv: cross validation is not supported");
+            }
+            if (p.object("stepwise_param").bool("need_stepwise", false)) {
+                throw p.bad("stepwise_param", "need_stepwise: stepwise is not supported");
+            }
+            JsonNode enc = p.node("encrypt_param");
+            if (enc != null && enc.hasNonNull("method") && !"paillier".equalsIgnoreCase(enc.path("method").asText())) {
+                throw p.bad("encrypt_param", "method must be Paillier or null, got " + enc.path("method"));
+            }
+            for (String ignored : List.of("shuffle", "batch_strategy", "masked_rate", "floating_point_precision",
+                    "encrypt_param", "encrypted_mode_calculator_param", "sqn_param", "callback_param",
+                    "use_first_metric_only")) {
+                if (p.has(ignored)) {
+                    ctx.log("parameter " + ignored + " is accepted but has no effect for single-party LR");
+                }
+            }
+            return s;
+        }
+
+        boolean validateAt(int epoch) {
+            if (validationFreqs != null) {
+                return (epoch + 1) % validationFreqs == 0;
+            }
+            return validationFreqList != null && validationFreqList.contains(epoch);
+        }
+
+        ObjectNode meta() {
+            ObjectNode meta = Params.JSON.createObjectNode();
+            meta.put("penalty", penalty);
+            meta.put("tol", tol);
+            meta.put("alpha", alpha);
+            meta.put("optimizer", optimizer);
+            meta.put("batch_size", batchSize);
+            meta.put("learning_rate", learningRate);
+            meta.put("max_iter", maxIter);
+            meta.put("early_stop", earlyStop);
+            meta.put("fit_intercept", fitIntercept);
+            meta.put("decay", decay);
+            meta.put("decay_sqrt", decaySqrt);
+            meta.put("init_method", initMethod);
+            meta.put("need_one_vs_rest", false);
+            meta.put("module", "LR");
+            ObjectNode predict = meta.putObject("predict_param");
+            predict.put("threshold", threshold);
+            return meta;
+        }
+    }
+}

@@ -102,7 +102,8 @@ class JobsApiTest {
 
     @Test
     void localBreastJobRunsToSuccessWithAGoodModel() throws Exception {
-        JsonNode r = submit(http, DSL, conf("breast_hetero_guest", "\"max_iter\": 30, \"alpha\": 0.01", ""));
+        JsonNode r = submit(http, DSL, conf("breast_hetero_guest", "\"penalty\": \"L2\", \"optimizer\": \"rmsprop\", \"alpha\": 0.01, "
+                + "\"max_iter\": 30, \"learning_rate\": 0.15, \"init_param\": {\"init_method\": \"random_uniform\"}", ""));
         assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
         String jobId = r.get("jobId").asText();
         assertThat(r.at("/data/model_info/model_id").asText()).isEqualTo("local-0#model");

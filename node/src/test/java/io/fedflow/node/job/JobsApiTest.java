@@ -157,6 +157,36 @@ class JobsApiTest {
     }
 
     @Test
+    void theSameJobOverGrpc() throws Exception {
+        var channel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", node.httpPort())
+                .usePlaintext().build();
+        try {
+            var stub = io.fedflow.proto.v1.JobServiceGrpc.newBlockingStub(channel);
+            var dsl = com.google.protobuf.Struct.newBuilder();
+            com.google.protobuf.util.JsonFormat.parser().merge(DSL, dsl);
+            var conf = com.google.protobuf.Struct.newBuilder();
+            com.google.protobuf.util.JsonFormat.parser().merge(conf("breast_hetero_guest",
+                    "\"max_iter\": 3", ""), conf);
+            var submitted = stub.submitJob(io.fedflow.proto.v1.SubmitJobRequest.newBuilder()
+                    .setDsl(dsl).setRuntimeConf(conf).build());
+            assertThat(submitted.getRetcode()).isZero();
+            String jobId = submitted.getJobId();
+            assertThat(await(http, jobId, Duration.ofSeconds(60), END)).isEqualTo("success");
+            var rows = stub.queryJob(io.fedflow.proto.v1.QueryJobRequest.newBuilder().setJobId(jobId).build());
+            assertThat(rows.getData().getListValue().getValues(0).getStructValue().getFieldsOrThrow("f_status")
+                    .getStringValue()).isEqualTo("success");
+            var tasks = stub.listTasks(io.fedflow.proto.v1.ListTasksRequest.newBuilder().setJobId(jobId).build());
+            assertThat(tasks.getData().getStructValue().getFieldsOrThrow("count").getNumberValue()).isEqualTo(5);
+            var bad = org.assertj.core.api.Assertions.catchThrowableOfType(io.grpc.StatusRuntimeException.class,
+                    () -> stub.stopJob(io.fedflow.proto.v1.StopJobRequest.newBuilder().setJobId(jobId).build()));
+            assertThat(bad.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.FAILED_PRECONDITION);
+            assertThat(bad.getTrailers().get(io.fedflow.node.server.ErrorMapper.RETCODE_KEY)).isEqualTo("103");
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    @Test
     void submitRefusesBadJobsBeforeCreatingAnything() {
         JsonNode unknownModule = submit(http, DSL.replace("\"module\": \"LR\"", "\"module\": \"Magic\""),
                 conf("breast_hetero_guest", "", ""));

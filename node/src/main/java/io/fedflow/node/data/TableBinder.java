@@ -126,24 +126,10 @@ public final class TableBinder {
                 TableCatalog.dropStorage(t, existing.get());
                 existing.get().delete();
             }
-            t.insertInto(T_STORAGE_TABLE_META)
-                    .set(T_STORAGE_TABLE_META.F_NAME, id.name())
-                    .set(T_STORAGE_TABLE_META.F_NAMESPACE, id.namespace())
-                    .set(T_STORAGE_TABLE_META.F_ADDRESS, JobStore.jsonb(address))
-                    .set(T_STORAGE_TABLE_META.F_ENGINE, TableCatalog.ENGINE)
-                    .set(T_STORAGE_TABLE_META.F_STORE_TYPE, TableCatalog.STORE_TABLE)
-                    .set(T_STORAGE_TABLE_META.F_OPTIONS, JobStore.jsonb(JsonNodeFactory.instance.objectNode()))
-                    .set(T_STORAGE_TABLE_META.F_PARTITIONS, req.getPartitions() > 0 ? req.getPartitions() : 1)
-                    .set(T_STORAGE_TABLE_META.F_ID_DELIMITER, delimiter)
-                    .set(T_STORAGE_TABLE_META.F_HAVE_HEAD, !req.hasHead() || req.getHead() == 1)
-                    .set(T_STORAGE_TABLE_META.F_SCHEMA, JobStore.jsonb(schema))
-                    .set(T_STORAGE_TABLE_META.F_COUNT, count)
-                    .set(T_STORAGE_TABLE_META.F_PART_OF_DATA, JobStore.jsonb(JsonNodeFactory.instance.arrayNode()))
-                    .set(T_STORAGE_TABLE_META.F_ORIGIN, req.getOrigin().isEmpty() ? "table_bind" : req.getOrigin())
-                    .set(T_STORAGE_TABLE_META.F_CREATE_TIME, now)
-                    .set(T_STORAGE_TABLE_META.F_UPDATE_TIME, now)
-                    .execute();
-            TableCatalog.recordProduced(t, id, null, null, now);
+            TableCatalog.insertMeta(t, new TableCatalog.NewMeta(id, address, TableCatalog.STORE_TABLE,
+                    req.getPartitions() > 0 ? req.getPartitions() : 1, delimiter, !req.hasHead() || req.getHead() == 1,
+                    false, false, schema, count, JsonNodeFactory.instance.arrayNode(),
+                    req.getOrigin().isEmpty() ? "table_bind" : req.getOrigin(), null), null, now);
         });
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("table_name", id.name());

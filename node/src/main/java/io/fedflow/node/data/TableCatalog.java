@@ -180,6 +180,44 @@ public final class TableCatalog {
                 .execute();
     }
 
+    /** What a new table's meta row holds. */
+    record NewMeta(TableId id, JsonNode address, String storeType, int partitions, String delimiter,
+                   boolean haveHead, boolean extendSid, boolean autoIncreasingSid, JsonNode schema, long count,
+                   JsonNode partOfData, String origin, String jobId) {}
+
+    /** Inserts a table's meta row and its lineage (made by {@code jobId} from {@code parent}). */
+    static void insertMeta(DSLContext t, NewMeta m, TableId parent, long now) {
+        t.insertInto(T_STORAGE_TABLE_META)
+                .set(T_STORAGE_TABLE_META.F_NAME, m.id().name())
+                .set(T_STORAGE_TABLE_META.F_NAMESPACE, m.id().namespace())
+                .set(T_STORAGE_TABLE_META.F_ADDRESS, JobStore.jsonb(m.address()))
+                .set(T_STORAGE_TABLE_META.F_ENGINE, ENGINE)
+                .set(T_STORAGE_TABLE_META.F_STORE_TYPE, m.storeType())
+                .set(T_STORAGE_TABLE_META.F_OPTIONS, JobStore.jsonb(JsonNodeFactory.instance.objectNode()))
+                .set(T_STORAGE_TABLE_META.F_PARTITIONS, m.partitions())
+                .set(T_STORAGE_TABLE_META.F_ID_DELIMITER, m.delimiter())
+                .set(T_STORAGE_TABLE_META.F_HAVE_HEAD, m.haveHead())
+                .set(T_STORAGE_TABLE_META.F_EXTEND_SID, m.extendSid())
+                .set(T_STORAGE_TABLE_META.F_AUTO_INCREASING_SID, m.autoIncreasingSid())
+                .set(T_STORAGE_TABLE_META.F_SCHEMA, JobStore.jsonb(m.schema()))
+                .set(T_STORAGE_TABLE_META.F_COUNT, m.count())
+                .set(T_STORAGE_TABLE_META.F_PART_OF_DATA, JobStore.jsonb(m.partOfData()))
+                .set(T_STORAGE_TABLE_META.F_ORIGIN, m.origin())
+                .set(T_STORAGE_TABLE_META.F_JOB_ID, m.jobId())
+                .set(T_STORAGE_TABLE_META.F_CREATE_TIME, now)
+                .set(T_STORAGE_TABLE_META.F_UPDATE_TIME, now)
+                .execute();
+        recordProduced(t, m.id(), parent, m.jobId(), now);
+    }
+
+    /** The address of one of our row tables. */
+    static ObjectNode ownAddress(TableId id, String physical) {
+        ObjectNode address = JsonNodeFactory.instance.objectNode();
+        address.put("name", id.name()).put("namespace", id.namespace())
+                .put("schema", Database.DATA_SCHEMA).put("table", physical);
+        return address;
+    }
+
     /** Takes the per-table lock that serialises every writer of {@code id} until the transaction ends. */
     static void lock(DSLContext t, TableId id) {
         t.select(DSL.field("pg_advisory_xact_lock(hashtext({0}))", DSL.val(id.namespace() + "\u0001" + id.name())))

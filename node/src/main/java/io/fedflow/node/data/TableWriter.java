@@ -69,29 +69,9 @@ public final class TableWriter {
                 }
             });
             t.execute("CREATE INDEX ON " + qualified + " (f_line)");
-            long now = clock.millis();
-            ObjectNode address = JsonNodeFactory.instance.objectNode();
-            address.put("name", id.name()).put("namespace", id.namespace())
-                    .put("schema", Database.DATA_SCHEMA).put("table", physical);
-            t.insertInto(T_STORAGE_TABLE_META)
-                    .set(T_STORAGE_TABLE_META.F_NAME, id.name())
-                    .set(T_STORAGE_TABLE_META.F_NAMESPACE, id.namespace())
-                    .set(T_STORAGE_TABLE_META.F_ADDRESS, JobStore.jsonb(address))
-                    .set(T_STORAGE_TABLE_META.F_ENGINE, TableCatalog.ENGINE)
-                    .set(T_STORAGE_TABLE_META.F_STORE_TYPE, TableCatalog.STORE_FEDFLOW)
-                    .set(T_STORAGE_TABLE_META.F_OPTIONS, JobStore.jsonb(JsonNodeFactory.instance.objectNode()))
-                    .set(T_STORAGE_TABLE_META.F_PARTITIONS, 1)
-                    .set(T_STORAGE_TABLE_META.F_ID_DELIMITER, delimiter)
-                    .set(T_STORAGE_TABLE_META.F_HAVE_HEAD, true)
-                    .set(T_STORAGE_TABLE_META.F_SCHEMA, JobStore.jsonb(schema))
-                    .set(T_STORAGE_TABLE_META.F_COUNT, count)
-                    .set(T_STORAGE_TABLE_META.F_PART_OF_DATA, JobStore.jsonb(part))
-                    .set(T_STORAGE_TABLE_META.F_ORIGIN, origin)
-                    .set(T_STORAGE_TABLE_META.F_JOB_ID, jobId)
-                    .set(T_STORAGE_TABLE_META.F_CREATE_TIME, now)
-                    .set(T_STORAGE_TABLE_META.F_UPDATE_TIME, now)
-                    .execute();
-            TableCatalog.recordProduced(t, id, parent, jobId, now);
+            TableCatalog.insertMeta(t, new TableCatalog.NewMeta(id, TableCatalog.ownAddress(id, physical),
+                    TableCatalog.STORE_FEDFLOW, 1, delimiter, true, false, false, schema, count, part, origin, jobId),
+                    parent, clock.millis());
             alsoInTransaction.accept(t);
             return count;
         });

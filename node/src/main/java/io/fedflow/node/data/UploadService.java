@@ -176,31 +176,10 @@ public final class UploadService {
             if (conf.hasSchema()) {
                 FateJson.toJson(conf.getSchema()).fields().forEachRemaining(e -> schema.set(e.getKey(), e.getValue()));
             }
-            ObjectNode address = JsonNodeFactory.instance.objectNode();
-            address.put("name", id.name()).put("namespace", id.namespace())
-                    .put("schema", Database.DATA_SCHEMA).put("table", physical);
-            ObjectNode options = JsonNodeFactory.instance.objectNode();
-            t.insertInto(T_STORAGE_TABLE_META)
-                    .set(T_STORAGE_TABLE_META.F_NAME, id.name())
-                    .set(T_STORAGE_TABLE_META.F_NAMESPACE, id.namespace())
-                    .set(T_STORAGE_TABLE_META.F_ADDRESS, JobStore.jsonb(address))
-                    .set(T_STORAGE_TABLE_META.F_ENGINE, TableCatalog.ENGINE)
-                    .set(T_STORAGE_TABLE_META.F_STORE_TYPE, TableCatalog.STORE_FEDFLOW)
-                    .set(T_STORAGE_TABLE_META.F_OPTIONS, JobStore.jsonb(options))
-                    .set(T_STORAGE_TABLE_META.F_PARTITIONS, conf.getPartition())
-                    .set(T_STORAGE_TABLE_META.F_ID_DELIMITER, valid.delimiter())
-                    .set(T_STORAGE_TABLE_META.F_HAVE_HEAD, conf.getHead() == 1)
-                    .set(T_STORAGE_TABLE_META.F_EXTEND_SID, conf.getExtendSid())
-                    .set(T_STORAGE_TABLE_META.F_AUTO_INCREASING_SID, conf.getAutoIncreasingSid())
-                    .set(T_STORAGE_TABLE_META.F_SCHEMA, JobStore.jsonb(schema))
-                    .set(T_STORAGE_TABLE_META.F_COUNT, r.count())
-                    .set(T_STORAGE_TABLE_META.F_PART_OF_DATA, JobStore.jsonb(r.partOfData()))
-                    .set(T_STORAGE_TABLE_META.F_ORIGIN, "upload")
-                    .set(T_STORAGE_TABLE_META.F_JOB_ID, jobId)
-                    .set(T_STORAGE_TABLE_META.F_CREATE_TIME, now)
-                    .set(T_STORAGE_TABLE_META.F_UPDATE_TIME, now)
-                    .execute();
-            TableCatalog.recordProduced(t, id, null, jobId, now);
+            TableCatalog.insertMeta(t, new TableCatalog.NewMeta(id, TableCatalog.ownAddress(id, physical),
+                    TableCatalog.STORE_FEDFLOW, conf.getPartition(), valid.delimiter(), conf.getHead() == 1,
+                    conf.getExtendSid(), conf.getAutoIncreasingSid(), schema, r.count(), r.partOfData(), "upload",
+                    jobId), null, now);
             return r;
         });
     }

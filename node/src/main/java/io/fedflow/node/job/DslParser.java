@@ -416,21 +416,13 @@ public final class DslParser {
 
     /** A Reader must know its table at every party where it runs. */
     private static void checkReaderTables(JobPlan plan) {
-        for (JobPlan.PlannedComponent c : plan.components()) {
-            if (!c.definition().module().equals("Reader")) {
-                continue;
-            }
-            for (Map.Entry<String, String> party : plan.parties()) {
-                if (!plan.needRun(c.name(), party.getKey(), party.getValue())) {
-                    continue;
-                }
-                JsonNode table = plan.parameters(c.name(), party.getKey(), party.getValue()).path("table");
-                if (!table.isObject() || table.path("name").asText("").isEmpty()
-                        || table.path("namespace").asText("").isEmpty()) {
-                    throw new FlowException(RetCode.ARGUMENT_ERROR, "component " + c.name()
-                            + ": parameter table {name, namespace} is missing for role " + party.getKey()
-                            + " party " + party.getValue());
-                }
+        for (JobPlan.ReaderTable r : plan.readerTables()) {
+            JsonNode table = r.table();
+            if (!table.isObject() || table.path("name").asText("").isEmpty()
+                    || table.path("namespace").asText("").isEmpty()) {
+                throw new FlowException(RetCode.ARGUMENT_ERROR, "component " + r.component()
+                        + ": parameter table {name, namespace} is missing for role " + r.role()
+                        + " party " + r.partyId());
             }
         }
     }

@@ -107,6 +107,26 @@ public record JobPlan(ObjectNode dsl, ObjectNode conf, String initiatorRole, Str
         return out;
     }
 
+    /** A Reader's table at one role and party. */
+    public record ReaderTable(String component, String role, String partyId, JsonNode table) {}
+
+    /** The table every Reader reads at every party where it runs. */
+    public List<ReaderTable> readerTables() {
+        List<ReaderTable> out = new java.util.ArrayList<>();
+        for (PlannedComponent c : components) {
+            if (!c.definition().module().equals("Reader")) {
+                continue;
+            }
+            for (Map.Entry<String, String> party : parties()) {
+                if (needRun(c.name(), party.getKey(), party.getValue())) {
+                    out.add(new ReaderTable(c.name(), party.getKey(), party.getValue(),
+                            parameters(c.name(), party.getKey(), party.getValue()).path("table")));
+                }
+            }
+        }
+        return out;
+    }
+
     public int intParameter(String name, int dflt) {
         JsonNode v = jobParameters.path(name);
         return v.isNumber() ? v.asInt() : dflt;

@@ -255,20 +255,23 @@ public final class JobScheduler implements AutoCloseable {
         if (statuses.contains(JobStatus.RUNNING)) {
             return JobStatus.RUNNING;
         }
-        for (TTaskRecord t : tasks) {
-            if (!JobStatus.WAITING.wire().equals(t.getFStatus())) {
-                continue;
-            }
-            boolean blocked = false;
-            for (String up : plan.component(t.getFComponentName()).upstream()) {
-                TTaskRecord u = byKey.get(key(up, t.getFRole(), t.getFPartyId()));
-                JobStatus us = u == null ? JobStatus.FAILED : StatusMachine.parse(u.getFStatus());
-                if (us == JobStatus.FAILED || us == JobStatus.CANCELED || us == JobStatus.TIMEOUT) {
-                    blocked = true;
+        // A waiting task can still run unless something upstream of it (at its role and party, however far
+        // up) ended without success.
+        Set<String> blocked = new HashSet<>();
+        for (JobPlan.PlannedComponent c : plan.components()) {
+            for (TTaskRecord t : tasks) {
+                if (!t.getFComponentName().equals(c.name())) {
+                    continue;
                 }
-            }
-            if (!blocked) {
-                return JobStatus.RUNNING;
+                JobStatus ts = StatusMachine.parse(t.getFStatus());
+                boolean upstreamBlocked = c.upstream().stream()
+                        .anyMatch(up -> blocked.contains(key(up, t.getFRole(), t.getFPartyId())));
+                if (ts == JobStatus.FAILED || ts == JobStatus.CANCELED || ts == JobStatus.TIMEOUT || upstreamBlocked) {
+                    blocked.add(key(c.name(), t.getFRole(), t.getFPartyId()));
+                }
+                if (ts == JobStatus.WAITING && !upstreamBlocked) {
+                    return JobStatus.RUNNING;
+                }
             }
         }
         for (JobStatus s : List.of(JobStatus.FAILED, JobStatus.TIMEOUT, JobStatus.CANCELED)) {

@@ -67,20 +67,11 @@ public final class JobService {
                         + "): jobs across sites need federation, which this node does not offer yet");
             }
         }
-        for (JobPlan.PlannedComponent c : plan.components()) {
-            if (!c.definition().module().equals("Reader")) {
-                continue;
-            }
-            for (Map.Entry<String, String> party : plan.parties()) {
-                if (!plan.needRun(c.name(), party.getKey(), party.getValue())) {
-                    continue;
-                }
-                JsonNode table = plan.parameters(c.name(), party.getKey(), party.getValue()).path("table");
-                TableId id = new TableId(table.path("namespace").asText(), table.path("name").asText());
-                if (catalog.find(id).isEmpty()) {
-                    throw FlowException.data("component " + c.name() + ": table " + id + " of role "
-                            + party.getKey() + " party " + party.getValue() + " does not exist");
-                }
+        for (JobPlan.ReaderTable r : plan.readerTables()) {
+            TableId id = new TableId(r.table().path("namespace").asText(), r.table().path("name").asText());
+            if (catalog.find(id).isEmpty()) {
+                throw FlowException.data("component " + r.component() + ": table " + id + " of role " + r.role()
+                        + " party " + r.partyId() + " does not exist");
             }
         }
         ObjectNode params = plan.jobParameters();

@@ -204,7 +204,11 @@ final class TaskContext implements ComponentContext {
     }
 
     @Override
-    public TableInput writeTable(String dataName, JsonNode schema, String delimiter, RowSource source) {
+    public TableInput writeTable(String requested, JsonNode schema, String delimiter, RowSource source) {
+        // Components write "data"; a DSL may name its single data output otherwise ("train", "table"...).
+        List<String> declared = plan.component(componentName()).dataOutputs();
+        String dataName = declared.isEmpty() || declared.contains(requested) ? requested
+                : declared.get(0);
         TableId id = new TableId("output_data_" + jobId(), componentName() + "_" + taskVersion() + "_" + role() + "_"
                 + partyId() + "_" + dataName);
         long count = writer.create(id, schema, delimiter, "output", jobId(), firstInput,

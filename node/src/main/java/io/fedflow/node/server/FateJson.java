@@ -266,12 +266,39 @@ public final class FateJson {
         return Value.newBuilder().setStructValue(struct).build();
     }
 
-    /** A protobuf Struct as a Jackson tree. */
+    /**
+     * A protobuf Struct as a Jackson tree, keys in the order they came (a DSL's component order matters),
+     * integral numbers as integers (party ids, dsl_version: Struct only knows doubles).
+     */
     public static ObjectNode toJson(Struct struct) {
-        try {
-            return (ObjectNode) MAPPER.readTree(JsonFormat.printer().print(struct));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        struct.getFieldsMap().forEach((k, v) -> o.set(k, toJson(v)));
+        return o;
+    }
+
+    public static JsonNode toJson(Value value) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        switch (value.getKindCase()) {
+            case BOOL_VALUE:
+                return f.booleanNode(value.getBoolValue());
+            case STRING_VALUE:
+                return f.textNode(value.getStringValue());
+            case NUMBER_VALUE: {
+                double d = value.getNumberValue();
+                if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 9.007199254740992E15) {
+                    return f.numberNode((long) d);
+                }
+                return f.numberNode(d);
+            }
+            case LIST_VALUE: {
+                ArrayNode a = f.arrayNode();
+                value.getListValue().getValuesList().forEach(v -> a.add(toJson(v)));
+                return a;
+            }
+            case STRUCT_VALUE:
+                return toJson(value.getStructValue());
+            default:
+                return f.nullNode();
         }
     }
 }

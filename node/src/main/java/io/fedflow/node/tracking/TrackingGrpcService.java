@@ -98,6 +98,8 @@ public final class TrackingGrpcService extends TrackingServiceGrpc.TrackingServi
      */
     @Override
     public void downloadOutputData(ComponentRef r, StreamObserver<DataChunk> out) {
+        // spooling a large output takes longer than the default request timeout
+        com.linecorp.armeria.server.ServiceRequestContext.current().clearRequestTimeout();
         TrackingService.OutputDownload d = tracking.prepareDownload(ref(r, true), r.hasLimit() ? r.getLimit() : null,
                 r.hasHead() ? r.getHead() : null);
         if (d.tables().isEmpty() || d.limit() == 0) {

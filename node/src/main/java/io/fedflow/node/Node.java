@@ -3,7 +3,9 @@ package io.fedflow.node;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.server.Server;
 import io.fedflow.node.data.DataGrpcService;
+import io.fedflow.node.data.DownloadComponent;
 import io.fedflow.node.data.DownloadService;
+import io.fedflow.node.data.UploadComponent;
 import io.fedflow.node.data.JobTables;
 import io.fedflow.node.data.TableBinder;
 import io.fedflow.node.data.TableCatalog;
@@ -62,7 +64,9 @@ public final class Node implements AutoCloseable {
         UploadService uploads = new UploadService(dsl, jobs, jobIds, config, clock);
         DownloadService downloads = new DownloadService(catalog, rows, jobs, jobIds, config);
         TableBinder binder = new TableBinder(dsl, database.dataSource(), clock);
-        ComponentRegistry registry = Builtins.registry();
+        ComponentRegistry registry = Builtins.registry()
+                .register(UploadComponent.definition(uploads))
+                .register(DownloadComponent.definition(downloads));
         DslParser parser = new DslParser(registry);
         JobLogs logs = new JobLogs(config.logsDir());
         TrackingStore tracking = new TrackingStore(dsl, clock);

@@ -68,27 +68,12 @@ public final class DownloadService {
                 .set(COMPONENT, params);
         jobs.startLocalJob(new JobStore.LocalJob(jobId, "local", UploadService.LOCAL_PARTY, COMPONENT, "Download",
                 dsl, conf, params, ""));
-        catalog.recordRead(id, jobId, COMPONENT);
-        Path tmp = null;
         try {
-            Files.createDirectories(target.getParent());
-            tmp = Files.createTempFile(target.getParent(), ".download-", ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                writeCsv(meta, delimiter(req, meta), out);
-            }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            writeFile(meta, delimiter(req, meta), target, jobId, COMPONENT);
             jobs.endLocalJob(jobId, JobStatus.SUCCESS, null);
-        } catch (IOException | RuntimeException e) {
-            String msg = e instanceof FlowException ? e.getMessage() : "download failed: " + e.getMessage();
-            jobs.endLocalJob(jobId, JobStatus.FAILED, msg);
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: the temporary file is hidden and named as ours
-                }
-            }
-            throw e instanceof FlowException fe ? fe : new FlowException(RetCode.OPERATING_ERROR, msg);
+        } catch (RuntimeException e) {
+            jobs.endLocalJob(jobId, JobStatus.FAILED, e.getMessage());
+            throw e;
         }
         ObjectNode d = JsonNodeFactory.instance.objectNode();
         d.put("board_url", "http://" + config.host() + ":" + config.httpPort() + "/v1/job/query?job_id=" + jobId);
@@ -101,6 +86,46 @@ public final class DownloadService {
         d.put("output_path", target.toString());
         d.put("table_name", id.name());
         return d;
+    }
+
+    /**
+     * Writes a table to a file of the export directory as part of an already created job (the Download
+     * component of a submitted DSL); returns the file written.
+     */
+    public Path downloadForJob(DownloadRequest req, String jobId, String component) {
+        TableId id = new TableId(req.getNamespace(), req.getTableName());
+        Path target = exportDir.resolve(req.getOutputPath(), "output_path");
+        if (Files.isDirectory(target)) {
+            throw FlowException.argument("output_path " + req.getOutputPath() + " is a directory; name a file");
+        }
+        TStorageTableMetaRecord meta = catalog.require(id);
+        writeFile(meta, delimiter(req, meta), target, jobId, component);
+        return target;
+    }
+
+    /** Writes the CSV to a hidden temporary file beside {@code target}, then moves it into place. */
+    private void writeFile(TStorageTableMetaRecord meta, String delimiter, Path target, String jobId,
+                           String component) {
+        catalog.recordRead(new TableId(meta.getFNamespace(), meta.getFName()), jobId, component);
+        Path tmp = null;
+        try {
+            Files.createDirectories(target.getParent());
+            tmp = Files.createTempFile(target.getParent(), ".download-", ".tmp");
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                writeCsv(meta, delimiter, out);
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort: the temporary file is hidden and named as ours
+                }
+            }
+            throw e instanceof FlowException fe ? fe
+                    : new FlowException(RetCode.OPERATING_ERROR, "download failed: " + e.getMessage());
+        }
     }
 
     /** Looks the table up before a stream starts, so an unknown table is an error, not an empty body. */

@@ -101,6 +101,24 @@ public final class UploadService {
         return upload(valid, file);
     }
 
+    /**
+     * Loads a file from the import directory into a table as part of an already created job (the Upload
+     * component of a submitted DSL); returns the number of rows.
+     */
+    public long loadForJob(UploadConf conf, String jobId) {
+        ValidConf valid = validate(conf);
+        Path file = importDir.resolve(conf.getFile(), "file");
+        if (!Files.isRegularFile(file)) {
+            throw FlowException.argument("file " + conf.getFile() + " does not exist in the import directory "
+                    + importDir.root());
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return load(valid, in, jobId).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Runs the upload job on {@code file}; the caller owns the file. */
     public Outcome upload(ValidConf valid, Path file) {
         try (InputStream in = Files.newInputStream(file)) {

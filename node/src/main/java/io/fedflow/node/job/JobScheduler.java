@@ -127,17 +127,17 @@ public final class JobScheduler implements AutoCloseable {
             }
             resources.apply(job.getFJobId(), job.getFCores());
         }
-        // Upload and download jobs run inside their request: one left running died with the node.
-        dsl.update(io.fedflow.node.store.generated.Tables.T_JOB)
-                .set(io.fedflow.node.store.generated.Tables.T_JOB.F_STATUS, JobStatus.FAILED.wire())
-                .set(io.fedflow.node.store.generated.Tables.T_JOB.F_ERROR_REPORT,
-                        "the node restarted while this job was running")
-                .where(io.fedflow.node.store.generated.Tables.T_JOB.F_STATUS.eq(JobStatus.RUNNING.wire()),
-                        io.fedflow.node.store.generated.Tables.T_JOB.F_JOB_ID.in(dsl
-                                .select(io.fedflow.node.store.generated.Tables.T_TASK.F_JOB_ID)
-                                .from(io.fedflow.node.store.generated.Tables.T_TASK)
-                                .where(io.fedflow.node.store.generated.Tables.T_TASK.F_COMPONENT_MODULE
-                                        .in("Upload", "Download"))))
+        // Upload and download calls run their job inside the request: one left running died with the node.
+        var job = io.fedflow.node.store.generated.Tables.T_JOB;
+        dsl.update(job).set(job.F_STATUS, JobStatus.FAILED.wire())
+                .set(job.F_ERROR_REPORT, "the node restarted while this job was running")
+                .where(job.F_STATUS.eq(JobStatus.RUNNING.wire()), job.F_INLINE.isTrue())
+                .execute();
+        var task = io.fedflow.node.store.generated.Tables.T_TASK;
+        dsl.update(task).set(task.F_STATUS, JobStatus.FAILED.wire()).set(task.F_PARTY_STATUS, JobStatus.FAILED.wire())
+                .set(task.F_ERROR_REPORT, "the node restarted while this task was running")
+                .where(task.F_STATUS.eq(JobStatus.RUNNING.wire()),
+                        task.F_JOB_ID.in(dsl.select(job.F_JOB_ID).from(job).where(job.F_INLINE.isTrue())))
                 .execute();
     }
 

@@ -61,6 +61,7 @@ public final class JobStore {
                     .set(T_JOB.F_INITIATOR_ROLE, job.role())
                     .set(T_JOB.F_INITIATOR_PARTY_ID, job.partyId())
                     .set(T_JOB.F_IS_INITIATOR, true)
+                    .set(T_JOB.F_INLINE, true)
                     .set(T_JOB.F_STATUS, JobStatus.RUNNING.wire())
                     .set(T_JOB.F_CREATE_TIME, now)
                     .set(T_JOB.F_UPDATE_TIME, now)
@@ -285,8 +286,7 @@ public final class JobStore {
     /** One row per job with this status, oldest first (the queue order). */
     public List<TJobRecord> jobsWithStatus(JobStatus status) {
         return dsl.selectFrom(T_JOB).where(T_JOB.F_STATUS.eq(status.wire()), T_JOB.F_IS_INITIATOR.isTrue(),
-                T_JOB.F_ROLE.ne("local").or(T_JOB.F_JOB_ID.notIn(DSL.select(T_TASK.F_JOB_ID).from(T_TASK)
-                        .where(T_TASK.F_COMPONENT_MODULE.in("Upload", "Download")))))
+                T_JOB.F_INLINE.isFalse())
                 .orderBy(T_JOB.F_CREATE_TIME, T_JOB.F_JOB_ID).fetch();
     }
 

@@ -157,6 +157,36 @@ class JobsApiTest {
     }
 
     @Test
+    void uploadAndDownloadAreComponentsOfOrdinaryJobs() throws Exception {
+        Files.createDirectories(node.config().importDir());
+        Files.copy(Path.of("../examples/data/breast_hetero_guest.csv"),
+                node.config().importDir().resolve("guest.csv"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        String dsl = "{\"components\": {\"upload_0\": {\"module\": \"Upload\"}, "
+                + "\"download_0\": {\"module\": \"Download\"}}}";
+        String conf = "{\"dsl_version\": 2, \"initiator\": {\"role\": \"local\", \"party_id\": 0}, "
+                + "\"role\": {\"local\": [0]}, \"job_parameters\": {\"common\": {\"task_cores\": 1}}, "
+                + "\"component_parameters\": {\"common\": {"
+                + "\"upload_0\": {\"file\": \"guest.csv\", \"head\": 1, \"partition\": 2, "
+                + "\"namespace\": \"dsl\", \"table_name\": \"guest\"}, "
+                + "\"download_0\": {\"namespace\": \"experiment\", \"table_name\": \"breast_hetero_guest\", "
+                + "\"output_path\": \"dsl/guest.csv\"}}}}";
+        JsonNode r = submit(http, dsl, conf);
+        assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
+        String jobId = r.get("jobId").asText();
+        assertThat(await(http, jobId, Duration.ofSeconds(60), END)).isEqualTo("success");
+        assertThat(http.post("/v1/table/table_info", Map.of("namespace", "dsl", "table_name", "guest"))
+                .at("/data/count").asInt()).isEqualTo(569);
+        assertThat(Files.readAllLines(node.config().exportDir().resolve("dsl/guest.csv"))).hasSize(570);
+        JsonNode refused = submit(http, dsl, conf.replace("\"guest.csv\"", "\"../../etc/passwd\"")
+                .replace("\"table_name\": \"guest\"", "\"table_name\": \"escape\""));
+        assertThat(refused.get("retcode").asInt()).isZero(); // accepted; the task refuses the path
+        String bad = refused.get("jobId").asText();
+        assertThat(await(http, bad, Duration.ofSeconds(60), END)).isEqualTo("failed");
+        assertThat(http.post("/v1/job/task/query", Map.of("job_id", bad, "component_name", "upload_0"))
+                .at("/data/0/f_error_report").asText()).contains("outside the import directory");
+    }
+
+    @Test
     void theSameJobOverGrpc() throws Exception {
         var channel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", node.httpPort())
                 .usePlaintext().build();

@@ -7,8 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A {@link ReplayGuard} in this process's memory, each nonce kept for a retention period after it
- * was recorded. It forgets everything on restart, so it is for tests and tools, not for a node.
+ * A {@link ReplayGuard} in this process's memory, each nonce kept for a retention period after it was
+ * recorded (or after its timestamp, when that is later). It forgets everything on restart, so it is
+ * for tests and tools, not for a node.
  */
 public final class InMemoryReplayGuard implements ReplayGuard {
     /** Twice the five-minute site window: covers a timestamp up to five minutes ahead of the clock. */

@@ -151,10 +151,13 @@ public final class SiteTls {
     public Material writeAuthorityAndSites(Path dir, List<String> siteNames) {
         Path caCert = dir.resolve(CA_CERT_FILE);
         Path caKey = dir.resolve(CA_KEY_FILE);
-        Material authority = Files.exists(caCert) && Files.exists(caKey)
-                ? load(caCert, caKey)
-                : createAuthority("Fedflow sites CA", Duration.ofDays(3650));
-        write(authority, caCert, caKey);
+        Material authority;
+        if (Files.exists(caCert) && Files.exists(caKey)) {
+            authority = load(caCert, caKey);
+        } else {
+            authority = createAuthority("Fedflow sites CA", Duration.ofDays(3650));
+            write(authority, caCert, caKey);
+        }
         for (String site : siteNames) {
             write(issueLoopbackCertificate(authority, site), dir.resolve(site + ".crt.pem"), dir.resolve(site + ".key.pem"));
         }

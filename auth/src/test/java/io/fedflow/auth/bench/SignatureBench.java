@@ -8,6 +8,7 @@ import io.fedflow.auth.site.SiteHeaders;
 import io.fedflow.auth.site.SiteRequest;
 import io.fedflow.auth.site.SiteSigner;
 import io.fedflow.auth.site.SiteVerifier;
+import java.lang.management.ManagementFactory;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ public final class SignatureBench {
     }
 
     public static void main(String[] args) {
+        double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         SecureRandom random = new SecureRandom();
         Ed25519KeyPairGenerator generator = new Ed25519KeyPairGenerator();
         generator.init(new Ed25519KeyGenerationParameters(random));
@@ -87,9 +89,11 @@ public final class SignatureBench {
             return ok ? 1 : 0;
         });
 
-        System.out.printf("Site signatures, single thread, 1 KiB body, 2 s warm-up + 3 s measured, %s %s, %d cores%n%n",
+        double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        System.out.printf("Site signatures, single thread, 1 KiB body, 2 s warm-up + 3 s measured, %s %s, %d cores,"
+                        + " 1-min load average %.1f before / %.1f after%n%n",
                 System.getProperty("java.vm.name"), System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter);
         System.out.println("| what | sign ops/s | verify ops/s |");
         System.out.println("|---|---|---|");
         row("BouncyCastle Ed25519Signer (raw, reused)", rawSign, rawVerify);

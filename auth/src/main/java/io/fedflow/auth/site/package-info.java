@@ -1,0 +1,6 @@
+/**
+ * Site-to-site request authentication: each site's Ed25519 key pair ({@link io.fedflow.auth.site.SiteKeys}),
+ * the signed canonical request ({@link io.fedflow.auth.site.SiteRequest}), outbound signing
+ * ({@link io.fedflow.auth.site.SiteCallSigner}) and inbound verification ({@link io.fedflow.auth.site.SiteVerifier}).
+ */
+package io.fedflow.auth.site;

@@ -178,7 +178,12 @@ public final class JobService {
     /** FATE's job/query rows, with each waiting job's place in the queue. */
     public ArrayNode query(JobStore.JobFilter filter, String orderBy, boolean reverse) {
         ArrayNode rows = jobs.query(filter);
-        Map<String, Integer> positions = scheduler.queuePositions();
+        boolean anyWaiting = false;
+        for (JsonNode r : rows) {
+            anyWaiting |= "waiting".equals(r.path("f_status").asText());
+        }
+        // The queue is only read when a row needs its position: job/query is the call clients poll.
+        Map<String, Integer> positions = anyWaiting ? scheduler.queuePositions() : Map.of();
         rows.forEach(r -> {
             Integer pos = positions.get(r.path("f_job_id").asText());
             if (pos != null && "waiting".equals(r.path("f_status").asText())) {

@@ -1,0 +1,74 @@
+package io.fedflow.node.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fedflow.node.Node;
+import io.fedflow.node.NodeConfig;
+import io.fedflow.node.testing.FlowHttp;
+import io.fedflow.node.testing.TestNodes;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A node process killed with SIGKILL mid-job: the next start leaves nothing running forever. */
+class KillNineTest {
+    @Test
+    void aNodeKilledMidJobRecoversItsJobsOnTheNextStart() throws Exception {
+        Path dir = Files.createTempDirectory("fedflow-kill9");
+        String db = TestNodes.newDatabase();
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "io.fedflow.node.NodeMain", "--party-id", "9999", "--http-port", Integer.toString(port),
+                "--data-dir", dir.toString(), "--db-url", db, "--db-user", "postgres"))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("node.out").toFile()).start();
+        String jobId;
+        try {
+            FlowHttp http = new FlowHttp(port);
+            awaitUp(http);
+            JobsApiTest.upload(http, "experiment", "breast_hetero_guest",
+                    Path.of("../examples/data/breast_hetero_guest.csv"));
+            jobId = JobsApiTest.submit(http, JobsApiTest.DSL, JobsApiTest.conf("breast_hetero_guest",
+                    "\"max_iter\": 1000000, \"tol\": 0.0, \"batch_size\": 32", "")).get("jobId").asText();
+            JobsApiTest.awaitTask(http, jobId, "lr_0", "running");
+        } finally {
+            process.destroyForcibly(); // SIGKILL: no shutdown hook, no clean close
+            assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        }
+        NodeConfig cfg = new NodeConfig("9999", "127.0.0.1", 0, 0, dir, db, "postgres", null, null, null);
+        try (Node node = TestNodes.start(cfg)) {
+            FlowHttp http = new FlowHttp(node.httpPort());
+            assertThat(JobsApiTest.await(http, jobId, Duration.ofSeconds(20), JobsApiTest.END)).isEqualTo("failed");
+            JsonNode lr = http.post("/v1/job/task/query", Map.of("job_id", jobId, "component_name", "lr_0"));
+            assertThat(lr.at("/data/0/f_error_report").asText()).contains("restarted");
+            JsonNode all = http.post("/v1/job/task/query", Map.of("job_id", jobId));
+            all.get("data").forEach(t -> assertThat(t.get("f_status").asText()).isNotEqualTo("running"));
+        }
+    }
+
+    private static void awaitUp(FlowHttp http) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + "/health"))
+                        .build()).statusCode() == 200) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IOException("the node process did not start");
+    }
+}

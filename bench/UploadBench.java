@@ -184,8 +184,14 @@ public class UploadBench {
                 Collections.min(ratios), Collections.max(ratios));
         out.printf("| ratio of medians | %.3f | | |%n", median(map(up, m -> m.mbps)) / median(map(copy, m -> m.mbps)));
         row("upload wall, s", up, m -> m.ms / 1000.0);
-        row("  of which node load (parse+COPY+index+commit, job log), s", up, m -> m.loadMs / 1000.0);
-        row("  of which receive+spool+job setup (wall - load), s", up, m -> (m.ms - m.loadMs) / 1000.0);
+        row("  of which node load transaction (job log), s", up, m -> m.loadMs / 1000.0);
+        if (up.stream().allMatch(m -> m.copyMs >= 0)) {
+            row("    read+parse+COPY (receive overlaps), s", up, m -> m.copyMs / 1000.0);
+            row("    CREATE INDEX (f_line), s", up, m -> m.indexMs / 1000.0);
+            row("    meta rows + commit, s", up, m -> m.commitMs / 1000.0);
+        }
+        row("  of which outside the load (wall - load: job setup, response), s", up,
+                m -> (m.ms - m.loadMs) / 1000.0);
         row("  node JVM CPU per upload, s", up, m -> m.nodeCpuS);
         row("raw COPY wall, s", copy, m -> m.ms / 1000.0);
         row("node JVM CPU during raw COPY, s", copy, m -> m.nodeCpuS);
@@ -244,6 +250,9 @@ public class UploadBench {
     static final class Measure {
         long ms;
         long loadMs;
+        long copyMs = -1; // read + parse + COPY (the part streams in meanwhile), from the job log if present
+        long indexMs = -1;
+        long commitMs = -1;
         double mbps;
         double nodeCpuS;
         long ygc;
@@ -255,8 +264,12 @@ public class UploadBench {
         public String toString() {
             String s = String.format(Locale.ROOT, "%.2f s, %.1f MB/s, node CPU %.1f s", ms / 1000.0, mbps, nodeCpuS);
             if (loadMs > 0) {
-                s += String.format(Locale.ROOT, " (load %.2f s, receive+spool %.2f s)", loadMs / 1000.0,
+                s += String.format(Locale.ROOT, " (load %.2f s, outside load %.2f s)", loadMs / 1000.0,
                         (ms - loadMs) / 1000.0);
+                if (copyMs >= 0) {
+                    s += String.format(Locale.ROOT, " [read+COPY %.2f s, index %.2f s, meta+commit %.2f s]",
+                            copyMs / 1000.0, indexMs / 1000.0, commitMs / 1000.0);
+                }
             }
             if (!samples.isEmpty()) {
                 s += String.format(Locale.ROOT, "; heap used max %d MB, old gen max %d MB, RSS max %d MB; "
@@ -319,6 +332,13 @@ public class UploadBench {
         }
         m.ms = ms;
         m.loadMs = Long.parseLong(lm.group(2));
+        Matcher pm = Pattern.compile("done: \\d+ rows in \\d+ ms \\(read and COPY (\\d+) ms, index (\\d+) ms, "
+                + "meta and commit (\\d+) ms\\)").matcher(Files.readString(log));
+        if (pm.find()) {
+            m.copyMs = Long.parseLong(pm.group(1));
+            m.indexMs = Long.parseLong(pm.group(2));
+            m.commitMs = Long.parseLong(pm.group(3));
+        }
         m.mbps = bytes / 1e6 / (ms / 1000.0);
         if (g0 != null && g1 != null) {
             m.ygc = g1.ygc - g0.ygc;

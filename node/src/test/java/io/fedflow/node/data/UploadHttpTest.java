@@ -277,6 +277,58 @@ class UploadHttpTest {
         assertThat(lines.stream().map(l -> l.charAt(0)).distinct().count()).isEqualTo(1);
     }
 
+    /**
+     * What COPY's text format must escape, and UTF-8 beyond ASCII, come back exactly: quoted fields with a
+     * tab, backslash, CR and LF, accents, CJK and a surrogate pair, and fields longer than the 256 KiB
+     * COPY buffer (one ASCII, one with a non-ASCII char at its end), with "," and with a tab delimiter.
+     */
+    @Test
+    void awkwardTextIsStoredExactly() throws Exception {
+        String longAscii = "a\\b\tc".repeat(60_000); // > 256 KiB once escaped
+        String longUtf8 = "x".repeat(300_000) + "é\t";
+        List<List<String>> rows = List.of(
+                List.of("1", "tab\there", "back\\slash", "cr\rlf\n"),
+                List.of("é2", "naïve", "中文", "emoji \uD83D\uDE00 end"),
+                List.of("3", "", "\"quoted\"", "a,b"),
+                List.of("4", longAscii, "mid", longUtf8),
+                List.of("5\\", "\\t", "\\\\", "€\\n"));
+        for (String delimiter : List.of(",", "\t")) {
+            StringBuilder file = new StringBuilder("id" + delimiter + "a" + delimiter + "b" + delimiter + "c\r\n");
+            for (List<String> row : rows) {
+                List<String> quoted = new ArrayList<>();
+                for (String f : row) {
+                    quoted.add("\"" + f.replace("\"", "\"\"") + "\"");
+                }
+                file.append(String.join(delimiter, quoted)).append("\r\n");
+            }
+            String table = delimiter.equals(",") ? "comma" : "tab";
+            String conf = "{\"file\": \"x.csv\", \"id_delimiter\": \"" + (delimiter.equals(",") ? "," : "\\t")
+                    + "\", \"head\": 1, \"partition\": 1, \"namespace\": \"awkward\", \"table_name\": \""
+                    + table + "\", \"drop\": 1}";
+            JsonNode r = json(http.pythonUpload(csv("awkward-" + table + ".csv", file.toString()), conf));
+            assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
+            List<List<String>> stored = new ArrayList<>();
+            try (Connection c = node.database().dataSource().getConnection(); Statement s = c.createStatement();
+                 ResultSet meta = s.executeQuery("SELECT f_address->>'table' FROM t_storage_table_meta "
+                         + "WHERE f_namespace = 'awkward' AND f_name = '" + table + "'")) {
+                meta.next();
+                String physical = meta.getString(1);
+                try (ResultSet rs = s.executeQuery("SELECT f_line, f_key, f_value FROM fedflow_data." + physical
+                        + " ORDER BY f_line")) {
+                    while (rs.next()) {
+                        assertThat(rs.getLong(1)).isEqualTo(stored.size() + 1);
+                        stored.add(List.of(rs.getString(2), rs.getString(3)));
+                    }
+                }
+            }
+            List<List<String>> expected = new ArrayList<>();
+            for (List<String> row : rows) {
+                expected.add(List.of(row.get(0), String.join(delimiter, row.subList(1, row.size()))));
+            }
+            assertThat(stored).isEqualTo(expected);
+        }
+    }
+
     /** The PostgreSQL tables holding uploaded rows. */
     static List<String> dataTables() throws Exception {
         List<String> out = new ArrayList<>();

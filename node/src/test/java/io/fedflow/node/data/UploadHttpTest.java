@@ -329,6 +329,49 @@ class UploadHttpTest {
         }
     }
 
+    /**
+     * A client that goes away in the middle of the file part (here right after a complete line) must not
+     * leave a table holding the rows that arrived: the streamed upload fails instead of ending early.
+     */
+    @Test
+    void aClientGoneMidFileLeavesNoTable() throws Exception {
+        List<String> before = dataTables();
+        String boundary = "cutcutcut";
+        String conf = "{\"file\": \"cut.csv\", \"id_delimiter\": \",\", \"head\": 1, \"partition\": 1, "
+                + "\"namespace\": \"cut\", \"table_name\": \"t\", \"drop\": 1}";
+        StringBuilder sent = new StringBuilder("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; "
+                + "filename=\"cut.csv\"\r\nContent-Type: application/octet-stream\r\n\r\nid,x\n");
+        for (int i = 1; i <= 20_000; i++) {
+            sent.append(i).append(",1\n");
+        }
+        byte[] part = sent.toString().getBytes(StandardCharsets.US_ASCII);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.httpPort())) {
+            var out = socket.getOutputStream();
+            out.write(("POST /v1/data/upload?" + FlowHttp.requestsQuote(conf) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: multipart/form-data; boundary=" + boundary + "\r\nContent-Length: "
+                    + (part.length * 10L) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(part);
+            out.flush();
+            Thread.sleep(500); // the loader has started on the rows sent
+        } // closed without the rest of the body
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        String status = null;
+        while (System.nanoTime() < deadline) {
+            try (Connection c = node.database().dataSource().getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT f_status FROM t_task WHERE f_component_module = 'Upload' "
+                         + "AND f_component_parameters->>'namespace' = 'cut'")) {
+                status = rs.next() ? rs.getString(1) : null;
+            }
+            if (status != null && !status.equals("running")) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertThat(status).isEqualTo("failed");
+        assertThat(tableInfo("cut", "t").at("/data/exist").asInt()).isZero();
+        assertThat(dataTables()).isEqualTo(before);
+    }
+
     /** The PostgreSQL tables holding uploaded rows. */
     static List<String> dataTables() throws Exception {
         List<String> out = new ArrayList<>();

@@ -70,6 +70,7 @@ public class UploadBench {
     static int sampleMs = 200;
     static boolean skipStarts = false;
     static String nodeJavaOpts = null;
+    static Path pgDir; // data dir of the node whose PostgreSQL takes the loads
 
     public static void main(String[] args) throws Exception {
         for (int i = 0; i < args.length; i++) {
@@ -131,6 +132,7 @@ public class UploadBench {
         Path dir = freshDir("throughput");
         NodeProc node = NodeProc.start(dir, "throughput");
         int pgPort = pgPort(dir);
+        pgDir = dir;
         out.printf("throughput node pid %d, http %d, embedded PostgreSQL port %d; started in %d ms%n",
                 node.pid(), node.httpPort, pgPort, node.startMs);
         Sampler sampler = new Sampler(node.pid());
@@ -184,10 +186,18 @@ public class UploadBench {
                 Collections.min(ratios), Collections.max(ratios));
         out.printf("| ratio of medians | %.3f | | |%n", median(map(up, m -> m.mbps)) / median(map(copy, m -> m.mbps)));
         row("upload wall, s", up, m -> m.ms / 1000.0);
-        row("  of which node load (parse+COPY+index+commit, job log), s", up, m -> m.loadMs / 1000.0);
-        row("  of which receive+spool+job setup (wall - load), s", up, m -> (m.ms - m.loadMs) / 1000.0);
+        row("  of which node load transaction (job log), s", up, m -> m.loadMs / 1000.0);
+        if (up.stream().allMatch(m -> m.copyMs >= 0)) {
+            row("    read+parse+COPY (receive overlaps), s", up, m -> m.copyMs / 1000.0);
+            row("    CREATE INDEX (f_line), s", up, m -> m.indexMs / 1000.0);
+            row("    meta rows + commit, s", up, m -> m.commitMs / 1000.0);
+        }
+        row("  of which outside the load (wall - load: job setup, response), s", up,
+                m -> (m.ms - m.loadMs) / 1000.0);
         row("  node JVM CPU per upload, s", up, m -> m.nodeCpuS);
+        row("  PostgreSQL CPU per upload (all its processes), s", up, m -> m.pgCpuS);
         row("raw COPY wall, s", copy, m -> m.ms / 1000.0);
+        row("  PostgreSQL CPU per raw COPY (all its processes), s", copy, m -> m.pgCpuS);
         row("node JVM CPU during raw COPY, s", copy, m -> m.nodeCpuS);
         out.println();
         out.println("## node memory while uploading (samples every " + sampleMs + " ms, all measured uploads)");
@@ -244,8 +254,12 @@ public class UploadBench {
     static final class Measure {
         long ms;
         long loadMs;
+        long copyMs = -1; // read + parse + COPY (the part streams in meanwhile), from the job log if present
+        long indexMs = -1;
+        long commitMs = -1;
         double mbps;
         double nodeCpuS;
+        double pgCpuS; // the node's embedded PostgreSQL, all its processes
         long ygc;
         long fgc;
         long cgc;
@@ -253,10 +267,15 @@ public class UploadBench {
 
         @Override
         public String toString() {
-            String s = String.format(Locale.ROOT, "%.2f s, %.1f MB/s, node CPU %.1f s", ms / 1000.0, mbps, nodeCpuS);
+            String s = String.format(Locale.ROOT, "%.2f s, %.1f MB/s, node CPU %.1f s, PostgreSQL CPU %.1f s",
+                    ms / 1000.0, mbps, nodeCpuS, pgCpuS);
             if (loadMs > 0) {
-                s += String.format(Locale.ROOT, " (load %.2f s, receive+spool %.2f s)", loadMs / 1000.0,
+                s += String.format(Locale.ROOT, " (load %.2f s, outside load %.2f s)", loadMs / 1000.0,
                         (ms - loadMs) / 1000.0);
+                if (copyMs >= 0) {
+                    s += String.format(Locale.ROOT, " [read+COPY %.2f s, index %.2f s, meta+commit %.2f s]",
+                            copyMs / 1000.0, indexMs / 1000.0, commitMs / 1000.0);
+                }
             }
             if (!samples.isEmpty()) {
                 s += String.format(Locale.ROOT, "; heap used max %d MB, old gen max %d MB, RSS max %d MB; "
@@ -289,6 +308,7 @@ public class UploadBench {
                         HttpRequest.BodyPublishers.ofString(tail)))
                 .build();
         long cpu0 = cpuTicks(node.pid());
+        long pgCpu0 = pgCpuTicks(node.dir);
         Sample g0 = sampler.latest();
         int mark = sampler.mark();
         long t0 = System.nanoTime();
@@ -299,6 +319,7 @@ public class UploadBench {
         m.samples = sampler.since(mark);
         Sample g1 = sampler.latest();
         m.nodeCpuS = (cpuTicks(node.pid()) - cpu0) / 100.0;
+        m.pgCpuS = (pgCpuTicks(node.dir) - pgCpu0) / 100.0;
         JsonNode body = JSON.readTree(resp.body());
         if (resp.statusCode() != 200 || body.path("retcode").asInt(-1) != 0) {
             throw new IllegalStateException("upload failed: HTTP " + resp.statusCode() + " " + resp.body());
@@ -319,6 +340,13 @@ public class UploadBench {
         }
         m.ms = ms;
         m.loadMs = Long.parseLong(lm.group(2));
+        Matcher pm = Pattern.compile("done: \\d+ rows in \\d+ ms \\(read and COPY (\\d+) ms, index (\\d+) ms, "
+                + "meta and commit (\\d+) ms\\)").matcher(Files.readString(log));
+        if (pm.find()) {
+            m.copyMs = Long.parseLong(pm.group(1));
+            m.indexMs = Long.parseLong(pm.group(2));
+            m.commitMs = Long.parseLong(pm.group(3));
+        }
         m.mbps = bytes / 1e6 / (ms / 1000.0);
         if (g0 != null && g1 != null) {
             m.ygc = g1.ygc - g0.ygc;
@@ -336,6 +364,7 @@ public class UploadBench {
         checkpoint(pg);
         int mark = sampler.mark();
         long cpu0 = sampler.pid > 0 ? cpuTicks(sampler.pid) : 0;
+        long pgCpu0 = pgCpuTicks(pgDir);
         long t0 = System.nanoTime();
         long n;
         try (Statement st = pg.createStatement()) {
@@ -354,6 +383,7 @@ public class UploadBench {
         Measure m = new Measure();
         m.samples = sampler.since(mark);
         m.nodeCpuS = (cpuTicks(sampler.pid) - cpu0) / 100.0;
+        m.pgCpuS = (pgCpuTicks(pgDir) - pgCpu0) / 100.0;
         m.ms = ms;
         m.mbps = bytes / 1e6 / (ms / 1000.0);
         return m;
@@ -535,6 +565,28 @@ public class UploadBench {
             return -1;
         }
         return -1;
+    }
+
+    /**
+     * CPU of the node's embedded PostgreSQL in clock ticks: utime + stime of the postmaster and its live
+     * children, plus the postmaster's cutime + cstime (children that exited, e.g. parallel index workers).
+     */
+    static long pgCpuTicks(Path dir) {
+        try {
+            long postmaster = Long.parseLong(Files.readAllLines(dir.resolve("pg/postmaster.pid")).get(0).trim());
+            String s = Files.readString(Path.of("/proc/" + postmaster + "/stat"));
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            long total = Long.parseLong(f[13]) + Long.parseLong(f[14]); // cutime, cstime
+            total += cpuTicks(postmaster);
+            List<Long> kids = new ArrayList<>();
+            ProcessHandle.of(postmaster).ifPresent(h -> h.children().forEach(c -> kids.add(c.pid())));
+            for (long k : kids) {
+                total += cpuTicks(k);
+            }
+            return total;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** utime + stime of the whole process (all threads), in clock ticks (100 Hz on Linux). */

@@ -1,6 +1,5 @@
 package io.fedflow.node.data;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -11,13 +10,17 @@ import org.postgresql.copy.CopyIn;
  * Streams (line, key, value) rows into one of our row tables with PostgreSQL COPY, in text format,
  * flushing every 256 KiB so memory stays flat. Call {@link #finish()} to end the COPY; closing without
  * finishing cancels it.
+ *
+ * <p>Rows are encoded as UTF-8 straight into one reused byte buffer: no String is built per row. A row is
+ * written whole with {@link #row}, or in parts with {@link #startRow}, {@link #value} and {@link #endRow}.
  */
 final class CopyWriter implements AutoCloseable {
     private static final int FLUSH_BYTES = 1 << 18;
 
     private final CopyIn copy;
-    private final ByteArrayOutputStream buf = new ByteArrayOutputStream(FLUSH_BYTES + 4096);
-    private final StringBuilder line = new StringBuilder(256);
+    private byte[] buf = new byte[FLUSH_BYTES];
+    private int pos;
+    private final byte[] digits = new byte[20];
     private long count;
     private boolean finished;
 
@@ -28,15 +31,39 @@ final class CopyWriter implements AutoCloseable {
 
     /** Appends a row; its line number is its position, from 1. */
     long row(CharSequence key, CharSequence value) throws SQLException {
+        startRow(key);
+        value(value);
+        return endRow();
+    }
+
+    /** Starts a row with its line number (its position, from 1) and its key; the value follows. */
+    void startRow(CharSequence key) throws SQLException {
         count++;
-        line.setLength(0);
-        line.append(count).append('\t');
-        escape(key, line);
-        line.append('\t');
-        escape(value, line);
-        line.append('\n');
-        buf.writeBytes(line.toString().getBytes(StandardCharsets.UTF_8));
-        if (buf.size() >= FLUSH_BYTES) {
+        ensure(digits.length + 1);
+        long n = count;
+        int d = digits.length;
+        do {
+            digits[--d] = (byte) ('0' + n % 10);
+            n /= 10;
+        } while (n != 0);
+        System.arraycopy(digits, d, buf, pos, digits.length - d);
+        pos += digits.length - d;
+        buf[pos++] = '\t';
+        text(key);
+        ensure(1);
+        buf[pos++] = '\t';
+    }
+
+    /** Appends text to the value of the row being written. */
+    void value(CharSequence s) throws SQLException {
+        text(s);
+    }
+
+    /** Ends the row being written; returns its line number. */
+    long endRow() throws SQLException {
+        ensure(1);
+        buf[pos++] = '\n';
+        if (pos >= FLUSH_BYTES) {
             flush();
         }
         return count;
@@ -60,23 +87,87 @@ final class CopyWriter implements AutoCloseable {
     }
 
     private void flush() throws SQLException {
-        if (buf.size() > 0) {
-            copy.writeToCopy(buf.toByteArray(), 0, buf.size());
-            buf.reset();
+        if (pos > 0) {
+            copy.writeToCopy(buf, 0, pos); // copies the bytes out before it returns
+            pos = 0;
         }
     }
 
-    /** COPY's text format: backslash, tab, newline and carriage return are escaped. */
-    private static void escape(CharSequence s, StringBuilder out) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                default -> out.append(c);
+    /** Room for {@code n} more bytes: flushes when the buffer is full, grows it for one huge text. */
+    private void ensure(int n) throws SQLException {
+        if (pos + n > buf.length) {
+            flush();
+            if (n > buf.length) {
+                buf = new byte[n];
             }
         }
+    }
+
+    /**
+     * COPY's text format: backslash, tab, newline and carriage return are escaped. ASCII is written char
+     * by char; from the first other char on, the rest is encoded by the JDK and escaped as bytes (the
+     * escaped chars are ASCII, which never occurs inside a multi-byte UTF-8 sequence).
+     */
+    private void text(CharSequence s) throws SQLException {
+        int n = s.length();
+        ensure(2 * n);
+        byte[] b = buf;
+        int p = pos;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                pos = p;
+                utf8(s.subSequence(i, n).toString().getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            switch (c) {
+                case '\\' -> {
+                    b[p++] = '\\';
+                    b[p++] = '\\';
+                }
+                case '\t' -> {
+                    b[p++] = '\\';
+                    b[p++] = 't';
+                }
+                case '\n' -> {
+                    b[p++] = '\\';
+                    b[p++] = 'n';
+                }
+                case '\r' -> {
+                    b[p++] = '\\';
+                    b[p++] = 'r';
+                }
+                default -> b[p++] = (byte) c;
+            }
+        }
+        pos = p;
+    }
+
+    private void utf8(byte[] bytes) throws SQLException {
+        ensure(2 * bytes.length);
+        byte[] b = buf;
+        int p = pos;
+        for (byte x : bytes) {
+            switch (x) {
+                case '\\' -> {
+                    b[p++] = '\\';
+                    b[p++] = '\\';
+                }
+                case '\t' -> {
+                    b[p++] = '\\';
+                    b[p++] = 't';
+                }
+                case '\n' -> {
+                    b[p++] = '\\';
+                    b[p++] = 'n';
+                }
+                case '\r' -> {
+                    b[p++] = '\\';
+                    b[p++] = 'r';
+                }
+                default -> b[p++] = x;
+            }
+        }
+        pos = p;
     }
 }

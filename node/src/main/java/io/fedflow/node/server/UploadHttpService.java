@@ -34,6 +34,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * ({@code use_local_data: 0}). The file part is streamed to disk, never held in memory.
  */
 public final class UploadHttpService implements HttpService {
+    /** Chunks of a streamed file part requested ahead of the loader (each at most a few tens of KiB). */
+    static final int PREFETCH_CHUNKS = 64;
+
     private final UploadService uploads;
     private final UploadSpool spool;
 
@@ -90,7 +93,7 @@ public final class UploadHttpService implements HttpService {
                 }
                 if (early != null) {
                     return CompletableFuture.supplyAsync(() -> {
-                        try (InputStream in = part.content().toInputStream()) {
+                        try (InputStream in = new PrefetchingInputStream(part.content(), PREFETCH_CHUNKS)) {
                             try {
                                 // The loader closes what it reads; the part must stay open to be drained.
                                 streamed.set(uploads.upload(early, new java.io.FilterInputStream(in) {

@@ -277,6 +277,101 @@ class UploadHttpTest {
         assertThat(lines.stream().map(l -> l.charAt(0)).distinct().count()).isEqualTo(1);
     }
 
+    /**
+     * What COPY's text format must escape, and UTF-8 beyond ASCII, come back exactly: quoted fields with a
+     * tab, backslash, CR and LF, accents, CJK and a surrogate pair, and fields longer than the 256 KiB
+     * COPY buffer (one ASCII, one with a non-ASCII char at its end), with "," and with a tab delimiter.
+     */
+    @Test
+    void awkwardTextIsStoredExactly() throws Exception {
+        String longAscii = "a\\b\tc".repeat(60_000); // > 256 KiB once escaped
+        String longUtf8 = "x".repeat(300_000) + "é\t";
+        List<List<String>> rows = List.of(
+                List.of("1", "tab\there", "back\\slash", "cr\rlf\n"),
+                List.of("é2", "naïve", "中文", "emoji \uD83D\uDE00 end"),
+                List.of("3", "", "\"quoted\"", "a,b"),
+                List.of("4", longAscii, "mid", longUtf8),
+                List.of("5\\", "\\t", "\\\\", "€\\n"));
+        for (String delimiter : List.of(",", "\t")) {
+            StringBuilder file = new StringBuilder("id" + delimiter + "a" + delimiter + "b" + delimiter + "c\r\n");
+            for (List<String> row : rows) {
+                List<String> quoted = new ArrayList<>();
+                for (String f : row) {
+                    quoted.add("\"" + f.replace("\"", "\"\"") + "\"");
+                }
+                file.append(String.join(delimiter, quoted)).append("\r\n");
+            }
+            String table = delimiter.equals(",") ? "comma" : "tab";
+            String conf = "{\"file\": \"x.csv\", \"id_delimiter\": \"" + (delimiter.equals(",") ? "," : "\\t")
+                    + "\", \"head\": 1, \"partition\": 1, \"namespace\": \"awkward\", \"table_name\": \""
+                    + table + "\", \"drop\": 1}";
+            JsonNode r = json(http.pythonUpload(csv("awkward-" + table + ".csv", file.toString()), conf));
+            assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
+            List<List<String>> stored = new ArrayList<>();
+            try (Connection c = node.database().dataSource().getConnection(); Statement s = c.createStatement();
+                 ResultSet meta = s.executeQuery("SELECT f_address->>'table' FROM t_storage_table_meta "
+                         + "WHERE f_namespace = 'awkward' AND f_name = '" + table + "'")) {
+                meta.next();
+                String physical = meta.getString(1);
+                try (ResultSet rs = s.executeQuery("SELECT f_line, f_key, f_value FROM fedflow_data." + physical
+                        + " ORDER BY f_line")) {
+                    while (rs.next()) {
+                        assertThat(rs.getLong(1)).isEqualTo(stored.size() + 1);
+                        stored.add(List.of(rs.getString(2), rs.getString(3)));
+                    }
+                }
+            }
+            List<List<String>> expected = new ArrayList<>();
+            for (List<String> row : rows) {
+                expected.add(List.of(row.get(0), String.join(delimiter, row.subList(1, row.size()))));
+            }
+            assertThat(stored).isEqualTo(expected);
+        }
+    }
+
+    /**
+     * A client that goes away in the middle of the file part (here right after a complete line) must not
+     * leave a table holding the rows that arrived: the streamed upload fails instead of ending early.
+     */
+    @Test
+    void aClientGoneMidFileLeavesNoTable() throws Exception {
+        List<String> before = dataTables();
+        String boundary = "cutcutcut";
+        String conf = "{\"file\": \"cut.csv\", \"id_delimiter\": \",\", \"head\": 1, \"partition\": 1, "
+                + "\"namespace\": \"cut\", \"table_name\": \"t\", \"drop\": 1}";
+        StringBuilder sent = new StringBuilder("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; "
+                + "filename=\"cut.csv\"\r\nContent-Type: application/octet-stream\r\n\r\nid,x\n");
+        for (int i = 1; i <= 20_000; i++) {
+            sent.append(i).append(",1\n");
+        }
+        byte[] part = sent.toString().getBytes(StandardCharsets.US_ASCII);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.httpPort())) {
+            var out = socket.getOutputStream();
+            out.write(("POST /v1/data/upload?" + FlowHttp.requestsQuote(conf) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: multipart/form-data; boundary=" + boundary + "\r\nContent-Length: "
+                    + (part.length * 10L) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(part);
+            out.flush();
+            Thread.sleep(500); // the loader has started on the rows sent
+        } // closed without the rest of the body
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        String status = null;
+        while (System.nanoTime() < deadline) {
+            try (Connection c = node.database().dataSource().getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT f_status FROM t_task WHERE f_component_module = 'Upload' "
+                         + "AND f_component_parameters->>'namespace' = 'cut'")) {
+                status = rs.next() ? rs.getString(1) : null;
+            }
+            if (status != null && !status.equals("running")) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertThat(status).isEqualTo("failed");
+        assertThat(tableInfo("cut", "t").at("/data/exist").asInt()).isZero();
+        assertThat(dataTables()).isEqualTo(before);
+    }
+
     /** The PostgreSQL tables holding uploaded rows. */
     static List<String> dataTables() throws Exception {
         List<String> out = new ArrayList<>();

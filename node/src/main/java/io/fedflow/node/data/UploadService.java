@@ -113,7 +113,7 @@ public final class UploadService {
                     + importDir.root());
         }
         try (InputStream in = Files.newInputStream(file)) {
-            return load(valid, in, jobId).count();
+            return load(valid, in, jobId, new long[2]).count();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

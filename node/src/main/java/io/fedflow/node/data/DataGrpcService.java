@@ -1,6 +1,5 @@
 package io.fedflow.node.data;
 
-import com.google.protobuf.ByteString;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.RetCode;
 import io.fedflow.node.server.Responses;
@@ -12,8 +11,6 @@ import io.fedflow.proto.v1.UploadConf;
 import io.fedflow.proto.v1.UploadHistoryRequest;
 import io.fedflow.proto.v1.UploadRequest;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
-import com.linecorp.armeria.server.ServiceRequestContext;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -134,46 +131,8 @@ public final class DataGrpcService extends DataServiceGrpc.DataServiceImplBase {
     @Override
     public void downloadStream(DownloadRequest request, StreamObserver<DataChunk> responseObserver) {
         TStorageTableMetaRecord meta = downloads.prepareStream(request);
-        var call = (ServerCallStreamObserver<DataChunk>) responseObserver;
-        Object ready = new Object();
-        call.setOnReadyHandler(() -> {
-            synchronized (ready) {
-                ready.notifyAll();
-            }
-        });
-        // The rows are written from another task: a call's callbacks (onReady among them) run one at a
-        // time, so waiting for readiness inside this method would never be woken.
-        ServiceRequestContext.current().blockingTaskExecutor().execute(() -> {
-            try (OutputStream chunks = new ChunkingOutputStream(1 << 16) {
-                @Override
-                protected void emit(byte[] chunk, int length) throws IOException {
-                    // Wait for the client to take what was sent, so a slow reader does not fill our memory.
-                    synchronized (ready) {
-                        while (!call.isReady()) {
-                            if (call.isCancelled()) {
-                                throw new IOException("the client cancelled the download");
-                            }
-                            try {
-                                ready.wait(1000);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                                throw new IOException("interrupted", e);
-                            }
-                        }
-                    }
-                    call.onNext(DataChunk.newBuilder().setContent(ByteString.copyFrom(chunk, 0, length)).build());
-                }
-            }) {
-                downloads.writeCsv(meta, DownloadService.delimiter(request, meta), chunks);
-            } catch (IOException | RuntimeException e) {
-                if (!call.isCancelled()) {
-                    responseObserver.onError(e instanceof FlowException ? e
-                            : new FlowException(RetCode.OPERATING_ERROR, e.getMessage()));
-                }
-                return;
-            }
-            responseObserver.onCompleted();
-        });
+        io.fedflow.node.server.FileStreams.grpc(responseObserver,
+                out -> downloads.writeCsv(meta, DownloadService.delimiter(request, meta), out), () -> {});
     }
 
     @Override

@@ -16,7 +16,10 @@ import io.fedflow.node.data.UploadSpool;
 import io.fedflow.node.component.ComponentRegistry;
 import io.fedflow.node.component.builtin.Builtins;
 import io.fedflow.node.data.TableWriter;
+import io.fedflow.auth.permission.PermissionSwitches;
 import io.fedflow.node.job.DslParser;
+import io.fedflow.node.permission.PermissionGrpcService;
+import io.fedflow.node.permission.PostgresGrantStore;
 import io.fedflow.node.job.JobGrpcService;
 import io.fedflow.node.job.JobLogs;
 import io.fedflow.node.job.JobScheduler;
@@ -82,6 +85,8 @@ public final class Node implements AutoCloseable {
                         new JobGrpcService(jobService),
                         new PipelineGrpcService(jobService),
                         new ResourceGrpcService(jobService),
+                        new PermissionGrpcService(new PostgresGrantStore(dsl, clock), PermissionSwitches.all(),
+                                knownModules(registry)),
                         new TrackingGrpcService(trackingService)),
                 List.of(new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/upload", new UploadHttpService(uploads, spool)),
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/download",
@@ -93,6 +98,16 @@ public final class Node implements AutoCloseable {
                                 outputData),
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/job/log/download",
                                 ArchiveRoutes.jobLog(jobService))));
+    }
+
+    /** Lower-case module names and aliases, as permission grants name components. */
+    private static java.util.Set<String> knownModules(ComponentRegistry registry) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        registry.all().forEach(d -> {
+            out.add(d.module().toLowerCase(java.util.Locale.ROOT));
+            d.aliases().forEach(a -> out.add(a.toLowerCase(java.util.Locale.ROOT)));
+        });
+        return out;
     }
 
     /** Starts a node with its own database (embedded unless {@code config.dbUrl()} is set). */

@@ -46,25 +46,8 @@ class FlowCliTest {
     }
 
     /** One CLI invocation: exit code, stdout parsed as the envelope, stderr. */
-    record Run(int exit, JsonNode out, String err) {
-        int retcode() {
-            return out.path("retcode").asInt(-1);
-        }
-    }
-
-    private static Run flow(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new FlowCli());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        String[] all = Stream.concat(Stream.of("--server", server), Stream.of(args)).toArray(String[]::new);
-        int exit = cli.execute(all);
-        try {
-            return new Run(exit, JSON.readTree(out.toString()), err.toString());
-        } catch (IOException e) {
-            throw new AssertionError("stdout is not JSON: " + out + "\nstderr: " + err, e);
-        }
+    private static CliRun flow(String... args) {
+        return CliRun.flow(server, args);
     }
 
     /** A breast_hetero_guest-like CSV with a header and {@code rows} rows, CRLF line ends as files from Windows have. */
@@ -94,7 +77,7 @@ class FlowCliTest {
         // A relative file is found beside the conf (the test's working directory has no guest.csv).
         Path conf = uploadConf("cli_guest", "guest.csv");
 
-        Run upload = flow("data", "upload", "-c", conf.toString(), "--verbose");
+        CliRun upload = flow("data", "upload", "-c", conf.toString(), "--verbose");
         assertThat(upload.retcode()).as(upload.out().toString()).isZero();
         assertThat(upload.exit()).isZero();
         String firstJob = upload.out().path("jobId").asText();
@@ -102,7 +85,7 @@ class FlowCliTest {
         assertThat(upload.out().path("data").path("table_name").asText()).isEqualTo("cli_guest");
         assertThat(upload.err()).contains("UPLOADING").contains("100%");
 
-        Run info = flow("table", "info", "-t", "cli_guest", "-n", "experiment");
+        CliRun info = flow("table", "info", "-t", "cli_guest", "-n", "experiment");
         assertThat(info.exit()).isZero();
         assertThat(info.out().path("data").path("exist").asInt()).isEqualTo(1);
         assertThat(info.out().path("data").path("count").asLong()).isEqualTo(50);
@@ -112,7 +95,7 @@ class FlowCliTest {
         Files.writeString(downloadConf, """
                 {"namespace": "experiment", "table_name": "cli_guest", "output_path": "%s"}
                 """.formatted(target));
-        Run download = flow("data", "download", "-c", downloadConf.toString());
+        CliRun download = flow("data", "download", "-c", downloadConf.toString());
         assertThat(download.exit()).as(download.out().toString()).isZero();
         assertThat(download.out().path("retmsg").asText()).isEqualTo("download success");
         assertThat(download.out().path("data").path("count").asLong()).isEqualTo(50);
@@ -122,25 +105,25 @@ class FlowCliTest {
             assertThat(left).as("no partial file left behind").containsExactly(target);
         }
 
-        Run again = flow("data", "upload", "-c", conf.toString());
+        CliRun again = flow("data", "upload", "-c", conf.toString());
         assertThat(again.retcode()).isEqualTo(100);
         assertThat(again.exit()).isEqualTo(1);
         assertThat(again.out().path("retmsg").asText()).contains("already exists");
 
-        Run dropped = flow("data", "upload", "-c", conf.toString(), "--drop");
+        CliRun dropped = flow("data", "upload", "-c", conf.toString(), "--drop");
         assertThat(dropped.exit()).as(dropped.out().toString()).isZero();
         String secondJob = dropped.out().path("jobId").asText();
         assertThat(secondJob).isNotEmpty().isNotEqualTo(firstJob);
         assertThat(dropped.err()).as("no progress bar without --verbose off a terminal").isEmpty();
 
-        Run history = flow("data", "upload-history", "--limit", "1");
+        CliRun history = flow("data", "upload-history", "--limit", "1");
         assertThat(history.exit()).isZero();
         assertThat(history.out().path("data")).hasSize(1);
         JsonNode entry = history.out().path("data").get(0).path(secondJob);
         assertThat(entry.path("upload_info").path("table_name").asText()).isEqualTo("cli_guest");
         assertThat(entry.path("upload_info").path("upload_count").asLong()).isEqualTo(50);
 
-        Run job = flow("job", "query", "-j", secondJob, "-r", "local", "-p", "0");
+        CliRun job = flow("job", "query", "-j", secondJob, "-r", "local", "-p", "0");
         assertThat(job.exit()).isZero();
         assertThat(job.out().path("data")).hasSize(1);
         JsonNode record = job.out().path("data").get(0);
@@ -149,9 +132,9 @@ class FlowCliTest {
         assertThat(record.has("f_runtime_conf")).as("dropped before printing, as FATE's CLI does").isFalse();
         assertThat(record.has("f_dsl")).isFalse();
 
-        Run delete = flow("table", "delete", "-t", "cli_guest", "-n", "experiment");
+        CliRun delete = flow("table", "delete", "-t", "cli_guest", "-n", "experiment");
         assertThat(delete.exit()).as(delete.out().toString()).isZero();
-        Run gone = flow("table", "info", "-t", "cli_guest", "-n", "experiment");
+        CliRun gone = flow("table", "info", "-t", "cli_guest", "-n", "experiment");
         assertThat(gone.exit()).isZero();
         assertThat(gone.out().path("data").path("exist").asInt()).isZero();
     }
@@ -175,7 +158,7 @@ class FlowCliTest {
                 rows++;
             }
         }
-        Run upload = flow("data", "upload", "-c", uploadConf("cli_big", csv.toString()).toString());
+        CliRun upload = flow("data", "upload", "-c", uploadConf("cli_big", csv.toString()).toString());
         assertThat(upload.exit()).as(upload.out().toString()).isZero();
         assertThat(flow("table", "info", "-t", "cli_big", "-n", "experiment").out().path("data").path("count")
                 .asLong()).isEqualTo(rows);
@@ -185,7 +168,7 @@ class FlowCliTest {
         Files.writeString(conf, """
                 {"namespace": "experiment", "table_name": "cli_big", "output_path": "%s"}
                 """.formatted(target));
-        Run download = flow("data", "download", "-c", conf.toString());
+        CliRun download = flow("data", "download", "-c", conf.toString());
         assertThat(download.exit()).as(download.out().toString()).isZero();
         assertThat(download.out().path("data").path("count").asLong()).isEqualTo(rows);
         assertThat(Files.mismatch(csv, target)).as("byte-identical round trip").isEqualTo(-1L);
@@ -201,7 +184,7 @@ class FlowCliTest {
                 {"file": "local_guest.csv", "id_delimiter": ",", "head": 1, "partition": "2",
                  "namespace": "experiment", "table_name": "cli_local", "use_local_data": 0}
                 """);
-        Run upload = flow("data", "upload", "-c", conf.toString());
+        CliRun upload = flow("data", "upload", "-c", conf.toString());
         assertThat(upload.exit()).as(upload.out().toString()).isZero();
         assertThat(upload.out().path("jobId").asText()).isNotEmpty();
         assertThat(flow("table", "info", "-t", "cli_local", "-n", "experiment").out().path("data").path("count")
@@ -211,7 +194,7 @@ class FlowCliTest {
         Files.writeString(downloadConf, """
                 {"namespace": "experiment", "table_name": "cli_local", "output_path": "cli/local_guest.csv"}
                 """);
-        Run download = flow("data", "download", "-c", downloadConf.toString(), "--on-server");
+        CliRun download = flow("data", "download", "-c", downloadConf.toString(), "--on-server");
         assertThat(download.exit()).as(download.out().toString()).isZero();
         assertThat(download.out().path("jobId").asText()).isNotEmpty();
         Path written = node.config().exportDir().resolve("cli/local_guest.csv");
@@ -221,7 +204,7 @@ class FlowCliTest {
     @Test
     void missingDataFileFailsOnTheClientWithFatesMessage() throws IOException {
         Path conf = uploadConf("cli_missing", "no/such/file.csv");
-        Run run = flow("data", "upload", "-c", conf.toString());
+        CliRun run = flow("data", "upload", "-c", conf.toString());
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.retcode()).isEqualTo(100);
         assertThat(run.out().path("retmsg").asText()).contains("does not exist").contains("no/such/file.csv");
@@ -232,7 +215,7 @@ class FlowCliTest {
     @Test
     void serverErrorsKeepTheNodesRetcode() {
         // Unknown table: the node answers with a gRPC status whose fate-retcode trailer the CLI prints.
-        Run run = flow("table", "tracking-source", "-t", "no_such_table", "-n", "experiment");
+        CliRun run = flow("table", "tracking-source", "-t", "no_such_table", "-n", "experiment");
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.retcode()).isEqualTo(100);
         assertThat(run.out().path("retmsg").asText()).contains("does not exist");

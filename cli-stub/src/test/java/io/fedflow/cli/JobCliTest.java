@@ -33,25 +33,8 @@ class JobCliTest {
     @TempDir
     static Path dir;
 
-    record Run(int exit, JsonNode out, String err) {
-        int retcode() {
-            return out.path("retcode").asInt(-1);
-        }
-    }
-
-    private static Run flow(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new FlowCli());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        String[] all = Stream.concat(Stream.of("--server", server), Stream.of(args)).toArray(String[]::new);
-        int exit = cli.execute(all);
-        try {
-            return new Run(exit, JSON.readTree(out.toString()), err.toString());
-        } catch (IOException e) {
-            throw new AssertionError("stdout is not JSON: " + out + "\nstderr: " + err, e);
-        }
+    private static CliRun flow(String... args) {
+        return CliRun.flow(server, args);
     }
 
     @BeforeAll
@@ -70,7 +53,7 @@ class JobCliTest {
         Files.writeString(dir.resolve("upload.json"), """
                 {"file": "cli_job.csv", "id_delimiter": ",", "head": 1, "partition": 1,
                  "namespace": "cli", "table_name": "job_input"}""");
-        Run up = flow("data", "upload", "-c", dir.resolve("upload.json").toString(), "--drop");
+        CliRun up = flow("data", "upload", "-c", dir.resolve("upload.json").toString(), "--drop");
         assertThat(up.retcode()).as(up.out().toString()).isZero();
 
         Files.writeString(dir.resolve("dsl.json"), """
@@ -87,13 +70,13 @@ class JobCliTest {
                    "common": {"lr_0": {"max_iter": 3}},
                    "role": {"local": {"0": {"reader_0": {"table": {"name": "job_input", "namespace": "cli"}},
                                             "data_transform_0": {"with_label": true, "label_name": "y"}}}}}}""");
-        Run submit = flow("job", "submit", "-c", dir.resolve("conf.json").toString(), "-d",
+        CliRun submit = flow("job", "submit", "-c", dir.resolve("conf.json").toString(), "-d",
                 dir.resolve("dsl.json").toString());
         assertThat(submit.retcode()).as(submit.out().toString()).isZero();
         jobId = submit.out().path("jobId").asText();
         assertThat(submit.out().at("/data/model_info/model_version").asText()).isEqualTo(jobId);
 
-        Run watch = flow("job", "query", "-j", jobId, "--watch");
+        CliRun watch = flow("job", "query", "-j", jobId, "--watch");
         assertThat(watch.exit()).as(watch.out().toString()).isZero();
         watched = watch.out();
         watchErr = watch.err();
@@ -118,39 +101,39 @@ class JobCliTest {
 
     @Test
     void componentCommandsShowMetricsModelParametersAndList() {
-        Run all = flow("component", "metric-all", "-j", jobId, "-r", "local", "-p", "0", "-cpn", "lr_0");
+        CliRun all = flow("component", "metric-all", "-j", jobId, "-r", "local", "-p", "0", "-cpn", "lr_0");
         assertThat(all.exit()).as(all.out().toString()).isZero();
         assertThat(all.out().at("/data/train/loss/meta/metric_type").asText()).isEqualTo("LOSS");
         assertThat(all.out().at("/data/train/loss/data")).hasSize(3);
 
-        Run names = flow("tracking", "metrics", "-j", jobId, "-cpn", "lr_0");
+        CliRun names = flow("tracking", "metrics", "-j", jobId, "-cpn", "lr_0");
         assertThat(names.out().at("/data/train/0").asText()).isEqualTo("loss");
 
-        Run model = flow("component", "output-model", "-j", jobId, "-cpn", "lr_0");
+        CliRun model = flow("component", "output-model", "-j", jobId, "-cpn", "lr_0");
         assertThat(model.out().at("/data/weight").has("x0")).as(model.out().toString()).isTrue();
         assertThat(model.out().at("/meta/module_name").asText()).isEqualTo("LR");
 
-        Run params = flow("component", "parameters", "-j", jobId, "-cpn", "lr_0");
+        CliRun params = flow("component", "parameters", "-j", jobId, "-cpn", "lr_0");
         assertThat(params.out().at("/data/ComponentParam/max_iter").asInt()).isEqualTo(3);
 
-        Run list = flow("component", "list", "-j", jobId);
+        CliRun list = flow("component", "list", "-j", jobId);
         assertThat(list.out().at("/data/components").toString())
                 .isEqualTo("[\"reader_0\",\"data_transform_0\",\"lr_0\"]");
 
-        Run summary = flow("component", "summary", "-j", jobId, "-cpn", "reader_0");
+        CliRun summary = flow("component", "summary", "-j", jobId, "-cpn", "reader_0");
         assertThat(summary.out().at("/data/count").asInt()).isEqualTo(60);
 
-        Run tables = flow("component", "output-data-table", "-j", jobId, "-cpn", "data_transform_0");
+        CliRun tables = flow("component", "output-data-table", "-j", jobId, "-cpn", "data_transform_0");
         assertThat(tables.out().at("/data/0/data_name").asText()).isEqualTo("data");
 
-        Run missing = flow("component", "parameters", "-j", jobId, "-cpn", "nope");
+        CliRun missing = flow("component", "parameters", "-j", jobId, "-cpn", "nope");
         assertThat(missing.retcode()).isEqualTo(101);
         assertThat(missing.exit()).isEqualTo(1);
     }
 
     @Test
     void outputDataIsDownloadedAndExtracted() throws IOException {
-        Run r = flow("component", "output-data", "-j", jobId, "-r", "local", "-p", "0", "-cpn", "data_transform_0",
+        CliRun r = flow("component", "output-data", "-j", jobId, "-r", "local", "-p", "0", "-cpn", "data_transform_0",
                 "-o", dir.resolve("out").toString(), "-l", "5");
         assertThat(r.exit()).as(r.out().toString()).isZero();
         Path extracted = dir.resolve("out").resolve("job_" + jobId + "_data_transform_0_local_0_output_data");
@@ -161,20 +144,20 @@ class JobCliTest {
             assertThat(left).as("the archive is removed after extraction").containsExactly(extracted);
         }
 
-        Run none = flow("component", "output-data", "-j", jobId, "-r", "local", "-p", "0", "-cpn", "nope",
+        CliRun none = flow("component", "output-data", "-j", jobId, "-r", "local", "-p", "0", "-cpn", "nope",
                 "-o", dir.resolve("out2").toString());
         assertThat(none.retcode()).isEqualTo(100);
     }
 
     @Test
     void jobLogConfigAndTasks() throws IOException {
-        Run log = flow("job", "log", "-j", jobId, "-o", dir.toString());
+        CliRun log = flow("job", "log", "-j", jobId, "-o", dir.toString());
         assertThat(log.exit()).as(log.out().toString()).isZero();
         Path logs = dir.resolve("job_" + jobId + "_log");
         assertThat(log.out().path("directory").asText()).isEqualTo(logs.toString());
         assertThat(Files.readString(logs.resolve(jobId).resolve("fate_flow_schedule.log"))).contains("job success");
 
-        Run config = flow("job", "config", "-j", jobId, "-r", "local", "-p", "0", "-o", dir.toString());
+        CliRun config = flow("job", "config", "-j", jobId, "-r", "local", "-p", "0", "-o", dir.toString());
         assertThat(config.exit()).as(config.out().toString()).isZero();
         Path conf = dir.resolve("job_" + jobId + "_config");
         assertThat(JSON.readTree(conf.resolve("dsl.json").toFile()).at("/components/lr_0/module").asText())
@@ -183,37 +166,37 @@ class JobCliTest {
                 .isEqualTo("local");
         assertThat(config.out().path("data").has("dsl")).isFalse();
 
-        Run view = flow("job", "view", "-j", jobId);
+        CliRun view = flow("job", "view", "-j", jobId);
         assertThat(view.out().at("/data/dataset/local/0/reader_0").asText()).isEqualTo("cli.job_input");
 
-        Run tasks = flow("task", "query", "-j", jobId, "-cpn", "lr_0");
+        CliRun tasks = flow("task", "query", "-j", jobId, "-cpn", "lr_0");
         assertThat(tasks.out().at("/data/0/f_status").asText()).isEqualTo("success");
-        Run list = flow("task", "list", "-j", jobId, "-l", "2");
+        CliRun list = flow("task", "list", "-j", jobId, "-l", "2");
         assertThat(list.out().at("/data/tasks")).hasSize(2);
 
-        Run jobs = flow("job", "list", "-l", "1");
+        CliRun jobs = flow("job", "list", "-l", "1");
         assertThat(jobs.out().at("/data/jobs")).hasSize(1);
 
-        Run unknown = flow("job", "log", "-j", "20200101000000000000", "-o", dir.toString());
+        CliRun unknown = flow("job", "log", "-j", "20200101000000000000", "-o", dir.toString());
         assertThat(unknown.retcode()).isEqualTo(101);
         assertThat(dir.resolve("job_20200101000000000000_log")).doesNotExist();
     }
 
     @Test
     void dslResourcesQueueAndRerun() throws IOException {
-        Run dsl = flow("job", "dsl", "--train-dsl", dir.resolve("dsl.json").toString(), "--cpn-list",
+        CliRun dsl = flow("job", "dsl", "--train-dsl", dir.resolve("dsl.json").toString(), "--cpn-list",
                 "reader_0,data_transform_0,lr_0");
         assertThat(dsl.exit()).as(dsl.out().toString()).isZero();
         assertThat(dsl.out().at("/data/components/lr_0/input/model/0").asText()).isEqualTo("pipeline.lr_0.model");
 
-        Run resources = flow("resource", "query");
+        CliRun resources = flow("resource", "query");
         assertThat(resources.exit()).as(resources.out().toString()).isZero();
-        Run queue = flow("queue", "clean");
+        CliRun queue = flow("queue", "clean");
         assertThat(queue.exit()).as(queue.out().toString()).isZero();
 
-        Run nothing = flow("job", "rerun", "-j", jobId, "-cpn", "lr_0");
+        CliRun nothing = flow("job", "rerun", "-j", jobId, "-cpn", "lr_0");
         assertThat(nothing.retcode()).as("every chosen component succeeded").isEqualTo(103);
-        Run stop = flow("job", "stop", "-j", jobId);
+        CliRun stop = flow("job", "stop", "-j", jobId);
         assertThat(stop.retcode()).as("the job already ended").isEqualTo(103);
     }
 }

@@ -120,27 +120,33 @@ final class CopyWriter implements AutoCloseable {
                 utf8(s.subSequence(i, n).toString().getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            switch (c) {
-                case '\\' -> {
-                    b[p++] = '\\';
-                    b[p++] = '\\';
-                }
-                case '\t' -> {
-                    b[p++] = '\\';
-                    b[p++] = 't';
-                }
-                case '\n' -> {
-                    b[p++] = '\\';
-                    b[p++] = 'n';
-                }
-                case '\r' -> {
-                    b[p++] = '\\';
-                    b[p++] = 'r';
-                }
-                default -> b[p++] = (byte) c;
-            }
+            p = escaped(b, p, (byte) c);
         }
         pos = p;
+    }
+
+    /** Puts one byte in COPY's text format: backslash, tab, newline and carriage return are escaped. */
+    private static int escaped(byte[] b, int p, byte x) {
+        switch (x) {
+            case '\\' -> {
+                b[p++] = '\\';
+                b[p++] = '\\';
+            }
+            case '\t' -> {
+                b[p++] = '\\';
+                b[p++] = 't';
+            }
+            case '\n' -> {
+                b[p++] = '\\';
+                b[p++] = 'n';
+            }
+            case '\r' -> {
+                b[p++] = '\\';
+                b[p++] = 'r';
+            }
+            default -> b[p++] = x;
+        }
+        return p;
     }
 
     private void utf8(byte[] bytes) throws SQLException {
@@ -148,25 +154,7 @@ final class CopyWriter implements AutoCloseable {
         byte[] b = buf;
         int p = pos;
         for (byte x : bytes) {
-            switch (x) {
-                case '\\' -> {
-                    b[p++] = '\\';
-                    b[p++] = '\\';
-                }
-                case '\t' -> {
-                    b[p++] = '\\';
-                    b[p++] = 't';
-                }
-                case '\n' -> {
-                    b[p++] = '\\';
-                    b[p++] = 'n';
-                }
-                case '\r' -> {
-                    b[p++] = '\\';
-                    b[p++] = 'r';
-                }
-                default -> b[p++] = x;
-            }
+            p = escaped(b, p, x);
         }
         pos = p;
     }

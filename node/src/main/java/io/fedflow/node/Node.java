@@ -37,6 +37,8 @@ import io.fedflow.node.server.DownloadHttpService;
 import io.fedflow.node.server.FlowServer;
 import io.fedflow.node.server.UploadHttpService;
 import io.fedflow.node.store.Database;
+import io.fedflow.auth.site.SiteKeys;
+import io.fedflow.node.federation.PeerDirectory;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
@@ -52,12 +54,16 @@ public final class Node implements AutoCloseable {
     private final boolean ownsDatabase;
     private final Server server;
     private final JobScheduler scheduler;
+    private final SiteKeys siteKeys;
+    private final PeerDirectory peers;
 
     private Node(NodeConfig config, Database database, boolean ownsDatabase) {
         this.config = config;
         this.database = database;
         this.ownsDatabase = ownsDatabase;
         Clock clock = Clock.systemDefaultZone();
+        this.siteKeys = SiteKeys.loadOrCreate(config.keysDir());
+        this.peers = PeerDirectory.load(config.peersFile());
         var dsl = database.dsl();
         JobStore jobs = new JobStore(dsl, clock);
         JobIds jobIds = new JobIds(clock);
@@ -141,6 +147,14 @@ public final class Node implements AutoCloseable {
 
     public NodeConfig config() {
         return config;
+    }
+
+    public SiteKeys siteKeys() {
+        return siteKeys;
+    }
+
+    public PeerDirectory peers() {
+        return peers;
     }
 
     public Database database() {

@@ -45,6 +45,21 @@ public record NodeConfig(
         return dataDir.resolve("logs");
     }
 
+    /** This site's Ed25519 key pair (PEM, owner-only), created on first start. */
+    public Path keysDir() {
+        return dataDir.resolve("keys");
+    }
+
+    /** The route table of peer sites; see {@code federation.PeerDirectory}. */
+    public Path peersFile() {
+        return dataDir.resolve("peers.json");
+    }
+
+    /** Certificates for mutual TLS between sites ({@code flow site cert} writes them here). */
+    public Path tlsDir() {
+        return dataDir.resolve("tls");
+    }
+
     public Path tmpDir() {
         return dataDir.resolve("tmp");
     }

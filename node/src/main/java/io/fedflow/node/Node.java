@@ -37,6 +37,18 @@ import io.fedflow.node.server.DownloadHttpService;
 import io.fedflow.node.server.FlowServer;
 import io.fedflow.node.server.UploadHttpService;
 import io.fedflow.node.store.Database;
+import io.fedflow.auth.client.ClientAuthenticator;
+import io.fedflow.auth.hook.HookSet;
+import io.fedflow.auth.hook.HookSignatureCheck;
+import io.fedflow.auth.hook.HookSignatureSource;
+import io.fedflow.auth.site.SiteCallSigner;
+import io.fedflow.auth.site.SiteVerifier;
+import io.fedflow.node.federation.PartyClient;
+import io.fedflow.node.federation.PartyGrpcService;
+import io.fedflow.node.federation.PostgresReplayGuard;
+import io.fedflow.node.federation.SiteVerifyingInterceptor;
+import io.fedflow.node.permission.PermissionAdmission;
+import io.fedflow.node.server.SiteServer;
 import io.fedflow.auth.site.SiteKeys;
 import io.fedflow.node.federation.PeerDirectory;
 import java.io.IOException;
@@ -48,11 +60,16 @@ import org.slf4j.LoggerFactory;
 /** One running node: its database, domain services and server, wired by hand. */
 public final class Node implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(Node.class);
+    /** How long a party may stay unreachable while one of its jobs runs before the job fails. */
+    static final java.time.Duration PARTY_TIMEOUT = java.time.Duration.ofSeconds(60);
 
     private final NodeConfig config;
     private final Database database;
     private final boolean ownsDatabase;
     private final Server server;
+    private final Server siteServer;
+    private final PartyClient partyClient;
+    private final HookSet hooks;
     private final JobScheduler scheduler;
     private final SiteKeys siteKeys;
     private final PeerDirectory peers;
@@ -79,9 +96,27 @@ public final class Node implements AutoCloseable {
         DslParser parser = new DslParser(registry);
         JobLogs logs = new JobLogs(config.logsDir());
         TrackingStore tracking = new TrackingStore(dsl, clock);
+        PostgresGrantStore grants = new PostgresGrantStore(dsl, clock);
+        PermissionSwitches switches = config.enforcePermission() ? PermissionSwitches.all() : PermissionSwitches.off();
+        // The built-in hooks; client authentication is off by default and has no app keys here.
+        this.hooks = HookSet.builtin(siteKeys.signer(), peers,
+                new ClientAuthenticator(java.util.Map.of(), new PostgresReplayGuard(dsl, clock), clock), grants,
+                switches);
+        SiteCallSigner callSigner = new SiteCallSigner(config.partyId(),
+                request -> new HookSignatureSource(hooks.signature()).signatureFor(request));
+        this.partyClient = new PartyClient(peers, callSigner, PartyClient.defaultFactory(),
+                PartyClient.RetryPolicy.DEFAULT);
         this.scheduler = new JobScheduler(jobs, parser, registry, new ResourceManager(config.cores(), 0), logs, dsl,
-                catalog, rows, new TableWriter(dsl, clock), tracking, clock);
-        JobService jobService = new JobService(jobs, scheduler, parser, jobIds, catalog, logs, config);
+                catalog, rows, new TableWriter(dsl, clock), tracking, clock, config.partyId(), partyClient,
+                PARTY_TIMEOUT);
+        JobService jobService = new JobService(jobs, scheduler, parser, jobIds, catalog, logs, config, partyClient,
+                id -> peers.find(id).isPresent(), new PermissionAdmission(() -> hooks.permission()));
+        PostgresReplayGuard siteNonces = new PostgresReplayGuard(dsl, clock);
+        SiteVerifyingInterceptor verifying = new SiteVerifyingInterceptor(() -> new SiteVerifier(config.partyId(),
+                new HookSignatureCheck(hooks.siteAuthentication()), siteNonces, Clock.systemUTC()));
+        this.siteServer = SiteServer.build(config.host(), config.sitePort(), List.of(
+                verifying.protect(new PartyGrpcService(config.partyId(), jobService, scheduler, clock).bindService())),
+                null);
         TrackingService trackingService = new TrackingService(dsl, catalog, rows, config.dataDir().resolve("jobs"),
                 config.tmpDir().resolve("output-data"));
         var outputData = ArchiveRoutes.outputData(trackingService);
@@ -91,7 +126,7 @@ public final class Node implements AutoCloseable {
                         new JobGrpcService(jobService),
                         new PipelineGrpcService(jobService),
                         new ResourceGrpcService(jobService),
-                        new PermissionGrpcService(new PostgresGrantStore(dsl, clock), PermissionSwitches.all(),
+                        new PermissionGrpcService(grants, PermissionSwitches.all(),
                                 knownModules(registry)),
                         new TrackingGrpcService(trackingService)),
                 List.of(new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/upload", new UploadHttpService(uploads, spool)),
@@ -136,13 +171,23 @@ public final class Node implements AutoCloseable {
         Node node = new Node(config, db, ownsDatabase);
         node.scheduler.start();
         node.server.start().join();
-        logger.info("party {} listening on {}:{} (JSON /v1, gRPC, /docs)", config.partyId(), config.host(),
-                node.httpPort());
+        node.siteServer.start().join();
+        logger.info("party {} listening on {}:{} (JSON /v1, gRPC, /docs), site port {}", config.partyId(),
+                config.host(), node.httpPort(), node.sitePort());
         return node;
     }
 
     public int httpPort() {
         return server.activeLocalPort();
+    }
+
+    public int sitePort() {
+        return siteServer.activeLocalPort();
+    }
+
+    /** The signed client of the other sites (tests and benchmarks call peers through it). */
+    public PartyClient partyClient() {
+        return partyClient;
     }
 
     public NodeConfig config() {
@@ -164,7 +209,9 @@ public final class Node implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.stop().join();
+        siteServer.stop().join();
         scheduler.close();
+        partyClient.close();
         if (ownsDatabase) {
             database.close();
         }

@@ -18,7 +18,8 @@ public record NodeConfig(
         String dbPassword,
         Path importDir,
         Path exportDir,
-        int cores) {
+        int cores,
+        boolean enforcePermission) {
 
     public NodeConfig {
         if (partyId == null || !partyId.matches("\\d{1,10}")) {
@@ -36,7 +37,20 @@ public record NodeConfig(
     public NodeConfig(String partyId, String host, int httpPort, int sitePort, Path dataDir, String dbUrl,
                       String dbUser, String dbPassword, Path importDir, Path exportDir) {
         this(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir, exportDir,
-                DEFAULT_CORES);
+                DEFAULT_CORES, true);
+    }
+
+    /** A config with permission enforcement on, as by default. */
+    public NodeConfig(String partyId, String host, int httpPort, int sitePort, Path dataDir, String dbUrl,
+                      String dbUser, String dbPassword, Path importDir, Path exportDir, int cores) {
+        this(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir, exportDir, cores,
+                true);
+    }
+
+    /** This config with inbound jobs checked against the grants ({@code true}, the default) or not. */
+    public NodeConfig withPermission(boolean enforce) {
+        return new NodeConfig(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir,
+                exportDir, cores, enforce);
     }
 
     public static final int DEFAULT_CORES = 16;
@@ -66,6 +80,6 @@ public record NodeConfig(
 
     public NodeConfig withPorts(int http, int site) {
         return new NodeConfig(partyId, host, http, site, dataDir, dbUrl, dbUser, dbPassword, importDir, exportDir,
-                cores);
+                cores, enforcePermission);
     }
 }

@@ -20,7 +20,7 @@ public final class NodeMain implements Callable<Integer> {
     @Option(names = "--http-port", defaultValue = "9380", description = "Client port: JSON /v1, gRPC, /docs (default ${DEFAULT-VALUE}).")
     int httpPort;
 
-    @Option(names = "--site-port", defaultValue = "9360", description = "Site-to-site port (default ${DEFAULT-VALUE}; used from federation on).")
+    @Option(names = "--site-port", defaultValue = "9360", description = "Site-to-site port: signed gRPC party services only (default ${DEFAULT-VALUE}).")
     int sitePort;
 
     @Option(names = "--data-dir", description = "Data directory (default ./fedflow-data/<party-id>).")
@@ -44,16 +44,21 @@ public final class NodeMain implements Callable<Integer> {
     @Option(names = "--cores", defaultValue = "16", description = "Cores lent to jobs; a job holds task_cores × task_parallelism while it runs (default ${DEFAULT-VALUE}).")
     int cores;
 
+    @Option(names = "--no-permission", description = "Accept every job other sites initiate, without checking "
+            + "grants (for demos; permission is enforced by default).")
+    boolean noPermission;
+
     @Override
     public Integer call() throws Exception {
         Path dir = dataDir != null ? dataDir : Path.of("fedflow-data", partyId);
         String password = dbPassword != null ? dbPassword : System.getenv("FEDFLOW_DB_PASSWORD");
         NodeConfig config = new NodeConfig(partyId, host, httpPort, sitePort, dir, dbUrl, dbUser, password,
-                importDir, exportDir, cores);
+                importDir, exportDir, cores, !noPermission);
         long t0 = System.nanoTime();
         Node node = Node.start(config);
-        System.out.printf("fedflow node party %s ready in %d ms: http://%s:%d/v1 (JSON + gRPC), /docs; data in %s%n",
-                partyId, (System.nanoTime() - t0) / 1_000_000, host, node.httpPort(), config.dataDir());
+        System.out.printf("fedflow node party %s ready in %d ms: http://%s:%d/v1 (JSON + gRPC), /docs; "
+                        + "site port %d; data in %s%n", partyId, (System.nanoTime() - t0) / 1_000_000, host,
+                node.httpPort(), node.sitePort(), config.dataDir());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

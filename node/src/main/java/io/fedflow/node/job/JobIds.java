@@ -19,6 +19,11 @@ public final class JobIds {
         this.clock = clock;
     }
 
+    /** Whether {@code id} has a FATE job id's shape; ids from other sites name directories here. */
+    public static boolean valid(String id) {
+        return id != null && id.matches("\\d{20,25}");
+    }
+
     public synchronized String next() {
         String stamp = LocalDateTime.now(clock).format(FORMAT);
         if (stamp.equals(lastStamp)) {

@@ -29,6 +29,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.time.Duration;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +55,13 @@ public final class JobScheduler implements AutoCloseable {
     private final TableWriter writer;
     private final TrackingStore tracking;
     private final Clock clock;
+    private final String thisParty;
+    private final RemoteParties remote;
+    private final Duration partyTimeout;
     private final ThreadPoolExecutor workers;
+    // Calls to several parties at once (stop, status sync): each bounded by its own deadline.
+    private final ExecutorService fanOut = Executors.newCachedThreadPool(r -> daemon(r, "fedflow-fan-out"));
+    private final Map<String, Long> unreachableSince = new ConcurrentHashMap<>();
     private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> daemon(r, "fedflow-scheduler"));
     private final Map<String, RunningTask> running = new ConcurrentHashMap<>();
     private final Map<String, JobPlan> plans = new ConcurrentHashMap<>();
@@ -65,7 +72,8 @@ public final class JobScheduler implements AutoCloseable {
 
     public JobScheduler(JobStore jobs, DslParser parser, ComponentRegistry registry, ResourceManager resources,
                         JobLogs logs, DSLContext dsl, TableCatalog catalog, TableRows rows, TableWriter writer,
-                        TrackingStore tracking, Clock clock) {
+                        TrackingStore tracking, Clock clock, String thisParty, RemoteParties remote,
+                        Duration partyTimeout) {
         this.jobs = jobs;
         this.parser = parser;
         this.registry = registry;
@@ -77,6 +85,9 @@ public final class JobScheduler implements AutoCloseable {
         this.writer = writer;
         this.tracking = tracking;
         this.clock = clock;
+        this.thisParty = thisParty;
+        this.remote = remote;
+        this.partyTimeout = partyTimeout;
         int n = Math.max(1, resources.totalCores());
         this.workers = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> daemon(r, "fedflow-task"));
@@ -143,20 +154,115 @@ public final class JobScheduler implements AutoCloseable {
 
     synchronized void tick() {
         for (TJobRecord job : jobs.jobsWithStatus(JobStatus.RUNNING)) {
-            advance(job);
+            boolean coordinator = coordinates(job);
+            if (coordinator && !collect(job)) {
+                continue;
+            }
+            advance(job, coordinator);
         }
         for (TJobRecord job : jobs.jobsWithStatus(JobStatus.WAITING)) {
-            if (!resources.apply(job.getFJobId(), job.getFCores())) {
+            // Elsewhere a job waits for its initiator's start.
+            if (coordinates(job) && !admit(job)) {
                 break; // first come, first served: later jobs wait behind this one
             }
-            if (jobs.transitJob(job.getFJobId(), JobStatus.RUNNING, null)) {
-                jobs.setResources(job.getFJobId(), true);
-                logs.schedule(job.getFJobId(), "job started with " + job.getFCores() + " cores");
-                advance(jobs.jobRows(job.getFJobId()).get(0));
-            } else {
-                resources.release(job.getFJobId());
+        }
+        for (TJobRecord job : jobs.jobsToSync()) {
+            syncEnd(job.getFJobId(), StatusMachine.parse(job.getFStatus()), job.getFErrorReport());
+        }
+    }
+
+    /** Whether this site schedules the job: it initiated it. Elsewhere it runs its tasks and follows. */
+    private boolean coordinates(TJobRecord job) {
+        return job.getFInitiatorPartyId().equals(thisParty);
+    }
+
+    /** The other sites of a job, by party id. */
+    List<String> remoteParties(JobPlan plan) {
+        return plan.parties().stream().filter(p -> !JobStore.isHere(p.getKey(), p.getValue(), thisParty))
+                .map(Map.Entry::getValue).distinct().sorted().toList();
+    }
+
+    /**
+     * Starts a waiting job if its cores are free here and at every other party (FATE's resource/apply,
+     * then start); false when it has to wait. A party that cannot be reached fails the job.
+     */
+    private boolean admit(TJobRecord job) {
+        String jobId = job.getFJobId();
+        if (!resources.apply(jobId, job.getFCores())) {
+            return false;
+        }
+        JobPlan plan = plan(job);
+        List<String> remotes = remoteParties(plan);
+        List<String> applied = new ArrayList<>();
+        try {
+            for (String p : remotes) {
+                if (!remote.applyResources(p, jobId)) {
+                    logs.schedule(jobId, "party " + p + " has not the job's cores free yet: the job waits");
+                    giveBack(jobId, applied);
+                    return false;
+                }
+                applied.add(p);
+            }
+        } catch (FlowException e) {
+            giveBack(jobId, applied);
+            end(jobId, JobStatus.FAILED, e.getMessage());
+            return true;
+        }
+        if (!jobs.transitJob(jobId, JobStatus.RUNNING, null)) {
+            giveBack(jobId, applied);
+            return true;
+        }
+        jobs.setResources(jobId, true);
+        for (String p : remotes) {
+            try {
+                remote.start(p, jobId);
+            } catch (FlowException e) {
+                end(jobId, JobStatus.FAILED, e.getMessage());
+                return true;
             }
         }
+        logs.schedule(jobId, "job started with " + job.getFCores() + " cores"
+                + (remotes.isEmpty() ? "" : ", and at parties " + remotes));
+        advance(jobs.jobRows(jobId).get(0), true);
+        return true;
+    }
+
+    private void giveBack(String jobId, List<String> applied) {
+        for (String p : applied) {
+            try {
+                remote.returnResources(p, jobId);
+            } catch (FlowException e) {
+                logger.warn("job {}: could not return resources at party {}: {}", jobId, p, e.getMessage());
+            }
+        }
+        resources.release(jobId);
+    }
+
+    /**
+     * Pulls the other parties' task rows into the holder rows (FATE's PULL collection). A party that
+     * stays unreachable longer than the party timeout fails the job; false when the job ended.
+     */
+    private boolean collect(TJobRecord job) {
+        String jobId = job.getFJobId();
+        for (String p : remoteParties(plan(job))) {
+            String key = jobId + "/" + p;
+            try {
+                jobs.mirrorTasks(jobId, remote.collect(p, jobId).tasks());
+                unreachableSince.remove(key);
+            } catch (FlowException e) {
+                boolean unreachable = e.retCode() == RetCode.CONNECTION_ERROR
+                        || e.retCode() == RetCode.FEDERATED_ERROR;
+                long since = unreachableSince.computeIfAbsent(key, k -> clock.millis());
+                if (unreachable && clock.millis() - since < partyTimeout.toMillis()) {
+                    continue; // it may come back: keep the job, try again next round
+                }
+                unreachableSince.remove(key);
+                end(jobId, JobStatus.FAILED, unreachable ? "party " + p + " was unreachable for "
+                        + partyTimeout.toSeconds() + " s: " + e.getMessage() : e.getMessage());
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Queue position of each waiting job (1 = next). */
@@ -169,16 +275,20 @@ public final class JobScheduler implements AutoCloseable {
         return out;
     }
 
+    private JobPlan freshPlan(TJobRecord job) {
+        return parser.parse(JobStore.parse(job.getFDsl().data()), JobStore.parse(job.getFRuntimeConf().data()));
+    }
+
     JobPlan plan(TJobRecord job) {
         return plans.computeIfAbsent(job.getFJobId(), id -> parser.parse(JobStore.parse(job.getFDsl().data()),
                 JobStore.parse(job.getFRuntimeConf().data())));
     }
 
-    private void advance(TJobRecord job) {
+    private void advance(TJobRecord job, boolean coordinator) {
         String jobId = job.getFJobId();
         JobPlan plan = plan(job);
         long now = clock.millis();
-        if (job.getFTimeout() > 0 && job.getFStartTime() != null
+        if (coordinator && job.getFTimeout() > 0 && job.getFStartTime() != null
                 && now - job.getFStartTime() > job.getFTimeout() * 1000) {
             end(jobId, JobStatus.TIMEOUT, "the job ran longer than its timeout of " + job.getFTimeout() + " s");
             return;
@@ -190,6 +300,9 @@ public final class JobScheduler implements AutoCloseable {
         int active = (int) tasks.stream().filter(t -> JobStatus.RUNNING.wire().equals(t.getFStatus())).count();
         boolean changed = false;
         for (TTaskRecord t : tasks) {
+            if (!t.getFRunOnThisParty()) {
+                continue; // another party's task: it runs and retries there
+            }
             JobStatus s = StatusMachine.parse(t.getFStatus());
             if (s == JobStatus.FAILED && t.getFAutoRetries() > 0
                     && (t.getFEndTime() == null || now - t.getFEndTime() >= t.getFAutoRetryDelay() * 1000L)) {
@@ -230,7 +343,9 @@ public final class JobScheduler implements AutoCloseable {
         JobStatus next = jobStatus(tasks, plan, byKeyOf(tasks));
         int done = (int) tasks.stream().filter(t -> DONE.contains(StatusMachine.parse(t.getFStatus()))).count();
         jobs.setProgress(jobId, tasks.isEmpty() ? 100 : done * 100 / tasks.size());
-        if (next != null && next.isEnd()) {
+        // Only the initiator ends a job: elsewhere the end status arrives from it, so that every party
+        // shows the same one (a party whose own tasks all succeeded still fails with the others).
+        if (coordinator && next != null && next.isEnd()) {
             String error = tasks.stream().map(TTaskRecord::getFErrorReport).filter(e -> e != null && !e.isBlank())
                     .findFirst().orElse(null);
             end(jobId, next, error);
@@ -329,8 +444,61 @@ public final class JobScheduler implements AutoCloseable {
         }
     }
 
-    /** Ends a job with {@code status}: running tasks are stopped with it, resources returned. */
+    /**
+     * Ends a job this site coordinates with {@code status}, here and then at every other party (in
+     * parallel; a party that misses it gets it again from the next rounds).
+     */
     private synchronized boolean end(String jobId, JobStatus status, String error) {
+        List<TJobRecord> rows = jobs.jobRows(jobId);
+        List<String> remotes = rows.isEmpty() ? List.of() : remoteParties(plan(rows.get(0)));
+        boolean moved = endHere(jobId, status, error);
+        if (moved && !remotes.isEmpty()) {
+            jobs.setSyncPending(jobId, true);
+            syncEnd(jobId, status, error);
+        }
+        return moved;
+    }
+
+    /** Sends a job's end status to every other party; clears the pending mark once all have it. */
+    private void syncEnd(String jobId, JobStatus status, String error) {
+        List<TJobRecord> rows = jobs.jobRows(jobId);
+        if (rows.isEmpty()) {
+            return;
+        }
+        Map<String, FlowException> failed = fanOut(remoteParties(freshPlan(rows.get(0))),
+                p -> remote.syncStatus(p, jobId, status, error));
+        if (failed.isEmpty()) {
+            jobs.setSyncPending(jobId, false);
+        } else {
+            failed.forEach((p, e) -> logger.info("job {}: status {} not yet at party {}: {}", jobId, status.wire(),
+                    p, e.getMessage()));
+        }
+    }
+
+    /** Runs {@code call} for every party at once; answers the parties where it failed. */
+    private Map<String, FlowException> fanOut(List<String> parties, java.util.function.Consumer<String> call) {
+        Map<String, Future<?>> futures = new java.util.LinkedHashMap<>();
+        parties.forEach(p -> futures.put(p, fanOut.submit(() -> call.accept(p))));
+        Map<String, FlowException> failed = new java.util.LinkedHashMap<>();
+        futures.forEach((p, f) -> {
+            try {
+                f.get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                failed.put(p, e.getCause() instanceof FlowException fe ? fe
+                        : new FlowException(RetCode.FEDERATED_ERROR, "party " + p + ": " + e.getCause()));
+            } catch (java.util.concurrent.TimeoutException e) {
+                f.cancel(true);
+                failed.put(p, new FlowException(RetCode.FEDERATED_ERROR, "party " + p + " did not answer in time"));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failed.put(p, new FlowException(RetCode.FEDERATED_ERROR, "interrupted"));
+            }
+        });
+        return failed;
+    }
+
+    /** Ends a job at this site only: running tasks are stopped with it, resources returned. */
+    synchronized boolean endHere(String jobId, JobStatus status, String error) {
         JobStatus taskStatus = status == JobStatus.SUCCESS ? null : status;
         if (taskStatus != null) {
             stopRunningTasks(jobId, taskStatus == JobStatus.FAILED ? JobStatus.FAILED : taskStatus);
@@ -362,7 +530,10 @@ public final class JobScheduler implements AutoCloseable {
 
     // ---- operations called by the API ----
 
-    /** Stops a waiting or running job at this node with {@code status} (canceled or failed). */
+    /**
+     * Stops a waiting or running job with {@code status} (canceled or failed): here, and at every party.
+     * At the initiator it fans out; elsewhere it stops here and asks the initiator to stop the rest.
+     */
     public void stop(String jobId, JobStatus status) {
         List<TJobRecord> rows = jobs.jobRows(jobId);
         if (rows.isEmpty()) {
@@ -372,12 +543,145 @@ public final class JobScheduler implements AutoCloseable {
         if (current.isEnd()) {
             throw new FlowException(RetCode.OPERATING_ERROR, "job " + jobId + " already ended: " + current.wire());
         }
+        TJobRecord lead = rows.get(0);
+        String reason = "stopped by a user request at party " + thisParty;
         jobs.setCancelSignal(jobId);
-        if (!end(jobId, status, "stopped by a user request")) {
+        if (!endHere(jobId, status, reason)) {
             throw new FlowException(RetCode.OPERATING_ERROR, "job " + jobId + " could not be stopped from "
                     + StatusMachine.parse(jobs.jobRows(jobId).get(0).getFStatus()).wire());
         }
+        if (coordinates(lead)) {
+            stopElsewhere(jobId, status, reason, null);
+        } else {
+            try {
+                remote.stop(lead.getFInitiatorPartyId(), jobId, status, reason);
+            } catch (FlowException e) {
+                throw new FlowException(e.retCode(), "job " + jobId + " stopped here, but its initiator could not "
+                        + "be told to stop it at the other parties: " + e.getMessage());
+            }
+        }
         wakeUp();
+    }
+
+    /** Stops the job at every other party but {@code except}; a party that misses it gets the status later. */
+    private void stopElsewhere(String jobId, JobStatus status, String reason, String except) {
+        List<TJobRecord> rows = jobs.jobRows(jobId);
+        List<String> others = remoteParties(freshPlan(rows.get(0))).stream().filter(p -> !p.equals(except))
+                .toList();
+        if (others.isEmpty()) {
+            return;
+        }
+        Map<String, FlowException> failed = fanOut(others, p -> remote.stop(p, jobId, status, reason));
+        if (!failed.isEmpty()) {
+            jobs.setSyncPending(jobId, true);
+            failed.forEach((p, e) -> logs.schedule(jobId, "stop did not reach party " + p + " yet: " + e.getMessage()));
+        }
+    }
+
+    /**
+     * A stop from another party of the job. At the initiator it stops the job here and everywhere else;
+     * elsewhere only here. Stopping an ended job is a no-op, so repeated stops are harmless.
+     */
+    public void stopFromParty(String sourceParty, String jobId, JobStatus status, String reason) {
+        TJobRecord lead = requireParticipant(sourceParty, jobId, false);
+        if (StatusMachine.parse(lead.getFStatus()).isEnd()) {
+            return;
+        }
+        jobs.setCancelSignal(jobId);
+        endHere(jobId, status, reason);
+        if (coordinates(lead)) {
+            stopElsewhere(jobId, status, reason, sourceParty);
+        }
+        wakeUp();
+    }
+
+    /** The initiator's status for a job it runs here: running (after start) or an end status. */
+    public void syncFromInitiator(String sourceParty, String jobId, JobStatus status, String error) {
+        TJobRecord lead = requireParticipant(sourceParty, jobId, true);
+        JobStatus current = StatusMachine.parse(lead.getFStatus());
+        if (current == status) {
+            return;
+        }
+        if (status.isEnd()) {
+            endHere(jobId, status, error);
+        } else if (!jobs.transitJob(jobId, status, null)) {
+            throw new FlowException(RetCode.NOT_EFFECTIVE, "job " + jobId + " cannot go from " + current.wire()
+                    + " to " + status.wire());
+        }
+        wakeUp();
+    }
+
+    /**
+     * The job's lead row here, after checking that {@code sourceParty} may drive it: its initiator,
+     * or (with {@code initiatorOnly} false) any party of the job.
+     */
+    public TJobRecord requireParticipant(String sourceParty, String jobId, boolean initiatorOnly) {
+        List<TJobRecord> rows = jobs.jobRows(jobId);
+        if (rows.isEmpty()) {
+            throw new FlowException(RetCode.DATA_ERROR, "no job " + jobId + " at party " + thisParty);
+        }
+        TJobRecord lead = rows.stream().filter(TJobRecord::getFLead).findFirst().orElse(rows.get(0));
+        if (sourceParty.equals(lead.getFInitiatorPartyId())) {
+            return lead;
+        }
+        if (initiatorOnly || !freshPlan(lead).parties().stream().anyMatch(p -> p.getValue().equals(sourceParty))) {
+            throw new FlowException(RetCode.PERMISSION_ERROR, "party " + sourceParty + " may not drive job " + jobId
+                    + ": " + (initiatorOnly ? "only its initiator, party " + lead.getFInitiatorPartyId() + ", may"
+                    : "it is not a party of the job"));
+        }
+        return lead;
+    }
+
+    /** The initiator asks for this site's cores for a job; false when they are not free now. */
+    public boolean applyFromInitiator(String sourceParty, String jobId) {
+        TJobRecord lead = requireParticipant(sourceParty, jobId, true);
+        if (!JobStatus.WAITING.wire().equals(lead.getFStatus())) {
+            throw new FlowException(RetCode.OPERATING_ERROR, "job " + jobId + " is " + lead.getFStatus()
+                    + " at party " + thisParty + ", not waiting");
+        }
+        boolean ok = resources.apply(jobId, lead.getFCores());
+        if (ok) {
+            jobs.setResources(jobId, true);
+        }
+        return ok;
+    }
+
+    public void returnFromInitiator(String sourceParty, String jobId) {
+        requireParticipant(sourceParty, jobId, true);
+        if (resources.release(jobId)) {
+            jobs.setResources(jobId, false);
+        }
+    }
+
+    /** The initiator starts the job here: its tasks run as their inputs are ready. */
+    public void startFromInitiator(String sourceParty, String jobId) {
+        TJobRecord lead = requireParticipant(sourceParty, jobId, true);
+        if (JobStatus.RUNNING.wire().equals(lead.getFStatus())) {
+            return;
+        }
+        // Cores are normally applied for first; a start without them (e.g. after a restart) takes them now.
+        resources.apply(jobId, lead.getFCores());
+        if (!jobs.transitJob(jobId, JobStatus.RUNNING, null)) {
+            throw new FlowException(RetCode.OPERATING_ERROR, "job " + jobId + " cannot start at party " + thisParty
+                    + " from " + lead.getFStatus());
+        }
+        jobs.setResources(jobId, true);
+        logs.schedule(jobId, "job started by its initiator, party " + sourceParty);
+        wakeUp();
+    }
+
+    /** This site's latest task rows of a job and its status here, for the initiator. */
+    public RemoteParties.Collected collectForInitiator(String sourceParty, String jobId) {
+        TJobRecord lead = requireParticipant(sourceParty, jobId, true);
+        List<RemoteParties.RemoteTask> out = new ArrayList<>();
+        for (TTaskRecord t : jobs.latestTasks(jobId)) {
+            if (t.getFRunOnThisParty()) {
+                out.add(new RemoteParties.RemoteTask(t.getFTaskId(), t.getFTaskVersion(), t.getFComponentName(),
+                        t.getFRole(), t.getFPartyId(), t.getFStatus(), t.getFPartyStatus(), t.getFStartTime(),
+                        t.getFEndTime(), t.getFUpdateTime(), t.getFErrorReport()));
+            }
+        }
+        return new RemoteParties.Collected(lead.getFStatus(), out);
     }
 
     /**
@@ -385,6 +689,45 @@ public final class JobScheduler implements AutoCloseable {
      * everything downstream get a new task version; successful ones only with {@code force}.
      */
     public synchronized List<String> rerun(String jobId, List<String> components, boolean force) {
+        List<TJobRecord> rows = jobs.jobRows(jobId);
+        if (!rows.isEmpty() && !coordinates(rows.get(0))) {
+            // Only the initiator reruns a federated job, at every party at once.
+            remote.rerun(rows.get(0).getFInitiatorPartyId(), jobId, components, force);
+            return components;
+        }
+        List<String> rerun = rerunHere(jobId, components, force, false);
+        rerunElsewhere(jobId, components, force);
+        return rerun;
+    }
+
+    /** A rerun asked by another party of the job: at the initiator for every party, elsewhere here only. */
+    public synchronized void rerunFromParty(String sourceParty, String jobId, List<String> components,
+                                            boolean force) {
+        TJobRecord lead = requireParticipant(sourceParty, jobId, false);
+        if (coordinates(lead)) {
+            rerunHere(jobId, components, force, false);
+            rerunElsewhere(jobId, components, force);
+        } else {
+            requireParticipant(sourceParty, jobId, true);
+            rerunHere(jobId, components, force, true);
+        }
+    }
+
+    private void rerunElsewhere(String jobId, List<String> components, boolean force) {
+        List<String> others = remoteParties(freshPlan(jobs.jobRows(jobId).get(0)));
+        Map<String, FlowException> failed = fanOut(others, p -> remote.rerun(p, jobId, components, force));
+        if (!failed.isEmpty()) {
+            FlowException first = failed.values().iterator().next();
+            throw new FlowException(first.retCode(), "job " + jobId + " is rerun here, but not at part"
+                    + (failed.size() > 1 ? "ies " : "y ") + failed.keySet() + ": " + first.getMessage());
+        }
+    }
+
+    /**
+     * The rerun at this site. {@code lenient}: at a party that is not the initiator, having nothing of
+     * its own to rerun is fine (the failed tasks were elsewhere); the job still goes back to waiting.
+     */
+    private List<String> rerunHere(String jobId, List<String> components, boolean force, boolean lenient) {
         List<TJobRecord> rows = jobs.jobRows(jobId);
         if (rows.isEmpty()) {
             throw new FlowException(RetCode.DATA_ERROR, "no job " + jobId + " at this node");
@@ -427,7 +770,7 @@ public final class JobScheduler implements AutoCloseable {
                 rerun.add(t.getFComponentName());
             }
         }
-        if (rerun.isEmpty()) {
+        if (rerun.isEmpty() && !lenient) {
             throw new FlowException(RetCode.OPERATING_ERROR, "nothing to rerun in job " + jobId
                     + ": every chosen component succeeded (set force to rerun them)");
         }
@@ -471,6 +814,7 @@ public final class JobScheduler implements AutoCloseable {
     public void close() {
         closed = true;
         wakeUp();
+        fanOut.shutdownNow();
         loop.shutdownNow();
         workers.shutdownNow();
         try {

@@ -41,9 +41,16 @@ public final class JobService {
     private final JobLogs logs;
     private final NodeConfig config;
     private final DSLContext dsl;
+    private final RemoteParties remote;
+    private final java.util.function.Predicate<String> isPeer;
+    private final JobAdmission admission;
 
     public JobService(JobStore jobs, JobScheduler scheduler, DslParser parser, JobIds jobIds, TableCatalog catalog,
-                      JobLogs logs, NodeConfig config) {
+                      JobLogs logs, NodeConfig config, RemoteParties remote,
+                      java.util.function.Predicate<String> isPeer, JobAdmission admission) {
+        this.remote = remote;
+        this.isPeer = isPeer;
+        this.admission = admission;
         this.jobs = jobs;
         this.scheduler = scheduler;
         this.parser = parser;
@@ -59,21 +66,19 @@ public final class JobService {
 
     public Submitted submit(JsonNode dslJson, JsonNode confJson) {
         JobPlan plan = parser.parse(dslJson, confJson);
-        for (Map.Entry<String, String> party : plan.parties()) {
-            boolean local = party.getKey().equals("local") && party.getValue().equals("0");
-            if (!local && !party.getValue().equals(config.partyId())) {
-                throw new FlowException(RetCode.OPERATING_ERROR, "role " + party.getKey() + " party "
-                        + party.getValue() + " is not this node (party " + config.partyId()
-                        + "): jobs across sites need federation, which this node does not offer yet");
+        String here = config.partyId();
+        if (!JobStore.isHere(plan.initiatorRole(), plan.initiatorPartyId(), here)) {
+            throw FlowException.argument("the initiator is party " + plan.initiatorPartyId() + ", this is party "
+                    + here + ": submit the job at its initiator");
+        }
+        List<String> remotes = scheduler.remoteParties(plan);
+        for (String p : remotes) {
+            if (!isPeer.test(p)) {
+                throw new FlowException(RetCode.OPERATING_ERROR, "party " + p + " of this job is not a peer of "
+                        + "this site: add it with /v1/site/peer/add (or `flow site peer add`)");
             }
         }
-        for (JobPlan.ReaderTable r : plan.readerTables()) {
-            TableId id = new TableId(r.table().path("namespace").asText(), r.table().path("name").asText());
-            if (catalog.find(id).isEmpty()) {
-                throw FlowException.data("component " + r.component() + ": table " + id + " of role " + r.role()
-                        + " party " + r.partyId() + " does not exist");
-            }
-        }
+        checkTablesHere(plan);
         ObjectNode params = plan.jobParameters();
         int taskCores = plan.intParameter("task_cores", 4);
         int cores = taskCores * plan.intParameter("task_parallelism", 1);
@@ -99,18 +104,104 @@ public final class JobService {
         common.put("job_type", jobType);
         common.put("task_cores", taskCores);
         common.put("task_parallelism", plan.intParameter("task_parallelism", 1));
-        common.put("federated_mode", "SINGLE");
-        common.put("federated_status_collect_type", "PUSH");
+        common.put("federated_mode", remotes.isEmpty() ? "SINGLE" : "MULTIPLE");
+        common.put("federated_status_collect_type", remotes.isEmpty() ? "PUSH" : "PULL");
         common.put("computing_engine", ResourceManager.ENGINE);
         common.put("model_id", modelId);
         common.put("model_version", modelVersion);
         common.put("auto_retries", plan.intParameter("auto_retries", 0));
         common.put("timeout", plan.intParameter("timeout", 259200));
-        jobs.createJob(jobId, plan, onParty, cores, plan.intParameter("timeout", 259200), modelId, modelVersion);
+        jobs.createJob(jobId, plan, onParty, cores, plan.intParameter("timeout", 259200), modelId, modelVersion,
+                here, !remotes.isEmpty());
         Path jobDir = writeJobFiles(jobId, plan, onParty);
         logs.schedule(jobId, "job submitted: " + plan.components().size() + " components, roles " + plan.roles());
+        if (!remotes.isEmpty()) {
+            createElsewhere(jobId, plan, onParty, remotes);
+        }
         scheduler.wakeUp();
         return new Submitted(jobId, submitAnswer(jobId, modelId, modelVersion, jobDir, plan));
+    }
+
+    /**
+     * Creates the job at every other party, one after the other. The first refusal (permission 108, a
+     * missing table, an unreachable party...) fails the job here with FATE's tag submit_failed and stops
+     * it at the parties that had already created it, so that nothing is left waiting anywhere.
+     */
+    private void createElsewhere(String jobId, JobPlan plan, ObjectNode onParty, List<String> remotes) {
+        RemoteParties.CreateJob create = new RemoteParties.CreateJob(jobId, plan.initiatorRole(),
+                plan.initiatorPartyId(), plan.dsl().toString(), plan.conf().toString(), onParty.toString());
+        List<String> created = new ArrayList<>();
+        for (String p : remotes) {
+            try {
+                remote.create(p, create);
+                created.add(p);
+                logs.schedule(jobId, "job created at party " + p);
+            } catch (FlowException e) {
+                String reason = "creating the job at party " + p + " failed: " + e.getMessage();
+                for (String c : created) {
+                    try {
+                        remote.stop(c, jobId, JobStatus.FAILED, reason);
+                    } catch (FlowException stop) {
+                        logs.schedule(jobId, "could not stop the job at party " + c + ": " + stop.getMessage());
+                    }
+                }
+                jobs.transitJob(jobId, JobStatus.FAILED, reason);
+                dsl.update(T_JOB).set(T_JOB.F_TAG, "submit_failed").where(T_JOB.F_JOB_ID.eq(jobId)).execute();
+                logs.schedule(jobId, "job failed at submit: " + reason);
+                throw new FlowException(e.retCode(), e.grpcCode(), "job " + jobId + ": " + reason, e);
+            }
+        }
+    }
+
+    /** Every Reader table of the roles this site holds must exist here. */
+    private void checkTablesHere(JobPlan plan) {
+        for (JobPlan.ReaderTable r : plan.readerTables()) {
+            if (!JobStore.isHere(r.role(), r.partyId(), config.partyId())) {
+                continue;
+            }
+            TableId id = new TableId(r.table().path("namespace").asText(), r.table().path("name").asText());
+            if (catalog.find(id).isEmpty()) {
+                throw FlowException.data("component " + r.component() + ": table " + id + " of role " + r.role()
+                        + " party " + r.partyId() + " does not exist");
+            }
+        }
+    }
+
+    /**
+     * A job created here by its initiator {@code sourceParty}: the permission hook must accept it for
+     * every role this site holds, its tables must exist and its cores fit. Creating it twice is a no-op.
+     */
+    public void createFromInitiator(String sourceParty, RemoteParties.CreateJob create) {
+        JobPlan plan = parser.parse(JobStore.parse(create.dslJson()), JobStore.parse(create.runtimeConfJson()));
+        if (!plan.initiatorPartyId().equals(sourceParty) || !plan.initiatorRole().equals(create.initiatorRole())) {
+            throw new FlowException(RetCode.PERMISSION_ERROR, "party " + sourceParty + " asks to create job "
+                    + create.jobId() + " whose initiator is " + plan.initiatorRole() + " party "
+                    + plan.initiatorPartyId() + ": only the initiator creates a job");
+        }
+        if (!JobIds.valid(create.jobId())) {
+            throw FlowException.argument("job id " + create.jobId() + " is not a FATE job id");
+        }
+        List<Map.Entry<String, String>> mine = plan.parties().stream()
+                .filter(p -> p.getValue().equals(config.partyId())).toList();
+        if (mine.isEmpty()) {
+            throw FlowException.argument("job " + create.jobId() + " has no role for party " + config.partyId());
+        }
+        for (Map.Entry<String, String> role : mine) {
+            admission.check(sourceParty, plan, role.getKey(), role.getValue());
+        }
+        checkTablesHere(plan);
+        ObjectNode onParty = (ObjectNode) JobStore.parse(create.runtimeConfOnPartyJson());
+        JsonNode common = onParty.path("job_parameters").path("common");
+        int cores = plan.intParameter("task_cores", 4) * plan.intParameter("task_parallelism", 1);
+        scheduler.resources().checkFits(cores);
+        boolean created = jobs.createJob(create.jobId(), plan, onParty, cores, plan.intParameter("timeout", 259200),
+                common.path("model_id").asText(modelId(plan)), common.path("model_version").asText(create.jobId()),
+                config.partyId(), false);
+        if (created) {
+            writeJobFiles(create.jobId(), plan, onParty);
+            logs.schedule(create.jobId(), "job created by its initiator, party " + sourceParty + ", for roles "
+                    + mine.stream().map(Map.Entry::getKey).toList());
+        }
     }
 
     /** FATE's model id: sorted "role-party_party" joined by '#', then "#model". */

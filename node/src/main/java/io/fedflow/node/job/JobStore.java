@@ -61,6 +61,7 @@ public final class JobStore {
                     .set(T_JOB.F_INITIATOR_ROLE, job.role())
                     .set(T_JOB.F_INITIATOR_PARTY_ID, job.partyId())
                     .set(T_JOB.F_IS_INITIATOR, true)
+                    .set(T_JOB.F_LEAD, true)
                     .set(T_JOB.F_INLINE, true)
                     .set(T_JOB.F_STATUS, JobStatus.RUNNING.wire())
                     .set(T_JOB.F_CREATE_TIME, now)
@@ -142,38 +143,58 @@ public final class JobStore {
         return rows;
     }
 
-    /** The rows a submitted job starts with at this node: one job row per role and party, tasks waiting. */
-    public void createJob(String jobId, JobPlan plan, ObjectNode runtimeConfOnParty, int cores, long timeoutSeconds,
-                          String modelId, String modelVersion) {
+    /**
+     * The rows a job starts with at this node: a job row per role this site holds, its tasks waiting.
+     * The initiator ({@code holders}) also gets a task row per task at the other parties, not run here,
+     * that mirrors their status for the federated job status. Returns false (and writes nothing) when
+     * the job is already here, so that a repeated create is harmless.
+     */
+    public boolean createJob(String jobId, JobPlan plan, ObjectNode runtimeConfOnParty, int cores,
+                             long timeoutSeconds, String modelId, String modelVersion, String thisParty,
+                             boolean holders) {
         long now = clock.millis();
         int retries = plan.intParameter("auto_retries", 0);
         int retryDelay = plan.intParameter("auto_retry_delay", 0);
-        dsl.transaction(tx -> {
+        return dsl.transactionResult(tx -> {
             DSLContext t = tx.dsl();
+            if (t.fetchExists(T_JOB, T_JOB.F_JOB_ID.eq(jobId))) {
+                return false;
+            }
+            boolean lead = true;
+            boolean here0 = isHere(plan.initiatorRole(), plan.initiatorPartyId(), thisParty);
             for (var party : plan.parties()) {
                 String role = party.getKey();
                 String partyId = party.getValue();
+                boolean here = isHere(role, partyId, thisParty);
+                if (!here && !holders) {
+                    continue;
+                }
                 boolean initiator = role.equals(plan.initiatorRole()) && partyId.equals(plan.initiatorPartyId());
-                t.insertInto(T_JOB)
-                        .set(T_JOB.F_JOB_ID, jobId)
-                        .set(T_JOB.F_ROLE, role)
-                        .set(T_JOB.F_PARTY_ID, partyId)
-                        .set(T_JOB.F_DSL, jsonb(plan.dsl()))
-                        .set(T_JOB.F_RUNTIME_CONF, jsonb(plan.conf()))
-                        .set(T_JOB.F_RUNTIME_CONF_ON_PARTY, jsonb(runtimeConfOnParty))
-                        .set(T_JOB.F_TRAIN_RUNTIME_CONF, jsonb(JsonNodeFactory.instance.objectNode()))
-                        .set(T_JOB.F_ROLES, jsonb(plan.conf().path("role")))
-                        .set(T_JOB.F_INITIATOR_ROLE, plan.initiatorRole())
-                        .set(T_JOB.F_INITIATOR_PARTY_ID, plan.initiatorPartyId())
-                        .set(T_JOB.F_IS_INITIATOR, initiator)
-                        .set(T_JOB.F_STATUS, JobStatus.WAITING.wire())
-                        .set(T_JOB.F_CORES, cores)
-                        .set(T_JOB.F_TIMEOUT, timeoutSeconds)
-                        .set(T_JOB.F_MODEL_ID, modelId)
-                        .set(T_JOB.F_MODEL_VERSION, modelVersion)
-                        .set(T_JOB.F_CREATE_TIME, now)
-                        .set(T_JOB.F_UPDATE_TIME, now)
-                        .execute();
+                if (here) {
+                    t.insertInto(T_JOB)
+                            .set(T_JOB.F_JOB_ID, jobId)
+                            .set(T_JOB.F_ROLE, role)
+                            .set(T_JOB.F_PARTY_ID, partyId)
+                            .set(T_JOB.F_DSL, jsonb(plan.dsl()))
+                            .set(T_JOB.F_RUNTIME_CONF, jsonb(plan.conf()))
+                            .set(T_JOB.F_RUNTIME_CONF_ON_PARTY, jsonb(runtimeConfOnParty))
+                            .set(T_JOB.F_TRAIN_RUNTIME_CONF, jsonb(JsonNodeFactory.instance.objectNode()))
+                            .set(T_JOB.F_ROLES, jsonb(plan.conf().path("role")))
+                            .set(T_JOB.F_INITIATOR_ROLE, plan.initiatorRole())
+                            .set(T_JOB.F_INITIATOR_PARTY_ID, plan.initiatorPartyId())
+                            .set(T_JOB.F_IS_INITIATOR, initiator)
+                            // the initiator's row leads at the initiator, the first role held elsewhere
+                            .set(T_JOB.F_LEAD, here0 ? initiator : lead)
+                            .set(T_JOB.F_STATUS, JobStatus.WAITING.wire())
+                            .set(T_JOB.F_CORES, cores)
+                            .set(T_JOB.F_TIMEOUT, timeoutSeconds)
+                            .set(T_JOB.F_MODEL_ID, modelId)
+                            .set(T_JOB.F_MODEL_VERSION, modelVersion)
+                            .set(T_JOB.F_CREATE_TIME, now)
+                            .set(T_JOB.F_UPDATE_TIME, now)
+                            .execute();
+                    lead = false;
+                }
                 for (JobPlan.PlannedComponent c : plan.components()) {
                     t.insertInto(T_TASK)
                             .set(T_TASK.F_JOB_ID, jobId)
@@ -191,12 +212,72 @@ public final class JobStore {
                             .set(T_TASK.F_AUTO_RETRIES, retries)
                             .set(T_TASK.F_AUTO_RETRY_DELAY, retryDelay)
                             .set(T_TASK.F_NEED_RUN, plan.needRun(c.name(), role, partyId))
+                            .set(T_TASK.F_RUN_ON_THIS_PARTY, here)
+                            .set(T_TASK.F_FEDERATED_MODE, holders || !here0 ? "MULTIPLE" : "SINGLE")
                             .set(T_TASK.F_CREATE_TIME, now)
                             .set(T_TASK.F_UPDATE_TIME, now)
                             .execute();
                 }
             }
+            return true;
         });
+    }
+
+    /** Whether {@code role}/{@code partyId} of a job runs at the site {@code thisParty}. */
+    public static boolean isHere(String role, String partyId, String thisParty) {
+        return partyId.equals(thisParty) || role.equals("local") && partyId.equals("0");
+    }
+
+    /**
+     * Mirrors another party's task rows (from collect) into the initiator's holder rows: a version the
+     * holder does not have yet (the party retried) is added, the rest updated. Only holder rows change.
+     */
+    public void mirrorTasks(String jobId, List<RemoteParties.RemoteTask> remote) {
+        dsl.transaction(tx -> {
+            DSLContext t = tx.dsl();
+            for (RemoteParties.RemoteTask r : remote) {
+                var where = new Condition[] {T_TASK.F_JOB_ID.eq(jobId), T_TASK.F_TASK_ID.eq(r.taskId()),
+                        T_TASK.F_ROLE.eq(r.role()), T_TASK.F_PARTY_ID.eq(r.partyId()),
+                        T_TASK.F_RUN_ON_THIS_PARTY.isFalse()};
+                TTaskRecord latest = t.selectFrom(T_TASK).where(where).orderBy(T_TASK.F_TASK_VERSION.desc())
+                        .limit(1).fetchOne();
+                if (latest == null) {
+                    continue; // not a task of this job's plan: ignore what we did not ask for
+                }
+                if (latest.getFTaskVersion() < r.taskVersion()) {
+                    TTaskRecord copy = latest.copy();
+                    copy.setFJobId(jobId);
+                    copy.setFTaskId(r.taskId());
+                    copy.setFRole(r.role());
+                    copy.setFPartyId(r.partyId());
+                    copy.setFTaskVersion(r.taskVersion());
+                    copy.setFCreateTime(clock.millis());
+                    t.insertInto(T_TASK).set(copy).execute();
+                }
+                t.update(T_TASK)
+                        .set(T_TASK.F_STATUS, r.status())
+                        .set(T_TASK.F_PARTY_STATUS, r.partyStatus())
+                        .set(T_TASK.F_START_TIME, r.startTime())
+                        .set(T_TASK.F_END_TIME, r.endTime())
+                        .set(T_TASK.F_ELAPSED, r.startTime() != null && r.endTime() != null
+                                ? r.endTime() - r.startTime() : null)
+                        .set(T_TASK.F_ERROR_REPORT, r.errorReport())
+                        .set(T_TASK.F_UPDATE_TIME, clock.millis())
+                        .where(where).and(T_TASK.F_TASK_VERSION.eq(r.taskVersion()))
+                        .and(T_TASK.F_STATUS.ne(r.status()).or(T_TASK.F_PARTY_STATUS.ne(r.partyStatus()))
+                                .or(T_TASK.F_END_TIME.isDistinctFrom(r.endTime())))
+                        .execute();
+            }
+        });
+    }
+
+    public void setSyncPending(String jobId, boolean pending) {
+        dsl.update(T_JOB).set(T_JOB.F_SYNC_PENDING, pending).where(T_JOB.F_JOB_ID.eq(jobId)).execute();
+    }
+
+    /** Ended jobs this site initiated whose end status has not reached every party. */
+    public List<TJobRecord> jobsToSync() {
+        return dsl.selectFrom(T_JOB).where(T_JOB.F_SYNC_PENDING.isTrue(), T_JOB.F_LEAD.isTrue()).fetch();
     }
 
     /**
@@ -285,7 +366,7 @@ public final class JobStore {
 
     /** One row per job with this status, oldest first (the queue order). */
     public List<TJobRecord> jobsWithStatus(JobStatus status) {
-        return dsl.selectFrom(T_JOB).where(T_JOB.F_STATUS.eq(status.wire()), T_JOB.F_IS_INITIATOR.isTrue(),
+        return dsl.selectFrom(T_JOB).where(T_JOB.F_STATUS.eq(status.wire()), T_JOB.F_LEAD.isTrue(),
                 T_JOB.F_INLINE.isFalse())
                 .orderBy(T_JOB.F_CREATE_TIME, T_JOB.F_JOB_ID).fetch();
     }

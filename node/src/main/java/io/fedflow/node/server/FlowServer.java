@@ -109,7 +109,7 @@ public final class FlowServer {
         return type.subtype().startsWith("grpc");
     }
 
-    private static Status grpcError(com.linecorp.armeria.common.RequestContext ctx, Status status,
+    static Status grpcError(com.linecorp.armeria.common.RequestContext ctx, Status status,
                                     Throwable cause, io.grpc.Metadata trailers) {
         ErrorMapper.Failure f = ErrorMapper.map(cause);
         if (f.retcode() == RetCode.EXCEPTION_ERROR.code() && !(unwrap(cause) instanceof io.fedflow.node.FlowException)) {

@@ -1,0 +1,255 @@
+package io.fedflow.node.federation;
+
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.grpc.GrpcClients;
+import io.fedflow.auth.site.SiteCallSigner;
+import io.fedflow.node.FlowException;
+import io.fedflow.node.RetCode;
+import io.fedflow.node.job.JobStatus;
+import io.fedflow.node.job.RemoteParties;
+import io.fedflow.node.server.ErrorMapper;
+import io.fedflow.node.server.SiteServer;
+import io.fedflow.proto.v1.CollectTasksReply;
+import io.fedflow.proto.v1.PartyCreateJobRequest;
+import io.fedflow.proto.v1.PartyJobRequest;
+import io.fedflow.proto.v1.PartyReply;
+import io.fedflow.proto.v1.PartyRerunJobRequest;
+import io.fedflow.proto.v1.PartyServiceGrpc;
+import io.fedflow.proto.v1.PartyServiceGrpc.PartyServiceBlockingStub;
+import io.fedflow.proto.v1.PartyStopJobRequest;
+import io.fedflow.proto.v1.PartySyncJobStatusRequest;
+import io.fedflow.proto.v1.PartyTask;
+import io.fedflow.proto.v1.PingReply;
+import io.fedflow.proto.v1.PingRequest;
+import io.fedflow.proto.v1.TransferServiceGrpc;
+import io.fedflow.proto.v1.TransferServiceGrpc.TransferServiceStub;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Signed gRPC calls to the other parties: a stub per peer (rebuilt when the route table changes),
+ * a deadline on every call, and bounded retries with exponential backoff and full jitter when the
+ * peer cannot be reached. A refusal by the peer (its retcode in the {@code fate-retcode} trailer) is
+ * never retried: it is the answer.
+ */
+public final class PartyClient implements RemoteParties, AutoCloseable {
+    private static final Logger logger = LoggerFactory.getLogger(PartyClient.class);
+
+    /** How hard to try: attempts in all, the first backoff, the backoff cap, and each call's deadline. */
+    public record RetryPolicy(int attempts, Duration firstBackoff, Duration maxBackoff, Duration deadline) {
+        public static final RetryPolicy DEFAULT = new RetryPolicy(4, Duration.ofMillis(250), Duration.ofSeconds(2),
+                Duration.ofSeconds(10));
+        /** Stop must reach every party within seconds: fewer, shorter tries. */
+        public static final RetryPolicy STOP = new RetryPolicy(2, Duration.ofMillis(200), Duration.ofMillis(500),
+                Duration.ofSeconds(3));
+
+        Duration backoff(int attempt) {
+            long cap = Math.min(maxBackoff.toMillis(), firstBackoff.toMillis() << Math.min(attempt, 20));
+            return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+        }
+    }
+
+    private record Stubs(String address, PartyServiceBlockingStub party, TransferServiceStub transfer) {}
+
+    private final PeerDirectory peers;
+    private final SiteCallSigner signer;
+    private final ClientFactory factory;
+    private final RetryPolicy policy;
+    private final Map<String, Stubs> stubs = new ConcurrentHashMap<>();
+
+    public PartyClient(PeerDirectory peers, SiteCallSigner signer, ClientFactory factory, RetryPolicy policy) {
+        this.peers = peers;
+        this.signer = signer;
+        this.factory = factory;
+        this.policy = policy;
+        // A changed address or key takes effect at the next call.
+        peers.onChange(d -> stubs.clear());
+    }
+
+    public static ClientFactory defaultFactory() {
+        return ClientFactory.builder()
+                .connectTimeout(Duration.ofSeconds(3))
+                .idleTimeout(Duration.ofMinutes(5))
+                .pingInterval(Duration.ofSeconds(30))
+                .build();
+    }
+
+    private Stubs stubs(String partyId) {
+        Peer peer = peers.find(partyId).orElseThrow(() -> new FlowException(RetCode.FEDERATED_ERROR,
+                "party " + partyId + " is not a peer of this site: add it with /v1/site/peer/add"));
+        Stubs s = stubs.get(partyId);
+        if (s != null && s.address().equals(peer.address() + peer.tls())) {
+            return s;
+        }
+        String uri = (peer.tls() ? "https://" : "http://") + peer.address();
+        var builder = GrpcClients.builder(uri)
+                .factory(factory)
+                .intercept(new SiteSigningInterceptor(signer, partyId))
+                .maxRequestMessageLength(SiteServer.MAX_MESSAGE_BYTES)
+                .maxResponseMessageLength(SiteServer.MAX_MESSAGE_BYTES)
+                // The per-call deadline governs; Armeria's own response timeout would cut streams.
+                .responseTimeoutMillis(0);
+        s = new Stubs(peer.address() + peer.tls(), builder.build(PartyServiceBlockingStub.class),
+                builder.build(TransferServiceStub.class));
+        stubs.put(partyId, s);
+        return s;
+    }
+
+    /** The transfer stub of a peer, for the transfer channel (which streams and sets its own deadline). */
+    TransferServiceStub transfer(String partyId) {
+        return stubs(partyId).transfer();
+    }
+
+    /** Runs {@code call} against {@code partyId} with the policy's deadline and retries. */
+    <T> T call(String partyId, String what, RetryPolicy p, Function<PartyServiceBlockingStub, T> call) {
+        StatusRuntimeException last = null;
+        for (int attempt = 0; attempt < p.attempts(); attempt++) {
+            if (attempt > 0) {
+                sleep(p.backoff(attempt - 1));
+            }
+            PartyServiceBlockingStub stub = stubs(partyId).party()
+                    .withDeadlineAfter(p.deadline().toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                return call.apply(stub);
+            } catch (StatusRuntimeException e) {
+                String retcode = e.getTrailers() == null ? null : e.getTrailers().get(ErrorMapper.RETCODE_KEY);
+                if (retcode != null) {
+                    throw refusal(partyId, what, Integer.parseInt(retcode), e.getStatus());
+                }
+                if (!retryable(e.getStatus().getCode())) {
+                    throw new FlowException(RetCode.FEDERATED_ERROR, e.getStatus().getCode(), "party " + partyId
+                            + " failed to " + what + ": " + describe(e.getStatus()), e);
+                }
+                last = e;
+                logger.debug("{} at party {} failed (attempt {}): {}", what, partyId, attempt + 1, e.getStatus());
+            }
+        }
+        Peer peer = peers.find(partyId).orElse(null);
+        return throwUnreachable(partyId, what, p, last, peer);
+    }
+
+    private static <T> T throwUnreachable(String partyId, String what, RetryPolicy p, StatusRuntimeException last,
+                                          Peer peer) {
+        RetCode code = last.getStatus().getCode() == Status.Code.UNAVAILABLE ? RetCode.CONNECTION_ERROR
+                : RetCode.FEDERATED_ERROR;
+        throw new FlowException(code, Status.Code.UNAVAILABLE, "party " + partyId
+                + (peer == null ? "" : " at " + peer.address()) + " could not " + what + " after " + p.attempts()
+                + " attempts: " + describe(last.getStatus()), last);
+    }
+
+    private static boolean retryable(Status.Code code) {
+        return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
+                || code == Status.Code.RESOURCE_EXHAUSTED || code == Status.Code.UNKNOWN;
+    }
+
+    private static FlowException refusal(String partyId, String what, int retcode, Status status) {
+        RetCode code = RetCode.EXCEPTION_ERROR;
+        for (RetCode c : RetCode.values()) {
+            if (c.code() == retcode) {
+                code = c;
+            }
+        }
+        String prefix = "party " + partyId + " refused to " + what
+                + (code.code() == retcode ? "" : " (code " + retcode + ")") + ": ";
+        return new FlowException(code, status.getCode(), prefix + describe(status), null);
+    }
+
+    private static String describe(Status s) {
+        return s.getDescription() != null ? s.getDescription() : s.getCode().name();
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FlowException(RetCode.FEDERATED_ERROR, "interrupted while retrying a site call");
+        }
+    }
+
+    private static PartyJobRequest job(String jobId) {
+        return PartyJobRequest.newBuilder().setJobId(jobId).build();
+    }
+
+    @Override
+    public void create(String partyId, CreateJob job) {
+        call(partyId, "create job " + job.jobId(), policy, s -> s.createJob(PartyCreateJobRequest.newBuilder()
+                .setJobId(job.jobId()).setInitiatorRole(job.initiatorRole())
+                .setInitiatorPartyId(job.initiatorPartyId()).setDslJson(job.dslJson())
+                .setRuntimeConfJson(job.runtimeConfJson()).setRuntimeConfOnPartyJson(job.runtimeConfOnPartyJson())
+                .build()));
+    }
+
+    @Override
+    public boolean applyResources(String partyId, String jobId) {
+        PartyReply r = call(partyId, "apply resources for job " + jobId, policy, s -> s.applyResources(job(jobId)));
+        return r.getRetcode() == 0;
+    }
+
+    @Override
+    public void returnResources(String partyId, String jobId) {
+        call(partyId, "return resources of job " + jobId, policy, s -> s.returnResources(job(jobId)));
+    }
+
+    @Override
+    public void start(String partyId, String jobId) {
+        call(partyId, "start job " + jobId, policy, s -> s.startJob(job(jobId)));
+    }
+
+    @Override
+    public void stop(String partyId, String jobId, JobStatus status, String reason) {
+        call(partyId, "stop job " + jobId, RetryPolicy.STOP, s -> s.stopJob(PartyStopJobRequest.newBuilder()
+                .setJobId(jobId).setStopStatus(status.wire()).setReason(reason == null ? "" : reason).build()));
+    }
+
+    @Override
+    public void syncStatus(String partyId, String jobId, JobStatus status, String errorReport) {
+        call(partyId, "take status " + status.wire() + " of job " + jobId, policy,
+                s -> s.syncJobStatus(PartySyncJobStatusRequest.newBuilder().setJobId(jobId).setStatus(status.wire())
+                        .setErrorReport(errorReport == null ? "" : errorReport).build()));
+    }
+
+    @Override
+    public Collected collect(String partyId, String jobId) {
+        CollectTasksReply r = call(partyId, "report tasks of job " + jobId, policy, s -> s.collectTasks(job(jobId)));
+        return new Collected(r.getJobStatus(), r.getTasksList().stream().map(PartyClient::task).toList());
+    }
+
+    private static RemoteTask task(PartyTask t) {
+        return new RemoteTask(t.getTaskId(), t.getTaskVersion(), t.getComponentName(), t.getRole(), t.getPartyId(),
+                t.getStatus(), t.getPartyStatus(), t.getStartTime() == 0 ? null : t.getStartTime(),
+                t.getEndTime() == 0 ? null : t.getEndTime(), t.getUpdateTime(),
+                t.getErrorReport().isEmpty() ? null : t.getErrorReport());
+    }
+
+    @Override
+    public void rerun(String partyId, String jobId, List<String> components, boolean force) {
+        call(partyId, "rerun job " + jobId, policy, s -> s.rerunJob(PartyRerunJobRequest.newBuilder().setJobId(jobId)
+                .addAllComponentNames(components).setForce(force).build()));
+    }
+
+    @Override
+    public void clean(String partyId, String jobId) {
+        call(partyId, "clean job " + jobId, policy, s -> s.cleanJob(job(jobId)));
+    }
+
+    /** One round trip, for probes and the benchmark. */
+    public PingReply ping(String partyId, byte[] payload) {
+        return call(partyId, "answer a ping", policy, s -> s.ping(PingRequest.newBuilder()
+                .setPayload(com.google.protobuf.ByteString.copyFrom(payload)).build()));
+    }
+
+    @Override
+    public void close() {
+        stubs.clear();
+    }
+}

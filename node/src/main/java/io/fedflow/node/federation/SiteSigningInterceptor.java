@@ -1,0 +1,142 @@
+package io.fedflow.node.federation;
+
+import io.fedflow.auth.site.SiteCallSigner;
+import io.fedflow.auth.site.SiteHeaders;
+import io.fedflow.auth.site.SiteSigningException;
+import io.fedflow.node.server.ErrorMapper;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+/**
+ * Signs every outbound site call. The signature covers the serialized request message, which a
+ * client call only has once {@code sendMessage} runs, while the headers go out at {@code start}; so
+ * the call is started late, at its first message, with the signed headers added. Streams are signed
+ * over their first message (the transfer channel puts the payload's size and SHA-256 there).
+ */
+public final class SiteSigningInterceptor implements ClientInterceptor {
+    private final SiteCallSigner signer;
+    private final String destinationParty;
+
+    public SiteSigningInterceptor(SiteCallSigner signer, String destinationParty) {
+        this.signer = signer;
+        this.destinationParty = destinationParty;
+    }
+
+    @Override
+    public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(MethodDescriptor<ReqT, RespT> method,
+                                                               CallOptions options, Channel next) {
+        return new SigningCall<>(next.newCall(method, options), method);
+    }
+
+    private final class SigningCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
+        private final ClientCall<ReqT, RespT> delegate;
+        private final MethodDescriptor<ReqT, RespT> method;
+        private Listener<RespT> listener;
+        private Metadata headers;
+        private int pendingRequests;
+        private boolean started;
+        private boolean failed;
+
+        SigningCall(ClientCall<ReqT, RespT> delegate, MethodDescriptor<ReqT, RespT> method) {
+            this.delegate = delegate;
+            this.method = method;
+        }
+
+        @Override
+        public void start(Listener<RespT> listener, Metadata headers) {
+            this.listener = listener;
+            this.headers = headers;
+        }
+
+        @Override
+        public void request(int n) {
+            if (started) {
+                delegate.request(n);
+            } else {
+                pendingRequests += n;
+            }
+        }
+
+        @Override
+        public void sendMessage(ReqT message) {
+            if (failed) {
+                return;
+            }
+            if (!started && !startSigned(serialize(message))) {
+                return;
+            }
+            delegate.sendMessage(message);
+        }
+
+        @Override
+        public void halfClose() {
+            if (failed) {
+                return;
+            }
+            if (!started && !startSigned(new byte[0])) {
+                return;
+            }
+            delegate.halfClose();
+        }
+
+        @Override
+        public void cancel(String message, Throwable cause) {
+            if (!started) {
+                started = true;
+                delegate.start(listener, headers);
+            }
+            delegate.cancel(message, cause);
+        }
+
+        @Override
+        public boolean isReady() {
+            return started && delegate.isReady();
+        }
+
+        @Override
+        public void setMessageCompression(boolean enabled) {
+            delegate.setMessageCompression(enabled);
+        }
+
+        private boolean startSigned(byte[] body) {
+            SiteHeaders signed;
+            try {
+                signed = signer.headersFor(method.getFullMethodName(), destinationParty, body);
+            } catch (SiteSigningException | IllegalArgumentException e) {
+                // Nothing goes out unsigned: the call fails here, as the peer would have refused it.
+                failed = true;
+                Metadata trailers = new Metadata();
+                trailers.put(ErrorMapper.RETCODE_KEY, Integer.toString(e instanceof SiteSigningException s
+                        ? s.code() : 100));
+                listener.onClose(Status.UNAUTHENTICATED.withDescription(e.getMessage()), trailers);
+                return false;
+            }
+            for (Map.Entry<String, String> h : signed.asMap().entrySet()) {
+                headers.put(Metadata.Key.of(h.getKey(), Metadata.ASCII_STRING_MARSHALLER), h.getValue());
+            }
+            started = true;
+            delegate.start(listener, headers);
+            if (pendingRequests > 0) {
+                delegate.request(pendingRequests);
+            }
+            return true;
+        }
+
+        private byte[] serialize(ReqT message) {
+            try (InputStream in = method.getRequestMarshaller().stream(message)) {
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

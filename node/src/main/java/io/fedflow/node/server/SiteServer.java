@@ -1,0 +1,52 @@
+package io.fedflow.node.server;
+
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.grpc.GrpcService;
+import io.grpc.ServerServiceDefinition;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The site port: the party services other sites call, gRPC only. No JSON, no transcoding, no
+ * reflection and no docs here: peers are machines with the contract, and every call must pass the
+ * signature check that the services arrive wrapped in.
+ */
+public final class SiteServer {
+    /** Every message is bounded; component payloads past this go as a stream of chunks. */
+    public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+    /** A connection without a call for this long is closed; pings keep a busy one alive through NATs. */
+    static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
+    static final Duration PING_INTERVAL = Duration.ofSeconds(30);
+
+    private SiteServer() {}
+
+    public static Server build(String host, int port, List<ServerServiceDefinition> services,
+                               java.util.function.Consumer<ServerBuilder> tls) {
+        ServerBuilder sb = Server.builder();
+        sb.port(new InetSocketAddress(host, port), tls == null ? com.linecorp.armeria.common.SessionProtocol.HTTP
+                : com.linecorp.armeria.common.SessionProtocol.HTTPS);
+        if (tls != null) {
+            tls.accept(sb);
+        }
+        var grpc = GrpcService.builder();
+        services.forEach(grpc::addService);
+        sb.service(grpc
+                .exceptionHandler(FlowServer::grpcError)
+                .useBlockingTaskExecutor(true)
+                .maxRequestMessageLength(MAX_MESSAGE_BYTES)
+                .maxResponseMessageLength(MAX_MESSAGE_BYTES)
+                .build());
+        // Callers set a deadline on every call; the transfer stream may take long for a large payload.
+        sb.requestTimeout(Duration.ofMinutes(2));
+        sb.routeDecorator().path("/fedflow.v1.TransferService/Send").build((delegate, ctx, req) -> {
+            ctx.setMaxRequestLength(0);
+            ctx.clearRequestTimeout();
+            return delegate.serve(ctx, req);
+        });
+        sb.idleTimeout(IDLE_TIMEOUT);
+        sb.pingInterval(PING_INTERVAL);
+        return sb.build();
+    }
+}

@@ -173,7 +173,7 @@ public final class JobScheduler implements AutoCloseable {
 
     /** Whether this site schedules the job: it initiated it. Elsewhere it runs its tasks and follows. */
     private boolean coordinates(TJobRecord job) {
-        return job.getFInitiatorPartyId().equals(thisParty);
+        return JobStore.isHere(job.getFInitiatorRole(), job.getFInitiatorPartyId(), thisParty);
     }
 
     /** The other sites of a job, by party id. */

@@ -68,8 +68,8 @@ public final class JobService {
         JobPlan plan = parser.parse(dslJson, confJson);
         String here = config.partyId();
         if (!JobStore.isHere(plan.initiatorRole(), plan.initiatorPartyId(), here)) {
-            throw FlowException.argument("the initiator is party " + plan.initiatorPartyId() + ", this is party "
-                    + here + ": submit the job at its initiator");
+            throw new FlowException(RetCode.OPERATING_ERROR, "the initiator is party " + plan.initiatorPartyId()
+                    + ", this is party " + here + ": submit the job at its initiator");
         }
         List<String> remotes = scheduler.remoteParties(plan);
         for (String p : remotes) {

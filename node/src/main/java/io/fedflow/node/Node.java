@@ -39,6 +39,7 @@ import io.fedflow.node.server.UploadHttpService;
 import io.fedflow.node.store.Database;
 import io.fedflow.auth.site.SiteKeys;
 import io.fedflow.node.federation.PeerDirectory;
+import io.fedflow.node.federation.SiteAdminGrpcService;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
@@ -93,7 +94,8 @@ public final class Node implements AutoCloseable {
                         new ResourceGrpcService(jobService),
                         new PermissionGrpcService(new PostgresGrantStore(dsl, clock), PermissionSwitches.all(),
                                 knownModules(registry)),
-                        new TrackingGrpcService(trackingService)),
+                        new TrackingGrpcService(trackingService),
+                        new SiteAdminGrpcService(config.partyId(), siteKeys, config.keysDir(), peers)),
                 List.of(new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/upload", new UploadHttpService(uploads, spool)),
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/download",
                                 new DownloadHttpService(downloads)),

@@ -72,7 +72,7 @@ public final class SiteAdminGrpcService extends SiteServiceGrpc.SiteServiceImplB
     public void deletePeer(PeerRequest r, StreamObserver<FlowResponse> out) {
         requireParty(r.getPartyId());
         Peer gone = existing(r.getPartyId());
-        peers.remove(gone.partyId());
+        removeOrNotFound(gone);
         reply(out, Responses.ok(view(gone)));
     }
 
@@ -141,9 +141,16 @@ public final class SiteAdminGrpcService extends SiteServiceGrpc.SiteServiceImplB
         requireParty(r.getPartyId());
         requireNotSelf(r.getPartyId(), "deleted: its key pair is in " + keysDir);
         Peer gone = existing(r.getPartyId());
-        peers.remove(gone.partyId());
+        removeOrNotFound(gone);
         reply(out, Responses.ok("the key of party " + gone.partyId() + " was deleted with its peer entry "
                 + "(a peer without a key cannot be authenticated)", view(gone), null));
+    }
+
+    /** A concurrent delete may win between the look-up and the removal; the loser is told, not answered ok. */
+    private void removeOrNotFound(Peer peer) {
+        if (!peers.remove(peer.partyId())) {
+            throw FlowException.notFound("party " + peer.partyId() + " is not a peer of this site");
+        }
     }
 
     private Peer existing(String party) {

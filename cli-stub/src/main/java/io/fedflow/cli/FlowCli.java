@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "flow", mixinStandardHelpOptions = true, version = "fedflow-cli 0.1.0",
         description = "Fedflow client (FATE-Flow's `flow` command line over gRPC).",
         subcommands = {DataCommand.class, TableCommand.class, JobCommand.class, TaskCommand.class,
-                ComponentCommand.class, ResourceCommand.class, QueueCommand.class})
+                ComponentCommand.class, ResourceCommand.class, QueueCommand.class, SiteCommand.class,
+                KeyCommand.class})
 public final class FlowCli {
     @Option(names = "--server", defaultValue = "127.0.0.1:9380", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
             description = "The node's client port (default: ${DEFAULT-VALUE}).")
@@ -81,7 +82,15 @@ public final class FlowCli {
         return spec.commandLine().getErr();
     }
 
+    /**
+     * The command line as {@code main} runs it. picocli's own {@code @file} argument files are off: options
+     * such as {@code --public-key @host.pub.pem} read the file themselves, as curl does.
+     */
+    static CommandLine commandLine() {
+        return new CommandLine(new FlowCli()).setExpandAtFiles(false);
+    }
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new FlowCli()).execute(args));
+        System.exit(commandLine().execute(args));
     }
 }

@@ -19,7 +19,7 @@ record CliRun(int exit, JsonNode out, String err) {
     static CliRun flow(String server, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new FlowCli());
+        CommandLine cli = FlowCli.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         String[] all = Stream.concat(Stream.of("--server", server), Stream.of(args)).toArray(String[]::new);

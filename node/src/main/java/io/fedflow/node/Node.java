@@ -51,6 +51,7 @@ import io.fedflow.node.permission.PermissionAdmission;
 import io.fedflow.node.server.SiteServer;
 import io.fedflow.auth.site.SiteKeys;
 import io.fedflow.node.federation.PeerDirectory;
+import io.fedflow.node.federation.SiteAdminGrpcService;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
@@ -128,7 +129,8 @@ public final class Node implements AutoCloseable {
                         new ResourceGrpcService(jobService),
                         new PermissionGrpcService(grants, PermissionSwitches.all(),
                                 knownModules(registry)),
-                        new TrackingGrpcService(trackingService)),
+                        new TrackingGrpcService(trackingService),
+                        new SiteAdminGrpcService(config.partyId(), siteKeys, config.keysDir(), peers)),
                 List.of(new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/upload", new UploadHttpService(uploads, spool)),
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/download",
                                 new DownloadHttpService(downloads)),

@@ -68,6 +68,20 @@ public final class PeerDirectory implements PeerKeys {
         save(next);
     }
 
+    /**
+     * Gives an existing peer a new public key and saves the file; empty if there is no such peer. One
+     * step under the table's lock, so a concurrent edit of the same peer is not lost.
+     */
+    public synchronized Optional<Peer> replaceKey(String partyId, String publicKey) {
+        Peer old = peers.get(partyId);
+        if (old == null) {
+            return Optional.empty();
+        }
+        Peer next = new Peer(old.partyId(), old.host(), old.port(), publicKey, old.tls());
+        put(next);
+        return Optional.of(next);
+    }
+
     /** Removes a peer; false if there was none. */
     public synchronized boolean remove(String partyId) {
         if (!peers.containsKey(partyId)) {

@@ -27,6 +27,17 @@ import io.fedflow.node.job.JobService;
 import io.fedflow.node.job.PipelineGrpcService;
 import io.fedflow.node.job.ResourceGrpcService;
 import io.fedflow.node.job.ResourceManager;
+import io.fedflow.auth.client.ClientAuthenticator;
+import io.fedflow.auth.hook.HookSet;
+import io.fedflow.auth.permission.GrantStore;
+import io.fedflow.auth.site.PeerKeys;
+import io.fedflow.auth.site.SiteKeys;
+import io.fedflow.node.federation.PostgresReplayGuard;
+import io.fedflow.node.hook.HookRegistry;
+import io.fedflow.node.hook.RegistryGrpcService;
+import io.fedflow.node.hook.RegistryStore;
+import io.fedflow.node.hook.ServiceRegistry;
+import io.fedflow.node.server.ClientAuthentication;
 import io.fedflow.node.tracking.TrackingGrpcService;
 import io.fedflow.node.tracking.TrackingService;
 import io.fedflow.node.tracking.TrackingStore;
@@ -52,6 +63,7 @@ public final class Node implements AutoCloseable {
     private final boolean ownsDatabase;
     private final Server server;
     private final JobScheduler scheduler;
+    private final HookRegistry hooks;
 
     private Node(NodeConfig config, Database database, boolean ownsDatabase) {
         this.config = config;
@@ -79,14 +91,22 @@ public final class Node implements AutoCloseable {
         TrackingService trackingService = new TrackingService(dsl, catalog, rows, config.dataDir().resolve("jobs"),
                 config.tmpDir().resolve("output-data"));
         var outputData = ArchiveRoutes.outputData(trackingService);
+        // Hooks: the built-ins, replaced by services registered with /v1/server and /v1/service.
+        PostgresGrantStore grants = new PostgresGrantStore(dsl, clock);
+        RegistryStore registrations = new RegistryStore(dsl, clock);
+        this.hooks = new HookRegistry(builtinHooks(config, dsl, grants, clock), registrations,
+                HookRegistry.DEFAULT_TIMEOUT);
+        hooks.reload();
+        ClientAuthentication clientAuthentication = config.clientAuth()
+                ? new ClientAuthentication(() -> hooks.current().clientAuthentication()) : null;
         this.server = FlowServer.build(config.host(), config.httpPort(), List.of(
                         new DataGrpcService(uploads, downloads, spool),
                         new TableGrpcService(catalog, binder, new JobTables(dsl)),
                         new JobGrpcService(jobService),
                         new PipelineGrpcService(jobService),
                         new ResourceGrpcService(jobService),
-                        new PermissionGrpcService(new PostgresGrantStore(dsl, clock), PermissionSwitches.all(),
-                                knownModules(registry)),
+                        new PermissionGrpcService(grants, PermissionSwitches.all(), knownModules(registry)),
+                        new RegistryGrpcService(new ServiceRegistry(registrations, hooks)),
                         new TrackingGrpcService(trackingService)),
                 List.of(new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/upload", new UploadHttpService(uploads, spool)),
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/download",
@@ -97,7 +117,26 @@ public final class Node implements AutoCloseable {
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/tracking/component/output/data/download",
                                 outputData),
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/job/log/download",
-                                ArchiveRoutes.jobLog(jobService))));
+                                ArchiveRoutes.jobLog(jobService))),
+                clientAuthentication);
+    }
+
+    /**
+     * The built-in hooks: Ed25519 with this site's key (created in the data directory on first start),
+     * FATE's HMAC client authentication with the configured APP_KEYs, the persisted grants. No peer keys
+     * yet: the peer directory comes with federation.
+     */
+    private static HookSet builtinHooks(NodeConfig config, org.jooq.DSLContext dsl, GrantStore grants, Clock clock) {
+        SiteKeys siteKeys = SiteKeys.loadOrCreate(config.dataDir());
+        return HookSet.builtin(siteKeys.signer(), PeerKeys.of(java.util.Map.of()),
+                new ClientAuthenticator(config.clientAppKeys().secretsByAppKey(), new PostgresReplayGuard(dsl, clock),
+                        clock),
+                grants, PermissionSwitches.all());
+    }
+
+    /** The hooks in force (built-in or registered). */
+    public HookRegistry hooks() {
+        return hooks;
     }
 
     /** Lower-case module names and aliases, as permission grants name components. */
@@ -151,6 +190,7 @@ public final class Node implements AutoCloseable {
     public void close() throws IOException {
         server.stop().join();
         scheduler.close();
+        hooks.close();
         if (ownsDatabase) {
             database.close();
         }

@@ -5,7 +5,8 @@ import java.nio.file.Path;
 /**
  * What a node needs to start. {@code dbUrl} null means an embedded PostgreSQL kept in
  * {@code dataDir/pg}; the import and export directories bound which server paths
- * {@code use_local_data} uploads and download jobs may touch.
+ * {@code use_local_data} uploads and download jobs may touch. {@code clientAuth} switches FATE's client
+ * authentication on (off by default, as in FATE); {@code clientAppKeys} are what the built-in accepts.
  */
 public record NodeConfig(
         String partyId,
@@ -18,7 +19,9 @@ public record NodeConfig(
         String dbPassword,
         Path importDir,
         Path exportDir,
-        int cores) {
+        int cores,
+        boolean clientAuth,
+        ClientAppKeys clientAppKeys) {
 
     public NodeConfig {
         if (partyId == null || !partyId.matches("\\d{1,10}")) {
@@ -30,6 +33,14 @@ public record NodeConfig(
         if (cores < 1) {
             throw new IllegalArgumentException("cores must be at least 1, got " + cores);
         }
+        clientAppKeys = clientAppKeys == null ? ClientAppKeys.none() : clientAppKeys;
+    }
+
+    /** A config without client authentication. */
+    public NodeConfig(String partyId, String host, int httpPort, int sitePort, Path dataDir, String dbUrl,
+                      String dbUser, String dbPassword, Path importDir, Path exportDir, int cores) {
+        this(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir, exportDir, cores,
+                false, ClientAppKeys.none());
     }
 
     /** A config with the defaults for what is not given: 16 cores, as FATE's standalone deployment lends. */
@@ -51,6 +62,11 @@ public record NodeConfig(
 
     public NodeConfig withPorts(int http, int site) {
         return new NodeConfig(partyId, host, http, site, dataDir, dbUrl, dbUser, dbPassword, importDir, exportDir,
-                cores);
+                cores, clientAuth, clientAppKeys);
+    }
+
+    public NodeConfig withClientAuth(boolean on, ClientAppKeys keys) {
+        return new NodeConfig(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir,
+                exportDir, cores, on, keys);
     }
 }

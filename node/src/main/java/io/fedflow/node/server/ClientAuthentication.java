@@ -84,11 +84,30 @@ public final class ClientAuthentication implements DecoratingHttpServiceFunction
         Map<String, String> plain = new LinkedHashMap<>();
         headers.forEach((name, value) -> {
             if (!name.toString().startsWith(":")) {
-                plain.putIfAbsent(name.toString(), value);
+                plain.putIfAbsent(wsgiName(name.toString()), value);
             }
         });
         return hook.get().authenticate(new ClientAuthenticationParameters(headers.path(), plain, form, body,
                 json(body)));
+    }
+
+    /**
+     * A header name as FATE-Flow's WSGI server hands it to a hook ({@code app_key} and {@code APP-KEY} are
+     * {@code App-Key}), so a hook written for FATE finds its headers.
+     */
+    static String wsgiName(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        boolean start = true;
+        for (char c : name.toCharArray()) {
+            if (c == '-' || c == '_') {
+                out.append('-');
+                start = true;
+            } else {
+                out.append(start ? Character.toUpperCase(c) : Character.toLowerCase(c));
+                start = false;
+            }
+        }
+        return out.toString();
     }
 
     private static HttpResponse forward(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) {

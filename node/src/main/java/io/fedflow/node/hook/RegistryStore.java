@@ -14,7 +14,6 @@ import java.util.Optional;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.jooq.Record;
-import org.jooq.impl.DSL;
 
 /** Registered servers and services in the node's PostgreSQL. */
 public final class RegistryStore {
@@ -115,7 +114,7 @@ public final class RegistryStore {
 
     /** Every registration, least recently updated first. */
     public List<ServiceRegistration> allServices() {
-        return dsl.selectFrom(T_SERVICE_REGISTRY_INFO).where(DSL.trueCondition())
+        return dsl.selectFrom(T_SERVICE_REGISTRY_INFO)
                 .orderBy(T_SERVICE_REGISTRY_INFO.F_UPDATE_TIME, T_SERVICE_REGISTRY_INFO.F_SERVER_NAME)
                 .fetch(RegistryStore::service);
     }

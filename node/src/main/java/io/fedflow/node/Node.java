@@ -27,6 +27,17 @@ import io.fedflow.node.job.JobService;
 import io.fedflow.node.job.PipelineGrpcService;
 import io.fedflow.node.job.ResourceGrpcService;
 import io.fedflow.node.job.ResourceManager;
+import io.fedflow.auth.client.ClientAuthenticator;
+import io.fedflow.auth.hook.HookSet;
+import io.fedflow.auth.permission.GrantStore;
+import io.fedflow.auth.site.PeerKeys;
+import io.fedflow.auth.site.SiteKeys;
+import io.fedflow.node.federation.PostgresReplayGuard;
+import io.fedflow.node.hook.HookRegistry;
+import io.fedflow.node.hook.RegistryGrpcService;
+import io.fedflow.node.hook.RegistryStore;
+import io.fedflow.node.hook.ServiceRegistry;
+import io.fedflow.node.server.ClientAuthentication;
 import io.fedflow.node.tracking.TrackingGrpcService;
 import io.fedflow.node.tracking.TrackingService;
 import io.fedflow.node.tracking.TrackingStore;
@@ -70,7 +81,7 @@ public final class Node implements AutoCloseable {
     private final Server server;
     private final Server siteServer;
     private final PartyClient partyClient;
-    private final HookSet hooks;
+    private final HookRegistry hooks;
     private final JobScheduler scheduler;
     private final SiteKeys siteKeys;
     private final PeerDirectory peers;
@@ -97,38 +108,40 @@ public final class Node implements AutoCloseable {
         DslParser parser = new DslParser(registry);
         JobLogs logs = new JobLogs(config.logsDir());
         TrackingStore tracking = new TrackingStore(dsl, clock);
+        // Hooks: the built-ins, replaced by services registered with /v1/server and /v1/service.
         PostgresGrantStore grants = new PostgresGrantStore(dsl, clock);
-        PermissionSwitches switches = config.enforcePermission() ? PermissionSwitches.all() : PermissionSwitches.off();
-        // The built-in hooks; client authentication is off by default and has no app keys here.
-        this.hooks = HookSet.builtin(siteKeys.signer(), peers,
-                new ClientAuthenticator(java.util.Map.of(), new PostgresReplayGuard(dsl, clock), clock), grants,
-                switches);
+        RegistryStore registrations = new RegistryStore(dsl, clock);
+        this.hooks = new HookRegistry(builtinHooks(config, siteKeys, peers, dsl, grants, clock), registrations,
+                HookRegistry.DEFAULT_TIMEOUT);
+        hooks.reload();
         SiteCallSigner callSigner = new SiteCallSigner(config.partyId(),
-                request -> new HookSignatureSource(hooks.signature()).signatureFor(request));
+                request -> new HookSignatureSource(hooks.current().signature()).signatureFor(request));
         this.partyClient = new PartyClient(peers, callSigner, PartyClient.defaultFactory(),
                 PartyClient.RetryPolicy.DEFAULT);
         this.scheduler = new JobScheduler(jobs, parser, registry, new ResourceManager(config.cores(), 0), logs, dsl,
                 catalog, rows, new TableWriter(dsl, clock), tracking, clock, config.partyId(), partyClient,
                 PARTY_TIMEOUT);
         JobService jobService = new JobService(jobs, scheduler, parser, jobIds, catalog, logs, config, partyClient,
-                id -> peers.find(id).isPresent(), new PermissionAdmission(() -> hooks.permission()));
+                id -> peers.find(id).isPresent(), new PermissionAdmission(() -> hooks.current().permission()));
         PostgresReplayGuard siteNonces = new PostgresReplayGuard(dsl, clock);
         SiteVerifyingInterceptor verifying = new SiteVerifyingInterceptor(() -> new SiteVerifier(config.partyId(),
-                new HookSignatureCheck(hooks.siteAuthentication()), siteNonces, Clock.systemUTC()));
+                new HookSignatureCheck(hooks.current().siteAuthentication()), siteNonces, Clock.systemUTC()));
         this.siteServer = SiteServer.build(config.host(), config.sitePort(), List.of(
                 verifying.protect(new PartyGrpcService(config.partyId(), jobService, scheduler, clock).bindService())),
                 null);
         TrackingService trackingService = new TrackingService(dsl, catalog, rows, config.dataDir().resolve("jobs"),
                 config.tmpDir().resolve("output-data"));
         var outputData = ArchiveRoutes.outputData(trackingService);
+        ClientAuthentication clientAuthentication = config.clientAuth()
+                ? new ClientAuthentication(() -> hooks.current().clientAuthentication()) : null;
         this.server = FlowServer.build(config.host(), config.httpPort(), List.of(
                         new DataGrpcService(uploads, downloads, spool),
                         new TableGrpcService(catalog, binder, new JobTables(dsl)),
                         new JobGrpcService(jobService),
                         new PipelineGrpcService(jobService),
                         new ResourceGrpcService(jobService),
-                        new PermissionGrpcService(grants, PermissionSwitches.all(),
-                                knownModules(registry)),
+                        new PermissionGrpcService(grants, PermissionSwitches.all(), knownModules(registry)),
+                        new RegistryGrpcService(new ServiceRegistry(registrations, hooks)),
                         new TrackingGrpcService(trackingService),
                         new SiteAdminGrpcService(config.partyId(), siteKeys, config.keysDir(), peers)),
                 List.of(new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/upload", new UploadHttpService(uploads, spool)),
@@ -140,7 +153,29 @@ public final class Node implements AutoCloseable {
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/tracking/component/output/data/download",
                                 outputData),
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/job/log/download",
-                                ArchiveRoutes.jobLog(jobService))));
+                                ArchiveRoutes.jobLog(jobService))),
+                clientAuthentication);
+    }
+
+    /**
+     * The built-in hooks: Ed25519 with this site's key (created in the data directory on first start),
+     * FATE's HMAC client authentication with the configured APP_KEYs, the persisted grants. No peer keys
+     * yet: the peer directory comes with federation.
+     */
+    /** The built-in hooks: this site's key, the peers' keys, the app keys, the grants. */
+    private static HookSet builtinHooks(NodeConfig config, SiteKeys siteKeys, PeerDirectory peers,
+                                        org.jooq.DSLContext dsl, GrantStore grants, Clock clock) {
+        // Permission enforcement can be switched off for demos; the grant APIs still work either way.
+        PermissionSwitches switches = config.enforcePermission() ? PermissionSwitches.all() : PermissionSwitches.off();
+        return HookSet.builtin(siteKeys.signer(), peers,
+                new ClientAuthenticator(config.clientAppKeys().secretsByAppKey(), new PostgresReplayGuard(dsl, clock),
+                        clock),
+                grants, switches);
+    }
+
+    /** The hooks in force (built-in or registered). */
+    public HookRegistry hooks() {
+        return hooks;
     }
 
     /** Lower-case module names and aliases, as permission grants name components. */
@@ -214,6 +249,7 @@ public final class Node implements AutoCloseable {
         siteServer.stop().join();
         scheduler.close();
         partyClient.close();
+        hooks.close();
         if (ownsDatabase) {
             database.close();
         }

@@ -5,7 +5,8 @@ import java.nio.file.Path;
 /**
  * What a node needs to start. {@code dbUrl} null means an embedded PostgreSQL kept in
  * {@code dataDir/pg}; the import and export directories bound which server paths
- * {@code use_local_data} uploads and download jobs may touch.
+ * {@code use_local_data} uploads and download jobs may touch. {@code clientAuth} switches FATE's client
+ * authentication on (off by default, as in FATE); {@code clientAppKeys} are what the built-in accepts.
  */
 public record NodeConfig(
         String partyId,
@@ -19,6 +20,8 @@ public record NodeConfig(
         Path importDir,
         Path exportDir,
         int cores,
+        boolean clientAuth,
+        ClientAppKeys clientAppKeys,
         boolean enforcePermission) {
 
     public NodeConfig {
@@ -31,26 +34,28 @@ public record NodeConfig(
         if (cores < 1) {
             throw new IllegalArgumentException("cores must be at least 1, got " + cores);
         }
+        clientAppKeys = clientAppKeys == null ? ClientAppKeys.none() : clientAppKeys;
     }
+
 
     /** A config with the defaults for what is not given: 16 cores, as FATE's standalone deployment lends. */
     public NodeConfig(String partyId, String host, int httpPort, int sitePort, Path dataDir, String dbUrl,
                       String dbUser, String dbPassword, Path importDir, Path exportDir) {
         this(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir, exportDir,
-                DEFAULT_CORES, true);
+                DEFAULT_CORES);
     }
 
-    /** A config with permission enforcement on, as by default. */
+    /** A config without client authentication and with permission enforced, as by default. */
     public NodeConfig(String partyId, String host, int httpPort, int sitePort, Path dataDir, String dbUrl,
                       String dbUser, String dbPassword, Path importDir, Path exportDir, int cores) {
         this(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir, exportDir, cores,
-                true);
+                false, ClientAppKeys.none(), true);
     }
 
     /** This config with inbound jobs checked against the grants ({@code true}, the default) or not. */
     public NodeConfig withPermission(boolean enforce) {
         return new NodeConfig(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir,
-                exportDir, cores, enforce);
+                exportDir, cores, clientAuth, clientAppKeys, enforce);
     }
 
     public static final int DEFAULT_CORES = 16;
@@ -80,6 +85,11 @@ public record NodeConfig(
 
     public NodeConfig withPorts(int http, int site) {
         return new NodeConfig(partyId, host, http, site, dataDir, dbUrl, dbUser, dbPassword, importDir, exportDir,
-                cores, enforcePermission);
+                cores, clientAuth, clientAppKeys, enforcePermission);
+    }
+
+    public NodeConfig withClientAuth(boolean on, ClientAppKeys keys) {
+        return new NodeConfig(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir,
+                exportDir, cores, on, keys, enforcePermission);
     }
 }

@@ -48,12 +48,27 @@ public final class NodeMain implements Callable<Integer> {
             + "grants (for demos; permission is enforced by default).")
     boolean noPermission;
 
+    @Option(names = "--client-auth", description = "Require FATE's client authentication (HMAC headers TIMESTAMP, NONCE, "
+            + "APP_KEY, SIGNATURE) on every /v1 call but scheduling ones, or the registered client_authentication hook. Off by default.")
+    boolean clientAuth;
+
+    @Option(names = "--client-app-key", description = "The APP_KEY clients sign with; its secret comes from env "
+            + "FEDFLOW_CLIENT_APP_SECRET (not a flag, so it stays out of ps).")
+    String clientAppKey;
+
     @Override
     public Integer call() throws Exception {
         Path dir = dataDir != null ? dataDir : Path.of("fedflow-data", partyId);
         String password = dbPassword != null ? dbPassword : System.getenv("FEDFLOW_DB_PASSWORD");
+        String appSecret = System.getenv("FEDFLOW_CLIENT_APP_SECRET");
+        if (clientAppKey != null && (appSecret == null || appSecret.isEmpty())) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--client-app-key needs its secret in env FEDFLOW_CLIENT_APP_SECRET");
+        }
         NodeConfig config = new NodeConfig(partyId, host, httpPort, sitePort, dir, dbUrl, dbUser, password,
-                importDir, exportDir, cores, !noPermission);
+                importDir, exportDir, cores, clientAuth,
+                clientAppKey == null ? ClientAppKeys.none() : ClientAppKeys.of(clientAppKey, appSecret),
+                !noPermission);
         long t0 = System.nanoTime();
         Node node = Node.start(config);
         System.out.printf("fedflow node party %s ready in %d ms: http://%s:%d/v1 (JSON + gRPC), /docs; "

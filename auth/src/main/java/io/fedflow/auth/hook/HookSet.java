@@ -37,14 +37,26 @@ public record HookSet(
     public HookSet withRemote(RemoteHookService service, HttpClient http, Duration timeout) {
         HttpJsonHook remote = new HttpJsonHook(service, http, timeout);
         return switch (service.hook()) {
-            case SIGNATURE -> new HookSet(new HttpSignatureHook(remote), siteAuthentication, clientAuthentication,
-                    permission);
-            case SITE_AUTHENTICATION -> new HookSet(signature, new HttpSiteAuthenticationHook(remote),
-                    clientAuthentication, permission);
-            case CLIENT_AUTHENTICATION -> new HookSet(signature, siteAuthentication,
-                    new HttpClientAuthenticationHook(remote), permission);
-            case PERMISSION -> new HookSet(signature, siteAuthentication, clientAuthentication,
-                    new HttpPermissionHook(remote));
+            case SIGNATURE -> withSignature(new HttpSignatureHook(remote));
+            case SITE_AUTHENTICATION -> withSiteAuthentication(new HttpSiteAuthenticationHook(remote));
+            case CLIENT_AUTHENTICATION -> withClientAuthentication(new HttpClientAuthenticationHook(remote));
+            case PERMISSION -> withPermission(new HttpPermissionHook(remote));
         };
+    }
+
+    public HookSet withSignature(SignatureHook hook) {
+        return new HookSet(hook, siteAuthentication, clientAuthentication, permission);
+    }
+
+    public HookSet withSiteAuthentication(SiteAuthenticationHook hook) {
+        return new HookSet(signature, hook, clientAuthentication, permission);
+    }
+
+    public HookSet withClientAuthentication(ClientAuthenticationHook hook) {
+        return new HookSet(signature, siteAuthentication, hook, permission);
+    }
+
+    public HookSet withPermission(PermissionHook hook) {
+        return new HookSet(signature, siteAuthentication, clientAuthentication, hook);
     }
 }

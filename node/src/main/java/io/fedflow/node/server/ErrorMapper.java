@@ -62,6 +62,40 @@ public final class ErrorMapper {
         return Status.fromCode(f.grpcCode()).withDescription(f.retmsg());
     }
 
+    /** A failure answered before any service ran, FATE's way: HTTP 200 with the envelope. */
+    public static com.linecorp.armeria.common.HttpResponse jsonResponse(Failure f) {
+        return com.linecorp.armeria.common.HttpResponse.of(com.linecorp.armeria.common.HttpStatus.OK,
+                com.linecorp.armeria.common.MediaType.JSON_UTF_8, FateJson.envelopeBytes(
+                        FlowResponse.newBuilder().setRetcode(f.retcode()).setRetmsg(f.retmsg()).build()));
+    }
+
+    /** The same failure to a gRPC caller: a trailers-only answer with the status and {@code fate-retcode}. */
+    public static com.linecorp.armeria.common.HttpResponse grpcResponse(
+            Failure f, com.linecorp.armeria.common.MediaType contentType) {
+        return com.linecorp.armeria.common.HttpResponse.of(com.linecorp.armeria.common.ResponseHeaders
+                .builder(com.linecorp.armeria.common.HttpStatus.OK)
+                .contentType(contentType)
+                .add("grpc-status", Integer.toString(f.grpcCode().value()))
+                .add("grpc-message", grpcMessage(f.retmsg()))
+                .add(RETCODE_KEY.name(), Integer.toString(f.retcode()))
+                .endOfStream(true)
+                .build());
+    }
+
+    /** The gRPC spec's percent-encoding of grpc-message: UTF-8, printable ASCII but '%' kept. */
+    private static String grpcMessage(String message) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : message.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c >= 0x20 && c < 0x7f && c != '%') {
+                out.append((char) c);
+            } else {
+                out.append('%').append(String.format("%02X", c));
+            }
+        }
+        return out.toString();
+    }
+
     public static Metadata trailers(Failure f) {
         Metadata md = new Metadata();
         md.put(RETCODE_KEY, Integer.toString(f.retcode()));

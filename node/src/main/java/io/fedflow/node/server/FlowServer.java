@@ -48,7 +48,16 @@ public final class FlowServer {
     public record HttpRoute(com.linecorp.armeria.common.HttpMethod method, String path, HttpService service) {}
 
     public static Server build(String host, int port, List<BindableService> services, List<HttpRoute> routes) {
+        return build(host, port, services, routes, null);
+    }
+
+    /** As above, with client authentication in front of every client call when {@code clientAuthentication} is set. */
+    public static Server build(String host, int port, List<BindableService> services, List<HttpRoute> routes,
+                               ClientAuthentication clientAuthentication) {
         ServerBuilder sb = Server.builder();
+        if (clientAuthentication != null) {
+            sb.decorator(clientAuthentication);
+        }
         sb.http(new InetSocketAddress(host, port));
         GrpcService grpc = GrpcService.builder()
                 .addServices(services)

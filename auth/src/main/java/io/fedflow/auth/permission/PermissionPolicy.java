@@ -9,7 +9,7 @@ import java.util.Locale;
  * <p>As FATE-Flow's built-in permission hook: no check when permission is off; allowed at once when
  * this party's role is {@code local}, its id is {@code "0"}, or the sender is this party itself.
  * Otherwise, in order: the role this party plays and the command (FATE 1.7's privileges, when
- * {@link PermissionSwitches#roleAndCommand()}), every component module (when
+ * {@link PermissionSwitches#roleAndCommand()} and the sender holds any role or command privilege), every component module (when
  * {@link PermissionSwitches#component()}), every input table (when {@link PermissionSwitches#dataset()})
  * must be covered by a grant to the sender; the first gap refuses with its code and message.
  */
@@ -33,7 +33,9 @@ public final class PermissionPolicy {
         }
         String source = request.srcPartyId();
         String srcRole = request.srcRole();
-        if (switches.roleAndCommand()) {
+        // Roles and commands exist only in FATE 1.7's privilege model: a sender granted through 1.9's
+        // party grants alone (components and datasets) has none, and is not refused for lacking them.
+        if (switches.roleAndCommand() && hasPrivileges(source)) {
             if (!granted(source, srcRole, GrantType.ROLE, lower(request.role()))) {
                 return new PermissionDecision(PermissionDecision.NO_ROLE_PERMISSION,
                         "check role permission failed: " + request.role());
@@ -60,6 +62,11 @@ public final class PermissionPolicy {
             }
         }
         return PermissionDecision.allowed();
+    }
+
+    private boolean hasPrivileges(String source) {
+        return grants.stream().anyMatch(g -> g.partyId().equals(source)
+                && (g.type() == GrantType.ROLE || g.type() == GrantType.COMMAND));
     }
 
     private static boolean exempt(JobPermissionRequest request) {

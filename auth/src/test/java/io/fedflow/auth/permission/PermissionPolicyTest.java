@@ -112,6 +112,16 @@ class PermissionPolicyTest {
     }
 
     @Test
+    void aSenderWithoutAnyFate17PrivilegeIsCheckedOnComponentsAndDatasetsOnly() {
+        PermissionPolicy policy = new PermissionPolicy(List.of(
+                Grant.component(GUEST, "reader"),
+                Grant.dataset(GUEST, HOST_TABLE)), PermissionSwitches.all());
+
+        assertThat(policy.check(job("reader")).isAllowed()).isTrue();
+        assertThat(policy.check(job("reader", "heterolr")).code()).isEqualTo(2);
+    }
+
+    @Test
     void refusesACommandNotGrantedByTheFate17PrivilegesWithCode1() {
         PermissionPolicy policy = new PermissionPolicy(List.of(
                 Grant.role(GUEST, "guest", "host"),

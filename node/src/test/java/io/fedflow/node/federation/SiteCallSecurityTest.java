@@ -1,0 +1,158 @@
+package io.fedflow.node.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.fedflow.auth.site.SiteCallSigner;
+import io.fedflow.auth.site.SiteHeaders;
+import io.fedflow.auth.site.SiteKeys;
+import io.fedflow.node.Node;
+import io.fedflow.node.NodeConfig;
+import io.fedflow.node.server.ErrorMapper;
+import io.fedflow.node.testing.TestNodes;
+import io.fedflow.proto.v1.PartyServiceGrpc;
+import io.fedflow.proto.v1.PingReply;
+import io.fedflow.proto.v1.PingRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A raw grpc-java client (no Fedflow code on the wire path) against a node's site port: every way of
+ * getting a site call wrong is refused with UNAUTHENTICATED and retcode 109 before the service runs.
+ */
+class SiteCallSecurityTest {
+    static final String METHOD = PartyServiceGrpc.getPingMethod().getFullMethodName();
+    static Path dir;
+    static NodeConfig config;
+    static Node node;
+    static SiteKeys callerKeys;
+    static ManagedChannel channel;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = Files.createTempDirectory("fedflow-site-security");
+        config = new NodeConfig("10000", "127.0.0.1", 0, 0, dir, TestNodes.newDatabase(), "postgres", null, null, null);
+        node = TestNodes.start(config);
+        callerKeys = SiteKeys.loadOrCreate(Files.createTempDirectory("fedflow-caller-keys"));
+        node.peers().put(new Peer("7777", "127.0.0.1", 1, callerKeys.publicKeyBase64(), false));
+        channel = open(node.sitePort());
+    }
+
+    static ManagedChannel open(int port) {
+        return ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        node.close();
+    }
+
+    static PingRequest ping(String text) {
+        return PingRequest.newBuilder().setPayload(ByteString.copyFromUtf8(text)).build();
+    }
+
+    static SiteHeaders sign(SiteKeys keys, String source, String destination, Clock clock, PingRequest request) {
+        return new SiteCallSigner(source, keys.signer(), clock, new SecureRandom())
+                .headersFor(METHOD, destination, request.toByteArray());
+    }
+
+    static PingReply call(ManagedChannel ch, SiteHeaders headers, PingRequest request) {
+        Metadata md = new Metadata();
+        if (headers != null) {
+            for (Map.Entry<String, String> h : headers.asMap().entrySet()) {
+                md.put(Metadata.Key.of(h.getKey(), Metadata.ASCII_STRING_MARSHALLER), h.getValue());
+            }
+        }
+        return PartyServiceGrpc.newBlockingStub(ch).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
+                .withDeadlineAfter(10, TimeUnit.SECONDS).ping(request);
+    }
+
+    static void assertRefused(Runnable call, String messagePart) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+            assertThat(e.getTrailers().get(ErrorMapper.RETCODE_KEY)).isEqualTo("109");
+            assertThat(e.getStatus().getDescription()).containsIgnoringCase(messagePart);
+        });
+    }
+
+    @Test
+    void aProperlySignedCallIsServed() {
+        PingRequest r = ping("hello");
+        PingReply reply = call(channel, sign(callerKeys, "7777", "10000", Clock.systemUTC(), r), r);
+        assertThat(reply.getPartyId()).isEqualTo("10000");
+        assertThat(reply.getPayload().toStringUtf8()).isEqualTo("hello");
+    }
+
+    @Test
+    void anUnsignedCallIsRefused() {
+        assertRefused(() -> call(channel, null, ping("x")), "no site signature");
+    }
+
+    @Test
+    void aCallFromAnUnknownPartyIsRefused() throws Exception {
+        SiteKeys stranger = SiteKeys.loadOrCreate(Files.createTempDirectory("fedflow-stranger"));
+        PingRequest r = ping("x");
+        assertRefused(() -> call(channel, sign(stranger, "8888", "10000", Clock.systemUTC(), r), r), "8888");
+    }
+
+    @Test
+    void aCallSignedByAnotherKeyIsRefused() throws Exception {
+        SiteKeys forger = SiteKeys.loadOrCreate(Files.createTempDirectory("fedflow-forger"));
+        PingRequest r = ping("x");
+        assertRefused(() -> call(channel, sign(forger, "7777", "10000", Clock.systemUTC(), r), r), "7777");
+    }
+
+    @Test
+    void aBodyChangedAfterSigningIsRefused() {
+        SiteHeaders signed = sign(callerKeys, "7777", "10000", Clock.systemUTC(), ping("pay 1"));
+        assertRefused(() -> call(channel, signed, ping("pay 1000")), "7777");
+    }
+
+    @Test
+    void aCallForAnotherPartyIsRefused() {
+        PingRequest r = ping("x");
+        assertRefused(() -> call(channel, sign(callerKeys, "7777", "12345", Clock.systemUTC(), r), r),
+                "addressed to party 12345");
+    }
+
+    @Test
+    void aStaleTimestampIsRefused() {
+        PingRequest r = ping("x");
+        Clock sixMinutesAgo = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-6));
+        assertRefused(() -> call(channel, sign(callerKeys, "7777", "10000", sixMinutesAgo, r), r), "away from");
+    }
+
+    @Test
+    void aReplayIsRefusedEvenAfterTheNodeRestarts() throws Exception {
+        PingRequest r = ping("once");
+        SiteHeaders signed = sign(callerKeys, "7777", "10000", Clock.systemUTC(), r);
+        assertThat(call(channel, signed, r).getPayload().toStringUtf8()).isEqualTo("once");
+        assertRefused(() -> call(channel, signed, r), "replay");
+
+        PingRequest r2 = ping("twice");
+        SiteHeaders signed2 = sign(callerKeys, "7777", "10000", Clock.systemUTC(), r2);
+        assertThat(call(channel, signed2, r2).getPayload().toStringUtf8()).isEqualTo("twice");
+        // the nonce store is in PostgreSQL: a restarted node still knows the nonce
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        node.close();
+        node = TestNodes.start(config);
+        channel = open(node.sitePort());
+        assertRefused(() -> call(channel, signed2, r2), "replay");
+    }
+}

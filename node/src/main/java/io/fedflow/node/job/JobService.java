@@ -151,6 +151,9 @@ public final class JobService {
                 throw new FlowException(e.retCode(), e.grpcCode(), "job " + jobId + ": " + reason, e);
             }
         }
+        if (!jobs.markCreated(jobId)) {
+            throw new FlowException(RetCode.OPERATING_ERROR, "job " + jobId + " left ready while it was created");
+        }
     }
 
     /** Every Reader table of the roles this site holds must exist here. */

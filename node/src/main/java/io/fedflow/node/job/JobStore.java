@@ -185,7 +185,9 @@ public final class JobStore {
                             .set(T_JOB.F_IS_INITIATOR, initiator)
                             // the initiator's row leads at the initiator, the first role held elsewhere
                             .set(T_JOB.F_LEAD, here0 ? initiator : lead)
-                            .set(T_JOB.F_STATUS, JobStatus.WAITING.wire())
+                            // FATE's ready: the initiator's job waits for its creation everywhere
+                            // before the scheduler may see it
+                            .set(T_JOB.F_STATUS, (holders ? JobStatus.READY : JobStatus.WAITING).wire())
                             .set(T_JOB.F_CORES, cores)
                             .set(T_JOB.F_TIMEOUT, timeoutSeconds)
                             .set(T_JOB.F_MODEL_ID, modelId)
@@ -269,6 +271,12 @@ public final class JobStore {
                         .execute();
             }
         });
+    }
+
+    /** Ready to waiting, once a job exists at every party: from now on the scheduler sees it. */
+    public boolean markCreated(String jobId) {
+        return dsl.update(T_JOB).set(T_JOB.F_STATUS, JobStatus.WAITING.wire()).set(T_JOB.F_UPDATE_TIME, clock.millis())
+                .where(T_JOB.F_JOB_ID.eq(jobId), T_JOB.F_STATUS.eq(JobStatus.READY.wire())).execute() > 0;
     }
 
     public void setSyncPending(String jobId, boolean pending) {

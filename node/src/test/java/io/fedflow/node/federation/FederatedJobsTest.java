@@ -162,9 +162,9 @@ class FederatedJobsTest {
                 "role", "host", "party_id", "10000", "component_name", "data_transform_0"));
         assertThat(out.get("retcode").asInt()).as(out.toString()).isZero();
         String table = out.at("/data/0/table_name").asText();
-        String ns = out.at("/data/0/namespace").asText();
+        String ns = out.at("/data/0/table_namespace").asText();
         JsonNode info = hostHttp.post("/v1/table/table_info", Map.of("namespace", ns, "table_name", table));
-        assertThat(info.at("/data/count").asInt()).as(info.toString()).isEqualTo(569);
+        assertThat(info.at("/data/count").asInt()).as(info + " " + out).isEqualTo(569);
         JsonNode guestOut = guestHttp.post("/v1/tracking/component/output/data/table", Map.of("job_id", jobId,
                 "role", "guest", "party_id", "9999", "component_name", "data_transform_0"));
         assertThat(guestOut.at("/data/0/table_name").asText()).isNotEmpty();
@@ -230,14 +230,15 @@ class FederatedJobsTest {
 
     static void awaitTask(FlowHttp h, String jobId, String component, String status) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode t = null;
         while (System.nanoTime() < deadline) {
-            JsonNode t = h.post("/v1/job/task/query", Map.of("job_id", jobId, "component_name", component,
-                    "role", "guest"));
+            t = h.post("/v1/job/task/query", Map.of("job_id", jobId, "component_name", component, "role", "guest"));
             if (t.get("retcode").asInt() == 0 && status.equals(t.at("/data/0/f_status").asText())) {
                 return;
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("task " + component + " of " + jobId + " never became " + status);
+        throw new AssertionError("task " + component + " of " + jobId + " never became " + status + ": " + t
+                + " job: " + rows(h, jobId));
     }
 }

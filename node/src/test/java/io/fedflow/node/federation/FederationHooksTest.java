@@ -1,0 +1,133 @@
+package io.fedflow.node.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.server.Server;
+import io.fedflow.node.Node;
+import io.fedflow.node.testing.FlowHttp;
+import io.fedflow.node.testing.TestNodes;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hooks on the federation path: a remote service registered at the host (FATE's HTTP JSON hook)
+ * replaces its permission check or its site authentication, and its refusal reaches the initiator's
+ * submit with the host's code and message; with the registration deleted, the built-ins are back.
+ */
+class FederationHooksTest {
+    static Node guest;
+    static Node host;
+    static FlowHttp guestHttp;
+    static FlowHttp hostHttp;
+    static Server hooks;
+    static final List<JsonNode> asked = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        guest = TestNodes.start("9999");
+        host = TestNodes.start("10000");
+        FederatedJobsTest.peer(List.of(guest, host));
+        guestHttp = new FlowHttp(guest.httpPort());
+        hostHttp = new FlowHttp(host.httpPort());
+        FederatedJobsTest.upload(guestHttp, "breast_hetero_guest");
+        FederatedJobsTest.upload(hostHttp, "breast_hetero_host");
+        assertThat(hostHttp.post("/v1/permission/grant", "{\"party_id\": \"9999\", \"component\": \"*\", "
+                + "\"dataset\": [{\"namespace\": \"experiment\", \"name\": \"breast_hetero_host\"}]}")
+                .get("retcode").asInt()).isZero();
+        // One test server answering FATE's hook calls: it refuses every job and every site signature.
+        hooks = Server.builder().http(0)
+                .service("/permission", (ctx, req) -> HttpResponse.of(req.aggregate().thenApply(a -> {
+                    asked.add(json(a.contentUtf8()));
+                    return HttpResponse.of(MediaType.JSON_UTF_8,
+                            "{\"code\": 4, \"message\": \"the data owner says no to party 9999\"}");
+                })))
+                .service("/site", (ctx, req) -> HttpResponse.of(req.aggregate().thenApply(a -> {
+                    asked.add(json(a.contentUtf8()));
+                    return HttpResponse.of(MediaType.JSON_UTF_8,
+                            "{\"code\": 109, \"message\": \"signature refused by the site's HSM\"}");
+                })))
+                .build();
+        hooks.start().join();
+        JsonNode server = hostHttp.post("/v1/server/hooks/register", "{\"host\": \"127.0.0.1\", \"port\": "
+                + hooks.activeLocalPort() + "}");
+        assertThat(server.get("retcode").asInt()).as(server.toString()).isZero();
+    }
+
+    static JsonNode json(String s) {
+        try {
+            return FlowHttp.JSON.readTree(s);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        hooks.stop().join();
+        guest.close();
+        host.close();
+    }
+
+    JsonNode submit() {
+        return guestHttp.post("/v1/job/submit", "{\"job_dsl\": " + FederatedJobsTest.DSL + ", \"job_runtime_conf\": "
+                + FederatedJobsTest.conf("10000", "") + "}");
+    }
+
+    void register(String service, String uri) {
+        JsonNode r = hostHttp.post("/v1/service/registry", Map.of("server_name", "hooks", "service_name", service,
+                "uri", uri));
+        assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
+    }
+
+    void unregister(String service) {
+        // deleting the one server gives every hook back to the built-ins; register it again for the next test
+        assertThat(hostHttp.post("/v1/server/hooks/delete", "{}").get("retcode").asInt()).isZero();
+        assertThat(hostHttp.post("/v1/server/hooks/register", "{\"host\": \"127.0.0.1\", \"port\": "
+                + hooks.activeLocalPort() + "}").get("retcode").asInt()).isZero();
+    }
+
+    @Test
+    void aRemotePermissionHookAtTheHostRefusesTheJobAtCreation() throws Exception {
+        register("permission", "/permission");
+        try {
+            asked.clear();
+            JsonNode r = submit();
+            assertThat(r.get("retcode").asInt()).as(r.toString()).isEqualTo(108);
+            assertThat(r.get("retmsg").asText()).contains("party 10000", "the data owner says no to party 9999");
+            assertThat(asked).hasSize(1);
+            assertThat(asked.get(0).get("src_party_id").asText()).isEqualTo("9999");
+            assertThat(asked.get(0).get("role").asText()).isEqualTo("host");
+            assertThat(asked.get(0).get("component_list").toString()).contains("reader", "datatransform");
+            assertThat(asked.get(0).at("/dataset_list/0/name").asText()).isEqualTo("breast_hetero_host");
+        } finally {
+            unregister("permission");
+        }
+        JsonNode ok = submit();
+        assertThat(ok.get("retcode").asInt()).as(ok.toString()).isZero();
+        assertThat(FederatedJobsTest.await(guestHttp, ok.get("jobId").asText(), java.time.Duration.ofSeconds(60),
+                FederatedJobsTest.END)).isEqualTo("success");
+    }
+
+    @Test
+    void aRemoteSiteAuthenticationHookAtTheHostRefusesTheGuestsSignedCalls() {
+        register("site_authentication", "/site");
+        try {
+            asked.clear();
+            JsonNode r = submit();
+            assertThat(r.get("retcode").asInt()).as(r.toString()).isEqualTo(109);
+            assertThat(r.get("retmsg").asText()).contains("party 10000", "signature refused by the site's HSM");
+            assertThat(asked).isNotEmpty();
+            assertThat(asked.get(0).get("src_party_id").asText()).isEqualTo("9999");
+        } finally {
+            unregister("site_authentication");
+        }
+    }
+}

@@ -48,6 +48,12 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
     public record RetryPolicy(int attempts, Duration firstBackoff, Duration maxBackoff, Duration deadline) {
         public static final RetryPolicy DEFAULT = new RetryPolicy(4, Duration.ofMillis(250), Duration.ofSeconds(2),
                 Duration.ofSeconds(10));
+        /**
+         * The scheduler's rounds (collect, re-sync): they come back every few seconds anyway, so one
+         * short retry is enough and a party that is down does not hold the other jobs up.
+         */
+        public static final RetryPolicy ROUND = new RetryPolicy(2, Duration.ofMillis(200), Duration.ofMillis(200),
+                Duration.ofSeconds(5));
         /** Stop must reach every party within seconds: fewer, shorter tries. */
         public static final RetryPolicy STOP = new RetryPolicy(2, Duration.ofMillis(200), Duration.ofMillis(500),
                 Duration.ofSeconds(3));
@@ -213,14 +219,16 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
 
     @Override
     public void syncStatus(String partyId, String jobId, JobStatus status, String errorReport) {
-        call(partyId, "take status " + status.wire() + " of job " + jobId, policy,
+        // a party that misses it is asked again by the scheduler's next rounds
+        call(partyId, "take status " + status.wire() + " of job " + jobId, RetryPolicy.ROUND,
                 s -> s.syncJobStatus(PartySyncJobStatusRequest.newBuilder().setJobId(jobId).setStatus(status.wire())
                         .setErrorReport(errorReport == null ? "" : errorReport).build()));
     }
 
     @Override
     public Collected collect(String partyId, String jobId) {
-        CollectTasksReply r = call(partyId, "report tasks of job " + jobId, policy, s -> s.collectTasks(job(jobId)));
+        CollectTasksReply r = call(partyId, "report tasks of job " + jobId, RetryPolicy.ROUND,
+                s -> s.collectTasks(job(jobId)));
         return new Collected(r.getJobStatus(), r.getTasksList().stream().map(PartyClient::task).toList());
     }
 

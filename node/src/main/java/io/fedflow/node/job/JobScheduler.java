@@ -62,6 +62,8 @@ public final class JobScheduler implements AutoCloseable {
     // Calls to several parties at once (stop, status sync): each bounded by its own deadline.
     private final ExecutorService fanOut = Executors.newCachedThreadPool(r -> daemon(r, "fedflow-fan-out"));
     private final Map<String, Long> unreachableSince = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastSync = new ConcurrentHashMap<>();
+    static final Duration RESYNC_INTERVAL = Duration.ofSeconds(3);
     private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> daemon(r, "fedflow-scheduler"));
     private final Map<String, RunningTask> running = new ConcurrentHashMap<>();
     private final Map<String, JobPlan> plans = new ConcurrentHashMap<>();
@@ -167,7 +169,12 @@ public final class JobScheduler implements AutoCloseable {
             }
         }
         for (TJobRecord job : jobs.jobsToSync()) {
-            syncEnd(job.getFJobId(), StatusMachine.parse(job.getFStatus()), job.getFErrorReport());
+            // a party that missed the end status is asked again, at most every few seconds
+            Long last = lastSync.get(job.getFJobId());
+            if (last == null || clock.millis() - last >= RESYNC_INTERVAL.toMillis()) {
+                lastSync.put(job.getFJobId(), clock.millis());
+                syncEnd(job.getFJobId(), StatusMachine.parse(job.getFStatus()), job.getFErrorReport());
+            }
         }
     }
 
@@ -469,6 +476,7 @@ public final class JobScheduler implements AutoCloseable {
                 p -> remote.syncStatus(p, jobId, status, error));
         if (failed.isEmpty()) {
             jobs.setSyncPending(jobId, false);
+            lastSync.remove(jobId);
         } else {
             failed.forEach((p, e) -> logger.info("job {}: status {} not yet at party {}: {}", jobId, status.wire(),
                     p, e.getMessage()));

@@ -132,4 +132,30 @@ class FederationRestartTest {
         assertThat(await(g, jobId, Duration.ofSeconds(60), END)).isEqualTo("success");
         assertThat(await(h, jobId, Duration.ofSeconds(10), END)).isEqualTo("success");
     }
+
+    @Test
+    void aStopThatMissesADownHostReachesItWhenItIsBack() throws Exception {
+        String jobId = startLongJob();
+        FlowHttp g = new FlowHttp(guest.httpPort());
+        assertThat(await(new FlowHttp(host.httpPort()), jobId, Duration.ofSeconds(10), Set.of("running")))
+                .isEqualTo("running");
+        host.close();
+        host = null;
+
+        long t0 = System.nanoTime();
+        JsonNode stop = g.post("/v1/job/stop", Map.of("job_id", jobId));
+        assertThat(stop.get("retcode").asInt()).as(stop.toString()).isZero();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+        assertThat(rows(g, jobId).get(0).get("f_status").asText()).isEqualTo("canceled");
+        assertThat(rows(g, jobId).get(0).get("f_sync_pending").asBoolean()).isTrue();
+
+        host = TestNodes.start(hostConfig);
+        FlowHttp h = new FlowHttp(host.httpPort());
+        assertThat(await(h, jobId, Duration.ofSeconds(20), END)).isEqualTo("canceled");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (rows(g, jobId).get(0).get("f_sync_pending").asBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(rows(g, jobId).get(0).get("f_sync_pending").asBoolean()).isFalse();
+    }
 }

@@ -696,16 +696,19 @@ public final class JobScheduler implements AutoCloseable {
      * Reruns an ended job: the named components (all that did not succeed when none is named) and
      * everything downstream get a new task version; successful ones only with {@code force}.
      */
-    public synchronized List<String> rerun(String jobId, List<String> components, boolean force) {
+    public List<String> rerun(String jobId, List<String> components, boolean force) {
         List<TJobRecord> rows = jobs.jobRows(jobId);
         if (!rows.isEmpty() && !coordinates(rows.get(0))) {
-            // Only the initiator reruns a federated job, at every party at once.
+            // Only the initiator reruns a federated job, at every party at once. Not under this
+            // scheduler's lock: the initiator's rerun comes back here.
             remote.rerun(rows.get(0).getFInitiatorPartyId(), jobId, components, force);
             return components;
         }
-        List<String> rerun = rerunHere(jobId, components, force, false);
-        rerunElsewhere(jobId, components, force);
-        return rerun;
+        synchronized (this) {
+            List<String> rerun = rerunHere(jobId, components, force, false);
+            rerunElsewhere(jobId, components, force);
+            return rerun;
+        }
     }
 
     /** A rerun asked by another party of the job: at the initiator for every party, elsewhere here only. */

@@ -222,7 +222,8 @@ class FederatedJobsTest {
         JsonNode upd = guestHttp.post("/v1/job/parameter/update", "{\"job_id\": \"" + jobId + "\", "
                 + "\"component_parameters\": {\"common\": {\"lr_0\": {\"max_iter\": 3}}}}");
         assertThat(upd.get("retcode").asInt()).as(upd.toString()).isZero();
-        JsonNode rerun = guestHttp.post("/v1/job/rerun", Map.of("job_id", jobId));
+        // asked at the host, the rerun goes to the initiator, which reruns the job at every party
+        JsonNode rerun = hostHttp.post("/v1/job/rerun", Map.of("job_id", jobId));
         assertThat(rerun.get("retcode").asInt()).as(rerun.toString()).isZero();
         assertThat(await(guestHttp, jobId, Duration.ofSeconds(60), END)).isEqualTo("success");
         assertThat(await(hostHttp, jobId, Duration.ofSeconds(10), END)).isEqualTo("success");
@@ -240,5 +241,21 @@ class FederatedJobsTest {
         }
         throw new AssertionError("task " + component + " of " + jobId + " never became " + status + ": " + t
                 + " job: " + rows(h, jobId));
+    }
+
+    @Test
+    void aNodeWithPermissionSwitchedOffAcceptsAnUngrantedJob() throws Exception {
+        NodeConfig open = new NodeConfig("10002", "127.0.0.1", 0, 0,
+                java.nio.file.Files.createTempDirectory("fedflow-open-"), TestNodes.newDatabase(), "postgres", null,
+                null, null).withPermission(false);
+        try (Node demo = TestNodes.start(open)) {
+            peer(List.of(guest, demo));
+            upload(new FlowHttp(demo.httpPort()), "breast_hetero_host");
+            JsonNode r = submit(DSL, conf("10002", ""));
+            assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
+            assertThat(await(guestHttp, r.get("jobId").asText(), Duration.ofSeconds(60), END)).isEqualTo("success");
+        } finally {
+            guest.peers().remove("10002");
+        }
     }
 }

@@ -258,4 +258,23 @@ class FederatedJobsTest {
             guest.peers().remove("10002");
         }
     }
+
+    @Test
+    void aPartyThatCannotBeReachedFailsTheSubmitWith105NamingIt() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        guest.peers().put(new Peer("10003", "127.0.0.1", closed, stranger.siteKeys().publicKeyBase64(), false));
+        try {
+            long t0 = System.nanoTime();
+            JsonNode r = submit(DSL, conf("10003", ""));
+            assertThat(r.get("retcode").asInt()).as(r.toString()).isEqualTo(105);
+            assertThat(r.get("retmsg").asText()).contains("party 10003", "127.0.0.1:" + closed, "4 attempts");
+            // bounded: four tries with backoff, not a hang
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
+        } finally {
+            guest.peers().remove("10003");
+        }
+    }
 }

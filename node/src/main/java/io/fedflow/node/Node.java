@@ -63,6 +63,9 @@ import io.fedflow.node.server.SiteServer;
 import io.fedflow.auth.site.SiteKeys;
 import io.fedflow.node.federation.PeerDirectory;
 import io.fedflow.node.federation.SiteAdminGrpcService;
+import io.fedflow.node.federation.TransferChannel;
+import io.fedflow.node.federation.TransferGrpcService;
+import io.fedflow.node.federation.TransferStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
@@ -85,6 +88,8 @@ public final class Node implements AutoCloseable {
     private final JobScheduler scheduler;
     private final SiteKeys siteKeys;
     private final PeerDirectory peers;
+    private final TransferStore transfers;
+    private final TransferChannel transferChannel;
 
     private Node(NodeConfig config, Database database, boolean ownsDatabase) {
         this.config = config;
@@ -118,16 +123,20 @@ public final class Node implements AutoCloseable {
                 request -> new HookSignatureSource(hooks.current().signature()).signatureFor(request));
         this.partyClient = new PartyClient(peers, callSigner, PartyClient.defaultFactory(),
                 PartyClient.RetryPolicy.DEFAULT);
+        this.transfers = new TransferStore(database.dataSource(), dsl, clock);
+        this.transferChannel = new TransferChannel(config.partyId(), transfers, partyClient,
+                config.tmpDir().resolve("transfer"), TransferChannel.Options.DEFAULT);
         this.scheduler = new JobScheduler(jobs, parser, registry, new ResourceManager(config.cores(), 0), logs, dsl,
                 catalog, rows, new TableWriter(dsl, clock), tracking, clock, config.partyId(), partyClient,
-                PARTY_TIMEOUT);
+                PARTY_TIMEOUT, transferChannel);
         JobService jobService = new JobService(jobs, scheduler, parser, jobIds, catalog, logs, config, partyClient,
                 id -> peers.find(id).isPresent(), new PermissionAdmission(() -> hooks.current().permission()));
         PostgresReplayGuard siteNonces = new PostgresReplayGuard(dsl, clock);
         SiteVerifyingInterceptor verifying = new SiteVerifyingInterceptor(() -> new SiteVerifier(config.partyId(),
                 new HookSignatureCheck(hooks.current().siteAuthentication()), siteNonces, Clock.systemUTC()));
         this.siteServer = SiteServer.build(config.host(), config.sitePort(), List.of(
-                verifying.protect(new PartyGrpcService(config.partyId(), jobService, scheduler, clock).bindService())),
+                verifying.protect(new PartyGrpcService(config.partyId(), jobService, scheduler, clock).bindService()),
+                verifying.protect(new TransferGrpcService(config.partyId(), transfers).bindService())),
                 null);
         TrackingService trackingService = new TrackingService(dsl, catalog, rows, config.dataDir().resolve("jobs"),
                 config.tmpDir().resolve("output-data"));
@@ -237,6 +246,16 @@ public final class Node implements AutoCloseable {
 
     public PeerDirectory peers() {
         return peers;
+    }
+
+    /** Component messages to and from the other parties (tests and benchmarks send through it). */
+    public TransferChannel transferChannel() {
+        return transferChannel;
+    }
+
+    /** The component messages stored at this node. */
+    public TransferStore transfers() {
+        return transfers;
     }
 
     public Database database() {

@@ -3,7 +3,6 @@ package io.fedflow.node.component;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.data.TableRows;
 import java.util.List;
-import java.util.Optional;
 
 /** Everything a task sees: who and where it is, its parameters, inputs, and where its outputs go. */
 public interface ComponentContext {
@@ -86,8 +85,11 @@ public interface ComponentContext {
         void row(String key, String value) throws Exception;
     }
 
-    /** The channel to the same component at other parties; filled in by federation. */
-    default Optional<Object> federation() {
-        return Optional.empty();
+    /**
+     * The channel to the same component's tasks at the job's other roles and parties. Contexts outside a
+     * node (unit tests of a component) have none.
+     */
+    default FederationChannel federation() {
+        throw new UnsupportedOperationException("no federation channel in this context");
     }
 }

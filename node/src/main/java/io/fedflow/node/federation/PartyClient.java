@@ -157,7 +157,7 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
                 || code == Status.Code.RESOURCE_EXHAUSTED || code == Status.Code.UNKNOWN;
     }
 
-    private static FlowException refusal(String partyId, String what, int retcode, Status status) {
+    static FlowException refusal(String partyId, String what, int retcode, Status status) {
         RetCode code = RetCode.EXCEPTION_ERROR;
         for (RetCode c : RetCode.values()) {
             if (c.code() == retcode) {

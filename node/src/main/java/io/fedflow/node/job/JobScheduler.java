@@ -58,6 +58,7 @@ public final class JobScheduler implements AutoCloseable {
     private final String thisParty;
     private final RemoteParties remote;
     private final Duration partyTimeout;
+    private final io.fedflow.node.component.FederationChannel.Factory channels;
     private final ThreadPoolExecutor workers;
     // Calls to several parties at once (stop, status sync): each bounded by its own deadline.
     private final ExecutorService fanOut = Executors.newCachedThreadPool(r -> daemon(r, "fedflow-fan-out"));
@@ -75,7 +76,8 @@ public final class JobScheduler implements AutoCloseable {
     public JobScheduler(JobStore jobs, DslParser parser, ComponentRegistry registry, ResourceManager resources,
                         JobLogs logs, DSLContext dsl, TableCatalog catalog, TableRows rows, TableWriter writer,
                         TrackingStore tracking, Clock clock, String thisParty, RemoteParties remote,
-                        Duration partyTimeout) {
+                        Duration partyTimeout, io.fedflow.node.component.FederationChannel.Factory channels) {
+        this.channels = channels;
         this.jobs = jobs;
         this.parser = parser;
         this.registry = registry;
@@ -416,7 +418,7 @@ public final class JobScheduler implements AutoCloseable {
     private void runTask(TTaskRecord task, JobPlan plan, String modelVersion, AtomicBoolean cancelled) {
         String where = task.getFTaskId() + " " + task.getFRole() + " " + task.getFPartyId();
         TaskContext ctx = new TaskContext(task, plan, modelVersion, dsl, catalog, rows, writer, tracking, logs,
-                cancelled::get);
+                cancelled::get, channels);
         try {
             Component component = registry.find(task.getFComponentModule()).orElseThrow().factory().get();
             ctx.log("task " + where + " version " + task.getFTaskVersion() + " started: module "

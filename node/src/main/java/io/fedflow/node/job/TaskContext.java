@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.RetCode;
 import io.fedflow.node.component.ComponentContext;
+import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.component.Instances;
 import io.fedflow.node.component.ModelInput;
 import io.fedflow.node.component.TableInput;
@@ -39,10 +40,14 @@ final class TaskContext implements ComponentContext {
     private final BooleanSupplier cancelled;
     private final TrackingStore.TaskKey key;
     private final String modelVersion;
+    private final FederationChannel.Factory channels;
+    private FederationChannel federation;
     private TableId firstInput;
 
     TaskContext(TTaskRecord task, JobPlan plan, String modelVersion, DSLContext dsl, TableCatalog catalog,
-                TableRows rows, TableWriter writer, TrackingStore tracking, JobLogs logs, BooleanSupplier cancelled) {
+                TableRows rows, TableWriter writer, TrackingStore tracking, JobLogs logs, BooleanSupplier cancelled,
+                FederationChannel.Factory channels) {
+        this.channels = channels;
         this.task = task;
         this.plan = plan;
         this.modelVersion = modelVersion;
@@ -312,5 +317,13 @@ final class TaskContext implements ComponentContext {
         if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
             throw new TaskCancelledException("task " + taskId() + " was stopped");
         }
+    }
+
+    @Override
+    public synchronized FederationChannel federation() {
+        if (federation == null) {
+            federation = channels.forTask(jobId(), componentName(), role(), partyId(), plan.roles());
+        }
+        return federation;
     }
 }

@@ -1,0 +1,305 @@
+package io.fedflow.node.federation;
+
+import static io.fedflow.node.store.generated.Tables.T_TRANSFER;
+import static io.fedflow.node.store.generated.Tables.T_TRANSFER_CHUNK;
+
+import io.fedflow.node.FlowException;
+import io.fedflow.node.RetCode;
+import io.grpc.Status;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.Record1;
+import org.jooq.Record2;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+
+/**
+ * Component messages in PostgreSQL (t_transfer, t_transfer_chunk). A message is written chunk by chunk
+ * inside one open transaction and committed only once its bytes match the announced size and SHA-256,
+ * so a receiver never sees a partial or corrupt message and a cut stream leaves nothing. A received
+ * message is deleted: messages are consumed once.
+ */
+public final class TransferStore {
+    /** Between looks at the table while a receiver waits; a local write wakes it at once. */
+    static final Duration POLL = Duration.ofMillis(50);
+
+    private final DataSource dataSource;
+    private final DSLContext dsl;
+    private final Clock clock;
+    private final Object committed = new Object();
+
+    public TransferStore(DataSource dataSource, DSLContext dsl, Clock clock) {
+        this.dataSource = dataSource;
+        this.dsl = dsl;
+        this.clock = clock;
+    }
+
+    /** Receives a message's chunks in order. */
+    @FunctionalInterface
+    public interface ChunkSink {
+        void chunk(byte[] content) throws Exception;
+    }
+
+    /**
+     * Starts writing the message under {@code key}, announced as {@code size} bytes hashing to
+     * {@code sha256}. When the key already holds a message with that hash, the writer only checks the
+     * re-sent bytes (a retried send is success); with another hash it is refused.
+     */
+    public Writer open(TransferKey key, long size, String sha256) {
+        if (size < 0) {
+            throw FlowException.argument("transfer size must not be negative, got " + size);
+        }
+        if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
+            throw FlowException.argument("transfer sha256 must be 64 lower-case hex digits, got " + sha256);
+        }
+        Connection c = null;
+        try {
+            c = dataSource.getConnection();
+            c.setAutoCommit(false);
+            DSLContext tx = DSL.using(c, SQLDialect.POSTGRES);
+            // ON CONFLICT waits for a concurrent writer of the same key, then inserts or yields to it.
+            Record1<Long> id = tx.insertInto(T_TRANSFER)
+                    .set(T_TRANSFER.F_JOB_ID, key.jobId())
+                    .set(T_TRANSFER.F_COMPONENT_NAME, key.componentName())
+                    .set(T_TRANSFER.F_TAG, key.tag())
+                    .set(T_TRANSFER.F_SRC_ROLE, key.srcRole())
+                    .set(T_TRANSFER.F_SRC_PARTY_ID, key.srcPartyId())
+                    .set(T_TRANSFER.F_DST_ROLE, key.dstRole())
+                    .set(T_TRANSFER.F_DST_PARTY_ID, key.dstPartyId())
+                    .set(T_TRANSFER.F_SIZE, size)
+                    .set(T_TRANSFER.F_SHA256, sha256)
+                    .set(T_TRANSFER.F_CREATE_TIME, clock.millis())
+                    .onConflictDoNothing()
+                    .returningResult(T_TRANSFER.F_ID)
+                    .fetchOne();
+            if (id != null) {
+                Writer w = new Writer(key, size, sha256, c, id.value1());
+                c = null;
+                return w;
+            }
+            String existing = tx.select(T_TRANSFER.F_SHA256).from(T_TRANSFER).where(matches(key)).fetchOne(T_TRANSFER.F_SHA256);
+            c.rollback();
+            if (existing != null && !existing.equals(sha256)) {
+                throw new FlowException(RetCode.DATA_ERROR, Status.Code.ALREADY_EXISTS, key
+                        + " was already sent with other content (sha256 " + existing + ", now " + sha256 + ")", null);
+            }
+            // Same content already there (or just consumed): check the bytes, store nothing.
+            return new Writer(key, size, sha256, null, 0);
+        } catch (SQLException e) {
+            throw new FlowException(RetCode.EXCEPTION_ERROR, Status.Code.INTERNAL, "could not store " + key + ": "
+                    + e.getMessage(), e);
+        } finally {
+            closeQuietly(c);
+        }
+    }
+
+    private static org.jooq.Condition matches(TransferKey key) {
+        return T_TRANSFER.F_JOB_ID.eq(key.jobId())
+                .and(T_TRANSFER.F_COMPONENT_NAME.eq(key.componentName()))
+                .and(T_TRANSFER.F_TAG.eq(key.tag()))
+                .and(T_TRANSFER.F_SRC_ROLE.eq(key.srcRole()))
+                .and(T_TRANSFER.F_SRC_PARTY_ID.eq(key.srcPartyId()))
+                .and(T_TRANSFER.F_DST_ROLE.eq(key.dstRole()))
+                .and(T_TRANSFER.F_DST_PARTY_ID.eq(key.dstPartyId()));
+    }
+
+    /**
+     * Waits up to {@code timeout} for the message under {@code key}, hands its chunks to {@code sink} in
+     * order, then deletes it; returns its size. A sink failure leaves the message for another try.
+     */
+    public long receive(TransferKey key, Duration timeout, ChunkSink sink) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Record2<Long, Long> found;
+        while ((found = dsl.select(T_TRANSFER.F_ID, T_TRANSFER.F_SIZE).from(T_TRANSFER).where(matches(key))
+                .fetchOne()) == null) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new FlowException(RetCode.FEDERATED_ERROR, Status.Code.DEADLINE_EXCEEDED, "no " + key
+                        + " arrived within " + timeout.toMillis() + " ms", null);
+            }
+            synchronized (committed) {
+                try {
+                    committed.wait(Math.max(1, Math.min(POLL.toMillis(), left / 1_000_000)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new FlowException(RetCode.FEDERATED_ERROR, "interrupted while waiting for " + key);
+                }
+            }
+        }
+        long id = found.value1();
+        // One chunk in memory at a time: a message may be far larger than the heap.
+        int seq = -1;
+        while (true) {
+            Record2<Integer, byte[]> chunk = dsl.select(T_TRANSFER_CHUNK.F_SEQ, T_TRANSFER_CHUNK.F_CONTENT)
+                    .from(T_TRANSFER_CHUNK)
+                    .where(T_TRANSFER_CHUNK.F_TRANSFER_ID.eq(id), T_TRANSFER_CHUNK.F_SEQ.gt(seq))
+                    .orderBy(T_TRANSFER_CHUNK.F_SEQ).limit(1).fetchOne();
+            if (chunk == null) {
+                break;
+            }
+            seq = chunk.value1();
+            try {
+                sink.chunk(chunk.value2());
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new FlowException(RetCode.EXCEPTION_ERROR, Status.Code.INTERNAL, "could not take " + key + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        dsl.deleteFrom(T_TRANSFER).where(T_TRANSFER.F_ID.eq(id)).execute();
+        return found.value2();
+    }
+
+    /** Whether a committed message is waiting under {@code key}. */
+    public boolean exists(TransferKey key) {
+        return dsl.fetchExists(T_TRANSFER, matches(key));
+    }
+
+    /** Deletes every message of the job, consumed or not (job clean-up). Returns how many. */
+    public int deleteJob(String jobId) {
+        return dsl.deleteFrom(T_TRANSFER).where(T_TRANSFER.F_JOB_ID.eq(jobId)).execute();
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // closing anyway
+        }
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // the pool discards a broken connection
+        }
+    }
+
+    /**
+     * One message being written: chunks go into the open transaction as they come, and {@link #commit}
+     * makes the message visible only if size and hash match. Calls may come from different threads (a
+     * gRPC stream's callbacks) but never at once; the methods are synchronized for visibility.
+     */
+    public final class Writer implements AutoCloseable {
+        private final TransferKey key;
+        private final long size;
+        private final String sha256;
+        private final MessageDigest digest;
+        private final long id;
+        private final boolean duplicate;
+        private Connection connection;
+        private DSLContext tx;
+        private long written;
+        private int seq;
+        private boolean done;
+
+        private Writer(TransferKey key, long size, String sha256, Connection connection, long id) {
+            this.key = key;
+            this.size = size;
+            this.sha256 = sha256;
+            this.connection = connection;
+            this.id = id;
+            this.duplicate = connection == null;
+            this.tx = connection == null ? null : DSL.using(connection, SQLDialect.POSTGRES);
+            try {
+                this.digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        public TransferKey key() {
+            return key;
+        }
+
+        /** Whether the key already held this message (a re-send): nothing will be stored. */
+        public boolean duplicate() {
+            return duplicate;
+        }
+
+        public synchronized void write(byte[] content, int offset, int length) {
+            if (done) {
+                throw new IllegalStateException("writer of " + key + " is closed");
+            }
+            written += length;
+            if (written > size) {
+                abort();
+                throw FlowException.data(key + " is longer than the " + size + " bytes its header announced");
+            }
+            digest.update(content, offset, length);
+            if (tx != null && length > 0) {
+                byte[] bytes = offset == 0 && length == content.length ? content
+                        : java.util.Arrays.copyOfRange(content, offset, offset + length);
+                try {
+                    tx.insertInto(T_TRANSFER_CHUNK).set(T_TRANSFER_CHUNK.F_TRANSFER_ID, id)
+                            .set(T_TRANSFER_CHUNK.F_SEQ, seq++).set(T_TRANSFER_CHUNK.F_CONTENT, bytes).execute();
+                } catch (RuntimeException e) {
+                    abort();
+                    throw e;
+                }
+            }
+        }
+
+        public void write(byte[] content) {
+            write(content, 0, content.length);
+        }
+
+        /** Commits the message if its bytes are the announced ones; otherwise nothing is left and it throws. */
+        public synchronized void commit() {
+            if (done) {
+                throw new IllegalStateException("writer of " + key + " is closed");
+            }
+            if (written != size) {
+                abort();
+                throw FlowException.data(key + " ended after " + written + " bytes, its header announced " + size);
+            }
+            String actual = HexFormat.of().formatHex(digest.digest());
+            if (!actual.equals(sha256)) {
+                abort();
+                throw FlowException.data(key + " does not match its header's sha256 (" + sha256 + "), got "
+                        + actual);
+            }
+            done = true;
+            if (connection == null) {
+                return;
+            }
+            try {
+                connection.commit();
+            } catch (SQLException e) {
+                throw new FlowException(RetCode.EXCEPTION_ERROR, Status.Code.INTERNAL, "could not store " + key
+                        + ": " + e.getMessage(), e);
+            } finally {
+                release();
+            }
+            synchronized (committed) {
+                committed.notifyAll();
+            }
+        }
+
+        /** Drops what was written (a cut stream, a refusal); safe to call more than once. */
+        public synchronized void abort() {
+            done = true;
+            release();
+        }
+
+        @Override
+        public void close() {
+            abort();
+        }
+
+        private void release() {
+            closeQuietly(connection);
+            connection = null;
+            tx = null;
+        }
+    }
+}

@@ -34,5 +34,9 @@ public interface FederationChannel {
     interface Factory {
         FederationChannel forTask(String jobId, String componentName, String role, String partyId,
                                   Map<String, List<String>> roles);
+
+        /** Drops the job's messages that no task took (the job ended, or its outputs are cleaned). */
+        default void deleteMessages(String jobId) {
+        }
     }
 }

@@ -323,6 +323,11 @@ public final class TransferChannel implements FederationChannel.Factory {
     }
 
     /** Waits for the message under {@code key} (its destination must be this party) and streams it into {@code out}. */
+    @Override
+    public void deleteMessages(String jobId) {
+        store.deleteJob(jobId);
+    }
+
     public long receive(TransferKey key, Duration timeout, OutputStream out) {
         if (!key.dstPartyId().equals(thisParty)) {
             throw FlowException.argument(key + ": the destination must be this party (" + thisParty + ")");

@@ -514,6 +514,10 @@ public final class JobScheduler implements AutoCloseable {
             stopRunningTasks(jobId, taskStatus == JobStatus.FAILED ? JobStatus.FAILED : taskStatus);
         }
         boolean moved = jobs.transitJob(jobId, status, error);
+        if (moved) {
+            // what no task took is of no use to a later run (a rerun sends its messages again)
+            channels.deleteMessages(jobId);
+        }
         if (resources.release(jobId)) {
             jobs.setResources(jobId, false);
         }
@@ -808,6 +812,11 @@ public final class JobScheduler implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** Drops the component messages of a job (job clean). */
+    public void deleteMessages(String jobId) {
+        channels.deleteMessages(jobId);
     }
 
     public ResourceManager resources() {

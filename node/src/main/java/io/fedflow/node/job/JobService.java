@@ -574,6 +574,7 @@ public final class JobService {
         }
         int deletedMetrics = dsl.deleteFrom(T_TRACKING_METRIC).where(metrics).execute();
         dsl.deleteFrom(T_COMPONENT_SUMMARY).where(T_COMPONENT_SUMMARY.F_JOB_ID.eq(jobId)).execute();
+        scheduler.deleteMessages(jobId);
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("job_id", jobId);
         o.put("deleted_tables", tables);

@@ -133,6 +133,31 @@ class SiteMutualTlsTest {
     }
 
     @Test
+    void peerWhoseCertificateNamesAnotherHostIsNotCalled() throws IOException {
+        SiteTls issuer = new SiteTls();
+        SiteTls.Material authority = SiteTls.load(certs.resolve(SiteTls.CA_CERT_FILE), certs.resolve(SiteTls.CA_KEY_FILE));
+        SiteTls.Material elsewhere = issuer.issueSiteCertificate(authority, "elsewhere", List.of("elsewhere.example"),
+                List.of(), java.time.Duration.ofDays(1));
+        SiteMutualTls serverSide = new SiteMutualTls(authority.certificate(), elsewhere);
+        SiteMutualTls clientSide = SiteMutualTls.load(certs.resolve(SiteTls.CA_CERT_FILE),
+                certs.resolve("guest.crt.pem"), certs.resolve("guest.key.pem"));
+        com.linecorp.armeria.server.Server server = io.fedflow.node.server.SiteServer.build("127.0.0.1", 0,
+                List.of(new PartyGrpcService("10002", null, null, java.time.Clock.systemUTC()).bindService()),
+                serverSide::serve);
+        server.start().join();
+        try (com.linecorp.armeria.client.ClientFactory factory = clientSide.clientFactory()) {
+            PartyServiceGrpc.PartyServiceBlockingStub stub = com.linecorp.armeria.client.grpc.GrpcClients
+                    .builder("https://127.0.0.1:" + server.activeLocalPort()).factory(factory)
+                    .build(PartyServiceGrpc.PartyServiceBlockingStub.class);
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                    () -> stub.withDeadlineAfter(10, TimeUnit.SECONDS).ping(PingRequest.getDefaultInstance()));
+            assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), chain(e));
+        } finally {
+            server.stop().join();
+        }
+    }
+
+    @Test
     void missingCertificateFileIsNamedBeforeAnythingListens() {
         Path tls = dir.resolve("node-9999").resolve("tls");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SiteMutualTls.load(

@@ -55,6 +55,9 @@ import io.fedflow.auth.hook.HookSignatureSource;
 import io.fedflow.auth.site.SiteCallSigner;
 import io.fedflow.auth.site.SiteVerifier;
 import io.fedflow.node.federation.PartyClient;
+import io.fedflow.node.federation.SiteMutualTls;
+import io.fedflow.auth.tls.SiteTls;
+import com.linecorp.armeria.client.ClientFactory;
 import io.fedflow.node.federation.PartyGrpcService;
 import io.fedflow.node.federation.PostgresReplayGuard;
 import io.fedflow.node.federation.SiteVerifyingInterceptor;
@@ -84,6 +87,7 @@ public final class Node implements AutoCloseable {
     private final Server server;
     private final Server siteServer;
     private final PartyClient partyClient;
+    private final ClientFactory clientFactory;
     private final HookRegistry hooks;
     private final JobScheduler scheduler;
     private final SiteKeys siteKeys;
@@ -121,8 +125,11 @@ public final class Node implements AutoCloseable {
         hooks.reload();
         SiteCallSigner callSigner = new SiteCallSigner(config.partyId(),
                 request -> new HookSignatureSource(hooks.current().signature()).signatureFor(request));
-        this.partyClient = new PartyClient(peers, callSigner, PartyClient.defaultFactory(),
-                PartyClient.RetryPolicy.DEFAULT);
+        // Read before anything listens, so that a node told to use TLS without its files does not start.
+        SiteMutualTls siteTls = config.siteTls() ? SiteMutualTls.load(config.tlsDir().resolve(SiteTls.CA_CERT_FILE),
+                config.siteTlsCertificateFile(), config.siteTlsKeyFile()) : null;
+        this.clientFactory = siteTls != null ? siteTls.clientFactory() : PartyClient.defaultFactory();
+        this.partyClient = new PartyClient(peers, callSigner, clientFactory, PartyClient.RetryPolicy.DEFAULT);
         this.transfers = new TransferStore(database.dataSource(), dsl, clock);
         this.transferChannel = new TransferChannel(config.partyId(), transfers, partyClient,
                 config.tmpDir().resolve("transfer"), TransferChannel.Options.DEFAULT);
@@ -137,7 +144,7 @@ public final class Node implements AutoCloseable {
         this.siteServer = SiteServer.build(config.host(), config.sitePort(), List.of(
                 verifying.protect(new PartyGrpcService(config.partyId(), jobService, scheduler, clock).bindService()),
                 verifying.protect(new TransferGrpcService(config.partyId(), transfers).bindService())),
-                null);
+                siteTls == null ? null : siteTls::serve);
         TrackingService trackingService = new TrackingService(dsl, catalog, rows, config.dataDir().resolve("jobs"),
                 config.tmpDir().resolve("output-data"));
         var outputData = ArchiveRoutes.outputData(trackingService);
@@ -218,8 +225,8 @@ public final class Node implements AutoCloseable {
         node.scheduler.start();
         node.server.start().join();
         node.siteServer.start().join();
-        logger.info("party {} listening on {}:{} (JSON /v1, gRPC, /docs), site port {}", config.partyId(),
-                config.host(), node.httpPort(), node.sitePort());
+        logger.info("party {} listening on {}:{} (JSON /v1, gRPC, /docs), site port {}{}", config.partyId(),
+                config.host(), node.httpPort(), node.sitePort(), config.siteTls() ? " (mutual TLS)" : "");
         return node;
     }
 
@@ -268,6 +275,7 @@ public final class Node implements AutoCloseable {
         siteServer.stop().join();
         scheduler.close();
         partyClient.close();
+        clientFactory.close();
         hooks.close();
         if (ownsDatabase) {
             database.close();

@@ -7,6 +7,8 @@ import java.nio.file.Path;
  * {@code dataDir/pg}; the import and export directories bound which server paths
  * {@code use_local_data} uploads and download jobs may touch. {@code clientAuth} switches FATE's client
  * authentication on (off by default, as in FATE); {@code clientAppKeys} are what the built-in accepts.
+ * {@code siteTls} puts the site port behind mutual TLS with the certificates in {@link #tlsDir()}: the CA
+ * {@code ca.crt.pem} and this site's {@code <siteTlsName>.crt.pem} / {@code .key.pem} (name "site" if null).
  */
 public record NodeConfig(
         String partyId,
@@ -22,7 +24,9 @@ public record NodeConfig(
         int cores,
         boolean clientAuth,
         ClientAppKeys clientAppKeys,
-        boolean enforcePermission) {
+        boolean enforcePermission,
+        boolean siteTls,
+        String siteTlsName) {
 
     public NodeConfig {
         if (partyId == null || !partyId.matches("\\d{1,10}")) {
@@ -35,6 +39,20 @@ public record NodeConfig(
             throw new IllegalArgumentException("cores must be at least 1, got " + cores);
         }
         clientAppKeys = clientAppKeys == null ? ClientAppKeys.none() : clientAppKeys;
+        siteTlsName = siteTlsName == null ? DEFAULT_SITE_TLS_NAME : siteTlsName;
+        // The name becomes a file name in the tls directory: no path tricks.
+        if (!siteTlsName.matches("[A-Za-z0-9._-]+") || siteTlsName.startsWith(".")) {
+            throw new IllegalArgumentException("site TLS name must be letters, digits, '.', '_' or '-', got "
+                    + siteTlsName);
+        }
+    }
+
+    /** A config with the site port in plain HTTP/2 (no mutual TLS), as by default. */
+    public NodeConfig(String partyId, String host, int httpPort, int sitePort, Path dataDir, String dbUrl,
+                      String dbUser, String dbPassword, Path importDir, Path exportDir, int cores, boolean clientAuth,
+                      ClientAppKeys clientAppKeys, boolean enforcePermission) {
+        this(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir, exportDir, cores,
+                clientAuth, clientAppKeys, enforcePermission, false, null);
     }
 
 
@@ -55,10 +73,12 @@ public record NodeConfig(
     /** This config with inbound jobs checked against the grants ({@code true}, the default) or not. */
     public NodeConfig withPermission(boolean enforce) {
         return new NodeConfig(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir,
-                exportDir, cores, clientAuth, clientAppKeys, enforce);
+                exportDir, cores, clientAuth, clientAppKeys, enforce, siteTls, siteTlsName);
     }
 
     public static final int DEFAULT_CORES = 16;
+    /** This site's certificate is {@code site.crt.pem} / {@code site.key.pem} unless a name is given. */
+    public static final String DEFAULT_SITE_TLS_NAME = "site";
 
     public Path logsDir() {
         return dataDir.resolve("logs");
@@ -85,11 +105,32 @@ public record NodeConfig(
 
     public NodeConfig withPorts(int http, int site) {
         return new NodeConfig(partyId, host, http, site, dataDir, dbUrl, dbUser, dbPassword, importDir, exportDir,
-                cores, clientAuth, clientAppKeys, enforcePermission);
+                cores, clientAuth, clientAppKeys, enforcePermission, siteTls, siteTlsName);
     }
 
     public NodeConfig withClientAuth(boolean on, ClientAppKeys keys) {
         return new NodeConfig(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir,
-                exportDir, cores, on, keys, enforcePermission);
+                exportDir, cores, on, keys, enforcePermission, siteTls, siteTlsName);
+    }
+
+    /** This config with mutual TLS on the site port ({@code true}) or plain HTTP/2 (the default). */
+    public NodeConfig withSiteTls(boolean on) {
+        return withSiteTls(on, siteTlsName);
+    }
+
+    /** This config with mutual TLS on the site port, presenting {@code <name>.crt.pem} from {@link #tlsDir()}. */
+    public NodeConfig withSiteTls(boolean on, String name) {
+        return new NodeConfig(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir,
+                exportDir, cores, clientAuth, clientAppKeys, enforcePermission, on, name);
+    }
+
+    /** This site's TLS certificate, presented to callers and, as client certificate, to peers. */
+    public Path siteTlsCertificateFile() {
+        return tlsDir().resolve(siteTlsName + ".crt.pem");
+    }
+
+    /** Its PKCS#8 private key (owner-only, as {@code flow site cert} writes it). */
+    public Path siteTlsKeyFile() {
+        return tlsDir().resolve(siteTlsName + ".key.pem");
     }
 }

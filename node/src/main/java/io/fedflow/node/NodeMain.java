@@ -56,6 +56,16 @@ public final class NodeMain implements Callable<Integer> {
             + "FEDFLOW_CLIENT_APP_SECRET (not a flag, so it stays out of ps).")
     String clientAppKey;
 
+    @Option(names = "--site-tls", description = "Mutual TLS on the site port: HTTPS only, callers must present a "
+            + "certificate signed by <data-dir>/tls/ca.crt.pem; calls to peers added with --tls present this site's "
+            + "certificate. Request signatures are still checked. Off by default (plain HTTP/2).")
+    boolean siteTls;
+
+    @Option(names = "--site-tls-name", defaultValue = NodeConfig.DEFAULT_SITE_TLS_NAME, paramLabel = "NAME",
+            description = "This site's certificate with --site-tls: <data-dir>/tls/NAME.crt.pem and NAME.key.pem, "
+                    + "as 'flow site cert --sites NAME' names them (default ${DEFAULT-VALUE}).")
+    String siteTlsName;
+
     @Override
     public Integer call() throws Exception {
         Path dir = dataDir != null ? dataDir : Path.of("fedflow-data", partyId);
@@ -68,7 +78,7 @@ public final class NodeMain implements Callable<Integer> {
         NodeConfig config = new NodeConfig(partyId, host, httpPort, sitePort, dir, dbUrl, dbUser, password,
                 importDir, exportDir, cores, clientAuth,
                 clientAppKey == null ? ClientAppKeys.none() : ClientAppKeys.of(clientAppKey, appSecret),
-                !noPermission);
+                !noPermission).withSiteTls(siteTls, siteTlsName);
         long t0 = System.nanoTime();
         Node node = Node.start(config);
         System.out.printf("fedflow node party %s ready in %d ms: http://%s:%d/v1 (JSON + gRPC), /docs; "

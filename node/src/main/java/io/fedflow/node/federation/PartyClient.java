@@ -82,11 +82,15 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
     }
 
     public static ClientFactory defaultFactory() {
+        return factoryBuilder().build();
+    }
+
+    /** The timeouts every site client uses, for a factory that adds its own TLS settings. */
+    public static com.linecorp.armeria.client.ClientFactoryBuilder factoryBuilder() {
         return ClientFactory.builder()
                 .connectTimeout(Duration.ofSeconds(3))
                 .idleTimeout(Duration.ofMinutes(5))
-                .pingInterval(Duration.ofSeconds(30))
-                .build();
+                .pingInterval(Duration.ofSeconds(30));
     }
 
     private Stubs stubs(String partyId) {

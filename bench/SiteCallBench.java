@@ -1,0 +1,277 @@
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.grpc.GrpcClients;
+import com.linecorp.armeria.server.Server;
+import io.fedflow.auth.tls.SiteTls;
+import io.fedflow.node.Node;
+import io.fedflow.node.NodeConfig;
+import io.fedflow.node.federation.PartyClient;
+import io.fedflow.node.federation.PartyGrpcService;
+import io.fedflow.node.federation.Peer;
+import io.fedflow.node.federation.SiteMutualTls;
+import io.fedflow.node.federation.PeerDirectory;
+import io.fedflow.node.federation.SiteVerifyingInterceptor;
+import io.fedflow.auth.replay.InMemoryReplayGuard;
+import io.fedflow.auth.site.PeerKeys;
+import io.fedflow.auth.site.SiteCallSigner;
+import io.fedflow.auth.site.SiteVerifier;
+import io.fedflow.node.server.SiteServer;
+import io.fedflow.node.testing.TestNodes;
+import io.fedflow.proto.v1.PartyServiceGrpc.PartyServiceBlockingStub;
+import io.fedflow.proto.v1.PingRequest;
+import com.google.protobuf.ByteString;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Site-call benchmark, run on demand (not part of the Maven build): see bench/site-call-bench.sh.
+ *
+ * <p>One JVM, loopback. Variants of the same call, PartyService/Ping with a --payload-byte body:
+ * <ul>
+ *   <li>{@code unsigned h2c}: a site server (SiteServer.build, same settings as a node's) serving
+ *       PartyGrpcService WITHOUT the signature check, called through an Armeria GrpcClients stub WITHOUT
+ *       the signing interceptor, with the same per-call deadline PartyClient sets;</li>
+ *   <li>{@code signed h2c}: two real nodes (TestNodes, embedded PostgreSQL), node A's
+ *       {@code partyClient().ping} to node B: signing, retry wrapper, B's signature check and replay guard
+ *       (a nonce insert into PostgreSQL per call);</li>
+ *   <li>{@code signed h2c, nonces in memory}: the node's signer and the node's verifying interceptor, but the
+ *       verifier built in the bench with the built-in Ed25519 check and an InMemoryReplayGuard instead of
+ *       the node's PostgreSQL one, to split the signature cost from the nonce write;</li>
+ *   <li>{@code unsigned mTLS} and {@code signed mTLS}: the same two, with mutual TLS on the site port
+ *       (certificates from SiteTls, as {@code flow site cert} writes them).</li>
+ * </ul>
+ * Each variant is warmed up, then --rounds rounds run every variant for --round-ms each, order rotating
+ * per round, at each --concurrency level (closed loop, that many caller threads, no think time). Reported:
+ * medians over rounds of p50, p99 and calls/s, and signed/unsigned ratios of those medians.
+ */
+public class SiteCallBench {
+    interface Call {
+        void run();
+    }
+
+    record Variant(String name, Call call) {}
+
+    record Round(double p50Ms, double p99Ms, double callsPerS) {}
+
+    static int payloadBytes = 256;
+    static int rounds = 5;
+    static int roundMs = 3000;
+    static int warmupMs = 8000;
+    static int[] concurrency = {1, 8};
+
+    public static void main(String[] args) throws Exception {
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--payload-bytes" -> payloadBytes = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--round-ms" -> roundMs = Integer.parseInt(args[++i]);
+                case "--warmup-ms" -> warmupMs = Integer.parseInt(args[++i]);
+                case "--concurrency" -> concurrency = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt)
+                        .toArray();
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        Path dir = Files.createTempDirectory("site-call-bench-");
+        Path certs = dir.resolve("certs");
+        new SiteTls().writeAuthorityAndSites(certs, List.of("a", "b"));
+        byte[] payload = new byte[payloadBytes];
+        new java.util.Random(1).nextBytes(payload);
+        PingRequest request = PingRequest.newBuilder().setPayload(ByteString.copyFrom(payload)).build();
+
+        // Signed pairs: real nodes.
+        Node a = TestNodes.start("9999");
+        Node b = TestNodes.start("10000");
+        a.peers().put(new Peer("10000", "127.0.0.1", b.sitePort(), b.siteKeys().publicKeyBase64(), false));
+        b.peers().put(new Peer("9999", "127.0.0.1", a.sitePort(), a.siteKeys().publicKeyBase64(), false));
+        Node ta = TestNodes.start(tlsConfig(dir, certs, "9998", "a"));
+        Node tb = TestNodes.start(tlsConfig(dir, certs, "10001", "b"));
+        ta.peers().put(new Peer("10001", "127.0.0.1", tb.sitePort(), tb.siteKeys().publicKeyBase64(), true));
+        tb.peers().put(new Peer("9998", "127.0.0.1", ta.sitePort(), ta.siteKeys().publicKeyBase64(), true));
+
+        // Unsigned pairs: the party service bound without verifying.protect, stubs without the signer.
+        // Ping reads nothing from the signature context, so the service answers it unsigned.
+        SiteMutualTls tls = SiteMutualTls.load(certs.resolve(SiteTls.CA_CERT_FILE), certs.resolve("b.crt.pem"),
+                certs.resolve("b.key.pem"));
+        SiteMutualTls clientTls = SiteMutualTls.load(certs.resolve(SiteTls.CA_CERT_FILE),
+                certs.resolve("a.crt.pem"), certs.resolve("a.key.pem"));
+        Server plain = SiteServer.build("127.0.0.1", 0,
+                List.of(new PartyGrpcService("10000", null, null, Clock.systemUTC()).bindService()), null);
+        Server secure = SiteServer.build("127.0.0.1", 0,
+                List.of(new PartyGrpcService("10001", null, null, Clock.systemUTC()).bindService()), tls::serve);
+        SiteVerifier memVerifier = new SiteVerifier("10002", PeerKeys.of(Map.of("9999", a.siteKeys().publicKey())),
+                new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC());
+        Server memSigned = SiteServer.build("127.0.0.1", 0, List.of(new SiteVerifyingInterceptor(() -> memVerifier)
+                .protect(new PartyGrpcService("10002", null, null, Clock.systemUTC()).bindService())), null);
+        memSigned.start().join();
+        PeerDirectory memPeers = PeerDirectory.load(dir.resolve("mem-peers.json"));
+        memPeers.put(new Peer("10002", "127.0.0.1", memSigned.activeLocalPort(), b.siteKeys().publicKeyBase64(),
+                false));
+        PartyClient memClient = new PartyClient(memPeers, new SiteCallSigner("9999", a.siteKeys().signer()),
+                PartyClient.defaultFactory(), PartyClient.RetryPolicy.DEFAULT);
+        plain.start().join();
+        secure.start().join();
+        ClientFactory plainFactory = PartyClient.defaultFactory();
+        ClientFactory tlsFactory = clientTls.clientFactory();
+        PartyServiceBlockingStub plainStub = stub("http://127.0.0.1:" + plain.activeLocalPort(), plainFactory);
+        PartyServiceBlockingStub tlsStub = stub("https://127.0.0.1:" + secure.activeLocalPort(), tlsFactory);
+
+        List<Variant> variants = List.of(
+                new Variant("unsigned h2c", () -> plainStub.withDeadlineAfter(10, TimeUnit.SECONDS).ping(request)),
+                new Variant("signed h2c", () -> a.partyClient().ping("10000", payload)),
+                new Variant("signed h2c, nonces in memory", () -> memClient.ping("10002", payload)),
+                new Variant("unsigned mTLS", () -> tlsStub.withDeadlineAfter(10, TimeUnit.SECONDS).ping(request)),
+                new Variant("signed mTLS", () -> ta.partyClient().ping("10001", payload)));
+
+        for (Variant v : variants) {
+            run(v, Math.max(1, concurrency[concurrency.length - 1]), warmupMs / variants.size());
+        }
+        System.out.printf("Site calls: PartyService/Ping, %d B payload, loopback, one JVM; %d rounds × %d ms per "
+                        + "variant and concurrency, order rotating; warm-up %d ms; %s %s, %d cores%n",
+                payloadBytes, rounds, roundMs, warmupMs, System.getProperty("java.vm.name"),
+                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+        for (int c : concurrency) {
+            Map<String, List<Round>> results = new LinkedHashMap<>();
+            variants.forEach(v -> results.put(v.name(), new ArrayList<>()));
+            for (int r = 0; r < rounds; r++) {
+                for (int k = 0; k < variants.size(); k++) {
+                    Variant v = variants.get((k + r) % variants.size());
+                    results.get(v.name()).add(run(v, c, roundMs));
+                }
+            }
+            System.out.printf("%nconcurrency %d (closed loop, %d caller thread%s)%n%n", c, c, c == 1 ? "" : "s");
+            System.out.println("| variant | p50 ms | p99 ms | calls/s | p50 per round | p99 per round |");
+            System.out.println("|---|---|---|---|---|---|");
+            for (var e : results.entrySet()) {
+                List<Round> rs = e.getValue();
+                System.out.printf("| %s | %.3f | %.3f | %,.0f | %s | %s |%n", e.getKey(),
+                        median(rs.stream().mapToDouble(Round::p50Ms).toArray()),
+                        median(rs.stream().mapToDouble(Round::p99Ms).toArray()),
+                        median(rs.stream().mapToDouble(Round::callsPerS).toArray()),
+                        list(rs.stream().mapToDouble(Round::p50Ms).toArray()),
+                        list(rs.stream().mapToDouble(Round::p99Ms).toArray()));
+            }
+            System.out.println();
+            ratio(results, "signed h2c", "unsigned h2c");
+            ratio(results, "signed h2c, nonces in memory", "unsigned h2c");
+            ratio(results, "signed mTLS", "unsigned mTLS");
+            ratio(results, "signed mTLS", "unsigned h2c");
+            ratio(results, "unsigned mTLS", "unsigned h2c");
+        }
+        double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        System.out.printf("%n1-min load average %.1f before / %.1f after%n", loadBefore, loadAfter);
+
+        plain.stop().join();
+        memSigned.stop().join();
+        secure.stop().join();
+        plainFactory.close();
+        tlsFactory.close();
+        for (Node n : List.of(a, b, ta, tb)) {
+            n.close();
+        }
+        System.exit(0);
+    }
+
+    static NodeConfig tlsConfig(Path dir, Path certs, String partyId, String name) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("node-" + partyId));
+        Path tlsDir = Files.createDirectories(data.resolve("tls"));
+        Files.copy(certs.resolve(SiteTls.CA_CERT_FILE), tlsDir.resolve(SiteTls.CA_CERT_FILE));
+        SiteTls.write(SiteTls.load(certs.resolve(name + ".crt.pem"), certs.resolve(name + ".key.pem")),
+                tlsDir.resolve(name + ".crt.pem"), tlsDir.resolve(name + ".key.pem"));
+        return new NodeConfig(partyId, "127.0.0.1", 0, 0, data, TestNodes.newDatabase(), "postgres", null, null, null)
+                .withSiteTls(true, name);
+    }
+
+    static PartyServiceBlockingStub stub(String uri, ClientFactory factory) {
+        return GrpcClients.builder(uri).factory(factory)
+                .maxRequestMessageLength(SiteServer.MAX_MESSAGE_BYTES)
+                .maxResponseMessageLength(SiteServer.MAX_MESSAGE_BYTES)
+                .responseTimeoutMillis(0)
+                .build(PartyServiceBlockingStub.class);
+    }
+
+    /** {@code threads} callers in a closed loop for {@code ms}; latencies of every call. */
+    static Round run(Variant v, int threads, int ms) throws InterruptedException {
+        long[][] lat = new long[threads][];
+        int[] counts = new int[threads];
+        long end = System.nanoTime() + ms * 1_000_000L;
+        CountDownLatch done = new CountDownLatch(threads);
+        Throwable[] failure = new Throwable[1];
+        long t0 = System.nanoTime();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            Thread th = new Thread(() -> {
+                long[] mine = new long[1 << 16];
+                int n = 0;
+                try {
+                    while (System.nanoTime() < end) {
+                        long s = System.nanoTime();
+                        v.call().run();
+                        long d = System.nanoTime() - s;
+                        if (n == mine.length) {
+                            mine = Arrays.copyOf(mine, n * 2);
+                        }
+                        mine[n++] = d;
+                    }
+                } catch (RuntimeException e) {
+                    failure[0] = e;
+                } finally {
+                    lat[id] = mine;
+                    counts[id] = n;
+                    done.countDown();
+                }
+            }, "bench-" + v.name() + "-" + t);
+            th.start();
+        }
+        done.await();
+        if (failure[0] != null) {
+            throw new IllegalStateException(v.name() + " failed", failure[0]);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        int total = Arrays.stream(counts).sum();
+        long[] all = new long[total];
+        int off = 0;
+        for (int t = 0; t < threads; t++) {
+            System.arraycopy(lat[t], 0, all, off, counts[t]);
+            off += counts[t];
+        }
+        Arrays.sort(all);
+        return new Round(pct(all, 0.50) / 1e6, pct(all, 0.99) / 1e6, total / seconds);
+    }
+
+    static long pct(long[] sorted, double p) {
+        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    static double median(double[] xs) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    static String list(double[] xs) {
+        StringBuilder b = new StringBuilder();
+        for (double x : xs) {
+            b.append(b.length() == 0 ? "" : " ").append(String.format("%.2f", x));
+        }
+        return b.toString();
+    }
+
+    static void ratio(Map<String, List<Round>> results, String num, String den) {
+        double p50 = median(results.get(num).stream().mapToDouble(Round::p50Ms).toArray())
+                / median(results.get(den).stream().mapToDouble(Round::p50Ms).toArray());
+        double p99 = median(results.get(num).stream().mapToDouble(Round::p99Ms).toArray())
+                / median(results.get(den).stream().mapToDouble(Round::p99Ms).toArray());
+        double rate = median(results.get(num).stream().mapToDouble(Round::callsPerS).toArray())
+                / median(results.get(den).stream().mapToDouble(Round::callsPerS).toArray());
+        System.out.printf("%s / %s: p50 %.2f×, p99 %.2f×, calls/s %.2f×%n", num, den, p50, p99, rate);
+    }
+}

@@ -32,6 +32,7 @@ public final class PeerDirectory implements PeerKeys {
     private final Path file;
     private final List<Consumer<PeerDirectory>> listeners = new CopyOnWriteArrayList<>();
     private volatile Map<String, Peer> peers;
+    private final Map<String, Ed25519PublicKeyParameters> parsedKeys = new java.util.concurrent.ConcurrentHashMap<>();
 
     private PeerDirectory(Path file, Map<String, Peer> peers) {
         this.file = file;
@@ -58,7 +59,13 @@ public final class PeerDirectory implements PeerKeys {
 
     @Override
     public Optional<Ed25519PublicKeyParameters> publicKeyOf(String partyId) {
-        return find(partyId).map(Peer::key);
+        Peer peer = peers.get(partyId);
+        if (peer == null) {
+            return Optional.empty();
+        }
+        // Parsed once per key, not per call: BouncyCastle keeps the decoded curve point in the key object,
+        // which a verification would otherwise decode again.
+        return Optional.of(parsedKeys.computeIfAbsent(peer.publicKey(), k -> peer.key()));
     }
 
     /** Adds or replaces a peer and saves the file. */
@@ -96,6 +103,7 @@ public final class PeerDirectory implements PeerKeys {
     /** Re-reads the file; on a malformed file the table in force stays as it was. */
     public synchronized void reload() {
         peers = java.util.Collections.unmodifiableMap(read(file));
+        parsedKeys.clear();
         listeners.forEach(l -> l.accept(this));
     }
 
@@ -121,6 +129,7 @@ public final class PeerDirectory implements PeerKeys {
             throw new UncheckedIOException("cannot write the peer table " + file, e);
         }
         peers = java.util.Collections.unmodifiableMap(new TreeMap<>(next));
+        parsedKeys.clear();
         listeners.forEach(l -> l.accept(this));
     }
 

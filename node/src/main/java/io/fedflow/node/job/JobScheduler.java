@@ -306,7 +306,11 @@ public final class JobScheduler implements AutoCloseable {
         Map<String, TTaskRecord> byKey = new java.util.HashMap<>();
         tasks.forEach(t -> byKey.put(key(t.getFComponentName(), t.getFRole(), t.getFPartyId()), t));
         int parallelism = plan.intParameter("task_parallelism", 1);
-        int active = (int) tasks.stream().filter(t -> JobStatus.RUNNING.wire().equals(t.getFStatus())).count();
+        // task_parallelism bounds the running tasks of each role and party: a site holding two roles (host
+        // and arbiter) runs both roles' tasks of one component at once, as they talk to each other.
+        Map<String, Integer> active = new java.util.HashMap<>();
+        tasks.stream().filter(t -> t.getFRunOnThisParty() && JobStatus.RUNNING.wire().equals(t.getFStatus()))
+                .forEach(t -> active.merge(t.getFRole() + "\u0000" + t.getFPartyId(), 1, Integer::sum));
         boolean changed = false;
         for (TTaskRecord t : tasks) {
             if (!t.getFRunOnThisParty()) {
@@ -339,9 +343,9 @@ public final class JobScheduler implements AutoCloseable {
             if (!t.getFNeedRun()) {
                 jobs.transitTask(t, JobStatus.PASS, null);
                 changed = true;
-            } else if (active < parallelism) {
+            } else if (active.getOrDefault(t.getFRole() + "\u0000" + t.getFPartyId(), 0) < parallelism) {
                 if (jobs.transitTask(t, JobStatus.RUNNING, null)) {
-                    active++;
+                    active.merge(t.getFRole() + "\u0000" + t.getFPartyId(), 1, Integer::sum);
                     launch(t, plan, job);
                 }
             }

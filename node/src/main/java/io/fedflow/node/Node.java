@@ -222,9 +222,19 @@ public final class Node implements AutoCloseable {
             throw new java.io.UncheckedIOException(e);
         }
         Node node = new Node(config, db, ownsDatabase);
-        node.scheduler.start();
-        node.server.start().join();
-        node.siteServer.start().join();
+        try {
+            node.scheduler.start();
+            node.server.start().join();
+            node.siteServer.start().join();
+        } catch (RuntimeException e) {
+            // e.g. a port in use: release the other port and the database rather than leave them held
+            try {
+                node.close();
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
         logger.info("party {} listening on {}:{} (JSON /v1, gRPC, /docs), site port {}{}", config.partyId(),
                 config.host(), node.httpPort(), node.sitePort(), config.siteTls() ? " (mutual TLS)" : "");
         return node;

@@ -24,12 +24,16 @@ class KillNineTest {
         Path dir = Files.createTempDirectory("fedflow-kill9");
         String db = TestNodes.newDatabase();
         int port;
-        try (ServerSocket s = new ServerSocket(0)) {
+        int sitePort;
+        // both ports free ones: the default site port 9360 may be a running node's or the demo's
+        try (ServerSocket s = new ServerSocket(0); ServerSocket t = new ServerSocket(0)) {
             port = s.getLocalPort();
+            sitePort = t.getLocalPort();
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "io.fedflow.node.NodeMain", "--party-id", "9999", "--http-port", Integer.toString(port),
+                "--site-port", Integer.toString(sitePort),
                 "--data-dir", dir.toString(), "--db-url", db, "--db-user", "postgres"))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("node.out").toFile()).start();
         String jobId;

@@ -138,7 +138,7 @@ public final class Node implements AutoCloseable {
                 PARTY_TIMEOUT, transferChannel);
         JobService jobService = new JobService(jobs, scheduler, parser, jobIds, catalog, logs, config, partyClient,
                 id -> peers.find(id).isPresent(), new PermissionAdmission(() -> hooks.current().permission()));
-        PostgresReplayGuard siteNonces = new PostgresReplayGuard(dsl, clock);
+        PostgresReplayGuard siteNonces = new PostgresReplayGuard(database.asyncCommitDsl(), clock);
         SiteVerifyingInterceptor verifying = new SiteVerifyingInterceptor(() -> new SiteVerifier(config.partyId(),
                 new HookSignatureCheck(hooks.current().siteAuthentication()), siteNonces, Clock.systemUTC()));
         this.siteServer = SiteServer.build(config.host(), config.sitePort(), List.of(

@@ -26,7 +26,9 @@ public final class Database implements AutoCloseable {
 
     private final EmbeddedPostgres embedded;
     private final HikariDataSource pool;
+    private final HikariDataSource asyncCommitPool;
     private final DSLContext dsl;
+    private final DSLContext asyncCommitDsl;
     private final String jdbcUrl;
 
     private Database(EmbeddedPostgres embedded, String url, String user, String password) {
@@ -45,6 +47,22 @@ public final class Database implements AutoCloseable {
         this.pool = new HikariDataSource(hc);
         Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
         this.dsl = DSL.using(pool, SQLDialect.POSTGRES);
+        // A few connections whose commits do not wait for the WAL flush, for the one write on the path
+        // of every site call (its nonce): see asyncCommitDsl().
+        HikariConfig ac = new HikariConfig();
+        ac.setJdbcUrl(url);
+        if (user != null) {
+            ac.setUsername(user);
+        }
+        if (password != null) {
+            ac.setPassword(password);
+        }
+        ac.setPoolName("fedflow-async-commit");
+        ac.setMaximumPoolSize(4);
+        ac.setMinimumIdle(1);
+        ac.setConnectionInitSql("SET synchronous_commit TO OFF");
+        this.asyncCommitPool = new HikariDataSource(ac);
+        this.asyncCommitDsl = DSL.using(asyncCommitPool, SQLDialect.POSTGRES);
         // Kept out of the Flyway scripts because jOOQ generates its classes from them and this schema
         // holds only tables created at run time.
         dsl.execute("CREATE SCHEMA IF NOT EXISTS " + DATA_SCHEMA);
@@ -78,6 +96,16 @@ public final class Database implements AutoCloseable {
         return dsl;
     }
 
+    /**
+     * Writes committed without waiting for the WAL flush (PostgreSQL's synchronous_commit off): visible
+     * at once to every process of the site and kept across a node crash; only a crash of PostgreSQL's
+     * host within its WAL writer delay (well under a second) could lose the last of them. For the seen
+     * nonces, which every site call writes; never for job or table data.
+     */
+    public DSLContext asyncCommitDsl() {
+        return asyncCommitDsl;
+    }
+
     public DataSource dataSource() {
         return pool;
     }
@@ -88,6 +116,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        asyncCommitPool.close();
         pool.close();
         if (embedded != null) {
             embedded.close();

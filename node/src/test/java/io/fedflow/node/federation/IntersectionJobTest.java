@@ -14,7 +14,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Reader → DataTransform → Intersection across two real nodes (guest 9999, host 10000). */
+/**
+ * Reader → DataTransform → Intersection → LR (at the guest) across two real nodes (guest 9999, host 10000):
+ * the intersection keeps DataTransform's schema, so the LR trains on its output.
+ */
 class IntersectionJobTest {
     static Node guest;
     static Node host;
@@ -35,7 +38,7 @@ class IntersectionJobTest {
             FederatedJobsTest.upload(hostHttp, name);
         }
         JsonNode granted = hostHttp.post("/v1/permission/grant", "{\"party_id\": \"9999\", \"component\": "
-                + "\"reader,datatransform,intersection\", \"dataset\": ["
+                + "\"reader,datatransform,intersection,lr\", \"dataset\": ["
                 + "{\"namespace\": \"experiment\", \"name\": \"breast_hetero_host\"}, "
                 + "{\"namespace\": \"experiment\", \"name\": \"breast_partial_host\"}]}");
         assertThat(granted.get("retcode").asInt()).as(granted.toString()).isZero();
@@ -56,7 +59,9 @@ class IntersectionJobTest {
               "data_transform_0": {"module": "DataTransform", "input": {"data": {"data": ["reader_0.data"]}},
                                    "output": {"data": ["data"], "model": ["model"]}},
               "intersection_0": {"module": "Intersection", "input": {"data": {"data": ["data_transform_0.data"]}},
-                                 "output": {"data": ["data"]}}}}""";
+                                 "output": {"data": ["data"]}},
+              "lr_0": {"module": "LR", "input": {"data": {"train_data": ["intersection_0.data"]}},
+                       "output": {"data": ["data"], "model": ["model"]}}}}""";
 
     /** A job on the {@code data} tables ("hetero" or "partial"), with the given roles and Intersection params. */
     static String conf(String data, String roles, String intersectParams) {
@@ -65,12 +70,12 @@ class IntersectionJobTest {
                  "role": %s,
                  "job_parameters": {"common": {"task_cores": 1}},
                  "component_parameters": {
-                   "common": {"intersection_0": %s},
+                   "common": {"intersection_0": %s, "lr_0": {"max_iter": 3}},
                    "role": {
                    "guest": {"0": {"reader_0": {"table": {"name": "breast_%s_guest", "namespace": "experiment"}},
                                    "data_transform_0": {"with_label": true, "label_name": "y"}}},
                    "host": {"0": {"reader_0": {"table": {"name": "breast_%s_host", "namespace": "experiment"}},
-                                  "data_transform_0": {"with_label": false}}}}}}"""
+                                  "data_transform_0": {"with_label": false}, "lr_0": {"need_run": false}}}}}}"""
                 .formatted(roles, intersectParams, data, data);
     }
 
@@ -135,6 +140,11 @@ class IntersectionJobTest {
         assertThat(outputCount(hostHttp, jobId, "host", "10000")).isEqualTo(456);
         assertThat(intersectCount(guestHttp, jobId, "guest", "9999")).isEqualTo(456.0);
         assertThat(intersectCount(hostHttp, jobId, "host", "10000")).isEqualTo(456.0);
+        JsonNode lr = guestHttp.post("/v1/tracking/component/output/data/table", Map.of("job_id", jobId,
+                "role", "guest", "party_id", "9999", "component_name", "lr_0"));
+        JsonNode lrTable = guestHttp.post("/v1/table/table_info", Map.of("namespace",
+                lr.at("/data/0/table_namespace").asText(), "table_name", lr.at("/data/0/table_name").asText()));
+        assertThat(lrTable.at("/data/count").asInt()).as(lr + " " + lrTable).isEqualTo(456);
         JsonNode summary = guestHttp.post("/v1/tracking/component/summary/download", cpn(jobId, "guest", "9999"));
         assertThat(summary.at("/data/intersect_num").asInt()).as(summary.toString()).isEqualTo(456);
     }

@@ -56,6 +56,12 @@ final class RsaIntersection {
             }
             BigInteger n = key.get(0);
             BigInteger e = key.get(1);
+            // an exponent that is huge (a multiple of the group order makes r^e = 1) or even would let the host
+            // strip the blinding; honest keys have e = 65537
+            if (n.bitLength() < 1024 || !e.testBit(0) || e.compareTo(BigInteger.ONE) <= 0 || e.bitLength() > 32) {
+                throw new FlowException(RetCode.FEDERATED_ERROR, "host " + host + " sent an RSA key unfit for blinding"
+                        + " (" + n.bitLength() + "-bit modulus, exponent " + e + ")");
+            }
             // blinding factors are fresh per host: one host's signatures say nothing of another's
             BigInteger[] r = new BigInteger[ids.size()];
             List<BigInteger> blinded = IntStream.range(0, ids.size()).parallel().mapToObj(i -> {

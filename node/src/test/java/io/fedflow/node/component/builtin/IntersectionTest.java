@@ -7,6 +7,7 @@ import io.fedflow.node.FlowException;
 import io.fedflow.node.RetCode;
 import io.fedflow.node.component.ComponentContext.MetricPoint;
 import io.fedflow.node.component.TableInput;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -171,6 +172,19 @@ class IntersectionTest {
         assertThat(host.outputs).isEmpty();
         assertThat(fed.receivedBy("host", "10000")).extracting(InMemoryFederation.Received::tag)
                 .containsExactly(RsaIntersection.GUEST_BLINDED);
+    }
+
+    @Test
+    void theGuestRefusesAHostKeyWhoseExponentWouldUndoTheBlinding() {
+        InMemoryFederation fed = twoParties();
+        BigInteger n = BigInteger.ONE.shiftLeft(1024).subtract(BigInteger.valueOf(159)); // 1024 bits, odd
+        new PeerMessages(fed.channel("host", "10000"), () -> { })
+                .sendNumbers(RsaIntersection.PUBLIC_KEY, "guest", "9999", List.of(n, n.subtract(BigInteger.TWO)));
+        FlowException e = catchThrowableOfType(FlowException.class, () -> new Intersection().run(
+                party(fed, "guest", "9999", ids("u", 0, 3), Map.of("intersect_method", "rsa"))));
+        assertThat(e.retCode()).isEqualTo(RetCode.FEDERATED_ERROR);
+        assertThat(e.getMessage()).contains("host 10000", "unfit for blinding");
+        assertThat(fed.receivedBy("host", "10000")).isEmpty();
     }
 
     @Test

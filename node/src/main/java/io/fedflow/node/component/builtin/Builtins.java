@@ -2,7 +2,8 @@ package io.fedflow.node.component.builtin;
 
 import io.fedflow.node.component.ComponentRegistry;
 
-/** The components Fedflow runs itself: Reader, DataTransform (DataIO), FeatureScale, LR, Evaluation. */
+/** The components Fedflow runs itself: Reader, DataTransform (DataIO), Intersection, FeatureScale, LR,
+ * Evaluation. */
 public final class Builtins {
     private Builtins() {}
 
@@ -10,6 +11,7 @@ public final class Builtins {
         return new ComponentRegistry()
                 .register(Reader.DEFINITION)
                 .register(DataTransform.DEFINITION)
+                .register(Intersection.DEFINITION)
                 .register(FeatureScale.DEFINITION)
                 .register(LR.DEFINITION)
                 .register(Evaluation.DEFINITION);

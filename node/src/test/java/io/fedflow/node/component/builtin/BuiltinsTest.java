@@ -9,10 +9,12 @@ import org.junit.jupiter.api.Test;
 
 class BuiltinsTest {
     @Test
-    void registersTheFiveModulesAndTheirAliases() {
+    void registersTheSixModulesAndTheirAliases() {
         ComponentRegistry r = Builtins.registry();
         assertThat(r.all()).extracting(ComponentDefinition::module)
-                .containsExactly("Reader", "DataTransform", "FeatureScale", "LR", "Evaluation");
+                .containsExactly("Reader", "DataTransform", "Intersection", "FeatureScale", "LR", "Evaluation");
+        assertThat(r.find("intersection")).contains(Intersection.DEFINITION);
+        assertThat(Intersection.DEFINITION.roles()).containsExactlyInAnyOrder("guest", "host");
         assertThat(r.find("DataIO")).contains(DataTransform.DEFINITION);
         assertThat(r.find("dataio")).contains(DataTransform.DEFINITION);
         assertThat(r.find("LocalLR")).contains(LR.DEFINITION);

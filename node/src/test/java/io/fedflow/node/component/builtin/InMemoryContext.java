@@ -50,6 +50,8 @@ final class InMemoryContext implements ComponentContext {
     JsonNode summary;
     int cancelAfterChecks = -1;
     int checks;
+    /** The channel to the other parties' contexts, for components that talk to them (Intersection). */
+    io.fedflow.node.component.FederationChannel federation;
 
     InMemoryContext(String componentName, String module) {
         this(new Store(), componentName, module);
@@ -284,6 +286,14 @@ final class InMemoryContext implements ComponentContext {
     @Override
     public void log(String message) {
         logs.add(message);
+    }
+
+    @Override
+    public io.fedflow.node.component.FederationChannel federation() {
+        if (federation == null) {
+            return ComponentContext.super.federation();
+        }
+        return federation;
     }
 
     @Override

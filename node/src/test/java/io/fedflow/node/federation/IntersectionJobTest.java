@@ -1,0 +1,151 @@
+package io.fedflow.node.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fedflow.node.Node;
+import io.fedflow.node.testing.FlowHttp;
+import io.fedflow.node.testing.TestNodes;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reader → DataTransform → Intersection → LR (at the guest) across two real nodes (guest 9999, host 10000):
+ * the intersection keeps DataTransform's schema, so the LR trains on its output.
+ */
+class IntersectionJobTest {
+    static Node guest;
+    static Node host;
+    static FlowHttp guestHttp;
+    static FlowHttp hostHttp;
+
+    @BeforeAll
+    static void start() throws Exception {
+        guest = TestNodes.start("9999");
+        host = TestNodes.start("10000");
+        FederatedJobsTest.peer(List.of(guest, host));
+        guestHttp = new FlowHttp(guest.httpPort());
+        hostHttp = new FlowHttp(host.httpPort());
+        for (String name : List.of("breast_hetero_guest", "breast_partial_guest")) {
+            FederatedJobsTest.upload(guestHttp, name);
+        }
+        for (String name : List.of("breast_hetero_host", "breast_partial_host")) {
+            FederatedJobsTest.upload(hostHttp, name);
+        }
+        JsonNode granted = hostHttp.post("/v1/permission/grant", "{\"party_id\": \"9999\", \"component\": "
+                + "\"reader,datatransform,intersection,lr\", \"dataset\": ["
+                + "{\"namespace\": \"experiment\", \"name\": \"breast_hetero_host\"}, "
+                + "{\"namespace\": \"experiment\", \"name\": \"breast_partial_host\"}]}");
+        assertThat(granted.get("retcode").asInt()).as(granted.toString()).isZero();
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        for (Node n : new Node[] {guest, host}) {
+            if (n != null) {
+                n.close();
+            }
+        }
+    }
+
+    static final String DSL = """
+            {"components": {
+              "reader_0": {"module": "Reader", "output": {"data": ["data"]}},
+              "data_transform_0": {"module": "DataTransform", "input": {"data": {"data": ["reader_0.data"]}},
+                                   "output": {"data": ["data"], "model": ["model"]}},
+              "intersection_0": {"module": "Intersection", "input": {"data": {"data": ["data_transform_0.data"]}},
+                                 "output": {"data": ["data"]}},
+              "lr_0": {"module": "LR", "input": {"data": {"train_data": ["intersection_0.data"]}},
+                       "output": {"data": ["data"], "model": ["model"]}}}}""";
+
+    /** A job on the {@code data} tables ("hetero" or "partial"), with the given roles and Intersection params. */
+    static String conf(String data, String roles, String intersectParams) {
+        return """
+                {"dsl_version": 2, "initiator": {"role": "guest", "party_id": 9999},
+                 "role": %s,
+                 "job_parameters": {"common": {"task_cores": 1}},
+                 "component_parameters": {
+                   "common": {"intersection_0": %s, "lr_0": {"max_iter": 3}},
+                   "role": {
+                   "guest": {"0": {"reader_0": {"table": {"name": "breast_%s_guest", "namespace": "experiment"}},
+                                   "data_transform_0": {"with_label": true, "label_name": "y"}}},
+                   "host": {"0": {"reader_0": {"table": {"name": "breast_%s_host", "namespace": "experiment"}},
+                                  "data_transform_0": {"with_label": false}, "lr_0": {"need_run": false}}}}}}"""
+                .formatted(roles, intersectParams, data, data);
+    }
+
+    static String run(String conf) throws Exception {
+        JsonNode r = guestHttp.post("/v1/job/submit", "{\"job_dsl\": " + DSL + ", \"job_runtime_conf\": " + conf + "}");
+        assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
+        String jobId = r.get("jobId").asText();
+        assertThat(FederatedJobsTest.await(guestHttp, jobId, Duration.ofSeconds(120), FederatedJobsTest.END))
+                .as(jobId).isEqualTo("success");
+        assertThat(FederatedJobsTest.await(hostHttp, jobId, Duration.ofSeconds(10), FederatedJobsTest.END))
+                .isEqualTo("success");
+        return jobId;
+    }
+
+    static Map<String, Object> cpn(String jobId, String role, String party) {
+        return Map.of("job_id", jobId, "role", role, "party_id", party, "component_name", "intersection_0");
+    }
+
+    /** Rows of the Intersection's output table at that party, through the tracking and table APIs. */
+    static int outputCount(FlowHttp h, String jobId, String role, String party) {
+        JsonNode out = h.post("/v1/tracking/component/output/data/table", cpn(jobId, role, party));
+        assertThat(out.get("retcode").asInt()).as(out.toString()).isZero();
+        JsonNode info = h.post("/v1/table/table_info", Map.of("namespace", out.at("/data/0/table_namespace").asText(),
+                "table_name", out.at("/data/0/table_name").asText()));
+        assertThat(info.get("retcode").asInt()).as(info.toString()).isZero();
+        return info.at("/data/count").asInt();
+    }
+
+    /** The intersect_count point of metric train/intersection at that party. */
+    static double intersectCount(FlowHttp h, String jobId, String role, String party) {
+        JsonNode all = h.post("/v1/tracking/component/metric/all", cpn(jobId, role, party));
+        assertThat(all.get("retcode").asInt()).as(all.toString()).isZero();
+        JsonNode metric = all.at("/data/train/intersection");
+        assertThat(metric.at("/meta/metric_type").asText()).as(all.toString()).isEqualTo("INTERSECTION");
+        for (JsonNode point : metric.path("data")) {
+            if ("intersect_count".equals(point.get(0).asText())) {
+                return point.get(1).asDouble();
+            }
+        }
+        throw new AssertionError("no intersect_count in " + all);
+    }
+
+    @Test
+    void rawOnBreastHeteroKeepsAll569IdsAtBothPartiesAndPassesAtTheArbiter() throws Exception {
+        String jobId = run(conf("hetero", "{\"guest\": [9999], \"host\": [10000], \"arbiter\": [10000]}",
+                "{\"intersect_method\": \"raw\", \"sync_intersect_ids\": true, \"only_output_key\": false}"));
+        assertThat(outputCount(guestHttp, jobId, "guest", "9999")).isEqualTo(569);
+        assertThat(outputCount(hostHttp, jobId, "host", "10000")).isEqualTo(569);
+        assertThat(intersectCount(guestHttp, jobId, "guest", "9999")).isEqualTo(569.0);
+        assertThat(intersectCount(hostHttp, jobId, "host", "10000")).isEqualTo(569.0);
+        JsonNode arbiter = hostHttp.post("/v1/job/task/query", Map.of("job_id", jobId, "role", "arbiter",
+                "component_name", "intersection_0"));
+        assertThat(arbiter.at("/data/0/f_status").asText()).as(arbiter.toString()).isEqualTo("pass");
+    }
+
+    @Test
+    void rsaOnBreastPartialFindsExactly456IdsAtBothParties() throws Exception {
+        String jobId = run(conf("partial", "{\"guest\": [9999], \"host\": [10000]}",
+                "{\"intersect_method\": \"rsa\", \"rsa_params\": {\"hash_method\": \"sha256\", "
+                        + "\"final_hash_method\": \"sha256\", \"key_length\": 1024}}"));
+        assertThat(outputCount(guestHttp, jobId, "guest", "9999")).isEqualTo(456);
+        assertThat(outputCount(hostHttp, jobId, "host", "10000")).isEqualTo(456);
+        assertThat(intersectCount(guestHttp, jobId, "guest", "9999")).isEqualTo(456.0);
+        assertThat(intersectCount(hostHttp, jobId, "host", "10000")).isEqualTo(456.0);
+        JsonNode lr = guestHttp.post("/v1/tracking/component/output/data/table", Map.of("job_id", jobId,
+                "role", "guest", "party_id", "9999", "component_name", "lr_0"));
+        JsonNode lrTable = guestHttp.post("/v1/table/table_info", Map.of("namespace",
+                lr.at("/data/0/table_namespace").asText(), "table_name", lr.at("/data/0/table_name").asText()));
+        assertThat(lrTable.at("/data/count").asInt()).as(lr + " " + lrTable).isEqualTo(456);
+        JsonNode summary = guestHttp.post("/v1/tracking/component/summary/download", cpn(jobId, "guest", "9999"));
+        assertThat(summary.at("/data/intersect_num").asInt()).as(summary.toString()).isEqualTo(456);
+    }
+}

@@ -6,38 +6,37 @@ import java.security.SecureRandom;
 /**
  * Encrypts with a fixed-base obfuscator, as Damgård, Jurik and Nielsen propose (“A generalization of
  * Paillier's public-key system”, 2010, section 4.2): h = r₀^n mod n² is drawn once for a secret random r₀,
- * and each encryption multiplies by h^x for a fresh random x of ⌈|n|/2⌉ bits. h^x is still an n-th power
- * (so the ciphertext is a valid Paillier encryption), and because the base is fixed its powers
- * h^(j·16^i) are tabulated once: an obfuscator then costs one multiplication per 4-bit window of x (about
- * 128 for a 1024-bit key) instead of a full exponentiation with a |n|-bit exponent. Thread-safe.
+ * and each encryption multiplies by h^x for a fresh random x of ⌈|n|/2⌉ bits. h^x is still an n-th power,
+ * so the ciphertext is an ordinary Paillier encryption, but the exponent is half as long as n. Made from
+ * the private key (the party that owns the key encrypts its own data), h^x is computed by CRT mod p² and
+ * q², which divides the cost by about four again. A window table of h's powers was tried and measured no
+ * faster: BigInteger's modPow uses Montgomery reduction, plain multiply-and-mod does not. Thread-safe.
  */
 public final class PaillierEncryptor {
-    private static final int WINDOW_BITS = 4;
-    private static final int WINDOW_SIZE = 1 << WINDOW_BITS;
-
     private final PaillierPublicKey key;
+    private final PaillierPrivateKey privateKey;
     private final BigInteger nSquared;
     private final SecureRandom random;
     private final int exponentBits;
-    /** table[i][j] = h^(j · 16^i) mod n², j in 1..15 (index 0 unused). */
-    private final BigInteger[][] table;
+    private final BigInteger h;
 
+    /** An encryptor for a party that holds only the public key. */
     public PaillierEncryptor(PaillierPublicKey key, SecureRandom random) {
+        this(key, null, random);
+    }
+
+    /** An encryptor for the key's owner: obfuscators by CRT. */
+    public PaillierEncryptor(PaillierPrivateKey privateKey, SecureRandom random) {
+        this(privateKey.publicKey(), privateKey, random);
+    }
+
+    private PaillierEncryptor(PaillierPublicKey key, PaillierPrivateKey privateKey, SecureRandom random) {
         this.key = key;
+        this.privateKey = privateKey;
         this.nSquared = key.nSquared();
         this.random = random;
         this.exponentBits = (key.bits() + 1) / 2;
-        BigInteger h = randomUnit(key.n(), random).modPow(key.n(), nSquared);
-        int windows = (exponentBits + WINDOW_BITS - 1) / WINDOW_BITS;
-        table = new BigInteger[windows][WINDOW_SIZE];
-        BigInteger base = h;
-        for (int i = 0; i < windows; i++) {
-            table[i][1] = base;
-            for (int j = 2; j < WINDOW_SIZE; j++) {
-                table[i][j] = table[i][j - 1].multiply(base).mod(nSquared);
-            }
-            base = table[i][WINDOW_SIZE - 1].multiply(base).mod(nSquared); // base^16
-        }
+        this.h = randomUnit(key.n(), random).modPow(key.n(), nSquared);
     }
 
     public PaillierPublicKey publicKey() {
@@ -56,19 +55,7 @@ public final class PaillierEncryptor {
     /** A fresh h^x mod n². */
     BigInteger obfuscator() {
         BigInteger x = new BigInteger(exponentBits, random);
-        BigInteger acc = BigInteger.ONE;
-        for (int i = 0; i < table.length; i++) {
-            int digit = 0;
-            for (int b = 0; b < WINDOW_BITS; b++) {
-                if (x.testBit(i * WINDOW_BITS + b)) {
-                    digit |= 1 << b;
-                }
-            }
-            if (digit != 0) {
-                acc = acc.multiply(table[i][digit]).mod(nSquared);
-            }
-        }
-        return acc;
+        return privateKey == null ? h.modPow(x, nSquared) : privateKey.powModNSquared(h, x);
     }
 
     private static BigInteger randomUnit(BigInteger n, SecureRandom random) {

@@ -18,6 +18,9 @@ public final class PaillierPrivateKey {
     private final BigInteger hp;
     private final BigInteger hq;
     private final BigInteger qInverseModP;
+    private final BigInteger phiPSquared;
+    private final BigInteger phiQSquared;
+    private final BigInteger qSquaredInverseModPSquared;
 
     PaillierPrivateKey(PaillierPublicKey publicKey, BigInteger p, BigInteger q) {
         if (!p.multiply(q).equals(publicKey.n()) || p.equals(q)) {
@@ -34,6 +37,9 @@ public final class PaillierPrivateKey {
         this.hp = h(g, p, pSquared, pMinus1);
         this.hq = h(g, q, qSquared, qMinus1);
         this.qInverseModP = q.modInverse(p);
+        this.phiPSquared = p.multiply(pMinus1);
+        this.phiQSquared = q.multiply(qMinus1);
+        this.qSquaredInverseModPSquared = qSquared.modInverse(pSquared);
     }
 
     /** hp = L_p(g^(p-1) mod p²)^-1 mod p, from Paillier's paper (section 7, decryption with CRT). */
@@ -55,5 +61,15 @@ public final class PaillierPrivateKey {
         BigInteger mq = l(c.mod(qSquared).modPow(qMinus1, qSquared), q).multiply(hq).mod(q);
         // Garner: m = mq + q·((mp - mq)·q^-1 mod p)
         return mp.subtract(mq).multiply(qInverseModP).mod(p).multiply(q).add(mq);
+    }
+
+    /**
+     * base^exponent mod n² by CRT: two exponentiations on numbers of half the size, exponents reduced by
+     * φ(p²) and φ(q²). The holder of the private key encrypts about 3-4× faster than with the public key alone.
+     */
+    BigInteger powModNSquared(BigInteger base, BigInteger exponent) {
+        BigInteger rp = base.mod(pSquared).modPow(exponent.mod(phiPSquared), pSquared);
+        BigInteger rq = base.mod(qSquared).modPow(exponent.mod(phiQSquared), qSquared);
+        return rp.subtract(rq).multiply(qSquaredInverseModPSquared).mod(pSquared).multiply(qSquared).add(rq);
     }
 }

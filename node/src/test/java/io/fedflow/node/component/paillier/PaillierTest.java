@@ -20,7 +20,7 @@ class PaillierTest {
     @BeforeAll
     static void keys() {
         keys = PaillierKeyPair.generate(1024, new SecureRandom());
-        enc = new PaillierEncryptor(keys.publicKey(), new SecureRandom());
+        enc = new PaillierEncryptor(keys.privateKey(), new SecureRandom());
         fp = new FixedPoint(keys.publicKey());
     }
 
@@ -42,6 +42,13 @@ class PaillierTest {
     @Test
     void encryptionIsRandomised() {
         assertThat(enc.encrypt(1)).isNotEqualTo(enc.encrypt(1));
+    }
+
+    @Test
+    void anEncryptorWithOnlyThePublicKeyMakesCiphertextsTheOwnerDecrypts() {
+        PaillierEncryptor publicOnly = new PaillierEncryptor(keys.publicKey(), new SecureRandom());
+        BigInteger sum = keys.publicKey().add(publicOnly.encrypt(40), enc.encrypt(2));
+        assertThat(keys.privateKey().decrypt(sum)).isEqualTo(BigInteger.valueOf(42));
     }
 
     @Test

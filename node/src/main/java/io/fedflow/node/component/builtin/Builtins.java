@@ -2,7 +2,8 @@ package io.fedflow.node.component.builtin;
 
 import io.fedflow.node.component.ComponentRegistry;
 
-/** The components Fedflow runs itself: Reader, DataTransform (DataIO), FeatureScale, LR, Evaluation. */
+/** The components Fedflow runs itself: Reader, DataTransform (DataIO), FeatureScale, HeteroFeatureBinning,
+ * HeteroFeatureSelection, LR, Evaluation. */
 public final class Builtins {
     private Builtins() {}
 
@@ -11,6 +12,8 @@ public final class Builtins {
                 .register(Reader.DEFINITION)
                 .register(DataTransform.DEFINITION)
                 .register(FeatureScale.DEFINITION)
+                .register(HeteroFeatureBinning.DEFINITION)
+                .register(HeteroFeatureSelection.DEFINITION)
                 .register(LR.DEFINITION)
                 .register(Evaluation.DEFINITION);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.component.ComponentContext;
+import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.component.Instances;
 import io.fedflow.node.component.ModelInput;
 import io.fedflow.node.component.TableInput;
@@ -49,6 +50,7 @@ final class InMemoryContext implements ComponentContext {
     final List<String> logs = new ArrayList<>();
     JsonNode summary;
     int cancelAfterChecks = -1;
+    FederationChannel channel;
     int checks;
 
     InMemoryContext(String componentName, String module) {
@@ -292,5 +294,13 @@ final class InMemoryContext implements ComponentContext {
         if (cancelAfterChecks >= 0 && checks > cancelAfterChecks) {
             throw new TaskCancelledException("task " + taskId() + " was stopped");
         }
+    }
+
+    @Override
+    public FederationChannel federation() {
+        if (channel == null) {
+            return ComponentContext.super.federation();
+        }
+        return channel;
     }
 }

@@ -9,10 +9,11 @@ import org.junit.jupiter.api.Test;
 
 class BuiltinsTest {
     @Test
-    void registersTheFiveModulesAndTheirAliases() {
+    void registersTheBuiltinModulesAndTheirAliases() {
         ComponentRegistry r = Builtins.registry();
         assertThat(r.all()).extracting(ComponentDefinition::module)
-                .containsExactly("Reader", "DataTransform", "FeatureScale", "LR", "Evaluation");
+                .containsExactly("Reader", "DataTransform", "FeatureScale", "HeteroFeatureBinning",
+                        "HeteroFeatureSelection", "LR", "Evaluation");
         assertThat(r.find("DataIO")).contains(DataTransform.DEFINITION);
         assertThat(r.find("dataio")).contains(DataTransform.DEFINITION);
         assertThat(r.find("LocalLR")).contains(LR.DEFINITION);

@@ -81,7 +81,7 @@ public final class HeteroFeatureSelection implements Component {
         for (String m : methods) {
             IvFilters.Pool before = pool.copy();
             if (m.equals("manually")) {
-                manually(p.object("manually_param"), data, pool.left().get(IvFilters.GUEST));
+                manually(p.object("manually_param"), data, pool.left().get(IvFilters.OWN));
             } else if (guest) {
                 iv(p, m, pool);
             } else {
@@ -89,7 +89,7 @@ public final class HeteroFeatureSelection implements Component {
             }
             results.add(result(m, before, pool));
         }
-        Set<String> own = pool.left().get(IvFilters.GUEST);
+        Set<String> own = pool.left().get(IvFilters.OWN);
         if (guest) {
             tellHosts(ctx, pool, binning != null);
         } else {
@@ -151,9 +151,9 @@ public final class HeteroFeatureSelection implements Component {
         Map<String, Map<String, Double>> iv = new LinkedHashMap<>();
         Set<String> own = new LinkedHashSet<>();
         data.featureNames().stream().filter(select::contains).forEach(own::add);
-        left.put(IvFilters.GUEST, own);
+        left.put(IvFilters.OWN, own);
         if (binning != null) {
-            iv.put(IvFilters.GUEST, ivs(binning.path("binning_result").path("binning_result")));
+            iv.put(IvFilters.OWN, ivs(binning.path("binning_result").path("binning_result")));
             for (JsonNode h : binning.path("host_results")) {
                 String party = h.path("party_id").asText();
                 Map<String, Double> hostIv = ivs(h.path("binning_result"));
@@ -230,7 +230,7 @@ public final class HeteroFeatureSelection implements Component {
 
     /** A view of the guest's columns only: filters on it leave the hosts' columns as they are. */
     private static IvFilters.Pool guestOnly(IvFilters.Pool pool) {
-        return new IvFilters.Pool(Map.of(IvFilters.GUEST, pool.left().get(IvFilters.GUEST)), pool.iv());
+        return new IvFilters.Pool(Map.of(IvFilters.OWN, pool.left().get(IvFilters.OWN)), pool.iv());
     }
 
     /** host_thresholds: one per host in the binning model's order (a nested list takes its first value). */
@@ -243,7 +243,7 @@ public final class HeteroFeatureSelection implements Component {
         if (!v.isArray()) {
             throw p.bad(name, "must be a list, one threshold per host, got " + v);
         }
-        List<String> hosts = pool.left().keySet().stream().filter(k -> !k.equals(IvFilters.GUEST)).toList();
+        List<String> hosts = pool.left().keySet().stream().filter(k -> !k.equals(IvFilters.OWN)).toList();
         for (int i = 0; i < Math.min(v.size(), hosts.size()); i++) {
             JsonNode t = v.get(i).isArray() ? v.get(i).path(0) : v.get(i);
             out.put(hosts.get(i), t.asDouble());
@@ -314,12 +314,12 @@ public final class HeteroFeatureSelection implements Component {
         ObjectNode r = Params.JSON.createObjectNode();
         r.put("filter_name", method);
         ObjectNode values = r.putObject("feature_values");
-        after.iv().getOrDefault(IvFilters.GUEST, Map.of()).forEach(values::put);
-        r.set("left_cols", leftCols(before.left().get(IvFilters.GUEST), after.left().get(IvFilters.GUEST)));
+        after.iv().getOrDefault(IvFilters.OWN, Map.of()).forEach(values::put);
+        r.set("left_cols", leftCols(before.left().get(IvFilters.OWN), after.left().get(IvFilters.OWN)));
         ArrayNode hostValues = r.putArray("host_feature_values");
         ArrayNode hostLeft = r.putArray("host_left_cols");
         before.left().forEach((owner, cols) -> {
-            if (!owner.equals(IvFilters.GUEST)) {
+            if (!owner.equals(IvFilters.OWN)) {
                 ObjectNode hv = hostValues.addObject();
                 after.iv().getOrDefault(owner, Map.of()).forEach(hv::put);
                 hostLeft.add(leftCols(cols, after.left().get(owner)));
@@ -345,7 +345,7 @@ public final class HeteroFeatureSelection implements Component {
         data.featureNames().forEach(names::add);
         ArrayNode hostCols = param.putArray("host_col_names");
         pool.left().forEach((owner, cols) -> {
-            if (!owner.equals(IvFilters.GUEST)) {
+            if (!owner.equals(IvFilters.OWN)) {
                 ObjectNode h = hostCols.addObject();
                 h.put("party_id", owner);
                 ArrayNode c = h.putArray("col_names");

@@ -10,12 +10,13 @@ import java.util.Set;
 
 /**
  * The IV filters of FATE's feature selection, run at the guest over its own features and (when federated)
- * the hosts' anonymous ones. Columns are kept per owner ("guest" or a host's party id). A threshold applies
+ * the hosts' anonymous ones. Columns are kept per owner ({@link #OWN} or a host's party id). A threshold applies
  * per owner (hosts may have their own); top-k and top-percentile rank all owners' remaining features together,
  * as FATE's iv_filter does with select_federated.
  */
 final class IvFilters {
-    static final String GUEST = "guest";
+    /** The owner key of this party's own columns (the guest's at the guest, the host's at a host). */
+    static final String OWN = "own";
 
     /** Remaining columns by owner, in column order; IVs by owner and column (a column without IV is never dropped). */
     record Pool(Map<String, Set<String>> left, Map<String, Map<String, Double>> iv) {
@@ -31,7 +32,7 @@ final class IvFilters {
     /** Keeps features whose IV is at least (takeHigh) or at most the owner's threshold. */
     static void threshold(Pool pool, double guestThreshold, Map<String, Double> hostThresholds, boolean takeHigh) {
         pool.left().forEach((owner, cols) -> {
-            double t = GUEST.equals(owner) ? guestThreshold : hostThresholds.getOrDefault(owner, guestThreshold);
+            double t = OWN.equals(owner) ? guestThreshold : hostThresholds.getOrDefault(owner, guestThreshold);
             Map<String, Double> iv = pool.iv().getOrDefault(owner, Map.of());
             cols.removeIf(c -> iv.containsKey(c) && (takeHigh ? iv.get(c) < t : iv.get(c) > t));
         });

@@ -1,7 +1,6 @@
 package io.fedflow.node.component.builtin;
 
 import io.fedflow.node.component.FederationChannel;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -88,8 +87,6 @@ final class RecordingFederation {
     }
 
     static String text(byte[] b) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(b);
-        return out.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 }

@@ -2,8 +2,8 @@ package io.fedflow.node.component.builtin;
 
 import io.fedflow.node.component.ComponentRegistry;
 
-/** The components Fedflow runs itself: Reader, DataTransform (DataIO), Intersection, FeatureScale, LR,
- * Evaluation. */
+/** The components Fedflow runs itself: Reader, DataTransform (DataIO), Intersection, FeatureScale,
+ * HeteroFeatureBinning, HeteroFeatureSelection, LR, Evaluation. */
 public final class Builtins {
     private Builtins() {}
 
@@ -13,6 +13,8 @@ public final class Builtins {
                 .register(DataTransform.DEFINITION)
                 .register(Intersection.DEFINITION)
                 .register(FeatureScale.DEFINITION)
+                .register(HeteroFeatureBinning.DEFINITION)
+                .register(HeteroFeatureSelection.DEFINITION)
                 .register(LR.DEFINITION)
                 .register(Evaluation.DEFINITION);
     }

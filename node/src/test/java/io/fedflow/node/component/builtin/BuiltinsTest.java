@@ -9,10 +9,11 @@ import org.junit.jupiter.api.Test;
 
 class BuiltinsTest {
     @Test
-    void registersTheSixModulesAndTheirAliases() {
+    void registersTheBuiltinModulesAndTheirAliases() {
         ComponentRegistry r = Builtins.registry();
         assertThat(r.all()).extracting(ComponentDefinition::module)
-                .containsExactly("Reader", "DataTransform", "Intersection", "FeatureScale", "LR", "Evaluation");
+                .containsExactly("Reader", "DataTransform", "Intersection", "FeatureScale", "HeteroFeatureBinning",
+                        "HeteroFeatureSelection", "LR", "Evaluation");
         assertThat(r.find("intersection")).contains(Intersection.DEFINITION);
         assertThat(Intersection.DEFINITION.roles()).containsExactlyInAnyOrder("guest", "host");
         assertThat(r.find("DataIO")).contains(DataTransform.DEFINITION);

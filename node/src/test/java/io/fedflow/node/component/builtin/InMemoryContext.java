@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.component.ComponentContext;
+import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.component.Instances;
 import io.fedflow.node.component.ModelInput;
 import io.fedflow.node.component.TableInput;
@@ -49,6 +50,7 @@ final class InMemoryContext implements ComponentContext {
     final List<String> logs = new ArrayList<>();
     JsonNode summary;
     int cancelAfterChecks = -1;
+    FederationChannel channel;
     int checks;
     /** The channel to the other parties' contexts, for components that talk to them (Intersection). */
     io.fedflow.node.component.FederationChannel federation;
@@ -289,18 +291,22 @@ final class InMemoryContext implements ComponentContext {
     }
 
     @Override
-    public io.fedflow.node.component.FederationChannel federation() {
-        if (federation == null) {
-            return ComponentContext.super.federation();
-        }
-        return federation;
-    }
-
-    @Override
     public void checkCancelled() {
         checks++;
         if (cancelAfterChecks >= 0 && checks > cancelAfterChecks) {
             throw new TaskCancelledException("task " + taskId() + " was stopped");
         }
+    }
+
+    /** The channel set by a test, under either name the component tests use. */
+    @Override
+    public FederationChannel federation() {
+        if (channel != null) {
+            return channel;
+        }
+        if (federation != null) {
+            return federation;
+        }
+        return ComponentContext.super.federation();
     }
 }

@@ -1,0 +1,231 @@
+package io.fedflow.node.component.builtin;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.component.Component;
+import io.fedflow.node.component.ComponentContext;
+import io.fedflow.node.component.ComponentDefinition;
+import io.fedflow.node.component.Instances;
+import io.fedflow.node.component.ParamType;
+import io.fedflow.node.component.TableInput;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * FATE's HeteroFeatureBinning, quantile method: each party bins its own columns; the guest computes WOE and
+ * IV of its features from its labels and of the hosts' features from per-bin sums the hosts make on its
+ * Paillier-encrypted labels ({@link BinningGuest}, {@link BinningHost}). Host features appear at the guest
+ * only under anonymous names ("host_10000_x3": role, party, column index), and their IV stays at the guest,
+ * as in FATE. Output: the model "model" (split points per feature; at the guest WOE/IV too, under
+ * {@code binning_result} and {@code host_results}, which HeteroFeatureSelection reads) and the data, with the
+ * {@code transform_param} columns replaced by their bin index (FATE's default "bin_num") or WOE (guest
+ * only), or unchanged when transform_type is null. The arbiter has nothing to do.
+ */
+public final class HeteroFeatureBinning implements Component {
+    public static final ComponentDefinition DEFINITION;
+
+    static {
+        Map<String, ParamType> params = new LinkedHashMap<>();
+        params.put("method", ParamType.STRING);
+        params.put("compress_thres", ParamType.NUMBER);
+        params.put("head_size", ParamType.INT);
+        params.put("error", ParamType.NUMBER);
+        params.put("bin_num", ParamType.INT);
+        params.put("bin_indexes", ParamType.ANY);
+        params.put("bin_names", ParamType.LIST);
+        params.put("adjustment_factor", ParamType.NUMBER);
+        params.put("transform_param", ParamType.OBJECT);
+        params.put("local_only", ParamType.BOOL);
+        params.put("category_indexes", ParamType.ANY);
+        params.put("category_names", ParamType.LIST);
+        params.put("encrypt_param", ParamType.OBJECT);
+        params.put("skip_static", ParamType.BOOL);
+        params.put("need_run", ParamType.BOOL);
+        DEFINITION = new ComponentDefinition("HeteroFeatureBinning", List.of(), Map.copyOf(params),
+                Set.of("guest", "host"), HeteroFeatureBinning::new);
+    }
+
+    @Override
+    public void run(ComponentContext ctx) {
+        Params p = new Params(ctx);
+        TableInput in = Inputs.single(ctx, p, "data", "train_data");
+        if (!p.bool("need_run", true)) {
+            Inputs.passThrough(ctx, in);
+            return;
+        }
+        if (in == null) {
+            throw p.refuse("needs one input table under \"data\" (e.g. data_transform_0.data)");
+        }
+        Instances data = ctx.readInstances(in);
+        if (data.size() == 0) {
+            throw p.dataError("the input data is empty");
+        }
+        BinningSettings s = BinningSettings.of(p, data);
+        boolean guest = "guest".equals(ctx.role());
+        if ("woe".equals(s.transformType()) && !guest) {
+            throw p.bad("transform_param", "transform_type woe is for the guest only: the host has no labels");
+        }
+        List<QuantileSplits> splits = new ArrayList<>();
+        for (int j : s.binCols()) {
+            splits.add(QuantileSplits.of(column(data, j), s.binNum()));
+        }
+        List<WoeIv> own = new ArrayList<>();
+        List<BinningGuest.HostFeatures> hosts = List.of();
+        if (guest) {
+            own = ownStats(p, data, s, splits);
+            if (!s.localOnly()) {
+                hosts = BinningGuest.exchange(ctx, data, s);
+            }
+        } else if (!s.localOnly()) {
+            BinningHost.exchange(ctx, data, s, splits);
+        }
+        ctx.writeInstances("data", transform(data, s, splits, own));
+        ctx.saveModel("model", param(ctx, data, s, splits, own, hosts), s.meta(data.featureNames()));
+        ctx.setSummary(summary(data, s, own, hosts));
+        ctx.log("binned " + s.binCols().length + " columns into at most " + s.binNum() + " bins" + (guest
+                ? "; IV for " + own.size() + " own and " + hosts.stream().mapToInt(h -> h.names().size()).sum()
+                + " host features" : ""));
+    }
+
+    private static List<WoeIv> ownStats(Params p, Instances data, BinningSettings s, List<QuantileSplits> splits) {
+        if (!data.hasLabel()) {
+            throw p.dataError("the guest's data has no label; set with_label in DataTransform");
+        }
+        for (double y : data.labels()) {
+            if (y != 0 && y != 1) {
+                throw p.dataError("labels must be 0 or 1 (binary), found " + Labels.format(y));
+            }
+        }
+        List<WoeIv> out = new ArrayList<>();
+        int[] cols = s.binCols();
+        for (int f = 0; f < cols.length; f++) {
+            QuantileSplits sp = splits.get(f);
+            long[] events = new long[sp.bins()];
+            long[] nonEvents = new long[sp.bins()];
+            for (int i = 0; i < data.size(); i++) {
+                int b = sp.binOf(data.features()[i][cols[f]]);
+                if (data.labels()[i] == 1) {
+                    events[b]++;
+                } else {
+                    nonEvents[b]++;
+                }
+            }
+            out.add(WoeIv.of(events, nonEvents, s.adjustmentFactor()));
+        }
+        return out;
+    }
+
+    private static Instances transform(Instances data, BinningSettings s, List<QuantileSplits> splits,
+                                       List<WoeIv> own) {
+        if (s.transformType() == null || s.transformCols().length == 0) {
+            return data;
+        }
+        List<Integer> binCols = new ArrayList<>();
+        for (int j : s.binCols()) {
+            binCols.add(j);
+        }
+        double[][] out = new double[data.size()][];
+        for (int i = 0; i < data.size(); i++) {
+            double[] row = data.features()[i].clone();
+            for (int j : s.transformCols()) {
+                int f = binCols.indexOf(j);
+                int bin = splits.get(f).binOf(row[j]);
+                row[j] = "woe".equals(s.transformType()) ? own.get(f).woe()[bin] : bin;
+            }
+            out[i] = row;
+        }
+        return new Instances(data.ids(), data.featureNames(), out, data.labels(), data.labelName());
+    }
+
+    private static ObjectNode param(ComponentContext ctx, Instances data, BinningSettings s,
+                                    List<QuantileSplits> splits, List<WoeIv> own,
+                                    List<BinningGuest.HostFeatures> hosts) {
+        ObjectNode param = Params.JSON.createObjectNode();
+        ObjectNode result = param.putObject("binning_result");
+        result.put("role", ctx.role());
+        result.put("party_id", ctx.partyId());
+        ObjectNode features = result.putObject("binning_result");
+        int[] cols = s.binCols();
+        for (int f = 0; f < cols.length; f++) {
+            ObjectNode feature = features.putObject(data.featureNames().get(cols[f]));
+            ArrayNode sp = feature.putArray("split_points");
+            for (double v : splits.get(f).points()) {
+                sp.add(v);
+            }
+            feature.put("bin_nums", splits.get(f).bins());
+            if (!own.isEmpty()) {
+                stats(feature, own.get(f));
+            }
+        }
+        ArrayNode hostResults = param.putArray("host_results");
+        for (BinningGuest.HostFeatures h : hosts) {
+            ObjectNode hr = hostResults.addObject();
+            hr.put("role", "host");
+            hr.put("party_id", h.partyId());
+            ObjectNode hf = hr.putObject("binning_result");
+            for (int f = 0; f < h.names().size(); f++) {
+                ObjectNode feature = hf.putObject(h.names().get(f));
+                feature.put("bin_nums", h.stats().get(f).woe().length);
+                stats(feature, h.stats().get(f));
+            }
+        }
+        ArrayNode header = param.putArray("header");
+        data.featureNames().forEach(header::add);
+        ArrayNode anonymous = param.putArray("header_anonymous");
+        for (int j = 0; j < data.width(); j++) {
+            anonymous.add(ctx.role() + "_" + ctx.partyId() + "_x" + j);
+        }
+        param.put("model_name", "HeteroFeatureBinning");
+        return param;
+    }
+
+    private static void stats(ObjectNode feature, WoeIv w) {
+        feature.put("iv", w.iv());
+        array(feature.putArray("woe_array"), w.woe());
+        array(feature.putArray("iv_array"), w.ivs());
+        ArrayNode ev = feature.putArray("event_count_array");
+        for (long v : w.eventCounts()) {
+            ev.add(v);
+        }
+        ArrayNode nev = feature.putArray("non_event_count_array");
+        for (long v : w.nonEventCounts()) {
+            nev.add(v);
+        }
+        array(feature.putArray("event_rate_array"), w.eventRates());
+        array(feature.putArray("non_event_rate_array"), w.nonEventRates());
+        feature.put("is_woe_monotonic", w.monotonic());
+    }
+
+    private static void array(ArrayNode a, double[] values) {
+        for (double v : values) {
+            a.add(v);
+        }
+    }
+
+    private static ObjectNode summary(Instances data, BinningSettings s, List<WoeIv> own,
+                                      List<BinningGuest.HostFeatures> hosts) {
+        ObjectNode summary = Params.JSON.createObjectNode();
+        ObjectNode iv = summary.putObject("iv");
+        int[] cols = s.binCols();
+        for (int f = 0; f < own.size(); f++) {
+            iv.put(data.featureNames().get(cols[f]), own.get(f).iv());
+        }
+        for (BinningGuest.HostFeatures h : hosts) {
+            for (int f = 0; f < h.names().size(); f++) {
+                iv.put(h.names().get(f), h.stats().get(f).iv());
+            }
+        }
+        return summary;
+    }
+
+    private static double[] column(Instances data, int j) {
+        double[] out = new double[data.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = data.features()[i][j];
+        }
+        return out;
+    }
+}

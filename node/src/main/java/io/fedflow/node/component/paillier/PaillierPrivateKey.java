@@ -1,0 +1,75 @@
+package io.fedflow.node.component.paillier;
+
+import java.math.BigInteger;
+
+/**
+ * The factors of n and what CRT decryption precomputes from them: decryption works mod p² and q² (exponents
+ * p-1 and q-1 of half the size, on numbers of half the size: about 4× less work than mod n² with λ) and
+ * joins the two halves with Garner's formula.
+ */
+public final class PaillierPrivateKey {
+    private final PaillierPublicKey publicKey;
+    private final BigInteger p;
+    private final BigInteger q;
+    private final BigInteger pSquared;
+    private final BigInteger qSquared;
+    private final BigInteger pMinus1;
+    private final BigInteger qMinus1;
+    private final BigInteger hp;
+    private final BigInteger hq;
+    private final BigInteger qInverseModP;
+    private final BigInteger phiPSquared;
+    private final BigInteger phiQSquared;
+    private final BigInteger qSquaredInverseModPSquared;
+
+    PaillierPrivateKey(PaillierPublicKey publicKey, BigInteger p, BigInteger q) {
+        if (!p.multiply(q).equals(publicKey.n()) || p.equals(q)) {
+            throw new IllegalArgumentException("p and q must be distinct factors of n");
+        }
+        this.publicKey = publicKey;
+        this.p = p;
+        this.q = q;
+        this.pSquared = p.multiply(p);
+        this.qSquared = q.multiply(q);
+        this.pMinus1 = p.subtract(BigInteger.ONE);
+        this.qMinus1 = q.subtract(BigInteger.ONE);
+        BigInteger g = publicKey.n().add(BigInteger.ONE);
+        this.hp = h(g, p, pSquared, pMinus1);
+        this.hq = h(g, q, qSquared, qMinus1);
+        this.qInverseModP = q.modInverse(p);
+        this.phiPSquared = p.multiply(pMinus1);
+        this.phiQSquared = q.multiply(qMinus1);
+        this.qSquaredInverseModPSquared = qSquared.modInverse(pSquared);
+    }
+
+    /** hp = L_p(g^(p-1) mod p²)^-1 mod p, from Paillier's paper (section 7, decryption with CRT). */
+    private static BigInteger h(BigInteger g, BigInteger prime, BigInteger primeSquared, BigInteger primeMinus1) {
+        return l(g.mod(primeSquared).modPow(primeMinus1, primeSquared), prime).modInverse(prime);
+    }
+
+    private static BigInteger l(BigInteger x, BigInteger prime) {
+        return x.subtract(BigInteger.ONE).divide(prime);
+    }
+
+    public PaillierPublicKey publicKey() {
+        return publicKey;
+    }
+
+    /** The plaintext of {@code c}, in [0, n). */
+    public BigInteger decrypt(BigInteger c) {
+        BigInteger mp = l(c.mod(pSquared).modPow(pMinus1, pSquared), p).multiply(hp).mod(p);
+        BigInteger mq = l(c.mod(qSquared).modPow(qMinus1, qSquared), q).multiply(hq).mod(q);
+        // Garner: m = mq + q·((mp - mq)·q^-1 mod p)
+        return mp.subtract(mq).multiply(qInverseModP).mod(p).multiply(q).add(mq);
+    }
+
+    /**
+     * base^exponent mod n² by CRT: two exponentiations on numbers of half the size, exponents reduced by
+     * φ(p²) and φ(q²). The holder of the private key encrypts about 3-4× faster than with the public key alone.
+     */
+    BigInteger powModNSquared(BigInteger base, BigInteger exponent) {
+        BigInteger rp = base.mod(pSquared).modPow(exponent.mod(phiPSquared), pSquared);
+        BigInteger rq = base.mod(qSquared).modPow(exponent.mod(phiQSquared), qSquared);
+        return rp.subtract(rq).multiply(qSquaredInverseModPSquared).mod(pSquared).multiply(qSquared).add(rq);
+    }
+}

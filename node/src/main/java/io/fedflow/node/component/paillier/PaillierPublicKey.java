@@ -1,0 +1,52 @@
+package io.fedflow.node.component.paillier;
+
+import java.math.BigInteger;
+
+/**
+ * A Paillier public key with g = n + 1, which makes g^m mod n² = 1 + m·n (one multiplication instead of a
+ * modular exponentiation). Holds what a party that only adds ciphertexts needs; it cannot decrypt.
+ *
+ * @param n the modulus p·q
+ */
+public record PaillierPublicKey(BigInteger n) {
+    public PaillierPublicKey {
+        if (n == null || n.signum() <= 0 || !n.testBit(0)) {
+            throw new IllegalArgumentException("n must be a positive odd modulus");
+        }
+    }
+
+    public BigInteger nSquared() {
+        return n.multiply(n);
+    }
+
+    /** Bits of n (1024, 2048...). */
+    public int bits() {
+        return n.bitLength();
+    }
+
+    /** Bytes of one ciphertext written at fixed width: the size of n². */
+    public int ciphertextBytes() {
+        return (nSquared().bitLength() + 7) / 8;
+    }
+
+    /** (1 + m·n) · obfuscator mod n²: the encryption of {@code m} (in [0, n)) with the given r^n. */
+    BigInteger encryptWith(BigInteger m, BigInteger obfuscator) {
+        BigInteger n2 = nSquared();
+        return BigInteger.ONE.add(m.multiply(n)).mod(n2).multiply(obfuscator).mod(n2);
+    }
+
+    /** E(a) · E(b) = E(a + b mod n). */
+    public BigInteger add(BigInteger a, BigInteger b) {
+        return a.multiply(b).mod(nSquared());
+    }
+
+    /** E(a)^k = E(k·a mod n); a negative k multiplies by k mod n. */
+    public BigInteger multiply(BigInteger c, BigInteger k) {
+        return c.modPow(k.mod(n), nSquared());
+    }
+
+    /** An encryption of 0 without randomness: the neutral start of a homomorphic sum. */
+    public BigInteger zero() {
+        return BigInteger.ONE;
+    }
+}

@@ -1,0 +1,220 @@
+package io.fedflow.node.component.builtin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fedflow.node.component.Instances;
+import io.fedflow.node.component.TableInput;
+import io.fedflow.node.component.paillier.CiphertextVector;
+import io.fedflow.node.component.paillier.PaillierPublicKey;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Binning then selection between an in-memory guest and host over a recording channel: what the guest
+ * computes for the host's features equals the clear-text computation, and the host receives nothing but
+ * the public key, row ids, Paillier ciphertexts and the names of its kept columns.
+ */
+class HeteroBinningSelectionTest {
+    static final int N = 400;
+
+    record Party(InMemoryContext input, TableInput table) {}
+
+    final Random random = new Random(42);
+    final double[] labels = new double[N];
+    final RecordingFederation fed = new RecordingFederation(Map.of("guest", List.of("9999"), "host", List.of("10000")));
+
+    HeteroBinningSelectionTest() {
+        for (int i = 0; i < N; i++) {
+            labels[i] = random.nextBoolean() ? 1 : 0;
+        }
+    }
+
+    Party guest() {
+        List<String> ids = new ArrayList<>();
+        double[][] x = new double[N][];
+        for (int i = 0; i < N; i++) {
+            ids.add(Integer.toString(i));
+            x[i] = new double[] {labels[i] + random.nextGaussian() * 0.5, random.nextGaussian()};
+        }
+        InMemoryContext dt = new InMemoryContext("data_transform_0", "DataTransform");
+        dt.role = "guest";
+        dt.partyId = "9999";
+        return new Party(dt, dt.writeInstances("data", new Instances(ids, List.of("g0", "g1"), x, labels.clone(), "y")));
+    }
+
+    /** The host's rows in another order, with ten ids the guest lacks. */
+    Party host() {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < N + 10; i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, random);
+        List<String> ids = new ArrayList<>();
+        double[][] x = new double[order.size()][];
+        for (int k = 0; k < order.size(); k++) {
+            int i = order.get(k);
+            double y = i < N ? labels[i] : 0;
+            ids.add(Integer.toString(i));
+            x[k] = new double[] {2 * y + random.nextGaussian(), random.nextGaussian(), -y + random.nextGaussian() * 0.3};
+        }
+        InMemoryContext dt = new InMemoryContext("data_transform_0", "DataTransform");
+        dt.role = "host";
+        dt.partyId = "10000";
+        return new Party(dt, dt.writeInstances("data", new Instances(ids, List.of("h0", "h1", "h2"), x, null, null)));
+    }
+
+    InMemoryContext task(Party party, String name, String module) {
+        InMemoryContext c = party.input().next(name, module);
+        c.role = party.input().role;
+        c.partyId = party.input().partyId;
+        c.channel = fed.channel(c.role, c.partyId);
+        return c.input("data", party.table());
+    }
+
+    /** Runs the host's task in another thread and the guest's here, as two parties would. */
+    static void runBoth(InMemoryContext guest, Object guestComponent, InMemoryContext host, Object hostComponent)
+            throws Exception {
+        CompletableFuture<Void> h = CompletableFuture.runAsync(() -> {
+            try {
+                ((io.fedflow.node.component.Component) hostComponent).run(host);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        ((io.fedflow.node.component.Component) guestComponent).run(guest);
+        h.get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void guestGetsIvOfHostFeaturesEqualToTheClearComputationAndSelectionKeepsTheTopK() throws Exception {
+        Party g = guest();
+        Party h = host();
+        InMemoryContext gb = task(g, "hetero_feature_binning_0", "HeteroFeatureBinning")
+                .param("encrypt_param", Map.of("key_length", 1024));
+        InMemoryContext hb = task(h, "hetero_feature_binning_0", "HeteroFeatureBinning");
+        runBoth(gb, new HeteroFeatureBinning(), hb, new HeteroFeatureBinning());
+
+        JsonNode guestModel = gb.saved.get("model").param();
+        JsonNode own = guestModel.at("/binning_result/binning_result");
+        JsonNode hostIv = guestModel.at("/host_results/0/binning_result");
+        assertThat(guestModel.at("/host_results/0/party_id").asText()).isEqualTo("10000");
+        assertThat(own.fieldNames()).toIterable().containsExactly("g0", "g1");
+        assertThat(hostIv.fieldNames()).toIterable().containsExactly("host_10000_x0", "host_10000_x1",
+                "host_10000_x2");
+        for (JsonNode f : List.of(own.get("g0"), own.get("g1"), hostIv.get("host_10000_x0"),
+                hostIv.get("host_10000_x1"), hostIv.get("host_10000_x2"))) {
+            assertThat(Double.isFinite(f.get("iv").asDouble())).isTrue();
+            assertThat(f.get("iv").asDouble()).isGreaterThanOrEqualTo(0);
+        }
+        assertThat(own.at("/g0/iv").asDouble()).isGreaterThan(own.at("/g1/iv").asDouble());
+        assertThat(hostIv.at("/host_10000_x0/iv").asDouble()).isGreaterThan(hostIv.at("/host_10000_x1/iv").asDouble());
+
+        // the host's model has its split points and no IV; the guest's IV of host x0 equals the clear computation
+        JsonNode hostModel = hb.saved.get("model").param();
+        assertThat(hostModel.at("/binning_result/binning_result/h0/iv").isMissingNode()).isTrue();
+        assertThat(hostModel.path("host_results")).isEmpty();
+        QuantileSplits splits = new QuantileSplits(toArray(hostModel.at("/binning_result/binning_result/h0/split_points")));
+        Instances hostData = hb.readInstances(h.table());
+        long[] ev = new long[splits.bins()];
+        long[] nev = new long[splits.bins()];
+        for (int k = 0; k < hostData.size(); k++) {
+            int i = Integer.parseInt(hostData.ids().get(k));
+            if (i < N) {
+                int b = splits.binOf(hostData.features()[k][0]);
+                if (labels[i] == 1) {
+                    ev[b]++;
+                } else {
+                    nev[b]++;
+                }
+            }
+        }
+        assertThat(hostIv.at("/host_10000_x0/iv").asDouble()).isCloseTo(WoeIv.of(ev, nev, 0.5).iv(), within(1e-12));
+        // FATE's default transform: the binned columns become bin indexes
+        assertThat(gb.instances("data").features()[0][0]).isBetween(0.0, 9.0);
+
+        // selection: the three features of highest IV over both parties
+        InMemoryContext gs = task(new Party(gb, gb.outputs.get("data")), "hetero_feature_selection_0",
+                "HeteroFeatureSelection").param("filter_methods", List.of("iv_filter"))
+                .param("iv_param", Map.of("filter_type", "top_k", "threshold", 3))
+                .model("isometric_model", gb.savedModel("model"));
+        InMemoryContext hs = task(new Party(hb, hb.outputs.get("data")), "hetero_feature_selection_0",
+                "HeteroFeatureSelection").param("filter_methods", List.of("iv_filter"))
+                .model("isometric_model", hb.savedModel("model"));
+        runBoth(gs, new HeteroFeatureSelection(), hs, new HeteroFeatureSelection());
+        assertThat(gs.instances("data").featureNames()).containsExactly("g0");
+        assertThat(gs.instances("data").hasLabel()).isTrue();
+        assertThat(hs.instances("data").featureNames()).containsExactly("h0", "h2");
+        assertThat(hs.saved.get("model").param().at("/final_left_cols/left_cols/h1").asBoolean()).isFalse();
+        assertThat(gs.saved.get("model").param().at("/results/0/host_left_cols/0/left_cols/host_10000_x2").asBoolean())
+                .isTrue();
+
+        assertHostSawNoLabel();
+    }
+
+    /** Everything sent to the host: the key, the ids, ciphertext vectors, and the selection's column names. */
+    void assertHostSawNoLabel() throws Exception {
+        List<RecordingFederation.Message> toHost = fed.to("host", "10000");
+        assertThat(toHost).isNotEmpty();
+        PaillierPublicKey key = null;
+        Set<BigInteger> seen = new HashSet<>();
+        int ciphertexts = 0;
+        for (RecordingFederation.Message m : toHost) {
+            switch (m.tag()) {
+                case BinningGuest.KEY -> {
+                    key = new PaillierPublicKey(new BigInteger(m.payload()));
+                    assertThat(key.bits()).isEqualTo(1024);
+                }
+                case BinningGuest.IDS -> {
+                    JsonNode ids = InMemoryContext.JSON.readTree(m.payload());
+                    assertThat(ids.fieldNames()).toIterable().containsExactlyInAnyOrder("count", "batches", "ids");
+                    assertThat(ids.get("ids")).hasSize(N);
+                }
+                case HeteroFeatureSelection.HOST_LEFT -> {
+                    JsonNode msg = InMemoryContext.JSON.readTree(m.payload());
+                    assertThat(msg.fieldNames()).toIterable().containsExactlyInAnyOrder("left", "decided");
+                    msg.get("left").forEach(a -> assertThat(a.asText()).startsWith("host_10000_x"));
+                }
+                default -> {
+                    assertThat(m.tag()).startsWith(BinningGuest.LABELS);
+                    List<BigInteger> cs = CiphertextVector.decode(key, m.payload());
+                    for (BigInteger c : cs) {
+                        // randomised encryption: no two labels look alike, and none is a small clear number
+                        assertThat(seen.add(c)).isTrue();
+                        assertThat(c.bitLength()).isGreaterThan(1024);
+                    }
+                    ciphertexts += cs.size();
+                }
+            }
+            String text = RecordingFederation.text(m.payload());
+            assertThat(text).doesNotContain(labelText(","), labelText(", "), labelText(""));
+        }
+        assertThat(ciphertexts).isEqualTo(N);
+    }
+
+    private String labelText(String sep) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 32; i++) {
+            sb.append(i == 0 ? "" : sep).append((int) labels[i]);
+        }
+        return sb.toString();
+    }
+
+    private static double[] toArray(JsonNode a) {
+        double[] out = new double[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.get(i).asDouble();
+        }
+        return out;
+    }
+}

@@ -254,6 +254,16 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
         call(partyId, "clean job " + jobId, policy, s -> s.cleanJob(job(jobId)));
     }
 
+    @Override
+    public void updateParameters(String partyId, String jobId, String jobParametersJson,
+                                 String componentParametersJson) {
+        call(partyId, "update the parameters of job " + jobId, policy, s -> s.updateParameters(
+                io.fedflow.proto.v1.PartyUpdateParametersRequest.newBuilder().setJobId(jobId)
+                        .setJobParametersJson(jobParametersJson == null ? "" : jobParametersJson)
+                        .setComponentParametersJson(componentParametersJson == null ? "" : componentParametersJson)
+                        .build()));
+    }
+
     /** One round trip, for probes and the benchmark. */
     public PingReply ping(String partyId, byte[] payload) {
         return call(partyId, "answer a ping", policy, s -> s.ping(PingRequest.newBuilder()

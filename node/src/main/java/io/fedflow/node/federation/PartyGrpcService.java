@@ -141,6 +141,26 @@ public final class PartyGrpcService extends PartyServiceGrpc.PartyServiceImplBas
     }
 
     @Override
+    public void updateParameters(io.fedflow.proto.v1.PartyUpdateParametersRequest r, StreamObserver<PartyReply> out) {
+        answer(out, () -> {
+            jobs.updateParametersFromParty(caller(), r.getJobId(), json(r.getJobParametersJson()),
+                    json(r.getComponentParametersJson()));
+            return OK;
+        });
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode json(String s) {
+        if (s.isEmpty()) {
+            return null;
+        }
+        try {
+            return io.fedflow.node.server.FateJson.MAPPER.readTree(s);
+        } catch (java.io.IOException e) {
+            throw io.fedflow.node.FlowException.argument("parameters are not JSON: " + e.getMessage());
+        }
+    }
+
+    @Override
     public void cleanJob(PartyJobRequest r, StreamObserver<PartyReply> out) {
         answer(out, () -> {
             scheduler.requireParticipant(caller(), r.getJobId(), true);

@@ -382,6 +382,59 @@ public final class JobService {
         if (rows.isEmpty()) {
             throw FlowException.notFound("no job " + jobId);
         }
+        String initiator = rows.get(0).getFInitiatorPartyId();
+        if (!JobStore.isHere(rows.get(0).getFInitiatorRole(), initiator, config.partyId())) {
+            // FATE changes a job's parameters at its initiator, which passes them to every party
+            remote.updateParameters(initiator, jobId, text(jobParameters), text(componentParameters));
+            return updated(jobs.jobRows(jobId).get(0), componentParameters);
+        }
+        ObjectNode answer = updateHere(jobId, jobParameters, componentParameters);
+        List<String> others = scheduler.remoteParties(parser.parse(JobStore.parse(rows.get(0).getFDsl().data()),
+                JobStore.parse(rows.get(0).getFRuntimeConf().data())));
+        for (String p : others) {
+            try {
+                remote.updateParameters(p, jobId, text(jobParameters), text(componentParameters));
+            } catch (FlowException e) {
+                throw new FlowException(e.retCode(), "parameters of job " + jobId + " changed here, but not at party "
+                        + p + ": " + e.getMessage());
+            }
+        }
+        return answer;
+    }
+
+    /** Parameters sent by another party: only the job's initiator changes them, here and everywhere. */
+    public void updateParametersFromParty(String sourceParty, String jobId, JsonNode jobParameters,
+                                          JsonNode componentParameters) {
+        TJobRecord lead = scheduler.requireParticipant(sourceParty, jobId, false);
+        if (JobStore.isHere(lead.getFInitiatorRole(), lead.getFInitiatorPartyId(), config.partyId())) {
+            updateParameters(jobId, jobParameters, componentParameters);
+        } else {
+            scheduler.requireParticipant(sourceParty, jobId, true);
+            updateHere(jobId, jobParameters, componentParameters);
+        }
+    }
+
+    private static String text(JsonNode node) {
+        return node == null || !node.isObject() ? null : node.toString();
+    }
+
+    private static ObjectNode updated(TJobRecord row, JsonNode componentParameters) {
+        JsonNode conf = JobStore.parse(row.getFRuntimeConf().data());
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.set("job_parameters", conf.path("job_parameters"));
+        o.set("component_parameters", conf.path("component_parameters"));
+        ArrayNode cpns = o.putArray("components");
+        if (componentParameters != null) {
+            componentParameters.path("common").fieldNames().forEachRemaining(cpns::add);
+        }
+        return o;
+    }
+
+    private ObjectNode updateHere(String jobId, JsonNode jobParameters, JsonNode componentParameters) {
+        List<TJobRecord> rows = jobs.jobRows(jobId);
+        if (rows.isEmpty()) {
+            throw FlowException.notFound("no job " + jobId);
+        }
         JobStatus status = StatusMachine.parse(rows.get(0).getFStatus());
         if (!status.isEnd()) {
             throw new FlowException(RetCode.OPERATING_ERROR, "job " + jobId + " is " + status.wire()

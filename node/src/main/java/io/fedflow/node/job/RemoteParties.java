@@ -41,6 +41,9 @@ public interface RemoteParties {
 
     void clean(String partyId, String jobId);
 
+    /** FATE's parameter/update at a party: JSON objects (or null) merged into the job's conf there. */
+    void updateParameters(String partyId, String jobId, String jobParametersJson, String componentParametersJson);
+
     /** No other party: a node that is not federated. */
     RemoteParties NONE = new RemoteParties() {
         private UnsupportedOperationException none() {
@@ -89,6 +92,12 @@ public interface RemoteParties {
 
         @Override
         public void clean(String partyId, String jobId) {
+            throw none();
+        }
+
+        @Override
+        public void updateParameters(String partyId, String jobId, String jobParametersJson,
+                                     String componentParametersJson) {
             throw none();
         }
     };

@@ -219,9 +219,14 @@ class FederatedJobsTest {
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
 
         // rerun the LR alone with few iterations; it goes back to waiting and then succeeds everywhere
-        JsonNode upd = guestHttp.post("/v1/job/parameter/update", "{\"job_id\": \"" + jobId + "\", "
+        // asked at the host, the change goes through the initiator to every party
+        JsonNode upd = hostHttp.post("/v1/job/parameter/update", "{\"job_id\": \"" + jobId + "\", "
                 + "\"component_parameters\": {\"common\": {\"lr_0\": {\"max_iter\": 3}}}}");
         assertThat(upd.get("retcode").asInt()).as(upd.toString()).isZero();
+        for (FlowHttp h : List.of(guestHttp, hostHttp)) {
+            assertThat(rows(h, jobId).get(0).at("/f_runtime_conf/component_parameters/common/lr_0/max_iter").asInt())
+                    .isEqualTo(3);
+        }
         // asked at the host, the rerun goes to the initiator, which reruns the job at every party
         JsonNode rerun = hostHttp.post("/v1/job/rerun", Map.of("job_id", jobId));
         assertThat(rerun.get("retcode").asInt()).as(rerun.toString()).isZero();

@@ -2,7 +2,7 @@ package io.fedflow.node.component.builtin;
 
 import io.fedflow.node.component.ComponentRegistry;
 
-/** The components Fedflow runs itself: Reader, DataTransform (DataIO), FeatureScale, LR, Evaluation. */
+/** The components Fedflow runs itself: Reader, DataTransform (DataIO), FeatureScale, LR, HeteroLR, Evaluation. */
 public final class Builtins {
     private Builtins() {}
 
@@ -12,6 +12,7 @@ public final class Builtins {
                 .register(DataTransform.DEFINITION)
                 .register(FeatureScale.DEFINITION)
                 .register(LR.DEFINITION)
+                .register(HeteroLR.DEFINITION)
                 .register(Evaluation.DEFINITION);
     }
 }

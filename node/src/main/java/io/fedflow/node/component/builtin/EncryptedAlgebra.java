@@ -1,5 +1,6 @@
 package io.fedflow.node.component.builtin;
 
+import io.fedflow.node.component.paillier.BarrettReducer;
 import io.fedflow.node.component.paillier.FixedPoint;
 import io.fedflow.node.component.paillier.PaillierEncryptor;
 import io.fedflow.node.component.paillier.PaillierPublicKey;
@@ -61,14 +62,14 @@ final class EncryptedAlgebra {
      * exponents go to a second product that is inverted once at the end. Columns run in parallel.
      */
     static BigInteger[] weightedSums(PaillierPublicKey key, List<BigInteger> c, long[][] a, int columns) {
-        BigInteger n2 = key.nSquared();
+        BarrettReducer n2 = new BarrettReducer(key.nSquared());
         int rows = c.size();
         BigInteger[][] table = new BigInteger[rows][];
         IntStream.range(0, rows).parallel().forEach(i -> {
             BigInteger[] t = new BigInteger[1 << WINDOW];
             t[1] = c.get(i);
             for (int v = 2; v < t.length; v++) {
-                t[v] = t[v - 1].multiply(t[1]).mod(n2);
+                t[v] = n2.multiply(t[v - 1], t[1]);
             }
             table[i] = t;
         });
@@ -83,22 +84,22 @@ final class EncryptedAlgebra {
             BigInteger neg = BigInteger.ONE;
             for (int w = windows - 1; w >= 0; w--) {
                 for (int s = 0; s < WINDOW && w < windows - 1; s++) {
-                    pos = pos.multiply(pos).mod(n2);
-                    neg = neg.multiply(neg).mod(n2);
+                    pos = n2.multiply(pos, pos);
+                    neg = n2.multiply(neg, neg);
                 }
                 for (int i = 0; i < rows; i++) {
                     long v = a[i][j];
                     int digit = (int) ((Math.abs(v) >>> (w * WINDOW)) & ((1 << WINDOW) - 1));
                     if (digit != 0) {
                         if (v > 0) {
-                            pos = pos.multiply(table[i][digit]).mod(n2);
+                            pos = n2.multiply(pos, table[i][digit]);
                         } else {
-                            neg = neg.multiply(table[i][digit]).mod(n2);
+                            neg = n2.multiply(neg, table[i][digit]);
                         }
                     }
                 }
             }
-            out[j] = neg.equals(BigInteger.ONE) ? pos : pos.multiply(neg.modInverse(n2)).mod(n2);
+            out[j] = neg.equals(BigInteger.ONE) ? pos : n2.multiply(pos, neg.modInverse(n2.modulus()));
         });
         return out;
     }

@@ -215,6 +215,7 @@ final class HeteroLRProtocol {
                     own[i] = ug[i] - 2 * yy;
                     plainLoss += -0.5 * yy * ug[i] + 0.125 * ug[i] * ug[i];
                 }
+                long t0 = System.nanoTime();
                 // E(Σ_h u_h) and E(Σ_h host loss terms) from every host
                 List<BigInteger> hostSum = null;
                 BigInteger hostLoss = pk.zero();
@@ -227,7 +228,9 @@ final class HeteroLRProtocol {
                     List<BigInteger> part = fwd.subList(0, m);
                     hostSum = hostSum == null ? part : addAll(pk, hostSum, part);
                 }
+                long t1 = System.nanoTime();
                 List<BigInteger> ownEnc = EncryptedAlgebra.encrypt(enc, fp, own);
+                long t2 = System.nanoTime();
                 List<BigInteger> residual = hostSum == null ? ownEnc : addAll(pk, hostSum, ownEnc);
                 byte[] residualBytes = CiphertextVector.encode(pk, residual);
                 for (String h : hosts) {
@@ -245,8 +248,13 @@ final class HeteroLRProtocol {
                     loss = pk.add(loss, pk.multiply(hostLoss, BigInteger.ONE.shiftLeft(EncryptedAlgebra.X_SCALE_BITS)));
                 }
                 io.send("loss." + at, ARBITER, arbiter, CiphertextVector.encode(pk, List.of(loss)));
+                long t3 = System.nanoTime();
                 double[] g = gradient(io, pk, enc, fp, residual, Arrays.copyOfRange(q, start, start + m), dim,
                         "gradient." + at, arbiter);
+                long t4 = System.nanoTime();
+                io.log().accept("guest batch " + at + ": waited " + (t1 - t0) / 1_000_000 + " ms for the hosts, "
+                        + "encrypted in " + (t2 - t1) / 1_000_000 + " ms, loss in " + (t3 - t2) / 1_000_000
+                        + " ms, gradient in " + (t4 - t3) / 1_000_000 + " ms");
                 for (int j = 0; j < dim; j++) {
                     g[j] /= 4.0 * m;
                 }
@@ -292,15 +300,21 @@ final class HeteroLRProtocol {
                     uh[i] = LR.dot(w, x[start + i], d, false);
                     lossTerms += 0.125 * uh[i] * uh[i];
                 }
+                long t0 = System.nanoTime();
                 List<BigInteger> fwd = new ArrayList<>(EncryptedAlgebra.encrypt(enc, fp, uh));
                 fwd.add(enc.encrypt(fp.encode(lossTerms)));
                 io.send("forward." + at, GUEST, guest, CiphertextVector.encode(pk, fwd));
+                long t1 = System.nanoTime();
                 List<BigInteger> residual = CiphertextVector.decode(pk, io.receive("residual." + at, GUEST, guest));
+                long t2 = System.nanoTime();
                 if (residual.size() != m) {
                     throw FlowException.data("the guest sent " + residual.size() + " residuals for a batch of " + m);
                 }
                 double[] g = gradient(io, pk, enc, fp, residual, Arrays.copyOfRange(q, start, start + m), d,
                         "gradient." + at, arbiter);
+                io.log().accept("host batch " + at + ": encrypted in " + (t1 - t0) / 1_000_000 + " ms, waited "
+                        + (t2 - t1) / 1_000_000 + " ms for the guest, gradient in "
+                        + (System.nanoTime() - t2) / 1_000_000 + " ms");
                 for (int j = 0; j < d; j++) {
                     g[j] /= 4.0 * m;
                 }

@@ -17,6 +17,7 @@ public final class PaillierEncryptor {
 
     private final PaillierPublicKey key;
     private final BigInteger nSquared;
+    private final BarrettReducer reducer;
     private final SecureRandom random;
     private final int exponentBits;
     /** table[i][j] = h^(j · 16^i) mod n², j in 1..15 (index 0 unused). */
@@ -25,6 +26,7 @@ public final class PaillierEncryptor {
     public PaillierEncryptor(PaillierPublicKey key, SecureRandom random) {
         this.key = key;
         this.nSquared = key.nSquared();
+        this.reducer = new BarrettReducer(nSquared);
         this.random = random;
         this.exponentBits = (key.bits() + 1) / 2;
         BigInteger h = randomUnit(key.n(), random).modPow(key.n(), nSquared);
@@ -65,7 +67,7 @@ public final class PaillierEncryptor {
                 }
             }
             if (digit != 0) {
-                acc = acc.multiply(table[i][digit]).mod(nSquared);
+                acc = reducer.multiply(acc, table[i][digit]);
             }
         }
         return acc;

@@ -145,12 +145,12 @@ class HeteroLRProtocolTest {
         var arbiter = CompletableFuture.supplyAsync(() -> HeteroLRProtocol.arbiter(new HeteroLRProtocol.Session(
                 wire.channel("arbiter", "10000"), live, m -> { }), s, 1024, (t, loss) -> losses.add(loss)));
         var host = CompletableFuture.supplyAsync(() -> {
-            HeteroLRProtocol.Session io = new HeteroLRProtocol.Session(wire.channel("host", "10000"), live, m -> { });
+            HeteroLRProtocol.Session io = new HeteroLRProtocol.Session(wire.channel("host", "10000"), live, System.out::println);
             HeteroLRProtocol.Fit fit = HeteroLRProtocol.host(io, s, h.ids(), h.x());
             HeteroLRProtocol.hostScores(io, h.ids(), h.x(), fit.weights(), "predict.forward");
             return fit;
         });
-        HeteroLRProtocol.Session gio = new HeteroLRProtocol.Session(wire.channel("guest", "9999"), live, m -> { });
+        HeteroLRProtocol.Session gio = new HeteroLRProtocol.Session(wire.channel("guest", "9999"), live, System.out::println);
         HeteroLRProtocol.Fit gfit = HeteroLRProtocol.guest(gio, s, g.ids(), g.x(), g.y());
         int d = g.x()[0].length;
         double[] own = new double[g.x().length];

@@ -49,6 +49,10 @@ public final class HeteroLR implements Component {
         if (keyBits < 512 || keyBits % 2 != 0) {
             throw p.bad("encrypt_param", "key_length must be an even number of at least 512 bits, got " + keyBits);
         }
+        if (s.validationFreqs != null || s.validationFreqList != null) {
+            ctx.log("validation_freqs and early_stopping_rounds are not run by HeteroLR: it trains to max_iter"
+                    + " or convergence");
+        }
         HeteroLRProtocol.Session io = new HeteroLRProtocol.Session(ctx.federation(), ctx::checkCancelled, ctx::log);
         List<ModelInput> models = ctx.inputModels("model");
         ModelInput model = models == null || models.isEmpty() ? null : models.get(0);

@@ -126,10 +126,16 @@ class HeteroLRProtocolTest {
     }
 
     static LR.Settings settings(int maxIter) {
+        return settings(maxIter, Params.JSON.createObjectNode());
+    }
+
+    /** The acceptance parameters (L2, rmsprop, alpha 0.01, batch 320, rate 0.15), {@code overrides} first. */
+    static LR.Settings settings(int maxIter, ObjectNode overrides) {
         ObjectNode p = Params.JSON.createObjectNode();
         p.put("penalty", "L2").put("optimizer", "rmsprop").put("alpha", 0.01).put("batch_size", 320)
                 .put("learning_rate", 0.15).put("max_iter", maxIter).putObject("init_param")
                 .put("init_method", "random_uniform");
+        p.setAll(overrides);
         return LR.Settings.of(new Params(p, "test"), new InMemoryContext("hetero_lr_0", "HeteroLR"));
     }
 
@@ -203,6 +209,48 @@ class HeteroLRProtocolTest {
         }
         assertThat(residuals).isEqualTo(16);
         assertThat(masked).isEqualTo(16);
+    }
+
+    /** Runs the three roles to the end; returns the arbiter's losses and the guest's and host's fits. */
+    static Object[] train(LR.Settings s, int keyBits) throws Exception {
+        Table g = read("breast_hetero_guest", true);
+        Table h = read("breast_hetero_host", false);
+        Wire wire = new Wire();
+        Runnable live = () -> { };
+        var arbiter = CompletableFuture.supplyAsync(() -> HeteroLRProtocol.arbiter(new HeteroLRProtocol.Session(
+                wire.channel("arbiter", "10000"), live, m -> { }), s, keyBits, (t, loss) -> { }));
+        var host = CompletableFuture.supplyAsync(() -> HeteroLRProtocol.host(new HeteroLRProtocol.Session(
+                wire.channel("host", "10000"), live, m -> { }), s, h.ids(), h.x()));
+        HeteroLRProtocol.Fit gfit = HeteroLRProtocol.guest(new HeteroLRProtocol.Session(
+                wire.channel("guest", "9999"), live, m -> { }), s, g.ids(), g.x(), g.y());
+        return new Object[] {arbiter.get(5, TimeUnit.MINUTES), gfit, host.get(5, TimeUnit.MINUTES)};
+    }
+
+    @Test
+    void everyPartyStopsAtTheIterationTheArbiterFindsConvergedByWeightDiff() throws Exception {
+        ObjectNode p = Params.JSON.createObjectNode();
+        p.put("early_stop", "weight_diff").put("tol", 0.05);
+        Object[] out = train(settings(30, p), 512);
+        HeteroLRProtocol.Losses losses = (HeteroLRProtocol.Losses) out[0];
+        HeteroLRProtocol.Fit guest = (HeteroLRProtocol.Fit) out[1];
+        HeteroLRProtocol.Fit host = (HeteroLRProtocol.Fit) out[2];
+        assertThat(losses.converged()).isTrue();
+        assertThat(losses.history().size()).isLessThan(30);
+        assertThat(guest.converged()).isTrue();
+        assertThat(guest.iters()).isEqualTo(losses.history().size()).isEqualTo(host.iters());
+    }
+
+    @Test
+    void absStopsOnceTheLossIsUnderTolAndAdamWithL1Trains() throws Exception {
+        ObjectNode p = Params.JSON.createObjectNode();
+        p.put("early_stop", "abs").put("tol", 0.5).put("optimizer", "adam").put("penalty", "L1")
+                .put("batch_size", -1);
+        Object[] out = train(settings(30, p), 512);
+        HeteroLRProtocol.Losses losses = (HeteroLRProtocol.Losses) out[0];
+        assertThat(losses.converged()).isTrue();
+        assertThat(losses.history().get(losses.history().size() - 1)).isLessThanOrEqualTo(0.5);
+        assertThat(losses.history().subList(0, losses.history().size() - 1)).allSatisfy(l -> assertThat(l)
+                .isGreaterThan(0.5));
     }
 
     private static String labelsAsText(double[] y) {

@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 
 class BuiltinsTest {
     @Test
-    void registersTheFiveModulesAndTheirAliases() {
+    void registersTheSixModulesAndTheirAliases() {
         ComponentRegistry r = Builtins.registry();
         assertThat(r.all()).extracting(ComponentDefinition::module)
-                .containsExactly("Reader", "DataTransform", "FeatureScale", "LR", "Evaluation");
+                .containsExactly("Reader", "DataTransform", "FeatureScale", "LR", "HeteroLR", "Evaluation");
         assertThat(r.find("DataIO")).contains(DataTransform.DEFINITION);
         assertThat(r.find("dataio")).contains(DataTransform.DEFINITION);
         assertThat(r.find("LocalLR")).contains(LR.DEFINITION);
@@ -24,6 +24,8 @@ class BuiltinsTest {
         }
         assertThat(Reader.DEFINITION.params()).containsEntry("table", ParamType.OBJECT);
         assertThat(LR.DEFINITION.roles()).containsExactlyInAnyOrder("local", "guest");
+        assertThat(HeteroLR.DEFINITION.roles()).containsExactlyInAnyOrder("guest", "host", "arbiter");
+        assertThat(HeteroLR.DEFINITION.params()).isEqualTo(LR.DEFINITION.params());
         assertThat(DataTransform.DEFINITION.params()).containsKeys("delimitor", "with_label", "missing_fill_method");
     }
 }

@@ -3,7 +3,7 @@ package io.fedflow.node.component.builtin;
 import io.fedflow.node.component.ComponentRegistry;
 
 /** The components Fedflow runs itself: Reader, DataTransform (DataIO), Intersection, FeatureScale,
- * HeteroFeatureBinning, HeteroFeatureSelection, LR, Evaluation. */
+ * HeteroFeatureBinning, HeteroFeatureSelection, LR, HeteroLR, Evaluation. */
 public final class Builtins {
     private Builtins() {}
 
@@ -16,6 +16,7 @@ public final class Builtins {
                 .register(HeteroFeatureBinning.DEFINITION)
                 .register(HeteroFeatureSelection.DEFINITION)
                 .register(LR.DEFINITION)
+                .register(HeteroLR.DEFINITION)
                 .register(Evaluation.DEFINITION);
     }
 }

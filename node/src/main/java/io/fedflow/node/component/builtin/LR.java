@@ -180,26 +180,7 @@ public final class LR implements Component {
                 for (int j = 0; j < dim; j++) {
                     g[j] /= m;
                 }
-                if ("L2".equals(s.penalty)) {
-                    for (int j = 0; j < d; j++) {
-                        g[j] += s.alpha * w[j];
-                    }
-                }
-                double[] delta = opt.apply(g);
-                if ("L1".equals(s.penalty)) {
-                    double shrink = opt.shrinkage();
-                    for (int j = 0; j < d; j++) {
-                        double v = w[j] - delta[j];
-                        w[j] = Math.signum(v) * Math.max(0, Math.abs(v) - shrink);
-                    }
-                    if (s.fitIntercept) {
-                        w[d] -= delta[d];
-                    }
-                } else {
-                    for (int j = 0; j < dim; j++) {
-                        w[j] -= delta[j];
-                    }
-                }
+                update(s, opt, w, g, d);
                 if (end < n) {
                     ctx.checkCancelled();
                 }
@@ -336,16 +317,20 @@ public final class LR implements Component {
             for (int j = 0; j < d; j++) {
                 z += w.coef[j] * x[i][j];
             }
-            double score = sigmoid(z);
-            ObjectNode detail = Params.JSON.createObjectNode();
-            detail.put("0", 1 - score);
-            detail.put("1", score);
             String label = data.hasLabel() ? Labels.format(data.labels()[i]) : "";
-            rows.row(data.ids().get(i), PredictTable.row(label, score > s.threshold ? "1" : "0", score, detail, type));
+            rows.row(data.ids().get(i), predictionRow(label, sigmoid(z), s.threshold, type));
             if (i % 10_000 == 9_999) {
                 ctx.checkCancelled();
             }
         }
+    }
+
+    /** A row of FATE's prediction table for a score: class 1 above {@code threshold}. */
+    static String predictionRow(String label, double score, double threshold, String type) {
+        ObjectNode detail = Params.JSON.createObjectNode();
+        detail.put("0", 1 - score);
+        detail.put("1", score);
+        return PredictTable.row(label, score > threshold ? "1" : "0", score, detail, type);
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -387,7 +372,7 @@ public final class LR implements Component {
         ctx.setMetricMeta(namespace, name, "EVALUATION_SUMMARY", Params.JSON.createObjectNode().put("name", name));
     }
 
-    private static void checkLabels(Params p, Instances data, TableInput t) {
+    static void checkLabels(Params p, Instances data, TableInput t) {
         if (!data.hasLabel()) {
             throw p.dataError("input " + t.source() + " has no label; set with_label in DataTransform");
         }
@@ -408,7 +393,7 @@ public final class LR implements Component {
     }
 
     /** The data's features in the order of {@code header} (the model's). */
-    private static double[][] align(Params p, Instances data, List<String> header) {
+    static double[][] align(Params p, Instances data, List<String> header) {
         if (data.featureNames().equals(header)) {
             return data.features();
         }
@@ -429,7 +414,35 @@ public final class LR implements Component {
         return out;
     }
 
-    private static double[] init(Settings s, int dim, int d) {
+    /**
+     * One optimizer step on {@code w} (d features, then the intercept when {@code w} is longer) from the
+     * batch's mean loss gradient {@code g}: L2 adds alpha·w to the features' gradient, L1 soft-thresholds
+     * them after the step; the intercept is never penalized. Shared with HeteroLR, whose parties step alone.
+     */
+    static void update(Settings s, Optimizer opt, double[] w, double[] g, int d) {
+        if ("L2".equals(s.penalty)) {
+            for (int j = 0; j < d; j++) {
+                g[j] += s.alpha * w[j];
+            }
+        }
+        double[] delta = opt.apply(g);
+        if ("L1".equals(s.penalty)) {
+            double shrink = opt.shrinkage();
+            for (int j = 0; j < d; j++) {
+                double v = w[j] - delta[j];
+                w[j] = Math.signum(v) * Math.max(0, Math.abs(v) - shrink);
+            }
+            for (int j = d; j < w.length; j++) {
+                w[j] -= delta[j];
+            }
+        } else {
+            for (int j = 0; j < w.length; j++) {
+                w[j] -= delta[j];
+            }
+        }
+    }
+
+    static double[] init(Settings s, int dim, int d) {
         double[] w = new double[dim];
         Random rnd = new Random(s.randomSeed);
         for (int j = 0; j < dim; j++) {
@@ -444,7 +457,7 @@ public final class LR implements Component {
         return w;
     }
 
-    private static double lossNorm(Settings s, double[] w, int d) {
+    static double lossNorm(Settings s, double[] w, int d) {
         double norm = 0;
         if ("L2".equals(s.penalty)) {
             for (int j = 0; j < d; j++) {

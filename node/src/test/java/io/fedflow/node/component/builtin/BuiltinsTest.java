@@ -13,7 +13,7 @@ class BuiltinsTest {
         ComponentRegistry r = Builtins.registry();
         assertThat(r.all()).extracting(ComponentDefinition::module)
                 .containsExactly("Reader", "DataTransform", "Intersection", "FeatureScale", "HeteroFeatureBinning",
-                        "HeteroFeatureSelection", "LR", "Evaluation");
+                        "HeteroFeatureSelection", "LR", "HeteroLR", "Evaluation");
         assertThat(r.find("intersection")).contains(Intersection.DEFINITION);
         assertThat(Intersection.DEFINITION.roles()).containsExactlyInAnyOrder("guest", "host");
         assertThat(r.find("DataIO")).contains(DataTransform.DEFINITION);
@@ -27,6 +27,8 @@ class BuiltinsTest {
         }
         assertThat(Reader.DEFINITION.params()).containsEntry("table", ParamType.OBJECT);
         assertThat(LR.DEFINITION.roles()).containsExactlyInAnyOrder("local", "guest");
+        assertThat(HeteroLR.DEFINITION.roles()).containsExactlyInAnyOrder("guest", "host", "arbiter");
+        assertThat(HeteroLR.DEFINITION.params()).isEqualTo(LR.DEFINITION.params());
         assertThat(DataTransform.DEFINITION.params()).containsKeys("delimitor", "with_label", "missing_fill_method");
     }
 }

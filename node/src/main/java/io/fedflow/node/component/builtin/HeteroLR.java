@@ -1,0 +1,266 @@
+package io.fedflow.node.component.builtin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.component.Component;
+import io.fedflow.node.component.ComponentContext;
+import io.fedflow.node.component.ComponentContext.MetricPoint;
+import io.fedflow.node.component.ComponentDefinition;
+import io.fedflow.node.component.Instances;
+import io.fedflow.node.component.ModelInput;
+import io.fedflow.node.component.ParamType;
+import io.fedflow.node.component.TableInput;
+import io.fedflow.node.component.paillier.PaillierKeyPair;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+/**
+ * FATE's HeteroLR: logistic regression over features split between a guest (which holds the labels) and
+ * hosts, with an arbiter holding the Paillier key pair ({@code encrypt_param.key_length}, 1024 bits by
+ * default). Takes LR's LogisticParam (penalty, optimizer, batch_size, learning_rate, early_stop, tol...);
+ * the protocol is in {@link HeteroLRProtocol}. The arbiter logs the loss per iteration as FATE's LOSS
+ * curve ("train"/"loss"); the guest writes the predictions Evaluation reads; each party saves its own
+ * weights (the intercept at the guest). With an input model and no train data it scores the data.
+ */
+public final class HeteroLR implements Component {
+    public static final ComponentDefinition DEFINITION = new ComponentDefinition("HeteroLR",
+            List.of("HeteroLogisticRegression"), params(), Set.of("guest", "host", "arbiter"), HeteroLR::new);
+    private static final String PREDICT_TAG = "predict.forward";
+
+    private static Map<String, ParamType> params() {
+        return Map.copyOf(new LinkedHashMap<>(LR.DEFINITION.params()));
+    }
+
+    @Override
+    public void run(ComponentContext ctx) {
+        Params p = new Params(ctx);
+        if (!p.bool("need_run", true)) {
+            Inputs.passThrough(ctx, Inputs.first(ctx, "train_data", "data", "test_data"));
+            return;
+        }
+        LR.Settings s = LR.Settings.of(p, ctx);
+        int keyBits = p.object("encrypt_param").integer("key_length", PaillierKeyPair.DEFAULT_BITS);
+        if (keyBits < 512 || keyBits % 2 != 0) {
+            throw p.bad("encrypt_param", "key_length must be an even number of at least 512 bits, got " + keyBits);
+        }
+        if (s.validationFreqs != null || s.validationFreqList != null) {
+            ctx.log("validation_freqs and early_stopping_rounds are not run by HeteroLR: it trains to max_iter"
+                    + " or convergence");
+        }
+        HeteroLRProtocol.Session io = new HeteroLRProtocol.Session(ctx.federation(), ctx::checkCancelled, ctx::log);
+        List<ModelInput> models = ctx.inputModels("model");
+        ModelInput model = models == null || models.isEmpty() ? null : models.get(0);
+        String role = ctx.role();
+        if ("arbiter".equals(role)) {
+            // the arbiter has no data (no Reader runs there): it trains, or at predict passes its model on
+            if (model != null) {
+                ctx.log("predicting: nothing to do at the arbiter");
+                ctx.saveModel("model", model.param(), model.meta());
+            } else {
+                arbiter(ctx, io, s, keyBits);
+            }
+            return;
+        }
+        TableInput train = Inputs.first(ctx, "train_data");
+        if (train == null && model == null) {
+            train = Inputs.first(ctx, "data");
+        }
+        if (train == null && model == null) {
+            throw p.refuse("needs train_data (or data) to train, or an input model and test_data to predict");
+        }
+        boolean predicting = train == null;
+        switch (role) {
+            case "guest" -> {
+                if (predicting) {
+                    predict(ctx, p, s, io, model, true);
+                } else {
+                    guest(ctx, p, s, io, train, keyBits);
+                }
+            }
+            case "host" -> {
+                if (predicting) {
+                    predict(ctx, p, s, io, model, false);
+                } else {
+                    host(ctx, p, s, io, train, keyBits);
+                }
+            }
+            default -> throw p.refuse("runs at guest, host and arbiter, not " + role);
+        }
+    }
+
+    private static void arbiter(ComponentContext ctx, HeteroLRProtocol.Session io, LR.Settings s, int keyBits) {
+        ObjectNode lossMeta = Params.JSON.createObjectNode();
+        lossMeta.put("name", "train");
+        lossMeta.put("unit_name", "iters");
+        lossMeta.put("curve_name", "loss");
+        HeteroLRProtocol.Losses losses = HeteroLRProtocol.arbiter(io, s, keyBits, (t, loss) -> {
+            ctx.logMetricData("train", "loss", List.of(new MetricPoint(t, loss)));
+            if (t == 0) {
+                ctx.setMetricMeta("train", "loss", "LOSS", lossMeta);
+            }
+        });
+        ObjectNode param = Params.JSON.createObjectNode();
+        param.put("iters", losses.history().size());
+        param.put("is_converged", losses.converged());
+        ArrayNode lh = param.putArray("loss_history");
+        losses.history().forEach(lh::add);
+        ctx.saveModel("model", param, meta(s, keyBits));
+        ObjectNode summary = Params.JSON.createObjectNode();
+        summary.put("iters", losses.history().size());
+        summary.put("is_converged", losses.converged());
+        if (!losses.history().isEmpty()) {
+            summary.put("loss", losses.history().get(losses.history().size() - 1));
+        }
+        ArrayNode curve = summary.putArray("loss_history");
+        losses.history().forEach(curve::add);
+        ctx.setSummary(summary);
+    }
+
+    private static void guest(ComponentContext ctx, Params p, LR.Settings s, HeteroLRProtocol.Session io,
+                              TableInput table, int keyBits) {
+        Instances data = ctx.readInstances(table);
+        LR.checkLabels(p, data, table);
+        if (data.size() == 0) {
+            throw p.dataError("the train data " + table.source() + " is empty");
+        }
+        int[] order = sortedOrder(data);
+        double[][] x = rows(data.features(), order);
+        double[] y = new double[order.length];
+        for (int i = 0; i < order.length; i++) {
+            y[i] = data.labels()[order[i]];
+        }
+        List<String> ids = ids(data, order);
+        long started = System.nanoTime();
+        HeteroLRProtocol.Fit fit = HeteroLRProtocol.guest(io, s, ids, x, y);
+        ctx.log("trained in " + (System.nanoTime() - started) / 1_000_000 + " ms: " + fit.iters() + " iterations"
+                + (fit.converged() ? ", converged" : ""));
+        int d = data.width();
+        double intercept = s.fitIntercept ? fit.weights()[d] : 0.0;
+        double[] z = HeteroLRProtocol.guestScores(io, ids, logits(x, fit.weights(), d, intercept), PREDICT_TAG);
+        writePredictions(ctx, table, data, order, z, s, "train");
+        ObjectNode param = modelParam(data.featureNames(), fit.weights(), intercept, fit);
+        ctx.saveModel("model", param, meta(s, keyBits));
+        ObjectNode summary = Params.JSON.createObjectNode();
+        summary.set("coef", param.get("weight").deepCopy());
+        summary.put("intercept", intercept);
+        summary.put("is_converged", fit.converged());
+        summary.put("iters", fit.iters());
+        summary.put("one_vs_rest", false);
+        ctx.setSummary(summary);
+    }
+
+    private static void host(ComponentContext ctx, Params p, LR.Settings s, HeteroLRProtocol.Session io,
+                             TableInput table, int keyBits) {
+        Instances data = ctx.readInstances(table);
+        int[] order = sortedOrder(data);
+        double[][] x = rows(data.features(), order);
+        List<String> ids = ids(data, order);
+        HeteroLRProtocol.Fit fit = HeteroLRProtocol.host(io, s, ids, x);
+        HeteroLRProtocol.hostScores(io, ids, x, fit.weights(), PREDICT_TAG);
+        ObjectNode param = modelParam(data.featureNames(), fit.weights(), 0.0, fit);
+        ctx.saveModel("model", param, meta(s, keyBits));
+        ObjectNode summary = Params.JSON.createObjectNode();
+        summary.set("coef", param.get("weight").deepCopy());
+        summary.put("is_converged", fit.converged());
+        summary.put("iters", fit.iters());
+        ctx.setSummary(summary);
+    }
+
+    /** A predict job: the host sends its partial logits, the guest scores. */
+    private static void predict(ComponentContext ctx, Params p, LR.Settings s, HeteroLRProtocol.Session io,
+                                ModelInput model, boolean guest) {
+        TableInput test = Inputs.first(ctx, "test_data", "eval_data", "data");
+        if (test == null) {
+            throw p.refuse("has an input model but no test_data (or data) to predict");
+        }
+        LR.Weights weights = LR.Weights.of(p, model);
+        Instances data = ctx.readInstances(test);
+        int[] order = sortedOrder(data);
+        double[][] x = rows(LR.align(p, data, weights.header()), order);
+        List<String> ids = ids(data, order);
+        ctx.log("predicting " + test.source() + " with the model of " + model.component());
+        if (guest) {
+            double[] z = HeteroLRProtocol.guestScores(io, ids,
+                    logits(x, weights.coef(), weights.coef().length, weights.intercept()), PREDICT_TAG);
+            writePredictions(ctx, test, data, order, z, s, "predict");
+        } else {
+            HeteroLRProtocol.hostScores(io, ids, x, weights.coef(), PREDICT_TAG);
+        }
+        ctx.saveModel("model", model.param(), model.meta());
+        ObjectNode summary = Params.JSON.createObjectNode();
+        summary.put("predict_count", data.size());
+        ctx.setSummary(summary);
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+
+    /** Row indices in id order: every party sorts the same way, which aligns the rows. */
+    private static int[] sortedOrder(Instances data) {
+        return IntStream.range(0, data.size()).boxed()
+                .sorted(Comparator.comparing(i -> data.ids().get(i))).mapToInt(Integer::intValue).toArray();
+    }
+
+    private static double[][] rows(double[][] x, int[] order) {
+        double[][] out = new double[order.length][];
+        for (int i = 0; i < order.length; i++) {
+            out[i] = x[order[i]];
+        }
+        return out;
+    }
+
+    private static List<String> ids(Instances data, int[] order) {
+        List<String> out = new ArrayList<>(order.length);
+        for (int i : order) {
+            out.add(data.ids().get(i));
+        }
+        return out;
+    }
+
+    private static double[] logits(double[][] x, double[] w, int d, double intercept) {
+        double[] z = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            z[i] = intercept + LR.dot(w, x[i], d, false);
+        }
+        return z;
+    }
+
+    private static void writePredictions(ComponentContext ctx, TableInput table, Instances data, int[] order,
+                                         double[] z, LR.Settings s, String type) {
+        ctx.writeTable("data", PredictTable.schema(Inputs.sid(table.schema())), PredictTable.DELIMITER, rows -> {
+            for (int i = 0; i < order.length; i++) {
+                String label = data.hasLabel() ? Labels.format(data.labels()[order[i]]) : "";
+                rows.row(data.ids().get(order[i]), LR.predictionRow(label, LR.sigmoid(z[i]), s.threshold, type));
+            }
+        });
+    }
+
+    private static ObjectNode modelParam(List<String> header, double[] w, double intercept,
+                                         HeteroLRProtocol.Fit fit) {
+        ObjectNode param = Params.JSON.createObjectNode();
+        param.put("iters", fit.iters());
+        param.put("is_converged", fit.converged());
+        ObjectNode weight = param.putObject("weight");
+        for (int j = 0; j < header.size(); j++) {
+            weight.put(header.get(j), w[j]);
+        }
+        param.put("intercept", intercept);
+        ArrayNode h = param.putArray("header");
+        header.forEach(h::add);
+        param.put("best_iteration", -1);
+        param.put("need_one_vs_rest", false);
+        return param;
+    }
+
+    private static JsonNode meta(LR.Settings s, int keyBits) {
+        ObjectNode meta = s.meta();
+        meta.put("module", "HeteroLR");
+        meta.putObject("encrypt_param").put("method", "Paillier").put("key_length", keyBits);
+        return meta;
+    }
+}

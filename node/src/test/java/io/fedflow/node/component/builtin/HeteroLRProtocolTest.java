@@ -1,0 +1,263 @@
+package io.fedflow.node.component.builtin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.FlowException;
+import io.fedflow.node.component.FederationChannel;
+import io.fedflow.node.component.paillier.CiphertextVector;
+import io.fedflow.node.component.paillier.PaillierPublicKey;
+import io.fedflow.node.RetCode;
+import io.grpc.Status;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** HeteroLR's three roles in threads over an in-memory channel, with everything the host receives recorded. */
+class HeteroLRProtocolTest {
+    static final Map<String, List<String>> ROLES = Map.of("guest", List.of("9999"), "host", List.of("10000"),
+            "arbiter", List.of("10000"));
+
+    /** Messages by destination and key; what reaches the host is also kept in order. */
+    static final class Wire {
+        final Map<String, BlockingQueue<byte[]>> queues = new ConcurrentHashMap<>();
+        final List<Received> toHost = Collections.synchronizedList(new ArrayList<>());
+
+        record Received(String tag, String srcRole, byte[] payload) {}
+
+        BlockingQueue<byte[]> queue(String tag, String src, String srcParty, String dst, String dstParty) {
+            return queues.computeIfAbsent(String.join("|", tag, src, srcParty, dst, dstParty),
+                    k -> new LinkedBlockingQueue<>());
+        }
+
+        FederationChannel channel(String role, String party) {
+            return new FederationChannel() {
+                @Override
+                public Map<String, List<String>> roles() {
+                    return ROLES;
+                }
+
+                @Override
+                public void send(String tag, String dstRole, String dstPartyId, byte[] payload) {
+                    if (dstRole.equals("host")) {
+                        toHost.add(new Received(tag, role, payload));
+                    }
+                    queue(tag, role, party, dstRole, dstPartyId).add(payload);
+                }
+
+                @Override
+                public void send(String tag, String dstRole, String dstPartyId, InputStream payload) {
+                    try {
+                        send(tag, dstRole, dstPartyId, payload.readAllBytes());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+
+                @Override
+                public byte[] receive(String tag, String srcRole, String srcPartyId, Duration timeout) {
+                    try {
+                        byte[] b = queue(tag, srcRole, srcPartyId, role, party).poll(timeout.toMillis(),
+                                TimeUnit.MILLISECONDS);
+                        if (b == null) {
+                            throw new FlowException(RetCode.FEDERATED_ERROR, Status.Code.DEADLINE_EXCEEDED,
+                                    "no " + tag, null);
+                        }
+                        return b;
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+
+                @Override
+                public long receive(String tag, String srcRole, String srcPartyId, Duration timeout,
+                                    OutputStream out) {
+                    byte[] b = receive(tag, srcRole, srcPartyId, timeout);
+                    try {
+                        out.write(b);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    return b.length;
+                }
+            };
+        }
+    }
+
+    record Table(List<String> ids, double[][] x, double[] y) {}
+
+    /** A breast_hetero CSV (id, [y,] features) sorted by id as the component sorts it. */
+    static Table read(String name, boolean labelled) throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("../examples/data/" + name + ".csv"));
+        List<String[]> rows = new ArrayList<>();
+        for (String l : lines.subList(1, lines.size())) {
+            rows.add(l.split(","));
+        }
+        rows.sort((a, b) -> a[0].compareTo(b[0]));
+        int skip = labelled ? 2 : 1;
+        List<String> ids = new ArrayList<>();
+        double[][] x = new double[rows.size()][];
+        double[] y = new double[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            String[] r = rows.get(i);
+            ids.add(r[0]);
+            x[i] = new double[r.length - skip];
+            for (int j = skip; j < r.length; j++) {
+                x[i][j - skip] = Double.parseDouble(r[j]);
+            }
+            y[i] = labelled ? Double.parseDouble(r[1]) : 0;
+        }
+        return new Table(ids, x, y);
+    }
+
+    static LR.Settings settings(int maxIter) {
+        return settings(maxIter, Params.JSON.createObjectNode());
+    }
+
+    /** The acceptance parameters (L2, rmsprop, alpha 0.01, batch 320, rate 0.15), {@code overrides} first. */
+    static LR.Settings settings(int maxIter, ObjectNode overrides) {
+        ObjectNode p = Params.JSON.createObjectNode();
+        p.put("penalty", "L2").put("optimizer", "rmsprop").put("alpha", 0.01).put("batch_size", 320)
+                .put("learning_rate", 0.15).put("max_iter", maxIter).putObject("init_param")
+                .put("init_method", "random_uniform");
+        p.setAll(overrides);
+        return LR.Settings.of(new Params(p, "test"), new InMemoryContext("hetero_lr_0", "HeteroLR"));
+    }
+
+    @Test
+    void learnsBreastWhileTheHostSeesOnlyCiphertextsAndMaskedValues() throws Exception {
+        Table g = read("breast_hetero_guest", true);
+        Table h = read("breast_hetero_host", false);
+        LR.Settings s = settings(8);
+        Wire wire = new Wire();
+        List<Double> losses = Collections.synchronizedList(new ArrayList<>());
+        Runnable live = () -> { };
+        long started = System.nanoTime();
+        var arbiter = CompletableFuture.supplyAsync(() -> HeteroLRProtocol.arbiter(new HeteroLRProtocol.Session(
+                wire.channel("arbiter", "10000"), live, m -> { }), s, 1024, (t, loss) -> losses.add(loss)));
+        var host = CompletableFuture.supplyAsync(() -> {
+            HeteroLRProtocol.Session io = new HeteroLRProtocol.Session(wire.channel("host", "10000"), live, System.out::println);
+            HeteroLRProtocol.Fit fit = HeteroLRProtocol.host(io, s, h.ids(), h.x());
+            HeteroLRProtocol.hostScores(io, h.ids(), h.x(), fit.weights(), "predict.forward");
+            return fit;
+        });
+        HeteroLRProtocol.Session gio = new HeteroLRProtocol.Session(wire.channel("guest", "9999"), live, System.out::println);
+        HeteroLRProtocol.Fit gfit = HeteroLRProtocol.guest(gio, s, g.ids(), g.x(), g.y());
+        int d = g.x()[0].length;
+        double[] own = new double[g.x().length];
+        for (int i = 0; i < own.length; i++) {
+            own[i] = gfit.weights()[d] + LR.dot(gfit.weights(), g.x()[i], d, false);
+        }
+        double[] z = HeteroLRProtocol.guestScores(gio, g.ids(), own, "predict.forward");
+        HeteroLRProtocol.Fit hfit = host.get(5, TimeUnit.MINUTES);
+        HeteroLRProtocol.Losses arb = arbiter.get(5, TimeUnit.MINUTES);
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        System.out.println("HeteroLR protocol: 8 iterations in " + ms + " ms, losses " + arb.history());
+
+        double[] scores = new double[z.length];
+        for (int i = 0; i < z.length; i++) {
+            scores[i] = LR.sigmoid(z[i]);
+        }
+        assertThat(BinaryMetrics.auc(g.y(), scores)).isGreaterThan(0.98);
+        assertThat(arb.history()).hasSize(8).isEqualTo(losses);
+        assertThat(arb.history().get(7)).isLessThan(arb.history().get(0));
+        assertThat(hfit.weights()).hasSize(h.x()[0].length);
+
+        // What reached the host: the key, the batch sizes, the id digest, E(4d) vectors, masked integers
+        // from the arbiter, and convergence flags. No payload holds the labels or the host's gradient.
+        PaillierPublicKey pk = null;
+        int residuals = 0;
+        int masked = 0;
+        for (Wire.Received r : wire.toHost) {
+            if (r.tag().equals("pubkey")) {
+                pk = new PaillierPublicKey(new BigInteger(r.payload()));
+            }
+        }
+        assertThat(pk).isNotNull();
+        String labels = labelsAsText(g.y());
+        for (Wire.Received r : wire.toHost) {
+            assertThat(new String(r.payload(), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(labels);
+            if (r.tag().startsWith("residual.")) {
+                List<BigInteger> c = CiphertextVector.decode(pk, r.payload());
+                // ciphertexts are spread over [0, n²): none is a small number such as a label or residual
+                assertThat(c).allSatisfy(v -> assertThat(v.bitLength()).isGreaterThan(1900));
+                residuals++;
+            } else if (r.tag().endsWith(".plain")) {
+                // G + R for a 256-bit random R: far beyond any gradient at scale 2^69 (under 2^90)
+                assertThat(EncryptedAlgebra.decodeIntegers(r.payload()))
+                        .allSatisfy(v -> assertThat(v.bitLength()).isGreaterThan(200));
+                masked++;
+            } else {
+                assertThat(r.tag()).matches("pubkey|batches|ids|converged\\.\\d+");
+                assertThat(r.payload().length).isLessThan(200);
+            }
+        }
+        assertThat(residuals).isEqualTo(16);
+        assertThat(masked).isEqualTo(16);
+    }
+
+    /** Runs the three roles to the end; returns the arbiter's losses and the guest's and host's fits. */
+    static Object[] train(LR.Settings s, int keyBits) throws Exception {
+        Table g = read("breast_hetero_guest", true);
+        Table h = read("breast_hetero_host", false);
+        Wire wire = new Wire();
+        Runnable live = () -> { };
+        var arbiter = CompletableFuture.supplyAsync(() -> HeteroLRProtocol.arbiter(new HeteroLRProtocol.Session(
+                wire.channel("arbiter", "10000"), live, m -> { }), s, keyBits, (t, loss) -> { }));
+        var host = CompletableFuture.supplyAsync(() -> HeteroLRProtocol.host(new HeteroLRProtocol.Session(
+                wire.channel("host", "10000"), live, m -> { }), s, h.ids(), h.x()));
+        HeteroLRProtocol.Fit gfit = HeteroLRProtocol.guest(new HeteroLRProtocol.Session(
+                wire.channel("guest", "9999"), live, m -> { }), s, g.ids(), g.x(), g.y());
+        return new Object[] {arbiter.get(5, TimeUnit.MINUTES), gfit, host.get(5, TimeUnit.MINUTES)};
+    }
+
+    @Test
+    void everyPartyStopsAtTheIterationTheArbiterFindsConvergedByWeightDiff() throws Exception {
+        ObjectNode p = Params.JSON.createObjectNode();
+        p.put("early_stop", "weight_diff").put("tol", 0.05);
+        Object[] out = train(settings(30, p), 512);
+        HeteroLRProtocol.Losses losses = (HeteroLRProtocol.Losses) out[0];
+        HeteroLRProtocol.Fit guest = (HeteroLRProtocol.Fit) out[1];
+        HeteroLRProtocol.Fit host = (HeteroLRProtocol.Fit) out[2];
+        assertThat(losses.converged()).isTrue();
+        assertThat(losses.history().size()).isLessThan(30);
+        assertThat(guest.converged()).isTrue();
+        assertThat(guest.iters()).isEqualTo(losses.history().size()).isEqualTo(host.iters());
+    }
+
+    @Test
+    void absStopsOnceTheLossIsUnderTolAndAdamWithL1Trains() throws Exception {
+        ObjectNode p = Params.JSON.createObjectNode();
+        p.put("early_stop", "abs").put("tol", 0.5).put("optimizer", "adam").put("penalty", "L1")
+                .put("batch_size", -1);
+        Object[] out = train(settings(30, p), 512);
+        HeteroLRProtocol.Losses losses = (HeteroLRProtocol.Losses) out[0];
+        assertThat(losses.converged()).isTrue();
+        assertThat(losses.history().get(losses.history().size() - 1)).isLessThanOrEqualTo(0.5);
+        assertThat(losses.history().subList(0, losses.history().size() - 1)).allSatisfy(l -> assertThat(l)
+                .isGreaterThan(0.5));
+    }
+
+    private static String labelsAsText(double[] y) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 64; i++) {
+            sb.append((char) y[i]);
+        }
+        return sb.toString();
+    }
+}

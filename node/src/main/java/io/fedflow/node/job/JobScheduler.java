@@ -232,7 +232,11 @@ public final class JobScheduler implements AutoCloseable {
         }
         logs.schedule(jobId, "job started with " + job.getFCores() + " cores"
                 + (remotes.isEmpty() ? "" : ", and at parties " + remotes));
-        advance(jobs.jobRows(jobId).get(0), true);
+        TJobRecord started = jobs.jobRows(jobId).get(0);
+        // the other parties' rows first: after a rerun the holders must not be judged on what they were
+        if (remotes.isEmpty() || collect(started)) {
+            advance(started, true);
+        }
         return true;
     }
 

@@ -246,6 +246,10 @@ public final class JobStore {
                 if (latest == null) {
                     continue; // not a task of this job's plan: ignore what we did not ask for
                 }
+                // The party's latest row is the truth for the holder's latest one. A holder ahead of it is a
+                // rerun this site gave a new version that the party did not need (its task had passed or
+                // succeeded already, or the holder was stale when the job stopped): it mirrors the party's row.
+                long version = Math.max(latest.getFTaskVersion(), r.taskVersion());
                 if (latest.getFTaskVersion() < r.taskVersion()) {
                     TTaskRecord copy = latest.copy();
                     copy.setFJobId(jobId);
@@ -265,7 +269,7 @@ public final class JobStore {
                                 ? r.endTime() - r.startTime() : null)
                         .set(T_TASK.F_ERROR_REPORT, r.errorReport())
                         .set(T_TASK.F_UPDATE_TIME, clock.millis())
-                        .where(where).and(T_TASK.F_TASK_VERSION.eq(r.taskVersion()))
+                        .where(where).and(T_TASK.F_TASK_VERSION.eq(version))
                         .and(T_TASK.F_STATUS.ne(r.status()).or(T_TASK.F_PARTY_STATUS.ne(r.partyStatus()))
                                 .or(T_TASK.F_END_TIME.isDistinctFrom(r.endTime())))
                         .execute();

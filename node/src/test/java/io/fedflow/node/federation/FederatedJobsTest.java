@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * Jobs across three real nodes in one JVM (guest 9999, host 10000, and 10001 which grants nothing),
  * each with its own database, calling each other over the signed site port.
  */
-class FederatedJobsTest {
+public class FederatedJobsTest {
     static final Set<String> END = Set.of("success", "failed", "canceled", "timeout");
     static Node guest;
     static Node host;
@@ -77,13 +77,13 @@ class FederatedJobsTest {
         assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
     }
 
-    static final String DSL = """
+    public static final String DSL = """
             {"components": {
               "reader_0": {"module": "Reader", "output": {"data": ["data"]}},
               "data_transform_0": {"module": "DataTransform", "input": {"data": {"data": ["reader_0.data"]}},
                                    "output": {"data": ["data"], "model": ["model"]}}}}""";
 
-    static String conf(String hostParty, String jobParams) {
+    public static String conf(String hostParty, String jobParams) {
         return """
                 {"dsl_version": 2, "initiator": {"role": "guest", "party_id": 9999},
                  "role": {"guest": [9999], "host": [%s]},

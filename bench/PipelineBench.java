@@ -102,15 +102,16 @@ public class PipelineBench {
     }
 
     static void breakdown(Node guest, Node other, String g, String o, String jobId) throws IOException {
-        Map<String, String> elapsed = new TreeMap<>();
-        for (String base : List.of(g, o)) {
-            for (JsonNode t : post(base + "/v1/job/task/query", "{\"job_id\": \"" + jobId + "\"}").path("data")) {
-                String key = t.path("f_component_name").asText();
-                elapsed.merge(key, t.path("f_role").asText() + " " + t.path("f_elapsed").asLong() + " ms",
-                        (a, b) -> a + ", " + b);
+        // each party's own task rows (a node may also hold copies of the other parties' rows)
+        Map<String, Map<String, Long>> elapsed = new TreeMap<>();
+        for (String[] at : new String[][] {{g, "guest"}, {o, "host"}, {o, "arbiter"}}) {
+            for (JsonNode t : post(at[0] + "/v1/job/task/query", "{\"job_id\": \"" + jobId + "\", \"role\": \""
+                    + at[1] + "\"}").path("data")) {
+                elapsed.computeIfAbsent(t.path("f_component_name").asText(), k -> new LinkedHashMap<>())
+                        .putIfAbsent(at[1], t.path("f_elapsed").asLong());
             }
         }
-        elapsed.forEach((c, v) -> System.out.println("  " + c + ": " + v));
+        elapsed.forEach((c, v) -> System.out.println("  " + c + ": " + v + " ms"));
         Map<String, long[]> lr = new LinkedHashMap<>();
         lr.put("guest", sums(guest.config().logsDir().resolve(jobId).resolve("guest/9999/hetero_lr_0/INFO.log")));
         lr.put("host", sums(other.config().logsDir().resolve(jobId).resolve("host/10000/hetero_lr_0/INFO.log")));

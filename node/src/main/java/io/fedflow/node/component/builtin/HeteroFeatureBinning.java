@@ -1,11 +1,13 @@
 package io.fedflow.node.component.builtin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.component.Component;
 import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.ComponentDefinition;
 import io.fedflow.node.component.Instances;
+import io.fedflow.node.component.ModelInput;
 import io.fedflow.node.component.ParamType;
 import io.fedflow.node.component.TableInput;
 import java.util.ArrayList;
@@ -63,6 +65,14 @@ public final class HeteroFeatureBinning implements Component {
         if (data.size() == 0) {
             throw p.dataError("the input data is empty");
         }
+        List<ModelInput> models = ctx.inputModels("model");
+        if (models != null && !models.isEmpty()) {
+            ModelInput model = models.get(0);
+            ctx.writeInstances("data", applyModel(p, data, model));
+            ctx.saveModel("model", model.param(), model.meta());
+            ctx.log("transformed with the model of " + model.component() + " (its split points and transform_param)");
+            return;
+        }
         BinningSettings s = BinningSettings.of(p, data);
         boolean guest = "guest".equals(ctx.role());
         if ("woe".equals(s.transformType()) && !guest) {
@@ -116,6 +126,63 @@ public final class HeteroFeatureBinning implements Component {
             out.add(WoeIv.of(events, nonEvents, s.adjustmentFactor()));
         }
         return out;
+    }
+
+    /**
+     * Predict stage (FATE's transform with a loaded model): the trained split points and the meta's
+     * transform_param, no refit and no exchange. transform_type null (or no transform_cols) passes the data
+     * through; bin_num replaces each transform column by its bin under the trained split points; woe by the
+     * trained WOE of that bin (only where the model has WOE, i.e. at the guest).
+     */
+    static Instances applyModel(Params p, Instances data, ModelInput model) {
+        JsonNode t = model.meta() == null ? null : model.meta().path("transform_param");
+        String type = t == null || t.path("transform_type").isNull() || t.path("transform_type").isMissingNode()
+                ? null : t.path("transform_type").asText();
+        if (type == null || type.isEmpty() || t.path("transform_cols").size() == 0) {
+            return data;
+        }
+        JsonNode features = model.param().path("binning_result").path("binning_result");
+        List<String> trainedHeader = new ArrayList<>();
+        model.param().path("header").forEach(h -> trainedHeader.add(h.asText()));
+        int cols = t.path("transform_cols").size();
+        int[] at = new int[cols];
+        QuantileSplits[] splits = new QuantileSplits[cols];
+        double[][] woe = new double[cols][];
+        for (int k = 0; k < cols; k++) {
+            int trainedIndex = t.path("transform_cols").get(k).asInt();
+            String name = trainedIndex < trainedHeader.size() ? trainedHeader.get(trainedIndex) : null;
+            at[k] = name == null ? -1 : data.featureNames().indexOf(name);
+            JsonNode f = name == null ? null : features.get(name);
+            if (at[k] < 0 || f == null) {
+                throw p.dataError("the binning model transforms column " + (name == null ? "#" + trainedIndex : name)
+                        + ", which is not in the data " + data.featureNames() + " or has no split points");
+            }
+            double[] points = new double[f.path("split_points").size()];
+            for (int i = 0; i < points.length; i++) {
+                points[i] = f.path("split_points").get(i).asDouble();
+            }
+            splits[k] = new QuantileSplits(points);
+            if ("woe".equals(type)) {
+                if (f.path("woe_array").size() != points.length) {
+                    throw p.dataError("transform_type woe needs the trained WOE of " + name + ", which this party's"
+                            + " model does not have");
+                }
+                woe[k] = new double[points.length];
+                for (int i = 0; i < points.length; i++) {
+                    woe[k][i] = f.path("woe_array").get(i).asDouble();
+                }
+            }
+        }
+        double[][] out = new double[data.size()][];
+        for (int i = 0; i < data.size(); i++) {
+            double[] row = data.features()[i].clone();
+            for (int k = 0; k < cols; k++) {
+                int bin = splits[k].binOf(row[at[k]]);
+                row[at[k]] = woe[k] != null ? woe[k][bin] : bin;
+            }
+            out[i] = row;
+        }
+        return new Instances(data.ids(), data.featureNames(), out, data.labels(), data.labelName());
     }
 
     private static Instances transform(Instances data, BinningSettings s, List<QuantileSplits> splits,

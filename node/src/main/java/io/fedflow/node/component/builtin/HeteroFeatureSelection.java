@@ -62,6 +62,15 @@ public final class HeteroFeatureSelection implements Component {
             throw p.refuse("needs one input table under \"data\" (e.g. hetero_feature_binning_0.data)");
         }
         Instances data = ctx.readInstances(in);
+        List<ModelInput> models = ctx.inputModels("model");
+        if (models != null && !models.isEmpty()) {
+            ModelInput model = models.get(0);
+            Set<String> kept = trainedLeft(p, data, model);
+            ctx.writeInstances("data", keep(data, kept));
+            ctx.saveModel("model", model.param(), model.meta());
+            ctx.log("kept the " + kept.size() + " columns the model of " + model.component() + " left: " + kept);
+            return;
+        }
         List<String> methods = new ArrayList<>();
         for (String m : p.strings("filter_methods", List.of("manually"))) {
             String lower = m.toLowerCase(Locale.ROOT);
@@ -293,6 +302,29 @@ public final class HeteroFeatureSelection implements Component {
             }
         }
         return out;
+    }
+
+    /** Predict stage: the columns the trained model's final_left_cols left, which the data must have. */
+    static Set<String> trainedLeft(Params p, Instances data, ModelInput model) {
+        JsonNode left = model.param().path("final_left_cols").path("left_cols");
+        if (!left.isObject()) {
+            throw p.dataError("the selection model of " + model.component() + " has no final_left_cols");
+        }
+        Set<String> kept = new LinkedHashSet<>();
+        for (String c : data.featureNames()) {
+            JsonNode decided = left.get(c);
+            if (decided == null || decided.asBoolean()) {
+                kept.add(c); // a column the model did not decide on was outside select_cols: kept
+            }
+        }
+        for (var it = left.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (e.getValue().asBoolean() && !data.featureNames().contains(e.getKey())) {
+                throw p.dataError("the selection model keeps column " + e.getKey() + ", which is not in the data "
+                        + data.featureNames());
+            }
+        }
+        return kept;
     }
 
     private static Instances keep(Instances data, Set<String> kept) {

@@ -1,0 +1,218 @@
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fedflow.node.Node;
+import io.fedflow.node.NodeConfig;
+import io.fedflow.node.federation.Peer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Breast pipeline benchmark, run on demand (not part of the Maven build): see bench/pipeline-bench.sh.
+ * Starts the guest 9999 and the site 10000 (host and arbiter) in this JVM, each with its own embedded
+ * PostgreSQL under bench/work/pipeline, peers them over their signed site ports on loopback, uploads
+ * examples/data/breast_hetero_{guest,host}.csv, grants the guest everything at 10000, then per run submits
+ * examples/breast_pipeline_{dsl,conf}.json as they are (Reader → DataIO → Intersection raw → binning →
+ * selection → HeteroLR 30 iterations, Paillier 1024 → Evaluation) over HTTP and measures submit → success
+ * at the guest (the guest's /v1/job/query polled every 100 ms). Reports the median over --runs after
+ * --warmup runs, each component's elapsed time per party (task query), and HeteroLR's own split of its
+ * time from the per-batch lines of its task logs: Paillier work (encrypting, the encrypted loss and
+ * gradient) vs waiting for the other party (its compute plus the transfer channel).
+ */
+public class PipelineBench {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final Set<String> END = Set.of("success", "failed", "canceled", "timeout");
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(".").toAbsolutePath().normalize();
+        Path work = null;
+        int runs = 3;
+        int warmup = 1;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
+                case "--work" -> work = Path.of(args[++i]).toAbsolutePath().normalize();
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if (work == null) {
+            work = root.resolve("bench/work/pipeline");
+        }
+        deleteTree(work);
+        Files.createDirectories(work);
+        System.out.printf("pipeline bench %s: %d runs (+%d warm-up), nproc %d, java %s%n", Instant.now(), runs,
+                warmup, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        String dsl = Files.readString(root.resolve("examples/breast_pipeline_dsl.json"));
+        String conf = Files.readString(root.resolve("examples/breast_pipeline_conf.json"));
+        try (Node guest = start("9999", work); Node other = start("10000", work)) {
+            guest.peers().put(new Peer("10000", "127.0.0.1", other.sitePort(), other.siteKeys().publicKeyBase64(), false));
+            other.peers().put(new Peer("9999", "127.0.0.1", guest.sitePort(), guest.siteKeys().publicKeyBase64(), false));
+            String g = "http://127.0.0.1:" + guest.httpPort();
+            String o = "http://127.0.0.1:" + other.httpPort();
+            upload(g, root.resolve("examples/data/breast_hetero_guest.csv"), "breast_hetero_guest");
+            upload(o, root.resolve("examples/data/breast_hetero_host.csv"), "breast_hetero_host");
+            check(post(o + "/v1/permission/grant", "{\"party_id\": \"9999\", \"component\": \"*\", \"dataset\": "
+                    + "[{\"namespace\": \"experiment\", \"name\": \"breast_hetero_host\"}]}"));
+            List<Double> walls = new ArrayList<>();
+            for (int r = 0; r < warmup + runs; r++) {
+                long t0 = System.nanoTime();
+                JsonNode sub = check(post(g + "/v1/job/submit", "{\"job_dsl\": " + dsl + ", \"job_runtime_conf\": "
+                        + conf + "}"));
+                String jobId = sub.get("jobId").asText();
+                String status = await(g, jobId);
+                double wall = (System.nanoTime() - t0) / 1e9;
+                String otherStatus = await(o, jobId);
+                if (!"success".equals(status) || !"success".equals(otherStatus)) {
+                    throw new IllegalStateException("job " + jobId + ": " + status + " / " + otherStatus);
+                }
+                boolean measured = r >= warmup;
+                double auc = post(g + "/v1/tracking/component/summary/download", cpn(jobId, "guest", "9999",
+                        "evaluation_0")).get("data").findValue("auc").asDouble();
+                System.out.printf(Locale.ROOT, "%s %s: submit → success at the guest %.2f s, AUC %.4f%n",
+                        measured ? "run " + (r - warmup + 1) : "warm-up", jobId, wall, auc);
+                if (measured) {
+                    walls.add(wall);
+                    breakdown(guest, other, g, o, jobId);
+                }
+            }
+            Collections.sort(walls);
+            System.out.printf(Locale.ROOT, "median of %d: %.2f s (min %.2f, max %.2f)%n", walls.size(),
+                    walls.get(walls.size() / 2), walls.get(0), walls.get(walls.size() - 1));
+        }
+    }
+
+    static void breakdown(Node guest, Node other, String g, String o, String jobId) throws IOException {
+        // each party's own task rows (a node may also hold copies of the other parties' rows)
+        Map<String, Map<String, Long>> elapsed = new TreeMap<>();
+        for (String[] at : new String[][] {{g, "guest"}, {o, "host"}, {o, "arbiter"}}) {
+            for (JsonNode t : post(at[0] + "/v1/job/task/query", "{\"job_id\": \"" + jobId + "\", \"role\": \""
+                    + at[1] + "\"}").path("data")) {
+                elapsed.computeIfAbsent(t.path("f_component_name").asText(), k -> new LinkedHashMap<>())
+                        .putIfAbsent(at[1], t.path("f_elapsed").asLong());
+            }
+        }
+        elapsed.forEach((c, v) -> System.out.println("  " + c + ": " + v + " ms"));
+        Map<String, long[]> lr = new LinkedHashMap<>();
+        lr.put("guest", sums(guest.config().logsDir().resolve(jobId).resolve("guest/9999/hetero_lr_0/INFO.log")));
+        lr.put("host", sums(other.config().logsDir().resolve(jobId).resolve("host/10000/hetero_lr_0/INFO.log")));
+        lr.forEach((role, s) -> System.out.printf(Locale.ROOT, "  hetero_lr_0 %s, summed over its batches: Paillier"
+                + " (encrypt, encrypted loss and gradient) %d ms, waiting for the other party %d ms%n", role, s[0], s[1]));
+    }
+
+    static final Pattern WAITED = Pattern.compile("waited (\\d+) ms");
+    static final Pattern CRYPTO = Pattern.compile("(?:encrypted|loss|gradient) in (\\d+) ms");
+
+    /** {crypto ms, waiting ms} over the per-batch lines of one HeteroLR task log. */
+    static long[] sums(Path log) throws IOException {
+        long[] s = new long[2];
+        if (!Files.exists(log)) {
+            return s;
+        }
+        for (String line : Files.readAllLines(log)) {
+            if (!line.contains(" batch ")) {
+                continue;
+            }
+            Matcher m = CRYPTO.matcher(line);
+            while (m.find()) {
+                s[0] += Long.parseLong(m.group(1));
+            }
+            m = WAITED.matcher(line);
+            while (m.find()) {
+                s[1] += Long.parseLong(m.group(1));
+            }
+        }
+        return s;
+    }
+
+    static Map<String, Object> cpnMap(String jobId, String role, String party, String component) {
+        return Map.of("job_id", jobId, "role", role, "party_id", party, "component_name", component);
+    }
+
+    static String cpn(String jobId, String role, String party, String component) {
+        try {
+            return JSON.writeValueAsString(cpnMap(jobId, role, party, component));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String await(String base, String jobId) throws Exception {
+        while (true) {
+            JsonNode q = post(base + "/v1/job/query", "{\"job_id\": \"" + jobId + "\"}");
+            String status = q.at("/data/0/f_status").asText("");
+            if (END.contains(status)) {
+                return status;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    static JsonNode check(JsonNode r) {
+        if (r.path("retcode").asInt(-1) != 0) {
+            throw new IllegalStateException(r.toString());
+        }
+        return r;
+    }
+
+    static JsonNode post(String url, String body) throws IOException {
+        try {
+            HttpResponse<String> resp = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(resp.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    static void upload(String base, Path file, String table) throws Exception {
+        String conf = "{\"file\": \"" + file.getFileName() + "\", \"id_delimiter\": \",\", \"head\": 1, "
+                + "\"partition\": 4, \"namespace\": \"experiment\", \"table_name\": \"" + table + "\", \"drop\": 1}";
+        String boundary = "fedflowbench0123456789";
+        String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+                + file.getFileName() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
+        String tail = "\r\n--" + boundary + "--\r\n";
+        HttpResponse<String> resp = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/data/upload?"
+                        + URLEncoder.encode(conf, StandardCharsets.UTF_8).replace("+", "%20")))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofString(head),
+                        HttpRequest.BodyPublishers.ofFile(file), HttpRequest.BodyPublishers.ofString(tail)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        check(JSON.readTree(resp.body()));
+        System.out.println("uploaded " + file.getFileName() + " as experiment." + table);
+    }
+
+    static Node start(String party, Path work) throws IOException {
+        return Node.start(new NodeConfig(party, "127.0.0.1", 0, 0, work.resolve(party), null, null, null, null, null));
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

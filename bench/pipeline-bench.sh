@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Breast pipeline benchmark (on demand; not part of the Maven build). Builds the node offline if needed
+# (mvn package, never install), then runs bench/PipelineBench.java with the Java source launcher on the
+# node's classpath.
+#   bench/pipeline-bench.sh [--runs 3] [--warmup 1] [--work DIR]
+# Two nodes (guest 9999; host and arbiter 10000) run in the bench JVM, each with its own embedded PostgreSQL
+# under bench/work/pipeline (git-ignored), peers of each other over their signed site ports on loopback; each
+# run submits examples/breast_pipeline_{dsl,conf}.json as they are and times submit -> success.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+jar="$root/node/target/fedflow-node-0.1.0-SNAPSHOT.jar"
+if [ ! -f "$jar" ] || [ ! -f "$root/node/target/classpath.txt" ] \
+   || [ -n "$(find "$root/node/src" "$root/proto/src" "$root/auth/src" -newer "$jar" -type f -print -quit 2>/dev/null)" ]; then
+  echo "building (mvn -q -B -o -pl proto,auth,node -am package -DskipTests)..." >&2
+  (cd "$root" && mvn -q -B -o -pl proto,auth,node -am package -DskipTests) >&2
+fi
+cp="$jar:$(cat "$root/node/target/classpath.txt")"
+exec java -Xmx1g -cp "$cp" "$root/bench/PipelineBench.java" --root "$root" "$@"

@@ -54,6 +54,11 @@ public final class FederationDemo implements Callable<Integer> {
                     + "bin/fedflow-demo points it at the checkout's examples/data).")
     Path examples;
 
+    @Option(names = "--pipeline", description = "Then run FATE's breast pipeline across the two sites (Intersection, "
+            + "HeteroFeatureBinning, HeteroFeatureSelection, HeteroLR with Paillier, Evaluation; "
+            + "examples/breast_pipeline_*.json) and print its AUC and loss curve.")
+    boolean pipeline;
+
     private final PrintStream out = System.out;
     private long t0;
 
@@ -186,7 +191,50 @@ public final class FederationDemo implements Callable<Integer> {
         say("the same job with 10001 as host: retcode %d, %s", refused.get("retcode").asInt(),
                 refused.get("retmsg").asText());
         ok &= refused.get("retcode").asInt() == 108;
+        if (pipeline) {
+            ok &= runPipeline(api.get(guest), api.get(host));
+        }
         return ok;
+    }
+
+    /** The breast pipeline from examples/, across guest 9999 and host + arbiter 10000. */
+    private boolean runPipeline(FlowApiClient guest, FlowApiClient host) throws InterruptedException {
+        Path dir = examples.toAbsolutePath().getParent();
+        String dsl;
+        String conf;
+        try {
+            dsl = Files.readString(dir.resolve("breast_pipeline_dsl.json"));
+            conf = Files.readString(dir.resolve("breast_pipeline_conf.json"));
+        } catch (java.io.IOException e) {
+            say("no pipeline files in %s: %s", dir, e.getMessage());
+            return false;
+        }
+        check(host.post("/v1/permission/grant", "{\"party_id\": \"9999\", \"component\": \"*\"}"),
+                "grant of every component at the host");
+        say("host 10000 granted 9999 every component; the breast pipeline (%s):", dir.resolve("breast_pipeline_dsl.json"));
+        JsonNode submitted = check(guest.post("/v1/job/submit", "{\"job_dsl\": " + dsl + ", \"job_runtime_conf\": "
+                + conf + "}"), "pipeline submit");
+        String jobId = submitted.get("jobId").asText();
+        say("job %s submitted at guest 9999 (model %s)", jobId, submitted.at("/data/model_info/model_id").asText());
+        String status = follow(jobId, guest, host);
+        Map<String, String> at = Map.of("job_id", jobId, "role", "guest", "party_id", "9999");
+        JsonNode summary = guest.post("/v1/tracking/component/summary/download", with(at, "evaluation_0"));
+        JsonNode intersection = guest.post("/v1/tracking/component/metric/all", with(at, "intersection_0"));
+        JsonNode loss = host.post("/v1/tracking/component/metric/all", Map.of("job_id", jobId, "role", "arbiter",
+                "party_id", "10000", "component_name", "hetero_lr_0")).at("/data/train/loss/data");
+        double auc = summary.findPath("auc").asDouble(Double.NaN);
+        say("pipeline %s: intersection %s ids, AUC %.4f at evaluation_0, loss %s", status,
+                intersection.at("/data/train/intersection/data/0/1").asText("?"), auc,
+                loss.isArray() && loss.size() > 1 ? String.format("%.3f -> %.3f over %d iterations",
+                        loss.get(0).get(1).asDouble(), loss.get(loss.size() - 1).get(1).asDouble(), loss.size())
+                        : "?");
+        return "success".equals(status) && auc >= 0.98;
+    }
+
+    private static Map<String, String> with(Map<String, String> at, String component) {
+        Map<String, String> m = new LinkedHashMap<>(at);
+        m.put("component_name", component);
+        return m;
     }
 
     private void upload(FlowApiClient api, Site s, String table) {

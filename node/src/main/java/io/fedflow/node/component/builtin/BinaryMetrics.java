@@ -11,7 +11,9 @@ import java.util.Set;
  * Binary classification metrics over labels (1 = positive, 0 = negative) and scores, computed as FATE's
  * Evaluation does: AUC exactly (ties share their average rank, as sklearn's roc_auc_score), KS over FATE's
  * 100 score cuts (a sample is positive when its score is strictly above the cut's score), the ROC curve as
- * sklearn's roc_curve with drop_intermediate, and precision/recall/accuracy/F1 at one threshold.
+ * sklearn's roc_curve with drop_intermediate, precision/recall/accuracy/F1 and the confusion counts at one
+ * threshold or over {@link #thresholds} of the scores, and lift/gain over {@link #LIFT_BUCKETS} shares of the
+ * population sorted by score.
  */
 final class BinaryMetrics {
     private BinaryMetrics() {}
@@ -194,6 +196,94 @@ final class BinaryMetrics {
             }
         }
         return new Confusion(tp, fp, tn, fn);
+    }
+
+    /** The most thresholds the curves over thresholds get (precision, recall, accuracy, F1, confusion_mat). */
+    static final int MAX_THRESHOLDS = 100;
+
+    /**
+     * The score thresholds of the curves, descending: every distinct score when there are at most
+     * {@link #MAX_THRESHOLDS}, else the scores at FATE's 100 quantile cuts (as KS: the score at rank
+     * floor(n * c / 100) of the descending order, c = 0..99), duplicates removed.
+     */
+    static double[] thresholds(double[] scores) {
+        int n = scores.length;
+        double[] desc = scores.clone();
+        Arrays.sort(desc);
+        for (int i = 0; i < n / 2; i++) {
+            double tmp = desc[i];
+            desc[i] = desc[n - 1 - i];
+            desc[n - 1 - i] = tmp;
+        }
+        double[] distinct = Arrays.stream(desc).distinct().toArray();
+        if (distinct.length <= MAX_THRESHOLDS) {
+            return distinct;
+        }
+        double[] cuts = new double[MAX_THRESHOLDS];
+        for (int c = 0; c < MAX_THRESHOLDS; c++) {
+            cuts[c] = desc[(int) Math.floor(n * (c / (double) MAX_THRESHOLDS))];
+        }
+        return Arrays.stream(cuts).distinct().toArray();
+    }
+
+    /** The confusion counts at each threshold (positive = score strictly above it, as at 0.5). */
+    static Confusion[] confusions(double[] labels, double[] scores, double[] thresholds) {
+        Confusion[] out = new Confusion[thresholds.length];
+        for (int k = 0; k < thresholds.length; k++) {
+            out[k] = confusion(labels, scores, thresholds[k]);
+        }
+        return out;
+    }
+
+    /** The number of population buckets of the lift and gain curves. */
+    static final int LIFT_BUCKETS = 20;
+
+    /**
+     * Lift and gain over the population sorted by score, descending (ties keep their input order): for each
+     * share k / buckets of the population (k = 1..buckets; shares that round to the same row count are
+     * kept once), the top ceil(n * k / buckets) rows are taken as positive; gain = the share of all positives
+     * among them (recall), lift = their positive rate over the whole population's; threshold = the lowest
+     * score among them. Gain and lift are 1.0 at share 1.0. Null when there are no positives.
+     */
+    record LiftGain(double[] share, double[] lift, double[] gain, double[] thresholds) {}
+
+    static LiftGain liftGain(double[] labels, double[] scores, int buckets) {
+        int n = labels.length;
+        Integer[] order = descending(scores);
+        double[] cumPos = new double[n + 1];
+        for (int i = 0; i < n; i++) {
+            cumPos[i + 1] = cumPos[i] + (labels[order[i]] == 1.0 ? 1 : 0);
+        }
+        double pos = cumPos[n];
+        if (pos == 0) {
+            return null;
+        }
+        double baseRate = pos / n;
+        List<double[]> points = new ArrayList<>();
+        int last = 0;
+        for (int k = 1; k <= buckets; k++) {
+            int count = (int) Math.ceil(n * (double) k / buckets - 1e-9);
+            count = Math.min(Math.max(count, 1), n);
+            if (count == last) {
+                continue;
+            }
+            last = count;
+            double share = count / (double) n;
+            double gain = cumPos[count] / pos;
+            double lift = (cumPos[count] / count) / baseRate;
+            points.add(new double[] {share, lift, gain, scores[order[count - 1]]});
+        }
+        double[] share = new double[points.size()];
+        double[] lift = new double[points.size()];
+        double[] gain = new double[points.size()];
+        double[] thr = new double[points.size()];
+        for (int i = 0; i < points.size(); i++) {
+            share[i] = points.get(i)[0];
+            lift[i] = points.get(i)[1];
+            gain[i] = points.get(i)[2];
+            thr[i] = points.get(i)[3];
+        }
+        return new LiftGain(share, lift, gain, thr);
     }
 
     /** Index of the first value not above {@code thr} in a descending array (= how many are above). */

@@ -26,9 +26,17 @@ import java.util.Set;
  * curves go to the same namespace as "<component>_roc" (ROC_EVALUATION) and "<component>_ks_fpr" /
  * "<component>_ks_tpr" (KS_EVALUATION). The summary is {component: {type: {metric: value}}}.
  *
- * <p>Binary: auc, ks, roc, and accuracy / precision / recall / f1_score at score threshold 0.5 (single
- * values here; FATE draws them as curves over thresholds). lift, gain, confusion_mat, psi and quantile_pr
- * are accepted but not computed. Regression: explained_variance, mean_absolute_error, mean_squared_error,
+ * <p>Binary: auc, ks, roc; accuracy / precision / recall / f1_score as single values at score threshold 0.5
+ * in the summary and, as FATE draws them, as curves "<component>_<metric>" (ACCURACY_EVALUATION,
+ * PRECISION_EVALUATION, RECALL_EVALUATION, F1_SCORE_EVALUATION) of points (threshold, value) over the
+ * thresholds of {@link BinaryMetrics#thresholds}: every distinct score when there are at most 100, else the
+ * scores at 100 quantile cuts; a row is predicted positive when its score is strictly above the threshold.
+ * confusion_mat: "<component>_confusion_mat" (CONFUSION_MAT_EVALUATION) over the same thresholds, the
+ * points (threshold, tp) and the meta's tp / fp / tn / fn / thresholds lists. lift and gain:
+ * "<component>_lift" (LIFT_EVALUATION) and "<component>_gain" (GAIN_EVALUATION), points (population share,
+ * value) over 20 shares (5%, 10% .. 100%) of the rows sorted by score, descending; the meta's thresholds are
+ * the lowest score of each share; both are 1.0 at share 1.0. psi and quantile_pr are accepted but not
+ * computed. Regression: explained_variance, mean_absolute_error, mean_squared_error,
  * median_absolute_error, r2_score, root_mean_squared_error. Multi-class and clustering are refused.
  */
 public final class Evaluation implements Component {
@@ -50,7 +58,7 @@ public final class Evaluation implements Component {
             "roc", "confusion_mat", "psi", "f1_score", "quantile_pr");
     static final List<String> REGRESSION_METRICS = List.of("explained_variance", "mean_absolute_error",
             "mean_squared_error", "median_absolute_error", "r2_score", "root_mean_squared_error");
-    private static final Set<String> NOT_COMPUTED = Set.of("lift", "gain", "confusion_mat", "psi", "quantile_pr");
+    private static final Set<String> NOT_COMPUTED = Set.of("psi", "quantile_pr");
     private static final Set<String> KNOWN = new HashSet<>();
     private static final Map<String, String> ALIASES = new LinkedHashMap<>();
 
@@ -188,6 +196,8 @@ public final class Evaluation implements Component {
         }
         Map<String, Double> values = new LinkedHashMap<>();
         BinaryMetrics.Confusion confusion = null;
+        double[] thresholds = null;
+        BinaryMetrics.Confusion[] confusions = null;
         for (String m : metrics) {
             switch (m) {
                 case "auc" -> {
@@ -239,6 +249,75 @@ public final class Evaluation implements Component {
                         case "recall" -> confusion.recall();
                         default -> confusion.f1();
                     });
+                    if (thresholds == null) {
+                        thresholds = ascendingThresholds(scores);
+                        confusions = BinaryMetrics.confusions(labels, scores, thresholds);
+                    }
+                    double[] ys = new double[thresholds.length];
+                    for (int k = 0; k < ys.length; k++) {
+                        BinaryMetrics.Confusion c = confusions[k];
+                        ys[k] = switch (m) {
+                            case "accuracy" -> c.accuracy();
+                            case "precision" -> c.precision();
+                            case "recall" -> c.recall();
+                            default -> c.f1();
+                        };
+                    }
+                    String name = cpn + "_" + m;
+                    ctx.logMetricData(type, name, curve(thresholds, ys));
+                    ObjectNode meta = Params.JSON.createObjectNode();
+                    meta.put("name", name);
+                    meta.put("unit_name", "threshold");
+                    meta.put("ordinate_name", m);
+                    meta.put("curve_name", cpn);
+                    meta.put("pair_type", cpn);
+                    meta.set("thresholds", rounded(thresholds));
+                    ctx.setMetricMeta(type, name, m.toUpperCase(Locale.ROOT) + "_EVALUATION", meta);
+                }
+                case "confusion_mat" -> {
+                    if (thresholds == null) {
+                        thresholds = ascendingThresholds(scores);
+                        confusions = BinaryMetrics.confusions(labels, scores, thresholds);
+                    }
+                    String name = cpn + "_confusion_mat";
+                    ObjectNode meta = Params.JSON.createObjectNode();
+                    meta.put("name", name);
+                    meta.put("unit_name", "threshold");
+                    meta.put("ordinate_name", "tp");
+                    meta.put("curve_name", cpn);
+                    ArrayNode tp = meta.putArray("tp");
+                    ArrayNode fp = meta.putArray("fp");
+                    ArrayNode tn = meta.putArray("tn");
+                    ArrayNode fn = meta.putArray("fn");
+                    double[] tps = new double[confusions.length];
+                    for (int k = 0; k < confusions.length; k++) {
+                        BinaryMetrics.Confusion c = confusions[k];
+                        tp.add((long) c.tp());
+                        fp.add((long) c.fp());
+                        tn.add((long) c.tn());
+                        fn.add((long) c.fn());
+                        tps[k] = c.tp();
+                    }
+                    meta.set("thresholds", rounded(thresholds));
+                    // the data points are (threshold, tp); fp, tn and fn are in the meta, by threshold
+                    ctx.logMetricData(type, name, curve(thresholds, tps));
+                    ctx.setMetricMeta(type, name, "CONFUSION_MAT_EVALUATION", meta);
+                }
+                case "lift", "gain" -> {
+                    BinaryMetrics.LiftGain lg = BinaryMetrics.liftGain(labels, scores, BinaryMetrics.LIFT_BUCKETS);
+                    if (lg == null) {
+                        ctx.log(cpn + " (" + type + "): no positive sample, " + m + " is undefined");
+                        continue;
+                    }
+                    String name = cpn + "_" + m;
+                    ctx.logMetricData(type, name, curve(lg.share(), "lift".equals(m) ? lg.lift() : lg.gain()));
+                    ObjectNode meta = Params.JSON.createObjectNode();
+                    meta.put("name", name);
+                    meta.put("unit_name", "population_share");
+                    meta.put("ordinate_name", m);
+                    meta.put("curve_name", cpn);
+                    meta.set("thresholds", rounded(lg.thresholds()));
+                    ctx.setMetricMeta(type, name, m.toUpperCase(Locale.ROOT) + "_EVALUATION", meta);
                 }
                 default -> {
                     // accepted, not computed (logged once above)
@@ -327,6 +406,16 @@ public final class Evaluation implements Component {
         Double a = DataTransform.number(label);
         Double b = DataTransform.number(pl);
         return a != null && b != null ? a.doubleValue() == b.doubleValue() : label.equals(pl);
+    }
+
+    /** {@link BinaryMetrics#thresholds} in ascending order, the order the curves are drawn in. */
+    private static double[] ascendingThresholds(double[] scores) {
+        double[] desc = BinaryMetrics.thresholds(scores);
+        double[] asc = new double[desc.length];
+        for (int i = 0; i < desc.length; i++) {
+            asc[i] = desc[desc.length - 1 - i];
+        }
+        return asc;
     }
 
     private static List<MetricPoint> curve(double[] xs, double[] ys) {

@@ -433,6 +433,10 @@ public final class JobScheduler implements AutoCloseable {
                     + task.getFComponentModule() + ", parameters " + task.getFComponentParameters().data());
             long t0 = System.nanoTime();
             component.run(ctx);
+            String transfer = ctx.transferSummary();
+            if (transfer != null) {
+                ctx.log("task " + where + " " + transfer);
+            }
             ctx.checkCancelled();
             jobs.transitTask(task, JobStatus.SUCCESS, null);
             ctx.log("task " + where + " succeeded in " + (System.nanoTime() - t0) / 1_000_000 + " ms");

@@ -41,7 +41,7 @@ final class TaskContext implements ComponentContext {
     private final TrackingStore.TaskKey key;
     private final String modelVersion;
     private final FederationChannel.Factory channels;
-    private FederationChannel federation;
+    private MeteredChannel federation;
     private TableId firstInput;
 
     TaskContext(TTaskRecord task, JobPlan plan, String modelVersion, DSLContext dsl, TableCatalog catalog,
@@ -322,8 +322,14 @@ final class TaskContext implements ComponentContext {
     @Override
     public synchronized FederationChannel federation() {
         if (federation == null) {
-            federation = channels.forTask(jobId(), componentName(), role(), partyId(), plan.roles());
+            federation = new MeteredChannel(channels.forTask(jobId(), componentName(), role(), partyId(),
+                    plan.roles()));
         }
         return federation;
+    }
+
+    /** What the task exchanged with the other parties, for its log; null when nothing. */
+    synchronized String transferSummary() {
+        return federation == null ? null : federation.summary();
     }
 }

@@ -1,0 +1,109 @@
+package io.fedflow.node.job;
+
+import io.fedflow.node.component.FederationChannel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A task's channel that keeps count: messages and bytes each way, the time spent sending (the transfer
+ * itself: signing, streaming, the receiver's commit) and the time spent in receive (mostly waiting for
+ * the other party to compute). The task log gets the totals, which is how a job's time splits into
+ * compute, transfer and waiting.
+ */
+final class MeteredChannel implements FederationChannel {
+    private final FederationChannel delegate;
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong sentBytes = new AtomicLong();
+    private final AtomicLong sendNanos = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong receivedBytes = new AtomicLong();
+    private final AtomicLong receiveNanos = new AtomicLong();
+
+    MeteredChannel(FederationChannel delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public Map<String, List<String>> roles() {
+        return delegate.roles();
+    }
+
+    @Override
+    public void send(String tag, String dstRole, String dstPartyId, byte[] payload) {
+        long t0 = System.nanoTime();
+        delegate.send(tag, dstRole, dstPartyId, payload);
+        count(sent, sentBytes, sendNanos, payload.length, t0);
+    }
+
+    @Override
+    public void send(String tag, String dstRole, String dstPartyId, InputStream payload) {
+        long t0 = System.nanoTime();
+        CountingInputStream in = new CountingInputStream(payload);
+        delegate.send(tag, dstRole, dstPartyId, in);
+        count(sent, sentBytes, sendNanos, in.count, t0);
+    }
+
+    @Override
+    public byte[] receive(String tag, String srcRole, String srcPartyId, Duration timeout) {
+        long t0 = System.nanoTime();
+        byte[] bytes = delegate.receive(tag, srcRole, srcPartyId, timeout);
+        count(received, receivedBytes, receiveNanos, bytes.length, t0);
+        return bytes;
+    }
+
+    @Override
+    public long receive(String tag, String srcRole, String srcPartyId, Duration timeout, OutputStream out) {
+        long t0 = System.nanoTime();
+        long n = delegate.receive(tag, srcRole, srcPartyId, timeout, out);
+        count(received, receivedBytes, receiveNanos, n, t0);
+        return n;
+    }
+
+    private static void count(AtomicLong messages, AtomicLong bytes, AtomicLong nanos, long size, long t0) {
+        messages.incrementAndGet();
+        bytes.addAndGet(size);
+        nanos.addAndGet(System.nanoTime() - t0);
+    }
+
+    /** The line for the task log, or null when the task exchanged nothing. */
+    String summary() {
+        if (sent.get() == 0 && received.get() == 0) {
+            return null;
+        }
+        return String.format("transfer: sent %d messages (%.1f KB) in %d ms; received %d messages (%.1f KB), "
+                        + "%d ms in receive (waiting for the other parties included)",
+                sent.get(), sentBytes.get() / 1024.0, sendNanos.get() / 1_000_000, received.get(),
+                receivedBytes.get() / 1024.0, receiveNanos.get() / 1_000_000);
+    }
+
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+    }
+}

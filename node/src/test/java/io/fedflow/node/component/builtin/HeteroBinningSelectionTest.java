@@ -32,7 +32,7 @@ class HeteroBinningSelectionTest {
 
     final Random random = new Random(42);
     final double[] labels = new double[N];
-    final RecordingFederation fed = new RecordingFederation(Map.of("guest", List.of("9999"), "host", List.of("10000")));
+    final InMemoryFederation fed = new InMemoryFederation(Map.of("guest", List.of("9999"), "host", List.of("10000")));
 
     HeteroBinningSelectionTest() {
         for (int i = 0; i < N; i++) {
@@ -162,14 +162,14 @@ class HeteroBinningSelectionTest {
         assertHostSawNoLabel();
     }
 
-    /** Everything sent to the host: the key, the ids, ciphertext vectors, and the selection's column names. */
+    /** Everything the host received: the key, the ids, ciphertext vectors, and the selection's column names. */
     void assertHostSawNoLabel() throws Exception {
-        List<RecordingFederation.Message> toHost = fed.to("host", "10000");
+        List<InMemoryFederation.Received> toHost = fed.receivedBy("host", "10000");
         assertThat(toHost).isNotEmpty();
         PaillierPublicKey key = null;
         Set<BigInteger> seen = new HashSet<>();
         int ciphertexts = 0;
-        for (RecordingFederation.Message m : toHost) {
+        for (InMemoryFederation.Received m : toHost) {
             switch (m.tag()) {
                 case BinningGuest.KEY -> {
                     key = new PaillierPublicKey(new BigInteger(m.payload()));
@@ -196,7 +196,7 @@ class HeteroBinningSelectionTest {
                     ciphertexts += cs.size();
                 }
             }
-            String text = RecordingFederation.text(m.payload());
+            String text = InMemoryFederation.text(m.payload());
             assertThat(text).doesNotContain(labelText(","), labelText(", "), labelText(""));
         }
         assertThat(ciphertexts).isEqualTo(N);

@@ -3,28 +3,17 @@ package io.fedflow.node.component.builtin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fedflow.node.FlowException;
-import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.component.paillier.CiphertextVector;
 import io.fedflow.node.component.paillier.PaillierPublicKey;
-import io.fedflow.node.RetCode;
-import io.grpc.Status;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -32,72 +21,6 @@ import org.junit.jupiter.api.Test;
 class HeteroLRProtocolTest {
     static final Map<String, List<String>> ROLES = Map.of("guest", List.of("9999"), "host", List.of("10000"),
             "arbiter", List.of("10000"));
-
-    /** Messages by destination and key; what reaches the host is also kept in order. */
-    static final class Wire {
-        final Map<String, BlockingQueue<byte[]>> queues = new ConcurrentHashMap<>();
-        final List<Received> toHost = Collections.synchronizedList(new ArrayList<>());
-
-        record Received(String tag, String srcRole, byte[] payload) {}
-
-        BlockingQueue<byte[]> queue(String tag, String src, String srcParty, String dst, String dstParty) {
-            return queues.computeIfAbsent(String.join("|", tag, src, srcParty, dst, dstParty),
-                    k -> new LinkedBlockingQueue<>());
-        }
-
-        FederationChannel channel(String role, String party) {
-            return new FederationChannel() {
-                @Override
-                public Map<String, List<String>> roles() {
-                    return ROLES;
-                }
-
-                @Override
-                public void send(String tag, String dstRole, String dstPartyId, byte[] payload) {
-                    if (dstRole.equals("host")) {
-                        toHost.add(new Received(tag, role, payload));
-                    }
-                    queue(tag, role, party, dstRole, dstPartyId).add(payload);
-                }
-
-                @Override
-                public void send(String tag, String dstRole, String dstPartyId, InputStream payload) {
-                    try {
-                        send(tag, dstRole, dstPartyId, payload.readAllBytes());
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-
-                @Override
-                public byte[] receive(String tag, String srcRole, String srcPartyId, Duration timeout) {
-                    try {
-                        byte[] b = queue(tag, srcRole, srcPartyId, role, party).poll(timeout.toMillis(),
-                                TimeUnit.MILLISECONDS);
-                        if (b == null) {
-                            throw new FlowException(RetCode.FEDERATED_ERROR, Status.Code.DEADLINE_EXCEEDED,
-                                    "no " + tag, null);
-                        }
-                        return b;
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-
-                @Override
-                public long receive(String tag, String srcRole, String srcPartyId, Duration timeout,
-                                    OutputStream out) {
-                    byte[] b = receive(tag, srcRole, srcPartyId, timeout);
-                    try {
-                        out.write(b);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                    return b.length;
-                }
-            };
-        }
-    }
 
     record Table(List<String> ids, double[][] x, double[] y) {}
 
@@ -144,7 +67,7 @@ class HeteroLRProtocolTest {
         Table g = read("breast_hetero_guest", true);
         Table h = read("breast_hetero_host", false);
         LR.Settings s = settings(8);
-        Wire wire = new Wire();
+        InMemoryFederation wire = new InMemoryFederation(ROLES);
         List<Double> losses = Collections.synchronizedList(new ArrayList<>());
         Runnable live = () -> { };
         long started = System.nanoTime();
@@ -183,14 +106,14 @@ class HeteroLRProtocolTest {
         PaillierPublicKey pk = null;
         int residuals = 0;
         int masked = 0;
-        for (Wire.Received r : wire.toHost) {
+        for (InMemoryFederation.Received r : wire.receivedBy("host", "10000")) {
             if (r.tag().equals("pubkey")) {
                 pk = new PaillierPublicKey(new BigInteger(r.payload()));
             }
         }
         assertThat(pk).isNotNull();
         String labels = labelsAsText(g.y());
-        for (Wire.Received r : wire.toHost) {
+        for (InMemoryFederation.Received r : wire.receivedBy("host", "10000")) {
             assertThat(new String(r.payload(), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(labels);
             if (r.tag().startsWith("residual.")) {
                 List<BigInteger> c = CiphertextVector.decode(pk, r.payload());
@@ -215,7 +138,7 @@ class HeteroLRProtocolTest {
     static Object[] train(LR.Settings s, int keyBits) throws Exception {
         Table g = read("breast_hetero_guest", true);
         Table h = read("breast_hetero_host", false);
-        Wire wire = new Wire();
+        InMemoryFederation wire = new InMemoryFederation(ROLES);
         Runnable live = () -> { };
         var arbiter = CompletableFuture.supplyAsync(() -> HeteroLRProtocol.arbiter(new HeteroLRProtocol.Session(
                 wire.channel("arbiter", "10000"), live, m -> { }), s, keyBits, (t, loss) -> { }));

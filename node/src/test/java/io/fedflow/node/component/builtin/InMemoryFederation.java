@@ -97,4 +97,9 @@ final class InMemoryFederation {
         return queues.computeIfAbsent(String.join("|", tag, srcRole, srcParty, dstRole, dstParty),
                 k -> new LinkedBlockingQueue<>());
     }
+
+    /** A payload as text, byte for byte, to search it for what must not be there. */
+    static String text(byte[] b) {
+        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
 }

@@ -64,6 +64,8 @@ public final class JobScheduler implements AutoCloseable {
     private final ExecutorService fanOut = Executors.newCachedThreadPool(r -> daemon(r, "fedflow-fan-out"));
     private final Map<String, Long> unreachableSince = new ConcurrentHashMap<>();
     private final Map<String, Long> lastSync = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastCollect = new ConcurrentHashMap<>();
+    static final Duration COLLECT_INTERVAL = Duration.ofSeconds(1);
     static final Duration RESYNC_INTERVAL = Duration.ofSeconds(3);
     private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> daemon(r, "fedflow-scheduler"));
     private final Map<String, RunningTask> running = new ConcurrentHashMap<>();
@@ -159,8 +161,13 @@ public final class JobScheduler implements AutoCloseable {
     synchronized void tick() {
         for (TJobRecord job : jobs.jobsWithStatus(JobStatus.RUNNING)) {
             boolean coordinator = coordinates(job);
-            if (coordinator && !collect(job)) {
-                continue;
+            // Each collect is a signed call to every other party: once a second, not every round.
+            Long last = lastCollect.get(job.getFJobId());
+            if (coordinator && (last == null || clock.millis() - last >= COLLECT_INTERVAL.toMillis())) {
+                lastCollect.put(job.getFJobId(), clock.millis());
+                if (!collect(job)) {
+                    continue;
+                }
             }
             advance(job, coordinator);
         }
@@ -534,6 +541,7 @@ public final class JobScheduler implements AutoCloseable {
             jobs.setResources(jobId, false);
         }
         plans.remove(jobId);
+        lastCollect.remove(jobId);
         if (moved) {
             logs.schedule(jobId, "job " + status.wire() + (error == null ? "" : ": " + error));
         }

@@ -235,17 +235,30 @@ public final class JobStore {
      * holder does not have yet (the party retried) is added, the rest updated. Only holder rows change.
      */
     public void mirrorTasks(String jobId, List<RemoteParties.RemoteTask> remote) {
+        // Called every collect round: one read of the holders, and writes only for what changed.
+        java.util.Map<String, TTaskRecord> holders = new java.util.HashMap<>();
+        for (TTaskRecord h : latestTasks(jobId)) {
+            if (!h.getFRunOnThisParty()) {
+                holders.put(h.getFTaskId() + "/" + h.getFRole() + "/" + h.getFPartyId(), h);
+            }
+        }
+        List<RemoteParties.RemoteTask> changed = new ArrayList<>();
+        for (RemoteParties.RemoteTask r : remote) {
+            TTaskRecord latest = holders.get(r.taskId() + "/" + r.role() + "/" + r.partyId());
+            // not a task of this job's plan: ignore what we did not ask for
+            if (latest != null && (latest.getFTaskVersion() < r.taskVersion()
+                    || !r.status().equals(latest.getFStatus()) || !r.partyStatus().equals(latest.getFPartyStatus())
+                    || !java.util.Objects.equals(r.endTime(), latest.getFEndTime()))) {
+                changed.add(r);
+            }
+        }
+        if (changed.isEmpty()) {
+            return;
+        }
         dsl.transaction(tx -> {
             DSLContext t = tx.dsl();
-            for (RemoteParties.RemoteTask r : remote) {
-                var where = new Condition[] {T_TASK.F_JOB_ID.eq(jobId), T_TASK.F_TASK_ID.eq(r.taskId()),
-                        T_TASK.F_ROLE.eq(r.role()), T_TASK.F_PARTY_ID.eq(r.partyId()),
-                        T_TASK.F_RUN_ON_THIS_PARTY.isFalse()};
-                TTaskRecord latest = t.selectFrom(T_TASK).where(where).orderBy(T_TASK.F_TASK_VERSION.desc())
-                        .limit(1).fetchOne();
-                if (latest == null) {
-                    continue; // not a task of this job's plan: ignore what we did not ask for
-                }
+            for (RemoteParties.RemoteTask r : changed) {
+                TTaskRecord latest = holders.get(r.taskId() + "/" + r.role() + "/" + r.partyId());
                 // The party's latest row is the truth for the holder's latest one. A holder ahead of it is a
                 // rerun this site gave a new version that the party did not need (its task had passed or
                 // succeeded already, or the holder was stale when the job stopped): it mirrors the party's row.
@@ -269,9 +282,9 @@ public final class JobStore {
                                 ? r.endTime() - r.startTime() : null)
                         .set(T_TASK.F_ERROR_REPORT, r.errorReport())
                         .set(T_TASK.F_UPDATE_TIME, clock.millis())
-                        .where(where).and(T_TASK.F_TASK_VERSION.eq(version))
-                        .and(T_TASK.F_STATUS.ne(r.status()).or(T_TASK.F_PARTY_STATUS.ne(r.partyStatus()))
-                                .or(T_TASK.F_END_TIME.isDistinctFrom(r.endTime())))
+                        .where(T_TASK.F_JOB_ID.eq(jobId), T_TASK.F_TASK_ID.eq(r.taskId()),
+                                T_TASK.F_ROLE.eq(r.role()), T_TASK.F_PARTY_ID.eq(r.partyId()),
+                                T_TASK.F_RUN_ON_THIS_PARTY.isFalse(), T_TASK.F_TASK_VERSION.eq(version))
                         .execute();
             }
         });

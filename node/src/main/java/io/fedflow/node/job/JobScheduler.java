@@ -295,13 +295,13 @@ public final class JobScheduler implements AutoCloseable {
         return out;
     }
 
-    private JobPlan freshPlan(TJobRecord job) {
+    /** The plan of a stored job, parsed again (not cached). */
+    JobPlan freshPlan(TJobRecord job) {
         return parser.parse(JobStore.parse(job.getFDsl().data()), JobStore.parse(job.getFRuntimeConf().data()));
     }
 
     JobPlan plan(TJobRecord job) {
-        return plans.computeIfAbsent(job.getFJobId(), id -> parser.parse(JobStore.parse(job.getFDsl().data()),
-                JobStore.parse(job.getFRuntimeConf().data())));
+        return plans.computeIfAbsent(job.getFJobId(), id -> freshPlan(job));
     }
 
     private void advance(TJobRecord job, boolean coordinator) {
@@ -774,8 +774,7 @@ public final class JobScheduler implements AutoCloseable {
             throw new FlowException(RetCode.OPERATING_ERROR, "job " + jobId + " is " + current.wire()
                     + ": only an ended job can be rerun");
         }
-        JobPlan plan = parser.parse(JobStore.parse(rows.get(0).getFDsl().data()),
-                JobStore.parse(rows.get(0).getFRuntimeConf().data()));
+        JobPlan plan = freshPlan(rows.get(0));
         Set<String> chosen = new HashSet<>();
         boolean all = components.isEmpty() || components.contains("pipeline");
         if (!all) {

@@ -389,8 +389,7 @@ public final class JobService {
             return updated(jobs.jobRows(jobId).get(0), componentParameters);
         }
         ObjectNode answer = updateHere(jobId, jobParameters, componentParameters);
-        List<String> others = scheduler.remoteParties(parser.parse(JobStore.parse(rows.get(0).getFDsl().data()),
-                JobStore.parse(rows.get(0).getFRuntimeConf().data())));
+        List<String> others = scheduler.remoteParties(scheduler.freshPlan(rows.get(0)));
         for (String p : others) {
             try {
                 remote.updateParameters(p, jobId, text(jobParameters), text(componentParameters));
@@ -671,8 +670,7 @@ public final class JobService {
             if (rows.isEmpty()) {
                 throw FlowException.notFound("no job " + jobId);
             }
-            plan = parser.parse(JobStore.parse(rows.get(0).getFDsl().data()),
-                    JobStore.parse(rows.get(0).getFRuntimeConf().data()));
+            plan = scheduler.freshPlan(rows.get(0));
         } else {
             plan = parser.parse(dslJson, confJson);
         }

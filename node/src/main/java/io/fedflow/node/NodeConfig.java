@@ -26,7 +26,8 @@ public record NodeConfig(
         ClientAppKeys clientAppKeys,
         boolean enforcePermission,
         boolean siteTls,
-        String siteTlsName) {
+        String siteTlsName,
+        Limits limits) {
 
     public NodeConfig {
         if (partyId == null || !partyId.matches("\\d{1,10}")) {
@@ -39,6 +40,7 @@ public record NodeConfig(
             throw new IllegalArgumentException("cores must be at least 1, got " + cores);
         }
         clientAppKeys = clientAppKeys == null ? ClientAppKeys.none() : clientAppKeys;
+        limits = limits == null ? Limits.defaults() : limits;
         siteTlsName = siteTlsName == null ? DEFAULT_SITE_TLS_NAME : siteTlsName;
         // The name becomes a file name in the tls directory: no path tricks.
         if (!siteTlsName.matches("[A-Za-z0-9._-]+") || siteTlsName.startsWith(".")) {
@@ -52,7 +54,7 @@ public record NodeConfig(
                       String dbUser, String dbPassword, Path importDir, Path exportDir, int cores, boolean clientAuth,
                       ClientAppKeys clientAppKeys, boolean enforcePermission) {
         this(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir, exportDir, cores,
-                clientAuth, clientAppKeys, enforcePermission, false, null);
+                clientAuth, clientAppKeys, enforcePermission, false, null, Limits.defaults());
     }
 
 
@@ -73,7 +75,7 @@ public record NodeConfig(
     /** This config with inbound jobs checked against the grants ({@code true}, the default) or not. */
     public NodeConfig withPermission(boolean enforce) {
         return new NodeConfig(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir,
-                exportDir, cores, clientAuth, clientAppKeys, enforce, siteTls, siteTlsName);
+                exportDir, cores, clientAuth, clientAppKeys, enforce, siteTls, siteTlsName, limits);
     }
 
     public static final int DEFAULT_CORES = 16;
@@ -105,12 +107,12 @@ public record NodeConfig(
 
     public NodeConfig withPorts(int http, int site) {
         return new NodeConfig(partyId, host, http, site, dataDir, dbUrl, dbUser, dbPassword, importDir, exportDir,
-                cores, clientAuth, clientAppKeys, enforcePermission, siteTls, siteTlsName);
+                cores, clientAuth, clientAppKeys, enforcePermission, siteTls, siteTlsName, limits);
     }
 
     public NodeConfig withClientAuth(boolean on, ClientAppKeys keys) {
         return new NodeConfig(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir,
-                exportDir, cores, on, keys, enforcePermission, siteTls, siteTlsName);
+                exportDir, cores, on, keys, enforcePermission, siteTls, siteTlsName, limits);
     }
 
     /** This config with mutual TLS on the site port ({@code true}) or plain HTTP/2 (the default). */
@@ -121,7 +123,13 @@ public record NodeConfig(
     /** This config with mutual TLS on the site port, presenting {@code <name>.crt.pem} from {@link #tlsDir()}. */
     public NodeConfig withSiteTls(boolean on, String name) {
         return new NodeConfig(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir,
-                exportDir, cores, clientAuth, clientAppKeys, enforcePermission, on, name);
+                exportDir, cores, clientAuth, clientAppKeys, enforcePermission, on, name, limits);
+    }
+
+    /** This config with other caps (see {@link Limits}). */
+    public NodeConfig withLimits(Limits newLimits) {
+        return new NodeConfig(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir,
+                exportDir, cores, clientAuth, clientAppKeys, enforcePermission, siteTls, siteTlsName, newLimits);
     }
 
     /** This site's TLS certificate, presented to callers and, as client certificate, to peers. */

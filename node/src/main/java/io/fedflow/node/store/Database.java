@@ -2,10 +2,9 @@ package io.fedflow.node.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
@@ -24,14 +23,14 @@ public final class Database implements AutoCloseable {
     /** Schema holding the rows of uploaded tables, one PostgreSQL table each. */
     public static final String DATA_SCHEMA = "fedflow_data";
 
-    private final EmbeddedPostgres embedded;
+    private final EmbeddedPostgresSetup embedded;
     private final HikariDataSource pool;
     private final HikariDataSource asyncCommitPool;
     private final DSLContext dsl;
     private final DSLContext asyncCommitDsl;
     private final String jdbcUrl;
 
-    private Database(EmbeddedPostgres embedded, String url, String user, String password) {
+    private Database(EmbeddedPostgresSetup embedded, String url, String user, String password) {
         this.embedded = embedded;
         this.jdbcUrl = url;
         HikariConfig hc = new HikariConfig();
@@ -68,20 +67,16 @@ public final class Database implements AutoCloseable {
         dsl.execute("CREATE SCHEMA IF NOT EXISTS " + DATA_SCHEMA);
     }
 
-    /** An embedded PostgreSQL whose files live in {@code dir} and survive restarts. */
+    /**
+     * An embedded PostgreSQL whose files live in {@code dir} and survive restarts; password-protected,
+     * the node working in it as a role without superuser rights (see {@link EmbeddedPostgresSetup}).
+     */
     public static Database embedded(Path dir) throws IOException {
-        Files.createDirectories(dir);
         long t0 = System.nanoTime();
-        EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                .setDataDirectory(dir)
-                .setCleanDataDirectory(false)
-                // zonky turns durability off by default; a node's state must survive a crash.
-                .setServerConfig("fsync", "on")
-                .setServerConfig("synchronous_commit", "on")
-                .start();
+        EmbeddedPostgresSetup pg = EmbeddedPostgresSetup.start(dir);
         logger.info("embedded PostgreSQL in {} started in {} ms", dir, (System.nanoTime() - t0) / 1_000_000);
         try {
-            return new Database(pg, pg.getJdbcUrl("postgres", "postgres"), "postgres", null);
+            return new Database(pg, pg.jdbcUrl(), pg.user(), pg.password());
         } catch (RuntimeException e) {
             pg.close();
             throw e;
@@ -112,6 +107,11 @@ public final class Database implements AutoCloseable {
 
     public String jdbcUrl() {
         return jdbcUrl;
+    }
+
+    /** The port of the embedded PostgreSQL on loopback; empty for an external database. */
+    public OptionalInt embeddedPort() {
+        return embedded == null ? OptionalInt.empty() : OptionalInt.of(embedded.port());
     }
 
     @Override

@@ -13,9 +13,12 @@ import java.util.Objects;
 public final class Limits {
     /** A transfer (upload, download stream) that moves no byte for this long is cut off. */
     private final Duration streamIdleTimeout;
+    /** A table bind with {@code host} that has not connected and logged in within this is refused. */
+    private final Duration bindConnectTimeout;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
+        this.bindConnectTimeout = requirePositive(b.bindConnectTimeout, "bind connect timeout");
     }
 
     public static Limits defaults() {
@@ -29,11 +32,16 @@ public final class Limits {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.streamIdleTimeout = streamIdleTimeout;
+        b.bindConnectTimeout = bindConnectTimeout;
         return b;
     }
 
     public Duration streamIdleTimeout() {
         return streamIdleTimeout;
+    }
+
+    public Duration bindConnectTimeout() {
+        return bindConnectTimeout;
     }
 
     private static Duration requirePositive(Duration d, String what) {
@@ -54,11 +62,17 @@ public final class Limits {
     /** Caps not set keep their defaults. */
     public static final class Builder {
         private Duration streamIdleTimeout = Duration.ofSeconds(60);
+        private Duration bindConnectTimeout = Duration.ofSeconds(10);
 
         private Builder() {}
 
         public Builder streamIdleTimeout(Duration d) {
             this.streamIdleTimeout = d;
+            return this;
+        }
+
+        public Builder bindConnectTimeout(Duration d) {
+            this.bindConnectTimeout = d;
             return this;
         }
 

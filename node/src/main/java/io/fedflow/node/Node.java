@@ -2,6 +2,7 @@ package io.fedflow.node;
 
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.server.Server;
+import io.fedflow.node.data.BindAddresses;
 import io.fedflow.node.data.DataGrpcService;
 import io.fedflow.node.data.DownloadComponent;
 import io.fedflow.node.data.DownloadService;
@@ -106,11 +107,12 @@ public final class Node implements AutoCloseable {
         JobStore jobs = new JobStore(dsl, clock);
         JobIds jobIds = new JobIds(clock);
         TableCatalog catalog = new TableCatalog(dsl, clock);
-        TableRows rows = new TableRows(database.dataSource());
+        BindAddresses bindAddresses = new BindAddresses(database.embeddedPort(), config.limits().bindConnectTimeout());
+        TableRows rows = new TableRows(database.dataSource(), bindAddresses);
         UploadSpool spool = new UploadSpool(config.tmpDir());
         UploadService uploads = new UploadService(dsl, jobs, jobIds, config, clock);
         DownloadService downloads = new DownloadService(catalog, rows, jobs, jobIds, config);
-        TableBinder binder = new TableBinder(dsl, database.dataSource(), clock);
+        TableBinder binder = new TableBinder(dsl, database.dataSource(), bindAddresses, clock);
         ComponentRegistry registry = Builtins.registry()
                 .register(UploadComponent.definition(uploads))
                 .register(DownloadComponent.definition(downloads));

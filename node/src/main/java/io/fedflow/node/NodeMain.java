@@ -66,6 +66,11 @@ public final class NodeMain implements Callable<Integer> {
                     + "as 'flow site cert --sites NAME' names them (default ${DEFAULT-VALUE}).")
     String siteTlsName;
 
+    @Option(names = "--bind-connect-timeout", defaultValue = "10", paramLabel = "SECONDS",
+            description = "How long a table bind to another PostgreSQL (address.host) may take to connect and log "
+                    + "in (default ${DEFAULT-VALUE}).")
+    int bindConnectTimeoutSeconds;
+
     @Override
     public Integer call() throws Exception {
         Path dir = dataDir != null ? dataDir : Path.of("fedflow-data", partyId);
@@ -79,6 +84,8 @@ public final class NodeMain implements Callable<Integer> {
                 importDir, exportDir, cores, clientAuth,
                 clientAppKey == null ? ClientAppKeys.none() : ClientAppKeys.of(clientAppKey, appSecret),
                 !noPermission).withSiteTls(siteTls, siteTlsName);
+        config = config.withLimits(config.limits().toBuilder()
+                .bindConnectTimeout(java.time.Duration.ofSeconds(bindConnectTimeoutSeconds)).build());
         long t0 = System.nanoTime();
         Node node = Node.start(config);
         System.out.printf("fedflow node party %s ready in %d ms: http://%s:%d/v1 (JSON + gRPC), /docs; "

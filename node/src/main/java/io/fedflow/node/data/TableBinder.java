@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.RetCode;
-import io.fedflow.node.job.JobStore;
 import io.fedflow.node.server.FateJson;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
 import io.fedflow.proto.v1.BindTableRequest;
@@ -32,11 +31,13 @@ import org.jooq.impl.DSL;
 public final class TableBinder {
     private final DSLContext dsl;
     private final DataSource ownDatabase;
+    private final BindAddresses addresses;
     private final Clock clock;
 
-    public TableBinder(DSLContext dsl, DataSource ownDatabase, Clock clock) {
+    public TableBinder(DSLContext dsl, DataSource ownDatabase, BindAddresses addresses, Clock clock) {
         this.dsl = dsl;
         this.ownDatabase = ownDatabase;
+        this.addresses = addresses;
         this.clock = clock;
     }
 
@@ -60,11 +61,11 @@ public final class TableBinder {
             throw FlowException.argument("address.name (the PostgreSQL table) is required");
         }
         String delimiter = req.getIdDelimiter().isEmpty() ? "," : req.getIdDelimiter();
-        refuseNodeInternals(address);
+        addresses.check(address);
 
         List<String> columns = new ArrayList<>();
         long count;
-        try (Connection c = connect(address, ownDatabase);
+        try (Connection c = addresses.connect(address, ownDatabase);
              PreparedStatement ps = c.prepareStatement("SELECT * FROM " + qualifiedName(address) + " LIMIT 0");
              ResultSet rs = ps.executeQuery()) {
             ResultSetMetaData md = rs.getMetaData();
@@ -135,36 +136,6 @@ public final class TableBinder {
         o.put("table_name", id.name());
         o.put("namespace", id.namespace());
         return o;
-    }
-
-    /** A connection to the database named by a bind address; the node's own when no host is given. */
-    static Connection connect(JsonNode address, DataSource ownDatabase) throws SQLException {
-        String host = address.path("host").asText("");
-        if (host.isEmpty()) {
-            return ownDatabase.getConnection();
-        }
-        String db = address.hasNonNull("db") ? address.get("db").asText() : address.path("database").asText("postgres");
-        String url = "jdbc:postgresql://" + host + ":" + address.path("port").asInt(5432) + "/" + db;
-        String password = address.hasNonNull("passwd") ? address.get("passwd").asText()
-                : address.path("password").asText(null);
-        return TableRows.open(url, address.path("user").asText(null), password);
-    }
-
-    /** The node's own bookkeeping tables are not data: binding them would expose its state. */
-    private static void refuseNodeInternals(JsonNode address) {
-        if (!address.path("host").asText("").isEmpty()) {
-            return;
-        }
-        String schema = address.path("schema").asText("public").toLowerCase(Locale.ROOT);
-        String table = address.path("name").asText().toLowerCase(Locale.ROOT);
-        boolean internal = schema.equals(io.fedflow.node.store.Database.DATA_SCHEMA)
-                || schema.equals("pg_catalog") || schema.equals("information_schema")
-                || (schema.equals("public") || schema.isEmpty())
-                   && (table.startsWith("t_") || table.equals("flyway_schema_history"));
-        if (internal) {
-            throw new FlowException(RetCode.PERMISSION_ERROR, "table " + qualifiedName(address)
-                    + " belongs to the node itself and cannot be bound");
-        }
     }
 
     static String qualifiedName(JsonNode address) {

@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -31,9 +32,11 @@ public final class TableRows {
     }
 
     private final DataSource ownDatabase;
+    private final BindAddresses addresses;
 
-    public TableRows(DataSource ownDatabase) {
+    public TableRows(DataSource ownDatabase, BindAddresses addresses) {
         this.ownDatabase = ownDatabase;
+        this.addresses = addresses;
     }
 
     /** The header line's columns (id column first), empty when the table has no header. */
@@ -63,7 +66,7 @@ public final class TableRows {
                     scan(c, sql, 2, "", sink);
                 }
             } else {
-                try (Connection c = TableBinder.connect(address, ownDatabase)) {
+                try (Connection c = addresses.connect(address, ownDatabase)) {
                     JsonNode schema = JobStore.parse(meta.getFSchema().data());
                     List<String> cols = new ArrayList<>();
                     cols.add(schema.path("sid").asText());
@@ -118,7 +121,8 @@ public final class TableRows {
         }
     }
 
-    static Connection open(String url, String user, String password) throws SQLException {
+    static Connection open(String url, String user, String password, Duration timeout)
+            throws SQLException {
         Properties p = new Properties();
         if (user != null) {
             p.setProperty("user", user);
@@ -126,7 +130,10 @@ public final class TableRows {
         if (password != null) {
             p.setProperty("password", password);
         }
-        p.setProperty("connectTimeout", "10");
+        // A host that accepts the connection and then says nothing would otherwise hold the call forever.
+        String seconds = Long.toString(Math.max(1, (timeout.toMillis() + 999) / 1000));
+        p.setProperty("connectTimeout", seconds);
+        p.setProperty("loginTimeout", seconds);
         return DriverManager.getConnection(url, p);
     }
 }

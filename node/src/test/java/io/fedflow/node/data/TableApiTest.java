@@ -114,7 +114,8 @@ class TableApiTest {
         assertThat(engine.get("retcode").asInt()).isEqualTo(101);
         JsonNode own = http.post("/v1/table/bind", "{\"engine\": \"POSTGRES\", \"namespace\": \"wh\", "
                 + "\"name\": \"x\", \"address\": {\"name\": \"t_storage_table_meta\"}}");
-        assertThat(own.get("retcode").asInt()).isEqualTo(108);
+        assertThat(own.get("retcode").asInt()).isEqualTo(101);
+        assertThat(own.get("retmsg").asText()).contains("address.schema");
         JsonNode column = http.post("/v1/table/bind", "{\"engine\": \"POSTGRES\", \"namespace\": \"wh\", "
                 + "\"name\": \"x\", \"address\": {\"schema\": \"warehouse\", \"name\": \"people\"}, "
                 + "\"id_column\": \"nope\"}");

@@ -36,7 +36,7 @@ public class IndexVariants {
         load.setAccessible(true);
         Map<String, List<double[]>> results = new TreeMap<>();
         try (Connection conn = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
-                "postgres", "")) {
+                "postgres", superuserPassword(pgDir))) {
             for (int p = 0; p < passes; p++) {
                 for (String mode : modes) {
                     conn.setAutoCommit(true);
@@ -112,5 +112,11 @@ public class IndexVariants {
     static String[] stat(long pid) throws IOException {
         String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
         return s.substring(s.lastIndexOf(')') + 2).split(" ");
+    }
+
+    /** The embedded PostgreSQL admits its superuser by password only (pg-private/ beside the pg directory). */
+    static String superuserPassword(Path pgDir) throws java.io.IOException {
+        return Files.readString(pgDir.toAbsolutePath().resolveSibling(pgDir.toAbsolutePath().getFileName() + "-private")
+                .resolve("superuser.password")).strip();
     }
 }

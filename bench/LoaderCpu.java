@@ -28,7 +28,7 @@ public class LoaderCpu {
         load.setAccessible(true);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         try (Connection conn = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
-                "postgres", "")) {
+                "postgres", superuserPassword(Path.of(a[0])))) {
             conn.setAutoCommit(false);
             for (int i = 0; i < iterations; i++) {
                 try (Statement st = conn.createStatement()) {
@@ -53,5 +53,11 @@ public class LoaderCpu {
     static long gcMillis() {
         return ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
+    }
+
+    /** The embedded PostgreSQL admits its superuser by password only (pg-private/ beside the pg directory). */
+    static String superuserPassword(Path pgDir) throws java.io.IOException {
+        return Files.readString(pgDir.toAbsolutePath().resolveSibling(pgDir.toAbsolutePath().getFileName() + "-private")
+                .resolve("superuser.password")).strip();
     }
 }

@@ -143,7 +143,7 @@ public class UploadBench {
         List<Measure> up = new ArrayList<>();
         List<Measure> copy = new ArrayList<>();
         try (Connection pg = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres",
-                "postgres", "")) {
+                "postgres", superuserPassword(pgDir.resolve("pg")))) {
             out.println("server: " + scalar(pg, "SELECT version()"));
             out.println("settings: " + scalar(pg, "SELECT string_agg(name || '=' || setting, ' ' ORDER BY name) "
                     + "FROM pg_settings WHERE name IN ('fsync','synchronous_commit','wal_level','shared_buffers',"
@@ -745,5 +745,11 @@ public class UploadBench {
         List<Double> v = map(ss, f);
         out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f |%n", name, Collections.min(v) / 1024,
                 median(v) / 1024, Collections.max(v) / 1024);
+    }
+
+    /** The embedded PostgreSQL admits its superuser by password only (pg-private/ beside the pg directory). */
+    static String superuserPassword(Path pgDir) throws java.io.IOException {
+        return Files.readString(pgDir.toAbsolutePath().resolveSibling(pgDir.toAbsolutePath().getFileName() + "-private")
+                .resolve("superuser.password")).strip();
     }
 }

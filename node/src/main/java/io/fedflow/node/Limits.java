@@ -13,9 +13,12 @@ import java.util.Objects;
 public final class Limits {
     /** A transfer (upload, download stream) that moves no byte for this long is cut off. */
     private final Duration streamIdleTimeout;
+    /** The most auto_retries a job may ask for a failed task; more is refused at submit. */
+    private final int maxAutoRetries;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
+        this.maxAutoRetries = (int) requireNonNegative(b.maxAutoRetries, "max auto retries");
     }
 
     public static Limits defaults() {
@@ -29,11 +32,16 @@ public final class Limits {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.streamIdleTimeout = streamIdleTimeout;
+        b.maxAutoRetries = maxAutoRetries;
         return b;
     }
 
     public Duration streamIdleTimeout() {
         return streamIdleTimeout;
+    }
+
+    public int maxAutoRetries() {
+        return maxAutoRetries;
     }
 
     private static Duration requirePositive(Duration d, String what) {
@@ -51,14 +59,27 @@ public final class Limits {
         return n;
     }
 
+    private static long requireNonNegative(long n, String what) {
+        if (n < 0) {
+            throw new IllegalArgumentException(what + " cannot be negative, got " + n);
+        }
+        return n;
+    }
+
     /** Caps not set keep their defaults. */
     public static final class Builder {
         private Duration streamIdleTimeout = Duration.ofSeconds(60);
+        private int maxAutoRetries = 10;
 
         private Builder() {}
 
         public Builder streamIdleTimeout(Duration d) {
             this.streamIdleTimeout = d;
+            return this;
+        }
+
+        public Builder maxAutoRetries(int n) {
+            this.maxAutoRetries = n;
             return this;
         }
 

@@ -71,6 +71,11 @@ public final class NodeMain implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     int maxAutoRetries;
 
+    /** The caps the flags set; the others keep their defaults. */
+    Limits limits() {
+        return Limits.builder().maxAutoRetries(maxAutoRetries).build();
+    }
+
     @Override
     public Integer call() throws Exception {
         Path dir = dataDir != null ? dataDir : Path.of("fedflow-data", partyId);
@@ -84,7 +89,7 @@ public final class NodeMain implements Callable<Integer> {
                 importDir, exportDir, cores, clientAuth,
                 clientAppKey == null ? ClientAppKeys.none() : ClientAppKeys.of(clientAppKey, appSecret),
                 !noPermission).withSiteTls(siteTls, siteTlsName)
-                .withLimits(Limits.builder().maxAutoRetries(maxAutoRetries).build());
+                .withLimits(limits());
         long t0 = System.nanoTime();
         Node node = Node.start(config);
         System.out.printf("fedflow node party %s ready in %d ms: http://%s:%d/v1 (JSON + gRPC), /docs; "

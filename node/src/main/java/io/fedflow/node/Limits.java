@@ -15,10 +15,13 @@ public final class Limits {
     private final Duration streamIdleTimeout;
     /** A table bind with {@code host} that has not connected and logged in within this is refused. */
     private final Duration bindConnectTimeout;
+    /** The most auto_retries a job may ask for a failed task; more is refused at submit. */
+    private final int maxAutoRetries;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
         this.bindConnectTimeout = requirePositive(b.bindConnectTimeout, "bind connect timeout");
+        this.maxAutoRetries = (int) requireNonNegative(b.maxAutoRetries, "max auto retries");
     }
 
     public static Limits defaults() {
@@ -33,6 +36,7 @@ public final class Limits {
         Builder b = new Builder();
         b.streamIdleTimeout = streamIdleTimeout;
         b.bindConnectTimeout = bindConnectTimeout;
+        b.maxAutoRetries = maxAutoRetries;
         return b;
     }
 
@@ -42,6 +46,10 @@ public final class Limits {
 
     public Duration bindConnectTimeout() {
         return bindConnectTimeout;
+    }
+
+    public int maxAutoRetries() {
+        return maxAutoRetries;
     }
 
     private static Duration requirePositive(Duration d, String what) {
@@ -59,10 +67,18 @@ public final class Limits {
         return n;
     }
 
+    private static long requireNonNegative(long n, String what) {
+        if (n < 0) {
+            throw new IllegalArgumentException(what + " cannot be negative, got " + n);
+        }
+        return n;
+    }
+
     /** Caps not set keep their defaults. */
     public static final class Builder {
         private Duration streamIdleTimeout = Duration.ofSeconds(60);
         private Duration bindConnectTimeout = Duration.ofSeconds(10);
+        private int maxAutoRetries = 10;
 
         private Builder() {}
 
@@ -73,6 +89,11 @@ public final class Limits {
 
         public Builder bindConnectTimeout(Duration d) {
             this.bindConnectTimeout = d;
+            return this;
+        }
+
+        public Builder maxAutoRetries(int n) {
+            this.maxAutoRetries = n;
             return this;
         }
 

@@ -116,7 +116,7 @@ public final class Node implements AutoCloseable {
         ComponentRegistry registry = Builtins.registry()
                 .register(UploadComponent.definition(uploads))
                 .register(DownloadComponent.definition(downloads));
-        DslParser parser = new DslParser(registry);
+        DslParser parser = new DslParser(registry, config.limits());
         JobLogs logs = new JobLogs(config.logsDir());
         TrackingStore tracking = new TrackingStore(dsl, clock);
         // Hooks: the built-ins, replaced by services registered with /v1/server and /v1/service.

@@ -71,6 +71,19 @@ public final class NodeMain implements Callable<Integer> {
                     + "in (default ${DEFAULT-VALUE}).")
     int bindConnectTimeoutSeconds;
 
+    @Option(names = "--max-auto-retries", defaultValue = "10", paramLabel = "N",
+            description = "The most auto_retries a job may set; a job asking for more is refused at submit "
+                    + "(default ${DEFAULT-VALUE}).")
+    int maxAutoRetries;
+
+    /** The caps the flags set; the others keep their defaults. */
+    Limits limits() {
+        return Limits.builder()
+                .bindConnectTimeout(java.time.Duration.ofSeconds(bindConnectTimeoutSeconds))
+                .maxAutoRetries(maxAutoRetries)
+                .build();
+    }
+
     @Override
     public Integer call() throws Exception {
         Path dir = dataDir != null ? dataDir : Path.of("fedflow-data", partyId);
@@ -83,9 +96,8 @@ public final class NodeMain implements Callable<Integer> {
         NodeConfig config = new NodeConfig(partyId, host, httpPort, sitePort, dir, dbUrl, dbUser, password,
                 importDir, exportDir, cores, clientAuth,
                 clientAppKey == null ? ClientAppKeys.none() : ClientAppKeys.of(clientAppKey, appSecret),
-                !noPermission).withSiteTls(siteTls, siteTlsName);
-        config = config.withLimits(config.limits().toBuilder()
-                .bindConnectTimeout(java.time.Duration.ofSeconds(bindConnectTimeoutSeconds)).build());
+                !noPermission).withSiteTls(siteTls, siteTlsName)
+                .withLimits(limits());
         long t0 = System.nanoTime();
         Node node = Node.start(config);
         System.out.printf("fedflow node party %s ready in %d ms: http://%s:%d/v1 (JSON + gRPC), /docs; "

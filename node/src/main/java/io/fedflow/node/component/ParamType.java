@@ -3,7 +3,7 @@ package io.fedflow.node.component;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** The JSON type a component parameter must have; checked at submit, before anything is created. */
-public enum ParamType {
+public enum ParamType implements ParamSpec {
     STRING, INT, NUMBER, BOOL, OBJECT, LIST, ANY;
 
     public boolean accepts(JsonNode v) {
@@ -19,6 +19,16 @@ public enum ParamType {
             case LIST -> v.isArray();
             case ANY -> true;
         };
+    }
+
+    @Override
+    public ParamType type() {
+        return this;
+    }
+
+    @Override
+    public String problem(JsonNode v) {
+        return accepts(v) ? null : "must be " + describe() + ", got " + v;
     }
 
     public String describe() {

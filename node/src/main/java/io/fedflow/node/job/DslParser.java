@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.FlowException;
+import io.fedflow.node.Limits;
 import io.fedflow.node.RetCode;
 import io.fedflow.node.component.ComponentDefinition;
 import io.fedflow.node.component.ComponentRegistry;
+import io.fedflow.node.component.InputRule;
+import io.fedflow.node.component.Param;
+import io.fedflow.node.component.ParamSpec;
 import io.fedflow.node.component.ParamType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -32,22 +36,28 @@ public final class DslParser {
     private static final Pattern PARTY = Pattern.compile("\\d{1,10}");
     private static final Set<String> ROLES = Set.of("guest", "host", "arbiter", "local");
     private static final Set<String> INPUT_KINDS = Set.of("data", "model", "isometric_model", "cache");
-    /** job_parameters.common keys Fedflow acts on, with their types; others are accepted and ignored. */
-    private static final Map<String, ParamType> JOB_PARAMETERS = Map.ofEntries(
-            Map.entry("job_type", ParamType.STRING),
-            Map.entry("task_cores", ParamType.INT),
-            Map.entry("task_parallelism", ParamType.INT),
-            Map.entry("auto_retries", ParamType.INT),
-            Map.entry("auto_retry_delay", ParamType.INT),
-            Map.entry("timeout", ParamType.INT),
-            Map.entry("computing_partitions", ParamType.INT),
-            Map.entry("model_id", ParamType.STRING),
-            Map.entry("model_version", ParamType.STRING));
-
     private final ComponentRegistry registry;
+    /** job_parameters keys Fedflow acts on, with the values allowed; others are accepted and ignored. */
+    private final Map<String, ParamSpec> jobParameters;
 
     public DslParser(ComponentRegistry registry) {
+        this(registry, Limits.defaults());
+    }
+
+    public DslParser(ComponentRegistry registry, Limits limits) {
         this.registry = registry;
+        int maxRetries = limits.maxAutoRetries();
+        this.jobParameters = Map.ofEntries(
+                Map.entry("job_type", Param.string().oneOf("train", "predict")),
+                Map.entry("task_cores", Param.integer().atLeast(1)),
+                Map.entry("task_parallelism", Param.integer().atLeast(1)),
+                Map.entry("auto_retries", Param.integer().atLeast(0).where(v -> v.asDouble() <= maxRetries,
+                        "at most " + maxRetries + " (this node's cap, --max-auto-retries)")),
+                Map.entry("auto_retry_delay", Param.integer().atLeast(0)),
+                Map.entry("timeout", Param.integer().atLeast(0)),
+                Map.entry("computing_partitions", ParamType.INT),
+                Map.entry("model_id", ParamType.STRING),
+                Map.entry("model_version", ParamType.STRING));
     }
 
     public JobPlan parse(JsonNode dslNode, JsonNode confNode) {
@@ -83,7 +93,7 @@ public final class DslParser {
 
         Map<String, JobPlan.PlannedComponent> components = parseComponents(dsl);
         List<JobPlan.PlannedComponent> ordered = topologicalOrder(components);
-        ObjectNode jobParameters = checkJobParameters(conf);
+        ObjectNode jobParameters = checkJobParameters(conf, roles);
         checkComponentParameters(conf, components, roles);
 
         JobPlan plan = new JobPlan(dsl, conf, initiatorRole, initiatorParty, roles, ordered, jobParameters);
@@ -200,6 +210,7 @@ public final class DslParser {
             List<String> model = refs(input.path("model"), name, "input.model", modelOut, "model", upstream);
             List<String> isometric = refs(input.path("isometric_model"), name, "input.isometric_model", modelOut,
                     "model", upstream);
+            checkInputs(name, def, dataInputs, !model.isEmpty());
             if (upstream.contains(name)) {
                 throw FlowException.argument("component " + name + " reads its own output: " + name + "->" + name
                         + " form a loop");
@@ -208,6 +219,23 @@ public final class DslParser {
                     List.copyOf(dataOut.get(name)), List.copyOf(modelOut.get(name)), upstream));
         }
         return out;
+    }
+
+    /** The inputs the module cannot run without, so that it does not fail after its upstream wrote tables. */
+    private static void checkInputs(String name, ComponentDefinition def, Map<String, List<String>> dataInputs,
+                                    boolean hasModel) {
+        Set<String> given = new LinkedHashSet<>();
+        dataInputs.forEach((key, refs) -> {
+            if (!refs.isEmpty()) {
+                given.add(key);
+            }
+        });
+        InputRule rule = def.inputs();
+        if (!rule.satisfiedBy(given, hasModel)) {
+            throw FlowException.argument("component " + name + " (" + def.module() + "): needs "
+                    + rule.description() + "; the dsl gives it input.data " + given
+                    + (hasModel ? " and input.model" : " and no input.model"));
+        }
     }
 
     private static Set<String> names(JsonNode list, String cpn, String field) {
@@ -290,36 +318,46 @@ public final class DslParser {
         order.add(cpns.get(name));
     }
 
-    private static ObjectNode checkJobParameters(ObjectNode conf) {
+    /**
+     * job_parameters.common and each job_parameters.role.&lt;role&gt;.&lt;index&gt; (FATE lets a role override
+     * common job parameters), checked with the same rules; answers common with Fedflow's defaults filled in.
+     */
+    private ObjectNode checkJobParameters(ObjectNode conf, Map<String, List<String>> roles) {
         JsonNode jp = conf.path("job_parameters");
         if (!jp.isMissingNode() && !jp.isObject()) {
             throw FlowException.argument("job_parameters must be an object");
         }
         JsonNode common = jp.path("common");
         ObjectNode out = common.isObject() ? ((ObjectNode) common).deepCopy() : JsonNodeFactory.instance.objectNode();
-        for (Map.Entry<String, ParamType> e : JOB_PARAMETERS.entrySet()) {
-            JsonNode v = out.get(e.getKey());
-            if (v != null && !e.getValue().accepts(v)) {
-                throw FlowException.argument("job_parameters.common." + e.getKey() + " must be "
-                        + e.getValue().describe() + ", got " + v);
+        checkJobParameterBlock(out, "job_parameters.common");
+        for (Iterator<Map.Entry<String, JsonNode>> it = jp.path("role").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> r = it.next();
+            String field = "job_parameters.role." + r.getKey();
+            if (!roles.containsKey(r.getKey())) {
+                throw FlowException.argument(field + ": the job has no role " + r.getKey()
+                        + " (roles: " + roles.keySet() + ")");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> idx = r.getValue().fields(); idx.hasNext(); ) {
+                Map.Entry<String, JsonNode> i = idx.next();
+                checkIndexKey(i.getKey(), roles.get(r.getKey()).size(), field);
+                if (!i.getValue().isObject()) {
+                    throw FlowException.argument(field + "." + i.getKey() + " must be an object of job parameters");
+                }
+                checkJobParameterBlock(i.getValue(), field + "." + i.getKey());
             }
         }
-        String jobType = out.path("job_type").asText("train");
-        if (!jobType.equals("train") && !jobType.equals("predict")) {
-            throw FlowException.argument("job_parameters.common.job_type must be train or predict, got " + jobType);
-        }
-        for (String positive : List.of("task_cores", "task_parallelism")) {
-            if (out.has(positive) && out.get(positive).asInt() < 1) {
-                throw FlowException.argument("job_parameters.common." + positive + " must be at least 1");
-            }
-        }
-        for (String nonNegative : List.of("auto_retries", "auto_retry_delay", "timeout")) {
-            if (out.has(nonNegative) && out.get(nonNegative).asInt() < 0) {
-                throw FlowException.argument("job_parameters.common." + nonNegative + " cannot be negative");
-            }
-        }
-        out.put("job_type", jobType);
+        out.put("job_type", out.path("job_type").asText("train").toLowerCase(java.util.Locale.ROOT));
         return out;
+    }
+
+    private void checkJobParameterBlock(JsonNode block, String field) {
+        for (Map.Entry<String, ParamSpec> e : jobParameters.entrySet()) {
+            JsonNode v = block.get(e.getKey());
+            String problem = v == null ? null : e.getValue().problem(v);
+            if (problem != null) {
+                throw FlowException.argument(field + "." + e.getKey() + " " + problem);
+            }
+        }
     }
 
     private static void checkComponentParameters(ObjectNode conf, Map<String, JobPlan.PlannedComponent> cpns,
@@ -337,7 +375,7 @@ public final class DslParser {
                 throw FlowException.argument("component_parameters." + key + " is not common or role");
             }
         }
-        checkParameterBlock(cp.path("common"), "component_parameters.common", cpns);
+        checkParameterBlock(cp.path("common"), "component_parameters.common", null, cpns);
         JsonNode byRole = cp.path("role");
         for (Iterator<Map.Entry<String, JsonNode>> it = byRole.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> r = it.next();
@@ -349,7 +387,8 @@ public final class DslParser {
             for (Iterator<Map.Entry<String, JsonNode>> idx = r.getValue().fields(); idx.hasNext(); ) {
                 Map.Entry<String, JsonNode> i = idx.next();
                 checkIndexKey(i.getKey(), n, "component_parameters.role." + r.getKey());
-                checkParameterBlock(i.getValue(), "component_parameters.role." + r.getKey() + "." + i.getKey(), cpns);
+                checkParameterBlock(i.getValue(), "component_parameters.role." + r.getKey() + "." + i.getKey(),
+                        r.getKey(), cpns);
             }
         }
     }
@@ -373,7 +412,13 @@ public final class DslParser {
         }
     }
 
-    private static void checkParameterBlock(JsonNode block, String field, Map<String, JobPlan.PlannedComponent> cpns) {
+    /**
+     * One block of component parameters: every parameter must be one the module declares, with a value its
+     * spec accepts. A bad value is refused naming the component, the role (null for common), the parameter
+     * and the block it was set in.
+     */
+    private static void checkParameterBlock(JsonNode block, String field, String role,
+                                            Map<String, JobPlan.PlannedComponent> cpns) {
         if (block.isMissingNode()) {
             return;
         }
@@ -390,25 +435,20 @@ public final class DslParser {
             if (!e.getValue().isObject()) {
                 throw FlowException.argument(field + "." + e.getKey() + " must be an object of parameters");
             }
-            Map<String, ParamType> known = c.definition().params();
+            String who = "component " + e.getKey() + " (" + c.definition().module() + ")"
+                    + (role == null ? "" : " at role " + role);
+            Map<String, ? extends ParamSpec> known = c.definition().params();
             for (Iterator<Map.Entry<String, JsonNode>> p = e.getValue().fields(); p.hasNext(); ) {
                 Map.Entry<String, JsonNode> pe = p.next();
-                if (pe.getKey().equals("need_run")) {
-                    if (!ParamType.BOOL.accepts(pe.getValue())) {
-                        throw FlowException.argument("component " + e.getKey() + ": parameter need_run must be a "
-                                + "boolean, got " + pe.getValue() + " (" + field + ")");
-                    }
-                    continue;
+                ParamSpec spec = pe.getKey().equals("need_run") ? ParamType.BOOL : known.get(pe.getKey());
+                if (spec == null) {
+                    throw FlowException.argument(who + ": unknown parameter " + pe.getKey() + " (" + field
+                            + "); known: " + sorted(known.keySet()));
                 }
-                ParamType type = known.get(pe.getKey());
-                if (type == null) {
-                    throw FlowException.argument("component " + e.getKey() + " (" + c.definition().module()
-                            + "): unknown parameter " + pe.getKey() + " (" + field + "); known: "
-                            + sorted(known.keySet()));
-                }
-                if (!type.accepts(pe.getValue())) {
-                    throw FlowException.argument("component " + e.getKey() + ": parameter " + pe.getKey()
-                            + " must be " + type.describe() + ", got " + pe.getValue() + " (" + field + ")");
+                String problem = spec.problem(pe.getValue());
+                if (problem != null) {
+                    throw FlowException.argument(who + ": parameter " + pe.getKey() + " " + problem
+                            + " (" + field + ")");
                 }
             }
         }

@@ -127,6 +127,27 @@ public record JobPlan(ObjectNode dsl, ObjectNode conf, String initiatorRole, Str
         return out;
     }
 
+    /** FATE's job_default_config: seconds between a task's failure and its automatic retry. */
+    public static final int DEFAULT_AUTO_RETRY_DELAY = 1;
+
+    /**
+     * A job parameter for one party: job_parameters.common, overridden by the job_parameters.role entries
+     * whose index key covers the party (FATE's role-specific job parameters).
+     */
+    public int intParameter(String name, String role, String partyId, int dflt) {
+        int out = intParameter(name, dflt);
+        int index = roles.getOrDefault(role, List.of()).indexOf(partyId);
+        for (Iterator<Map.Entry<String, JsonNode>> it = conf.path("job_parameters").path("role").path(role).fields();
+             it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue().path(name);
+            if (covers(e.getKey(), index) && v.isNumber()) {
+                out = v.asInt();
+            }
+        }
+        return out;
+    }
+
     public int intParameter(String name, int dflt) {
         JsonNode v = jobParameters.path(name);
         return v.isNumber() ? v.asInt() : dflt;

@@ -328,8 +328,7 @@ public final class JobScheduler implements AutoCloseable {
                 continue; // another party's task: it runs and retries there
             }
             JobStatus s = StatusMachine.parse(t.getFStatus());
-            if (s == JobStatus.FAILED && t.getFAutoRetries() > 0
-                    && (t.getFEndTime() == null || now - t.getFEndTime() >= t.getFAutoRetryDelay() * 1000L)) {
+            if (RetryGate.due(t, now)) {
                 jobs.newTaskVersion(t, t.getFAutoRetries() - 1);
                 logs.schedule(jobId, "retrying task " + t.getFTaskId() + " " + t.getFRole() + " " + t.getFPartyId()
                         + " (" + (t.getFAutoRetries() - 1) + " retries left)");
@@ -386,6 +385,9 @@ public final class JobScheduler implements AutoCloseable {
 
     /** FATE's rule: all passed or succeeded → success; something still running or startable → running. */
     private static JobStatus jobStatus(List<TTaskRecord> tasks, JobPlan plan, Map<String, TTaskRecord> byKey) {
+        if (tasks.stream().anyMatch(RetryGate::pending)) {
+            return JobStatus.RUNNING; // a failed task waits out its auto_retry_delay: the job goes on
+        }
         Set<JobStatus> statuses = EnumSet.noneOf(JobStatus.class);
         tasks.forEach(t -> statuses.add(StatusMachine.parse(t.getFStatus())));
         if (DONE.containsAll(statuses)) {

@@ -110,6 +110,7 @@ public final class JobService {
         common.put("model_id", modelId);
         common.put("model_version", modelVersion);
         common.put("auto_retries", plan.intParameter("auto_retries", 0));
+        common.put("auto_retry_delay", plan.intParameter("auto_retry_delay", JobPlan.DEFAULT_AUTO_RETRY_DELAY));
         common.put("timeout", plan.intParameter("timeout", 259200));
         jobs.createJob(jobId, plan, onParty, cores, plan.intParameter("timeout", 259200), modelId, modelVersion,
                 here, !remotes.isEmpty());
@@ -454,7 +455,8 @@ public final class JobService {
             for (var task : jobs.latestTasks(jobId)) {
                 t.update(T_TASK).set(T_TASK.F_COMPONENT_PARAMETERS, JobStore.jsonb(
                                 plan.parameters(task.getFComponentName(), task.getFRole(), task.getFPartyId())))
-                        .set(T_TASK.F_AUTO_RETRIES, plan.intParameter("auto_retries", 0))
+                        .set(T_TASK.F_AUTO_RETRIES, plan.intParameter("auto_retries", task.getFRole(),
+                                task.getFPartyId(), 0))
                         .where(T_TASK.F_JOB_ID.eq(jobId), T_TASK.F_TASK_ID.eq(task.getFTaskId()),
                                 T_TASK.F_TASK_VERSION.eq(task.getFTaskVersion()), T_TASK.F_ROLE.eq(task.getFRole()),
                                 T_TASK.F_PARTY_ID.eq(task.getFPartyId()))

@@ -153,8 +153,6 @@ public final class JobStore {
                              long timeoutSeconds, String modelId, String modelVersion, String thisParty,
                              boolean holders) {
         long now = clock.millis();
-        int retries = plan.intParameter("auto_retries", 0);
-        int retryDelay = plan.intParameter("auto_retry_delay", 0);
         return dsl.transactionResult(tx -> {
             DSLContext t = tx.dsl();
             if (t.fetchExists(T_JOB, T_JOB.F_JOB_ID.eq(jobId))) {
@@ -197,6 +195,8 @@ public final class JobStore {
                             .execute();
                     lead = false;
                 }
+                int retries = plan.intParameter("auto_retries", role, partyId, 0);
+                int retryDelay = plan.intParameter("auto_retry_delay", role, partyId, JobPlan.DEFAULT_AUTO_RETRY_DELAY);
                 for (JobPlan.PlannedComponent c : plan.components()) {
                     t.insertInto(T_TASK)
                             .set(T_TASK.F_JOB_ID, jobId)

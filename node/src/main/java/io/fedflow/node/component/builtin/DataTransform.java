@@ -8,6 +8,9 @@ import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.ComponentDefinition;
 import io.fedflow.node.component.Instances;
 import io.fedflow.node.component.ModelInput;
+import io.fedflow.node.component.Param;
+import io.fedflow.node.component.ParamSpec;
+import io.fedflow.node.component.InputRule;
 import io.fedflow.node.component.ParamType;
 import io.fedflow.node.component.TableInput;
 import java.util.ArrayList;
@@ -38,31 +41,35 @@ public final class DataTransform implements Component {
     public static final ComponentDefinition DEFINITION;
 
     static {
-        Map<String, ParamType> params = new LinkedHashMap<>();
-        params.put("input_format", ParamType.STRING);
-        params.put("delimitor", ParamType.STRING);
-        params.put("data_type", ParamType.STRING);
+        // FATE's DataTransformParam, with the values this runtime reads
+        String[] fillMethods = {"designated", "min", "max", "mean", "median"};
+        Map<String, ParamSpec> params = new LinkedHashMap<>();
+        params.put("input_format", Param.string().oneOf("dense", "sparse"));
+        params.put("delimitor", Param.string().where(v -> !v.asText().isEmpty(), "a non-empty string"));
+        params.put("data_type", Param.string().oneOf("float64", "float", "double", "int", "int64", "long"));
         params.put("exclusive_data_type", ParamType.OBJECT);
         params.put("tag_with_value", ParamType.BOOL);
         params.put("tag_value_delimitor", ParamType.STRING);
         params.put("missing_fill", ParamType.BOOL);
         params.put("default_value", ParamType.ANY);
-        params.put("missing_fill_method", ParamType.STRING);
+        params.put("missing_fill_method", Param.string().oneOf(fillMethods));
         params.put("missing_impute", ParamType.LIST);
         params.put("outlier_replace", ParamType.BOOL);
-        params.put("outlier_replace_method", ParamType.STRING);
+        params.put("outlier_replace_method", Param.string().oneOf(fillMethods));
         params.put("outlier_impute", ParamType.LIST);
         params.put("outlier_replace_value", ParamType.ANY);
         params.put("with_label", ParamType.BOOL);
         params.put("label_name", ParamType.STRING);
-        params.put("label_type", ParamType.STRING);
-        params.put("output_format", ParamType.STRING);
+        params.put("label_type", Param.string().oneOf("int", "int64", "long", "float", "float64"));
+        params.put("output_format", Param.string().oneOf("dense", "sparse"));
         params.put("need_run", ParamType.BOOL);
         params.put("with_match_id", ParamType.BOOL);
         params.put("match_id_name", ParamType.STRING);
-        params.put("match_id_index", ParamType.INT);
+        params.put("match_id_index", Param.integer().atLeast(0));
         DEFINITION = new ComponentDefinition("DataTransform", List.of("DataIO"), Map.copyOf(params),
-                Set.of("guest", "host", "local"), DataTransform::new);
+                Set.of("guest", "host", "local"), DataTransform::new, InputRule.anyOf(
+                        "one input table under input.data.data", InputRule.data("data", "train_data",
+                                "test_data", "eval_data", "validate_data")));
     }
 
     /** What counts as missing when {@code missing_impute} is not set. */

@@ -7,6 +7,9 @@ import io.fedflow.node.component.Component;
 import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.ComponentContext.MetricPoint;
 import io.fedflow.node.component.ComponentDefinition;
+import io.fedflow.node.component.Param;
+import io.fedflow.node.component.ParamSpec;
+import io.fedflow.node.component.InputRule;
 import io.fedflow.node.component.ParamType;
 import io.fedflow.node.component.TableInput;
 import java.util.ArrayList;
@@ -43,15 +46,18 @@ public final class Evaluation implements Component {
     public static final ComponentDefinition DEFINITION;
 
     static {
-        Map<String, ParamType> params = new LinkedHashMap<>();
-        params.put("eval_type", ParamType.STRING);
+        Map<String, ParamSpec> params = new LinkedHashMap<>();
+        params.put("eval_type", Param.string().oneOf("binary", "regression"));
         params.put("pos_label", ParamType.ANY);
         params.put("need_run", ParamType.BOOL);
-        params.put("metrics", ParamType.LIST);
+        // whether a metric suits eval_type is left to the task, which knows the type in effect at its role
+        params.put("metrics", Param.list().elements(Param.string().where(v -> known(v.asText()),
+                "a metric Evaluation knows")));
         params.put("run_clustering_arbiter_metric", ParamType.BOOL);
         params.put("unfold_multi_result", ParamType.BOOL);
         DEFINITION = new ComponentDefinition("Evaluation", List.of(), Map.copyOf(params), Set.of("guest", "local"),
-                Evaluation::new);
+                Evaluation::new, InputRule.anyOf("prediction tables under input.data.data", InputRule.data("data",
+                        "eval_data", "test_data", "validate_data", "train_data")));
     }
 
     static final List<String> BINARY_METRICS = List.of("auc", "ks", "lift", "gain", "accuracy", "precision", "recall",
@@ -78,6 +84,12 @@ public final class Evaluation implements Component {
         ALIASES.put("msle", "mean_squared_log_error");
         ALIASES.put("r2", "r2_score");
         ALIASES.put("acc", "accuracy");
+    }
+
+    /** A metric name or alias Evaluation knows, whatever the eval type. */
+    static boolean known(String metric) {
+        String lower = metric.toLowerCase(Locale.ROOT);
+        return KNOWN.contains(lower) || ALIASES.containsKey(lower);
     }
 
     static final double THRESHOLD = 0.5;

@@ -8,6 +8,9 @@ import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.ComponentDefinition;
 import io.fedflow.node.component.Instances;
 import io.fedflow.node.component.ModelInput;
+import io.fedflow.node.component.Param;
+import io.fedflow.node.component.ParamSpec;
+import io.fedflow.node.component.InputRule;
 import io.fedflow.node.component.ParamType;
 import io.fedflow.node.component.TableInput;
 import java.util.ArrayList;
@@ -31,18 +34,18 @@ public final class FeatureScale implements Component {
     public static final ComponentDefinition DEFINITION;
 
     static {
-        Map<String, ParamType> params = new LinkedHashMap<>();
-        params.put("method", ParamType.STRING);
-        params.put("mode", ParamType.STRING);
-        params.put("scale_col_indexes", ParamType.ANY);
+        Map<String, ParamSpec> params = new LinkedHashMap<>();
+        params.put("method", Param.string().oneOf("min_max_scale", "standard_scale"));
+        params.put("mode", Param.string().oneOf("normal", "cap"));
+        params.put("scale_col_indexes", Params.columnIndexes());
         params.put("scale_names", ParamType.LIST);
-        params.put("feat_upper", ParamType.ANY);
-        params.put("feat_lower", ParamType.ANY);
+        params.put("feat_upper", Params.numberOrNumbers());
+        params.put("feat_lower", Params.numberOrNumbers());
         params.put("with_mean", ParamType.BOOL);
         params.put("with_std", ParamType.BOOL);
         params.put("need_run", ParamType.BOOL);
         DEFINITION = new ComponentDefinition("FeatureScale", List.of(), Map.copyOf(params),
-                Set.of("guest", "host", "local"), FeatureScale::new);
+                Set.of("guest", "host", "local"), FeatureScale::new, InputRule.anyOf("one input table under input.data.data", InputRule.data("data")));
     }
 
     static final String MIN_MAX = "min_max_scale";

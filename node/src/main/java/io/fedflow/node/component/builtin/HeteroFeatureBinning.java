@@ -8,6 +8,9 @@ import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.ComponentDefinition;
 import io.fedflow.node.component.Instances;
 import io.fedflow.node.component.ModelInput;
+import io.fedflow.node.component.Param;
+import io.fedflow.node.component.ParamSpec;
+import io.fedflow.node.component.InputRule;
 import io.fedflow.node.component.ParamType;
 import io.fedflow.node.component.TableInput;
 import java.util.ArrayList;
@@ -30,24 +33,28 @@ public final class HeteroFeatureBinning implements Component {
     public static final ComponentDefinition DEFINITION;
 
     static {
-        Map<String, ParamType> params = new LinkedHashMap<>();
-        params.put("method", ParamType.STRING);
-        params.put("compress_thres", ParamType.NUMBER);
-        params.put("head_size", ParamType.INT);
-        params.put("error", ParamType.NUMBER);
-        params.put("bin_num", ParamType.INT);
-        params.put("bin_indexes", ParamType.ANY);
+        Map<String, ParamSpec> params = new LinkedHashMap<>();
+        params.put("method", Param.string().oneOf("quantile"));
+        params.put("compress_thres", Param.number().above(0));
+        params.put("head_size", Param.integer().atLeast(1));
+        params.put("error", Param.number().between(0, 1));
+        params.put("bin_num", Param.integer().atLeast(2));
+        params.put("bin_indexes", Params.columnIndexes());
         params.put("bin_names", ParamType.LIST);
-        params.put("adjustment_factor", ParamType.NUMBER);
-        params.put("transform_param", ParamType.OBJECT);
+        params.put("adjustment_factor", Param.number().above(0));
+        params.put("transform_param", Param.object()
+                .field("transform_type", Param.string().oneOf("bin_num", "woe"))
+                .field("transform_cols", Params.columnIndexes())
+                .field("transform_names", ParamType.LIST));
         params.put("local_only", ParamType.BOOL);
         params.put("category_indexes", ParamType.ANY);
         params.put("category_names", ParamType.LIST);
-        params.put("encrypt_param", ParamType.OBJECT);
+        params.put("encrypt_param", Param.object().field("method", Param.string().oneOf("Paillier"))
+                .field("key_length", Params.paillierKeyLength()));
         params.put("skip_static", ParamType.BOOL);
         params.put("need_run", ParamType.BOOL);
         DEFINITION = new ComponentDefinition("HeteroFeatureBinning", List.of(), Map.copyOf(params),
-                Set.of("guest", "host"), HeteroFeatureBinning::new);
+                Set.of("guest", "host"), HeteroFeatureBinning::new, InputRule.anyOf("one input table under input.data.data", InputRule.data("data")));
     }
 
     @Override

@@ -9,6 +9,9 @@ import io.fedflow.node.component.ComponentDefinition;
 import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.component.Instances;
 import io.fedflow.node.component.ModelInput;
+import io.fedflow.node.component.Param;
+import io.fedflow.node.component.ParamSpec;
+import io.fedflow.node.component.InputRule;
 import io.fedflow.node.component.ParamType;
 import io.fedflow.node.component.TableInput;
 import java.util.ArrayList;
@@ -35,19 +38,33 @@ public final class HeteroFeatureSelection implements Component {
     static final Set<String> IV_METHODS = Set.of("iv_filter", "iv_value_thres", "iv_top_k", "iv_percentile");
 
     static {
-        Map<String, ParamType> params = new LinkedHashMap<>();
-        params.put("select_col_indexes", ParamType.ANY);
+        Map<String, ParamSpec> params = new LinkedHashMap<>();
+        params.put("select_col_indexes", Params.columnIndexes());
         params.put("select_names", ParamType.LIST);
-        params.put("filter_methods", ParamType.LIST);
+        List<String> methods = new java.util.ArrayList<>(List.of("manually"));
+        methods.addAll(new java.util.TreeSet<>(IV_METHODS));
+        params.put("filter_methods", Param.list().elements(Param.string().oneOf(methods.toArray(String[]::new))));
         for (String obj : List.of("unique_param", "iv_value_param", "iv_percentile_param", "iv_top_k_param",
                 "variance_coe_param", "outlier_param", "manually_param", "percentage_value_param", "iv_param",
                 "statistic_param", "psi_param", "sbt_param", "correlation_param", "vif_param")) {
             params.put(obj, ParamType.OBJECT);
         }
+        params.put("iv_param", Param.object()
+                .field("filter_type", Param.string().oneOf("threshold", "top_k", "top_percentile"))
+                .field("take_high", ParamType.BOOL)
+                .field("select_federated", ParamType.BOOL));
+        params.put("iv_value_param", Param.object().field("value_threshold", ParamType.NUMBER)
+                .field("local_only", ParamType.BOOL));
+        params.put("iv_top_k_param", Param.object().field("k", Param.integer().atLeast(1)));
+        params.put("iv_percentile_param", Param.object()
+                .field("percentile_threshold", Param.number().between(0, 1)));
+        params.put("manually_param", Param.object().field("left_col_names", ParamType.LIST)
+                .field("left_col_indexes", ParamType.LIST).field("filter_out_indexes", ParamType.LIST)
+                .field("filter_out_names", ParamType.LIST));
         params.put("use_anonymous", ParamType.BOOL);
         params.put("need_run", ParamType.BOOL);
         DEFINITION = new ComponentDefinition("HeteroFeatureSelection", List.of(), Map.copyOf(params),
-                Set.of("guest", "host"), HeteroFeatureSelection::new);
+                Set.of("guest", "host"), HeteroFeatureSelection::new, InputRule.anyOf("one input table under input.data.data", InputRule.data("data")));
     }
 
     @Override

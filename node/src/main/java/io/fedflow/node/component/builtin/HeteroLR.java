@@ -9,7 +9,8 @@ import io.fedflow.node.component.ComponentContext.MetricPoint;
 import io.fedflow.node.component.ComponentDefinition;
 import io.fedflow.node.component.Instances;
 import io.fedflow.node.component.ModelInput;
-import io.fedflow.node.component.ParamType;
+import io.fedflow.node.component.Param;
+import io.fedflow.node.component.ParamSpec;
 import io.fedflow.node.component.TableInput;
 import io.fedflow.node.component.paillier.PaillierKeyPair;
 import java.util.ArrayList;
@@ -30,11 +31,16 @@ import java.util.stream.IntStream;
  */
 public final class HeteroLR implements Component {
     public static final ComponentDefinition DEFINITION = new ComponentDefinition("HeteroLR",
-            List.of("HeteroLogisticRegression"), params(), Set.of("guest", "host", "arbiter"), HeteroLR::new);
+            List.of("HeteroLogisticRegression"), params(), Set.of("guest", "host", "arbiter"), HeteroLR::new,
+            LR.INPUTS);
     private static final String PREDICT_TAG = "predict.forward";
 
-    private static Map<String, ParamType> params() {
-        return Map.copyOf(new LinkedHashMap<>(LR.DEFINITION.params()));
+    /** LR's, with the Paillier key the parties encrypt with. */
+    private static Map<String, ParamSpec> params() {
+        Map<String, ParamSpec> params = new LinkedHashMap<>(LR.DEFINITION.params());
+        params.put("encrypt_param", Param.object().field("method", Param.string().oneOf("Paillier"))
+                .field("key_length", Params.paillierKeyLength()));
+        return Map.copyOf(params);
     }
 
     @Override

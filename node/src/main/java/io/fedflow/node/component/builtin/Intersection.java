@@ -6,6 +6,9 @@ import io.fedflow.node.component.Component;
 import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.ComponentContext.MetricPoint;
 import io.fedflow.node.component.ComponentDefinition;
+import io.fedflow.node.component.Param;
+import io.fedflow.node.component.ParamSpec;
+import io.fedflow.node.component.InputRule;
 import io.fedflow.node.component.ParamType;
 import io.fedflow.node.component.TableInput;
 import io.fedflow.node.component.builtin.RawIntersection.Encoding;
@@ -26,22 +29,30 @@ public final class Intersection implements Component {
     public static final ComponentDefinition DEFINITION;
 
     static {
-        Map<String, ParamType> params = new LinkedHashMap<>();
-        params.put("intersect_method", ParamType.STRING);
+        Map<String, ParamSpec> params = new LinkedHashMap<>();
+        params.put("intersect_method", Param.string().oneOf("raw", "rsa"));
         params.put("random_bit", ParamType.INT);
         params.put("sync_intersect_ids", ParamType.BOOL);
-        params.put("join_role", ParamType.STRING);
+        params.put("join_role", Param.string().oneOf("guest", "host"));
         params.put("with_encode", ParamType.BOOL);
         params.put("only_output_key", ParamType.BOOL);
-        params.put("encode_params", ParamType.OBJECT);
-        params.put("rsa_params", ParamType.OBJECT);
-        params.put("intersect_cache_param", ParamType.OBJECT);
-        params.put("repeated_id_process", ParamType.BOOL);
+        params.put("encode_params", Param.object()
+                .field("encode_method", Param.string().oneOf("none", "md5", "sha1", "sha224", "sha256", "sha384",
+                        "sha512", "sm3"))
+                .field("salt", ParamType.STRING)
+                .field("base64", ParamType.BOOL));
+        params.put("rsa_params", Param.object()
+                .field("salt", ParamType.STRING)
+                .field("hash_method", Param.string().oneOf("sha256", "sha384", "sha512", "sm3"))
+                .field("final_hash_method", Param.string().oneOf(IdDigest.ALL.toArray(String[]::new)))
+                .field("key_length", Param.integer().atLeast(1024)));
+        params.put("intersect_cache_param", Param.object().field("use_cache", Params.offOnly("the intersection cache")));
+        params.put("repeated_id_process", Params.offOnly("repeated ids"));
         params.put("repeated_id_owner", ParamType.STRING);
-        params.put("allow_info_share", ParamType.BOOL);
+        params.put("allow_info_share", Params.offOnly("info share"));
         params.put("info_owner", ParamType.STRING);
         DEFINITION = new ComponentDefinition("Intersection", List.of("Intersect"), Map.copyOf(params),
-                Set.of("guest", "host"), Intersection::new);
+                Set.of("guest", "host"), Intersection::new, InputRule.anyOf("one input table under input.data.data", InputRule.data("data")));
     }
 
     @Override

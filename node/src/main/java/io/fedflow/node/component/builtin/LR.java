@@ -7,8 +7,11 @@ import io.fedflow.node.component.Component;
 import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.ComponentContext.MetricPoint;
 import io.fedflow.node.component.ComponentDefinition;
+import io.fedflow.node.component.InputRule;
 import io.fedflow.node.component.Instances;
 import io.fedflow.node.component.ModelInput;
+import io.fedflow.node.component.Param;
+import io.fedflow.node.component.ParamSpec;
 import io.fedflow.node.component.ParamType;
 import io.fedflow.node.component.TableInput;
 import java.util.ArrayList;
@@ -30,41 +33,55 @@ import java.util.TreeSet;
  * "test_data"/"data" instead.
  */
 public final class LR implements Component {
+    /** Train on train_data (or data), or score test_data with an input model. */
+    static final InputRule INPUTS = InputRule.anyOf("input.data.train_data (or data) to train, or an input.model"
+                    + " and input.data.test_data (or eval_data, data) to predict",
+            InputRule.data("train_data", "data"), InputRule.modelAndData("test_data", "eval_data", "data"));
+
     public static final ComponentDefinition DEFINITION;
 
     static {
-        Map<String, ParamType> params = new LinkedHashMap<>();
-        params.put("penalty", ParamType.STRING);
-        params.put("tol", ParamType.NUMBER);
-        params.put("alpha", ParamType.NUMBER);
-        params.put("optimizer", ParamType.STRING);
-        params.put("batch_size", ParamType.INT);
+        // FATE's LogisticParam, with the values its check() (and this runtime) accepts
+        Map<String, ParamSpec> params = new LinkedHashMap<>();
+        params.put("penalty", Param.string().oneOf("L1", "L2", "none"));
+        params.put("tol", Param.number().atLeast(0));
+        params.put("alpha", Param.number().atLeast(0));
+        params.put("optimizer", Param.string().oneOf("sgd", "rmsprop", "adam", "adagrad", "nesterov_momentum_sgd"));
+        params.put("batch_size", Param.integer().atLeastOr(LR.MIN_BATCH_SIZE, -1));
         params.put("shuffle", ParamType.BOOL);
         params.put("batch_strategy", ParamType.STRING);
         params.put("masked_rate", ParamType.NUMBER);
-        params.put("learning_rate", ParamType.NUMBER);
-        params.put("init_param", ParamType.OBJECT);
-        params.put("max_iter", ParamType.INT);
-        params.put("early_stop", ParamType.STRING);
-        params.put("encrypt_param", ParamType.OBJECT);
+        params.put("learning_rate", Param.number().above(0));
+        params.put("init_param", Param.object()
+                .field("init_method", Param.string().oneOf("random_uniform", "random_normal", "ones", "zeros",
+                        "const"))
+                .field("init_const", ParamType.NUMBER)
+                .field("fit_intercept", ParamType.BOOL)
+                .field("random_seed", ParamType.INT));
+        params.put("max_iter", Param.integer().atLeast(1));
+        params.put("early_stop", Param.string().oneOf("diff", "abs", "weight_diff"));
+        params.put("encrypt_param", Param.object().field("method", Param.string().oneOf("Paillier")));
         params.put("encrypted_mode_calculator_param", ParamType.OBJECT);
-        params.put("predict_param", ParamType.OBJECT);
-        params.put("cv_param", ParamType.OBJECT);
+        params.put("predict_param", Param.object().field("threshold", Param.number().between(0, 1)));
+        params.put("cv_param", Param.object().field("need_cv", Params.offOnly("cross validation")));
         params.put("decay", ParamType.NUMBER);
         params.put("decay_sqrt", ParamType.BOOL);
-        params.put("multi_class", ParamType.STRING);
-        params.put("validation_freqs", ParamType.ANY);
-        params.put("early_stopping_rounds", ParamType.INT);
-        params.put("stepwise_param", ParamType.OBJECT);
+        params.put("multi_class", Param.string().oneOf("ovr"));
+        params.put("validation_freqs", Param.any().where(v -> v.isIntegralNumber() && v.asInt() > 0
+                        || v.isArray() && java.util.stream.StreamSupport.stream(v.spliterator(), false)
+                        .allMatch(JsonNode::isIntegralNumber),
+                "a positive integer or a list of iterations"));
+        params.put("early_stopping_rounds", Param.integer().atLeast(1));
+        params.put("stepwise_param", Param.object().field("need_stepwise", Params.offOnly("stepwise")));
         params.put("sqn_param", ParamType.OBJECT);
         params.put("floating_point_precision", ParamType.INT);
-        params.put("metrics", ParamType.LIST);
+        params.put("metrics", Param.list());
         params.put("use_first_metric_only", ParamType.BOOL);
         params.put("is_warm_start", ParamType.BOOL);
         params.put("callback_param", ParamType.OBJECT);
         params.put("need_run", ParamType.BOOL);
         DEFINITION = new ComponentDefinition("LR", List.of("LocalLR", "LogisticRegression"), Map.copyOf(params),
-                Set.of("local", "guest"), LR::new);
+                Set.of("local", "guest"), LR::new, INPUTS);
     }
 
     // FATE LogisticParam defaults

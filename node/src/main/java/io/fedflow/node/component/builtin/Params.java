@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.component.ComponentContext;
+import io.fedflow.node.component.Param;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -127,6 +128,41 @@ final class Params {
         List<String> out = new ArrayList<>();
         v.forEach(e -> out.add(e.isNull() ? "None" : e.asText()));
         return out;
+    }
+
+    // Specs shared by several components' definitions (checked at submit, see ComponentDefinition).
+
+    /** FATE's switch for a feature Fedflow does not have: only false (or absent) is accepted. */
+    static Param offOnly(String feature) {
+        return Param.bool().where(v -> !v.asBoolean(), "false (" + feature + " is not supported)");
+    }
+
+    /** -1 (every column) or a list of column indexes; whether they exist is known once the data is read. */
+    static Param columnIndexes() {
+        return Param.any().where(v -> v.isIntegralNumber() && v.asInt() == -1
+                        || v.isArray() && allMatch(v, e -> e.isIntegralNumber() && e.asInt() >= 0),
+                "-1 (every column) or a list of column indexes");
+    }
+
+    /** One number for every column, or a list of numbers (one per column). */
+    static Param numberOrNumbers() {
+        return Param.any().where(v -> v.isNumber() || v.isArray() && allMatch(v, JsonNode::isNumber),
+                "a number or a list of numbers");
+    }
+
+    /** A Paillier key size the key generator accepts. */
+    static Param paillierKeyLength() {
+        return Param.integer().where(v -> v.asInt() >= 512 && v.asInt() % 2 == 0,
+                "an even number of at least 512 bits");
+    }
+
+    private static boolean allMatch(JsonNode array, java.util.function.Predicate<JsonNode> test) {
+        for (JsonNode e : array) {
+            if (!test.test(e)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     FlowException bad(String name, String message) {

@@ -6,6 +6,7 @@ import io.fedflow.node.FlowException;
 import io.fedflow.node.component.Component;
 import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.ComponentDefinition;
+import io.fedflow.node.component.Param;
 import io.fedflow.node.component.ParamType;
 import io.fedflow.node.component.TableInput;
 import java.util.ArrayList;
@@ -20,7 +21,8 @@ import java.util.Set;
  */
 public final class Reader implements Component {
     public static final ComponentDefinition DEFINITION = new ComponentDefinition("Reader", List.of(),
-            Map.of("table", ParamType.OBJECT), Set.of("guest", "host", "local"), Reader::new);
+            Map.of("table", Param.object().field("name", ParamType.STRING).field("namespace", ParamType.STRING)),
+            Set.of("guest", "host", "local"), Reader::new);
 
     /** Distinct sample values kept per column for the data_info meta, as FATE's Reader shows them. */
     private static final int SAMPLE_ROWS = 100;

@@ -1,0 +1,134 @@
+package io.fedflow.node.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fedflow.node.Node;
+import io.fedflow.node.testing.FlowHttp;
+import io.fedflow.node.testing.TestNodes;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Over a real node's /v1: a submit with a bad parameter or a bad retry setting is refused with 101 and
+ * leaves no job; a failing task is retried auto_retries times, each not before auto_retry_delay.
+ */
+class SubmitChecksTest {
+    static final Set<String> END = Set.of("success", "failed", "canceled", "timeout");
+    static Node node;
+    static FlowHttp http;
+
+    @BeforeAll
+    static void start() throws IOException {
+        node = TestNodes.start("9999");
+        http = new FlowHttp(node.httpPort());
+        JsonNode r = FlowHttp.JSON.readTree(http.pythonUpload(Path.of("../examples/data/breast_hetero_guest.csv"),
+                "{\"head\": 1, \"partition\": 4, \"namespace\": \"experiment\", \"table_name\": "
+                        + "\"breast_hetero_guest\", \"id_delimiter\": \",\", \"drop\": 1}").body());
+        assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
+        await().atMost(Duration.ofSeconds(60)).until(() -> END.contains(status(r.get("jobId").asText())));
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        node.close();
+    }
+
+    static final String DSL = """
+            {"components": {
+              "reader_0": {"module": "Reader", "output": {"data": ["data"]}},
+              "data_transform_0": {"module": "DataTransform", "input": {"data": {"data": ["reader_0.data"]}},
+                                   "output": {"data": ["data"], "model": ["model"]}},
+              "lr_0": {"module": "LR", "input": {"data": {"train_data": ["data_transform_0.data"]}},
+                       "output": {"data": ["data"], "model": ["model"]}}}}""";
+
+    static String conf(String lrParams, String jobParams, String labelName) {
+        return """
+                {"dsl_version": 2, "initiator": {"role": "local", "party_id": 0}, "role": {"local": [0]},
+                 "job_parameters": {"common": {"task_cores": 1 %s}},
+                 "component_parameters": {
+                   "common": {"lr_0": {%s}},
+                   "role": {"local": {"0": {"reader_0": {"table": {"name": "breast_hetero_guest",
+                                                                   "namespace": "experiment"}},
+                                            "data_transform_0": {"with_label": true, "label_name": "%s"}}}}}}"""
+                .formatted(jobParams, lrParams, labelName);
+    }
+
+    static JsonNode submit(String dsl, String conf) {
+        return http.post("/v1/job/submit", "{\"job_dsl\": " + dsl + ", \"job_runtime_conf\": " + conf + "}");
+    }
+
+    static String status(String jobId) {
+        return http.post("/v1/job/query", Map.of("job_id", jobId)).at("/data/0/f_status").asText();
+    }
+
+    static int jobCount() {
+        return http.post("/v1/job/query", "{}").get("data").size();
+    }
+
+    /** Refused with 101, the message naming each of {@code named}, and no job made. */
+    static void refused(String dsl, String conf, String... named) {
+        int before = jobCount();
+        JsonNode r = submit(dsl, conf);
+        assertThat(r.get("retcode").asInt()).as(r.toString()).isEqualTo(101);
+        assertThat(r.get("retmsg").asText()).contains(named);
+        assertThat(jobCount()).as("jobs after a refused submit").isEqualTo(before);
+    }
+
+    @Test
+    void badComponentParametersAreRefusedAtSubmitAndLeaveNoJob() {
+        refused(DSL, conf("\"max_iter\": -3", "", "y"), "lr_0", "max_iter", "at least 1");
+        refused(DSL, conf("\"batch_size\": 0", "", "y"), "lr_0", "batch_size");
+        refused(DSL, conf("\"penalty\": \"L3\"", "", "y"), "lr_0", "penalty");
+        refused(DSL, conf("", "", "y").replace("\"with_label\": true", "\"with_label\": true, "
+                + "\"missing_fill_method\": \"mode\""), "data_transform_0", "at role local", "missing_fill_method");
+        String noTrainData = DSL.replace("{\"train_data\": [\"data_transform_0.data\"]}",
+                "{\"validate_data\": [\"data_transform_0.data\"]}");
+        refused(noTrainData, conf("", "", "y"), "lr_0", "train_data");
+    }
+
+    @Test
+    void unboundedOrBadRetriesAreRefusedAtSubmitAndLeaveNoJob() {
+        refused(DSL, conf("", ", \"auto_retries\": 1000000000", "y"), "auto_retries", "at most 10");
+        refused(DSL, conf("", ", \"auto_retry_delay\": -1", "y"), "auto_retry_delay");
+        refused(DSL, conf("", ", \"auto_retry_delay\": \"soon\"", "y"), "auto_retry_delay");
+    }
+
+    @Test
+    void aFailingTaskIsRetriedAutoRetriesTimesEachAfterTheDelay() {
+        // the label column does not exist: data_transform_0 fails at run time, every try
+        JsonNode r = submit(DSL, conf("\"max_iter\": 5", ", \"auto_retries\": 2, \"auto_retry_delay\": 1",
+                "no_such_column"));
+        assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
+        String jobId = r.get("jobId").asText();
+        await().atMost(Duration.ofSeconds(60)).until(() -> END.contains(status(jobId)));
+        assertThat(status(jobId)).isEqualTo("failed");
+
+        JsonNode versions = http.post("/v1/job/task/query", Map.of("job_id", jobId,
+                "component_name", "data_transform_0", "only_latest", false)).get("data");
+        List<JsonNode> tries = new ArrayList<>();
+        versions.forEach(tries::add);
+        tries.sort((a, b) -> Integer.compare(a.get("f_task_version").asInt(), b.get("f_task_version").asInt()));
+        assertThat(tries).extracting(t -> t.get("f_task_version").asInt()).containsExactly(0, 1, 2);
+        assertThat(tries).extracting(t -> t.get("f_status").asText()).containsOnly("failed");
+        assertThat(tries).extracting(t -> t.get("f_auto_retries").asInt()).containsExactly(2, 1, 0);
+        for (int v = 1; v < tries.size(); v++) {
+            long previousEnd = tries.get(v - 1).get("f_end_time").asLong();
+            long start = tries.get(v).get("f_start_time").asLong();
+            assertThat(previousEnd).as("end of try %d", v - 1).isPositive();
+            assertThat(start - previousEnd).as("ms between try %d's end and try %d's start", v - 1, v)
+                    .isGreaterThanOrEqualTo(1000);
+        }
+        assertThat(http.post("/v1/job/task/query", Map.of("job_id", jobId, "component_name", "lr_0"))
+                .at("/data/0/f_status").asText()).isEqualTo("waiting");
+    }
+}

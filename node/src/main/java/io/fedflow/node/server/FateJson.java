@@ -114,11 +114,12 @@ public final class FateJson {
             }
             return tree;
         } catch (JsonProcessingException e) {
-            // As FATE, whose handlers fail on an unparsable body: retcode 100.
-            throw new FlowException(RetCode.EXCEPTION_ERROR, "request body is not valid JSON"
+            // Retcode 100 as FATE, whose handlers fail on an unparsable body; still the caller's mistake (400).
+            throw new FlowException(RetCode.EXCEPTION_ERROR, io.grpc.Status.Code.INVALID_ARGUMENT,
+                    "request body is not valid JSON"
                     + (e.getLocation() != null && e.getLocation().getByteOffset() >= 0
                        ? " at byte " + e.getLocation().getByteOffset() : "") + ": "
-                    + e.getOriginalMessage().replaceAll(" \\(start marker at \\[Source: .*", ""));
+                    + e.getOriginalMessage().replaceAll(" \\(start marker at \\[Source: .*", ""), null);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e); // reading a byte array does no I/O
         }

@@ -96,9 +96,14 @@ public final class FateJson {
      * trailing content, so a mangled request would run as if it were another one.
      */
     public static JsonNode parseBody(byte[] body) {
+        return parse(body, "request body");
+    }
+
+    /** As {@link #parseBody}, for JSON that came another way; {@code what} names it in errors. */
+    public static JsonNode parse(byte[] body, String what) {
         int badByte = firstMalformedUtf8(body);
         if (badByte >= 0) {
-            throw FlowException.argument("request body is not valid UTF-8 at byte " + badByte);
+            throw FlowException.argument(what + " is not valid UTF-8 at byte " + badByte);
         }
         try (JsonParser parser = MAPPER.getFactory().createParser(body)) {
             JsonNode tree = MAPPER.readTree(parser);
@@ -110,13 +115,13 @@ public final class FateJson {
                 end++;
             }
             if (end < body.length) {
-                throw FlowException.argument("request body has content after the JSON value, at byte " + end);
+                throw FlowException.argument(what + " has content after the JSON value, at byte " + end);
             }
             return tree;
         } catch (JsonProcessingException e) {
             // Retcode 100 as FATE, whose handlers fail on an unparsable body; still the caller's mistake (400).
             throw new FlowException(RetCode.EXCEPTION_ERROR, io.grpc.Status.Code.INVALID_ARGUMENT,
-                    "request body is not valid JSON"
+                    what + " is not valid JSON"
                     + (e.getLocation() != null && e.getLocation().getByteOffset() >= 0
                        ? " at byte " + e.getLocation().getByteOffset() : "") + ": "
                     + e.getOriginalMessage().replaceAll(" \\(start marker at \\[Source: .*", ""), null);

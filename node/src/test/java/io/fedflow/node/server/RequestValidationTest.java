@@ -146,6 +146,22 @@ class RequestValidationTest {
     }
 
     @Test
+    void theUploadConfInTheQueryStringIsReadAsStrictly() throws IOException {
+        String part = "--abc\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n\r\nid\n1\n\r\n--abc--\r\n";
+        String conf = "{\"namespace\": \"n\", \"table_name\": \"t\", \"head\": 1, \"partition\": 1}";
+        for (String[] query : new String[][] {
+                {FlowHttp.requestsQuote(conf) + "junk", "after the JSON"},
+                {FlowHttp.requestsQuote(conf).replace("%22t%22", "%22%FF%22"), "not valid UTF-8"},
+                {FlowHttp.requestsQuote(conf.replace("\"t\"", "[\"t\"]")), "field table_name must be a string"}}) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/v1/data/upload?"
+                            + query[0]))
+                    .header("Content-Type", "multipart/form-data; boundary=abc")
+                    .POST(HttpRequest.BodyPublishers.ofString(part)).build());
+            assertArgumentError(json(r), query[1]);
+        }
+    }
+
+    @Test
     void streamRoutesRefuseBadBodiesWithANon200StatusAndTheEnvelope() throws IOException {
         for (String path : new String[] {"/v1/job/log/download", "/v1/tracking/component/output/data/download"}) {
             HttpResponse<String> wrongType = postBytes(path, "{\"job_id\": [\"x\"]}".getBytes(StandardCharsets.UTF_8),

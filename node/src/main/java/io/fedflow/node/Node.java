@@ -246,6 +246,11 @@ public final class Node implements AutoCloseable {
         return server.activeLocalPort();
     }
 
+    /** Every route the client port serves (transcoded gRPC methods and hand routes); tests cover each. */
+    public java.util.List<com.linecorp.armeria.server.Route> clientRoutes() {
+        return server.serviceConfigs().stream().map(com.linecorp.armeria.server.ServiceConfig::route).toList();
+    }
+
     public int sitePort() {
         return siteServer.activeLocalPort();
     }

@@ -1,6 +1,8 @@
 package io.fedflow.node.server;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,6 +22,12 @@ import io.fedflow.node.FlowException;
 import io.fedflow.node.RetCode;
 import io.fedflow.proto.v1.FlowResponse;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -79,14 +87,81 @@ public final class FateJson {
 
     /** Parses a FATE request body into {@code builder}, coercing JSON types to the field types. */
     public static void merge(byte[] json, Message.Builder builder) {
-        JsonNode tree;
-        try {
-            tree = json.length == 0 ? JsonNodeFactory.instance.objectNode() : MAPPER.readTree(json);
-        } catch (IOException e) {
-            throw new FlowException(RetCode.EXCEPTION_ERROR,
-                    "request body is not valid JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage()));
+        merge(parseBody(json), builder);
+    }
+
+    /**
+     * A request body, strictly: UTF-8, one JSON value and nothing after it (an empty body is the empty
+     * object, as FATE's bodiless POSTs mean). Lenient decoding would turn bad bytes into U+FFFD and drop
+     * trailing content, so a mangled request would run as if it were another one.
+     */
+    public static JsonNode parseBody(byte[] body) {
+        return parse(body, "request body");
+    }
+
+    /** As {@link #parseBody}, for JSON that came another way; {@code what} names it in errors. */
+    public static JsonNode parse(byte[] body, String what) {
+        int badByte = firstMalformedUtf8(body);
+        if (badByte >= 0) {
+            throw FlowException.argument(what + " is not valid UTF-8 at byte " + badByte);
         }
-        merge(tree, builder);
+        try (JsonParser parser = MAPPER.getFactory().createParser(body)) {
+            JsonNode tree = MAPPER.readTree(parser);
+            if (tree == null || tree.isMissingNode()) {
+                return JsonNodeFactory.instance.objectNode();
+            }
+            int end = (int) parser.currentLocation().getByteOffset();
+            while (end < body.length && isJsonWhitespace(body[end])) {
+                end++;
+            }
+            if (end < body.length) {
+                throw FlowException.argument(what + " has content after the JSON value, at byte " + end);
+            }
+            return tree;
+        } catch (JsonProcessingException e) {
+            // Retcode 100 as FATE, whose handlers fail on an unparsable body; still the caller's mistake (400).
+            throw new FlowException(RetCode.EXCEPTION_ERROR, io.grpc.Status.Code.INVALID_ARGUMENT,
+                    what + " is not valid JSON"
+                    + (e.getLocation() != null && e.getLocation().getByteOffset() >= 0
+                       ? " at byte " + e.getLocation().getByteOffset() : "") + ": "
+                    + e.getOriginalMessage().replaceAll(" \\(start marker at \\[Source: .*", ""), null);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // reading a byte array does no I/O
+        }
+    }
+
+    private static boolean isJsonWhitespace(byte b) {
+        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
+    }
+
+    /** The offset of the first byte that is not part of well-formed UTF-8, or -1. */
+    private static int firstMalformedUtf8(byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(8192);
+        while (true) {
+            CoderResult r = decoder.decode(in, out, true);
+            if (r.isError()) {
+                return in.position();
+            }
+            if (r.isUnderflow()) {
+                return -1;
+            }
+            out.clear();
+        }
+    }
+
+    /** A body that must be a JSON object (or nothing: empty, or {@code null}, read as the empty object). */
+    public static ObjectNode parseObjectBody(byte[] body) {
+        JsonNode tree = parseBody(body);
+        if (tree.isNull()) {
+            return JsonNodeFactory.instance.objectNode();
+        }
+        if (!tree.isObject()) {
+            throw FlowException.argument("request body must be a JSON object, got " + typeName(tree));
+        }
+        return (ObjectNode) tree;
     }
 
     public static void merge(JsonNode tree, Message.Builder builder) {
@@ -94,20 +169,25 @@ public final class FateJson {
             return;
         }
         if (!tree.isObject()) {
-            throw new FlowException(RetCode.EXCEPTION_ERROR,
-                    "request body must be a JSON object, got " + tree.getNodeType().name().toLowerCase());
+            throw FlowException.argument("request body must be a JSON object, got " + typeName(tree));
         }
         ObjectNode coerced = coerce((ObjectNode) tree, builder);
         try {
             PARSER.merge(coerced.toString(), builder);
         } catch (InvalidProtocolBufferException e) {
-            throw FlowException.argument("invalid request: " + e.getMessage());
+            String why = String.valueOf(e.getMessage());
+            throw FlowException.argument(why.contains("esting limit") || why.contains("ecursion limit")
+                    ? "invalid request: a value is nested too deeply" : "invalid request: " + abbreviate(why));
         }
     }
 
     private static ObjectNode coerce(ObjectNode in, Message.Builder builder) {
+        return coerce(in, builder.getDescriptorForType(), "");
+    }
+
+    private static ObjectNode coerce(ObjectNode in, com.google.protobuf.Descriptors.Descriptor descriptor,
+                                     String prefix) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
-        var descriptor = builder.getDescriptorForType();
         for (Iterator<Map.Entry<String, JsonNode>> it = in.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             FieldDescriptor field = descriptor.findFieldByName(e.getKey());
@@ -126,44 +206,70 @@ public final class FateJson {
             if (value.isNull()) {
                 continue;
             }
-            final FieldDescriptor target = field;
-            if (field.isRepeated() && !field.isMapField()) {
+            String name = prefix + field.getName();
+            // PostgreSQL cannot store NUL in text or jsonb: refuse it here, naming the field, not in SQL.
+            rejectNul(name, value);
+            if (field.isMapField()) {
+                if (!value.isObject()) {
+                    throw wrongType(name, "a JSON object", value);
+                }
+                out.set(field.getName(), value);
+            } else if (field.isRepeated()) {
                 ArrayNode arr = JsonNodeFactory.instance.arrayNode();
                 if (value.isArray()) {
-                    value.forEach(v -> arr.add(coerceScalar(target, v)));
+                    for (JsonNode v : value) {
+                        arr.add(coerceScalar(field, name, v));
+                    }
                 } else if (value.isTextual() && field.getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
                     // FATE accepts "a,b" where a list is expected.
                     for (String part : value.asText().split(",")) {
                         if (!part.isBlank()) {
-                            arr.add(coerceScalar(field, JsonNodeFactory.instance.textNode(part.trim())));
+                            arr.add(coerceScalar(field, name, JsonNodeFactory.instance.textNode(part.trim())));
                         }
                     }
                 } else {
-                    arr.add(coerceScalar(field, value));
+                    arr.add(coerceScalar(field, name, value));
                 }
                 out.set(field.getName(), arr);
             } else {
-                out.set(field.getName(), coerceScalar(field, value));
+                out.set(field.getName(), coerceScalar(field, name, value));
             }
         }
         return out;
     }
 
-    private static JsonNode coerceScalar(FieldDescriptor field, JsonNode v) {
+    /**
+     * What FATE's clients really send is accepted (ids as numbers or strings, flags as 0/1, booleans or
+     * "True"); any other JSON type for a field is refused, naming the field, rather than read as something
+     * else (an array as its JSON text, "yes" as false, 1e300 as Long.MAX_VALUE).
+     */
+    private static JsonNode coerceScalar(FieldDescriptor field, String name, JsonNode v) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         switch (field.getJavaType()) {
-            case STRING:
-                if (v.isValueNode()) {
-                    return f.textNode(v.isNumber() && v.isIntegralNumber() ? v.bigIntegerValue().toString()
-                            : v.asText());
+            case STRING: {
+                String s;
+                if (v.isTextual()) {
+                    s = v.textValue();
+                } else if (v.isIntegralNumber()) {
+                    s = v.bigIntegerValue().toString();
+                } else if (v.isNumber()) {
+                    s = v.asText();
+                } else {
+                    throw wrongType(name, "a string", v);
                 }
-                return f.textNode(v.toString()); // an object where a string is expected: keep its JSON
+                if (isName(field)) {
+                    rejectControlCharacters(name, s);
+                }
+                return f.textNode(s);
+            }
             case INT:
-            case LONG:
+            case LONG: {
+                long min = field.getJavaType() == FieldDescriptor.JavaType.INT ? Integer.MIN_VALUE : Long.MIN_VALUE;
+                long max = field.getJavaType() == FieldDescriptor.JavaType.INT ? Integer.MAX_VALUE : Long.MAX_VALUE;
+                java.math.BigDecimal n;
                 if (v.isBoolean()) {
                     return f.numberNode(v.booleanValue() ? 1 : 0);
-                }
-                if (v.isTextual()) {
+                } else if (v.isTextual()) {
                     String s = v.asText().trim();
                     if (s.equalsIgnoreCase("true")) {
                         return f.numberNode(1);
@@ -172,40 +278,131 @@ public final class FateJson {
                         return f.numberNode(0);
                     }
                     try {
-                        return f.numberNode(Long.parseLong(s));
+                        if (s.length() > 40) { // no integer is that long; spare parsing a huge one
+                            throw new NumberFormatException();
+                        }
+                        n = new java.math.BigDecimal(s);
                     } catch (NumberFormatException e) {
-                        throw FlowException.argument(
-                                "field " + field.getName() + " must be an integer, got \"" + s + "\"");
+                        throw FlowException.argument("field " + name + " must be an integer, got \""
+                                + abbreviate(s) + "\"");
                     }
+                } else if (v.isNumber()) {
+                    n = v.decimalValue();
+                } else {
+                    throw wrongType(name, "an integer", v);
                 }
-                if (v.isNumber() && !v.isIntegralNumber()) {
-                    if (v.doubleValue() != Math.rint(v.doubleValue())) {
-                        throw FlowException.argument("field " + field.getName() + " must be an integer, got " + v);
-                    }
-                    return f.numberNode(v.longValue());
+                long exact;
+                try {
+                    exact = n.longValueExact();
+                } catch (ArithmeticException e) {
+                    throw FlowException.argument("field " + name + " must be an integer"
+                            + (n.signum() != 0 && n.stripTrailingZeros().scale() <= 0 ? " between " + min + " and "
+                               + max : "") + ", got " + abbreviate(n.toString()));
                 }
-                return v;
+                if (exact < min || exact > max) {
+                    throw FlowException.argument("field " + name + " must be an integer between " + min + " and "
+                            + max + ", got " + exact);
+                }
+                return f.numberNode(exact);
+            }
             case BOOLEAN:
+                if (v.isBoolean()) {
+                    return v;
+                }
                 if (v.isNumber()) {
-                    return f.booleanNode(v.asInt() != 0);
+                    return f.booleanNode(v.asDouble() != 0);
                 }
                 if (v.isTextual()) {
                     String s = v.asText().trim();
-                    return f.booleanNode(s.equalsIgnoreCase("true") || s.equals("1"));
+                    if (s.equalsIgnoreCase("true") || s.equals("1")) {
+                        return f.booleanNode(true);
+                    }
+                    if (s.equalsIgnoreCase("false") || s.equals("0") || s.isEmpty()) {
+                        return f.booleanNode(false);
+                    }
+                    throw FlowException.argument("field " + name + " must be a boolean (true, false, 1 or 0), got \""
+                            + abbreviate(s) + "\"");
                 }
-                return v;
-            case MESSAGE:
-                if (field.getMessageType().getFullName().startsWith("google.protobuf.")) {
+                throw wrongType(name, "a boolean", v);
+            case MESSAGE: {
+                String type = field.getMessageType().getFullName();
+                if (type.equals("google.protobuf.Struct") && !v.isObject()) {
+                    throw wrongType(name, "a JSON object", v);
+                }
+                if (type.equals("google.protobuf.ListValue") && !v.isArray()) {
+                    throw wrongType(name, "a JSON array", v);
+                }
+                if (type.startsWith("google.protobuf.")) {
                     return v;
                 }
-                if (v.isObject()) {
-                    var nested = com.google.protobuf.DynamicMessage.newBuilder(field.getMessageType());
-                    return coerce((ObjectNode) v, nested);
+                if (!v.isObject()) {
+                    throw wrongType(name, "a JSON object", v);
                 }
-                return v;
+                return coerce((ObjectNode) v, field.getMessageType(), name + ".");
+            }
             default:
                 return v;
         }
+    }
+
+    /** Identifiers (names, ids, roles): no control character belongs in one, and none may reach a query. */
+    private static boolean isName(FieldDescriptor field) {
+        String n = field.getName();
+        return n.equals("name") || n.equals("namespace") || n.equals("role") || n.equals("status")
+               || n.endsWith("_name") || n.endsWith("_names") || n.endsWith("_id") || n.endsWith("_role")
+               || n.endsWith("_namespace");
+    }
+
+    private static void rejectControlCharacters(String name, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw FlowException.argument("field " + name + " contains the control character U+"
+                        + String.format("%04X", (int) c) + " at position " + i);
+            }
+        }
+    }
+
+    private static void rejectNul(String name, JsonNode v) {
+        if (v.isTextual()) {
+            int at = v.textValue().indexOf('\0');
+            if (at >= 0) {
+                throw FlowException.argument("field " + name + " contains a NUL character at position " + at);
+            }
+        } else if (v.isContainerNode()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (e.getKey().indexOf('\0') >= 0) {
+                    throw FlowException.argument("field " + name + " contains a key with a NUL character");
+                }
+                rejectNul(name, e.getValue());
+            }
+            if (v.isArray()) {
+                for (JsonNode item : v) {
+                    rejectNul(name, item);
+                }
+            }
+        }
+    }
+
+    private static FlowException wrongType(String name, String expected, JsonNode got) {
+        return FlowException.argument("field " + name + " must be " + expected + ", got " + typeName(got));
+    }
+
+    private static String typeName(JsonNode v) {
+        return switch (v.getNodeType()) {
+            case ARRAY -> "an array";
+            case OBJECT, POJO -> "an object";
+            case BOOLEAN -> "a boolean";
+            case NUMBER -> "a number";
+            case STRING -> "a string";
+            case BINARY -> "binary data";
+            default -> "null";
+        };
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 80) + "...";
     }
 
     /** A protobuf Value as plain Java (sorted maps, lists, longs for integral numbers). */

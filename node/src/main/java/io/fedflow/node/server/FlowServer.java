@@ -1,5 +1,6 @@
 package io.fedflow.node.server;
 
+import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpRequest;
@@ -74,7 +75,26 @@ public final class FlowServer {
         sb.service(grpc, delegate -> new SimpleDecoratingHttpService(delegate) {
             @Override
             public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) throws Exception {
-                return unwrap().serve(ctx, asJson(req));
+                if (!isTranscoded(req.headers())) {
+                    return unwrap().serve(ctx, req);
+                }
+                return HttpResponse.of(req.aggregate().thenApply(body -> {
+                    // The transcoder reads bodies leniently (bad bytes become U+FFFD, what follows the JSON is
+                    // dropped): check the bytes as sent first.
+                    boolean nothing;
+                    try {
+                        nothing = FateJson.parseObjectBody(body.content().array()).isEmpty();
+                    } catch (RuntimeException e) {
+                        return ErrorMapper.jsonResponse(ErrorMapper.map(e));
+                    }
+                    try {
+                        // An empty object stands for no body (and for `null`, which FATE reads as none).
+                        return unwrap().serve(ctx, (nothing ? AggregatedHttpRequest.of(body.headers())
+                                : body).toHttpRequest(asJson(req.headers())));
+                    } catch (Exception e) {
+                        return HttpResponse.ofFailure(e);
+                    }
+                }));
             }
         });
         // Armeria duplicates reflection answers unless reflection runs on its own blocking service.
@@ -101,17 +121,21 @@ public final class FlowServer {
         return delegate.serve(ctx, req);
     }
 
+    /** A FATE JSON call to a transcoded route (not gRPC, nor gRPC-JSON). */
+    private static boolean isTranscoded(RequestHeaders h) {
+        MediaType type = h.contentType();
+        return h.path().startsWith("/v1/") && (type == null || !isGrpc(type));
+    }
+
     /**
      * FATE parses every body as JSON whatever its Content-Type, and bodiless POSTs carry none; the
      * transcoder needs application/json, so JSON calls under /v1 get it.
      */
-    private static HttpRequest asJson(HttpRequest req) {
-        RequestHeaders h = req.headers();
+    private static RequestHeaders asJson(RequestHeaders h) {
         MediaType type = h.contentType();
-        if (!h.path().startsWith("/v1/") || type != null && (type.is(MediaType.JSON) || isGrpc(type))) {
-            return req;
-        }
-        return req.withHeaders(h.toBuilder().contentType(MediaType.JSON_UTF_8).build());
+        // The body is passed on whole, possibly replaced: its length is the aggregate's, not the header's.
+        var json = h.toBuilder().removeAndThen(HttpHeaderNames.CONTENT_LENGTH);
+        return (type != null && type.is(MediaType.JSON) ? json : json.contentType(MediaType.JSON_UTF_8)).build();
     }
 
     private static boolean isGrpc(MediaType type) {
@@ -155,37 +179,47 @@ public final class FlowServer {
                 FlowResponse.newBuilder().setRetcode(f.retcode()).setRetmsg(f.retmsg()).build()));
     }
 
-    /** Malformed JSON, unknown paths and wrong methods never reach a service: answer them FATE's way too. */
+    /**
+     * Malformed JSON, unknown paths and wrong methods never reach a service: answer them FATE's way too.
+     * Requests refused before routing (a bad request target, headers too large) come without headers or
+     * context; they keep their status and get the envelope as body, so a FATE client still reads a retcode.
+     */
     private static final class FateServerErrorHandler implements ServerErrorHandler {
         @Override
         public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
-            if (!ctx.path().startsWith("/v1/")) {
-                return null;
+            if (!ctx.path().startsWith("/v1/") || cause instanceof com.linecorp.armeria.server.HttpStatusException
+                || cause instanceof com.linecorp.armeria.server.HttpResponseException) {
+                return null; // Armeria renders the status, through renderStatus below
             }
-            Throwable c = cause;
-            while (c.getCause() != null && c != c.getCause()) {
-                c = c.getCause();
-            }
-            String msg = c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName();
-            return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, FateJson.envelopeBytes(
-                    FlowResponse.newBuilder().setRetcode(RetCode.EXCEPTION_ERROR.code())
-                            .setRetmsg("bad request: " + msg).build()));
+            return ErrorMapper.jsonResponse(ErrorMapper.map(cause));
         }
 
         @Override
         public AggregatedHttpResponse renderStatus(ServiceRequestContext ctx, ServiceConfig config,
                                                    RequestHeaders headers, HttpStatus status,
                                                    String description, Throwable cause) {
-            if (!headers.path().startsWith("/v1/") || status.isSuccess()) {
+            if (status.isSuccess()) {
+                return null;
+            }
+            if (headers == null) {
+                int retcode = status.isClientError() ? RetCode.ARGUMENT_ERROR.code() : RetCode.EXCEPTION_ERROR.code();
+                return envelope(status, retcode, "refused: " + (description != null ? description
+                        : status.reasonPhrase()));
+            }
+            if (!headers.path().startsWith("/v1/")) {
                 return null;
             }
             String msg = status == HttpStatus.NOT_FOUND ? "no such API: " + headers.method() + " " + headers.path()
                     : status == HttpStatus.METHOD_NOT_ALLOWED ? "method " + headers.method() + " is not allowed on "
                       + headers.path()
                     : description != null ? description : status.reasonPhrase();
-            return AggregatedHttpResponse.of(ResponseHeaders.of(HttpStatus.OK, HttpHeaderNames.CONTENT_TYPE,
+            return envelope(HttpStatus.OK, RetCode.EXCEPTION_ERROR.code(), msg);
+        }
+
+        private static AggregatedHttpResponse envelope(HttpStatus status, int retcode, String retmsg) {
+            return AggregatedHttpResponse.of(ResponseHeaders.of(status, HttpHeaderNames.CONTENT_TYPE,
                     MediaType.JSON_UTF_8), com.linecorp.armeria.common.HttpData.wrap(FateJson.envelopeBytes(
-                    FlowResponse.newBuilder().setRetcode(RetCode.EXCEPTION_ERROR.code()).setRetmsg(msg).build())));
+                    FlowResponse.newBuilder().setRetcode(retcode).setRetmsg(retmsg).build())));
         }
     }
 }

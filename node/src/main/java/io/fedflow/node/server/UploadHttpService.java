@@ -20,7 +20,6 @@ import io.fedflow.proto.v1.UploadConf;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,20 +162,9 @@ public final class UploadHttpService implements HttpService {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return JsonNodeFactory.instance.objectNode();
         }
-        String decoded;
-        try {
-            decoded = URLDecoder.decode(rawQuery.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw FlowException.argument("the query string is not valid percent-encoding: " + e.getMessage());
-        }
-        if (decoded.stripLeading().startsWith("{")) {
-            JsonNode tree;
-            try {
-                tree = FateJson.MAPPER.readTree(decoded);
-            } catch (IOException e) {
-                throw new FlowException(RetCode.EXCEPTION_ERROR,
-                        "the upload conf in the query string is not valid JSON: " + e.getMessage());
-            }
+        byte[] decoded = percentDecode(rawQuery);
+        if (startsWithBrace(decoded)) {
+            JsonNode tree = FateJson.parse(decoded, "the upload conf in the query string");
             if (!tree.isObject()) {
                 throw FlowException.argument("the upload conf in the query string must be a JSON object");
             }
@@ -185,6 +173,39 @@ public final class UploadHttpService implements HttpService {
         ObjectNode conf = JsonNodeFactory.instance.objectNode();
         QueryParams.fromQueryString(rawQuery).forEach((k, v) -> conf.put(k, v));
         return conf;
+    }
+
+    /**
+     * Percent-decoding to bytes, '+' kept: the bytes are then read as strict UTF-8 JSON (decoding to a
+     * String first would turn bad bytes into U+FFFD).
+     */
+    private static byte[] percentDecode(String raw) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
+                int lo = hi >= 0 ? Character.digit(raw.charAt(i + 2), 16) : -1;
+                if (lo < 0) {
+                    throw FlowException.argument("the query string is not valid percent-encoding at character " + i);
+                }
+                out.write(hi << 4 | lo);
+                i += 2;
+            } else {
+                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                out.write(b, 0, b.length);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static boolean startsWithBrace(byte[] b) {
+        for (byte x : b) {
+            if (x != ' ' && x != '\t' && x != '\n' && x != '\r') {
+                return x == '{';
+            }
+        }
+        return false;
     }
 
     private static HttpResponse answer(UploadService.Outcome o) {

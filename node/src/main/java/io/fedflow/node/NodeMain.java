@@ -66,6 +66,28 @@ public final class NodeMain implements Callable<Integer> {
                     + "as 'flow site cert --sites NAME' names them (default ${DEFAULT-VALUE}).")
     String siteTlsName;
 
+    @Option(names = Limits.STREAM_IDLE_TIMEOUT_FLAG, defaultValue = "60", paramLabel = "SECONDS",
+            description = "An upload that sends no byte for this long is cut off and rolled back (default ${DEFAULT-VALUE}).")
+    long streamIdleTimeoutSeconds;
+
+    @Option(names = Limits.MAX_REQUEST_BODY_FLAG, defaultValue = "1048576", paramLabel = "BYTES",
+            description = "Largest JSON body of the upload and download routes; only a multipart file part may be "
+                    + "larger (default ${DEFAULT-VALUE}).")
+    long maxRequestBody;
+
+    @Option(names = Limits.MAX_CONCURRENT_UPLOADS_FLAG, defaultValue = "4",
+            description = "Uploads loading at once, each holding a database connection; one more is refused "
+                    + "(default ${DEFAULT-VALUE}).")
+    int maxConcurrentUploads;
+
+    @Option(names = Limits.MAX_TABLE_COLUMNS_FLAG, defaultValue = "10000",
+            description = "Columns per uploaded table, id included (default ${DEFAULT-VALUE}).")
+    int maxTableColumns;
+
+    @Option(names = Limits.MAX_LINE_LENGTH_FLAG, defaultValue = "1048576", paramLabel = "CHARS",
+            description = "Characters per line of an uploaded file, header included (default ${DEFAULT-VALUE}).")
+    int maxLineLength;
+
     @Override
     public Integer call() throws Exception {
         Path dir = dataDir != null ? dataDir : Path.of("fedflow-data", partyId);
@@ -78,7 +100,13 @@ public final class NodeMain implements Callable<Integer> {
         NodeConfig config = new NodeConfig(partyId, host, httpPort, sitePort, dir, dbUrl, dbUser, password,
                 importDir, exportDir, cores, clientAuth,
                 clientAppKey == null ? ClientAppKeys.none() : ClientAppKeys.of(clientAppKey, appSecret),
-                !noPermission).withSiteTls(siteTls, siteTlsName);
+                !noPermission).withSiteTls(siteTls, siteTlsName).withLimits(Limits.builder()
+                .streamIdleTimeout(java.time.Duration.ofSeconds(streamIdleTimeoutSeconds))
+                .maxRequestBody(maxRequestBody)
+                .maxConcurrentUploads(maxConcurrentUploads)
+                .maxTableColumns(maxTableColumns)
+                .maxLineLength(maxLineLength)
+                .build());
         long t0 = System.nanoTime();
         Node node = Node.start(config);
         System.out.printf("fedflow node party %s ready in %d ms: http://%s:%d/v1 (JSON + gRPC), /docs; "

@@ -21,6 +21,7 @@ import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.HttpJsonTranscodingOptions;
 import com.linecorp.armeria.server.grpc.UnframedGrpcErrorHandler;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
+import io.fedflow.node.Limits;
 import io.fedflow.node.RetCode;
 import io.fedflow.proto.v1.FlowResponse;
 import io.grpc.BindableService;
@@ -28,6 +29,7 @@ import io.grpc.Status;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -43,9 +45,16 @@ public final class FlowServer {
 
     /**
      * A hand-written HTTP endpoint, for what transcoding cannot express (multipart, streams, FATE's GETs
-     * with a JSON body). Such routes have no size limit and no timeout: they stream.
+     * with a JSON body). Such routes answer without a timeout (their answers stream); their JSON body is
+     * capped by {@link Limits#maxRequestBody()} and cut when it stops arriving. {@code multipartFile}: a
+     * multipart body (an upload's file part) may be of any size.
      */
-    public record HttpRoute(com.linecorp.armeria.common.HttpMethod method, String path, HttpService service) {}
+    public record HttpRoute(com.linecorp.armeria.common.HttpMethod method, String path, HttpService service,
+                            boolean multipartFile) {
+        public HttpRoute(com.linecorp.armeria.common.HttpMethod method, String path, HttpService service) {
+            this(method, path, service, false);
+        }
+    }
 
     public static Server build(String host, int port, List<BindableService> services, List<HttpRoute> routes) {
         return build(host, port, services, routes, null);
@@ -54,6 +63,12 @@ public final class FlowServer {
     /** As above, with client authentication in front of every client call when {@code clientAuthentication} is set. */
     public static Server build(String host, int port, List<BindableService> services, List<HttpRoute> routes,
                                ClientAuthentication clientAuthentication) {
+        return build(host, port, services, routes, clientAuthentication, Limits.defaults());
+    }
+
+    /** As above, with the node's caps on request bodies. */
+    public static Server build(String host, int port, List<BindableService> services, List<HttpRoute> routes,
+                               ClientAuthentication clientAuthentication, Limits limits) {
         ServerBuilder sb = Server.builder();
         if (clientAuthentication != null) {
             sb.decorator(clientAuthentication);
@@ -80,17 +95,33 @@ public final class FlowServer {
         // Armeria duplicates reflection answers unless reflection runs on its own blocking service.
         sb.service(GrpcService.builder().addService(ProtoReflectionServiceV1.newInstance())
                 .useBlockingTaskExecutor(true).build());
+        Duration idle = limits.streamIdleTimeout();
         for (HttpRoute r : routes) {
-            sb.route().methods(r.method()).path(r.path()).maxRequestLength(0).requestTimeoutMillis(0)
-                    .build(r.service());
+            // Armeria counts the body as it arrives and fails the call past the cap, whoever reads it (client
+            // authentication aggregates JSON bodies too): a JSON body is never held beyond the cap.
+            sb.route().methods(r.method()).path(r.path()).maxRequestLength(limits.maxRequestBody())
+                    .requestTimeoutMillis(0).build(r.service());
+            sb.routeDecorator().methods(r.method()).path(r.path()).build((delegate, ctx, req) -> {
+                MediaType type = req.contentType();
+                if (r.multipartFile() && type != null && type.isMultipart()) {
+                    ctx.setMaxRequestLength(0); // the file part streams; the service caps the other parts
+                }
+                return delegate.serve(ctx, IdleWatch.watch(ctx, req, idle));
+            });
         }
         // The gRPC streams carry whole files too: without this, Armeria's 10 MiB request cap ends any upload
         // past 10 MiB and its 10 s request timeout any long transfer. Each message stays capped at MAX_MESSAGE_BYTES.
-        sb.routeDecorator().path("/fedflow.v1.DataService/Upload").build(FlowServer::unboundedTransfer);
+        // An upload stream that stops sending is cut after the idle timeout; it only holds a spool file until
+        // its end, when the load runs.
+        sb.routeDecorator().path("/fedflow.v1.DataService/Upload").build((delegate, ctx, req) -> {
+            ctx.setMaxRequestLength(0);
+            ctx.clearRequestTimeout();
+            return delegate.serve(ctx, IdleWatch.watch(ctx, req, idle));
+        });
         sb.routeDecorator().path("/fedflow.v1.DataService/DownloadStream").build(FlowServer::unboundedTransfer);
         sb.serviceUnder("/docs", DocService.builder().build());
         sb.service("/health", HealthCheckService.builder().build());
-        sb.errorHandler(new FateServerErrorHandler());
+        sb.errorHandler(new FateServerErrorHandler(limits));
         return sb.build();
     }
 
@@ -157,10 +188,20 @@ public final class FlowServer {
 
     /** Malformed JSON, unknown paths and wrong methods never reach a service: answer them FATE's way too. */
     private static final class FateServerErrorHandler implements ServerErrorHandler {
+        private final Limits limits;
+
+        FateServerErrorHandler(Limits limits) {
+            this.limits = limits;
+        }
+
         @Override
         public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
             if (!ctx.path().startsWith("/v1/")) {
                 return null;
+            }
+            LimitRefusals.Refusal refusal = LimitRefusals.of(cause, limits);
+            if (refusal != null) {
+                return refusal.response();
             }
             Throwable c = cause;
             while (c.getCause() != null && c != c.getCause()) {
@@ -178,6 +219,13 @@ public final class FlowServer {
                                                    String description, Throwable cause) {
             if (!headers.path().startsWith("/v1/") || status.isSuccess()) {
                 return null;
+            }
+            LimitRefusals.Refusal refusal = status == HttpStatus.REQUEST_ENTITY_TOO_LARGE
+                    ? LimitRefusals.tooLarge(limits) : LimitRefusals.of(cause, limits);
+            if (refusal != null) {
+                return AggregatedHttpResponse.of(ResponseHeaders.of(refusal.status(), HttpHeaderNames.CONTENT_TYPE,
+                        MediaType.JSON_UTF_8), com.linecorp.armeria.common.HttpData.wrap(
+                        FateJson.envelopeBytes(refusal.envelope())));
             }
             String msg = status == HttpStatus.NOT_FOUND ? "no such API: " + headers.method() + " " + headers.path()
                     : status == HttpStatus.METHOD_NOT_ALLOWED ? "method " + headers.method() + " is not allowed on "

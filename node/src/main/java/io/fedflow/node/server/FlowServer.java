@@ -98,13 +98,17 @@ public final class FlowServer {
         Duration idle = limits.streamIdleTimeout();
         for (HttpRoute r : routes) {
             // Armeria counts the body as it arrives and fails the call past the cap, whoever reads it (client
-            // authentication aggregates JSON bodies too): a JSON body is never held beyond the cap.
-            sb.route().methods(r.method()).path(r.path()).maxRequestLength(limits.maxRequestBody())
+            // authentication aggregates JSON bodies too): a JSON body is never held beyond the cap. A route
+            // taking a multipart file has no cap of its own (Armeria would refuse a large Content-Length
+            // before any decorator ran): its decorator, which runs before client authentication (added
+            // later, so outer), sets the cap unless the body is multipart.
+            sb.route().methods(r.method()).path(r.path())
+                    .maxRequestLength(r.multipartFile() ? 0 : limits.maxRequestBody())
                     .requestTimeoutMillis(0).build(r.service());
             sb.routeDecorator().methods(r.method()).path(r.path()).build((delegate, ctx, req) -> {
                 MediaType type = req.contentType();
-                if (r.multipartFile() && type != null && type.isMultipart()) {
-                    ctx.setMaxRequestLength(0); // the file part streams; the service caps the other parts
+                if (r.multipartFile() && (type == null || !type.isMultipart())) {
+                    ctx.setMaxRequestLength(limits.maxRequestBody()); // the service caps the non-file parts
                 }
                 return delegate.serve(ctx, IdleWatch.watch(ctx, req, idle));
             });

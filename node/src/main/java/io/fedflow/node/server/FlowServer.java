@@ -203,7 +203,7 @@ public final class FlowServer {
             if (!ctx.path().startsWith("/v1/")) {
                 return null;
             }
-            LimitRefusals.Refusal refusal = LimitRefusals.of(cause, limits);
+            LimitRefusals.Refusal refusal = LimitRefusals.of(cause, limits, IdleWatch.isWatched(ctx));
             if (refusal != null) {
                 return refusal.response();
             }
@@ -225,7 +225,9 @@ public final class FlowServer {
                 return null;
             }
             LimitRefusals.Refusal refusal = status == HttpStatus.REQUEST_ENTITY_TOO_LARGE
-                    ? LimitRefusals.tooLarge(limits) : LimitRefusals.of(cause, limits);
+                    ? LimitRefusals.tooLarge(ctx != null && ctx.maxRequestLength() > 0 ? ctx.maxRequestLength()
+                            : config.maxRequestLength(), limits)
+                    : cause == null ? null : LimitRefusals.of(cause, limits, ctx != null && IdleWatch.isWatched(ctx));
             if (refusal != null) {
                 return AggregatedHttpResponse.of(ResponseHeaders.of(refusal.status(), HttpHeaderNames.CONTENT_TYPE,
                         MediaType.JSON_UTF_8), com.linecorp.armeria.common.HttpData.wrap(

@@ -40,6 +40,11 @@ final class IdleWatch {
         return req.peekData(data -> w.arm());
     }
 
+    /** Whether this call's body is watched (a request timeout then means the body stopped arriving). */
+    static boolean isWatched(ServiceRequestContext ctx) {
+        return ctx.attr(KEY) != null;
+    }
+
     /** The watch on this call's body, or one that does nothing when none was set. */
     static IdleWatch of(ServiceRequestContext ctx) {
         IdleWatch w = ctx.attr(KEY);

@@ -15,25 +15,30 @@ import io.fedflow.proto.v1.FlowResponse;
 final class LimitRefusals {
     private LimitRefusals() {}
 
-    /** The status and envelope for {@code cause} when it is a cap's refusal, else null. */
-    static Refusal of(Throwable cause, Limits limits) {
+    /**
+     * The status and envelope for {@code cause} when it is a cap's refusal, else null. A request timeout is
+     * the idle cut only on a call whose body is watched ({@code idleWatched}).
+     */
+    static Refusal of(Throwable cause, Limits limits, boolean idleWatched) {
         for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ContentTooLargeException) {
-                return tooLarge(limits);
+            if (t instanceof ContentTooLargeException e) {
+                return tooLarge(e.maxContentLength() > 0 ? e.maxContentLength() : limits.maxRequestBody(), limits);
             }
-            if (t instanceof RequestTimeoutException || t instanceof StreamIdleException) {
+            if (t instanceof StreamIdleException || idleWatched && t instanceof RequestTimeoutException) {
                 return idle(limits);
             }
         }
         return null;
     }
 
-    static Refusal tooLarge(Limits limits) {
+    /** A body over {@code cap} bytes; the flag is named when the cap is the one it sets. */
+    static Refusal tooLarge(long cap, Limits limits) {
+        String msg = "the request body is larger than the cap of " + cap + " bytes";
+        if (cap == limits.maxRequestBody()) {
+            msg += " (" + Limits.MAX_REQUEST_BODY_FLAG + "); only the multipart file part of an upload may be larger";
+        }
         return new Refusal(HttpStatus.REQUEST_ENTITY_TOO_LARGE, FlowResponse.newBuilder()
-                .setRetcode(RetCode.ARGUMENT_ERROR.code())
-                .setRetmsg("the request body is larger than the cap of " + limits.maxRequestBody() + " bytes ("
-                        + Limits.MAX_REQUEST_BODY_FLAG + "); only the multipart file part of an upload may be larger")
-                .build());
+                .setRetcode(RetCode.ARGUMENT_ERROR.code()).setRetmsg(msg).build());
     }
 
     static Refusal idle(Limits limits) {

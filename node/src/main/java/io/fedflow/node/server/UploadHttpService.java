@@ -167,7 +167,7 @@ public final class UploadHttpService implements HttpService {
             }
         }, ctx.blockingTaskExecutor()).exceptionally(t -> {
             delete(file.get());
-            LimitRefusals.Refusal refusal = LimitRefusals.of(t, limits);
+            LimitRefusals.Refusal refusal = LimitRefusals.of(t, limits, true);
             if (refusal != null) {
                 return refusal.response();
             }

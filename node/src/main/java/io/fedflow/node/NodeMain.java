@@ -100,13 +100,7 @@ public final class NodeMain implements Callable<Integer> {
         NodeConfig config = new NodeConfig(partyId, host, httpPort, sitePort, dir, dbUrl, dbUser, password,
                 importDir, exportDir, cores, clientAuth,
                 clientAppKey == null ? ClientAppKeys.none() : ClientAppKeys.of(clientAppKey, appSecret),
-                !noPermission).withSiteTls(siteTls, siteTlsName).withLimits(Limits.builder()
-                .streamIdleTimeout(java.time.Duration.ofSeconds(streamIdleTimeoutSeconds))
-                .maxRequestBody(maxRequestBody)
-                .maxConcurrentUploads(maxConcurrentUploads)
-                .maxTableColumns(maxTableColumns)
-                .maxLineLength(maxLineLength)
-                .build());
+                !noPermission).withSiteTls(siteTls, siteTlsName).withLimits(limits());
         long t0 = System.nanoTime();
         Node node = Node.start(config);
         System.out.printf("fedflow node party %s ready in %d ms: http://%s:%d/v1 (JSON + gRPC), /docs; "
@@ -124,6 +118,17 @@ public final class NodeMain implements Callable<Integer> {
         }, "fedflow-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** The caps the flags set. */
+    Limits limits() {
+        return Limits.builder()
+                .streamIdleTimeout(java.time.Duration.ofSeconds(streamIdleTimeoutSeconds))
+                .maxRequestBody(maxRequestBody)
+                .maxConcurrentUploads(maxConcurrentUploads)
+                .maxTableColumns(maxTableColumns)
+                .maxLineLength(maxLineLength)
+                .build();
     }
 
     public static void main(String[] args) {

@@ -11,8 +11,24 @@ import java.util.Objects;
  * <p>Immutable; built with {@link #builder()} or changed one cap at a time with {@link #toBuilder()}.
  */
 public final class Limits {
+    /** The flags that set the caps, named in refusals so that an operator knows what to raise. */
+    public static final String STREAM_IDLE_TIMEOUT_FLAG = "--stream-idle-timeout";
+    public static final String MAX_REQUEST_BODY_FLAG = "--max-request-body";
+    public static final String MAX_CONCURRENT_UPLOADS_FLAG = "--max-concurrent-uploads";
+    public static final String MAX_TABLE_COLUMNS_FLAG = "--max-table-columns";
+    public static final String MAX_LINE_LENGTH_FLAG = "--max-line-length";
+    public static final String MAX_AUTO_RETRIES_FLAG = "--max-auto-retries";
+
     /** A transfer (upload, download stream) that moves no byte for this long is cut off. */
     private final Duration streamIdleTimeout;
+    /** The JSON body of a call (the JSON form of an upload, the download routes): read up to this, never more. */
+    private final long maxRequestBody;
+    /** Uploads loading at once; each holds one database connection while its COPY runs. */
+    private final int maxConcurrentUploads;
+    /** Columns per uploaded table (id column included): the header is carried in every table_info answer. */
+    private final int maxTableColumns;
+    /** Characters per line of an uploaded file, header included: a line is parsed whole in memory. */
+    private final int maxLineLength;
     /** A table bind with {@code host} that has not connected and logged in within this is refused. */
     private final Duration bindConnectTimeout;
     /** The most auto_retries a job may ask for a failed task; more is refused at submit. */
@@ -20,6 +36,10 @@ public final class Limits {
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
+        this.maxRequestBody = requirePositive(b.maxRequestBody, "max request body");
+        this.maxConcurrentUploads = (int) requirePositive(b.maxConcurrentUploads, "max concurrent uploads");
+        this.maxTableColumns = (int) requirePositive(b.maxTableColumns, "max table columns");
+        this.maxLineLength = (int) requirePositive(b.maxLineLength, "max line length");
         this.bindConnectTimeout = requirePositive(b.bindConnectTimeout, "bind connect timeout");
         this.maxAutoRetries = (int) requireNonNegative(b.maxAutoRetries, "max auto retries");
     }
@@ -35,6 +55,10 @@ public final class Limits {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.streamIdleTimeout = streamIdleTimeout;
+        b.maxRequestBody = maxRequestBody;
+        b.maxConcurrentUploads = maxConcurrentUploads;
+        b.maxTableColumns = maxTableColumns;
+        b.maxLineLength = maxLineLength;
         b.bindConnectTimeout = bindConnectTimeout;
         b.maxAutoRetries = maxAutoRetries;
         return b;
@@ -42,6 +66,22 @@ public final class Limits {
 
     public Duration streamIdleTimeout() {
         return streamIdleTimeout;
+    }
+
+    public long maxRequestBody() {
+        return maxRequestBody;
+    }
+
+    public int maxConcurrentUploads() {
+        return maxConcurrentUploads;
+    }
+
+    public int maxTableColumns() {
+        return maxTableColumns;
+    }
+
+    public int maxLineLength() {
+        return maxLineLength;
     }
 
     public Duration bindConnectTimeout() {
@@ -77,6 +117,13 @@ public final class Limits {
     /** Caps not set keep their defaults. */
     public static final class Builder {
         private Duration streamIdleTimeout = Duration.ofSeconds(60);
+        private long maxRequestBody = 1 << 20;
+        // Well below the database pool, so that uploads always leave connections to every other call.
+        private long maxConcurrentUploads = 4;
+        // FATE's wide data sets have a few thousand features; ten thousand leaves room.
+        private long maxTableColumns = 10_000;
+        // Ten thousand columns with names or values of up to ~100 characters each.
+        private long maxLineLength = 1 << 20;
         private Duration bindConnectTimeout = Duration.ofSeconds(10);
         private int maxAutoRetries = 10;
 
@@ -84,6 +131,26 @@ public final class Limits {
 
         public Builder streamIdleTimeout(Duration d) {
             this.streamIdleTimeout = d;
+            return this;
+        }
+
+        public Builder maxRequestBody(long bytes) {
+            this.maxRequestBody = bytes;
+            return this;
+        }
+
+        public Builder maxConcurrentUploads(int n) {
+            this.maxConcurrentUploads = n;
+            return this;
+        }
+
+        public Builder maxTableColumns(int n) {
+            this.maxTableColumns = n;
+            return this;
+        }
+
+        public Builder maxLineLength(int chars) {
+            this.maxLineLength = chars;
             return this;
         }
 

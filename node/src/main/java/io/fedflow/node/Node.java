@@ -162,7 +162,8 @@ public final class Node implements AutoCloseable {
                         new RegistryGrpcService(new ServiceRegistry(registrations, hooks)),
                         new TrackingGrpcService(trackingService),
                         new SiteAdminGrpcService(config.partyId(), siteKeys, config.keysDir(), peers)),
-                List.of(new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/upload", new UploadHttpService(uploads, spool)),
+                List.of(new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/upload",
+                                new UploadHttpService(uploads, spool, config.limits()), true),
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/download",
                                 new DownloadHttpService(downloads)),
                         // FATE's client sends this one as a GET with a JSON body
@@ -172,7 +173,7 @@ public final class Node implements AutoCloseable {
                                 outputData),
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/job/log/download",
                                 ArchiveRoutes.jobLog(jobService))),
-                clientAuthentication);
+                clientAuthentication, config.limits());
     }
 
     /**

@@ -76,13 +76,28 @@ public final class NodeMain implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     int maxAutoRetries;
 
-    /** The caps the flags set; the others keep their defaults. */
-    Limits limits() {
-        return Limits.builder()
-                .bindConnectTimeout(java.time.Duration.ofSeconds(bindConnectTimeoutSeconds))
-                .maxAutoRetries(maxAutoRetries)
-                .build();
-    }
+
+    @Option(names = Limits.STREAM_IDLE_TIMEOUT_FLAG, defaultValue = "60", paramLabel = "SECONDS",
+            description = "An upload that sends no byte for this long is cut off and rolled back (default ${DEFAULT-VALUE}).")
+    long streamIdleTimeoutSeconds;
+
+    @Option(names = Limits.MAX_REQUEST_BODY_FLAG, defaultValue = "1048576", paramLabel = "BYTES",
+            description = "Largest JSON body of the upload and download routes; only a multipart file part may be "
+                    + "larger (default ${DEFAULT-VALUE}).")
+    long maxRequestBody;
+
+    @Option(names = Limits.MAX_CONCURRENT_UPLOADS_FLAG, defaultValue = "4",
+            description = "Uploads loading at once, each holding a database connection; one more is refused "
+                    + "(default ${DEFAULT-VALUE}).")
+    int maxConcurrentUploads;
+
+    @Option(names = Limits.MAX_TABLE_COLUMNS_FLAG, defaultValue = "10000",
+            description = "Columns per uploaded table, id included (default ${DEFAULT-VALUE}).")
+    int maxTableColumns;
+
+    @Option(names = Limits.MAX_LINE_LENGTH_FLAG, defaultValue = "1048576", paramLabel = "CHARS",
+            description = "Characters per line of an uploaded file, header included (default ${DEFAULT-VALUE}).")
+    int maxLineLength;
 
     @Override
     public Integer call() throws Exception {
@@ -96,8 +111,7 @@ public final class NodeMain implements Callable<Integer> {
         NodeConfig config = new NodeConfig(partyId, host, httpPort, sitePort, dir, dbUrl, dbUser, password,
                 importDir, exportDir, cores, clientAuth,
                 clientAppKey == null ? ClientAppKeys.none() : ClientAppKeys.of(clientAppKey, appSecret),
-                !noPermission).withSiteTls(siteTls, siteTlsName)
-                .withLimits(limits());
+                !noPermission).withSiteTls(siteTls, siteTlsName).withLimits(limits());
         long t0 = System.nanoTime();
         Node node = Node.start(config);
         System.out.printf("fedflow node party %s ready in %d ms: http://%s:%d/v1 (JSON + gRPC), /docs; "
@@ -115,6 +129,19 @@ public final class NodeMain implements Callable<Integer> {
         }, "fedflow-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** The caps the flags set. */
+    Limits limits() {
+        return Limits.builder()
+                .streamIdleTimeout(java.time.Duration.ofSeconds(streamIdleTimeoutSeconds))
+                .maxRequestBody(maxRequestBody)
+                .maxConcurrentUploads(maxConcurrentUploads)
+                .maxTableColumns(maxTableColumns)
+                .maxLineLength(maxLineLength)
+                .bindConnectTimeout(java.time.Duration.ofSeconds(bindConnectTimeoutSeconds))
+                .maxAutoRetries(maxAutoRetries)
+                .build();
     }
 
     public static void main(String[] args) {

@@ -2,19 +2,42 @@ package io.fedflow.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The flags that set the node's caps reach {@link Limits}. */
+/** Every cap has a flag, and no flag means the cap's default. */
 class NodeMainLimitsTest {
-    @Test
-    void maxAutoRetriesFlagSetsTheCap() {
+    static Limits parse(String... args) {
         NodeMain main = new NodeMain();
-        new CommandLine(main).parseArgs("--max-auto-retries", "3");
-        assertThat(main.limits().maxAutoRetries()).isEqualTo(3);
+        new CommandLine(main).parseArgs(args);
+        return main.limits();
+    }
 
-        NodeMain defaults = new NodeMain();
-        new CommandLine(defaults).parseArgs();
-        assertThat(defaults.limits().maxAutoRetries()).isEqualTo(Limits.defaults().maxAutoRetries()).isEqualTo(10);
+    @Test
+    void withoutFlagsTheCapsAreTheDefaults() {
+        Limits parsed = parse();
+        Limits defaults = Limits.defaults();
+        assertThat(parsed.streamIdleTimeout()).isEqualTo(defaults.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(parsed.maxRequestBody()).isEqualTo(defaults.maxRequestBody()).isEqualTo(1 << 20);
+        assertThat(parsed.maxConcurrentUploads()).isEqualTo(defaults.maxConcurrentUploads()).isEqualTo(4);
+        assertThat(parsed.maxTableColumns()).isEqualTo(defaults.maxTableColumns()).isEqualTo(10_000);
+        assertThat(parsed.maxLineLength()).isEqualTo(defaults.maxLineLength()).isEqualTo(1 << 20);
+        assertThat(parsed.bindConnectTimeout()).isEqualTo(defaults.bindConnectTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(parsed.maxAutoRetries()).isEqualTo(defaults.maxAutoRetries()).isEqualTo(10);
+    }
+
+    @Test
+    void eachFlagSetsItsCap() {
+        Limits l = parse(Limits.STREAM_IDLE_TIMEOUT_FLAG, "5", Limits.MAX_REQUEST_BODY_FLAG, "2048",
+                Limits.MAX_CONCURRENT_UPLOADS_FLAG, "2", Limits.MAX_TABLE_COLUMNS_FLAG, "30",
+                Limits.MAX_LINE_LENGTH_FLAG, "999", "--bind-connect-timeout", "3", Limits.MAX_AUTO_RETRIES_FLAG, "3");
+        assertThat(l.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(l.maxRequestBody()).isEqualTo(2048);
+        assertThat(l.maxConcurrentUploads()).isEqualTo(2);
+        assertThat(l.maxTableColumns()).isEqualTo(30);
+        assertThat(l.maxLineLength()).isEqualTo(999);
+        assertThat(l.bindConnectTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(l.maxAutoRetries()).isEqualTo(3);
     }
 }

@@ -3,6 +3,7 @@ package io.fedflow.node.data;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.fedflow.node.FlowException;
+import io.fedflow.node.Limits;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,14 +37,14 @@ final class CsvLoader {
 
     private CsvLoader() {}
 
-    static Result load(Connection conn, String qualifiedTable, InputStream file, String delimiter, boolean head)
-            throws SQLException, IOException {
+    static Result load(Connection conn, String qualifiedTable, InputStream file, String delimiter, boolean head,
+                       Limits limits) throws SQLException, IOException {
         CSVFormat format = CSVFormat.DEFAULT.builder()
                 .setDelimiter(delimiter)
                 .setIgnoreEmptyLines(true)
                 .setIgnoreSurroundingSpaces(false)
                 .get();
-        try (CopyWriter copy = new CopyWriter(conn, qualifiedTable); Reader reader = utf8Reader(file); CSVParser parser = CSVParser.builder()
+        try (CopyWriter copy = new CopyWriter(conn, qualifiedTable); Reader reader = new LineLengthLimit(utf8Reader(file), limits.maxLineLength()); CSVParser parser = CSVParser.builder()
                 .setReader(reader).setFormat(format).get()) {
             Iterator<CSVRecord> it = parser.iterator();
             List<String> columns = new ArrayList<>();
@@ -53,6 +54,7 @@ final class CsvLoader {
                 if (header == null) {
                     throw FlowException.data("the file is empty");
                 }
+                checkWidth(header.size(), limits, "the header");
                 header.forEach(c -> columns.add(c.trim()));
                 width = columns.size();
                 checkDelimiter(columns, delimiter);
@@ -64,6 +66,7 @@ final class CsvLoader {
             while ((rec = next(it, parser)) != null) {
                 long lineNo = parser.getCurrentLineNumber();
                 if (width < 0) {
+                    checkWidth(rec.size(), limits, "the first line");
                     width = rec.size();
                     checkDelimiter(rec.toList(), delimiter);
                 }
@@ -99,6 +102,14 @@ final class CsvLoader {
         }
     }
 
+    /** The table's width is carried in every table_info and history answer: refused past the cap. */
+    private static void checkWidth(int columns, Limits limits, String where) {
+        if (columns > limits.maxTableColumns()) {
+            throw FlowException.data(where + " has " + columns + " columns, more than the cap of "
+                    + limits.maxTableColumns() + " per table (" + Limits.MAX_TABLE_COLUMNS_FLAG + ")");
+        }
+    }
+
     /** A header that is one column containing a usual delimiter means the id_delimiter is wrong. */
     private static void checkDelimiter(List<String> columns, String delimiter) {
         if (columns.size() != 1) {
@@ -117,6 +128,12 @@ final class CsvLoader {
         try {
             return it.hasNext() ? it.next() : null;
         } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof java.io.InterruptedIOException) {
+                // the client stopped sending (the idle timeout): not a fault of the file
+                throw new FlowException(io.fedflow.node.RetCode.OPERATING_ERROR, io.grpc.Status.Code.ABORTED,
+                        "the upload stopped near line " + (parser.getCurrentLineNumber() + 1) + ": "
+                        + e.getCause().getMessage(), e.getCause());
+            }
             if (e.getCause() instanceof CharacterCodingException) {
                 throw FlowException.data("the file is not valid UTF-8 (near line "
                         + (parser.getCurrentLineNumber() + 1) + ")");

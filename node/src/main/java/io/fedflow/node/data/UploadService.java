@@ -46,6 +46,7 @@ public final class UploadService {
     private final NodeConfig config;
     private final LocalPaths importDir;
     private final Clock clock;
+    private final UploadSlots slots;
 
     public UploadService(DSLContext dsl, JobStore jobs, JobIds jobIds, NodeConfig config, Clock clock) {
         this.dsl = dsl;
@@ -54,6 +55,7 @@ public final class UploadService {
         this.config = config;
         this.importDir = new LocalPaths(config.importDir(), "import");
         this.clock = clock;
+        this.slots = new UploadSlots(config.limits().maxConcurrentUploads());
     }
 
     /** The outcome: the job id and FATE's submit answer; {@code failure} is set when the job failed. */
@@ -119,20 +121,37 @@ public final class UploadService {
         }
     }
 
-    /** Runs the upload job on {@code file}; the caller owns the file. */
+    /**
+     * Runs the upload job on {@code file}; the caller owns the file. Refused when the cap of concurrent
+     * uploads is reached.
+     */
     public Outcome upload(ValidConf valid, Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return upload(valid, in);
+        try (UploadSlots.Slot slot = admit(); InputStream in = Files.newInputStream(file)) {
+            return run(valid, in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     /**
-     * Runs the upload job reading {@code file} as it arrives (a request body streamed straight into
-     * COPY); the caller closes it. On failure the stream may be left part-read.
+     * A slot among the concurrent uploads, taken before a client streams its file, so that one over the cap
+     * is refused before any byte is read; throws when all are taken.
      */
-    public Outcome upload(ValidConf valid, InputStream file) {
+    public UploadSlots.Slot admit() {
+        return slots.acquire();
+    }
+
+    /**
+     * Runs the upload job reading {@code file} as it arrives (a request body streamed straight into
+     * COPY), in the slot the caller took with {@link #admit()} and still owns; the caller closes the stream.
+     * On failure the stream may be left part-read.
+     */
+    public Outcome upload(ValidConf valid, InputStream file, UploadSlots.Slot admitted) {
+        java.util.Objects.requireNonNull(admitted, "an upload slot");
+        return run(valid, file);
+    }
+
+    private Outcome run(ValidConf valid, InputStream file) {
         UploadConf conf = valid.conf();
         String jobId = jobIds.next();
         ObjectNode params = confJson(conf);
@@ -188,7 +207,8 @@ public final class UploadService {
             t.execute("CREATE TABLE " + qualified + " (f_line BIGINT NOT NULL, f_key TEXT NOT NULL, "
                     + "f_value TEXT NOT NULL)");
             CsvLoader.Result r = t.connectionResult(conn ->
-                    CsvLoader.load(conn, qualified, file, valid.delimiter(), conf.getHead() == 1));
+                    CsvLoader.load(conn, qualified, file, valid.delimiter(), conf.getHead() == 1,
+                            config.limits()));
             phases[0] = System.nanoTime();
             t.execute("CREATE INDEX ON " + qualified + " (f_line)");
             phases[1] = System.nanoTime();

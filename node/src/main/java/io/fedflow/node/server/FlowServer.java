@@ -22,6 +22,7 @@ import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.HttpJsonTranscodingOptions;
 import com.linecorp.armeria.server.grpc.UnframedGrpcErrorHandler;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
+import io.fedflow.node.Limits;
 import io.fedflow.node.RetCode;
 import io.fedflow.proto.v1.FlowResponse;
 import io.grpc.BindableService;
@@ -29,6 +30,7 @@ import io.grpc.Status;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -44,9 +46,16 @@ public final class FlowServer {
 
     /**
      * A hand-written HTTP endpoint, for what transcoding cannot express (multipart, streams, FATE's GETs
-     * with a JSON body). Such routes have no size limit and no timeout: they stream.
+     * with a JSON body). Such routes answer without a timeout (their answers stream); their JSON body is
+     * capped by {@link Limits#maxRequestBody()} and cut when it stops arriving. {@code multipartFile}: a
+     * multipart body (an upload's file part) may be of any size.
      */
-    public record HttpRoute(com.linecorp.armeria.common.HttpMethod method, String path, HttpService service) {}
+    public record HttpRoute(com.linecorp.armeria.common.HttpMethod method, String path, HttpService service,
+                            boolean multipartFile) {
+        public HttpRoute(com.linecorp.armeria.common.HttpMethod method, String path, HttpService service) {
+            this(method, path, service, false);
+        }
+    }
 
     public static Server build(String host, int port, List<BindableService> services, List<HttpRoute> routes) {
         return build(host, port, services, routes, null);
@@ -55,6 +64,12 @@ public final class FlowServer {
     /** As above, with client authentication in front of every client call when {@code clientAuthentication} is set. */
     public static Server build(String host, int port, List<BindableService> services, List<HttpRoute> routes,
                                ClientAuthentication clientAuthentication) {
+        return build(host, port, services, routes, clientAuthentication, Limits.defaults());
+    }
+
+    /** As above, with the node's caps on request bodies. */
+    public static Server build(String host, int port, List<BindableService> services, List<HttpRoute> routes,
+                               ClientAuthentication clientAuthentication, Limits limits) {
         ServerBuilder sb = Server.builder();
         if (clientAuthentication != null) {
             sb.decorator(clientAuthentication);
@@ -100,17 +115,37 @@ public final class FlowServer {
         // Armeria duplicates reflection answers unless reflection runs on its own blocking service.
         sb.service(GrpcService.builder().addService(ProtoReflectionServiceV1.newInstance())
                 .useBlockingTaskExecutor(true).build());
+        Duration idle = limits.streamIdleTimeout();
         for (HttpRoute r : routes) {
-            sb.route().methods(r.method()).path(r.path()).maxRequestLength(0).requestTimeoutMillis(0)
-                    .build(r.service());
+            // Armeria counts the body as it arrives and fails the call past the cap, whoever reads it (client
+            // authentication aggregates JSON bodies too): a JSON body is never held beyond the cap. A route
+            // taking a multipart file has no cap of its own (Armeria would refuse a large Content-Length
+            // before any decorator ran): its decorator, which runs before client authentication (added
+            // later, so outer), sets the cap unless the body is multipart.
+            sb.route().methods(r.method()).path(r.path())
+                    .maxRequestLength(r.multipartFile() ? 0 : limits.maxRequestBody())
+                    .requestTimeoutMillis(0).build(r.service());
+            sb.routeDecorator().methods(r.method()).path(r.path()).build((delegate, ctx, req) -> {
+                MediaType type = req.contentType();
+                if (r.multipartFile() && (type == null || !type.isMultipart())) {
+                    ctx.setMaxRequestLength(limits.maxRequestBody()); // the service caps the non-file parts
+                }
+                return delegate.serve(ctx, IdleWatch.watch(ctx, req, idle));
+            });
         }
         // The gRPC streams carry whole files too: without this, Armeria's 10 MiB request cap ends any upload
         // past 10 MiB and its 10 s request timeout any long transfer. Each message stays capped at MAX_MESSAGE_BYTES.
-        sb.routeDecorator().path("/fedflow.v1.DataService/Upload").build(FlowServer::unboundedTransfer);
+        // An upload stream that stops sending is cut after the idle timeout; it only holds a spool file until
+        // its end, when the load runs.
+        sb.routeDecorator().path("/fedflow.v1.DataService/Upload").build((delegate, ctx, req) -> {
+            ctx.setMaxRequestLength(0);
+            ctx.clearRequestTimeout();
+            return delegate.serve(ctx, IdleWatch.watch(ctx, req, idle));
+        });
         sb.routeDecorator().path("/fedflow.v1.DataService/DownloadStream").build(FlowServer::unboundedTransfer);
         sb.serviceUnder("/docs", DocService.builder().build());
         sb.service("/health", HealthCheckService.builder().build());
-        sb.errorHandler(new FateServerErrorHandler());
+        sb.errorHandler(new FateServerErrorHandler(limits));
         return sb.build();
     }
 
@@ -185,11 +220,21 @@ public final class FlowServer {
      * context; they keep their status and get the envelope as body, so a FATE client still reads a retcode.
      */
     private static final class FateServerErrorHandler implements ServerErrorHandler {
+        private final Limits limits;
+
+        FateServerErrorHandler(Limits limits) {
+            this.limits = limits;
+        }
+
         @Override
         public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
             if (!ctx.path().startsWith("/v1/") || cause instanceof com.linecorp.armeria.server.HttpStatusException
                 || cause instanceof com.linecorp.armeria.server.HttpResponseException) {
                 return null; // Armeria renders the status, through renderStatus below
+            }
+            LimitRefusals.Refusal refusal = LimitRefusals.of(cause, limits, IdleWatch.isWatched(ctx));
+            if (refusal != null) {
+                return refusal.response();
             }
             return ErrorMapper.jsonResponse(ErrorMapper.map(cause));
         }
@@ -208,6 +253,15 @@ public final class FlowServer {
             }
             if (!headers.path().startsWith("/v1/")) {
                 return null;
+            }
+            LimitRefusals.Refusal refusal = status == HttpStatus.REQUEST_ENTITY_TOO_LARGE
+                    ? LimitRefusals.tooLarge(ctx != null && ctx.maxRequestLength() > 0 ? ctx.maxRequestLength()
+                            : config.maxRequestLength(), limits)
+                    : cause == null ? null : LimitRefusals.of(cause, limits, ctx != null && IdleWatch.isWatched(ctx));
+            if (refusal != null) {
+                return AggregatedHttpResponse.of(ResponseHeaders.of(refusal.status(), HttpHeaderNames.CONTENT_TYPE,
+                        MediaType.JSON_UTF_8), com.linecorp.armeria.common.HttpData.wrap(
+                        FateJson.envelopeBytes(refusal.envelope())));
             }
             String msg = status == HttpStatus.NOT_FOUND ? "no such API: " + headers.method() + " " + headers.path()
                     : status == HttpStatus.METHOD_NOT_ALLOWED ? "method " + headers.method() + " is not allowed on "

@@ -19,8 +19,9 @@ import org.reactivestreams.Subscription;
  * one is read, so every chunk costs a hand-off to the event loop and back while both sides wait.
  *
  * <p>A stream that fails (the client went away, the request was aborted) makes {@link #read} throw an
- * IOException naming the cause, so a cut-off upload is never taken for a complete file. {@link #close}
- * before the end cancels the stream.
+ * IOException naming the cause, so a cut-off upload is never taken for a complete file; so does a stream
+ * that delivers nothing for {@code idle} while the reader waits (a {@link StreamIdleException}, and the
+ * stream is cancelled). {@link #close} before the end cancels the stream.
  */
 final class PrefetchingInputStream extends InputStream implements Subscriber<HttpData> {
     private static final Object END = new Object();
@@ -28,6 +29,7 @@ final class PrefetchingInputStream extends InputStream implements Subscriber<Htt
     private record Failure(Throwable cause) {}
 
     private final int window;
+    private final java.time.Duration idle;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final CompletableFuture<Subscription> subscription = new CompletableFuture<>();
     // reader side only
@@ -38,10 +40,15 @@ final class PrefetchingInputStream extends InputStream implements Subscriber<Htt
     private boolean closed;
 
     PrefetchingInputStream(StreamMessage<? extends HttpData> source, int window) {
+        this(source, window, java.time.Duration.ofNanos(Long.MAX_VALUE));
+    }
+
+    PrefetchingInputStream(StreamMessage<? extends HttpData> source, int window, java.time.Duration idle) {
         if (window < 1) {
             throw new IllegalArgumentException("window must be at least 1, got " + window);
         }
         this.window = window;
+        this.idle = idle;
         source.subscribe(this);
     }
 
@@ -121,14 +128,18 @@ final class PrefetchingInputStream extends InputStream implements Subscriber<Htt
             }
             Object next;
             try {
-                next = queue.take();
+                next = queue.poll(idle.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 InterruptedIOException ie = new InterruptedIOException("interrupted while waiting for the upload");
                 ie.initCause(e);
                 throw ie;
             }
-            if (next == END) {
+            if (next == null) {
+                ended = true;
+                failure = new StreamIdleException(LimitRefusals.idleMessage(idle));
+                subscription.thenAccept(Subscription::cancel);
+            } else if (next == END) {
                 ended = true;
             } else if (next instanceof Failure f) {
                 ended = true;

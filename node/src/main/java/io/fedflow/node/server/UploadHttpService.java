@@ -12,8 +12,10 @@ import com.linecorp.armeria.common.multipart.Multipart;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.fedflow.node.FlowException;
+import io.fedflow.node.Limits;
 import io.fedflow.node.RetCode;
 import io.fedflow.node.data.UploadService;
+import io.fedflow.node.data.UploadSlots;
 import io.fedflow.node.data.UploadSpool;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.UploadConf;
@@ -30,7 +32,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * {@code POST /v1/data/upload}, as FATE's clients send it: a multipart part {@code file} with the conf as
  * the raw, percent-encoded JSON query string; or a JSON body naming a file already on the node
- * ({@code use_local_data: 0}). The file part is streamed to disk, never held in memory.
+ * ({@code use_local_data: 0}). The file part is streamed to disk, never held in memory; every other part,
+ * and the JSON body, is read up to {@link Limits#maxRequestBody()}. A streamed file that stops arriving
+ * is cut after {@link Limits#streamIdleTimeout()} and its load rolled back.
  */
 public final class UploadHttpService implements HttpService {
     /** Chunks of a streamed file part requested ahead of the loader (each at most a few tens of KiB). */
@@ -38,10 +42,12 @@ public final class UploadHttpService implements HttpService {
 
     private final UploadService uploads;
     private final UploadSpool spool;
+    private final Limits limits;
 
-    public UploadHttpService(UploadService uploads, UploadSpool spool) {
+    public UploadHttpService(UploadService uploads, UploadSpool spool, Limits limits) {
         this.uploads = uploads;
         this.spool = spool;
+        this.limits = limits;
     }
 
     @Override
@@ -83,6 +89,14 @@ public final class UploadHttpService implements HttpService {
         } catch (FlowException e) {
             return CompletableFuture.completedFuture(json(ErrorMapper.envelope(e)));
         }
+        // A streamed file holds a database connection while it arrives: its slot is taken before any byte
+        // is read, so that an upload over the cap is refused at once.
+        UploadSlot slot;
+        try {
+            slot = early != null ? new UploadSlot(uploads.admit()) : null;
+        } catch (FlowException e) {
+            return CompletableFuture.completedFuture(json(ErrorMapper.envelope(e)));
+        }
         AtomicReference<Path> file = new AtomicReference<>();
         AtomicReference<UploadService.Outcome> streamed = new AtomicReference<>();
         CompletableFuture<HttpResponse> result = Multipart.from(req).bodyParts().mapAsync(part -> {
@@ -92,18 +106,29 @@ public final class UploadHttpService implements HttpService {
                 }
                 if (early != null) {
                     return CompletableFuture.supplyAsync(() -> {
-                        try (InputStream in = new PrefetchingInputStream(part.content(), PREFETCH_CHUNKS)) {
+                        if (!slot.startLoading()) {
+                            throw new IllegalStateException("the upload ended before its file part was read");
+                        }
+                        // The loader waits for the database at times: the stream measures the client's
+                        // idleness itself meanwhile, only while it waits for bytes.
+                        IdleWatch watch = IdleWatch.of(ctx);
+                        watch.suspend();
+                        try (InputStream in = new PrefetchingInputStream(part.content(), PREFETCH_CHUNKS,
+                                limits.streamIdleTimeout())) {
                             try {
                                 // The loader closes what it reads; the part must stay open to be drained.
                                 streamed.set(uploads.upload(early, new java.io.FilterInputStream(in) {
                                     @Override
                                     public void close() {}
-                                }));
+                                }, slot.slot()));
                             } finally {
+                                slot.release();
                                 in.transferTo(OutputStream.nullOutputStream()); // let the client finish sending
                             }
                         } catch (IOException e) {
                             throw new java.io.UncheckedIOException(e);
+                        } finally {
+                            watch.resume();
                         }
                         return (Object) Boolean.TRUE;
                     }, ctx.blockingTaskExecutor());
@@ -119,9 +144,9 @@ public final class UploadHttpService implements HttpService {
                         .thenApply(unused -> (Object) Boolean.TRUE);
             }
             // Conf fields may also come as form fields (FATE reads request.form too).
-            return part.aggregate().thenApply(p -> {
+            return BoundedBody.read(part.content(), limits.maxRequestBody()).thenApply(bytes -> {
                 if (part.name() != null && !confJson.has(part.name())) {
-                    confJson.put(part.name(), p.contentUtf8());
+                    confJson.put(part.name(), new String(bytes, StandardCharsets.UTF_8));
                 }
                 return (Object) Boolean.TRUE;
             });
@@ -141,9 +166,16 @@ public final class UploadHttpService implements HttpService {
             }
         }, ctx.blockingTaskExecutor()).exceptionally(t -> {
             delete(file.get());
+            LimitRefusals.Refusal refusal = LimitRefusals.of(t, limits, true);
+            if (refusal != null) {
+                return refusal.response();
+            }
             return json(ErrorMapper.envelope(new FlowException(RetCode.DATA_ERROR,
                     "cannot receive the upload: " + rootMessage(t))));
         });
+        if (slot != null) {
+            result.whenComplete((r, t) -> slot.releaseUnlessLoading());
+        }
         return result;
     }
 
@@ -225,7 +257,42 @@ public final class UploadHttpService implements HttpService {
 
     /** A second file part is not ours to keep; read past it (FATE's clients never send one). */
     private static CompletableFuture<Void> discard(BodyPart part) {
-        return part.aggregate().handle((a, b) -> null);
+        return BoundedBody.drain(part.content());
+    }
+
+    /**
+     * The slot of a streamed upload, freed by whoever finishes last: the load once it has ended, or the
+     * request when it ended (refused, cut, failed) before the load began.
+     */
+    private static final class UploadSlot {
+        private static final int WAITING = 0;
+        private static final int LOADING = 1;
+        private static final int RELEASED = 2;
+        private final UploadSlots.Slot slot;
+        private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();
+
+        UploadSlot(UploadSlots.Slot slot) {
+            this.slot = slot;
+        }
+
+        UploadSlots.Slot slot() {
+            return slot;
+        }
+
+        boolean startLoading() {
+            return state.compareAndSet(WAITING, LOADING);
+        }
+
+        void release() {
+            state.set(RELEASED);
+            slot.close();
+        }
+
+        void releaseUnlessLoading() {
+            if (state.compareAndSet(WAITING, RELEASED)) {
+                slot.close();
+            }
+        }
     }
 
     private static void delete(Path p) {

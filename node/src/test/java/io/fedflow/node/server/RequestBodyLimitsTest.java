@@ -1,0 +1,130 @@
+package io.fedflow.node.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fedflow.node.Limits;
+import io.fedflow.node.Node;
+import io.fedflow.node.NodeConfig;
+import io.fedflow.node.testing.FlowHttp;
+import io.fedflow.node.testing.RawHttpConnection;
+import io.fedflow.node.testing.TestNodes;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The JSON bodies of the hand-written routes are read up to --max-request-body and no further: a body
+ * far larger than the cap (and than the test JVM's heap share) is refused with 413 and FATE's envelope
+ * while it arrives, and the node answers normally right after. A body that stops arriving is cut.
+ */
+class RequestBodyLimitsTest {
+    static final long CAP = 64 * 1024;
+    /** Larger than what the node could aggregate beside everything else in surefire's -Xmx384m. */
+    static final long HUGE = 512L << 20;
+    static Node node;
+    static FlowHttp http;
+
+    @BeforeAll
+    static void start() throws IOException {
+        Path dir = Files.createTempDirectory("fedflow-limits-");
+        node = TestNodes.start(new NodeConfig("9999", "127.0.0.1", 0, 0, dir, TestNodes.newDatabase(),
+                "postgres", null, null, null).withLimits(Limits.builder().maxRequestBody(CAP)
+                .streamIdleTimeout(Duration.ofSeconds(2)).build()));
+        http = new FlowHttp(node.httpPort());
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        node.close();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"POST,/v1/data/upload", "POST,/v1/data/download", "POST,/v1/job/log/download",
+            "GET,/v1/tracking/component/output/data/download", "POST,/v1/tracking/component/output/data/download"})
+    void aBodyOfUnknownLengthPastTheCapIsRefusedWhileItArrives(String method, String path) throws Exception {
+        try (RawHttpConnection c = RawHttpConnection.open(node.httpPort())) {
+            c.send(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n");
+            c.sendChunkedFiller(HUGE, (byte) ' '); // past the cap, the node reads on but keeps nothing
+            assertRefused(c.answer().get(30, TimeUnit.SECONDS));
+        }
+        assertNodeAnswers();
+    }
+
+    @Test
+    void aDeclaredLengthPastTheCapIsRefusedBeforeTheBody() throws Exception {
+        try (RawHttpConnection c = RawHttpConnection.open(node.httpPort())) {
+            c.send("POST /v1/data/download HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + HUGE + "\r\n\r\n{\"namespace\": \"");
+            c.sendFiller(HUGE, (byte) 'x');
+            assertRefused(c.answer().get(30, TimeUnit.SECONDS));
+        }
+        assertNodeAnswers();
+    }
+
+    @Test
+    void aMultipartFieldPastTheCapIsRefusedButTheFilePartMayBeLarge() throws Exception {
+        String boundary = "b0123456789abcdef";
+        try (RawHttpConnection c = RawHttpConnection.open(node.httpPort())) {
+            c.send("POST /v1/data/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; "
+                    + "boundary=" + boundary + "\r\nTransfer-Encoding: chunked\r\n\r\n");
+            String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"namespace\"\r\n\r\n";
+            c.send(Integer.toHexString(head.length()) + "\r\n" + head + "\r\n");
+            c.sendChunkedFiller(HUGE, (byte) 'n');
+            assertRefused(c.answer().get(30, TimeUnit.SECONDS));
+        }
+        // a file part of four times the cap is fine
+        StringBuilder csv = new StringBuilder("id,x\n");
+        for (int i = 0; csv.length() < 4 * CAP; i++) {
+            csv.append(i).append(',').append(i * 0.5).append('\n');
+        }
+        Path file = Files.createTempFile("wide", ".csv");
+        Files.writeString(file, csv);
+        JsonNode ok = FlowHttp.JSON.readTree(http.pythonUpload(file, "{\"file\": \"w.csv\", \"head\": 1, "
+                + "\"partition\": 1, \"namespace\": \"limits\", \"table_name\": \"file_over_cap\", \"drop\": 1}").body());
+        assertThat(ok.get("retcode").asInt()).as(ok.toString()).isZero();
+    }
+
+    @Test
+    void aJsonBodyThatStopsArrivingIsCutAfterTheIdleTimeout() throws Exception {
+        try (RawHttpConnection c = RawHttpConnection.open(node.httpPort())) {
+            c.send("POST /v1/data/download HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100\r\n\r\n{\"namespace\": ");
+            RawHttpConnection.Answer a = c.answer().get(30, TimeUnit.SECONDS);
+            assertThat(a.status()).as(a.body()).isEqualTo(408);
+            assertThat(a.json().get("retcode").asInt()).isNotZero();
+            assertThat(a.json().get("retmsg").asText()).contains(Limits.STREAM_IDLE_TIMEOUT_FLAG);
+        }
+        assertNodeAnswers();
+    }
+
+    static void assertRefused(RawHttpConnection.Answer a) {
+        assertThat(a.status()).as(a.body()).isEqualTo(413);
+        JsonNode body = a.json();
+        assertThat(body.get("retcode").asInt()).isNotZero();
+        assertThat(body.get("retmsg").asText()).contains(Long.toString(CAP)).contains(Limits.MAX_REQUEST_BODY_FLAG);
+    }
+
+    static void assertNodeAnswers() {
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/health")).build());
+        assertThat(health.statusCode()).isEqualTo(200);
+        JsonNode info = http.post("/v1/table/table_info", Map.of("namespace", "none", "table_name", "none"));
+        assertThat(info.has("retcode")).as(info.toString()).isTrue();
+        JsonNode missing = http.post("/v1/data/download", Map.of("namespace", "none", "table_name", "none",
+                "output_path", "x.csv"));
+        assertThat(missing.get("retcode").asInt()).as(missing.toString()).isNotZero();
+        assertThat(missing.get("retmsg").asText()).doesNotContain(Limits.MAX_REQUEST_BODY_FLAG);
+    }
+}

@@ -13,9 +13,27 @@ import java.util.Objects;
 public final class Limits {
     /** A transfer (upload, download stream) that moves no byte for this long is cut off. */
     private final Duration streamIdleTimeout;
+    /** Client-port calls served at once: the threads of the request executor (bounds their CPU share). */
+    private final int requestThreads;
+    /** Client-port calls that may wait for a request thread; past it a call is refused as busy. */
+    private final int requestQueue;
+    /** Database connections of the client and site ports' request work. */
+    private final int requestDbPool;
+    /** Database connections of the scheduler and the tasks it runs, apart so requests cannot starve jobs. */
+    private final int jobDbPool;
+    /** How long /health waits for the database before reporting it down. */
+    private final Duration healthTimeout;
+    /** A scheduler loop silent for this long is reported stalled by /health. */
+    private final Duration schedulerStallTimeout;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
+        this.requestThreads = (int) requirePositive(b.requestThreads, "request threads");
+        this.requestQueue = (int) requireNonNegative(b.requestQueue, "request queue");
+        this.requestDbPool = (int) requirePositive(b.requestDbPool, "request database pool");
+        this.jobDbPool = (int) requirePositive(b.jobDbPool, "job database pool");
+        this.healthTimeout = requirePositive(b.healthTimeout, "health timeout");
+        this.schedulerStallTimeout = requirePositive(b.schedulerStallTimeout, "scheduler stall timeout");
     }
 
     public static Limits defaults() {
@@ -29,11 +47,41 @@ public final class Limits {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.streamIdleTimeout = streamIdleTimeout;
+        b.requestThreads = requestThreads;
+        b.requestQueue = requestQueue;
+        b.requestDbPool = requestDbPool;
+        b.jobDbPool = jobDbPool;
+        b.healthTimeout = healthTimeout;
+        b.schedulerStallTimeout = schedulerStallTimeout;
         return b;
     }
 
     public Duration streamIdleTimeout() {
         return streamIdleTimeout;
+    }
+
+    public int requestThreads() {
+        return requestThreads;
+    }
+
+    public int requestQueue() {
+        return requestQueue;
+    }
+
+    public int requestDbPool() {
+        return requestDbPool;
+    }
+
+    public int jobDbPool() {
+        return jobDbPool;
+    }
+
+    public Duration healthTimeout() {
+        return healthTimeout;
+    }
+
+    public Duration schedulerStallTimeout() {
+        return schedulerStallTimeout;
     }
 
     private static Duration requirePositive(Duration d, String what) {
@@ -51,14 +99,57 @@ public final class Limits {
         return n;
     }
 
+    private static long requireNonNegative(long n, String what) {
+        if (n < 0) {
+            throw new IllegalArgumentException(what + " must be at least 0, got " + n);
+        }
+        return n;
+    }
+
     /** Caps not set keep their defaults. */
     public static final class Builder {
         private Duration streamIdleTimeout = Duration.ofSeconds(60);
+        private int requestThreads = 4;
+        private int requestQueue = 2000;
+        private int requestDbPool = 8;
+        private int jobDbPool = 16;
+        private Duration healthTimeout = Duration.ofSeconds(2);
+        private Duration schedulerStallTimeout = Duration.ofSeconds(30);
 
         private Builder() {}
 
         public Builder streamIdleTimeout(Duration d) {
             this.streamIdleTimeout = d;
+            return this;
+        }
+
+        public Builder requestThreads(int n) {
+            this.requestThreads = n;
+            return this;
+        }
+
+        public Builder requestQueue(int n) {
+            this.requestQueue = n;
+            return this;
+        }
+
+        public Builder requestDbPool(int n) {
+            this.requestDbPool = n;
+            return this;
+        }
+
+        public Builder jobDbPool(int n) {
+            this.jobDbPool = n;
+            return this;
+        }
+
+        public Builder healthTimeout(Duration d) {
+            this.healthTimeout = d;
+            return this;
+        }
+
+        public Builder schedulerStallTimeout(Duration d) {
+            this.schedulerStallTimeout = d;
             return this;
         }
 

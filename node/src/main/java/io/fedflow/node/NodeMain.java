@@ -66,6 +66,31 @@ public final class NodeMain implements Callable<Integer> {
                     + "as 'flow site cert --sites NAME' names them (default ${DEFAULT-VALUE}).")
     String siteTlsName;
 
+    @Option(names = "--request-threads", defaultValue = "4", description = "Client-port calls served at once, on "
+            + "their own threads: however many clients poll, request work takes no more CPU and connections than "
+            + "this (default ${DEFAULT-VALUE}).")
+    int requestThreads;
+
+    @Option(names = "--request-queue", defaultValue = "2000", description = "Client-port calls that may wait for a "
+            + "request thread; past it a call is answered at once as busy, retcode 100 (default ${DEFAULT-VALUE}).")
+    int requestQueue;
+
+    @Option(names = "--request-db-pool", defaultValue = "8", description = "Database connections of request work "
+            + "(default ${DEFAULT-VALUE}).")
+    int requestDbPool;
+
+    @Option(names = "--job-db-pool", defaultValue = "16", description = "Database connections of the scheduler and "
+            + "its tasks, apart from requests' (default ${DEFAULT-VALUE}).")
+    int jobDbPool;
+
+    @Option(names = "--health-timeout-ms", defaultValue = "2000", description = "How long /health waits for the "
+            + "database before answering 503 (default ${DEFAULT-VALUE}).")
+    long healthTimeoutMs;
+
+    @Option(names = "--scheduler-stall-seconds", defaultValue = "30", description = "A scheduler loop silent this "
+            + "long makes /health answer 503 (default ${DEFAULT-VALUE}).")
+    long schedulerStallSeconds;
+
     @Override
     public Integer call() throws Exception {
         Path dir = dataDir != null ? dataDir : Path.of("fedflow-data", partyId);
@@ -78,7 +103,15 @@ public final class NodeMain implements Callable<Integer> {
         NodeConfig config = new NodeConfig(partyId, host, httpPort, sitePort, dir, dbUrl, dbUser, password,
                 importDir, exportDir, cores, clientAuth,
                 clientAppKey == null ? ClientAppKeys.none() : ClientAppKeys.of(clientAppKey, appSecret),
-                !noPermission).withSiteTls(siteTls, siteTlsName);
+                !noPermission).withSiteTls(siteTls, siteTlsName)
+                .withLimits(Limits.builder()
+                        .requestThreads(requestThreads)
+                        .requestQueue(requestQueue)
+                        .requestDbPool(requestDbPool)
+                        .jobDbPool(jobDbPool)
+                        .healthTimeout(java.time.Duration.ofMillis(healthTimeoutMs))
+                        .schedulerStallTimeout(java.time.Duration.ofSeconds(schedulerStallSeconds))
+                        .build());
         long t0 = System.nanoTime();
         Node node = Node.start(config);
         System.out.printf("fedflow node party %s ready in %d ms: http://%s:%d/v1 (JSON + gRPC), /docs; "

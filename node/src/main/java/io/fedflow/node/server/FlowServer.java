@@ -1,6 +1,7 @@
 package io.fedflow.node.server;
 
 import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.CommonPools;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
@@ -47,6 +48,9 @@ public final class FlowServer {
      */
     public record HttpRoute(com.linecorp.armeria.common.HttpMethod method, String path, HttpService service) {}
 
+    /** The node's own health endpoints: readiness (database, scheduler) and liveness (the process answers). */
+    public record Health(HttpService readiness, HttpService liveness) {}
+
     public static Server build(String host, int port, List<BindableService> services, List<HttpRoute> routes) {
         return build(host, port, services, routes, null);
     }
@@ -54,7 +58,21 @@ public final class FlowServer {
     /** As above, with client authentication in front of every client call when {@code clientAuthentication} is set. */
     public static Server build(String host, int port, List<BindableService> services, List<HttpRoute> routes,
                                ClientAuthentication clientAuthentication) {
+        return build(host, port, services, routes, clientAuthentication, null, null);
+    }
+
+    /**
+     * As above; the calls to {@code services} go through {@code admission} and run on its executor when it
+     * is set (otherwise on Armeria's shared blocking executor), and {@code health} answers /health,
+     * /health/ready and /health/live when set (otherwise Armeria's always-healthy check on /health).
+     */
+    public static Server build(String host, int port, List<BindableService> services, List<HttpRoute> routes,
+                               ClientAuthentication clientAuthentication, RequestAdmission admission,
+                               Health health) {
         ServerBuilder sb = Server.builder();
+        if (admission != null) {
+            sb.blockingTaskExecutor(admission.executor(), true);
+        }
         if (clientAuthentication != null) {
             sb.decorator(clientAuthentication);
         }
@@ -74,14 +92,17 @@ public final class FlowServer {
         sb.service(grpc, delegate -> new SimpleDecoratingHttpService(delegate) {
             @Override
             public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) throws Exception {
-                return unwrap().serve(ctx, asJson(req));
+                HttpRequest json = asJson(req);
+                return admission == null ? unwrap().serve(ctx, json) : admission.serve((HttpService) unwrap(), ctx, json);
             }
         });
         // Armeria duplicates reflection answers unless reflection runs on its own blocking service.
         sb.service(GrpcService.builder().addService(ProtoReflectionServiceV1.newInstance())
                 .useBlockingTaskExecutor(true).build());
         for (HttpRoute r : routes) {
+            // Streams last as long as the client takes: on the shared pool, never holding a request thread.
             sb.route().methods(r.method()).path(r.path()).maxRequestLength(0).requestTimeoutMillis(0)
+                    .blockingTaskExecutor(CommonPools.blockingTaskExecutor(), false)
                     .build(r.service());
         }
         // The gRPC streams carry whole files too: without this, Armeria's 10 MiB request cap ends any upload
@@ -89,7 +110,13 @@ public final class FlowServer {
         sb.routeDecorator().path("/fedflow.v1.DataService/Upload").build(FlowServer::unboundedTransfer);
         sb.routeDecorator().path("/fedflow.v1.DataService/DownloadStream").build(FlowServer::unboundedTransfer);
         sb.serviceUnder("/docs", DocService.builder().build());
-        sb.service("/health", HealthCheckService.builder().build());
+        if (health == null) {
+            sb.service("/health", HealthCheckService.builder().build());
+        } else {
+            sb.service("/health", health.readiness());
+            sb.service("/health/ready", health.readiness());
+            sb.service("/health/live", health.liveness());
+        }
         sb.errorHandler(new FateServerErrorHandler());
         return sb.build();
     }

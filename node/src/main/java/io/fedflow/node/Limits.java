@@ -109,7 +109,8 @@ public final class Limits {
     /** Caps not set keep their defaults. */
     public static final class Builder {
         private Duration streamIdleTimeout = Duration.ofSeconds(60);
-        private int requestThreads = 4;
+        // Half the cores (at least 2): request work never takes every core from the jobs.
+        private int requestThreads = Math.max(2, Runtime.getRuntime().availableProcessors() / 2);
         private int requestQueue = 2000;
         private int requestDbPool = 8;
         private int jobDbPool = 16;

@@ -66,10 +66,10 @@ public final class NodeMain implements Callable<Integer> {
                     + "as 'flow site cert --sites NAME' names them (default ${DEFAULT-VALUE}).")
     String siteTlsName;
 
-    @Option(names = "--request-threads", defaultValue = "4", description = "Client-port calls served at once, on "
-            + "their own threads: however many clients poll, request work takes no more CPU and connections than "
-            + "this (default ${DEFAULT-VALUE}).")
-    int requestThreads;
+    @Option(names = "--request-threads", description = "Client-port calls served at once, on their own threads: "
+            + "however many clients poll, request work takes no more cores and connections than this (default half "
+            + "the cores, at least 2).")
+    Integer requestThreads;
 
     @Option(names = "--request-queue", defaultValue = "2000", description = "Client-port calls that may wait for a "
             + "request thread; past it a call is answered at once as busy, retcode 100 (default ${DEFAULT-VALUE}).")
@@ -104,8 +104,7 @@ public final class NodeMain implements Callable<Integer> {
                 importDir, exportDir, cores, clientAuth,
                 clientAppKey == null ? ClientAppKeys.none() : ClientAppKeys.of(clientAppKey, appSecret),
                 !noPermission).withSiteTls(siteTls, siteTlsName)
-                .withLimits(Limits.builder()
-                        .requestThreads(requestThreads)
+                .withLimits(withRequestThreads(Limits.builder())
                         .requestQueue(requestQueue)
                         .requestDbPool(requestDbPool)
                         .jobDbPool(jobDbPool)
@@ -129,6 +128,10 @@ public final class NodeMain implements Callable<Integer> {
         }, "fedflow-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private Limits.Builder withRequestThreads(Limits.Builder b) {
+        return requestThreads == null ? b : b.requestThreads(requestThreads);
     }
 
     public static void main(String[] args) {

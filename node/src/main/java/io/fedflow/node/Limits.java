@@ -33,6 +33,18 @@ public final class Limits {
     private final Duration bindConnectTimeout;
     /** The most auto_retries a job may ask for a failed task; more is refused at submit. */
     private final int maxAutoRetries;
+    /** Client-port calls served at once: the threads of the request executor (bounds their CPU share). */
+    private final int requestThreads;
+    /** Client-port calls that may wait for a request thread; past it a call is refused as busy. */
+    private final int requestQueue;
+    /** Database connections of the client and site ports' request work. */
+    private final int requestDbPool;
+    /** Database connections of the scheduler and the tasks it runs, apart so requests cannot starve jobs. */
+    private final int jobDbPool;
+    /** How long /health waits for the database before reporting it down. */
+    private final Duration healthTimeout;
+    /** A scheduler loop silent for this long is reported stalled by /health. */
+    private final Duration schedulerStallTimeout;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
@@ -42,6 +54,12 @@ public final class Limits {
         this.maxLineLength = (int) requirePositive(b.maxLineLength, "max line length");
         this.bindConnectTimeout = requirePositive(b.bindConnectTimeout, "bind connect timeout");
         this.maxAutoRetries = (int) requireNonNegative(b.maxAutoRetries, "max auto retries");
+        this.requestThreads = (int) requirePositive(b.requestThreads, "request threads");
+        this.requestQueue = (int) requireNonNegative(b.requestQueue, "request queue");
+        this.requestDbPool = (int) requirePositive(b.requestDbPool, "request database pool");
+        this.jobDbPool = (int) requirePositive(b.jobDbPool, "job database pool");
+        this.healthTimeout = requirePositive(b.healthTimeout, "health timeout");
+        this.schedulerStallTimeout = requirePositive(b.schedulerStallTimeout, "scheduler stall timeout");
     }
 
     public static Limits defaults() {
@@ -61,6 +79,12 @@ public final class Limits {
         b.maxLineLength = maxLineLength;
         b.bindConnectTimeout = bindConnectTimeout;
         b.maxAutoRetries = maxAutoRetries;
+        b.requestThreads = requestThreads;
+        b.requestQueue = requestQueue;
+        b.requestDbPool = requestDbPool;
+        b.jobDbPool = jobDbPool;
+        b.healthTimeout = healthTimeout;
+        b.schedulerStallTimeout = schedulerStallTimeout;
         return b;
     }
 
@@ -90,6 +114,30 @@ public final class Limits {
 
     public int maxAutoRetries() {
         return maxAutoRetries;
+    }
+
+    public int requestThreads() {
+        return requestThreads;
+    }
+
+    public int requestQueue() {
+        return requestQueue;
+    }
+
+    public int requestDbPool() {
+        return requestDbPool;
+    }
+
+    public int jobDbPool() {
+        return jobDbPool;
+    }
+
+    public Duration healthTimeout() {
+        return healthTimeout;
+    }
+
+    public Duration schedulerStallTimeout() {
+        return schedulerStallTimeout;
     }
 
     private static Duration requirePositive(Duration d, String what) {
@@ -126,6 +174,13 @@ public final class Limits {
         private long maxLineLength = 1 << 20;
         private Duration bindConnectTimeout = Duration.ofSeconds(10);
         private int maxAutoRetries = 10;
+        // Half the cores (at least 2): request work never takes every core from the jobs.
+        private int requestThreads = Math.max(2, Runtime.getRuntime().availableProcessors() / 2);
+        private int requestQueue = 2000;
+        private int requestDbPool = 8;
+        private int jobDbPool = 16;
+        private Duration healthTimeout = Duration.ofSeconds(2);
+        private Duration schedulerStallTimeout = Duration.ofSeconds(30);
 
         private Builder() {}
 
@@ -161,6 +216,36 @@ public final class Limits {
 
         public Builder maxAutoRetries(int n) {
             this.maxAutoRetries = n;
+            return this;
+        }
+
+        public Builder requestThreads(int n) {
+            this.requestThreads = n;
+            return this;
+        }
+
+        public Builder requestQueue(int n) {
+            this.requestQueue = n;
+            return this;
+        }
+
+        public Builder requestDbPool(int n) {
+            this.requestDbPool = n;
+            return this;
+        }
+
+        public Builder jobDbPool(int n) {
+            this.jobDbPool = n;
+            return this;
+        }
+
+        public Builder healthTimeout(Duration d) {
+            this.healthTimeout = d;
+            return this;
+        }
+
+        public Builder schedulerStallTimeout(Duration d) {
+            this.schedulerStallTimeout = d;
             return this;
         }
 

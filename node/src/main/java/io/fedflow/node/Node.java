@@ -48,7 +48,11 @@ import io.fedflow.node.server.ArchiveRoutes;
 import io.fedflow.node.server.DownloadHttpService;
 import io.fedflow.node.server.FlowServer;
 import io.fedflow.node.server.UploadHttpService;
+import io.fedflow.node.store.ConnectionPool;
 import io.fedflow.node.store.Database;
+import io.fedflow.node.health.HealthHttpService;
+import io.fedflow.node.health.NodeHealth;
+import io.fedflow.node.server.RequestAdmission;
 import io.fedflow.auth.client.ClientAuthenticator;
 import io.fedflow.auth.hook.HookSet;
 import io.fedflow.auth.hook.HookSignatureCheck;
@@ -81,6 +85,8 @@ public final class Node implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(Node.class);
     /** How long a party may stay unreachable while one of its jobs runs before the job fails. */
     static final java.time.Duration PARTY_TIMEOUT = java.time.Duration.ofSeconds(60);
+    /** How long a borrower waits for a connection of the request or job pool before its call fails. */
+    static final java.time.Duration POOL_WAIT = java.time.Duration.ofSeconds(30);
 
     private final NodeConfig config;
     private final Database database;
@@ -95,6 +101,11 @@ public final class Node implements AutoCloseable {
     private final PeerDirectory peers;
     private final TransferStore transfers;
     private final TransferChannel transferChannel;
+    private final ConnectionPool requestPool;
+    private final ConnectionPool jobPool;
+    private final ConnectionPool healthPool;
+    private final NodeHealth health;
+    private final RequestAdmission admission;
 
     private Node(NodeConfig config, Database database, boolean ownsDatabase) {
         this.config = config;
@@ -103,22 +114,34 @@ public final class Node implements AutoCloseable {
         Clock clock = Clock.systemDefaultZone();
         this.siteKeys = SiteKeys.loadOrCreate(config.keysDir());
         this.peers = PeerDirectory.load(config.peersFile());
-        var dsl = database.dsl();
+        // Requests (both ports) and the scheduler with its tasks each have their own pool, so that however
+        // many clients poll, a job never waits behind them for a connection (and the reverse).
+        Limits limits = config.limits();
+        this.requestPool = database.newPool("fedflow-requests", limits.requestDbPool(), POOL_WAIT);
+        this.jobPool = database.newPool("fedflow-jobs", limits.jobDbPool(), POOL_WAIT);
+        // /health's own connection: it must answer when the other pools are exhausted.
+        this.healthPool = database.newPool("fedflow-health", 1, limits.healthTimeout());
+        var dsl = requestPool.dsl();
+        var jobDsl = jobPool.dsl();
         JobStore jobs = new JobStore(dsl, clock);
         JobIds jobIds = new JobIds(clock);
         TableCatalog catalog = new TableCatalog(dsl, clock);
         BindAddresses bindAddresses = new BindAddresses(database.embeddedPort(), config.limits().bindConnectTimeout());
-        TableRows rows = new TableRows(database.dataSource(), bindAddresses);
+        TableRows rows = new TableRows(requestPool.dataSource(), bindAddresses);
         UploadSpool spool = new UploadSpool(config.tmpDir());
         UploadService uploads = new UploadService(dsl, jobs, jobIds, config, clock);
         DownloadService downloads = new DownloadService(catalog, rows, jobs, jobIds, config);
-        TableBinder binder = new TableBinder(dsl, database.dataSource(), bindAddresses, clock);
+        TableBinder binder = new TableBinder(dsl, requestPool.dataSource(), bindAddresses, clock);
+        // The same stores over the job pool, for the scheduler and the components its tasks run.
+        JobStore schedulerJobs = new JobStore(jobDsl, clock);
+        TableCatalog jobCatalog = new TableCatalog(jobDsl, clock);
+        TableRows jobRows = new TableRows(jobPool.dataSource(), bindAddresses);
         ComponentRegistry registry = Builtins.registry()
-                .register(UploadComponent.definition(uploads))
-                .register(DownloadComponent.definition(downloads));
+                .register(UploadComponent.definition(new UploadService(jobDsl, schedulerJobs, jobIds, config, clock)))
+                .register(DownloadComponent.definition(new DownloadService(jobCatalog, jobRows, schedulerJobs, jobIds,
+                        config)));
         DslParser parser = new DslParser(registry, config.limits());
         JobLogs logs = new JobLogs(config.logsDir());
-        TrackingStore tracking = new TrackingStore(dsl, clock);
         // Hooks: the built-ins, replaced by services registered with /v1/server and /v1/service.
         PostgresGrantStore grants = new PostgresGrantStore(dsl, clock);
         RegistryStore registrations = new RegistryStore(dsl, clock);
@@ -132,12 +155,14 @@ public final class Node implements AutoCloseable {
                 config.siteTlsCertificateFile(), config.siteTlsKeyFile()) : null;
         this.clientFactory = siteTls != null ? siteTls.clientFactory() : PartyClient.defaultFactory();
         this.partyClient = new PartyClient(peers, callSigner, clientFactory, PartyClient.RetryPolicy.DEFAULT);
-        this.transfers = new TransferStore(database.dataSource(), dsl, clock);
+        this.transfers = new TransferStore(jobPool.dataSource(), jobDsl, clock);
         this.transferChannel = new TransferChannel(config.partyId(), transfers, partyClient,
                 config.tmpDir().resolve("transfer"), TransferChannel.Options.DEFAULT);
-        this.scheduler = new JobScheduler(jobs, parser, registry, new ResourceManager(config.cores(), 0), logs, dsl,
-                catalog, rows, new TableWriter(dsl, clock), tracking, clock, config.partyId(), partyClient,
-                PARTY_TIMEOUT, transferChannel);
+        this.scheduler = new JobScheduler(schedulerJobs, parser, registry, new ResourceManager(config.cores(), 0), logs,
+                jobDsl, jobCatalog, jobRows, new TableWriter(jobDsl, clock), new TrackingStore(jobDsl, clock), clock,
+                config.partyId(), partyClient, PARTY_TIMEOUT, transferChannel);
+        this.health = new NodeHealth(healthPool, List.of(jobPool, requestPool), scheduler.heartbeat(),
+                limits.healthTimeout(), limits.schedulerStallTimeout());
         JobService jobService = new JobService(jobs, scheduler, parser, jobIds, catalog, logs, config, partyClient,
                 id -> peers.find(id).isPresent(), new PermissionAdmission(() -> hooks.current().permission()));
         PostgresReplayGuard siteNonces = new PostgresReplayGuard(database.asyncCommitDsl(), clock);
@@ -150,6 +175,7 @@ public final class Node implements AutoCloseable {
         TrackingService trackingService = new TrackingService(dsl, catalog, rows, config.dataDir().resolve("jobs"),
                 config.tmpDir().resolve("output-data"));
         var outputData = ArchiveRoutes.outputData(trackingService);
+        this.admission = new RequestAdmission(limits.requestThreads(), limits.requestQueue());
         ClientAuthentication clientAuthentication = config.clientAuth()
                 ? new ClientAuthentication(() -> hooks.current().clientAuthentication()) : null;
         this.server = FlowServer.build(config.host(), config.httpPort(), List.of(
@@ -173,7 +199,8 @@ public final class Node implements AutoCloseable {
                                 outputData),
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/job/log/download",
                                 ArchiveRoutes.jobLog(jobService))),
-                clientAuthentication, config.limits());
+                clientAuthentication, config.limits(), admission,
+                new FlowServer.Health(HealthHttpService.readiness(health), HealthHttpService.liveness()));
     }
 
     /**
@@ -287,6 +314,21 @@ public final class Node implements AutoCloseable {
         return database;
     }
 
+    /** The connections of request work (both ports); the scheduler never waits for these. */
+    public ConnectionPool requestPool() {
+        return requestPool;
+    }
+
+    /** Client-port calls admitted and not yet answered: being served or waiting for a request thread. */
+    public int requestsInFlight() {
+        return admission.inFlight();
+    }
+
+    /** The connections of the scheduler and its tasks; requests never wait for these. */
+    public ConnectionPool jobPool() {
+        return jobPool;
+    }
+
     @Override
     public void close() throws IOException {
         server.stop().join();
@@ -295,6 +337,10 @@ public final class Node implements AutoCloseable {
         partyClient.close();
         clientFactory.close();
         hooks.close();
+        health.close();
+        healthPool.close();
+        requestPool.close();
+        jobPool.close();
         if (ownsDatabase) {
             database.close();
         }

@@ -76,7 +76,6 @@ public final class NodeMain implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     int maxAutoRetries;
 
-
     @Option(names = Limits.STREAM_IDLE_TIMEOUT_FLAG, defaultValue = "60", paramLabel = "SECONDS",
             description = "An upload that sends no byte for this long is cut off and rolled back (default ${DEFAULT-VALUE}).")
     long streamIdleTimeoutSeconds;
@@ -98,6 +97,31 @@ public final class NodeMain implements Callable<Integer> {
     @Option(names = Limits.MAX_LINE_LENGTH_FLAG, defaultValue = "1048576", paramLabel = "CHARS",
             description = "Characters per line of an uploaded file, header included (default ${DEFAULT-VALUE}).")
     int maxLineLength;
+
+    @Option(names = "--request-threads", description = "Client-port calls served at once, on their own threads: "
+            + "however many clients poll, request work takes no more cores and connections than this (default half "
+            + "the cores, at least 2).")
+    Integer requestThreads;
+
+    @Option(names = "--request-queue", defaultValue = "2000", description = "Client-port calls that may wait for a "
+            + "request thread; past it a call is answered at once as busy, retcode 100 (default ${DEFAULT-VALUE}).")
+    int requestQueue;
+
+    @Option(names = "--request-db-pool", defaultValue = "8", description = "Database connections of request work "
+            + "(default ${DEFAULT-VALUE}).")
+    int requestDbPool;
+
+    @Option(names = "--job-db-pool", defaultValue = "16", description = "Database connections of the scheduler and "
+            + "its tasks, apart from requests' (default ${DEFAULT-VALUE}).")
+    int jobDbPool;
+
+    @Option(names = "--health-timeout-ms", defaultValue = "2000", description = "How long /health waits for the "
+            + "database before answering 503 (default ${DEFAULT-VALUE}).")
+    long healthTimeoutMs;
+
+    @Option(names = "--scheduler-stall-seconds", defaultValue = "30", description = "A scheduler loop silent this "
+            + "long makes /health answer 503 (default ${DEFAULT-VALUE}).")
+    long schedulerStallSeconds;
 
     @Override
     public Integer call() throws Exception {
@@ -133,7 +157,7 @@ public final class NodeMain implements Callable<Integer> {
 
     /** The caps the flags set. */
     Limits limits() {
-        return Limits.builder()
+        return withRequestThreads(Limits.builder())
                 .streamIdleTimeout(java.time.Duration.ofSeconds(streamIdleTimeoutSeconds))
                 .maxRequestBody(maxRequestBody)
                 .maxConcurrentUploads(maxConcurrentUploads)
@@ -141,7 +165,17 @@ public final class NodeMain implements Callable<Integer> {
                 .maxLineLength(maxLineLength)
                 .bindConnectTimeout(java.time.Duration.ofSeconds(bindConnectTimeoutSeconds))
                 .maxAutoRetries(maxAutoRetries)
+                .requestQueue(requestQueue)
+                .requestDbPool(requestDbPool)
+                .jobDbPool(jobDbPool)
+                .healthTimeout(java.time.Duration.ofMillis(healthTimeoutMs))
+                .schedulerStallTimeout(java.time.Duration.ofSeconds(schedulerStallSeconds))
                 .build();
+    }
+
+    /** Half the cores (at least 2) unless --request-threads says otherwise. */
+    private Limits.Builder withRequestThreads(Limits.Builder b) {
+        return requestThreads == null ? b : b.requestThreads(requestThreads);
     }
 
     public static void main(String[] args) {

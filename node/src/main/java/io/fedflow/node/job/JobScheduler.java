@@ -67,10 +67,11 @@ public final class JobScheduler implements AutoCloseable {
     private final Map<String, Long> lastCollect = new ConcurrentHashMap<>();
     static final Duration COLLECT_INTERVAL = Duration.ofSeconds(1);
     static final Duration RESYNC_INTERVAL = Duration.ofSeconds(3);
-    private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> daemon(r, "fedflow-scheduler"));
+    private final ExecutorService loop;
     private final Map<String, RunningTask> running = new ConcurrentHashMap<>();
     private final Map<String, JobPlan> plans = new ConcurrentHashMap<>();
     private final Object wake = new Object();
+    private final SchedulerHeartbeat heartbeat = new SchedulerHeartbeat();
     private volatile boolean closed;
 
     private record RunningTask(Future<?> future, AtomicBoolean cancelled) {}
@@ -98,6 +99,8 @@ public final class JobScheduler implements AutoCloseable {
         this.workers = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> daemon(r, "fedflow-task"));
         this.workers.allowCoreThreadTimeOut(true);
+        // Named after the party: several nodes may share a JVM (tests, demos).
+        this.loop = Executors.newSingleThreadExecutor(r -> daemon(r, "fedflow-scheduler-" + thisParty));
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -110,21 +113,36 @@ public final class JobScheduler implements AutoCloseable {
     public void start() {
         recover();
         loop.execute(() -> {
-            while (!closed) {
-                try {
-                    tick();
-                } catch (RuntimeException e) {
-                    logger.warn("scheduling round failed", e);
-                }
-                synchronized (wake) {
+            String why = "the node is closing";
+            try {
+                while (!closed) {
+                    heartbeat.beat();
                     try {
-                        wake.wait(200);
-                    } catch (InterruptedException e) {
-                        return;
+                        tick();
+                    } catch (RuntimeException e) {
+                        logger.warn("scheduling round failed", e);
+                    }
+                    synchronized (wake) {
+                        try {
+                            wake.wait(200);
+                        } catch (InterruptedException e) {
+                            why = "its thread was interrupted";
+                            return;
+                        }
                     }
                 }
+            } catch (Error e) {
+                why = e.toString();
+                throw e;
+            } finally {
+                heartbeat.stopped(why);
             }
         });
+    }
+
+    /** The loop's sign of life, for /health. */
+    public SchedulerHeartbeat heartbeat() {
+        return heartbeat;
     }
 
     public void wakeUp() {

@@ -1,5 +1,6 @@
 package io.fedflow.node.server;
 
+import com.linecorp.armeria.common.CommonPools;
 import com.google.protobuf.ByteString;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
@@ -54,7 +55,8 @@ public final class FileStreams {
                 .contentType(type)
                 .set(HttpHeaderNames.CONTENT_DISPOSITION, "attachment; filename=" + fileName)
                 .build());
-        ctx.blockingTaskExecutor().execute(() -> {
+        // A download lasts as long as its client reads: on the shared pool, not holding a request thread.
+        CommonPools.blockingTaskExecutor().execute(() -> {
             try (OutputStream out = new HttpChunks(writer)) {
                 body.writeTo(out);
             } catch (Exception e) {
@@ -90,7 +92,8 @@ public final class FileStreams {
     public static void grpc(StreamObserver<DataChunk> observer, Body body, Runnable cleanup) {
         ServiceRequestContext ctx = ServiceRequestContext.current();
         ctx.clearRequestTimeout(); // a large file takes what it takes; backpressure bounds the memory
-        Executor blocking = ctx.blockingTaskExecutor();
+        // The writer waits for a slow reader's onReady, which runs on a request thread: it must not hold one.
+        Executor blocking = CommonPools.blockingTaskExecutor();
         var call = (ServerCallStreamObserver<DataChunk>) observer;
         Object ready = new Object();
         call.setOnReadyHandler(() -> {

@@ -2,6 +2,7 @@ package io.fedflow.node.server;
 
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.CommonPools;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
@@ -57,6 +58,9 @@ public final class FlowServer {
         }
     }
 
+    /** The node's own health endpoints: readiness (database, scheduler) and liveness (the process answers). */
+    public record Health(HttpService readiness, HttpService liveness) {}
+
     public static Server build(String host, int port, List<BindableService> services, List<HttpRoute> routes) {
         return build(host, port, services, routes, null);
     }
@@ -64,13 +68,22 @@ public final class FlowServer {
     /** As above, with client authentication in front of every client call when {@code clientAuthentication} is set. */
     public static Server build(String host, int port, List<BindableService> services, List<HttpRoute> routes,
                                ClientAuthentication clientAuthentication) {
-        return build(host, port, services, routes, clientAuthentication, Limits.defaults());
+        return build(host, port, services, routes, clientAuthentication, Limits.defaults(), null, null);
     }
 
-    /** As above, with the node's caps on request bodies. */
+    /**
+     * As above, with the node's caps on request bodies; the calls to {@code services} go through
+     * {@code admission} and run on its executor when it is set (otherwise on Armeria's shared blocking
+     * executor), and {@code health} answers /health, /health/ready and /health/live when set (otherwise
+     * Armeria's always-healthy check on /health).
+     */
     public static Server build(String host, int port, List<BindableService> services, List<HttpRoute> routes,
-                               ClientAuthentication clientAuthentication, Limits limits) {
+                               ClientAuthentication clientAuthentication, Limits limits, RequestAdmission admission,
+                               Health health) {
         ServerBuilder sb = Server.builder();
+        if (admission != null) {
+            sb.blockingTaskExecutor(admission.executor(), true);
+        }
         if (clientAuthentication != null) {
             sb.decorator(clientAuthentication);
         }
@@ -91,7 +104,7 @@ public final class FlowServer {
             @Override
             public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) throws Exception {
                 if (!isTranscoded(req.headers())) {
-                    return unwrap().serve(ctx, req);
+                    return admitted(ctx, req);
                 }
                 return HttpResponse.of(req.aggregate().thenApply(body -> {
                     // The transcoder reads bodies leniently (bad bytes become U+FFFD, what follows the JSON is
@@ -104,12 +117,18 @@ public final class FlowServer {
                     }
                     try {
                         // An empty object stands for no body (and for `null`, which FATE reads as none).
-                        return unwrap().serve(ctx, (nothing ? AggregatedHttpRequest.of(body.headers())
+                        return admitted(ctx, (nothing ? AggregatedHttpRequest.of(body.headers())
                                 : body).toHttpRequest(asJson(req.headers())));
                     } catch (Exception e) {
                         return HttpResponse.ofFailure(e);
                     }
                 }));
+            }
+
+            /** Through admission control when the node has it: bounded threads, a bounded queue. */
+            private HttpResponse admitted(ServiceRequestContext ctx, HttpRequest req) throws Exception {
+                return admission == null ? unwrap().serve(ctx, req)
+                        : admission.serve((HttpService) unwrap(), ctx, req);
             }
         });
         // Armeria duplicates reflection answers unless reflection runs on its own blocking service.
@@ -124,7 +143,10 @@ public final class FlowServer {
             // later, so outer), sets the cap unless the body is multipart.
             sb.route().methods(r.method()).path(r.path())
                     .maxRequestLength(r.multipartFile() ? 0 : limits.maxRequestBody())
-                    .requestTimeoutMillis(0).build(r.service());
+                    .requestTimeoutMillis(0)
+                    // Streams last as long as the client takes: on the shared pool, never holding a request thread.
+                    .blockingTaskExecutor(CommonPools.blockingTaskExecutor(), false)
+                    .build(r.service());
             sb.routeDecorator().methods(r.method()).path(r.path()).build((delegate, ctx, req) -> {
                 MediaType type = req.contentType();
                 if (r.multipartFile() && (type == null || !type.isMultipart())) {
@@ -144,7 +166,13 @@ public final class FlowServer {
         });
         sb.routeDecorator().path("/fedflow.v1.DataService/DownloadStream").build(FlowServer::unboundedTransfer);
         sb.serviceUnder("/docs", DocService.builder().build());
-        sb.service("/health", HealthCheckService.builder().build());
+        if (health == null) {
+            sb.service("/health", HealthCheckService.builder().build());
+        } else {
+            sb.service("/health", health.readiness());
+            sb.service("/health/ready", health.readiness());
+            sb.service("/health/live", health.liveness());
+        }
         sb.errorHandler(new FateServerErrorHandler(limits));
         return sb.build();
     }

@@ -105,6 +105,21 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
+    /**
+     * Another pool over the same database and credentials, owned by the caller: at most {@code maxSize}
+     * connections, a few kept open, a borrower waiting at most {@code connectionTimeout} for one.
+     */
+    public ConnectionPool newPool(String name, int maxSize, java.time.Duration connectionTimeout) {
+        HikariConfig c = new HikariConfig();
+        pool.copyStateTo(c);
+        c.setPoolName(name);
+        c.setMaximumPoolSize(maxSize);
+        c.setMinimumIdle(Math.min(2, maxSize));
+        c.setConnectionTimeout(connectionTimeout.toMillis());
+        c.setValidationTimeout(Math.min(c.getValidationTimeout(), connectionTimeout.toMillis()));
+        return new ConnectionPool(new HikariDataSource(c));
+    }
+
     public String jdbcUrl() {
         return jdbcUrl;
     }

@@ -1,0 +1,110 @@
+package io.fedflow.node;
+
+import static io.fedflow.node.store.generated.Tables.T_JOB;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fedflow.node.testing.FlowHttp;
+import io.fedflow.node.testing.LocalJobs;
+import io.fedflow.node.testing.TestNodes;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Requests and jobs do not starve each other: the scheduler and its tasks have connections requests
+ * cannot take, and client calls beyond the request threads wait in a bounded queue rather than fail.
+ */
+class RequestIsolationTest {
+    private Node node;
+    private final List<Connection> held = new ArrayList<>();
+
+    private Node start(Limits limits) throws Exception {
+        node = TestNodes.start(new NodeConfig("9999", "127.0.0.1", 0, 0,
+                Files.createTempDirectory("fedflow-isolation-"), TestNodes.newDatabase(), "postgres", null, null, null)
+                .withLimits(limits));
+        return node;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        release();
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    private void holdAll(javax.sql.DataSource pool, int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            held.add(pool.getConnection());
+        }
+    }
+
+    private void release() throws Exception {
+        for (Connection c : held) {
+            c.close();
+        }
+        held.clear();
+    }
+
+    @Test
+    void aJobRunsToSuccessWhileEveryRequestConnectionIsHeld() throws Exception {
+        start(Limits.builder().requestDbPool(2).build());
+        FlowHttp http = new FlowHttp(node.httpPort());
+        assertThat(LocalJobs.uploadBreast(http).get("retcode").asInt()).isZero();
+        JsonNode submitted = LocalJobs.submit(http);
+        assertThat(submitted.get("retcode").asInt()).as(submitted.toString()).isZero();
+        String jobId = submitted.get("jobId").asText();
+
+        // Every connection requests may use is taken, as by clients polling faster than the node answers.
+        holdAll(node.requestPool().dataSource(), 2);
+        // Read beside the node's pools: the test must not need what it starves.
+        await().atMost(Duration.ofSeconds(120)).until(() -> node.database().dsl().select(T_JOB.F_STATUS)
+                .from(T_JOB).where(T_JOB.F_JOB_ID.eq(jobId)).fetchOne(T_JOB.F_STATUS), "success"::equals);
+
+        release();
+        assertThat(LocalJobs.query(http, jobId).at("/data/0/f_status").asText()).isEqualTo("success");
+    }
+
+    @Test
+    void callsBeyondTheRequestThreadsWaitAndOnlyThoseBeyondTheQueueAreRefused() throws Exception {
+        start(Limits.builder().requestThreads(1).requestQueue(3).requestDbPool(1).build());
+        FlowHttp http = new FlowHttp(node.httpPort());
+        // The one request thread gets stuck waiting for the one request connection.
+        holdAll(node.requestPool().dataSource(), 1);
+        List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            waiting.add(http.client().sendAsync(query(http, "202601010000000000" + i),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(node::requestsInFlight, n -> n == 4);
+
+        JsonNode refused = FlowHttp.JSON.readTree(http.send(query(http, "2026010100000000009")).body());
+        assertThat(refused.get("retcode").asInt()).isEqualTo(RetCode.EXCEPTION_ERROR.code());
+        assertThat(refused.get("retmsg").asText()).contains("busy", "--request-queue");
+        assertThat(waiting).noneMatch(CompletableFuture::isDone);
+
+        release();
+        for (CompletableFuture<HttpResponse<String>> f : waiting) {
+            HttpResponse<String> r = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(FlowHttp.JSON.readTree(r.body()).get("retcode").asInt()).as(r.body()).isZero();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(node::requestsInFlight, n -> n == 0);
+    }
+
+    private static HttpRequest query(FlowHttp http, String jobId) {
+        return HttpRequest.newBuilder(URI.create(http.base() + "/v1/job/query"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"job_id\": \"" + jobId + "\"}")).build();
+    }
+}

@@ -1,0 +1,63 @@
+package io.fedflow.node.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The local (one-party) breast LR job: Reader, DataTransform, FeatureScale, LR, Evaluation, role local,
+ * party 0, over experiment.breast_hetero_guest uploaded from examples/data. For tests that need a real job
+ * run by the scheduler.
+ */
+public final class LocalJobs {
+    public static final String DSL = """
+            {"components": {
+              "reader_0": {"module": "Reader", "output": {"data": ["data"]}},
+              "data_transform_0": {"module": "DataTransform", "input": {"data": {"data": ["reader_0.data"]}},
+                                   "output": {"data": ["data"], "model": ["model"]}},
+              "feature_scale_0": {"module": "FeatureScale", "input": {"data": {"data": ["data_transform_0.data"]}},
+                                  "output": {"data": ["data"], "model": ["model"]}},
+              "lr_0": {"module": "LR", "input": {"data": {"train_data": ["feature_scale_0.data"]}},
+                       "output": {"data": ["data"], "model": ["model"]}},
+              "evaluation_0": {"module": "Evaluation", "input": {"data": {"data": ["lr_0.data"]}},
+                               "output": {"data": ["data"]}}}}""";
+    public static final String TABLE = "breast_hetero_guest";
+
+    private LocalJobs() {}
+
+    /** The runtime conf over experiment.{@code table}, with LR parameters and extra job parameters. */
+    public static String conf(String table, String lrParams, String jobParams) {
+        return """
+                {"dsl_version": 2, "initiator": {"role": "local", "party_id": 0}, "role": {"local": [0]},
+                 "job_parameters": {"common": {"task_cores": 1 %s}},
+                 "component_parameters": {
+                   "common": {"lr_0": {%s}},
+                   "role": {"local": {"0": {"reader_0": {"table": {"name": "%s", "namespace": "experiment"}},
+                                            "data_transform_0": {"with_label": true, "label_name": "y"}}}}}}"""
+                .formatted(jobParams, lrParams, table);
+    }
+
+    /** Uploads examples/data/breast_hetero_guest.csv as experiment.breast_hetero_guest; returns the answer. */
+    public static JsonNode uploadBreast(FlowHttp h) {
+        try {
+            return FlowHttp.JSON.readTree(h.pythonUpload(Path.of("../examples/data/breast_hetero_guest.csv"),
+                    "{\"head\": 1, \"partition\": 4, \"namespace\": \"experiment\", \"table_name\": \"" + TABLE
+                            + "\", \"id_delimiter\": \",\", \"drop\": 1}").body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Submits the job (10 LR iterations); returns the answer (jobId on success). */
+    public static JsonNode submit(FlowHttp h) {
+        return h.post("/v1/job/submit", "{\"job_dsl\": " + DSL + ", \"job_runtime_conf\": "
+                + conf(TABLE, "\"max_iter\": 10", "") + "}");
+    }
+
+    /** The job's row at this node (role local, party 0), as /v1/job/query answers it. */
+    public static JsonNode query(FlowHttp h, String jobId) {
+        return h.post("/v1/job/query", Map.of("job_id", jobId));
+    }
+}

@@ -13,9 +13,15 @@ import java.util.Objects;
 public final class Limits {
     /** A transfer (upload, download stream) that moves no byte for this long is cut off. */
     private final Duration streamIdleTimeout;
+    /**
+     * A task that waits this long for one message from a peer fails with the reason (the peer's task
+     * failed, was stopped, runs another version, or its party does not answer) instead of waiting forever.
+     */
+    private final Duration peerMessageTimeout;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
+        this.peerMessageTimeout = requirePositive(b.peerMessageTimeout, "peer message timeout");
     }
 
     public static Limits defaults() {
@@ -29,11 +35,16 @@ public final class Limits {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.streamIdleTimeout = streamIdleTimeout;
+        b.peerMessageTimeout = peerMessageTimeout;
         return b;
     }
 
     public Duration streamIdleTimeout() {
         return streamIdleTimeout;
+    }
+
+    public Duration peerMessageTimeout() {
+        return peerMessageTimeout;
     }
 
     private static Duration requirePositive(Duration d, String what) {
@@ -54,11 +65,17 @@ public final class Limits {
     /** Caps not set keep their defaults. */
     public static final class Builder {
         private Duration streamIdleTimeout = Duration.ofSeconds(60);
+        private Duration peerMessageTimeout = Duration.ofMinutes(30);
 
         private Builder() {}
 
         public Builder streamIdleTimeout(Duration d) {
             this.streamIdleTimeout = d;
+            return this;
+        }
+
+        public Builder peerMessageTimeout(Duration d) {
+            this.peerMessageTimeout = d;
             return this;
         }
 

@@ -135,7 +135,7 @@ public final class Node implements AutoCloseable {
                 config.tmpDir().resolve("transfer"), TransferChannel.Options.DEFAULT);
         this.scheduler = new JobScheduler(jobs, parser, registry, new ResourceManager(config.cores(), 0), logs, dsl,
                 catalog, rows, new TableWriter(dsl, clock), tracking, clock, config.partyId(), partyClient,
-                PARTY_TIMEOUT, transferChannel);
+                PARTY_TIMEOUT, config.limits().peerMessageTimeout(), transferChannel);
         JobService jobService = new JobService(jobs, scheduler, parser, jobIds, catalog, logs, config, partyClient,
                 id -> peers.find(id).isPresent(), new PermissionAdmission(() -> hooks.current().permission()));
         PostgresReplayGuard siteNonces = new PostgresReplayGuard(database.asyncCommitDsl(), clock);

@@ -66,6 +66,11 @@ public final class NodeMain implements Callable<Integer> {
                     + "as 'flow site cert --sites NAME' names them (default ${DEFAULT-VALUE}).")
     String siteTlsName;
 
+    @Option(names = "--peer-message-timeout", defaultValue = "1800", paramLabel = "SECONDS",
+            description = "A task waiting this long for one message from a peer fails with the reason instead of "
+                    + "waiting forever (default ${DEFAULT-VALUE}).")
+    long peerMessageTimeoutSeconds;
+
     @Override
     public Integer call() throws Exception {
         Path dir = dataDir != null ? dataDir : Path.of("fedflow-data", partyId);
@@ -78,7 +83,9 @@ public final class NodeMain implements Callable<Integer> {
         NodeConfig config = new NodeConfig(partyId, host, httpPort, sitePort, dir, dbUrl, dbUser, password,
                 importDir, exportDir, cores, clientAuth,
                 clientAppKey == null ? ClientAppKeys.none() : ClientAppKeys.of(clientAppKey, appSecret),
-                !noPermission).withSiteTls(siteTls, siteTlsName);
+                !noPermission).withSiteTls(siteTls, siteTlsName)
+                .withLimits(Limits.defaults().toBuilder()
+                        .peerMessageTimeout(java.time.Duration.ofSeconds(peerMessageTimeoutSeconds)).build());
         long t0 = System.nanoTime();
         Node node = Node.start(config);
         System.out.printf("fedflow node party %s ready in %d ms: http://%s:%d/v1 (JSON + gRPC), /docs; "

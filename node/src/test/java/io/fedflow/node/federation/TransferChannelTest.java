@@ -63,7 +63,7 @@ class TransferChannelTest {
     }
 
     private static TransferKey guestToHost(String job, String tag) {
-        return new TransferKey(job, "intersection_0", tag, "guest", GUEST, "host", HOST);
+        return new TransferKey(job, "intersection_0", 0, tag, "guest", GUEST, "host", HOST);
     }
 
     private static byte[] receive(Node node, TransferKey key) {
@@ -147,7 +147,7 @@ class TransferChannelTest {
 
     @Test
     void headerWhoseSourceIsNotTheSignerIsRefused() throws Exception {
-        TransferKey forged = new TransferKey(job(), "intersection_0", "forged", "guest", "8888", "host", HOST);
+        TransferKey forged = new TransferKey(job(), "intersection_0", 0, "forged", "guest", "8888", "host", HOST);
         byte[] payload = "x".getBytes(StandardCharsets.UTF_8);
         Status status = rawSend(header(forged, 1, sha256(payload)), payload);
         assertThat(status.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
@@ -159,7 +159,7 @@ class TransferChannelTest {
     @Test
     void headerForAnotherPartyIsRefused() throws Exception {
         // Signed for the host but addressed in the header to a third party.
-        TransferKey misrouted = new TransferKey(job(), "intersection_0", "misrouted", "guest", GUEST, "host", "7777");
+        TransferKey misrouted = new TransferKey(job(), "intersection_0", 0, "misrouted", "guest", GUEST, "host", "7777");
         byte[] payload = "x".getBytes(StandardCharsets.UTF_8);
         Status status = rawSend(header(misrouted, 1, sha256(payload)), payload);
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -203,7 +203,7 @@ class TransferChannelTest {
 
     @Test
     void sendAndReceiveWithinOneNode() throws Exception {
-        TransferKey key = new TransferKey(job(), "secure_boost_0", "tree.0", "guest", GUEST, "host", GUEST);
+        TransferKey key = new TransferKey(job(), "secure_boost_0", 0, "tree.0", "guest", GUEST, "host", GUEST);
         byte[] payload = new byte[2_500_000];
         new SplittableRandom(7).nextBytes(payload);
         CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> receive(guest, key));
@@ -230,8 +230,8 @@ class TransferChannelTest {
     void componentsTalkThroughTheirTaskChannels() {
         String job = job();
         Map<String, List<String>> roles = Map.of("guest", List.of(GUEST), "host", List.of(HOST));
-        FederationChannel atGuest = guest.transferChannel().forTask(job, "hetero_lr_0", "guest", GUEST, roles);
-        FederationChannel atHost = host.transferChannel().forTask(job, "hetero_lr_0", "host", HOST, roles);
+        FederationChannel atGuest = guest.transferChannel().forTask(job, "hetero_lr_0", 0, "guest", GUEST, roles);
+        FederationChannel atHost = host.transferChannel().forTask(job, "hetero_lr_0", 0, "host", HOST, roles);
         assertThat(atHost.roles()).isEqualTo(roles);
         atGuest.send("gradient.1", "host", HOST, new byte[] {1, 2, 3});
         atHost.send("loss.1", "guest", GUEST, new byte[] {4});
@@ -250,7 +250,7 @@ class TransferChannelTest {
         }
         guest.peers().put(new Peer("10002", "127.0.0.1", closedPort, host.siteKeys().publicKeyBase64(), false));
         try {
-            TransferKey key = new TransferKey(job(), "intersection_0", "lost", "guest", GUEST, "host", "10002");
+            TransferKey key = new TransferKey(job(), "intersection_0", 0, "lost", "guest", GUEST, "host", "10002");
             FlowException e = catchThrowableOfType(() -> guest.transferChannel().send(key, new byte[] {1}),
                     FlowException.class);
             assertThat(e.retCode()).isEqualTo(RetCode.CONNECTION_ERROR);

@@ -17,9 +17,13 @@ import java.util.Map;
  * slices (to notice a stop) and would otherwise wait forever for a peer that died, was stopped, or runs
  * another task version; here the wait for one message is counted across slices, shown on the job's
  * {@link WaitBoard} while it lasts, and fails the task (ABORTED, which no component retries) with the
- * reason once it passed the node's peer message timeout.
+ * reason once it passed the node's peer message timeout. Sends to a party that does not answer are
+ * tried again within the same bound.
  */
 final class BoundedWaitChannel implements FederationChannel {
+    /** Between sends to a party that did not answer (each send already retries a few times itself). */
+    static final Duration RESEND_PAUSE = Duration.ofSeconds(1);
+
     private final FederationChannel delegate;
     private final Duration patience;
     private final WaitBoard board;
@@ -27,11 +31,13 @@ final class BoundedWaitChannel implements FederationChannel {
     private final String jobId;
     private final String waiter;
     private final long taskVersion;
+    private final Runnable checkCancelled;
     private String waitingFor;
     private long since;
 
     BoundedWaitChannel(FederationChannel delegate, Duration patience, WaitBoard board, Clock clock, String jobId,
-                       String waiter, long taskVersion) {
+                       String waiter, long taskVersion, Runnable checkCancelled) {
+        this.checkCancelled = checkCancelled;
         this.delegate = delegate;
         this.patience = patience;
         this.board = board;
@@ -48,12 +54,57 @@ final class BoundedWaitChannel implements FederationChannel {
 
     @Override
     public void send(String tag, String dstRole, String dstPartyId, byte[] payload) {
-        delegate.send(tag, dstRole, dstPartyId, payload);
+        sending(tag, dstRole, dstPartyId, () -> delegate.send(tag, dstRole, dstPartyId, payload));
     }
 
     @Override
     public void send(String tag, String dstRole, String dstPartyId, InputStream payload) {
-        delegate.send(tag, dstRole, dstPartyId, payload);
+        sending(tag, dstRole, dstPartyId, () -> delegate.send(tag, dstRole, dstPartyId, payload));
+    }
+
+    /**
+     * A send is a wait too: while the peer's site does not answer (a restart, a network cut) the send is
+     * tried again, up to the peer message timeout, rather than failing the task at the first outage.
+     */
+    private void sending(String tag, String dstRole, String dstPartyId, Runnable send) {
+        String what = "message " + tag + " to " + dstRole + " " + dstPartyId;
+        long start = clock.millis();
+        board.put(jobId, waiter, waiter + " (version " + taskVersion + ") sends " + what + " since "
+                + WaitBoard.since(start));
+        try {
+            while (true) {
+                try {
+                    send.run();
+                    return;
+                } catch (FlowException e) {
+                    if (e.retCode() != RetCode.CONNECTION_ERROR) {
+                        throw e;
+                    }
+                    long left = start + patience.toMillis() - clock.millis();
+                    if (left <= 0) {
+                        throw new FlowException(RetCode.CONNECTION_ERROR, Status.Code.ABORTED, "could not send " + what
+                                + " within the peer message timeout of " + patience.toSeconds() + " s (task version "
+                                + taskVersion + " of job " + jobId + "): " + e.getMessage(), e);
+                    }
+                    board.put(jobId, waiter, waiter + " (version " + taskVersion + ") sends " + what + " since "
+                            + WaitBoard.since(start) + ": party " + dstPartyId + " does not answer");
+                    checkCancelled.run();
+                    pause(Math.min(RESEND_PAUSE.toMillis(), left));
+                    checkCancelled.run();
+                }
+            }
+        } finally {
+            board.remove(jobId, waiter);
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FlowException(RetCode.FEDERATED_ERROR, "interrupted while waiting to send again");
+        }
     }
 
     @Override

@@ -586,7 +586,11 @@ public final class JobScheduler implements AutoCloseable {
         String where = task.getFTaskId() + " " + task.getFRole() + " " + task.getFPartyId();
         io.fedflow.node.component.FederationChannel.Factory bounded = (job, cpn, version, role, party, roles) ->
                 new BoundedWaitChannel(channels.forTask(job, cpn, version, role, party, roles), peerMessageTimeout,
-                        waits, clock, job, "task " + cpn + " " + role + " " + party, version);
+                        waits, clock, job, "task " + cpn + " " + role + " " + party, version, () -> {
+                            if (cancelled.get()) {
+                                throw new TaskCancelledException("task " + task.getFTaskId() + " was stopped");
+                            }
+                        });
         TaskContext ctx = new TaskContext(task, plan, modelVersion, dsl, catalog, rows, writer, tracking, logs,
                 cancelled::get, bounded);
         try {

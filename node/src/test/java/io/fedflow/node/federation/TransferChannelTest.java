@@ -243,6 +243,46 @@ class TransferChannelTest {
     }
 
     @Test
+    void aStoppedVersionsMessagesAreNeitherTakenByNorInTheWayOfTheNextVersion() {
+        String job = job();
+        Map<String, List<String>> roles = Map.of("guest", List.of(GUEST), "host", List.of(HOST));
+        FederationChannel guestV0 = guest.transferChannel().forTask(job, "hetero_lr_0", 0, "guest", GUEST, roles);
+        // version 0 was stopped: one of its messages is still in the host's store when version 1 starts...
+        guestV0.send("gradient.0.1", "host", HOST, new byte[] {0, 0});
+        TransferKey stale = new TransferKey(job, "hetero_lr_0", 0, "gradient.0.1", "guest", GUEST, "host", HOST);
+        assertThat(host.transfers().exists(stale)).isTrue();
+        FederationChannel hostV1 = host.transferChannel().forTask(job, "hetero_lr_0", 1, "host", HOST, roles);
+        // ...and is dropped as the new version's task opens its channel
+        assertThat(host.transfers().exists(stale)).isFalse();
+        // another arrives late, after version 1 started: the same tag with other content is no conflict
+        guestV0.send("gradient.0.1", "host", HOST, new byte[] {0, 1});
+        FederationChannel guestV1 = guest.transferChannel().forTask(job, "hetero_lr_0", 1, "guest", GUEST, roles);
+        guestV1.send("gradient.0.1", "host", HOST, new byte[] {1, 1});
+        assertThat(hostV1.receive("gradient.0.1", "guest", GUEST, Duration.ofSeconds(5))).containsExactly(1, 1);
+        // the late message of version 0 is never delivered to version 1
+        FlowException none = catchThrowableOfType(
+                () -> hostV1.receive("gradient.0.1", "guest", GUEST, Duration.ofMillis(300)), FlowException.class);
+        assertThat(none.grpcCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        assertThat(none.getMessage()).contains("version 1");
+    }
+
+    @Test
+    void aReceiverWhosePeerRunsANewerVersionFailsAtOnceWithThatReason() {
+        String job = job();
+        Map<String, List<String>> roles = Map.of("guest", List.of(GUEST), "host", List.of(HOST));
+        FederationChannel guestV2 = guest.transferChannel().forTask(job, "hetero_lr_0", 2, "guest", GUEST, roles);
+        FederationChannel hostV1 = host.transferChannel().forTask(job, "hetero_lr_0", 1, "host", HOST, roles);
+        guestV2.send("pubkey", "host", HOST, new byte[] {7});
+        FlowException e = catchThrowableOfType(
+                () -> hostV1.receive("pubkey", "guest", GUEST, Duration.ofSeconds(30)), FlowException.class);
+        assertThat(e.grpcCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(e.getMessage()).contains("guest " + GUEST + " runs version 2", "runs version 1", "pubkey");
+        // the newer version's message stays for the task that runs it
+        FederationChannel hostV2 = host.transferChannel().forTask(job, "hetero_lr_0", 2, "host", HOST, roles);
+        assertThat(hostV2.receive("pubkey", "guest", GUEST, Duration.ofSeconds(5))).containsExactly(7);
+    }
+
+    @Test
     void unreachablePeerIsRetriedThenReportedAsAConnectionError() throws IOException {
         int closedPort;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {

@@ -183,6 +183,29 @@ class JobCliTest {
     }
 
     @Test
+    void queryOfAWaitingJobSaysWhatItWaitsFor() throws IOException {
+        // a job holding every core of the node, long enough for the second one to wait behind it
+        Files.writeString(dir.resolve("holder.json"), Files.readString(dir.resolve("conf.json"))
+                .replace("\"task_cores\": 1", "\"task_cores\": " + node.config().cores())
+                .replace("\"max_iter\": 3", "\"max_iter\": 1000000, \"tol\": 0.0, \"batch_size\": 8"));
+        CliRun holder = flow("job", "submit", "-c", dir.resolve("holder.json").toString(), "-d",
+                dir.resolve("dsl.json").toString());
+        assertThat(holder.retcode()).as(holder.out().toString()).isZero();
+        String holderId = holder.out().path("jobId").asText();
+        CliRun second = flow("job", "submit", "-c", dir.resolve("conf.json").toString(), "-d",
+                dir.resolve("dsl.json").toString());
+        String secondId = second.out().path("jobId").asText();
+        try {
+            CliRun query = flow("job", "query", "-j", secondId);
+            assertThat(query.out().at("/data/0/f_status").asText()).isEqualTo("waiting");
+            assertThat(query.out().at("/data/0/f_waiting_for").asText()).as(query.out().toString()).contains("cores");
+        } finally {
+            flow("job", "stop", "-j", holderId);
+            flow("job", "stop", "-j", secondId);
+        }
+    }
+
+    @Test
     void dslResourcesQueueAndRerun() throws IOException {
         CliRun dsl = flow("job", "dsl", "--train-dsl", dir.resolve("dsl.json").toString(), "--cpn-list",
                 "reader_0,data_transform_0,lr_0");

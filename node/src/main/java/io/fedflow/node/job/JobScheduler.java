@@ -307,16 +307,15 @@ public final class JobScheduler implements AutoCloseable {
      * What a waiting or running job waits for right now at this site, in words; null when it ended or
      * nothing is known to hold it. Shown by job/query as {@code f_waiting_for}.
      */
-    public String waitingFor(TJobRecord job) {
-        JobStatus status = StatusMachine.parse(job.getFStatus());
-        String jobId = job.getFJobId();
+    public String waitingFor(String jobId, JobStatus status, String initiatorRole, String initiatorPartyId) {
         String known = waits.describe(jobId);
         if (known != null) {
             return known;
         }
         if (status == JobStatus.WAITING || status == JobStatus.READY) {
-            return coordinates(job) ? "cores: the scheduler admits it at its next round"
-                    : "its start by the initiator, party " + job.getFInitiatorPartyId()
+            return JobStore.isHere(initiatorRole, initiatorPartyId, thisParty)
+                    ? "cores: the scheduler admits it at its next round"
+                    : "its start by the initiator, party " + initiatorPartyId
                     + ", once the job's cores are free at every party";
         }
         if (status != JobStatus.RUNNING) {

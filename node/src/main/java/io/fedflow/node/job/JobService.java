@@ -288,11 +288,9 @@ public final class JobService {
             String status = r.path("f_status").asText();
             if ("waiting".equals(status) || "running".equals(status) || "ready".equals(status)) {
                 String jobId = r.path("f_job_id").asText();
-                String why = waitingFor.computeIfAbsent(jobId, id -> {
-                    List<io.fedflow.node.store.generated.tables.records.TJobRecord> job = jobs.jobRows(id);
-                    return job.isEmpty() ? "" : java.util.Objects.requireNonNullElse(
-                            scheduler.waitingFor(job.get(0)), "");
-                });
+                String why = waitingFor.computeIfAbsent(jobId, id -> java.util.Objects.requireNonNullElse(
+                        scheduler.waitingFor(id, StatusMachine.parse(status), r.path("f_initiator_role").asText(),
+                                r.path("f_initiator_party_id").asText()), ""));
                 if (!why.isEmpty()) {
                     ((ObjectNode) r).put("f_waiting_for", why);
                 }

@@ -197,7 +197,8 @@ class JobCliTest {
         String secondId = second.out().path("jobId").asText();
         try {
             CliRun query = flow("job", "query", "-j", secondId);
-            assertThat(query.out().at("/data/0/f_status").asText()).isEqualTo("waiting");
+            assertThat(query.out().at("/data/0/f_status").asText())
+                    .as(query.out() + "\n" + flow("job", "query", "-j", holderId).out()).isEqualTo("waiting");
             assertThat(query.out().at("/data/0/f_waiting_for").asText()).as(query.out().toString()).contains("cores");
         } finally {
             flow("job", "stop", "-j", holderId);

@@ -922,6 +922,7 @@ public final class JobScheduler implements AutoCloseable {
                                             boolean force, Map<String, Long> taskVersions) {
         TJobRecord lead = requireParticipant(sourceParty, jobId, false);
         if (coordinates(lead)) {
+            refreshHolders(jobId);
             Map<String, Long> versions = new java.util.HashMap<>();
             rerunHere(jobId, components, force, false, versions);
             rerunElsewhere(jobId, components, force, versions);

@@ -181,7 +181,7 @@ class RerunAfterStopTest {
                 assertThat(row.path("f_waiting_for").asText()).contains("cores", "party 9999");
             });
             // the running job says what it is doing now
-            assertThat(job(guestHttp, holder).path("f_waiting_for").asText()).contains("running task", "version 0");
+            assertThat(job(guestHttp, holder).path("f_waiting_for").asText()).contains("task ", "version 0");
         } finally {
             guestHttp.post("/v1/job/stop", Map.of("job_id", holder));
             guestHttp.post("/v1/job/stop", Map.of("job_id", waiting));

@@ -325,7 +325,7 @@ public final class JobScheduler implements AutoCloseable {
         for (TTaskRecord t : jobs.latestTasks(jobId)) {
             if (JobStatus.RUNNING.wire().equals(t.getFStatus())) {
                 busy.add("task " + t.getFComponentName() + " " + t.getFRole() + " " + t.getFPartyId() + " (version "
-                        + t.getFTaskVersion() + (t.getFRunOnThisParty() ? "" : ", at party " + t.getFPartyId()) + ")");
+                        + t.getFTaskVersion() + (t.getFRunOnThisParty() ? "" : ", at its party") + ")");
             }
         }
         return busy.isEmpty() ? "its next task to start" : "running " + String.join(", ", busy);
@@ -380,7 +380,7 @@ public final class JobScheduler implements AutoCloseable {
         boolean changed = false;
         for (TTaskRecord t : tasks) {
             if (!t.getFRunOnThisParty()) {
-                continue; // another party's task: it runs and retries there
+                continue; // another party's task: it runs there (the initiator retries it, see retryFailed)
             }
             JobStatus s = StatusMachine.parse(t.getFStatus());
             // A failed task is retried by the initiator, at every party at once (retryFailed), never here alone.

@@ -32,7 +32,7 @@ public final class WaitBoard {
         byJob.remove(jobId);
     }
 
-    /** The job's waits, one per line in name order; null when it waits for nothing known here. */
+    /** The job's waits in name order, joined by "; "; null when it waits for nothing known here. */
     public String describe(String jobId) {
         Map<String, String> waits = byJob.get(jobId);
         if (waits == null || waits.isEmpty()) {

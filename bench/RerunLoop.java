@@ -119,8 +119,10 @@ public class RerunLoop {
             Collections.sort(reruns);
             System.out.printf(Locale.ROOT, "cycles %d, reruns ending in success %d", cycles, successes);
             if (!reruns.isEmpty()) {
-                System.out.printf(Locale.ROOT, "; rerun -> success median %.2f s (min %.2f, max %.2f)",
-                        reruns.get(reruns.size() / 2), reruns.get(0), reruns.get(reruns.size() - 1));
+                int n = reruns.size();
+                double median = n % 2 == 1 ? reruns.get(n / 2) : (reruns.get(n / 2 - 1) + reruns.get(n / 2)) / 2;
+                System.out.printf(Locale.ROOT, "; rerun -> success median %.2f s (min %.2f, max %.2f)", median,
+                        reruns.get(0), reruns.get(n - 1));
             }
             System.out.println();
             if (successes != cycles) {

@@ -64,7 +64,7 @@ public class TransferBench {
             List<Double> receive = new ArrayList<>();
             List<Double> total = new ArrayList<>();
             for (int r = 0; r < warmup + runs; r++) {
-                TransferKey key = new TransferKey("202401010000000000", "bench_0", "payload." + r, "guest", "9999",
+                TransferKey key = new TransferKey("202401010000000000", "bench_0", 0, "payload." + r, "guest", "9999",
                         "host", "10000");
                 long t0 = System.nanoTime();
                 channel.send(key, payload);

@@ -101,8 +101,10 @@ final class JobCommand {
                 Struct job = r.getData().getListValue().getValues(0).getStructValue();
                 String s = job.getFieldsOrDefault("f_status", Value.getDefaultInstance()).getStringValue();
                 long progress = (long) job.getFieldsOrDefault("f_progress", Value.getDefaultInstance()).getNumberValue();
+                String waitingFor = job.getFieldsOrDefault("f_waiting_for", Value.getDefaultInstance())
+                        .getStringValue();
                 String line = job.getFieldsOrDefault("f_job_id", Value.getDefaultInstance()).getStringValue() + " "
-                        + s + " " + progress + "%";
+                        + s + " " + progress + "%" + (waitingFor.isEmpty() ? "" : " (waiting for: " + waitingFor + ")");
                 if (!line.equals(last)) {
                     flow.err().println(line);
                     flow.err().flush();

@@ -183,6 +183,37 @@ class JobCliTest {
     }
 
     @Test
+    void queryOfAWaitingJobSaysWhatItWaitsFor() throws IOException {
+        // a job holding every core of the node, long enough for the second one to wait behind it
+        Files.writeString(dir.resolve("holder.json"), Files.readString(dir.resolve("conf.json"))
+                .replace("\"task_cores\": 1", "\"task_cores\": " + node.config().cores())
+                .replace("\"max_iter\": 3", "\"max_iter\": 1000000, \"tol\": 0.0, \"batch_size\": 10"));
+        CliRun holder = flow("job", "submit", "-c", dir.resolve("holder.json").toString(), "-d",
+                dir.resolve("dsl.json").toString());
+        assertThat(holder.retcode()).as(holder.out().toString()).isZero();
+        String holderId = holder.out().path("jobId").asText();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode row = flow("job", "query", "-j", holderId).out().at("/data/0");
+            assertThat(row.path("f_status").asText()).as(row.toString()).isEqualTo("running");
+        });
+        CliRun second = flow("job", "submit", "-c", dir.resolve("conf.json").toString(), "-d",
+                dir.resolve("dsl.json").toString());
+        String secondId = second.out().path("jobId").asText();
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
+                CliRun query = flow("job", "query", "-j", secondId);
+                assertThat(query.out().at("/data/0/f_status").asText())
+                        .as(query.out() + "\n" + flow("job", "query", "-j", holderId).out()).isEqualTo("waiting");
+                assertThat(query.out().at("/data/0/f_waiting_for").asText()).as(query.out().toString())
+                        .contains("cores");
+            });
+        } finally {
+            flow("job", "stop", "-j", holderId);
+            flow("job", "stop", "-j", secondId);
+        }
+    }
+
+    @Test
     void dslResourcesQueueAndRerun() throws IOException {
         CliRun dsl = flow("job", "dsl", "--train-dsl", dir.resolve("dsl.json").toString(), "--cpn-list",
                 "reader_0,data_transform_0,lr_0");

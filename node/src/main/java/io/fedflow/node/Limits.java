@@ -45,6 +45,11 @@ public final class Limits {
     private final Duration healthTimeout;
     /** A scheduler loop silent for this long is reported stalled by /health. */
     private final Duration schedulerStallTimeout;
+    /**
+     * A task that waits this long for one message from a peer fails with the reason (the peer's task
+     * failed, was stopped, runs another version, or its party does not answer) instead of waiting forever.
+     */
+    private final Duration peerMessageTimeout;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
@@ -60,6 +65,7 @@ public final class Limits {
         this.jobDbPool = (int) requirePositive(b.jobDbPool, "job database pool");
         this.healthTimeout = requirePositive(b.healthTimeout, "health timeout");
         this.schedulerStallTimeout = requirePositive(b.schedulerStallTimeout, "scheduler stall timeout");
+        this.peerMessageTimeout = requirePositive(b.peerMessageTimeout, "peer message timeout");
     }
 
     public static Limits defaults() {
@@ -85,6 +91,7 @@ public final class Limits {
         b.jobDbPool = jobDbPool;
         b.healthTimeout = healthTimeout;
         b.schedulerStallTimeout = schedulerStallTimeout;
+        b.peerMessageTimeout = peerMessageTimeout;
         return b;
     }
 
@@ -140,6 +147,10 @@ public final class Limits {
         return schedulerStallTimeout;
     }
 
+    public Duration peerMessageTimeout() {
+        return peerMessageTimeout;
+    }
+
     private static Duration requirePositive(Duration d, String what) {
         Objects.requireNonNull(d, what);
         if (d.isNegative() || d.isZero()) {
@@ -181,6 +192,7 @@ public final class Limits {
         private int jobDbPool = 16;
         private Duration healthTimeout = Duration.ofSeconds(2);
         private Duration schedulerStallTimeout = Duration.ofSeconds(30);
+        private Duration peerMessageTimeout = Duration.ofMinutes(30);
 
         private Builder() {}
 
@@ -246,6 +258,11 @@ public final class Limits {
 
         public Builder schedulerStallTimeout(Duration d) {
             this.schedulerStallTimeout = d;
+            return this;
+        }
+
+        public Builder peerMessageTimeout(Duration d) {
+            this.peerMessageTimeout = d;
             return this;
         }
 

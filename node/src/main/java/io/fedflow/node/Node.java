@@ -160,7 +160,7 @@ public final class Node implements AutoCloseable {
                 config.tmpDir().resolve("transfer"), TransferChannel.Options.DEFAULT);
         this.scheduler = new JobScheduler(schedulerJobs, parser, registry, new ResourceManager(config.cores(), 0), logs,
                 jobDsl, jobCatalog, jobRows, new TableWriter(jobDsl, clock), new TrackingStore(jobDsl, clock), clock,
-                config.partyId(), partyClient, PARTY_TIMEOUT, transferChannel);
+                config.partyId(), partyClient, PARTY_TIMEOUT, limits.peerMessageTimeout(), transferChannel);
         this.health = new NodeHealth(healthPool, List.of(jobPool, requestPool), scheduler.heartbeat(),
                 limits.healthTimeout(), limits.schedulerStallTimeout());
         JobService jobService = new JobService(jobs, scheduler, parser, jobIds, catalog, logs, config, partyClient,

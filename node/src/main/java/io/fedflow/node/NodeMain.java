@@ -123,6 +123,11 @@ public final class NodeMain implements Callable<Integer> {
             + "long makes /health answer 503 (default ${DEFAULT-VALUE}).")
     long schedulerStallSeconds;
 
+    @Option(names = "--peer-message-timeout", defaultValue = "1800", paramLabel = "SECONDS",
+            description = "A task waiting this long for one message from a peer fails with the reason instead of "
+                    + "waiting forever (default ${DEFAULT-VALUE}).")
+    long peerMessageTimeoutSeconds;
+
     @Override
     public Integer call() throws Exception {
         Path dir = dataDir != null ? dataDir : Path.of("fedflow-data", partyId);
@@ -170,6 +175,7 @@ public final class NodeMain implements Callable<Integer> {
                 .jobDbPool(jobDbPool)
                 .healthTimeout(java.time.Duration.ofMillis(healthTimeoutMs))
                 .schedulerStallTimeout(java.time.Duration.ofSeconds(schedulerStallSeconds))
+                .peerMessageTimeout(java.time.Duration.ofSeconds(peerMessageTimeoutSeconds))
                 .build();
     }
 

@@ -8,7 +8,9 @@ import java.util.Map;
 
 /**
  * A task's channel to the same component's tasks at the job's other roles and parties. Messages are
- * scoped by job and component and named by a tag; each is delivered whole or not at all, once.
+ * scoped by job, component and task version and named by a tag; each is delivered whole or not at all,
+ * once. A receive fails at once (FAILED_PRECONDITION) when the peer sent that message under a newer
+ * task version: it runs another version and the one waited for will never come.
  */
 public interface FederationChannel {
     /** The job's parties by role ("guest", "host", "arbiter"...), in conf order: who the peers are. */
@@ -32,8 +34,8 @@ public interface FederationChannel {
     /** Opens the channel of one task; the node's transfer channel implements it. */
     @FunctionalInterface
     interface Factory {
-        FederationChannel forTask(String jobId, String componentName, String role, String partyId,
-                                  Map<String, List<String>> roles);
+        FederationChannel forTask(String jobId, String componentName, long taskVersion, String role,
+                                  String partyId, Map<String, List<String>> roles);
 
         /** Drops the job's messages that no task took (the job ended, or its outputs are cleaned). */
         default void deleteMessages(String jobId) {

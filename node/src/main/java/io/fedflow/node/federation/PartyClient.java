@@ -244,9 +244,19 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
     }
 
     @Override
-    public void rerun(String partyId, String jobId, List<String> components, boolean force) {
+    public void rerun(String partyId, String jobId, List<String> components, boolean force,
+                      java.util.Map<String, Long> taskVersions) {
         call(partyId, "rerun job " + jobId, policy, s -> s.rerunJob(PartyRerunJobRequest.newBuilder().setJobId(jobId)
-                .addAllComponentNames(components).setForce(force).build()));
+                .addAllComponentNames(components).setForce(force).putAllTaskVersions(taskVersions).build()));
+    }
+
+    @Override
+    public void retryTask(String partyId, String jobId, String componentName, long taskVersion, int autoRetries,
+                          String reason) {
+        call(partyId, "retry component " + componentName + " of job " + jobId + " at version " + taskVersion, policy,
+                s -> s.retryTask(io.fedflow.proto.v1.PartyRetryTaskRequest.newBuilder().setJobId(jobId)
+                        .setComponentName(componentName).setTaskVersion(taskVersion).setAutoRetries(autoRetries)
+                        .setReason(reason == null ? "" : reason).build()));
     }
 
     @Override

@@ -135,7 +135,17 @@ public final class PartyGrpcService extends PartyServiceGrpc.PartyServiceImplBas
     @Override
     public void rerunJob(PartyRerunJobRequest r, StreamObserver<PartyReply> out) {
         answer(out, () -> {
-            scheduler.rerunFromParty(caller(), r.getJobId(), r.getComponentNamesList(), r.getForce());
+            scheduler.rerunFromParty(caller(), r.getJobId(), r.getComponentNamesList(), r.getForce(),
+                    r.getTaskVersionsMap());
+            return OK;
+        });
+    }
+
+    @Override
+    public void retryTask(io.fedflow.proto.v1.PartyRetryTaskRequest r, StreamObserver<PartyReply> out) {
+        answer(out, () -> {
+            scheduler.retryFromInitiator(caller(), r.getJobId(), r.getComponentName(), r.getTaskVersion(),
+                    r.getAutoRetries(), r.getReason());
             return OK;
         });
     }

@@ -310,7 +310,7 @@ public final class TransferChannel implements FederationChannel.Factory {
         return TransferHeader.newBuilder().setJobId(key.jobId()).setComponentName(key.componentName())
                 .setTag(key.tag()).setSrcRole(key.srcRole()).setSrcPartyId(key.srcPartyId())
                 .setDstRole(key.dstRole()).setDstPartyId(key.dstPartyId())
-                .setSize(payload.size()).setSha256(payload.sha256()).build();
+                .setSize(payload.size()).setSha256(payload.sha256()).setTaskVersion(key.taskVersion()).build();
     }
 
     private static void sleep(Duration d) {
@@ -336,23 +336,31 @@ public final class TransferChannel implements FederationChannel.Factory {
     }
 
     @Override
-    public FederationChannel forTask(String jobId, String componentName, String role, String partyId,
-                                     Map<String, List<String>> roles) {
-        return new TaskChannel(jobId, componentName, role, partyId, Map.copyOf(roles));
+    public FederationChannel forTask(String jobId, String componentName, long taskVersion, String role,
+                                     String partyId, Map<String, List<String>> roles) {
+        // What older versions left for this task (a stopped run's late messages) is dropped as it starts.
+        int stale = store.deleteOlderVersions(jobId, componentName, role, partyId, taskVersion);
+        if (stale > 0) {
+            logger.info("job {} component {} {} {}: dropped {} messages of versions before {}", jobId, componentName,
+                    role, partyId, stale, taskVersion);
+        }
+        return new TaskChannel(jobId, componentName, taskVersion, role, partyId, Map.copyOf(roles));
     }
 
-    /** One task's view: its job, component, role and party fill in the keys. */
+    /** One task's view: its job, component, version, role and party fill in the keys. */
     private final class TaskChannel implements FederationChannel {
         private final String jobId;
         private final String componentName;
+        private final long taskVersion;
         private final String role;
         private final String partyId;
         private final Map<String, List<String>> roles;
 
-        TaskChannel(String jobId, String componentName, String role, String partyId,
+        TaskChannel(String jobId, String componentName, long taskVersion, String role, String partyId,
                     Map<String, List<String>> roles) {
             this.jobId = jobId;
             this.componentName = componentName;
+            this.taskVersion = taskVersion;
             this.role = role;
             this.partyId = partyId;
             this.roles = roles;
@@ -367,7 +375,7 @@ public final class TransferChannel implements FederationChannel.Factory {
             if (!roles.isEmpty() && !roles.getOrDefault(dstRole, List.of()).contains(dstPartyId)) {
                 throw FlowException.argument("job " + jobId + " has no " + dstRole + " " + dstPartyId);
             }
-            return new TransferKey(jobId, componentName, tag, role, partyId, dstRole, dstPartyId);
+            return new TransferKey(jobId, componentName, taskVersion, tag, role, partyId, dstRole, dstPartyId);
         }
 
         @Override
@@ -389,8 +397,8 @@ public final class TransferChannel implements FederationChannel.Factory {
 
         @Override
         public long receive(String tag, String srcRole, String srcPartyId, Duration timeout, OutputStream out) {
-            return TransferChannel.this.receive(new TransferKey(jobId, componentName, tag, srcRole, srcPartyId, role,
-                    partyId), timeout, out);
+            return TransferChannel.this.receive(new TransferKey(jobId, componentName, taskVersion, tag, srcRole,
+                    srcPartyId, role, partyId), timeout, out);
         }
     }
 }

@@ -39,7 +39,7 @@ public final class TransferGrpcService extends TransferServiceGrpc.TransferServi
             throw new FlowException(RetCode.AUTHENTICATION_ERROR, "transfer src_party_id " + h.getSrcPartyId()
                     + " is not the signing party " + caller);
         }
-        return new TransferKey(h.getJobId(), h.getComponentName(), h.getTag(), h.getSrcRole(), h.getSrcPartyId(),
+        return new TransferKey(h.getJobId(), h.getComponentName(), h.getTaskVersion(), h.getTag(), h.getSrcRole(), h.getSrcPartyId(),
                 h.getDstRole(), h.getDstPartyId());
     }
 

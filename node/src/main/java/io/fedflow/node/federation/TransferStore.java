@@ -17,6 +17,7 @@ import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.Record1;
 import org.jooq.Record2;
+import org.jooq.Record3;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 
@@ -68,6 +69,7 @@ public final class TransferStore {
             Record1<Long> id = tx.insertInto(T_TRANSFER)
                     .set(T_TRANSFER.F_JOB_ID, key.jobId())
                     .set(T_TRANSFER.F_COMPONENT_NAME, key.componentName())
+                    .set(T_TRANSFER.F_TASK_VERSION, key.taskVersion())
                     .set(T_TRANSFER.F_TAG, key.tag())
                     .set(T_TRANSFER.F_SRC_ROLE, key.srcRole())
                     .set(T_TRANSFER.F_SRC_PARTY_ID, key.srcPartyId())
@@ -101,6 +103,11 @@ public final class TransferStore {
     }
 
     private static org.jooq.Condition matches(TransferKey key) {
+        return sameRoute(key).and(T_TRANSFER.F_TASK_VERSION.eq(key.taskVersion()));
+    }
+
+    /** The key but its version: the same message of any version. */
+    private static org.jooq.Condition sameRoute(TransferKey key) {
         return T_TRANSFER.F_JOB_ID.eq(key.jobId())
                 .and(T_TRANSFER.F_COMPONENT_NAME.eq(key.componentName()))
                 .and(T_TRANSFER.F_TAG.eq(key.tag()))
@@ -112,13 +119,16 @@ public final class TransferStore {
 
     /**
      * Waits up to {@code timeout} for the message under {@code key}, hands its chunks to {@code sink} in
-     * order, then deletes it; returns its size. A sink failure leaves the message for another try.
+     * order, then deletes it; returns its size. A sink failure leaves the message for another try. When
+     * the same message of a newer task version arrives instead, the sender runs another version than the
+     * receiver and the wait could never end: it fails at once with that reason.
      */
     public long receive(TransferKey key, Duration timeout, ChunkSink sink) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Record2<Long, Long> found;
-        while ((found = dsl.select(T_TRANSFER.F_ID, T_TRANSFER.F_SIZE).from(T_TRANSFER).where(matches(key))
-                .fetchOne()) == null) {
+        Record3<Long, Long, Long> found;
+        while ((found = dsl.select(T_TRANSFER.F_ID, T_TRANSFER.F_SIZE, T_TRANSFER.F_TASK_VERSION).from(T_TRANSFER)
+                .where(sameRoute(key), T_TRANSFER.F_TASK_VERSION.ge(key.taskVersion()))
+                .orderBy(T_TRANSFER.F_TASK_VERSION).limit(1).fetchOne()) == null) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw new FlowException(RetCode.FEDERATED_ERROR, Status.Code.DEADLINE_EXCEEDED, "no " + key
@@ -132,6 +142,9 @@ public final class TransferStore {
                     throw new FlowException(RetCode.FEDERATED_ERROR, "interrupted while waiting for " + key);
                 }
             }
+        }
+        if (found.value3() != key.taskVersion()) {
+            throw versionMismatch(key, found.value3());
         }
         long id = found.value1();
         // One chunk in memory at a time: a message may be far larger than the heap.
@@ -161,6 +174,25 @@ public final class TransferStore {
     /** Whether a committed message is waiting under {@code key}. */
     public boolean exists(TransferKey key) {
         return dsl.fetchExists(T_TRANSFER, matches(key));
+    }
+
+    /**
+     * Deletes the messages of older task versions of a job's component addressed to one role and party:
+     * what a stopped or failed version left (or still sends) is of no use to the version that runs now.
+     */
+    public int deleteOlderVersions(String jobId, String componentName, String dstRole, String dstPartyId,
+                                   long taskVersion) {
+        return dsl.deleteFrom(T_TRANSFER).where(T_TRANSFER.F_JOB_ID.eq(jobId),
+                T_TRANSFER.F_COMPONENT_NAME.eq(componentName), T_TRANSFER.F_DST_ROLE.eq(dstRole),
+                T_TRANSFER.F_DST_PARTY_ID.eq(dstPartyId), T_TRANSFER.F_TASK_VERSION.lt(taskVersion)).execute();
+    }
+
+    /** The peer sent this message under a newer task version: it runs a version the receiver does not. */
+    static FlowException versionMismatch(TransferKey key, long peerVersion) {
+        return new FlowException(RetCode.FEDERATED_ERROR, Status.Code.FAILED_PRECONDITION, key.srcRole() + " "
+                + key.srcPartyId() + " runs version " + peerVersion + " of component " + key.componentName()
+                + " of job " + key.jobId() + ", this task (" + key.dstRole() + " " + key.dstPartyId() + ") runs version "
+                + key.taskVersion() + ": its message " + key.tag() + " for this version will never come", null);
     }
 
     /** Deletes every message of the job, consumed or not (job clean-up). Returns how many. */

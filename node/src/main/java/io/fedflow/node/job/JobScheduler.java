@@ -58,7 +58,9 @@ public final class JobScheduler implements AutoCloseable {
     private final String thisParty;
     private final RemoteParties remote;
     private final Duration partyTimeout;
+    private final Duration peerMessageTimeout;
     private final io.fedflow.node.component.FederationChannel.Factory channels;
+    private final WaitBoard waits = new WaitBoard();
     private final ThreadPoolExecutor workers;
     // Calls to several parties at once (stop, status sync): each bounded by its own deadline.
     private final ExecutorService fanOut = Executors.newCachedThreadPool(r -> daemon(r, "fedflow-fan-out"));
@@ -79,8 +81,10 @@ public final class JobScheduler implements AutoCloseable {
     public JobScheduler(JobStore jobs, DslParser parser, ComponentRegistry registry, ResourceManager resources,
                         JobLogs logs, DSLContext dsl, TableCatalog catalog, TableRows rows, TableWriter writer,
                         TrackingStore tracking, Clock clock, String thisParty, RemoteParties remote,
-                        Duration partyTimeout, io.fedflow.node.component.FederationChannel.Factory channels) {
+                        Duration partyTimeout, Duration peerMessageTimeout,
+                        io.fedflow.node.component.FederationChannel.Factory channels) {
         this.channels = channels;
+        this.peerMessageTimeout = peerMessageTimeout;
         this.jobs = jobs;
         this.parser = parser;
         this.registry = registry;
@@ -189,10 +193,16 @@ public final class JobScheduler implements AutoCloseable {
             }
             advance(job, coordinator);
         }
+        String blocking = null;
         for (TJobRecord job : jobs.jobsWithStatus(JobStatus.WAITING)) {
             // Elsewhere a job waits for its initiator's start.
-            if (coordinates(job) && !admit(job)) {
-                break; // first come, first served: later jobs wait behind this one
+            if (!coordinates(job)) {
+                continue;
+            }
+            if (blocking != null) {
+                waits.put(job.getFJobId(), "cores", "queue: behind job " + blocking + ", which waits for cores");
+            } else if (!admit(job)) {
+                blocking = job.getFJobId(); // first come, first served: later jobs wait behind this one
             }
         }
         for (TJobRecord job : jobs.jobsToSync()) {
@@ -223,6 +233,8 @@ public final class JobScheduler implements AutoCloseable {
     private boolean admit(TJobRecord job) {
         String jobId = job.getFJobId();
         if (!resources.apply(jobId, job.getFCores())) {
+            waits.put(jobId, "cores", "cores: the job needs " + job.getFCores() + " at party " + thisParty + ", "
+                    + resources.remaining() + " of " + resources.totalCores() + " are free there");
             return false;
         }
         JobPlan plan = plan(job);
@@ -232,6 +244,8 @@ public final class JobScheduler implements AutoCloseable {
             for (String p : remotes) {
                 if (!remote.applyResources(p, jobId)) {
                     logs.schedule(jobId, "party " + p + " has not the job's cores free yet: the job waits");
+                    waits.put(jobId, "cores", "cores: the job needs " + job.getFCores() + " at party " + p
+                            + ", which has not that many free yet");
                     giveBack(jobId, applied);
                     return false;
                 }
@@ -246,6 +260,7 @@ public final class JobScheduler implements AutoCloseable {
             giveBack(jobId, applied);
             return true;
         }
+        waits.remove(jobId, "cores");
         jobs.setResources(jobId, true);
         for (String p : remotes) {
             try {
@@ -287,11 +302,14 @@ public final class JobScheduler implements AutoCloseable {
             try {
                 jobs.mirrorTasks(jobId, remote.collect(p, jobId).tasks());
                 unreachableSince.remove(key);
+                waits.remove(jobId, "party " + p);
             } catch (FlowException e) {
                 boolean unreachable = e.retCode() == RetCode.CONNECTION_ERROR
                         || e.retCode() == RetCode.FEDERATED_ERROR;
                 long since = unreachableSince.computeIfAbsent(key, k -> clock.millis());
                 if (unreachable && clock.millis() - since < partyTimeout.toMillis()) {
+                    waits.put(jobId, "party " + p, "party " + p + " does not answer since " + WaitBoard.since(since)
+                            + " (the job fails after " + partyTimeout.toSeconds() + " s): " + e.getMessage());
                     continue; // it may come back: keep the job, try again next round
                 }
                 unreachableSince.remove(key);
@@ -301,6 +319,34 @@ public final class JobScheduler implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * What a waiting or running job waits for right now at this site, in words; null when it ended or
+     * nothing is known to hold it. Shown by job/query as {@code f_waiting_for}.
+     */
+    public String waitingFor(String jobId, JobStatus status, String initiatorRole, String initiatorPartyId) {
+        String known = waits.describe(jobId);
+        if (known != null) {
+            return known;
+        }
+        if (status == JobStatus.WAITING || status == JobStatus.READY) {
+            return JobStore.isHere(initiatorRole, initiatorPartyId, thisParty)
+                    ? "cores: the scheduler admits it at its next round"
+                    : "its start by the initiator, party " + initiatorPartyId
+                    + ", once the job's cores are free at every party";
+        }
+        if (status != JobStatus.RUNNING) {
+            return null;
+        }
+        List<String> busy = new ArrayList<>();
+        for (TTaskRecord t : jobs.latestTasks(jobId)) {
+            if (JobStatus.RUNNING.wire().equals(t.getFStatus())) {
+                busy.add("task " + t.getFComponentName() + " " + t.getFRole() + " " + t.getFPartyId() + " (version "
+                        + t.getFTaskVersion() + (t.getFRunOnThisParty() ? "" : ", at its party") + ")");
+            }
+        }
+        return busy.isEmpty() ? "its next task to start" : "running " + String.join(", ", busy);
     }
 
     /** Queue position of each waiting job (1 = next). */
@@ -332,6 +378,15 @@ public final class JobScheduler implements AutoCloseable {
             return;
         }
         List<TTaskRecord> tasks = jobs.latestTasks(jobId);
+        if (coordinator) {
+            Retried retried = retryFailed(jobId, tasks, now);
+            if (retried == Retried.JOB_ENDED) {
+                return;
+            }
+            if (retried == Retried.YES) {
+                tasks = jobs.latestTasks(jobId);
+            }
+        }
         Map<String, TTaskRecord> byKey = new java.util.HashMap<>();
         tasks.forEach(t -> byKey.put(key(t.getFComponentName(), t.getFRole(), t.getFPartyId()), t));
         int parallelism = plan.intParameter("task_parallelism", 1);
@@ -343,16 +398,10 @@ public final class JobScheduler implements AutoCloseable {
         boolean changed = false;
         for (TTaskRecord t : tasks) {
             if (!t.getFRunOnThisParty()) {
-                continue; // another party's task: it runs and retries there
+                continue; // another party's task: it runs there (the initiator retries it, see retryFailed)
             }
             JobStatus s = StatusMachine.parse(t.getFStatus());
-            if (RetryGate.due(t, now)) {
-                jobs.newTaskVersion(t, t.getFAutoRetries() - 1);
-                logs.schedule(jobId, "retrying task " + t.getFTaskId() + " " + t.getFRole() + " " + t.getFPartyId()
-                        + " (" + (t.getFAutoRetries() - 1) + " retries left)");
-                changed = true;
-                continue;
-            }
+            // A failed task is retried by the initiator, at every party at once (retryFailed), never here alone.
             if (s != JobStatus.WAITING) {
                 continue;
             }
@@ -395,6 +444,95 @@ public final class JobScheduler implements AutoCloseable {
         }
     }
 
+    private enum Retried { NO, YES, JOB_ENDED }
+
+    /**
+     * FATE's auto-retry of a failed task, for the whole component: the initiator moves every party's task
+     * of it (here, its holder rows, and at each other party) to the same new version together, stopping
+     * the ones still running the old version (their peer failed: they could only wait). A task retried at
+     * its own party alone would run a version its peers do not, and both would wait for each other
+     * forever. A party that cannot be told fails the job with the reason.
+     */
+    private Retried retryFailed(String jobId, List<TTaskRecord> tasks, long now) {
+        Map<String, List<TTaskRecord>> byComponent = new java.util.LinkedHashMap<>();
+        tasks.forEach(t -> byComponent.computeIfAbsent(t.getFComponentName(), c -> new ArrayList<>()).add(t));
+        Retried retried = Retried.NO;
+        for (Map.Entry<String, List<TTaskRecord>> e : byComponent.entrySet()) {
+            TTaskRecord failed = e.getValue().stream().filter(RetryGate::pending).findFirst().orElse(null);
+            // auto_retry_delay: the retry waits that long after the failure (asked again every round)
+            if (failed == null || !RetryGate.due(failed, now)) {
+                continue;
+            }
+            String component = e.getKey();
+            long version = e.getValue().stream().mapToLong(TTaskRecord::getFTaskVersion).max().orElse(0) + 1;
+            int left = failed.getFAutoRetries() - 1;
+            String reason = "task " + failed.getFTaskId() + " " + failed.getFRole() + " " + failed.getFPartyId()
+                    + " version " + failed.getFTaskVersion() + " failed: " + failed.getFErrorReport();
+            moveComponent(jobId, component, version, left, reason);
+            List<String> parties = remoteParties(plan(jobs.jobRows(jobId).get(0)));
+            Map<String, FlowException> refused = fanOut(parties,
+                    p -> remote.retryTask(p, jobId, component, version, left, reason));
+            if (!refused.isEmpty()) {
+                Map.Entry<String, FlowException> first = refused.entrySet().iterator().next();
+                end(jobId, JobStatus.FAILED, "component " + component + " could not be retried at party "
+                        + first.getKey() + " (version " + version + "): " + first.getValue().getMessage());
+                return Retried.JOB_ENDED;
+            }
+            logs.schedule(jobId, "retrying component " + component + " at version " + version + " at every party ("
+                    + left + " retries left): " + reason);
+            retried = Retried.YES;
+        }
+        if (retried == Retried.YES) {
+            wakeUp();
+        }
+        return retried;
+    }
+
+    /**
+     * Moves every task of {@code component} here (holder rows included) to {@code version}; a task still
+     * running an older version is stopped first. Tasks already at that version or later stay: a repeated
+     * call changes nothing.
+     */
+    private int moveComponent(String jobId, String component, long version, int retries, String reason) {
+        int moved = 0;
+        for (TTaskRecord t : jobs.latestTasks(jobId)) {
+            if (!t.getFComponentName().equals(component) || t.getFTaskVersion() >= version) {
+                continue;
+            }
+            if (JobStatus.RUNNING.wire().equals(t.getFStatus())) {
+                RunningTask r = running.get(runKey(t));
+                if (r != null) {
+                    r.cancelled().set(true);
+                    r.future().cancel(true);
+                }
+                jobs.transitTask(t, JobStatus.FAILED, "stopped for version " + version + ": " + reason);
+            }
+            jobs.newTaskVersion(t, version, retries);
+            moved++;
+        }
+        return moved;
+    }
+
+    /** The initiator's retry of a running job's component: this party's tasks of it move to {@code version}. */
+    public synchronized void retryFromInitiator(String sourceParty, String jobId, String component, long version,
+                                                int retries, String reason) {
+        TJobRecord lead = requireParticipant(sourceParty, jobId, true);
+        if (!JobStatus.RUNNING.wire().equals(lead.getFStatus())) {
+            throw new FlowException(RetCode.OPERATING_ERROR, "job " + jobId + " is " + lead.getFStatus()
+                    + " at party " + thisParty + ": only a running job's tasks are retried");
+        }
+        try {
+            plan(lead).component(component);
+        } catch (IllegalArgumentException e) {
+            throw FlowException.argument("component_name " + component + " is not a component of job " + jobId);
+        }
+        if (moveComponent(jobId, component, version, retries, reason) > 0) {
+            logs.schedule(jobId, "retrying component " + component + " at version " + version
+                    + " (asked by the initiator, party " + sourceParty + "): " + reason);
+        }
+        wakeUp();
+    }
+
     private static Map<String, TTaskRecord> byKeyOf(List<TTaskRecord> tasks) {
         Map<String, TTaskRecord> m = new java.util.HashMap<>();
         tasks.forEach(t -> m.put(key(t.getFComponentName(), t.getFRole(), t.getFPartyId()), t));
@@ -411,7 +549,18 @@ public final class JobScheduler implements AutoCloseable {
         if (DONE.containsAll(statuses)) {
             return JobStatus.SUCCESS;
         }
-        if (statuses.contains(JobStatus.RUNNING)) {
+        // The tasks of a component at the different parties work together: once one failed for good, the
+        // others can only wait for it, so the job fails now rather than stay running with no progress.
+        for (TTaskRecord t : tasks) {
+            if (JobStatus.FAILED.wire().equals(t.getFStatus()) && t.getFAutoRetries() <= 0
+                    && tasks.stream().anyMatch(o -> o != t && o.getFComponentName().equals(t.getFComponentName())
+                    && !StatusMachine.parse(o.getFStatus()).isEnd())) {
+                return JobStatus.FAILED;
+            }
+        }
+        // A failed task with retries left runs again (after its auto_retry_delay).
+        if (statuses.contains(JobStatus.RUNNING) || tasks.stream().anyMatch(t ->
+                JobStatus.FAILED.wire().equals(t.getFStatus()) && t.getFAutoRetries() > 0)) {
             return JobStatus.RUNNING;
         }
         // A waiting task can still run unless something upstream of it (at its role and party, however far
@@ -452,8 +601,15 @@ public final class JobScheduler implements AutoCloseable {
 
     private void runTask(TTaskRecord task, JobPlan plan, String modelVersion, AtomicBoolean cancelled) {
         String where = task.getFTaskId() + " " + task.getFRole() + " " + task.getFPartyId();
+        io.fedflow.node.component.FederationChannel.Factory bounded = (job, cpn, version, role, party, roles) ->
+                new BoundedWaitChannel(channels.forTask(job, cpn, version, role, party, roles), peerMessageTimeout,
+                        waits, clock, job, "task " + cpn + " " + role + " " + party, version, () -> {
+                            if (cancelled.get()) {
+                                throw new TaskCancelledException("task " + task.getFTaskId() + " was stopped");
+                            }
+                        });
         TaskContext ctx = new TaskContext(task, plan, modelVersion, dsl, catalog, rows, writer, tracking, logs,
-                cancelled::get, channels);
+                cancelled::get, bounded);
         try {
             Component component = registry.find(task.getFComponentModule()).orElseThrow().factory().get();
             ctx.log("task " + where + " version " + task.getFTaskVersion() + " started: module "
@@ -562,6 +718,7 @@ public final class JobScheduler implements AutoCloseable {
         }
         plans.remove(jobId);
         lastCollect.remove(jobId);
+        waits.clear(jobId);
         if (moved) {
             logs.schedule(jobId, "job " + status.wire() + (error == null ? "" : ": " + error));
         }
@@ -747,32 +904,55 @@ public final class JobScheduler implements AutoCloseable {
         if (!rows.isEmpty() && !coordinates(rows.get(0))) {
             // Only the initiator reruns a federated job, at every party at once. Not under this
             // scheduler's lock: the initiator's rerun comes back here.
-            remote.rerun(rows.get(0).getFInitiatorPartyId(), jobId, components, force);
+            remote.rerun(rows.get(0).getFInitiatorPartyId(), jobId, components, force, Map.of());
             return components;
         }
+        refreshHolders(jobId);
         synchronized (this) {
-            List<String> rerun = rerunHere(jobId, components, force, false);
-            rerunElsewhere(jobId, components, force);
+            Map<String, Long> versions = new java.util.HashMap<>();
+            List<String> rerun = rerunHere(jobId, components, force, false, versions);
+            rerunElsewhere(jobId, components, force, versions);
             return rerun;
+        }
+    }
+
+    /**
+     * The other parties' task rows as they are now (best effort: a party that does not answer keeps its
+     * last mirrored rows). A rerun chooses each component's next version from them, and which
+     * components did not succeed anywhere.
+     */
+    private void refreshHolders(String jobId) {
+        List<TJobRecord> rows = jobs.jobRows(jobId);
+        if (rows.isEmpty()) {
+            return;
+        }
+        for (String p : remoteParties(freshPlan(rows.get(0)))) {
+            try {
+                jobs.mirrorTasks(jobId, remote.collect(p, jobId).tasks());
+            } catch (FlowException e) {
+                logger.info("job {}: rerun without party {}'s latest task rows: {}", jobId, p, e.getMessage());
+            }
         }
     }
 
     /** A rerun asked by another party of the job: at the initiator for every party, elsewhere here only. */
     public synchronized void rerunFromParty(String sourceParty, String jobId, List<String> components,
-                                            boolean force) {
+                                            boolean force, Map<String, Long> taskVersions) {
         TJobRecord lead = requireParticipant(sourceParty, jobId, false);
         if (coordinates(lead)) {
-            rerunHere(jobId, components, force, false);
-            rerunElsewhere(jobId, components, force);
+            refreshHolders(jobId);
+            Map<String, Long> versions = new java.util.HashMap<>();
+            rerunHere(jobId, components, force, false, versions);
+            rerunElsewhere(jobId, components, force, versions);
         } else {
             requireParticipant(sourceParty, jobId, true);
-            rerunHere(jobId, components, force, true);
+            rerunHere(jobId, components, force, true, new java.util.HashMap<>(taskVersions));
         }
     }
 
-    private void rerunElsewhere(String jobId, List<String> components, boolean force) {
+    private void rerunElsewhere(String jobId, List<String> components, boolean force, Map<String, Long> versions) {
         List<String> others = remoteParties(freshPlan(jobs.jobRows(jobId).get(0)));
-        Map<String, FlowException> failed = fanOut(others, p -> remote.rerun(p, jobId, components, force));
+        Map<String, FlowException> failed = fanOut(others, p -> remote.rerun(p, jobId, components, force, versions));
         if (!failed.isEmpty()) {
             FlowException first = failed.values().iterator().next();
             throw new FlowException(first.retCode(), "job " + jobId + " is rerun here, but not at part"
@@ -783,8 +963,12 @@ public final class JobScheduler implements AutoCloseable {
     /**
      * The rerun at this site. {@code lenient}: at a party that is not the initiator, having nothing of
      * its own to rerun is fine (the failed tasks were elsewhere); the job still goes back to waiting.
+     * {@code versions} (component -> new task version): empty at the initiator, which fills it in for
+     * the other parties (a component reruns at every party, all at the same version, when any of its
+     * tasks did not succeed); given elsewhere, it says exactly what reruns here and at which version.
      */
-    private List<String> rerunHere(String jobId, List<String> components, boolean force, boolean lenient) {
+    private List<String> rerunHere(String jobId, List<String> components, boolean force, boolean lenient,
+                                   Map<String, Long> versions) {
         List<TJobRecord> rows = jobs.jobRows(jobId);
         if (rows.isEmpty()) {
             throw new FlowException(RetCode.DATA_ERROR, "no job " + jobId + " at this node");
@@ -819,10 +1003,23 @@ public final class JobScheduler implements AutoCloseable {
         }
         List<String> rerun = new ArrayList<>();
         int retries = plan.intParameter("auto_retries", 0);
-        for (TTaskRecord t : jobs.latestTasks(jobId)) {
-            boolean success = DONE.contains(StatusMachine.parse(t.getFStatus()));
-            if ((all || chosen.contains(t.getFComponentName())) && (force || !success)) {
-                jobs.newTaskVersion(t, retries);
+        List<TTaskRecord> tasks = jobs.latestTasks(jobId);
+        if (versions.isEmpty()) {
+            // This site chooses (the initiator, or a party of an older initiator that sends no versions).
+            for (TTaskRecord t : tasks) {
+                boolean success = DONE.contains(StatusMachine.parse(t.getFStatus()));
+                if ((all || chosen.contains(t.getFComponentName())) && (force || !success)) {
+                    versions.put(t.getFComponentName(), 0L);
+                }
+            }
+            for (TTaskRecord t : tasks) {
+                versions.computeIfPresent(t.getFComponentName(), (c, v) -> Math.max(v, t.getFTaskVersion() + 1));
+            }
+        }
+        for (TTaskRecord t : tasks) {
+            Long version = versions.get(t.getFComponentName());
+            if (version != null && version > t.getFTaskVersion()) {
+                jobs.newTaskVersion(t, version, retries);
                 rerun.add(t.getFComponentName());
             }
         }

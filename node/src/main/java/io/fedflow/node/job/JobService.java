@@ -279,10 +279,22 @@ public final class JobService {
         }
         // The queue is only read when a row needs its position: job/query is the call clients poll.
         Map<String, Integer> positions = anyWaiting ? scheduler.queuePositions() : Map.of();
+        Map<String, String> waitingFor = new java.util.HashMap<>();
         rows.forEach(r -> {
             Integer pos = positions.get(r.path("f_job_id").asText());
             if (pos != null && "waiting".equals(r.path("f_status").asText())) {
                 ((ObjectNode) r).put("f_queue_position", pos);
+            }
+            // Beyond FATE: what a waiting or running job waits for right now (cores, a peer, a message...).
+            String status = r.path("f_status").asText();
+            if ("waiting".equals(status) || "running".equals(status) || "ready".equals(status)) {
+                String jobId = r.path("f_job_id").asText();
+                String why = waitingFor.computeIfAbsent(jobId, id -> java.util.Objects.requireNonNullElse(
+                        scheduler.waitingFor(id, StatusMachine.parse(status), r.path("f_initiator_role").asText(),
+                                r.path("f_initiator_party_id").asText()), ""));
+                if (!why.isEmpty()) {
+                    ((ObjectNode) r).put("f_waiting_for", why);
+                }
             }
         });
         if (orderBy != null && !orderBy.isBlank()) {

@@ -354,15 +354,18 @@ public final class JobStore {
                 .execute() > 0;
     }
 
-    /** A new version of {@code task}, waiting (auto-retry and rerun: the old version stays as it ended). */
-    public void newTaskVersion(TTaskRecord task, int autoRetries) {
+    /**
+     * Version {@code version} of {@code task}, waiting (auto-retry and rerun: the old version stays as it
+     * ended). Every party gives a component's tasks the same version: the initiator chooses it.
+     */
+    public void newTaskVersion(TTaskRecord task, long version, int autoRetries) {
         long now = clock.millis();
         TTaskRecord copy = task.copy();
         copy.setFJobId(task.getFJobId());
         copy.setFTaskId(task.getFTaskId());
         copy.setFRole(task.getFRole());
         copy.setFPartyId(task.getFPartyId());
-        copy.setFTaskVersion(task.getFTaskVersion() + 1);
+        copy.setFTaskVersion(version);
         copy.setFStatus(JobStatus.WAITING.wire());
         copy.setFPartyStatus(JobStatus.WAITING.wire());
         copy.setFAutoRetries(autoRetries);

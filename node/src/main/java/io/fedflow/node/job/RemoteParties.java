@@ -37,7 +37,16 @@ public interface RemoteParties {
 
     Collected collect(String partyId, String jobId);
 
-    void rerun(String partyId, String jobId, List<String> components, boolean force);
+    /**
+     * Reruns the job at {@code partyId}; {@code taskVersions} (component -> version, may be empty) are the
+     * versions every party gives the components it names.
+     */
+    void rerun(String partyId, String jobId, List<String> components, boolean force,
+               java.util.Map<String, Long> taskVersions);
+
+    /** Moves the party's tasks of a running job's component to {@code taskVersion} (the initiator's retry). */
+    void retryTask(String partyId, String jobId, String componentName, long taskVersion, int autoRetries,
+                   String reason);
 
     void clean(String partyId, String jobId);
 
@@ -86,7 +95,14 @@ public interface RemoteParties {
         }
 
         @Override
-        public void rerun(String partyId, String jobId, List<String> components, boolean force) {
+        public void rerun(String partyId, String jobId, List<String> components, boolean force,
+                          java.util.Map<String, Long> taskVersions) {
+            throw none();
+        }
+
+        @Override
+        public void retryTask(String partyId, String jobId, String componentName, long taskVersion,
+                              int autoRetries, String reason) {
             throw none();
         }
 

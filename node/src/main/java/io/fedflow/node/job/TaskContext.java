@@ -322,8 +322,8 @@ final class TaskContext implements ComponentContext {
     @Override
     public synchronized FederationChannel federation() {
         if (federation == null) {
-            federation = new MeteredChannel(channels.forTask(jobId(), componentName(), role(), partyId(),
-                    plan.roles()));
+            federation = new MeteredChannel(channels.forTask(jobId(), componentName(), taskVersion(), role(),
+                    partyId(), plan.roles()));
         }
         return federation;
     }

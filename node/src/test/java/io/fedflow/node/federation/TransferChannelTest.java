@@ -63,7 +63,7 @@ class TransferChannelTest {
     }
 
     private static TransferKey guestToHost(String job, String tag) {
-        return new TransferKey(job, "intersection_0", tag, "guest", GUEST, "host", HOST);
+        return new TransferKey(job, "intersection_0", 0, tag, "guest", GUEST, "host", HOST);
     }
 
     private static byte[] receive(Node node, TransferKey key) {
@@ -147,7 +147,7 @@ class TransferChannelTest {
 
     @Test
     void headerWhoseSourceIsNotTheSignerIsRefused() throws Exception {
-        TransferKey forged = new TransferKey(job(), "intersection_0", "forged", "guest", "8888", "host", HOST);
+        TransferKey forged = new TransferKey(job(), "intersection_0", 0, "forged", "guest", "8888", "host", HOST);
         byte[] payload = "x".getBytes(StandardCharsets.UTF_8);
         Status status = rawSend(header(forged, 1, sha256(payload)), payload);
         assertThat(status.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
@@ -159,7 +159,7 @@ class TransferChannelTest {
     @Test
     void headerForAnotherPartyIsRefused() throws Exception {
         // Signed for the host but addressed in the header to a third party.
-        TransferKey misrouted = new TransferKey(job(), "intersection_0", "misrouted", "guest", GUEST, "host", "7777");
+        TransferKey misrouted = new TransferKey(job(), "intersection_0", 0, "misrouted", "guest", GUEST, "host", "7777");
         byte[] payload = "x".getBytes(StandardCharsets.UTF_8);
         Status status = rawSend(header(misrouted, 1, sha256(payload)), payload);
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -203,7 +203,7 @@ class TransferChannelTest {
 
     @Test
     void sendAndReceiveWithinOneNode() throws Exception {
-        TransferKey key = new TransferKey(job(), "secure_boost_0", "tree.0", "guest", GUEST, "host", GUEST);
+        TransferKey key = new TransferKey(job(), "secure_boost_0", 0, "tree.0", "guest", GUEST, "host", GUEST);
         byte[] payload = new byte[2_500_000];
         new SplittableRandom(7).nextBytes(payload);
         CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> receive(guest, key));
@@ -230,8 +230,8 @@ class TransferChannelTest {
     void componentsTalkThroughTheirTaskChannels() {
         String job = job();
         Map<String, List<String>> roles = Map.of("guest", List.of(GUEST), "host", List.of(HOST));
-        FederationChannel atGuest = guest.transferChannel().forTask(job, "hetero_lr_0", "guest", GUEST, roles);
-        FederationChannel atHost = host.transferChannel().forTask(job, "hetero_lr_0", "host", HOST, roles);
+        FederationChannel atGuest = guest.transferChannel().forTask(job, "hetero_lr_0", 0, "guest", GUEST, roles);
+        FederationChannel atHost = host.transferChannel().forTask(job, "hetero_lr_0", 0, "host", HOST, roles);
         assertThat(atHost.roles()).isEqualTo(roles);
         atGuest.send("gradient.1", "host", HOST, new byte[] {1, 2, 3});
         atHost.send("loss.1", "guest", GUEST, new byte[] {4});
@@ -243,6 +243,46 @@ class TransferChannelTest {
     }
 
     @Test
+    void aStoppedVersionsMessagesAreNeitherTakenByNorInTheWayOfTheNextVersion() {
+        String job = job();
+        Map<String, List<String>> roles = Map.of("guest", List.of(GUEST), "host", List.of(HOST));
+        FederationChannel guestV0 = guest.transferChannel().forTask(job, "hetero_lr_0", 0, "guest", GUEST, roles);
+        // version 0 was stopped: one of its messages is still in the host's store when version 1 starts...
+        guestV0.send("gradient.0.1", "host", HOST, new byte[] {0, 0});
+        TransferKey stale = new TransferKey(job, "hetero_lr_0", 0, "gradient.0.1", "guest", GUEST, "host", HOST);
+        assertThat(host.transfers().exists(stale)).isTrue();
+        FederationChannel hostV1 = host.transferChannel().forTask(job, "hetero_lr_0", 1, "host", HOST, roles);
+        // ...and is dropped as the new version's task opens its channel
+        assertThat(host.transfers().exists(stale)).isFalse();
+        // another arrives late, after version 1 started: the same tag with other content is no conflict
+        guestV0.send("gradient.0.1", "host", HOST, new byte[] {0, 1});
+        FederationChannel guestV1 = guest.transferChannel().forTask(job, "hetero_lr_0", 1, "guest", GUEST, roles);
+        guestV1.send("gradient.0.1", "host", HOST, new byte[] {1, 1});
+        assertThat(hostV1.receive("gradient.0.1", "guest", GUEST, Duration.ofSeconds(5))).containsExactly(1, 1);
+        // the late message of version 0 is never delivered to version 1
+        FlowException none = catchThrowableOfType(
+                () -> hostV1.receive("gradient.0.1", "guest", GUEST, Duration.ofMillis(300)), FlowException.class);
+        assertThat(none.grpcCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        assertThat(none.getMessage()).contains("version 1");
+    }
+
+    @Test
+    void aReceiverWhosePeerRunsANewerVersionFailsAtOnceWithThatReason() {
+        String job = job();
+        Map<String, List<String>> roles = Map.of("guest", List.of(GUEST), "host", List.of(HOST));
+        FederationChannel guestV2 = guest.transferChannel().forTask(job, "hetero_lr_0", 2, "guest", GUEST, roles);
+        FederationChannel hostV1 = host.transferChannel().forTask(job, "hetero_lr_0", 1, "host", HOST, roles);
+        guestV2.send("pubkey", "host", HOST, new byte[] {7});
+        FlowException e = catchThrowableOfType(
+                () -> hostV1.receive("pubkey", "guest", GUEST, Duration.ofSeconds(30)), FlowException.class);
+        assertThat(e.grpcCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(e.getMessage()).contains("guest " + GUEST + " runs version 2", "runs version 1", "pubkey");
+        // the newer version's message stays for the task that runs it
+        FederationChannel hostV2 = host.transferChannel().forTask(job, "hetero_lr_0", 2, "host", HOST, roles);
+        assertThat(hostV2.receive("pubkey", "guest", GUEST, Duration.ofSeconds(5))).containsExactly(7);
+    }
+
+    @Test
     void unreachablePeerIsRetriedThenReportedAsAConnectionError() throws IOException {
         int closedPort;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
@@ -250,7 +290,7 @@ class TransferChannelTest {
         }
         guest.peers().put(new Peer("10002", "127.0.0.1", closedPort, host.siteKeys().publicKeyBase64(), false));
         try {
-            TransferKey key = new TransferKey(job(), "intersection_0", "lost", "guest", GUEST, "host", "10002");
+            TransferKey key = new TransferKey(job(), "intersection_0", 0, "lost", "guest", GUEST, "host", "10002");
             FlowException e = catchThrowableOfType(() -> guest.transferChannel().send(key, new byte[] {1}),
                     FlowException.class);
             assertThat(e.retCode()).isEqualTo(RetCode.CONNECTION_ERROR);

@@ -27,7 +27,7 @@ class HolderMirrorTest {
             assertThat(holder.getFRunOnThisParty()).isFalse();
 
             // the holder was still waiting when the job stopped, so the rerun gave it a new version...
-            jobs.newTaskVersion(holder, 0);
+            jobs.newTaskVersion(holder, holder.getFTaskVersion() + 1, 0);
             // ...but at the host the task had succeeded: it keeps version 0 and reports it
             jobs.mirrorTasks(jobId, List.of(new RemoteParties.RemoteTask(holder.getFTaskId(), 0, "reader_0", "host",
                     "10000", "success", "success", 1L, 2L, 2L, null)));

@@ -77,6 +77,8 @@ public final class FlowServer {
         sb.http(new InetSocketAddress(host, port));
         GrpcService grpc = GrpcService.builder()
                 .addServices(services)
+                // gRPC requests get the string checks JSON requests get, before any service runs.
+                .intercept(new StringFieldChecks())
                 .enableHttpJsonTranscoding(HttpJsonTranscodingOptions.builder()
                         .errorHandler(FlowServer::transcodingError).build())
                 .jsonMarshallerFactory(sd -> new FateJsonMarshaller())

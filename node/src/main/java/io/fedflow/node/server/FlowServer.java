@@ -230,13 +230,17 @@ public final class FlowServer {
 
         @Override
         public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
-            if (!ctx.path().startsWith("/v1/") || cause instanceof com.linecorp.armeria.server.HttpStatusException
-                || cause instanceof com.linecorp.armeria.server.HttpResponseException) {
-                return null; // Armeria renders the status, through renderStatus below
+            if (!ctx.path().startsWith("/v1/")) {
+                return null;
             }
+            // Before Armeria renders a 413 itself: only this answer closes the connection.
             LimitRefusals.Refusal refusal = LimitRefusals.of(cause, limits, IdleWatch.isWatched(ctx));
             if (refusal != null) {
                 return refusal.response();
+            }
+            if (cause instanceof com.linecorp.armeria.server.HttpStatusException
+                || cause instanceof com.linecorp.armeria.server.HttpResponseException) {
+                return null; // Armeria renders the status, through renderStatus below
             }
             return ErrorMapper.jsonResponse(ErrorMapper.map(cause));
         }
@@ -261,9 +265,7 @@ public final class FlowServer {
                             : config.maxRequestLength(), limits)
                     : cause == null ? null : LimitRefusals.of(cause, limits, ctx != null && IdleWatch.isWatched(ctx));
             if (refusal != null) {
-                return AggregatedHttpResponse.of(ResponseHeaders.of(refusal.status(), HttpHeaderNames.CONTENT_TYPE,
-                        MediaType.JSON_UTF_8), com.linecorp.armeria.common.HttpData.wrap(
-                        FateJson.envelopeBytes(refusal.envelope())));
+                return refusal.aggregated();
             }
             String msg = status == HttpStatus.NOT_FOUND ? "no such API: " + headers.method() + " " + headers.path()
                     : status == HttpStatus.METHOD_NOT_ALLOWED ? "method " + headers.method() + " is not allowed on "

@@ -18,6 +18,7 @@ public final class Limits {
     public static final String MAX_TABLE_COLUMNS_FLAG = "--max-table-columns";
     public static final String MAX_LINE_LENGTH_FLAG = "--max-line-length";
     public static final String MAX_AUTO_RETRIES_FLAG = "--max-auto-retries";
+    public static final String MAX_RETMSG_LENGTH_FLAG = "--max-retmsg-length";
 
     /** A transfer (upload, download stream) that moves no byte for this long is cut off. */
     private final Duration streamIdleTimeout;
@@ -33,6 +34,8 @@ public final class Limits {
     private final Duration bindConnectTimeout;
     /** The most auto_retries a job may ask for a failed task; more is refused at submit. */
     private final int maxAutoRetries;
+    /** Characters of an answer's retmsg (and gRPC status message): a longer one keeps its head and tail. */
+    private final int maxRetmsgLength;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
@@ -42,7 +45,15 @@ public final class Limits {
         this.maxLineLength = (int) requirePositive(b.maxLineLength, "max line length");
         this.bindConnectTimeout = requirePositive(b.bindConnectTimeout, "bind connect timeout");
         this.maxAutoRetries = (int) requireNonNegative(b.maxAutoRetries, "max auto retries");
+        if (b.maxRetmsgLength < MIN_RETMSG_LENGTH) {
+            throw new IllegalArgumentException("max retmsg length must be at least " + MIN_RETMSG_LENGTH + ", got "
+                    + b.maxRetmsgLength);
+        }
+        this.maxRetmsgLength = b.maxRetmsgLength;
     }
+
+    /** Below this a shortened retmsg could not keep the field it names and the log id it gives. */
+    public static final int MIN_RETMSG_LENGTH = 200;
 
     public static Limits defaults() {
         return builder().build();
@@ -61,6 +72,7 @@ public final class Limits {
         b.maxLineLength = maxLineLength;
         b.bindConnectTimeout = bindConnectTimeout;
         b.maxAutoRetries = maxAutoRetries;
+        b.maxRetmsgLength = maxRetmsgLength;
         return b;
     }
 
@@ -90,6 +102,10 @@ public final class Limits {
 
     public int maxAutoRetries() {
         return maxAutoRetries;
+    }
+
+    public int maxRetmsgLength() {
+        return maxRetmsgLength;
     }
 
     private static Duration requirePositive(Duration d, String what) {
@@ -126,6 +142,8 @@ public final class Limits {
         private long maxLineLength = 1 << 20;
         private Duration bindConnectTimeout = Duration.ofSeconds(10);
         private int maxAutoRetries = 10;
+        // Every message the node writes fits; only a request's own input echoed back can be longer.
+        private int maxRetmsgLength = 1024;
 
         private Builder() {}
 
@@ -161,6 +179,11 @@ public final class Limits {
 
         public Builder maxAutoRetries(int n) {
             this.maxAutoRetries = n;
+            return this;
+        }
+
+        public Builder maxRetmsgLength(int chars) {
+            this.maxRetmsgLength = chars;
             return this;
         }
 

@@ -99,6 +99,11 @@ public final class NodeMain implements Callable<Integer> {
             description = "Characters per line of an uploaded file, header included (default ${DEFAULT-VALUE}).")
     int maxLineLength;
 
+    @Option(names = Limits.MAX_RETMSG_LENGTH_FLAG, defaultValue = "1024", paramLabel = "CHARS",
+            description = "Longest retmsg (and gRPC status message) of an answer; a longer one, which can only "
+                    + "come from echoed input, keeps its head and tail (default ${DEFAULT-VALUE}).")
+    int maxRetmsgLength;
+
     @Override
     public Integer call() throws Exception {
         Path dir = dataDir != null ? dataDir : Path.of("fedflow-data", partyId);
@@ -141,6 +146,7 @@ public final class NodeMain implements Callable<Integer> {
                 .maxLineLength(maxLineLength)
                 .bindConnectTimeout(java.time.Duration.ofSeconds(bindConnectTimeoutSeconds))
                 .maxAutoRetries(maxAutoRetries)
+                .maxRetmsgLength(maxRetmsgLength)
                 .build();
     }
 

@@ -64,7 +64,7 @@ public final class ErrorMapper {
     }
 
     public static Status status(Failure f) {
-        return Status.fromCode(f.grpcCode()).withDescription(f.retmsg());
+        return Status.fromCode(f.grpcCode()).withDescription(Retmsgs.shorten(f.retmsg()));
     }
 
     /** A failure answered before any service ran, FATE's way: HTTP 200 with the envelope. */
@@ -81,7 +81,7 @@ public final class ErrorMapper {
                 .builder(com.linecorp.armeria.common.HttpStatus.OK)
                 .contentType(contentType)
                 .add("grpc-status", Integer.toString(f.grpcCode().value()))
-                .add("grpc-message", grpcMessage(f.retmsg()))
+                .add("grpc-message", grpcMessage(Retmsgs.shorten(f.retmsg())))
                 .add(RETCODE_KEY.name(), Integer.toString(f.retcode()))
                 .endOfStream(true)
                 .build());

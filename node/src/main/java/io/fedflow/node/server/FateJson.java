@@ -59,7 +59,7 @@ public final class FateJson {
     public static byte[] envelopeBytes(FlowResponse response) {
         Map<String, Object> out = new TreeMap<>();
         out.put("retcode", response.getRetcode());
-        out.put("retmsg", response.getRetmsg());
+        out.put("retmsg", Retmsgs.shorten(response.getRetmsg()));
         if (response.hasData()) {
             out.put("data", toJava(response.getData()));
         }

@@ -148,6 +148,8 @@ public final class FlowServer {
         sb.serviceUnder("/docs", DocService.builder().build());
         sb.service("/health", HealthCheckService.builder().build());
         sb.errorHandler(new FateServerErrorHandler(limits));
+        // Added last, so outermost: every answer of this port knows its retmsg cap.
+        sb.decorator(Retmsgs.decorator(limits.maxRetmsgLength()));
         return sb.build();
     }
 

@@ -18,6 +18,7 @@ public final class Limits {
     public static final String MAX_TABLE_COLUMNS_FLAG = "--max-table-columns";
     public static final String MAX_LINE_LENGTH_FLAG = "--max-line-length";
     public static final String MAX_AUTO_RETRIES_FLAG = "--max-auto-retries";
+    public static final String MAX_RETMSG_LENGTH_FLAG = "--max-retmsg-length";
 
     /** A transfer (upload, download stream) that moves no byte for this long is cut off. */
     private final Duration streamIdleTimeout;
@@ -50,6 +51,8 @@ public final class Limits {
      * failed, was stopped, runs another version, or its party does not answer) instead of waiting forever.
      */
     private final Duration peerMessageTimeout;
+    /** Characters of an answer's retmsg (and gRPC status message): a longer one keeps its head and tail. */
+    private final int maxRetmsgLength;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
@@ -66,7 +69,15 @@ public final class Limits {
         this.healthTimeout = requirePositive(b.healthTimeout, "health timeout");
         this.schedulerStallTimeout = requirePositive(b.schedulerStallTimeout, "scheduler stall timeout");
         this.peerMessageTimeout = requirePositive(b.peerMessageTimeout, "peer message timeout");
+        if (b.maxRetmsgLength < MIN_RETMSG_LENGTH) {
+            throw new IllegalArgumentException("max retmsg length must be at least " + MIN_RETMSG_LENGTH + ", got "
+                    + b.maxRetmsgLength);
+        }
+        this.maxRetmsgLength = b.maxRetmsgLength;
     }
+
+    /** Below this a shortened retmsg could not keep the field it names and the log id it gives. */
+    public static final int MIN_RETMSG_LENGTH = 200;
 
     public static Limits defaults() {
         return builder().build();
@@ -92,6 +103,7 @@ public final class Limits {
         b.healthTimeout = healthTimeout;
         b.schedulerStallTimeout = schedulerStallTimeout;
         b.peerMessageTimeout = peerMessageTimeout;
+        b.maxRetmsgLength = maxRetmsgLength;
         return b;
     }
 
@@ -151,6 +163,10 @@ public final class Limits {
         return peerMessageTimeout;
     }
 
+    public int maxRetmsgLength() {
+        return maxRetmsgLength;
+    }
+
     private static Duration requirePositive(Duration d, String what) {
         Objects.requireNonNull(d, what);
         if (d.isNegative() || d.isZero()) {
@@ -193,6 +209,8 @@ public final class Limits {
         private Duration healthTimeout = Duration.ofSeconds(2);
         private Duration schedulerStallTimeout = Duration.ofSeconds(30);
         private Duration peerMessageTimeout = Duration.ofMinutes(30);
+        // Every message the node writes fits; only a request's own input echoed back can be longer.
+        private int maxRetmsgLength = 1024;
 
         private Builder() {}
 
@@ -263,6 +281,11 @@ public final class Limits {
 
         public Builder peerMessageTimeout(Duration d) {
             this.peerMessageTimeout = d;
+            return this;
+        }
+
+        public Builder maxRetmsgLength(int chars) {
+            this.maxRetmsgLength = chars;
             return this;
         }
 

@@ -128,6 +128,11 @@ public final class NodeMain implements Callable<Integer> {
                     + "waiting forever (default ${DEFAULT-VALUE}).")
     long peerMessageTimeoutSeconds;
 
+    @Option(names = Limits.MAX_RETMSG_LENGTH_FLAG, defaultValue = "1024", paramLabel = "CHARS",
+            description = "Longest retmsg (and gRPC status message) of an answer; a longer one, which can only "
+                    + "come from echoed input, keeps its head and tail (default ${DEFAULT-VALUE}).")
+    int maxRetmsgLength;
+
     @Override
     public Integer call() throws Exception {
         Path dir = dataDir != null ? dataDir : Path.of("fedflow-data", partyId);
@@ -176,6 +181,7 @@ public final class NodeMain implements Callable<Integer> {
                 .healthTimeout(java.time.Duration.ofMillis(healthTimeoutMs))
                 .schedulerStallTimeout(java.time.Duration.ofSeconds(schedulerStallSeconds))
                 .peerMessageTimeout(java.time.Duration.ofSeconds(peerMessageTimeoutSeconds))
+                .maxRetmsgLength(maxRetmsgLength)
                 .build();
     }
 

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.NodeConfig;
 import io.fedflow.node.RetCode;
+import io.grpc.Status;
 import io.fedflow.node.job.JobIds;
 import io.fedflow.node.job.JobStatus;
 import io.fedflow.node.job.JobStore;
+import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
 import io.fedflow.proto.v1.DownloadRequest;
 import java.io.BufferedWriter;
@@ -124,7 +126,10 @@ public final class DownloadService {
                 }
             }
             throw e instanceof FlowException fe ? fe
-                    : new FlowException(RetCode.OPERATING_ERROR, "download failed: " + e.getMessage());
+                    : DatabaseFailures.isDatabase(e) ? DatabaseFailures.of(RetCode.OPERATING_ERROR, "download of "
+                      + meta.getFNamespace() + "." + meta.getFName() + " failed", e)
+                    : new FlowException(RetCode.OPERATING_ERROR, Status.Code.FAILED_PRECONDITION, "download of "
+                      + meta.getFNamespace() + "." + meta.getFName() + " failed: " + e.getMessage(), e);
         }
     }
 

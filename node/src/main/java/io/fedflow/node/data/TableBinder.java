@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.RetCode;
 import io.fedflow.node.server.FateJson;
+import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
 import io.fedflow.proto.v1.BindTableRequest;
 import java.sql.Connection;
@@ -78,8 +79,7 @@ public final class TableBinder {
                 count = crs.getLong(1);
             }
         } catch (SQLException e) {
-            throw new FlowException(RetCode.EXCEPTION_ERROR, "check address failed: cannot read table "
-                    + qualifiedName(address) + ": " + e.getMessage());
+            throw DatabaseFailures.of("check address failed: cannot read table " + qualifiedName(address), e);
         }
         String idColumn = first(req.getIdColumn(), req.getIdName(),
                 req.hasSchema() ? FateJson.toJson(req.getSchema()).path("sid").asText("") : "");

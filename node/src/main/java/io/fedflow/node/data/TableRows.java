@@ -5,6 +5,7 @@ import io.fedflow.node.FlowException;
 import io.fedflow.node.RetCode;
 import io.fedflow.node.job.JobStore;
 import io.fedflow.node.store.Database;
+import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -87,8 +88,12 @@ public final class TableRows {
         } catch (FlowException e) {
             throw e;
         } catch (Exception e) {
-            throw new FlowException(RetCode.DATA_ERROR, "cannot read table " + meta.getFNamespace() + "."
-                    + meta.getFName() + ": " + e.getMessage());
+            String what = "cannot read table " + meta.getFNamespace() + "." + meta.getFName();
+            if (DatabaseFailures.isDatabase(e)) {
+                throw DatabaseFailures.of(RetCode.DATA_ERROR, what, e);
+            }
+            throw new FlowException(RetCode.DATA_ERROR, io.grpc.Status.Code.FAILED_PRECONDITION,
+                    what + ": " + e.getMessage(), e);
         }
     }
 

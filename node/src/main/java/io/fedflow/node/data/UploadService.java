@@ -16,6 +16,7 @@ import io.fedflow.node.job.JobStatus;
 import io.fedflow.node.job.JobStore;
 import io.fedflow.node.server.FateJson;
 import io.fedflow.node.store.Database;
+import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
 import io.fedflow.proto.v1.UploadConf;
 import java.io.IOException;
@@ -180,7 +181,7 @@ public final class UploadService {
                     + (t1 - phases[1]) / 1_000_000 + " ms)");
             jobs.endLocalJob(jobId, JobStatus.SUCCESS, null);
         } catch (RuntimeException e) {
-            failure = asFlowException(e);
+            failure = asFlowException(e, valid.table());
             log(jobDir, "upload of " + valid.table() + " failed: " + failure.getMessage());
             jobs.endLocalJob(jobId, JobStatus.FAILED, failure.getMessage());
         }
@@ -319,7 +320,7 @@ public final class UploadService {
                 + "continue uploading, please add the parameter --drop");
     }
 
-    private static FlowException asFlowException(RuntimeException e) {
+    private static FlowException asFlowException(RuntimeException e, TableId table) {
         Throwable t = e;
         while (t != null) {
             if (t instanceof FlowException fe) {
@@ -327,11 +328,11 @@ public final class UploadService {
             }
             t = t.getCause();
         }
-        logger.warn("upload failed", e);
-        String msg = e.getMessage();
-        if (e instanceof org.jooq.exception.DataAccessException dae && dae.getCause() != null) {
-            msg = dae.getCause().getMessage();
+        if (DatabaseFailures.isDatabase(e)) {
+            return DatabaseFailures.of(RetCode.DATA_ERROR, "upload of " + table + " failed", e);
         }
-        return new FlowException(RetCode.DATA_ERROR, "upload failed: " + msg);
+        logger.warn("upload of {} failed", table, e);
+        return new FlowException(RetCode.DATA_ERROR, io.grpc.Status.Code.FAILED_PRECONDITION, "upload of " + table
+                + " failed: " + e.getMessage(), e);
     }
 }

@@ -95,8 +95,7 @@ public final class TransferStore {
             // Same content already there (or just consumed): check the bytes, store nothing.
             return new Writer(key, size, sha256, null, 0);
         } catch (SQLException e) {
-            throw new FlowException(RetCode.EXCEPTION_ERROR, Status.Code.INTERNAL, "could not store " + key + ": "
-                    + e.getMessage(), e);
+            throw io.fedflow.node.store.DatabaseFailures.of("could not store " + key, e);
         } finally {
             closeQuietly(c);
         }
@@ -307,8 +306,7 @@ public final class TransferStore {
             try {
                 connection.commit();
             } catch (SQLException e) {
-                throw new FlowException(RetCode.EXCEPTION_ERROR, Status.Code.INTERNAL, "could not store " + key
-                        + ": " + e.getMessage(), e);
+                throw io.fedflow.node.store.DatabaseFailures.of("could not store " + key, e);
             } finally {
                 release();
             }

@@ -11,6 +11,7 @@ import io.fedflow.node.component.TaskCancelledException;
 import io.fedflow.node.data.TableCatalog;
 import io.fedflow.node.data.TableRows;
 import io.fedflow.node.data.TableWriter;
+import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.node.store.generated.tables.records.TJobRecord;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;
 import io.fedflow.node.tracking.TrackingStore;
@@ -633,9 +634,10 @@ public final class JobScheduler implements AutoCloseable {
             if (cancelled.get()) {
                 ctx.log("task " + where + " stopped: " + e);
             } else {
-                String msg = e instanceof FlowException ? e.getMessage() : e.getClass().getSimpleName() + ": "
-                        + e.getMessage();
-                if (!(e instanceof FlowException)) {
+                String msg = e instanceof FlowException ? e.getMessage() : DatabaseFailures.isDatabase(e)
+                        ? DatabaseFailures.of("task " + where, e).getMessage() // logged there, with its id
+                        : e.getClass().getSimpleName() + ": " + e.getMessage();
+                if (!(e instanceof FlowException) && !DatabaseFailures.isDatabase(e)) {
                     logger.warn("task {} failed", where, e);
                 }
                 jobs.transitTask(task, JobStatus.FAILED, msg);

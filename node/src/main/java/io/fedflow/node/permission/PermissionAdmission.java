@@ -42,8 +42,11 @@ public final class PermissionAdmission implements JobAdmission {
         try {
             result = hook.get().check(parameters);
         } catch (RuntimeException e) {
-            throw new FlowException(RetCode.PERMISSION_ERROR, "permission check failed at party " + partyId
-                    + ": the permission hook failed: " + e.getMessage());
+            String what = "permission check failed at party " + partyId + ": the permission hook failed";
+            if (io.fedflow.node.store.DatabaseFailures.isDatabase(e)) {
+                throw io.fedflow.node.store.DatabaseFailures.of(RetCode.PERMISSION_ERROR, what, e);
+            }
+            throw new FlowException(RetCode.PERMISSION_ERROR, what + ": " + e.getMessage());
         }
         if (!result.accepted()) {
             throw new FlowException(RetCode.PERMISSION_ERROR, "permission check failed at party " + partyId

@@ -3,6 +3,7 @@ package io.fedflow.node.server;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.RetCode;
+import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.proto.v1.FlowResponse;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -47,41 +48,14 @@ public final class ErrorMapper {
             return new Failure(RetCode.EXCEPTION_ERROR.code(), "the call was closed: " + t.getMessage(),
                     Status.Code.CANCELLED);
         }
-        java.sql.SQLException sql = sqlCause(t);
-        if (sql != null || t instanceof org.jooq.exception.DataAccessException) {
-            return database(t, sql);
+        if (DatabaseFailures.isDatabase(t)) {
+            FlowException fe = DatabaseFailures.of(null, t);
+            return new Failure(fe.retCode().code(), fe.getMessage(), fe.grpcCode());
         }
         // Unexpected: log it here, answer without a stack trace.
         logger.warn("unexpected failure", t);
         return new Failure(RetCode.EXCEPTION_ERROR.code(),
                 t.getClass().getSimpleName() + ": " + t.getMessage(), Status.Code.INTERNAL);
-    }
-
-    /**
-     * A database failure: the SQL and the driver's message stay in the node's log, under an id the answer
-     * names. SQLSTATE class 22 (a value the database cannot take: bad encoding, out of range...) comes from
-     * the caller's input, so it is an argument error and logged in one line; anything else is the node's.
-     */
-    private static Failure database(Throwable t, java.sql.SQLException sql) {
-        String id = Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1, 36);
-        String state = sql == null ? null : sql.getSQLState();
-        if (state != null && state.startsWith("22")) {
-            logger.warn("database refused a value of a request [{}] (SQLSTATE {}): {}", id, state, sql.getMessage());
-            return new Failure(RetCode.ARGUMENT_ERROR.code(), "a value in the request cannot be stored or compared "
-                    + "(database error " + state + ", logged as " + id + ")", Status.Code.INVALID_ARGUMENT);
-        }
-        logger.warn("database failure [{}]", id, t);
-        return new Failure(RetCode.EXCEPTION_ERROR.code(), "database failure (logged on the node as " + id + ")",
-                Status.Code.INTERNAL);
-    }
-
-    private static java.sql.SQLException sqlCause(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof java.sql.SQLException e) {
-                return e;
-            }
-        }
-        return null;
     }
 
     public static FlowResponse envelope(Throwable cause) {
@@ -90,7 +64,7 @@ public final class ErrorMapper {
     }
 
     public static Status status(Failure f) {
-        return Status.fromCode(f.grpcCode()).withDescription(f.retmsg());
+        return Status.fromCode(f.grpcCode()).withDescription(Retmsgs.shorten(f.retmsg()));
     }
 
     /** A failure answered before any service ran, FATE's way: HTTP 200 with the envelope. */
@@ -107,7 +81,7 @@ public final class ErrorMapper {
                 .builder(com.linecorp.armeria.common.HttpStatus.OK)
                 .contentType(contentType)
                 .add("grpc-status", Integer.toString(f.grpcCode().value()))
-                .add("grpc-message", grpcMessage(f.retmsg()))
+                .add("grpc-message", grpcMessage(Retmsgs.shorten(f.retmsg())))
                 .add(RETCODE_KEY.name(), Integer.toString(f.retcode()))
                 .endOfStream(true)
                 .build());

@@ -59,7 +59,7 @@ public final class FateJson {
     public static byte[] envelopeBytes(FlowResponse response) {
         Map<String, Object> out = new TreeMap<>();
         out.put("retcode", response.getRetcode());
-        out.put("retmsg", response.getRetmsg());
+        out.put("retmsg", Retmsgs.shorten(response.getRetmsg()));
         if (response.hasData()) {
             out.put("data", toJava(response.getData()));
         }
@@ -346,14 +346,14 @@ public final class FateJson {
     }
 
     /** Identifiers (names, ids, roles): no control character belongs in one, and none may reach a query. */
-    private static boolean isName(FieldDescriptor field) {
+    static boolean isName(FieldDescriptor field) {
         String n = field.getName();
         return n.equals("name") || n.equals("namespace") || n.equals("role") || n.equals("status")
                || n.endsWith("_name") || n.endsWith("_names") || n.endsWith("_id") || n.endsWith("_role")
                || n.endsWith("_namespace");
     }
 
-    private static void rejectControlCharacters(String name, String s) {
+    static void rejectControlCharacters(String name, String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c < 0x20 || c == 0x7f) {
@@ -363,12 +363,16 @@ public final class FateJson {
         }
     }
 
+    static void rejectNul(String name, String s) {
+        int at = s.indexOf('\0');
+        if (at >= 0) {
+            throw FlowException.argument("field " + name + " contains a NUL character at position " + at);
+        }
+    }
+
     private static void rejectNul(String name, JsonNode v) {
         if (v.isTextual()) {
-            int at = v.textValue().indexOf('\0');
-            if (at >= 0) {
-                throw FlowException.argument("field " + name + " contains a NUL character at position " + at);
-            }
+            rejectNul(name, v.textValue());
         } else if (v.isContainerNode()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();

@@ -12,6 +12,7 @@ import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.RetCode;
+import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.node.data.ChunkingOutputStream;
 import io.fedflow.proto.v1.DataChunk;
 import io.fedflow.proto.v1.FlowResponse;
@@ -130,6 +131,8 @@ public final class FileStreams {
             } catch (IOException | RuntimeException e) {
                 if (!call.isCancelled()) {
                     observer.onError(e instanceof FlowException ? e
+                            : DatabaseFailures.isDatabase(e) ? DatabaseFailures.of(RetCode.OPERATING_ERROR,
+                              "download failed", e)
                             : new FlowException(RetCode.OPERATING_ERROR, "download failed: " + e.getMessage()));
                 }
                 return;

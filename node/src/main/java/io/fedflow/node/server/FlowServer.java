@@ -90,6 +90,8 @@ public final class FlowServer {
         sb.http(new InetSocketAddress(host, port));
         GrpcService grpc = GrpcService.builder()
                 .addServices(services)
+                // gRPC requests get the string checks JSON requests get, before any service runs.
+                .intercept(new StringFieldChecks())
                 .enableHttpJsonTranscoding(HttpJsonTranscodingOptions.builder()
                         .errorHandler(FlowServer::transcodingError).build())
                 .jsonMarshallerFactory(sd -> new FateJsonMarshaller())
@@ -174,6 +176,8 @@ public final class FlowServer {
             sb.service("/health/live", health.liveness());
         }
         sb.errorHandler(new FateServerErrorHandler(limits));
+        // Added last, so outermost: every answer of this port knows its retmsg cap.
+        sb.decorator(Retmsgs.decorator(limits.maxRetmsgLength()));
         return sb.build();
     }
 
@@ -256,13 +260,17 @@ public final class FlowServer {
 
         @Override
         public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
-            if (!ctx.path().startsWith("/v1/") || cause instanceof com.linecorp.armeria.server.HttpStatusException
-                || cause instanceof com.linecorp.armeria.server.HttpResponseException) {
-                return null; // Armeria renders the status, through renderStatus below
+            if (!ctx.path().startsWith("/v1/")) {
+                return null;
             }
+            // Before Armeria renders a 413 itself: only this answer closes the connection.
             LimitRefusals.Refusal refusal = LimitRefusals.of(cause, limits, IdleWatch.isWatched(ctx));
             if (refusal != null) {
                 return refusal.response();
+            }
+            if (cause instanceof com.linecorp.armeria.server.HttpStatusException
+                || cause instanceof com.linecorp.armeria.server.HttpResponseException) {
+                return null; // Armeria renders the status, through renderStatus below
             }
             return ErrorMapper.jsonResponse(ErrorMapper.map(cause));
         }
@@ -287,9 +295,7 @@ public final class FlowServer {
                             : config.maxRequestLength(), limits)
                     : cause == null ? null : LimitRefusals.of(cause, limits, ctx != null && IdleWatch.isWatched(ctx));
             if (refusal != null) {
-                return AggregatedHttpResponse.of(ResponseHeaders.of(refusal.status(), HttpHeaderNames.CONTENT_TYPE,
-                        MediaType.JSON_UTF_8), com.linecorp.armeria.common.HttpData.wrap(
-                        FateJson.envelopeBytes(refusal.envelope())));
+                return refusal.aggregated();
             }
             String msg = status == HttpStatus.NOT_FOUND ? "no such API: " + headers.method() + " " + headers.path()
                     : status == HttpStatus.METHOD_NOT_ALLOWED ? "method " + headers.method() + " is not allowed on "

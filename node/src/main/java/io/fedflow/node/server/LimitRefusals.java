@@ -1,7 +1,16 @@
 package io.fedflow.node.server;
 
 import com.linecorp.armeria.common.ContentTooLargeException;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpResponseWriter;
 import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.common.ResponseHeadersBuilder;
+import com.linecorp.armeria.common.stream.ClosedStreamException;
 import com.linecorp.armeria.server.RequestTimeoutException;
 import io.fedflow.node.Limits;
 import io.fedflow.node.RetCode;
@@ -53,9 +62,37 @@ final class LimitRefusals {
                 + Limits.STREAM_IDLE_TIMEOUT_FLAG + ")";
     }
 
+    /** A refusal's answer: the status and FATE's envelope. */
     record Refusal(HttpStatus status, FlowResponse envelope) {
-        com.linecorp.armeria.common.HttpResponse response() {
-            return FileStreams.error(status, envelope);
+        ResponseHeaders headers() {
+            ResponseHeadersBuilder b = ResponseHeaders.builder(status).contentType(MediaType.JSON_UTF_8);
+            if (status == HttpStatus.REQUEST_ENTITY_TOO_LARGE) {
+                b.add(HttpHeaderNames.CONNECTION, "close");
+            }
+            return b.build();
+        }
+
+        /**
+         * After a 413 the rest of the body is not worth reading, yet Armeria would read and discard all of
+         * it before closing an HTTP/1.1 connection (a client could keep the node reading for as long as it
+         * likes). So the answer is sent whole ({@code Connection: close}, a Content-Length) and then the
+         * response is reset: on HTTP/1.1 that closes the connection, on HTTP/2 it resets the stream, and
+         * the client stops sending either way.
+         */
+        HttpResponse response() {
+            byte[] body = FateJson.envelopeBytes(envelope);
+            if (status != HttpStatus.REQUEST_ENTITY_TOO_LARGE) {
+                return HttpResponse.of(headers(), HttpData.wrap(body));
+            }
+            HttpResponseWriter w = HttpResponse.streaming();
+            w.write(headers().toBuilder().contentLength(body.length).build());
+            w.write(HttpData.wrap(body));
+            w.whenConsumed().thenRun(() -> w.abort(new ClosedStreamException("the rest of the body is refused")));
+            return w;
+        }
+
+        AggregatedHttpResponse aggregated() {
+            return AggregatedHttpResponse.of(headers(), HttpData.wrap(FateJson.envelopeBytes(envelope)));
         }
     }
 }

@@ -170,6 +170,10 @@ public final class UploadHttpService implements HttpService {
             if (refusal != null) {
                 return refusal.response();
             }
+            if (io.fedflow.node.store.DatabaseFailures.isDatabase(t)) {
+                return json(ErrorMapper.envelope(io.fedflow.node.store.DatabaseFailures.of(RetCode.DATA_ERROR,
+                        "cannot receive the upload", t)));
+            }
             return json(ErrorMapper.envelope(new FlowException(RetCode.DATA_ERROR,
                     "cannot receive the upload: " + rootMessage(t))));
         });

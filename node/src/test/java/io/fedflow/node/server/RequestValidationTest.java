@@ -1,19 +1,12 @@
 package io.fedflow.node.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.Node;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.LogCapture;
 import io.fedflow.node.testing.TestNodes;
-import io.fedflow.proto.v1.TableRequest;
-import io.fedflow.proto.v1.TableServiceGrpc;
-import io.grpc.ManagedChannel;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -33,18 +26,15 @@ import org.junit.jupiter.api.Test;
 class RequestValidationTest {
     static Node node;
     static FlowHttp http;
-    static ManagedChannel channel;
 
     @BeforeAll
     static void start() {
         node = TestNodes.start("9999");
         http = new FlowHttp(node.httpPort());
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", node.httpPort()).usePlaintext().build();
     }
 
     @AfterAll
     static void stop() throws IOException {
-        channel.shutdownNow();
         node.close();
     }
 
@@ -93,21 +83,20 @@ class RequestValidationTest {
     }
 
     @Test
-    void aDatabaseRefusalReachingSqlIsAnsweredWithoutSqlAndLoggedOnce() {
-        // gRPC carries the NUL past the JSON checks, down to PostgreSQL.
+    void aDatabaseRefusalReachingSqlIsAnsweredWithoutSqlAndLoggedOnce() throws IOException {
+        // Requests cannot carry a NUL to PostgreSQL (JSON and gRPC refuse it up front); a file's content can.
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("nul", ".csv");
+        java.nio.file.Files.writeString(file, "id,x\n1,a\u0000b\n");
         try (LogCapture log = new LogCapture()) {
-            assertThatThrownBy(() -> TableServiceGrpc.newBlockingStub(channel).tableInfo(
-                    TableRequest.newBuilder().setNamespace("a").setTableName("b\u0000c").build()))
-                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-                        assertThat(e.getTrailers().get(ErrorMapper.RETCODE_KEY)).isEqualTo("101");
-                        assertNoSql(e.getStatus().getDescription());
-                        Matcher id = Pattern.compile("logged as (\\w+)").matcher(e.getStatus().getDescription());
-                        assertThat(id.find()).as(e.getStatus().getDescription()).isTrue();
-                        // the details are in the node's log, once, under the id the answer gives
-                        assertThat(log.text().split(Pattern.quote("[" + id.group(1) + "]"), -1)).hasSize(2);
-                        assertThat(log.text()).contains("invalid byte sequence");
-                    });
+            JsonNode answer = json(http.pythonUpload(file, "{\"head\": 1, \"partition\": 1, \"namespace\": \"a\", "
+                    + "\"table_name\": \"nul\", \"id_delimiter\": \",\", \"drop\": 1}"));
+            assertArgumentError(answer, "upload of a.nul failed", "cannot be stored");
+            String retmsg = answer.get("retmsg").asText();
+            Matcher id = Pattern.compile("logged as (\\w+)").matcher(retmsg);
+            assertThat(id.find()).as(retmsg).isTrue();
+            // the details are in the node's log, once, under the id the answer gives
+            assertThat(log.text().split(Pattern.quote("[" + id.group(1) + "]"), -1)).hasSize(2);
+            assertThat(log.text()).contains("invalid byte sequence");
             assertThat(log.stackTraceLines()).isZero();
         }
     }

@@ -1,0 +1,130 @@
+package io.fedflow.node.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.fedflow.node.Node;
+import io.fedflow.node.testing.LogCapture;
+import io.fedflow.node.testing.TestNodes;
+import io.fedflow.proto.v1.BindTableRequest;
+import io.fedflow.proto.v1.DataServiceGrpc;
+import io.fedflow.proto.v1.FlowResponse;
+import io.fedflow.proto.v1.JobServiceGrpc;
+import io.fedflow.proto.v1.QueryJobRequest;
+import io.fedflow.proto.v1.TableRequest;
+import io.fedflow.proto.v1.TableServiceGrpc;
+import io.fedflow.proto.v1.UploadConf;
+import io.fedflow.proto.v1.UploadRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A gRPC client gets the string checks a JSON client gets: a NUL anywhere, or a control character in a
+ * name-like field, is refused with INVALID_ARGUMENT and fate-retcode 101 naming the field, before any SQL
+ * (nothing reaches the database, so nothing is logged as a database failure).
+ */
+class GrpcStringChecksTest {
+    static Node node;
+    static ManagedChannel channel;
+
+    @BeforeAll
+    static void start() {
+        node = TestNodes.start("9999");
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", node.httpPort()).usePlaintext().build();
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        channel.shutdownNow();
+        node.close();
+    }
+
+    static void assertRefused(ThrowingCallable call, String... mentions) {
+        try (LogCapture log = new LogCapture()) {
+            assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                assertThat(e.getTrailers().get(ErrorMapper.RETCODE_KEY)).isEqualTo("101");
+                assertThat(e.getStatus().getDescription()).contains(mentions).doesNotContain("database");
+            });
+            assertThat(log.text()).doesNotContain("database", "SQLSTATE");
+        }
+    }
+
+    @Test
+    void aNulInATableNameIsRefusedBeforeAnySql() {
+        assertRefused(() -> TableServiceGrpc.newBlockingStub(channel).tableInfo(
+                TableRequest.newBuilder().setNamespace("a").setTableName("b\u0000c").build()),
+                "field table_name contains a NUL character at position 1");
+    }
+
+    @Test
+    void aControlCharacterInANameLikeFieldIsRefused() {
+        assertRefused(() -> TableServiceGrpc.newBlockingStub(channel).tableInfo(
+                TableRequest.newBuilder().setNamespace("a\u0001").setTableName("b").build()),
+                "field namespace contains the control character U+0001 at position 1");
+        assertRefused(() -> JobServiceGrpc.newBlockingStub(channel).queryJob(
+                QueryJobRequest.newBuilder().setJobId("j\n1").build()), "field job_id", "U+000A");
+    }
+
+    @Test
+    void aNulInsideAStructIsRefusedNamingTheField() {
+        assertRefused(() -> TableServiceGrpc.newBlockingStub(channel).bindTable(BindTableRequest.newBuilder()
+                .setEngine("POSTGRES").setNamespace("a").setName("b")
+                .setAddress(Struct.newBuilder().putFields("name", Value.newBuilder().setStringValue("t\u0000")
+                        .build())).build()), "field address contains a NUL");
+    }
+
+    @Test
+    void anUploadStreamWithANulInItsConfIsRefusedAndHoldsNothing() throws Exception {
+        // More refused uploads than upload slots: a refused stream must not keep one.
+        for (int i = 0; i < node.config().limits().maxConcurrentUploads() + 2; i++) {
+            assertRefused(() -> upload(UploadConf.newBuilder().setNamespace("g").setTableName("t\u0000")
+                    .setHead(1).setPartition(1).build()), "field conf.table_name contains a NUL");
+        }
+        FlowResponse ok = upload(UploadConf.newBuilder().setNamespace("g").setTableName("fine").setHead(1)
+                .setPartition(1).setIdDelimiter(",").build());
+        assertThat(ok.getRetcode()).as(ok.toString()).isZero();
+    }
+
+    static FlowResponse upload(UploadConf conf) throws Exception {
+        CompletableFuture<FlowResponse> result = new CompletableFuture<>();
+        StreamObserver<UploadRequest> up = DataServiceGrpc.newStub(channel).upload(new StreamObserver<>() {
+            @Override
+            public void onNext(FlowResponse value) {
+                result.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                result.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {}
+        });
+        up.onNext(UploadRequest.newBuilder().setConf(conf).build());
+        up.onNext(UploadRequest.newBuilder().setChunk(ByteString.copyFrom("id,x\n1,2\n", StandardCharsets.UTF_8))
+                .build());
+        up.onCompleted();
+        try {
+            return result.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw (Exception) e.getCause();
+        }
+    }
+}

@@ -383,6 +383,42 @@ class TrackingApiTest {
     }
 
     @Test
+    void entryNamesPastUstarsHundredBytesKeepTheirFullName() throws Exception {
+        // the DSL names the data output (120 bytes of UTF-8, no '/') and the component; both end up in names
+        String dataName = "训练数据".repeat(10);
+        String component = "data_transform_" + "x".repeat(60);
+        String dsl = """
+                {"components": {
+                  "reader_0": {"module": "Reader", "output": {"data": ["%s"]}},
+                  "%s": {"module": "DataTransform", "input": {"data": {"data": ["reader_0.%s"]}},
+                         "output": {"data": ["data"], "model": ["model"]}}
+                }}""".formatted(dataName, component, dataName);
+        String conf = """
+                {"dsl_version": 2, "initiator": {"role": "local", "party_id": 0}, "role": {"local": [0]},
+                 "component_parameters": {"role": {"local": {"0": {
+                   "reader_0": {"table": {"name": "breast", "namespace": "tracking"}},
+                   "%s": {"with_label": true, "label_name": "y"}}}}}}
+                """.formatted(component);
+        String job = submit(dsl, conf);
+        waitFor(job, "success");
+
+        HttpResponse<byte[]> data = getWithBody("/v1/tracking/component/output/data/download",
+                FlowHttp.JSON.writeValueAsString(Map.of("job_id", job, "role", "local", "party_id", "0",
+                        "component_name", "reader_0")));
+        assertThat(data.statusCode()).isEqualTo(200);
+        Map<String, byte[]> entries = TarReader.read(data.body());
+        assertThat(entries.keySet()).containsExactly(dataName + ".csv", dataName + ".meta");
+        assertThat((dataName + ".csv").getBytes(StandardCharsets.UTF_8)).hasSizeGreaterThan(100);
+        assertThat(new String(entries.get(dataName + ".csv"), StandardCharsets.UTF_8).lines()).hasSize(ROWS + 1);
+
+        HttpResponse<byte[]> logs = postBytes("/v1/job/log/download", "{\"job_id\": \"" + job + "\"}");
+        assertThat(logs.statusCode()).isEqualTo(200);
+        String log = job + "/local/0/" + component + "/INFO.log";
+        assertThat(log.length()).isGreaterThan(100);
+        assertThat(TarReader.read(logs.body())).containsKey(log);
+    }
+
+    @Test
     void deleteMetricsRemovesThem() throws Exception {
         // on a job of its own, so the other tests keep their metrics
         String job = submit(DSL, conf("tracking", "breast"));

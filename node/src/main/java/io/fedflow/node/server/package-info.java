@@ -1,7 +1,7 @@
 /**
  * The two Armeria servers and what is shared by everything on the wire. {@link
  * io.fedflow.node.server.FlowServer} is the client port (FATE's {@code /v1} JSON transcoded from the gRPC
- * services, the same services over gRPC, reflection, {@code /docs}, {@code /health}, {@code /metrics}) and
+ * services, the same services over gRPC, reflection, {@code /docs}, {@code /health}) and
  * {@link io.fedflow.node.server.SiteServer} the site port (party services, gRPC only). {@link
  * io.fedflow.node.server.ErrorMapper} turns failures into FATE's envelope or a gRPC status with the
  * {@code fate-retcode} trailer; {@link io.fedflow.node.server.FateJson} is FATE's JSON both ways. The

@@ -46,9 +46,12 @@ final class DataCommand {
                 return DataServiceGrpc.newBlockingStub(channel).uploadLocal(conf.build());
             }
             Path file = clientFile(conf.getFile(), confPath);
-            boolean showProgress = verbose || System.console() != null
+            boolean onTerminal = System.console() != null;
+            boolean showProgress = verbose || onTerminal
                     || raw.getFieldsOrDefault("verbose", Value.getDefaultInstance()).getNumberValue() == 1;
-            Progress progress = showProgress ? new Progress(flow.err(), Files.size(file)) : null;
+            Progress progress = !showProgress ? null
+                    : onTerminal ? Progress.onTerminal(flow.err(), Files.size(file))
+                    : Progress.asLines(flow.err(), Files.size(file));
             return FileUpload.send(channel, conf.build(), file, progress);
         });
     }

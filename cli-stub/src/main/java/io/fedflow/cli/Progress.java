@@ -1,48 +1,73 @@
 package io.fedflow.cli;
 
 import java.io.PrintWriter;
-import java.util.Locale;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * An upload's progress on one stderr line, redrawn with a carriage return: bar, percent, bytes, rate.
- * (No progress-bar library: none is in this build's dependency set and one line does not need one.)
+ * An upload's progress on stderr, drawn by the progressbar library: percent, bar, bytes sent, elapsed time,
+ * time left and rate. On a terminal it is one line redrawn in place with a carriage return, as wide as the
+ * terminal. Elsewhere (stderr to a file or a pipe, when asked for with {@code --verbose}) each refresh is a
+ * line of its own, once a second (five times a second on a terminal), so that a log reads as lines rather than one line of carriage returns.
  */
 final class Progress {
-    private static final int WIDTH = 30;
-    private static final long REDRAW_NANOS = 200_000_000L;
+    /** Off a terminal nothing tells the width; a log line of this many characters holds everything. */
+    private static final int LOG_WIDTH = 100;
+    private static final long KIB = 1024;
+    private static final long MIB = 1024 * KIB;
 
     private final PrintWriter err;
-    private final long total;
-    private final long start = System.nanoTime();
-    private long lastDraw;
+    private final boolean inPlace;
+    private final ProgressBar bar;
 
-    Progress(PrintWriter err, long total) {
+    private Progress(PrintWriter err, long total, boolean inPlace) {
         this.err = err;
-        this.total = total;
+        this.inPlace = inPlace;
+        DelegatingProgressBarConsumer lines = inPlace
+                ? new DelegatingProgressBarConsumer(line -> print("\r" + line)) // the terminal's width
+                : new DelegatingProgressBarConsumer(line -> print(line + System.lineSeparator()), LOG_WIDTH);
+        // The library counts whole units: below 10 MiB, MiB would read "0/3 MB".
+        boolean large = total >= 10 * MIB;
+        this.bar = new ProgressBarBuilder()
+                .setTaskName("UPLOADING")
+                .setInitialMax(total)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUnit(large ? " MB" : " KB", large ? MIB : KIB)
+                .showSpeed()
+                .setUpdateIntervalMillis(inPlace ? 200 : 1000)
+                .setConsumer(lines)
+                .build();
     }
 
-    /** Redraws at most five times a second; always for the last byte. */
+    /** A bar redrawn in place, for a terminal. */
+    static Progress onTerminal(PrintWriter err, long total) {
+        return new Progress(err, total, true);
+    }
+
+    /** A line per refresh, for stderr that goes to a file or a pipe. */
+    static Progress asLines(PrintWriter err, long total) {
+        return new Progress(err, total, false);
+    }
+
     void update(long sent) {
-        long now = System.nanoTime();
-        if (sent < total && now - lastDraw < REDRAW_NANOS) {
-            return;
-        }
-        lastDraw = now;
-        int pct = total == 0 ? 100 : (int) (sent * 100 / total);
-        int filled = pct * WIDTH / 100;
-        double seconds = Math.max((now - start) / 1e9, 1e-3);
-        err.printf(Locale.ROOT, "\rUPLOADING [%s%s] %3d%%  %.1f / %.1f MB  %.1f MB/s",
-                "#".repeat(filled), "-".repeat(WIDTH - filled), pct, mb(sent), mb(total), mb(sent) / seconds);
-        err.flush();
+        bar.stepTo(sent);
     }
 
-    /** Ends the line so what follows (the envelope on stdout) starts on a fresh one. */
+    /**
+     * Draws the last state and stops the library's refresh; on a terminal, ends the line so that what follows
+     * (the envelope on stdout) starts on a fresh one.
+     */
     void finish() {
-        err.println();
-        err.flush();
+        bar.close();
+        if (inPlace) {
+            print(System.lineSeparator());
+        }
     }
 
-    private static double mb(long bytes) {
-        return bytes / (1024.0 * 1024.0);
+    private void print(String text) {
+        err.print(text);
+        err.flush();
     }
 }

@@ -175,6 +175,20 @@ class FlowCliTest {
     }
 
     @Test
+    void verboseUploadOffATerminalShowsProgressAsLinesEndingAtTheWholeFile() throws IOException {
+        Path csv = dir.resolve("verbose.csv");
+        writeCsv(csv, 200);
+        long kib = Files.size(csv) / 1024;
+        CliRun upload = flow("data", "upload", "-c", uploadConf("cli_verbose", csv.toString()).toString(),
+                "--verbose");
+        assertThat(upload.exit()).as(upload.out().toString()).isZero();
+        assertThat(upload.err()).as("a log gets lines, not carriage returns").doesNotContain("\r");
+        List<String> lines = upload.err().lines().toList();
+        assertThat(lines).isNotEmpty().allSatisfy(line -> assertThat(line).startsWith("UPLOADING"));
+        assertThat(lines.get(lines.size() - 1)).contains("100%").contains(kib + "/" + kib + " KB");
+    }
+
+    @Test
     void uploadLocalReadsTheNodesImportDirectoryAndDownloadOnServerWritesItsExportDirectory() throws IOException {
         Path importDir = node.config().importDir();
         Files.createDirectories(importDir);

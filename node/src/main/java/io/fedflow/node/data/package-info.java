@@ -1,0 +1,21 @@
+/**
+ * Tables: FATE's {@code /v1/data} and {@code /v1/table} calls. {@link io.fedflow.node.data.UploadService}
+ * streams a delimited file into a new table with PostgreSQL COPY ({@code CsvLoader}, {@code CopyWriter})
+ * in one transaction; {@link io.fedflow.node.data.DownloadService} writes or streams one back; {@link
+ * io.fedflow.node.data.TableCatalog} keeps table meta (t_storage_table_meta), deletion and lineage; {@link
+ * io.fedflow.node.data.TableRows} reads rows with a cursor and {@link io.fedflow.node.data.TableWriter}
+ * writes a component's output whole; {@link io.fedflow.node.data.TableBinder} registers an existing
+ * PostgreSQL table in place ({@code BindAddresses} bounds where). {@code UploadComponent} and {@code
+ * DownloadComponent} are the Upload and Download modules of a DSL; {@code DataGrpcService} and {@code
+ * TableGrpcService} are the gRPC adapters; {@code LocalPaths} confines server-side paths to the import and
+ * export directories.
+ *
+ * <p>Dependencies: the root package, {@code component} (for its two modules), {@code store}. Must not import
+ * {@code server}, {@code federation} or {@code tracking}. Known debt: it imports {@code server} ({@code
+ * FateJson}, {@code Responses}) and {@code job} ({@code JobStore} for its JSON helpers and local job rows,
+ * {@code JobIds}, {@code JobStatus}) while {@code job} imports it: cycles {@code data}&harr;{@code job} and
+ * {@code data}&harr;{@code server}; and {@code component} imports {@code TableRows}, so {@code
+ * data}&harr;{@code component} too. SQL sits in {@code TableCatalog}, {@code TableRows}, {@code
+ * TableWriter}, {@code TableBinder}, {@code JobTables} and {@code UploadService}, not in one store class.
+ */
+package io.fedflow.node.data;

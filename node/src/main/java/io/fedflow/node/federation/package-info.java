@@ -1,0 +1,21 @@
+/**
+ * Talking to other sites over the site port. {@link io.fedflow.node.federation.PeerDirectory} is the route
+ * table (party id to {@link io.fedflow.node.federation.Peer}: address, public key, TLS), editable as a JSON
+ * file; {@link io.fedflow.node.federation.PartyClient} makes signed, retried calls to peers and implements
+ * {@code job.RemoteParties}; {@link io.fedflow.node.federation.PartyGrpcService} is the inbound side of the
+ * job protocol. {@link io.fedflow.node.federation.TransferChannel} carries component messages (it implements
+ * {@code component.FederationChannel.Factory}), received by {@code TransferGrpcService} into {@code
+ * TransferStore}, keyed by {@code TransferKey}. {@code SiteSigningInterceptor} and {@code
+ * SiteVerifyingInterceptor} sign and check every site call with {@code auth.site}; {@code
+ * PostgresReplayGuard} remembers nonces; {@code SiteMutualTls} sets up optional mutual TLS; {@code
+ * SiteAdminGrpcService} serves the site key, peer table and FATE's {@code /v1/key} calls.
+ *
+ * <p>Dependencies: {@code auth} ({@code site}, {@code replay}, {@code tls}), the root package, {@code component}
+ * ({@code FederationChannel}), {@code job} (the interfaces it implements, {@code JobService} and {@code
+ * JobScheduler} for inbound calls), {@code store}. Nothing but the root package imports {@code federation}:
+ * {@code job} and {@code component} see it only through their interfaces. Known debt: it imports {@code server}
+ * ({@code ErrorMapper} for the retcode trailer key, {@code Responses}, {@code FateJson}, {@code SiteServer}),
+ * and {@code PartyGrpcService} calls both {@code JobService} and {@code JobScheduler} rather than one
+ * participant seam.
+ */
+package io.fedflow.node.federation;

@@ -204,7 +204,7 @@ public class PipelineBench {
     }
 
     static Node start(String party, Path work) throws IOException {
-        return Node.start(new NodeConfig(party, "127.0.0.1", 0, 0, work.resolve(party), null, null, null, null, null));
+        return Node.start(NodeConfig.builder(party, work.resolve(party)).build());
     }
 
     static void deleteTree(Path dir) throws IOException {

@@ -186,8 +186,8 @@ public class SiteCallBench {
         Files.copy(certs.resolve(SiteTls.CA_CERT_FILE), tlsDir.resolve(SiteTls.CA_CERT_FILE));
         SiteTls.write(SiteTls.load(certs.resolve(name + ".crt.pem"), certs.resolve(name + ".key.pem")),
                 tlsDir.resolve(name + ".crt.pem"), tlsDir.resolve(name + ".key.pem"));
-        return new NodeConfig(partyId, "127.0.0.1", 0, 0, data, TestNodes.newDatabase(), "postgres", null, null, null)
-                .withSiteTls(true, name);
+        return NodeConfig.builder(partyId, data).dbUrl(TestNodes.newDatabase()).dbUser("postgres")
+                .siteTls(true).siteTlsName(name).build();
     }
 
     static PartyServiceBlockingStub stub(String uri, ClientFactory factory) {

@@ -103,7 +103,7 @@ public class TransferBench {
     }
 
     static Node start(String party, Path work) throws IOException {
-        return Node.start(new NodeConfig(party, "127.0.0.1", 0, 0, work.resolve(party), null, null, null, null, null));
+        return Node.start(NodeConfig.builder(party, work.resolve(party)).build());
     }
 
     static double rate(long bytes, long nanos) {

@@ -9,6 +9,9 @@ import java.nio.file.Path;
  * authentication on (off by default, as in FATE); {@code clientAppKeys} are what the built-in accepts.
  * {@code siteTls} puts the site port behind mutual TLS with the certificates in {@link #tlsDir()}: the CA
  * {@code ca.crt.pem} and this site's {@code <siteTlsName>.crt.pem} / {@code .key.pem} (name "site" if null).
+ *
+ * <p>Built with {@link #builder(String, Path)}, which holds the defaults, or changed a field at a time with
+ * {@link #toBuilder()}.
  */
 public record NodeConfig(
         String partyId,
@@ -49,33 +52,32 @@ public record NodeConfig(
         }
     }
 
-    /** A config with the site port in plain HTTP/2 (no mutual TLS), as by default. */
-    public NodeConfig(String partyId, String host, int httpPort, int sitePort, Path dataDir, String dbUrl,
-                      String dbUser, String dbPassword, Path importDir, Path exportDir, int cores, boolean clientAuth,
-                      ClientAppKeys clientAppKeys, boolean enforcePermission) {
-        this(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir, exportDir, cores,
-                clientAuth, clientAppKeys, enforcePermission, false, null, Limits.defaults());
+    /**
+     * A builder for a node of {@code partyId} keeping its state in {@code dataDir}, every other field at its
+     * default (see {@link Builder}).
+     */
+    public static Builder builder(String partyId, Path dataDir) {
+        return new Builder(partyId, dataDir);
     }
 
-
-    /** A config with the defaults for what is not given: 16 cores, as FATE's standalone deployment lends. */
-    public NodeConfig(String partyId, String host, int httpPort, int sitePort, Path dataDir, String dbUrl,
-                      String dbUser, String dbPassword, Path importDir, Path exportDir) {
-        this(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir, exportDir,
-                DEFAULT_CORES);
-    }
-
-    /** A config without client authentication and with permission enforced, as by default. */
-    public NodeConfig(String partyId, String host, int httpPort, int sitePort, Path dataDir, String dbUrl,
-                      String dbUser, String dbPassword, Path importDir, Path exportDir, int cores) {
-        this(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir, exportDir, cores,
-                false, ClientAppKeys.none(), true);
-    }
-
-    /** This config with inbound jobs checked against the grants ({@code true}, the default) or not. */
-    public NodeConfig withPermission(boolean enforce) {
-        return new NodeConfig(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir,
-                exportDir, cores, clientAuth, clientAppKeys, enforce, siteTls, siteTlsName, limits);
+    /** A builder holding this config's values, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder(partyId, dataDir)
+                .host(host)
+                .httpPort(httpPort)
+                .sitePort(sitePort)
+                .dbUrl(dbUrl)
+                .dbUser(dbUser)
+                .dbPassword(dbPassword)
+                .importDir(importDir)
+                .exportDir(exportDir)
+                .cores(cores)
+                .clientAuth(clientAuth)
+                .clientAppKeys(clientAppKeys)
+                .enforcePermission(enforcePermission)
+                .siteTls(siteTls)
+                .siteTlsName(siteTlsName)
+                .limits(limits);
     }
 
     public static final int DEFAULT_CORES = 16;
@@ -105,31 +107,9 @@ public record NodeConfig(
         return dataDir.resolve("tmp");
     }
 
-    public NodeConfig withPorts(int http, int site) {
-        return new NodeConfig(partyId, host, http, site, dataDir, dbUrl, dbUser, dbPassword, importDir, exportDir,
-                cores, clientAuth, clientAppKeys, enforcePermission, siteTls, siteTlsName, limits);
-    }
-
-    public NodeConfig withClientAuth(boolean on, ClientAppKeys keys) {
-        return new NodeConfig(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir,
-                exportDir, cores, on, keys, enforcePermission, siteTls, siteTlsName, limits);
-    }
-
-    /** This config with mutual TLS on the site port ({@code true}) or plain HTTP/2 (the default). */
-    public NodeConfig withSiteTls(boolean on) {
-        return withSiteTls(on, siteTlsName);
-    }
-
-    /** This config with mutual TLS on the site port, presenting {@code <name>.crt.pem} from {@link #tlsDir()}. */
-    public NodeConfig withSiteTls(boolean on, String name) {
-        return new NodeConfig(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir,
-                exportDir, cores, clientAuth, clientAppKeys, enforcePermission, on, name, limits);
-    }
-
     /** This config with other caps (see {@link Limits}). */
     public NodeConfig withLimits(Limits newLimits) {
-        return new NodeConfig(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir,
-                exportDir, cores, clientAuth, clientAppKeys, enforcePermission, siteTls, siteTlsName, newLimits);
+        return toBuilder().limits(newLimits).build();
     }
 
     /** This site's TLS certificate, presented to callers and, as client certificate, to peers. */
@@ -140,5 +120,137 @@ public record NodeConfig(
     /** Its PKCS#8 private key (owner-only, as {@code flow site cert} writes it). */
     public Path siteTlsKeyFile() {
         return tlsDir().resolve(siteTlsName + ".key.pem");
+    }
+
+    /**
+     * Fields not set keep their defaults, all given here: loopback host, ports chosen free at start (0),
+     * embedded PostgreSQL (no database URL), import and export directories under the data directory (null),
+     * {@value NodeConfig#DEFAULT_CORES} cores, client authentication off with no app keys, permission
+     * enforced, the site port without TLS and certificate name {@value NodeConfig#DEFAULT_SITE_TLS_NAME},
+     * {@link Limits#defaults()}. Checked when built, by the record's constructor.
+     */
+    public static final class Builder {
+        private String partyId;
+        private Path dataDir;
+        private String host = "127.0.0.1";
+        private int httpPort;
+        private int sitePort;
+        private String dbUrl;
+        private String dbUser;
+        private String dbPassword;
+        private Path importDir;
+        private Path exportDir;
+        // As many as FATE's standalone deployment lends.
+        private int cores = DEFAULT_CORES;
+        // Off, as in FATE.
+        private boolean clientAuth;
+        private ClientAppKeys clientAppKeys = ClientAppKeys.none();
+        private boolean enforcePermission = true;
+        private boolean siteTls;
+        private String siteTlsName = DEFAULT_SITE_TLS_NAME;
+        private Limits limits = Limits.defaults();
+
+        private Builder(String partyId, Path dataDir) {
+            this.partyId = partyId;
+            this.dataDir = dataDir;
+        }
+
+        public Builder partyId(String id) {
+            this.partyId = id;
+            return this;
+        }
+
+        public Builder dataDir(Path dir) {
+            this.dataDir = dir;
+            return this;
+        }
+
+        public Builder host(String address) {
+            this.host = address;
+            return this;
+        }
+
+        /** The client port; 0 for a free one chosen at start. */
+        public Builder httpPort(int port) {
+            this.httpPort = port;
+            return this;
+        }
+
+        /** The site port; 0 for a free one chosen at start. */
+        public Builder sitePort(int port) {
+            this.sitePort = port;
+            return this;
+        }
+
+        /** An external PostgreSQL; null for the embedded one in {@code dataDir/pg}. */
+        public Builder dbUrl(String url) {
+            this.dbUrl = url;
+            return this;
+        }
+
+        public Builder dbUser(String user) {
+            this.dbUser = user;
+            return this;
+        }
+
+        public Builder dbPassword(String password) {
+            this.dbPassword = password;
+            return this;
+        }
+
+        /** The files {@code use_local_data} uploads may read; null for {@code dataDir/import}. */
+        public Builder importDir(Path dir) {
+            this.importDir = dir;
+            return this;
+        }
+
+        /** Where download jobs may write; null for {@code dataDir/export}. */
+        public Builder exportDir(Path dir) {
+            this.exportDir = dir;
+            return this;
+        }
+
+        public Builder cores(int n) {
+            this.cores = n;
+            return this;
+        }
+
+        public Builder clientAuth(boolean on) {
+            this.clientAuth = on;
+            return this;
+        }
+
+        public Builder clientAppKeys(ClientAppKeys keys) {
+            this.clientAppKeys = keys;
+            return this;
+        }
+
+        /** Inbound jobs checked against the grants ({@code true}) or all accepted. */
+        public Builder enforcePermission(boolean enforce) {
+            this.enforcePermission = enforce;
+            return this;
+        }
+
+        /** Mutual TLS on the site port ({@code true}) or plain HTTP/2. */
+        public Builder siteTls(boolean on) {
+            this.siteTls = on;
+            return this;
+        }
+
+        /** This site's certificate is {@code <name>.crt.pem} / {@code <name>.key.pem} in the tls directory. */
+        public Builder siteTlsName(String name) {
+            this.siteTlsName = name;
+            return this;
+        }
+
+        public Builder limits(Limits caps) {
+            this.limits = caps;
+            return this;
+        }
+
+        public NodeConfig build() {
+            return new NodeConfig(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir,
+                    exportDir, cores, clientAuth, clientAppKeys, enforcePermission, siteTls, siteTlsName, limits);
+        }
     }
 }

@@ -135,17 +135,12 @@ public final class NodeMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path dir = dataDir != null ? dataDir : Path.of("fedflow-data", partyId);
-        String password = dbPassword != null ? dbPassword : System.getenv("FEDFLOW_DB_PASSWORD");
         String appSecret = System.getenv("FEDFLOW_CLIENT_APP_SECRET");
         if (clientAppKey != null && (appSecret == null || appSecret.isEmpty())) {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--client-app-key needs its secret in env FEDFLOW_CLIENT_APP_SECRET");
         }
-        NodeConfig config = new NodeConfig(partyId, host, httpPort, sitePort, dir, dbUrl, dbUser, password,
-                importDir, exportDir, cores, clientAuth,
-                clientAppKey == null ? ClientAppKeys.none() : ClientAppKeys.of(clientAppKey, appSecret),
-                !noPermission).withSiteTls(siteTls, siteTlsName).withLimits(limits());
+        NodeConfig config = config(System.getenv("FEDFLOW_DB_PASSWORD"), appSecret);
         long t0 = System.nanoTime();
         Node node = Node.start(config);
         System.out.printf("fedflow node party %s ready in %d ms: http://%s:%d/v1 (JSON + gRPC), /docs; "
@@ -163,6 +158,28 @@ public final class NodeMain implements Callable<Integer> {
         }, "fedflow-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** The config the flags set, with the secrets from the environment (the database one unless a flag gives it). */
+    NodeConfig config(String envDbPassword, String clientAppSecret) {
+        return NodeConfig.builder(partyId, dataDir != null ? dataDir : Path.of("fedflow-data", partyId))
+                .host(host)
+                .httpPort(httpPort)
+                .sitePort(sitePort)
+                .dbUrl(dbUrl)
+                .dbUser(dbUser)
+                .dbPassword(dbPassword != null ? dbPassword : envDbPassword)
+                .importDir(importDir)
+                .exportDir(exportDir)
+                .cores(cores)
+                .clientAuth(clientAuth)
+                .clientAppKeys(clientAppKey == null ? ClientAppKeys.none() : ClientAppKeys.of(clientAppKey,
+                        clientAppSecret))
+                .enforcePermission(!noPermission)
+                .siteTls(siteTls)
+                .siteTlsName(siteTlsName)
+                .limits(limits())
+                .build();
     }
 
     /** The caps the flags set. */

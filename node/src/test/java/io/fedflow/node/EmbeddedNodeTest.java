@@ -17,7 +17,7 @@ class EmbeddedNodeTest {
 
     @Test
     void tablesSurviveARestartOfAnEmbeddedNode() throws Exception {
-        NodeConfig config = new NodeConfig("9999", "127.0.0.1", 0, 0, dir, null, null, null, null, null);
+        NodeConfig config = NodeConfig.builder("9999", dir).build();
         Path csv = Files.writeString(dir.resolve("t.csv"), "id,x\n1,2\n2,3\n3,4\n");
         try (Node node = Node.start(config)) {
             FlowHttp http = new FlowHttp(node.httpPort());

@@ -29,9 +29,8 @@ class RequestIsolationTest {
     private final List<Connection> held = new ArrayList<>();
 
     private Node start(Limits limits) throws Exception {
-        node = TestNodes.start(new NodeConfig("9999", "127.0.0.1", 0, 0,
-                Files.createTempDirectory("fedflow-isolation-"), TestNodes.newDatabase(), "postgres", null, null, null)
-                .withLimits(limits));
+        node = TestNodes.start(NodeConfig.builder("9999", Files.createTempDirectory("fedflow-isolation-"))
+                .dbUrl(TestNodes.newDatabase()).dbUser("postgres").limits(limits).build());
         return node;
     }
 

@@ -102,8 +102,8 @@ public final class FederationDemo implements Callable<Integer> {
             for (Site s : SITES) {
                 long t = System.nanoTime();
                 try {
-                    nodes.add(Node.start(new NodeConfig(s.partyId(), HOST, s.httpPort(), s.sitePort(),
-                            dataDir.resolve(s.partyId()), null, null, null, null, null)));
+                    nodes.add(Node.start(NodeConfig.builder(s.partyId(), dataDir.resolve(s.partyId())).host(HOST)
+                            .httpPort(s.httpPort()).sitePort(s.sitePort()).build()));
                 } catch (RuntimeException e) {
                     // taken between the check and the start (another process): say which ports, not a trace
                     System.err.printf("fedflow-demo: party %s could not start on http port %d / site port %d: %s%n",

@@ -40,8 +40,8 @@ class TableBindSecurityTest {
 
     @BeforeAll
     static void start() throws Exception {
-        NodeConfig config = new NodeConfig("9999", "127.0.0.1", 0, 0, dir, null, null, null, null, null)
-                .withLimits(Limits.builder().bindConnectTimeout(Duration.ofSeconds(1)).build());
+        NodeConfig config = NodeConfig.builder("9999", dir)
+                .limits(Limits.builder().bindConnectTimeout(Duration.ofSeconds(1)).build()).build();
         node = TestNodes.start(config);
         http = new FlowHttp(node.httpPort());
         ownPort = node.database().embeddedPort().orElseThrow();

@@ -61,8 +61,8 @@ class UploadLimitsTest {
     }
 
     static NodeConfig config() throws IOException {
-        return new NodeConfig("9999", "127.0.0.1", 0, 0, Files.createTempDirectory("fedflow-upload-limits-"),
-                TestNodes.newDatabase(), "postgres", null, null, null);
+        return NodeConfig.builder("9999", Files.createTempDirectory("fedflow-upload-limits-"))
+                .dbUrl(TestNodes.newDatabase()).dbUser("postgres").build();
     }
 
     @AfterAll

@@ -250,9 +250,8 @@ public class FederatedJobsTest {
 
     @Test
     void aNodeWithPermissionSwitchedOffAcceptsAnUngrantedJob() throws Exception {
-        NodeConfig open = new NodeConfig("10002", "127.0.0.1", 0, 0,
-                java.nio.file.Files.createTempDirectory("fedflow-open-"), TestNodes.newDatabase(), "postgres", null,
-                null, null).withPermission(false);
+        NodeConfig open = NodeConfig.builder("10002", java.nio.file.Files.createTempDirectory("fedflow-open-"))
+                .dbUrl(TestNodes.newDatabase()).dbUser("postgres").enforcePermission(false).build();
         try (Node demo = TestNodes.start(open)) {
             peer(List.of(guest, demo));
             upload(new FlowHttp(demo.httpPort()), "breast_hetero_host");

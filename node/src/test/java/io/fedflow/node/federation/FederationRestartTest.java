@@ -41,10 +41,10 @@ class FederationRestartTest {
 
     @BeforeEach
     void start() throws Exception {
-        guestConfig = new NodeConfig("9999", "127.0.0.1", 0, freePort(), Files.createTempDirectory("fedflow-g-"),
-                TestNodes.newDatabase(), "postgres", null, null, null);
-        hostConfig = new NodeConfig("10000", "127.0.0.1", 0, freePort(), Files.createTempDirectory("fedflow-h-"),
-                TestNodes.newDatabase(), "postgres", null, null, null);
+        guestConfig = NodeConfig.builder("9999", Files.createTempDirectory("fedflow-g-")).sitePort(freePort())
+                .dbUrl(TestNodes.newDatabase()).dbUser("postgres").build();
+        hostConfig = NodeConfig.builder("10000", Files.createTempDirectory("fedflow-h-")).sitePort(freePort())
+                .dbUrl(TestNodes.newDatabase()).dbUser("postgres").build();
         guest = TestNodes.start(guestConfig);
         host = TestNodes.start(hostConfig);
         FederatedJobsTest.peer(List.of(guest, host));

@@ -37,9 +37,9 @@ class PeerWaitTest {
     FlowHttp otherHttp;
 
     static Node start(String party) throws IOException {
-        NodeConfig config = new NodeConfig(party, "127.0.0.1", 0, 0, Files.createTempDirectory("fedflow-wait-"),
-                TestNodes.newDatabase(), "postgres", null, null, null)
-                .withLimits(Limits.builder().peerMessageTimeout(PATIENCE).build());
+        NodeConfig config = NodeConfig.builder(party, Files.createTempDirectory("fedflow-wait-"))
+                .dbUrl(TestNodes.newDatabase()).dbUser("postgres")
+                .limits(Limits.builder().peerMessageTimeout(PATIENCE).build()).build();
         return TestNodes.start(config);
     }
 

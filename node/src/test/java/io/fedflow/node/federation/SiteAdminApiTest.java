@@ -65,7 +65,7 @@ class SiteAdminApiTest {
     }
 
     private static Node startIn(Path dataDir, String url) {
-        return TestNodes.start(new NodeConfig("9999", "127.0.0.1", 0, 0, dataDir, url, "postgres", null, null, null));
+        return TestNodes.start(NodeConfig.builder("9999", dataDir).dbUrl(url).dbUser("postgres").build());
     }
 
     @Test

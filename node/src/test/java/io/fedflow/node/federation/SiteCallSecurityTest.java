@@ -46,7 +46,7 @@ class SiteCallSecurityTest {
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory("fedflow-site-security");
-        config = new NodeConfig("10000", "127.0.0.1", 0, 0, dir, TestNodes.newDatabase(), "postgres", null, null, null);
+        config = NodeConfig.builder("10000", dir).dbUrl(TestNodes.newDatabase()).dbUser("postgres").build();
         node = TestNodes.start(config);
         callerKeys = SiteKeys.loadOrCreate(Files.createTempDirectory("fedflow-caller-keys"));
         node.peers().put(new Peer("7777", "127.0.0.1", 1, callerKeys.publicKeyBase64(), false));

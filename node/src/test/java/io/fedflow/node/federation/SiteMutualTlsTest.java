@@ -58,8 +58,8 @@ class SiteMutualTlsTest {
         Files.copy(certs.resolve(SiteTls.CA_CERT_FILE), tls.resolve(SiteTls.CA_CERT_FILE));
         SiteTls.write(SiteTls.load(certs.resolve(name + ".crt.pem"), certs.resolve(name + ".key.pem")),
                 tls.resolve(name + ".crt.pem"), tls.resolve(name + ".key.pem"));
-        return new NodeConfig(partyId, "127.0.0.1", 0, 0, data, TestNodes.newDatabase(), "postgres", null, null, null)
-                .withSiteTls(true, name);
+        return NodeConfig.builder(partyId, data).dbUrl(TestNodes.newDatabase()).dbUser("postgres")
+                .siteTls(true).siteTlsName(name).build();
     }
 
     @AfterAll

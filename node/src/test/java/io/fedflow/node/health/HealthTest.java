@@ -40,9 +40,8 @@ class HealthTest {
     }
 
     private Node start(String partyId, String dbUrl) throws IOException {
-        node = TestNodes.start(new NodeConfig(partyId, "127.0.0.1", 0, 0,
-                Files.createTempDirectory("fedflow-health-"), dbUrl, dbUrl == null ? null : "postgres", null, null,
-                null).withLimits(QUICK));
+        node = TestNodes.start(NodeConfig.builder(partyId, Files.createTempDirectory("fedflow-health-"))
+                .dbUrl(dbUrl).dbUser(dbUrl == null ? null : "postgres").limits(QUICK).build());
         return node;
     }
 

@@ -48,9 +48,9 @@ class ClientAuthenticationTest {
 
     @BeforeAll
     static void start() throws IOException {
-        NodeConfig config = new NodeConfig("9999", "127.0.0.1", 0, 0, Files.createTempDirectory("fedflow-auth-"),
-                TestNodes.newDatabase(), "postgres", null, null, null)
-                .withClientAuth(true, ClientAppKeys.of(APP_KEY, SECRET));
+        NodeConfig config = NodeConfig.builder("9999", Files.createTempDirectory("fedflow-auth-"))
+                .dbUrl(TestNodes.newDatabase()).dbUser("postgres")
+                .clientAuth(true).clientAppKeys(ClientAppKeys.of(APP_KEY, SECRET)).build();
         node = TestNodes.start(config);
         http = new FlowHttp(node.httpPort());
         channel = NettyChannelBuilder.forAddress("127.0.0.1", node.httpPort()).usePlaintext().build();

@@ -307,8 +307,8 @@ class JobsApiTest {
     @Test
     void jobsWaitInTheQueueWhileCoresAreShort() throws Exception {
         Path dir = Files.createTempDirectory("fedflow-queue");
-        NodeConfig small = new NodeConfig("9999", "127.0.0.1", 0, 0, dir, TestNodes.newDatabase(), "postgres", null,
-                null, null, 2);
+        NodeConfig small = NodeConfig.builder("9999", dir).dbUrl(TestNodes.newDatabase()).dbUser("postgres")
+                .cores(2).build();
         try (Node n = TestNodes.start(small)) {
             FlowHttp h = new FlowHttp(n.httpPort());
             upload(h, "experiment", "breast_hetero_guest", Path.of("../examples/data/breast_hetero_guest.csv"));
@@ -340,8 +340,8 @@ class JobsApiTest {
     @Test
     void aRestartMidJobFailsTheRunningTaskWithTheReason() throws Exception {
         Path dir = Files.createTempDirectory("fedflow-restart");
-        NodeConfig cfg = new NodeConfig("9999", "127.0.0.1", 0, 0, dir, TestNodes.newDatabase(), "postgres", null,
-                null, null);
+        NodeConfig cfg = NodeConfig.builder("9999", dir).dbUrl(TestNodes.newDatabase()).dbUser("postgres")
+                .build();
         String jobId;
         try (Node n = TestNodes.start(cfg)) {
             FlowHttp h = new FlowHttp(n.httpPort());

@@ -49,7 +49,7 @@ class KillNineTest {
             process.destroyForcibly(); // SIGKILL: no shutdown hook, no clean close
             assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
         }
-        NodeConfig cfg = new NodeConfig("9999", "127.0.0.1", 0, 0, dir, db, "postgres", null, null, null);
+        NodeConfig cfg = NodeConfig.builder("9999", dir).dbUrl(db).dbUser("postgres").build();
         try (Node node = TestNodes.start(cfg)) {
             FlowHttp http = new FlowHttp(node.httpPort());
             assertThat(JobsApiTest.await(http, jobId, Duration.ofSeconds(20), JobsApiTest.END)).isEqualTo("failed");

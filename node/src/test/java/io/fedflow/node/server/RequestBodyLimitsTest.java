@@ -42,9 +42,9 @@ class RequestBodyLimitsTest {
     @BeforeAll
     static void start() throws IOException {
         Path dir = Files.createTempDirectory("fedflow-limits-");
-        node = TestNodes.start(new NodeConfig("9999", "127.0.0.1", 0, 0, dir, TestNodes.newDatabase(),
-                "postgres", null, null, null).withLimits(Limits.builder().maxRequestBody(CAP)
-                .streamIdleTimeout(Duration.ofSeconds(2)).build()));
+        node = TestNodes.start(NodeConfig.builder("9999", dir).dbUrl(TestNodes.newDatabase())
+                .dbUser("postgres").limits(Limits.builder().maxRequestBody(CAP)
+                        .streamIdleTimeout(Duration.ofSeconds(2)).build()).build());
         http = new FlowHttp(node.httpPort());
     }
 

@@ -34,9 +34,9 @@ class RetmsgLengthTest {
     @BeforeAll
     static void start() throws IOException {
         node = TestNodes.start("9999");
-        capped = TestNodes.start(new NodeConfig("9999", "127.0.0.1", 0, 0,
-                Files.createTempDirectory("fedflow-retmsg-"), TestNodes.newDatabase(), "postgres", null, null, null)
-                .withLimits(Limits.builder().maxRetmsgLength(CAP).build()));
+        capped = TestNodes.start(NodeConfig.builder("9999", Files.createTempDirectory("fedflow-retmsg-"))
+                .dbUrl(TestNodes.newDatabase()).dbUser("postgres")
+                .limits(Limits.builder().maxRetmsgLength(CAP).build()).build());
     }
 
     @AfterAll

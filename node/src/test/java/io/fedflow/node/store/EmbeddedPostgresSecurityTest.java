@@ -42,7 +42,7 @@ class EmbeddedPostgresSecurityTest {
     Path tmp;
 
     static NodeConfig embeddedConfig(Path dataDir) {
-        return new NodeConfig("9999", "127.0.0.1", 0, 0, dataDir, null, null, null, null, null);
+        return NodeConfig.builder("9999", dataDir).build();
     }
 
     @Test
@@ -79,8 +79,8 @@ class EmbeddedPostgresSecurityTest {
         // connected as postgres, as Database.embedded did before.
         try (EmbeddedPostgres old = EmbeddedPostgres.builder().setDataDirectory(dataDir.resolve("pg"))
                 .setCleanDataDirectory(false).start()) {
-            NodeConfig cfg = new NodeConfig("9999", "127.0.0.1", 0, 0, dataDir, old.getJdbcUrl("postgres", "postgres"),
-                    "postgres", null, null, null);
+            NodeConfig cfg = NodeConfig.builder("9999", dataDir).dbUrl(old.getJdbcUrl("postgres", "postgres"))
+                    .dbUser("postgres").build();
             try (Node node = Node.start(cfg)) {
                 upload(new FlowHttp(node.httpPort()), "old", "t", "id,x\n1,2\n2,3\n");
             }

@@ -54,8 +54,7 @@ public final class TestNodes {
     public static Node start(String partyId) {
         try {
             Path dir = Files.createTempDirectory("fedflow-node-" + partyId + "-");
-            return start(new NodeConfig(partyId, "127.0.0.1", 0, 0, dir, newDatabase(), "postgres", null,
-                    null, null));
+            return start(NodeConfig.builder(partyId, dir).dbUrl(newDatabase()).dbUser("postgres").build());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -17,7 +17,7 @@ import net.jqwik.api.Provide;
  * LR and HeteroLR share FATE's LogisticParam ranges: any value outside them is refused at submit, wherever the
  * conf sets it (common or a role's block), and any value inside them passes.
  */
-class LrFamilyParamsProperties {
+class LrFamilyParamsPropertiesTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final DslParser PARSER = new DslParser(Builtins.registry());
 

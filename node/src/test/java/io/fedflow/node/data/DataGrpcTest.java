@@ -3,9 +3,9 @@ package io.fedflow.node.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.ByteString;
 import io.fedflow.node.Node;
 import io.fedflow.node.server.ErrorMapper;
+import io.fedflow.node.testing.GrpcUploads;
 import io.fedflow.node.testing.TestNodes;
 import io.fedflow.proto.v1.DataChunk;
 import io.fedflow.proto.v1.DataServiceGrpc;
@@ -17,7 +17,6 @@ import io.fedflow.proto.v1.TableRequest;
 import io.fedflow.proto.v1.TableServiceGrpc;
 import io.fedflow.proto.v1.UploadConf;
 import io.fedflow.proto.v1.UploadHistoryRequest;
-import io.fedflow.proto.v1.UploadRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -32,7 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -57,32 +55,7 @@ class DataGrpcTest {
     }
 
     static FlowResponse upload(UploadConf conf, byte[] content, int chunk) throws Exception {
-        CompletableFuture<FlowResponse> result = new CompletableFuture<>();
-        StreamObserver<UploadRequest> up = DataServiceGrpc.newStub(channel).upload(new StreamObserver<>() {
-            @Override
-            public void onNext(FlowResponse value) {
-                result.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                result.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {}
-        });
-        up.onNext(UploadRequest.newBuilder().setConf(conf).build());
-        for (int off = 0; off < content.length; off += chunk) {
-            up.onNext(UploadRequest.newBuilder()
-                    .setChunk(ByteString.copyFrom(content, off, Math.min(chunk, content.length - off))).build());
-        }
-        up.onCompleted();
-        try {
-            return result.get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw (Exception) e.getCause();
-        }
+        return GrpcUploads.upload(channel, conf, content, chunk);
     }
 
     static UploadConf conf(String ns, String name) {

@@ -9,16 +9,14 @@ import com.google.protobuf.ByteString;
 import io.fedflow.node.Limits;
 import io.fedflow.node.Node;
 import io.fedflow.node.NodeConfig;
+import io.fedflow.node.testing.GrpcUploads;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.RawHttpConnection;
 import io.fedflow.node.testing.TestNodes;
-import io.fedflow.proto.v1.DataServiceGrpc;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.UploadConf;
-import io.fedflow.proto.v1.UploadRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -26,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -169,24 +166,9 @@ class UploadLimitsTest {
 
     @Test
     void aStalledGrpcUploadIsCutAndItsSpoolFileRemoved() throws Exception {
-        CompletableFuture<FlowResponse> result = new CompletableFuture<>();
-        StreamObserver<UploadRequest> up = DataServiceGrpc.newStub(channel).upload(new StreamObserver<>() {
-            @Override
-            public void onNext(FlowResponse value) {
-                result.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                result.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {}
-        });
-        up.onNext(UploadRequest.newBuilder().setConf(UploadConf.newBuilder().setNamespace("limits")
-                .setTableName("grpc_stalled").setHead(1).setPartition(2).setIdDelimiter(",")).build());
-        up.onNext(UploadRequest.newBuilder().setChunk(ByteString.copyFromUtf8(rows(100))).build());
+        CompletableFuture<FlowResponse> result = GrpcUploads.open(channel, UploadConf.newBuilder().setNamespace("limits")
+                .setTableName("grpc_stalled").setHead(1).setPartition(2).setIdDelimiter(",").build())
+                .send(ByteString.copyFromUtf8(rows(100))).answer();
         // and then nothing, without ending the stream
         assertThatThrownBy(() -> result.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(io.grpc.StatusRuntimeException.class);
         assertThat(exists(quick, "grpc_stalled")).isZero();

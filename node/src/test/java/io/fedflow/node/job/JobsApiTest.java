@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.Node;
 import io.fedflow.node.NodeConfig;
 import io.fedflow.node.testing.FlowHttp;
+import io.fedflow.node.testing.LocalJobs;
 import io.fedflow.node.testing.TestNodes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,27 +43,10 @@ class JobsApiTest {
         assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
     }
 
-    static final String DSL = """
-            {"components": {
-              "reader_0": {"module": "Reader", "output": {"data": ["data"]}},
-              "data_transform_0": {"module": "DataTransform", "input": {"data": {"data": ["reader_0.data"]}},
-                                   "output": {"data": ["data"], "model": ["model"]}},
-              "feature_scale_0": {"module": "FeatureScale", "input": {"data": {"data": ["data_transform_0.data"]}},
-                                  "output": {"data": ["data"], "model": ["model"]}},
-              "lr_0": {"module": "LR", "input": {"data": {"train_data": ["feature_scale_0.data"]}},
-                       "output": {"data": ["data"], "model": ["model"]}},
-              "evaluation_0": {"module": "Evaluation", "input": {"data": {"data": ["lr_0.data"]}},
-                               "output": {"data": ["data"]}}}}""";
+    static final String DSL = LocalJobs.DSL;
 
     static String conf(String table, String lrParams, String jobParams) {
-        return """
-                {"dsl_version": 2, "initiator": {"role": "local", "party_id": 0}, "role": {"local": [0]},
-                 "job_parameters": {"common": {"task_cores": 1 %s}},
-                 "component_parameters": {
-                   "common": {"lr_0": {%s}},
-                   "role": {"local": {"0": {"reader_0": {"table": {"name": "%s", "namespace": "experiment"}},
-                                            "data_transform_0": {"with_label": true, "label_name": "y"}}}}}}"""
-                .formatted(jobParams, lrParams, table);
+        return LocalJobs.conf(table, lrParams, jobParams);
     }
 
     static JsonNode submit(FlowHttp h, String dsl, String conf) {

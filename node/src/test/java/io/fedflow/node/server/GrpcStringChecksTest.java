@@ -3,31 +3,25 @@ package io.fedflow.node.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.fedflow.node.Node;
+import io.fedflow.node.testing.GrpcUploads;
 import io.fedflow.node.testing.LogCapture;
 import io.fedflow.node.testing.TestNodes;
 import io.fedflow.proto.v1.BindTableRequest;
-import io.fedflow.proto.v1.DataServiceGrpc;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.JobServiceGrpc;
 import io.fedflow.proto.v1.QueryJobRequest;
 import io.fedflow.proto.v1.TableRequest;
 import io.fedflow.proto.v1.TableServiceGrpc;
 import io.fedflow.proto.v1.UploadConf;
-import io.fedflow.proto.v1.UploadRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,29 +96,6 @@ class GrpcStringChecksTest {
     }
 
     static FlowResponse upload(UploadConf conf) throws Exception {
-        CompletableFuture<FlowResponse> result = new CompletableFuture<>();
-        StreamObserver<UploadRequest> up = DataServiceGrpc.newStub(channel).upload(new StreamObserver<>() {
-            @Override
-            public void onNext(FlowResponse value) {
-                result.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                result.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {}
-        });
-        up.onNext(UploadRequest.newBuilder().setConf(conf).build());
-        up.onNext(UploadRequest.newBuilder().setChunk(ByteString.copyFrom("id,x\n1,2\n", StandardCharsets.UTF_8))
-                .build());
-        up.onCompleted();
-        try {
-            return result.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw (Exception) e.getCause();
-        }
+        return GrpcUploads.upload(channel, conf, "id,x\n1,2\n".getBytes(StandardCharsets.UTF_8), 1 << 16);
     }
 }

@@ -5,12 +5,10 @@ import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpResponse;
-import com.linecorp.armeria.common.HttpResponseWriter;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.common.ResponseHeadersBuilder;
-import com.linecorp.armeria.common.stream.ClosedStreamException;
 import com.linecorp.armeria.server.RequestTimeoutException;
 import io.fedflow.node.Limits;
 import io.fedflow.node.RetCode;
@@ -73,22 +71,14 @@ final class LimitRefusals {
         }
 
         /**
-         * After a 413 the rest of the body is not worth reading, yet Armeria would read and discard all of
-         * it before closing an HTTP/1.1 connection (a client could keep the node reading for as long as it
-         * likes). So the answer is sent whole ({@code Connection: close}, a Content-Length) and then the
-         * response is reset: on HTTP/1.1 that closes the connection, on HTTP/2 it resets the stream, and
-         * the client stops sending either way.
+         * The answer, sent whole ({@code Connection: close}, a Content-Length). After a 413 the rest of the
+         * body is read and thrown away (memory stays flat) and the connection is closed once it has ended:
+         * resetting the connection at once would stop a client's upload sooner, but a client still writing
+         * then often loses the answer with the reset, and reads a broken connection instead of the 413.
          */
         HttpResponse response() {
             byte[] body = FateJson.envelopeBytes(envelope);
-            if (status != HttpStatus.REQUEST_ENTITY_TOO_LARGE) {
-                return HttpResponse.of(headers(), HttpData.wrap(body));
-            }
-            HttpResponseWriter w = HttpResponse.streaming();
-            w.write(headers().toBuilder().contentLength(body.length).build());
-            w.write(HttpData.wrap(body));
-            w.whenConsumed().thenRun(() -> w.abort(new ClosedStreamException("the rest of the body is refused")));
-            return w;
+            return HttpResponse.of(headers().toBuilder().contentLength(body.length).build(), HttpData.wrap(body));
         }
 
         AggregatedHttpResponse aggregated() {

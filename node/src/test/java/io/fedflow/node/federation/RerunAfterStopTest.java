@@ -153,8 +153,8 @@ class RerunAfterStopTest {
     @Test
     void aTaskThatFailsIsRetriedAtEveryPartyTogetherAtTheSameVersion() throws Exception {
         String jobId = submit(conf(2, ""));
-        // The arbiter's first send of version 0 collides with this message: its task fails at once, while
-        // the guest and the host wait for it. The retry must move all three to version 1 together.
+        // A message of version 0 is already there: the arbiter's first send collides with it, or the host takes
+        // it for the arbiter's key and fails. Either way the retry must move all three to version 1 together.
         leaveStaleMessage(jobId, 0);
 
         assertThat(awaitStatus(guestHttp, jobId, Duration.ofMinutes(3), END))
@@ -165,7 +165,9 @@ class RerunAfterStopTest {
         JsonNode failed = tasks(otherHttp, jobId, Map.of("component_name", "hetero_lr_0", "role", "arbiter",
                 "task_version", "0"));
         assertThat(failed.get(0).get("f_status").asText()).isEqualTo("failed");
-        assertThat(failed.get(0).get("f_error_report").asText()).contains("pubkey", "other content");
+        // either the arbiter's own send collided with the message, or the host took it first and failed, and
+        // the retry stopped the arbiter's version 0: both are the failure the retry must recover from
+        assertThat(failed.get(0).get("f_error_report").asText()).containsAnyOf("other content", "stopped for version 1");
     }
 
     @Test

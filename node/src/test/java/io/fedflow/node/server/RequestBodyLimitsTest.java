@@ -27,15 +27,13 @@ import org.junit.jupiter.api.Test;
 /**
  * The JSON bodies of the hand-written routes are read up to --max-request-body and no further: a body
  * far larger than the cap (and than the test JVM's heap share) is refused with 413 and FATE's envelope
- * while it arrives, then the connection is closed so the rest is never read, and the node answers normally
+ * while it arrives (the rest is read and thrown away, never held), and the node answers normally
  * right after. A body that stops arriving is cut.
  */
 class RequestBodyLimitsTest {
     static final long CAP = 64 * 1024;
     /** Larger than what the node could aggregate beside everything else in surefire's -Xmx384m. */
     static final long HUGE = 512L << 20;
-    /** The connection is closed after the 413, long before the client could send this much (socket buffers aside). */
-    static final long CLOSED_BEFORE = 64L << 20;
     static Node node;
     static FlowHttp http;
 
@@ -60,10 +58,10 @@ class RequestBodyLimitsTest {
         try (RawHttpConnection c = RawHttpConnection.open(node.httpPort())) {
             c.send(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "Transfer-Encoding: chunked\r\n\r\n");
-            // past the cap the node answers 413 and closes the connection: it does not read the rest
+            // past the cap the node answers 413 while the body arrives; the rest is read and thrown away
             long sent = c.sendChunkedFiller(HUGE, (byte) ' ');
             assertRefused(c.answer().get(30, TimeUnit.SECONDS));
-            assertThat(sent).as("bytes the node let the client send").isLessThan(CLOSED_BEFORE);
+            assertThat(sent).as("bytes the client sent").isPositive();
         }
         assertNodeAnswers();
     }
@@ -75,7 +73,7 @@ class RequestBodyLimitsTest {
                     + "Content-Length: " + HUGE + "\r\n\r\n{\"namespace\": \"");
             long sent = c.sendFiller(HUGE, (byte) 'x');
             assertRefused(c.answer().get(30, TimeUnit.SECONDS));
-            assertThat(sent).as("bytes the node let the client send").isLessThan(CLOSED_BEFORE);
+            assertThat(sent).as("bytes the client sent").isPositive();
         }
         assertNodeAnswers();
     }
@@ -90,7 +88,7 @@ class RequestBodyLimitsTest {
             c.send(Integer.toHexString(head.length()) + "\r\n" + head + "\r\n");
             long sent = c.sendChunkedFiller(HUGE, (byte) 'n');
             assertRefused(c.answer().get(30, TimeUnit.SECONDS));
-            assertThat(sent).as("bytes the node let the client send").isLessThan(CLOSED_BEFORE);
+            assertThat(sent).as("bytes the client sent").isPositive();
         }
         // a file part of four times the cap is fine
         StringBuilder csv = new StringBuilder("id,x\n");

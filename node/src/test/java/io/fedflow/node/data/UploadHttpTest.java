@@ -1,5 +1,6 @@
 package io.fedflow.node.data;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -354,19 +355,14 @@ class UploadHttpTest {
             out.flush();
             Thread.sleep(500); // the loader has started on the rows sent
         } // closed without the rest of the body
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        String status = null;
-        while (System.nanoTime() < deadline) {
-            try (Connection c = node.database().dataSource().getConnection(); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT f_status FROM t_task WHERE f_component_module = 'Upload' "
-                         + "AND f_component_parameters->>'namespace' = 'cut'")) {
-                status = rs.next() ? rs.getString(1) : null;
-            }
-            if (status != null && !status.equals("running")) {
-                break;
-            }
-            Thread.sleep(50);
-        }
+        String status = await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(50))
+                .until(() -> {
+                    try (Connection c = node.database().dataSource().getConnection(); Statement s = c.createStatement();
+                         ResultSet rs = s.executeQuery("SELECT f_status FROM t_task WHERE f_component_module = "
+                                 + "'Upload' AND f_component_parameters->>'namespace' = 'cut'")) {
+                        return rs.next() ? rs.getString(1) : null;
+                    }
+                }, st -> st != null && !st.equals("running"));
         assertThat(status).isEqualTo("failed");
         assertThat(tableInfo("cut", "t").at("/data/exist").asInt()).isZero();
         assertThat(dataTables()).isEqualTo(before);

@@ -1,5 +1,7 @@
 package io.fedflow.node.federation;
 
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.Awaitility;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -105,19 +107,15 @@ public class FederatedJobsTest {
     }
 
     static String await(FlowHttp h, String jobId, Duration timeout, Set<String> statuses) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String status = "";
-        while (System.nanoTime() < deadline) {
-            JsonNode rows = rows(h, jobId);
-            if (rows != null && !rows.isEmpty()) {
-                status = rows.get(0).get("f_status").asText();
-                if (statuses.contains(status)) {
-                    return status;
-                }
-            }
-            Thread.sleep(100);
+        String[] last = {""};
+        try {
+            return Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+                JsonNode rows = rows(h, jobId);
+                return last[0] = rows != null && !rows.isEmpty() ? rows.get(0).get("f_status").asText() : "";
+            }, statuses::contains);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("job " + jobId + " still " + last[0] + " after " + timeout);
         }
-        throw new AssertionError("job " + jobId + " still " + status + " after " + timeout);
     }
 
     @Test
@@ -235,17 +233,16 @@ public class FederatedJobsTest {
     }
 
     static void awaitTask(FlowHttp h, String jobId, String component, String status) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode t = null;
-        while (System.nanoTime() < deadline) {
-            t = h.post("/v1/job/task/query", Map.of("job_id", jobId, "component_name", component, "role", "guest"));
-            if (t.get("retcode").asInt() == 0 && status.equals(t.at("/data/0/f_status").asText())) {
-                return;
-            }
-            Thread.sleep(50);
+        JsonNode[] last = {null};
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> last[0] = h.post("/v1/job/task/query", Map.of("job_id", jobId, "component_name",
+                            component, "role", "guest")),
+                            t -> t.get("retcode").asInt() == 0 && status.equals(t.at("/data/0/f_status").asText()));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("task " + component + " of " + jobId + " never became " + status + ": " + last[0]
+                    + " job: " + rows(h, jobId));
         }
-        throw new AssertionError("task " + component + " of " + jobId + " never became " + status + ": " + t
-                + " job: " + rows(h, jobId));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.fedflow.node.federation;
 
+import org.awaitility.Awaitility;
 import static io.fedflow.node.federation.FederatedJobsTest.END;
 import static io.fedflow.node.federation.FederatedJobsTest.await;
 import static io.fedflow.node.federation.FederatedJobsTest.awaitTask;
@@ -152,10 +153,7 @@ class FederationRestartTest {
         host = TestNodes.start(hostConfig);
         FlowHttp h = new FlowHttp(host.httpPort());
         assertThat(await(h, jobId, Duration.ofSeconds(20), END)).isEqualTo("canceled");
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (rows(g, jobId).get(0).get("f_sync_pending").asBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(rows(g, jobId).get(0).get("f_sync_pending").asBoolean()).isFalse();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertThat(rows(g, jobId).get(0).get("f_sync_pending").asBoolean()).isFalse());
     }
 }

@@ -1,5 +1,7 @@
 package io.fedflow.node.federation;
 
+import org.awaitility.core.ConditionTimeoutException;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -108,21 +110,13 @@ class MultiProcessFederationTest {
     }
 
     private static void awaitUp(FlowHttp http, Process process) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("the node process exited with " + process.exitValue());
-            }
-            try {
-                if (http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + "/health"))
-                        .build()).statusCode() == 200) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
+        try {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                    .failFast("the node process exited", () -> !process.isAlive())
+                    .until(() -> http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + "/health"))
+                            .build()).statusCode() == 200);
+        } catch (ConditionTimeoutException e) {
+            throw new IOException("the node process did not start");
         }
-        throw new IOException("the node process did not start");
     }
 }

@@ -1,5 +1,7 @@
 package io.fedflow.node.job;
 
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.Awaitility;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -60,28 +62,23 @@ class JobsApiTest {
     }
 
     static String await(FlowHttp h, String jobId, Duration timeout, Set<String> statuses) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String status = "";
-        while (System.nanoTime() < deadline) {
-            status = job(h, jobId).get("f_status").asText();
-            if (statuses.contains(status)) {
-                return status;
-            }
-            Thread.sleep(100);
+        String[] last = {""};
+        try {
+            return Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100))
+                    .until(() -> last[0] = job(h, jobId).get("f_status").asText(), statuses::contains);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("job " + jobId + " still " + last[0] + " after " + timeout);
         }
-        throw new AssertionError("job " + jobId + " still " + status + " after " + timeout);
     }
 
     static void awaitTask(FlowHttp h, String jobId, String component, String status) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode t = h.post("/v1/job/task/query", Map.of("job_id", jobId, "component_name", component));
-            if (t.get("retcode").asInt() == 0 && status.equals(t.at("/data/0/f_status").asText())) {
-                return;
-            }
-            Thread.sleep(50);
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> h.post("/v1/job/task/query", Map.of("job_id", jobId, "component_name", component)),
+                            t -> t.get("retcode").asInt() == 0 && status.equals(t.at("/data/0/f_status").asText()));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("task " + component + " of " + jobId + " never became " + status);
         }
-        throw new AssertionError("task " + component + " of " + jobId + " never became " + status);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.fedflow.node.job;
 
+import org.awaitility.core.ConditionTimeoutException;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -61,18 +63,12 @@ class KillNineTest {
     }
 
     private static void awaitUp(FlowHttp http) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + "/health"))
-                        .build()).statusCode() == 200) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .until(() -> http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + "/health"))
+                            .build()).statusCode() == 200);
+        } catch (ConditionTimeoutException e) {
+            throw new IOException("the node process did not start");
         }
-        throw new IOException("the node process did not start");
     }
 }

@@ -1,5 +1,7 @@
 package io.fedflow.node.tracking;
 
+import org.awaitility.core.ConditionTimeoutException;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -129,18 +131,16 @@ class TrackingApiTest {
     }
 
     static void waitFor(String job, String status) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 180_000;
-        String last = "";
-        while (System.currentTimeMillis() < deadline) {
-            JsonNode r = http.post("/v1/job/query", Map.of("job_id", job));
-            last = r.at("/data/0/f_status").asText();
-            if (last.equals(status)) {
-                return;
-            }
-            if (List.of("failed", "canceled", "timeout", "success").contains(last)) {
-                break;
-            }
-            Thread.sleep(300);
+        String last;
+        try {
+            last = await().atMost(java.time.Duration.ofSeconds(180)).pollInterval(java.time.Duration.ofMillis(300))
+                    .until(() -> http.post("/v1/job/query", Map.of("job_id", job)).at("/data/0/f_status").asText(),
+                            s -> s.equals(status) || List.of("failed", "canceled", "timeout", "success").contains(s));
+        } catch (ConditionTimeoutException e) {
+            last = "still not " + status;
+        }
+        if (last.equals(status)) {
+            return;
         }
         JsonNode tasks = http.post("/v1/job/task/query", Map.of("job_id", job));
         throw new AssertionError("job " + job + " is " + last + ", expected " + status + "; tasks: " + tasks);

@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.Node;
 import io.fedflow.node.NodeConfig;
+import io.fedflow.node.testing.FederatedSites;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.TestNodes;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,14 +53,7 @@ public class FederatedJobsTest {
 
     /** Makes every node a peer of every other, each with the other's site port and public key. */
     static void peer(List<Node> nodes) {
-        for (Node a : nodes) {
-            for (Node b : nodes) {
-                if (a != b) {
-                    a.peers().put(new Peer(b.config().partyId(), "127.0.0.1", b.sitePort(),
-                            b.siteKeys().publicKeyBase64(), false));
-                }
-            }
-        }
+        FederatedSites.peer(nodes);
     }
 
     @AfterAll
@@ -73,10 +66,7 @@ public class FederatedJobsTest {
     }
 
     static void upload(FlowHttp h, String name) throws IOException {
-        JsonNode r = FlowHttp.JSON.readTree(h.pythonUpload(Path.of("../examples/data/" + name + ".csv"),
-                "{\"head\": 1, \"partition\": 4, \"namespace\": \"experiment\", \"table_name\": \"" + name
-                        + "\", \"id_delimiter\": \",\", \"drop\": 1}").body());
-        assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
+        FederatedSites.upload(h, name);
     }
 
     public static final String DSL = """

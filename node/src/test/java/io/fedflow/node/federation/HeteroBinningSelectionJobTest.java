@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.Node;
+import io.fedflow.node.testing.FederatedSites;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.TestNodes;
 import java.io.IOException;
@@ -35,10 +36,7 @@ class HeteroBinningSelectionJobTest {
         hostHttp = new FlowHttp(host.httpPort());
         FederatedJobsTest.upload(guestHttp, "breast_hetero_guest");
         FederatedJobsTest.upload(hostHttp, "breast_hetero_host");
-        JsonNode granted = hostHttp.post("/v1/permission/grant", "{\"party_id\": \"9999\", \"component\": "
-                + "\"reader,datatransform,heterofeaturebinning,heterofeatureselection\", \"dataset\": "
-                + "[{\"namespace\": \"experiment\", \"name\": \"breast_hetero_host\"}]}");
-        assertThat(granted.get("retcode").asInt()).as(granted.toString()).isZero();
+        FederatedSites.grant(hostHttp, "9999", "reader,datatransform,heterofeaturebinning,heterofeatureselection", "breast_hetero_host");
     }
 
     @AfterAll

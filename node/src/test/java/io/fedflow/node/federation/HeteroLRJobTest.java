@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.Node;
+import io.fedflow.node.testing.FederatedSites;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.TestNodes;
 import java.io.IOException;
@@ -35,9 +36,7 @@ class HeteroLRJobTest {
         otherHttp = new FlowHttp(other.httpPort());
         FederatedJobsTest.upload(guestHttp, "breast_hetero_guest");
         FederatedJobsTest.upload(otherHttp, "breast_hetero_host");
-        JsonNode granted = otherHttp.post("/v1/permission/grant", "{\"party_id\": \"9999\", \"component\": \"*\","
-                + " \"dataset\": [{\"namespace\": \"experiment\", \"name\": \"breast_hetero_host\"}]}");
-        assertThat(granted.get("retcode").asInt()).as(granted.toString()).isZero();
+        FederatedSites.grant(otherHttp, "9999", "*", "breast_hetero_host");
     }
 
     @AfterAll

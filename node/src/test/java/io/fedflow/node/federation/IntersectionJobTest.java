@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.Node;
+import io.fedflow.node.testing.FederatedSites;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.TestNodes;
 import java.io.IOException;
@@ -37,11 +38,7 @@ class IntersectionJobTest {
         for (String name : List.of("breast_hetero_host", "breast_partial_host")) {
             FederatedJobsTest.upload(hostHttp, name);
         }
-        JsonNode granted = hostHttp.post("/v1/permission/grant", "{\"party_id\": \"9999\", \"component\": "
-                + "\"reader,datatransform,intersection,lr\", \"dataset\": ["
-                + "{\"namespace\": \"experiment\", \"name\": \"breast_hetero_host\"}, "
-                + "{\"namespace\": \"experiment\", \"name\": \"breast_partial_host\"}]}");
-        assertThat(granted.get("retcode").asInt()).as(granted.toString()).isZero();
+        FederatedSites.grant(hostHttp, "9999", "reader,datatransform,intersection,lr", "breast_hetero_host", "breast_partial_host");
     }
 
     @AfterAll

@@ -44,9 +44,7 @@ class RerunAfterStopTest {
         otherHttp = new FlowHttp(other.httpPort());
         FederatedSites.upload(guestHttp, "breast_hetero_guest");
         FederatedSites.upload(otherHttp, "breast_hetero_host");
-        JsonNode granted = otherHttp.post("/v1/permission/grant", "{\"party_id\": \"9999\", \"component\": \"*\","
-                + " \"dataset\": [{\"namespace\": \"experiment\", \"name\": \"breast_hetero_host\"}]}");
-        assertThat(granted.get("retcode").asInt()).as(granted.toString()).isZero();
+        FederatedSites.grant(otherHttp, "9999", "*", "breast_hetero_host");
     }
 
     @AfterAll

@@ -40,6 +40,21 @@ public final class FederatedSites {
         assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
     }
 
+    /**
+     * At the host behind {@code h}: lets {@code party} run {@code components} ("*" for all, or a comma list
+     * of lower-case module names) on the experiment tables named.
+     */
+    public static void grant(FlowHttp h, String party, String components, String... tables) {
+        StringBuilder datasets = new StringBuilder();
+        for (String t : tables) {
+            datasets.append(datasets.length() == 0 ? "" : ", ")
+                    .append("{\"namespace\": \"experiment\", \"name\": \"").append(t).append("\"}");
+        }
+        JsonNode granted = h.post("/v1/permission/grant", "{\"party_id\": \"" + party + "\", \"component\": \""
+                + components + "\", \"dataset\": [" + datasets + "]}");
+        assertThat(granted.get("retcode").asInt()).as(granted.toString()).isZero();
+    }
+
     /** The job's first row at that node (job/query), or null. */
     public static JsonNode job(FlowHttp h, String jobId) {
         JsonNode rows = h.post("/v1/job/query", Map.of("job_id", jobId)).get("data");

@@ -3,6 +3,8 @@ package io.fedflow.node.server;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,8 +48,17 @@ import java.util.TreeMap;
  * types before protobuf parses it.
  */
 public final class FateJson {
+    /**
+     * The deepest nesting a request's JSON may have. FATE's deepest documents (a runtime conf's
+     * component parameters) nest under ten levels; Jackson's own bound (1000) would let a 1000-deep body
+     * through to routes that ignore the fields it sits in, and protobuf's Struct stops at 100.
+     */
+    public static final int MAX_NESTING_DEPTH = 64;
     public static final ObjectMapper MAPPER = JsonMapper.builder(
-                    JsonFactory.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build())
+                    JsonFactory.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+                            .streamReadConstraints(StreamReadConstraints.builder()
+                                    .maxNestingDepth(MAX_NESTING_DEPTH).build())
+                            .build())
             .build();
     private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer()
@@ -118,6 +129,8 @@ public final class FateJson {
                 throw FlowException.argument(what + " has content after the JSON value, at byte " + end);
             }
             return tree;
+        } catch (StreamConstraintsException e) {
+            throw FlowException.argument(what + " nests deeper than " + MAX_NESTING_DEPTH + " levels");
         } catch (JsonProcessingException e) {
             // Retcode 100 as FATE, whose handlers fail on an unparsable body; still the caller's mistake (400).
             throw new FlowException(RetCode.EXCEPTION_ERROR, io.grpc.Status.Code.INVALID_ARGUMENT,

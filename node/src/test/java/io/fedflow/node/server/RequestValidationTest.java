@@ -126,6 +126,17 @@ class RequestValidationTest {
     }
 
     @Test
+    void jsonNestedPastTheCapIsRefusedEvenWhereTheFieldIsIgnored() {
+        String atCap = "{\"a\":".repeat(FateJson.MAX_NESTING_DEPTH - 1) + "1" + "}".repeat(FateJson.MAX_NESTING_DEPTH - 1);
+        String overCap = "[".repeat(FateJson.MAX_NESTING_DEPTH + 1) + "]".repeat(FateJson.MAX_NESTING_DEPTH + 1);
+        // site/peer/reload reads no field, so only the cap can refuse a body there
+        assertThat(http.post("/v1/site/peer/reload", atCap).path("retcode").asInt()).isZero();
+        assertArgumentError(http.post("/v1/site/peer/reload", "{\"a\": " + overCap + "}"), "nests deeper than 64");
+        assertArgumentError(http.post("/v1/table/table_info", overCap), "nests deeper than 64");
+        assertArgumentError(http.post("/v1/data/download", overCap), "nests deeper than 64");
+    }
+
+    @Test
     void contentAfterTheJsonIsRefusedWithItsOffset() throws IOException {
         String body = "{\"namespace\": \"a\", \"table_name\": \"x\"} junk";
         assertArgumentError(http.post("/v1/table/table_info", body), "after the JSON", "byte 38");

@@ -107,6 +107,17 @@ public record NodeConfig(
         return dataDir.resolve("tmp");
     }
 
+    /** The record's fields, the database password masked: configs end up in logs and test failure messages. */
+    @Override
+    public String toString() {
+        return "NodeConfig[partyId=" + partyId + ", host=" + host + ", httpPort=" + httpPort + ", sitePort=" + sitePort
+                + ", dataDir=" + dataDir + ", dbUrl=" + dbUrl + ", dbUser=" + dbUser
+                + ", dbPassword=" + (dbPassword == null ? "null" : "<set>") + ", importDir=" + importDir
+                + ", exportDir=" + exportDir + ", cores=" + cores + ", clientAuth=" + clientAuth
+                + ", clientAppKeys=" + clientAppKeys + ", enforcePermission=" + enforcePermission
+                + ", siteTls=" + siteTls + ", siteTlsName=" + siteTlsName + ", limits=" + limits + "]";
+    }
+
     /** This config with other caps (see {@link Limits}). */
     public NodeConfig withLimits(Limits newLimits) {
         return toBuilder().limits(newLimits).build();

@@ -16,6 +16,15 @@ class NodeConfigTest {
     static final Path DATA = Path.of("target", "node-config-test", "..", "data");
 
     @Test
+    void theDatabasePasswordNeverAppearsInItsText() {
+        NodeConfig c = NodeConfig.builder("9999", DATA).dbUrl("jdbc:postgresql://db/fedflow").dbUser("fedflow")
+                .dbPassword("s3cret-Pa55").build();
+        assertThat(c.toString()).doesNotContain("s3cret-Pa55").contains("dbPassword=<set>", "dbUser=fedflow",
+                "partyId=9999");
+        assertThat(c.toBuilder().dbPassword(null).build().toString()).contains("dbPassword=null");
+    }
+
+    @Test
     void unsetFieldsTakeTheDefaults() {
         NodeConfig c = NodeConfig.builder("9999", DATA).build();
         Path data = DATA.toAbsolutePath().normalize();

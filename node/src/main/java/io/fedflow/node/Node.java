@@ -18,16 +18,8 @@ import io.fedflow.node.component.ComponentRegistry;
 import io.fedflow.node.component.builtin.Builtins;
 import io.fedflow.node.data.TableWriter;
 import io.fedflow.auth.permission.PermissionSwitches;
-import io.fedflow.node.job.DslParser;
 import io.fedflow.node.permission.PermissionGrpcService;
 import io.fedflow.node.permission.PostgresGrantStore;
-import io.fedflow.node.job.JobGrpcService;
-import io.fedflow.node.job.JobLogs;
-import io.fedflow.node.job.JobScheduler;
-import io.fedflow.node.job.JobService;
-import io.fedflow.node.job.PipelineGrpcService;
-import io.fedflow.node.job.ResourceGrpcService;
-import io.fedflow.node.job.ResourceManager;
 import io.fedflow.auth.client.ClientAuthenticator;
 import io.fedflow.auth.hook.HookSet;
 import io.fedflow.auth.permission.GrantStore;
@@ -40,10 +32,15 @@ import io.fedflow.node.hook.RegistryStore;
 import io.fedflow.node.hook.ServiceRegistry;
 import io.fedflow.node.server.ClientAuthentication;
 import io.fedflow.node.tracking.TrackingGrpcService;
+import io.fedflow.node.tracking.TrackingQueryStore;
 import io.fedflow.node.tracking.TrackingService;
 import io.fedflow.node.tracking.TrackingStore;
 import io.fedflow.node.job.JobIds;
+import io.fedflow.node.job.JobModule;
+import io.fedflow.node.job.JobQueryStore;
 import io.fedflow.node.job.JobStore;
+import io.fedflow.node.job.LocalJobStore;
+import io.fedflow.node.job.TaskEnvironment;
 import io.fedflow.node.server.ArchiveRoutes;
 import io.fedflow.node.server.DownloadHttpService;
 import io.fedflow.node.server.FlowServer;
@@ -74,7 +71,9 @@ import io.fedflow.node.federation.SiteAdminGrpcService;
 import io.fedflow.node.federation.TransferChannel;
 import io.fedflow.node.federation.TransferGrpcService;
 import io.fedflow.node.federation.TransferStore;
+import io.grpc.BindableService;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
@@ -96,7 +95,7 @@ public final class Node implements AutoCloseable {
     private final PartyClient partyClient;
     private final ClientFactory clientFactory;
     private final HookRegistry hooks;
-    private final JobScheduler scheduler;
+    private final JobModule jobs;
     private final SiteKeys siteKeys;
     private final PeerDirectory peers;
     private final TransferStore transfers;
@@ -123,25 +122,23 @@ public final class Node implements AutoCloseable {
         this.healthPool = database.newPool("fedflow-health", 1, limits.healthTimeout());
         var dsl = requestPool.dsl();
         var jobDsl = jobPool.dsl();
-        JobStore jobs = new JobStore(dsl, clock);
         JobIds jobIds = new JobIds(clock);
+        LocalJobStore localJobs = new LocalJobStore(dsl, clock, jobIds);
         TableCatalog catalog = new TableCatalog(dsl, clock);
         BindAddresses bindAddresses = new BindAddresses(database.embeddedPort(), config.limits().bindConnectTimeout());
         TableRows rows = new TableRows(requestPool.dataSource(), bindAddresses);
         UploadSpool spool = new UploadSpool(config.tmpDir());
-        UploadService uploads = new UploadService(dsl, jobs, jobIds, config, clock);
-        DownloadService downloads = new DownloadService(catalog, rows, jobs, jobIds, config);
+        UploadService uploads = new UploadService(dsl, localJobs, config, clock);
+        DownloadService downloads = new DownloadService(catalog, rows, localJobs, config);
         TableBinder binder = new TableBinder(dsl, requestPool.dataSource(), bindAddresses, clock);
         // The same stores over the job pool, for the scheduler and the components its tasks run.
-        JobStore schedulerJobs = new JobStore(jobDsl, clock);
+        LocalJobStore schedulerLocalJobs = new LocalJobStore(jobDsl, clock, jobIds);
         TableCatalog jobCatalog = new TableCatalog(jobDsl, clock);
         TableRows jobRows = new TableRows(jobPool.dataSource(), bindAddresses);
         ComponentRegistry registry = Builtins.registry()
-                .register(UploadComponent.definition(new UploadService(jobDsl, schedulerJobs, jobIds, config, clock)))
-                .register(DownloadComponent.definition(new DownloadService(jobCatalog, jobRows, schedulerJobs, jobIds,
+                .register(UploadComponent.definition(new UploadService(jobDsl, schedulerLocalJobs, config, clock)))
+                .register(DownloadComponent.definition(new DownloadService(jobCatalog, jobRows, schedulerLocalJobs,
                         config)));
-        DslParser parser = new DslParser(registry, config.limits());
-        JobLogs logs = new JobLogs(config.logsDir());
         // Hooks: the built-ins, replaced by services registered with /v1/server and /v1/service.
         PostgresGrantStore grants = new PostgresGrantStore(dsl, clock);
         RegistryStore registrations = new RegistryStore(dsl, clock);
@@ -158,36 +155,37 @@ public final class Node implements AutoCloseable {
         this.transfers = new TransferStore(jobPool.dataSource(), jobDsl, clock);
         this.transferChannel = new TransferChannel(config.partyId(), transfers, partyClient,
                 config.tmpDir().resolve("transfer"), TransferChannel.Options.DEFAULT);
-        this.scheduler = new JobScheduler(schedulerJobs, parser, registry, new ResourceManager(config.cores(), 0), logs,
-                jobDsl, jobCatalog, jobRows, new TableWriter(jobDsl, clock), new TrackingStore(jobDsl, clock), clock,
-                config.partyId(), partyClient, PARTY_TIMEOUT, limits.peerMessageTimeout(), transferChannel);
-        this.health = new NodeHealth(healthPool, List.of(jobPool, requestPool), scheduler.heartbeat(),
+        this.jobs = new JobModule(config, clock, new JobModule.Stores(new JobStore(jobDsl, clock),
+                        new JobStore(dsl, clock), new JobQueryStore(dsl), catalog, new TrackingStore(dsl, clock)), registry, jobIds,
+                new TaskEnvironment(jobCatalog, jobRows, new TableWriter(jobDsl, clock), new TrackingStore(jobDsl, clock),
+                        transferChannel, limits.peerMessageTimeout()),
+                new JobModule.Federation(partyClient, id -> peers.find(id).isPresent(),
+                        new PermissionAdmission(() -> hooks.current().permission()), PARTY_TIMEOUT));
+        this.health = new NodeHealth(healthPool, List.of(jobPool, requestPool), jobs.heartbeat(),
                 limits.healthTimeout(), limits.schedulerStallTimeout());
-        JobService jobService = new JobService(jobs, scheduler, parser, jobIds, catalog, logs, config, partyClient,
-                id -> peers.find(id).isPresent(), new PermissionAdmission(() -> hooks.current().permission()));
         PostgresReplayGuard siteNonces = new PostgresReplayGuard(database.asyncCommitDsl(), clock);
         SiteVerifyingInterceptor verifying = new SiteVerifyingInterceptor(() -> new SiteVerifier(config.partyId(),
                 new HookSignatureCheck(hooks.current().siteAuthentication()), siteNonces, Clock.systemUTC()));
         this.siteServer = SiteServer.build(config.host(), config.sitePort(), List.of(
-                verifying.protect(new PartyGrpcService(config.partyId(), jobService, scheduler, clock).bindService()),
+                verifying.protect(new PartyGrpcService(config.partyId(), jobs.participant(), clock).bindService()),
                 verifying.protect(new TransferGrpcService(config.partyId(), transfers).bindService())),
                 siteTls == null ? null : siteTls::serve);
-        TrackingService trackingService = new TrackingService(dsl, catalog, rows, config.dataDir().resolve("jobs"),
+        TrackingService trackingService = new TrackingService(new TrackingQueryStore(dsl), catalog, rows, config.dataDir().resolve("jobs"),
                 config.tmpDir().resolve("output-data"));
         var outputData = ArchiveRoutes.outputData(trackingService);
         this.admission = new RequestAdmission(limits.requestThreads(), limits.requestQueue());
         ClientAuthentication clientAuthentication = config.clientAuth()
                 ? new ClientAuthentication(() -> hooks.current().clientAuthentication()) : null;
-        this.server = FlowServer.build(config.host(), config.httpPort(), List.of(
-                        new DataGrpcService(uploads, downloads, spool),
-                        new TableGrpcService(catalog, binder, new JobTables(dsl)),
-                        new JobGrpcService(jobService),
-                        new PipelineGrpcService(jobService),
-                        new ResourceGrpcService(jobService),
-                        new PermissionGrpcService(grants, PermissionSwitches.all(), knownModules(registry)),
-                        new RegistryGrpcService(new ServiceRegistry(registrations, hooks)),
-                        new TrackingGrpcService(trackingService),
-                        new SiteAdminGrpcService(config.partyId(), siteKeys, config.keysDir(), peers)),
+        List<BindableService> clientServices = new ArrayList<>(List.of(
+                new DataGrpcService(uploads, downloads, spool),
+                new TableGrpcService(catalog, binder, new JobTables(dsl))));
+        clientServices.addAll(jobs.grpcServices());
+        clientServices.addAll(List.of(
+                new PermissionGrpcService(grants, PermissionSwitches.all(), knownModules(registry)),
+                new RegistryGrpcService(new ServiceRegistry(registrations, hooks)),
+                new TrackingGrpcService(trackingService),
+                new SiteAdminGrpcService(config.partyId(), siteKeys, config.keysDir(), peers)));
+        this.server = FlowServer.build(config.host(), config.httpPort(), clientServices,
                 List.of(new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/upload",
                                 new UploadHttpService(uploads, spool, config.limits()), true),
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/download",
@@ -198,7 +196,7 @@ public final class Node implements AutoCloseable {
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/tracking/component/output/data/download",
                                 outputData),
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/job/log/download",
-                                ArchiveRoutes.jobLog(jobService))),
+                                ArchiveRoutes.jobLog(jobs.service()))),
                 clientAuthentication, config.limits(), admission,
                 new FlowServer.Health(HealthHttpService.readiness(health), HealthHttpService.liveness()));
     }
@@ -253,7 +251,7 @@ public final class Node implements AutoCloseable {
         }
         Node node = new Node(config, db, ownsDatabase);
         try {
-            node.scheduler.start();
+            node.jobs.start();
             node.server.start().join();
             node.siteServer.start().join();
         } catch (RuntimeException e) {
@@ -333,7 +331,7 @@ public final class Node implements AutoCloseable {
     public void close() throws IOException {
         server.stop().join();
         siteServer.stop().join();
-        scheduler.close();
+        jobs.close();
         partyClient.close();
         clientFactory.close();
         hooks.close();

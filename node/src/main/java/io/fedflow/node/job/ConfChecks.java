@@ -11,6 +11,7 @@ import io.fedflow.node.component.ParamType;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -66,7 +67,7 @@ final class ConfChecks {
                 checkJobParameterBlock(i.getValue(), field + "." + i.getKey());
             }
         }
-        out.put("job_type", out.path("job_type").asText("train").toLowerCase(java.util.Locale.ROOT));
+        out.put("job_type", out.path("job_type").asText("train").toLowerCase(Locale.ROOT));
         return out;
     }
 

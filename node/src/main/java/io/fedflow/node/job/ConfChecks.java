@@ -82,7 +82,7 @@ final class ConfChecks {
     }
 
     static void checkComponentParameters(ObjectNode conf, Map<String, JobPlan.PlannedComponent> cpns,
-                                                  Map<String, List<String>> roles) {
+                                         Map<String, List<String>> roles) {
         JsonNode cp = conf.path("component_parameters");
         if (cp.isMissingNode()) {
             return;

@@ -87,7 +87,7 @@ final class JobQueries {
 
     /** FATE's list/job: un-prefixed rows with partners, newest first, paged. */
     ObjectNode list(int limit, int page, String jobId, String description, String partyId, List<String> roles,
-                           List<String> statuses, String orderBy, String order) {
+                    List<String> statuses, String orderBy, String order) {
         JobQueryStore.Page<TJobRecord> found = store.listJobs(jobId, description, partyId, roles, statuses, orderBy,
                 order, limit, page);
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
@@ -145,7 +145,7 @@ final class JobQueries {
     }
 
     ArrayNode queryTasks(String jobId, String component, String role, String partyId, String status,
-                                String taskId, Long version, boolean onlyLatest) {
+                         String taskId, Long version, boolean onlyLatest) {
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
         store.tasks(new JobQueryStore.TaskFilter(jobId, component, role, partyId, status, taskId, version, onlyLatest))
                 .forEach(r -> out.add(JobQueryStore.row(r)));
@@ -156,7 +156,7 @@ final class JobQueries {
     }
 
     ObjectNode listTasks(int limit, int page, String jobId, String role, String partyId, String component,
-                                String orderBy, String order) {
+                         String orderBy, String order) {
         JobQueryStore.Page<TTaskRecord> found = store.listTasks(jobId, role, partyId, component, orderBy, order,
                 limit, page);
         ArrayNode out = JsonNodeFactory.instance.arrayNode();

@@ -96,7 +96,7 @@ final class JobReruns {
      * tasks did not succeed); given elsewhere, it says exactly what reruns here and at which version.
      */
     List<String> rerunHere(String jobId, List<String> components, boolean force, boolean lenient,
-                                   Map<String, Long> versions) {
+                           Map<String, Long> versions) {
         List<TJobRecord> rows = jobs.jobRows(jobId);
         if (rows.isEmpty()) {
             throw new FlowException(RetCode.DATA_ERROR, "no job " + jobId + " at this node");

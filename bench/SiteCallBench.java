@@ -104,13 +104,13 @@ public class SiteCallBench {
         SiteMutualTls clientTls = SiteMutualTls.load(certs.resolve(SiteTls.CA_CERT_FILE),
                 certs.resolve("a.crt.pem"), certs.resolve("a.key.pem"));
         Server plain = SiteServer.build("127.0.0.1", 0,
-                List.of(new PartyGrpcService("10000", null, null, Clock.systemUTC()).bindService()), null);
+                List.of(new PartyGrpcService("10000", null, Clock.systemUTC()).bindService()), null);
         Server secure = SiteServer.build("127.0.0.1", 0,
-                List.of(new PartyGrpcService("10001", null, null, Clock.systemUTC()).bindService()), tls::serve);
+                List.of(new PartyGrpcService("10001", null, Clock.systemUTC()).bindService()), tls::serve);
         SiteVerifier memVerifier = new SiteVerifier("10002", PeerKeys.of(Map.of("9999", a.siteKeys().publicKey())),
                 new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC());
         Server memSigned = SiteServer.build("127.0.0.1", 0, List.of(new SiteVerifyingInterceptor(() -> memVerifier)
-                .protect(new PartyGrpcService("10002", null, null, Clock.systemUTC()).bindService())), null);
+                .protect(new PartyGrpcService("10002", null, Clock.systemUTC()).bindService())), null);
         memSigned.start().join();
         PeerDirectory memPeers = PeerDirectory.load(dir.resolve("mem-peers.json"));
         memPeers.put(new Peer("10002", "127.0.0.1", memSigned.activeLocalPort(), b.siteKeys().publicKeyBase64(),

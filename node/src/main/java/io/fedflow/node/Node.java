@@ -1,237 +1,106 @@
 package io.fedflow.node;
 
-import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.server.Route;
 import com.linecorp.armeria.server.Server;
-import io.fedflow.node.data.BindAddresses;
-import io.fedflow.node.data.DataGrpcService;
-import io.fedflow.node.data.DownloadComponent;
-import io.fedflow.node.data.DownloadService;
-import io.fedflow.node.data.UploadComponent;
-import io.fedflow.node.data.JobTables;
-import io.fedflow.node.data.TableBinder;
-import io.fedflow.node.data.TableCatalog;
-import io.fedflow.node.data.TableGrpcService;
-import io.fedflow.node.data.TableRows;
-import io.fedflow.node.data.UploadService;
-import io.fedflow.node.data.UploadSpool;
-import io.fedflow.node.component.ComponentRegistry;
-import io.fedflow.node.component.builtin.Builtins;
-import io.fedflow.node.data.TableWriter;
-import io.fedflow.auth.permission.PermissionSwitches;
-import io.fedflow.node.job.DslParser;
-import io.fedflow.node.permission.PermissionGrpcService;
-import io.fedflow.node.permission.PostgresGrantStore;
-import io.fedflow.node.job.JobGrpcService;
-import io.fedflow.node.job.JobLogs;
-import io.fedflow.node.job.JobScheduler;
-import io.fedflow.node.job.JobService;
-import io.fedflow.node.job.PipelineGrpcService;
-import io.fedflow.node.job.ResourceGrpcService;
-import io.fedflow.node.job.ResourceManager;
-import io.fedflow.auth.client.ClientAuthenticator;
-import io.fedflow.auth.hook.HookSet;
-import io.fedflow.auth.permission.GrantStore;
-import io.fedflow.auth.site.PeerKeys;
+import com.linecorp.armeria.server.ServiceConfig;
 import io.fedflow.auth.site.SiteKeys;
-import io.fedflow.node.federation.PostgresReplayGuard;
-import io.fedflow.node.hook.HookRegistry;
-import io.fedflow.node.hook.RegistryGrpcService;
-import io.fedflow.node.hook.RegistryStore;
-import io.fedflow.node.hook.ServiceRegistry;
-import io.fedflow.node.server.ClientAuthentication;
-import io.fedflow.node.tracking.TrackingGrpcService;
-import io.fedflow.node.tracking.TrackingService;
-import io.fedflow.node.tracking.TrackingStore;
-import io.fedflow.node.job.JobIds;
-import io.fedflow.node.job.JobStore;
-import io.fedflow.node.server.ArchiveRoutes;
-import io.fedflow.node.server.DownloadHttpService;
-import io.fedflow.node.server.FlowServer;
-import io.fedflow.node.server.UploadHttpService;
-import io.fedflow.node.store.ConnectionPool;
-import io.fedflow.node.store.Database;
+import io.fedflow.node.federation.PartyClient;
+import io.fedflow.node.federation.PeerDirectory;
+import io.fedflow.node.federation.TransferChannel;
+import io.fedflow.node.federation.TransferStore;
 import io.fedflow.node.health.HealthHttpService;
 import io.fedflow.node.health.NodeHealth;
-import io.fedflow.node.server.RequestAdmission;
-import io.fedflow.auth.client.ClientAuthenticator;
-import io.fedflow.auth.hook.HookSet;
-import io.fedflow.auth.hook.HookSignatureCheck;
-import io.fedflow.auth.hook.HookSignatureSource;
-import io.fedflow.auth.site.SiteCallSigner;
-import io.fedflow.auth.site.SiteVerifier;
-import io.fedflow.node.federation.PartyClient;
-import io.fedflow.node.federation.SiteMutualTls;
-import io.fedflow.auth.tls.SiteTls;
-import com.linecorp.armeria.client.ClientFactory;
-import io.fedflow.node.federation.PartyGrpcService;
-import io.fedflow.node.federation.PostgresReplayGuard;
-import io.fedflow.node.federation.SiteVerifyingInterceptor;
+import io.fedflow.node.hook.HookRegistry;
+import io.fedflow.node.job.JobIds;
+import io.fedflow.node.job.JobModule;
+import io.fedflow.node.job.JobQueryStore;
+import io.fedflow.node.job.JobStore;
+import io.fedflow.node.job.TaskEnvironment;
 import io.fedflow.node.permission.PermissionAdmission;
-import io.fedflow.node.server.SiteServer;
-import io.fedflow.auth.site.SiteKeys;
-import io.fedflow.node.federation.PeerDirectory;
-import io.fedflow.node.federation.SiteAdminGrpcService;
-import io.fedflow.node.federation.TransferChannel;
-import io.fedflow.node.federation.TransferGrpcService;
-import io.fedflow.node.federation.TransferStore;
+import io.fedflow.node.server.ClientAuthentication;
+import io.fedflow.node.server.FlowServer;
+import io.fedflow.node.server.RequestAdmission;
+import io.fedflow.node.store.ConnectionPool;
+import io.fedflow.node.store.Database;
+import io.fedflow.node.tracking.TrackingStore;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One running node: its database, domain services and server, wired by hand. */
+/**
+ * One running node: its database and pools, then each domain's wiring ({@link DataWiring}, {@link HookWiring},
+ * {@link FederationWiring}, {@link JobModule}, {@link TrackingWiring}), each contributing its services and
+ * routes to the client port ({@link ClientPort}) and its part of the lifecycle.
+ */
 public final class Node implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(Node.class);
     /** How long a party may stay unreachable while one of its jobs runs before the job fails. */
-    static final java.time.Duration PARTY_TIMEOUT = java.time.Duration.ofSeconds(60);
-    /** How long a borrower waits for a connection of the request or job pool before its call fails. */
-    static final java.time.Duration POOL_WAIT = java.time.Duration.ofSeconds(30);
+    static final Duration PARTY_TIMEOUT = Duration.ofSeconds(60);
 
     private final NodeConfig config;
     private final Database database;
     private final boolean ownsDatabase;
-    private final Server server;
-    private final Server siteServer;
-    private final PartyClient partyClient;
-    private final ClientFactory clientFactory;
-    private final HookRegistry hooks;
-    private final JobScheduler scheduler;
     private final SiteKeys siteKeys;
     private final PeerDirectory peers;
-    private final TransferStore transfers;
-    private final TransferChannel transferChannel;
-    private final ConnectionPool requestPool;
-    private final ConnectionPool jobPool;
-    private final ConnectionPool healthPool;
+    private final NodePools pools;
+    private final HookWiring hooks;
+    private final FederationWiring federation;
+    private final JobModule jobs;
     private final NodeHealth health;
     private final RequestAdmission admission;
+    private final Server server;
+    private final Server siteServer;
 
     private Node(NodeConfig config, Database database, boolean ownsDatabase) {
         this.config = config;
         this.database = database;
         this.ownsDatabase = ownsDatabase;
         Clock clock = Clock.systemDefaultZone();
+        Limits limits = config.limits();
         this.siteKeys = SiteKeys.loadOrCreate(config.keysDir());
         this.peers = PeerDirectory.load(config.peersFile());
-        // Requests (both ports) and the scheduler with its tasks each have their own pool, so that however
-        // many clients poll, a job never waits behind them for a connection (and the reverse).
-        Limits limits = config.limits();
-        this.requestPool = database.newPool("fedflow-requests", limits.requestDbPool(), POOL_WAIT);
-        this.jobPool = database.newPool("fedflow-jobs", limits.jobDbPool(), POOL_WAIT);
-        // /health's own connection: it must answer when the other pools are exhausted.
-        this.healthPool = database.newPool("fedflow-health", 1, limits.healthTimeout());
-        var dsl = requestPool.dsl();
-        var jobDsl = jobPool.dsl();
-        JobStore jobs = new JobStore(dsl, clock);
+        this.pools = new NodePools(database, limits);
         JobIds jobIds = new JobIds(clock);
-        TableCatalog catalog = new TableCatalog(dsl, clock);
-        BindAddresses bindAddresses = new BindAddresses(database.embeddedPort(), config.limits().bindConnectTimeout());
-        TableRows rows = new TableRows(requestPool.dataSource(), bindAddresses);
-        UploadSpool spool = new UploadSpool(config.tmpDir());
-        UploadService uploads = new UploadService(dsl, jobs, jobIds, config, clock);
-        DownloadService downloads = new DownloadService(catalog, rows, jobs, jobIds, config);
-        TableBinder binder = new TableBinder(dsl, requestPool.dataSource(), bindAddresses, clock);
-        // The same stores over the job pool, for the scheduler and the components its tasks run.
-        JobStore schedulerJobs = new JobStore(jobDsl, clock);
-        TableCatalog jobCatalog = new TableCatalog(jobDsl, clock);
-        TableRows jobRows = new TableRows(jobPool.dataSource(), bindAddresses);
-        ComponentRegistry registry = Builtins.registry()
-                .register(UploadComponent.definition(new UploadService(jobDsl, schedulerJobs, jobIds, config, clock)))
-                .register(DownloadComponent.definition(new DownloadService(jobCatalog, jobRows, schedulerJobs, jobIds,
-                        config)));
-        DslParser parser = new DslParser(registry, config.limits());
-        JobLogs logs = new JobLogs(config.logsDir());
-        // Hooks: the built-ins, replaced by services registered with /v1/server and /v1/service.
-        PostgresGrantStore grants = new PostgresGrantStore(dsl, clock);
-        RegistryStore registrations = new RegistryStore(dsl, clock);
-        this.hooks = new HookRegistry(builtinHooks(config, siteKeys, peers, dsl, grants, clock), registrations,
-                HookRegistry.DEFAULT_TIMEOUT);
-        hooks.reload();
-        SiteCallSigner callSigner = new SiteCallSigner(config.partyId(),
-                request -> new HookSignatureSource(hooks.current().signature()).signatureFor(request));
-        // Read before anything listens, so that a node told to use TLS without its files does not start.
-        SiteMutualTls siteTls = config.siteTls() ? SiteMutualTls.load(config.tlsDir().resolve(SiteTls.CA_CERT_FILE),
-                config.siteTlsCertificateFile(), config.siteTlsKeyFile()) : null;
-        this.clientFactory = siteTls != null ? siteTls.clientFactory() : PartyClient.defaultFactory();
-        this.partyClient = new PartyClient(peers, callSigner, clientFactory, PartyClient.RetryPolicy.DEFAULT);
-        this.transfers = new TransferStore(jobPool.dataSource(), jobDsl, clock);
-        this.transferChannel = new TransferChannel(config.partyId(), transfers, partyClient,
-                config.tmpDir().resolve("transfer"), TransferChannel.Options.DEFAULT);
-        this.scheduler = new JobScheduler(schedulerJobs, parser, registry, new ResourceManager(config.cores(), 0), logs,
-                jobDsl, jobCatalog, jobRows, new TableWriter(jobDsl, clock), new TrackingStore(jobDsl, clock), clock,
-                config.partyId(), partyClient, PARTY_TIMEOUT, limits.peerMessageTimeout(), transferChannel);
-        this.health = new NodeHealth(healthPool, List.of(jobPool, requestPool), scheduler.heartbeat(),
+        DataWiring data = new DataWiring(config, clock, database, pools, jobIds);
+        this.hooks = new HookWiring(config, clock, pools.requests().dsl(), siteKeys, peers, data.registry());
+        this.federation = new FederationWiring(config, clock, pools, hooks.hooks(), siteKeys, peers);
+        this.jobs = jobModule(config, clock, jobIds, data);
+        this.health = new NodeHealth(pools.health(), List.of(pools.jobs(), pools.requests()), jobs.heartbeat(),
                 limits.healthTimeout(), limits.schedulerStallTimeout());
-        JobService jobService = new JobService(jobs, scheduler, parser, jobIds, catalog, logs, config, partyClient,
-                id -> peers.find(id).isPresent(), new PermissionAdmission(() -> hooks.current().permission()));
-        PostgresReplayGuard siteNonces = new PostgresReplayGuard(database.asyncCommitDsl(), clock);
-        SiteVerifyingInterceptor verifying = new SiteVerifyingInterceptor(() -> new SiteVerifier(config.partyId(),
-                new HookSignatureCheck(hooks.current().siteAuthentication()), siteNonces, Clock.systemUTC()));
-        this.siteServer = SiteServer.build(config.host(), config.sitePort(), List.of(
-                verifying.protect(new PartyGrpcService(config.partyId(), jobService, scheduler, clock).bindService()),
-                verifying.protect(new TransferGrpcService(config.partyId(), transfers).bindService())),
-                siteTls == null ? null : siteTls::serve);
-        TrackingService trackingService = new TrackingService(dsl, catalog, rows, config.dataDir().resolve("jobs"),
-                config.tmpDir().resolve("output-data"));
-        var outputData = ArchiveRoutes.outputData(trackingService);
+        this.siteServer = federation.siteServer(database, clock, jobs.participant());
         this.admission = new RequestAdmission(limits.requestThreads(), limits.requestQueue());
         ClientAuthentication clientAuthentication = config.clientAuth()
-                ? new ClientAuthentication(() -> hooks.current().clientAuthentication()) : null;
-        this.server = FlowServer.build(config.host(), config.httpPort(), List.of(
-                        new DataGrpcService(uploads, downloads, spool),
-                        new TableGrpcService(catalog, binder, new JobTables(dsl)),
-                        new JobGrpcService(jobService),
-                        new PipelineGrpcService(jobService),
-                        new ResourceGrpcService(jobService),
-                        new PermissionGrpcService(grants, PermissionSwitches.all(), knownModules(registry)),
-                        new RegistryGrpcService(new ServiceRegistry(registrations, hooks)),
-                        new TrackingGrpcService(trackingService),
-                        new SiteAdminGrpcService(config.partyId(), siteKeys, config.keysDir(), peers)),
-                List.of(new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/upload",
-                                new UploadHttpService(uploads, spool, config.limits()), true),
-                        new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/download",
-                                new DownloadHttpService(downloads)),
-                        // FATE's client sends this one as a GET with a JSON body
-                        new FlowServer.HttpRoute(HttpMethod.GET, "/v1/tracking/component/output/data/download",
-                                outputData),
-                        new FlowServer.HttpRoute(HttpMethod.POST, "/v1/tracking/component/output/data/download",
-                                outputData),
-                        new FlowServer.HttpRoute(HttpMethod.POST, "/v1/job/log/download",
-                                ArchiveRoutes.jobLog(jobService))),
-                clientAuthentication, config.limits(), admission,
+                ? new ClientAuthentication(() -> hooks.hooks().current().clientAuthentication()) : null;
+        ClientPort clientPort = ClientPort.join(data.clientPort(), ClientPort.services(jobs.grpcServices()),
+                hooks.clientPort(), TrackingWiring.clientPort(config, pools, data, jobs.service()),
+                federation.clientPort());
+        this.server = FlowServer.build(config.host(), config.httpPort(), clientPort.services(), clientPort.routes(),
+                clientAuthentication, limits, admission,
                 new FlowServer.Health(HealthHttpService.readiness(health), HealthHttpService.liveness()));
     }
 
-    /**
-     * The built-in hooks: Ed25519 with this site's key (created in the data directory on first start),
-     * FATE's HMAC client authentication with the configured APP_KEYs, the persisted grants. No peer keys
-     * yet: the peer directory comes with federation.
-     */
-    /** The built-in hooks: this site's key, the peers' keys, the app keys, the grants. */
-    private static HookSet builtinHooks(NodeConfig config, SiteKeys siteKeys, PeerDirectory peers,
-                                        org.jooq.DSLContext dsl, GrantStore grants, Clock clock) {
-        // Permission enforcement can be switched off for demos; the grant APIs still work either way.
-        PermissionSwitches switches = config.enforcePermission() ? PermissionSwitches.all() : PermissionSwitches.off();
-        return HookSet.builtin(siteKeys.signer(), peers,
-                new ClientAuthenticator(config.clientAppKeys().secretsByAppKey(), new PostgresReplayGuard(dsl, clock),
-                        clock),
-                grants, switches);
+    /** The job domain: its stores over both pools, its tasks' environment, the other sites through federation. */
+    private JobModule jobModule(NodeConfig config, Clock clock, JobIds jobIds, DataWiring data) {
+        var dsl = pools.requests().dsl();
+        var jobDsl = pools.jobs().dsl();
+        return new JobModule(config, clock,
+                new JobModule.Stores(new JobStore(jobDsl, clock), new JobStore(dsl, clock), new JobQueryStore(dsl),
+                        data.catalog(), new TrackingStore(dsl, clock)),
+                data.registry(), jobIds,
+                new TaskEnvironment(data.jobCatalog(), data.jobRows(), data.jobWriter(), new TrackingStore(jobDsl, clock),
+                        federation.transferChannel(), config.limits().peerMessageTimeout()),
+                new JobModule.Federation(federation.partyClient(), id -> peers.find(id).isPresent(),
+                        new PermissionAdmission(() -> hooks.hooks().current().permission()), PARTY_TIMEOUT));
     }
 
     /** The hooks in force (built-in or registered). */
     public HookRegistry hooks() {
-        return hooks;
-    }
-
-    /** Lower-case module names and aliases, as permission grants name components. */
-    private static java.util.Set<String> knownModules(ComponentRegistry registry) {
-        java.util.Set<String> out = new java.util.HashSet<>();
-        registry.all().forEach(d -> {
-            out.add(d.module().toLowerCase(java.util.Locale.ROOT));
-            d.aliases().forEach(a -> out.add(a.toLowerCase(java.util.Locale.ROOT)));
-        });
-        return out;
+        return hooks.hooks();
     }
 
     /** Starts a node with its own database (embedded unless {@code config.dbUrl()} is set). */
@@ -246,14 +115,14 @@ public final class Node implements AutoCloseable {
     public static Node start(NodeConfig config, Database db, boolean ownsDatabase) {
         try {
             // Created up front so operators can drop files into the import directory right away.
-            java.nio.file.Files.createDirectories(config.importDir());
-            java.nio.file.Files.createDirectories(config.exportDir());
+            Files.createDirectories(config.importDir());
+            Files.createDirectories(config.exportDir());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         Node node = new Node(config, db, ownsDatabase);
         try {
-            node.scheduler.start();
+            node.jobs.start();
             node.server.start().join();
             node.siteServer.start().join();
         } catch (RuntimeException e) {
@@ -275,8 +144,8 @@ public final class Node implements AutoCloseable {
     }
 
     /** Every route the client port serves (transcoded gRPC methods and hand routes); tests cover each. */
-    public java.util.List<com.linecorp.armeria.server.Route> clientRoutes() {
-        return server.serviceConfigs().stream().map(com.linecorp.armeria.server.ServiceConfig::route).toList();
+    public List<Route> clientRoutes() {
+        return server.serviceConfigs().stream().map(ServiceConfig::route).toList();
     }
 
     public int sitePort() {
@@ -285,7 +154,7 @@ public final class Node implements AutoCloseable {
 
     /** The signed client of the other sites (tests and benchmarks call peers through it). */
     public PartyClient partyClient() {
-        return partyClient;
+        return federation.partyClient();
     }
 
     public NodeConfig config() {
@@ -302,12 +171,12 @@ public final class Node implements AutoCloseable {
 
     /** Component messages to and from the other parties (tests and benchmarks send through it). */
     public TransferChannel transferChannel() {
-        return transferChannel;
+        return federation.transferChannel();
     }
 
     /** The component messages stored at this node. */
     public TransferStore transfers() {
-        return transfers;
+        return federation.transfers();
     }
 
     public Database database() {
@@ -316,7 +185,7 @@ public final class Node implements AutoCloseable {
 
     /** The connections of request work (both ports); the scheduler never waits for these. */
     public ConnectionPool requestPool() {
-        return requestPool;
+        return pools.requests();
     }
 
     /** Client-port calls admitted and not yet answered: being served or waiting for a request thread. */
@@ -326,21 +195,18 @@ public final class Node implements AutoCloseable {
 
     /** The connections of the scheduler and its tasks; requests never wait for these. */
     public ConnectionPool jobPool() {
-        return jobPool;
+        return pools.jobs();
     }
 
     @Override
     public void close() throws IOException {
         server.stop().join();
         siteServer.stop().join();
-        scheduler.close();
-        partyClient.close();
-        clientFactory.close();
+        jobs.close();
+        federation.close();
         hooks.close();
         health.close();
-        healthPool.close();
-        requestPool.close();
-        jobPool.close();
+        pools.close();
         if (ownsDatabase) {
             database.close();
         }

@@ -1,8 +1,10 @@
 /**
  * The node's entry and composition root: {@link io.fedflow.node.NodeMain} (the {@code bin/fedflow-node}
  * command line, picocli) builds a {@link io.fedflow.node.NodeConfig} and starts a {@link io.fedflow.node.Node},
- * which opens the database and wires every domain service, both servers and the scheduler by hand (no DI
- * framework). Beside them sit the few types every package shares: {@link io.fedflow.node.FlowException} (a
+ * which opens the database and composes the node from per-domain wirings (no DI framework): {@code
+ * DataWiring}, {@code HookWiring}, {@code FederationWiring}, {@code job.JobModule} and {@code TrackingWiring},
+ * each contributing its services and routes to the client port ({@code ClientPort}) and its part of the
+ * lifecycle; {@code NodePools} holds the connection pools. Beside them sit the few types every package shares: {@link io.fedflow.node.FlowException} (a
  * failure with FATE's retcode), {@link io.fedflow.node.RetCode}, {@link io.fedflow.node.Limits} (every
  * configurable cap) and {@link io.fedflow.node.ClientAppKeys}.
  *

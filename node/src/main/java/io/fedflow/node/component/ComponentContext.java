@@ -1,7 +1,6 @@
 package io.fedflow.node.component;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedflow.node.data.TableRows;
 import java.util.List;
 
 /** Everything a task sees: who and where it is, its parameters, inputs, and where its outputs go. */
@@ -33,7 +32,7 @@ public interface ComponentContext {
     TableInput storedTable(String namespace, String name);
 
     /** Streams a table's rows in order: the id and the values joined by the table's delimiter. */
-    void scan(TableInput table, TableRows.RowSink sink);
+    void scan(TableInput table, RowSink sink);
 
     /** Reads a table written with {@link #writeInstances} (or any table whose values are numbers). */
     Instances readInstances(TableInput table);

@@ -10,8 +10,7 @@
  *
  * <p>Dependencies: the root package only ({@code FlowException}, {@code RetCode}) and Jackson. Must not import
  * {@code job}, {@code data}, {@code federation}, {@code tracking}, {@code store} or {@code server}, so that
- * components can be tested in memory and moved to a module of their own. Known debt: {@code
- * ComponentContext.scan} uses {@code data.TableRows.RowSink}, the one import outside that line (and, with
- * {@code data} importing this package for its two modules, a cycle {@code component}&harr;{@code data}).
+ * components can be tested in memory and moved to a module of their own ({@code ComponentContext.scan} hands
+ * rows to this package's own {@link io.fedflow.node.component.RowSink}).
  */
 package io.fedflow.node.component;

@@ -6,9 +6,6 @@ import io.fedflow.node.FlowException;
 import io.fedflow.node.NodeConfig;
 import io.fedflow.node.RetCode;
 import io.grpc.Status;
-import io.fedflow.node.job.JobIds;
-import io.fedflow.node.job.JobStatus;
-import io.fedflow.node.job.JobStore;
 import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
 import io.fedflow.proto.v1.DownloadRequest;
@@ -33,16 +30,14 @@ public final class DownloadService {
 
     private final TableCatalog catalog;
     private final TableRows rows;
-    private final JobStore jobs;
-    private final JobIds jobIds;
+    private final LocalJobs jobs;
     private final NodeConfig config;
     private final LocalPaths exportDir;
 
-    public DownloadService(TableCatalog catalog, TableRows rows, JobStore jobs, JobIds jobIds, NodeConfig config) {
+    public DownloadService(TableCatalog catalog, TableRows rows, LocalJobs jobs, NodeConfig config) {
         this.catalog = catalog;
         this.rows = rows;
         this.jobs = jobs;
-        this.jobIds = jobIds;
         this.config = config;
         this.exportDir = new LocalPaths(config.exportDir(), "export");
     }
@@ -55,7 +50,7 @@ public final class DownloadService {
             throw FlowException.argument("output_path " + req.getOutputPath() + " is a directory; name a file");
         }
         TStorageTableMetaRecord meta = catalog.require(id);
-        String jobId = jobIds.next();
+        String jobId = jobs.nextJobId();
         jobIdOut.append(jobId);
         ObjectNode params = JsonNodeFactory.instance.objectNode();
         params.put("namespace", id.namespace()).put("table_name", id.name())
@@ -68,13 +63,13 @@ public final class DownloadService {
         conf.put("dsl_version", 2);
         conf.putObject("component_parameters").putObject("role").putObject("local").putObject("0")
                 .set(COMPONENT, params);
-        jobs.startLocalJob(new JobStore.LocalJob(jobId, "local", UploadService.LOCAL_PARTY, COMPONENT, "Download",
+        jobs.start(new LocalJobs.LocalJob(jobId, "local", UploadService.LOCAL_PARTY, COMPONENT, "Download",
                 dsl, conf, params, ""));
         try {
             writeFile(meta, delimiter(req, meta), target, jobId, COMPONENT);
-            jobs.endLocalJob(jobId, JobStatus.SUCCESS, null);
+            jobs.succeed(jobId);
         } catch (RuntimeException e) {
-            jobs.endLocalJob(jobId, JobStatus.FAILED, e.getMessage());
+            jobs.fail(jobId, e.getMessage());
             throw e;
         }
         ObjectNode d = JsonNodeFactory.instance.objectNode();

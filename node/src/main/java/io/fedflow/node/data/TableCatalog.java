@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.RetCode;
-import io.fedflow.node.job.JobStore;
+import io.fedflow.node.json.Json;
 import io.fedflow.node.store.Database;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
 import java.time.Clock;
@@ -69,7 +69,7 @@ public final class TableCatalog {
         o.put("exist", 1);
         o.put("count", r.getFCount());
         o.put("partition", r.getFPartitions());
-        o.set("schema", JobStore.parse(r.getFSchema().data()));
+        o.set("schema", Json.parse(r.getFSchema().data()));
         o.put("enable", !r.getFDisable());
         o.put("origin", r.getFOrigin());
         o.put("extend_sid", r.getFExtendSid());
@@ -83,7 +83,7 @@ public final class TableCatalog {
     }
 
     static ObjectNode maskedAddress(TStorageTableMetaRecord r) {
-        ObjectNode address = (ObjectNode) JobStore.parse(r.getFAddress().data());
+        ObjectNode address = (ObjectNode) Json.parse(r.getFAddress().data());
         for (String secret : new String[] {"passwd", "password"}) {
             if (address.has(secret)) {
                 address.put(secret, "******");
@@ -115,7 +115,7 @@ public final class TableCatalog {
     /** Drops the rows we hold for {@code meta}; a bound table's data belongs to someone else and stays. */
     static void dropStorage(DSLContext t, TStorageTableMetaRecord meta) {
         if (STORE_FEDFLOW.equals(meta.getFStoreType())) {
-            JsonNode address = JobStore.parse(meta.getFAddress().data());
+            JsonNode address = Json.parse(meta.getFAddress().data());
             t.execute("DROP TABLE IF EXISTS " + DSL.name(Database.DATA_SCHEMA, address.path("table").asText()));
         }
     }
@@ -190,18 +190,18 @@ public final class TableCatalog {
         t.insertInto(T_STORAGE_TABLE_META)
                 .set(T_STORAGE_TABLE_META.F_NAME, m.id().name())
                 .set(T_STORAGE_TABLE_META.F_NAMESPACE, m.id().namespace())
-                .set(T_STORAGE_TABLE_META.F_ADDRESS, JobStore.jsonb(m.address()))
+                .set(T_STORAGE_TABLE_META.F_ADDRESS, Json.jsonb(m.address()))
                 .set(T_STORAGE_TABLE_META.F_ENGINE, ENGINE)
                 .set(T_STORAGE_TABLE_META.F_STORE_TYPE, m.storeType())
-                .set(T_STORAGE_TABLE_META.F_OPTIONS, JobStore.jsonb(JsonNodeFactory.instance.objectNode()))
+                .set(T_STORAGE_TABLE_META.F_OPTIONS, Json.jsonb(JsonNodeFactory.instance.objectNode()))
                 .set(T_STORAGE_TABLE_META.F_PARTITIONS, m.partitions())
                 .set(T_STORAGE_TABLE_META.F_ID_DELIMITER, m.delimiter())
                 .set(T_STORAGE_TABLE_META.F_HAVE_HEAD, m.haveHead())
                 .set(T_STORAGE_TABLE_META.F_EXTEND_SID, m.extendSid())
                 .set(T_STORAGE_TABLE_META.F_AUTO_INCREASING_SID, m.autoIncreasingSid())
-                .set(T_STORAGE_TABLE_META.F_SCHEMA, JobStore.jsonb(m.schema()))
+                .set(T_STORAGE_TABLE_META.F_SCHEMA, Json.jsonb(m.schema()))
                 .set(T_STORAGE_TABLE_META.F_COUNT, m.count())
-                .set(T_STORAGE_TABLE_META.F_PART_OF_DATA, JobStore.jsonb(m.partOfData()))
+                .set(T_STORAGE_TABLE_META.F_PART_OF_DATA, Json.jsonb(m.partOfData()))
                 .set(T_STORAGE_TABLE_META.F_ORIGIN, m.origin())
                 .set(T_STORAGE_TABLE_META.F_JOB_ID, m.jobId())
                 .set(T_STORAGE_TABLE_META.F_CREATE_TIME, now)

@@ -3,7 +3,8 @@ package io.fedflow.node.data;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.RetCode;
-import io.fedflow.node.job.JobStore;
+import io.fedflow.node.component.RowSink;
+import io.fedflow.node.json.Json;
 import io.fedflow.node.store.Database;
 import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
@@ -26,12 +27,6 @@ import org.jooq.impl.DSL;
 public final class TableRows {
     private static final int FETCH_SIZE = 5000;
 
-    /** Receives rows: the id and the feature values joined by the table's delimiter. */
-    @FunctionalInterface
-    public interface RowSink {
-        void row(String key, String value) throws Exception;
-    }
-
     private final DataSource ownDatabase;
     private final BindAddresses addresses;
 
@@ -46,7 +41,7 @@ public final class TableRows {
         if (!meta.getFHaveHead()) {
             return cols;
         }
-        JsonNode schema = JobStore.parse(meta.getFSchema().data());
+        JsonNode schema = Json.parse(meta.getFSchema().data());
         cols.add(schema.path("sid").asText("id"));
         String header = schema.path("header").asText("");
         if (!header.isEmpty()) {
@@ -58,7 +53,7 @@ public final class TableRows {
     }
 
     public void scan(TStorageTableMetaRecord meta, RowSink sink) {
-        JsonNode address = JobStore.parse(meta.getFAddress().data());
+        JsonNode address = Json.parse(meta.getFAddress().data());
         try {
             if (TableCatalog.STORE_FEDFLOW.equals(meta.getFStoreType())) {
                 try (Connection c = ownDatabase.getConnection()) {
@@ -68,7 +63,7 @@ public final class TableRows {
                 }
             } else {
                 try (Connection c = addresses.connect(address, ownDatabase)) {
-                    JsonNode schema = JobStore.parse(meta.getFSchema().data());
+                    JsonNode schema = Json.parse(meta.getFSchema().data());
                     List<String> cols = new ArrayList<>();
                     cols.add(schema.path("sid").asText());
                     String header = schema.path("header").asText("");

@@ -1,7 +1,6 @@
 package io.fedflow.node.data;
 
 import static io.fedflow.node.store.generated.Tables.T_STORAGE_TABLE_META;
-import static io.fedflow.node.store.generated.Tables.T_TASK;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,9 +10,7 @@ import com.google.protobuf.util.JsonFormat;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.NodeConfig;
 import io.fedflow.node.RetCode;
-import io.fedflow.node.job.JobIds;
-import io.fedflow.node.job.JobStatus;
-import io.fedflow.node.job.JobStore;
+import io.fedflow.node.json.Json;
 import io.fedflow.node.server.FateJson;
 import io.fedflow.node.store.Database;
 import io.fedflow.node.store.DatabaseFailures;
@@ -42,17 +39,15 @@ public final class UploadService {
     static final String LOCAL_PARTY = "0";
 
     private final DSLContext dsl;
-    private final JobStore jobs;
-    private final JobIds jobIds;
+    private final LocalJobs jobs;
     private final NodeConfig config;
     private final LocalPaths importDir;
     private final Clock clock;
     private final UploadSlots slots;
 
-    public UploadService(DSLContext dsl, JobStore jobs, JobIds jobIds, NodeConfig config, Clock clock) {
+    public UploadService(DSLContext dsl, LocalJobs jobs, NodeConfig config, Clock clock) {
         this.dsl = dsl;
         this.jobs = jobs;
-        this.jobIds = jobIds;
         this.config = config;
         this.importDir = new LocalPaths(config.importDir(), "import");
         this.clock = clock;
@@ -154,7 +149,7 @@ public final class UploadService {
 
     private Outcome run(ValidConf valid, InputStream file) {
         UploadConf conf = valid.conf();
-        String jobId = jobIds.next();
+        String jobId = jobs.nextJobId();
         ObjectNode params = confJson(conf);
         ObjectNode dslJson = JsonNodeFactory.instance.objectNode();
         dslJson.putObject("components").putObject(COMPONENT).put("module", "Upload");
@@ -166,7 +161,7 @@ public final class UploadService {
                 .put("federated_mode", "SINGLE").put("task_cores", Math.max(conf.getTaskCores(), 1));
         runtimeConf.putObject("component_parameters").putObject("role").putObject("local").putObject("0")
                 .set(COMPONENT, params);
-        jobs.startLocalJob(new JobStore.LocalJob(jobId, "local", LOCAL_PARTY, COMPONENT, "Upload",
+        jobs.start(new LocalJobs.LocalJob(jobId, "local", LOCAL_PARTY, COMPONENT, "Upload",
                 dslJson, runtimeConf, params, ""));
         Path jobDir = writeJobFiles(jobId, dslJson, runtimeConf);
         FlowException failure = null;
@@ -179,11 +174,11 @@ public final class UploadService {
                     + (t1 - t0) / 1_000_000 + " ms (read and COPY " + (phases[0] - t0) / 1_000_000
                     + " ms, index " + (phases[1] - phases[0]) / 1_000_000 + " ms, meta and commit "
                     + (t1 - phases[1]) / 1_000_000 + " ms)");
-            jobs.endLocalJob(jobId, JobStatus.SUCCESS, null);
+            jobs.succeed(jobId);
         } catch (RuntimeException e) {
             failure = asFlowException(e, valid.table());
             log(jobDir, "upload of " + valid.table() + " failed: " + failure.getMessage());
-            jobs.endLocalJob(jobId, JobStatus.FAILED, failure.getMessage());
+            jobs.fail(jobId, failure.getMessage());
         }
         return new Outcome(jobId, submitAnswer(jobId, valid.table(), jobDir), failure);
     }
@@ -232,17 +227,12 @@ public final class UploadService {
 
     /** FATE's upload history: successful uploads whose table still exists, newest first. */
     public ArrayNode history(int limit, String jobId) {
-        var q = dsl.selectFrom(T_TASK).where(T_TASK.F_COMPONENT_MODULE.eq("Upload"),
-                T_TASK.F_STATUS.eq(JobStatus.SUCCESS.wire()));
-        if (jobId != null && !jobId.isBlank()) {
-            q = q.and(T_TASK.F_JOB_ID.eq(jobId));
-        }
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
-        for (var task : q.orderBy(T_TASK.F_CREATE_TIME.desc(), T_TASK.F_JOB_ID.desc())) {
+        for (var task : jobs.succeededTasks("Upload", jobId)) {
             if (limit > 0 && out.size() >= limit) {
                 break;
             }
-            JsonNode params = JobStore.parse(task.getFComponentParameters().data());
+            JsonNode params = Json.parse(task.getFComponentParameters().data());
             TableId id = new TableId(params.path("namespace").asText(), params.path("table_name").asText());
             Optional<TStorageTableMetaRecord> meta = TableCatalog.find(dsl, id);
             if (meta.isEmpty() || !task.getFJobId().equals(meta.get().getFJobId())) {
@@ -256,7 +246,7 @@ public final class UploadService {
             uploadInfo.put("partition", meta.get().getFPartitions());
             uploadInfo.put("upload_count", meta.get().getFCount());
             info.put("notes", "");
-            info.set("schema", JobStore.parse(meta.get().getFSchema().data()));
+            info.set("schema", Json.parse(meta.get().getFSchema().data()));
         }
         return out;
     }

@@ -1,8 +1,7 @@
 package io.fedflow.node.federation;
 
 import io.fedflow.node.FlowException;
-import io.fedflow.node.job.JobScheduler;
-import io.fedflow.node.job.JobService;
+import io.fedflow.node.job.JobParticipant;
 import io.fedflow.node.job.JobStatus;
 import io.fedflow.node.job.RemoteParties;
 import io.fedflow.node.job.StatusMachine;
@@ -30,14 +29,12 @@ public final class PartyGrpcService extends PartyServiceGrpc.PartyServiceImplBas
     private static final PartyReply OK = PartyReply.newBuilder().setRetmsg("success").build();
 
     private final String thisParty;
-    private final JobService jobs;
-    private final JobScheduler scheduler;
+    private final JobParticipant jobs;
     private final Clock clock;
 
-    public PartyGrpcService(String thisParty, JobService jobs, JobScheduler scheduler, Clock clock) {
+    public PartyGrpcService(String thisParty, JobParticipant jobs, Clock clock) {
         this.thisParty = thisParty;
         this.jobs = jobs;
-        this.scheduler = scheduler;
         this.clock = clock;
     }
 
@@ -53,7 +50,7 @@ public final class PartyGrpcService extends PartyServiceGrpc.PartyServiceImplBas
     @Override
     public void createJob(PartyCreateJobRequest r, StreamObserver<PartyReply> out) {
         answer(out, () -> {
-            jobs.createFromInitiator(caller(), new RemoteParties.CreateJob(r.getJobId(), r.getInitiatorRole(),
+            jobs.create(caller(), new RemoteParties.CreateJob(r.getJobId(), r.getInitiatorRole(),
                     r.getInitiatorPartyId(), r.getDslJson(), r.getRuntimeConfJson(), r.getRuntimeConfOnPartyJson()));
             return OK;
         });
@@ -61,7 +58,7 @@ public final class PartyGrpcService extends PartyServiceGrpc.PartyServiceImplBas
 
     @Override
     public void applyResources(PartyJobRequest r, StreamObserver<PartyReply> out) {
-        answer(out, () -> scheduler.applyFromInitiator(caller(), r.getJobId()) ? OK
+        answer(out, () -> jobs.applyResources(caller(), r.getJobId()) ? OK
                 : PartyReply.newBuilder().setRetcode(103).setRetmsg("party " + thisParty
                         + " has not the cores of job " + r.getJobId() + " free now").build());
     }
@@ -69,7 +66,7 @@ public final class PartyGrpcService extends PartyServiceGrpc.PartyServiceImplBas
     @Override
     public void returnResources(PartyJobRequest r, StreamObserver<PartyReply> out) {
         answer(out, () -> {
-            scheduler.returnFromInitiator(caller(), r.getJobId());
+            jobs.returnResources(caller(), r.getJobId());
             return OK;
         });
     }
@@ -77,7 +74,7 @@ public final class PartyGrpcService extends PartyServiceGrpc.PartyServiceImplBas
     @Override
     public void startJob(PartyJobRequest r, StreamObserver<PartyReply> out) {
         answer(out, () -> {
-            scheduler.startFromInitiator(caller(), r.getJobId());
+            jobs.start(caller(), r.getJobId());
             return OK;
         });
     }
@@ -85,7 +82,7 @@ public final class PartyGrpcService extends PartyServiceGrpc.PartyServiceImplBas
     @Override
     public void stopJob(PartyStopJobRequest r, StreamObserver<PartyReply> out) {
         answer(out, () -> {
-            scheduler.stopFromParty(caller(), r.getJobId(), stopStatus(r.getStopStatus()), r.getReason());
+            jobs.stop(caller(), r.getJobId(), stopStatus(r.getStopStatus()), r.getReason());
             return OK;
         });
     }
@@ -109,7 +106,7 @@ public final class PartyGrpcService extends PartyServiceGrpc.PartyServiceImplBas
     @Override
     public void syncJobStatus(PartySyncJobStatusRequest r, StreamObserver<PartyReply> out) {
         answer(out, () -> {
-            scheduler.syncFromInitiator(caller(), r.getJobId(), status(r.getStatus()),
+            jobs.syncStatus(caller(), r.getJobId(), status(r.getStatus()),
                     r.getErrorReport().isEmpty() ? null : r.getErrorReport());
             return OK;
         });
@@ -118,7 +115,7 @@ public final class PartyGrpcService extends PartyServiceGrpc.PartyServiceImplBas
     @Override
     public void collectTasks(PartyJobRequest r, StreamObserver<CollectTasksReply> out) {
         answer(out, () -> {
-            RemoteParties.Collected c = scheduler.collectForInitiator(caller(), r.getJobId());
+            RemoteParties.Collected c = jobs.collect(caller(), r.getJobId());
             CollectTasksReply.Builder b = CollectTasksReply.newBuilder().setJobStatus(c.jobStatus());
             for (RemoteParties.RemoteTask t : c.tasks()) {
                 b.addTasks(PartyTask.newBuilder().setTaskId(t.taskId()).setTaskVersion(t.taskVersion())
@@ -135,7 +132,7 @@ public final class PartyGrpcService extends PartyServiceGrpc.PartyServiceImplBas
     @Override
     public void rerunJob(PartyRerunJobRequest r, StreamObserver<PartyReply> out) {
         answer(out, () -> {
-            scheduler.rerunFromParty(caller(), r.getJobId(), r.getComponentNamesList(), r.getForce(),
+            jobs.rerun(caller(), r.getJobId(), r.getComponentNamesList(), r.getForce(),
                     r.getTaskVersionsMap());
             return OK;
         });
@@ -144,7 +141,7 @@ public final class PartyGrpcService extends PartyServiceGrpc.PartyServiceImplBas
     @Override
     public void retryTask(io.fedflow.proto.v1.PartyRetryTaskRequest r, StreamObserver<PartyReply> out) {
         answer(out, () -> {
-            scheduler.retryFromInitiator(caller(), r.getJobId(), r.getComponentName(), r.getTaskVersion(),
+            jobs.retryTask(caller(), r.getJobId(), r.getComponentName(), r.getTaskVersion(),
                     r.getAutoRetries(), r.getReason());
             return OK;
         });
@@ -153,7 +150,7 @@ public final class PartyGrpcService extends PartyServiceGrpc.PartyServiceImplBas
     @Override
     public void updateParameters(io.fedflow.proto.v1.PartyUpdateParametersRequest r, StreamObserver<PartyReply> out) {
         answer(out, () -> {
-            jobs.updateParametersFromParty(caller(), r.getJobId(), json(r.getJobParametersJson()),
+            jobs.updateParameters(caller(), r.getJobId(), json(r.getJobParametersJson()),
                     json(r.getComponentParametersJson()));
             return OK;
         });
@@ -173,8 +170,7 @@ public final class PartyGrpcService extends PartyServiceGrpc.PartyServiceImplBas
     @Override
     public void cleanJob(PartyJobRequest r, StreamObserver<PartyReply> out) {
         answer(out, () -> {
-            scheduler.requireParticipant(caller(), r.getJobId(), true);
-            jobs.clean(r.getJobId(), null, null, null);
+            jobs.clean(caller(), r.getJobId());
             return OK;
         });
     }

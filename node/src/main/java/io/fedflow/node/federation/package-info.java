@@ -11,11 +11,9 @@
  * SiteAdminGrpcService} serves the site key, peer table and FATE's {@code /v1/key} calls.
  *
  * <p>Dependencies: {@code auth} ({@code site}, {@code replay}, {@code tls}), the root package, {@code component}
- * ({@code FederationChannel}), {@code job} (the interfaces it implements, {@code JobService} and {@code
- * JobScheduler} for inbound calls), {@code store}. Nothing but the root package imports {@code federation}:
+ * ({@code FederationChannel}), {@code job} (the interfaces it implements, and {@code JobParticipant}, the one
+ * seam of inbound job calls), {@code store}. Nothing but the root package imports {@code federation}:
  * {@code job} and {@code component} see it only through their interfaces. Known debt: it imports {@code server}
- * ({@code ErrorMapper} for the retcode trailer key, {@code Responses}, {@code FateJson}, {@code SiteServer}),
- * and {@code PartyGrpcService} calls both {@code JobService} and {@code JobScheduler} rather than one
- * participant seam.
+ * ({@code ErrorMapper} for the retcode trailer key, {@code Responses}, {@code FateJson}, {@code SiteServer}).
  */
 package io.fedflow.node.federation;

@@ -10,14 +10,10 @@ import io.fedflow.node.RetCode;
 import io.fedflow.node.component.ComponentDefinition;
 import io.fedflow.node.component.ComponentRegistry;
 import io.fedflow.node.component.InputRule;
-import io.fedflow.node.component.Param;
-import io.fedflow.node.component.ParamSpec;
-import io.fedflow.node.component.ParamType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -37,8 +33,7 @@ public final class DslParser {
     private static final Set<String> ROLES = Set.of("guest", "host", "arbiter", "local");
     private static final Set<String> INPUT_KINDS = Set.of("data", "model", "isometric_model", "cache");
     private final ComponentRegistry registry;
-    /** job_parameters keys Fedflow acts on, with the values allowed; others are accepted and ignored. */
-    private final Map<String, ParamSpec> jobParameters;
+    private final ConfChecks confChecks;
 
     public DslParser(ComponentRegistry registry) {
         this(registry, Limits.defaults());
@@ -46,18 +41,7 @@ public final class DslParser {
 
     public DslParser(ComponentRegistry registry, Limits limits) {
         this.registry = registry;
-        int maxRetries = limits.maxAutoRetries();
-        this.jobParameters = Map.ofEntries(
-                Map.entry("job_type", Param.string().oneOf("train", "predict")),
-                Map.entry("task_cores", Param.integer().atLeast(1)),
-                Map.entry("task_parallelism", Param.integer().atLeast(1)),
-                Map.entry("auto_retries", Param.integer().atLeast(0).where(v -> v.asDouble() <= maxRetries,
-                        "at most " + maxRetries + " (this node's cap, --max-auto-retries)")),
-                Map.entry("auto_retry_delay", Param.integer().atLeast(0)),
-                Map.entry("timeout", Param.integer().atLeast(0)),
-                Map.entry("computing_partitions", ParamType.INT),
-                Map.entry("model_id", ParamType.STRING),
-                Map.entry("model_version", ParamType.STRING));
+        this.confChecks = new ConfChecks(limits);
     }
 
     public JobPlan parse(JsonNode dslNode, JsonNode confNode) {
@@ -93,8 +77,8 @@ public final class DslParser {
 
         Map<String, JobPlan.PlannedComponent> components = parseComponents(dsl);
         List<JobPlan.PlannedComponent> ordered = topologicalOrder(components);
-        ObjectNode jobParameters = checkJobParameters(conf, roles);
-        checkComponentParameters(conf, components, roles);
+        ObjectNode jobParameters = confChecks.checkJobParameters(conf, roles);
+        confChecks.checkComponentParameters(conf, components, roles);
 
         JobPlan plan = new JobPlan(dsl, conf, initiatorRole, initiatorParty, roles, ordered, jobParameters);
         checkReaderTables(plan);
@@ -318,142 +302,6 @@ public final class DslParser {
         order.add(cpns.get(name));
     }
 
-    /**
-     * job_parameters.common and each job_parameters.role.&lt;role&gt;.&lt;index&gt; (FATE lets a role override
-     * common job parameters), checked with the same rules; answers common with Fedflow's defaults filled in.
-     */
-    private ObjectNode checkJobParameters(ObjectNode conf, Map<String, List<String>> roles) {
-        JsonNode jp = conf.path("job_parameters");
-        if (!jp.isMissingNode() && !jp.isObject()) {
-            throw FlowException.argument("job_parameters must be an object");
-        }
-        JsonNode common = jp.path("common");
-        ObjectNode out = common.isObject() ? ((ObjectNode) common).deepCopy() : JsonNodeFactory.instance.objectNode();
-        checkJobParameterBlock(out, "job_parameters.common");
-        for (Iterator<Map.Entry<String, JsonNode>> it = jp.path("role").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> r = it.next();
-            String field = "job_parameters.role." + r.getKey();
-            if (!roles.containsKey(r.getKey())) {
-                throw FlowException.argument(field + ": the job has no role " + r.getKey()
-                        + " (roles: " + roles.keySet() + ")");
-            }
-            for (Iterator<Map.Entry<String, JsonNode>> idx = r.getValue().fields(); idx.hasNext(); ) {
-                Map.Entry<String, JsonNode> i = idx.next();
-                checkIndexKey(i.getKey(), roles.get(r.getKey()).size(), field);
-                if (!i.getValue().isObject()) {
-                    throw FlowException.argument(field + "." + i.getKey() + " must be an object of job parameters");
-                }
-                checkJobParameterBlock(i.getValue(), field + "." + i.getKey());
-            }
-        }
-        out.put("job_type", out.path("job_type").asText("train").toLowerCase(java.util.Locale.ROOT));
-        return out;
-    }
-
-    private void checkJobParameterBlock(JsonNode block, String field) {
-        for (Map.Entry<String, ParamSpec> e : jobParameters.entrySet()) {
-            JsonNode v = block.get(e.getKey());
-            String problem = v == null ? null : e.getValue().problem(v);
-            if (problem != null) {
-                throw FlowException.argument(field + "." + e.getKey() + " " + problem);
-            }
-        }
-    }
-
-    private static void checkComponentParameters(ObjectNode conf, Map<String, JobPlan.PlannedComponent> cpns,
-                                                  Map<String, List<String>> roles) {
-        JsonNode cp = conf.path("component_parameters");
-        if (cp.isMissingNode()) {
-            return;
-        }
-        if (!cp.isObject()) {
-            throw FlowException.argument("component_parameters must be an object");
-        }
-        for (Iterator<String> it = cp.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (!key.equals("common") && !key.equals("role")) {
-                throw FlowException.argument("component_parameters." + key + " is not common or role");
-            }
-        }
-        checkParameterBlock(cp.path("common"), "component_parameters.common", null, cpns);
-        JsonNode byRole = cp.path("role");
-        for (Iterator<Map.Entry<String, JsonNode>> it = byRole.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> r = it.next();
-            if (!roles.containsKey(r.getKey())) {
-                throw FlowException.argument("component_parameters.role." + r.getKey()
-                        + ": the job has no role " + r.getKey() + " (roles: " + roles.keySet() + ")");
-            }
-            int n = roles.get(r.getKey()).size();
-            for (Iterator<Map.Entry<String, JsonNode>> idx = r.getValue().fields(); idx.hasNext(); ) {
-                Map.Entry<String, JsonNode> i = idx.next();
-                checkIndexKey(i.getKey(), n, "component_parameters.role." + r.getKey());
-                checkParameterBlock(i.getValue(), "component_parameters.role." + r.getKey() + "." + i.getKey(),
-                        r.getKey(), cpns);
-            }
-        }
-    }
-
-    private static void checkIndexKey(String key, int size, String field) {
-        if (key.equals("all")) {
-            return;
-        }
-        for (String part : key.split("\\|")) {
-            int i;
-            try {
-                i = Integer.parseInt(part.trim());
-            } catch (NumberFormatException e) {
-                throw FlowException.argument(field + "." + key + ": the key must be a party index (\"0\", "
-                        + "\"0|1\") or \"all\"");
-            }
-            if (i < 0 || i >= size) {
-                throw FlowException.argument(field + "." + key + ": index " + i + " is out of range: the role has "
-                        + size + " part" + (size == 1 ? "y" : "ies"));
-            }
-        }
-    }
-
-    /**
-     * One block of component parameters: every parameter must be one the module declares, with a value its
-     * spec accepts. A bad value is refused naming the component, the role (null for common), the parameter
-     * and the block it was set in.
-     */
-    private static void checkParameterBlock(JsonNode block, String field, String role,
-                                            Map<String, JobPlan.PlannedComponent> cpns) {
-        if (block.isMissingNode()) {
-            return;
-        }
-        if (!block.isObject()) {
-            throw FlowException.argument(field + " must be an object of components");
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = block.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            JobPlan.PlannedComponent c = cpns.get(e.getKey());
-            if (c == null) {
-                throw FlowException.argument(field + "." + e.getKey() + ": there is no component " + e.getKey()
-                        + " in the dsl");
-            }
-            if (!e.getValue().isObject()) {
-                throw FlowException.argument(field + "." + e.getKey() + " must be an object of parameters");
-            }
-            String who = "component " + e.getKey() + " (" + c.definition().module() + ")"
-                    + (role == null ? "" : " at role " + role);
-            Map<String, ? extends ParamSpec> known = c.definition().params();
-            for (Iterator<Map.Entry<String, JsonNode>> p = e.getValue().fields(); p.hasNext(); ) {
-                Map.Entry<String, JsonNode> pe = p.next();
-                ParamSpec spec = pe.getKey().equals("need_run") ? ParamType.BOOL : known.get(pe.getKey());
-                if (spec == null) {
-                    throw FlowException.argument(who + ": unknown parameter " + pe.getKey() + " (" + field
-                            + "); known: " + sorted(known.keySet()));
-                }
-                String problem = spec.problem(pe.getValue());
-                if (problem != null) {
-                    throw FlowException.argument(who + ": parameter " + pe.getKey() + " " + problem
-                            + " (" + field + ")");
-                }
-            }
-        }
-    }
-
     /** A Reader must know its table at every party where it runs. */
     private static void checkReaderTables(JobPlan plan) {
         for (JobPlan.ReaderTable r : plan.readerTables()) {
@@ -469,8 +317,7 @@ public final class DslParser {
 
     private static List<String> sorted(Set<String> s) {
         List<String> l = new ArrayList<>(s);
-        java.util.Collections.sort(l);
+        l.sort(null);
         return l;
     }
-
 }

@@ -73,7 +73,7 @@ public final class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
 
     @Override
     public void queryJob(QueryJobRequest r, StreamObserver<FlowResponse> out) {
-        var rows = jobs.query(new JobStore.JobFilter(r.getJobId(), r.getRole(), r.getPartyId(), r.getStatus(),
+        var rows = jobs.query(new JobQueryStore.JobFilter(r.getJobId(), r.getRole(), r.getPartyId(), r.getStatus(),
                 r.getDescription()), r.getOrderBy(), r.getReverse());
         reply(out, rows.isEmpty() ? Responses.ok("no job could be found", rows, null) : Responses.ok(rows));
     }

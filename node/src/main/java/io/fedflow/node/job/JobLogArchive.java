@@ -1,5 +1,6 @@
 package io.fedflow.node.job;
 
+import io.fedflow.node.tracking.TarGz;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -3,144 +3,25 @@ package io.fedflow.node.job;
 import static io.fedflow.node.store.generated.Tables.T_JOB;
 import static io.fedflow.node.store.generated.Tables.T_TASK;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fedflow.node.server.FateJson;
+import io.fedflow.node.json.Json;
 import io.fedflow.node.store.generated.tables.records.TJobRecord;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import org.jooq.Condition;
 import org.jooq.DSLContext;
-import org.jooq.Field;
-import org.jooq.JSONB;
-import org.jooq.Record;
 import org.jooq.impl.DSL;
 
 /** Job and task rows (FATE's t_job / t_task), one row per job, role and party. */
 public final class JobStore {
-    private static final DateTimeFormatter DATE =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
-
     private final DSLContext dsl;
     private final Clock clock;
 
     public JobStore(DSLContext dsl, Clock clock) {
         this.dsl = dsl;
         this.clock = clock;
-    }
-
-    /** What a single-component local job (upload, download) is made of. */
-    public record LocalJob(String jobId, String role, String partyId, String componentName, String module,
-                           ObjectNode dsl, ObjectNode runtimeConf, ObjectNode componentParameters,
-                           String description) {}
-
-    /** Creates a running local job and its one running task, in one transaction. */
-    public void startLocalJob(LocalJob job) {
-        long now = clock.millis();
-        dsl.transaction(tx -> {
-            DSLContext t = tx.dsl();
-            t.insertInto(T_JOB)
-                    .set(T_JOB.F_JOB_ID, job.jobId())
-                    .set(T_JOB.F_ROLE, job.role())
-                    .set(T_JOB.F_PARTY_ID, job.partyId())
-                    .set(T_JOB.F_DESCRIPTION, job.description())
-                    .set(T_JOB.F_DSL, jsonb(job.dsl()))
-                    .set(T_JOB.F_RUNTIME_CONF, jsonb(job.runtimeConf()))
-                    .set(T_JOB.F_RUNTIME_CONF_ON_PARTY, jsonb(job.runtimeConf()))
-                    .set(T_JOB.F_TRAIN_RUNTIME_CONF, jsonb(JsonNodeFactory.instance.objectNode()))
-                    .set(T_JOB.F_ROLES, jsonb(job.runtimeConf().path("role")))
-                    .set(T_JOB.F_INITIATOR_ROLE, job.role())
-                    .set(T_JOB.F_INITIATOR_PARTY_ID, job.partyId())
-                    .set(T_JOB.F_IS_INITIATOR, true)
-                    .set(T_JOB.F_LEAD, true)
-                    .set(T_JOB.F_INLINE, true)
-                    .set(T_JOB.F_STATUS, JobStatus.RUNNING.wire())
-                    .set(T_JOB.F_CREATE_TIME, now)
-                    .set(T_JOB.F_UPDATE_TIME, now)
-                    .set(T_JOB.F_START_TIME, now)
-                    .execute();
-            t.insertInto(T_TASK)
-                    .set(T_TASK.F_JOB_ID, job.jobId())
-                    .set(T_TASK.F_TASK_ID, job.jobId() + "_" + job.componentName())
-                    .set(T_TASK.F_TASK_VERSION, 0L)
-                    .set(T_TASK.F_ROLE, job.role())
-                    .set(T_TASK.F_PARTY_ID, job.partyId())
-                    .set(T_TASK.F_COMPONENT_NAME, job.componentName())
-                    .set(T_TASK.F_COMPONENT_MODULE, job.module())
-                    .set(T_TASK.F_INITIATOR_ROLE, job.role())
-                    .set(T_TASK.F_INITIATOR_PARTY_ID, job.partyId())
-                    .set(T_TASK.F_STATUS, JobStatus.RUNNING.wire())
-                    .set(T_TASK.F_PARTY_STATUS, JobStatus.RUNNING.wire())
-                    .set(T_TASK.F_COMPONENT_PARAMETERS, jsonb(job.componentParameters()))
-                    .set(T_TASK.F_CREATE_TIME, now)
-                    .set(T_TASK.F_UPDATE_TIME, now)
-                    .set(T_TASK.F_START_TIME, now)
-                    .execute();
-        });
-    }
-
-    /** Ends a running local job and its tasks with {@code status}; a no-op if it already ended. */
-    public void endLocalJob(String jobId, JobStatus status, String errorReport) {
-        long now = clock.millis();
-        dsl.transaction(tx -> {
-            DSLContext t = tx.dsl();
-            t.update(T_JOB)
-                    .set(T_JOB.F_STATUS, status.wire())
-                    .set(T_JOB.F_PROGRESS, status == JobStatus.SUCCESS ? DSL.val(100) : T_JOB.F_PROGRESS)
-                    .set(T_JOB.F_ERROR_REPORT, errorReport)
-                    .set(T_JOB.F_TAG, "job_end")
-                    .set(T_JOB.F_UPDATE_TIME, now)
-                    .set(T_JOB.F_END_TIME, now)
-                    .set(T_JOB.F_ELAPSED, DSL.val(now).minus(T_JOB.F_START_TIME))
-                    .where(T_JOB.F_JOB_ID.eq(jobId), T_JOB.F_STATUS.eq(JobStatus.RUNNING.wire()))
-                    .execute();
-            t.update(T_TASK)
-                    .set(T_TASK.F_STATUS, status.wire())
-                    .set(T_TASK.F_PARTY_STATUS, status.wire())
-                    .set(T_TASK.F_ERROR_REPORT, errorReport)
-                    .set(T_TASK.F_UPDATE_TIME, now)
-                    .set(T_TASK.F_END_TIME, now)
-                    .set(T_TASK.F_ELAPSED, DSL.val(now).minus(T_TASK.F_START_TIME))
-                    .where(T_TASK.F_JOB_ID.eq(jobId), T_TASK.F_STATUS.eq(JobStatus.RUNNING.wire()))
-                    .execute();
-        });
-    }
-
-    /** Filters of FATE's job/query; every one given must match. */
-    public record JobFilter(String jobId, String role, String partyId, String status, String description) {}
-
-    public ArrayNode query(JobFilter f) {
-        List<Condition> conds = new ArrayList<>();
-        if (!isBlank(f.jobId())) {
-            conds.add(T_JOB.F_JOB_ID.eq(f.jobId()));
-        }
-        if (!isBlank(f.role())) {
-            conds.add(T_JOB.F_ROLE.eq(f.role()));
-        }
-        if (!isBlank(f.partyId())) {
-            conds.add(T_JOB.F_PARTY_ID.eq(f.partyId()));
-        }
-        if (!isBlank(f.status())) {
-            conds.add(T_JOB.F_STATUS.eq(f.status()));
-        }
-        if (!isBlank(f.description())) {
-            conds.add(T_JOB.F_DESCRIPTION.eq(f.description()));
-        }
-        ArrayNode rows = JsonNodeFactory.instance.arrayNode();
-        if (conds.isEmpty()) {
-            return rows; // as FATE: a query without any filter finds nothing rather than everything
-        }
-        dsl.selectFrom(T_JOB).where(conds).orderBy(T_JOB.F_CREATE_TIME.desc()).forEach(r -> rows.add(row(r)));
-        return rows;
     }
 
     /**
@@ -173,11 +54,11 @@ public final class JobStore {
                             .set(T_JOB.F_JOB_ID, jobId)
                             .set(T_JOB.F_ROLE, role)
                             .set(T_JOB.F_PARTY_ID, partyId)
-                            .set(T_JOB.F_DSL, jsonb(plan.dsl()))
-                            .set(T_JOB.F_RUNTIME_CONF, jsonb(plan.conf()))
-                            .set(T_JOB.F_RUNTIME_CONF_ON_PARTY, jsonb(runtimeConfOnParty))
-                            .set(T_JOB.F_TRAIN_RUNTIME_CONF, jsonb(JsonNodeFactory.instance.objectNode()))
-                            .set(T_JOB.F_ROLES, jsonb(plan.conf().path("role")))
+                            .set(T_JOB.F_DSL, Json.jsonb(plan.dsl()))
+                            .set(T_JOB.F_RUNTIME_CONF, Json.jsonb(plan.conf()))
+                            .set(T_JOB.F_RUNTIME_CONF_ON_PARTY, Json.jsonb(runtimeConfOnParty))
+                            .set(T_JOB.F_TRAIN_RUNTIME_CONF, Json.jsonb(JsonNodeFactory.instance.objectNode()))
+                            .set(T_JOB.F_ROLES, Json.jsonb(plan.conf().path("role")))
                             .set(T_JOB.F_INITIATOR_ROLE, plan.initiatorRole())
                             .set(T_JOB.F_INITIATOR_PARTY_ID, plan.initiatorPartyId())
                             .set(T_JOB.F_IS_INITIATOR, initiator)
@@ -210,7 +91,7 @@ public final class JobStore {
                             .set(T_TASK.F_INITIATOR_PARTY_ID, plan.initiatorPartyId())
                             .set(T_TASK.F_STATUS, JobStatus.WAITING.wire())
                             .set(T_TASK.F_PARTY_STATUS, JobStatus.WAITING.wire())
-                            .set(T_TASK.F_COMPONENT_PARAMETERS, jsonb(plan.parameters(c.name(), role, partyId)))
+                            .set(T_TASK.F_COMPONENT_PARAMETERS, Json.jsonb(plan.parameters(c.name(), role, partyId)))
                             .set(T_TASK.F_AUTO_RETRIES, retries)
                             .set(T_TASK.F_AUTO_RETRY_DELAY, retryDelay)
                             .set(T_TASK.F_NEED_RUN, plan.needRun(c.name(), role, partyId))
@@ -294,6 +175,51 @@ public final class JobStore {
     public boolean markCreated(String jobId) {
         return dsl.update(T_JOB).set(T_JOB.F_STATUS, JobStatus.WAITING.wire()).set(T_JOB.F_UPDATE_TIME, clock.millis())
                 .where(T_JOB.F_JOB_ID.eq(jobId), T_JOB.F_STATUS.eq(JobStatus.READY.wire())).execute() > 0;
+    }
+
+    /** FATE's tag of a job (e.g. submit_failed), on every row of it here. */
+    public void setTag(String jobId, String tag) {
+        dsl.update(T_JOB).set(T_JOB.F_TAG, tag).where(T_JOB.F_JOB_ID.eq(jobId)).execute();
+    }
+
+    /** Stores a job's changed conf, and its latest tasks' parameters and retries from {@code plan}, at once. */
+    public void replaceConf(String jobId, JobPlan plan) {
+        List<TTaskRecord> tasks = latestTasks(jobId);
+        dsl.transaction(tx -> {
+            DSLContext t = tx.dsl();
+            t.update(T_JOB).set(T_JOB.F_RUNTIME_CONF, Json.jsonb(plan.conf()))
+                    .where(T_JOB.F_JOB_ID.eq(jobId)).execute();
+            for (var task : tasks) {
+                t.update(T_TASK).set(T_TASK.F_COMPONENT_PARAMETERS, Json.jsonb(
+                                plan.parameters(task.getFComponentName(), task.getFRole(), task.getFPartyId())))
+                        .set(T_TASK.F_AUTO_RETRIES, plan.intParameter("auto_retries", task.getFRole(),
+                                task.getFPartyId(), 0))
+                        .where(T_TASK.F_JOB_ID.eq(jobId), T_TASK.F_TASK_ID.eq(task.getFTaskId()),
+                                T_TASK.F_TASK_VERSION.eq(task.getFTaskVersion()), T_TASK.F_ROLE.eq(task.getFRole()),
+                                T_TASK.F_PARTY_ID.eq(task.getFPartyId()))
+                        .execute();
+            }
+        });
+    }
+
+    /**
+     * After a restart: upload and download jobs run inside their request, so one left running died with
+     * the node. Fails them and their running tasks, each move guarded by {@link StatusMachine}.
+     */
+    public void failRunningInlineJobs(String jobReason, String taskReason) {
+        List<String> jobSources = StatusMachine.jobSources(JobStatus.FAILED).stream().map(JobStatus::wire).toList();
+        List<String> taskSources = StatusMachine.taskSources(JobStatus.FAILED).stream().map(JobStatus::wire).toList();
+        dsl.update(T_JOB).set(T_JOB.F_STATUS, JobStatus.FAILED.wire())
+                .set(T_JOB.F_ERROR_REPORT, jobReason)
+                .where(T_JOB.F_STATUS.eq(JobStatus.RUNNING.wire()), T_JOB.F_STATUS.in(jobSources),
+                        T_JOB.F_INLINE.isTrue())
+                .execute();
+        dsl.update(T_TASK).set(T_TASK.F_STATUS, JobStatus.FAILED.wire())
+                .set(T_TASK.F_PARTY_STATUS, JobStatus.FAILED.wire())
+                .set(T_TASK.F_ERROR_REPORT, taskReason)
+                .where(T_TASK.F_STATUS.eq(JobStatus.RUNNING.wire()), T_TASK.F_STATUS.in(taskSources),
+                        T_TASK.F_JOB_ID.in(DSL.select(T_JOB.F_JOB_ID).from(T_JOB).where(T_JOB.F_INLINE.isTrue())))
+                .execute();
     }
 
     public void setSyncPending(String jobId, boolean pending) {
@@ -417,45 +343,6 @@ public final class JobStore {
 
     public DSLContext dsl() {
         return dsl;
-    }
-
-    /** A record as FATE prints it: f_ keys, JSON columns as JSON, times as ms and as dates. */
-    public static ObjectNode row(Record r) {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        for (Field<?> field : r.fields()) {
-            Object v = r.get(field);
-            String name = field.getName();
-            if (v == null) {
-                o.putNull(name);
-            } else if (v instanceof JSONB j) {
-                o.set(name, parse(j.data()));
-            } else if (v instanceof Long l) {
-                o.put(name, l);
-            } else if (v instanceof Integer i) {
-                o.put(name, i);
-            } else if (v instanceof Boolean b) {
-                o.put(name, b);
-            } else {
-                o.put(name, v.toString());
-            }
-            if (name.endsWith("_time") && v instanceof Long l && !name.equals("f_elapsed")) {
-                o.put(name.substring(0, name.length() - "_time".length()) + "_date",
-                        DATE.format(Instant.ofEpochMilli(l)));
-            }
-        }
-        return o;
-    }
-
-    public static JSONB jsonb(JsonNode node) {
-        return JSONB.valueOf(node == null ? "null" : node.toString());
-    }
-
-    public static JsonNode parse(String json) {
-        try {
-            return FateJson.MAPPER.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static boolean isBlank(String s) {

@@ -1,8 +1,5 @@
 package io.fedflow.node.job;
 
-import static io.fedflow.node.store.generated.Tables.T_COMPONENT_MODEL;
-import static io.fedflow.node.store.generated.Tables.T_OUTPUT_DATA_INFO;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,12 +9,14 @@ import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.component.Instances;
 import io.fedflow.node.component.ModelInput;
+import io.fedflow.node.component.RowSink;
 import io.fedflow.node.component.TableInput;
 import io.fedflow.node.component.TaskCancelledException;
 import io.fedflow.node.data.TableCatalog;
 import io.fedflow.node.data.TableId;
 import io.fedflow.node.data.TableRows;
 import io.fedflow.node.data.TableWriter;
+import io.fedflow.node.json.Json;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;
 import io.fedflow.node.tracking.TrackingStore;
@@ -25,13 +24,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
-import org.jooq.DSLContext;
 
 /** What one running task sees, backed by the node's tables, tracking and logs. */
 final class TaskContext implements ComponentContext {
     private final TTaskRecord task;
     private final JobPlan plan;
-    private final DSLContext dsl;
     private final TableCatalog catalog;
     private final TableRows rows;
     private final TableWriter writer;
@@ -44,18 +41,16 @@ final class TaskContext implements ComponentContext {
     private MeteredChannel federation;
     private TableId firstInput;
 
-    TaskContext(TTaskRecord task, JobPlan plan, String modelVersion, DSLContext dsl, TableCatalog catalog,
-                TableRows rows, TableWriter writer, TrackingStore tracking, JobLogs logs, BooleanSupplier cancelled,
-                FederationChannel.Factory channels) {
+    TaskContext(TTaskRecord task, JobPlan plan, String modelVersion, TaskEnvironment env, JobLogs logs,
+                BooleanSupplier cancelled, FederationChannel.Factory channels) {
         this.channels = channels;
         this.task = task;
         this.plan = plan;
         this.modelVersion = modelVersion;
-        this.dsl = dsl;
-        this.catalog = catalog;
-        this.rows = rows;
-        this.writer = writer;
-        this.tracking = tracking;
+        this.catalog = env.catalog();
+        this.rows = env.rows();
+        this.writer = env.writer();
+        this.tracking = env.tracking();
         this.logs = logs;
         this.cancelled = cancelled;
         this.key = new TrackingStore.TaskKey(task.getFJobId(), task.getFComponentName(), task.getFTaskId(),
@@ -99,7 +94,7 @@ final class TaskContext implements ComponentContext {
 
     @Override
     public JsonNode parameters() {
-        return JobStore.parse(task.getFComponentParameters().data());
+        return Json.parse(task.getFComponentParameters().data());
     }
 
     @Override
@@ -108,15 +103,9 @@ final class TaskContext implements ComponentContext {
         for (String ref : plan.component(componentName()).dataInputs().getOrDefault(dataKey, List.of())) {
             String up = ref.substring(0, ref.indexOf('.'));
             String dataName = ref.substring(ref.indexOf('.') + 1);
-            var info = dsl.selectFrom(T_OUTPUT_DATA_INFO)
-                    .where(T_OUTPUT_DATA_INFO.F_JOB_ID.eq(jobId()), T_OUTPUT_DATA_INFO.F_COMPONENT_NAME.eq(up),
-                            T_OUTPUT_DATA_INFO.F_ROLE.eq(role()), T_OUTPUT_DATA_INFO.F_PARTY_ID.eq(partyId()),
-                            T_OUTPUT_DATA_INFO.F_DATA_NAME.eq(dataName))
-                    .orderBy(T_OUTPUT_DATA_INFO.F_TASK_VERSION.desc()).limit(1).fetchOne();
-            if (info == null) {
-                throw FlowException.data("component " + componentName() + ": input " + ref
-                        + " was not produced (did " + up + " output " + dataName + "?)");
-            }
+            var info = tracking.latestOutput(jobId(), up, role(), partyId(), dataName).orElseThrow(() ->
+                    FlowException.data("component " + componentName() + ": input " + ref
+                            + " was not produced (did " + up + " output " + dataName + "?)"));
             TableId id = new TableId(info.getFTableNamespace(), info.getFTableName());
             if (firstInput == null) {
                 firstInput = id;
@@ -139,12 +128,12 @@ final class TaskContext implements ComponentContext {
     }
 
     private static TableInput toInput(String source, TStorageTableMetaRecord meta) {
-        return new TableInput(source, meta.getFNamespace(), meta.getFName(), JobStore.parse(meta.getFSchema().data()),
+        return new TableInput(source, meta.getFNamespace(), meta.getFName(), Json.parse(meta.getFSchema().data()),
                 meta.getFIdDelimiter(), meta.getFCount());
     }
 
     @Override
-    public void scan(TableInput table, TableRows.RowSink sink) {
+    public void scan(TableInput table, RowSink sink) {
         rows.scan(catalog.require(new TableId(table.namespace(), table.name())), (k, v) -> {
             checkCancelled();
             sink.row(k, v);
@@ -271,16 +260,13 @@ final class TaskContext implements ComponentContext {
                 up = rest.contains(".") ? rest.substring(0, rest.indexOf('.')) : rest;
             }
             String upstream = up;
-            var models = dsl.selectFrom(T_COMPONENT_MODEL)
-                    .where(T_COMPONENT_MODEL.F_JOB_ID.eq(job), T_COMPONENT_MODEL.F_COMPONENT_NAME.eq(upstream),
-                            T_COMPONENT_MODEL.F_ROLE.eq(role()), T_COMPONENT_MODEL.F_PARTY_ID.eq(partyId()))
-                    .orderBy(T_COMPONENT_MODEL.F_MODEL_NAME).fetch();
+            var models = tracking.models(job, upstream, role(), partyId());
             if (models.isEmpty()) {
                 throw new FlowException(RetCode.DATA_ERROR, "component " + componentName() + ": model input " + ref
                         + " was not produced");
             }
-            models.forEach(m -> out.add(new ModelInput(upstream, m.getFModule(), JobStore.parse(m.getFParam().data()),
-                    JobStore.parse(m.getFMeta().data()))));
+            models.forEach(m -> out.add(new ModelInput(upstream, m.getFModule(), Json.parse(m.getFParam().data()),
+                    Json.parse(m.getFMeta().data()))));
         }
         return out;
     }

@@ -1,23 +1,27 @@
 /**
  * Jobs and tasks: FATE's {@code /v1/job}, {@code /v1/pipeline} and {@code /v1/resource}. {@link
- * io.fedflow.node.job.DslParser} checks a DSL v2 and runtime conf v2 into a {@link
- * io.fedflow.node.job.JobPlan}; {@link io.fedflow.node.job.JobService} is the job operations (submit,
- * query, stop, rerun, clean, dag); {@link io.fedflow.node.job.JobScheduler} runs jobs at this node (queue,
- * {@code ResourceManager}'s cores, the DAG, task retries, recovery after a restart) and, at the initiator,
- * drives the other parties through {@link io.fedflow.node.job.RemoteParties}; {@link
- * io.fedflow.node.job.StatusMachine} guards every status change; {@link io.fedflow.node.job.JobStore} holds
- * the t_job and t_task rows; {@code TaskContext} is what a running task sees. {@code
- * BoundedWaitChannel}, {@code MeteredChannel} and {@code WaitBoard} bound and show a task's waits for peers;
- * {@code JobGrpcService}, {@code PipelineGrpcService} and {@code ResourceGrpcService} are the gRPC adapters.
+ * io.fedflow.node.job.DslParser} checks a DSL v2 and runtime conf v2 into a {@link io.fedflow.node.job.JobPlan}.
+ * The job core is split along its seams: {@code TaskRunner} runs this site's tasks (admit to the worker pool,
+ * advance the DAG, launch, run, recover after a restart) and nothing else; {@code JobCoordinator} is the
+ * initiator's side (admit with every party's cores, start, collect, retry, judge and end, stop, resync), with
+ * {@code JobReruns} for reruns and {@code FanOut} for calls to several parties at once; {@link
+ * io.fedflow.node.job.JobParticipant} is the party side, the one thing {@code federation}'s party service
+ * calls; {@link io.fedflow.node.job.JobScheduler} is only the loop. {@link io.fedflow.node.job.JobService} is
+ * the client API over {@code JobSubmission}, {@code JobParameters}, {@code JobCleanup} and {@code JobQueries};
+ * {@link io.fedflow.node.job.JobModule} wires them all for a node. {@link io.fedflow.node.job.StatusMachine}
+ * guards every status change. SQL lives in the stores only: {@link io.fedflow.node.job.JobStore} (the
+ * scheduler's t_job/t_task rows), {@link io.fedflow.node.job.JobQueryStore} (the query APIs' reads), {@link
+ * io.fedflow.node.job.LocalJobStore} (upload and download jobs, {@code data.LocalJobs}). {@code TaskContext}
+ * is what a running task sees; {@code BoundedWaitChannel}, {@code MeteredChannel} and {@code WaitBoard} bound
+ * and show a task's waits for peers; {@code JobGrpcService}, {@code PipelineGrpcService} and {@code
+ * ResourceGrpcService} are the gRPC adapters.
  *
- * <p>Dependencies: the root package, {@code component} (it runs components, through {@code
- * ComponentContext} and {@code FederationChannel}), {@code data} (tables tasks read and write), {@code
- * tracking} ({@code TrackingStore}, where tasks' outputs go), {@code store}. It reaches other parties only
- * through its own {@code RemoteParties} interface and {@code FederationChannel.Factory}, which {@code
- * federation} implements: it must not import {@code federation}, nor {@code permission} ({@code JobAdmission}
- * is its seam). Known debt: cycles {@code job}&harr;{@code data} and {@code job}&harr;{@code tracking}
- * ({@code JobStore.parse}/{@code jsonb} are the project's JSON helpers; {@code tracking} uses {@code TarGz}),
- * {@code job}&harr;{@code server} ({@code FateJson}, {@code Responses}, {@code FileStreams}); and SQL in
- * {@code JobScheduler}, {@code JobService} and {@code TaskContext}, not only in {@code JobStore}.
+ * <p>Dependencies: the root package, {@code json}, {@code component} (it runs components, through {@code
+ * ComponentContext} and {@code FederationChannel}), {@code data} (tables tasks read and write; it implements
+ * {@code data.LocalJobs}), {@code tracking} ({@code TrackingStore}, where tasks' outputs go; {@code TarGz}),
+ * {@code store}. It reaches other parties only through its own {@code RemoteParties} interface and {@code
+ * FederationChannel.Factory}, which {@code federation} implements: it must not import {@code federation}, nor
+ * {@code permission} ({@code JobAdmission} is its seam). Known debt: {@code job}&harr;{@code server} ({@code
+ * FateJson}, {@code Responses}, {@code FileStreams} in the gRPC adapters; the error helper moves those).
  */
 package io.fedflow.node.job;

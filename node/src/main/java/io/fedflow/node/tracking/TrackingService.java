@@ -1,23 +1,16 @@
 package io.fedflow.node.tracking;
 
-import static io.fedflow.node.store.generated.Tables.T_COMPONENT_MODEL;
-import static io.fedflow.node.store.generated.Tables.T_COMPONENT_SUMMARY;
-import static io.fedflow.node.store.generated.Tables.T_JOB;
-import static io.fedflow.node.store.generated.Tables.T_OUTPUT_DATA_INFO;
-import static io.fedflow.node.store.generated.Tables.T_TASK;
-import static io.fedflow.node.store.generated.Tables.T_TRACKING_METRIC;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.RetCode;
+import io.fedflow.node.component.RowSink;
 import io.fedflow.node.data.TableCatalog;
 import io.fedflow.node.data.TableId;
 import io.fedflow.node.data.TableRows;
-import io.fedflow.node.job.JobStore;
-import io.fedflow.node.job.TarGz;
+import io.fedflow.node.json.Json;
 import io.fedflow.node.store.generated.tables.records.TComponentModelRecord;
 import io.fedflow.node.store.generated.tables.records.TJobRecord;
 import io.fedflow.node.store.generated.tables.records.TOutputDataInfoRecord;
@@ -39,12 +32,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import org.jooq.Condition;
-import org.jooq.DSLContext;
-import org.jooq.impl.DSL;
 
 /**
  * What FATE's /v1/tracking API reads: a job's data view, a component's metrics, parameters, output model,
@@ -61,7 +50,7 @@ public final class TrackingService {
     public static final int DEFAULT_PREVIEW_ROWS = 100;
     private static final int MAX_PREVIEW_ROWS = 10_000;
 
-    private final DSLContext dsl;
+    private final TrackingQueryStore store;
     private final TableCatalog catalog;
     private final TableRows rows;
     private final Path jobsDir;
@@ -71,8 +60,8 @@ public final class TrackingService {
      * @param jobsDir where submit wrote each job's {@code job_dsl.json} (the DSL in its submitted order)
      * @param spoolDir where output data is spooled before it goes into a tar.gz
      */
-    public TrackingService(DSLContext dsl, TableCatalog catalog, TableRows rows, Path jobsDir, Path spoolDir) {
-        this.dsl = dsl;
+    public TrackingService(TrackingQueryStore store, TableCatalog catalog, TableRows rows, Path jobsDir, Path spoolDir) {
+        this.store = store;
         this.catalog = catalog;
         this.rows = rows;
         this.jobsDir = jobsDir;
@@ -81,6 +70,10 @@ public final class TrackingService {
 
     /** One component (or the whole job) at one role and party, defaults filled in. */
     public record Ref(String jobId, String role, String partyId, String component) {}
+
+    private static TrackingQueryStore.Where where(Ref r) {
+        return new TrackingQueryStore.Where(r.jobId(), r.component(), r.role(), r.partyId());
+    }
 
     /**
      * An answer for the envelope: FATE answers "no data" with retcode 0 on most reads.
@@ -120,8 +113,7 @@ public final class TrackingService {
         String r = nz(role);
         String p = nz(partyId);
         if (r.isEmpty() || p.isEmpty()) {
-            TJobRecord job = dsl.selectFrom(T_JOB).where(T_JOB.F_JOB_ID.eq(jobId))
-                    .orderBy(T_JOB.F_IS_INITIATOR.desc(), T_JOB.F_ROLE, T_JOB.F_PARTY_ID).limit(1).fetchOne();
+            TJobRecord job = store.initiatorRow(jobId).orElse(null);
             if (job != null) {
                 if (r.isEmpty()) {
                     r = job.getFInitiatorRole();
@@ -135,7 +127,7 @@ public final class TrackingService {
     }
 
     private static String firstParty(TJobRecord job, String role) {
-        JsonNode ids = JobStore.parse(job.getFRoles().data()).path(role);
+        JsonNode ids = Json.parse(job.getFRoles().data()).path(role);
         return ids.isArray() && ids.size() > 0 ? ids.get(0).asText() : "";
     }
 
@@ -143,13 +135,12 @@ public final class TrackingService {
 
     /** FATE's job view: {partner, dataset, roles, model_summary}; 101 when the job has no such party here. */
     public ObjectNode dataView(Ref r) {
-        TJobRecord job = dsl.selectFrom(T_JOB).where(T_JOB.F_JOB_ID.eq(r.jobId()), T_JOB.F_ROLE.eq(r.role()),
-                T_JOB.F_PARTY_ID.eq(r.partyId())).fetchOne();
+        TJobRecord job = store.jobRow(r.jobId(), r.role(), r.partyId()).orElse(null);
         if (job == null) {
             throw FlowException.notFound("error: no job " + r.jobId() + " with role " + r.role() + " party "
                     + r.partyId() + " at this node");
         }
-        JsonNode roles = JobStore.parse(job.getFRoles().data());
+        JsonNode roles = Json.parse(job.getFRoles().data());
         ObjectNode out = F.objectNode();
         ObjectNode partner = out.putObject("partner");
         roles.fields().forEachRemaining(e -> {
@@ -165,15 +156,14 @@ public final class TrackingService {
         });
         ObjectNode dataset = out.putObject("dataset");
         boolean initiator = Boolean.TRUE.equals(job.getFIsInitiator());
-        for (TTaskRecord t : latestTasks(DSL.and(T_TASK.F_JOB_ID.eq(r.jobId()),
-                T_TASK.F_COMPONENT_MODULE.eq("Reader")))) {
+        for (TTaskRecord t : store.latestTasksOfModule(r.jobId(), "Reader")) {
             if (!initiator && !(t.getFRole().equals(r.role()) && t.getFPartyId().equals(r.partyId()))) {
                 continue; // as FATE: a non-initiator sees only its own datasets
             }
             if (!Boolean.TRUE.equals(t.getFNeedRun())) {
                 continue;
             }
-            JsonNode table = JobStore.parse(t.getFComponentParameters().data()).path("table");
+            JsonNode table = Json.parse(t.getFComponentParameters().data()).path("table");
             if (table.isObject()) {
                 ((ObjectNode) dataset.with(t.getFRole())).with(t.getFPartyId()).put(t.getFComponentName(),
                         table.path("namespace").asText() + "." + table.path("name").asText());
@@ -189,7 +179,7 @@ public final class TrackingService {
         if (blank(jobId)) {
             throw FlowException.argument("required argument are missing: job_id");
         }
-        TJobRecord job = dsl.selectFrom(T_JOB).where(T_JOB.F_JOB_ID.eq(jobId)).limit(1).fetchOne();
+        TJobRecord job = store.anyJobRow(jobId).orElse(null);
         if (job == null) {
             throw new FlowException(RetCode.EXCEPTION_ERROR, Status.Code.NOT_FOUND,
                     "No job matched, please make sure the job id is valid.", null);
@@ -205,27 +195,15 @@ public final class TrackingService {
         Path file = jobsDir.resolve(job.getFJobId()).resolve("job_dsl.json");
         if (Files.isRegularFile(file)) {
             try {
-                return JobStore.parse(Files.readString(file));
+                return Json.parse(Files.readString(file));
             } catch (IOException | RuntimeException ignored) {
                 // fall back to the stored DSL
             }
         }
-        return JobStore.parse(job.getFDsl().data());
+        return Json.parse(job.getFDsl().data());
     }
 
     // ---- metrics ----
-
-    private List<TTrackingMetricRecord> metricRows(Ref r, Condition... more) {
-        var m2 = T_TRACKING_METRIC.as("m2");
-        List<Condition> conds = new ArrayList<>(List.of(T_TRACKING_METRIC.F_JOB_ID.eq(r.jobId()),
-                T_TRACKING_METRIC.F_COMPONENT_NAME.eq(r.component()), T_TRACKING_METRIC.F_ROLE.eq(r.role()),
-                T_TRACKING_METRIC.F_PARTY_ID.eq(r.partyId()),
-                T_TRACKING_METRIC.F_TASK_VERSION.eq(DSL.select(DSL.max(m2.F_TASK_VERSION)).from(m2)
-                        .where(m2.F_JOB_ID.eq(r.jobId()), m2.F_COMPONENT_NAME.eq(r.component()),
-                                m2.F_ROLE.eq(r.role()), m2.F_PARTY_ID.eq(r.partyId())))));
-        conds.addAll(List.of(more));
-        return dsl.selectFrom(T_TRACKING_METRIC).where(conds).orderBy(T_TRACKING_METRIC.F_ID).fetch();
-    }
 
     /** One metric's points sorted by key (numbers before strings) and its meta. */
     private record Metric(List<JsonNode[]> points, ObjectNode meta) {
@@ -238,18 +216,18 @@ public final class TrackingService {
         }
     }
 
-    private Map<String, Map<String, Metric>> metrics(Ref r, Condition... more) {
+    private Map<String, Map<String, Metric>> metrics(Ref r, String namespace, String name) {
         Map<String, Map<String, Metric>> out = new TreeMap<>();
-        for (TTrackingMetricRecord m : metricRows(r, more)) {
+        for (TTrackingMetricRecord m : store.latestMetrics(where(r), namespace, name)) {
             Metric metric = out.computeIfAbsent(m.getFMetricNamespace(), k -> new TreeMap<>())
                     .computeIfAbsent(m.getFMetricName(), k -> new Metric(new ArrayList<>(), F.objectNode()));
-            JsonNode value = JobStore.parse(m.getFValue().data());
+            JsonNode value = Json.parse(m.getFValue().data());
             if (m.getFType() == TrackingStore.META) {
                 if (value.isObject()) {
                     metric.meta().setAll((ObjectNode) value);
                 }
             } else {
-                metric.points().add(new JsonNode[] {JobStore.parse(m.getFKey().data()), value});
+                metric.points().add(new JsonNode[] {Json.parse(m.getFKey().data()), value});
             }
         }
         return out;
@@ -267,7 +245,7 @@ public final class TrackingService {
 
     /** {ns: {name: {data: [[k, v]...], meta: {...}}}}; none → retcode 0 "no data" {}. */
     public Answer metricAll(Ref r) {
-        Map<String, Map<String, Metric>> all = metrics(r);
+        Map<String, Map<String, Metric>> all = metrics(r, null, null);
         if (all.isEmpty()) {
             return Answer.noData(F.objectNode());
         }
@@ -285,7 +263,7 @@ public final class TrackingService {
 
     /** {ns: [names]}; none → retcode 0 "no data" {}. */
     public Answer metricNames(Ref r) {
-        Map<String, Map<String, Metric>> all = metrics(r);
+        Map<String, Map<String, Metric>> all = metrics(r, null, null);
         if (all.isEmpty()) {
             return Answer.noData(F.objectNode());
         }
@@ -309,8 +287,7 @@ public final class TrackingService {
         if (!missing.isEmpty()) {
             throw FlowException.argument("required argument are missing: " + String.join(",", missing));
         }
-        Metric m = metrics(r, T_TRACKING_METRIC.F_METRIC_NAMESPACE.eq(namespace),
-                T_TRACKING_METRIC.F_METRIC_NAME.eq(name)).getOrDefault(namespace, Map.of()).get(name);
+        Metric m = metrics(r, namespace, name).getOrDefault(namespace, Map.of()).get(name);
         if (m == null) {
             return new Answer(0, "no data", F.arrayNode(), F.objectNode());
         }
@@ -322,43 +299,18 @@ public final class TrackingService {
         if (blank(jobId)) {
             throw FlowException.argument("required argument are missing: job_id");
         }
-        List<Condition> conds = new ArrayList<>(List.of(T_TRACKING_METRIC.F_JOB_ID.eq(jobId)));
-        if (!blank(component)) {
-            conds.add(T_TRACKING_METRIC.F_COMPONENT_NAME.eq(component));
-        }
-        if (!blank(role)) {
-            conds.add(T_TRACKING_METRIC.F_ROLE.eq(role));
-        }
-        if (!blank(partyId)) {
-            conds.add(T_TRACKING_METRIC.F_PARTY_ID.eq(partyId));
-        }
-        return dsl.deleteFrom(T_TRACKING_METRIC).where(conds).execute();
+        return store.deleteMetrics(jobId, component, role, partyId);
     }
 
     // ---- parameters, model, summary ----
 
-    private List<TTaskRecord> latestTasks(Condition where) {
-        var t2 = T_TASK.as("t2");
-        return dsl.selectFrom(T_TASK).where(where, T_TASK.F_TASK_VERSION.eq(DSL.select(DSL.max(t2.F_TASK_VERSION))
-                        .from(t2).where(t2.F_JOB_ID.eq(T_TASK.F_JOB_ID), t2.F_TASK_ID.eq(T_TASK.F_TASK_ID),
-                                t2.F_ROLE.eq(T_TASK.F_ROLE), t2.F_PARTY_ID.eq(T_TASK.F_PARTY_ID))))
-                .orderBy(T_TASK.F_CREATE_TIME, T_TASK.F_TASK_ID, T_TASK.F_ROLE, T_TASK.F_PARTY_ID).fetch();
-    }
-
-    private Optional<TTaskRecord> latestTask(Ref r) {
-        List<TTaskRecord> tasks = latestTasks(DSL.and(T_TASK.F_JOB_ID.eq(r.jobId()),
-                T_TASK.F_COMPONENT_NAME.eq(r.component()), T_TASK.F_ROLE.eq(r.role()),
-                T_TASK.F_PARTY_ID.eq(r.partyId())));
-        return tasks.isEmpty() ? Optional.empty() : Optional.of(tasks.get(0));
-    }
-
     /** {module, ComponentParam: {...}} from the latest task; 101 when there is none. */
     public ObjectNode parameters(Ref r) {
-        TTaskRecord t = latestTask(r).orElseThrow(() -> FlowException.notFound("can not found this task: job "
+        TTaskRecord t = store.latestTask(where(r)).orElseThrow(() -> FlowException.notFound("can not found this task: job "
                 + r.jobId() + " component " + r.component() + " role " + r.role() + " party " + r.partyId()));
         ObjectNode out = F.objectNode();
         out.put("module", t.getFComponentModule());
-        out.set("ComponentParam", JobStore.parse(t.getFComponentParameters().data()));
+        out.set("ComponentParam", Json.parse(t.getFComponentParameters().data()));
         return out;
     }
 
@@ -368,14 +320,7 @@ public final class TrackingService {
      * "no data" {}.
      */
     public Answer outputModel(Ref r) {
-        var m2 = T_COMPONENT_MODEL.as("m2");
-        List<TComponentModelRecord> models = dsl.selectFrom(T_COMPONENT_MODEL)
-                .where(T_COMPONENT_MODEL.F_JOB_ID.eq(r.jobId()), T_COMPONENT_MODEL.F_COMPONENT_NAME.eq(r.component()),
-                        T_COMPONENT_MODEL.F_ROLE.eq(r.role()), T_COMPONENT_MODEL.F_PARTY_ID.eq(r.partyId()),
-                        T_COMPONENT_MODEL.F_TASK_VERSION.eq(DSL.select(DSL.max(m2.F_TASK_VERSION)).from(m2)
-                                .where(m2.F_JOB_ID.eq(r.jobId()), m2.F_COMPONENT_NAME.eq(r.component()),
-                                        m2.F_ROLE.eq(r.role()), m2.F_PARTY_ID.eq(r.partyId()))))
-                .orderBy(T_COMPONENT_MODEL.F_MODEL_NAME).fetch();
+        List<TComponentModelRecord> models = store.latestModels(where(r));
         if (models.isEmpty()) {
             return Answer.noData(F.objectNode());
         }
@@ -384,15 +329,15 @@ public final class TrackingService {
         ObjectNode meta = F.objectNode();
         if (chosen.size() == 1) {
             TComponentModelRecord m = chosen.get(0);
-            meta.set("meta_data", JobStore.parse(m.getFMeta().data()));
+            meta.set("meta_data", Json.parse(m.getFMeta().data()));
             meta.put("module_name", m.getFModule());
-            return Answer.ok(JobStore.parse(m.getFParam().data()), meta);
+            return Answer.ok(Json.parse(m.getFParam().data()), meta);
         }
         ObjectNode data = F.objectNode();
         ObjectNode metas = meta.putObject("meta_data");
         for (TComponentModelRecord m : models) {
-            data.set(m.getFModelName(), JobStore.parse(m.getFParam().data()));
-            metas.set(m.getFModelName(), JobStore.parse(m.getFMeta().data()));
+            data.set(m.getFModelName(), Json.parse(m.getFParam().data()));
+            metas.set(m.getFModelName(), Json.parse(m.getFMeta().data()));
         }
         meta.put("module_name", models.get(0).getFModule());
         return Answer.ok(data, meta);
@@ -403,21 +348,12 @@ public final class TrackingService {
      * the code in the envelope).
      */
     public Answer summary(Ref r, String taskId, Long taskVersion) {
-        List<Condition> conds = new ArrayList<>(List.of(T_COMPONENT_SUMMARY.F_JOB_ID.eq(r.jobId()),
-                T_COMPONENT_SUMMARY.F_COMPONENT_NAME.eq(r.component()), T_COMPONENT_SUMMARY.F_ROLE.eq(r.role()),
-                T_COMPONENT_SUMMARY.F_PARTY_ID.eq(r.partyId())));
-        if (!blank(taskId)) {
-            conds.add(T_COMPONENT_SUMMARY.F_TASK_ID.eq(taskId));
-        }
-        if (taskVersion != null) {
-            conds.add(T_COMPONENT_SUMMARY.F_TASK_VERSION.eq(taskVersion));
-        }
-        var row = dsl.selectFrom(T_COMPONENT_SUMMARY).where(conds).fetchOne();
+        var row = store.summary(where(r), taskId, taskVersion).orElse(null);
         if (row == null) {
             return new Answer(NO_DATA,
                     "No component summary found, please check if arguments are specified correctly.", null, null);
         }
-        return Answer.ok(JobStore.parse(row.getFSummary().data()));
+        return Answer.ok(Json.parse(row.getFSummary().data()));
     }
 
     // ---- output data ----
@@ -425,11 +361,7 @@ public final class TrackingService {
     /** The latest version of each output data name, in the order they were written. */
     private List<TOutputDataInfoRecord> outputInfos(Ref r) {
         Map<String, TOutputDataInfoRecord> latest = new LinkedHashMap<>();
-        for (TOutputDataInfoRecord i : dsl.selectFrom(T_OUTPUT_DATA_INFO)
-                .where(T_OUTPUT_DATA_INFO.F_JOB_ID.eq(r.jobId()), T_OUTPUT_DATA_INFO.F_COMPONENT_NAME.eq(r.component()),
-                        T_OUTPUT_DATA_INFO.F_ROLE.eq(r.role()), T_OUTPUT_DATA_INFO.F_PARTY_ID.eq(r.partyId()))
-                .orderBy(T_OUTPUT_DATA_INFO.F_TASK_VERSION.desc(), T_OUTPUT_DATA_INFO.F_CREATE_TIME,
-                        T_OUTPUT_DATA_INFO.F_DATA_NAME).fetch()) {
+        for (TOutputDataInfoRecord i : store.outputs(where(r))) {
             latest.putIfAbsent(i.getFTaskId() + "\u0000" + i.getFDataName(), i);
         }
         List<TOutputDataInfoRecord> out = new ArrayList<>(latest.values());
@@ -457,7 +389,7 @@ public final class TrackingService {
 
     /** The component's output tables; 100 (NOT_FOUND over gRPC) when it has no task at that party. */
     public List<OutputTable> outputTables(Ref r) {
-        if (latestTask(r).isEmpty()) {
+        if (store.latestTask(where(r)).isEmpty()) {
             throw new FlowException(RetCode.EXCEPTION_ERROR, Status.Code.NOT_FOUND,
                     "no found task, please check if the parameters are correct: job " + r.jobId() + " component "
                             + r.component() + " role " + r.role() + " party " + r.partyId(), null);
@@ -475,7 +407,7 @@ public final class TrackingService {
      * it), then the schema's columns.
      */
     static List<String> header(TStorageTableMetaRecord meta) {
-        JsonNode schema = JobStore.parse(meta.getFSchema().data());
+        JsonNode schema = Json.parse(meta.getFSchema().data());
         List<String> header = new ArrayList<>();
         if (schema.isEmpty()) {
             return header;
@@ -537,7 +469,7 @@ public final class TrackingService {
         }
         if (s.startsWith("{") && s.endsWith("}")) {
             try {
-                return JobStore.parse(s);
+                return Json.parse(s);
             } catch (RuntimeException e) {
                 return F.textNode(s);
             }
@@ -546,7 +478,7 @@ public final class TrackingService {
     }
 
     /** Reads up to {@code limit} rows (all when negative). */
-    private void scan(TStorageTableMetaRecord meta, long limit, TableRows.RowSink sink) {
+    private void scan(TStorageTableMetaRecord meta, long limit, RowSink sink) {
         if (limit == 0) {
             return;
         }
@@ -623,7 +555,7 @@ public final class TrackingService {
                 s.files.add(f);
                 s.names.add(t.dataName());
                 s.metas.add(metaJson(t.header()));
-                JsonNode schema = JobStore.parse(t.meta().getFSchema().data());
+                JsonNode schema = Json.parse(t.meta().getFSchema().data());
                 boolean display = schema.path("is_display").asBoolean(true);
                 String delimiter = t.meta().getFIdDelimiter().isEmpty() ? "," : t.meta().getFIdDelimiter();
                 try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(f),

@@ -8,9 +8,14 @@ import static io.fedflow.node.store.generated.Tables.T_TRACKING_METRIC;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fedflow.node.job.JobStore;
+import io.fedflow.node.json.Json;
+import io.fedflow.node.store.generated.tables.records.TComponentModelRecord;
+import io.fedflow.node.store.generated.tables.records.TOutputDataInfoRecord;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 
 /**
@@ -45,7 +50,7 @@ public final class TrackingStore {
                 T_TRACKING_METRIC.F_CREATE_TIME);
         for (Object[] kv : keyValues) {
             insert = insert.values(t.jobId(), t.componentName(), t.taskId(), t.taskVersion(), t.role(), t.partyId(),
-                    namespace, name, DATA, JobStore.jsonb(json(kv[0])), JobStore.jsonb(json(kv[1])), now);
+                    namespace, name, DATA, Json.jsonb(json(kv[0])), Json.jsonb(json(kv[1])), now);
         }
         if (!keyValues.isEmpty()) {
             insert.execute();
@@ -75,8 +80,8 @@ public final class TrackingStore {
                     .set(T_TRACKING_METRIC.F_METRIC_NAMESPACE, namespace)
                     .set(T_TRACKING_METRIC.F_METRIC_NAME, name)
                     .set(T_TRACKING_METRIC.F_TYPE, META)
-                    .set(T_TRACKING_METRIC.F_KEY, JobStore.jsonb(JsonNodeFactory.instance.textNode("meta")))
-                    .set(T_TRACKING_METRIC.F_VALUE, JobStore.jsonb(meta))
+                    .set(T_TRACKING_METRIC.F_KEY, Json.jsonb(JsonNodeFactory.instance.textNode("meta")))
+                    .set(T_TRACKING_METRIC.F_VALUE, Json.jsonb(meta))
                     .set(T_TRACKING_METRIC.F_CREATE_TIME, clock.millis())
                     .execute();
         });
@@ -91,16 +96,16 @@ public final class TrackingStore {
                 .set(T_COMPONENT_MODEL.F_TASK_VERSION, t.taskVersion())
                 .set(T_COMPONENT_MODEL.F_MODULE, module)
                 .set(T_COMPONENT_MODEL.F_MODEL_NAME, modelName)
-                .set(T_COMPONENT_MODEL.F_PARAM, JobStore.jsonb(param))
-                .set(T_COMPONENT_MODEL.F_META, JobStore.jsonb(meta))
+                .set(T_COMPONENT_MODEL.F_PARAM, Json.jsonb(param))
+                .set(T_COMPONENT_MODEL.F_META, Json.jsonb(meta))
                 .set(T_COMPONENT_MODEL.F_CREATE_TIME, clock.millis())
                 .onConflict(T_COMPONENT_MODEL.F_JOB_ID, T_COMPONENT_MODEL.F_COMPONENT_NAME, T_COMPONENT_MODEL.F_ROLE,
                         T_COMPONENT_MODEL.F_PARTY_ID, T_COMPONENT_MODEL.F_MODEL_NAME)
                 .doUpdate()
                 .set(T_COMPONENT_MODEL.F_TASK_VERSION, t.taskVersion())
                 .set(T_COMPONENT_MODEL.F_MODULE, module)
-                .set(T_COMPONENT_MODEL.F_PARAM, JobStore.jsonb(param))
-                .set(T_COMPONENT_MODEL.F_META, JobStore.jsonb(meta))
+                .set(T_COMPONENT_MODEL.F_PARAM, Json.jsonb(param))
+                .set(T_COMPONENT_MODEL.F_META, Json.jsonb(meta))
                 .set(T_COMPONENT_MODEL.F_CREATE_TIME, clock.millis())
                 .execute();
     }
@@ -113,14 +118,14 @@ public final class TrackingStore {
                 .set(T_COMPONENT_SUMMARY.F_PARTY_ID, t.partyId())
                 .set(T_COMPONENT_SUMMARY.F_TASK_ID, t.taskId())
                 .set(T_COMPONENT_SUMMARY.F_TASK_VERSION, t.taskVersion())
-                .set(T_COMPONENT_SUMMARY.F_SUMMARY, JobStore.jsonb(summary))
+                .set(T_COMPONENT_SUMMARY.F_SUMMARY, Json.jsonb(summary))
                 .set(T_COMPONENT_SUMMARY.F_CREATE_TIME, clock.millis())
                 .onConflict(T_COMPONENT_SUMMARY.F_JOB_ID, T_COMPONENT_SUMMARY.F_COMPONENT_NAME,
                         T_COMPONENT_SUMMARY.F_ROLE, T_COMPONENT_SUMMARY.F_PARTY_ID)
                 .doUpdate()
                 .set(T_COMPONENT_SUMMARY.F_TASK_ID, t.taskId())
                 .set(T_COMPONENT_SUMMARY.F_TASK_VERSION, t.taskVersion())
-                .set(T_COMPONENT_SUMMARY.F_SUMMARY, JobStore.jsonb(summary))
+                .set(T_COMPONENT_SUMMARY.F_SUMMARY, Json.jsonb(summary))
                 .set(T_COMPONENT_SUMMARY.F_CREATE_TIME, clock.millis())
                 .execute();
     }
@@ -155,5 +160,62 @@ public final class TrackingStore {
             return JsonNodeFactory.instance.numberNode(n.doubleValue());
         }
         return JsonNodeFactory.instance.textNode(String.valueOf(o));
+    }
+
+    /** The latest output table record of an upstream task's {@code dataName}, at one role and party. */
+    public Optional<TOutputDataInfoRecord> latestOutput(String jobId, String component, String role, String partyId,
+                                                        String dataName) {
+        return Optional.ofNullable(dsl.selectFrom(T_OUTPUT_DATA_INFO)
+                .where(T_OUTPUT_DATA_INFO.F_JOB_ID.eq(jobId), T_OUTPUT_DATA_INFO.F_COMPONENT_NAME.eq(component),
+                        T_OUTPUT_DATA_INFO.F_ROLE.eq(role), T_OUTPUT_DATA_INFO.F_PARTY_ID.eq(partyId),
+                        T_OUTPUT_DATA_INFO.F_DATA_NAME.eq(dataName))
+                .orderBy(T_OUTPUT_DATA_INFO.F_TASK_VERSION.desc()).limit(1).fetchOne());
+    }
+
+    /** The models a component saved at one role and party, by name. */
+    public List<TComponentModelRecord> models(String jobId, String component, String role, String partyId) {
+        return dsl.selectFrom(T_COMPONENT_MODEL)
+                .where(T_COMPONENT_MODEL.F_JOB_ID.eq(jobId), T_COMPONENT_MODEL.F_COMPONENT_NAME.eq(component),
+                        T_COMPONENT_MODEL.F_ROLE.eq(role), T_COMPONENT_MODEL.F_PARTY_ID.eq(partyId))
+                .orderBy(T_COMPONENT_MODEL.F_MODEL_NAME).fetch();
+    }
+
+    /** What a job clean removes: a role, party and component narrow it when given. */
+    public record CleanScope(String jobId, String role, String partyId, String component) {}
+
+    /** The output table records in {@code scope}. */
+    public List<TOutputDataInfoRecord> outputs(CleanScope scope) {
+        List<Condition> outputs = new ArrayList<>(List.of(T_OUTPUT_DATA_INFO.F_JOB_ID.eq(scope.jobId())));
+        if (!blank(scope.role())) {
+            outputs.add(T_OUTPUT_DATA_INFO.F_ROLE.eq(scope.role()));
+        }
+        if (!blank(scope.partyId())) {
+            outputs.add(T_OUTPUT_DATA_INFO.F_PARTY_ID.eq(scope.partyId()));
+        }
+        if (!blank(scope.component())) {
+            outputs.add(T_OUTPUT_DATA_INFO.F_COMPONENT_NAME.eq(scope.component()));
+        }
+        return dsl.selectFrom(T_OUTPUT_DATA_INFO).where(outputs).fetch();
+    }
+
+    /** Deletes the metrics in {@code scope} and every summary of its job; answers how many metric rows went. */
+    public int deleteMetricsAndSummaries(CleanScope scope) {
+        List<Condition> metrics = new ArrayList<>(List.of(T_TRACKING_METRIC.F_JOB_ID.eq(scope.jobId())));
+        if (!blank(scope.role())) {
+            metrics.add(T_TRACKING_METRIC.F_ROLE.eq(scope.role()));
+        }
+        if (!blank(scope.partyId())) {
+            metrics.add(T_TRACKING_METRIC.F_PARTY_ID.eq(scope.partyId()));
+        }
+        if (!blank(scope.component())) {
+            metrics.add(T_TRACKING_METRIC.F_COMPONENT_NAME.eq(scope.component()));
+        }
+        int deleted = dsl.deleteFrom(T_TRACKING_METRIC).where(metrics).execute();
+        dsl.deleteFrom(T_COMPONENT_SUMMARY).where(T_COMPONENT_SUMMARY.F_JOB_ID.eq(scope.jobId())).execute();
+        return deleted;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 }

@@ -5,11 +5,11 @@
  * output data and its tar.gz, summary, component list), from the latest task version that wrote any; {@code
  * TrackingGrpcService} is the gRPC adapter.
  *
- * <p>Dependencies: the root package, {@code data} ({@code TableCatalog}, {@code TableRows}: output tables are
- * tables), {@code store}. Must not import {@code federation}; should not import {@code job} or {@code server}.
- * Known debt: it imports {@code job} ({@code JobStore.parse}, {@code TarGz}) while {@code job} writes through
- * {@code TrackingStore}: a cycle {@code job}&harr;{@code tracking}; and {@code server} ({@code FateJson},
- * {@code FileStreams}, {@code ErrorMapper}) while {@code server} serves its archives: {@code
- * tracking}&harr;{@code server}. {@code TrackingService} also runs SQL of its own beside {@code TrackingStore}.
+ * <p>Dependencies: the root package, {@code json}, {@code component} ({@code RowSink}), {@code data} ({@code
+ * TableCatalog}, {@code TableRows}: output tables are tables), {@code store}. Must not import {@code federation}
+ * or {@code job}. SQL lives in {@code TrackingStore} (writes, as tasks run) and {@code TrackingQueryStore}
+ * (the reads of {@code /v1/tracking}); {@code TarGz} writes its archives and the job log archive. Known debt:
+ * it imports {@code server} ({@code FateJson}, {@code FileStreams}, {@code ErrorMapper}) while {@code server}
+ * serves its archives: {@code tracking}&harr;{@code server}.
  */
 package io.fedflow.node.tracking;

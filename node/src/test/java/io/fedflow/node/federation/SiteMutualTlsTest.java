@@ -142,7 +142,7 @@ class SiteMutualTlsTest {
         SiteMutualTls clientSide = SiteMutualTls.load(certs.resolve(SiteTls.CA_CERT_FILE),
                 certs.resolve("guest.crt.pem"), certs.resolve("guest.key.pem"));
         com.linecorp.armeria.server.Server server = io.fedflow.node.server.SiteServer.build("127.0.0.1", 0,
-                List.of(new PartyGrpcService("10002", null, null, java.time.Clock.systemUTC()).bindService()),
+                List.of(new PartyGrpcService("10002", null, java.time.Clock.systemUTC()).bindService()),
                 serverSide::serve);
         server.start().join();
         try (com.linecorp.armeria.client.ClientFactory factory = clientSide.clientFactory()) {

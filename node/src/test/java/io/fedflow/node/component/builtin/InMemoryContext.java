@@ -7,9 +7,9 @@ import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.component.Instances;
 import io.fedflow.node.component.ModelInput;
+import io.fedflow.node.component.RowSink;
 import io.fedflow.node.component.TableInput;
 import io.fedflow.node.component.TaskCancelledException;
-import io.fedflow.node.data.TableRows;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -167,7 +167,7 @@ final class InMemoryContext implements ComponentContext {
     }
 
     @Override
-    public void scan(TableInput table, TableRows.RowSink sink) {
+    public void scan(TableInput table, RowSink sink) {
         List<String[]> rows = store.rows.get(table.source());
         if (rows == null) {
             throw new IllegalStateException("no table " + table.source());

@@ -1,4 +1,4 @@
-package io.fedflow.node.job;
+package io.fedflow.node.tracking;
 
 import java.io.IOException;
 import java.io.InputStream;

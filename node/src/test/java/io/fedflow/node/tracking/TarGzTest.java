@@ -1,4 +1,4 @@
-package io.fedflow.node.job;
+package io.fedflow.node.tracking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,98 @@
+package io.fedflow.node;
+
+import com.linecorp.armeria.common.HttpMethod;
+import io.fedflow.node.component.ComponentRegistry;
+import io.fedflow.node.component.builtin.Builtins;
+import io.fedflow.node.data.BindAddresses;
+import io.fedflow.node.data.DataGrpcService;
+import io.fedflow.node.data.DownloadComponent;
+import io.fedflow.node.data.DownloadService;
+import io.fedflow.node.data.JobTables;
+import io.fedflow.node.data.TableBinder;
+import io.fedflow.node.data.TableCatalog;
+import io.fedflow.node.data.TableGrpcService;
+import io.fedflow.node.data.TableRows;
+import io.fedflow.node.data.TableWriter;
+import io.fedflow.node.data.UploadComponent;
+import io.fedflow.node.data.UploadService;
+import io.fedflow.node.data.UploadSpool;
+import io.fedflow.node.job.JobIds;
+import io.fedflow.node.job.LocalJobStore;
+import io.fedflow.node.server.DownloadHttpService;
+import io.fedflow.node.server.FlowServer;
+import io.fedflow.node.server.UploadHttpService;
+import io.fedflow.node.store.Database;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The data domain wired for one node: tables over the request pool for the client API, and the same
+ * stores over the job pool for the scheduler's tasks (and the Upload and Download modules they run).
+ */
+final class DataWiring {
+    private final ClientPort clientPort;
+    private final ComponentRegistry registry;
+    private final TableCatalog catalog;
+    private final TableRows rows;
+    private final TableCatalog jobCatalog;
+    private final TableRows jobRows;
+    private final TableWriter jobWriter;
+
+    DataWiring(NodeConfig config, Clock clock, Database database, NodePools pools, JobIds jobIds) {
+        var dsl = pools.requests().dsl();
+        var jobDsl = pools.jobs().dsl();
+        BindAddresses bindAddresses = new BindAddresses(database.embeddedPort(), config.limits().bindConnectTimeout());
+        LocalJobStore localJobs = new LocalJobStore(dsl, clock, jobIds);
+        this.catalog = new TableCatalog(dsl, clock);
+        this.rows = new TableRows(pools.requests().dataSource(), bindAddresses);
+        UploadSpool spool = new UploadSpool(config.tmpDir());
+        UploadService uploads = new UploadService(dsl, localJobs, config, clock);
+        DownloadService downloads = new DownloadService(catalog, rows, localJobs, config);
+        TableBinder binder = new TableBinder(dsl, pools.requests().dataSource(), bindAddresses, clock);
+        this.clientPort = new ClientPort(
+                List.of(new DataGrpcService(uploads, downloads, spool),
+                        new TableGrpcService(catalog, binder, new JobTables(dsl))),
+                List.of(new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/upload",
+                                new UploadHttpService(uploads, spool, config.limits()), true),
+                        new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/download",
+                                new DownloadHttpService(downloads))));
+        // The same stores over the job pool, for the scheduler and the components its tasks run.
+        LocalJobStore schedulerLocalJobs = new LocalJobStore(jobDsl, clock, jobIds);
+        this.jobCatalog = new TableCatalog(jobDsl, clock);
+        this.jobRows = new TableRows(pools.jobs().dataSource(), bindAddresses);
+        this.jobWriter = new TableWriter(jobDsl, clock);
+        this.registry = Builtins.registry()
+                .register(UploadComponent.definition(new UploadService(jobDsl, schedulerLocalJobs, config, clock)))
+                .register(DownloadComponent.definition(new DownloadService(jobCatalog, jobRows, schedulerLocalJobs,
+                        config)));
+    }
+
+    ClientPort clientPort() {
+        return clientPort;
+    }
+
+    /** The built-in components and data's two modules, as DSLs name them. */
+    ComponentRegistry registry() {
+        return registry;
+    }
+
+    TableCatalog catalog() {
+        return catalog;
+    }
+
+    TableRows rows() {
+        return rows;
+    }
+
+    TableCatalog jobCatalog() {
+        return jobCatalog;
+    }
+
+    TableRows jobRows() {
+        return jobRows;
+    }
+
+    TableWriter jobWriter() {
+        return jobWriter;
+    }
+}

@@ -1,0 +1,93 @@
+package io.fedflow.node;
+
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.server.Server;
+import io.fedflow.auth.hook.HookSignatureCheck;
+import io.fedflow.auth.hook.HookSignatureSource;
+import io.fedflow.auth.site.SiteCallSigner;
+import io.fedflow.auth.site.SiteKeys;
+import io.fedflow.auth.site.SiteVerifier;
+import io.fedflow.auth.tls.SiteTls;
+import io.fedflow.node.federation.PartyClient;
+import io.fedflow.node.federation.PartyGrpcService;
+import io.fedflow.node.federation.PeerDirectory;
+import io.fedflow.node.federation.PostgresReplayGuard;
+import io.fedflow.node.federation.SiteAdminGrpcService;
+import io.fedflow.node.federation.SiteMutualTls;
+import io.fedflow.node.federation.SiteVerifyingInterceptor;
+import io.fedflow.node.federation.TransferChannel;
+import io.fedflow.node.federation.TransferGrpcService;
+import io.fedflow.node.federation.TransferStore;
+import io.fedflow.node.hook.HookRegistry;
+import io.fedflow.node.job.JobParticipant;
+import io.fedflow.node.server.SiteServer;
+import io.fedflow.node.store.Database;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Federation wired for one node: the signed (optionally mutual-TLS) client of the other sites, the
+ * component message channel over the job pool, the site port's server (party and transfer services behind
+ * the verifying interceptor) and the site admin API of the client port.
+ */
+final class FederationWiring implements AutoCloseable {
+    private final NodeConfig config;
+    private final HookRegistry hooks;
+    private final SiteMutualTls siteTls;
+    private final ClientFactory clientFactory;
+    private final PartyClient partyClient;
+    private final TransferStore transfers;
+    private final TransferChannel transferChannel;
+    private final ClientPort clientPort;
+
+    FederationWiring(NodeConfig config, Clock clock, NodePools pools, HookRegistry hooks, SiteKeys siteKeys,
+                     PeerDirectory peers) {
+        this.config = config;
+        this.hooks = hooks;
+        SiteCallSigner callSigner = new SiteCallSigner(config.partyId(),
+                request -> new HookSignatureSource(hooks.current().signature()).signatureFor(request));
+        // Read before anything listens, so that a node told to use TLS without its files does not start.
+        this.siteTls = config.siteTls() ? SiteMutualTls.load(config.tlsDir().resolve(SiteTls.CA_CERT_FILE),
+                config.siteTlsCertificateFile(), config.siteTlsKeyFile()) : null;
+        this.clientFactory = siteTls != null ? siteTls.clientFactory() : PartyClient.defaultFactory();
+        this.partyClient = new PartyClient(peers, callSigner, clientFactory, PartyClient.RetryPolicy.DEFAULT);
+        this.transfers = new TransferStore(pools.jobs().dataSource(), pools.jobs().dsl(), clock);
+        this.transferChannel = new TransferChannel(config.partyId(), transfers, partyClient,
+                config.tmpDir().resolve("transfer"), TransferChannel.Options.DEFAULT);
+        this.clientPort = ClientPort.services(List.of(
+                new SiteAdminGrpcService(config.partyId(), siteKeys, config.keysDir(), peers)));
+    }
+
+    /** The site port: the party side of the job protocol and component messages, each call verified. */
+    Server siteServer(Database database, Clock clock, JobParticipant participant) {
+        PostgresReplayGuard siteNonces = new PostgresReplayGuard(database.asyncCommitDsl(), clock);
+        SiteVerifyingInterceptor verifying = new SiteVerifyingInterceptor(() -> new SiteVerifier(config.partyId(),
+                new HookSignatureCheck(hooks.current().siteAuthentication()), siteNonces, Clock.systemUTC()));
+        return SiteServer.build(config.host(), config.sitePort(), List.of(
+                verifying.protect(new PartyGrpcService(config.partyId(), participant, clock).bindService()),
+                verifying.protect(new TransferGrpcService(config.partyId(), transfers).bindService())),
+                siteTls == null ? null : siteTls::serve);
+    }
+
+    PartyClient partyClient() {
+        return partyClient;
+    }
+
+    TransferStore transfers() {
+        return transfers;
+    }
+
+    TransferChannel transferChannel() {
+        return transferChannel;
+    }
+
+    ClientPort clientPort() {
+        return clientPort;
+    }
+
+    @Override
+    public void close() {
+        partyClient.close();
+        clientFactory.close();
+    }
+}

@@ -1,0 +1,224 @@
+package io.fedflow.node.job;
+
+import static io.fedflow.node.store.generated.Tables.T_JOB;
+import static io.fedflow.node.store.generated.Tables.T_TASK;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.FlowException;
+import io.fedflow.node.json.Json;
+import io.fedflow.node.store.generated.tables.records.TJobRecord;
+import io.fedflow.node.store.generated.tables.records.TTaskRecord;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.JSONB;
+import org.jooq.Record;
+import org.jooq.SortField;
+import org.jooq.impl.DSL;
+
+/**
+ * The reads of FATE's job and task query APIs (job/query, job/list, task/query, task/list, job/config) and
+ * the job notes, over t_job and t_task; the scheduler's reads and writes are {@link JobStore}'s.
+ */
+public final class JobQueryStore {
+    private static final DateTimeFormatter DATE =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    private final DSLContext dsl;
+
+    public JobQueryStore(DSLContext dsl) {
+        this.dsl = dsl;
+    }
+
+    /** One page of rows and how many match in all. */
+    public record Page<R>(List<R> rows, int count) {}
+
+    /** Filters of FATE's task/query; every one given must match ({@code onlyLatest}: the latest versions). */
+    public record TaskFilter(String jobId, String component, String role, String partyId, String status,
+                             String taskId, Long version, boolean onlyLatest) {}
+
+    /** Filters of FATE's job/query; every one given must match. */
+    public record JobFilter(String jobId, String role, String partyId, String status, String description) {}
+
+    public ArrayNode query(JobFilter f) {
+        List<Condition> conds = new ArrayList<>();
+        if (!isBlank(f.jobId())) {
+            conds.add(T_JOB.F_JOB_ID.eq(f.jobId()));
+        }
+        if (!isBlank(f.role())) {
+            conds.add(T_JOB.F_ROLE.eq(f.role()));
+        }
+        if (!isBlank(f.partyId())) {
+            conds.add(T_JOB.F_PARTY_ID.eq(f.partyId()));
+        }
+        if (!isBlank(f.status())) {
+            conds.add(T_JOB.F_STATUS.eq(f.status()));
+        }
+        if (!isBlank(f.description())) {
+            conds.add(T_JOB.F_DESCRIPTION.eq(f.description()));
+        }
+        ArrayNode rows = JsonNodeFactory.instance.arrayNode();
+        if (conds.isEmpty()) {
+            return rows; // as FATE: a query without any filter finds nothing rather than everything
+        }
+        dsl.selectFrom(T_JOB).where(conds).orderBy(T_JOB.F_CREATE_TIME.desc()).forEach(r -> rows.add(row(r)));
+        return rows;
+    }
+
+    /** FATE's job/list: rows whose id, description and party contain the given text, paged. */
+    public Page<TJobRecord> listJobs(String jobId, String description, String partyId, List<String> roles,
+                                     List<String> statuses, String orderBy, String order, int limit, int page) {
+        List<Condition> conds = new ArrayList<>();
+        if (!isBlank(jobId)) {
+            conds.add(T_JOB.F_JOB_ID.contains(jobId));
+        }
+        if (!isBlank(description)) {
+            conds.add(T_JOB.F_DESCRIPTION.contains(description));
+        }
+        if (!isBlank(partyId)) {
+            conds.add(T_JOB.F_PARTY_ID.contains(partyId));
+        }
+        if (!roles.isEmpty()) {
+            conds.add(T_JOB.F_ROLE.in(roles));
+        }
+        if (!statuses.isEmpty()) {
+            conds.add(T_JOB.F_STATUS.in(statuses));
+        }
+        Map<String, Field<?>> orderable = Map.of("job_id", T_JOB.F_JOB_ID, "create_time", T_JOB.F_CREATE_TIME,
+                "start_time", T_JOB.F_START_TIME, "end_time", T_JOB.F_END_TIME, "elapsed", T_JOB.F_ELAPSED);
+        Field<?> by = orderable.get(isBlank(orderBy) ? "create_time" : orderBy);
+        if (by == null) {
+            throw FlowException.argument("order_by must be one of " + new TreeSet<>(orderable.keySet()));
+        }
+        SortField<?> sort = "asc".equalsIgnoreCase(order) ? by.asc() : by.desc();
+        int count = dsl.fetchCount(T_JOB, conds);
+        var q = dsl.selectFrom(T_JOB).where(conds).orderBy(sort);
+        var records = limit > 0 ? q.limit(limit).offset(Math.max(0, page - 1) * limit).fetch() : q.fetch();
+        return new Page<>(records, count);
+    }
+
+    /** A job's row for a role and party (any when not given). */
+    public Optional<TJobRecord> jobRow(String jobId, String role, String partyId) {
+        var q = dsl.selectFrom(T_JOB).where(T_JOB.F_JOB_ID.eq(jobId));
+        if (!isBlank(role)) {
+            q = q.and(T_JOB.F_ROLE.eq(role));
+        }
+        if (!isBlank(partyId)) {
+            q = q.and(T_JOB.F_PARTY_ID.eq(partyId));
+        }
+        return Optional.ofNullable(q.limit(1).fetchOne());
+    }
+
+    /** Sets a job row's notes (FATE's description); false when there is no such row. */
+    public boolean updateDescription(String jobId, String role, String partyId, String notes) {
+        return dsl.update(T_JOB).set(T_JOB.F_DESCRIPTION, notes == null ? "" : notes)
+                .where(T_JOB.F_JOB_ID.eq(jobId), T_JOB.F_ROLE.eq(role), T_JOB.F_PARTY_ID.eq(partyId)).execute() > 0;
+    }
+
+    /** FATE's task/query; at least one filter must be given. */
+    public List<TTaskRecord> tasks(TaskFilter f) {
+        List<Condition> conds = new ArrayList<>();
+        if (!isBlank(f.jobId())) {
+            conds.add(T_TASK.F_JOB_ID.eq(f.jobId()));
+        }
+        if (!isBlank(f.component())) {
+            conds.add(T_TASK.F_COMPONENT_NAME.eq(f.component()));
+        }
+        if (!isBlank(f.role())) {
+            conds.add(T_TASK.F_ROLE.eq(f.role()));
+        }
+        if (!isBlank(f.partyId())) {
+            conds.add(T_TASK.F_PARTY_ID.eq(f.partyId()));
+        }
+        if (!isBlank(f.status())) {
+            conds.add(T_TASK.F_STATUS.eq(f.status()));
+        }
+        if (!isBlank(f.taskId())) {
+            conds.add(T_TASK.F_TASK_ID.eq(f.taskId()));
+        }
+        if (f.version() != null) {
+            conds.add(T_TASK.F_TASK_VERSION.eq(f.version()));
+        }
+        if (f.onlyLatest() && f.version() == null) {
+            var t2 = T_TASK.as("t2");
+            conds.add(T_TASK.F_TASK_VERSION.eq(DSL.select(DSL.max(t2.F_TASK_VERSION)).from(t2)
+                    .where(t2.F_JOB_ID.eq(T_TASK.F_JOB_ID), t2.F_TASK_ID.eq(T_TASK.F_TASK_ID),
+                            t2.F_ROLE.eq(T_TASK.F_ROLE), t2.F_PARTY_ID.eq(T_TASK.F_PARTY_ID))));
+        }
+        if (conds.isEmpty()) {
+            throw FlowException.notFound("find task failed: give at least one filter (job_id, component_name...)");
+        }
+        return dsl.selectFrom(T_TASK).where(conds).orderBy(T_TASK.F_CREATE_TIME, T_TASK.F_TASK_VERSION).fetch();
+    }
+
+    /** FATE's task/list: paged, ordered by one of a few columns. */
+    public Page<TTaskRecord> listTasks(String jobId, String role, String partyId, String component, String orderBy,
+                                       String order, int limit, int page) {
+        List<Condition> conds = new ArrayList<>();
+        if (!isBlank(jobId)) {
+            conds.add(T_TASK.F_JOB_ID.eq(jobId));
+        }
+        if (!isBlank(role)) {
+            conds.add(T_TASK.F_ROLE.eq(role));
+        }
+        if (!isBlank(partyId)) {
+            conds.add(T_TASK.F_PARTY_ID.eq(partyId));
+        }
+        if (!isBlank(component)) {
+            conds.add(T_TASK.F_COMPONENT_NAME.eq(component));
+        }
+        Map<String, Field<?>> orderable = Map.of("create_time", T_TASK.F_CREATE_TIME, "start_time",
+                T_TASK.F_START_TIME, "end_time", T_TASK.F_END_TIME, "elapsed", T_TASK.F_ELAPSED, "job_id",
+                T_TASK.F_JOB_ID);
+        Field<?> by = orderable.get(isBlank(orderBy) ? "create_time" : orderBy);
+        if (by == null) {
+            throw FlowException.argument("order_by must be one of " + new TreeSet<>(orderable.keySet()));
+        }
+        SortField<?> sort = "desc".equalsIgnoreCase(order) ? by.desc() : by.asc();
+        int count = dsl.fetchCount(T_TASK, conds);
+        var q = dsl.selectFrom(T_TASK).where(conds).orderBy(sort, T_TASK.F_TASK_VERSION.asc());
+        var records = limit > 0 ? q.limit(limit).offset(Math.max(0, page - 1) * limit).fetch() : q.fetch();
+        return new Page<>(records, count);
+    }
+
+    /** A record as FATE prints it: f_ keys, JSON columns as JSON, times as ms and as dates. */
+    public static ObjectNode row(Record r) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        for (Field<?> field : r.fields()) {
+            Object v = r.get(field);
+            String name = field.getName();
+            if (v == null) {
+                o.putNull(name);
+            } else if (v instanceof JSONB j) {
+                o.set(name, Json.parse(j.data()));
+            } else if (v instanceof Long l) {
+                o.put(name, l);
+            } else if (v instanceof Integer i) {
+                o.put(name, i);
+            } else if (v instanceof Boolean b) {
+                o.put(name, b);
+            } else {
+                o.put(name, v.toString());
+            }
+            if (name.endsWith("_time") && v instanceof Long l && !name.equals("f_elapsed")) {
+                o.put(name.substring(0, name.length() - "_time".length()) + "_date",
+                        DATE.format(Instant.ofEpochMilli(l)));
+            }
+        }
+        return o;
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+}

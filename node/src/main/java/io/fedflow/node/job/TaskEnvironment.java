@@ -1,0 +1,16 @@
+package io.fedflow.node.job;
+
+import io.fedflow.node.component.FederationChannel;
+import io.fedflow.node.data.TableCatalog;
+import io.fedflow.node.data.TableRows;
+import io.fedflow.node.data.TableWriter;
+import io.fedflow.node.tracking.TrackingStore;
+import java.time.Duration;
+
+/**
+ * What a running task reaches beyond its job: tables to read and write, tracking for its outputs, and
+ * the channel to the same component at the other parties (whose waits are bounded by {@code
+ * peerMessageTimeout}).
+ */
+public record TaskEnvironment(TableCatalog catalog, TableRows rows, TableWriter writer, TrackingStore tracking,
+                              FederationChannel.Factory channels, Duration peerMessageTimeout) {}

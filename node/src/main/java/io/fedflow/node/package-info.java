@@ -3,7 +3,7 @@
  * command line, picocli) builds a {@link io.fedflow.node.NodeConfig} and starts a {@link io.fedflow.node.Node},
  * which opens the database and wires every domain service, both servers and the scheduler by hand (no DI
  * framework). Beside them sit the few types every package shares: {@link io.fedflow.node.FlowException} (a
- * failure with FATE's retcode), {@link io.fedflow.node.RetCode}, {@link io.fedflow.node.Limits} (every
+ * failure with FATE's retcode), {@link io.fedflow.proto.RetCode}, {@link io.fedflow.node.Limits} (every
  * configurable cap) and {@link io.fedflow.node.ClientAppKeys}.
  *
  * <p>Dependencies: {@code Node} may import every package, since it wires them; nothing but {@code demo}

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.testing.FlowHttp;
+import io.fedflow.proto.RetCode;
 import io.fedflow.node.testing.LocalJobs;
 import io.fedflow.node.testing.TestNodes;
 import java.net.URI;

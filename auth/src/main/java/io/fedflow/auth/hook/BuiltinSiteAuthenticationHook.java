@@ -1,6 +1,6 @@
 package io.fedflow.auth.hook;
 
-import io.fedflow.auth.AuthRetCode;
+import io.fedflow.proto.RetCode;
 import io.fedflow.auth.site.PeerKeySignatureCheck;
 import io.fedflow.auth.site.PeerKeys;
 import io.fedflow.auth.site.Verdict;
@@ -17,7 +17,7 @@ public final class BuiltinSiteAuthenticationHook implements SiteAuthenticationHo
     @Override
     public HookResult authenticate(AuthenticationParameters parameters) {
         if (parameters.siteSignature() == null || parameters.siteSignature().isEmpty()) {
-            return new HookResult(AuthRetCode.AUTHENTICATION_ERROR,
+            return new HookResult(RetCode.AUTHENTICATION_ERROR.code(),
                     "site request from party " + parameters.srcPartyId() + " carries no site signature");
         }
         Verdict verdict = check.check(parameters.srcPartyId(), parameters.siteSignature(),

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fedflow.auth.AuthRetCode;
+import io.fedflow.proto.RetCode;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -81,7 +81,7 @@ public final class HttpJsonHook {
     }
 
     private Reply failure(String what) {
-        return new Reply(AuthRetCode.EXCEPTION_ERROR,
+        return new Reply(RetCode.EXCEPTION_ERROR.code(),
                 service.hook().serviceName() + " hook " + service.method() + " " + service.url() + " " + what,
                 JsonNodeFactory.instance.objectNode());
     }

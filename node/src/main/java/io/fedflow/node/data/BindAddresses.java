@@ -2,7 +2,7 @@ package io.fedflow.node.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
+import io.fedflow.proto.RetCode;
 import io.fedflow.node.store.Database;
 import java.net.Inet6Address;
 import java.net.InetAddress;

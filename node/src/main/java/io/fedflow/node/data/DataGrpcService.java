@@ -1,7 +1,7 @@
 package io.fedflow.node.data;
 
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
+import io.fedflow.proto.RetCode;
 import io.fedflow.node.server.Responses;
 import io.fedflow.proto.v1.DataChunk;
 import io.fedflow.proto.v1.DataServiceGrpc;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
+import io.fedflow.proto.RetCode;
 import io.fedflow.node.server.FateJson;
 import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;

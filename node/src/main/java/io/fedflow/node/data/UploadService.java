@@ -8,9 +8,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.util.JsonFormat;
+import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.NodeConfig;
-import io.fedflow.node.RetCode;
+import io.fedflow.proto.RetCode;
 import io.fedflow.node.job.JobIds;
 import io.fedflow.node.job.JobStatus;
 import io.fedflow.node.job.JobStore;
@@ -332,7 +333,7 @@ public final class UploadService {
             return DatabaseFailures.of(RetCode.DATA_ERROR, "upload of " + table + " failed", e);
         }
         logger.warn("upload of {} failed", table, e);
-        return new FlowException(RetCode.DATA_ERROR, io.grpc.Status.Code.FAILED_PRECONDITION, "upload of " + table
+        return new FlowException(RetCode.DATA_ERROR, FailureKind.REFUSED, "upload of " + table
                 + " failed: " + e.getMessage(), e);
     }
 }

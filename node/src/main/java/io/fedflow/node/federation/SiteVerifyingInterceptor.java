@@ -3,7 +3,7 @@ package io.fedflow.node.federation;
 import io.fedflow.auth.site.SiteHeaders;
 import io.fedflow.auth.site.SiteVerifier;
 import io.fedflow.auth.site.Verdict;
-import io.fedflow.node.server.ErrorMapper;
+import io.fedflow.proto.RetCode;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
@@ -142,7 +142,7 @@ public final class SiteVerifyingInterceptor implements ServerInterceptor {
             private void refuse(Status status, int retcode, String message) {
                 closed = true;
                 Metadata trailers = new Metadata();
-                trailers.put(ErrorMapper.RETCODE_KEY, Integer.toString(retcode));
+                trailers.put(RetCode.TRAILER, Integer.toString(retcode));
                 call.close(status.withDescription(message), trailers);
             }
         };

@@ -10,9 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.NodeConfig;
-import io.fedflow.node.RetCode;
+import io.fedflow.proto.RetCode;
 import io.fedflow.node.data.TableCatalog;
 import io.fedflow.node.data.TableId;
 import io.fedflow.node.store.generated.tables.records.TJobRecord;
@@ -149,7 +150,7 @@ public final class JobService {
                 jobs.transitJob(jobId, JobStatus.FAILED, reason);
                 dsl.update(T_JOB).set(T_JOB.F_TAG, "submit_failed").where(T_JOB.F_JOB_ID.eq(jobId)).execute();
                 logs.schedule(jobId, "job failed at submit: " + reason);
-                throw new FlowException(e.retCode(), e.grpcCode(), "job " + jobId + ": " + reason, e);
+                throw new FlowException(e.retCode(), e.kind(), "job " + jobId + ": " + reason, e);
             }
         }
         if (!jobs.markCreated(jobId)) {

@@ -7,7 +7,7 @@ import io.fedflow.auth.hook.PermissionHook;
 import io.fedflow.auth.permission.DatasetRef;
 import io.fedflow.auth.permission.JobPermissionRequest;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
+import io.fedflow.proto.RetCode;
 import io.fedflow.node.job.JobAdmission;
 import io.fedflow.node.job.JobPlan;
 import java.util.List;

@@ -10,7 +10,7 @@ import io.fedflow.auth.permission.PermissionSwitches;
 import io.fedflow.auth.permission.PrivilegeGrant;
 import io.fedflow.auth.permission.PrivilegeView;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
+import io.fedflow.proto.RetCode;
 import io.fedflow.node.server.FateJson;
 import io.fedflow.node.server.Responses;
 import io.fedflow.proto.v1.FlowResponse;

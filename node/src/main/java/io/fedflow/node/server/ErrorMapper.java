@@ -1,8 +1,9 @@
 package io.fedflow.node.server;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
+import io.fedflow.proto.RetCode;
 import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.proto.v1.FlowResponse;
 import io.grpc.Metadata;
@@ -18,9 +19,6 @@ import org.slf4j.LoggerFactory;
 public final class ErrorMapper {
     private static final Logger logger = LoggerFactory.getLogger(ErrorMapper.class);
 
-    public static final Metadata.Key<String> RETCODE_KEY =
-            Metadata.Key.of("fate-retcode", Metadata.ASCII_STRING_MARSHALLER);
-
     /** A failure reduced to what the wire shows. */
     public record Failure(int retcode, String retmsg, Status.Code grpcCode) {}
 
@@ -29,13 +27,13 @@ public final class ErrorMapper {
     public static Failure map(Throwable cause) {
         Throwable t = unwrap(cause);
         if (t instanceof FlowException fe) {
-            return new Failure(fe.retCode().code(), fe.getMessage(), fe.grpcCode());
+            return new Failure(fe.retcode(), fe.getMessage(), grpcCode(fe.kind()));
         }
         if (t instanceof StatusRuntimeException sre) {
             Metadata trailers = sre.getTrailers();
-            String rc = trailers == null ? null : trailers.get(RETCODE_KEY);
+            String rc = trailers == null ? null : trailers.get(RetCode.TRAILER);
             Status.Code code = sre.getStatus().getCode();
-            return new Failure(rc != null ? Integer.parseInt(rc) : retcodeOf(code),
+            return new Failure(rc != null ? Integer.parseInt(rc) : RetCode.forStatus(code),
                     describe(sre.getStatus()), code);
         }
         if (t instanceof InvalidProtocolBufferException || t instanceof IllegalArgumentException) {
@@ -50,12 +48,42 @@ public final class ErrorMapper {
         }
         if (DatabaseFailures.isDatabase(t)) {
             FlowException fe = DatabaseFailures.of(null, t);
-            return new Failure(fe.retCode().code(), fe.getMessage(), fe.grpcCode());
+            return new Failure(fe.retcode(), fe.getMessage(), grpcCode(fe.kind()));
         }
         // Unexpected: log it here, answer without a stack trace.
         logger.warn("unexpected failure", t);
         return new Failure(RetCode.EXCEPTION_ERROR.code(),
                 t.getClass().getSimpleName() + ": " + t.getMessage(), Status.Code.INTERNAL);
+    }
+
+    /** The one mapping from a failure's kind to the gRPC status code callers see. */
+    static Status.Code grpcCode(FailureKind kind) {
+        return switch (kind) {
+            case NONE -> Status.Code.OK;
+            case BAD_REQUEST -> Status.Code.INVALID_ARGUMENT;
+            case NOT_FOUND -> Status.Code.NOT_FOUND;
+            case ALREADY_EXISTS -> Status.Code.ALREADY_EXISTS;
+            case REFUSED -> Status.Code.FAILED_PRECONDITION;
+            case ABORTED -> Status.Code.ABORTED;
+            case TIMED_OUT -> Status.Code.DEADLINE_EXCEEDED;
+            case UNREACHABLE -> Status.Code.UNAVAILABLE;
+            case OVERLOADED -> Status.Code.RESOURCE_EXHAUSTED;
+            case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
+            case UNAUTHENTICATED -> Status.Code.UNAUTHENTICATED;
+            case CANCELLED -> Status.Code.CANCELLED;
+            case UNSUPPORTED -> Status.Code.UNIMPLEMENTED;
+            case INTERNAL -> Status.Code.INTERNAL;
+        };
+    }
+
+    /**
+     * The HTTP status of a streamed route's failure (its clients read 200 as "the body is the file"):
+     * not found 404, a fault of the node 500, anything else 400.
+     */
+    static com.linecorp.armeria.common.HttpStatus streamStatus(Failure f) {
+        return f.grpcCode() == Status.Code.NOT_FOUND ? com.linecorp.armeria.common.HttpStatus.NOT_FOUND
+                : f.grpcCode() == Status.Code.INTERNAL ? com.linecorp.armeria.common.HttpStatus.INTERNAL_SERVER_ERROR
+                : com.linecorp.armeria.common.HttpStatus.BAD_REQUEST;
     }
 
     public static FlowResponse envelope(Throwable cause) {
@@ -82,7 +110,7 @@ public final class ErrorMapper {
                 .contentType(contentType)
                 .add("grpc-status", Integer.toString(f.grpcCode().value()))
                 .add("grpc-message", grpcMessage(Retmsgs.shorten(f.retmsg())))
-                .add(RETCODE_KEY.name(), Integer.toString(f.retcode()))
+                .add(RetCode.TRAILER.name(), Integer.toString(f.retcode()))
                 .endOfStream(true)
                 .build());
     }
@@ -103,22 +131,8 @@ public final class ErrorMapper {
 
     public static Metadata trailers(Failure f) {
         Metadata md = new Metadata();
-        md.put(RETCODE_KEY, Integer.toString(f.retcode()));
+        md.put(RetCode.TRAILER, Integer.toString(f.retcode()));
         return md;
-    }
-
-    /** The retcode for a gRPC status that did not come from our own code (parse errors, deadlines...). */
-    public static int retcodeOf(Status.Code code) {
-        return switch (code) {
-            case OK -> RetCode.SUCCESS.code();
-            case INVALID_ARGUMENT, NOT_FOUND, OUT_OF_RANGE -> RetCode.ARGUMENT_ERROR.code();
-            case FAILED_PRECONDITION, ALREADY_EXISTS, ABORTED -> RetCode.OPERATING_ERROR.code();
-            case PERMISSION_DENIED -> RetCode.PERMISSION_ERROR.code();
-            case UNAUTHENTICATED -> RetCode.AUTHENTICATION_ERROR.code();
-            case UNAVAILABLE, DEADLINE_EXCEEDED -> RetCode.CONNECTION_ERROR.code();
-            case UNIMPLEMENTED -> RetCode.OPERATING_ERROR.code();
-            default -> RetCode.EXCEPTION_ERROR.code();
-        };
     }
 
     private static String describe(Status status) {

@@ -20,8 +20,9 @@ import com.google.protobuf.NullValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
+import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.FlowResponse;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -133,7 +134,7 @@ public final class FateJson {
             throw FlowException.argument(what + " nests deeper than " + MAX_NESTING_DEPTH + " levels");
         } catch (JsonProcessingException e) {
             // Retcode 100 as FATE, whose handlers fail on an unparsable body; still the caller's mistake (400).
-            throw new FlowException(RetCode.EXCEPTION_ERROR, io.grpc.Status.Code.INVALID_ARGUMENT,
+            throw new FlowException(RetCode.EXCEPTION_ERROR, FailureKind.BAD_REQUEST,
                     what + " is not valid JSON"
                     + (e.getLocation() != null && e.getLocation().getByteOffset() >= 0
                        ? " at byte " + e.getLocation().getByteOffset() : "") + ": "

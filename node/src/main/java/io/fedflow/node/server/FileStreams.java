@@ -11,7 +11,7 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
+import io.fedflow.proto.RetCode;
 import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.node.data.ChunkingOutputStream;
 import io.fedflow.proto.v1.DataChunk;
@@ -80,10 +80,7 @@ public final class FileStreams {
     /** Maps a failure before the stream started: NOT_FOUND → 404, anything else → 400. */
     public static HttpResponse error(Throwable e) {
         ErrorMapper.Failure f = ErrorMapper.map(e);
-        HttpStatus status = f.grpcCode() == io.grpc.Status.Code.NOT_FOUND ? HttpStatus.NOT_FOUND
-                : f.grpcCode() == io.grpc.Status.Code.INTERNAL ? HttpStatus.INTERNAL_SERVER_ERROR
-                : HttpStatus.BAD_REQUEST;
-        return error(status, FlowResponse.newBuilder().setRetcode(f.retcode()).setRetmsg(f.retmsg()).build());
+        return error(ErrorMapper.streamStatus(f), FlowResponse.newBuilder().setRetcode(f.retcode()).setRetmsg(f.retmsg()).build());
     }
 
     /**

@@ -24,7 +24,7 @@ import com.linecorp.armeria.server.grpc.HttpJsonTranscodingOptions;
 import com.linecorp.armeria.server.grpc.UnframedGrpcErrorHandler;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
 import io.fedflow.node.Limits;
-import io.fedflow.node.RetCode;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.FlowResponse;
 import io.grpc.BindableService;
 import io.grpc.Status;
@@ -216,10 +216,10 @@ public final class FlowServer {
             // Not ours: let Armeria classify it (parse errors become INVALID_ARGUMENT), keep the message.
             Status s = GrpcExceptionHandlerFunction.of().apply(ctx, status, cause, trailers);
             if (s != null && s.getCode() != Status.Code.UNKNOWN && s.getCode() != Status.Code.INTERNAL) {
-                f = new ErrorMapper.Failure(ErrorMapper.retcodeOf(s.getCode()), f.retmsg(), s.getCode());
+                f = new ErrorMapper.Failure(RetCode.forStatus(s.getCode()), f.retmsg(), s.getCode());
             }
         }
-        trailers.put(ErrorMapper.RETCODE_KEY, Integer.toString(f.retcode()));
+        trailers.put(RetCode.TRAILER, Integer.toString(f.retcode()));
         ctx.setAttr(FAILURE, f);
         return ErrorMapper.status(f);
     }
@@ -238,7 +238,7 @@ public final class FlowServer {
                                                  AggregatedHttpResponse response) {
         ErrorMapper.Failure f = ctx.attr(FAILURE);
         if (f == null) {
-            f = new ErrorMapper.Failure(ErrorMapper.retcodeOf(status.getCode()),
+            f = new ErrorMapper.Failure(RetCode.forStatus(status.getCode()),
                     status.getDescription() != null ? status.getDescription() : status.getCode().name(),
                     status.getCode());
         }

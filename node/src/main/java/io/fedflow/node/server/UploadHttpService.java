@@ -13,7 +13,7 @@ import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.Limits;
-import io.fedflow.node.RetCode;
+import io.fedflow.proto.RetCode;
 import io.fedflow.node.data.UploadService;
 import io.fedflow.node.data.UploadSlots;
 import io.fedflow.node.data.UploadSpool;

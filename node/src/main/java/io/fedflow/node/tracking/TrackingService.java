@@ -11,8 +11,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
+import io.fedflow.proto.RetCode;
 import io.fedflow.node.data.TableCatalog;
 import io.fedflow.node.data.TableId;
 import io.fedflow.node.data.TableRows;
@@ -24,7 +25,6 @@ import io.fedflow.node.store.generated.tables.records.TOutputDataInfoRecord;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;
 import io.fedflow.node.store.generated.tables.records.TTrackingMetricRecord;
-import io.grpc.Status;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -191,7 +191,7 @@ public final class TrackingService {
         }
         TJobRecord job = dsl.selectFrom(T_JOB).where(T_JOB.F_JOB_ID.eq(jobId)).limit(1).fetchOne();
         if (job == null) {
-            throw new FlowException(RetCode.EXCEPTION_ERROR, Status.Code.NOT_FOUND,
+            throw new FlowException(RetCode.EXCEPTION_ERROR, FailureKind.NOT_FOUND,
                     "No job matched, please make sure the job id is valid.", null);
         }
         ObjectNode out = F.objectNode();
@@ -442,7 +442,7 @@ public final class TrackingService {
     public ArrayNode outputDataTables(Ref r) {
         List<TOutputDataInfoRecord> infos = outputInfos(r);
         if (infos.isEmpty()) {
-            throw new FlowException(RetCode.EXCEPTION_ERROR, Status.Code.NOT_FOUND,
+            throw new FlowException(RetCode.EXCEPTION_ERROR, FailureKind.NOT_FOUND,
                     "No found table, please check if the parameters are correct: job " + r.jobId() + " component "
                             + r.component() + " role " + r.role() + " party " + r.partyId(), null);
         }
@@ -458,7 +458,7 @@ public final class TrackingService {
     /** The component's output tables; 100 (NOT_FOUND over gRPC) when it has no task at that party. */
     public List<OutputTable> outputTables(Ref r) {
         if (latestTask(r).isEmpty()) {
-            throw new FlowException(RetCode.EXCEPTION_ERROR, Status.Code.NOT_FOUND,
+            throw new FlowException(RetCode.EXCEPTION_ERROR, FailureKind.NOT_FOUND,
                     "no found task, please check if the parameters are correct: job " + r.jobId() + " component "
                             + r.component() + " role " + r.role() + " party " + r.partyId(), null);
         }
@@ -552,7 +552,7 @@ public final class TrackingService {
         }
         // TableRows wraps whatever a sink throws except a FlowException: this one, recognised by identity,
         // ends the scan once enough rows were read.
-        FlowException enough = new FlowException(RetCode.SUCCESS, Status.Code.OK, "enough rows", null);
+        FlowException enough = new FlowException(RetCode.SUCCESS, FailureKind.NONE, "enough rows", null);
         long[] seen = {0};
         try {
             rows.scan(meta, (k, v) -> {

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.Limits;
-import io.fedflow.node.RetCode;
+import io.fedflow.proto.RetCode;
 import io.fedflow.node.component.builtin.Builtins;
 import java.nio.file.Files;
 import java.nio.file.Path;

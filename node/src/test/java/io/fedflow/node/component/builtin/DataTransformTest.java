@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
+import io.fedflow.proto.RetCode;
 import io.fedflow.node.component.Instances;
 import io.fedflow.node.component.TableInput;
 import java.util.List;

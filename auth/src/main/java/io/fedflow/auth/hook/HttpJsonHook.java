@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.auth.AuthJson;
 import io.fedflow.proto.RetCode;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -24,7 +25,7 @@ public final class HttpJsonHook {
     /** FATE-Flow's remote_request_timeout. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = AuthJson.MAPPER;
 
     private final RemoteHookService service;
     private final HttpClient http;

@@ -15,7 +15,7 @@ import io.fedflow.proto.RetCode;
 import io.fedflow.node.job.JobIds;
 import io.fedflow.node.job.JobStatus;
 import io.fedflow.node.job.JobStore;
-import io.fedflow.node.server.FateJson;
+import io.fedflow.node.wire.FateJson;
 import io.fedflow.node.store.Database;
 import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;

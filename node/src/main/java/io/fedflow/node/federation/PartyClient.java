@@ -5,10 +5,10 @@ import com.linecorp.armeria.client.grpc.GrpcClients;
 import io.fedflow.auth.site.SiteCallSigner;
 import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
+import io.fedflow.node.wire.SiteMessages;
 import io.fedflow.proto.RetCode;
 import io.fedflow.node.job.JobStatus;
 import io.fedflow.node.job.RemoteParties;
-import io.fedflow.node.server.SiteServer;
 import io.fedflow.proto.v1.CollectTasksReply;
 import io.fedflow.proto.v1.PartyCreateJobRequest;
 import io.fedflow.proto.v1.PartyJobRequest;
@@ -104,8 +104,8 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
         var builder = GrpcClients.builder(uri)
                 .factory(factory)
                 .intercept(new SiteSigningInterceptor(signer, partyId))
-                .maxRequestMessageLength(SiteServer.MAX_MESSAGE_BYTES)
-                .maxResponseMessageLength(SiteServer.MAX_MESSAGE_BYTES)
+                .maxRequestMessageLength(SiteMessages.MAX_BYTES)
+                .maxResponseMessageLength(SiteMessages.MAX_BYTES)
                 // The per-call deadline governs; Armeria's own response timeout would cut streams.
                 .responseTimeoutMillis(0);
         s = new Stubs(peer.address() + peer.tls(), builder.build(PartyServiceBlockingStub.class),

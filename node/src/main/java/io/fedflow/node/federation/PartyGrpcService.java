@@ -6,6 +6,7 @@ import io.fedflow.node.job.JobService;
 import io.fedflow.node.job.JobStatus;
 import io.fedflow.node.job.RemoteParties;
 import io.fedflow.node.job.StatusMachine;
+import io.fedflow.node.wire.FateJson;
 import io.fedflow.proto.v1.CollectTasksReply;
 import io.fedflow.proto.v1.PartyCreateJobRequest;
 import io.fedflow.proto.v1.PartyJobRequest;
@@ -164,7 +165,7 @@ public final class PartyGrpcService extends PartyServiceGrpc.PartyServiceImplBas
             return null;
         }
         try {
-            return io.fedflow.node.server.FateJson.MAPPER.readTree(s);
+            return FateJson.MAPPER.readTree(s);
         } catch (java.io.IOException e) {
             throw io.fedflow.node.FlowException.argument("parameters are not JSON: " + e.getMessage());
         }

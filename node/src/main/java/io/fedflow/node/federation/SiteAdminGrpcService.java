@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.auth.site.SiteKeys;
 import io.fedflow.node.FlowException;
 import io.fedflow.proto.RetCode;
-import io.fedflow.node.server.Responses;
+import io.fedflow.node.wire.Responses;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.KeyRequest;
 import io.fedflow.proto.v1.PeerRequest;

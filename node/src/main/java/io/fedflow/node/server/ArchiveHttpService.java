@@ -5,6 +5,7 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import io.fedflow.node.wire.FileStreams;
 import io.fedflow.proto.v1.FlowResponse;
 
 /**
@@ -48,10 +49,10 @@ public final class ArchiveHttpService implements HttpService {
             try {
                 archive = preparer.prepare(body.content().array());
             } catch (NoData e) {
-                return FileStreams.error(NO_DATA, FlowResponse.newBuilder().setRetcode(210)
+                return ErrorMapper.streamResponse(NO_DATA, FlowResponse.newBuilder().setRetcode(210)
                         .setRetmsg(e.getMessage()).build());
             } catch (RuntimeException e) {
-                return FileStreams.error(e);
+                return ErrorMapper.streamResponse(e);
             }
             return FileStreams.http(ctx, FileStreams.GZIP, archive.fileName(), archive.body(), archive.cleanup());
         }, ctx.blockingTaskExecutor()));

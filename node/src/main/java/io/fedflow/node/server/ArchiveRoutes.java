@@ -3,6 +3,7 @@ package io.fedflow.node.server;
 import io.fedflow.node.job.JobLogArchive;
 import io.fedflow.node.job.JobService;
 import io.fedflow.node.tracking.TrackingService;
+import io.fedflow.node.wire.FateJson;
 import io.fedflow.proto.v1.ComponentRef;
 import io.fedflow.proto.v1.JobRef;
 import java.nio.file.Path;

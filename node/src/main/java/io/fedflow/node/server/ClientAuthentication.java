@@ -14,6 +14,7 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import io.fedflow.auth.hook.ClientAuthenticationHook;
 import io.fedflow.auth.hook.ClientAuthenticationParameters;
 import io.fedflow.auth.hook.HookResult;
+import io.fedflow.node.wire.FateJson;
 import io.grpc.Status;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,7 @@ public final class ClientAuthentication implements DecoratingHttpServiceFunction
     static final List<String> SCHEDULING_PREFIXES = List.of("/v1/party", "/v1/initiator", "/v1/tracker",
             "/v1/operation");
     private static final String OWN_GRPC_PREFIX = "/fedflow.v1.";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = FateJson.MAPPER;
 
     private final Supplier<ClientAuthenticationHook> hook;
 

@@ -8,6 +8,9 @@ import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.fedflow.node.data.DownloadService;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
+import io.fedflow.node.wire.FateJson;
+import io.fedflow.node.wire.FileStreams;
+import io.fedflow.node.wire.Responses;
 import io.fedflow.proto.v1.DownloadRequest;
 import io.fedflow.proto.v1.FlowResponse;
 
@@ -45,7 +48,7 @@ public final class DownloadHttpService implements HttpService {
                     return UploadHttpService.json(error);
                 }
                 // A stream's caller reads 200 as "this body is the file": errors must not be 200.
-                return FileStreams.error(e);
+                return ErrorMapper.streamResponse(e);
             }
         }, ctx.blockingTaskExecutor()));
     }

@@ -3,6 +3,8 @@ package io.fedflow.node.server;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
+import io.fedflow.node.wire.FateJson;
+import io.fedflow.node.wire.Retmsgs;
 import io.fedflow.proto.RetCode;
 import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.proto.v1.FlowResponse;
@@ -84,6 +86,20 @@ public final class ErrorMapper {
         return f.grpcCode() == Status.Code.NOT_FOUND ? com.linecorp.armeria.common.HttpStatus.NOT_FOUND
                 : f.grpcCode() == Status.Code.INTERNAL ? com.linecorp.armeria.common.HttpStatus.INTERNAL_SERVER_ERROR
                 : com.linecorp.armeria.common.HttpStatus.BAD_REQUEST;
+    }
+
+    /** A stream's failure: a non-200 status (the caller reads 200 as "the body is the file") and the envelope. */
+    static com.linecorp.armeria.common.HttpResponse streamResponse(com.linecorp.armeria.common.HttpStatus status,
+                                                                   FlowResponse envelope) {
+        return com.linecorp.armeria.common.HttpResponse.of(status,
+                com.linecorp.armeria.common.MediaType.JSON_UTF_8, FateJson.envelopeBytes(envelope));
+    }
+
+    /** A failure before a stream started, with {@link #streamStatus}. */
+    static com.linecorp.armeria.common.HttpResponse streamResponse(Throwable e) {
+        Failure f = map(e);
+        return streamResponse(streamStatus(f),
+                FlowResponse.newBuilder().setRetcode(f.retcode()).setRetmsg(f.retmsg()).build());
     }
 
     public static FlowResponse envelope(Throwable cause) {

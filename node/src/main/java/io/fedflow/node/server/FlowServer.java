@@ -24,6 +24,8 @@ import com.linecorp.armeria.server.grpc.HttpJsonTranscodingOptions;
 import com.linecorp.armeria.server.grpc.UnframedGrpcErrorHandler;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
 import io.fedflow.node.Limits;
+import io.fedflow.node.wire.FateJson;
+import io.fedflow.node.wire.Retmsgs;
 import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.FlowResponse;
 import io.grpc.BindableService;

@@ -13,6 +13,7 @@ import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.Limits;
+import io.fedflow.node.wire.FateJson;
 import io.fedflow.proto.RetCode;
 import io.fedflow.node.data.UploadService;
 import io.fedflow.node.data.UploadSlots;

@@ -4,7 +4,7 @@
  * services, the same services over gRPC, reflection, {@code /docs}, {@code /health}) and
  * {@link io.fedflow.node.server.SiteServer} the site port (party services, gRPC only). {@link
  * io.fedflow.node.server.ErrorMapper} turns failures into FATE's envelope or a gRPC status with the
- * {@code fate-retcode} trailer; {@link io.fedflow.node.server.FateJson} is FATE's JSON both ways. The
+ * {@code fate-retcode} trailer; {@link io.fedflow.node.wire.FateJson} is FATE's JSON both ways. The
  * hand-written HTTP endpoints that transcoding cannot serve live here too: streamed upload ({@code
  * UploadHttpService}), download ({@code DownloadHttpService}) and tar.gz archives ({@code ArchiveRoutes},
  * {@code ArchiveHttpService}), with the client port's guards: {@code RequestAdmission}, {@code
@@ -19,3 +19,8 @@
  * vocabulary into a neutral package below every domain removes them.
  */
 package io.fedflow.node.server;
+
+import io.fedflow.node.wire.FateJson;
+import io.fedflow.node.wire.FileStreams;
+import io.fedflow.node.wire.Responses;
+import io.fedflow.node.wire.Retmsgs;

@@ -102,7 +102,7 @@ public final class TrackingService {
     }
 
     /** FATE's "no data" code: the HTTP status of its file answers, here also in envelopes and gRPC trailers. */
-    public static final int NO_DATA = 210;
+    public static final int NO_DATA = RetCode.NO_DATA.code();
 
     // ---- request resolution ----
 

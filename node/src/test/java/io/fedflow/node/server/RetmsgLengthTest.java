@@ -9,6 +9,7 @@ import io.fedflow.node.Node;
 import io.fedflow.node.NodeConfig;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.TestNodes;
+import io.fedflow.node.wire.Retmsgs;
 import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.JobRef;
 import io.fedflow.proto.v1.JobServiceGrpc;

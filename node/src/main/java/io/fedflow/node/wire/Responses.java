@@ -1,4 +1,4 @@
-package io.fedflow.node.server;
+package io.fedflow.node.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.proto.v1.FlowResponse;

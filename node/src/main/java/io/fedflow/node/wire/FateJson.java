@@ -1,4 +1,4 @@
-package io.fedflow.node.server;
+package io.fedflow.node.wire;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -360,14 +360,14 @@ public final class FateJson {
     }
 
     /** Identifiers (names, ids, roles): no control character belongs in one, and none may reach a query. */
-    static boolean isName(FieldDescriptor field) {
+    public static boolean isName(FieldDescriptor field) {
         String n = field.getName();
         return n.equals("name") || n.equals("namespace") || n.equals("role") || n.equals("status")
                || n.endsWith("_name") || n.endsWith("_names") || n.endsWith("_id") || n.endsWith("_role")
                || n.endsWith("_namespace");
     }
 
-    static void rejectControlCharacters(String name, String s) {
+    public static void rejectControlCharacters(String name, String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c < 0x20 || c == 0x7f) {
@@ -377,7 +377,7 @@ public final class FateJson {
         }
     }
 
-    static void rejectNul(String name, String s) {
+    public static void rejectNul(String name, String s) {
         int at = s.indexOf('\0');
         if (at >= 0) {
             throw FlowException.argument("field " + name + " contains a NUL character at position " + at);

@@ -7,6 +7,7 @@ import io.fedflow.node.job.JobStatus;
 import io.fedflow.node.job.RemoteParties;
 import io.fedflow.node.job.StatusMachine;
 import io.fedflow.node.wire.FateJson;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.CollectTasksReply;
 import io.fedflow.proto.v1.PartyCreateJobRequest;
 import io.fedflow.proto.v1.PartyJobRequest;
@@ -63,7 +64,7 @@ public final class PartyGrpcService extends PartyServiceGrpc.PartyServiceImplBas
     @Override
     public void applyResources(PartyJobRequest r, StreamObserver<PartyReply> out) {
         answer(out, () -> scheduler.applyFromInitiator(caller(), r.getJobId()) ? OK
-                : PartyReply.newBuilder().setRetcode(103).setRetmsg("party " + thisParty
+                : PartyReply.newBuilder().setRetcode(RetCode.OPERATING_ERROR.code()).setRetmsg("party " + thisParty
                         + " has not the cores of job " + r.getJobId() + " free now").build());
     }
 

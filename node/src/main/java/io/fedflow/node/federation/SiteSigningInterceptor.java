@@ -116,7 +116,7 @@ public final class SiteSigningInterceptor implements ClientInterceptor {
                 failed = true;
                 Metadata trailers = new Metadata();
                 trailers.put(RetCode.TRAILER, Integer.toString(e instanceof SiteSigningException s
-                        ? s.code() : 100));
+                        ? s.code() : RetCode.EXCEPTION_ERROR.code()));
                 listener.onClose(Status.UNAUTHENTICATED.withDescription(e.getMessage()), trailers);
                 return false;
             }

@@ -32,7 +32,7 @@ public final class SiteServer {
         var grpc = GrpcService.builder();
         services.forEach(grpc::addService);
         sb.service(grpc
-                .exceptionHandler(FlowServer::grpcError)
+                .exceptionHandler(new GrpcFailures())
                 .useBlockingTaskExecutor(true)
                 .maxRequestMessageLength(SiteMessages.MAX_BYTES)
                 .maxResponseMessageLength(SiteMessages.MAX_BYTES)

@@ -3,12 +3,12 @@
  * command line, picocli) builds a {@link io.fedflow.node.NodeConfig} and starts a {@link io.fedflow.node.Node},
  * which opens the database and wires every domain service, both servers and the scheduler by hand (no DI
  * framework). Beside them sit the few types every package shares: {@link io.fedflow.node.FlowException} (a
- * failure with FATE's retcode), {@link io.fedflow.proto.RetCode}, {@link io.fedflow.node.Limits} (every
- * configurable cap) and {@link io.fedflow.node.ClientAppKeys}.
+ * failure with FATE's retcode, from {@code io.fedflow.proto.RetCode}, and a {@link
+ * io.fedflow.node.FailureKind} that the servers alone map to gRPC and HTTP statuses), {@link
+ * io.fedflow.node.Limits} (every configurable cap) and {@link io.fedflow.node.ClientAppKeys}.
  *
  * <p>Dependencies: {@code Node} may import every package, since it wires them; nothing but {@code demo}
  * imports {@code Node} or {@code NodeMain}. Other packages import only the shared types from here. Known
- * debt: {@code data} and {@code job} take the whole {@code NodeConfig} rather than the values they use, and
- * {@code FlowException} carries a gRPC status code, so the domain's failure type knows its transport.
+ * debt: {@code data} and {@code job} take the whole {@code NodeConfig} rather than the values they use.
  */
 package io.fedflow.node;

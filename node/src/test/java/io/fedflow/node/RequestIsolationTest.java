@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.testing.FlowHttp;
-import io.fedflow.proto.RetCode;
 import io.fedflow.node.testing.LocalJobs;
 import io.fedflow.node.testing.TestNodes;
+import io.fedflow.proto.RetCode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -1,9 +1,9 @@
 package io.fedflow.auth.hook;
 
-import io.fedflow.proto.RetCode;
 import io.fedflow.auth.site.PeerKeySignatureCheck;
 import io.fedflow.auth.site.PeerKeys;
 import io.fedflow.auth.site.Verdict;
+import io.fedflow.proto.RetCode;
 import java.nio.charset.StandardCharsets;
 
 /** The built-in {@code site_authentication} hook: the source party's Ed25519 key must have signed the body. */

@@ -1,9 +1,9 @@
 package io.fedflow.auth.hook;
 
-import io.fedflow.proto.RetCode;
 import io.fedflow.auth.site.SignatureSource;
 import io.fedflow.auth.site.SiteRequest;
 import io.fedflow.auth.site.SiteSigningException;
+import io.fedflow.proto.RetCode;
 
 /** Signs outbound site requests through a {@link SignatureHook} (built-in or a registered remote one). */
 public final class HookSignatureSource implements SignatureSource {

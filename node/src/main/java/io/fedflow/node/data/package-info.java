@@ -10,11 +10,11 @@
  * TableGrpcService} are the gRPC adapters; {@code LocalPaths} confines server-side paths to the import and
  * export directories.
  *
- * <p>Dependencies: the root package, {@code component} (for its two modules), {@code store}. Must not import
- * {@code server}, {@code federation} or {@code tracking}. Known debt: it imports {@code server} ({@code
- * FateJson}, {@code Responses}) and {@code job} ({@code JobStore} for its JSON helpers and local job rows,
- * {@code JobIds}, {@code JobStatus}) while {@code job} imports it: cycles {@code data}&harr;{@code job} and
- * {@code data}&harr;{@code server}; and {@code component} imports {@code TableRows}, so {@code
+ * <p>Dependencies: the root package, {@code component} (for its two modules), {@code store}, {@code wire}
+ * ({@code FateJson}, {@code Responses}). Must not import {@code server}, {@code federation} or {@code
+ * tracking}. Known debt: it imports {@code job} ({@code JobStore} for its JSON helpers and local job rows,
+ * {@code JobIds}, {@code JobStatus}) while {@code job} imports it: a cycle {@code data}&harr;{@code job};
+ * and {@code component} imports {@code TableRows}, so {@code
  * data}&harr;{@code component} too. SQL sits in {@code TableCatalog}, {@code TableRows}, {@code
  * TableWriter}, {@code TableBinder}, {@code JobTables} and {@code UploadService}, not in one store class.
  */

@@ -58,8 +58,7 @@ public final class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
     @Override
     public void stopJob(StopJobRequest r, StreamObserver<FlowResponse> out) {
         jobs.stop(r.getJobId(), r.getStopStatus());
-        reply(out, FlowResponse.newBuilder().setRetcode(0)
-                .setRetmsg("stop job on this party success; stop job on all party success").build());
+        reply(out, Responses.ok("stop job on this party success; stop job on all party success", null, null));
     }
 
     @Override
@@ -87,7 +86,7 @@ public final class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
     @Override
     public void updateJob(UpdateJobRequest r, StreamObserver<FlowResponse> out) {
         jobs.update(r.getJobId(), r.getRole(), r.getPartyId(), r.getNotes());
-        reply(out, FlowResponse.newBuilder().setRetcode(0).setRetmsg("success").build());
+        reply(out, Responses.ok());
     }
 
     @Override

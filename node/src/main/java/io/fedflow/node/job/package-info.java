@@ -12,12 +12,13 @@
  *
  * <p>Dependencies: the root package, {@code component} (it runs components, through {@code
  * ComponentContext} and {@code FederationChannel}), {@code data} (tables tasks read and write), {@code
- * tracking} ({@code TrackingStore}, where tasks' outputs go), {@code store}. It reaches other parties only
+ * tracking} ({@code TrackingStore}, where tasks' outputs go), {@code store}, {@code wire} ({@code FateJson},
+ * {@code Responses}, {@code FileStreams}). It reaches other parties only
  * through its own {@code RemoteParties} interface and {@code FederationChannel.Factory}, which {@code
  * federation} implements: it must not import {@code federation}, nor {@code permission} ({@code JobAdmission}
  * is its seam). Known debt: cycles {@code job}&harr;{@code data} and {@code job}&harr;{@code tracking}
- * ({@code JobStore.parse}/{@code jsonb} are the project's JSON helpers; {@code tracking} uses {@code TarGz}),
- * {@code job}&harr;{@code server} ({@code FateJson}, {@code Responses}, {@code FileStreams}); and SQL in
+ * ({@code JobStore.parse}/{@code jsonb} are the project's JSON helpers; {@code tracking} uses {@code TarGz});
+ * and SQL in
  * {@code JobScheduler}, {@code JobService} and {@code TaskContext}, not only in {@code JobStore}.
  */
 package io.fedflow.node.job;

@@ -1,7 +1,7 @@
 package io.fedflow.node.wire;
 
-import com.linecorp.armeria.common.CommonPools;
 import com.google.protobuf.ByteString;
+import com.linecorp.armeria.common.CommonPools;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpResponse;
@@ -11,8 +11,8 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.fedflow.node.FlowException;
-import io.fedflow.proto.RetCode;
 import io.fedflow.node.store.DatabaseFailures;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.DataChunk;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;

@@ -2,8 +2,8 @@ package io.fedflow.node.component.builtin;
 
 import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
-import io.fedflow.proto.RetCode;
 import io.fedflow.node.component.FederationChannel;
+import io.fedflow.proto.RetCode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

@@ -42,7 +42,7 @@ final class FlowErrorHandler implements ServerErrorHandler {
         this.limits = limits;
     }
 
-    /** Marks the call as a streamed one: from now on its failures answer non-200 (see {@link ErrorMapper#streamStatus}). */
+    /** Marks the call as a streamed one: from now on its failures answer non-200 ({@link ErrorMapper#streamStatus}). */
     static void answerAsStream(ServiceRequestContext ctx) {
         ctx.setAttr(STREAMED, true);
     }

@@ -5,10 +5,10 @@
  * {@code permission} (grants and the job permission check), {@code hook} (FATE's four hooks, built-in
  * and remote), {@code tls} (certificates for mutual TLS between sites).
  *
- * <p>This package holds what they share: {@link io.fedflow.auth.AuthRetCode} (FATE's retcodes for
- * refusals) and {@code OwnerOnlyFiles} (key files readable by their owner only). Dependencies of the
- * module: {@code proto} (the hook services' messages), BouncyCastle, Jackson, gRPC (clients of remote hook
- * services); never {@code io.fedflow.node}, Armeria or jOOQ, so every decision is testable alone. Storage
+ * <p>This package holds what they share: {@code OwnerOnlyFiles} (key files readable by their owner
+ * only). Dependencies of the module: {@code proto} (the hook services' messages, and {@code RetCode}:
+ * FATE's retcodes for refusals), BouncyCastle, Jackson, gRPC (clients of remote hook services); never
+ * {@code io.fedflow.node}, Armeria or jOOQ, so every decision is testable alone. Storage
  * is behind interfaces ({@code ReplayGuard}, {@code GrantStore}) that the node implements over PostgreSQL.
  */
 package io.fedflow.auth;

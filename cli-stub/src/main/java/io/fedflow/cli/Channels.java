@@ -1,5 +1,6 @@
 package io.fedflow.cli;
 
+import io.fedflow.proto.RetCode;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -15,7 +16,8 @@ final class Channels {
     static ManagedChannel open(String server) {
         int colon = server.lastIndexOf(':');
         if (colon <= 0 || colon == server.length() - 1) {
-            throw new Envelope.Failure(Envelope.ARGUMENT_ERROR, "--server must be HOST:PORT, got \"" + server + "\"");
+            throw new Envelope.Failure(RetCode.ARGUMENT_ERROR.code(),
+                    "--server must be HOST:PORT, got \"" + server + "\"");
         }
         String host = server.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -25,7 +27,8 @@ final class Channels {
         try {
             port = Integer.parseInt(server.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw new Envelope.Failure(Envelope.ARGUMENT_ERROR, "--server must be HOST:PORT, got \"" + server + "\"");
+            throw new Envelope.Failure(RetCode.ARGUMENT_ERROR.code(),
+                    "--server must be HOST:PORT, got \"" + server + "\"");
         }
         return Grpc.newChannelBuilderForAddress(host, port, InsecureChannelCredentials.create())
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)

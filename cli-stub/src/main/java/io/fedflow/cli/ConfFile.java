@@ -7,6 +7,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
+import io.fedflow.proto.RetCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,15 +34,15 @@ final class ConfFile {
         try {
             text = Files.readString(conf, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new Envelope.Failure(Envelope.ARGUMENT_ERROR, "conf file " + conf + " does not exist");
+            throw new Envelope.Failure(RetCode.ARGUMENT_ERROR.code(), "conf file " + conf + " does not exist");
         } catch (IOException e) {
-            throw new Envelope.Failure(Envelope.ARGUMENT_ERROR, "cannot read conf file " + conf + ": " + e);
+            throw new Envelope.Failure(RetCode.ARGUMENT_ERROR.code(), "cannot read conf file " + conf + ": " + e);
         }
         Struct.Builder struct = Struct.newBuilder();
         try {
             JsonFormat.parser().merge(text, struct);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
-            throw new Envelope.Failure(Envelope.ARGUMENT_ERROR,
+            throw new Envelope.Failure(RetCode.ARGUMENT_ERROR.code(),
                     "conf file " + conf + " is not a JSON object: " + e.getMessage());
         }
         return struct.build();
@@ -61,7 +62,7 @@ final class ConfFile {
         try {
             PARSER.merge(JsonFormat.printer().print(coerced), builder);
         } catch (InvalidProtocolBufferException e) {
-            throw new Envelope.Failure(Envelope.ARGUMENT_ERROR, "conf file " + source + ": " + e.getMessage());
+            throw new Envelope.Failure(RetCode.ARGUMENT_ERROR.code(), "conf file " + source + ": " + e.getMessage());
         }
         return builder;
     }

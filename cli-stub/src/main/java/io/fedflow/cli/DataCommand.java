@@ -3,6 +3,7 @@ package io.fedflow.cli;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.DataChunk;
 import io.fedflow.proto.v1.DataServiceGrpc;
 import io.fedflow.proto.v1.DownloadRequest;
@@ -63,7 +64,7 @@ final class DataCommand {
      */
     private static Path clientFile(String file, Path confPath) {
         if (file.isEmpty()) {
-            throw new Envelope.Failure(Envelope.ARGUMENT_ERROR, "required argument are missing: file");
+            throw new Envelope.Failure(RetCode.ARGUMENT_ERROR.code(), "required argument are missing: file");
         }
         Path asGiven = Path.of(file).toAbsolutePath().normalize();
         if (Files.isRegularFile(asGiven) || Path.of(file).isAbsolute()) {
@@ -76,7 +77,7 @@ final class DataCommand {
     private static Path requireFile(Path file) {
         if (!Files.isRegularFile(file)) {
             // FATE's own message for this case
-            throw new Envelope.Failure(Envelope.EXCEPTION_ERROR, "The file is obtained from the fate flow client "
+            throw new Envelope.Failure(RetCode.EXCEPTION_ERROR.code(), "The file is obtained from the fate flow client "
                     + "machine, but it does not exist, please check the path: " + file);
         }
         return file;
@@ -102,12 +103,12 @@ final class DataCommand {
 
     private static FlowResponse downloadHere(ManagedChannel channel, DownloadRequest request) throws IOException {
         if (request.getOutputPath().isEmpty()) {
-            throw new Envelope.Failure(Envelope.ARGUMENT_ERROR, "required argument are missing: output_path");
+            throw new Envelope.Failure(RetCode.ARGUMENT_ERROR.code(), "required argument are missing: output_path");
         }
         // FATE's CLI makes output_path absolute against the working directory.
         Path target = Path.of(request.getOutputPath()).toAbsolutePath().normalize();
         if (Files.isDirectory(target)) {
-            throw new Envelope.Failure(Envelope.ARGUMENT_ERROR, "output_path " + target + " is a directory");
+            throw new Envelope.Failure(RetCode.ARGUMENT_ERROR.code(), "output_path " + target + " is a directory");
         }
         // The stream carries the header line when the table has one; table info says whether it does.
         FlowResponse info = TableServiceGrpc.newBlockingStub(channel).tableInfo(TableRequest.newBuilder()

@@ -3,8 +3,8 @@ package io.fedflow.cli;
 import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.FlowResponse;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.Map;
@@ -17,13 +17,6 @@ import java.util.TreeMap;
  * only holds doubles, FATE's ints would otherwise print as {@code 569.0}).
  */
 final class Envelope {
-    static final int EXCEPTION_ERROR = 100;
-    static final int ARGUMENT_ERROR = 101;
-    static final int CONNECTION_ERROR = 105;
-
-    /** The node sends the retcode of a failed call in this trailer, the message as the status description. */
-    static final Metadata.Key<String> RETCODE_KEY = Metadata.Key.of("fate-retcode", Metadata.ASCII_STRING_MARSHALLER);
-
     /** A failure detected on the client (bad conf, missing file) carrying the retcode to print. */
     static final class Failure extends RuntimeException {
         private final int retcode;
@@ -51,7 +44,7 @@ final class Envelope {
     /** A failed call as FATE would have answered it: the node's retcode if it sent one. */
     static FlowResponse fromStatus(StatusRuntimeException e, String server) {
         Status status = e.getStatus();
-        String rc = e.getTrailers() == null ? null : e.getTrailers().get(RETCODE_KEY);
+        String rc = e.getTrailers() == null ? null : e.getTrailers().get(RetCode.TRAILER);
         if (rc != null) {
             try {
                 return failure(Integer.parseInt(rc.trim()), describe(status));
@@ -68,23 +61,11 @@ final class Envelope {
             String why = root != null && root.getMessage() != null ? root.getMessage() : describe(status);
             // Netty's native transport prefixes the OS error ("finishConnect(..) failed with error(-111): ").
             why = why.replaceFirst("^finishConnect\\(\\.\\.\\) failed[^:]*: ", "");
-            return failure(CONNECTION_ERROR, "cannot connect to the Fedflow server at " + server + ": " + why
+            return failure(RetCode.CONNECTION_ERROR.code(), "cannot connect to the Fedflow server at " + server
+                    + ": " + why
                     + " (is the node running? pass --server HOST:PORT)");
         }
-        return failure(retcodeOf(status.getCode()), describe(status));
-    }
-
-    /** Same mapping as the node's for statuses it did not raise itself (so both sides agree). */
-    private static int retcodeOf(Status.Code code) {
-        return switch (code) {
-            case OK -> 0;
-            case INVALID_ARGUMENT, NOT_FOUND, OUT_OF_RANGE -> ARGUMENT_ERROR;
-            case FAILED_PRECONDITION, ALREADY_EXISTS, ABORTED, UNIMPLEMENTED -> 103;
-            case PERMISSION_DENIED -> 108;
-            case UNAUTHENTICATED -> 109;
-            case UNAVAILABLE, DEADLINE_EXCEEDED -> CONNECTION_ERROR;
-            default -> EXCEPTION_ERROR;
-        };
+        return failure(RetCode.forStatus(status.getCode()), describe(status));
     }
 
     private static String describe(Status status) {

@@ -1,5 +1,6 @@
 package io.fedflow.cli;
 
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.FlowResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -58,7 +59,7 @@ public final class FlowCli {
             response = Envelope.failure(e.retcode(), e.getMessage());
         } catch (IOException | RuntimeException e) {
             // Anything else (unwritable output_path, bad path syntax...): still an envelope, not a stack trace.
-            response = Envelope.failure(Envelope.EXCEPTION_ERROR, e.toString());
+            response = Envelope.failure(RetCode.EXCEPTION_ERROR.code(), e.toString());
         } finally {
             if (channel != null) {
                 Channels.close(channel);

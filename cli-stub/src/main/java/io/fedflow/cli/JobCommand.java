@@ -3,6 +3,7 @@ package io.fedflow.cli;
 import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.CleanJobRequest;
 import io.fedflow.proto.v1.ComponentRef;
 import io.fedflow.proto.v1.FlowResponse;
@@ -246,7 +247,7 @@ final class JobCommand {
                 }
             }
             if (request.getCpnStrCount() == 0) {
-                throw new Envelope.Failure(Envelope.ARGUMENT_ERROR, "give the components to keep: --cpn-list a,b "
+                throw new Envelope.Failure(RetCode.ARGUMENT_ERROR.code(), "give the components to keep: --cpn-list a,b "
                         + "or --cpn-path FILE");
             }
             FlowResponse r = JobServiceGrpc.newBlockingStub(channel).generateDsl(request.build());
@@ -265,7 +266,7 @@ final class JobCommand {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new Envelope.Failure(Envelope.ARGUMENT_ERROR, "file " + file + " does not exist");
+            throw new Envelope.Failure(RetCode.ARGUMENT_ERROR.code(), "file " + file + " does not exist");
         }
     }
 

@@ -4,6 +4,7 @@ import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.fedflow.auth.tls.SiteTls;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.PeerRequest;
 import io.fedflow.proto.v1.SiteKeyRequest;
 import io.fedflow.proto.v1.SiteServiceGrpc;
@@ -44,14 +45,14 @@ final class SiteCommand {
              List<String> sites) {
         for (String site : sites) {
             if (!SITE_NAME.matcher(site).matches()) {
-                return flow.print(Envelope.failure(Envelope.ARGUMENT_ERROR,
+                return flow.print(Envelope.failure(RetCode.ARGUMENT_ERROR.code(),
                         "site name must be letters, digits, '.', '_' or '-', got '" + site + "'"));
             }
         }
         try {
             new SiteTls().writeAuthorityAndSites(out, sites);
         } catch (RuntimeException e) {
-            return flow.print(Envelope.failure(Envelope.EXCEPTION_ERROR, "cannot write certificates to " + out
+            return flow.print(Envelope.failure(RetCode.EXCEPTION_ERROR.code(), "cannot write certificates to " + out
                     + ": " + e.getMessage()));
         }
         ListValue.Builder written = ListValue.newBuilder();
@@ -119,7 +120,8 @@ final class SiteCommand {
             try {
                 return Files.readString(file, StandardCharsets.US_ASCII);
             } catch (NoSuchFileException e) {
-                throw new Envelope.Failure(Envelope.ARGUMENT_ERROR, "public key file " + file + " does not exist");
+                throw new Envelope.Failure(RetCode.ARGUMENT_ERROR.code(),
+                        "public key file " + file + " does not exist");
             }
         }
     }

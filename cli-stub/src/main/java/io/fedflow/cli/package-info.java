@@ -7,9 +7,9 @@
  * {@code ConfFile} reads FATE's loose conf files; {@code FileUpload} streams an upload ({@code Progress}
  * draws its bar on stderr); {@code Archives} extracts tar.gz downloads; {@code Channels} opens the channel.
  *
- * <p>Dependencies: {@code proto} (the generated stubs), {@code auth.tls} (only for {@code flow site cert}),
+ * <p>Dependencies: {@code proto} (the generated stubs, {@code RetCode} and its {@code fate-retcode}
+ * trailer, shared with the node), {@code auth.tls} (only for {@code flow site cert}),
  * grpc-netty-shaded, picocli. Must never import {@code io.fedflow.node}: the CLI knows a node only by its
- * wire, so it works against any node (its tests start real nodes, test scope only). Known debt: {@code
- * Envelope} keeps its own copy of the retcodes and of the {@code fate-retcode} trailer key.
+ * wire, so it works against any node (its tests start real nodes, test scope only).
  */
 package io.fedflow.cli;

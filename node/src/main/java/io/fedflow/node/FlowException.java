@@ -1,25 +1,46 @@
 package io.fedflow.node;
 
-import io.grpc.Status;
+import io.fedflow.proto.RetCode;
 
 /**
- * A failure a caller should see: it carries FATE's retcode and a message that says what is wrong.
- * The server's error mapper turns it into the envelope (JSON) or a gRPC status (gRPC).
+ * A failure a caller should see: it carries FATE's retcode, the {@link FailureKind} the servers derive a
+ * gRPC or HTTP status from, and a message that says what is wrong. Services, interceptors and the HTTP
+ * services throw it; the servers' error handlers alone turn it into an answer.
  */
 public final class FlowException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final RetCode retCode;
-    private final Status.Code grpcCode;
+    private final int retcode;
+    private final FailureKind kind;
 
     public FlowException(RetCode retCode, String message) {
-        this(retCode, defaultGrpcCode(retCode), message, null);
+        this(retCode, FailureKind.of(retCode), message, null);
     }
 
-    public FlowException(RetCode retCode, Status.Code grpcCode, String message, Throwable cause) {
+    public FlowException(RetCode retCode, FailureKind kind, String message, Throwable cause) {
+        this(retCode, retCode.code(), kind, message, cause);
+    }
+
+    private FlowException(RetCode retCode, int retcode, FailureKind kind, String message, Throwable cause) {
         super(message, cause);
         this.retCode = retCode;
-        this.grpcCode = grpcCode;
+        this.retcode = retcode;
+        this.kind = kind;
+    }
+
+    /**
+     * A failure whose retcode came from elsewhere (a hook's answer, a peer's trailer) and may be none of
+     * FATE's named codes; {@link #retCode()} is then {@code EXCEPTION_ERROR}, {@link #retcode()} the number.
+     */
+    public static FlowException withRetcode(int retcode, FailureKind kind, String message) {
+        RetCode named = RetCode.EXCEPTION_ERROR;
+        for (RetCode c : RetCode.values()) {
+            if (c.code() == retcode) {
+                named = c;
+            }
+        }
+        return new FlowException(named, retcode, kind, message, null);
     }
 
     public static FlowException argument(String message) {
@@ -32,27 +53,19 @@ public final class FlowException extends RuntimeException {
 
     /** Something named does not exist; FATE answers 101 for this, gRPC clients get NOT_FOUND. */
     public static FlowException notFound(String message) {
-        return new FlowException(RetCode.ARGUMENT_ERROR, Status.Code.NOT_FOUND, message, null);
+        return new FlowException(RetCode.ARGUMENT_ERROR, FailureKind.NOT_FOUND, message, null);
     }
 
     public RetCode retCode() {
         return retCode;
     }
 
-    public Status.Code grpcCode() {
-        return grpcCode;
+    /** The retcode on the wire: {@code retCode().code()} unless it came from elsewhere as another number. */
+    public int retcode() {
+        return retcode;
     }
 
-    private static Status.Code defaultGrpcCode(RetCode retCode) {
-        return switch (retCode) {
-            case SUCCESS -> Status.Code.OK;
-            case ARGUMENT_ERROR -> Status.Code.INVALID_ARGUMENT;
-            case DATA_ERROR, OPERATING_ERROR, NOT_EFFECTIVE, RUNNING -> Status.Code.FAILED_PRECONDITION;
-            case FEDERATED_ERROR, CONNECTION_ERROR -> Status.Code.UNAVAILABLE;
-            case PERMISSION_ERROR -> Status.Code.PERMISSION_DENIED;
-            case AUTHENTICATION_ERROR -> Status.Code.UNAUTHENTICATED;
-            case INCOMPATIBLE_FATE_VER -> Status.Code.FAILED_PRECONDITION;
-            case EXCEPTION_ERROR -> Status.Code.INTERNAL;
-        };
+    public FailureKind kind() {
+        return kind;
     }
 }

@@ -2,12 +2,20 @@ package io.fedflow.node;
 
 import static io.fedflow.node.store.generated.Tables.T_JOB;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.LocalJobs;
 import io.fedflow.node.testing.TestNodes;
+import io.fedflow.proto.RetCode;
+import io.fedflow.proto.v1.JobServiceGrpc;
+import io.fedflow.proto.v1.QueryJobRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -87,9 +95,24 @@ class RequestIsolationTest {
         }
         await().atMost(Duration.ofSeconds(30)).until(node::requestsInFlight, n -> n == 4);
 
-        JsonNode refused = FlowHttp.JSON.readTree(http.send(query(http, "2026010100000000009")).body());
+        HttpResponse<String> busy = http.send(query(http, "2026010100000000009"));
+        assertThat(busy.headers().firstValue("retry-after")).hasValue("1");
+        JsonNode refused = FlowHttp.JSON.readTree(busy.body());
         assertThat(refused.get("retcode").asInt()).isEqualTo(RetCode.EXCEPTION_ERROR.code());
         assertThat(refused.get("retmsg").asText()).contains("busy", "--request-queue");
+        // The same refusal over gRPC: RESOURCE_EXHAUSTED, and the retcode in the trailer as for every failure.
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", node.httpPort()).usePlaintext().build();
+        try {
+            StatusRuntimeException grpcBusy = catchThrowableOfType(() -> JobServiceGrpc.newBlockingStub(channel)
+                    .queryJob(QueryJobRequest.newBuilder().setJobId("2026010100000000008").build()),
+                    StatusRuntimeException.class);
+            assertThat(grpcBusy.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(grpcBusy.getStatus().getDescription()).contains("busy", "--request-queue");
+            assertThat(grpcBusy.getTrailers().get(RetCode.TRAILER))
+                    .isEqualTo(Integer.toString(RetCode.EXCEPTION_ERROR.code()));
+        } finally {
+            channel.shutdownNow();
+        }
         assertThat(waiting).noneMatch(CompletableFuture::isDone);
 
         release();

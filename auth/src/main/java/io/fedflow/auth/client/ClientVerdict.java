@@ -1,6 +1,6 @@
 package io.fedflow.auth.client;
 
-import io.fedflow.auth.AuthRetCode;
+import io.fedflow.proto.RetCode;
 
 /**
  * Outcome of authenticating a client request.
@@ -25,6 +25,6 @@ public record ClientVerdict(ClientRefusal refusal, String message) {
 
     /** 0 when accepted, else 109 (AUTHENTICATION_ERROR) as FATE-Flow answers. */
     public int retcode() {
-        return accepted() ? AuthRetCode.SUCCESS : AuthRetCode.AUTHENTICATION_ERROR;
+        return accepted() ? RetCode.SUCCESS.code() : RetCode.AUTHENTICATION_ERROR.code();
     }
 }

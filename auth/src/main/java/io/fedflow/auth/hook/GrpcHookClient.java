@@ -5,7 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
-import io.fedflow.auth.AuthRetCode;
+import io.fedflow.proto.RetCode;
 import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
 import io.grpc.Deadline;
@@ -76,7 +76,7 @@ public final class GrpcHookClient implements AutoCloseable {
             return rpc.apply(channel);
         } catch (StatusRuntimeException e) {
             String description = e.getStatus().getDescription();
-            return onFailure.apply(AuthRetCode.EXCEPTION_ERROR, hook.serviceName() + " hook " + target + " failed: "
+            return onFailure.apply(RetCode.EXCEPTION_ERROR.code(), hook.serviceName() + " hook " + target + " failed: "
                     + e.getStatus().getCode() + (description == null ? "" : " (" + description + ")"));
         }
     }

@@ -1,5 +1,6 @@
 package io.fedflow.auth.hook;
 
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.SignRequest;
 import io.fedflow.proto.v1.SignResponse;
 import io.fedflow.proto.v1.SignatureHookServiceGrpc;
@@ -23,7 +24,7 @@ public final class GrpcSignatureHook implements SignatureHook {
                         reply.getCode()));
             }
             if (reply.getSiteSignature().isEmpty()) {
-                return SignatureResult.failed(io.fedflow.auth.AuthRetCode.EXCEPTION_ERROR,
+                return SignatureResult.failed(RetCode.EXCEPTION_ERROR.code(),
                         "signature hook " + remote.target() + " answered code 0 but no site_signature");
             }
             return SignatureResult.signed(reply.getSiteSignature());

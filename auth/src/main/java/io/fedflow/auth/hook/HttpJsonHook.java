@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fedflow.auth.AuthRetCode;
+import io.fedflow.auth.AuthJson;
+import io.fedflow.proto.RetCode;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +25,7 @@ public final class HttpJsonHook {
     /** FATE-Flow's remote_request_timeout. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = AuthJson.MAPPER;
 
     private final RemoteHookService service;
     private final HttpClient http;
@@ -81,7 +82,7 @@ public final class HttpJsonHook {
     }
 
     private Reply failure(String what) {
-        return new Reply(AuthRetCode.EXCEPTION_ERROR,
+        return new Reply(RetCode.EXCEPTION_ERROR.code(),
                 service.hook().serviceName() + " hook " + service.method() + " " + service.url() + " " + what,
                 JsonNodeFactory.instance.objectNode());
     }

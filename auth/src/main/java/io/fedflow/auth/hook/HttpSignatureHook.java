@@ -1,7 +1,7 @@
 package io.fedflow.auth.hook;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedflow.auth.AuthRetCode;
+import io.fedflow.proto.RetCode;
 
 /**
  * A registered remote {@code signature} service. The signature is read from the reply's {@code data},
@@ -27,7 +27,7 @@ public final class HttpSignatureHook implements SignatureHook {
             }
         }
         RemoteHookService service = remote.service();
-        return SignatureResult.failed(AuthRetCode.EXCEPTION_ERROR, "signature hook " + service.method() + " "
+        return SignatureResult.failed(RetCode.EXCEPTION_ERROR.code(), "signature hook " + service.method() + " "
                 + service.url() + " answered code 0 but no signature in data or site_signature");
     }
 }

@@ -2,6 +2,7 @@ package io.fedflow.auth.permission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fedflow.auth.AuthJson;
 import java.io.IOException;
 
 /**
@@ -11,7 +12,7 @@ import java.io.IOException;
  * @param name      table name
  */
 public record DatasetRef(String namespace, String name) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = AuthJson.MAPPER;
 
     public DatasetRef {
         if (namespace == null || namespace.isEmpty() || name == null || name.isEmpty()) {

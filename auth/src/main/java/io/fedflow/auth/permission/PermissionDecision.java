@@ -1,6 +1,6 @@
 package io.fedflow.auth.permission;
 
-import io.fedflow.auth.AuthRetCode;
+import io.fedflow.proto.RetCode;
 
 /**
  * Outcome of a permission check, with FATE-Flow's inner codes (its {@code CheckReturn}).
@@ -30,6 +30,6 @@ public record PermissionDecision(int code, String message) {
 
     /** The envelope's retcode: 0, or 108 (PERMISSION_ERROR) when refused. */
     public int retcode() {
-        return isAllowed() ? AuthRetCode.SUCCESS : AuthRetCode.PERMISSION_ERROR;
+        return isAllowed() ? RetCode.SUCCESS.code() : RetCode.PERMISSION_ERROR.code();
     }
 }

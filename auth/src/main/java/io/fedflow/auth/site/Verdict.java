@@ -1,6 +1,6 @@
 package io.fedflow.auth.site;
 
-import io.fedflow.auth.AuthRetCode;
+import io.fedflow.proto.RetCode;
 
 /**
  * Outcome of verifying an inbound site request.
@@ -10,14 +10,14 @@ import io.fedflow.auth.AuthRetCode;
  * @param retcode 0 when accepted; 109 (AUTHENTICATION_ERROR) for a refusal, or a remote hook's own code
  */
 public record Verdict(Refusal refusal, String message, int retcode) {
-    private static final Verdict OK = new Verdict(null, "success", AuthRetCode.SUCCESS);
+    private static final Verdict OK = new Verdict(null, "success", RetCode.SUCCESS.code());
 
     public static Verdict ok() {
         return OK;
     }
 
     public static Verdict refused(Refusal refusal, String message) {
-        return new Verdict(refusal, message, AuthRetCode.AUTHENTICATION_ERROR);
+        return new Verdict(refusal, message, RetCode.AUTHENTICATION_ERROR.code());
     }
 
     public boolean accepted() {

@@ -2,8 +2,8 @@ package io.fedflow.node.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
 import io.fedflow.node.store.Database;
+import io.fedflow.proto.RetCode;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;

@@ -2,8 +2,10 @@ package io.fedflow.node.data;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.Limits;
+import io.fedflow.proto.RetCode;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -130,7 +132,7 @@ final class CsvLoader {
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof java.io.InterruptedIOException) {
                 // the client stopped sending (the idle timeout): not a fault of the file
-                throw new FlowException(io.fedflow.node.RetCode.OPERATING_ERROR, io.grpc.Status.Code.ABORTED,
+                throw new FlowException(RetCode.OPERATING_ERROR, FailureKind.ABORTED,
                         "the upload stopped near line " + (parser.getCurrentLineNumber() + 1) + ": "
                         + e.getCause().getMessage(), e.getCause());
             }

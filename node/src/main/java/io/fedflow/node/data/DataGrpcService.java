@@ -1,8 +1,9 @@
 package io.fedflow.node.data;
 
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
-import io.fedflow.node.server.Responses;
+import io.fedflow.node.wire.FileStreams;
+import io.fedflow.proto.RetCode;
+import io.fedflow.node.wire.Responses;
 import io.fedflow.proto.v1.DataChunk;
 import io.fedflow.proto.v1.DataServiceGrpc;
 import io.fedflow.proto.v1.DownloadRequest;
@@ -131,7 +132,7 @@ public final class DataGrpcService extends DataServiceGrpc.DataServiceImplBase {
     @Override
     public void downloadStream(DownloadRequest request, StreamObserver<DataChunk> responseObserver) {
         TStorageTableMetaRecord meta = downloads.prepareStream(request);
-        io.fedflow.node.server.FileStreams.grpc(responseObserver,
+        FileStreams.grpc(responseObserver,
                 out -> downloads.writeCsv(meta, DownloadService.delimiter(request, meta), out), () -> {});
     }
 

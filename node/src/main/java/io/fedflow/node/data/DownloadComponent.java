@@ -5,7 +5,7 @@ import io.fedflow.node.component.Component;
 import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.ComponentDefinition;
 import io.fedflow.node.component.ParamType;
-import io.fedflow.node.server.FateJson;
+import io.fedflow.node.wire.FateJson;
 import io.fedflow.proto.v1.DownloadRequest;
 import java.nio.file.Path;
 import java.util.List;

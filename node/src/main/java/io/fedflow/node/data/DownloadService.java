@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.NodeConfig;
-import io.fedflow.node.RetCode;
+import io.fedflow.node.FailureKind;
+import io.fedflow.proto.RetCode;
 import io.grpc.Status;
 import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
@@ -123,7 +124,7 @@ public final class DownloadService {
             throw e instanceof FlowException fe ? fe
                     : DatabaseFailures.isDatabase(e) ? DatabaseFailures.of(RetCode.OPERATING_ERROR, "download of "
                       + meta.getFNamespace() + "." + meta.getFName() + " failed", e)
-                    : new FlowException(RetCode.OPERATING_ERROR, Status.Code.FAILED_PRECONDITION, "download of "
+                    : new FlowException(RetCode.OPERATING_ERROR, FailureKind.REFUSED, "download of "
                       + meta.getFNamespace() + "." + meta.getFName() + " failed: " + e.getMessage(), e);
         }
     }

@@ -2,7 +2,8 @@ package io.fedflow.node.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
+import io.fedflow.node.FailureKind;
+import io.fedflow.proto.RetCode;
 import io.fedflow.node.component.RowSink;
 import io.fedflow.node.json.Json;
 import io.fedflow.node.store.Database;
@@ -87,7 +88,7 @@ public final class TableRows {
             if (DatabaseFailures.isDatabase(e)) {
                 throw DatabaseFailures.of(RetCode.DATA_ERROR, what, e);
             }
-            throw new FlowException(RetCode.DATA_ERROR, io.grpc.Status.Code.FAILED_PRECONDITION,
+            throw new FlowException(RetCode.DATA_ERROR, FailureKind.REFUSED,
                     what + ": " + e.getMessage(), e);
         }
     }

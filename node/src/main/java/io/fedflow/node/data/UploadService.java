@@ -9,9 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.util.JsonFormat;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.NodeConfig;
-import io.fedflow.node.RetCode;
+import io.fedflow.node.FailureKind;
+import io.fedflow.proto.RetCode;
 import io.fedflow.node.json.Json;
-import io.fedflow.node.server.FateJson;
+import io.fedflow.node.wire.FateJson;
 import io.fedflow.node.store.Database;
 import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
@@ -322,7 +323,7 @@ public final class UploadService {
             return DatabaseFailures.of(RetCode.DATA_ERROR, "upload of " + table + " failed", e);
         }
         logger.warn("upload of {} failed", table, e);
-        return new FlowException(RetCode.DATA_ERROR, io.grpc.Status.Code.FAILED_PRECONDITION, "upload of " + table
+        return new FlowException(RetCode.DATA_ERROR, FailureKind.REFUSED, "upload of " + table
                 + " failed: " + e.getMessage(), e);
     }
 }

@@ -2,7 +2,7 @@ package io.fedflow.node.data;
 
 import io.fedflow.node.FlowException;
 import io.fedflow.node.Limits;
-import io.fedflow.node.RetCode;
+import io.fedflow.proto.RetCode;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 

@@ -11,10 +11,9 @@
  * export directories.
  *
  * <p>Dependencies: the root package, {@code json}, {@code component} (for its two modules and {@code RowSink}),
- * {@code store}. Must not import {@code server}, {@code federation}, {@code tracking} or {@code job}: the job
- * rows of an upload or download go through its own {@link io.fedflow.node.data.LocalJobs}, which {@code job}
- * implements. Known debt: it imports {@code server} ({@code FateJson}, {@code Responses}): a cycle {@code
- * data}&harr;{@code server}. SQL sits in {@code TableCatalog}, {@code TableRows}, {@code TableWriter}, {@code
- * TableBinder}, {@code JobTables} and {@code UploadService}, not in one store class.
+ * {@code store}, {@code wire} ({@code FateJson}, {@code Responses}). Must not import {@code server}, {@code
+ * federation}, {@code tracking} or {@code job}: the job rows of an upload or download go through its own
+ * {@link io.fedflow.node.data.LocalJobs}, which {@code job} implements. SQL sits in the {@code Table*}
+ * classes (they reach users' own tables too) and {@code DataStore}.
  */
 package io.fedflow.node.data;

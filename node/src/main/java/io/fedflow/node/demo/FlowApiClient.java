@@ -2,6 +2,7 @@ package io.fedflow.node.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fedflow.node.wire.FateJson;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +20,7 @@ import java.util.UUID;
  * back. The demo uses nothing else, so what it shows works against any node, in-process or not.
  */
 public final class FlowApiClient {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = FateJson.MAPPER;
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final String base;

@@ -3,12 +3,12 @@ package io.fedflow.node.federation;
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.client.grpc.GrpcClients;
 import io.fedflow.auth.site.SiteCallSigner;
+import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
 import io.fedflow.node.job.JobStatus;
 import io.fedflow.node.job.RemoteParties;
-import io.fedflow.node.server.ErrorMapper;
-import io.fedflow.node.server.SiteServer;
+import io.fedflow.node.wire.SiteMessages;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.CollectTasksReply;
 import io.fedflow.proto.v1.PartyCreateJobRequest;
 import io.fedflow.proto.v1.PartyJobRequest;
@@ -104,8 +104,8 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
         var builder = GrpcClients.builder(uri)
                 .factory(factory)
                 .intercept(new SiteSigningInterceptor(signer, partyId))
-                .maxRequestMessageLength(SiteServer.MAX_MESSAGE_BYTES)
-                .maxResponseMessageLength(SiteServer.MAX_MESSAGE_BYTES)
+                .maxRequestMessageLength(SiteMessages.MAX_BYTES)
+                .maxResponseMessageLength(SiteMessages.MAX_BYTES)
                 // The per-call deadline governs; Armeria's own response timeout would cut streams.
                 .responseTimeoutMillis(0);
         s = new Stubs(peer.address() + peer.tls(), builder.build(PartyServiceBlockingStub.class),
@@ -131,12 +131,13 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
             try {
                 return call.apply(stub);
             } catch (StatusRuntimeException e) {
-                String retcode = e.getTrailers() == null ? null : e.getTrailers().get(ErrorMapper.RETCODE_KEY);
+                String retcode = e.getTrailers() == null ? null : e.getTrailers().get(RetCode.TRAILER);
                 if (retcode != null) {
                     throw refusal(partyId, what, Integer.parseInt(retcode), e.getStatus());
                 }
                 if (!retryable(e.getStatus().getCode())) {
-                    throw new FlowException(RetCode.FEDERATED_ERROR, e.getStatus().getCode(), "party " + partyId
+                    throw new FlowException(RetCode.FEDERATED_ERROR, RemoteStatuses.kindOf(e.getStatus().getCode()),
+                            "party " + partyId
                             + " failed to " + what + ": " + describe(e.getStatus()), e);
                 }
                 last = e;
@@ -151,7 +152,7 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
                                           Peer peer) {
         RetCode code = last.getStatus().getCode() == Status.Code.UNAVAILABLE ? RetCode.CONNECTION_ERROR
                 : RetCode.FEDERATED_ERROR;
-        throw new FlowException(code, Status.Code.UNAVAILABLE, "party " + partyId
+        throw new FlowException(code, FailureKind.UNREACHABLE, "party " + partyId
                 + (peer == null ? "" : " at " + peer.address()) + " could not " + what + " after " + p.attempts()
                 + " attempts: " + describe(last.getStatus()), last);
     }
@@ -170,7 +171,7 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
         }
         String prefix = "party " + partyId + " refused to " + what
                 + (code.code() == retcode ? "" : " (code " + retcode + ")") + ": ";
-        return new FlowException(code, status.getCode(), prefix + describe(status), null);
+        return new FlowException(code, RemoteStatuses.kindOf(status.getCode()), prefix + describe(status), null);
     }
 
     private static String describe(Status s) {

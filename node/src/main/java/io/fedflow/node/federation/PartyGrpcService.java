@@ -5,6 +5,8 @@ import io.fedflow.node.job.JobParticipant;
 import io.fedflow.node.job.JobStatus;
 import io.fedflow.node.job.RemoteParties;
 import io.fedflow.node.job.StatusMachine;
+import io.fedflow.node.wire.FateJson;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.CollectTasksReply;
 import io.fedflow.proto.v1.PartyCreateJobRequest;
 import io.fedflow.proto.v1.PartyJobRequest;
@@ -59,7 +61,7 @@ public final class PartyGrpcService extends PartyServiceGrpc.PartyServiceImplBas
     @Override
     public void applyResources(PartyJobRequest r, StreamObserver<PartyReply> out) {
         answer(out, () -> jobs.applyResources(caller(), r.getJobId()) ? OK
-                : PartyReply.newBuilder().setRetcode(103).setRetmsg("party " + thisParty
+                : PartyReply.newBuilder().setRetcode(RetCode.OPERATING_ERROR.code()).setRetmsg("party " + thisParty
                         + " has not the cores of job " + r.getJobId() + " free now").build());
     }
 
@@ -161,7 +163,7 @@ public final class PartyGrpcService extends PartyServiceGrpc.PartyServiceImplBas
             return null;
         }
         try {
-            return io.fedflow.node.server.FateJson.MAPPER.readTree(s);
+            return FateJson.MAPPER.readTree(s);
         } catch (java.io.IOException e) {
             throw io.fedflow.node.FlowException.argument("parameters are not JSON: " + e.getMessage());
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.auth.site.PeerKeys;
+import io.fedflow.node.wire.FateJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -27,7 +28,7 @@ import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
  * <pre>{"10000": {"host": "127.0.0.1", "port": 9360, "public_key": "...", "tls": false}}</pre>
  */
 public final class PeerDirectory implements PeerKeys {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = FateJson.MAPPER;
 
     private final Path file;
     private final List<Consumer<PeerDirectory>> listeners = new CopyOnWriteArrayList<>();

@@ -3,7 +3,7 @@ package io.fedflow.node.federation;
 import io.fedflow.auth.site.SiteCallSigner;
 import io.fedflow.auth.site.SiteHeaders;
 import io.fedflow.auth.site.SiteSigningException;
-import io.fedflow.node.server.ErrorMapper;
+import io.fedflow.proto.RetCode;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -115,8 +115,8 @@ public final class SiteSigningInterceptor implements ClientInterceptor {
                 // Nothing goes out unsigned: the call fails here, as the peer would have refused it.
                 failed = true;
                 Metadata trailers = new Metadata();
-                trailers.put(ErrorMapper.RETCODE_KEY, Integer.toString(e instanceof SiteSigningException s
-                        ? s.code() : 100));
+                trailers.put(RetCode.TRAILER, Integer.toString(e instanceof SiteSigningException s
+                        ? s.code() : RetCode.EXCEPTION_ERROR.code()));
                 listener.onClose(Status.UNAUTHENTICATED.withDescription(e.getMessage()), trailers);
                 return false;
             }

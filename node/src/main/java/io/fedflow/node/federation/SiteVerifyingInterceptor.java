@@ -3,7 +3,9 @@ package io.fedflow.node.federation;
 import io.fedflow.auth.site.SiteHeaders;
 import io.fedflow.auth.site.SiteVerifier;
 import io.fedflow.auth.site.Verdict;
-import io.fedflow.node.server.ErrorMapper;
+import io.fedflow.node.FailureKind;
+import io.fedflow.node.FlowException;
+import io.fedflow.proto.RetCode;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
@@ -13,7 +15,6 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.Status;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -94,13 +95,12 @@ public final class SiteVerifyingInterceptor implements ServerInterceptor {
                         verdict = verifier.get().verify(site, method, message);
                     } catch (RuntimeException e) {
                         logger.warn("site verification of {} failed", method, e);
-                        refuse(Status.INTERNAL, 100, "site verification failed: " + e.getMessage());
-                        return;
+                        throw refusal(RetCode.EXCEPTION_ERROR.code(), FailureKind.INTERNAL,
+                                "site verification failed: " + e.getMessage());
                     }
                     if (!verdict.accepted()) {
                         logger.info("refused site call {} from {}: {}", method, site.sourceParty(), verdict.message());
-                        refuse(Status.UNAUTHENTICATED, verdict.retcode(), verdict.message());
-                        return;
+                        throw refusal(verdict.retcode(), FailureKind.UNAUTHENTICATED, verdict.message());
                     }
                     Context ctx = Context.current().withValue(SOURCE_PARTY, site.sourceParty());
                     service = Contexts.interceptCall(ctx, (ServerCall<byte[], RespT>) call, headers,
@@ -114,7 +114,8 @@ public final class SiteVerifyingInterceptor implements ServerInterceptor {
                 if (service != null) {
                     service.onHalfClose();
                 } else if (!closed) {
-                    refuse(Status.UNAUTHENTICATED, 109, "site request " + method + " carries no message to verify");
+                    throw refusal(RetCode.AUTHENTICATION_ERROR.code(), FailureKind.UNAUTHENTICATED,
+                            "site request " + method + " carries no message to verify");
                 }
             }
 
@@ -139,11 +140,10 @@ public final class SiteVerifyingInterceptor implements ServerInterceptor {
                 }
             }
 
-            private void refuse(Status status, int retcode, String message) {
+            /** The call ends refused: the site port's error handler answers the status and the retcode. */
+            private FlowException refusal(int retcode, FailureKind kind, String message) {
                 closed = true;
-                Metadata trailers = new Metadata();
-                trailers.put(ErrorMapper.RETCODE_KEY, Integer.toString(retcode));
-                call.close(status.withDescription(message), trailers);
+                return FlowException.withRetcode(retcode, kind, message);
             }
         };
     }

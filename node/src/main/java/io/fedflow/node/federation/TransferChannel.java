@@ -1,10 +1,10 @@
 package io.fedflow.node.federation;
 
 import com.google.protobuf.ByteString;
+import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
 import io.fedflow.node.component.FederationChannel;
-import io.fedflow.node.server.ErrorMapper;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.PartyReply;
 import io.fedflow.proto.v1.TransferChunk;
 import io.fedflow.proto.v1.TransferHeader;
@@ -145,7 +145,7 @@ public final class TransferChannel implements FederationChannel.Factory {
                 send(key, p);
             }
         } catch (IOException e) {
-            throw new FlowException(RetCode.EXCEPTION_ERROR, Status.Code.INTERNAL, "could not spool " + key + ": "
+            throw new FlowException(RetCode.EXCEPTION_ERROR, FailureKind.INTERNAL, "could not spool " + key + ": "
                     + e.getMessage(), e);
         } finally {
             if (file != null) {
@@ -200,16 +200,17 @@ public final class TransferChannel implements FederationChannel.Factory {
                 status = e.status;
                 trailers = e.trailers;
             }
-            String retcode = trailers == null ? null : trailers.get(ErrorMapper.RETCODE_KEY);
+            String retcode = trailers == null ? null : trailers.get(RetCode.TRAILER);
             if (retcode != null) {
                 throw PartyClient.refusal(key.dstPartyId(), what, Integer.parseInt(retcode), status);
             }
             String description = status.getDescription() != null ? status.getDescription() : status.getCode().name();
             if (status.getCode() != Status.Code.UNAVAILABLE) {
-                throw new FlowException(RetCode.FEDERATED_ERROR, status.getCode(), "party " + key.dstPartyId()
+                throw new FlowException(RetCode.FEDERATED_ERROR, RemoteStatuses.kindOf(status.getCode()),
+                        "party " + key.dstPartyId()
                         + " failed to " + what + ": " + description, status.asRuntimeException());
             }
-            last = new FlowException(RetCode.CONNECTION_ERROR, Status.Code.UNAVAILABLE, "party " + key.dstPartyId()
+            last = new FlowException(RetCode.CONNECTION_ERROR, FailureKind.UNREACHABLE, "party " + key.dstPartyId()
                     + " could not " + what + " after " + retry.attempts() + " attempts: " + description,
                     status.asRuntimeException());
             logger.debug("sending {} failed (attempt {}): {}", key, attempt + 1, status);
@@ -285,7 +286,7 @@ public final class TransferChannel implements FederationChannel.Factory {
             }
         } catch (IOException e) {
             requests.onError(Status.CANCELLED.withDescription("could not read the payload").asRuntimeException());
-            throw new FlowException(RetCode.EXCEPTION_ERROR, Status.Code.INTERNAL, "could not read " + key + ": "
+            throw new FlowException(RetCode.EXCEPTION_ERROR, FailureKind.INTERNAL, "could not read " + key + ": "
                     + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

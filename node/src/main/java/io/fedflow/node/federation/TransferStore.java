@@ -3,9 +3,9 @@ package io.fedflow.node.federation;
 import static io.fedflow.node.store.generated.Tables.T_TRANSFER;
 import static io.fedflow.node.store.generated.Tables.T_TRANSFER_CHUNK;
 
+import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
-import io.grpc.Status;
+import io.fedflow.proto.RetCode;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
@@ -89,7 +89,7 @@ public final class TransferStore {
             String existing = tx.select(T_TRANSFER.F_SHA256).from(T_TRANSFER).where(matches(key)).fetchOne(T_TRANSFER.F_SHA256);
             c.rollback();
             if (existing != null && !existing.equals(sha256)) {
-                throw new FlowException(RetCode.DATA_ERROR, Status.Code.ALREADY_EXISTS, key
+                throw new FlowException(RetCode.DATA_ERROR, FailureKind.ALREADY_EXISTS, key
                         + " was already sent with other content (sha256 " + existing + ", now " + sha256 + ")", null);
             }
             // Same content already there (or just consumed): check the bytes, store nothing.
@@ -130,7 +130,7 @@ public final class TransferStore {
                 .orderBy(T_TRANSFER.F_TASK_VERSION).limit(1).fetchOne()) == null) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new FlowException(RetCode.FEDERATED_ERROR, Status.Code.DEADLINE_EXCEEDED, "no " + key
+                throw new FlowException(RetCode.FEDERATED_ERROR, FailureKind.TIMED_OUT, "no " + key
                         + " arrived within " + timeout.toMillis() + " ms", null);
             }
             synchronized (committed) {
@@ -162,7 +162,7 @@ public final class TransferStore {
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
-                throw new FlowException(RetCode.EXCEPTION_ERROR, Status.Code.INTERNAL, "could not take " + key + ": "
+                throw new FlowException(RetCode.EXCEPTION_ERROR, FailureKind.INTERNAL, "could not take " + key + ": "
                         + e.getMessage(), e);
             }
         }
@@ -188,7 +188,7 @@ public final class TransferStore {
 
     /** The peer sent this message under a newer task version: it runs a version the receiver does not. */
     static FlowException versionMismatch(TransferKey key, long peerVersion) {
-        return new FlowException(RetCode.FEDERATED_ERROR, Status.Code.FAILED_PRECONDITION, key.srcRole() + " "
+        return new FlowException(RetCode.FEDERATED_ERROR, FailureKind.REFUSED, key.srcRole() + " "
                 + key.srcPartyId() + " runs version " + peerVersion + " of component " + key.componentName()
                 + " of job " + key.jobId() + ", this task (" + key.dstRole() + " " + key.dstPartyId() + ") runs version "
                 + key.taskVersion() + ": its message " + key.tag() + " for this version will never come", null);

@@ -12,8 +12,9 @@
  *
  * <p>Dependencies: {@code auth} ({@code site}, {@code replay}, {@code tls}), the root package, {@code component}
  * ({@code FederationChannel}), {@code job} (the interfaces it implements, and {@code JobParticipant}, the one
- * seam of inbound job calls), {@code store}. Nothing but the root package imports {@code federation}:
- * {@code job} and {@code component} see it only through their interfaces. Known debt: it imports {@code server}
- * ({@code ErrorMapper} for the retcode trailer key, {@code Responses}, {@code FateJson}, {@code SiteServer}).
+ * seam of inbound job calls), {@code store}, {@code wire} ({@code Responses}, {@code FateJson}, {@code
+ * SiteMessages}). Nothing but the root package imports {@code federation}: {@code job} and {@code component}
+ * see it only through their interfaces. Its refusals (a site call that fails verification) are thrown; the
+ * site port's error handler answers them.
  */
 package io.fedflow.node.federation;

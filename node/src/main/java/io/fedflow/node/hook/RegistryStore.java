@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.wire.FateJson;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
@@ -17,7 +18,7 @@ import org.jooq.Record;
 
 /** Registered servers and services in the node's PostgreSQL. */
 public final class RegistryStore {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = FateJson.MAPPER;
 
     private final DSLContext dsl;
     private final Clock clock;

@@ -7,8 +7,7 @@
  * to site signing and verification, permission admission and client authentication;
  * {@code RegistryGrpcService} is the gRPC adapter of {@code /v1/server} and {@code /v1/service}.
  *
- * <p>Dependencies: {@code auth.hook} (the hooks and their remote clients), the root package, {@code store}.
- * Nothing imports it but the root package. Known debt: it imports {@code server} ({@code FateJson}, {@code
- * Responses}).
+ * <p>Dependencies: {@code auth.hook} (the hooks and their remote clients), the root package, {@code store},
+ * {@code wire} ({@code FateJson}, {@code Responses}). Nothing imports it but the root package.
  */
 package io.fedflow.node.hook;

@@ -1,9 +1,9 @@
 package io.fedflow.node.job;
 
+import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
 import io.fedflow.node.component.FederationChannel;
-import io.grpc.Status;
+import io.fedflow.proto.RetCode;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -82,7 +82,7 @@ final class BoundedWaitChannel implements FederationChannel {
                     }
                     long left = start + patience.toMillis() - clock.millis();
                     if (left <= 0) {
-                        throw new FlowException(RetCode.CONNECTION_ERROR, Status.Code.ABORTED, "could not send " + what
+                        throw new FlowException(RetCode.CONNECTION_ERROR, FailureKind.ABORTED, "could not send " + what
                                 + " within the peer message timeout of " + patience.toSeconds() + " s (task version "
                                 + taskVersion + " of job " + jobId + "): " + e.getMessage(), e);
                     }
@@ -135,7 +135,7 @@ final class BoundedWaitChannel implements FederationChannel {
             waitingFor = null;
             return n;
         } catch (FlowException e) {
-            if (e.grpcCode() == Status.Code.DEADLINE_EXCEEDED && clock.millis() - since >= patience.toMillis()) {
+            if (e.kind() == FailureKind.TIMED_OUT && clock.millis() - since >= patience.toMillis()) {
                 throw gaveUp(what);
             }
             throw e;
@@ -145,7 +145,7 @@ final class BoundedWaitChannel implements FederationChannel {
     }
 
     private FlowException gaveUp(String what) {
-        return new FlowException(RetCode.FEDERATED_ERROR, Status.Code.ABORTED, "no " + what + " within the peer "
+        return new FlowException(RetCode.FEDERATED_ERROR, FailureKind.ABORTED, "no " + what + " within the peer "
                 + "message timeout of " + patience.toSeconds() + " s (task version " + taskVersion + " of job " + jobId
                 + "): the peer's task is not running this version, failed, or its party does not answer", null);
     }

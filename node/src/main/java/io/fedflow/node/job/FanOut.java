@@ -1,7 +1,7 @@
 package io.fedflow.node.job;
 
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
+import io.fedflow.proto.RetCode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Struct;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.server.FateJson;
-import io.fedflow.node.server.FileStreams;
-import io.fedflow.node.server.Responses;
+import io.fedflow.node.wire.FateJson;
+import io.fedflow.node.wire.FileStreams;
+import io.fedflow.node.wire.Responses;
 import io.fedflow.proto.v1.CleanJobRequest;
 import io.fedflow.proto.v1.CleanQueueRequest;
 import io.fedflow.proto.v1.DataChunk;
@@ -58,8 +58,7 @@ public final class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
     @Override
     public void stopJob(StopJobRequest r, StreamObserver<FlowResponse> out) {
         jobs.stop(r.getJobId(), r.getStopStatus());
-        reply(out, FlowResponse.newBuilder().setRetcode(0)
-                .setRetmsg("stop job on this party success; stop job on all party success").build());
+        reply(out, Responses.ok("stop job on this party success; stop job on all party success", null, null));
     }
 
     @Override
@@ -87,7 +86,7 @@ public final class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
     @Override
     public void updateJob(UpdateJobRequest r, StreamObserver<FlowResponse> out) {
         jobs.update(r.getJobId(), r.getRole(), r.getPartyId(), r.getNotes());
-        reply(out, FlowResponse.newBuilder().setRetcode(0).setRetmsg("success").build());
+        reply(out, Responses.ok());
     }
 
     @Override

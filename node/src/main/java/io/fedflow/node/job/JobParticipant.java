@@ -2,7 +2,7 @@ package io.fedflow.node.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
+import io.fedflow.proto.RetCode;
 import io.fedflow.node.store.generated.tables.records.TJobRecord;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;
 import java.util.ArrayList;

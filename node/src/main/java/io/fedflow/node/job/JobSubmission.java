@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.NodeConfig;
-import io.fedflow.node.RetCode;
+import io.fedflow.proto.RetCode;
 import io.fedflow.node.data.TableCatalog;
 import io.fedflow.node.data.TableId;
 import io.fedflow.node.json.Json;
@@ -136,7 +136,7 @@ final class JobSubmission {
                 jobs.transitJob(jobId, JobStatus.FAILED, reason);
                 jobs.setTag(jobId, "submit_failed");
                 core.logs().schedule(jobId, "job failed at submit: " + reason);
-                throw new FlowException(e.retCode(), e.grpcCode(), "job " + jobId + ": " + reason, e);
+                throw new FlowException(e.retCode(), e.kind(), "job " + jobId + ": " + reason, e);
             }
         }
         if (!jobs.markCreated(jobId)) {

@@ -1,6 +1,6 @@
 package io.fedflow.node.job;
 
-import io.fedflow.node.server.Responses;
+import io.fedflow.node.wire.Responses;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.QueryResourceRequest;
 import io.fedflow.proto.v1.ResourceServiceGrpc;

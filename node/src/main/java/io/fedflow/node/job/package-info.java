@@ -19,9 +19,9 @@
  * <p>Dependencies: the root package, {@code json}, {@code component} (it runs components, through {@code
  * ComponentContext} and {@code FederationChannel}), {@code data} (tables tasks read and write; it implements
  * {@code data.LocalJobs}), {@code tracking} ({@code TrackingStore}, where tasks' outputs go; {@code TarGz}),
- * {@code store}. It reaches other parties only through its own {@code RemoteParties} interface and {@code
- * FederationChannel.Factory}, which {@code federation} implements: it must not import {@code federation}, nor
- * {@code permission} ({@code JobAdmission} is its seam). Known debt: {@code job}&harr;{@code server} ({@code
- * FateJson}, {@code Responses}, {@code FileStreams} in the gRPC adapters; the error helper moves those).
+ * {@code store}, {@code wire} ({@code FateJson}, {@code Responses}, {@code FileStreams}). It reaches other
+ * parties only through its own {@code RemoteParties} interface and {@code FederationChannel.Factory}, which
+ * {@code federation} implements: it must not import {@code federation}, nor {@code permission} ({@code
+ * JobAdmission} is its seam).
  */
 package io.fedflow.node.job;

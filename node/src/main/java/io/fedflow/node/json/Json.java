@@ -1,7 +1,7 @@
 package io.fedflow.node.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedflow.node.server.FateJson;
+import io.fedflow.node.wire.FateJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.jooq.JSONB;

@@ -10,9 +10,9 @@ import io.fedflow.auth.permission.PermissionSwitches;
 import io.fedflow.auth.permission.PrivilegeGrant;
 import io.fedflow.auth.permission.PrivilegeView;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
-import io.fedflow.node.server.FateJson;
-import io.fedflow.node.server.Responses;
+import io.fedflow.node.wire.FateJson;
+import io.fedflow.node.wire.Responses;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.PermissionRequest;
 import io.fedflow.proto.v1.PermissionServiceGrpc;
@@ -67,7 +67,7 @@ public final class PermissionGrpcService extends PermissionServiceGrpc.Permissio
             g.grantTo(grants);
             return null;
         });
-        reply(out, FlowResponse.newBuilder().setRetcode(0).setRetmsg("success").build());
+        reply(out, Responses.ok());
     }
 
     @Override
@@ -78,7 +78,7 @@ public final class PermissionGrpcService extends PermissionServiceGrpc.Permissio
             g.deleteFrom(grants);
             return null;
         });
-        reply(out, FlowResponse.newBuilder().setRetcode(0).setRetmsg("success").build());
+        reply(out, Responses.ok());
     }
 
     @Override
@@ -104,7 +104,7 @@ public final class PermissionGrpcService extends PermissionServiceGrpc.Permissio
             g.grantTo(grants);
             return null;
         });
-        reply(out, FlowResponse.newBuilder().setRetcode(0).setRetmsg("success").build());
+        reply(out, Responses.ok());
     }
 
     @Override
@@ -114,7 +114,7 @@ public final class PermissionGrpcService extends PermissionServiceGrpc.Permissio
             g.deleteFrom(grants);
             return null;
         });
-        reply(out, FlowResponse.newBuilder().setRetcode(0).setRetmsg("success").build());
+        reply(out, Responses.ok());
     }
 
     @Override

@@ -6,7 +6,7 @@
  * gRPC adapter. The grant model and the policy itself live in {@code io.fedflow.auth.permission}.
  *
  * <p>Dependencies: {@code auth.permission}, {@code auth.hook}, the root package, {@code job} ({@code
- * JobAdmission}, {@code JobPlan}), {@code store}. Nothing imports it but the root package. Known debt: it
- * imports {@code server} ({@code FateJson}, {@code Responses}).
+ * JobAdmission}, {@code JobPlan}), {@code store}, {@code wire} ({@code FateJson}, {@code Responses}).
+ * Nothing imports it but the root package.
  */
 package io.fedflow.node.permission;

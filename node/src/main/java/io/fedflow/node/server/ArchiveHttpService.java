@@ -2,10 +2,9 @@ package io.fedflow.node.server;
 
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
-import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import io.fedflow.proto.v1.FlowResponse;
+import io.fedflow.node.wire.FileStreams;
 
 /**
  * A FATE download endpoint answering a tar.gz attachment: {@code POST /v1/job/log/download} and
@@ -18,22 +17,11 @@ public final class ArchiveHttpService implements HttpService {
     /** What to send: the attachment's name and how to write it; {@code cleanup} runs once it was sent. */
     public record Archive(String fileName, FileStreams.Body body, Runnable cleanup) {}
 
-    /** Prepares the archive from the raw JSON body, or throws (a {@link NoData} for FATE's HTTP 210). */
+    /** Prepares the archive from the raw JSON body, or throws (retcode {@code NO_DATA} for FATE's HTTP 210). */
     @FunctionalInterface
     public interface Preparer {
         Archive prepare(byte[] jsonBody);
     }
-
-    /** Nothing to send: FATE answers HTTP 210 with {@code {"retcode": 210, "retmsg": ...}}. */
-    public static final class NoData extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        public NoData(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    private static final HttpStatus NO_DATA = HttpStatus.valueOf(210);
 
     private final Preparer preparer;
 
@@ -44,15 +32,8 @@ public final class ArchiveHttpService implements HttpService {
     @Override
     public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
         return HttpResponse.of(req.aggregate().thenApplyAsync(body -> {
-            Archive archive;
-            try {
-                archive = preparer.prepare(body.content().array());
-            } catch (NoData e) {
-                return FileStreams.error(NO_DATA, FlowResponse.newBuilder().setRetcode(210)
-                        .setRetmsg(e.getMessage()).build());
-            } catch (RuntimeException e) {
-                return FileStreams.error(e);
-            }
+            FlowErrorHandler.answerAsStream(ctx);
+            Archive archive = preparer.prepare(body.content().array());
             return FileStreams.http(ctx, FileStreams.GZIP, archive.fileName(), archive.body(), archive.cleanup());
         }, ctx.blockingTaskExecutor()));
     }

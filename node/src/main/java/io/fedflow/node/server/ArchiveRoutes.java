@@ -1,8 +1,11 @@
 package io.fedflow.node.server;
 
+import io.fedflow.node.FlowException;
 import io.fedflow.node.job.JobLogArchive;
 import io.fedflow.node.job.JobService;
 import io.fedflow.node.tracking.TrackingService;
+import io.fedflow.node.wire.FateJson;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.ComponentRef;
 import io.fedflow.proto.v1.JobRef;
 import java.nio.file.Path;
@@ -21,10 +24,10 @@ public final class ArchiveRoutes {
             TrackingService.OutputDownload d = tracking.prepareDownload(ref, b.hasLimit() ? b.getLimit() : null,
                     b.hasHead() ? b.getHead() : null);
             if (d.tables().isEmpty()) {
-                throw new ArchiveHttpService.NoData("no data");
+                throw new FlowException(RetCode.NO_DATA, "no data");
             }
             if (d.limit() == 0) {
-                throw new ArchiveHttpService.NoData("limit is 0");
+                throw new FlowException(RetCode.NO_DATA, "limit is 0");
             }
             TrackingService.Spooled spooled = tracking.spool(d);
             return new ArchiveHttpService.Archive(d.fileName(), spooled::writeTo, spooled::close);

@@ -14,7 +14,9 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import io.fedflow.auth.hook.ClientAuthenticationHook;
 import io.fedflow.auth.hook.ClientAuthenticationParameters;
 import io.fedflow.auth.hook.HookResult;
-import io.grpc.Status;
+import io.fedflow.node.FailureKind;
+import io.fedflow.node.FlowException;
+import io.fedflow.node.wire.FateJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -39,7 +41,7 @@ public final class ClientAuthentication implements DecoratingHttpServiceFunction
     static final List<String> SCHEDULING_PREFIXES = List.of("/v1/party", "/v1/initiator", "/v1/tracker",
             "/v1/operation");
     private static final String OWN_GRPC_PREFIX = "/fedflow.v1.";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = FateJson.MAPPER;
 
     private final Supplier<ClientAuthenticationHook> hook;
 
@@ -60,16 +62,14 @@ public final class ClientAuthentication implements DecoratingHttpServiceFunction
             // streamed: decide on path and headers, leave the body to the service
             CompletableFuture<HttpResponse> answer = CompletableFuture.supplyAsync(
                     () -> check(req.headers(), new byte[0], Map.of()), ctx.blockingTaskExecutor())
-                    .thenApplyAsync(result -> result.accepted() ? forward(delegate, ctx, req)
-                            : refusal(result, grpc, type), ctx.eventLoop());
+                    .thenApplyAsync(result -> forward(delegate, ctx, req, result), ctx.eventLoop());
             return HttpResponse.of(answer);
         }
         CompletableFuture<HttpResponse> answer = req.aggregate()
                 .thenApplyAsync(whole -> new Checked(whole, check(whole.headers(), whole.content().array(),
                         form(whole))), ctx.blockingTaskExecutor())
-                .thenApplyAsync(checked -> checked.result().accepted()
-                        ? forward(delegate, ctx, checked.request().toHttpRequest())
-                        : refusal(checked.result(), false, type), ctx.eventLoop());
+                .thenApplyAsync(checked -> forward(delegate, ctx, checked.request().toHttpRequest(),
+                        checked.result()), ctx.eventLoop());
         return HttpResponse.of(answer);
     }
 
@@ -110,18 +110,17 @@ public final class ClientAuthentication implements DecoratingHttpServiceFunction
         return out.toString();
     }
 
-    private static HttpResponse forward(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) {
+    /** The call, once authenticated; a refusal is thrown for the port's error handler to answer. */
+    private static HttpResponse forward(HttpService delegate, ServiceRequestContext ctx, HttpRequest req,
+                                        HookResult result) {
+        if (!result.accepted()) {
+            throw FlowException.withRetcode(result.code(), FailureKind.UNAUTHENTICATED, result.message());
+        }
         try {
             return delegate.serve(ctx, req);
         } catch (Exception e) {
             return HttpResponse.ofFailure(e);
         }
-    }
-
-    private static HttpResponse refusal(HookResult result, boolean grpc, MediaType type) {
-        ErrorMapper.Failure failure = new ErrorMapper.Failure(result.code(), result.message(),
-                Status.Code.UNAUTHENTICATED);
-        return grpc ? ErrorMapper.grpcResponse(failure, type) : ErrorMapper.jsonResponse(failure);
     }
 
     private static Map<String, String> form(AggregatedHttpRequest whole) {

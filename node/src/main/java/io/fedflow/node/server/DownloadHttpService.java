@@ -8,8 +8,10 @@ import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.fedflow.node.data.DownloadService;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
+import io.fedflow.node.wire.FateJson;
+import io.fedflow.node.wire.FileStreams;
+import io.fedflow.node.wire.Responses;
 import io.fedflow.proto.v1.DownloadRequest;
-import io.fedflow.proto.v1.FlowResponse;
 
 /**
  * {@code POST /v1/data/download}. As in FATE, a download job writes the table on the node (inside the
@@ -29,24 +31,19 @@ public final class DownloadHttpService implements HttpService {
         String accept = req.headers().get(HttpHeaderNames.ACCEPT, "");
         boolean csv = accept.contains("text/csv");
         return HttpResponse.of(req.aggregate().thenApplyAsync(body -> {
-            DownloadRequest.Builder b = DownloadRequest.newBuilder();
-            try {
-                FateJson.merge(body.content().array(), b);
-                DownloadRequest request = b.build();
-                if (csv) {
-                    return stream(ctx, request);
-                }
-                StringBuilder jobId = new StringBuilder();
-                var data = downloads.downloadToFile(request, jobId);
-                return UploadHttpService.json(Responses.ok("success", data, jobId.toString()));
-            } catch (RuntimeException e) {
-                FlowResponse error = ErrorMapper.envelope(e);
-                if (!csv) {
-                    return UploadHttpService.json(error);
-                }
-                // A stream's caller reads 200 as "this body is the file": errors must not be 200.
-                return FileStreams.error(e);
+            if (csv) {
+                // A stream's caller reads 200 as "this body is the file": its errors must not be 200.
+                FlowErrorHandler.answerAsStream(ctx);
             }
+            DownloadRequest.Builder b = DownloadRequest.newBuilder();
+            FateJson.merge(body.content().array(), b);
+            DownloadRequest request = b.build();
+            if (csv) {
+                return stream(ctx, request);
+            }
+            StringBuilder jobId = new StringBuilder();
+            var data = downloads.downloadToFile(request, jobId);
+            return UploadHttpService.json(Responses.ok("success", data, jobId.toString()));
         }, ctx.blockingTaskExecutor()));
     }
 

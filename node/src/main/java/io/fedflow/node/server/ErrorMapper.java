@@ -1,25 +1,42 @@
 package io.fedflow.node.server;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.ResponseCompleteException;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.common.ResponseHeadersBuilder;
+import com.linecorp.armeria.common.stream.ClosedStreamException;
+import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
 import io.fedflow.node.store.DatabaseFailures;
+import io.fedflow.node.wire.FateJson;
+import io.fedflow.node.wire.Retmsgs;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.FlowResponse;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where failures become wire answers: FATE's envelope for JSON (HTTP 200, as FATE does)
- * and a gRPC status carrying the same retcode in the {@code fate-retcode} trailer.
+ * The one mapping from failures to wire answers, which the servers' error handlers ({@link
+ * FlowErrorHandler}, {@link GrpcFailures}) apply: a failure's retcode and message, the gRPC status its
+ * {@link FailureKind} stands for (table in {@link #grpcCode}), and the answers built from them: FATE's
+ * envelope for JSON (HTTP 200, as FATE does), the envelope with a non-200 status for streamed routes, a
+ * gRPC status carrying the same retcode in the {@code fate-retcode} trailer.
  */
 public final class ErrorMapper {
     private static final Logger logger = LoggerFactory.getLogger(ErrorMapper.class);
-
-    public static final Metadata.Key<String> RETCODE_KEY =
-            Metadata.Key.of("fate-retcode", Metadata.ASCII_STRING_MARSHALLER);
+    private static final HttpStatus NO_DATA = HttpStatus.valueOf(210);
 
     /** A failure reduced to what the wire shows. */
     public record Failure(int retcode, String retmsg, Status.Code grpcCode) {}
@@ -29,28 +46,27 @@ public final class ErrorMapper {
     public static Failure map(Throwable cause) {
         Throwable t = unwrap(cause);
         if (t instanceof FlowException fe) {
-            return new Failure(fe.retCode().code(), fe.getMessage(), fe.grpcCode());
+            return new Failure(fe.retcode(), fe.getMessage(), grpcCode(fe.kind()));
         }
         if (t instanceof StatusRuntimeException sre) {
             Metadata trailers = sre.getTrailers();
-            String rc = trailers == null ? null : trailers.get(RETCODE_KEY);
+            String rc = trailers == null ? null : trailers.get(RetCode.TRAILER);
             Status.Code code = sre.getStatus().getCode();
-            return new Failure(rc != null ? Integer.parseInt(rc) : retcodeOf(code),
+            return new Failure(rc != null ? Integer.parseInt(rc) : RetCode.forStatus(code),
                     describe(sre.getStatus()), code);
         }
         if (t instanceof InvalidProtocolBufferException || t instanceof IllegalArgumentException) {
             return new Failure(RetCode.ARGUMENT_ERROR.code(), String.valueOf(t.getMessage()),
                     Status.Code.INVALID_ARGUMENT);
         }
-        if (t instanceof com.linecorp.armeria.common.stream.ClosedStreamException
-            || t instanceof com.linecorp.armeria.common.ResponseCompleteException) {
+        if (t instanceof ClosedStreamException || t instanceof ResponseCompleteException) {
             // The call already ended (an upload refused early, a client gone): nothing to report.
             return new Failure(RetCode.EXCEPTION_ERROR.code(), "the call was closed: " + t.getMessage(),
                     Status.Code.CANCELLED);
         }
         if (DatabaseFailures.isDatabase(t)) {
             FlowException fe = DatabaseFailures.of(null, t);
-            return new Failure(fe.retCode().code(), fe.getMessage(), fe.grpcCode());
+            return new Failure(fe.retcode(), fe.getMessage(), grpcCode(fe.kind()));
         }
         // Unexpected: log it here, answer without a stack trace.
         logger.warn("unexpected failure", t);
@@ -58,39 +74,79 @@ public final class ErrorMapper {
                 t.getClass().getSimpleName() + ": " + t.getMessage(), Status.Code.INTERNAL);
     }
 
-    public static FlowResponse envelope(Throwable cause) {
-        Failure f = map(cause);
-        return FlowResponse.newBuilder().setRetcode(f.retcode()).setRetmsg(f.retmsg()).build();
+    /** The one mapping from a failure's kind to the gRPC status code callers see. */
+    static Status.Code grpcCode(FailureKind kind) {
+        return switch (kind) {
+            case NONE -> Status.Code.OK;
+            case BAD_REQUEST -> Status.Code.INVALID_ARGUMENT;
+            case NOT_FOUND -> Status.Code.NOT_FOUND;
+            case ALREADY_EXISTS -> Status.Code.ALREADY_EXISTS;
+            case REFUSED -> Status.Code.FAILED_PRECONDITION;
+            case ABORTED -> Status.Code.ABORTED;
+            case TIMED_OUT -> Status.Code.DEADLINE_EXCEEDED;
+            case UNREACHABLE -> Status.Code.UNAVAILABLE;
+            case OVERLOADED -> Status.Code.RESOURCE_EXHAUSTED;
+            case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
+            case UNAUTHENTICATED -> Status.Code.UNAUTHENTICATED;
+            case CANCELLED -> Status.Code.CANCELLED;
+            case UNSUPPORTED -> Status.Code.UNIMPLEMENTED;
+            case INTERNAL -> Status.Code.INTERNAL;
+        };
     }
 
-    public static Status status(Failure f) {
+    /**
+     * The HTTP status of a streamed route's failure (its clients read 200 as "the body is the file"):
+     * no data 210 (as FATE), not found 404, a fault of the node 500, anything else 400.
+     */
+    static HttpStatus streamStatus(Failure f) {
+        return f.retcode() == RetCode.NO_DATA.code() ? NO_DATA
+                : f.grpcCode() == Status.Code.NOT_FOUND ? HttpStatus.NOT_FOUND
+                : f.grpcCode() == Status.Code.INTERNAL ? HttpStatus.INTERNAL_SERVER_ERROR
+                : HttpStatus.BAD_REQUEST;
+    }
+
+    /** A failure before a stream started: {@link #streamStatus} and the envelope. */
+    static HttpResponse streamResponse(Throwable e) {
+        Failure f = map(e);
+        return HttpResponse.of(streamStatus(f), MediaType.JSON_UTF_8, FateJson.envelopeBytes(envelope(f)));
+    }
+
+    static Status status(Failure f) {
         return Status.fromCode(f.grpcCode()).withDescription(Retmsgs.shorten(f.retmsg()));
     }
 
-    /** A failure answered before any service ran, FATE's way: HTTP 200 with the envelope. */
-    public static com.linecorp.armeria.common.HttpResponse jsonResponse(Failure f) {
-        return com.linecorp.armeria.common.HttpResponse.of(com.linecorp.armeria.common.HttpStatus.OK,
-                com.linecorp.armeria.common.MediaType.JSON_UTF_8, FateJson.envelopeBytes(
-                        FlowResponse.newBuilder().setRetcode(f.retcode()).setRetmsg(f.retmsg()).build()));
+    /**
+     * A failure to a FATE JSON caller: HTTP 200 with the envelope, as FATE answers errors. A call shed
+     * because the node is busy says when to come back.
+     */
+    static HttpResponse jsonResponse(Failure f) {
+        ResponseHeadersBuilder headers = ResponseHeaders.builder(HttpStatus.OK).contentType(MediaType.JSON_UTF_8);
+        if (f.grpcCode() == Status.Code.RESOURCE_EXHAUSTED) {
+            headers.add(HttpHeaderNames.RETRY_AFTER, "1");
+        }
+        return HttpResponse.of(headers.build(), HttpData.wrap(
+                FateJson.envelopeBytes(envelope(f))));
     }
 
     /** The same failure to a gRPC caller: a trailers-only answer with the status and {@code fate-retcode}. */
-    public static com.linecorp.armeria.common.HttpResponse grpcResponse(
-            Failure f, com.linecorp.armeria.common.MediaType contentType) {
-        return com.linecorp.armeria.common.HttpResponse.of(com.linecorp.armeria.common.ResponseHeaders
-                .builder(com.linecorp.armeria.common.HttpStatus.OK)
+    static HttpResponse grpcResponse(Failure f, MediaType contentType) {
+        return HttpResponse.of(ResponseHeaders.builder(HttpStatus.OK)
                 .contentType(contentType)
                 .add("grpc-status", Integer.toString(f.grpcCode().value()))
                 .add("grpc-message", grpcMessage(Retmsgs.shorten(f.retmsg())))
-                .add(RETCODE_KEY.name(), Integer.toString(f.retcode()))
+                .add(RetCode.TRAILER.name(), Integer.toString(f.retcode()))
                 .endOfStream(true)
                 .build());
+    }
+
+    private static FlowResponse envelope(Failure f) {
+        return FlowResponse.newBuilder().setRetcode(f.retcode()).setRetmsg(f.retmsg()).build();
     }
 
     /** The gRPC spec's percent-encoding of grpc-message: UTF-8, printable ASCII but '%' kept. */
     private static String grpcMessage(String message) {
         StringBuilder out = new StringBuilder();
-        for (byte b : message.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+        for (byte b : message.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
             if (c >= 0x20 && c < 0x7f && c != '%') {
                 out.append((char) c);
@@ -101,35 +157,14 @@ public final class ErrorMapper {
         return out.toString();
     }
 
-    public static Metadata trailers(Failure f) {
-        Metadata md = new Metadata();
-        md.put(RETCODE_KEY, Integer.toString(f.retcode()));
-        return md;
-    }
-
-    /** The retcode for a gRPC status that did not come from our own code (parse errors, deadlines...). */
-    public static int retcodeOf(Status.Code code) {
-        return switch (code) {
-            case OK -> RetCode.SUCCESS.code();
-            case INVALID_ARGUMENT, NOT_FOUND, OUT_OF_RANGE -> RetCode.ARGUMENT_ERROR.code();
-            case FAILED_PRECONDITION, ALREADY_EXISTS, ABORTED -> RetCode.OPERATING_ERROR.code();
-            case PERMISSION_DENIED -> RetCode.PERMISSION_ERROR.code();
-            case UNAUTHENTICATED -> RetCode.AUTHENTICATION_ERROR.code();
-            case UNAVAILABLE, DEADLINE_EXCEEDED -> RetCode.CONNECTION_ERROR.code();
-            case UNIMPLEMENTED -> RetCode.OPERATING_ERROR.code();
-            default -> RetCode.EXCEPTION_ERROR.code();
-        };
-    }
-
     private static String describe(Status status) {
         return status.getDescription() != null ? status.getDescription() : status.getCode().name();
     }
 
-    private static Throwable unwrap(Throwable t) {
+    static Throwable unwrap(Throwable t) {
         Throwable cur = t;
-        while ((cur instanceof java.util.concurrent.CompletionException
-                || cur instanceof java.util.concurrent.ExecutionException
-                || cur instanceof java.io.UncheckedIOException && cur.getCause() instanceof FlowException)
+        while ((cur instanceof CompletionException || cur instanceof ExecutionException
+                || cur instanceof UncheckedIOException && cur.getCause() instanceof FlowException)
                && cur.getCause() != null) {
             cur = cur.getCause();
         }

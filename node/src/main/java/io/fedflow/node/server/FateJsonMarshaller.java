@@ -2,6 +2,7 @@ package io.fedflow.node.server;
 
 import com.google.protobuf.Message;
 import com.linecorp.armeria.common.grpc.GrpcJsonMarshaller;
+import io.fedflow.node.wire.FateJson;
 import io.fedflow.proto.v1.FlowResponse;
 import io.grpc.MethodDescriptor;
 import java.io.IOException;

@@ -1,21 +1,15 @@
 package io.fedflow.node.server;
 
 import com.linecorp.armeria.common.AggregatedHttpRequest;
-import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.CommonPools;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
-import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
-import com.linecorp.armeria.common.ResponseHeaders;
-import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
-import com.linecorp.armeria.server.ServerErrorHandler;
-import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.SimpleDecoratingHttpService;
 import com.linecorp.armeria.server.docs.DocService;
@@ -24,12 +18,10 @@ import com.linecorp.armeria.server.grpc.HttpJsonTranscodingOptions;
 import com.linecorp.armeria.server.grpc.UnframedGrpcErrorHandler;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
 import io.fedflow.node.Limits;
-import io.fedflow.node.RetCode;
-import io.fedflow.proto.v1.FlowResponse;
+import io.fedflow.node.wire.FateJson;
+import io.fedflow.node.wire.Retmsgs;
 import io.grpc.BindableService;
-import io.grpc.Status;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
-import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +31,6 @@ import java.util.List;
  * and download endpoints), the same services over gRPC, reflection, /docs and /health.
  */
 public final class FlowServer {
-    static final AttributeKey<ErrorMapper.Failure> FAILURE = AttributeKey.valueOf(FlowServer.class, "FAILURE");
     /** gRPC messages are bounded; large payloads travel as streams of chunks. */
     static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
@@ -81,6 +72,7 @@ public final class FlowServer {
                                ClientAuthentication clientAuthentication, Limits limits, RequestAdmission admission,
                                Health health) {
         ServerBuilder sb = Server.builder();
+        FlowErrorHandler errors = new FlowErrorHandler(limits);
         if (admission != null) {
             sb.blockingTaskExecutor(admission.executor(), true);
         }
@@ -93,9 +85,9 @@ public final class FlowServer {
                 // gRPC requests get the string checks JSON requests get, before any service runs.
                 .intercept(new StringFieldChecks())
                 .enableHttpJsonTranscoding(HttpJsonTranscodingOptions.builder()
-                        .errorHandler(FlowServer::transcodingError).build())
+                        .errorHandler(errors::transcodingError).build())
                 .jsonMarshallerFactory(sd -> new FateJsonMarshaller())
-                .exceptionHandler(FlowServer::grpcError)
+                .exceptionHandler(errors.grpc())
                 // JDBC blocks; keep it off the event loop.
                 .useBlockingTaskExecutor(true)
                 .maxRequestMessageLength(MAX_MESSAGE_BYTES)
@@ -115,7 +107,7 @@ public final class FlowServer {
                     try {
                         nothing = FateJson.parseObjectBody(body.content().array()).isEmpty();
                     } catch (RuntimeException e) {
-                        return ErrorMapper.jsonResponse(ErrorMapper.map(e));
+                        return HttpResponse.ofFailure(e);
                     }
                     try {
                         // An empty object stands for no body (and for `null`, which FATE reads as none).
@@ -175,7 +167,7 @@ public final class FlowServer {
             sb.service("/health/ready", health.readiness());
             sb.service("/health/live", health.liveness());
         }
-        sb.errorHandler(new FateServerErrorHandler(limits));
+        sb.errorHandler(errors);
         // Added last, so outermost: every answer of this port knows its retmsg cap.
         sb.decorator(Retmsgs.decorator(limits.maxRetmsgLength()));
         return sb.build();
@@ -207,107 +199,5 @@ public final class FlowServer {
 
     private static boolean isGrpc(MediaType type) {
         return type.subtype().startsWith("grpc");
-    }
-
-    static Status grpcError(com.linecorp.armeria.common.RequestContext ctx, Status status,
-                                    Throwable cause, io.grpc.Metadata trailers) {
-        ErrorMapper.Failure f = ErrorMapper.map(cause);
-        if (f.retcode() == RetCode.EXCEPTION_ERROR.code() && !(unwrap(cause) instanceof io.fedflow.node.FlowException)) {
-            // Not ours: let Armeria classify it (parse errors become INVALID_ARGUMENT), keep the message.
-            Status s = GrpcExceptionHandlerFunction.of().apply(ctx, status, cause, trailers);
-            if (s != null && s.getCode() != Status.Code.UNKNOWN && s.getCode() != Status.Code.INTERNAL) {
-                f = new ErrorMapper.Failure(ErrorMapper.retcodeOf(s.getCode()), f.retmsg(), s.getCode());
-            }
-        }
-        trailers.put(ErrorMapper.RETCODE_KEY, Integer.toString(f.retcode()));
-        ctx.setAttr(FAILURE, f);
-        return ErrorMapper.status(f);
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && (c instanceof java.util.concurrent.CompletionException
-                || c instanceof io.grpc.StatusRuntimeException)) {
-            c = c.getCause();
-        }
-        return c;
-    }
-
-    /** A transcoded call that failed: FATE's envelope with HTTP 200, as FATE answers errors. */
-    private static HttpResponse transcodingError(ServiceRequestContext ctx, Status status,
-                                                 AggregatedHttpResponse response) {
-        ErrorMapper.Failure f = ctx.attr(FAILURE);
-        if (f == null) {
-            f = new ErrorMapper.Failure(ErrorMapper.retcodeOf(status.getCode()),
-                    status.getDescription() != null ? status.getDescription() : status.getCode().name(),
-                    status.getCode());
-        }
-        return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, FateJson.envelopeBytes(
-                FlowResponse.newBuilder().setRetcode(f.retcode()).setRetmsg(f.retmsg()).build()));
-    }
-
-    /**
-     * Malformed JSON, unknown paths and wrong methods never reach a service: answer them FATE's way too.
-     * Requests refused before routing (a bad request target, headers too large) come without headers or
-     * context; they keep their status and get the envelope as body, so a FATE client still reads a retcode.
-     */
-    private static final class FateServerErrorHandler implements ServerErrorHandler {
-        private final Limits limits;
-
-        FateServerErrorHandler(Limits limits) {
-            this.limits = limits;
-        }
-
-        @Override
-        public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
-            if (!ctx.path().startsWith("/v1/")) {
-                return null;
-            }
-            // Before Armeria renders a 413 itself: only this answer closes the connection.
-            LimitRefusals.Refusal refusal = LimitRefusals.of(cause, limits, IdleWatch.isWatched(ctx));
-            if (refusal != null) {
-                return refusal.response();
-            }
-            if (cause instanceof com.linecorp.armeria.server.HttpStatusException
-                || cause instanceof com.linecorp.armeria.server.HttpResponseException) {
-                return null; // Armeria renders the status, through renderStatus below
-            }
-            return ErrorMapper.jsonResponse(ErrorMapper.map(cause));
-        }
-
-        @Override
-        public AggregatedHttpResponse renderStatus(ServiceRequestContext ctx, ServiceConfig config,
-                                                   RequestHeaders headers, HttpStatus status,
-                                                   String description, Throwable cause) {
-            if (status.isSuccess()) {
-                return null;
-            }
-            if (headers == null) {
-                int retcode = status.isClientError() ? RetCode.ARGUMENT_ERROR.code() : RetCode.EXCEPTION_ERROR.code();
-                return envelope(status, retcode, "refused: " + (description != null ? description
-                        : status.reasonPhrase()));
-            }
-            if (!headers.path().startsWith("/v1/")) {
-                return null;
-            }
-            LimitRefusals.Refusal refusal = status == HttpStatus.REQUEST_ENTITY_TOO_LARGE
-                    ? LimitRefusals.tooLarge(ctx != null && ctx.maxRequestLength() > 0 ? ctx.maxRequestLength()
-                            : config.maxRequestLength(), limits)
-                    : cause == null ? null : LimitRefusals.of(cause, limits, ctx != null && IdleWatch.isWatched(ctx));
-            if (refusal != null) {
-                return refusal.aggregated();
-            }
-            String msg = status == HttpStatus.NOT_FOUND ? "no such API: " + headers.method() + " " + headers.path()
-                    : status == HttpStatus.METHOD_NOT_ALLOWED ? "method " + headers.method() + " is not allowed on "
-                      + headers.path()
-                    : description != null ? description : status.reasonPhrase();
-            return envelope(HttpStatus.OK, RetCode.EXCEPTION_ERROR.code(), msg);
-        }
-
-        private static AggregatedHttpResponse envelope(HttpStatus status, int retcode, String retmsg) {
-            return AggregatedHttpResponse.of(ResponseHeaders.of(status, HttpHeaderNames.CONTENT_TYPE,
-                    MediaType.JSON_UTF_8), com.linecorp.armeria.common.HttpData.wrap(FateJson.envelopeBytes(
-                    FlowResponse.newBuilder().setRetcode(retcode).setRetmsg(retmsg).build())));
-        }
     }
 }

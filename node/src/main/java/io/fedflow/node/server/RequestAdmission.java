@@ -1,15 +1,12 @@
 package io.fedflow.node.server;
 
-import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
-import com.linecorp.armeria.common.HttpStatus;
-import com.linecorp.armeria.common.MediaType;
-import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import io.fedflow.node.RetCode;
-import io.fedflow.proto.v1.FlowResponse;
+import io.fedflow.node.FailureKind;
+import io.fedflow.node.FlowException;
+import io.fedflow.proto.RetCode;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,8 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * run on their own executor of {@code threads} threads, so that however many clients poll, request work
  * takes at most that many cores' worth of CPU and database connections and the scheduler's tasks keep
  * theirs; up to {@code queue} more calls wait for a thread (a poller waits, it is not refused). Past
- * threads + queue a call is answered at once as busy: FATE's envelope with retcode 100 over JSON,
- * RESOURCE_EXHAUSTED over gRPC.
+ * threads + queue a call is refused at once as busy (a {@code FlowException} of kind {@code OVERLOADED},
+ * which the port's error handler answers with FATE's envelope, retcode 100 and {@code Retry-After} over
+ * JSON, RESOURCE_EXHAUSTED over gRPC).
  */
 public final class RequestAdmission {
     private final int threads;
@@ -51,27 +49,16 @@ public final class RequestAdmission {
     HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) throws Exception {
         if (inFlight.incrementAndGet() > threads + queue) {
             inFlight.decrementAndGet();
-            return busy(req);
+            throw busy();
         }
         // The log completes once for every call, however it ended (answered, failed, cancelled).
         ctx.log().whenComplete().thenRun(inFlight::decrementAndGet);
         return delegate.serve(ctx, req);
     }
 
-    private HttpResponse busy(HttpRequest req) {
-        String msg = "server busy: " + threads + " calls are being served and " + queue
-                + " are waiting (--request-threads, --request-queue); try again shortly";
-        MediaType type = req.contentType();
-        if (type != null && type.subtype().startsWith("grpc")) {
-            return HttpResponse.of(ResponseHeaders.builder(HttpStatus.OK)
-                    .contentType(type)
-                    .add("grpc-status", Integer.toString(io.grpc.Status.Code.RESOURCE_EXHAUSTED.value()))
-                    .add("grpc-message", msg)
-                    .build());
-        }
-        return HttpResponse.of(ResponseHeaders.builder(HttpStatus.OK).contentType(MediaType.JSON_UTF_8)
-                        .add(HttpHeaderNames.RETRY_AFTER, "1").build(),
-                com.linecorp.armeria.common.HttpData.wrap(FateJson.envelopeBytes(FlowResponse.newBuilder()
-                        .setRetcode(RetCode.EXCEPTION_ERROR.code()).setRetmsg(msg).build())));
+    private FlowException busy() {
+        return new FlowException(RetCode.EXCEPTION_ERROR, FailureKind.OVERLOADED, "server busy: " + threads
+                + " calls are being served and " + queue
+                + " are waiting (--request-threads, --request-queue); try again shortly", null);
     }
 }

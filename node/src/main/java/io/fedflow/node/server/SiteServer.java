@@ -3,6 +3,7 @@ package io.fedflow.node.server;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
+import io.fedflow.node.wire.SiteMessages;
 import io.grpc.ServerServiceDefinition;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -14,8 +15,6 @@ import java.util.List;
  * signature check that the services arrive wrapped in.
  */
 public final class SiteServer {
-    /** Every message is bounded; component payloads past this go as a stream of chunks. */
-    public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
     /** A connection without a call for this long is closed; pings keep a busy one alive through NATs. */
     static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
     static final Duration PING_INTERVAL = Duration.ofSeconds(30);
@@ -33,10 +32,10 @@ public final class SiteServer {
         var grpc = GrpcService.builder();
         services.forEach(grpc::addService);
         sb.service(grpc
-                .exceptionHandler(FlowServer::grpcError)
+                .exceptionHandler(new GrpcFailures())
                 .useBlockingTaskExecutor(true)
-                .maxRequestMessageLength(MAX_MESSAGE_BYTES)
-                .maxResponseMessageLength(MAX_MESSAGE_BYTES)
+                .maxRequestMessageLength(SiteMessages.MAX_BYTES)
+                .maxResponseMessageLength(SiteMessages.MAX_BYTES)
                 .build());
         // Callers set a deadline on every call; the transfer stream may take long for a large payload.
         sb.requestTimeout(Duration.ofMinutes(2));

@@ -4,6 +4,7 @@ import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import io.fedflow.node.FlowException;
+import io.fedflow.node.wire.FateJson;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -35,11 +36,10 @@ final class StringFieldChecks implements ServerInterceptor {
                         check(m, "");
                     } catch (FlowException e) {
                         refused = true;
-                        ErrorMapper.Failure f = ErrorMapper.map(e);
-                        call.close(ErrorMapper.status(f), ErrorMapper.trailers(f));
-                        // A streaming service holding something for the call (a spool file) lets it go.
+                        // A streaming service holding something for the call (a spool file) lets it go;
+                        // the call then ends with the port's gRPC error handler answering the refusal.
                         super.onCancel();
-                        return;
+                        throw e;
                     }
                 }
                 super.onMessage(message);

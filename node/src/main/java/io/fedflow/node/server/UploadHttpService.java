@@ -13,10 +13,12 @@ import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.Limits;
-import io.fedflow.node.RetCode;
 import io.fedflow.node.data.UploadService;
 import io.fedflow.node.data.UploadSlots;
 import io.fedflow.node.data.UploadSpool;
+import io.fedflow.node.store.DatabaseFailures;
+import io.fedflow.node.wire.FateJson;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.UploadConf;
 import java.io.IOException;
@@ -27,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -57,46 +60,28 @@ public final class UploadHttpService implements HttpService {
             return HttpResponse.of(multipart(ctx, req));
         }
         return HttpResponse.of(req.aggregate().thenApplyAsync(body -> {
-            try {
-                UploadConf.Builder conf = UploadConf.newBuilder();
-                FateJson.merge(body.content().array(), conf);
-                if (!conf.hasUseLocalData() || conf.getUseLocalData() != 0) {
-                    throw FlowException.argument("send the file as a multipart part named file, or set "
-                            + "use_local_data to 0 to load a file from the node's import directory");
-                }
-                return answer(uploads.uploadLocal(conf.build()));
-            } catch (RuntimeException e) {
-                return json(ErrorMapper.envelope(e));
+            UploadConf.Builder conf = UploadConf.newBuilder();
+            FateJson.merge(body.content().array(), conf);
+            if (!conf.hasUseLocalData() || conf.getUseLocalData() != 0) {
+                throw FlowException.argument("send the file as a multipart part named file, or set "
+                        + "use_local_data to 0 to load a file from the node's import directory");
             }
+            return answer(uploads.uploadLocal(conf.build()));
         }, ctx.blockingTaskExecutor()));
     }
 
     private CompletableFuture<HttpResponse> multipart(ServiceRequestContext ctx, HttpRequest req) {
-        ObjectNode confJson;
-        try {
-            // Armeria's normalised query turns %20 into '+', which would merge with real '+' characters.
-            String raw = ctx.routingContext().requestTarget().rawPath();
-            int q = raw == null ? -1 : raw.indexOf('?');
-            confJson = confFromQuery(q < 0 ? ctx.query() : raw.substring(q + 1));
-        } catch (FlowException e) {
-            return CompletableFuture.completedFuture(json(ErrorMapper.envelope(e)));
-        }
+        // Armeria's normalised query turns %20 into '+', which would merge with real '+' characters.
+        String raw = ctx.routingContext().requestTarget().rawPath();
+        int q = raw == null ? -1 : raw.indexOf('?');
+        ObjectNode confJson = confFromQuery(q < 0 ? ctx.query() : raw.substring(q + 1));
         // FATE's clients send the conf in the query string: then it is checked before the file arrives and
         // the file part is loaded as it streams in, without a copy on disk.
-        UploadService.ValidConf early;
-        try {
-            early = confJson.has("namespace") || confJson.has("table_name") ? validate(confJson) : null;
-        } catch (FlowException e) {
-            return CompletableFuture.completedFuture(json(ErrorMapper.envelope(e)));
-        }
+        UploadService.ValidConf early = confJson.has("namespace") || confJson.has("table_name")
+                ? validate(confJson) : null;
         // A streamed file holds a database connection while it arrives: its slot is taken before any byte
         // is read, so that an upload over the cap is refused at once.
-        UploadSlot slot;
-        try {
-            slot = early != null ? new UploadSlot(uploads.admit()) : null;
-        } catch (FlowException e) {
-            return CompletableFuture.completedFuture(json(ErrorMapper.envelope(e)));
-        }
+        UploadSlot slot = early != null ? new UploadSlot(uploads.admit()) : null;
         AtomicReference<Path> file = new AtomicReference<>();
         AtomicReference<UploadService.Outcome> streamed = new AtomicReference<>();
         CompletableFuture<HttpResponse> result = Multipart.from(req).bodyParts().mapAsync(part -> {
@@ -150,7 +135,10 @@ public final class UploadHttpService implements HttpService {
                 }
                 return (Object) Boolean.TRUE;
             });
-        }).collect().thenApplyAsync(unused -> {
+        }).collect().exceptionally(t -> {
+            delete(file.get());
+            throw receiveFailure(t);
+        }).thenApplyAsync(unused -> {
             try {
                 if (streamed.get() != null) {
                     return answer(streamed.get());
@@ -159,28 +147,28 @@ public final class UploadHttpService implements HttpService {
                     throw FlowException.argument("no multipart part named file with a filename was sent");
                 }
                 return answer(uploads.upload(validate(confJson), file.get()));
-            } catch (RuntimeException e) {
-                return json(ErrorMapper.envelope(e));
             } finally {
                 delete(file.get());
             }
-        }, ctx.blockingTaskExecutor()).exceptionally(t -> {
-            delete(file.get());
-            LimitRefusals.Refusal refusal = LimitRefusals.of(t, limits, true);
-            if (refusal != null) {
-                return refusal.response();
-            }
-            if (io.fedflow.node.store.DatabaseFailures.isDatabase(t)) {
-                return json(ErrorMapper.envelope(io.fedflow.node.store.DatabaseFailures.of(RetCode.DATA_ERROR,
-                        "cannot receive the upload", t)));
-            }
-            return json(ErrorMapper.envelope(new FlowException(RetCode.DATA_ERROR,
-                    "cannot receive the upload: " + rootMessage(t))));
-        });
+        }, ctx.blockingTaskExecutor());
         if (slot != null) {
             result.whenComplete((r, t) -> slot.releaseUnlessLoading());
         }
         return result;
+    }
+
+    /**
+     * Why the multipart body could not be received: a cap's refusal stays as it is (the error handler
+     * answers it 413 or 408), anything else is a data error of the upload.
+     */
+    private RuntimeException receiveFailure(Throwable t) {
+        if (LimitRefusals.of(t, limits, true) != null) {
+            return t instanceof CompletionException ce ? ce : new CompletionException(t);
+        }
+        if (DatabaseFailures.isDatabase(t)) {
+            return DatabaseFailures.of(RetCode.DATA_ERROR, "cannot receive the upload", t);
+        }
+        return new FlowException(RetCode.DATA_ERROR, "cannot receive the upload: " + rootMessage(t));
     }
 
     private UploadService.ValidConf validate(ObjectNode confJson) {

@@ -1,21 +1,19 @@
 /**
- * The two Armeria servers and what is shared by everything on the wire. {@link
- * io.fedflow.node.server.FlowServer} is the client port (FATE's {@code /v1} JSON transcoded from the gRPC
- * services, the same services over gRPC, reflection, {@code /docs}, {@code /health}) and
- * {@link io.fedflow.node.server.SiteServer} the site port (party services, gRPC only). {@link
- * io.fedflow.node.server.ErrorMapper} turns failures into FATE's envelope or a gRPC status with the
- * {@code fate-retcode} trailer; {@link io.fedflow.node.server.FateJson} is FATE's JSON both ways. The
- * hand-written HTTP endpoints that transcoding cannot serve live here too: streamed upload ({@code
- * UploadHttpService}), download ({@code DownloadHttpService}) and tar.gz archives ({@code ArchiveRoutes},
- * {@code ArchiveHttpService}), with the client port's guards: {@code RequestAdmission}, {@code
- * ClientAuthentication}, {@code IdleWatch}, {@code StringFieldChecks}, {@code Retmsgs}.
+ * The two Armeria servers and their error path. {@link io.fedflow.node.server.FlowServer} is the client
+ * port (FATE's {@code /v1} JSON transcoded from the gRPC services, the same services over gRPC, reflection,
+ * {@code /docs}, {@code /health}) and {@link io.fedflow.node.server.SiteServer} the site port (party
+ * services, gRPC only). Each registers one error handler: {@link io.fedflow.node.server.FlowErrorHandler}
+ * on the client port (FATE's envelope with HTTP 200 for JSON, the envelope with a non-200 status for
+ * streamed routes, 413/408 for a request past a cap, a gRPC status with the {@code fate-retcode} trailer
+ * for gRPC), {@link io.fedflow.node.server.GrpcFailures} on the site port. Everything else here throws
+ * ({@code FlowException}); {@link io.fedflow.node.server.ErrorMapper} is the one mapping from a failure's
+ * retcode and kind to the statuses. The hand-written HTTP endpoints that transcoding cannot serve live
+ * here too: streamed upload ({@code UploadHttpService}), download ({@code DownloadHttpService}) and tar.gz
+ * archives ({@code ArchiveRoutes}, {@code ArchiveHttpService}), with the client port's guards: {@code
+ * RequestAdmission}, {@code ClientAuthentication}, {@code IdleWatch}, {@code StringFieldChecks}.
  *
  * <p>Dependencies: imports the domain services it serves ({@code data}, {@code job}, {@code tracking}),
- * {@code store.DatabaseFailures} and {@code auth.hook}; holds no SQL and no domain rules. Domain packages
- * should never import {@code server}. Known debt: they do, because the wire vocabulary lives here ({@code
- * FateJson}, {@code Responses}, {@code FileStreams}, {@code ErrorMapper}'s retcode key), which makes cycles
- * {@code server}&harr;{@code data}, {@code server}&harr;{@code job} and {@code server}&harr;{@code tracking},
- * and has {@code federation}, {@code hook} and {@code permission} import {@code server}. Moving that
- * vocabulary into a neutral package below every domain removes them.
+ * {@code wire} (FATE's JSON, envelopes, retmsg caps, file streams), {@code store.DatabaseFailures} and
+ * {@code auth.hook}; holds no SQL and no domain rules. No domain package imports {@code server}.
  */
 package io.fedflow.node.server;

@@ -1,8 +1,8 @@
 package io.fedflow.node.store;
 
+import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
-import io.grpc.Status;
+import io.fedflow.proto.RetCode;
 import java.sql.SQLException;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jooq.exception.DataAccessException;
@@ -43,13 +43,13 @@ public final class DatabaseFailures {
         if (state != null && state.startsWith("22")) {
             logger.warn("database refused a value of a request [{}]{} (SQLSTATE {}): {}", id,
                     what == null ? "" : " " + what, state, sql.getMessage());
-            return new FlowException(RetCode.ARGUMENT_ERROR, Status.Code.INVALID_ARGUMENT, prefix
+            return new FlowException(RetCode.ARGUMENT_ERROR, FailureKind.BAD_REQUEST, prefix
                     + "a value in the request cannot be stored or compared (database error " + state + ", logged as "
                     + id + ")", cause);
         }
         logger.warn("database failure [{}]{}", id, what == null ? "" : " " + what, cause);
-        return new FlowException(retCode, retCode == RetCode.EXCEPTION_ERROR ? Status.Code.INTERNAL
-                : Status.Code.FAILED_PRECONDITION, prefix + "database failure ("
+        return new FlowException(retCode, retCode == RetCode.EXCEPTION_ERROR ? FailureKind.INTERNAL
+                : FailureKind.REFUSED, prefix + "database failure ("
                 + (state == null ? "" : "SQLSTATE " + state + ", ") + "logged on the node as " + id + ")", cause);
     }
 

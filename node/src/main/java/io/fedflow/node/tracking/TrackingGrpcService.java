@@ -1,14 +1,14 @@
 package io.fedflow.node.tracking;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.fedflow.node.server.ErrorMapper;
-import io.fedflow.node.server.FateJson;
-import io.fedflow.node.server.FileStreams;
+import io.fedflow.node.FlowException;
+import io.fedflow.node.wire.FateJson;
+import io.fedflow.node.wire.FileStreams;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.ComponentRef;
 import io.fedflow.proto.v1.DataChunk;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.TrackingServiceGrpc;
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
 /** gRPC adapter of tracking reads: decode, call one domain method, encode. */
@@ -103,10 +103,7 @@ public final class TrackingGrpcService extends TrackingServiceGrpc.TrackingServi
         TrackingService.OutputDownload d = tracking.prepareDownload(ref(r, true), r.hasLimit() ? r.getLimit() : null,
                 r.hasHead() ? r.getHead() : null);
         if (d.tables().isEmpty() || d.limit() == 0) {
-            ErrorMapper.Failure f = new ErrorMapper.Failure(TrackingService.NO_DATA,
-                    d.limit() == 0 ? "limit is 0" : "no data", Status.Code.NOT_FOUND);
-            out.onError(ErrorMapper.status(f).asRuntimeException(ErrorMapper.trailers(f)));
-            return;
+            throw new FlowException(RetCode.NO_DATA, d.limit() == 0 ? "limit is 0" : "no data");
         }
         TrackingService.Spooled spooled = tracking.spool(d);
         FileStreams.grpc(out, spooled::writeTo, spooled::close);

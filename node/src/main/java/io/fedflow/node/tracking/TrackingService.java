@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
+import io.fedflow.node.FailureKind;
+import io.fedflow.proto.RetCode;
 import io.fedflow.node.component.RowSink;
 import io.fedflow.node.data.TableCatalog;
 import io.fedflow.node.data.TableId;
@@ -95,7 +96,7 @@ public final class TrackingService {
     }
 
     /** FATE's "no data" code: the HTTP status of its file answers, here also in envelopes and gRPC trailers. */
-    public static final int NO_DATA = 210;
+    public static final int NO_DATA = RetCode.NO_DATA.code();
 
     // ---- request resolution ----
 
@@ -181,7 +182,7 @@ public final class TrackingService {
         }
         TJobRecord job = store.anyJobRow(jobId).orElse(null);
         if (job == null) {
-            throw new FlowException(RetCode.EXCEPTION_ERROR, Status.Code.NOT_FOUND,
+            throw new FlowException(RetCode.EXCEPTION_ERROR, FailureKind.NOT_FOUND,
                     "No job matched, please make sure the job id is valid.", null);
         }
         ObjectNode out = F.objectNode();
@@ -374,7 +375,7 @@ public final class TrackingService {
     public ArrayNode outputDataTables(Ref r) {
         List<TOutputDataInfoRecord> infos = outputInfos(r);
         if (infos.isEmpty()) {
-            throw new FlowException(RetCode.EXCEPTION_ERROR, Status.Code.NOT_FOUND,
+            throw new FlowException(RetCode.EXCEPTION_ERROR, FailureKind.NOT_FOUND,
                     "No found table, please check if the parameters are correct: job " + r.jobId() + " component "
                             + r.component() + " role " + r.role() + " party " + r.partyId(), null);
         }
@@ -390,7 +391,7 @@ public final class TrackingService {
     /** The component's output tables; 100 (NOT_FOUND over gRPC) when it has no task at that party. */
     public List<OutputTable> outputTables(Ref r) {
         if (store.latestTask(where(r)).isEmpty()) {
-            throw new FlowException(RetCode.EXCEPTION_ERROR, Status.Code.NOT_FOUND,
+            throw new FlowException(RetCode.EXCEPTION_ERROR, FailureKind.NOT_FOUND,
                     "no found task, please check if the parameters are correct: job " + r.jobId() + " component "
                             + r.component() + " role " + r.role() + " party " + r.partyId(), null);
         }
@@ -484,7 +485,7 @@ public final class TrackingService {
         }
         // TableRows wraps whatever a sink throws except a FlowException: this one, recognised by identity,
         // ends the scan once enough rows were read.
-        FlowException enough = new FlowException(RetCode.SUCCESS, Status.Code.OK, "enough rows", null);
+        FlowException enough = new FlowException(RetCode.SUCCESS, FailureKind.NONE, "enough rows", null);
         long[] seen = {0};
         try {
             rows.scan(meta, (k, v) -> {

@@ -6,10 +6,9 @@
  * TrackingGrpcService} is the gRPC adapter.
  *
  * <p>Dependencies: the root package, {@code json}, {@code component} ({@code RowSink}), {@code data} ({@code
- * TableCatalog}, {@code TableRows}: output tables are tables), {@code store}. Must not import {@code federation}
- * or {@code job}. SQL lives in {@code TrackingStore} (writes, as tasks run) and {@code TrackingQueryStore}
- * (the reads of {@code /v1/tracking}); {@code TarGz} writes its archives and the job log archive. Known debt:
- * it imports {@code server} ({@code FateJson}, {@code FileStreams}, {@code ErrorMapper}) while {@code server}
- * serves its archives: {@code tracking}&harr;{@code server}.
+ * TableCatalog}, {@code TableRows}: output tables are tables), {@code store}, {@code wire} ({@code FateJson},
+ * {@code FileStreams}). Must not import {@code federation}, {@code job} or {@code server}. SQL lives in {@code
+ * TrackingStore} (writes, as tasks run) and {@code TrackingQueryStore} (the reads of {@code /v1/tracking});
+ * {@code TarGz} writes its archives and the job log archive.
  */
 package io.fedflow.node.tracking;

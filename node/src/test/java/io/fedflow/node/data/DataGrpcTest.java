@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fedflow.node.Node;
-import io.fedflow.node.server.ErrorMapper;
 import io.fedflow.node.testing.GrpcUploads;
 import io.fedflow.node.testing.TestNodes;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.DataChunk;
 import io.fedflow.proto.v1.DataServiceGrpc;
 import io.fedflow.proto.v1.DownloadRequest;
@@ -108,12 +108,12 @@ class DataGrpcTest {
                 TableRequest.newBuilder().setNamespace("none").setTableName("none").build()));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(e.getStatus().getDescription()).contains("none.none");
-        assertThat(e.getTrailers().get(ErrorMapper.RETCODE_KEY)).isEqualTo("101");
+        assertThat(e.getTrailers().get(RetCode.TRAILER)).isEqualTo("101");
 
         StatusRuntimeException missing = catchStatus(() -> TableServiceGrpc.newBlockingStub(channel).tableInfo(
                 TableRequest.newBuilder().setTableName("x").build()));
         assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(missing.getTrailers().get(ErrorMapper.RETCODE_KEY)).isEqualTo("101");
+        assertThat(missing.getTrailers().get(RetCode.TRAILER)).isEqualTo("101");
 
         assertThatThrownBy(() -> upload(conf("grpc", "empty"), new byte[0], 10))
                 .isInstanceOf(StatusRuntimeException.class)

@@ -8,8 +8,8 @@ import io.fedflow.node.Node;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.LogCapture;
 import io.fedflow.node.testing.TestNodes;
+import io.fedflow.proto.RetCode;
 import java.io.IOException;
-import io.fedflow.node.server.ErrorMapper;
 import io.fedflow.proto.v1.DataChunk;
 import io.fedflow.proto.v1.DataServiceGrpc;
 import io.fedflow.proto.v1.DownloadRequest;
@@ -125,7 +125,7 @@ class DatabaseErrorAnswersTest {
                     DownloadRequest.newBuilder().setNamespace("leak").setTableName("dropped").build());
             assertThatThrownBy(() -> chunks.forEachRemaining(c -> { }))
                     .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                        assertThat(e.getTrailers().get(ErrorMapper.RETCODE_KEY)).isEqualTo("102");
+                        assertThat(e.getTrailers().get(RetCode.TRAILER)).isEqualTo("102");
                         assertNeutral(e.getStatus().getDescription(), log, "cannot read table leak.dropped",
                                 "does not exist");
                     });

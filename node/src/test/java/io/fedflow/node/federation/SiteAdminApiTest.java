@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.auth.site.SiteKeys;
 import io.fedflow.node.Node;
 import io.fedflow.node.NodeConfig;
-import io.fedflow.node.server.ErrorMapper;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.TestNodes;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.KeyRequest;
 import io.fedflow.proto.v1.PeerRequest;
 import io.fedflow.proto.v1.SiteKeyRequest;
@@ -132,7 +132,7 @@ class SiteAdminApiTest {
         var gone = catchThrowableOfType(StatusRuntimeException.class,
                 () -> grpc.queryPeers(PeerRequest.newBuilder().setPartyId("10001").build()));
         assertThat(gone.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-        assertThat(gone.getTrailers().get(ErrorMapper.RETCODE_KEY)).isEqualTo("101");
+        assertThat(gone.getTrailers().get(RetCode.TRAILER)).isEqualTo("101");
         assertThat(gone.getStatus().getDescription()).contains("10001", "not a peer");
         JsonNode again = http.post("/v1/site/peer/delete", "{\"party_id\": \"10001\"}");
         assertThat(again.get("retcode").asInt()).isEqualTo(101);
@@ -156,7 +156,7 @@ class SiteAdminApiTest {
         assertThat(queried.get("data").asText()).isEqualTo(second.publicKeyPem());
         var refused = catchThrowableOfType(StatusRuntimeException.class, () -> grpc.queryKey(
                 KeyRequest.newBuilder().setPartyId("10010").setKeyName("private").build()));
-        assertThat(refused.getTrailers().get(ErrorMapper.RETCODE_KEY)).isEqualTo("108");
+        assertThat(refused.getTrailers().get(RetCode.TRAILER)).isEqualTo("108");
 
         JsonNode ownKey = http.post("/v1/key/public/save", Map.of("party_id", "9999", "key", second.publicKeyPem()));
         assertThat(ownKey.get("retcode").asInt()).isEqualTo(101);
@@ -206,7 +206,7 @@ class SiteAdminApiTest {
             var e = catchThrowableOfType(StatusRuntimeException.class, () -> call.accept(SiteServiceGrpc.newBlockingStub(c)));
             assertThat(e).as("the call fails").isNotNull();
             return FlowHttp.JSON.createObjectNode()
-                    .put("retcode", Integer.parseInt(e.getTrailers().get(ErrorMapper.RETCODE_KEY)))
+                    .put("retcode", Integer.parseInt(e.getTrailers().get(RetCode.TRAILER)))
                     .put("retmsg", e.getStatus().getDescription());
         } finally {
             c.shutdownNow();

@@ -9,8 +9,8 @@ import io.fedflow.auth.site.SiteHeaders;
 import io.fedflow.auth.site.SiteKeys;
 import io.fedflow.node.Node;
 import io.fedflow.node.NodeConfig;
-import io.fedflow.node.server.ErrorMapper;
 import io.fedflow.node.testing.TestNodes;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.PartyServiceGrpc;
 import io.fedflow.proto.v1.PingReply;
 import io.fedflow.proto.v1.PingRequest;
@@ -86,7 +86,7 @@ class SiteCallSecurityTest {
     static void assertRefused(Runnable call, String messagePart) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
-            assertThat(e.getTrailers().get(ErrorMapper.RETCODE_KEY)).isEqualTo("109");
+            assertThat(e.getTrailers().get(RetCode.TRAILER)).isEqualTo("109");
             assertThat(e.getStatus().getDescription()).containsIgnoringCase(messagePart);
         });
     }

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.ByteString;
+import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.Node;
-import io.fedflow.node.RetCode;
 import io.fedflow.node.component.FederationChannel;
-import io.fedflow.node.server.ErrorMapper;
 import io.fedflow.node.testing.TestNodes;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.PartyReply;
 import io.fedflow.proto.v1.TransferChunk;
 import io.fedflow.proto.v1.TransferHeader;
@@ -262,7 +262,7 @@ class TransferChannelTest {
         // the late message of version 0 is never delivered to version 1
         FlowException none = catchThrowableOfType(
                 () -> hostV1.receive("gradient.0.1", "guest", GUEST, Duration.ofMillis(300)), FlowException.class);
-        assertThat(none.grpcCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        assertThat(none.kind()).isEqualTo(FailureKind.TIMED_OUT);
         assertThat(none.getMessage()).contains("version 1");
     }
 
@@ -275,7 +275,7 @@ class TransferChannelTest {
         guestV2.send("pubkey", "host", HOST, new byte[] {7});
         FlowException e = catchThrowableOfType(
                 () -> hostV1.receive("pubkey", "guest", GUEST, Duration.ofSeconds(30)), FlowException.class);
-        assertThat(e.grpcCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(e.kind()).isEqualTo(FailureKind.REFUSED);
         assertThat(e.getMessage()).contains("guest " + GUEST + " runs version 2", "runs version 1", "pubkey");
         // the newer version's message stays for the task that runs it
         FederationChannel hostV2 = host.transferChannel().forTask(job, "hetero_lr_0", 2, "host", HOST, roles);
@@ -356,7 +356,7 @@ class TransferChannelTest {
             return Status.OK;
         }
         Metadata trailers = Status.trailersFromThrowable(t);
-        String retcode = trailers == null ? null : trailers.get(ErrorMapper.RETCODE_KEY);
+        String retcode = trailers == null ? null : trailers.get(RetCode.TRAILER);
         lastRetcode = retcode == null ? -1 : Integer.parseInt(retcode);
         return Status.fromThrowable(t);
     }

@@ -12,9 +12,9 @@ import io.fedflow.auth.client.ClientSignature;
 import io.fedflow.node.ClientAppKeys;
 import io.fedflow.node.Node;
 import io.fedflow.node.NodeConfig;
-import io.fedflow.node.server.ErrorMapper;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.TestNodes;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.ListServersRequest;
 import io.fedflow.proto.v1.RegistryServiceGrpc;
@@ -118,7 +118,7 @@ class ClientAuthenticationTest {
                 () -> RegistryServiceGrpc.newBlockingStub(channel).listServers(ListServersRequest.getDefaultInstance()));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
         assertThat(e.getStatus().getDescription()).contains("requirement headers parameters");
-        assertThat(e.getTrailers().get(ErrorMapper.RETCODE_KEY)).isEqualTo("109");
+        assertThat(e.getTrailers().get(RetCode.TRAILER)).isEqualTo("109");
 
         // signed over path and headers (gRPC messages are not signed)
         String ts = Long.toString(System.currentTimeMillis());
@@ -169,7 +169,7 @@ class ClientAuthenticationTest {
             StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () ->
                     RegistryServiceGrpc.newBlockingStub(channel).listServers(ListServersRequest.getDefaultInstance()));
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
-            assertThat(e.getTrailers().get(ErrorMapper.RETCODE_KEY)).isEqualTo("403");
+            assertThat(e.getTrailers().get(RetCode.TRAILER)).isEqualTo("403");
 
             HttpRequest letIn = HttpRequest.newBuilder(URI.create(http.base() + "/v1/server/authsrv/delete"))
                     .header("Content-Type", "application/json").header("X-Let-In", "yes")

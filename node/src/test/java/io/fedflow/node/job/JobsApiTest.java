@@ -1,5 +1,6 @@
 package io.fedflow.node.job;
 
+import io.fedflow.proto.RetCode;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.Awaitility;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -191,7 +192,7 @@ class JobsApiTest {
             var bad = org.assertj.core.api.Assertions.catchThrowableOfType(io.grpc.StatusRuntimeException.class,
                     () -> stub.stopJob(io.fedflow.proto.v1.StopJobRequest.newBuilder().setJobId(jobId).build()));
             assertThat(bad.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.FAILED_PRECONDITION);
-            assertThat(bad.getTrailers().get(io.fedflow.node.server.ErrorMapper.RETCODE_KEY)).isEqualTo("103");
+            assertThat(bad.getTrailers().get(RetCode.TRAILER)).isEqualTo("103");
         } finally {
             channel.shutdownNow();
         }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
 import io.fedflow.node.component.builtin.Builtins;
+import io.fedflow.proto.RetCode;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;

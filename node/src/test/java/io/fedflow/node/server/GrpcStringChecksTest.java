@@ -9,6 +9,7 @@ import io.fedflow.node.Node;
 import io.fedflow.node.testing.GrpcUploads;
 import io.fedflow.node.testing.LogCapture;
 import io.fedflow.node.testing.TestNodes;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.BindTableRequest;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.JobServiceGrpc;
@@ -52,7 +53,7 @@ class GrpcStringChecksTest {
         try (LogCapture log = new LogCapture()) {
             assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                 assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-                assertThat(e.getTrailers().get(ErrorMapper.RETCODE_KEY)).isEqualTo("101");
+                assertThat(e.getTrailers().get(RetCode.TRAILER)).isEqualTo("101");
                 assertThat(e.getStatus().getDescription()).contains(mentions).doesNotContain("database");
             });
             assertThat(log.text()).doesNotContain("database", "SQLSTATE");

@@ -7,6 +7,7 @@ import io.fedflow.node.Node;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.LogCapture;
 import io.fedflow.node.testing.TestNodes;
+import io.fedflow.node.wire.FateJson;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;

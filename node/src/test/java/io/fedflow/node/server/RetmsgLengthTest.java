@@ -9,6 +9,8 @@ import io.fedflow.node.Node;
 import io.fedflow.node.NodeConfig;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.TestNodes;
+import io.fedflow.node.wire.Retmsgs;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.JobRef;
 import io.fedflow.proto.v1.JobServiceGrpc;
 import io.grpc.ManagedChannel;
@@ -76,7 +78,7 @@ class RetmsgLengthTest {
             assertThatThrownBy(() -> JobServiceGrpc.newBlockingStub(channel).jobConfig(
                     JobRef.newBuilder().setJobId(HUGE).build()))
                     .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                        assertThat(e.getTrailers().get(ErrorMapper.RETCODE_KEY)).isEqualTo("101");
+                        assertThat(e.getTrailers().get(RetCode.TRAILER)).isEqualTo("101");
                         assertShortened(e.getStatus().getDescription(), CAP, "find job failed: no job aaa", "aaa");
                     });
         } finally {

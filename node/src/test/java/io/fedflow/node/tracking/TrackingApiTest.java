@@ -1,5 +1,6 @@
 package io.fedflow.node.tracking;
 
+import io.fedflow.proto.RetCode;
 import org.awaitility.core.ConditionTimeoutException;
 import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.Node;
-import io.fedflow.node.server.ErrorMapper;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.TarReader;
 import io.fedflow.node.testing.TestNodes;
@@ -461,7 +461,7 @@ class TrackingApiTest {
                 .setComponentName("nope_0").build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-                    assertThat(e.getTrailers().get(ErrorMapper.RETCODE_KEY)).isEqualTo("101");
+                    assertThat(e.getTrailers().get(RetCode.TRAILER)).isEqualTo("101");
                 });
     }
 
@@ -479,7 +479,7 @@ class TrackingApiTest {
                 .setComponentName("evaluation_0").build()).forEachRemaining(c -> { }))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-                    assertThat(e.getTrailers().get(ErrorMapper.RETCODE_KEY)).isEqualTo("210");
+                    assertThat(e.getTrailers().get(RetCode.TRAILER)).isEqualTo("210");
                 });
 
         ByteArrayOutputStream logs = new ByteArrayOutputStream();

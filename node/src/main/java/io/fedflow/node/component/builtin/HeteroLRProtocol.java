@@ -1,5 +1,6 @@
 package io.fedflow.node.component.builtin;
 
+import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.component.paillier.CiphertextVector;
@@ -8,7 +9,6 @@ import io.fedflow.node.component.paillier.PaillierEncryptor;
 import io.fedflow.node.component.paillier.PaillierKeyPair;
 import io.fedflow.node.component.paillier.PaillierPrivateKey;
 import io.fedflow.node.component.paillier.PaillierPublicKey;
-import io.grpc.Status;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -56,7 +56,7 @@ final class HeteroLRProtocol {
                 try {
                     return channel.receive(tag, role, party, POLL);
                 } catch (FlowException e) {
-                    if (e.grpcCode() != Status.Code.DEADLINE_EXCEEDED || System.nanoTime() > deadline) {
+                    if (e.kind() != FailureKind.TIMED_OUT || System.nanoTime() > deadline) {
                         throw e;
                     }
                 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.Param;
+import io.fedflow.node.wire.FateJson;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.Locale;
  * a present one of the wrong kind fails with an argument error naming the component and the field.
  */
 final class Params {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = FateJson.MAPPER;
 
     private final JsonNode params;
     private final String who;

@@ -1,9 +1,9 @@
 package io.fedflow.node.component.builtin;
 
+import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
 import io.fedflow.node.component.FederationChannel;
-import io.grpc.Status;
+import io.fedflow.proto.RetCode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -71,7 +71,7 @@ final class PeerMessages {
             try {
                 return channel.receive(tag, role, party, SLICE);
             } catch (FlowException e) {
-                if (e.grpcCode() != Status.Code.DEADLINE_EXCEEDED) {
+                if (e.kind() != FailureKind.TIMED_OUT) {
                     throw e;
                 }
             }

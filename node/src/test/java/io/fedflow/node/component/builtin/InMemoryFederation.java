@@ -1,9 +1,9 @@
 package io.fedflow.node.component.builtin;
 
+import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
 import io.fedflow.node.component.FederationChannel;
-import io.grpc.Status;
+import io.fedflow.proto.RetCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -68,7 +68,7 @@ final class InMemoryFederation {
                 try {
                     byte[] b = queue(tag, srcRole, srcPartyId, role, party).poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
                     if (b == null) {
-                        throw new FlowException(RetCode.FEDERATED_ERROR, Status.Code.DEADLINE_EXCEEDED,
+                        throw new FlowException(RetCode.FEDERATED_ERROR, FailureKind.TIMED_OUT,
                                 "no " + tag + " within " + timeout, null);
                     }
                     received.computeIfAbsent(role + "/" + party, k -> Collections.synchronizedList(new ArrayList<>()))

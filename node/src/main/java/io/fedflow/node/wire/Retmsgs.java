@@ -1,4 +1,4 @@
-package io.fedflow.node.server;
+package io.fedflow.node.wire;
 
 import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.ServiceRequestContext;
@@ -20,7 +20,7 @@ public final class Retmsgs {
     private Retmsgs() {}
 
     /** Sets this server's cap on every call it serves. */
-    static DecoratingHttpServiceFunction decorator(int cap) {
+    public static DecoratingHttpServiceFunction decorator(int cap) {
         return (delegate, ctx, req) -> {
             ctx.setAttr(CAP, cap);
             return delegate.serve(ctx, req);
@@ -35,7 +35,7 @@ public final class Retmsgs {
     }
 
     /** {@code retmsg} in at most {@code cap} characters: three quarters head, one quarter tail. */
-    static String shorten(String retmsg, int cap) {
+    public static String shorten(String retmsg, int cap) {
         if (retmsg == null || retmsg.length() <= cap) {
             return retmsg;
         }

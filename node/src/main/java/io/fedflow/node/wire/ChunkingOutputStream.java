@@ -1,4 +1,4 @@
-package io.fedflow.node.data;
+package io.fedflow.node.wire;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,7 +1,7 @@
-package io.fedflow.node.server;
+package io.fedflow.node.wire;
 
-import com.linecorp.armeria.common.CommonPools;
 import com.google.protobuf.ByteString;
+import com.linecorp.armeria.common.CommonPools;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpResponse;
@@ -11,11 +11,9 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
 import io.fedflow.node.store.DatabaseFailures;
-import io.fedflow.node.data.ChunkingOutputStream;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.DataChunk;
-import io.fedflow.proto.v1.FlowResponse;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -70,20 +68,6 @@ public final class FileStreams {
             writer.close();
         });
         return writer;
-    }
-
-    /** A stream's failure: a non-200 status (the caller reads 200 as "the body is the file") and the envelope. */
-    public static HttpResponse error(HttpStatus status, FlowResponse envelope) {
-        return HttpResponse.of(status, MediaType.JSON_UTF_8, FateJson.envelopeBytes(envelope));
-    }
-
-    /** Maps a failure before the stream started: NOT_FOUND → 404, anything else → 400. */
-    public static HttpResponse error(Throwable e) {
-        ErrorMapper.Failure f = ErrorMapper.map(e);
-        HttpStatus status = f.grpcCode() == io.grpc.Status.Code.NOT_FOUND ? HttpStatus.NOT_FOUND
-                : f.grpcCode() == io.grpc.Status.Code.INTERNAL ? HttpStatus.INTERNAL_SERVER_ERROR
-                : HttpStatus.BAD_REQUEST;
-        return error(status, FlowResponse.newBuilder().setRetcode(f.retcode()).setRetmsg(f.retmsg()).build());
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.fedflow.node.server;
+package io.fedflow.node.wire;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -20,8 +20,9 @@ import com.google.protobuf.NullValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
+import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.RetCode;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.FlowResponse;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -133,7 +134,7 @@ public final class FateJson {
             throw FlowException.argument(what + " nests deeper than " + MAX_NESTING_DEPTH + " levels");
         } catch (JsonProcessingException e) {
             // Retcode 100 as FATE, whose handlers fail on an unparsable body; still the caller's mistake (400).
-            throw new FlowException(RetCode.EXCEPTION_ERROR, io.grpc.Status.Code.INVALID_ARGUMENT,
+            throw new FlowException(RetCode.EXCEPTION_ERROR, FailureKind.BAD_REQUEST,
                     what + " is not valid JSON"
                     + (e.getLocation() != null && e.getLocation().getByteOffset() >= 0
                        ? " at byte " + e.getLocation().getByteOffset() : "") + ": "
@@ -359,14 +360,14 @@ public final class FateJson {
     }
 
     /** Identifiers (names, ids, roles): no control character belongs in one, and none may reach a query. */
-    static boolean isName(FieldDescriptor field) {
+    public static boolean isName(FieldDescriptor field) {
         String n = field.getName();
         return n.equals("name") || n.equals("namespace") || n.equals("role") || n.equals("status")
                || n.endsWith("_name") || n.endsWith("_names") || n.endsWith("_id") || n.endsWith("_role")
                || n.endsWith("_namespace");
     }
 
-    static void rejectControlCharacters(String name, String s) {
+    public static void rejectControlCharacters(String name, String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c < 0x20 || c == 0x7f) {
@@ -376,7 +377,7 @@ public final class FateJson {
         }
     }
 
-    static void rejectNul(String name, String s) {
+    public static void rejectNul(String name, String s) {
         int at = s.indexOf('\0');
         if (at >= 0) {
             throw FlowException.argument("field " + name + " contains a NUL character at position " + at);

@@ -1,11 +1,16 @@
-package io.fedflow.node.server;
+package io.fedflow.node.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.proto.v1.FlowResponse;
 
-/** Builders for FATE's success envelope. */
+/** Builders for FATE's success envelope (failures are thrown; the servers' error handlers answer them). */
 public final class Responses {
     private Responses() {}
+
+    /** Success without data. */
+    public static FlowResponse ok() {
+        return ok("success", null, null);
+    }
 
     public static FlowResponse ok(JsonNode data) {
         return ok("success", data, null);

@@ -9,6 +9,7 @@ import io.fedflow.node.federation.Peer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,7 +70,7 @@ public final class FederatedSites {
     /** Waits until the job has one of {@code statuses} at that node; answers it. */
     public static String awaitStatus(FlowHttp h, String jobId, Duration atMost, Set<String> statuses) {
         AtomicReference<String> seen = new AtomicReference<>();
-        await().atMost(atMost).pollInterval(Duration.ofMillis(200))
+        await().atMost(atMost).pollInterval(Duration.ofMillis(100))
                 .alias("job " + jobId + " to become one of " + statuses)
                 .until(() -> {
                     seen.set(status(h, jobId));
@@ -80,7 +81,7 @@ public final class FederatedSites {
 
     /** The job's task rows at that node (task/query), with optional filters. */
     public static JsonNode tasks(FlowHttp h, String jobId, Map<String, String> filters) {
-        Map<String, Object> body = new java.util.HashMap<>(filters);
+        Map<String, Object> body = new HashMap<>(filters);
         body.put("job_id", jobId);
         return h.post("/v1/job/task/query", body).get("data");
     }

@@ -97,6 +97,7 @@ public final class NodeExtension implements BeforeAllCallback, AfterAllCallback,
         private String partyId = "9999";
         private TestNode.ConfigHook hook = b -> { };
         private boolean keepSitePort;
+        private boolean ownDatabase;
 
         public Builder partyId(String id) {
             this.partyId = id;
@@ -113,10 +114,19 @@ public final class NodeExtension implements BeforeAllCallback, AfterAllCallback,
             return this;
         }
 
+        /** The node's own embedded PostgreSQL in its data directory (slower to start: for what needs it). */
+        public Builder ownEmbeddedDatabase() {
+            this.ownDatabase = true;
+            return this;
+        }
+
         public NodeExtension build() {
             TestNode.Builder b = TestNode.builder(partyId).configure(hook);
             if (keepSitePort) {
                 b.keepSitePort();
+            }
+            if (ownDatabase) {
+                b.ownEmbeddedDatabase();
             }
             return new NodeExtension(b.build());
         }

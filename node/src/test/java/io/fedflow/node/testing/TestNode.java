@@ -31,6 +31,7 @@ public final class TestNode {
     private final String partyId;
     private final ConfigHook hook;
     private final boolean keepSitePort;
+    private final boolean ownDatabase;
     private NodeConfig config;
     private Node node;
     private FlowHttp http;
@@ -40,6 +41,7 @@ public final class TestNode {
         this.partyId = b.partyId;
         this.hook = b.hook;
         this.keepSitePort = b.keepSitePort;
+        this.ownDatabase = b.ownDatabase;
     }
 
     public static Builder builder(String partyId) {
@@ -175,7 +177,10 @@ public final class TestNode {
     private NodeConfig makeConfig() {
         try {
             Path dir = Files.createTempDirectory("fedflow-node-" + partyId + "-");
-            NodeConfig.Builder b = NodeConfig.builder(partyId, dir).dbUrl(TestNodes.newDatabase()).dbUser("postgres");
+            NodeConfig.Builder b = NodeConfig.builder(partyId, dir);
+            if (!ownDatabase) {
+                b.dbUrl(TestNodes.newDatabase()).dbUser("postgres");
+            }
             if (keepSitePort) {
                 b.sitePort(freePort());
             }
@@ -201,6 +206,7 @@ public final class TestNode {
         private final String partyId;
         private ConfigHook hook = b -> { };
         private boolean keepSitePort;
+        private boolean ownDatabase;
 
         private Builder(String partyId) {
             this.partyId = partyId;
@@ -214,6 +220,12 @@ public final class TestNode {
         /** A fixed site port, so that peers still reach the node after a restart. */
         public Builder keepSitePort() {
             this.keepSitePort = true;
+            return this;
+        }
+
+        /** The node's own embedded PostgreSQL in its data directory, as a deployed node has, not the shared one. */
+        public Builder ownEmbeddedDatabase() {
+            this.ownDatabase = true;
             return this;
         }
 

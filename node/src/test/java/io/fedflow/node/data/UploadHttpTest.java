@@ -340,19 +340,24 @@ class UploadHttpTest {
                     + (part.length * 10L) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(part);
             out.flush();
-            Thread.sleep(500); // the loader has started on the rows sent
+            // the loader has started on the rows sent
+            await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(50))
+                    .until(UploadHttpTest::cutUploadStatus, "running"::equals);
         } // closed without the rest of the body
         String status = await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(50))
-                .until(() -> {
-                    try (Connection c = node.node().database().dataSource().getConnection(); Statement s = c.createStatement();
-                         ResultSet rs = s.executeQuery("SELECT f_status FROM t_task WHERE f_component_module = "
-                                 + "'Upload' AND f_component_parameters->>'namespace' = 'cut'")) {
-                        return rs.next() ? rs.getString(1) : null;
-                    }
-                }, st -> st != null && !st.equals("running"));
+                .until(UploadHttpTest::cutUploadStatus, st -> st != null && !st.equals("running"));
         assertThat(status).isEqualTo("failed");
         assertThat(tableInfo("cut", "t").at("/data/exist").asInt()).isZero();
         assertThat(dataTables()).isEqualTo(before);
+    }
+
+    /** The status of the upload task into namespace "cut", or null before it exists. */
+    static String cutUploadStatus() throws Exception {
+        try (Connection c = node.node().database().dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT f_status FROM t_task WHERE f_component_module = "
+                     + "'Upload' AND f_component_parameters->>'namespace' = 'cut'")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
     }
 
     /** The PostgreSQL tables holding uploaded rows. */

@@ -6,11 +6,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.auth.site.SiteKeys;
 import io.fedflow.node.Node;
-import io.fedflow.node.NodeConfig;
 import io.fedflow.node.server.ErrorMapper;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.NodeExtension;
-import io.fedflow.node.testing.TestNodes;
+import io.fedflow.node.testing.TestNode;
 import io.fedflow.proto.v1.KeyRequest;
 import io.fedflow.proto.v1.PeerRequest;
 import io.fedflow.proto.v1.SiteKeyRequest;
@@ -55,17 +54,12 @@ class SiteAdminApiTest {
                 "public_key", keys.publicKeyPem()));
     }
 
-    private static Node startIn(Path dataDir, String url) {
-        return TestNodes.start(NodeConfig.builder("9999", dataDir).dbUrl(url).dbUser("postgres").build());
-    }
-
     @Test
     void showsItsPublicKeyNeverThePrivateOneAndKeepsItAcrossARestart() throws IOException {
-        Path dataDir = dir.resolve("node");
-        String url = TestNodes.newDatabase();
+        TestNode site = TestNode.builder("9999").build().start();
         String pem;
-        try (Node first = startIn(dataDir, url)) {
-            FlowHttp h = new FlowHttp(first.httpPort());
+        try {
+            FlowHttp h = site.http();
             JsonNode key = h.post("/v1/site/key", "{}");
             assertThat(key.get("retcode").asInt()).as(key.toString()).isZero();
             assertThat(key.at("/data/party_id").asText()).isEqualTo("9999");
@@ -87,10 +81,12 @@ class SiteAdminApiTest {
             assertThat(secret.get("retcode").asInt()).isEqualTo(108);
             assertThat(secret.get("retmsg").asText()).contains("never served");
             assertThat(secret.toString()).doesNotContain("BEGIN");
-        }
-        try (Node again = startIn(dataDir, url)) {
-            JsonNode key = new FlowHttp(again.httpPort()).post("/v1/site/key", "{}");
-            assertThat(key.at("/data/public_key").asText()).isEqualTo(pem);
+
+            site.restart();
+            JsonNode again = site.http().post("/v1/site/key", "{}");
+            assertThat(again.at("/data/public_key").asText()).isEqualTo(pem);
+        } finally {
+            site.stop();
         }
     }
 
@@ -161,8 +157,11 @@ class SiteAdminApiTest {
 
     @Test
     void reloadsAHandEditedTableAndRefusesAMalformedOneKeepingTheOld() throws IOException {
-        try (Node own = TestNodes.start("9999")) {
-            FlowHttp h = new FlowHttp(own.httpPort());
+        // A node of its own: the test rewrites its peers file.
+        TestNode site = TestNode.builder("9999").build().start();
+        try {
+            Node own = site.node();
+            FlowHttp h = site.http();
             Path file = own.config().peersFile();
             SiteKeys guest = peerKeys("guest");
             Files.writeString(file, """
@@ -187,6 +186,8 @@ class SiteAdminApiTest {
             JsonNode kept = h.post("/v1/site/peer/query", "{}");
             assertThat(kept.at("/data/0/port").asInt()).as("the table in force stays").isEqualTo(9370);
             assertThat(own.peers().find("10020")).isPresent();
+        } finally {
+            site.stop();
         }
     }
 

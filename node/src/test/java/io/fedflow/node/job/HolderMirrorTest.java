@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.component.builtin.Builtins;
-import io.fedflow.node.federation.FederatedJobsTest;
 import io.fedflow.node.store.Database;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;
+import io.fedflow.node.testing.Jobs;
 import io.fedflow.node.testing.TestNodes;
 import java.time.Clock;
 import java.util.List;
@@ -19,8 +19,8 @@ class HolderMirrorTest {
         try (Database db = Database.external(TestNodes.newDatabase(), "postgres", null)) {
             JobStore jobs = new JobStore(db.dsl(), Clock.systemUTC());
             DslParser parser = new DslParser(Builtins.registry());
-            JobPlan plan = parser.parse(JobStore.parse(FederatedJobsTest.DSL),
-                    JobStore.parse(FederatedJobsTest.conf("10000", "")));
+            JobPlan plan = parser.parse(JobStore.parse(Jobs.DSL),
+                    JobStore.parse(Jobs.conf("10000", "")));
             String jobId = "202611270000000000000";
             jobs.createJob(jobId, plan, (ObjectNode) plan.conf(), 1, 100, "m", jobId, "9999", true);
             TTaskRecord holder = host(jobs.latestTasks(jobId), "reader_0");

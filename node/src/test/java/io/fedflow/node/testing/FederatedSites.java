@@ -21,13 +21,16 @@ public final class FederatedSites {
 
     private FederatedSites() {}
 
-    /** Makes every node a peer of every other, each with the other's site port and public key. */
+    /**
+     * Makes every node a peer of every other, each with the other's site port and public key, over TLS
+     * where the other's site port speaks it.
+     */
     public static void peer(List<Node> nodes) {
         for (Node a : nodes) {
             for (Node b : nodes) {
                 if (a != b) {
                     a.peers().put(new Peer(b.config().partyId(), "127.0.0.1", b.sitePort(),
-                            b.siteKeys().publicKeyBase64(), false));
+                            b.siteKeys().publicKeyBase64(), b.config().siteTls()));
                 }
             }
         }

@@ -17,9 +17,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One node under test and what tests ask of it: its HTTP client, a gRPC channel to its client port, the
- * FATE calls every test repeats (upload, grant, job status). Its config is made once (a fresh database and
- * data directory in the JVM's shared PostgreSQL, then the test's hook), so {@link #restart()} brings back
- * the same site: same data directory, database, keys, peers and, with {@link Builder#keepSitePort()}, site port.
+ * FATE calls every test repeats (upload, grant, job status). Its config is made once (a fresh data
+ * directory, a fresh database in the JVM's shared PostgreSQL unless {@link Builder#ownEmbeddedDatabase()},
+ * then the test's hook), so {@link #restart()} brings back the same site: same data directory, database,
+ * keys, peers and, with {@link Builder#keepSitePort()}, site port. Restart and kill tests use it directly;
+ * the rest get it from {@link NodeExtension} or {@link SitesExtension}.
  */
 public final class TestNode {
     /** How a test shapes the config: receives the defaults, may change any of them. */

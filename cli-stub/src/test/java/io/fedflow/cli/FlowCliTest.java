@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fedflow.node.Node;
-import io.fedflow.node.testing.TestNodes;
+import io.fedflow.node.testing.NodeExtension;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,16 +16,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The {@code flow} CLI run in-process against a real node. */
 class FlowCliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static Node node;
+    @RegisterExtension
+    static final NodeExtension node = NodeExtension.of();
     private static String server;
 
     @TempDir
@@ -34,15 +34,7 @@ class FlowCliTest {
 
     @BeforeAll
     static void startNode() {
-        node = TestNodes.start("9999");
         server = "127.0.0.1:" + node.httpPort();
-    }
-
-    @AfterAll
-    static void stopNode() throws IOException {
-        if (node != null) {
-            node.close();
-        }
     }
 
     /** One CLI invocation: exit code, stdout parsed as the envelope, stderr. */

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fedflow.node.Node;
-import io.fedflow.node.testing.TestNodes;
+import io.fedflow.node.testing.NodeExtension;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -15,16 +14,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code flow job|task|component|resource|queue} run in-process against a real node running a real job. */
 class JobCliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static Node node;
+    @RegisterExtension
+    static final NodeExtension node = NodeExtension.of();
     private static String server;
     private static String jobId;
     private static String watchErr;
@@ -39,7 +39,6 @@ class JobCliTest {
 
     @BeforeAll
     static void submitAndWatch() throws IOException {
-        node = TestNodes.start("9999");
         server = "127.0.0.1:" + node.httpPort();
 
         Random rnd = new Random(3);
@@ -80,13 +79,6 @@ class JobCliTest {
         assertThat(watch.exit()).as(watch.out().toString()).isZero();
         watched = watch.out();
         watchErr = watch.err();
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        if (node != null) {
-            node.close();
-        }
     }
 
     @Test

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fedflow.auth.site.SiteKeys;
 import io.fedflow.auth.tls.SiteTls;
-import io.fedflow.node.Node;
-import io.fedflow.node.testing.TestNodes;
+import io.fedflow.node.testing.NodeExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,14 +17,15 @@ import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code flow site ...} and {@code flow key ...} run in-process against a real node. */
 class SiteCliTest {
-    private static Node node;
+    @RegisterExtension
+    static final NodeExtension node = NodeExtension.of();
     private static String server;
 
     @TempDir
@@ -33,15 +33,7 @@ class SiteCliTest {
 
     @BeforeAll
     static void startNode() {
-        node = TestNodes.start("9999");
         server = "127.0.0.1:" + node.httpPort();
-    }
-
-    @AfterAll
-    static void stopNode() throws IOException {
-        if (node != null) {
-            node.close();
-        }
     }
 
     private static CliRun flow(String... args) {
@@ -53,7 +45,7 @@ class SiteCliTest {
         CliRun key = flow("site", "key");
         assertThat(key.exit()).as(key.out().toString()).isZero();
         assertThat(key.out().at("/data/party_id").asText()).isEqualTo("9999");
-        assertThat(key.out().at("/data/public_key").asText()).isEqualTo(node.siteKeys().publicKeyPem());
+        assertThat(key.out().at("/data/public_key").asText()).isEqualTo(node.node().siteKeys().publicKeyPem());
         assertThat(key.out().toString()).doesNotContain("PRIVATE KEY");
     }
 

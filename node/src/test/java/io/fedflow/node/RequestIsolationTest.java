@@ -16,10 +16,10 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.fedflow.node.testing.TestNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,20 +33,22 @@ import org.junit.jupiter.api.Test;
  * cannot take, and client calls beyond the request threads wait in a bounded queue rather than fail.
  */
 class RequestIsolationTest {
+    private TestNode site;
     private Node node;
     private final List<Connection> held = new ArrayList<>();
 
-    private Node start(Limits limits) throws Exception {
-        node = TestNodes.start(NodeConfig.builder("9999", Files.createTempDirectory("fedflow-isolation-"))
-                .dbUrl(TestNodes.newDatabase()).dbUser("postgres").limits(limits).build());
+    /** Each test its own node, with the limits it is about. */
+    private Node start(Limits limits) {
+        site = TestNode.builder("9999").configure(b -> b.limits(limits)).build().start();
+        node = site.node();
         return node;
     }
 
     @AfterEach
     void stop() throws Exception {
         release();
-        if (node != null) {
-            node.close();
+        if (site != null) {
+            site.stop();
         }
     }
 

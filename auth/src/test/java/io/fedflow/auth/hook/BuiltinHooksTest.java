@@ -2,10 +2,9 @@ package io.fedflow.auth.hook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.fedflow.auth.PermissionChecks;
 import io.fedflow.auth.TestClock;
 import io.fedflow.auth.client.ClientAuthenticator;
-import io.fedflow.auth.permission.DatasetRef;
 import io.fedflow.auth.permission.Grant;
 import io.fedflow.auth.permission.InMemoryGrantStore;
 import io.fedflow.auth.permission.PermissionSwitches;
@@ -57,12 +56,12 @@ class BuiltinHooksTest {
         grants.add(Grant.component("9999", "reader"));
         BuiltinPermissionHook hook = new BuiltinPermissionHook(grants, new PermissionSwitches(true, true, true, false));
 
-        HookResult result = hook.check(permissionCheck(List.of("reader", "heterolr")));
+        HookResult result = hook.check(PermissionChecks.guestAsksHost(List.of("reader", "heterolr")));
 
         assertThat(result.code()).isEqualTo(2);
         assertThat(result.message()).isEqualTo("check component permission failed: heterolr");
         assertThat(new BuiltinPermissionHook(grants, PermissionSwitches.off())
-                .check(permissionCheck(List.of("heterolr"))).accepted()).isTrue();
+                .check(PermissionChecks.guestAsksHost(List.of("heterolr"))).accepted()).isTrue();
     }
 
     @Test
@@ -84,17 +83,8 @@ class BuiltinHooksTest {
         PermissionHook refusesComponent = parameters -> new HookResult(2, "never asked");
 
         HookResult result = PermissionHook.inOrder(List.of(accepts, refusesRole, refusesComponent))
-                .check(permissionCheck(List.of()));
+                .check(PermissionChecks.guestAsksHost(List.of()));
 
         assertThat(result).isEqualTo(new HookResult(1, "check role permission failed: host"));
-    }
-
-    static PermissionCheckParameters permissionCheck(List<String> components) {
-        JsonNodeFactory json = JsonNodeFactory.instance;
-        return new PermissionCheckParameters("guest", "9999", "host", "10000",
-                json.objectNode().put("role", "guest").put("party_id", 9999),
-                json.objectNode().set("host", json.arrayNode().add(10000)),
-                components, List.of(new DatasetRef("experiment", "breast_hetero_host")),
-                json.objectNode().put("dsl_version", 2), json.objectNode(), json.objectNode(), null);
     }
 }

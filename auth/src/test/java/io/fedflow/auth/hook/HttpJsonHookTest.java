@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.sun.net.httpserver.HttpServer;
+import io.fedflow.auth.PermissionChecks;
 import io.fedflow.auth.TestClock;
 import io.fedflow.auth.replay.InMemoryReplayGuard;
 import io.fedflow.auth.site.PeerKeys;
@@ -77,7 +78,7 @@ class HttpJsonHookTest {
     void aRefusingRemoteHookPassesItsCodeAndMessage() {
         HttpPermissionHook hook = new HttpPermissionHook(remote(HookName.PERMISSION, "/refuse", null));
 
-        HookResult result = hook.check(BuiltinHooksTest.permissionCheck(List.of("reader", "heterolr")));
+        HookResult result = hook.check(PermissionChecks.guestAsksHost(List.of("reader", "heterolr")));
 
         assertThat(result).isEqualTo(new HookResult(109, "party 9999 is blocked"));
         JsonNode sent = received.get(0);

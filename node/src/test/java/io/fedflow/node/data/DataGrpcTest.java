@@ -7,6 +7,8 @@ import io.fedflow.node.Node;
 import io.fedflow.node.testing.GrpcUploads;
 import io.fedflow.node.testing.TestNodes;
 import io.fedflow.proto.RetCode;
+import io.fedflow.node.server.ErrorMapper;
+import io.fedflow.node.testing.NodeExtension;
 import io.fedflow.proto.v1.DataChunk;
 import io.fedflow.proto.v1.DataServiceGrpc;
 import io.fedflow.proto.v1.DownloadRequest;
@@ -17,45 +19,29 @@ import io.fedflow.proto.v1.TableRequest;
 import io.fedflow.proto.v1.TableServiceGrpc;
 import io.fedflow.proto.v1.UploadConf;
 import io.fedflow.proto.v1.UploadHistoryRequest;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The same data operations over gRPC, with a real grpc-java client over grpc-netty-shaded. */
 class DataGrpcTest {
-    static Node node;
-    static ManagedChannel channel;
-
-    @BeforeAll
-    static void start() {
-        node = TestNodes.start("9999");
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", node.httpPort()).usePlaintext().build();
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        channel.shutdownNow();
-        node.close();
-    }
+    @RegisterExtension
+    static final NodeExtension node = NodeExtension.of();
 
     static FlowResponse upload(UploadConf conf, byte[] content, int chunk) throws Exception {
-        return GrpcUploads.upload(channel, conf, content, chunk);
+        return GrpcUploads.upload(node.channel(), conf, content, chunk);
     }
 
     static UploadConf conf(String ns, String name) {
@@ -74,11 +60,11 @@ class DataGrpcTest {
         assertThat(r.getRetcode()).isZero();
         assertThat(r.getJobId()).matches("\\d{21,}");
 
-        FlowResponse info = TableServiceGrpc.newBlockingStub(channel)
+        FlowResponse info = TableServiceGrpc.newBlockingStub(node.channel())
                 .tableInfo(TableRequest.newBuilder().setNamespace("grpc").setTableName("rows").build());
         assertThat(info.getData().getStructValue().getFieldsOrThrow("count").getNumberValue()).isEqualTo(5000);
 
-        Iterator<DataChunk> chunks = DataServiceGrpc.newBlockingStub(channel).downloadStream(
+        Iterator<DataChunk> chunks = DataServiceGrpc.newBlockingStub(node.channel()).downloadStream(
                 DownloadRequest.newBuilder().setNamespace("grpc").setTableName("rows").build());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int n = 0;
@@ -89,12 +75,12 @@ class DataGrpcTest {
         assertThat(n).isGreaterThan(1); // really streamed in chunks
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(csv.toString());
 
-        var status = JobServiceGrpc.newBlockingStub(channel).queryJob(QueryJobRequest.newBuilder()
+        var status = JobServiceGrpc.newBlockingStub(node.channel()).queryJob(QueryJobRequest.newBuilder()
                 .setJobId(r.getJobId()).build());
         assertThat(status.getData().getListValue().getValues(0).getStructValue()
                 .getFieldsOrThrow("f_status").getStringValue()).isEqualTo("success");
 
-        FlowResponse history = DataServiceGrpc.newBlockingStub(channel)
+        FlowResponse history = DataServiceGrpc.newBlockingStub(node.channel())
                 .uploadHistory(UploadHistoryRequest.newBuilder().setJobId(r.getJobId()).build());
         var entry = history.getData().getListValue().getValues(0).getStructValue()
                 .getFieldsOrThrow(r.getJobId()).getStructValue();
@@ -104,13 +90,13 @@ class DataGrpcTest {
 
     @Test
     void errorsCarryAStatusAndTheRetcodeInTrailers() {
-        StatusRuntimeException e = catchStatus(() -> TableServiceGrpc.newBlockingStub(channel).deleteTable(
+        StatusRuntimeException e = catchStatus(() -> TableServiceGrpc.newBlockingStub(node.channel()).deleteTable(
                 TableRequest.newBuilder().setNamespace("none").setTableName("none").build()));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(e.getStatus().getDescription()).contains("none.none");
         assertThat(e.getTrailers().get(RetCode.TRAILER)).isEqualTo("101");
 
-        StatusRuntimeException missing = catchStatus(() -> TableServiceGrpc.newBlockingStub(channel).tableInfo(
+        StatusRuntimeException missing = catchStatus(() -> TableServiceGrpc.newBlockingStub(node.channel()).tableInfo(
                 TableRequest.newBuilder().setTableName("x").build()));
         assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(missing.getTrailers().get(RetCode.TRAILER)).isEqualTo("101");
@@ -123,7 +109,7 @@ class DataGrpcTest {
                 .isInstanceOf(StatusRuntimeException.class)
                 .hasMessageContaining("head");
 
-        StatusRuntimeException unknownTable = catchStatus(() -> DataServiceGrpc.newBlockingStub(channel)
+        StatusRuntimeException unknownTable = catchStatus(() -> DataServiceGrpc.newBlockingStub(node.channel())
                 .downloadStream(DownloadRequest.newBuilder().setNamespace("no").setTableName("no").build())
                 .hasNext());
         assertThat(unknownTable.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
@@ -133,7 +119,7 @@ class DataGrpcTest {
     void reflectionListsTheServices() throws Exception {
         List<String> services = new ArrayList<>();
         CountDownLatch done = new CountDownLatch(1);
-        StreamObserver<ServerReflectionRequest> req = ServerReflectionGrpc.newStub(channel)
+        StreamObserver<ServerReflectionRequest> req = ServerReflectionGrpc.newStub(node.channel())
                 .serverReflectionInfo(new StreamObserver<>() {
                     @Override
                     public void onNext(ServerReflectionResponse value) {

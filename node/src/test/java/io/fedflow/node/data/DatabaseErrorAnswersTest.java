@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedflow.node.Node;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.LogCapture;
 import io.fedflow.node.testing.TestNodes;
 import io.fedflow.proto.RetCode;
+import io.fedflow.node.testing.NodeExtension;
 import java.io.IOException;
 import io.fedflow.proto.v1.DataChunk;
 import io.fedflow.proto.v1.DataServiceGrpc;
@@ -25,9 +25,9 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,26 +36,19 @@ import org.junit.jupiter.api.io.TempDir;
  * driver text. The details are in the node's log under that id.
  */
 class DatabaseErrorAnswersTest {
-    static Node node;
-    static FlowHttp http;
-    @TempDir
-    static Path tmp;
+    @RegisterExtension
+    static final NodeExtension node = NodeExtension.builder().partyId("10000").build();
 
     @BeforeAll
-    static void start() throws SQLException {
-        node = TestNodes.start("10000");
-        http = new FlowHttp(node.httpPort());
+    static void setUp() throws Exception {
         sql("CREATE SCHEMA shop", "CREATE TABLE shop.items (iid TEXT, price INT)",
                 "INSERT INTO shop.items VALUES ('i1', 3), ('i2', 4)");
     }
-
-    @AfterAll
-    static void stop() throws IOException {
-        node.close();
-    }
+    @TempDir
+    static Path tmp;
 
     static void sql(String... statements) throws SQLException {
-        try (Connection c = node.database().dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = node.node().database().dataSource().getConnection(); Statement s = c.createStatement()) {
             for (String statement : statements) {
                 s.execute(statement);
             }
@@ -65,7 +58,7 @@ class DatabaseErrorAnswersTest {
     static JsonNode upload(String name, String content) throws IOException {
         Path f = tmp.resolve(name + ".csv");
         Files.writeString(f, content);
-        return FlowHttp.JSON.readTree(http.pythonUpload(f, "{\"head\": 1, \"partition\": 1, \"namespace\": "
+        return FlowHttp.JSON.readTree(node.http().pythonUpload(f, "{\"head\": 1, \"partition\": 1, \"namespace\": "
                 + "\"leak\", \"table_name\": \"" + name + "\", \"id_delimiter\": \",\", \"drop\": 1}").body());
     }
 
@@ -84,7 +77,7 @@ class DatabaseErrorAnswersTest {
     @Test
     void bindingATableThatDoesNotExistNamesItWithoutTheDriversWords() {
         try (LogCapture log = new LogCapture()) {
-            JsonNode r = http.post("/v1/table/bind", "{\"engine\": \"POSTGRES\", \"namespace\": \"leak\", "
+            JsonNode r = node.http().post("/v1/table/bind", "{\"engine\": \"POSTGRES\", \"namespace\": \"leak\", "
                     + "\"name\": \"x\", \"address\": {\"schema\": \"shop\", \"name\": \"gone\"}}");
             assertThat(r.get("retcode").asInt()).as(r.toString()).isEqualTo(100);
             assertNeutral(r.get("retmsg").asText(), log, "check address failed: cannot read table", "does not exist");
@@ -95,12 +88,12 @@ class DatabaseErrorAnswersTest {
     @Test
     void aBoundTableDroppedBehindTheNodesBackIsACleanReadFailure() throws Exception {
         sql("CREATE TABLE shop.brief (iid TEXT, price INT)", "INSERT INTO shop.brief VALUES ('i1', 3)");
-        JsonNode bound = http.post("/v1/table/bind", "{\"engine\": \"POSTGRES\", \"namespace\": \"leak\", "
+        JsonNode bound = node.http().post("/v1/table/bind", "{\"engine\": \"POSTGRES\", \"namespace\": \"leak\", "
                 + "\"name\": \"brief\", \"address\": {\"schema\": \"shop\", \"name\": \"brief\"}}");
         assertThat(bound.get("retcode").asInt()).as(bound.toString()).isZero();
         sql("DROP TABLE shop.brief");
         try (LogCapture log = new LogCapture()) {
-            JsonNode r = http.post("/v1/data/download", Map.of("namespace", "leak", "table_name", "brief",
+            JsonNode r = node.http().post("/v1/data/download", Map.of("namespace", "leak", "table_name", "brief",
                     "output_path", "brief.csv"));
             assertThat(r.get("retcode").asInt()).as(r.toString()).isEqualTo(102);
             assertNeutral(r.get("retmsg").asText(), log, "cannot read table leak.brief", "does not exist");
@@ -113,7 +106,7 @@ class DatabaseErrorAnswersTest {
         assertThat(up.get("retcode").asInt()).as(up.toString()).isZero();
         sql("DROP TABLE fedflow_data.t_" + up.get("jobId").asText());
         try (LogCapture log = new LogCapture()) {
-            JsonNode r = http.post("/v1/data/download", Map.of("namespace", "leak", "table_name", "dropped",
+            JsonNode r = node.http().post("/v1/data/download", Map.of("namespace", "leak", "table_name", "dropped",
                     "output_path", "dropped.csv"));
             assertThat(r.get("retcode").asInt()).as(r.toString()).isEqualTo(102);
             assertNeutral(r.get("retmsg").asText(), log, "cannot read table leak.dropped", "does not exist");
@@ -147,7 +140,7 @@ class DatabaseErrorAnswersTest {
             JsonNode r = upload("refused", "id,x\n1,2\n");
             assertThat(r.get("retcode").asInt()).as(r.toString()).isEqualTo(102);
             assertNeutral(r.get("retmsg").asText(), log, "upload of leak.refused failed", "no room");
-            JsonNode job = http.post("/v1/job/query", Map.of("job_id", r.get("jobId").asText()));
+            JsonNode job = node.http().post("/v1/job/query", Map.of("job_id", r.get("jobId").asText()));
             assertThat(job.at("/data/0/f_status").asText()).isEqualTo("failed");
             assertThat(job.toString().toLowerCase()).doesNotContain("insert into", "error:");
         } finally {

@@ -3,10 +3,8 @@ package io.fedflow.node.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedflow.node.Node;
 import io.fedflow.node.testing.FlowHttp;
-import io.fedflow.node.testing.TestNodes;
-import java.io.IOException;
+import io.fedflow.node.testing.NodeExtension;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.lang.management.ManagementFactory;
@@ -16,15 +14,21 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A 1 GiB upload streams through the node: the test JVM (node included) runs with a heap far smaller
- * than the file (surefire's -Xmx), and the heap left live after collections is sampled while it loads.
+ * than the file (surefire's -Xmx), and the heap left live after collections is read after each
+ * collection while it loads.
  */
 class LargeUploadTest {
+    @RegisterExtension
+    static final NodeExtension node = NodeExtension.of();
     static final long SIZE = Long.getLong("fedflow.largeUploadBytes", 1L << 30);
 
     /** Generates "id,x0..x9" rows on the fly until {@code size} bytes, so no file needs the disk twice. */
@@ -83,7 +87,21 @@ class LargeUploadTest {
                 "needs " + 4 * SIZE / (1 << 20) + " MiB free in the temp directory, has " + free / (1 << 20));
         long maxHeap = Runtime.getRuntime().maxMemory();
         assertThat(maxHeap).as("run with a heap smaller than the upload").isLessThan(SIZE);
-        try (Node node = TestNodes.start("9999")) {
+        long[] maxLive = {0};
+        // After each collection: what the heap pools kept, the live heap.
+        NotificationListener afterGc = (notification, handback) -> {
+            synchronized (maxLive) {
+                for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                    if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
+                        maxLive[0] = Math.max(maxLive[0], pool.getCollectionUsage().getUsed());
+                    }
+                }
+            }
+        };
+        List<NotificationEmitter> collectors = ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .filter(NotificationEmitter.class::isInstance).map(NotificationEmitter.class::cast).toList();
+        collectors.forEach(c -> c.addNotificationListener(afterGc, null, null));
+        try {
             String boundary = "0123456789abcdef0123456789abcdef";
             GeneratedCsv csv = new GeneratedCsv(SIZE);
             InputStream body = new SequenceInputStream(java.util.Collections.enumeration(java.util.List.of(
@@ -95,38 +113,23 @@ class LargeUploadTest {
                             .getBytes(StandardCharsets.US_ASCII)))));
             String conf = FlowHttp.requestsQuote("{\"head\": 1, \"partition\": 8, \"namespace\": \"big\", "
                     + "\"table_name\": \"t\", \"id_delimiter\": \",\"}");
-            AtomicBoolean running = new AtomicBoolean(true);
-            long[] maxLive = {0};
-            Thread sampler = new Thread(() -> {
-                while (running.get()) {
-                    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                        if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
-                            maxLive[0] = Math.max(maxLive[0], pool.getCollectionUsage().getUsed());
-                        }
-                    }
-                    try {
-                        Thread.sleep(200);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
-            sampler.start();
-            FlowHttp http = new FlowHttp(node.httpPort());
+            FlowHttp http = node.http();
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/v1/data/upload?" + conf))
                     .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                     .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.BufferedInputStream(body, 1 << 16))).build());
-            running.set(false);
-            sampler.join();
             JsonNode json = FlowHttp.JSON.readTree(r.body());
             assertThat(json.get("retcode").asInt()).as(r.body()).isZero();
             JsonNode info = http.post("/v1/table/table_info", Map.of("namespace", "big", "table_name", "t"));
             assertThat(info.at("/data/count").asLong()).isEqualTo(csv.rows);
             // What survives collections stays small next to the file: nothing holds it whole.
-            assertThat(maxLive[0]).isLessThan(SIZE / 8);
+            synchronized (maxLive) {
+                assertThat(maxLive[0]).isLessThan(SIZE / 8);
+            }
             http.post("/v1/table/delete", Map.of("namespace", "big", "table_name", "t"));
-        } catch (IOException e) {
-            throw e;
+        } finally {
+            for (NotificationEmitter c : collectors) {
+                c.removeNotificationListener(afterGc);
+            }
         }
     }
 }

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.Limits;
-import io.fedflow.node.Node;
-import io.fedflow.node.NodeConfig;
 import io.fedflow.node.store.EmbeddedPostgresSetup;
-import io.fedflow.node.testing.FlowHttp;
+import io.fedflow.node.testing.NodeExtension;
 import io.fedflow.node.testing.TestNodes;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -21,10 +18,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Table bind is no window into the node's own database: PostgreSQL's catalogs and the node's bookkeeping
@@ -32,19 +28,16 @@ import org.junit.jupiter.api.io.TempDir;
  * the same so binds cannot tell open, closed and silent ports apart.
  */
 class TableBindSecurityTest {
-    @TempDir
+    @RegisterExtension
+    static final NodeExtension node = NodeExtension.builder().ownEmbeddedDatabase()
+            .configure(b -> b.limits(Limits.builder().bindConnectTimeout(Duration.ofSeconds(1)).build())).build();
     static Path dir;
-    static Node node;
-    static FlowHttp http;
     static int ownPort;
 
     @BeforeAll
     static void start() throws Exception {
-        NodeConfig config = NodeConfig.builder("9999", dir)
-                .limits(Limits.builder().bindConnectTimeout(Duration.ofSeconds(1)).build()).build();
-        node = TestNodes.start(config);
-        http = new FlowHttp(node.httpPort());
-        ownPort = node.database().embeddedPort().orElseThrow();
+        dir = node.dataDir();
+        ownPort = node.node().database().embeddedPort().orElseThrow();
         // The operator's own table in the node's database, made as the superuser and shared with the node.
         Properties p = new Properties();
         p.setProperty("user", EmbeddedPostgresSetup.SUPERUSER);
@@ -60,13 +53,8 @@ class TableBindSecurityTest {
         }
     }
 
-    @AfterAll
-    static void stop() throws IOException {
-        node.close();
-    }
-
     static JsonNode bind(String name, String address) {
-        return http.post("/v1/table/bind", "{\"engine\": \"POSTGRES\", \"namespace\": \"sec\", \"name\": \"" + name
+        return node.http().post("/v1/table/bind", "{\"engine\": \"POSTGRES\", \"namespace\": \"sec\", \"name\": \"" + name
                 + "\", \"address\": " + address + ", \"head\": 1}");
     }
 
@@ -74,7 +62,7 @@ class TableBindSecurityTest {
         JsonNode r = bind(name, address);
         assertThat(r.get("retcode").asInt()).as(address + " -> " + r).isEqualTo(101);
         assertThat(r.get("retmsg").asText()).as(address).contains(field);
-        assertThat(http.post("/v1/table/table_info", Map.of("namespace", "sec", "table_name", name))
+        assertThat(node.http().post("/v1/table/table_info", Map.of("namespace", "sec", "table_name", name))
                 .at("/data/exist").asInt()).as(address).isZero();
     }
 
@@ -133,7 +121,7 @@ class TableBindSecurityTest {
     void tablesOfTheOperatorsSchemasAndOtherDatabasesStillBind() throws Exception {
         JsonNode own = bind("people", "{\"schema\": \"warehouse\", \"name\": \"people\"}");
         assertThat(own.get("retcode").asInt()).as(own.toString()).isZero();
-        assertThat(http.post("/v1/table/table_info", Map.of("namespace", "sec", "table_name", "people"))
+        assertThat(node.http().post("/v1/table/table_info", Map.of("namespace", "sec", "table_name", "people"))
                 .at("/data/count").asInt()).isEqualTo(2);
 
         EmbeddedPostgres other = TestNodes.postgres();
@@ -145,7 +133,7 @@ class TableBindSecurityTest {
         JsonNode remote = bind("things", "{\"host\": \"127.0.0.1\", \"port\": " + other.getPort()
                 + ", \"user\": \"postgres\", \"db\": \"postgres\", \"schema\": \"elsewhere\", \"name\": \"things\"}");
         assertThat(remote.get("retcode").asInt()).as(remote.toString()).isZero();
-        assertThat(http.post("/v1/table/table_info", Map.of("namespace", "sec", "table_name", "things"))
+        assertThat(node.http().post("/v1/table/table_info", Map.of("namespace", "sec", "table_name", "things"))
                 .at("/data/count").asInt()).isEqualTo(1);
     }
 }

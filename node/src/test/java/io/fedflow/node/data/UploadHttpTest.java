@@ -4,9 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedflow.node.Node;
 import io.fedflow.node.testing.FlowHttp;
-import io.fedflow.node.testing.TestNodes;
+import io.fedflow.node.testing.NodeExtension;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -19,28 +18,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Uploads as FATE's clients send them, and every bad input the foundation issue names. */
 class UploadHttpTest {
-    static Node node;
-    static FlowHttp http;
+    @RegisterExtension
+    static final NodeExtension node = NodeExtension.of();
     @TempDir
     static Path tmp;
-
-    @BeforeAll
-    static void start() {
-        node = TestNodes.start("9999");
-        http = new FlowHttp(node.httpPort());
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        node.close();
-    }
 
     static String conf(String namespace, String table, int drop) {
         // json.dumps spacing, as the python client sends it
@@ -61,7 +48,7 @@ class UploadHttpTest {
     }
 
     static JsonNode tableInfo(String ns, String name) {
-        return http.post("/v1/table/table_info", Map.of("namespace", ns, "table_name", name));
+        return node.http().post("/v1/table/table_info", Map.of("namespace", ns, "table_name", name));
     }
 
     @Test
@@ -70,7 +57,7 @@ class UploadHttpTest {
         Path file = Files.exists(data) ? data : csv("g.csv", "id,y,x0\n1,0,0.5\n2,1,0.25\n");
         long rows = Files.readAllLines(file).size() - 1;
 
-        HttpResponse<String> r = http.pythonUpload(file, conf("experiment", "breast_hetero_guest", 1));
+        HttpResponse<String> r = node.http().pythonUpload(file, conf("experiment", "breast_hetero_guest", 1));
         JsonNode body = json(r);
         assertThat(body.get("retcode").asInt()).as(r.body()).isZero();
         assertThat(body.get("retmsg").asText()).isEqualTo("success");
@@ -84,7 +71,7 @@ class UploadHttpTest {
         assertThat(r.body()).startsWith("{\"data\":{").contains("\"jobId\":\"" + jobId + "\",\"retcode\":0,");
 
         // the pipeline polls the upload job as role local, party 0
-        JsonNode q = http.post("/v1/job/query", "{\"job_id\": \"" + jobId + "\", \"role\": \"local\", \"party_id\": 0}");
+        JsonNode q = node.http().post("/v1/job/query", "{\"job_id\": \"" + jobId + "\", \"role\": \"local\", \"party_id\": 0}");
         assertThat(q.get("retcode").asInt()).isZero();
         assertThat(q.get("data")).hasSize(1);
         JsonNode row = q.get("data").get(0);
@@ -109,7 +96,7 @@ class UploadHttpTest {
     void queryStringIsDecodedWithoutFormSemantics() throws Exception {
         // '+', '&' and ' ' reach the server raw or as %20: form decoding would mangle this name
         Path file = csv("odd.csv", "id,x\n1,2\n");
-        JsonNode body = json(http.pythonUpload(file, conf("ns", "a+b&c d", 0)));
+        JsonNode body = json(node.http().pythonUpload(file, conf("ns", "a+b&c d", 0)));
         assertThat(body.get("retcode").asInt()).as(body.toString()).isZero();
         assertThat(tableInfo("ns", "a+b&c d").at("/data/exist").asInt()).isEqualTo(1);
     }
@@ -117,13 +104,13 @@ class UploadHttpTest {
     @Test
     void refusesMissingNamespaceAndTableName() throws Exception {
         Path file = csv("m.csv", "id,x\n1,2\n");
-        JsonNode body = json(http.pythonUpload(file, "{\"head\": 1, \"partition\": 4, \"table_name\": \"t\"}"));
+        JsonNode body = json(node.http().pythonUpload(file, "{\"head\": 1, \"partition\": 4, \"table_name\": \"t\"}"));
         assertThat(body.get("retcode").asInt()).isEqualTo(101);
         assertThat(body.get("retmsg").asText()).contains("namespace");
-        body = json(http.pythonUpload(file, "{\"head\": 1, \"partition\": 4, \"namespace\": \"n\"}"));
+        body = json(node.http().pythonUpload(file, "{\"head\": 1, \"partition\": 4, \"namespace\": \"n\"}"));
         assertThat(body.get("retcode").asInt()).isEqualTo(101);
         assertThat(body.get("retmsg").asText()).contains("table_name");
-        body = json(http.pythonUpload(file, "{\"partition\": 4, \"namespace\": \"n\", \"table_name\": \"t\"}"));
+        body = json(node.http().pythonUpload(file, "{\"partition\": 4, \"namespace\": \"n\", \"table_name\": \"t\"}"));
         assertThat(body.get("retcode").asInt()).isEqualTo(101);
         assertThat(body.get("retmsg").asText()).contains("head");
     }
@@ -131,17 +118,17 @@ class UploadHttpTest {
     @Test
     void existingTableWithoutDropIsRefusedAndDropReplacesIt() throws Exception {
         Path first = csv("d1.csv", "id,x\n1,2\n2,3\n");
-        JsonNode created = json(http.pythonUpload(first, conf("drop", "t", 0)));
+        JsonNode created = json(node.http().pythonUpload(first, conf("drop", "t", 0)));
         assertThat(created.get("retcode").asInt()).isZero();
         assertThat(dataTables()).contains("t_" + created.get("jobId").asText());
 
-        JsonNode again = json(http.pythonUpload(csv("d2.csv", "id,x\n9,9\n"), conf("drop", "t", 0)));
+        JsonNode again = json(node.http().pythonUpload(csv("d2.csv", "id,x\n9,9\n"), conf("drop", "t", 0)));
         assertThat(again.get("retcode").asInt()).isEqualTo(100);
         assertThat(again.get("retmsg").asText()).contains("already exists").contains("--drop");
         assertThat(again.has("jobId")).isFalse();
         assertThat(tableInfo("drop", "t").at("/data/count").asLong()).isEqualTo(2);
 
-        JsonNode replaced = json(http.pythonUpload(csv("d3.csv", "id,x\n7,1\n8,1\n9,1\n"), conf("drop", "t", 1)));
+        JsonNode replaced = json(node.http().pythonUpload(csv("d3.csv", "id,x\n7,1\n8,1\n9,1\n"), conf("drop", "t", 1)));
         assertThat(replaced.get("retcode").asInt()).isZero();
         assertThat(tableInfo("drop", "t").at("/data/count").asLong()).isEqualTo(3);
         // the replaced rows are gone with the old meta, in the same transaction
@@ -151,15 +138,15 @@ class UploadHttpTest {
 
     @Test
     void failedReplacementKeepsTheOldTable() throws Exception {
-        assertThat(json(http.pythonUpload(csv("k1.csv", "id,x\n1,2\n"), conf("keep", "t", 0))).get("retcode")
+        assertThat(json(node.http().pythonUpload(csv("k1.csv", "id,x\n1,2\n"), conf("keep", "t", 0))).get("retcode")
                 .asInt()).isZero();
         List<String> before = dataTables();
-        JsonNode bad = json(http.pythonUpload(csv("k2.csv", "id,x\n1,2\n3\n"), conf("keep", "t", 1)));
+        JsonNode bad = json(node.http().pythonUpload(csv("k2.csv", "id,x\n1,2\n3\n"), conf("keep", "t", 1)));
         assertThat(bad.get("retcode").asInt()).isEqualTo(102);
         assertThat(tableInfo("keep", "t").at("/data/count").asLong()).isEqualTo(1);
         assertThat(dataTables()).isEqualTo(before);
         // the failed job is recorded as failed
-        JsonNode q = http.post("/v1/job/query", Map.of("job_id", bad.get("jobId").asText()));
+        JsonNode q = node.http().post("/v1/job/query", Map.of("job_id", bad.get("jobId").asText()));
         assertThat(q.at("/data/0/f_status").asText()).isEqualTo("failed");
     }
 
@@ -178,7 +165,7 @@ class UploadHttpTest {
         for (Case c : cases) {
             Path f = tmp.resolve(c.name() + ".csv");
             Files.write(f, c.content());
-            JsonNode body = json(http.pythonUpload(f, conf("bad", c.name(), 0)));
+            JsonNode body = json(node.http().pythonUpload(f, conf("bad", c.name(), 0)));
             assertThat(body.get("retcode").asInt()).as(c.name() + ": " + body).isEqualTo(102);
             assertThat(body.get("retmsg").asText()).as(c.name()).contains(c.message());
             assertThat(tableInfo("bad", c.name()).at("/data/exist").asInt()).as(c.name()).isZero();
@@ -188,8 +175,8 @@ class UploadHttpTest {
 
     @Test
     void malformedConfAndBodiesGetTheEnvelope() throws Exception {
-        HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(http.base() + "/v1/data/upload?%7Bnot-json"))
+        HttpResponse<String> r = node.http().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(node.http().base() + "/v1/data/upload?%7Bnot-json"))
                 .header("Content-Type", "multipart/form-data; boundary=abc")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
                         "--abc\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n\r\nid\n1\n\r\n--abc--\r\n"))
@@ -198,28 +185,28 @@ class UploadHttpTest {
         assertThat(body.get("retcode").asInt()).isEqualTo(100);
         assertThat(body.get("retmsg").asText()).contains("not valid JSON");
 
-        JsonNode bad = http.post("/v1/table/table_info", "{\"namespace\": ");
+        JsonNode bad = node.http().post("/v1/table/table_info", "{\"namespace\": ");
         assertThat(bad.get("retcode").asInt()).isEqualTo(100);
         assertThat(bad.get("retmsg").asText()).isNotBlank();
 
-        JsonNode notObject = http.post("/v1/table/table_info", "[1]");
+        JsonNode notObject = node.http().post("/v1/table/table_info", "[1]");
         assertThat(notObject.get("retcode").asInt()).isNotZero();
 
-        JsonNode wrongType = http.post("/v1/data/upload/history", "{\"limit\": \"ten\"}");
+        JsonNode wrongType = node.http().post("/v1/data/upload/history", "{\"limit\": \"ten\"}");
         assertThat(wrongType.get("retcode").asInt()).isEqualTo(101);
         assertThat(wrongType.get("retmsg").asText()).contains("limit");
 
-        JsonNode noFilter = http.post("/v1/job/query", "{}");
+        JsonNode noFilter = node.http().post("/v1/job/query", "{}");
         assertThat(noFilter.get("retcode").asInt()).isZero();
         assertThat(noFilter.get("retmsg").asText()).isEqualTo("no job could be found");
         assertThat(noFilter.get("data")).isEmpty();
         // a bodiless POST without a Content-Type, as FATE's clients send some calls
-        HttpResponse<String> bodiless = http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(http.base() + "/v1/job/query"))
+        HttpResponse<String> bodiless = node.http().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(node.http().base() + "/v1/job/query"))
                 .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
         assertThat(json(bodiless).get("retcode").asInt()).as(bodiless.body()).isZero();
 
-        JsonNode unknown = http.post("/v1/no/such/api", "{}");
+        JsonNode unknown = node.http().post("/v1/no/such/api", "{}");
         assertThat(unknown.get("retcode").asInt()).isEqualTo(100);
         assertThat(unknown.get("retmsg").asText()).contains("/v1/no/such/api");
     }
@@ -229,7 +216,7 @@ class UploadHttpTest {
         Path importDir = node.config().importDir();
         Files.createDirectories(importDir.resolve("sub"));
         Files.writeString(importDir.resolve("sub/local.csv"), "id,x\n1,2\n2,4\n");
-        JsonNode ok = http.post("/v1/data/upload", "{\"file\": \"sub/local.csv\", \"head\": 1, \"partition\": 2, "
+        JsonNode ok = node.http().post("/v1/data/upload", "{\"file\": \"sub/local.csv\", \"head\": 1, \"partition\": 2, "
                 + "\"namespace\": \"local\", \"table_name\": \"t\", \"use_local_data\": 0}");
         assertThat(ok.get("retcode").asInt()).as(ok.toString()).isZero();
         assertThat(ok.get("jobId").asText()).isNotEmpty();
@@ -237,13 +224,13 @@ class UploadHttpTest {
 
         Path outside = Files.writeString(tmp.resolve("outside.csv"), "id,x\n1,2\n");
         for (String path : List.of(outside.toString(), "../outside.csv", "sub/../../outside.csv", "/etc/passwd")) {
-            JsonNode refused = http.post("/v1/data/upload", "{\"file\": \"" + path + "\", \"head\": 1, "
+            JsonNode refused = node.http().post("/v1/data/upload", "{\"file\": \"" + path + "\", \"head\": 1, "
                     + "\"partition\": 2, \"namespace\": \"local\", \"table_name\": \"x\", \"use_local_data\": 0}");
             assertThat(refused.get("retcode").asInt()).as(path).isEqualTo(101);
             assertThat(refused.get("retmsg").asText()).as(path).contains("outside the import directory");
         }
         Files.createSymbolicLink(importDir.resolve("link.csv"), outside);
-        JsonNode viaLink = http.post("/v1/data/upload", "{\"file\": \"link.csv\", \"head\": 1, \"partition\": 2, "
+        JsonNode viaLink = node.http().post("/v1/data/upload", "{\"file\": \"link.csv\", \"head\": 1, \"partition\": 2, "
                 + "\"namespace\": \"local\", \"table_name\": \"x\", \"use_local_data\": 0}");
         assertThat(viaLink.get("retcode").asInt()).isEqualTo(101);
         assertThat(tableInfo("local", "x").at("/data/exist").asInt()).isZero();
@@ -259,8 +246,8 @@ class UploadHttpTest {
         }
         Path fa = csv("ca.csv", a.toString());
         Path fb = csv("cb.csv", b.toString());
-        var ra = CompletableFuture.supplyAsync(() -> http.pythonUpload(fa, conf("race", "t", 0)));
-        var rb = CompletableFuture.supplyAsync(() -> http.pythonUpload(fb, conf("race", "t", 0)));
+        var ra = CompletableFuture.supplyAsync(() -> node.http().pythonUpload(fa, conf("race", "t", 0)));
+        var rb = CompletableFuture.supplyAsync(() -> node.http().pythonUpload(fb, conf("race", "t", 0)));
         JsonNode ja = json(ra.join());
         JsonNode jb = json(rb.join());
         List<Integer> codes = List.of(ja.get("retcode").asInt(), jb.get("retcode").asInt());
@@ -268,8 +255,8 @@ class UploadHttpTest {
         JsonNode loser = ja.get("retcode").asInt() == 0 ? jb : ja;
         assertThat(loser.get("retmsg").asText()).contains("already exists");
         // the table holds one upload's rows, all of them
-        HttpResponse<String> csv = http.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(http.base() + "/v1/data/download"))
+        HttpResponse<String> csv = node.http().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(node.http().base() + "/v1/data/download"))
                 .header("Accept", "text/csv")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
                         "{\"namespace\": \"race\", \"table_name\": \"t\"}")).build());
@@ -306,10 +293,10 @@ class UploadHttpTest {
             String conf = "{\"file\": \"x.csv\", \"id_delimiter\": \"" + (delimiter.equals(",") ? "," : "\\t")
                     + "\", \"head\": 1, \"partition\": 1, \"namespace\": \"awkward\", \"table_name\": \""
                     + table + "\", \"drop\": 1}";
-            JsonNode r = json(http.pythonUpload(csv("awkward-" + table + ".csv", file.toString()), conf));
+            JsonNode r = json(node.http().pythonUpload(csv("awkward-" + table + ".csv", file.toString()), conf));
             assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
             List<List<String>> stored = new ArrayList<>();
-            try (Connection c = node.database().dataSource().getConnection(); Statement s = c.createStatement();
+            try (Connection c = node.node().database().dataSource().getConnection(); Statement s = c.createStatement();
                  ResultSet meta = s.executeQuery("SELECT f_address->>'table' FROM t_storage_table_meta "
                          + "WHERE f_namespace = 'awkward' AND f_name = '" + table + "'")) {
                 meta.next();
@@ -353,25 +340,30 @@ class UploadHttpTest {
                     + (part.length * 10L) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(part);
             out.flush();
-            Thread.sleep(500); // the loader has started on the rows sent
+            // the loader has started on the rows sent
+            await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(50))
+                    .until(UploadHttpTest::cutUploadStatus, "running"::equals);
         } // closed without the rest of the body
         String status = await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(50))
-                .until(() -> {
-                    try (Connection c = node.database().dataSource().getConnection(); Statement s = c.createStatement();
-                         ResultSet rs = s.executeQuery("SELECT f_status FROM t_task WHERE f_component_module = "
-                                 + "'Upload' AND f_component_parameters->>'namespace' = 'cut'")) {
-                        return rs.next() ? rs.getString(1) : null;
-                    }
-                }, st -> st != null && !st.equals("running"));
+                .until(UploadHttpTest::cutUploadStatus, st -> st != null && !st.equals("running"));
         assertThat(status).isEqualTo("failed");
         assertThat(tableInfo("cut", "t").at("/data/exist").asInt()).isZero();
         assertThat(dataTables()).isEqualTo(before);
     }
 
+    /** The status of the upload task into namespace "cut", or null before it exists. */
+    static String cutUploadStatus() throws Exception {
+        try (Connection c = node.node().database().dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT f_status FROM t_task WHERE f_component_module = "
+                     + "'Upload' AND f_component_parameters->>'namespace' = 'cut'")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
     /** The PostgreSQL tables holding uploaded rows. */
     static List<String> dataTables() throws Exception {
         List<String> out = new ArrayList<>();
-        try (Connection c = node.database().dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = node.node().database().dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'fedflow_data' "
                      + "ORDER BY 1")) {
             while (rs.next()) {

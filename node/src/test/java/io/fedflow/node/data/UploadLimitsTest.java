@@ -7,16 +7,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import io.fedflow.node.Limits;
-import io.fedflow.node.Node;
-import io.fedflow.node.NodeConfig;
 import io.fedflow.node.testing.GrpcUploads;
 import io.fedflow.node.testing.FlowHttp;
+import io.fedflow.node.testing.NodeExtension;
 import io.fedflow.node.testing.RawHttpConnection;
-import io.fedflow.node.testing.TestNodes;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.UploadConf;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -31,9 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Uploads that misbehave: a client that stops sending mid-file is cut after the idle timeout, its load
@@ -43,31 +38,13 @@ import org.junit.jupiter.api.Test;
 class UploadLimitsTest {
     static final int MAX_UPLOADS = 3;
     /** Cuts stalled uploads fast. */
-    static Node quick;
+    @RegisterExtension
+    static final NodeExtension quick = NodeExtension.builder().configure(b -> b.limits(Limits.builder()
+            .streamIdleTimeout(Duration.ofSeconds(1)).maxTableColumns(50).maxLineLength(4096).build())).build();
     /** Lets stalled uploads sit, to see what they hold. */
-    static Node patient;
-    static ManagedChannel channel;
-
-    @BeforeAll
-    static void start() throws IOException {
-        quick = TestNodes.start(config().withLimits(Limits.builder().streamIdleTimeout(Duration.ofSeconds(1))
-                .maxTableColumns(50).maxLineLength(4096).build()));
-        patient = TestNodes.start(config().withLimits(Limits.builder().streamIdleTimeout(Duration.ofMinutes(5))
-                .maxConcurrentUploads(MAX_UPLOADS).build()));
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", quick.httpPort()).usePlaintext().build();
-    }
-
-    static NodeConfig config() throws IOException {
-        return NodeConfig.builder("9999", Files.createTempDirectory("fedflow-upload-limits-"))
-                .dbUrl(TestNodes.newDatabase()).dbUser("postgres").build();
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        channel.shutdownNow();
-        quick.close();
-        patient.close();
-    }
+    @RegisterExtension
+    static final NodeExtension patient = NodeExtension.builder().configure(b -> b.limits(Limits.builder()
+            .streamIdleTimeout(Duration.ofMinutes(5)).maxConcurrentUploads(MAX_UPLOADS).build())).build();
 
     static String conf(String table) {
         return "{\"file\": \"" + table + ".csv\", \"id_delimiter\": \",\", \"head\": 1, \"partition\": 4, "
@@ -87,7 +64,7 @@ class UploadLimitsTest {
      * FATE's upload (conf in the query, one file part, a declared Content-Length) of which only the first
      * half of the file is sent; the connection then stays open and silent.
      */
-    static RawHttpConnection stalledUpload(Node node, String table) {
+    static RawHttpConnection stalledUpload(NodeExtension node, String table) {
         String boundary = "0123456789abcdef0123456789abcdef";
         byte[] file = rows(2000).getBytes(StandardCharsets.UTF_8);
         String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + table
@@ -102,13 +79,13 @@ class UploadLimitsTest {
         return c;
     }
 
-    static JsonNode upload(Node node, String table, String csv) throws IOException {
+    static JsonNode upload(NodeExtension node, String table, String csv) throws IOException {
         Path file = Files.createTempFile(table, ".csv");
         Files.writeString(file, csv);
         return FlowHttp.JSON.readTree(new FlowHttp(node.httpPort()).pythonUpload(file, conf(table)).body());
     }
 
-    static int exists(Node node, String table) {
+    static int exists(NodeExtension node, String table) {
         return new FlowHttp(node.httpPort()).post("/v1/table/table_info",
                 Map.of("namespace", "limits", "table_name", table)).at("/data/exist").asInt();
     }
@@ -166,7 +143,7 @@ class UploadLimitsTest {
 
     @Test
     void aStalledGrpcUploadIsCutAndItsSpoolFileRemoved() throws Exception {
-        CompletableFuture<FlowResponse> result = GrpcUploads.open(channel, UploadConf.newBuilder().setNamespace("limits")
+        CompletableFuture<FlowResponse> result = GrpcUploads.open(quick.channel(), UploadConf.newBuilder().setNamespace("limits")
                 .setTableName("grpc_stalled").setHead(1).setPartition(2).setIdDelimiter(",").build())
                 .send(ByteString.copyFromUtf8(rows(100))).answer();
         // and then nothing, without ending the stream

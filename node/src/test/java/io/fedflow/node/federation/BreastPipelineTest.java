@@ -3,9 +3,10 @@ package io.fedflow.node.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedflow.node.Node;
+import io.fedflow.node.testing.FederatedSites;
 import io.fedflow.node.testing.FlowHttp;
-import io.fedflow.node.testing.TestNodes;
+import io.fedflow.node.testing.SitesExtension;
+import io.fedflow.node.testing.TestNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +14,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The full breast pipeline of examples/breast_pipeline_{dsl,conf}.json, submitted as the files are, across
@@ -28,54 +29,34 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BreastPipelineTest {
-    static Node guest;
-    static Node other;
-    static FlowHttp guestHttp;
-    static FlowHttp otherHttp;
+    @RegisterExtension
+    static final SitesExtension sites = SitesExtension.builder("9999", "10000")
+            .upload("9999", "breast_hetero_guest", "breast_partial_guest")
+            .upload("10000", "breast_hetero_host", "breast_partial_host")
+            .grant("10000", "9999", "*", "breast_hetero_host", "breast_partial_host").build();
+    static final TestNode guest = sites.site("9999");
+    static final TestNode other = sites.site("10000");
+
     static String dsl;
     static String conf;
     static String trainJob;
 
     @BeforeAll
-    static void start() throws Exception {
-        guest = TestNodes.start("9999");
-        other = TestNodes.start("10000");
-        FederatedJobsTest.peer(List.of(guest, other));
-        guestHttp = new FlowHttp(guest.httpPort());
-        otherHttp = new FlowHttp(other.httpPort());
-        for (String name : List.of("breast_hetero_guest", "breast_partial_guest")) {
-            FederatedJobsTest.upload(guestHttp, name);
-        }
-        for (String name : List.of("breast_hetero_host", "breast_partial_host")) {
-            FederatedJobsTest.upload(otherHttp, name);
-        }
-        JsonNode granted = otherHttp.post("/v1/permission/grant", "{\"party_id\": \"9999\", \"component\": \"*\","
-                + " \"dataset\": [{\"namespace\": \"experiment\", \"name\": \"breast_hetero_host\"}, "
-                + "{\"namespace\": \"experiment\", \"name\": \"breast_partial_host\"}]}");
-        assertThat(granted.get("retcode").asInt()).as(granted.toString()).isZero();
+    static void setUp() throws Exception {
         dsl = Files.readString(Path.of("../examples/breast_pipeline_dsl.json"));
         conf = Files.readString(Path.of("../examples/breast_pipeline_conf.json"));
     }
 
-    @AfterAll
-    static void stop() throws IOException {
-        for (Node n : new Node[] {guest, other}) {
-            if (n != null) {
-                n.close();
-            }
-        }
-    }
-
     static String run(String label, String dsl, String conf) throws Exception {
-        JsonNode r = guestHttp.post("/v1/job/submit", "{\"job_dsl\": " + dsl + ", \"job_runtime_conf\": " + conf + "}");
+        JsonNode r = guest.http().post("/v1/job/submit", "{\"job_dsl\": " + dsl + ", \"job_runtime_conf\": " + conf + "}");
         assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
         String jobId = r.get("jobId").asText();
         long started = System.nanoTime();
-        String status = FederatedJobsTest.await(guestHttp, jobId, Duration.ofMinutes(6), FederatedJobsTest.END);
+        String status = FederatedSites.awaitStatus(guest.http(), jobId, Duration.ofMinutes(6), FederatedSites.END);
         System.out.println("Breast pipeline (" + label + ") job " + jobId + ": " + status + " at the guest after "
                 + (System.nanoTime() - started) / 1_000_000 + " ms");
-        assertThat(status).as(tasks(guestHttp, jobId) + "\n" + tasks(otherHttp, jobId)).isEqualTo("success");
-        assertThat(FederatedJobsTest.await(otherHttp, jobId, Duration.ofSeconds(30), FederatedJobsTest.END))
+        assertThat(status).as(tasks(guest.http(), jobId) + "\n" + tasks(other.http(), jobId)).isEqualTo("success");
+        assertThat(FederatedSites.awaitStatus(other.http(), jobId, Duration.ofSeconds(30), FederatedSites.END))
                 .isEqualTo("success");
         return jobId;
     }
@@ -90,7 +71,7 @@ class BreastPipelineTest {
 
     /** intersect_count of metric train/intersection of intersection_0 at the guest. */
     static int intersectCount(String jobId) {
-        JsonNode all = guestHttp.post("/v1/tracking/component/metric/all", cpn(jobId, "guest", "9999",
+        JsonNode all = guest.http().post("/v1/tracking/component/metric/all", cpn(jobId, "guest", "9999",
                 "intersection_0"));
         for (JsonNode point : all.at("/data/train/intersection/data")) {
             if ("intersect_count".equals(point.get(0).asText())) {
@@ -101,7 +82,7 @@ class BreastPipelineTest {
     }
 
     static double auc(String jobId) throws IOException {
-        JsonNode summary = guestHttp.post("/v1/tracking/component/summary/download", cpn(jobId, "guest", "9999",
+        JsonNode summary = guest.http().post("/v1/tracking/component/summary/download", cpn(jobId, "guest", "9999",
                 "evaluation_0"));
         assertThat(summary.get("retcode").asInt()).as(summary.toString()).isZero();
         JsonNode auc = summary.get("data").findValue("auc");
@@ -110,7 +91,7 @@ class BreastPipelineTest {
     }
 
     static List<Double> lossCurve(String jobId) {
-        JsonNode metrics = otherHttp.post("/v1/tracking/component/metric/all", cpn(jobId, "arbiter", "10000",
+        JsonNode metrics = other.http().post("/v1/tracking/component/metric/all", cpn(jobId, "arbiter", "10000",
                 "hetero_lr_0"));
         JsonNode loss = metrics.at("/data/train/loss");
         assertThat(loss.at("/meta/metric_type").asText()).as(metrics.toString()).isEqualTo("LOSS");
@@ -139,10 +120,10 @@ class BreastPipelineTest {
         assertThat(curve.get(curve.size() - 1)).isLessThan(curve.get(0));
 
         for (String component : List.of("hetero_feature_binning_0", "hetero_feature_selection_0", "hetero_lr_0")) {
-            assertThat(model(guestHttp, trainJob, "guest", "9999", component)).as(component).isNotEmpty();
-            assertThat(model(otherHttp, trainJob, "host", "10000", component)).as(component).isNotEmpty();
+            assertThat(model(guest.http(), trainJob, "guest", "9999", component)).as(component).isNotEmpty();
+            assertThat(model(other.http(), trainJob, "host", "10000", component)).as(component).isNotEmpty();
         }
-        JsonNode lr = model(guestHttp, trainJob, "guest", "9999", "hetero_lr_0");
+        JsonNode lr = model(guest.http(), trainJob, "guest", "9999", "hetero_lr_0");
         assertThat(lr.has("intercept")).isTrue();
     }
 
@@ -166,7 +147,7 @@ class BreastPipelineTest {
         if (trainJob == null) {
             theExampleFilesTrainAcrossTwoSitesTo569SharedIdsAndAGoodAuc();
         }
-        JsonNode info = guestHttp.post("/v1/job/query", Map.of("job_id", trainJob)).at("/data/0");
+        JsonNode info = guest.http().post("/v1/job/query", Map.of("job_id", trainJob)).at("/data/0");
         String modelId = info.at("/f_runtime_conf_on_party/job_parameters/common/model_id").asText();
         String predictConf = conf.replace("\"task_cores\": 1", "\"task_cores\": 1, \"job_type\": \"predict\", "
                 + "\"model_id\": \"" + modelId + "\", \"model_version\": \"" + trainJob + "\"");
@@ -176,7 +157,7 @@ class BreastPipelineTest {
         System.out.println("Breast pipeline predict AUC " + auc + ", intersection " + intersectCount(jobId));
         assertThat(auc).isGreaterThanOrEqualTo(0.98);
         // binning and selection applied their trained models, at both parties, rather than refitting
-        for (Node n : new Node[] {guest, other}) {
+        for (TestNode n : new TestNode[] {guest, other}) {
             String role = n == guest ? "guest" : "host";
             String party = n == guest ? "9999" : "10000";
             Path dir = n.config().logsDir().resolve(jobId).resolve(role).resolve(party);

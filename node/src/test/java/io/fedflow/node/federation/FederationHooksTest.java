@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Server;
-import io.fedflow.node.Node;
+import io.fedflow.node.testing.FederatedSites;
 import io.fedflow.node.testing.FlowHttp;
-import io.fedflow.node.testing.TestNodes;
+import io.fedflow.node.testing.Jobs;
+import io.fedflow.node.testing.SitesExtension;
+import io.fedflow.node.testing.TestNode;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The hooks on the federation path: a remote service registered at the host (FATE's HTTP JSON hook)
@@ -23,25 +26,18 @@ import org.junit.jupiter.api.Test;
  * submit with the host's code and message; with the registration deleted, the built-ins are back.
  */
 class FederationHooksTest {
-    static Node guest;
-    static Node host;
-    static FlowHttp guestHttp;
-    static FlowHttp hostHttp;
+    @RegisterExtension
+    static final SitesExtension sites = SitesExtension.builder("9999", "10000")
+            .upload("9999", "breast_hetero_guest").upload("10000", "breast_hetero_host")
+            .grant("10000", "9999", "*", "breast_hetero_host").build();
+    static final TestNode guest = sites.site("9999");
+    static final TestNode host = sites.site("10000");
+
     static Server hooks;
     static final List<JsonNode> asked = new CopyOnWriteArrayList<>();
 
     @BeforeAll
-    static void start() throws Exception {
-        guest = TestNodes.start("9999");
-        host = TestNodes.start("10000");
-        FederatedJobsTest.peer(List.of(guest, host));
-        guestHttp = new FlowHttp(guest.httpPort());
-        hostHttp = new FlowHttp(host.httpPort());
-        FederatedJobsTest.upload(guestHttp, "breast_hetero_guest");
-        FederatedJobsTest.upload(hostHttp, "breast_hetero_host");
-        assertThat(hostHttp.post("/v1/permission/grant", "{\"party_id\": \"9999\", \"component\": \"*\", "
-                + "\"dataset\": [{\"namespace\": \"experiment\", \"name\": \"breast_hetero_host\"}]}")
-                .get("retcode").asInt()).isZero();
+    static void setUp() throws Exception {
         // One test server answering FATE's hook calls: it refuses every job and every site signature.
         hooks = Server.builder().http(0)
                 .service("/permission", (ctx, req) -> HttpResponse.of(req.aggregate().thenApply(a -> {
@@ -56,9 +52,14 @@ class FederationHooksTest {
                 })))
                 .build();
         hooks.start().join();
-        JsonNode server = hostHttp.post("/v1/server/hooks/register", "{\"host\": \"127.0.0.1\", \"port\": "
+        JsonNode server = host.http().post("/v1/server/hooks/register", "{\"host\": \"127.0.0.1\", \"port\": "
                 + hooks.activeLocalPort() + "}");
         assertThat(server.get("retcode").asInt()).as(server.toString()).isZero();
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        hooks.stop().join();
     }
 
     static JsonNode json(String s) {
@@ -69,28 +70,21 @@ class FederationHooksTest {
         }
     }
 
-    @AfterAll
-    static void stop() throws IOException {
-        hooks.stop().join();
-        guest.close();
-        host.close();
-    }
-
     JsonNode submit() {
-        return guestHttp.post("/v1/job/submit", "{\"job_dsl\": " + FederatedJobsTest.DSL + ", \"job_runtime_conf\": "
-                + FederatedJobsTest.conf("10000", "") + "}");
+        return guest.http().post("/v1/job/submit", "{\"job_dsl\": " + Jobs.DSL + ", \"job_runtime_conf\": "
+                + Jobs.conf("10000", "") + "}");
     }
 
     void register(String service, String uri) {
-        JsonNode r = hostHttp.post("/v1/service/registry", Map.of("server_name", "hooks", "service_name", service,
+        JsonNode r = host.http().post("/v1/service/registry", Map.of("server_name", "hooks", "service_name", service,
                 "uri", uri));
         assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
     }
 
     void unregister(String service) {
         // deleting the one server gives every hook back to the built-ins; register it again for the next test
-        assertThat(hostHttp.post("/v1/server/hooks/delete", "{}").get("retcode").asInt()).isZero();
-        assertThat(hostHttp.post("/v1/server/hooks/register", "{\"host\": \"127.0.0.1\", \"port\": "
+        assertThat(host.http().post("/v1/server/hooks/delete", "{}").get("retcode").asInt()).isZero();
+        assertThat(host.http().post("/v1/server/hooks/register", "{\"host\": \"127.0.0.1\", \"port\": "
                 + hooks.activeLocalPort() + "}").get("retcode").asInt()).isZero();
     }
 
@@ -112,8 +106,8 @@ class FederationHooksTest {
         }
         JsonNode ok = submit();
         assertThat(ok.get("retcode").asInt()).as(ok.toString()).isZero();
-        assertThat(FederatedJobsTest.await(guestHttp, ok.get("jobId").asText(), java.time.Duration.ofSeconds(60),
-                FederatedJobsTest.END)).isEqualTo("success");
+        assertThat(FederatedSites.awaitStatus(guest.http(), ok.get("jobId").asText(), java.time.Duration.ofSeconds(60),
+                FederatedSites.END)).isEqualTo("success");
     }
 
     @Test

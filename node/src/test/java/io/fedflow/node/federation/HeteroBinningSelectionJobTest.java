@@ -3,18 +3,17 @@ package io.fedflow.node.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedflow.node.Node;
 import io.fedflow.node.testing.FederatedSites;
 import io.fedflow.node.testing.FlowHttp;
-import io.fedflow.node.testing.TestNodes;
-import java.io.IOException;
+import io.fedflow.node.testing.Jobs;
+import io.fedflow.node.testing.SitesExtension;
+import io.fedflow.node.testing.TestNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Reader → DataTransform → HeteroFeatureBinning → HeteroFeatureSelection on breast_hetero between two real
@@ -22,31 +21,13 @@ import org.junit.jupiter.api.Test;
  * over the transfer channel.
  */
 class HeteroBinningSelectionJobTest {
-    static Node guest;
-    static Node host;
-    static FlowHttp guestHttp;
-    static FlowHttp hostHttp;
-
-    @BeforeAll
-    static void start() throws Exception {
-        guest = TestNodes.start("9999");
-        host = TestNodes.start("10000");
-        FederatedJobsTest.peer(List.of(guest, host));
-        guestHttp = new FlowHttp(guest.httpPort());
-        hostHttp = new FlowHttp(host.httpPort());
-        FederatedJobsTest.upload(guestHttp, "breast_hetero_guest");
-        FederatedJobsTest.upload(hostHttp, "breast_hetero_host");
-        FederatedSites.grant(hostHttp, "9999", "reader,datatransform,heterofeaturebinning,heterofeatureselection", "breast_hetero_host");
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        for (Node n : new Node[] {guest, host}) {
-            if (n != null) {
-                n.close();
-            }
-        }
-    }
+    @RegisterExtension
+    static final SitesExtension sites = SitesExtension.builder("9999", "10000")
+            .upload("9999", "breast_hetero_guest").upload("10000", "breast_hetero_host")
+            .grant("10000", "9999", "reader,datatransform,heterofeaturebinning,heterofeatureselection",
+                    "breast_hetero_host").build();
+    static final TestNode guest = sites.site("9999");
+    static final TestNode host = sites.site("10000");
 
     static final String DSL = """
             {"components": {
@@ -63,21 +44,21 @@ class HeteroBinningSelectionJobTest {
 
     @Test
     void binningGivesTheGuestIvOfEveryFeatureAndSelectionKeepsTheTopKAtBothParties() throws Exception {
-        String conf = FederatedJobsTest.conf("10000", "").replace("\"component_parameters\": {",
+        String conf = Jobs.conf("10000", "").replace("\"component_parameters\": {",
                 "\"component_parameters\": {\"common\": {"
                         + "\"hetero_feature_binning_0\": {\"bin_num\": 10, \"transform_param\": {\"transform_type\": null}},"
                         + "\"hetero_feature_selection_0\": {\"filter_methods\": [\"iv_filter\"],"
                         + " \"iv_param\": {\"filter_type\": \"top_k\", \"threshold\": 12}}}, ");
-        JsonNode r = guestHttp.post("/v1/job/submit", "{\"job_dsl\": " + DSL + ", \"job_runtime_conf\": " + conf
+        JsonNode r = guest.http().post("/v1/job/submit", "{\"job_dsl\": " + DSL + ", \"job_runtime_conf\": " + conf
                 + "}");
         assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
         String jobId = r.get("jobId").asText();
-        assertThat(FederatedJobsTest.await(guestHttp, jobId, Duration.ofSeconds(120), FederatedJobsTest.END))
+        assertThat(FederatedSites.awaitStatus(guest.http(), jobId, Duration.ofSeconds(120), FederatedSites.END))
                 .isEqualTo("success");
-        assertThat(FederatedJobsTest.await(hostHttp, jobId, Duration.ofSeconds(20), FederatedJobsTest.END))
+        assertThat(FederatedSites.awaitStatus(host.http(), jobId, Duration.ofSeconds(20), FederatedSites.END))
                 .isEqualTo("success");
 
-        JsonNode binning = model(guestHttp, jobId, "guest", "9999", "hetero_feature_binning_0");
+        JsonNode binning = model(guest.http(), jobId, "guest", "9999", "hetero_feature_binning_0");
         JsonNode own = binning.at("/binning_result/binning_result");
         JsonNode hosts = binning.at("/host_results/0/binning_result");
         assertThat(own.size()).isEqualTo(10);
@@ -90,13 +71,13 @@ class HeteroBinningSelectionJobTest {
         // breast features separate the classes well: the best IVs are far above noise
         assertThat(ivs.stream().mapToDouble(Double::doubleValue).max().orElse(0)).isGreaterThan(1.0);
 
-        JsonNode hostBinning = model(hostHttp, jobId, "host", "10000", "hetero_feature_binning_0");
+        JsonNode hostBinning = model(host.http(), jobId, "host", "10000", "hetero_feature_binning_0");
         assertThat(hostBinning.at("/binning_result/binning_result/x3/split_points")).isNotEmpty();
         assertThat(hostBinning.at("/binning_result/binning_result/x3/iv").isMissingNode()).isTrue();
 
         // top 12 of the 30 features over both parties, split between them
-        JsonNode gSel = model(guestHttp, jobId, "guest", "9999", "hetero_feature_selection_0");
-        JsonNode hSel = model(hostHttp, jobId, "host", "10000", "hetero_feature_selection_0");
+        JsonNode gSel = model(guest.http(), jobId, "guest", "9999", "hetero_feature_selection_0");
+        JsonNode hSel = model(host.http(), jobId, "host", "10000", "hetero_feature_selection_0");
         int guestKept = gSel.get("header").size();
         int hostKept = hSel.get("header").size();
         assertThat(guestKept + hostKept).isEqualTo(12);
@@ -105,8 +86,8 @@ class HeteroBinningSelectionJobTest {
             hostLeftAtGuest += it.next().getValue().asBoolean() ? 1 : 0;
         }
         assertThat(hostKept).isEqualTo((int) hostLeftAtGuest);
-        assertThat(outputCount(guestHttp, jobId, "guest", "9999")).isEqualTo(569);
-        assertThat(outputCount(hostHttp, jobId, "host", "10000")).isEqualTo(569);
+        assertThat(outputCount(guest.http(), jobId, "guest", "9999")).isEqualTo(569);
+        assertThat(outputCount(host.http(), jobId, "host", "10000")).isEqualTo(569);
     }
 
     static JsonNode model(FlowHttp h, String jobId, String role, String party, String component) {

@@ -6,15 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.Node;
 import io.fedflow.node.testing.FederatedSites;
 import io.fedflow.node.testing.FlowHttp;
-import io.fedflow.node.testing.TestNodes;
+import io.fedflow.node.testing.SitesExtension;
+import io.fedflow.node.testing.TestNode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * HeteroLR across two real nodes: guest 9999 on one, host 10000 and arbiter 10000 on the other (one site
@@ -22,31 +22,12 @@ import org.junit.jupiter.api.Test;
  * breast_hetero, then a predict job with the trained model.
  */
 class HeteroLRJobTest {
-    static Node guest;
-    static Node other;
-    static FlowHttp guestHttp;
-    static FlowHttp otherHttp;
-
-    @BeforeAll
-    static void start() throws Exception {
-        guest = TestNodes.start("9999");
-        other = TestNodes.start("10000");
-        FederatedJobsTest.peer(List.of(guest, other));
-        guestHttp = new FlowHttp(guest.httpPort());
-        otherHttp = new FlowHttp(other.httpPort());
-        FederatedJobsTest.upload(guestHttp, "breast_hetero_guest");
-        FederatedJobsTest.upload(otherHttp, "breast_hetero_host");
-        FederatedSites.grant(otherHttp, "9999", "*", "breast_hetero_host");
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        for (Node n : new Node[] {guest, other}) {
-            if (n != null) {
-                n.close();
-            }
-        }
-    }
+    @RegisterExtension
+    static final SitesExtension sites = SitesExtension.builder("9999", "10000")
+            .upload("9999", "breast_hetero_guest").upload("10000", "breast_hetero_host")
+            .grant("10000", "9999", "*", "breast_hetero_host").build();
+    static final TestNode guest = sites.site("9999");
+    static final TestNode other = sites.site("10000");
 
     static final String TRAIN_DSL = """
             {"components": {
@@ -88,15 +69,15 @@ class HeteroLRJobTest {
     }
 
     static String run(String dsl, String conf) throws Exception {
-        JsonNode r = guestHttp.post("/v1/job/submit", "{\"job_dsl\": " + dsl + ", \"job_runtime_conf\": " + conf + "}");
+        JsonNode r = guest.http().post("/v1/job/submit", "{\"job_dsl\": " + dsl + ", \"job_runtime_conf\": " + conf + "}");
         assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
         String jobId = r.get("jobId").asText();
         long started = System.nanoTime();
-        String status = FederatedJobsTest.await(guestHttp, jobId, Duration.ofMinutes(6), FederatedJobsTest.END);
+        String status = FederatedSites.awaitStatus(guest.http(), jobId, Duration.ofMinutes(6), FederatedSites.END);
         System.out.println("HeteroLR job " + jobId + ": " + status + " at the guest after "
                 + (System.nanoTime() - started) / 1_000_000 + " ms");
-        assertThat(status).as(tasks(guestHttp, jobId) + "\n" + tasks(otherHttp, jobId)).isEqualTo("success");
-        assertThat(FederatedJobsTest.await(otherHttp, jobId, Duration.ofSeconds(30), FederatedJobsTest.END))
+        assertThat(status).as(tasks(guest.http(), jobId) + "\n" + tasks(other.http(), jobId)).isEqualTo("success");
+        assertThat(FederatedSites.awaitStatus(other.http(), jobId, Duration.ofSeconds(30), FederatedSites.END))
                 .isEqualTo("success");
         return jobId;
     }
@@ -120,12 +101,12 @@ class HeteroLRJobTest {
     void trainsAcrossTwoSitesToAGoodAucWithADecreasingLossThenPredictsWithTheModel() throws Exception {
         String jobId = run(TRAIN_DSL, conf(""));
 
-        double auc = auc(guest, jobId);
+        double auc = auc(guest.node(), jobId);
         System.out.println("HeteroLR train AUC " + auc);
         assertThat(auc).isGreaterThanOrEqualTo(0.98);
 
         // the arbiter holds the loss curve, as FATE's metric/all shows it
-        JsonNode metrics = otherHttp.post("/v1/tracking/component/metric/all", Map.of("job_id", jobId,
+        JsonNode metrics = other.http().post("/v1/tracking/component/metric/all", Map.of("job_id", jobId,
                 "role", "arbiter", "party_id", "10000", "component_name", "hetero_lr_0"));
         JsonNode loss = metrics.at("/data/train/loss");
         assertThat(loss.at("/meta/metric_type").asText()).as(metrics.toString()).isEqualTo("LOSS");
@@ -137,21 +118,21 @@ class HeteroLRJobTest {
         assertThat(curve.get(curve.size() - 1)).isLessThan(curve.get(1));
 
         // each party's model: the guest's weights and intercept, the host's weights only
-        JsonNode guestModel = FlowHttp.JSON.readTree(guest.database().dsl().fetchOne("SELECT f_param::text FROM "
+        JsonNode guestModel = FlowHttp.JSON.readTree(guest.node().database().dsl().fetchOne("SELECT f_param::text FROM "
                 + "t_component_model WHERE f_job_id = ? AND f_component_name = 'hetero_lr_0'", jobId).get(0, String.class));
         assertThat(guestModel.path("weight").size()).isEqualTo(10);
         assertThat(guestModel.has("intercept")).isTrue();
-        JsonNode hostModel = FlowHttp.JSON.readTree(other.database().dsl().fetchOne("SELECT f_param::text FROM "
+        JsonNode hostModel = FlowHttp.JSON.readTree(other.node().database().dsl().fetchOne("SELECT f_param::text FROM "
                 + "t_component_model WHERE f_job_id = ? AND f_component_name = 'hetero_lr_0' AND f_role = 'host'",
                 jobId).get(0, String.class));
         assertThat(hostModel.path("weight").size()).isEqualTo(20);
 
         // a predict job with the trained model scores the same rows as well
-        JsonNode info = guestHttp.post("/v1/job/query", Map.of("job_id", jobId)).at("/data/0");
+        JsonNode info = guest.http().post("/v1/job/query", Map.of("job_id", jobId)).at("/data/0");
         String modelId = info.at("/f_runtime_conf_on_party/job_parameters/common/model_id").asText();
         String predictJob = run(PREDICT_DSL, conf(", \"job_type\": \"predict\", \"model_id\": \"" + modelId
                 + "\", \"model_version\": \"" + jobId + "\""));
-        double predictAuc = auc(guest, predictJob);
+        double predictAuc = auc(guest.node(), predictJob);
         System.out.println("HeteroLR predict AUC " + predictAuc);
         assertThat(predictAuc).isGreaterThanOrEqualTo(0.98);
     }

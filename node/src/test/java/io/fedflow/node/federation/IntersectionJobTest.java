@@ -3,52 +3,28 @@ package io.fedflow.node.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedflow.node.Node;
 import io.fedflow.node.testing.FederatedSites;
 import io.fedflow.node.testing.FlowHttp;
-import io.fedflow.node.testing.TestNodes;
-import java.io.IOException;
+import io.fedflow.node.testing.SitesExtension;
+import io.fedflow.node.testing.TestNode;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Reader → DataTransform → Intersection → LR (at the guest) across two real nodes (guest 9999, host 10000):
  * the intersection keeps DataTransform's schema, so the LR trains on its output.
  */
 class IntersectionJobTest {
-    static Node guest;
-    static Node host;
-    static FlowHttp guestHttp;
-    static FlowHttp hostHttp;
-
-    @BeforeAll
-    static void start() throws Exception {
-        guest = TestNodes.start("9999");
-        host = TestNodes.start("10000");
-        FederatedJobsTest.peer(List.of(guest, host));
-        guestHttp = new FlowHttp(guest.httpPort());
-        hostHttp = new FlowHttp(host.httpPort());
-        for (String name : List.of("breast_hetero_guest", "breast_partial_guest")) {
-            FederatedJobsTest.upload(guestHttp, name);
-        }
-        for (String name : List.of("breast_hetero_host", "breast_partial_host")) {
-            FederatedJobsTest.upload(hostHttp, name);
-        }
-        FederatedSites.grant(hostHttp, "9999", "reader,datatransform,intersection,lr", "breast_hetero_host", "breast_partial_host");
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        for (Node n : new Node[] {guest, host}) {
-            if (n != null) {
-                n.close();
-            }
-        }
-    }
+    @RegisterExtension
+    static final SitesExtension sites = SitesExtension.builder("9999", "10000")
+            .upload("9999", "breast_hetero_guest", "breast_partial_guest")
+            .upload("10000", "breast_hetero_host", "breast_partial_host")
+            .grant("10000", "9999", "reader,datatransform,intersection,lr", "breast_hetero_host", "breast_partial_host")
+            .build();
+    static final TestNode guest = sites.site("9999");
+    static final TestNode host = sites.site("10000");
 
     static final String DSL = """
             {"components": {
@@ -77,12 +53,12 @@ class IntersectionJobTest {
     }
 
     static String run(String conf) throws Exception {
-        JsonNode r = guestHttp.post("/v1/job/submit", "{\"job_dsl\": " + DSL + ", \"job_runtime_conf\": " + conf + "}");
+        JsonNode r = guest.http().post("/v1/job/submit", "{\"job_dsl\": " + DSL + ", \"job_runtime_conf\": " + conf + "}");
         assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
         String jobId = r.get("jobId").asText();
-        assertThat(FederatedJobsTest.await(guestHttp, jobId, Duration.ofSeconds(120), FederatedJobsTest.END))
+        assertThat(FederatedSites.awaitStatus(guest.http(), jobId, Duration.ofSeconds(120), FederatedSites.END))
                 .as(jobId).isEqualTo("success");
-        assertThat(FederatedJobsTest.await(hostHttp, jobId, Duration.ofSeconds(10), FederatedJobsTest.END))
+        assertThat(FederatedSites.awaitStatus(host.http(), jobId, Duration.ofSeconds(10), FederatedSites.END))
                 .isEqualTo("success");
         return jobId;
     }
@@ -119,11 +95,11 @@ class IntersectionJobTest {
     void rawOnBreastHeteroKeepsAll569IdsAtBothPartiesAndPassesAtTheArbiter() throws Exception {
         String jobId = run(conf("hetero", "{\"guest\": [9999], \"host\": [10000], \"arbiter\": [10000]}",
                 "{\"intersect_method\": \"raw\", \"sync_intersect_ids\": true, \"only_output_key\": false}"));
-        assertThat(outputCount(guestHttp, jobId, "guest", "9999")).isEqualTo(569);
-        assertThat(outputCount(hostHttp, jobId, "host", "10000")).isEqualTo(569);
-        assertThat(intersectCount(guestHttp, jobId, "guest", "9999")).isEqualTo(569.0);
-        assertThat(intersectCount(hostHttp, jobId, "host", "10000")).isEqualTo(569.0);
-        JsonNode arbiter = hostHttp.post("/v1/job/task/query", Map.of("job_id", jobId, "role", "arbiter",
+        assertThat(outputCount(guest.http(), jobId, "guest", "9999")).isEqualTo(569);
+        assertThat(outputCount(host.http(), jobId, "host", "10000")).isEqualTo(569);
+        assertThat(intersectCount(guest.http(), jobId, "guest", "9999")).isEqualTo(569.0);
+        assertThat(intersectCount(host.http(), jobId, "host", "10000")).isEqualTo(569.0);
+        JsonNode arbiter = host.http().post("/v1/job/task/query", Map.of("job_id", jobId, "role", "arbiter",
                 "component_name", "intersection_0"));
         assertThat(arbiter.at("/data/0/f_status").asText()).as(arbiter.toString()).isEqualTo("pass");
     }
@@ -133,16 +109,16 @@ class IntersectionJobTest {
         String jobId = run(conf("partial", "{\"guest\": [9999], \"host\": [10000]}",
                 "{\"intersect_method\": \"rsa\", \"rsa_params\": {\"hash_method\": \"sha256\", "
                         + "\"final_hash_method\": \"sha256\", \"key_length\": 1024}}"));
-        assertThat(outputCount(guestHttp, jobId, "guest", "9999")).isEqualTo(456);
-        assertThat(outputCount(hostHttp, jobId, "host", "10000")).isEqualTo(456);
-        assertThat(intersectCount(guestHttp, jobId, "guest", "9999")).isEqualTo(456.0);
-        assertThat(intersectCount(hostHttp, jobId, "host", "10000")).isEqualTo(456.0);
-        JsonNode lr = guestHttp.post("/v1/tracking/component/output/data/table", Map.of("job_id", jobId,
+        assertThat(outputCount(guest.http(), jobId, "guest", "9999")).isEqualTo(456);
+        assertThat(outputCount(host.http(), jobId, "host", "10000")).isEqualTo(456);
+        assertThat(intersectCount(guest.http(), jobId, "guest", "9999")).isEqualTo(456.0);
+        assertThat(intersectCount(host.http(), jobId, "host", "10000")).isEqualTo(456.0);
+        JsonNode lr = guest.http().post("/v1/tracking/component/output/data/table", Map.of("job_id", jobId,
                 "role", "guest", "party_id", "9999", "component_name", "lr_0"));
-        JsonNode lrTable = guestHttp.post("/v1/table/table_info", Map.of("namespace",
+        JsonNode lrTable = guest.http().post("/v1/table/table_info", Map.of("namespace",
                 lr.at("/data/0/table_namespace").asText(), "table_name", lr.at("/data/0/table_name").asText()));
         assertThat(lrTable.at("/data/count").asInt()).as(lr + " " + lrTable).isEqualTo(456);
-        JsonNode summary = guestHttp.post("/v1/tracking/component/summary/download", cpn(jobId, "guest", "9999"));
+        JsonNode summary = guest.http().post("/v1/tracking/component/summary/download", cpn(jobId, "guest", "9999"));
         assertThat(summary.at("/data/intersect_num").asInt()).as(summary.toString()).isEqualTo(456);
     }
 }

@@ -1,5 +1,7 @@
 package io.fedflow.node.federation;
 
+import io.fedflow.node.testing.FederatedSites;
+import io.fedflow.node.testing.Jobs;
 import org.awaitility.core.ConditionTimeoutException;
 import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,20 +45,20 @@ class MultiProcessFederationTest {
                     + "\"reader,datatransform\", \"dataset\": [{\"namespace\": \"experiment\", "
                     + "\"name\": \"breast_hetero_host\"}]}");
             assertThat(granted.get("retcode").asInt()).as(granted.toString()).isZero();
-            FederatedJobsTest.upload(guest, "breast_hetero_guest");
-            FederatedJobsTest.upload(host, "breast_hetero_host");
+            FederatedSites.upload(guest, "breast_hetero_guest");
+            FederatedSites.upload(host, "breast_hetero_host");
 
-            JsonNode r = guest.post("/v1/job/submit", "{\"job_dsl\": " + FederatedJobsTest.DSL
-                    + ", \"job_runtime_conf\": " + FederatedJobsTest.conf("10000", "") + "}");
+            JsonNode r = guest.post("/v1/job/submit", "{\"job_dsl\": " + Jobs.DSL
+                    + ", \"job_runtime_conf\": " + Jobs.conf("10000", "") + "}");
             assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
             String jobId = r.get("jobId").asText();
 
-            assertThat(FederatedJobsTest.await(guest, jobId, Duration.ofSeconds(40), FederatedJobsTest.END))
+            assertThat(FederatedSites.awaitStatus(guest, jobId, Duration.ofSeconds(40), FederatedSites.END))
                     .isEqualTo("success");
-            assertThat(FederatedJobsTest.await(host, jobId, Duration.ofSeconds(10), FederatedJobsTest.END))
+            assertThat(FederatedSites.awaitStatus(host, jobId, Duration.ofSeconds(10), FederatedSites.END))
                     .isEqualTo("success");
-            JsonNode g = FederatedJobsTest.rows(guest, jobId);
-            JsonNode h = FederatedJobsTest.rows(host, jobId);
+            JsonNode g = Jobs.rows(guest, jobId);
+            JsonNode h = Jobs.rows(host, jobId);
             assertThat(g).hasSize(1);
             assertThat(h).hasSize(1);
             assertThat(g.get(0).get("f_role").asText()).isEqualTo("guest");

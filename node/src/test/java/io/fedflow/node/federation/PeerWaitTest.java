@@ -10,19 +10,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.Limits;
-import io.fedflow.node.Node;
-import io.fedflow.node.NodeConfig;
-import io.fedflow.node.testing.FederatedSites;
-import io.fedflow.node.testing.FlowHttp;
-import io.fedflow.node.testing.TestNodes;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.fedflow.node.testing.Jobs;
+import io.fedflow.node.testing.SitesExtension;
+import io.fedflow.node.testing.TestNode;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A federated job whose peer goes away while a task waits for its messages: the wait is visible in
@@ -31,70 +25,43 @@ import org.junit.jupiter.api.Test;
  */
 class PeerWaitTest {
     static final Duration PATIENCE = Duration.ofSeconds(4);
-    Node guest;
-    Node other;
-    FlowHttp guestHttp;
-    FlowHttp otherHttp;
-
-    static Node start(String party) throws IOException {
-        NodeConfig config = NodeConfig.builder(party, Files.createTempDirectory("fedflow-wait-"))
-                .dbUrl(TestNodes.newDatabase()).dbUser("postgres")
-                .limits(Limits.builder().peerMessageTimeout(PATIENCE).build()).build();
-        return TestNodes.start(config);
-    }
-
-    @BeforeEach
-    void startNodes() throws Exception {
-        guest = start("9999");
-        other = start("10000");
-        FederatedSites.peer(List.of(guest, other));
-        guestHttp = new FlowHttp(guest.httpPort());
-        otherHttp = new FlowHttp(other.httpPort());
-        FederatedSites.upload(guestHttp, "breast_hetero_guest");
-        FederatedSites.upload(otherHttp, "breast_hetero_host");
-        JsonNode granted = otherHttp.post("/v1/permission/grant", "{\"party_id\": \"9999\", \"component\": \"*\","
-                + " \"dataset\": [{\"namespace\": \"experiment\", \"name\": \"breast_hetero_host\"}]}");
-        assertThat(granted.get("retcode").asInt()).as(granted.toString()).isZero();
-    }
-
-    @AfterEach
-    void stopNodes() throws IOException {
-        for (Node n : new Node[] {guest, other}) {
-            if (n != null) {
-                n.close();
-            }
-        }
-    }
+    // On an instance field: fresh sites for each test, as this one takes a site away.
+    @RegisterExtension
+    final SitesExtension sites = SitesExtension.builder("9999", "10000")
+            .configure((id, b) -> b.limits(Limits.builder().peerMessageTimeout(PATIENCE).build()))
+            .upload("9999", "breast_hetero_guest").upload("10000", "breast_hetero_host")
+            .grant("10000", "9999", "*", "breast_hetero_host").build();
+    final TestNode guest = sites.site("9999");
+    final TestNode other = sites.site("10000");
 
     @Test
     void aTaskWhosePeerStopsAnsweringSaysWhatItWaitsForThenFailsTheJobWithTheReason() throws Exception {
-        JsonNode r = guestHttp.post("/v1/job/submit", "{\"job_dsl\": " + RerunAfterStopTest.DSL
-                + ", \"job_runtime_conf\": " + RerunAfterStopTest.conf(100_000, "").replace("\"auto_retries\": 1",
+        JsonNode r = guest.http().post("/v1/job/submit", "{\"job_dsl\": " + Jobs.HETERO_LR_DSL
+                + ", \"job_runtime_conf\": " + Jobs.heteroLrConf(100_000, "").replace("\"auto_retries\": 1",
                 "\"auto_retries\": 0") + "}");
         assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
         String jobId = r.get("jobId").asText();
-        awaitTask(guestHttp, jobId, "hetero_lr_0", "guest", "running");
-        awaitTask(otherHttp, jobId, "hetero_lr_0", "host", "running");
+        awaitTask(guest.http(), jobId, "hetero_lr_0", "guest", "running");
+        awaitTask(other.http(), jobId, "hetero_lr_0", "host", "running");
         // the guest's task waits for a message of the other site's tasks now...
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() ->
-                job(guestHttp, jobId).path("f_waiting_for").asText().contains("waits for message"));
+                job(guest.http(), jobId).path("f_waiting_for").asText().contains("waits for message"));
 
         // ...when that site goes away
-        other.close();
-        other = null;
+        other.stop();
 
         // while it lasts, job/query says what the job waits for: the host's messages, the host's answers
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            JsonNode row = job(guestHttp, jobId);
+            JsonNode row = job(guest.http(), jobId);
             assertThat(row.get("f_status").asText()).as(row.path("f_error_report").asText()).isEqualTo("running");
             assertThat(row.path("f_waiting_for").asText()).contains("10000")
                     .containsAnyOf("waits for message", "sends message", "does not answer");
         });
         // and it does not wait forever: the task fails with the reason, the job with it
-        assertThat(awaitStatus(guestHttp, jobId, Duration.ofSeconds(40), END)).isEqualTo("failed");
-        JsonNode row = job(guestHttp, jobId);
+        assertThat(awaitStatus(guest.http(), jobId, Duration.ofSeconds(40), END)).isEqualTo("failed");
+        JsonNode row = job(guest.http(), jobId);
         assertThat(row.path("f_waiting_for").isMissingNode()).as(row.toString()).isTrue();
-        JsonNode lr = tasks(guestHttp, jobId, Map.of("component_name", "hetero_lr_0", "role", "guest")).get(0);
+        JsonNode lr = tasks(guest.http(), jobId, Map.of("component_name", "hetero_lr_0", "role", "guest")).get(0);
         assertThat(lr.get("f_status").asText()).isEqualTo("failed");
         assertThat(lr.get("f_error_report").asText()).contains("10000")
                 .contains("within the peer message timeout of 4 s");

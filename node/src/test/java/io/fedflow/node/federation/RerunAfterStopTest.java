@@ -9,19 +9,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedflow.node.Node;
-import io.fedflow.node.testing.FederatedSites;
 import io.fedflow.node.testing.FlowHttp;
-import java.io.IOException;
+import io.fedflow.node.testing.Jobs;
+import io.fedflow.node.testing.SitesExtension;
+import io.fedflow.node.testing.TestNode;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The reliability case of the seed pipeline: guest 9999 on one node, host and arbiter 10000 on the other,
@@ -30,59 +29,15 @@ import org.junit.jupiter.api.Test;
  * store on purpose, so that the race is deterministic.
  */
 class RerunAfterStopTest {
-    static Node guest;
-    static Node other;
-    static FlowHttp guestHttp;
-    static FlowHttp otherHttp;
-
-    @BeforeAll
-    static void start() throws Exception {
-        guest = io.fedflow.node.testing.TestNodes.start("9999");
-        other = io.fedflow.node.testing.TestNodes.start("10000");
-        FederatedSites.peer(List.of(guest, other));
-        guestHttp = new FlowHttp(guest.httpPort());
-        otherHttp = new FlowHttp(other.httpPort());
-        FederatedSites.upload(guestHttp, "breast_hetero_guest");
-        FederatedSites.upload(otherHttp, "breast_hetero_host");
-        FederatedSites.grant(otherHttp, "9999", "*", "breast_hetero_host");
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        for (Node n : new Node[] {guest, other}) {
-            if (n != null) {
-                n.close();
-            }
-        }
-    }
-
-    static final String DSL = """
-            {"components": {
-              "reader_0": {"module": "Reader", "output": {"data": ["data"]}},
-              "data_transform_0": {"module": "DataTransform", "input": {"data": {"data": ["reader_0.data"]}},
-                                   "output": {"data": ["data"], "model": ["model"]}},
-              "hetero_lr_0": {"module": "HeteroLR", "input": {"data": {"train_data": ["data_transform_0.data"]}},
-                              "output": {"data": ["data"], "model": ["model"]}}}}""";
-
-    /** HeteroLR with {@code maxIter} iterations that never converge early; a small key keeps it quick. */
-    static String conf(int maxIter, String jobParams) {
-        return """
-                {"dsl_version": 2, "initiator": {"role": "guest", "party_id": 9999},
-                 "role": {"guest": [9999], "host": [10000], "arbiter": [10000]},
-                 "job_parameters": {"common": {"task_cores": 1, "auto_retries": 1 %s}},
-                 "component_parameters": {
-                   "common": {"hetero_lr_0": {"max_iter": %d, "early_stop": "diff", "tol": 0, "batch_size": 320,
-                                              "encrypt_param": {"key_length": 512}}},
-                   "role": {
-                     "guest": {"0": {"reader_0": {"table": {"name": "breast_hetero_guest", "namespace": "experiment"}},
-                                     "data_transform_0": {"with_label": true, "label_name": "y", "label_type": "int"}}},
-                     "host": {"0": {"reader_0": {"table": {"name": "breast_hetero_host", "namespace": "experiment"}},
-                                    "data_transform_0": {"with_label": false}}}}}}"""
-                .formatted(jobParams, maxIter);
-    }
+    @RegisterExtension
+    static final SitesExtension sites = SitesExtension.builder("9999", "10000")
+            .upload("9999", "breast_hetero_guest").upload("10000", "breast_hetero_host")
+            .grant("10000", "9999", "*", "breast_hetero_host").build();
+    static final TestNode guest = sites.site("9999");
+    static final TestNode other = sites.site("10000");
 
     static String submit(String conf) {
-        JsonNode r = guestHttp.post("/v1/job/submit", "{\"job_dsl\": " + DSL + ", \"job_runtime_conf\": " + conf + "}");
+        JsonNode r = guest.http().post("/v1/job/submit", "{\"job_dsl\": " + Jobs.HETERO_LR_DSL + ", \"job_runtime_conf\": " + conf + "}");
         assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
         return r.get("jobId").asText();
     }
@@ -94,7 +49,7 @@ class RerunAfterStopTest {
     static void leaveStaleMessage(String jobId, long version) throws Exception {
         byte[] content = ("stale pubkey of " + jobId).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        var dsl = other.database().dsl();
+        var dsl = other.node().database().dsl();
         boolean versioned = dsl.fetchExists(dsl.selectOne().from("information_schema.columns")
                 .where("table_name = 't_transfer' and column_name = 'f_task_version'"));
         Long id = dsl.fetchOne("INSERT INTO t_transfer (f_job_id, f_component_name, f_tag, f_src_role, f_src_party_id,"
@@ -109,7 +64,7 @@ class RerunAfterStopTest {
 
     /** Every party's latest task of the component, at both nodes (the guest's holder rows included). */
     static void assertSameVersionEverywhere(String jobId, String component, long version) {
-        for (FlowHttp h : List.of(guestHttp, otherHttp)) {
+        for (FlowHttp h : List.of(guest.http(), other.http())) {
             JsonNode rows = tasks(h, jobId, Map.of("component_name", component));
             assertThat(rows).as(rows.toString()).isNotEmpty();
             rows.forEach(t -> {
@@ -118,49 +73,49 @@ class RerunAfterStopTest {
             });
         }
         // guest's own task, and its holder rows of host and arbiter; host and arbiter at the other node
-        assertThat(tasks(guestHttp, jobId, Map.of("component_name", component))).hasSize(3);
-        assertThat(tasks(otherHttp, jobId, Map.of("component_name", component))).hasSize(2);
+        assertThat(tasks(guest.http(), jobId, Map.of("component_name", component))).hasSize(3);
+        assertThat(tasks(other.http(), jobId, Map.of("component_name", component))).hasSize(2);
     }
 
     @Test
     void stopWhileHeteroLRRunsThenRerunEndsInSuccessWithEveryPartyOnTheSameVersion() throws Exception {
-        String jobId = submit(conf(100_000, ""));
-        awaitTask(guestHttp, jobId, "hetero_lr_0", "guest", "running");
-        awaitTask(otherHttp, jobId, "hetero_lr_0", "arbiter", "running");
+        String jobId = submit(Jobs.heteroLrConf(100_000, ""));
+        awaitTask(guest.http(), jobId, "hetero_lr_0", "guest", "running");
+        awaitTask(other.http(), jobId, "hetero_lr_0", "arbiter", "running");
 
-        JsonNode stopped = guestHttp.post("/v1/job/stop", Map.of("job_id", jobId));
+        JsonNode stopped = guest.http().post("/v1/job/stop", Map.of("job_id", jobId));
         assertThat(stopped.get("retcode").asInt()).as(stopped.toString()).isZero();
-        assertThat(awaitStatus(guestHttp, jobId, Duration.ofSeconds(20), END)).isEqualTo("canceled");
-        assertThat(awaitStatus(otherHttp, jobId, Duration.ofSeconds(20), END)).isEqualTo("canceled");
+        assertThat(awaitStatus(guest.http(), jobId, Duration.ofSeconds(20), END)).isEqualTo("canceled");
+        assertThat(awaitStatus(other.http(), jobId, Duration.ofSeconds(20), END)).isEqualTo("canceled");
 
         // what the stopped version still sends after the stop reached the other node
         leaveStaleMessage(jobId, 0);
 
-        JsonNode upd = guestHttp.post("/v1/job/parameter/update", "{\"job_id\": \"" + jobId + "\", "
+        JsonNode upd = guest.http().post("/v1/job/parameter/update", "{\"job_id\": \"" + jobId + "\", "
                 + "\"component_parameters\": {\"common\": {\"hetero_lr_0\": {\"max_iter\": 2}}}}");
         assertThat(upd.get("retcode").asInt()).as(upd.toString()).isZero();
-        JsonNode rerun = guestHttp.post("/v1/job/rerun", Map.of("job_id", jobId));
+        JsonNode rerun = guest.http().post("/v1/job/rerun", Map.of("job_id", jobId));
         assertThat(rerun.get("retcode").asInt()).as(rerun.toString()).isZero();
 
-        assertThat(awaitStatus(guestHttp, jobId, Duration.ofMinutes(3), END))
-                .as(tasks(guestHttp, jobId, Map.of()) + "\n" + tasks(otherHttp, jobId, Map.of())).isEqualTo("success");
-        assertThat(awaitStatus(otherHttp, jobId, Duration.ofSeconds(30), END)).isEqualTo("success");
+        assertThat(awaitStatus(guest.http(), jobId, Duration.ofMinutes(3), END))
+                .as(tasks(guest.http(), jobId, Map.of()) + "\n" + tasks(other.http(), jobId, Map.of())).isEqualTo("success");
+        assertThat(awaitStatus(other.http(), jobId, Duration.ofSeconds(30), END)).isEqualTo("success");
         assertSameVersionEverywhere(jobId, "hetero_lr_0", 1);
     }
 
     @Test
     void aTaskThatFailsIsRetriedAtEveryPartyTogetherAtTheSameVersion() throws Exception {
-        String jobId = submit(conf(2, ""));
+        String jobId = submit(Jobs.heteroLrConf(2, ""));
         // A message of version 0 is already there: the arbiter's first send collides with it, or the host takes
         // it for the arbiter's key and fails. Either way the retry must move all three to version 1 together.
         leaveStaleMessage(jobId, 0);
 
-        assertThat(awaitStatus(guestHttp, jobId, Duration.ofMinutes(3), END))
-                .as(tasks(guestHttp, jobId, Map.of()) + "\n" + tasks(otherHttp, jobId, Map.of())).isEqualTo("success");
-        assertThat(awaitStatus(otherHttp, jobId, Duration.ofSeconds(30), END)).isEqualTo("success");
+        assertThat(awaitStatus(guest.http(), jobId, Duration.ofMinutes(3), END))
+                .as(tasks(guest.http(), jobId, Map.of()) + "\n" + tasks(other.http(), jobId, Map.of())).isEqualTo("success");
+        assertThat(awaitStatus(other.http(), jobId, Duration.ofSeconds(30), END)).isEqualTo("success");
         assertSameVersionEverywhere(jobId, "hetero_lr_0", 1);
         // the failed version is kept, with the reason
-        JsonNode failed = tasks(otherHttp, jobId, Map.of("component_name", "hetero_lr_0", "role", "arbiter",
+        JsonNode failed = tasks(other.http(), jobId, Map.of("component_name", "hetero_lr_0", "role", "arbiter",
                 "task_version", "0"));
         assertThat(failed.get(0).get("f_status").asText()).isEqualTo("failed");
         // either the arbiter's own send collided with the message, or the host took it first and failed, and
@@ -171,20 +126,20 @@ class RerunAfterStopTest {
     @Test
     void aJobWaitingForCoresSaysForWhichCoresAtWhichParty() throws Exception {
         int cores = guest.config().cores();
-        String holder = submit(conf(100_000, ", \"task_cores\": " + cores).replace("\"task_cores\": 1, ", ""));
-        awaitStatus(guestHttp, holder, Duration.ofSeconds(30), Set.of("running"));
-        String waiting = submit(conf(2, ""));
+        String holder = submit(Jobs.heteroLrConf(100_000, ", \"task_cores\": " + cores).replace("\"task_cores\": 1, ", ""));
+        awaitStatus(guest.http(), holder, Duration.ofSeconds(30), Set.of("running"));
+        String waiting = submit(Jobs.heteroLrConf(2, ""));
         try {
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-                JsonNode row = job(guestHttp, waiting);
+                JsonNode row = job(guest.http(), waiting);
                 assertThat(row.get("f_status").asText()).isEqualTo("waiting");
                 assertThat(row.path("f_waiting_for").asText()).contains("cores", "party 9999");
             });
             // the running job says what it is doing now
-            assertThat(job(guestHttp, holder).path("f_waiting_for").asText()).contains("task ", "version 0");
+            assertThat(job(guest.http(), holder).path("f_waiting_for").asText()).contains("task ", "version 0");
         } finally {
-            guestHttp.post("/v1/job/stop", Map.of("job_id", holder));
-            guestHttp.post("/v1/job/stop", Map.of("job_id", waiting));
+            guest.http().post("/v1/job/stop", Map.of("job_id", holder));
+            guest.http().post("/v1/job/stop", Map.of("job_id", waiting));
         }
     }
 }

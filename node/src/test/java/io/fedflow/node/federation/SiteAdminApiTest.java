@@ -10,6 +10,9 @@ import io.fedflow.node.NodeConfig;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.TestNodes;
 import io.fedflow.proto.RetCode;
+import io.fedflow.node.server.ErrorMapper;
+import io.fedflow.node.testing.NodeExtension;
+import io.fedflow.node.testing.TestNode;
 import io.fedflow.proto.v1.KeyRequest;
 import io.fedflow.proto.v1.PeerRequest;
 import io.fedflow.proto.v1.SiteKeyRequest;
@@ -25,33 +28,23 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPairGenerator;
 import java.util.Base64;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The site administration over a real node: FATE's JSON as its client sends it, and gRPC. */
 class SiteAdminApiTest {
-    static Node node;
-    static FlowHttp http;
-    static ManagedChannel channel;
+    @RegisterExtension
+    static final NodeExtension node = NodeExtension.of();
     static SiteServiceGrpc.SiteServiceBlockingStub grpc;
 
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void start() {
-        node = TestNodes.start("9999");
-        http = new FlowHttp(node.httpPort());
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", node.httpPort()).usePlaintext().build();
-        grpc = SiteServiceGrpc.newBlockingStub(channel);
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        channel.shutdownNow();
-        node.close();
+    static void stub() {
+        grpc = SiteServiceGrpc.newBlockingStub(node.channel());
     }
 
     /** A key pair another site would have made. */
@@ -64,17 +57,12 @@ class SiteAdminApiTest {
                 "public_key", keys.publicKeyPem()));
     }
 
-    private static Node startIn(Path dataDir, String url) {
-        return TestNodes.start(NodeConfig.builder("9999", dataDir).dbUrl(url).dbUser("postgres").build());
-    }
-
     @Test
     void showsItsPublicKeyNeverThePrivateOneAndKeepsItAcrossARestart() throws IOException {
-        Path dataDir = dir.resolve("node");
-        String url = TestNodes.newDatabase();
+        TestNode site = TestNode.builder("9999").build().start();
         String pem;
-        try (Node first = startIn(dataDir, url)) {
-            FlowHttp h = new FlowHttp(first.httpPort());
+        try {
+            FlowHttp h = site.http();
             JsonNode key = h.post("/v1/site/key", "{}");
             assertThat(key.get("retcode").asInt()).as(key.toString()).isZero();
             assertThat(key.at("/data/party_id").asText()).isEqualTo("9999");
@@ -96,10 +84,12 @@ class SiteAdminApiTest {
             assertThat(secret.get("retcode").asInt()).isEqualTo(108);
             assertThat(secret.get("retmsg").asText()).contains("never served");
             assertThat(secret.toString()).doesNotContain("BEGIN");
-        }
-        try (Node again = startIn(dataDir, url)) {
-            JsonNode key = new FlowHttp(again.httpPort()).post("/v1/site/key", "{}");
-            assertThat(key.at("/data/public_key").asText()).isEqualTo(pem);
+
+            site.restart();
+            JsonNode again = site.http().post("/v1/site/key", "{}");
+            assertThat(again.at("/data/public_key").asText()).isEqualTo(pem);
+        } finally {
+            site.stop();
         }
     }
 
@@ -107,15 +97,15 @@ class SiteAdminApiTest {
     void addsQueriesAndDeletesPeersOverJsonAndGrpc() throws IOException {
         SiteKeys host = peerKeys("host");
         // As a FATE-style client sends it: a numeric party id and a client-only key that must be ignored.
-        JsonNode added = http.post("/v1/site/peer/add", Map.of("party_id", 10000, "host", "10.0.0.2",
+        JsonNode added = node.http().post("/v1/site/peer/add", Map.of("party_id", 10000, "host", "10.0.0.2",
                 "port", "9360", "public_key", host.publicKeyPem(), "tls", true, "conf_path", "/tmp/peer.json"));
         assertThat(added.get("retcode").asInt()).as(added.toString()).isZero();
         assertThat(added.at("/data/tls").asBoolean()).isTrue();
 
-        JsonNode one = http.post("/v1/site/peer/query", "{\"party_id\": \"10000\"}");
+        JsonNode one = node.http().post("/v1/site/peer/query", "{\"party_id\": \"10000\"}");
         assertThat(one.at("/data/0/host").asText()).isEqualTo("10.0.0.2");
         assertThat(one.at("/data/0/port").asInt()).isEqualTo(9360);
-        assertThat(node.peers().find("10000")).get().extracting(Peer::key)
+        assertThat(node.node().peers().find("10000")).get().extracting(Peer::key)
                 .satisfies(k -> assertThat(k.getEncoded()).isEqualTo(host.publicKey().getEncoded()));
 
         SiteKeys arbiter = peerKeys("arbiter");
@@ -134,7 +124,7 @@ class SiteAdminApiTest {
         assertThat(gone.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(gone.getTrailers().get(RetCode.TRAILER)).isEqualTo("101");
         assertThat(gone.getStatus().getDescription()).contains("10001", "not a peer");
-        JsonNode again = http.post("/v1/site/peer/delete", "{\"party_id\": \"10001\"}");
+        JsonNode again = node.http().post("/v1/site/peer/delete", "{\"party_id\": \"10001\"}");
         assertThat(again.get("retcode").asInt()).isEqualTo(101);
     }
 
@@ -142,36 +132,39 @@ class SiteAdminApiTest {
     void fateKeyCallsReplaceQueryAndDeleteAPeersKey() {
         SiteKeys first = peerKeys("first");
         SiteKeys second = peerKeys("second");
-        JsonNode unknown = http.post("/v1/key/public/save", Map.of("party_id", "10010", "key", first.publicKeyPem(),
+        JsonNode unknown = node.http().post("/v1/key/public/save", Map.of("party_id", "10010", "key", first.publicKeyPem(),
                 "conf_path", "/home/me/key.json"));
         assertThat(unknown.get("retcode").asInt()).isEqualTo(101);
         assertThat(unknown.get("retmsg").asText()).contains("not a peer", "/v1/site/peer/add");
 
-        assertThat(add(http, "10010", first).get("retcode").asInt()).isZero();
-        JsonNode saved = http.post("/v1/key/public/save", Map.of("party_id", "10010", "key", second.publicKeyPem(),
+        assertThat(add(node.http(), "10010", first).get("retcode").asInt()).isZero();
+        JsonNode saved = node.http().post("/v1/key/public/save", Map.of("party_id", "10010", "key", second.publicKeyPem(),
                 "conf_path", "/home/me/key.json"));
         assertThat(saved.get("retcode").asInt()).as(saved.toString()).isZero();
         assertThat(saved.at("/data/host").asText()).as("the route is kept").isEqualTo("127.0.0.1");
-        JsonNode queried = http.post("/v1/key/query", "{\"party_id\": \"10010\"}");
+        JsonNode queried = node.http().post("/v1/key/query", "{\"party_id\": \"10010\"}");
         assertThat(queried.get("data").asText()).isEqualTo(second.publicKeyPem());
         var refused = catchThrowableOfType(StatusRuntimeException.class, () -> grpc.queryKey(
                 KeyRequest.newBuilder().setPartyId("10010").setKeyName("private").build()));
         assertThat(refused.getTrailers().get(RetCode.TRAILER)).isEqualTo("108");
 
-        JsonNode ownKey = http.post("/v1/key/public/save", Map.of("party_id", "9999", "key", second.publicKeyPem()));
+        JsonNode ownKey = node.http().post("/v1/key/public/save", Map.of("party_id", "9999", "key", second.publicKeyPem()));
         assertThat(ownKey.get("retcode").asInt()).isEqualTo(101);
         assertThat(ownKey.get("retmsg").asText()).contains("this site");
 
-        JsonNode deleted = http.post("/v1/key/public/delete", "{\"party_id\": \"10010\", \"conf_path\": \"x\"}");
+        JsonNode deleted = node.http().post("/v1/key/public/delete", "{\"party_id\": \"10010\", \"conf_path\": \"x\"}");
         assertThat(deleted.get("retcode").asInt()).isZero();
-        assertThat(node.peers().find("10010")).isEmpty();
-        assertThat(http.post("/v1/key/query", "{\"party_id\": \"10010\"}").get("retcode").asInt()).isEqualTo(101);
+        assertThat(node.node().peers().find("10010")).isEmpty();
+        assertThat(node.http().post("/v1/key/query", "{\"party_id\": \"10010\"}").get("retcode").asInt()).isEqualTo(101);
     }
 
     @Test
     void reloadsAHandEditedTableAndRefusesAMalformedOneKeepingTheOld() throws IOException {
-        try (Node own = TestNodes.start("9999")) {
-            FlowHttp h = new FlowHttp(own.httpPort());
+        // A node of its own: the test rewrites its peers file.
+        TestNode site = TestNode.builder("9999").build().start();
+        try {
+            Node own = site.node();
+            FlowHttp h = site.http();
             Path file = own.config().peersFile();
             SiteKeys guest = peerKeys("guest");
             Files.writeString(file, """
@@ -196,6 +189,8 @@ class SiteAdminApiTest {
             JsonNode kept = h.post("/v1/site/peer/query", "{}");
             assertThat(kept.at("/data/0/port").asInt()).as("the table in force stays").isEqualTo(9370);
             assertThat(own.peers().find("10020")).isPresent();
+        } finally {
+            site.stop();
         }
     }
 
@@ -237,18 +232,18 @@ class SiteAdminApiTest {
         assertRefused(Map.of("party_id", "10030", "host", "h", "port", 9360,
                 "public_key", "-----BEGIN PUBLIC KEY-----\n%%%\n-----END PUBLIC KEY-----\n"), "Ed25519");
         assertRefused(Map.of("party_id", "9999", "host", "h", "port", 9360, "public_key", key), "this site");
-        assertThat(node.peers().find("10030")).isEmpty();
+        assertThat(node.node().peers().find("10030")).isEmpty();
 
-        JsonNode keyName = http.post("/v1/key/query", "{\"party_id\": \"9999\", \"key_name\": \"secret\"}");
+        JsonNode keyName = node.http().post("/v1/key/query", "{\"party_id\": \"9999\", \"key_name\": \"secret\"}");
         assertThat(keyName.get("retcode").asInt()).isEqualTo(101);
         assertThat(keyName.get("retmsg").asText()).contains("key_name");
-        JsonNode noKey = http.post("/v1/key/public/save", "{\"party_id\": \"10030\"}");
+        JsonNode noKey = node.http().post("/v1/key/public/save", "{\"party_id\": \"10030\"}");
         assertThat(noKey.get("retcode").asInt()).isEqualTo(101);
         assertThat(noKey.get("retmsg").asText()).contains("key");
     }
 
     private static void assertRefused(Map<String, Object> body, String... inMessage) {
-        JsonNode r = http.post("/v1/site/peer/add", body);
+        JsonNode r = node.http().post("/v1/site/peer/add", body);
         assertThat(r.get("retcode").asInt()).as(r.toString()).isEqualTo(101);
         assertThat(r.get("retmsg").asText()).contains(inMessage);
     }

@@ -11,6 +11,8 @@ import io.fedflow.node.Node;
 import io.fedflow.node.NodeConfig;
 import io.fedflow.node.testing.TestNodes;
 import io.fedflow.proto.RetCode;
+import io.fedflow.node.server.ErrorMapper;
+import io.fedflow.node.testing.NodeExtension;
 import io.fedflow.proto.v1.PartyServiceGrpc;
 import io.fedflow.proto.v1.PingReply;
 import io.fedflow.proto.v1.PingRequest;
@@ -21,7 +23,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A raw grpc-java client (no Fedflow code on the wire path) against a node's site port: every way of
@@ -37,19 +39,15 @@ import org.junit.jupiter.api.Test;
  */
 class SiteCallSecurityTest {
     static final String METHOD = PartyServiceGrpc.getPingMethod().getFullMethodName();
-    static Path dir;
-    static NodeConfig config;
-    static Node node;
+    @RegisterExtension
+    static final NodeExtension node = NodeExtension.builder().partyId("10000").build();
     static SiteKeys callerKeys;
     static ManagedChannel channel;
 
     @BeforeAll
     static void start() throws Exception {
-        dir = Files.createTempDirectory("fedflow-site-security");
-        config = NodeConfig.builder("10000", dir).dbUrl(TestNodes.newDatabase()).dbUser("postgres").build();
-        node = TestNodes.start(config);
         callerKeys = SiteKeys.loadOrCreate(Files.createTempDirectory("fedflow-caller-keys"));
-        node.peers().put(new Peer("7777", "127.0.0.1", 1, callerKeys.publicKeyBase64(), false));
+        node.node().peers().put(new Peer("7777", "127.0.0.1", 1, callerKeys.publicKeyBase64(), false));
         channel = open(node.sitePort());
     }
 
@@ -60,7 +58,6 @@ class SiteCallSecurityTest {
     @AfterAll
     static void stop() throws Exception {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        node.close();
     }
 
     static PingRequest ping(String text) {
@@ -150,8 +147,7 @@ class SiteCallSecurityTest {
         assertThat(call(channel, signed2, r2).getPayload().toStringUtf8()).isEqualTo("twice");
         // the nonce store is in PostgreSQL: a restarted node still knows the nonce
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        node.close();
-        node = TestNodes.start(config);
+        node.site().restart();
         channel = open(node.sitePort());
         assertRefused(() -> call(channel, signed2, r2), "replay");
     }

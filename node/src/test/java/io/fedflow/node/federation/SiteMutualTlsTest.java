@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fedflow.auth.tls.SiteTls;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.Node;
 import io.fedflow.node.NodeConfig;
-import io.fedflow.node.testing.TestNodes;
+import io.fedflow.node.testing.SitesExtension;
+import io.fedflow.node.testing.TestNode;
 import io.fedflow.proto.v1.PartyServiceGrpc;
 import io.fedflow.proto.v1.PingReply;
 import io.fedflow.proto.v1.PingRequest;
@@ -25,9 +25,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,55 +37,42 @@ class SiteMutualTlsTest {
     @TempDir
     static Path dir;
     static Path certs;
-    static Node guest;
-    static Node host;
-
-    @BeforeAll
-    static void startTwoTlsSites() throws IOException {
-        certs = dir.resolve("certs");
-        new SiteTls().writeAuthorityAndSites(certs, List.of("guest", "host"));
-        guest = TestNodes.start(tlsConfig("9999", "guest"));
-        host = TestNodes.start(tlsConfig("10000", "host"));
-        guest.peers().put(new Peer("10000", "127.0.0.1", host.sitePort(), host.siteKeys().publicKeyBase64(), true));
-        host.peers().put(new Peer("9999", "127.0.0.1", guest.sitePort(), guest.siteKeys().publicKeyBase64(), true));
-    }
+    // Peered over TLS: each peer entry says its site port speaks TLS, as the sites' configs do.
+    @RegisterExtension
+    static final SitesExtension sites = SitesExtension.builder("9999", "10000")
+            .configure((partyId, b) -> tlsSite(partyId, "9999".equals(partyId) ? "guest" : "host", b)).build();
+    static final TestNode guest = sites.site("9999");
+    static final TestNode host = sites.site("10000");
 
     /** A node whose tls directory holds what an operator copies there: the CA certificate and its own pair. */
-    private static NodeConfig tlsConfig(String partyId, String name) throws IOException {
+    private static void tlsSite(String partyId, String name, NodeConfig.Builder b) throws IOException {
+        if (certs == null) {
+            certs = dir.resolve("certs");
+            new SiteTls().writeAuthorityAndSites(certs, List.of("guest", "host"));
+        }
         Path data = Files.createDirectories(dir.resolve("node-" + partyId));
         Path tls = Files.createDirectories(data.resolve("tls"));
         Files.copy(certs.resolve(SiteTls.CA_CERT_FILE), tls.resolve(SiteTls.CA_CERT_FILE));
         SiteTls.write(SiteTls.load(certs.resolve(name + ".crt.pem"), certs.resolve(name + ".key.pem")),
                 tls.resolve(name + ".crt.pem"), tls.resolve(name + ".key.pem"));
-        return NodeConfig.builder(partyId, data).dbUrl(TestNodes.newDatabase()).dbUser("postgres")
-                .siteTls(true).siteTlsName(name).build();
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        if (guest != null) {
-            guest.close();
-        }
-        if (host != null) {
-            host.close();
-        }
+        b.dataDir(data).siteTls(true).siteTlsName(name);
     }
 
     @Test
     void signedPingCrossesMutualTlsBothWays() {
         byte[] payload = new byte[256];
         payload[0] = 7;
-        PingReply reply = guest.partyClient().ping("10000", payload);
+        PingReply reply = guest.node().partyClient().ping("10000", payload);
         assertEquals("10000", reply.getPartyId());
         assertArrayEquals(payload, reply.getPayload().toByteArray());
-        assertEquals("9999", host.partyClient().ping("9999", new byte[0]).getPartyId());
+        assertEquals("9999", host.node().partyClient().ping("9999", new byte[0]).getPartyId());
     }
 
     @Test
     void callerWithoutCertificateIsRefusedAtHandshake() throws IOException {
         ChannelCredentials noKey = TlsChannelCredentials.newBuilder()
                 .trustManager(certs.resolve(SiteTls.CA_CERT_FILE).toFile()).build();
-        StatusRuntimeException e = pingRaw(guest.sitePort(), noKey);
+        StatusRuntimeException e = pingRaw(guest.node().sitePort(), noKey);
         assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.toString());
         assertTrue(chain(e).contains("CERTIFICATE_REQUIRED"), chain(e));
     }
@@ -98,7 +84,7 @@ class SiteMutualTlsTest {
         ChannelCredentials foreign = TlsChannelCredentials.newBuilder()
                 .keyManager(other.resolve("intruder.crt.pem").toFile(), other.resolve("intruder.key.pem").toFile())
                 .trustManager(certs.resolve(SiteTls.CA_CERT_FILE).toFile()).build();
-        StatusRuntimeException e = pingRaw(guest.sitePort(), foreign);
+        StatusRuntimeException e = pingRaw(guest.node().sitePort(), foreign);
         assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.toString());
         // BoringSSL reports the trust manager's refusal as an internal-error alert: still a refused handshake.
         assertTrue(chain(e).contains("TLSV1_ALERT_"), chain(e));
@@ -106,7 +92,7 @@ class SiteMutualTlsTest {
 
     @Test
     void plainTextCallerGetsNoAnswerFromTlsPort() {
-        StatusRuntimeException e = pingRaw(guest.sitePort(), InsecureChannelCredentials.create());
+        StatusRuntimeException e = pingRaw(guest.node().sitePort(), InsecureChannelCredentials.create());
         assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.toString());
     }
 
@@ -116,19 +102,19 @@ class SiteMutualTlsTest {
         ChannelCredentials certified = TlsChannelCredentials.newBuilder()
                 .keyManager(certs.resolve("host.crt.pem").toFile(), certs.resolve("host.key.pem").toFile())
                 .trustManager(certs.resolve(SiteTls.CA_CERT_FILE).toFile()).build();
-        StatusRuntimeException e = pingRaw(guest.sitePort(), certified);
+        StatusRuntimeException e = pingRaw(guest.node().sitePort(), certified);
         assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode(), e.toString());
     }
 
     @Test
     void peerNotMarkedTlsIsUnreachableOnTlsPort() {
-        Peer tls = guest.peers().find("10000").orElseThrow();
-        guest.peers().put(new Peer("10000", tls.host(), tls.port(), tls.publicKey(), false));
+        Peer tls = guest.node().peers().find("10000").orElseThrow();
+        guest.node().peers().put(new Peer("10000", tls.host(), tls.port(), tls.publicKey(), false));
         try {
-            FlowException e = assertThrows(FlowException.class, () -> guest.partyClient().ping("10000", new byte[1]));
+            FlowException e = assertThrows(FlowException.class, () -> guest.node().partyClient().ping("10000", new byte[1]));
             assertTrue(e.getMessage().contains("could not answer a ping"), e.getMessage());
         } finally {
-            guest.peers().put(tls);
+            guest.node().peers().put(tls);
         }
     }
 

@@ -2,6 +2,7 @@ package io.fedflow.node.federation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.fedflow.node.FailureKind;
@@ -10,6 +11,11 @@ import io.fedflow.node.Node;
 import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.testing.TestNodes;
 import io.fedflow.proto.RetCode;
+import io.fedflow.proto.RetCode;
+import io.fedflow.node.server.ErrorMapper;
+import io.fedflow.node.testing.LogCapture;
+import io.fedflow.node.testing.SitesExtension;
+import io.fedflow.node.testing.TestNode;
 import io.fedflow.proto.v1.PartyReply;
 import io.fedflow.proto.v1.TransferChunk;
 import io.fedflow.proto.v1.TransferHeader;
@@ -31,30 +37,25 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Component messages between two real nodes over the signed site port, and within one node. */
 class TransferChannelTest {
     static final String GUEST = "9999";
     static final String HOST = "10000";
     static final AtomicInteger JOBS = new AtomicInteger();
-    static Node guest;
-    static Node host;
+    @RegisterExtension
+    static final SitesExtension sites = SitesExtension.of(GUEST, HOST);
+    static final TestNode guest = sites.site(GUEST);
+    static final TestNode host = sites.site(HOST);
 
-    @BeforeAll
-    static void start() {
-        guest = TestNodes.start(GUEST);
-        host = TestNodes.start(HOST);
-        guest.peers().put(new Peer(HOST, "127.0.0.1", host.sitePort(), host.siteKeys().publicKeyBase64(), false));
-        host.peers().put(new Peer(GUEST, "127.0.0.1", guest.sitePort(), guest.siteKeys().publicKeyBase64(), false));
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        guest.close();
-        host.close();
+    /** Whether a session of the site's database is inside a transfer's transaction, chunks written. */
+    private static boolean writingChunks(TestNode site) {
+        return site.node().database().dsl().fetchExists(site.node().database().dsl().selectOne()
+                .from("pg_stat_activity").where("datname = current_database() and state = 'idle in transaction'"
+                        + " and query ilike '%t_transfer_chunk%'"));
     }
 
     /** A fresh job id per test, so that tests never see each other's messages. */
@@ -66,9 +67,9 @@ class TransferChannelTest {
         return new TransferKey(job, "intersection_0", 0, tag, "guest", GUEST, "host", HOST);
     }
 
-    private static byte[] receive(Node node, TransferKey key) {
+    private static byte[] receive(TestNode site, TransferKey key) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        node.transferChannel().receive(key, Duration.ofSeconds(10), out);
+        site.node().transferChannel().receive(key, Duration.ofSeconds(10), out);
         return out.toByteArray();
     }
 
@@ -80,16 +81,16 @@ class TransferChannelTest {
     void messageFromGuestArrivesIntactAtHostAndIsConsumedOnce() {
         TransferKey key = guestToHost(job(), "intersect_ids.0");
         byte[] payload = "id1,id2,id3".getBytes(StandardCharsets.UTF_8);
-        guest.transferChannel().send(key, payload);
-        assertThat(host.transfers().exists(key)).isTrue();
+        guest.node().transferChannel().send(key, payload);
+        assertThat(host.node().transfers().exists(key)).isTrue();
         assertThat(receive(host, key)).isEqualTo(payload);
-        assertThat(host.transfers().exists(key)).as("consumed").isFalse();
+        assertThat(host.node().transfers().exists(key)).as("consumed").isFalse();
     }
 
     @Test
     void emptyPayloadArrives() {
         TransferKey key = guestToHost(job(), "empty");
-        guest.transferChannel().send(key, new byte[0]);
+        guest.node().transferChannel().send(key, new byte[0]);
         assertThat(receive(host, key)).isEmpty();
     }
 
@@ -100,11 +101,11 @@ class TransferChannelTest {
         TransferKey key = guestToHost(job(), "large");
         MessageDigest sent = MessageDigest.getInstance("SHA-256");
         long t0 = System.nanoTime();
-        guest.transferChannel().send(key, new RandomStream(size, 42, sent));
+        guest.node().transferChannel().send(key, new RandomStream(size, 42, sent));
         long t1 = System.nanoTime();
         MessageDigest got = MessageDigest.getInstance("SHA-256");
         long[] count = new long[1];
-        long received = host.transferChannel().receive(key, Duration.ofSeconds(10), new OutputStream() {
+        long received = host.node().transferChannel().receive(key, Duration.ofSeconds(10), new OutputStream() {
             @Override
             public void write(int b) {
                 throw new UnsupportedOperationException();
@@ -133,7 +134,7 @@ class TransferChannelTest {
         assertThat(status.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(status.getDescription()).contains("does not match its header's sha256");
         assertThat(lastRetcode).isEqualTo(RetCode.DATA_ERROR.code());
-        assertThat(host.transfers().exists(key)).isFalse();
+        assertThat(host.node().transfers().exists(key)).isFalse();
     }
 
     @Test
@@ -142,7 +143,7 @@ class TransferChannelTest {
         byte[] payload = "0123456789".getBytes(StandardCharsets.UTF_8);
         Status status = rawSend(header(key, payload.length + 5, sha256(payload)), payload);
         assertThat(status.getDescription()).contains("ended after 10 bytes");
-        assertThat(host.transfers().exists(key)).isFalse();
+        assertThat(host.node().transfers().exists(key)).isFalse();
     }
 
     @Test
@@ -153,7 +154,7 @@ class TransferChannelTest {
         assertThat(status.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
         assertThat(status.getDescription()).contains("src_party_id 8888 is not the signing party " + GUEST);
         assertThat(lastRetcode).isEqualTo(RetCode.AUTHENTICATION_ERROR.code());
-        assertThat(host.transfers().exists(forged)).isFalse();
+        assertThat(host.node().transfers().exists(forged)).isFalse();
     }
 
     @Test
@@ -178,15 +179,20 @@ class TransferChannelTest {
         TransferKey key = guestToHost(job(), "cut");
         byte[] payload = new byte[3 * 1024 * 1024];
         CompletableFuture<Throwable> done = new CompletableFuture<>();
-        StreamObserver<TransferChunk> requests = guest.partyClient().transfer(HOST).send(observer(done));
+        StreamObserver<TransferChunk> requests = guest.node().partyClient().transfer(HOST).send(observer(done));
         requests.onNext(TransferChunk.newBuilder().setHeader(header(key, payload.length, sha256(payload))).build());
-        requests.onNext(TransferChunk.newBuilder().setContent(ByteString.copyFrom(payload, 0, 1024 * 1024)).build());
-        Thread.sleep(300);
-        requests.onError(Status.CANCELLED.withDescription("sender crashed").asRuntimeException());
-        Thread.sleep(300);
-        assertThat(host.transfers().exists(key)).isFalse();
+        try (LogCapture log = new LogCapture()) {
+            requests.onNext(TransferChunk.newBuilder().setContent(ByteString.copyFrom(payload, 0, 1024 * 1024))
+                    .build());
+            // the host holds the first megabyte in its open transaction when the sender goes away...
+            await().atMost(Duration.ofSeconds(10)).until(() -> writingChunks(host));
+            requests.onError(Status.CANCELLED.withDescription("sender crashed").asRuntimeException());
+            // ...and it has dropped them once it logs the cut
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.text().contains("transfer " + key + " cut"));
+        }
+        assertThat(host.node().transfers().exists(key)).isFalse();
         // The key is free again: a full send afterwards lands.
-        guest.transferChannel().send(key, payload);
+        guest.node().transferChannel().send(key, payload);
         assertThat(receive(host, key)).isEqualTo(payload);
     }
 
@@ -194,7 +200,7 @@ class TransferChannelTest {
     void receiveTimesOutWithAClearError() {
         TransferKey key = guestToHost(job(), "never_sent");
         long t0 = System.nanoTime();
-        FlowException e = catchThrowableOfType(() -> host.transferChannel().receive(key, Duration.ofMillis(300),
+        FlowException e = catchThrowableOfType(() -> host.node().transferChannel().receive(key, Duration.ofMillis(300),
                 OutputStream.nullOutputStream()), FlowException.class);
         assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(250L, 3000L);
         assertThat(e.retCode()).isEqualTo(RetCode.FEDERATED_ERROR);
@@ -206,9 +212,15 @@ class TransferChannelTest {
         TransferKey key = new TransferKey(job(), "secure_boost_0", 0, "tree.0", "guest", GUEST, "host", GUEST);
         byte[] payload = new byte[2_500_000];
         new SplittableRandom(7).nextBytes(payload);
-        CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> receive(guest, key));
-        Thread.sleep(100);
-        guest.transferChannel().send(key, new java.io.ByteArrayInputStream(payload));
+        AtomicReference<Thread> receiver = new AtomicReference<>();
+        CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
+            receiver.set(Thread.currentThread());
+            return receive(guest, key);
+        });
+        // the receiver has looked, found nothing and waits: the send below is what wakes it
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.get() != null
+                && receiver.get().getState() == Thread.State.TIMED_WAITING);
+        guest.node().transferChannel().send(key, new java.io.ByteArrayInputStream(payload));
         assertThat(received.get(10, TimeUnit.SECONDS)).isEqualTo(payload);
     }
 
@@ -216,22 +228,22 @@ class TransferChannelTest {
     void resendOfTheSameMessageIsSuccessAndOtherContentUnderTheSameKeyIsRefused() {
         TransferKey key = guestToHost(job(), "idempotent");
         byte[] payload = "same".getBytes(StandardCharsets.UTF_8);
-        guest.transferChannel().send(key, payload);
-        guest.transferChannel().send(key, payload);
-        FlowException e = catchThrowableOfType(() -> guest.transferChannel().send(key,
+        guest.node().transferChannel().send(key, payload);
+        guest.node().transferChannel().send(key, payload);
+        FlowException e = catchThrowableOfType(() -> guest.node().transferChannel().send(key,
                 "other".getBytes(StandardCharsets.UTF_8)), FlowException.class);
         assertThat(e.retCode()).isEqualTo(RetCode.DATA_ERROR);
         assertThat(e.getMessage()).contains("already sent with other content");
         assertThat(receive(host, key)).isEqualTo(payload);
-        assertThat(host.transfers().exists(key)).isFalse();
+        assertThat(host.node().transfers().exists(key)).isFalse();
     }
 
     @Test
     void componentsTalkThroughTheirTaskChannels() {
         String job = job();
         Map<String, List<String>> roles = Map.of("guest", List.of(GUEST), "host", List.of(HOST));
-        FederationChannel atGuest = guest.transferChannel().forTask(job, "hetero_lr_0", 0, "guest", GUEST, roles);
-        FederationChannel atHost = host.transferChannel().forTask(job, "hetero_lr_0", 0, "host", HOST, roles);
+        FederationChannel atGuest = guest.node().transferChannel().forTask(job, "hetero_lr_0", 0, "guest", GUEST, roles);
+        FederationChannel atHost = host.node().transferChannel().forTask(job, "hetero_lr_0", 0, "host", HOST, roles);
         assertThat(atHost.roles()).isEqualTo(roles);
         atGuest.send("gradient.1", "host", HOST, new byte[] {1, 2, 3});
         atHost.send("loss.1", "guest", GUEST, new byte[] {4});
@@ -246,17 +258,17 @@ class TransferChannelTest {
     void aStoppedVersionsMessagesAreNeitherTakenByNorInTheWayOfTheNextVersion() {
         String job = job();
         Map<String, List<String>> roles = Map.of("guest", List.of(GUEST), "host", List.of(HOST));
-        FederationChannel guestV0 = guest.transferChannel().forTask(job, "hetero_lr_0", 0, "guest", GUEST, roles);
+        FederationChannel guestV0 = guest.node().transferChannel().forTask(job, "hetero_lr_0", 0, "guest", GUEST, roles);
         // version 0 was stopped: one of its messages is still in the host's store when version 1 starts...
         guestV0.send("gradient.0.1", "host", HOST, new byte[] {0, 0});
         TransferKey stale = new TransferKey(job, "hetero_lr_0", 0, "gradient.0.1", "guest", GUEST, "host", HOST);
-        assertThat(host.transfers().exists(stale)).isTrue();
-        FederationChannel hostV1 = host.transferChannel().forTask(job, "hetero_lr_0", 1, "host", HOST, roles);
+        assertThat(host.node().transfers().exists(stale)).isTrue();
+        FederationChannel hostV1 = host.node().transferChannel().forTask(job, "hetero_lr_0", 1, "host", HOST, roles);
         // ...and is dropped as the new version's task opens its channel
-        assertThat(host.transfers().exists(stale)).isFalse();
+        assertThat(host.node().transfers().exists(stale)).isFalse();
         // another arrives late, after version 1 started: the same tag with other content is no conflict
         guestV0.send("gradient.0.1", "host", HOST, new byte[] {0, 1});
-        FederationChannel guestV1 = guest.transferChannel().forTask(job, "hetero_lr_0", 1, "guest", GUEST, roles);
+        FederationChannel guestV1 = guest.node().transferChannel().forTask(job, "hetero_lr_0", 1, "guest", GUEST, roles);
         guestV1.send("gradient.0.1", "host", HOST, new byte[] {1, 1});
         assertThat(hostV1.receive("gradient.0.1", "guest", GUEST, Duration.ofSeconds(5))).containsExactly(1, 1);
         // the late message of version 0 is never delivered to version 1
@@ -270,15 +282,15 @@ class TransferChannelTest {
     void aReceiverWhosePeerRunsANewerVersionFailsAtOnceWithThatReason() {
         String job = job();
         Map<String, List<String>> roles = Map.of("guest", List.of(GUEST), "host", List.of(HOST));
-        FederationChannel guestV2 = guest.transferChannel().forTask(job, "hetero_lr_0", 2, "guest", GUEST, roles);
-        FederationChannel hostV1 = host.transferChannel().forTask(job, "hetero_lr_0", 1, "host", HOST, roles);
+        FederationChannel guestV2 = guest.node().transferChannel().forTask(job, "hetero_lr_0", 2, "guest", GUEST, roles);
+        FederationChannel hostV1 = host.node().transferChannel().forTask(job, "hetero_lr_0", 1, "host", HOST, roles);
         guestV2.send("pubkey", "host", HOST, new byte[] {7});
         FlowException e = catchThrowableOfType(
                 () -> hostV1.receive("pubkey", "guest", GUEST, Duration.ofSeconds(30)), FlowException.class);
         assertThat(e.kind()).isEqualTo(FailureKind.REFUSED);
         assertThat(e.getMessage()).contains("guest " + GUEST + " runs version 2", "runs version 1", "pubkey");
         // the newer version's message stays for the task that runs it
-        FederationChannel hostV2 = host.transferChannel().forTask(job, "hetero_lr_0", 2, "host", HOST, roles);
+        FederationChannel hostV2 = host.node().transferChannel().forTask(job, "hetero_lr_0", 2, "host", HOST, roles);
         assertThat(hostV2.receive("pubkey", "guest", GUEST, Duration.ofSeconds(5))).containsExactly(7);
     }
 
@@ -288,25 +300,25 @@ class TransferChannelTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
-        guest.peers().put(new Peer("10002", "127.0.0.1", closedPort, host.siteKeys().publicKeyBase64(), false));
+        guest.node().peers().put(new Peer("10002", "127.0.0.1", closedPort, host.node().siteKeys().publicKeyBase64(), false));
         try {
             TransferKey key = new TransferKey(job(), "intersection_0", 0, "lost", "guest", GUEST, "host", "10002");
-            FlowException e = catchThrowableOfType(() -> guest.transferChannel().send(key, new byte[] {1}),
+            FlowException e = catchThrowableOfType(() -> guest.node().transferChannel().send(key, new byte[] {1}),
                     FlowException.class);
             assertThat(e.retCode()).isEqualTo(RetCode.CONNECTION_ERROR);
             assertThat(e.getMessage()).contains("party 10002 could not take message lost").contains("after 4 attempts");
         } finally {
-            guest.peers().remove("10002");
+            guest.node().peers().remove("10002");
         }
     }
 
     @Test
     void deletingAJobDropsItsMessages() {
         String job = job();
-        guest.transferChannel().send(guestToHost(job, "a"), new byte[] {1});
-        guest.transferChannel().send(guestToHost(job, "b"), new byte[] {2});
-        assertThat(host.transfers().deleteJob(job)).isEqualTo(2);
-        assertThat(host.transfers().exists(guestToHost(job, "a"))).isFalse();
+        guest.node().transferChannel().send(guestToHost(job, "a"), new byte[] {1});
+        guest.node().transferChannel().send(guestToHost(job, "b"), new byte[] {2});
+        assertThat(host.node().transfers().deleteJob(job)).isEqualTo(2);
+        assertThat(host.node().transfers().exists(guestToHost(job, "a"))).isFalse();
     }
 
     // --- raw streams, as a misbehaving or malicious peer would send them
@@ -339,7 +351,7 @@ class TransferChannelTest {
     /** Sends a header (none when null) and one content chunk from the guest to the host; the status. */
     private static Status rawSend(TransferHeader header, byte[] content) {
         CompletableFuture<Throwable> done = new CompletableFuture<>();
-        StreamObserver<TransferChunk> requests = guest.partyClient().transfer(HOST)
+        StreamObserver<TransferChunk> requests = guest.node().partyClient().transfer(HOST)
                 .withDeadlineAfter(10, TimeUnit.SECONDS).send(observer(done));
         if (header != null) {
             requests.onNext(TransferChunk.newBuilder().setHeader(header).build());

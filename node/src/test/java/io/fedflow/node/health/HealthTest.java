@@ -6,9 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.Limits;
 import io.fedflow.node.Node;
-import io.fedflow.node.NodeConfig;
 import io.fedflow.node.testing.FlowHttp;
-import io.fedflow.node.testing.TestNodes;
+import io.fedflow.node.testing.TestNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.Test;
 class HealthTest {
     private static final Limits QUICK = Limits.builder().healthTimeout(Duration.ofMillis(500))
             .schedulerStallTimeout(Duration.ofSeconds(1)).jobDbPool(2).build();
+    private TestNode site;
     private Node node;
     private final List<Connection> held = new ArrayList<>();
 
@@ -34,14 +34,19 @@ class HealthTest {
         for (Connection c : held) {
             c.close();
         }
-        if (node != null) {
-            node.close();
+        if (site != null) {
+            site.stop();
         }
     }
 
-    private Node start(String partyId, String dbUrl) throws IOException {
-        node = TestNodes.start(NodeConfig.builder(partyId, Files.createTempDirectory("fedflow-health-"))
-                .dbUrl(dbUrl).dbUser(dbUrl == null ? null : "postgres").limits(QUICK).build());
+    /** Each test its own node (party ids differ so that scheduler threads can be told apart). */
+    private Node start(String partyId, boolean ownEmbeddedDatabase) {
+        TestNode.Builder b = TestNode.builder(partyId).configure(c -> c.limits(QUICK));
+        if (ownEmbeddedDatabase) {
+            b.ownEmbeddedDatabase();
+        }
+        site = b.build().start();
+        node = site.node();
         return node;
     }
 
@@ -55,7 +60,7 @@ class HealthTest {
 
     @Test
     void upWhenAllIsWell() throws IOException {
-        start("7101", TestNodes.newDatabase());
+        start("7101", false);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             Answer a = get("/health");
             assertThat(a.status()).as(a.body().toString()).isEqualTo(200);
@@ -67,7 +72,7 @@ class HealthTest {
 
     @Test
     void downNamingTheDatabaseAndTheSchedulerWhenTheJobPoolIsExhausted() throws Exception {
-        start("7102", TestNodes.newDatabase());
+        start("7102", false);
         for (int i = 0; i < 2; i++) {
             held.add(node.jobPool().dataSource().getConnection());
         }
@@ -91,7 +96,7 @@ class HealthTest {
 
     @Test
     void downNamingTheSchedulerWhenItsLoopDied() throws IOException {
-        start("7103", TestNodes.newDatabase());
+        start("7103", false);
         await().atMost(Duration.ofSeconds(10)).until(() -> get("/health").status() == 200);
         Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("fedflow-scheduler-7103"))
                 .forEach(Thread::interrupt);
@@ -105,7 +110,7 @@ class HealthTest {
 
     @Test
     void downNamingTheDatabaseWithinTheTimeoutWhenPostgresStopped() throws Exception {
-        start("7104", null); // its own embedded PostgreSQL, which this test stops
+        start("7104", true); // its own embedded PostgreSQL, which this test stops
         await().atMost(Duration.ofSeconds(10)).until(() -> get("/health").status() == 200);
         Path pid = node.config().dataDir().resolve("pg/postmaster.pid");
         long postmaster = Long.parseLong(Files.readAllLines(pid).get(0).trim());

@@ -15,56 +15,38 @@ import io.fedflow.node.NodeConfig;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.TestNodes;
 import io.fedflow.proto.RetCode;
+import io.fedflow.node.server.ErrorMapper;
+import io.fedflow.node.testing.NodeExtension;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.ListServersRequest;
 import io.fedflow.proto.v1.RegistryServiceGrpc;
-import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** FATE's client authentication switched on: the built-in HMAC check, then a registered remote hook. */
 class ClientAuthenticationTest {
     static final String APP_KEY = "fedflow-test";
     static final String SECRET = "s3cret";
 
-    static Node node;
-    static FlowHttp http;
-    static ManagedChannel channel;
-
-    @BeforeAll
-    static void start() throws IOException {
-        NodeConfig config = NodeConfig.builder("9999", Files.createTempDirectory("fedflow-auth-"))
-                .dbUrl(TestNodes.newDatabase()).dbUser("postgres")
-                .clientAuth(true).clientAppKeys(ClientAppKeys.of(APP_KEY, SECRET)).build();
-        node = TestNodes.start(config);
-        http = new FlowHttp(node.httpPort());
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", node.httpPort()).usePlaintext().build();
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        channel.shutdownNow();
-        node.close();
-    }
+    @RegisterExtension
+    static final NodeExtension node = NodeExtension.builder()
+            .configure(b -> b.clientAuth(true).clientAppKeys(ClientAppKeys.of(APP_KEY, SECRET))).build();
 
     @Test
     void unsignedRequestIsRefused109() {
-        var r = http.postRaw("/v1/server/get", "{}");
+        var r = node.http().postRaw("/v1/server/get", "{}");
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode answer = json(r.body());
         assertThat(answer.get("retcode").asInt()).isEqualTo(109);
@@ -104,18 +86,18 @@ class ClientAuthenticationTest {
     @Test
     void schedulingPrefixesAndNonApiPathsAreNotClientAuthenticated() {
         for (String path : List.of("/v1/party/job/create", "/v1/initiator/x", "/v1/tracker/y", "/v1/operation/z")) {
-            JsonNode answer = http.post(path, "{}");
+            JsonNode answer = node.http().post(path, "{}");
             // no such route here, but not refused by client authentication
             assertThat(answer.get("retcode").asInt()).as(path + " " + answer).isEqualTo(100);
         }
-        var health = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/health")).GET().build());
+        var health = node.http().send(HttpRequest.newBuilder(URI.create(node.http().base() + "/health")).GET().build());
         assertThat(health.statusCode()).isEqualTo(200);
     }
 
     @Test
     void grpcCallsAreRefusedUnauthenticatedWithTheRetcodeTrailer() {
         StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-                () -> RegistryServiceGrpc.newBlockingStub(channel).listServers(ListServersRequest.getDefaultInstance()));
+                () -> RegistryServiceGrpc.newBlockingStub(node.channel()).listServers(ListServersRequest.getDefaultInstance()));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
         assertThat(e.getStatus().getDescription()).contains("requirement headers parameters");
         assertThat(e.getTrailers().get(RetCode.TRAILER)).isEqualTo("109");
@@ -129,7 +111,7 @@ class ClientAuthenticationTest {
         headers.put(Metadata.Key.of("app-key", Metadata.ASCII_STRING_MARSHALLER), APP_KEY);
         headers.put(Metadata.Key.of("signature", Metadata.ASCII_STRING_MARSHALLER), ClientSignature.compute(SECRET,
                 ts, nonce, APP_KEY, "/fedflow.v1.RegistryService/ListServers", new byte[0], Map.of()));
-        FlowResponse ok = RegistryServiceGrpc.newBlockingStub(channel)
+        FlowResponse ok = RegistryServiceGrpc.newBlockingStub(node.channel())
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
                 .listServers(ListServersRequest.getDefaultInstance());
         assertThat(ok.getRetcode()).isZero();
@@ -167,16 +149,16 @@ class ClientAuthenticationTest {
             assertThat(lastAsked.at("/headers/App-Key").asText()).isEqualTo(APP_KEY);
 
             StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () ->
-                    RegistryServiceGrpc.newBlockingStub(channel).listServers(ListServersRequest.getDefaultInstance()));
+                    RegistryServiceGrpc.newBlockingStub(node.channel()).listServers(ListServersRequest.getDefaultInstance()));
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
             assertThat(e.getTrailers().get(RetCode.TRAILER)).isEqualTo("403");
 
-            HttpRequest letIn = HttpRequest.newBuilder(URI.create(http.base() + "/v1/server/authsrv/delete"))
+            HttpRequest letIn = HttpRequest.newBuilder(URI.create(node.http().base() + "/v1/server/authsrv/delete"))
                     .header("Content-Type", "application/json").header("X-Let-In", "yes")
                     .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
             assertThat(json(send(letIn).body()).get("retcode").asInt()).isZero();
             // deleted: the built-in is back
-            assertThat(json(http.postRaw("/v1/server/get", "{}").body()).get("retcode").asInt()).isEqualTo(109);
+            assertThat(json(node.http().postRaw("/v1/server/get", "{}").body()).get("retcode").asInt()).isEqualTo(109);
         } finally {
             hook.stop().join();
         }
@@ -193,7 +175,7 @@ class ClientAuthenticationTest {
         String nonce = UUID.randomUUID().toString();
         String signature = ClientSignature.compute(secret, ts, nonce, APP_KEY, path,
                 body.getBytes(StandardCharsets.UTF_8), Map.of());
-        return HttpRequest.newBuilder(URI.create(http.base() + path))
+        return HttpRequest.newBuilder(URI.create(node.http().base() + path))
                 .header("Content-Type", "application/json")
                 .header("TIMESTAMP", ts)
                 .header("nonce", nonce)
@@ -202,7 +184,7 @@ class ClientAuthenticationTest {
     }
 
     private static java.net.http.HttpResponse<String> send(HttpRequest request) {
-        return http.send(request);
+        return node.http().send(request);
     }
 
     private static JsonNode json(String body) {

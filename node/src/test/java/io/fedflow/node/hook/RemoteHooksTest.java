@@ -15,9 +15,8 @@ import io.fedflow.auth.hook.PermissionCheckParameters;
 import io.fedflow.auth.hook.SignatureParameters;
 import io.fedflow.auth.hook.SignatureResult;
 import io.fedflow.auth.permission.DatasetRef;
-import io.fedflow.node.Node;
 import io.fedflow.node.testing.FlowHttp;
-import io.fedflow.node.testing.TestNodes;
+import io.fedflow.node.testing.NodeExtension;
 import io.fedflow.proto.v1.CheckPermissionRequest;
 import io.fedflow.proto.v1.CheckPermissionResponse;
 import io.fedflow.proto.v1.PermissionHookServiceGrpc;
@@ -25,25 +24,13 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Registered remote hooks (gRPC and HTTP JSON) are the hooks in force, and their answers reach the caller. */
 class RemoteHooksTest {
-    static Node node;
-    static FlowHttp http;
-
-    @BeforeAll
-    static void start() {
-        node = TestNodes.start("10000");
-        http = new FlowHttp(node.httpPort());
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        node.close();
-    }
+    @RegisterExtension
+    static final NodeExtension node = NodeExtension.builder().partyId("10000").build();
 
     @Test
     void aRegisteredGrpcPermissionHookIsAskedAndItsRefusalReturned() {
@@ -61,24 +48,24 @@ class RemoteHooksTest {
                 }).build()).build();
         hook.start().join();
         try {
-            JsonNode server = http.post("/v1/server/grpcperm/register", "{\"host\": \"127.0.0.1\", \"port\": "
+            JsonNode server = node.http().post("/v1/server/grpcperm/register", "{\"host\": \"127.0.0.1\", \"port\": "
                     + hook.activeLocalPort() + ", \"protocol\": \"grpc\"}");
             assertThat(server.get("retcode").asInt()).as(server.toString()).isZero();
             // no uri needed: the gRPC method is fixed by hooks.proto
-            JsonNode service = http.post("/v1/service/registry",
+            JsonNode service = node.http().post("/v1/service/registry",
                     "{\"server_name\": \"grpcperm\", \"service_name\": \"permission\"}");
             assertThat(service.get("retcode").asInt()).as(service.toString()).isZero();
             assertThat(service.at("/data/f_protocol").asText()).isEqualTo("grpc");
 
-            HookResult result = node.hooks().current().permission().check(new PermissionCheckParameters("guest",
+            HookResult result = node.node().hooks().current().permission().check(new PermissionCheckParameters("guest",
                     "9999", "host", "10000", null, null, List.of("reader"),
                     List.of(new DatasetRef("experiment", "breast_hetero_host")), null, null, null, "create"));
             assertThat(result).isEqualTo(new HookResult(3, "dataset breast_hetero_host is not shared with 9999"));
             assertThat(asked).hasSize(1);
             assertThat(asked.get(0).getComponentListList()).containsExactly("reader");
 
-            assertThat(http.post("/v1/server/grpcperm/delete", "{}").get("retcode").asInt()).isZero();
-            assertThat(node.hooks().current().permission()).isInstanceOf(BuiltinPermissionHook.class);
+            assertThat(node.http().post("/v1/server/grpcperm/delete", "{}").get("retcode").asInt()).isZero();
+            assertThat(node.node().hooks().current().permission()).isInstanceOf(BuiltinPermissionHook.class);
         } finally {
             hook.stop().join();
         }
@@ -100,12 +87,12 @@ class RemoteHooksTest {
                 }))).build();
         hook.start().join();
         try {
-            http.post("/v1/server/hsm/register", "{\"host\": \"127.0.0.1\", \"port\": " + hook.activeLocalPort() + "}");
-            JsonNode service = http.post("/v1/service/registry", "{\"server_name\": \"hsm\", \"service_name\": "
+            node.http().post("/v1/server/hsm/register", "{\"host\": \"127.0.0.1\", \"port\": " + hook.activeLocalPort() + "}");
+            JsonNode service = node.http().post("/v1/service/registry", "{\"server_name\": \"hsm\", \"service_name\": "
                     + "\"signature\", \"uri\": \"/sign\", \"data\": {\"key_id\": \"site-10000\"}}");
             assertThat(service.get("retcode").asInt()).as(service.toString()).isZero();
 
-            SignatureResult signed = node.hooks().current().signature()
+            SignatureResult signed = node.node().hooks().current().signature()
                     .sign(new SignatureParameters("10000", "canonical-string"));
             assertThat(signed.signed()).isTrue();
             assertThat(signed.siteSignature()).isEqualTo("c2lnbmVkLWJ5LWhzbQ==");
@@ -116,13 +103,13 @@ class RemoteHooksTest {
 
             // the server goes away: after a reload the registration still stands, and a failed call is code 100
             hook.stop().join();
-            assertThat(http.post("/v1/server/reload", "{}").get("retcode").asInt()).isZero();
-            SignatureResult failed = node.hooks().current().signature().sign(new SignatureParameters("10000", "x"));
+            assertThat(node.http().post("/v1/server/reload", "{}").get("retcode").asInt()).isZero();
+            SignatureResult failed = node.node().hooks().current().signature().sign(new SignatureParameters("10000", "x"));
             assertThat(failed.code()).isEqualTo(100);
             assertThat(failed.message()).contains("signature hook", "/sign");
 
-            http.post("/v1/server/hsm/delete", "{}");
-            assertThat(node.hooks().current().signature()).isInstanceOf(BuiltinSignatureHook.class);
+            node.http().post("/v1/server/hsm/delete", "{}");
+            assertThat(node.node().hooks().current().signature()).isInstanceOf(BuiltinSignatureHook.class);
         } finally {
             hook.stop().join();
         }

@@ -8,6 +8,7 @@ import io.fedflow.node.federation.FederatedJobsTest;
 import io.fedflow.node.json.Json;
 import io.fedflow.node.store.Database;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;
+import io.fedflow.node.testing.Jobs;
 import io.fedflow.node.testing.TestNodes;
 import java.time.Clock;
 import java.util.List;
@@ -20,8 +21,8 @@ class HolderMirrorTest {
         try (Database db = Database.external(TestNodes.newDatabase(), "postgres", null)) {
             JobStore jobs = new JobStore(db.dsl(), Clock.systemUTC());
             DslParser parser = new DslParser(Builtins.registry());
-            JobPlan plan = parser.parse(Json.parse(FederatedJobsTest.DSL),
-                    Json.parse(FederatedJobsTest.conf("10000", "")));
+            JobPlan plan = parser.parse(Json.parse(Jobs.DSL),
+                    Json.parse(Jobs.conf("10000", "")));
             String jobId = "202611270000000000000";
             jobs.createJob(jobId, plan, (ObjectNode) plan.conf(), 1, 100, "m", jobId, "9999", true);
             TTaskRecord holder = host(jobs.latestTasks(jobId), "reader_0");

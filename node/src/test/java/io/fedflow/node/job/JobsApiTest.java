@@ -7,37 +7,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fedflow.node.Node;
-import io.fedflow.node.NodeConfig;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.LocalJobs;
-import io.fedflow.node.testing.TestNodes;
+import io.fedflow.node.testing.NodeExtension;
+import io.fedflow.node.testing.TestNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Real jobs on a real node: submitted over JSON, run by the scheduler, read back over JSON. */
 class JobsApiTest {
     static final Set<String> END = Set.of("success", "failed", "canceled", "timeout");
-    static Node node;
+    @RegisterExtension
+    static final NodeExtension node = NodeExtension.of();
     static FlowHttp http;
 
     @BeforeAll
-    static void start() throws Exception {
-        node = TestNodes.start("9999");
-        http = new FlowHttp(node.httpPort());
+    static void upload() throws Exception {
+        http = node.http();
         upload(http, "experiment", "breast_hetero_guest", Path.of("../examples/data/breast_hetero_guest.csv"));
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        node.close();
     }
 
     static void upload(FlowHttp h, String ns, String name, Path file) throws IOException {
@@ -102,7 +98,7 @@ class JobsApiTest {
         tasks.get("data").forEach(t -> assertThat(t.get("f_status").asText()).isEqualTo("success"));
 
         // the evaluation's summary holds the AUC, computed from the LR's predictions
-        double auc = node.database().dsl().fetchOne("SELECT f_summary::text FROM t_component_summary "
+        double auc = node.node().database().dsl().fetchOne("SELECT f_summary::text FROM t_component_summary "
                         + "WHERE f_job_id = ? AND f_component_name = 'evaluation_0'", jobId)
                 .get(0, String.class).transform(s -> {
                     try {
@@ -288,18 +284,18 @@ class JobsApiTest {
 
     @Test
     void jobsWaitInTheQueueWhileCoresAreShort() throws Exception {
-        Path dir = Files.createTempDirectory("fedflow-queue");
-        NodeConfig small = NodeConfig.builder("9999", dir).dbUrl(TestNodes.newDatabase()).dbUser("postgres")
-                .cores(2).build();
-        try (Node n = TestNodes.start(small)) {
-            FlowHttp h = new FlowHttp(n.httpPort());
+        TestNode small = TestNode.builder("9999").configure(b -> b.cores(2)).build().start();
+        try {
+            FlowHttp h = small.http();
             upload(h, "experiment", "breast_hetero_guest", Path.of("../examples/data/breast_hetero_guest.csv"));
             String slow = conf("breast_hetero_guest", "\"max_iter\": 1000000, \"tol\": 0.0, \"batch_size\": 32", "")
                     .replace("\"task_cores\": 1", "\"task_cores\": 2");
             String first = submit(h, DSL, slow).get("jobId").asText();
             awaitTask(h, first, "reader_0", "success");
             String second = submit(h, DSL, slow).get("jobId").asText();
-            Thread.sleep(500);
+            // while the first holds both cores, the second stays in the queue
+            Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10))
+                    .until(() -> job(h, second).get("f_status").asText(), "waiting"::equals);
             JsonNode queued = job(h, second);
             assertThat(queued.get("f_status").asText()).isEqualTo("waiting");
             assertThat(queued.get("f_queue_position").asInt()).isEqualTo(1);
@@ -316,24 +312,23 @@ class JobsApiTest {
             assertThat(h.post("/v1/job/stop", Map.of("job_id", second)).get("retcode").asInt()).isZero();
             assertThat(h.post("/v1/resource/query", "{}").at("/data/computing_engine_resource/f_remaining_cores")
                     .asInt()).isEqualTo(2);
+        } finally {
+            small.stop();
         }
     }
 
     @Test
     void aRestartMidJobFailsTheRunningTaskWithTheReason() throws Exception {
-        Path dir = Files.createTempDirectory("fedflow-restart");
-        NodeConfig cfg = NodeConfig.builder("9999", dir).dbUrl(TestNodes.newDatabase()).dbUser("postgres")
-                .build();
+        TestNode site = TestNode.builder("9999").build().start();
         String jobId;
-        try (Node n = TestNodes.start(cfg)) {
-            FlowHttp h = new FlowHttp(n.httpPort());
+        try {
+            FlowHttp h = site.http();
             upload(h, "experiment", "breast_hetero_guest", Path.of("../examples/data/breast_hetero_guest.csv"));
             jobId = submit(h, DSL, conf("breast_hetero_guest",
                     "\"max_iter\": 1000000, \"tol\": 0.0, \"batch_size\": 32", "")).get("jobId").asText();
             awaitTask(h, jobId, "lr_0", "running");
-        }
-        try (Node n = TestNodes.start(cfg)) {
-            FlowHttp h = new FlowHttp(n.httpPort());
+            site.restart();
+            h = site.http();
             assertThat(await(h, jobId, Duration.ofSeconds(20), END)).isEqualTo("failed");
             JsonNode lr = h.post("/v1/job/task/query", Map.of("job_id", jobId, "component_name", "lr_0"));
             assertThat(lr.at("/data/0/f_status").asText()).isEqualTo("failed");
@@ -344,6 +339,8 @@ class JobsApiTest {
             assertThat(upd.get("retcode").asInt()).as(upd.toString()).isZero();
             assertThat(h.post("/v1/job/rerun", Map.of("job_id", jobId)).get("retcode").asInt()).isZero();
             assertThat(await(h, jobId, Duration.ofSeconds(60), END)).isEqualTo("success");
+        } finally {
+            site.stop();
         }
     }
 

@@ -1,13 +1,15 @@
 package io.fedflow.node.job;
 
-import org.awaitility.core.ConditionTimeoutException;
-import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.Node;
 import io.fedflow.node.NodeConfig;
+import io.fedflow.node.testing.FederatedSites;
 import io.fedflow.node.testing.FlowHttp;
+import io.fedflow.node.testing.Jobs;
+import io.fedflow.node.testing.LocalJobs;
 import io.fedflow.node.testing.TestNodes;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /** A node process killed with SIGKILL mid-job: the next start leaves nothing running forever. */
@@ -42,11 +45,10 @@ class KillNineTest {
         try {
             FlowHttp http = new FlowHttp(port);
             awaitUp(http);
-            JobsApiTest.upload(http, "experiment", "breast_hetero_guest",
-                    Path.of("../examples/data/breast_hetero_guest.csv"));
-            jobId = JobsApiTest.submit(http, JobsApiTest.DSL, JobsApiTest.conf("breast_hetero_guest",
+            FederatedSites.upload(http, "breast_hetero_guest");
+            jobId = Jobs.submit(http, LocalJobs.DSL, LocalJobs.conf("breast_hetero_guest",
                     "\"max_iter\": 1000000, \"tol\": 0.0, \"batch_size\": 32", "")).get("jobId").asText();
-            JobsApiTest.awaitTask(http, jobId, "lr_0", "running");
+            FederatedSites.awaitTask(http, jobId, "lr_0", "local", "running");
         } finally {
             process.destroyForcibly(); // SIGKILL: no shutdown hook, no clean close
             assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -54,7 +56,7 @@ class KillNineTest {
         NodeConfig cfg = NodeConfig.builder("9999", dir).dbUrl(db).dbUser("postgres").build();
         try (Node node = TestNodes.start(cfg)) {
             FlowHttp http = new FlowHttp(node.httpPort());
-            assertThat(JobsApiTest.await(http, jobId, Duration.ofSeconds(20), JobsApiTest.END)).isEqualTo("failed");
+            assertThat(FederatedSites.awaitStatus(http, jobId, Duration.ofSeconds(20), FederatedSites.END)).isEqualTo("failed");
             JsonNode lr = http.post("/v1/job/task/query", Map.of("job_id", jobId, "component_name", "lr_0"));
             assertThat(lr.at("/data/0/f_error_report").asText()).contains("restarted");
             JsonNode all = http.post("/v1/job/task/query", Map.of("job_id", jobId));

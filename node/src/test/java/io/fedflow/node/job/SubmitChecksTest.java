@@ -4,19 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedflow.node.Node;
 import io.fedflow.node.testing.FlowHttp;
-import io.fedflow.node.testing.TestNodes;
-import java.io.IOException;
+import io.fedflow.node.testing.NodeExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Over a real node's /v1: a submit with a bad parameter or a bad retry setting is refused with 101 and
@@ -24,23 +22,16 @@ import org.junit.jupiter.api.Test;
  */
 class SubmitChecksTest {
     static final Set<String> END = Set.of("success", "failed", "canceled", "timeout");
-    static Node node;
-    static FlowHttp http;
+    @RegisterExtension
+    static final NodeExtension node = NodeExtension.of();
 
     @BeforeAll
-    static void start() throws IOException {
-        node = TestNodes.start("9999");
-        http = new FlowHttp(node.httpPort());
-        JsonNode r = FlowHttp.JSON.readTree(http.pythonUpload(Path.of("../examples/data/breast_hetero_guest.csv"),
+    static void setUp() throws Exception {
+        JsonNode r = FlowHttp.JSON.readTree(node.http().pythonUpload(Path.of("../examples/data/breast_hetero_guest.csv"),
                 "{\"head\": 1, \"partition\": 4, \"namespace\": \"experiment\", \"table_name\": "
                         + "\"breast_hetero_guest\", \"id_delimiter\": \",\", \"drop\": 1}").body());
         assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
         await().atMost(Duration.ofSeconds(60)).until(() -> END.contains(status(r.get("jobId").asText())));
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        node.close();
     }
 
     static final String DSL = """
@@ -64,15 +55,15 @@ class SubmitChecksTest {
     }
 
     static JsonNode submit(String dsl, String conf) {
-        return http.post("/v1/job/submit", "{\"job_dsl\": " + dsl + ", \"job_runtime_conf\": " + conf + "}");
+        return node.http().post("/v1/job/submit", "{\"job_dsl\": " + dsl + ", \"job_runtime_conf\": " + conf + "}");
     }
 
     static String status(String jobId) {
-        return http.post("/v1/job/query", Map.of("job_id", jobId)).at("/data/0/f_status").asText();
+        return node.http().post("/v1/job/query", Map.of("job_id", jobId)).at("/data/0/f_status").asText();
     }
 
     static int jobCount() {
-        return http.post("/v1/job/query", "{}").get("data").size();
+        return node.http().post("/v1/job/query", "{}").get("data").size();
     }
 
     /** Refused with 101, the message naming each of {@code named}, and no job made. */
@@ -113,7 +104,7 @@ class SubmitChecksTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> END.contains(status(jobId)));
         assertThat(status(jobId)).isEqualTo("failed");
 
-        JsonNode versions = http.post("/v1/job/task/query", Map.of("job_id", jobId,
+        JsonNode versions = node.http().post("/v1/job/task/query", Map.of("job_id", jobId,
                 "component_name", "data_transform_0", "only_latest", false)).get("data");
         List<JsonNode> tries = new ArrayList<>();
         versions.forEach(tries::add);
@@ -128,7 +119,7 @@ class SubmitChecksTest {
             assertThat(start - previousEnd).as("ms between try %d's end and try %d's start", v - 1, v)
                     .isGreaterThanOrEqualTo(1000);
         }
-        assertThat(http.post("/v1/job/task/query", Map.of("job_id", jobId, "component_name", "lr_0"))
+        assertThat(node.http().post("/v1/job/task/query", Map.of("job_id", jobId, "component_name", "lr_0"))
                 .at("/data/0/f_status").asText()).isEqualTo("waiting");
     }
 }

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
-import io.fedflow.node.Node;
 import io.fedflow.node.testing.GrpcUploads;
 import io.fedflow.node.testing.LogCapture;
 import io.fedflow.node.testing.TestNodes;
 import io.fedflow.proto.RetCode;
+import io.fedflow.node.testing.NodeExtension;
 import io.fedflow.proto.v1.BindTableRequest;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.JobServiceGrpc;
@@ -17,16 +17,12 @@ import io.fedflow.proto.v1.QueryJobRequest;
 import io.fedflow.proto.v1.TableRequest;
 import io.fedflow.proto.v1.TableServiceGrpc;
 import io.fedflow.proto.v1.UploadConf;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A gRPC client gets the string checks a JSON client gets: a NUL anywhere, or a control character in a
@@ -34,20 +30,8 @@ import org.junit.jupiter.api.Test;
  * (nothing reaches the database, so nothing is logged as a database failure).
  */
 class GrpcStringChecksTest {
-    static Node node;
-    static ManagedChannel channel;
-
-    @BeforeAll
-    static void start() {
-        node = TestNodes.start("9999");
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", node.httpPort()).usePlaintext().build();
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        channel.shutdownNow();
-        node.close();
-    }
+    @RegisterExtension
+    static final NodeExtension node = NodeExtension.of();
 
     static void assertRefused(ThrowingCallable call, String... mentions) {
         try (LogCapture log = new LogCapture()) {
@@ -62,23 +46,23 @@ class GrpcStringChecksTest {
 
     @Test
     void aNulInATableNameIsRefusedBeforeAnySql() {
-        assertRefused(() -> TableServiceGrpc.newBlockingStub(channel).tableInfo(
+        assertRefused(() -> TableServiceGrpc.newBlockingStub(node.channel()).tableInfo(
                 TableRequest.newBuilder().setNamespace("a").setTableName("b\u0000c").build()),
                 "field table_name contains a NUL character at position 1");
     }
 
     @Test
     void aControlCharacterInANameLikeFieldIsRefused() {
-        assertRefused(() -> TableServiceGrpc.newBlockingStub(channel).tableInfo(
+        assertRefused(() -> TableServiceGrpc.newBlockingStub(node.channel()).tableInfo(
                 TableRequest.newBuilder().setNamespace("a\u0001").setTableName("b").build()),
                 "field namespace contains the control character U+0001 at position 1");
-        assertRefused(() -> JobServiceGrpc.newBlockingStub(channel).queryJob(
+        assertRefused(() -> JobServiceGrpc.newBlockingStub(node.channel()).queryJob(
                 QueryJobRequest.newBuilder().setJobId("j\n1").build()), "field job_id", "U+000A");
     }
 
     @Test
     void aNulInsideAStructIsRefusedNamingTheField() {
-        assertRefused(() -> TableServiceGrpc.newBlockingStub(channel).bindTable(BindTableRequest.newBuilder()
+        assertRefused(() -> TableServiceGrpc.newBlockingStub(node.channel()).bindTable(BindTableRequest.newBuilder()
                 .setEngine("POSTGRES").setNamespace("a").setName("b")
                 .setAddress(Struct.newBuilder().putFields("name", Value.newBuilder().setStringValue("t\u0000")
                         .build())).build()), "field address contains a NUL");
@@ -97,6 +81,6 @@ class GrpcStringChecksTest {
     }
 
     static FlowResponse upload(UploadConf conf) throws Exception {
-        return GrpcUploads.upload(channel, conf, "id,x\n1,2\n".getBytes(StandardCharsets.UTF_8), 1 << 16);
+        return GrpcUploads.upload(node.channel(), conf, "id,x\n1,2\n".getBytes(StandardCharsets.UTF_8), 1 << 16);
     }
 }

@@ -13,7 +13,7 @@ import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.server.Route;
 import io.fedflow.node.Node;
 import io.fedflow.node.testing.FlowHttp;
-import io.fedflow.node.testing.TestNodes;
+import io.fedflow.node.testing.TestNode;
 import io.fedflow.proto.v1.DataProto;
 import io.fedflow.proto.v1.JobProto;
 import io.fedflow.proto.v1.PermissionProto;
@@ -78,20 +78,23 @@ class HostileBodiesTest {
         }
     }
 
+    // jqwik runs no JUnit extension: the node is started and stopped around the container by hand.
+    static final TestNode site = TestNode.builder("10000").build();
     static Node node;
     static FlowHttp http;
     static List<Endpoint> endpoints;
 
     @BeforeContainer
     static void start() {
-        node = TestNodes.start("10000");
-        http = new FlowHttp(node.httpPort());
+        site.start();
+        node = site.node();
+        http = site.http();
         endpoints = endpoints(node);
     }
 
     @AfterContainer
-    static void stop() throws IOException {
-        node.close();
+    static void stop() {
+        site.stop();
     }
 
     @Property(tries = 6)

@@ -3,34 +3,23 @@ package io.fedflow.node.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedflow.node.Node;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.LogCapture;
 import io.fedflow.node.testing.RawHttp;
-import io.fedflow.node.testing.TestNodes;
+import io.fedflow.node.testing.NodeExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Requests the HTTP layer refuses before any route is chosen (a {@code ..} in the target, headers too
  * large): each gets its status and FATE's envelope, and the node logs no stack trace for them.
  */
 class ProtocolRefusalsTest {
-    static Node node;
+    @RegisterExtension
+    static final NodeExtension node = NodeExtension.builder().partyId("10000").build();
     static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.UTF_8);
-
-    @BeforeAll
-    static void start() {
-        node = TestNodes.start("10000");
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        node.close();
-    }
 
     static RawHttp.Answer post(String target, String extraHeaders) {
         return RawHttp.send(node.httpPort(), "POST", target, extraHeaders, EMPTY_OBJECT);

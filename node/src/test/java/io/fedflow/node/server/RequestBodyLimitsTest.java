@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.Limits;
-import io.fedflow.node.Node;
-import io.fedflow.node.NodeConfig;
 import io.fedflow.node.testing.FlowHttp;
+import io.fedflow.node.testing.NodeExtension;
 import io.fedflow.node.testing.RawHttpConnection;
-import io.fedflow.node.testing.TestNodes;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,8 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -34,22 +30,9 @@ class RequestBodyLimitsTest {
     static final long CAP = 64 * 1024;
     /** Larger than what the node could aggregate beside everything else in surefire's -Xmx384m. */
     static final long HUGE = 512L << 20;
-    static Node node;
-    static FlowHttp http;
-
-    @BeforeAll
-    static void start() throws IOException {
-        Path dir = Files.createTempDirectory("fedflow-limits-");
-        node = TestNodes.start(NodeConfig.builder("9999", dir).dbUrl(TestNodes.newDatabase())
-                .dbUser("postgres").limits(Limits.builder().maxRequestBody(CAP)
-                        .streamIdleTimeout(Duration.ofSeconds(2)).build()).build());
-        http = new FlowHttp(node.httpPort());
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        node.close();
-    }
+    @RegisterExtension
+    static final NodeExtension node = NodeExtension.builder().configure(b -> b.limits(Limits.builder()
+            .maxRequestBody(CAP).streamIdleTimeout(Duration.ofSeconds(2)).build())).build();
 
     @ParameterizedTest
     @CsvSource({"POST,/v1/data/upload", "POST,/v1/data/download", "POST,/v1/job/log/download",
@@ -97,7 +80,7 @@ class RequestBodyLimitsTest {
         }
         Path file = Files.createTempFile("wide", ".csv");
         Files.writeString(file, csv);
-        JsonNode ok = FlowHttp.JSON.readTree(http.pythonUpload(file, "{\"file\": \"w.csv\", \"head\": 1, "
+        JsonNode ok = FlowHttp.JSON.readTree(node.http().pythonUpload(file, "{\"file\": \"w.csv\", \"head\": 1, "
                 + "\"partition\": 1, \"namespace\": \"limits\", \"table_name\": \"file_over_cap\", \"drop\": 1}").body());
         assertThat(ok.get("retcode").asInt()).as(ok.toString()).isZero();
     }
@@ -123,11 +106,11 @@ class RequestBodyLimitsTest {
     }
 
     static void assertNodeAnswers() {
-        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/health")).build());
+        HttpResponse<String> health = node.http().send(HttpRequest.newBuilder(URI.create(node.http().base() + "/health")).build());
         assertThat(health.statusCode()).isEqualTo(200);
-        JsonNode info = http.post("/v1/table/table_info", Map.of("namespace", "none", "table_name", "none"));
+        JsonNode info = node.http().post("/v1/table/table_info", Map.of("namespace", "none", "table_name", "none"));
         assertThat(info.has("retcode")).as(info.toString()).isTrue();
-        JsonNode missing = http.post("/v1/data/download", Map.of("namespace", "none", "table_name", "none",
+        JsonNode missing = node.http().post("/v1/data/download", Map.of("namespace", "none", "table_name", "none",
                 "output_path", "x.csv"));
         assertThat(missing.get("retcode").asInt()).as(missing.toString()).isNotZero();
         assertThat(missing.get("retmsg").asText()).doesNotContain(Limits.MAX_REQUEST_BODY_FLAG);

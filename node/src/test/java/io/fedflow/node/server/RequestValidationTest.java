@@ -3,11 +3,11 @@ package io.fedflow.node.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedflow.node.Node;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.LogCapture;
 import io.fedflow.node.testing.TestNodes;
 import io.fedflow.node.wire.FateJson;
+import io.fedflow.node.testing.NodeExtension;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -15,9 +15,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Request bodies are read strictly (wrong JSON types, invalid UTF-8 and trailing content are argument
@@ -25,28 +24,17 @@ import org.junit.jupiter.api.Test;
  * carries SQL or the driver's words.
  */
 class RequestValidationTest {
-    static Node node;
-    static FlowHttp http;
-
-    @BeforeAll
-    static void start() {
-        node = TestNodes.start("9999");
-        http = new FlowHttp(node.httpPort());
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        node.close();
-    }
+    @RegisterExtension
+    static final NodeExtension node = NodeExtension.of();
 
     static HttpResponse<String> postBytes(String path, byte[] body, String accept) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(http.base() + path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.http().base() + path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (accept != null) {
             b.header("Accept", accept);
         }
-        return http.send(b.build());
+        return node.http().send(b.build());
     }
 
     static JsonNode json(HttpResponse<String> r) throws IOException {
@@ -67,19 +55,19 @@ class RequestValidationTest {
 
     @Test
     void aNulInANameIsAnArgumentErrorNamingTheField() throws IOException {
-        assertArgumentError(http.post("/v1/table/table_info", "{\"namespace\": \"a\", \"table_name\": \"b\\u0000c\"}"),
+        assertArgumentError(node.http().post("/v1/table/table_info", "{\"namespace\": \"a\", \"table_name\": \"b\\u0000c\"}"),
                 "table_name", "NUL");
-        assertArgumentError(http.post("/v1/data/download", "{\"namespace\": \"a\\u0000\", \"table_name\": \"b\"}"),
+        assertArgumentError(node.http().post("/v1/data/download", "{\"namespace\": \"a\\u0000\", \"table_name\": \"b\"}"),
                 "namespace", "NUL");
-        assertArgumentError(http.post("/v1/job/query", "{\"job_id\": \"j\\u0000\"}"), "job_id");
+        assertArgumentError(node.http().post("/v1/job/query", "{\"job_id\": \"j\\u0000\"}"), "job_id");
         // NUL anywhere (jsonb cannot hold it either), named by its field
-        assertArgumentError(http.post("/v1/job/submit", "{\"job_dsl\": {\"components\": {\"a\\u0000\": {}}}, "
+        assertArgumentError(node.http().post("/v1/job/submit", "{\"job_dsl\": {\"components\": {\"a\\u0000\": {}}}, "
                 + "\"job_runtime_conf\": {}}"), "job_dsl");
     }
 
     @Test
     void controlCharactersInNamesAreArgumentErrors() throws IOException {
-        assertArgumentError(http.post("/v1/table/table_info", "{\"namespace\": \"a\\u0001\", \"table_name\": \"b\"}"),
+        assertArgumentError(node.http().post("/v1/table/table_info", "{\"namespace\": \"a\\u0001\", \"table_name\": \"b\"}"),
                 "namespace", "U+0001");
     }
 
@@ -89,7 +77,7 @@ class RequestValidationTest {
         java.nio.file.Path file = java.nio.file.Files.createTempFile("nul", ".csv");
         java.nio.file.Files.writeString(file, "id,x\n1,a\u0000b\n");
         try (LogCapture log = new LogCapture()) {
-            JsonNode answer = json(http.pythonUpload(file, "{\"head\": 1, \"partition\": 1, \"namespace\": \"a\", "
+            JsonNode answer = json(node.http().pythonUpload(file, "{\"head\": 1, \"partition\": 1, \"namespace\": \"a\", "
                     + "\"table_name\": \"nul\", \"id_delimiter\": \",\", \"drop\": 1}"));
             assertArgumentError(answer, "upload of a.nul failed", "cannot be stored");
             String retmsg = answer.get("retmsg").asText();
@@ -106,17 +94,17 @@ class RequestValidationTest {
 
     @Test
     void anArrayWhereAStringIsExpectedIsRefused() throws IOException {
-        assertArgumentError(http.post("/v1/table/table_info", "{\"namespace\": \"a\", \"table_name\": [\"x\"]}"),
+        assertArgumentError(node.http().post("/v1/table/table_info", "{\"namespace\": \"a\", \"table_name\": [\"x\"]}"),
                 "field table_name must be a string, got an array");
-        assertArgumentError(http.post("/v1/data/download", "{\"namespace\": {\"a\": 1}, \"table_name\": \"x\"}"),
+        assertArgumentError(node.http().post("/v1/data/download", "{\"namespace\": {\"a\": 1}, \"table_name\": \"x\"}"),
                 "field namespace must be a string, got an object");
-        assertArgumentError(http.post("/v1/data/upload/history", "{\"limit\": [5]}"), "field limit");
-        assertArgumentError(http.post("/v1/data/upload/history", "{\"limit\": \"five\"}"), "field limit");
-        assertArgumentError(http.post("/v1/data/upload/history", "{\"limit\": 1e300}"), "field limit");
-        assertArgumentError(http.post("/v1/data/upload", "{\"use_local_data\": 0, \"file\": \"x.csv\", "
+        assertArgumentError(node.http().post("/v1/data/upload/history", "{\"limit\": [5]}"), "field limit");
+        assertArgumentError(node.http().post("/v1/data/upload/history", "{\"limit\": \"five\"}"), "field limit");
+        assertArgumentError(node.http().post("/v1/data/upload/history", "{\"limit\": 1e300}"), "field limit");
+        assertArgumentError(node.http().post("/v1/data/upload", "{\"use_local_data\": 0, \"file\": \"x.csv\", "
                 + "\"namespace\": \"n\", \"table_name\": \"t\", \"head\": 1, \"partition\": 1, \"extend_sid\": \"yes\"}"),
                 "field extend_sid");
-        assertArgumentError(http.post("/v1/job/query", "[{\"job_id\": \"x\"}]"), "JSON object", "an array");
+        assertArgumentError(node.http().post("/v1/job/query", "[{\"job_id\": \"x\"}]"), "JSON object", "an array");
     }
 
     @Test
@@ -131,19 +119,19 @@ class RequestValidationTest {
         String atCap = "{\"a\":".repeat(FateJson.MAX_NESTING_DEPTH - 1) + "1" + "}".repeat(FateJson.MAX_NESTING_DEPTH - 1);
         String overCap = "[".repeat(FateJson.MAX_NESTING_DEPTH + 1) + "]".repeat(FateJson.MAX_NESTING_DEPTH + 1);
         // site/peer/reload reads no field, so only the cap can refuse a body there
-        assertThat(http.post("/v1/site/peer/reload", atCap).path("retcode").asInt()).isZero();
-        assertArgumentError(http.post("/v1/site/peer/reload", "{\"a\": " + overCap + "}"), "nests deeper than 64");
-        assertArgumentError(http.post("/v1/table/table_info", overCap), "nests deeper than 64");
-        assertArgumentError(http.post("/v1/data/download", overCap), "nests deeper than 64");
+        assertThat(node.http().post("/v1/site/peer/reload", atCap).path("retcode").asInt()).isZero();
+        assertArgumentError(node.http().post("/v1/site/peer/reload", "{\"a\": " + overCap + "}"), "nests deeper than 64");
+        assertArgumentError(node.http().post("/v1/table/table_info", overCap), "nests deeper than 64");
+        assertArgumentError(node.http().post("/v1/data/download", overCap), "nests deeper than 64");
     }
 
     @Test
     void contentAfterTheJsonIsRefusedWithItsOffset() throws IOException {
         String body = "{\"namespace\": \"a\", \"table_name\": \"x\"} junk";
-        assertArgumentError(http.post("/v1/table/table_info", body), "after the JSON", "byte 38");
-        assertArgumentError(http.post("/v1/data/download", body), "after the JSON", "byte 38");
-        assertArgumentError(http.post("/v1/data/upload", body), "after the JSON", "byte 38");
-        assertArgumentError(http.post("/v1/table/table_info", "{} {}"), "after the JSON", "byte 3");
+        assertArgumentError(node.http().post("/v1/table/table_info", body), "after the JSON", "byte 38");
+        assertArgumentError(node.http().post("/v1/data/download", body), "after the JSON", "byte 38");
+        assertArgumentError(node.http().post("/v1/data/upload", body), "after the JSON", "byte 38");
+        assertArgumentError(node.http().post("/v1/table/table_info", "{} {}"), "after the JSON", "byte 3");
     }
 
     @Test
@@ -154,7 +142,7 @@ class RequestValidationTest {
                 {FlowHttp.requestsQuote(conf) + "junk", "after the JSON"},
                 {FlowHttp.requestsQuote(conf).replace("%22t%22", "%22%FF%22"), "not valid UTF-8"},
                 {FlowHttp.requestsQuote(conf.replace("\"t\"", "[\"t\"]")), "field table_name must be a string"}}) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/v1/data/upload?"
+            HttpResponse<String> r = node.http().send(HttpRequest.newBuilder(URI.create(node.http().base() + "/v1/data/upload?"
                             + query[0]))
                     .header("Content-Type", "multipart/form-data; boundary=abc")
                     .POST(HttpRequest.BodyPublishers.ofString(part)).build());
@@ -186,12 +174,12 @@ class RequestValidationTest {
         for (String body : new String[] {"{\"job_id\": \"x\", \"role\": \"guest\", \"party_id\": 9999}",
                 "{\"job_id\": \"x\", \"role\": \"guest\", \"party_id\": \"9999\", \"local\": {\"role\": \"guest\"}}",
                 "", "{}", "null", " {\"conf_path\": \"/tmp/c.json\"}\n"}) {
-            JsonNode r = http.post("/v1/job/query", body);
+            JsonNode r = node.http().post("/v1/job/query", body);
             assertThat(r.path("retcode").asInt()).as(body + " -> " + r).isZero();
         }
-        assertThat(http.post("/v1/data/upload/history", "{\"limit\": \"5\"}").path("retcode").asInt()).isZero();
-        assertThat(http.post("/v1/data/upload/history", "{\"limit\": 5.0}").path("retcode").asInt()).isZero();
-        JsonNode info = http.post("/v1/table/table_info", "{\"namespace\": \"ns\", \"table_name\": 123}");
+        assertThat(node.http().post("/v1/data/upload/history", "{\"limit\": \"5\"}").path("retcode").asInt()).isZero();
+        assertThat(node.http().post("/v1/data/upload/history", "{\"limit\": 5.0}").path("retcode").asInt()).isZero();
+        JsonNode info = node.http().post("/v1/table/table_info", "{\"namespace\": \"ns\", \"table_name\": 123}");
         assertThat(info.path("retcode").asInt()).as(info.toString()).isZero();
         assertThat(info.at("/data/table_name").asText()).isEqualTo("123");
     }

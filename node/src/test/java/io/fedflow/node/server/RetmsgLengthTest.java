@@ -5,23 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.Limits;
-import io.fedflow.node.Node;
-import io.fedflow.node.NodeConfig;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.TestNodes;
 import io.fedflow.node.wire.Retmsgs;
 import io.fedflow.proto.RetCode;
+import io.fedflow.node.testing.NodeExtension;
 import io.fedflow.proto.v1.JobRef;
 import io.fedflow.proto.v1.JobServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A retmsg never repeats a huge input whole: past --max-retmsg-length it keeps its head (what failed) and
@@ -30,22 +26,11 @@ import org.junit.jupiter.api.Test;
 class RetmsgLengthTest {
     static final String HUGE = "a".repeat(1_000_000);
     static final int CAP = 300;
-    static Node node;
-    static Node capped;
-
-    @BeforeAll
-    static void start() throws IOException {
-        node = TestNodes.start("9999");
-        capped = TestNodes.start(NodeConfig.builder("9999", Files.createTempDirectory("fedflow-retmsg-"))
-                .dbUrl(TestNodes.newDatabase()).dbUser("postgres")
-                .limits(Limits.builder().maxRetmsgLength(CAP).build()).build());
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        node.close();
-        capped.close();
-    }
+    @RegisterExtension
+    static final NodeExtension node = NodeExtension.of();
+    @RegisterExtension
+    static final NodeExtension capped = NodeExtension.builder()
+            .configure(b -> b.limits(Limits.builder().maxRetmsgLength(CAP).build())).build();
 
     static void assertShortened(String retmsg, int cap, String head, String tail) {
         assertThat(retmsg.length()).as(retmsg.length() + " characters").isLessThanOrEqualTo(cap);

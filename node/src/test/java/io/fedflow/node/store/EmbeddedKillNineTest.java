@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.Node;
+import io.fedflow.node.NodeConfig;
 import io.fedflow.node.testing.FlowHttp;
+import io.fedflow.node.testing.Uploads;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -45,7 +47,7 @@ class EmbeddedKillNineTest {
             FlowHttp http = new FlowHttp(port);
             await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> http.send(HttpRequest.newBuilder(
                     URI.create(http.base() + "/health")).build()).statusCode() == 200);
-            EmbeddedPostgresSecurityTest.upload(http, "kill", "t", "id,x\n1,2\n2,3\n3,4\n");
+            Uploads.csv(http, "kill", "t", "id,x\n1,2\n2,3\n3,4\n");
             postmasterPid = Long.parseLong(Files.readAllLines(dir.resolve("pg/postmaster.pid")).get(0).trim());
         } finally {
             process.destroyForcibly(); // SIGKILL: no shutdown hook, PostgreSQL is not stopped
@@ -54,7 +56,7 @@ class EmbeddedKillNineTest {
         Optional<ProcessHandle> orphan = ProcessHandle.of(postmasterPid);
         assertThat(orphan).as("the postmaster outlives the killed node").isPresent();
 
-        try (Node node = Node.start(EmbeddedPostgresSecurityTest.embeddedConfig(dir))) {
+        try (Node node = Node.start(NodeConfig.builder("9999", dir).build())) {
             FlowHttp http = new FlowHttp(node.httpPort());
             JsonNode info = http.post("/v1/table/table_info", Map.of("namespace", "kill", "table_name", "t"));
             assertThat(info.at("/data/count").asInt()).as(info.toString()).isEqualTo(3);

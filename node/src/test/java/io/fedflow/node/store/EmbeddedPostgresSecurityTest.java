@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.Node;
 import io.fedflow.node.NodeConfig;
 import io.fedflow.node.testing.FlowHttp;
+import io.fedflow.node.testing.Uploads;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -82,7 +83,7 @@ class EmbeddedPostgresSecurityTest {
             NodeConfig cfg = NodeConfig.builder("9999", dataDir).dbUrl(old.getJdbcUrl("postgres", "postgres"))
                     .dbUser("postgres").build();
             try (Node node = Node.start(cfg)) {
-                upload(new FlowHttp(node.httpPort()), "old", "t", "id,x\n1,2\n2,3\n");
+                Uploads.csv(new FlowHttp(node.httpPort()), "old", "t", "id,x\n1,2\n2,3\n");
             }
             // the hole being closed: any local user is superuser there, no password asked
             connect(old.getPort(), "postgres", null).close();
@@ -102,7 +103,7 @@ class EmbeddedPostgresSecurityTest {
             assertThat(download.get("retcode").asInt()).as(download.toString()).isZero();
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(node.config().exportDir().resolve("t.csv"))
                     && Files.readString(node.config().exportDir().resolve("t.csv")).equals("id,x\n1,2\n2,3\n"));
-            upload(http, "new", "t", "id,x\n1,2\n");
+            Uploads.csv(http, "new", "t", "id,x\n1,2\n");
         }
     }
 
@@ -159,16 +160,5 @@ class EmbeddedPostgresSecurityTest {
             in.getInt();
             return in.getInt();
         }
-    }
-
-    static void upload(FlowHttp http, String namespace, String name, String csv) throws IOException {
-        Path f = Files.createTempFile("upload", ".csv");
-        Files.writeString(f, csv);
-        JsonNode r = FlowHttp.JSON.readTree(http.pythonUpload(f, "{\"head\": 1, \"partition\": 1, \"namespace\": \""
-                + namespace + "\", \"table_name\": \"" + name + "\", \"id_delimiter\": \",\", \"drop\": 1}").body());
-        assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
-        long rows = csv.lines().count() - 1;
-        await().atMost(Duration.ofSeconds(30)).until(() -> http.post("/v1/table/table_info",
-                Map.of("namespace", namespace, "table_name", name)).at("/data/count").asLong() == rows);
     }
 }

@@ -9,6 +9,7 @@ import io.fedflow.node.federation.Peer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,13 +21,16 @@ public final class FederatedSites {
 
     private FederatedSites() {}
 
-    /** Makes every node a peer of every other, each with the other's site port and public key. */
+    /**
+     * Makes every node a peer of every other, each with the other's site port and public key, over TLS
+     * where the other's site port speaks it.
+     */
     public static void peer(List<Node> nodes) {
         for (Node a : nodes) {
             for (Node b : nodes) {
                 if (a != b) {
                     a.peers().put(new Peer(b.config().partyId(), "127.0.0.1", b.sitePort(),
-                            b.siteKeys().publicKeyBase64(), false));
+                            b.siteKeys().publicKeyBase64(), b.config().siteTls()));
                 }
             }
         }
@@ -69,7 +73,7 @@ public final class FederatedSites {
     /** Waits until the job has one of {@code statuses} at that node; answers it. */
     public static String awaitStatus(FlowHttp h, String jobId, Duration atMost, Set<String> statuses) {
         AtomicReference<String> seen = new AtomicReference<>();
-        await().atMost(atMost).pollInterval(Duration.ofMillis(200))
+        await().atMost(atMost).pollInterval(Duration.ofMillis(100))
                 .alias("job " + jobId + " to become one of " + statuses)
                 .until(() -> {
                     seen.set(status(h, jobId));
@@ -80,7 +84,7 @@ public final class FederatedSites {
 
     /** The job's task rows at that node (task/query), with optional filters. */
     public static JsonNode tasks(FlowHttp h, String jobId, Map<String, String> filters) {
-        Map<String, Object> body = new java.util.HashMap<>(filters);
+        Map<String, Object> body = new HashMap<>(filters);
         body.put("job_id", jobId);
         return h.post("/v1/job/task/query", body).get("data");
     }

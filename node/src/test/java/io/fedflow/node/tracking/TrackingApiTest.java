@@ -9,19 +9,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.Node;
+import io.fedflow.node.server.ErrorMapper;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.TarReader;
-import io.fedflow.node.testing.TestNodes;
+import io.fedflow.node.testing.NodeExtension;
 import io.fedflow.proto.v1.ComponentRef;
 import io.fedflow.proto.v1.DataChunk;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.JobRef;
 import io.fedflow.proto.v1.JobServiceGrpc;
 import io.fedflow.proto.v1.TrackingServiceGrpc;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -36,9 +35,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,12 +46,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrackingApiTest {
     static final int ROWS = 120;
-    static Node node;
-    static FlowHttp http;
-    static ManagedChannel channel;
+    @RegisterExtension
+    static final NodeExtension node = NodeExtension.of();
+
     static String jobId;
     @TempDir
     static Path tmp;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        upload("tracking", "breast", csv(ROWS));
+        jobId = submit(DSL, conf("tracking", "breast"));
+        waitFor(jobId, "success");
+    }
 
     static final String DSL = """
             {"components": {
@@ -79,26 +85,6 @@ class TrackingApiTest {
                 """.formatted(name, namespace);
     }
 
-    @BeforeAll
-    static void runJob() throws Exception {
-        node = TestNodes.start("9999");
-        http = new FlowHttp(node.httpPort());
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", node.httpPort()).usePlaintext().build();
-        upload("tracking", "breast", csv(ROWS));
-        jobId = submit(DSL, conf("tracking", "breast"));
-        waitFor(jobId, "success");
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        if (channel != null) {
-            channel.shutdownNow();
-        }
-        if (node != null) {
-            node.close();
-        }
-    }
-
     /** Two separable classes: y = 1 when x0 + x1 is large. */
     static String csv(int rows) {
         Random rnd = new Random(7);
@@ -115,7 +101,7 @@ class TrackingApiTest {
     static void upload(String ns, String name, String content) throws IOException {
         Path f = tmp.resolve(ns + "_" + name + ".csv");
         Files.writeString(f, content);
-        JsonNode r = FlowHttp.JSON.readTree(http.pythonUpload(f, "{\"head\": 1, \"partition\": 1, \"namespace\": \""
+        JsonNode r = FlowHttp.JSON.readTree(node.http().pythonUpload(f, "{\"head\": 1, \"partition\": 1, \"namespace\": \""
                 + ns + "\", \"table_name\": \"" + name + "\", \"id_delimiter\": \",\", \"drop\": 1}").body());
         assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
     }
@@ -125,7 +111,7 @@ class TrackingApiTest {
         ObjectNode body = FlowHttp.JSON.createObjectNode();
         body.set("job_dsl", FlowHttp.JSON.readTree(dsl));
         body.set("job_runtime_conf", FlowHttp.JSON.readTree(conf));
-        JsonNode r = http.post("/v1/job/submit", body.toString());
+        JsonNode r = node.http().post("/v1/job/submit", body.toString());
         assertThat(r.path("retcode").asInt()).as(r.toString()).isZero();
         return r.path("jobId").asText();
     }
@@ -134,7 +120,7 @@ class TrackingApiTest {
         String last;
         try {
             last = await().atMost(java.time.Duration.ofSeconds(180)).pollInterval(java.time.Duration.ofMillis(300))
-                    .until(() -> http.post("/v1/job/query", Map.of("job_id", job)).at("/data/0/f_status").asText(),
+                    .until(() -> node.http().post("/v1/job/query", Map.of("job_id", job)).at("/data/0/f_status").asText(),
                             s -> s.equals(status) || List.of("failed", "canceled", "timeout", "success").contains(s));
         } catch (ConditionTimeoutException e) {
             last = "still not " + status;
@@ -142,7 +128,7 @@ class TrackingApiTest {
         if (last.equals(status)) {
             return;
         }
-        JsonNode tasks = http.post("/v1/job/task/query", Map.of("job_id", job));
+        JsonNode tasks = node.http().post("/v1/job/task/query", Map.of("job_id", job));
         throw new AssertionError("job " + job + " is " + last + ", expected " + status + "; tasks: " + tasks);
     }
 
@@ -153,7 +139,7 @@ class TrackingApiTest {
     /** FATE's client sends this download as a GET with a JSON body. */
     static HttpResponse<byte[]> getWithBody(String path, String json) {
         try {
-            return http.client().send(HttpRequest.newBuilder(URI.create(http.base() + path))
+            return node.http().client().send(HttpRequest.newBuilder(URI.create(node.http().base() + path))
                     .header("Content-Type", "application/json")
                     .method("GET", HttpRequest.BodyPublishers.ofString(json)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
@@ -167,7 +153,7 @@ class TrackingApiTest {
 
     static HttpResponse<byte[]> postBytes(String path, String json) {
         try {
-            return http.client().send(HttpRequest.newBuilder(URI.create(http.base() + path))
+            return node.http().client().send(HttpRequest.newBuilder(URI.create(node.http().base() + path))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
@@ -186,7 +172,7 @@ class TrackingApiTest {
 
     @Test
     void metricAllHasTheLossCurveAndTheEvaluation() {
-        JsonNode lr = http.post("/v1/tracking/component/metric/all", cpn("lr_0"));
+        JsonNode lr = node.http().post("/v1/tracking/component/metric/all", cpn("lr_0"));
         assertThat(lr.path("retcode").asInt()).as(lr.toString()).isZero();
         JsonNode loss = lr.at("/data/train/loss");
         assertThat(loss.at("/meta/metric_type").asText()).isEqualTo("LOSS");
@@ -194,7 +180,7 @@ class TrackingApiTest {
         assertThat(loss.at("/data/0/0").asInt()).isZero();
         assertThat(loss.at("/data/7/1").asDouble()).isLessThan(loss.at("/data/0/1").asDouble());
 
-        JsonNode eval = http.post("/v1/tracking/component/metric/all", cpn("evaluation_0"));
+        JsonNode eval = node.http().post("/v1/tracking/component/metric/all", cpn("evaluation_0"));
         assertThat(eval.path("retcode").asInt()).as(eval.toString()).isZero();
         JsonNode points = eval.at("/data/train/lr_0/data");
         double auc = -1;
@@ -209,10 +195,10 @@ class TrackingApiTest {
 
     @Test
     void roleAndPartyDefaultToTheInitiators() {
-        JsonNode r = http.post("/v1/tracking/component/metric/all", Map.of("job_id", jobId,
+        JsonNode r = node.http().post("/v1/tracking/component/metric/all", Map.of("job_id", jobId,
                 "component_name", "lr_0"));
         assertThat(r.at("/data/train/loss/data")).hasSize(8);
-        JsonNode none = http.post("/v1/tracking/component/metric/all", cpn("reader_9"));
+        JsonNode none = node.http().post("/v1/tracking/component/metric/all", cpn("reader_9"));
         assertThat(none.path("retcode").asInt()).isZero();
         assertThat(none.path("retmsg").asText()).isEqualTo("no data");
         assertThat(none.path("data").isObject() && none.path("data").isEmpty()).isTrue();
@@ -220,40 +206,40 @@ class TrackingApiTest {
 
     @Test
     void metricsListNamesAndMetricDataIsSortedWithTopLevelMeta() {
-        JsonNode names = http.post("/v1/tracking/component/metrics", cpn("lr_0"));
+        JsonNode names = node.http().post("/v1/tracking/component/metrics", cpn("lr_0"));
         assertThat(names.at("/data/train").toString()).contains("loss");
 
         Map<String, Object> req = new java.util.HashMap<>(cpn("lr_0"));
         req.put("metric_namespace", "train");
         req.put("metric_name", "loss");
-        JsonNode r = http.post("/v1/tracking/component/metric_data", req);
+        JsonNode r = node.http().post("/v1/tracking/component/metric_data", req);
         assertThat(r.path("retcode").asInt()).as(r.toString()).isZero();
         assertThat(r.path("meta").path("metric_type").asText()).isEqualTo("LOSS");
         List<Integer> keys = new ArrayList<>();
         r.path("data").forEach(p -> keys.add(p.get(0).asInt()));
         assertThat(keys).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
 
-        JsonNode missing = http.post("/v1/tracking/component/metric_data", cpn("lr_0"));
+        JsonNode missing = node.http().post("/v1/tracking/component/metric_data", cpn("lr_0"));
         assertThat(missing.path("retcode").asInt()).isEqualTo(101);
         assertThat(missing.path("retmsg").asText()).contains("metric_namespace");
     }
 
     @Test
     void outputModelHasTheWeightsAndItsMeta() {
-        JsonNode r = http.post("/v1/tracking/component/output/model", cpn("lr_0"));
+        JsonNode r = node.http().post("/v1/tracking/component/output/model", cpn("lr_0"));
         assertThat(r.path("retcode").asInt()).as(r.toString()).isZero();
         assertThat(r.at("/data/weight").fieldNames()).toIterable().containsExactlyInAnyOrder("x0", "x1", "x2");
         assertThat(r.at("/meta/module_name").asText()).isEqualTo("LR");
         assertThat(r.at("/meta/meta_data").isObject()).isTrue();
 
-        JsonNode none = http.post("/v1/tracking/component/output/model", cpn("reader_0"));
+        JsonNode none = node.http().post("/v1/tracking/component/output/model", cpn("reader_0"));
         assertThat(none.path("retmsg").asText()).isEqualTo("no data");
         assertThat(none.path("retcode").asInt()).isZero();
     }
 
     @Test
     void outputDataShowsRowsHeaderAndTotal() {
-        JsonNode r = http.post("/v1/tracking/component/output/data", cpn("data_transform_0"));
+        JsonNode r = node.http().post("/v1/tracking/component/output/data", cpn("data_transform_0"));
         assertThat(r.path("retcode").asInt()).as(r.toString()).isZero();
         assertThat(r.path("data")).hasSize(1);
         assertThat(r.at("/data/0")).hasSize(100);
@@ -262,7 +248,7 @@ class TrackingApiTest {
         assertThat(r.at("/meta/total/0").asInt()).isEqualTo(ROWS);
         assertThat(r.at("/meta/names/0").asText()).isEqualTo("data");
 
-        JsonNode limited = http.post("/v1/tracking/component/output/data",
+        JsonNode limited = node.http().post("/v1/tracking/component/output/data",
                 Map.of("job_id", jobId, "component_name", "lr_0", "limit", 3));
         assertThat(limited.at("/data/0")).hasSize(3);
         assertThat(limited.at("/meta/header/0").toString()).contains("predict_score");
@@ -270,46 +256,46 @@ class TrackingApiTest {
 
     @Test
     void outputDataTableListsTheTables() {
-        JsonNode r = http.post("/v1/tracking/component/output/data/table", cpn("feature_scale_0"));
+        JsonNode r = node.http().post("/v1/tracking/component/output/data/table", cpn("feature_scale_0"));
         assertThat(r.path("retcode").asInt()).as(r.toString()).isZero();
         assertThat(r.path("data")).hasSize(1);
         assertThat(r.at("/data/0/data_name").asText()).isEqualTo("data");
         String ns = r.at("/data/0/table_namespace").asText();
         String name = r.at("/data/0/table_name").asText();
-        JsonNode info = http.post("/v1/table/table_info", Map.of("namespace", ns, "table_name", name));
+        JsonNode info = node.http().post("/v1/table/table_info", Map.of("namespace", ns, "table_name", name));
         assertThat(info.at("/data/count").asInt()).isEqualTo(ROWS);
 
-        JsonNode none = http.post("/v1/tracking/component/output/data/table", cpn("nope_0"));
+        JsonNode none = node.http().post("/v1/tracking/component/output/data/table", cpn("nope_0"));
         assertThat(none.path("retcode").asInt()).isEqualTo(100);
     }
 
     @Test
     void parametersSummaryListAndDataView() {
-        JsonNode p = http.post("/v1/tracking/component/parameters", cpn("lr_0"));
+        JsonNode p = node.http().post("/v1/tracking/component/parameters", cpn("lr_0"));
         assertThat(p.path("retcode").asInt()).as(p.toString()).isZero();
         assertThat(p.at("/data/module").asText()).isEqualTo("LR");
         assertThat(p.at("/data/ComponentParam/max_iter").asInt()).isEqualTo(8);
-        assertThat(http.post("/v1/tracking/component/parameters", cpn("nope_0")).path("retcode").asInt())
+        assertThat(node.http().post("/v1/tracking/component/parameters", cpn("nope_0")).path("retcode").asInt())
                 .isEqualTo(101);
 
-        JsonNode list = http.post("/v1/tracking/component/list", Map.of("job_id", jobId));
+        JsonNode list = node.http().post("/v1/tracking/component/list", Map.of("job_id", jobId));
         assertThat(list.at("/data/components").toString()).isEqualTo(
                 "[\"reader_0\",\"data_transform_0\",\"feature_scale_0\",\"lr_0\",\"evaluation_0\"]");
-        assertThat(http.post("/v1/tracking/component/list", Map.of("job_id", "20200101000000000000"))
+        assertThat(node.http().post("/v1/tracking/component/list", Map.of("job_id", "20200101000000000000"))
                 .path("retcode").asInt()).isEqualTo(100);
 
-        JsonNode summary = http.post("/v1/tracking/component/summary/download", cpn("reader_0"));
+        JsonNode summary = node.http().post("/v1/tracking/component/summary/download", cpn("reader_0"));
         assertThat(summary.path("retcode").asInt()).as(summary.toString()).isZero();
         assertThat(summary.at("/data/count").asInt()).isEqualTo(ROWS);
-        JsonNode noSummary = http.post("/v1/tracking/component/summary/download", cpn("nope_0"));
+        JsonNode noSummary = node.http().post("/v1/tracking/component/summary/download", cpn("nope_0"));
         assertThat(noSummary.path("retcode").asInt()).isEqualTo(210);
 
-        JsonNode view = http.post("/v1/tracking/job/data_view", Map.of("job_id", jobId));
+        JsonNode view = node.http().post("/v1/tracking/job/data_view", Map.of("job_id", jobId));
         assertThat(view.path("retcode").asInt()).as(view.toString()).isZero();
         assertThat(view.at("/data/dataset/local/0/reader_0").asText()).isEqualTo("tracking.breast");
         assertThat(view.at("/data/roles/local").toString()).contains("0");
         assertThat(view.at("/data/model_summary").isObject()).isTrue();
-        assertThat(http.post("/v1/tracking/job/data_view", Map.of("job_id", "20200101000000000000"))
+        assertThat(node.http().post("/v1/tracking/job/data_view", Map.of("job_id", "20200101000000000000"))
                 .path("retcode").asInt()).isEqualTo(101);
     }
 
@@ -423,17 +409,17 @@ class TrackingApiTest {
         // on a job of its own, so the other tests keep their metrics
         String job = submit(DSL, conf("tracking", "breast"));
         waitFor(job, "success");
-        JsonNode r = http.post("/v1/tracking/component/metric/delete",
+        JsonNode r = node.http().post("/v1/tracking/component/metric/delete",
                 Map.of("job_id", job, "component_name", "lr_0"));
         assertThat(r.path("retcode").asInt()).as(r.toString()).isZero();
         assertThat(r.path("retmsg").asText()).isEqualTo("delete status: True");
-        JsonNode after = http.post("/v1/tracking/component/metric/all", Map.of("job_id", job,
+        JsonNode after = node.http().post("/v1/tracking/component/metric/all", Map.of("job_id", job,
                 "component_name", "lr_0"));
         assertThat(after.path("retmsg").asText()).isEqualTo("no data");
-        JsonNode other = http.post("/v1/tracking/component/metric/all", Map.of("job_id", job,
+        JsonNode other = node.http().post("/v1/tracking/component/metric/all", Map.of("job_id", job,
                 "component_name", "evaluation_0"));
         assertThat(other.path("retmsg").asText()).isEqualTo("success");
-        assertThat(http.post("/v1/tracking/component/metric/delete", Map.of("model", "20200101"))
+        assertThat(node.http().post("/v1/tracking/component/metric/delete", Map.of("model", "20200101"))
                 .path("retcode").asInt()).isEqualTo(101);
     }
 
@@ -441,7 +427,7 @@ class TrackingApiTest {
 
     @Test
     void grpcReadsTheSameAnswers() {
-        var stub = TrackingServiceGrpc.newBlockingStub(channel);
+        var stub = TrackingServiceGrpc.newBlockingStub(node.channel());
         FlowResponse all = stub.metricAll(ComponentRef.newBuilder().setJobId(jobId).setComponentName("lr_0").build());
         assertThat(all.getRetcode()).isZero();
         assertThat(all.getData().getStructValue().getFieldsOrThrow("train").getStructValue()
@@ -467,7 +453,7 @@ class TrackingApiTest {
 
     @Test
     void grpcDownloadsAreTheSameArchives() throws IOException {
-        var stub = TrackingServiceGrpc.newBlockingStub(channel);
+        var stub = TrackingServiceGrpc.newBlockingStub(node.channel());
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         Iterator<DataChunk> chunks = stub.downloadOutputData(ComponentRef.newBuilder().setJobId(jobId)
                 .setComponentName("data_transform_0").setRole("local").setPartyId("0").build());
@@ -483,7 +469,7 @@ class TrackingApiTest {
                 });
 
         ByteArrayOutputStream logs = new ByteArrayOutputStream();
-        JobServiceGrpc.newBlockingStub(channel).downloadJobLog(JobRef.newBuilder().setJobId(jobId).build())
+        JobServiceGrpc.newBlockingStub(node.channel()).downloadJobLog(JobRef.newBuilder().setJobId(jobId).build())
                 .forEachRemaining(c -> logs.writeBytes(c.getContent().toByteArray()));
         assertThat(TarReader.read(logs.toByteArray())).containsKey(jobId + "/fate_flow_schedule.log");
     }

@@ -183,6 +183,7 @@ class ClientAuthenticationTest {
                 .header("Signature", signature);
     }
 
+    // qualified: Armeria's HttpResponse is imported
     private static java.net.http.HttpResponse<String> send(HttpRequest request) {
         return node.http().send(request);
     }

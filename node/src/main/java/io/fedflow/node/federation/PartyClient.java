@@ -2,6 +2,8 @@ package io.fedflow.node.federation;
 
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.client.grpc.GrpcClients;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.FailsafeExecutor;
 import io.fedflow.auth.site.SiteCallSigner;
 import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
@@ -38,7 +40,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Signed gRPC calls to the other parties: a stub per peer (rebuilt when the route table changes),
  * a deadline on every call, and bounded retries with exponential backoff and full jitter when the
- * peer cannot be reached. A refusal by the peer (its retcode in the {@code fate-retcode} trailer) is
+ * peer cannot be reached ({@link SiteRetry}). A refusal by the peer (its retcode in the {@code fate-retcode} trailer) is
  * never retried: it is the answer.
  */
 public final class PartyClient implements RemoteParties, AutoCloseable {
@@ -58,6 +60,7 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
         public static final RetryPolicy STOP = new RetryPolicy(2, Duration.ofMillis(200), Duration.ofMillis(500),
                 Duration.ofSeconds(3));
 
+        /** The pause before retry {@code attempt + 1}: full jitter in the upper half, never over the cap. */
         Duration backoff(int attempt) {
             long cap = Math.min(maxBackoff.toMillis(), firstBackoff.toMillis() << Math.min(attempt, 20));
             return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
@@ -119,33 +122,39 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
         return stubs(partyId).transfer();
     }
 
-    /** Runs {@code call} against {@code partyId} with the policy's deadline and retries. */
+    /**
+     * Runs {@code call} against {@code partyId} with the policy's deadline and retries ({@link SiteRetry}): each
+     * attempt takes the peer's current stub and is signed anew.
+     */
     <T> T call(String partyId, String what, RetryPolicy p, Function<PartyServiceBlockingStub, T> call) {
-        StatusRuntimeException last = null;
-        for (int attempt = 0; attempt < p.attempts(); attempt++) {
-            if (attempt > 0) {
-                sleep(p.backoff(attempt - 1));
+        FailsafeExecutor<T> retries = SiteRetry.of(p, PartyClient::retryable, what + " at party " + partyId);
+        try {
+            return retries.get(() -> call.apply(stubs(partyId).party()
+                    .withDeadlineAfter(p.deadline().toMillis(), TimeUnit.MILLISECONDS)));
+        } catch (StatusRuntimeException e) {
+            String retcode = retcode(e);
+            if (retcode != null) {
+                throw refusal(partyId, what, Integer.parseInt(retcode), e.getStatus());
             }
-            PartyServiceBlockingStub stub = stubs(partyId).party()
-                    .withDeadlineAfter(p.deadline().toMillis(), TimeUnit.MILLISECONDS);
-            try {
-                return call.apply(stub);
-            } catch (StatusRuntimeException e) {
-                String retcode = e.getTrailers() == null ? null : e.getTrailers().get(RetCode.TRAILER);
-                if (retcode != null) {
-                    throw refusal(partyId, what, Integer.parseInt(retcode), e.getStatus());
-                }
-                if (!retryable(e.getStatus().getCode())) {
-                    throw new FlowException(RetCode.FEDERATED_ERROR, RemoteStatuses.kindOf(e.getStatus().getCode()),
-                            "party " + partyId
-                            + " failed to " + what + ": " + describe(e.getStatus()), e);
-                }
-                last = e;
-                logger.debug("{} at party {} failed (attempt {}): {}", what, partyId, attempt + 1, e.getStatus());
+            if (!retryable(e)) {
+                throw new FlowException(RetCode.FEDERATED_ERROR, RemoteStatuses.kindOf(e.getStatus().getCode()), "party " + partyId
+                        + " failed to " + what + ": " + describe(e.getStatus()), e);
             }
+            Peer peer = peers.find(partyId).orElse(null);
+            return throwUnreachable(partyId, what, p, e, peer);
+        } catch (FailsafeException e) {
+            // the only checked failure: interrupted between attempts (Failsafe has set the flag again)
+            throw new FlowException(RetCode.FEDERATED_ERROR, "interrupted while retrying a site call");
         }
-        Peer peer = peers.find(partyId).orElse(null);
-        return throwUnreachable(partyId, what, p, last, peer);
+    }
+
+    private static String retcode(StatusRuntimeException e) {
+        return e.getTrailers() == null ? null : e.getTrailers().get(RetCode.TRAILER);
+    }
+
+    /** A transport failure: the peer was not reached or did not answer. Its refusals (a retcode) are answers. */
+    private static boolean retryable(Throwable t) {
+        return t instanceof StatusRuntimeException e && retcode(e) == null && retryable(e.getStatus().getCode());
     }
 
     private static <T> T throwUnreachable(String partyId, String what, RetryPolicy p, StatusRuntimeException last,
@@ -176,15 +185,6 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
 
     private static String describe(Status s) {
         return s.getDescription() != null ? s.getDescription() : s.getCode().name();
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FlowException(RetCode.FEDERATED_ERROR, "interrupted while retrying a site call");
-        }
     }
 
     private static PartyJobRequest job(String jobId) {

@@ -2,6 +2,7 @@ package io.fedflow.node.federation;
 
 import com.google.protobuf.ByteString;
 import io.fedflow.node.FailureKind;
+import dev.failsafe.FailsafeException;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.component.FederationChannel;
 import io.fedflow.proto.RetCode;
@@ -186,21 +187,17 @@ public final class TransferChannel implements FederationChannel.Factory {
     private void sendRemote(TransferKey key, Payload payload) {
         PartyClient.RetryPolicy retry = options.retry();
         String what = "take " + key;
-        FlowException last = null;
-        for (int attempt = 0; attempt < retry.attempts(); attempt++) {
-            if (attempt > 0) {
-                sleep(retry.backoff(attempt - 1));
+        try {
+            // each attempt is a new stream, signed anew, sending the payload whole from its start
+            SiteRetry.<Void>of(retry, TransferChannel::unreachable, "sending " + key)
+                    .run(() -> sendOnce(key, payload));
+        } catch (FailsafeException e) {
+            if (!(e.getCause() instanceof StreamFailed failed)) {
+                // interrupted between attempts (Failsafe has set the flag again)
+                throw new FlowException(RetCode.FEDERATED_ERROR, "interrupted while retrying a transfer");
             }
-            Status status;
-            Metadata trailers;
-            try {
-                sendOnce(key, payload);
-                return;
-            } catch (StreamFailed e) {
-                status = e.status;
-                trailers = e.trailers;
-            }
-            String retcode = trailers == null ? null : trailers.get(RetCode.TRAILER);
+            Status status = failed.status;
+            String retcode = failed.trailers == null ? null : failed.trailers.get(RetCode.TRAILER);
             if (retcode != null) {
                 throw PartyClient.refusal(key.dstPartyId(), what, Integer.parseInt(retcode), status);
             }
@@ -210,12 +207,16 @@ public final class TransferChannel implements FederationChannel.Factory {
                         "party " + key.dstPartyId()
                         + " failed to " + what + ": " + description, status.asRuntimeException());
             }
-            last = new FlowException(RetCode.CONNECTION_ERROR, FailureKind.UNREACHABLE, "party " + key.dstPartyId()
+            throw new FlowException(RetCode.CONNECTION_ERROR, FailureKind.UNREACHABLE, "party " + key.dstPartyId()
                     + " could not " + what + " after " + retry.attempts() + " attempts: " + description,
                     status.asRuntimeException());
-            logger.debug("sending {} failed (attempt {}): {}", key, attempt + 1, status);
         }
-        throw last;
+    }
+
+    /** Only a peer that could not be reached is tried again; its refusals (a retcode) and other errors are final. */
+    private static boolean unreachable(Throwable t) {
+        return t instanceof StreamFailed f && f.status.getCode() == Status.Code.UNAVAILABLE
+                && (f.trailers == null || f.trailers.get(RetCode.TRAILER) == null);
     }
 
     /** The stream ended with an error status (from the peer or the transport). */
@@ -312,15 +313,6 @@ public final class TransferChannel implements FederationChannel.Factory {
                 .setTag(key.tag()).setSrcRole(key.srcRole()).setSrcPartyId(key.srcPartyId())
                 .setDstRole(key.dstRole()).setDstPartyId(key.dstPartyId())
                 .setSize(payload.size()).setSha256(payload.sha256()).setTaskVersion(key.taskVersion()).build();
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FlowException(RetCode.FEDERATED_ERROR, "interrupted while retrying a transfer");
-        }
     }
 
     /** Waits for the message under {@code key} (its destination must be this party) and streams it into {@code out}. */

@@ -10,8 +10,9 @@
  * HTTP statuses), {@link io.fedflow.node.Limits} (every configurable cap) and {@link
  * io.fedflow.node.ClientAppKeys}.
  *
- * <p>Dependencies: {@code Node} may import every package, since it wires them; nothing but {@code demo}
- * imports {@code Node} or {@code NodeMain}. Other packages import only the shared types from here. Known
- * debt: {@code data} and {@code job} take the whole {@code NodeConfig} rather than the values they use.
+ * <p>Dependencies: {@code Node} may import every package, since it wires them; nothing but the demo (in
+ * the {@code examples} module) imports {@code Node} or {@code NodeMain}. Other packages import only the
+ * shared types from here. Known debt: {@code data} and {@code job} take the whole {@code NodeConfig} rather
+ * than the values they use.
  */
 package io.fedflow.node;

@@ -23,7 +23,7 @@ class BinScriptsTest {
     Path root;
 
     @ParameterizedTest
-    @CsvSource({"fedflow-node, node/target", "flow, cli-stub/target", "fedflow-demo, node/target"})
+    @CsvSource({"fedflow-node, node/target", "flow, cli-stub/target", "fedflow-demo, examples/target"})
     void skipBuildRunsWhatIsBuiltWithoutCallingMaven(String script, String target) throws Exception {
         Path log = prepare(script, target);
         Result r = run(script, Map.of("FEDFLOW_SKIP_BUILD", "1"));
@@ -40,7 +40,7 @@ class BinScriptsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"fedflow-node, node/target", "fedflow-demo, node/target"})
+    @CsvSource({"fedflow-node, node/target", "fedflow-demo, examples/target"})
     void aNodeJvmExitsOnOutOfMemorySoThatASupervisorRestartsIt(String script, String target) throws Exception {
         Path log = prepare(script, target);
         run(script, Map.of("FEDFLOW_SKIP_BUILD", "1"));

@@ -1,4 +1,4 @@
-package io.fedflow.node.demo;
+package io.fedflow.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.Node;

@@ -1,10 +1,13 @@
 package io.fedflow.cli;
 
+import com.google.protobuf.Value;
 import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.FlowResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,14 +43,14 @@ public final class FlowCli {
      * the envelope, whatever way it failed, and returns the exit code.
      */
     int call(Call call) {
-        return call(call, java.util.Map.of());
+        return call(call, Map.of());
     }
 
     /**
      * As {@link #call(Call)}, with top-level keys printed beside the envelope's that the command fills in
      * while it runs (FATE's CLI adds {@code directory} after a download).
      */
-    int call(Call call, java.util.Map<String, com.google.protobuf.Value> extra) {
+    int call(Call call, Map<String, Value> extra) {
         FlowResponse response;
         ManagedChannel channel = null;
         try {
@@ -65,21 +68,21 @@ public final class FlowCli {
                 Channels.close(channel);
             }
         }
-        return print(response, response.getRetcode() == 0 ? extra : java.util.Map.of());
+        return print(response, response.getRetcode() == 0 ? extra : Map.of());
     }
 
     /** Prints an envelope built without the server (client-side failures). */
     int print(FlowResponse response) {
-        return print(response, java.util.Map.of());
+        return print(response, Map.of());
     }
 
-    int print(FlowResponse response, java.util.Map<String, com.google.protobuf.Value> extra) {
+    int print(FlowResponse response, Map<String, Value> extra) {
         spec.commandLine().getOut().println(Envelope.pretty(response, extra));
         spec.commandLine().getOut().flush();
         return response.getRetcode() == 0 ? 0 : 1;
     }
 
-    java.io.PrintWriter err() {
+    PrintWriter err() {
         return spec.commandLine().getErr();
     }
 

@@ -6,19 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fedflow.node.testing.NodeExtension;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code flow job|task|component|resource|queue} run in-process against a real node running a real job. */
 class JobCliTest {
@@ -184,7 +183,7 @@ class JobCliTest {
                 dir.resolve("dsl.json").toString());
         assertThat(holder.retcode()).as(holder.out().toString()).isZero();
         String holderId = holder.out().path("jobId").asText();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode row = flow("job", "query", "-j", holderId).out().at("/data/0");
             assertThat(row.path("f_status").asText()).as(row.toString()).isEqualTo("running");
         });
@@ -192,7 +191,7 @@ class JobCliTest {
                 dir.resolve("dsl.json").toString());
         String secondId = second.out().path("jobId").asText();
         try {
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 CliRun query = flow("job", "query", "-j", secondId);
                 assertThat(query.out().at("/data/0/f_status").asText())
                         .as(query.out() + "\n" + flow("job", "query", "-j", holderId).out()).isEqualTo("waiting");

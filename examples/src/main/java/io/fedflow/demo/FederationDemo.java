@@ -205,7 +205,7 @@ public final class FederationDemo implements Callable<Integer> {
         try {
             dsl = Files.readString(dir.resolve("breast_pipeline_dsl.json"));
             conf = Files.readString(dir.resolve("breast_pipeline_conf.json"));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             say("no pipeline files in %s: %s", dir, e.getMessage());
             return false;
         }

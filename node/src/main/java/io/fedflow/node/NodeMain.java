@@ -1,6 +1,7 @@
 package io.fedflow.node;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -185,19 +186,19 @@ public final class NodeMain implements Callable<Integer> {
     /** The caps the flags set. */
     Limits limits() {
         return withRequestThreads(Limits.builder())
-                .streamIdleTimeout(java.time.Duration.ofSeconds(streamIdleTimeoutSeconds))
+                .streamIdleTimeout(Duration.ofSeconds(streamIdleTimeoutSeconds))
                 .maxRequestBody(maxRequestBody)
                 .maxConcurrentUploads(maxConcurrentUploads)
                 .maxTableColumns(maxTableColumns)
                 .maxLineLength(maxLineLength)
-                .bindConnectTimeout(java.time.Duration.ofSeconds(bindConnectTimeoutSeconds))
+                .bindConnectTimeout(Duration.ofSeconds(bindConnectTimeoutSeconds))
                 .maxAutoRetries(maxAutoRetries)
                 .requestQueue(requestQueue)
                 .requestDbPool(requestDbPool)
                 .jobDbPool(jobDbPool)
-                .healthTimeout(java.time.Duration.ofMillis(healthTimeoutMs))
-                .schedulerStallTimeout(java.time.Duration.ofSeconds(schedulerStallSeconds))
-                .peerMessageTimeout(java.time.Duration.ofSeconds(peerMessageTimeoutSeconds))
+                .healthTimeout(Duration.ofMillis(healthTimeoutMs))
+                .schedulerStallTimeout(Duration.ofSeconds(schedulerStallSeconds))
+                .peerMessageTimeout(Duration.ofSeconds(peerMessageTimeoutSeconds))
                 .maxRetmsgLength(maxRetmsgLength)
                 .build();
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.TestNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -32,8 +34,8 @@ class EmbeddedNodeTest {
             JsonNode info = http.post("/v1/table/table_info", Map.of("namespace", "e", "table_name", "t"));
             assertThat(info.at("/data/count").asInt()).isEqualTo(3);
             JsonNode health = FlowHttp.JSON.readTree("{}");
-            assertThat(http.send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(http.base() + "/health")).build()).statusCode()).isEqualTo(200);
+            assertThat(http.send(HttpRequest.newBuilder(
+                    URI.create(http.base() + "/health")).build()).statusCode()).isEqualTo(200);
             assertThat(health).isNotNull();
         } finally {
             site.stop();

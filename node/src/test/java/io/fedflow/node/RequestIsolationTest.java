@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.LocalJobs;
-import io.fedflow.node.testing.TestNodes;
+import io.fedflow.node.testing.TestNode;
 import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.JobServiceGrpc;
 import io.fedflow.proto.v1.QueryJobRequest;
@@ -16,7 +16,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.fedflow.node.testing.TestNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,6 +24,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +53,7 @@ class RequestIsolationTest {
         }
     }
 
-    private void holdAll(javax.sql.DataSource pool, int n) throws Exception {
+    private void holdAll(DataSource pool, int n) throws Exception {
         for (int i = 0; i < n; i++) {
             held.add(pool.getConnection());
         }
@@ -119,7 +120,7 @@ class RequestIsolationTest {
 
         release();
         for (CompletableFuture<HttpResponse<String>> f : waiting) {
-            HttpResponse<String> r = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            HttpResponse<String> r = f.get(30, TimeUnit.SECONDS);
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(FlowHttp.JSON.readTree(r.body()).get("retcode").asInt()).as(r.body()).isZero();
         }

@@ -16,6 +16,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -71,7 +72,7 @@ public final class GrpcHookClient implements AutoCloseable {
     }
 
     /** Makes one call with the deadline; a failed call becomes {@code onFailure(code 100, message)}. */
-    <R> R call(Function<Channel, R> rpc, java.util.function.BiFunction<Integer, String, R> onFailure) {
+    <R> R call(Function<Channel, R> rpc, BiFunction<Integer, String, R> onFailure) {
         try {
             return rpc.apply(channel);
         } catch (StatusRuntimeException e) {

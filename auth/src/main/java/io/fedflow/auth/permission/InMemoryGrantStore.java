@@ -3,6 +3,7 @@ package io.fedflow.auth.permission;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /** A {@link GrantStore} in memory, in insertion order; for tests. */
@@ -38,7 +39,7 @@ public final class InMemoryGrantStore implements GrantStore {
     @Override
     public synchronized int removeAll(String partyId, String srcRole, GrantType type) {
         int before = grants.size();
-        String role = srcRole.strip().toLowerCase(java.util.Locale.ROOT);
+        String role = srcRole.strip().toLowerCase(Locale.ROOT);
         grants.removeIf(grant -> grant.partyId().equals(partyId.strip()) && grant.srcRole().equals(role)
                 && grant.type() == type);
         return before - grants.size();

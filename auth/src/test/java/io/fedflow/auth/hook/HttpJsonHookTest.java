@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import io.fedflow.auth.PermissionChecks;
 import io.fedflow.auth.TestClock;
@@ -194,7 +195,7 @@ class HttpJsonHookTest {
         assertThat(HookName.fromServiceName("site_authentication")).contains(HookName.SITE_AUTHENTICATION);
     }
 
-    private HttpJsonHook remote(HookName hook, String path, com.fasterxml.jackson.databind.node.ObjectNode data) {
+    private HttpJsonHook remote(HookName hook, String path, ObjectNode data) {
         return new HttpJsonHook(new RemoteHookService(hook, "POST", URI.create(base() + path), data), http,
                 Duration.ofSeconds(5));
     }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class SiteVerifierTest {
         assertThat(headers.sourceParty()).isEqualTo(GUEST);
         assertThat(headers.timestamp()).isEqualTo("1700000000000");
         assertThat(headers.nonce()).matches("[A-Za-z0-9_-]{22}");
-        assertThat(java.util.Base64.getDecoder().decode(headers.signature())).hasSize(64);
+        assertThat(Base64.getDecoder().decode(headers.signature())).hasSize(64);
     }
 
     @Test
@@ -174,7 +175,7 @@ class SiteVerifierTest {
     void aForgedRequestDoesNotUseUpTheNonceOfAGenuineOne() {
         SiteHeaders genuine = guest.headersFor(METHOD, HOST, BODY);
         SiteHeaders forged = new SiteHeaders(genuine.sourceParty(), genuine.destinationParty(), genuine.timestamp(),
-                genuine.nonce(), java.util.Base64.getEncoder().encodeToString(new byte[64]));
+                genuine.nonce(), Base64.getEncoder().encodeToString(new byte[64]));
 
         assertRefused(host.verify(forged, METHOD, BODY), Refusal.BAD_SIGNATURE, "party 9999");
         assertThat(host.verify(genuine, METHOD, BODY).accepted()).isTrue();

@@ -2,6 +2,7 @@ package io.fedflow.node.component;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,15 +13,15 @@ public final class ComponentRegistry {
 
     public ComponentRegistry register(ComponentDefinition def) {
         modules.put(def.module(), def);
-        byName.put(def.module().toLowerCase(java.util.Locale.ROOT), def);
-        def.aliases().forEach(a -> byName.put(a.toLowerCase(java.util.Locale.ROOT), def));
+        byName.put(def.module().toLowerCase(Locale.ROOT), def);
+        def.aliases().forEach(a -> byName.put(a.toLowerCase(Locale.ROOT), def));
         return this;
     }
 
     /** Module names match case-insensitively, as FATE's component registry does. */
     public Optional<ComponentDefinition> find(String module) {
         return module == null ? Optional.empty()
-                : Optional.ofNullable(byName.get(module.toLowerCase(java.util.Locale.ROOT)));
+                : Optional.ofNullable(byName.get(module.toLowerCase(Locale.ROOT)));
     }
 
     public Collection<ComponentDefinition> all() {

@@ -10,13 +10,12 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.InterruptedIOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -130,7 +129,7 @@ final class CsvLoader {
         try {
             return it.hasNext() ? it.next() : null;
         } catch (UncheckedIOException e) {
-            if (e.getCause() instanceof java.io.InterruptedIOException) {
+            if (e.getCause() instanceof InterruptedIOException) {
                 // the client stopped sending (the idle timeout): not a fault of the file
                 throw new FlowException(RetCode.OPERATING_ERROR, FailureKind.ABORTED,
                         "the upload stopped near line " + (parser.getCurrentLineNumber() + 1) + ": "

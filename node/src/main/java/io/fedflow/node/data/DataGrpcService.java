@@ -1,8 +1,8 @@
 package io.fedflow.node.data;
 
 import io.fedflow.node.FlowException;
+import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
 import io.fedflow.node.wire.FileStreams;
-import io.fedflow.proto.RetCode;
 import io.fedflow.node.wire.Responses;
 import io.fedflow.proto.v1.DataChunk;
 import io.fedflow.proto.v1.DataServiceGrpc;
@@ -11,7 +11,6 @@ import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.UploadConf;
 import io.fedflow.proto.v1.UploadHistoryRequest;
 import io.fedflow.proto.v1.UploadRequest;
-import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -2,13 +2,12 @@ package io.fedflow.node.data;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.NodeConfig;
-import io.fedflow.node.FailureKind;
-import io.fedflow.proto.RetCode;
-import io.grpc.Status;
 import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.DownloadRequest;
 import java.io.BufferedWriter;
 import java.io.IOException;

@@ -1,7 +1,5 @@
 package io.fedflow.node.data;
 
-import static io.fedflow.node.store.generated.Tables.T_STORAGE_TABLE_META;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,14 +1,14 @@
 package io.fedflow.node.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedflow.node.FlowException;
 import io.fedflow.node.FailureKind;
-import io.fedflow.proto.RetCode;
+import io.fedflow.node.FlowException;
 import io.fedflow.node.component.RowSink;
 import io.fedflow.node.json.Json;
 import io.fedflow.node.store.Database;
 import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
+import io.fedflow.proto.RetCode;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jooq.impl.DSL;
 
@@ -46,7 +47,7 @@ public final class TableRows {
         cols.add(schema.path("sid").asText("id"));
         String header = schema.path("header").asText("");
         if (!header.isEmpty()) {
-            for (String c : header.split(java.util.regex.Pattern.quote(meta.getFIdDelimiter()), -1)) {
+            for (String c : header.split(Pattern.quote(meta.getFIdDelimiter()), -1)) {
                 cols.add(c);
             }
         }
@@ -69,7 +70,7 @@ public final class TableRows {
                     cols.add(schema.path("sid").asText());
                     String header = schema.path("header").asText("");
                     if (!header.isEmpty()) {
-                        for (String col : header.split(java.util.regex.Pattern.quote(meta.getFIdDelimiter()))) {
+                        for (String col : header.split(Pattern.quote(meta.getFIdDelimiter()))) {
                             cols.add(col);
                         }
                     }

@@ -1,13 +1,12 @@
 package io.fedflow.node.data;
 
-import static io.fedflow.node.store.generated.Tables.T_STORAGE_TABLE_META;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.store.Database;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
@@ -43,7 +42,7 @@ public final class TableWriter {
      */
     public long create(TableId id, JsonNode schema, String delimiter, String origin, String jobId, TableId parent,
                        Rows rows, Consumer<DSLContext> alsoInTransaction) {
-        String physical = "t_" + java.util.UUID.randomUUID().toString().replace("-", "");
+        String physical = "t_" + UUID.randomUUID().toString().replace("-", "");
         return dsl.transactionResult(tx -> {
             DSLContext t = tx.dsl();
             TableCatalog.lock(t, id);
@@ -61,7 +60,7 @@ public final class TableWriter {
                     });
                     copy.finish();
                     return copy.count();
-                } catch (RuntimeException | java.sql.SQLException e) {
+                } catch (RuntimeException | SQLException e) {
                     throw e;
                 } catch (Exception e) {
                     throw new IllegalStateException(e);

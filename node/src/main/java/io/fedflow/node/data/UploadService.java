@@ -1,28 +1,29 @@
 package io.fedflow.node.data;
 
-import static io.fedflow.node.store.generated.Tables.T_STORAGE_TABLE_META;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.util.JsonFormat;
+import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.NodeConfig;
-import io.fedflow.node.FailureKind;
-import io.fedflow.proto.RetCode;
 import io.fedflow.node.json.Json;
-import io.fedflow.node.wire.FateJson;
 import io.fedflow.node.store.Database;
 import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
+import io.fedflow.node.wire.FateJson;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.UploadConf;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
@@ -144,7 +145,7 @@ public final class UploadService {
      * On failure the stream may be left part-read.
      */
     public Outcome upload(ValidConf valid, InputStream file, UploadSlots.Slot admitted) {
-        java.util.Objects.requireNonNull(admitted, "an upload slot");
+        Objects.requireNonNull(admitted, "an upload slot");
         return run(valid, file);
     }
 
@@ -290,8 +291,8 @@ public final class UploadService {
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("fate_flow_schedule.log"),
-                    java.time.Instant.ofEpochMilli(clock.millis()) + " " + line + System.lineSeparator(),
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    Instant.ofEpochMilli(clock.millis()) + " " + line + System.lineSeparator(),
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             logger.warn("cannot write the job log in {}", dir, e);
         }

@@ -1,6 +1,8 @@
 package io.fedflow.node.federation;
 
+import com.google.protobuf.ByteString;
 import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.ClientFactoryBuilder;
 import com.linecorp.armeria.client.grpc.GrpcClients;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.FailsafeExecutor;
@@ -16,14 +18,14 @@ import io.fedflow.proto.v1.PartyCreateJobRequest;
 import io.fedflow.proto.v1.PartyJobRequest;
 import io.fedflow.proto.v1.PartyReply;
 import io.fedflow.proto.v1.PartyRerunJobRequest;
-import io.fedflow.proto.v1.PartyServiceGrpc;
+import io.fedflow.proto.v1.PartyRetryTaskRequest;
 import io.fedflow.proto.v1.PartyServiceGrpc.PartyServiceBlockingStub;
 import io.fedflow.proto.v1.PartyStopJobRequest;
 import io.fedflow.proto.v1.PartySyncJobStatusRequest;
 import io.fedflow.proto.v1.PartyTask;
+import io.fedflow.proto.v1.PartyUpdateParametersRequest;
 import io.fedflow.proto.v1.PingReply;
 import io.fedflow.proto.v1.PingRequest;
-import io.fedflow.proto.v1.TransferServiceGrpc;
 import io.fedflow.proto.v1.TransferServiceGrpc.TransferServiceStub;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -89,7 +91,7 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
     }
 
     /** The timeouts every site client uses, for a factory that adds its own TLS settings. */
-    public static com.linecorp.armeria.client.ClientFactoryBuilder factoryBuilder() {
+    public static ClientFactoryBuilder factoryBuilder() {
         return ClientFactory.builder()
                 .connectTimeout(Duration.ofSeconds(3))
                 .idleTimeout(Duration.ofMinutes(5))
@@ -246,7 +248,7 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
 
     @Override
     public void rerun(String partyId, String jobId, List<String> components, boolean force,
-                      java.util.Map<String, Long> taskVersions) {
+                      Map<String, Long> taskVersions) {
         call(partyId, "rerun job " + jobId, policy, s -> s.rerunJob(PartyRerunJobRequest.newBuilder().setJobId(jobId)
                 .addAllComponentNames(components).setForce(force).putAllTaskVersions(taskVersions).build()));
     }
@@ -255,7 +257,7 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
     public void retryTask(String partyId, String jobId, String componentName, long taskVersion, int autoRetries,
                           String reason) {
         call(partyId, "retry component " + componentName + " of job " + jobId + " at version " + taskVersion, policy,
-                s -> s.retryTask(io.fedflow.proto.v1.PartyRetryTaskRequest.newBuilder().setJobId(jobId)
+                s -> s.retryTask(PartyRetryTaskRequest.newBuilder().setJobId(jobId)
                         .setComponentName(componentName).setTaskVersion(taskVersion).setAutoRetries(autoRetries)
                         .setReason(reason == null ? "" : reason).build()));
     }
@@ -269,7 +271,7 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
     public void updateParameters(String partyId, String jobId, String jobParametersJson,
                                  String componentParametersJson) {
         call(partyId, "update the parameters of job " + jobId, policy, s -> s.updateParameters(
-                io.fedflow.proto.v1.PartyUpdateParametersRequest.newBuilder().setJobId(jobId)
+                PartyUpdateParametersRequest.newBuilder().setJobId(jobId)
                         .setJobParametersJson(jobParametersJson == null ? "" : jobParametersJson)
                         .setComponentParametersJson(componentParametersJson == null ? "" : componentParametersJson)
                         .build()));
@@ -278,7 +280,7 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
     /** One round trip, for probes and the benchmark. */
     public PingReply ping(String partyId, byte[] payload) {
         return call(partyId, "answer a ping", policy, s -> s.ping(PingRequest.newBuilder()
-                .setPayload(com.google.protobuf.ByteString.copyFrom(payload)).build()));
+                .setPayload(ByteString.copyFrom(payload)).build()));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.fedflow.node.federation;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.job.JobParticipant;
 import io.fedflow.node.job.JobStatus;
@@ -12,13 +13,16 @@ import io.fedflow.proto.v1.PartyCreateJobRequest;
 import io.fedflow.proto.v1.PartyJobRequest;
 import io.fedflow.proto.v1.PartyReply;
 import io.fedflow.proto.v1.PartyRerunJobRequest;
+import io.fedflow.proto.v1.PartyRetryTaskRequest;
 import io.fedflow.proto.v1.PartyServiceGrpc;
 import io.fedflow.proto.v1.PartyStopJobRequest;
 import io.fedflow.proto.v1.PartySyncJobStatusRequest;
 import io.fedflow.proto.v1.PartyTask;
+import io.fedflow.proto.v1.PartyUpdateParametersRequest;
 import io.fedflow.proto.v1.PingReply;
 import io.fedflow.proto.v1.PingRequest;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.function.Supplier;
 
@@ -141,7 +145,7 @@ public final class PartyGrpcService extends PartyServiceGrpc.PartyServiceImplBas
     }
 
     @Override
-    public void retryTask(io.fedflow.proto.v1.PartyRetryTaskRequest r, StreamObserver<PartyReply> out) {
+    public void retryTask(PartyRetryTaskRequest r, StreamObserver<PartyReply> out) {
         answer(out, () -> {
             jobs.retryTask(caller(), r.getJobId(), r.getComponentName(), r.getTaskVersion(),
                     r.getAutoRetries(), r.getReason());
@@ -150,7 +154,7 @@ public final class PartyGrpcService extends PartyServiceGrpc.PartyServiceImplBas
     }
 
     @Override
-    public void updateParameters(io.fedflow.proto.v1.PartyUpdateParametersRequest r, StreamObserver<PartyReply> out) {
+    public void updateParameters(PartyUpdateParametersRequest r, StreamObserver<PartyReply> out) {
         answer(out, () -> {
             jobs.updateParameters(caller(), r.getJobId(), json(r.getJobParametersJson()),
                     json(r.getComponentParametersJson()));
@@ -158,14 +162,14 @@ public final class PartyGrpcService extends PartyServiceGrpc.PartyServiceImplBas
         });
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode json(String s) {
+    private static JsonNode json(String s) {
         if (s.isEmpty()) {
             return null;
         }
         try {
             return FateJson.MAPPER.readTree(s);
-        } catch (java.io.IOException e) {
-            throw io.fedflow.node.FlowException.argument("parameters are not JSON: " + e.getMessage());
+        } catch (IOException e) {
+            throw FlowException.argument("parameters are not JSON: " + e.getMessage());
         }
     }
 

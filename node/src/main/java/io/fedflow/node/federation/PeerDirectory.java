@@ -12,11 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
@@ -33,7 +35,7 @@ public final class PeerDirectory implements PeerKeys {
     private final Path file;
     private final List<Consumer<PeerDirectory>> listeners = new CopyOnWriteArrayList<>();
     private volatile Map<String, Peer> peers;
-    private final Map<String, Ed25519PublicKeyParameters> parsedKeys = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Ed25519PublicKeyParameters> parsedKeys = new ConcurrentHashMap<>();
 
     private PeerDirectory(Path file, Map<String, Peer> peers) {
         this.file = file;
@@ -42,7 +44,7 @@ public final class PeerDirectory implements PeerKeys {
 
     /** Reads {@code file}; a missing file is an empty table. A malformed one is refused with what is wrong. */
     public static PeerDirectory load(Path file) {
-        return new PeerDirectory(file, java.util.Collections.unmodifiableMap(read(file)));
+        return new PeerDirectory(file, Collections.unmodifiableMap(read(file)));
     }
 
     public Path file() {
@@ -103,7 +105,7 @@ public final class PeerDirectory implements PeerKeys {
 
     /** Re-reads the file; on a malformed file the table in force stays as it was. */
     public synchronized void reload() {
-        peers = java.util.Collections.unmodifiableMap(read(file));
+        peers = Collections.unmodifiableMap(read(file));
         parsedKeys.clear();
         listeners.forEach(l -> l.accept(this));
     }
@@ -129,7 +131,7 @@ public final class PeerDirectory implements PeerKeys {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the peer table " + file, e);
         }
-        peers = java.util.Collections.unmodifiableMap(new TreeMap<>(next));
+        peers = Collections.unmodifiableMap(new TreeMap<>(next));
         parsedKeys.clear();
         listeners.forEach(l -> l.accept(this));
     }

@@ -1,8 +1,8 @@
 package io.fedflow.node.federation;
 
 import com.google.protobuf.ByteString;
-import io.fedflow.node.FailureKind;
 import dev.failsafe.FailsafeException;
+import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.component.FederationChannel;
 import io.fedflow.proto.RetCode;
@@ -21,6 +21,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -139,7 +140,7 @@ public final class TransferChannel implements FederationChannel.Factory {
             MessageDigest digest = sha256();
             long size;
             try (DigestInputStream in = new DigestInputStream(payload, digest)) {
-                size = Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                size = Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
             }
             try (SpooledPayload p = new SpooledPayload(file, size, HexFormat.of().formatHex(digest.digest()))) {
                 file = null;

@@ -5,6 +5,7 @@ import static io.fedflow.node.store.generated.Tables.T_TRANSFER_CHUNK;
 
 import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
+import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.proto.RetCode;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,8 +13,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import javax.sql.DataSource;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record1;
 import org.jooq.Record2;
@@ -95,18 +98,18 @@ public final class TransferStore {
             // Same content already there (or just consumed): check the bytes, store nothing.
             return new Writer(key, size, sha256, null, 0);
         } catch (SQLException e) {
-            throw io.fedflow.node.store.DatabaseFailures.of("could not store " + key, e);
+            throw DatabaseFailures.of("could not store " + key, e);
         } finally {
             closeQuietly(c);
         }
     }
 
-    private static org.jooq.Condition matches(TransferKey key) {
+    private static Condition matches(TransferKey key) {
         return sameRoute(key).and(T_TRANSFER.F_TASK_VERSION.eq(key.taskVersion()));
     }
 
     /** The key but its version: the same message of any version. */
-    private static org.jooq.Condition sameRoute(TransferKey key) {
+    private static Condition sameRoute(TransferKey key) {
         return T_TRANSFER.F_JOB_ID.eq(key.jobId())
                 .and(T_TRANSFER.F_COMPONENT_NAME.eq(key.componentName()))
                 .and(T_TRANSFER.F_TAG.eq(key.tag()))
@@ -269,7 +272,7 @@ public final class TransferStore {
             digest.update(content, offset, length);
             if (tx != null && length > 0) {
                 byte[] bytes = offset == 0 && length == content.length ? content
-                        : java.util.Arrays.copyOfRange(content, offset, offset + length);
+                        : Arrays.copyOfRange(content, offset, offset + length);
                 try {
                     tx.insertInto(T_TRANSFER_CHUNK).set(T_TRANSFER_CHUNK.F_TRANSFER_ID, id)
                             .set(T_TRANSFER_CHUNK.F_SEQ, seq++).set(T_TRANSFER_CHUNK.F_CONTENT, bytes).execute();
@@ -306,7 +309,7 @@ public final class TransferStore {
             try {
                 connection.commit();
             } catch (SQLException e) {
-                throw io.fedflow.node.store.DatabaseFailures.of("could not store " + key, e);
+                throw DatabaseFailures.of("could not store " + key, e);
             } finally {
                 release();
             }

@@ -3,11 +3,13 @@ package io.fedflow.node.health;
 import io.fedflow.node.job.SchedulerHeartbeat;
 import io.fedflow.node.store.ConnectionPool;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -62,7 +64,7 @@ public final class NodeHealth implements AutoCloseable {
                         timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
                 try {
                     checks.execute(() -> next.complete(new Report(databaseState(), schedulerState())));
-                } catch (java.util.concurrent.RejectedExecutionException e) {
+                } catch (RejectedExecutionException e) {
                     next.complete(new Report("the node is closing", schedulerState));
                 }
                 return next;
@@ -81,7 +83,7 @@ public final class NodeHealth implements AutoCloseable {
             if (!c.isValid(seconds)) {
                 return "down: no answer within " + seconds + " s";
             }
-        } catch (java.sql.SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException e) {
             return "down: " + e.getMessage();
         }
         for (ConnectionPool p : watched) {

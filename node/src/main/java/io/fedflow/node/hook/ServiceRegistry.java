@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.auth.hook.HookName;
 import io.fedflow.node.FlowException;
+import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -107,7 +108,7 @@ public final class ServiceRegistry {
         ServiceRegistration registration = new ServiceRegistration(name, service, path,
                 server.urlOf(serviceProtocol, path), verb, serviceProtocol, params, data, headers, 0, 0);
         try {
-            java.net.URI.create(registration.url());
+            URI.create(registration.url());
         } catch (IllegalArgumentException e) {
             throw FlowException.argument("uri " + path + " does not make a valid URL: " + e.getMessage());
         }

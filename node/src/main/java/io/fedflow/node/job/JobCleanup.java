@@ -3,11 +3,11 @@ package io.fedflow.node.job;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.FlowException;
-import io.fedflow.proto.RetCode;
 import io.fedflow.node.data.TableCatalog;
 import io.fedflow.node.data.TableId;
 import io.fedflow.node.store.generated.tables.records.TJobRecord;
 import io.fedflow.node.tracking.TrackingStore;
+import io.fedflow.proto.RetCode;
 import java.util.List;
 
 /** FATE's job/clean: deletes what an ended job produced at this node (output tables, metrics, summaries). */

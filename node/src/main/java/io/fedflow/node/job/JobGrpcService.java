@@ -26,6 +26,7 @@ import io.fedflow.proto.v1.UpdateJobParametersRequest;
 import io.fedflow.proto.v1.UpdateJobRequest;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -110,7 +111,7 @@ public final class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
     /** The job's logs as a tar.gz, streamed with backpressure (the same bytes as POST /v1/job/log/download). */
     @Override
     public void downloadJobLog(JobRef r, StreamObserver<DataChunk> out) {
-        java.nio.file.Path dir = jobs.logDirectory(r.getJobId());
+        Path dir = jobs.logDirectory(r.getJobId());
         FileStreams.grpc(out, o -> JobLogArchive.write(dir, o), () -> { });
     }
 

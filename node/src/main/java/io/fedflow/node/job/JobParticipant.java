@@ -2,9 +2,9 @@ package io.fedflow.node.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.FlowException;
-import io.fedflow.proto.RetCode;
 import io.fedflow.node.store.generated.tables.records.TJobRecord;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;
+import io.fedflow.proto.RetCode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.component.ComponentDefinition;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,7 +103,7 @@ public record JobPlan(ObjectNode dsl, ObjectNode conf, String initiatorRole, Str
 
     /** Every (role, party) of the job, in conf order. */
     public List<Map.Entry<String, String>> parties() {
-        List<Map.Entry<String, String>> out = new java.util.ArrayList<>();
+        List<Map.Entry<String, String>> out = new ArrayList<>();
         roles.forEach((role, ids) -> ids.forEach(id -> out.add(Map.entry(role, id))));
         return out;
     }
@@ -112,7 +113,7 @@ public record JobPlan(ObjectNode dsl, ObjectNode conf, String initiatorRole, Str
 
     /** The table every Reader reads at every party where it runs. */
     public List<ReaderTable> readerTables() {
-        List<ReaderTable> out = new java.util.ArrayList<>();
+        List<ReaderTable> out = new ArrayList<>();
         for (PlannedComponent c : components) {
             if (!c.definition().module().equals("Reader")) {
                 continue;

@@ -1,9 +1,9 @@
 package io.fedflow.node.job;
 
 import io.fedflow.node.FlowException;
-import io.fedflow.proto.RetCode;
 import io.fedflow.node.store.generated.tables.records.TJobRecord;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;
+import io.fedflow.proto.RetCode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

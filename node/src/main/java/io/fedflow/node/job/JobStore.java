@@ -10,7 +10,10 @@ import io.fedflow.node.store.generated.tables.records.TJobRecord;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
@@ -117,7 +120,7 @@ public final class JobStore {
      */
     public void mirrorTasks(String jobId, List<RemoteParties.RemoteTask> remote) {
         // Called every collect round: one read of the holders, and writes only for what changed.
-        java.util.Map<String, TTaskRecord> holders = new java.util.HashMap<>();
+        Map<String, TTaskRecord> holders = new HashMap<>();
         for (TTaskRecord h : latestTasks(jobId)) {
             if (!h.getFRunOnThisParty()) {
                 holders.put(h.getFTaskId() + "/" + h.getFRole() + "/" + h.getFPartyId(), h);
@@ -129,7 +132,7 @@ public final class JobStore {
             // not a task of this job's plan: ignore what we did not ask for
             if (latest != null && (latest.getFTaskVersion() < r.taskVersion()
                     || !r.status().equals(latest.getFStatus()) || !r.partyStatus().equals(latest.getFPartyStatus())
-                    || !java.util.Objects.equals(r.endTime(), latest.getFEndTime()))) {
+                    || !Objects.equals(r.endTime(), latest.getFEndTime()))) {
                 changed.add(r);
             }
         }

@@ -1,6 +1,7 @@
 package io.fedflow.node.job;
 
 import io.fedflow.node.component.FederationChannel;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -81,7 +82,7 @@ final class MeteredChannel implements FederationChannel {
                 receivedBytes.get() / 1024.0, receiveNanos.get() / 1_000_000);
     }
 
-    private static final class CountingInputStream extends java.io.FilterInputStream {
+    private static final class CountingInputStream extends FilterInputStream {
         long count;
 
         CountingInputStream(InputStream in) {

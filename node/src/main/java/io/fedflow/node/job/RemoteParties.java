@@ -1,6 +1,7 @@
 package io.fedflow.node.job;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The other parties of a job, as the scheduler asks things of them. Every call is a signed site
@@ -42,7 +43,7 @@ public interface RemoteParties {
      * versions every party gives the components it names.
      */
     void rerun(String partyId, String jobId, List<String> components, boolean force,
-               java.util.Map<String, Long> taskVersions);
+               Map<String, Long> taskVersions);
 
     /** Moves the party's tasks of a running job's component to {@code taskVersion} (the initiator's retry). */
     void retryTask(String partyId, String jobId, String componentName, long taskVersion, int autoRetries,
@@ -96,7 +97,7 @@ public interface RemoteParties {
 
         @Override
         public void rerun(String partyId, String jobId, List<String> components, boolean force,
-                          java.util.Map<String, Long> taskVersions) {
+                          Map<String, Long> taskVersions) {
             throw none();
         }
 

@@ -11,6 +11,7 @@ import static io.fedflow.node.job.JobStatus.WAITING;
 
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -71,6 +72,6 @@ public final class StatusMachine {
     }
 
     public static JobStatus parse(String wire) {
-        return JobStatus.valueOf(wire.toUpperCase(java.util.Locale.ROOT));
+        return JobStatus.valueOf(wire.toUpperCase(Locale.ROOT));
     }
 }

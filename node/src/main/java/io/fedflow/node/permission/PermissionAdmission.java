@@ -9,6 +9,7 @@ import io.fedflow.auth.permission.JobPermissionRequest;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.job.JobAdmission;
 import io.fedflow.node.job.JobPlan;
+import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.proto.RetCode;
 import java.util.List;
 import java.util.Locale;
@@ -43,8 +44,8 @@ public final class PermissionAdmission implements JobAdmission {
             result = hook.get().check(parameters);
         } catch (RuntimeException e) {
             String what = "permission check failed at party " + partyId + ": the permission hook failed";
-            if (io.fedflow.node.store.DatabaseFailures.isDatabase(e)) {
-                throw io.fedflow.node.store.DatabaseFailures.of(RetCode.PERMISSION_ERROR, what, e);
+            if (DatabaseFailures.isDatabase(e)) {
+                throw DatabaseFailures.of(RetCode.PERMISSION_ERROR, what, e);
             }
             throw new FlowException(RetCode.PERMISSION_ERROR, what + ": " + e.getMessage());
         }

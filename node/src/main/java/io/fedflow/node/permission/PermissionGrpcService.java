@@ -1,5 +1,6 @@
 package io.fedflow.node.permission;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -49,7 +50,7 @@ public final class PermissionGrpcService extends PermissionServiceGrpc.Permissio
     }
 
     /** FATE's CLI sends "a,b"; a JSON list is read the same way. */
-    private static com.fasterxml.jackson.databind.JsonNode component(com.fasterxml.jackson.databind.JsonNode c) {
+    private static JsonNode component(JsonNode c) {
         if (c.isArray()) {
             StringBuilder sb = new StringBuilder();
             c.forEach(v -> sb.append(sb.length() == 0 ? "" : ",").append(v.asText()));

@@ -3,6 +3,7 @@ package io.fedflow.node.server;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.CommonPools;
 import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.MediaType;
@@ -15,7 +16,6 @@ import com.linecorp.armeria.server.SimpleDecoratingHttpService;
 import com.linecorp.armeria.server.docs.DocService;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.HttpJsonTranscodingOptions;
-import com.linecorp.armeria.server.grpc.UnframedGrpcErrorHandler;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
 import io.fedflow.node.Limits;
 import io.fedflow.node.wire.FateJson;
@@ -42,9 +42,9 @@ public final class FlowServer {
      * capped by {@link Limits#maxRequestBody()} and cut when it stops arriving. {@code multipartFile}: a
      * multipart body (an upload's file part) may be of any size.
      */
-    public record HttpRoute(com.linecorp.armeria.common.HttpMethod method, String path, HttpService service,
+    public record HttpRoute(HttpMethod method, String path, HttpService service,
                             boolean multipartFile) {
-        public HttpRoute(com.linecorp.armeria.common.HttpMethod method, String path, HttpService service) {
+        public HttpRoute(HttpMethod method, String path, HttpService service) {
             this(method, path, service, false);
         }
     }

@@ -6,7 +6,9 @@ import io.fedflow.node.FlowException;
 import io.fedflow.proto.RetCode;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.netty.util.AttributeKey;
+import java.util.concurrent.CompletionException;
 
 /**
  * The gRPC half of the error path, the site port's whole handler: whatever a service or an interceptor
@@ -35,8 +37,8 @@ final class GrpcFailures implements GrpcExceptionHandlerFunction {
 
     private static Throwable unwrap(Throwable t) {
         Throwable c = t;
-        while (c.getCause() != null && (c instanceof java.util.concurrent.CompletionException
-                || c instanceof io.grpc.StatusRuntimeException)) {
+        while (c.getCause() != null && (c instanceof CompletionException
+                || c instanceof StatusRuntimeException)) {
             c = c.getCause();
         }
         return c;

@@ -1,7 +1,7 @@
 package io.fedflow.node.server;
 
-import com.linecorp.armeria.common.ContentTooLargeException;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.ContentTooLargeException;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpResponse;
@@ -14,6 +14,7 @@ import io.fedflow.node.Limits;
 import io.fedflow.node.wire.FateJson;
 import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.FlowResponse;
+import java.time.Duration;
 
 /**
  * What a caller reads when a request passes one of the client port's caps: a non-200 status (413 for a body
@@ -56,7 +57,7 @@ final class LimitRefusals {
                 .build());
     }
 
-    static String idleMessage(java.time.Duration idle) {
+    static String idleMessage(Duration idle) {
         return "no byte of the request arrived for " + idle.toMillis() / 1000.0 + " s: the transfer was cut off ("
                 + Limits.STREAM_IDLE_TIMEOUT_FLAG + ")";
     }

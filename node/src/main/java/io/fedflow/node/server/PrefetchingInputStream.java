@@ -5,10 +5,12 @@ import com.linecorp.armeria.common.stream.StreamMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 
@@ -29,7 +31,7 @@ final class PrefetchingInputStream extends InputStream implements Subscriber<Htt
     private record Failure(Throwable cause) {}
 
     private final int window;
-    private final java.time.Duration idle;
+    private final Duration idle;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final CompletableFuture<Subscription> subscription = new CompletableFuture<>();
     // reader side only
@@ -40,10 +42,10 @@ final class PrefetchingInputStream extends InputStream implements Subscriber<Htt
     private boolean closed;
 
     PrefetchingInputStream(StreamMessage<? extends HttpData> source, int window) {
-        this(source, window, java.time.Duration.ofNanos(Long.MAX_VALUE));
+        this(source, window, Duration.ofNanos(Long.MAX_VALUE));
     }
 
-    PrefetchingInputStream(StreamMessage<? extends HttpData> source, int window, java.time.Duration idle) {
+    PrefetchingInputStream(StreamMessage<? extends HttpData> source, int window, Duration idle) {
         if (window < 1) {
             throw new IllegalArgumentException("window must be at least 1, got " + window);
         }
@@ -128,7 +130,7 @@ final class PrefetchingInputStream extends InputStream implements Subscriber<Htt
             }
             Object next;
             try {
-                next = queue.poll(idle.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+                next = queue.poll(idle.toNanos(), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 InterruptedIOException ie = new InterruptedIOException("interrupted while waiting for the upload");

@@ -1,5 +1,6 @@
 package io.fedflow.node.server;
 
+import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
@@ -8,6 +9,7 @@ import io.grpc.ServerServiceDefinition;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The site port: the party services other sites call, gRPC only. No JSON, no transcoding, no
@@ -22,10 +24,10 @@ public final class SiteServer {
     private SiteServer() {}
 
     public static Server build(String host, int port, List<ServerServiceDefinition> services,
-                               java.util.function.Consumer<ServerBuilder> tls) {
+                               Consumer<ServerBuilder> tls) {
         ServerBuilder sb = Server.builder();
-        sb.port(new InetSocketAddress(host, port), tls == null ? com.linecorp.armeria.common.SessionProtocol.HTTP
-                : com.linecorp.armeria.common.SessionProtocol.HTTPS);
+        sb.port(new InetSocketAddress(host, port), tls == null ? SessionProtocol.HTTP
+                : SessionProtocol.HTTPS);
         if (tls != null) {
             tls.accept(sb);
         }

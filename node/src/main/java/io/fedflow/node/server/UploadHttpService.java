@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.QueryParams;
 import com.linecorp.armeria.common.multipart.BodyPart;
@@ -21,15 +22,19 @@ import io.fedflow.node.wire.FateJson;
 import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.UploadConf;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -102,7 +107,7 @@ public final class UploadHttpService implements HttpService {
                                 limits.streamIdleTimeout())) {
                             try {
                                 // The loader closes what it reads; the part must stay open to be drained.
-                                streamed.set(uploads.upload(early, new java.io.FilterInputStream(in) {
+                                streamed.set(uploads.upload(early, new FilterInputStream(in) {
                                     @Override
                                     public void close() {}
                                 }, slot.slot()));
@@ -111,7 +116,7 @@ public final class UploadHttpService implements HttpService {
                                 in.transferTo(OutputStream.nullOutputStream()); // let the client finish sending
                             }
                         } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
+                            throw new UncheckedIOException(e);
                         } finally {
                             watch.resume();
                         }
@@ -204,7 +209,7 @@ public final class UploadHttpService implements HttpService {
      * String first would turn bad bytes into U+FFFD).
      */
     private static byte[] percentDecode(String raw) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(raw.length());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
             if (c == '%') {
@@ -243,7 +248,7 @@ public final class UploadHttpService implements HttpService {
     }
 
     static HttpResponse json(FlowResponse r) {
-        return HttpResponse.of(com.linecorp.armeria.common.HttpStatus.OK, MediaType.JSON_UTF_8,
+        return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8,
                 FateJson.envelopeBytes(r));
     }
 
@@ -261,7 +266,7 @@ public final class UploadHttpService implements HttpService {
         private static final int LOADING = 1;
         private static final int RELEASED = 2;
         private final UploadSlots.Slot slot;
-        private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();
+        private final AtomicInteger state = new AtomicInteger();
 
         UploadSlot(UploadSlots.Slot slot) {
             this.slot = slot;

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.OptionalInt;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -109,7 +110,7 @@ public final class Database implements AutoCloseable {
      * Another pool over the same database and credentials, owned by the caller: at most {@code maxSize}
      * connections, a few kept open, a borrower waiting at most {@code connectionTimeout} for one.
      */
-    public ConnectionPool newPool(String name, int maxSize, java.time.Duration connectionTimeout) {
+    public ConnectionPool newPool(String name, int maxSize, Duration connectionTimeout) {
         HikariConfig c = new HikariConfig();
         pool.copyStateTo(c);
         c.setPoolName(name);

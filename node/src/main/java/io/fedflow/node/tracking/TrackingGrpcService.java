@@ -1,6 +1,7 @@
 package io.fedflow.node.tracking;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.linecorp.armeria.server.ServiceRequestContext;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.wire.FateJson;
 import io.fedflow.node.wire.FileStreams;
@@ -99,7 +100,7 @@ public final class TrackingGrpcService extends TrackingServiceGrpc.TrackingServi
     @Override
     public void downloadOutputData(ComponentRef r, StreamObserver<DataChunk> out) {
         // spooling a large output takes longer than the default request timeout
-        com.linecorp.armeria.server.ServiceRequestContext.current().clearRequestTimeout();
+        ServiceRequestContext.current().clearRequestTimeout();
         TrackingService.OutputDownload d = tracking.prepareDownload(ref(r, true), r.hasLimit() ? r.getLimit() : null,
                 r.hasHead() ? r.getHead() : null);
         if (d.tables().isEmpty() || d.limit() == 0) {

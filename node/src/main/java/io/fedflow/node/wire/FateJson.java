@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Descriptors;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.ListValue;
@@ -25,6 +26,8 @@ import io.fedflow.node.FlowException;
 import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.FlowResponse;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -140,7 +143,7 @@ public final class FateJson {
                        ? " at byte " + e.getLocation().getByteOffset() : "") + ": "
                     + e.getOriginalMessage().replaceAll(" \\(start marker at \\[Source: .*", ""), null);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e); // reading a byte array does no I/O
+            throw new UncheckedIOException(e); // reading a byte array does no I/O
         }
     }
 
@@ -199,7 +202,7 @@ public final class FateJson {
         return coerce(in, builder.getDescriptorForType(), "");
     }
 
-    private static ObjectNode coerce(ObjectNode in, com.google.protobuf.Descriptors.Descriptor descriptor,
+    private static ObjectNode coerce(ObjectNode in, Descriptors.Descriptor descriptor,
                                      String prefix) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         for (Iterator<Map.Entry<String, JsonNode>> it = in.fields(); it.hasNext(); ) {
@@ -280,7 +283,7 @@ public final class FateJson {
             case LONG: {
                 long min = field.getJavaType() == FieldDescriptor.JavaType.INT ? Integer.MIN_VALUE : Long.MIN_VALUE;
                 long max = field.getJavaType() == FieldDescriptor.JavaType.INT ? Integer.MAX_VALUE : Long.MAX_VALUE;
-                java.math.BigDecimal n;
+                BigDecimal n;
                 if (v.isBoolean()) {
                     return f.numberNode(v.booleanValue() ? 1 : 0);
                 } else if (v.isTextual()) {
@@ -295,7 +298,7 @@ public final class FateJson {
                         if (s.length() > 40) { // no integer is that long; spare parsing a huge one
                             throw new NumberFormatException();
                         }
-                        n = new java.math.BigDecimal(s);
+                        n = new BigDecimal(s);
                     } catch (NumberFormatException e) {
                         throw FlowException.argument("field " + name + " must be an integer, got \""
                                 + abbreviate(s) + "\"");

@@ -3,12 +3,9 @@ package io.fedflow.node.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fedflow.node.Node;
 import io.fedflow.node.testing.GrpcUploads;
-import io.fedflow.node.testing.TestNodes;
-import io.fedflow.proto.RetCode;
-import io.fedflow.node.server.ErrorMapper;
 import io.fedflow.node.testing.NodeExtension;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.DataChunk;
 import io.fedflow.proto.v1.DataServiceGrpc;
 import io.fedflow.proto.v1.DownloadRequest;

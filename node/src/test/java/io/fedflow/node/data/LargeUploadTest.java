@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.NodeExtension;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.lang.management.ManagementFactory;
@@ -14,10 +16,14 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -81,9 +87,9 @@ class LargeUploadTest {
     @Test
     void oneGigabyteUploadStreamsWithFlatMemory() throws Exception {
         // The rows land in PostgreSQL (table, index, WAL): about 3x the upload on disk.
-        long free = java.nio.file.Files.getFileStore(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))
+        long free = Files.getFileStore(Path.of(System.getProperty("java.io.tmpdir")))
                 .getUsableSpace();
-        org.junit.jupiter.api.Assumptions.assumeTrue(free > 4 * SIZE,
+        Assumptions.assumeTrue(free > 4 * SIZE,
                 "needs " + 4 * SIZE / (1 << 20) + " MiB free in the temp directory, has " + free / (1 << 20));
         long maxHeap = Runtime.getRuntime().maxMemory();
         assertThat(maxHeap).as("run with a heap smaller than the upload").isLessThan(SIZE);
@@ -104,19 +110,19 @@ class LargeUploadTest {
         try {
             String boundary = "0123456789abcdef0123456789abcdef";
             GeneratedCsv csv = new GeneratedCsv(SIZE);
-            InputStream body = new SequenceInputStream(java.util.Collections.enumeration(java.util.List.of(
-                    new java.io.ByteArrayInputStream(("--" + boundary + "\r\nContent-Disposition: form-data; "
+            InputStream body = new SequenceInputStream(Collections.enumeration(List.of(
+                    new ByteArrayInputStream(("--" + boundary + "\r\nContent-Disposition: form-data; "
                             + "name=\"file\"; filename=\"big.csv\"\r\nContent-Type: application/octet-stream\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII)),
                     csv,
-                    new java.io.ByteArrayInputStream(("\r\n--" + boundary + "--\r\n")
+                    new ByteArrayInputStream(("\r\n--" + boundary + "--\r\n")
                             .getBytes(StandardCharsets.US_ASCII)))));
             String conf = FlowHttp.requestsQuote("{\"head\": 1, \"partition\": 8, \"namespace\": \"big\", "
                     + "\"table_name\": \"t\", \"id_delimiter\": \",\"}");
             FlowHttp http = node.http();
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/v1/data/upload?" + conf))
                     .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.BufferedInputStream(body, 1 << 16))).build());
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new BufferedInputStream(body, 1 << 16))).build());
             JsonNode json = FlowHttp.JSON.readTree(r.body());
             assertThat(json.get("retcode").asInt()).as(r.body()).isZero();
             JsonNode info = http.post("/v1/table/table_info", Map.of("namespace", "big", "table_name", "t"));

@@ -1,12 +1,15 @@
 package io.fedflow.node.data;
 
-import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.NodeExtension;
 import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +17,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -175,10 +179,10 @@ class UploadHttpTest {
 
     @Test
     void malformedConfAndBodiesGetTheEnvelope() throws Exception {
-        HttpResponse<String> r = node.http().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(node.http().base() + "/v1/data/upload?%7Bnot-json"))
+        HttpResponse<String> r = node.http().send(HttpRequest.newBuilder(
+                        URI.create(node.http().base() + "/v1/data/upload?%7Bnot-json"))
                 .header("Content-Type", "multipart/form-data; boundary=abc")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                .POST(HttpRequest.BodyPublishers.ofString(
                         "--abc\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n\r\nid\n1\n\r\n--abc--\r\n"))
                 .build());
         JsonNode body = json(r);
@@ -201,9 +205,9 @@ class UploadHttpTest {
         assertThat(noFilter.get("retmsg").asText()).isEqualTo("no job could be found");
         assertThat(noFilter.get("data")).isEmpty();
         // a bodiless POST without a Content-Type, as FATE's clients send some calls
-        HttpResponse<String> bodiless = node.http().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(node.http().base() + "/v1/job/query"))
-                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        HttpResponse<String> bodiless = node.http().send(HttpRequest.newBuilder(
+                URI.create(node.http().base() + "/v1/job/query"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
         assertThat(json(bodiless).get("retcode").asInt()).as(bodiless.body()).isZero();
 
         JsonNode unknown = node.http().post("/v1/no/such/api", "{}");
@@ -255,10 +259,10 @@ class UploadHttpTest {
         JsonNode loser = ja.get("retcode").asInt() == 0 ? jb : ja;
         assertThat(loser.get("retmsg").asText()).contains("already exists");
         // the table holds one upload's rows, all of them
-        HttpResponse<String> csv = node.http().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(node.http().base() + "/v1/data/download"))
+        HttpResponse<String> csv = node.http().send(HttpRequest.newBuilder(
+                        URI.create(node.http().base() + "/v1/data/download"))
                 .header("Accept", "text/csv")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"namespace\": \"race\", \"table_name\": \"t\"}")).build());
         List<String> lines = csv.body().lines().skip(1).toList();
         assertThat(lines).hasSize(20_000);
@@ -333,7 +337,7 @@ class UploadHttpTest {
             sent.append(i).append(",1\n");
         }
         byte[] part = sent.toString().getBytes(StandardCharsets.US_ASCII);
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.httpPort())) {
+        try (Socket socket = new Socket("127.0.0.1", node.httpPort())) {
             var out = socket.getOutputStream();
             out.write(("POST /v1/data/upload?" + FlowHttp.requestsQuote(conf) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + "Content-Type: multipart/form-data; boundary=" + boundary + "\r\nContent-Length: "
@@ -341,10 +345,10 @@ class UploadHttpTest {
             out.write(part);
             out.flush();
             // the loader has started on the rows sent
-            await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(50))
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                     .until(UploadHttpTest::cutUploadStatus, "running"::equals);
         } // closed without the rest of the body
-        String status = await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(50))
+        String status = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(UploadHttpTest::cutUploadStatus, st -> st != null && !st.equals("running"));
         assertThat(status).isEqualTo("failed");
         assertThat(tableInfo("cut", "t").at("/data/exist").asInt()).isZero();

@@ -7,12 +7,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import io.fedflow.node.Limits;
-import io.fedflow.node.testing.GrpcUploads;
 import io.fedflow.node.testing.FlowHttp;
+import io.fedflow.node.testing.GrpcUploads;
 import io.fedflow.node.testing.NodeExtension;
 import io.fedflow.node.testing.RawHttpConnection;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.UploadConf;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -75,7 +77,7 @@ class UploadLimitsTest {
         c.send("POST /v1/data/upload?" + FlowHttp.requestsQuote(conf(table)) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 + "Content-Type: multipart/form-data; boundary=" + boundary + "\r\nContent-Length: " + length
                 + "\r\n\r\n" + head);
-        c.send(java.util.Arrays.copyOf(file, file.length / 2));
+        c.send(Arrays.copyOf(file, file.length / 2));
         return c;
     }
 
@@ -147,7 +149,7 @@ class UploadLimitsTest {
                 .setTableName("grpc_stalled").setHead(1).setPartition(2).setIdDelimiter(",").build())
                 .send(ByteString.copyFromUtf8(rows(100))).answer();
         // and then nothing, without ending the stream
-        assertThatThrownBy(() -> result.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(io.grpc.StatusRuntimeException.class);
+        assertThatThrownBy(() -> result.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(StatusRuntimeException.class);
         assertThat(exists(quick, "grpc_stalled")).isZero();
         Path spool = quick.config().tmpDir();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {

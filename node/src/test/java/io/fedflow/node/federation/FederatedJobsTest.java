@@ -8,6 +8,7 @@ import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.Jobs;
 import io.fedflow.node.testing.SitesExtension;
 import io.fedflow.node.testing.TestNode;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -155,7 +156,7 @@ public class FederatedJobsTest {
     @Test
     void aPartyThatCannotBeReachedFailsTheSubmitWith105NamingIt() throws Exception {
         int closed;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0)) {
             closed = socket.getLocalPort();
         }
         guest.node().peers().put(new Peer("10003", "127.0.0.1", closed, stranger.node().siteKeys().publicKeyBase64(), false));

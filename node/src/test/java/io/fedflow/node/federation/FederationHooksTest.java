@@ -12,6 +12,7 @@ import io.fedflow.node.testing.Jobs;
 import io.fedflow.node.testing.SitesExtension;
 import io.fedflow.node.testing.TestNode;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -106,7 +107,7 @@ class FederationHooksTest {
         }
         JsonNode ok = submit();
         assertThat(ok.get("retcode").asInt()).as(ok.toString()).isZero();
-        assertThat(FederatedSites.awaitStatus(guest.http(), ok.get("jobId").asText(), java.time.Duration.ofSeconds(60),
+        assertThat(FederatedSites.awaitStatus(guest.http(), ok.get("jobId").asText(), Duration.ofSeconds(60),
                 FederatedSites.END)).isEqualTo("success");
     }
 

@@ -1,16 +1,17 @@
 package io.fedflow.node.federation;
 
-import io.fedflow.node.testing.FederatedSites;
-import io.fedflow.node.testing.Jobs;
-import org.awaitility.core.ConditionTimeoutException;
-import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fedflow.node.testing.FederatedSites;
 import io.fedflow.node.testing.FlowHttp;
+import io.fedflow.node.testing.Jobs;
 import io.fedflow.node.testing.TestNodes;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -115,7 +117,7 @@ class MultiProcessFederationTest {
         try {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                     .failFast("the node process exited", () -> !process.isAlive())
-                    .until(() -> http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + "/health"))
+                    .until(() -> http.send(HttpRequest.newBuilder(URI.create(http.base() + "/health"))
                             .build()).statusCode() == 200);
         } catch (ConditionTimeoutException e) {
             throw new IOException("the node process did not start");

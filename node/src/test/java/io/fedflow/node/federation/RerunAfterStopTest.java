@@ -13,6 +13,7 @@ import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.Jobs;
 import io.fedflow.node.testing.SitesExtension;
 import io.fedflow.node.testing.TestNode;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -47,7 +48,7 @@ class RerunAfterStopTest {
      * left there: the arbiter's "pubkey" to the host, with content no run of the job ever sends.
      */
     static void leaveStaleMessage(String jobId, long version) throws Exception {
-        byte[] content = ("stale pubkey of " + jobId).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] content = ("stale pubkey of " + jobId).getBytes(StandardCharsets.UTF_8);
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
         var dsl = other.node().database().dsl();
         boolean versioned = dsl.fetchExists(dsl.selectOne().from("information_schema.columns")

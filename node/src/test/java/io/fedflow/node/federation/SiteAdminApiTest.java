@@ -6,13 +6,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.auth.site.SiteKeys;
 import io.fedflow.node.Node;
-import io.fedflow.node.NodeConfig;
 import io.fedflow.node.testing.FlowHttp;
-import io.fedflow.node.testing.TestNodes;
-import io.fedflow.proto.RetCode;
-import io.fedflow.node.server.ErrorMapper;
 import io.fedflow.node.testing.NodeExtension;
 import io.fedflow.node.testing.TestNode;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.KeyRequest;
 import io.fedflow.proto.v1.PeerRequest;
 import io.fedflow.proto.v1.SiteKeyRequest;
@@ -28,6 +25,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPairGenerator;
 import java.util.Base64;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -195,7 +193,7 @@ class SiteAdminApiTest {
     }
 
     /** A gRPC call expected to fail, reduced to the retcode and message the JSON side would show. */
-    private static JsonNode grpcOf(Node on, java.util.function.Consumer<SiteServiceGrpc.SiteServiceBlockingStub> call) {
+    private static JsonNode grpcOf(Node on, Consumer<SiteServiceGrpc.SiteServiceBlockingStub> call) {
         ManagedChannel c = NettyChannelBuilder.forAddress("127.0.0.1", on.httpPort()).usePlaintext().build();
         try {
             var e = catchThrowableOfType(StatusRuntimeException.class, () -> call.accept(SiteServiceGrpc.newBlockingStub(c)));

@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.grpc.GrpcClients;
+import com.linecorp.armeria.server.Server;
 import io.fedflow.auth.tls.SiteTls;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.NodeConfig;
+import io.fedflow.node.server.SiteServer;
 import io.fedflow.node.testing.SitesExtension;
 import io.fedflow.node.testing.TestNode;
 import io.fedflow.proto.v1.PartyServiceGrpc;
@@ -23,6 +27,8 @@ import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -123,16 +129,16 @@ class SiteMutualTlsTest {
         SiteTls issuer = new SiteTls();
         SiteTls.Material authority = SiteTls.load(certs.resolve(SiteTls.CA_CERT_FILE), certs.resolve(SiteTls.CA_KEY_FILE));
         SiteTls.Material elsewhere = issuer.issueSiteCertificate(authority, "elsewhere", List.of("elsewhere.example"),
-                List.of(), java.time.Duration.ofDays(1));
+                List.of(), Duration.ofDays(1));
         SiteMutualTls serverSide = new SiteMutualTls(authority.certificate(), elsewhere);
         SiteMutualTls clientSide = SiteMutualTls.load(certs.resolve(SiteTls.CA_CERT_FILE),
                 certs.resolve("guest.crt.pem"), certs.resolve("guest.key.pem"));
-        com.linecorp.armeria.server.Server server = io.fedflow.node.server.SiteServer.build("127.0.0.1", 0,
-                List.of(new PartyGrpcService("10002", null, java.time.Clock.systemUTC()).bindService()),
+        Server server = SiteServer.build("127.0.0.1", 0,
+                List.of(new PartyGrpcService("10002", null, Clock.systemUTC()).bindService()),
                 serverSide::serve);
         server.start().join();
-        try (com.linecorp.armeria.client.ClientFactory factory = clientSide.clientFactory()) {
-            PartyServiceGrpc.PartyServiceBlockingStub stub = com.linecorp.armeria.client.grpc.GrpcClients
+        try (ClientFactory factory = clientSide.clientFactory()) {
+            PartyServiceGrpc.PartyServiceBlockingStub stub = GrpcClients
                     .builder("https://127.0.0.1:" + server.activeLocalPort()).factory(factory)
                     .build(PartyServiceGrpc.PartyServiceBlockingStub.class);
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class,

@@ -7,25 +7,23 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.ByteString;
 import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
-import io.fedflow.node.Node;
 import io.fedflow.node.component.FederationChannel;
-import io.fedflow.node.testing.TestNodes;
-import io.fedflow.proto.RetCode;
-import io.fedflow.proto.RetCode;
-import io.fedflow.node.server.ErrorMapper;
 import io.fedflow.node.testing.LogCapture;
 import io.fedflow.node.testing.SitesExtension;
 import io.fedflow.node.testing.TestNode;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.PartyReply;
 import io.fedflow.proto.v1.TransferChunk;
 import io.fedflow.proto.v1.TransferHeader;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -36,6 +34,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -220,7 +219,7 @@ class TransferChannelTest {
         // the receiver has looked, found nothing and waits: the send below is what wakes it
         await().atMost(Duration.ofSeconds(10)).until(() -> receiver.get() != null
                 && receiver.get().getState() == Thread.State.TIMED_WAITING);
-        guest.node().transferChannel().send(key, new java.io.ByteArrayInputStream(payload));
+        guest.node().transferChannel().send(key, new ByteArrayInputStream(payload));
         assertThat(received.get(10, TimeUnit.SECONDS)).isEqualTo(payload);
     }
 
@@ -297,7 +296,7 @@ class TransferChannelTest {
     @Test
     void unreachablePeerIsRetriedThenReportedAsAConnectionError() throws IOException {
         int closedPort;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
         guest.node().peers().put(new Peer("10002", "127.0.0.1", closedPort, host.node().siteKeys().publicKeyBase64(), false));
@@ -361,7 +360,7 @@ class TransferChannelTest {
         Throwable t;
         try {
             t = done.get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException | ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw new AssertionError(e);
         }
         if (t == null) {

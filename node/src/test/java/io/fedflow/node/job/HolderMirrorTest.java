@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.component.builtin.Builtins;
-import io.fedflow.node.federation.FederatedJobsTest;
 import io.fedflow.node.json.Json;
 import io.fedflow.node.store.Database;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;

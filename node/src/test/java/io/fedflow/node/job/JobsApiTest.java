@@ -1,22 +1,31 @@
 package io.fedflow.node.job;
 
-import io.fedflow.proto.RetCode;
-import org.awaitility.core.ConditionTimeoutException;
-import org.awaitility.Awaitility;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Struct;
+import com.google.protobuf.util.JsonFormat;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.LocalJobs;
 import io.fedflow.node.testing.NodeExtension;
 import io.fedflow.node.testing.TestNode;
+import io.fedflow.proto.RetCode;
+import io.fedflow.proto.v1.JobServiceGrpc;
+import io.fedflow.proto.v1.ListTasksRequest;
+import io.fedflow.proto.v1.QueryJobRequest;
+import io.fedflow.proto.v1.StopJobRequest;
+import io.fedflow.proto.v1.SubmitJobRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import org.assertj.core.api.Assertions;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeAll;
@@ -138,7 +147,7 @@ class JobsApiTest {
     void uploadAndDownloadAreComponentsOfOrdinaryJobs() throws Exception {
         Files.createDirectories(node.config().importDir());
         Files.copy(Path.of("../examples/data/breast_hetero_guest.csv"),
-                node.config().importDir().resolve("guest.csv"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                node.config().importDir().resolve("guest.csv"), StandardCopyOption.REPLACE_EXISTING);
         String dsl = "{\"components\": {\"upload_0\": {\"module\": \"Upload\"}, "
                 + "\"download_0\": {\"module\": \"Download\"}}}";
         String conf = "{\"dsl_version\": 2, \"initiator\": {\"role\": \"local\", \"party_id\": 0}, "
@@ -166,28 +175,28 @@ class JobsApiTest {
 
     @Test
     void theSameJobOverGrpc() throws Exception {
-        var channel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", node.httpPort())
+        var channel = NettyChannelBuilder.forAddress("127.0.0.1", node.httpPort())
                 .usePlaintext().build();
         try {
-            var stub = io.fedflow.proto.v1.JobServiceGrpc.newBlockingStub(channel);
-            var dsl = com.google.protobuf.Struct.newBuilder();
-            com.google.protobuf.util.JsonFormat.parser().merge(DSL, dsl);
-            var conf = com.google.protobuf.Struct.newBuilder();
-            com.google.protobuf.util.JsonFormat.parser().merge(conf("breast_hetero_guest",
+            var stub = JobServiceGrpc.newBlockingStub(channel);
+            var dsl = Struct.newBuilder();
+            JsonFormat.parser().merge(DSL, dsl);
+            var conf = Struct.newBuilder();
+            JsonFormat.parser().merge(conf("breast_hetero_guest",
                     "\"max_iter\": 3", ""), conf);
-            var submitted = stub.submitJob(io.fedflow.proto.v1.SubmitJobRequest.newBuilder()
+            var submitted = stub.submitJob(SubmitJobRequest.newBuilder()
                     .setDsl(dsl).setRuntimeConf(conf).build());
             assertThat(submitted.getRetcode()).isZero();
             String jobId = submitted.getJobId();
             assertThat(await(http, jobId, Duration.ofSeconds(60), END)).isEqualTo("success");
-            var rows = stub.queryJob(io.fedflow.proto.v1.QueryJobRequest.newBuilder().setJobId(jobId).build());
+            var rows = stub.queryJob(QueryJobRequest.newBuilder().setJobId(jobId).build());
             assertThat(rows.getData().getListValue().getValues(0).getStructValue().getFieldsOrThrow("f_status")
                     .getStringValue()).isEqualTo("success");
-            var tasks = stub.listTasks(io.fedflow.proto.v1.ListTasksRequest.newBuilder().setJobId(jobId).build());
+            var tasks = stub.listTasks(ListTasksRequest.newBuilder().setJobId(jobId).build());
             assertThat(tasks.getData().getStructValue().getFieldsOrThrow("count").getNumberValue()).isEqualTo(5);
-            var bad = org.assertj.core.api.Assertions.catchThrowableOfType(io.grpc.StatusRuntimeException.class,
-                    () -> stub.stopJob(io.fedflow.proto.v1.StopJobRequest.newBuilder().setJobId(jobId).build()));
-            assertThat(bad.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.FAILED_PRECONDITION);
+            var bad = Assertions.catchThrowableOfType(StatusRuntimeException.class,
+                    () -> stub.stopJob(StopJobRequest.newBuilder().setJobId(jobId).build()));
+            assertThat(bad.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
             assertThat(bad.getTrailers().get(RetCode.TRAILER)).isEqualTo("103");
         } finally {
             channel.shutdownNow();

@@ -13,6 +13,8 @@ import io.fedflow.node.testing.LocalJobs;
 import io.fedflow.node.testing.TestNodes;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,7 +69,7 @@ class KillNineTest {
     private static void awaitUp(FlowHttp http) throws Exception {
         try {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                    .until(() -> http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + "/health"))
+                    .until(() -> http.send(HttpRequest.newBuilder(URI.create(http.base() + "/health"))
                             .build()).statusCode() == 200);
         } catch (ConditionTimeoutException e) {
             throw new IOException("the node process did not start");

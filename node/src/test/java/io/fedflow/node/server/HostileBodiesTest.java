@@ -25,6 +25,7 @@ import io.fedflow.proto.v1.TableProto;
 import io.fedflow.proto.v1.TrackingProto;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -43,6 +44,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
@@ -247,7 +249,7 @@ class HostileBodiesTest {
                 Arbitraries.longs().map(l -> (JsonNode) f.numberNode(l)),
                 Arbitraries.doubles().map(d -> (JsonNode) f.numberNode(d)),
                 Arbitraries.of("1e308", "-1e308", "123456789012345678901234567890", "0.5", "-0", "9999")
-                        .map(s -> (JsonNode) f.numberNode(new java.math.BigDecimal(s))));
+                        .map(s -> (JsonNode) f.numberNode(new BigDecimal(s))));
         Arbitrary<JsonNode> scalars = Arbitraries.oneOf(strings, numbers,
                 Arbitraries.of(true, false).map(b -> (JsonNode) f.booleanNode(b)), Arbitraries.just(f.nullNode()));
         if (depth == 0) {
@@ -264,8 +266,8 @@ class HostileBodiesTest {
                     m.forEach(o::set);
                     return o;
                 });
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(4, scalars), net.jqwik.api.Tuple.of(1, arrays),
-                net.jqwik.api.Tuple.of(1, objects));
+        return Arbitraries.frequencyOf(Tuple.of(4, scalars), Tuple.of(1, arrays),
+                Tuple.of(1, objects));
     }
 
     static boolean isJson(String s) {

@@ -5,14 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.LogCapture;
-import io.fedflow.node.testing.TestNodes;
-import io.fedflow.node.wire.FateJson;
 import io.fedflow.node.testing.NodeExtension;
+import io.fedflow.node.wire.FateJson;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -74,8 +75,8 @@ class RequestValidationTest {
     @Test
     void aDatabaseRefusalReachingSqlIsAnsweredWithoutSqlAndLoggedOnce() throws IOException {
         // Requests cannot carry a NUL to PostgreSQL (JSON and gRPC refuse it up front); a file's content can.
-        java.nio.file.Path file = java.nio.file.Files.createTempFile("nul", ".csv");
-        java.nio.file.Files.writeString(file, "id,x\n1,a\u0000b\n");
+        Path file = Files.createTempFile("nul", ".csv");
+        Files.writeString(file, "id,x\n1,a\u0000b\n");
         try (LogCapture log = new LogCapture()) {
             JsonNode answer = json(node.http().pythonUpload(file, "{\"head\": 1, \"partition\": 1, \"namespace\": \"a\", "
                     + "\"table_name\": \"nul\", \"id_delimiter\": \",\", \"drop\": 1}"));

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
@@ -57,7 +58,7 @@ public final class FlowHttp {
         String boundary = HexFormat.of().formatHex(randomBytes(16));
         byte[] content;
         try {
-            content = java.nio.file.Files.readAllBytes(file);
+            content = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -6,7 +6,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -51,7 +53,7 @@ public final class RawHttp {
             for (int n; (n = in.read(buf)) >= 0; ) {
                 all.write(buf, 0, n);
             }
-        } catch (java.net.SocketException e) {
+        } catch (SocketException e) {
             // a reset after the answer (the server closed with unread request bytes): keep what came
         }
         return all.toByteArray();
@@ -65,7 +67,7 @@ public final class RawHttp {
         }
         int status = Integer.parseInt(text.substring(9, 12));
         String headers = text.substring(0, end);
-        byte[] body = java.util.Arrays.copyOfRange(raw, end + 4, raw.length);
+        byte[] body = Arrays.copyOfRange(raw, end + 4, raw.length);
         if (headers.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) {
             body = dechunk(body);
         }

@@ -1,18 +1,15 @@
 package io.fedflow.node.tracking;
 
-import io.fedflow.proto.RetCode;
-import org.awaitility.core.ConditionTimeoutException;
-import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fedflow.node.Node;
-import io.fedflow.node.server.ErrorMapper;
 import io.fedflow.node.testing.FlowHttp;
-import io.fedflow.node.testing.TarReader;
 import io.fedflow.node.testing.NodeExtension;
+import io.fedflow.node.testing.TarReader;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.ComponentRef;
 import io.fedflow.proto.v1.DataChunk;
 import io.fedflow.proto.v1.FlowResponse;
@@ -23,18 +20,22 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -119,7 +120,7 @@ class TrackingApiTest {
     static void waitFor(String job, String status) throws InterruptedException {
         String last;
         try {
-            last = await().atMost(java.time.Duration.ofSeconds(180)).pollInterval(java.time.Duration.ofMillis(300))
+            last = await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(300))
                     .until(() -> node.http().post("/v1/job/query", Map.of("job_id", job)).at("/data/0/f_status").asText(),
                             s -> s.equals(status) || List.of("failed", "canceled", "timeout", "success").contains(s));
         } catch (ConditionTimeoutException e) {
@@ -144,7 +145,7 @@ class TrackingApiTest {
                     .method("GET", HttpRequest.BodyPublishers.ofString(json)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -157,7 +158,7 @@ class TrackingApiTest {
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -209,7 +210,7 @@ class TrackingApiTest {
         JsonNode names = node.http().post("/v1/tracking/component/metrics", cpn("lr_0"));
         assertThat(names.at("/data/train").toString()).contains("loss");
 
-        Map<String, Object> req = new java.util.HashMap<>(cpn("lr_0"));
+        Map<String, Object> req = new HashMap<>(cpn("lr_0"));
         req.put("metric_namespace", "train");
         req.put("metric_name", "loss");
         JsonNode r = node.http().post("/v1/tracking/component/metric_data", req);
@@ -333,7 +334,7 @@ class TrackingApiTest {
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(json(unknown.body()).path("retcode").asInt()).isEqualTo(100);
 
-        Map<String, Object> zero = new java.util.HashMap<>(cpn("lr_0"));
+        Map<String, Object> zero = new HashMap<>(cpn("lr_0"));
         zero.put("limit", 0);
         HttpResponse<byte[]> limit0 = getWithBody("/v1/tracking/component/output/data/download",
                 FlowHttp.JSON.writeValueAsString(zero));

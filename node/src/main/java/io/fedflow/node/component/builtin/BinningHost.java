@@ -11,6 +11,7 @@ import io.fedflow.node.component.paillier.CiphertextVector;
 import io.fedflow.node.component.paillier.PaillierPublicKey;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ final class BinningHost {
         long[][] counts = new long[cols.length][];
         for (int f = 0; f < cols.length; f++) {
             sums[f] = new BigInteger[splits.get(f).bins()];
-            java.util.Arrays.fill(sums[f], key.zero());
+            Arrays.fill(sums[f], key.zero());
             counts[f] = new long[splits.get(f).bins()];
         }
         JsonNode idList = ids.path("ids");

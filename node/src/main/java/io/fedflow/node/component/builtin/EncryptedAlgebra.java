@@ -4,6 +4,7 @@ import io.fedflow.node.component.paillier.BarrettReducer;
 import io.fedflow.node.component.paillier.FixedPoint;
 import io.fedflow.node.component.paillier.PaillierEncryptor;
 import io.fedflow.node.component.paillier.PaillierPublicKey;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -46,7 +48,7 @@ final class EncryptedAlgebra {
             throw new IllegalArgumentException("cannot encode " + x);
         }
         return new BigDecimal(x).multiply(new BigDecimal(BigInteger.ONE.shiftLeft(bits)))
-                .setScale(0, java.math.RoundingMode.HALF_EVEN).toBigInteger().mod(key.n());
+                .setScale(0, RoundingMode.HALF_EVEN).toBigInteger().mod(key.n());
     }
 
     /** A plaintext at {@link #PRODUCT_SCALE_BITS} back to a double. */
@@ -124,7 +126,7 @@ final class EncryptedAlgebra {
     }
 
     static List<BigInteger> decodeIntegers(byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             int count = in.readInt();
             int width = in.readInt();
             if (count < 0 || width <= 0 || (long) count * width != bytes.length - 8L) {
@@ -156,7 +158,7 @@ final class EncryptedAlgebra {
     }
 
     static double[] decodeDoubles(byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             int count = in.readInt();
             if (count < 0 || 8L * count != bytes.length - 4L) {
                 throw new IllegalArgumentException("not a vector of doubles");

@@ -7,11 +7,11 @@ import io.fedflow.node.component.Component;
 import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.ComponentDefinition;
 import io.fedflow.node.component.FederationChannel;
+import io.fedflow.node.component.InputRule;
 import io.fedflow.node.component.Instances;
 import io.fedflow.node.component.ModelInput;
 import io.fedflow.node.component.Param;
 import io.fedflow.node.component.ParamSpec;
-import io.fedflow.node.component.InputRule;
 import io.fedflow.node.component.ParamType;
 import io.fedflow.node.component.TableInput;
 import java.util.ArrayList;
@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * FATE's HeteroFeatureSelection with the filters that need no other model than the binning's: "manually"
@@ -41,8 +42,8 @@ public final class HeteroFeatureSelection implements Component {
         Map<String, ParamSpec> params = new LinkedHashMap<>();
         params.put("select_col_indexes", Params.columnIndexes());
         params.put("select_names", ParamType.LIST);
-        List<String> methods = new java.util.ArrayList<>(List.of("manually"));
-        methods.addAll(new java.util.TreeSet<>(IV_METHODS));
+        List<String> methods = new ArrayList<>(List.of("manually"));
+        methods.addAll(new TreeSet<>(IV_METHODS));
         params.put("filter_methods", Param.list().elements(Param.string().oneOf(methods.toArray(String[]::new))));
         for (String obj : List.of("unique_param", "iv_value_param", "iv_percentile_param", "iv_top_k_param",
                 "variance_coe_param", "outlier_param", "manually_param", "percentage_value_param", "iv_param",

@@ -15,12 +15,15 @@ import io.fedflow.node.component.ParamSpec;
 import io.fedflow.node.component.ParamType;
 import io.fedflow.node.component.TableInput;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.StreamSupport;
 
 /**
  * Binary logistic regression at one party (role local, or a guest-only job), with FATE's LogisticParam:
@@ -68,7 +71,7 @@ public final class LR implements Component {
         params.put("decay_sqrt", ParamType.BOOL);
         params.put("multi_class", Param.string().oneOf("ovr"));
         params.put("validation_freqs", Param.any().where(v -> v.isIntegralNumber() && v.asInt() > 0
-                        || v.isArray() && java.util.stream.StreamSupport.stream(v.spliterator(), false)
+                        || v.isArray() && StreamSupport.stream(v.spliterator(), false)
                         .allMatch(JsonNode::isIntegralNumber),
                 "a positive integer or a list of iterations"));
         params.put("early_stopping_rounds", Param.integer().atLeast(1));
@@ -264,7 +267,7 @@ public final class LR implements Component {
             w = bestWeights;
         }
 
-        Weights fitted = new Weights(tr.featureNames(), java.util.Arrays.copyOf(w, d),
+        Weights fitted = new Weights(tr.featureNames(), Arrays.copyOf(w, d),
                 s.fitIntercept ? w[d] : 0.0);
         writePredictions(ctx, p, s, fitted, trainTable, tr, va == null ? null : validateTable, va);
 
@@ -667,7 +670,7 @@ public final class LR implements Component {
             if (p.present("penalty") && p.node("penalty") == null) {
                 s.penalty = "NONE"; // FATE: penalty None means no penalty
             } else {
-                String pen = p.str("penalty", "L2").toUpperCase(java.util.Locale.ROOT);
+                String pen = p.str("penalty", "L2").toUpperCase(Locale.ROOT);
                 if (!List.of("L1", "L2", "NONE").contains(pen)) {
                     throw p.bad("penalty", "'" + p.str("penalty", "") + "' is not supported; use 'L1', 'L2' or 'none'");
                 }
@@ -731,7 +734,7 @@ public final class LR implements Component {
             }
             s.metrics = new ArrayList<>();
             for (String m : p.strings("metrics", List.of())) {
-                String lower = m.toLowerCase(java.util.Locale.ROOT);
+                String lower = m.toLowerCase(Locale.ROOT);
                 if ("auc".equals(lower) || "ks".equals(lower)) {
                     s.metrics.add(lower);
                 } else {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * A component's parameters with FATE's defaults and checks: a missing or null parameter takes the default,
@@ -157,7 +158,7 @@ final class Params {
                 "an even number of at least 512 bits");
     }
 
-    private static boolean allMatch(JsonNode array, java.util.function.Predicate<JsonNode> test) {
+    private static boolean allMatch(JsonNode array, Predicate<JsonNode> test) {
         for (JsonNode e : array) {
             if (!test.test(e)) {
                 return false;

@@ -1,5 +1,6 @@
 package io.fedflow.node.component.paillier;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -46,7 +47,7 @@ public final class CiphertextVector {
 
     /** The ciphertexts in {@code bytes}; refuses anything that is not a vector of this key's ciphertexts. */
     public static List<BigInteger> decode(PaillierPublicKey key, byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             if (bytes.length < 12 || in.readInt() != MAGIC) {
                 throw new IllegalArgumentException("not a ciphertext vector");
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fedflow.node.component.Component;
 import io.fedflow.node.component.Instances;
 import io.fedflow.node.component.TableInput;
 import io.fedflow.node.component.paillier.CiphertextVector;
@@ -87,12 +88,12 @@ class HeteroBinningSelectionTest {
             throws Exception {
         CompletableFuture<Void> h = CompletableFuture.runAsync(() -> {
             try {
-                ((io.fedflow.node.component.Component) hostComponent).run(host);
+                ((Component) hostComponent).run(host);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
-        ((io.fedflow.node.component.Component) guestComponent).run(guest);
+        ((Component) guestComponent).run(guest);
         h.get(60, TimeUnit.SECONDS);
     }
 

@@ -7,6 +7,7 @@ import io.fedflow.node.component.paillier.CiphertextVector;
 import io.fedflow.node.component.paillier.PaillierPublicKey;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -114,7 +115,7 @@ class HeteroLRProtocolTest {
         assertThat(pk).isNotNull();
         String labels = labelsAsText(g.y());
         for (InMemoryFederation.Received r : wire.receivedBy("host", "10000")) {
-            assertThat(new String(r.payload(), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(labels);
+            assertThat(new String(r.payload(), StandardCharsets.ISO_8859_1)).doesNotContain(labels);
             if (r.tag().startsWith("residual.")) {
                 List<BigInteger> c = CiphertextVector.decode(pk, r.payload());
                 // ciphertexts are spread over [0, n²): none is a small number such as a label or residual

@@ -53,7 +53,7 @@ final class InMemoryContext implements ComponentContext {
     FederationChannel channel;
     int checks;
     /** The channel to the other parties' contexts, for components that talk to them (Intersection). */
-    io.fedflow.node.component.FederationChannel federation;
+    FederationChannel federation;
 
     InMemoryContext(String componentName, String module) {
         this(new Store(), componentName, module);

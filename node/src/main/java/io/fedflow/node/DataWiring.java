@@ -7,7 +7,7 @@ import io.fedflow.node.data.BindAddresses;
 import io.fedflow.node.data.DataGrpcService;
 import io.fedflow.node.data.DownloadComponent;
 import io.fedflow.node.data.DownloadService;
-import io.fedflow.node.data.JobTables;
+import io.fedflow.node.data.JobTableStore;
 import io.fedflow.node.data.TableBinder;
 import io.fedflow.node.data.TableCatalog;
 import io.fedflow.node.data.TableGrpcService;
@@ -16,6 +16,7 @@ import io.fedflow.node.data.TableWriter;
 import io.fedflow.node.data.UploadComponent;
 import io.fedflow.node.data.UploadService;
 import io.fedflow.node.data.UploadSpool;
+import io.fedflow.node.data.UploadStore;
 import io.fedflow.node.job.JobIds;
 import io.fedflow.node.job.LocalJobStore;
 import io.fedflow.node.server.DownloadHttpService;
@@ -46,12 +47,13 @@ final class DataWiring {
         this.catalog = new TableCatalog(dsl, clock);
         this.rows = new TableRows(pools.requests().dataSource(), bindAddresses);
         UploadSpool spool = new UploadSpool(config.tmpDir());
-        UploadService uploads = new UploadService(dsl, localJobs, config, clock);
+        UploadService uploads = new UploadService(new UploadStore(dsl, config.limits(), clock), localJobs, config,
+                clock);
         DownloadService downloads = new DownloadService(catalog, rows, localJobs, config);
         TableBinder binder = new TableBinder(dsl, pools.requests().dataSource(), bindAddresses, clock);
         this.clientPort = new ClientPort(
                 List.of(new DataGrpcService(uploads, downloads, spool),
-                        new TableGrpcService(catalog, binder, new JobTables(dsl))),
+                        new TableGrpcService(catalog, binder, new JobTableStore(dsl))),
                 List.of(new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/upload",
                                 new UploadHttpService(uploads, spool, config.limits()), true),
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/download",
@@ -62,7 +64,8 @@ final class DataWiring {
         this.jobRows = new TableRows(pools.jobs().dataSource(), bindAddresses);
         this.jobWriter = new TableWriter(jobDsl, clock);
         this.registry = Builtins.registry()
-                .register(UploadComponent.definition(new UploadService(jobDsl, schedulerLocalJobs, config, clock)))
+                .register(UploadComponent.definition(new UploadService(
+                        new UploadStore(jobDsl, config.limits(), clock), schedulerLocalJobs, config, clock)))
                 .register(DownloadComponent.definition(new DownloadService(jobCatalog, jobRows, schedulerLocalJobs,
                         config)));
     }

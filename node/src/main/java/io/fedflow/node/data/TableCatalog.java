@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.json.Json;
 import io.fedflow.node.store.Database;
+import io.fedflow.node.store.Jsonb;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
 import io.fedflow.proto.RetCode;
 import java.time.Clock;
@@ -190,18 +191,18 @@ public final class TableCatalog {
         t.insertInto(T_STORAGE_TABLE_META)
                 .set(T_STORAGE_TABLE_META.F_NAME, m.id().name())
                 .set(T_STORAGE_TABLE_META.F_NAMESPACE, m.id().namespace())
-                .set(T_STORAGE_TABLE_META.F_ADDRESS, Json.jsonb(m.address()))
+                .set(T_STORAGE_TABLE_META.F_ADDRESS, Jsonb.of(m.address()))
                 .set(T_STORAGE_TABLE_META.F_ENGINE, ENGINE)
                 .set(T_STORAGE_TABLE_META.F_STORE_TYPE, m.storeType())
-                .set(T_STORAGE_TABLE_META.F_OPTIONS, Json.jsonb(JsonNodeFactory.instance.objectNode()))
+                .set(T_STORAGE_TABLE_META.F_OPTIONS, Jsonb.of(JsonNodeFactory.instance.objectNode()))
                 .set(T_STORAGE_TABLE_META.F_PARTITIONS, m.partitions())
                 .set(T_STORAGE_TABLE_META.F_ID_DELIMITER, m.delimiter())
                 .set(T_STORAGE_TABLE_META.F_HAVE_HEAD, m.haveHead())
                 .set(T_STORAGE_TABLE_META.F_EXTEND_SID, m.extendSid())
                 .set(T_STORAGE_TABLE_META.F_AUTO_INCREASING_SID, m.autoIncreasingSid())
-                .set(T_STORAGE_TABLE_META.F_SCHEMA, Json.jsonb(m.schema()))
+                .set(T_STORAGE_TABLE_META.F_SCHEMA, Jsonb.of(m.schema()))
                 .set(T_STORAGE_TABLE_META.F_COUNT, m.count())
-                .set(T_STORAGE_TABLE_META.F_PART_OF_DATA, Json.jsonb(m.partOfData()))
+                .set(T_STORAGE_TABLE_META.F_PART_OF_DATA, Jsonb.of(m.partOfData()))
                 .set(T_STORAGE_TABLE_META.F_ORIGIN, m.origin())
                 .set(T_STORAGE_TABLE_META.F_JOB_ID, m.jobId())
                 .set(T_STORAGE_TABLE_META.F_CREATE_TIME, now)

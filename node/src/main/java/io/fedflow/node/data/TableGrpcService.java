@@ -15,9 +15,9 @@ import io.grpc.stub.StreamObserver;
 public final class TableGrpcService extends TableServiceGrpc.TableServiceImplBase {
     private final TableCatalog catalog;
     private final TableBinder binder;
-    private final JobTables jobTables;
+    private final JobTableStore jobTables;
 
-    public TableGrpcService(TableCatalog catalog, TableBinder binder, JobTables jobTables) {
+    public TableGrpcService(TableCatalog catalog, TableBinder binder, JobTableStore jobTables) {
         this.catalog = catalog;
         this.binder = binder;
         this.jobTables = jobTables;

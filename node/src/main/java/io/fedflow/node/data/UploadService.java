@@ -9,7 +9,6 @@ import io.fedflow.node.FailureKind;
 import io.fedflow.node.FlowException;
 import io.fedflow.node.NodeConfig;
 import io.fedflow.node.json.Json;
-import io.fedflow.node.store.Database;
 import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
 import io.fedflow.node.wire.FateJson;
@@ -25,8 +24,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import org.jooq.DSLContext;
-import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,15 +37,15 @@ public final class UploadService {
     static final String COMPONENT = "upload_0";
     static final String LOCAL_PARTY = "0";
 
-    private final DSLContext dsl;
+    private final UploadStore store;
     private final LocalJobs jobs;
     private final NodeConfig config;
     private final LocalPaths importDir;
     private final Clock clock;
     private final UploadSlots slots;
 
-    public UploadService(DSLContext dsl, LocalJobs jobs, NodeConfig config, Clock clock) {
-        this.dsl = dsl;
+    public UploadService(UploadStore store, LocalJobs jobs, NodeConfig config, Clock clock) {
+        this.store = store;
         this.jobs = jobs;
         this.config = config;
         this.importDir = new LocalPaths(config.importDir(), "import");
@@ -81,7 +78,7 @@ public final class UploadService {
         if (delimiter.contains("\n") || delimiter.contains("\r") || delimiter.contains("\"")) {
             throw FlowException.argument("id_delimiter cannot contain a quote or a line break");
         }
-        if (conf.getDrop() == 0 && TableCatalog.find(dsl, id).isPresent()) {
+        if (conf.getDrop() == 0 && store.find(id).isPresent()) {
             throw alreadyExists();
         }
         return new ValidConf(conf, id, delimiter);
@@ -187,44 +184,7 @@ public final class UploadService {
 
     /** {@code phases} receives System.nanoTime() when the COPY ended and when the index was built. */
     private CsvLoader.Result load(ValidConf valid, InputStream file, String jobId, long[] phases) {
-        TableId id = valid.table();
-        UploadConf conf = valid.conf();
-        String physical = "t_" + jobId;
-        return dsl.transactionResult(tx -> {
-            DSLContext t = tx.dsl();
-            TableCatalog.lock(t, id);
-            Optional<TStorageTableMetaRecord> existing = TableCatalog.find(t, id);
-            if (existing.isPresent()) {
-                if (conf.getDrop() == 0) {
-                    throw alreadyExists();
-                }
-                TableCatalog.dropStorage(t, existing.get());
-                existing.get().delete();
-            }
-            String qualified = DSL.name(Database.DATA_SCHEMA, physical).toString();
-            t.execute("CREATE TABLE " + qualified + " (f_line BIGINT NOT NULL, f_key TEXT NOT NULL, "
-                    + "f_value TEXT NOT NULL)");
-            CsvLoader.Result r = t.connectionResult(conn ->
-                    CsvLoader.load(conn, qualified, file, valid.delimiter(), conf.getHead() == 1,
-                            config.limits()));
-            phases[0] = System.nanoTime();
-            t.execute("CREATE INDEX ON " + qualified + " (f_line)");
-            phases[1] = System.nanoTime();
-            long now = clock.millis();
-            ObjectNode schema = JsonNodeFactory.instance.objectNode();
-            if (!r.columns().isEmpty()) {
-                schema.put("sid", r.columns().get(0));
-                schema.put("header", String.join(valid.delimiter(), r.columns().subList(1, r.columns().size())));
-            }
-            if (conf.hasSchema()) {
-                FateJson.toJson(conf.getSchema()).fields().forEachRemaining(e -> schema.set(e.getKey(), e.getValue()));
-            }
-            TableCatalog.insertMeta(t, new TableCatalog.NewMeta(id, TableCatalog.ownAddress(id, physical),
-                    TableCatalog.STORE_FEDFLOW, conf.getPartition(), valid.delimiter(), conf.getHead() == 1,
-                    conf.getExtendSid(), conf.getAutoIncreasingSid(), schema, r.count(), r.partOfData(), "upload",
-                    jobId), null, now);
-            return r;
-        });
+        return store.load(valid, "t_" + jobId, file, jobId, phases);
     }
 
     /** FATE's upload history: successful uploads whose table still exists, newest first. */
@@ -236,7 +196,7 @@ public final class UploadService {
             }
             JsonNode params = Json.parse(task.getFComponentParameters().data());
             TableId id = new TableId(params.path("namespace").asText(), params.path("table_name").asText());
-            Optional<TStorageTableMetaRecord> meta = TableCatalog.find(dsl, id);
+            Optional<TStorageTableMetaRecord> meta = store.find(id);
             if (meta.isEmpty() || !task.getFJobId().equals(meta.get().getFJobId())) {
                 continue; // deleted or replaced since
             }

@@ -5,7 +5,7 @@ import static io.fedflow.node.store.generated.Tables.T_TASK;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fedflow.node.json.Json;
+import io.fedflow.node.store.Jsonb;
 import io.fedflow.node.store.generated.tables.records.TJobRecord;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;
 import java.time.Clock;
@@ -57,11 +57,11 @@ public final class JobStore {
                             .set(T_JOB.F_JOB_ID, jobId)
                             .set(T_JOB.F_ROLE, role)
                             .set(T_JOB.F_PARTY_ID, partyId)
-                            .set(T_JOB.F_DSL, Json.jsonb(plan.dsl()))
-                            .set(T_JOB.F_RUNTIME_CONF, Json.jsonb(plan.conf()))
-                            .set(T_JOB.F_RUNTIME_CONF_ON_PARTY, Json.jsonb(runtimeConfOnParty))
-                            .set(T_JOB.F_TRAIN_RUNTIME_CONF, Json.jsonb(JsonNodeFactory.instance.objectNode()))
-                            .set(T_JOB.F_ROLES, Json.jsonb(plan.conf().path("role")))
+                            .set(T_JOB.F_DSL, Jsonb.of(plan.dsl()))
+                            .set(T_JOB.F_RUNTIME_CONF, Jsonb.of(plan.conf()))
+                            .set(T_JOB.F_RUNTIME_CONF_ON_PARTY, Jsonb.of(runtimeConfOnParty))
+                            .set(T_JOB.F_TRAIN_RUNTIME_CONF, Jsonb.of(JsonNodeFactory.instance.objectNode()))
+                            .set(T_JOB.F_ROLES, Jsonb.of(plan.conf().path("role")))
                             .set(T_JOB.F_INITIATOR_ROLE, plan.initiatorRole())
                             .set(T_JOB.F_INITIATOR_PARTY_ID, plan.initiatorPartyId())
                             .set(T_JOB.F_IS_INITIATOR, initiator)
@@ -94,7 +94,7 @@ public final class JobStore {
                             .set(T_TASK.F_INITIATOR_PARTY_ID, plan.initiatorPartyId())
                             .set(T_TASK.F_STATUS, JobStatus.WAITING.wire())
                             .set(T_TASK.F_PARTY_STATUS, JobStatus.WAITING.wire())
-                            .set(T_TASK.F_COMPONENT_PARAMETERS, Json.jsonb(plan.parameters(c.name(), role, partyId)))
+                            .set(T_TASK.F_COMPONENT_PARAMETERS, Jsonb.of(plan.parameters(c.name(), role, partyId)))
                             .set(T_TASK.F_AUTO_RETRIES, retries)
                             .set(T_TASK.F_AUTO_RETRY_DELAY, retryDelay)
                             .set(T_TASK.F_NEED_RUN, plan.needRun(c.name(), role, partyId))
@@ -190,10 +190,10 @@ public final class JobStore {
         List<TTaskRecord> tasks = latestTasks(jobId);
         dsl.transaction(tx -> {
             DSLContext t = tx.dsl();
-            t.update(T_JOB).set(T_JOB.F_RUNTIME_CONF, Json.jsonb(plan.conf()))
+            t.update(T_JOB).set(T_JOB.F_RUNTIME_CONF, Jsonb.of(plan.conf()))
                     .where(T_JOB.F_JOB_ID.eq(jobId)).execute();
             for (var task : tasks) {
-                t.update(T_TASK).set(T_TASK.F_COMPONENT_PARAMETERS, Json.jsonb(
+                t.update(T_TASK).set(T_TASK.F_COMPONENT_PARAMETERS, Jsonb.of(
                                 plan.parameters(task.getFComponentName(), task.getFRole(), task.getFPartyId())))
                         .set(T_TASK.F_AUTO_RETRIES, plan.intParameter("auto_retries", task.getFRole(),
                                 task.getFPartyId(), 0))

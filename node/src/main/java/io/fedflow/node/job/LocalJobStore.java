@@ -5,7 +5,7 @@ import static io.fedflow.node.store.generated.Tables.T_TASK;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.fedflow.node.data.LocalJobs;
-import io.fedflow.node.json.Json;
+import io.fedflow.node.store.Jsonb;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;
 import java.time.Clock;
 import java.util.List;
@@ -58,11 +58,11 @@ public final class LocalJobStore implements LocalJobs {
                     .set(T_JOB.F_ROLE, job.role())
                     .set(T_JOB.F_PARTY_ID, job.partyId())
                     .set(T_JOB.F_DESCRIPTION, job.description())
-                    .set(T_JOB.F_DSL, Json.jsonb(job.dsl()))
-                    .set(T_JOB.F_RUNTIME_CONF, Json.jsonb(job.runtimeConf()))
-                    .set(T_JOB.F_RUNTIME_CONF_ON_PARTY, Json.jsonb(job.runtimeConf()))
-                    .set(T_JOB.F_TRAIN_RUNTIME_CONF, Json.jsonb(JsonNodeFactory.instance.objectNode()))
-                    .set(T_JOB.F_ROLES, Json.jsonb(job.runtimeConf().path("role")))
+                    .set(T_JOB.F_DSL, Jsonb.of(job.dsl()))
+                    .set(T_JOB.F_RUNTIME_CONF, Jsonb.of(job.runtimeConf()))
+                    .set(T_JOB.F_RUNTIME_CONF_ON_PARTY, Jsonb.of(job.runtimeConf()))
+                    .set(T_JOB.F_TRAIN_RUNTIME_CONF, Jsonb.of(JsonNodeFactory.instance.objectNode()))
+                    .set(T_JOB.F_ROLES, Jsonb.of(job.runtimeConf().path("role")))
                     .set(T_JOB.F_INITIATOR_ROLE, job.role())
                     .set(T_JOB.F_INITIATOR_PARTY_ID, job.partyId())
                     .set(T_JOB.F_IS_INITIATOR, true)
@@ -85,7 +85,7 @@ public final class LocalJobStore implements LocalJobs {
                     .set(T_TASK.F_INITIATOR_PARTY_ID, job.partyId())
                     .set(T_TASK.F_STATUS, JobStatus.RUNNING.wire())
                     .set(T_TASK.F_PARTY_STATUS, JobStatus.RUNNING.wire())
-                    .set(T_TASK.F_COMPONENT_PARAMETERS, Json.jsonb(job.componentParameters()))
+                    .set(T_TASK.F_COMPONENT_PARAMETERS, Jsonb.of(job.componentParameters()))
                     .set(T_TASK.F_CREATE_TIME, now)
                     .set(T_TASK.F_UPDATE_TIME, now)
                     .set(T_TASK.F_START_TIME, now)

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.wire.FateJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import org.jooq.JSONB;
 
 /**
- * The node's JSON helpers for stored documents: text to a tree and a tree to a jsonb column value. A
+ * The node's JSON helper for stored documents: text to a tree (the jsonb side is {@code store.Jsonb}). A
  * neutral package below every domain, so that {@code data}, {@code tracking} and {@code job} share them
  * without importing each other.
  */
@@ -23,8 +22,4 @@ public final class Json {
         }
     }
 
-    /** A tree as a jsonb column value; a missing tree is JSON null. */
-    public static JSONB jsonb(JsonNode node) {
-        return JSONB.valueOf(node == null ? "null" : node.toString());
-    }
 }

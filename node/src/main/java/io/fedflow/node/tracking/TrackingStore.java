@@ -8,7 +8,7 @@ import static io.fedflow.node.store.generated.Tables.T_TRACKING_METRIC;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fedflow.node.json.Json;
+import io.fedflow.node.store.Jsonb;
 import io.fedflow.node.store.generated.tables.records.TComponentModelRecord;
 import io.fedflow.node.store.generated.tables.records.TOutputDataInfoRecord;
 import java.time.Clock;
@@ -50,7 +50,7 @@ public final class TrackingStore {
                 T_TRACKING_METRIC.F_CREATE_TIME);
         for (Object[] kv : keyValues) {
             insert = insert.values(t.jobId(), t.componentName(), t.taskId(), t.taskVersion(), t.role(), t.partyId(),
-                    namespace, name, DATA, Json.jsonb(json(kv[0])), Json.jsonb(json(kv[1])), now);
+                    namespace, name, DATA, Jsonb.of(json(kv[0])), Jsonb.of(json(kv[1])), now);
         }
         if (!keyValues.isEmpty()) {
             insert.execute();
@@ -80,8 +80,8 @@ public final class TrackingStore {
                     .set(T_TRACKING_METRIC.F_METRIC_NAMESPACE, namespace)
                     .set(T_TRACKING_METRIC.F_METRIC_NAME, name)
                     .set(T_TRACKING_METRIC.F_TYPE, META)
-                    .set(T_TRACKING_METRIC.F_KEY, Json.jsonb(JsonNodeFactory.instance.textNode("meta")))
-                    .set(T_TRACKING_METRIC.F_VALUE, Json.jsonb(meta))
+                    .set(T_TRACKING_METRIC.F_KEY, Jsonb.of(JsonNodeFactory.instance.textNode("meta")))
+                    .set(T_TRACKING_METRIC.F_VALUE, Jsonb.of(meta))
                     .set(T_TRACKING_METRIC.F_CREATE_TIME, clock.millis())
                     .execute();
         });
@@ -96,16 +96,16 @@ public final class TrackingStore {
                 .set(T_COMPONENT_MODEL.F_TASK_VERSION, t.taskVersion())
                 .set(T_COMPONENT_MODEL.F_MODULE, module)
                 .set(T_COMPONENT_MODEL.F_MODEL_NAME, modelName)
-                .set(T_COMPONENT_MODEL.F_PARAM, Json.jsonb(param))
-                .set(T_COMPONENT_MODEL.F_META, Json.jsonb(meta))
+                .set(T_COMPONENT_MODEL.F_PARAM, Jsonb.of(param))
+                .set(T_COMPONENT_MODEL.F_META, Jsonb.of(meta))
                 .set(T_COMPONENT_MODEL.F_CREATE_TIME, clock.millis())
                 .onConflict(T_COMPONENT_MODEL.F_JOB_ID, T_COMPONENT_MODEL.F_COMPONENT_NAME, T_COMPONENT_MODEL.F_ROLE,
                         T_COMPONENT_MODEL.F_PARTY_ID, T_COMPONENT_MODEL.F_MODEL_NAME)
                 .doUpdate()
                 .set(T_COMPONENT_MODEL.F_TASK_VERSION, t.taskVersion())
                 .set(T_COMPONENT_MODEL.F_MODULE, module)
-                .set(T_COMPONENT_MODEL.F_PARAM, Json.jsonb(param))
-                .set(T_COMPONENT_MODEL.F_META, Json.jsonb(meta))
+                .set(T_COMPONENT_MODEL.F_PARAM, Jsonb.of(param))
+                .set(T_COMPONENT_MODEL.F_META, Jsonb.of(meta))
                 .set(T_COMPONENT_MODEL.F_CREATE_TIME, clock.millis())
                 .execute();
     }
@@ -118,14 +118,14 @@ public final class TrackingStore {
                 .set(T_COMPONENT_SUMMARY.F_PARTY_ID, t.partyId())
                 .set(T_COMPONENT_SUMMARY.F_TASK_ID, t.taskId())
                 .set(T_COMPONENT_SUMMARY.F_TASK_VERSION, t.taskVersion())
-                .set(T_COMPONENT_SUMMARY.F_SUMMARY, Json.jsonb(summary))
+                .set(T_COMPONENT_SUMMARY.F_SUMMARY, Jsonb.of(summary))
                 .set(T_COMPONENT_SUMMARY.F_CREATE_TIME, clock.millis())
                 .onConflict(T_COMPONENT_SUMMARY.F_JOB_ID, T_COMPONENT_SUMMARY.F_COMPONENT_NAME,
                         T_COMPONENT_SUMMARY.F_ROLE, T_COMPONENT_SUMMARY.F_PARTY_ID)
                 .doUpdate()
                 .set(T_COMPONENT_SUMMARY.F_TASK_ID, t.taskId())
                 .set(T_COMPONENT_SUMMARY.F_TASK_VERSION, t.taskVersion())
-                .set(T_COMPONENT_SUMMARY.F_SUMMARY, Json.jsonb(summary))
+                .set(T_COMPONENT_SUMMARY.F_SUMMARY, Jsonb.of(summary))
                 .set(T_COMPONENT_SUMMARY.F_CREATE_TIME, clock.millis())
                 .execute();
     }

@@ -10,10 +10,10 @@ import io.fedflow.node.FlowException;
 import org.jooq.DSLContext;
 
 /** The tables a job's components read and wrote (FATE's /v1/table/list). */
-public final class JobTables {
+public final class JobTableStore {
     private final DSLContext dsl;
 
-    public JobTables(DSLContext dsl) {
+    public JobTableStore(DSLContext dsl) {
         this.dsl = dsl;
     }
 

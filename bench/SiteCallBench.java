@@ -15,6 +15,7 @@ import io.fedflow.auth.site.PeerKeys;
 import io.fedflow.auth.site.SiteCallSigner;
 import io.fedflow.auth.site.SiteVerifier;
 import io.fedflow.node.server.SiteServer;
+import io.fedflow.node.wire.SiteMessages;
 import io.fedflow.node.testing.TestNodes;
 import io.fedflow.proto.v1.PartyServiceGrpc.PartyServiceBlockingStub;
 import io.fedflow.proto.v1.PingRequest;
@@ -192,8 +193,8 @@ public class SiteCallBench {
 
     static PartyServiceBlockingStub stub(String uri, ClientFactory factory) {
         return GrpcClients.builder(uri).factory(factory)
-                .maxRequestMessageLength(SiteServer.MAX_MESSAGE_BYTES)
-                .maxResponseMessageLength(SiteServer.MAX_MESSAGE_BYTES)
+                .maxRequestMessageLength(SiteMessages.MAX_BYTES)
+                .maxResponseMessageLength(SiteMessages.MAX_BYTES)
                 .responseTimeoutMillis(0)
                 .build(PartyServiceBlockingStub.class);
     }

@@ -3,7 +3,7 @@ package io.fedflow.node.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fedflow.node.Node;
-import io.fedflow.node.testing.TestNodes;
+import io.fedflow.node.testing.SitesExtension;
 import io.fedflow.proto.v1.PingReply;
 import java.io.Closeable;
 import java.io.DataInputStream;
@@ -14,9 +14,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Retries of signed site calls between two real nodes, through a real TCP proxy that loses the peer's answer
@@ -26,24 +25,15 @@ import org.junit.jupiter.api.Test;
 class SiteRetryTest {
     static final String GUEST = "9999";
     static final String HOST = "10000";
-    static Node guest;
-    static Node host;
 
-    @BeforeAll
-    static void start() {
-        guest = TestNodes.start(GUEST);
-        host = TestNodes.start(HOST);
-        host.peers().put(new Peer(GUEST, "127.0.0.1", guest.sitePort(), guest.siteKeys().publicKeyBase64(), false));
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        guest.close();
-        host.close();
-    }
+    @RegisterExtension
+    static final SitesExtension sites = SitesExtension.of(GUEST, HOST);
 
     @Test
     void aCallWhoseAnswerIsLostIsSignedAnewAndRetriedUntilItSucceeds() throws IOException {
+        Node guest = sites.node(GUEST);
+        Node host = sites.node(HOST);
+        Peer direct = guest.peers().find(HOST).orElseThrow();
         try (AnswerLosingProxy proxy = new AnswerLosingProxy(host.sitePort())) {
             guest.peers().put(new Peer(HOST, "127.0.0.1", proxy.port(), host.siteKeys().publicKeyBase64(), false));
             PingReply reply = guest.partyClient().ping(HOST, new byte[] {4, 2});
@@ -51,7 +41,7 @@ class SiteRetryTest {
             assertThat(reply.getPayload().toByteArray()).containsExactly(4, 2);
             assertThat(proxy.lostAnswers()).isEqualTo(1);
         } finally {
-            guest.peers().remove(HOST);
+            guest.peers().put(direct);
         }
     }
 

@@ -14,6 +14,7 @@
  * {@code store}, {@code wire} ({@code FateJson}, {@code Responses}). Must not import {@code server}, {@code
  * federation}, {@code tracking} or {@code job}: the job rows of an upload or download go through its own
  * {@link io.fedflow.node.data.LocalJobs}, which {@code job} implements. SQL sits in the {@code Table*}
- * classes (they reach users' own tables too) and {@code DataStore}.
+ * classes (they reach users' own tables too), {@code UploadStore}
+ * (an upload's one transaction) and {@code JobTableStore} (the tables a job read and wrote).
  */
 package io.fedflow.node.data;

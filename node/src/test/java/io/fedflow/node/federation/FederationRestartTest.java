@@ -26,9 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class FederationRestartTest {
     // Fresh sites for each test, each keeping its site port so that its peer still reaches it after a restart.
     @RegisterExtension
-    final SitesExtension sites = SitesExtension.builder("9999", "10000").keepSitePorts()
-            .upload("9999", "breast_hetero_guest").upload("10000", "breast_hetero_host")
-            .grant("10000", "9999", "*", "breast_hetero_host").build();
+    final SitesExtension sites = SitesExtension.breastHetero().keepSitePorts().build();
     final TestNode guest = sites.site("9999");
     final TestNode host = sites.site("10000");
 

@@ -27,10 +27,8 @@ class PeerWaitTest {
     static final Duration PATIENCE = Duration.ofSeconds(4);
     // On an instance field: fresh sites for each test, as this one takes a site away.
     @RegisterExtension
-    final SitesExtension sites = SitesExtension.builder("9999", "10000")
-            .configure((id, b) -> b.limits(Limits.builder().peerMessageTimeout(PATIENCE).build()))
-            .upload("9999", "breast_hetero_guest").upload("10000", "breast_hetero_host")
-            .grant("10000", "9999", "*", "breast_hetero_host").build();
+    final SitesExtension sites = SitesExtension.breastHetero()
+            .configure((id, b) -> b.limits(Limits.builder().peerMessageTimeout(PATIENCE).build())).build();
     final TestNode guest = sites.site("9999");
     final TestNode other = sites.site("10000");
 

@@ -31,9 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RerunAfterStopTest {
     @RegisterExtension
-    static final SitesExtension sites = SitesExtension.builder("9999", "10000")
-            .upload("9999", "breast_hetero_guest").upload("10000", "breast_hetero_host")
-            .grant("10000", "9999", "*", "breast_hetero_host").build();
+    static final SitesExtension sites = SitesExtension.breastHetero().build();
     static final TestNode guest = sites.site("9999");
     static final TestNode other = sites.site("10000");
 

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedflow.node.testing.FlowHttp;
+import io.fedflow.node.testing.Jobs;
+import io.fedflow.node.testing.LocalJobs;
 import io.fedflow.node.testing.NodeExtension;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,31 +27,15 @@ class SubmitChecksTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        JsonNode r = FlowHttp.JSON.readTree(node.http().pythonUpload(Path.of("../examples/data/breast_hetero_guest.csv"),
-                "{\"head\": 1, \"partition\": 4, \"namespace\": \"experiment\", \"table_name\": "
-                        + "\"breast_hetero_guest\", \"id_delimiter\": \",\", \"drop\": 1}").body());
+        JsonNode r = LocalJobs.uploadBreast(node.http());
         assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
         await().atMost(Duration.ofSeconds(60)).until(() -> END.contains(status(r.get("jobId").asText())));
     }
 
-    static final String DSL = """
-            {"components": {
-              "reader_0": {"module": "Reader", "output": {"data": ["data"]}},
-              "data_transform_0": {"module": "DataTransform", "input": {"data": {"data": ["reader_0.data"]}},
-                                   "output": {"data": ["data"], "model": ["model"]}},
-              "lr_0": {"module": "LR", "input": {"data": {"train_data": ["data_transform_0.data"]}},
-                       "output": {"data": ["data"], "model": ["model"]}}}}""";
-
+    /** The local LR job's conf over experiment.breast_hetero_guest, labelled by {@code labelName}. */
     static String conf(String lrParams, String jobParams, String labelName) {
-        return """
-                {"dsl_version": 2, "initiator": {"role": "local", "party_id": 0}, "role": {"local": [0]},
-                 "job_parameters": {"common": {"task_cores": 1 %s}},
-                 "component_parameters": {
-                   "common": {"lr_0": {%s}},
-                   "role": {"local": {"0": {"reader_0": {"table": {"name": "breast_hetero_guest",
-                                                                   "namespace": "experiment"}},
-                                            "data_transform_0": {"with_label": true, "label_name": "%s"}}}}}}"""
-                .formatted(jobParams, lrParams, labelName);
+        return LocalJobs.conf(LocalJobs.TABLE, lrParams, jobParams)
+                .replace("\"label_name\": \"y\"", "\"label_name\": \"" + labelName + "\"");
     }
 
     static JsonNode submit(String dsl, String conf) {
@@ -77,27 +61,27 @@ class SubmitChecksTest {
 
     @Test
     void badComponentParametersAreRefusedAtSubmitAndLeaveNoJob() {
-        refused(DSL, conf("\"max_iter\": -3", "", "y"), "lr_0", "max_iter", "at least 1");
-        refused(DSL, conf("\"batch_size\": 0", "", "y"), "lr_0", "batch_size");
-        refused(DSL, conf("\"penalty\": \"L3\"", "", "y"), "lr_0", "penalty");
-        refused(DSL, conf("", "", "y").replace("\"with_label\": true", "\"with_label\": true, "
+        refused(Jobs.LR_DSL, conf("\"max_iter\": -3", "", "y"), "lr_0", "max_iter", "at least 1");
+        refused(Jobs.LR_DSL, conf("\"batch_size\": 0", "", "y"), "lr_0", "batch_size");
+        refused(Jobs.LR_DSL, conf("\"penalty\": \"L3\"", "", "y"), "lr_0", "penalty");
+        refused(Jobs.LR_DSL, conf("", "", "y").replace("\"with_label\": true", "\"with_label\": true, "
                 + "\"missing_fill_method\": \"mode\""), "data_transform_0", "at role local", "missing_fill_method");
-        String noTrainData = DSL.replace("{\"train_data\": [\"data_transform_0.data\"]}",
+        String noTrainData = Jobs.LR_DSL.replace("{\"train_data\": [\"data_transform_0.data\"]}",
                 "{\"validate_data\": [\"data_transform_0.data\"]}");
         refused(noTrainData, conf("", "", "y"), "lr_0", "train_data");
     }
 
     @Test
     void unboundedOrBadRetriesAreRefusedAtSubmitAndLeaveNoJob() {
-        refused(DSL, conf("", ", \"auto_retries\": 1000000000", "y"), "auto_retries", "at most 10");
-        refused(DSL, conf("", ", \"auto_retry_delay\": -1", "y"), "auto_retry_delay");
-        refused(DSL, conf("", ", \"auto_retry_delay\": \"soon\"", "y"), "auto_retry_delay");
+        refused(Jobs.LR_DSL, conf("", ", \"auto_retries\": 1000000000", "y"), "auto_retries", "at most 10");
+        refused(Jobs.LR_DSL, conf("", ", \"auto_retry_delay\": -1", "y"), "auto_retry_delay");
+        refused(Jobs.LR_DSL, conf("", ", \"auto_retry_delay\": \"soon\"", "y"), "auto_retry_delay");
     }
 
     @Test
     void aFailingTaskIsRetriedAutoRetriesTimesEachAfterTheDelay() {
         // the label column does not exist: data_transform_0 fails at run time, every try
-        JsonNode r = submit(DSL, conf("\"max_iter\": 5", ", \"auto_retries\": 2, \"auto_retry_delay\": 1",
+        JsonNode r = submit(Jobs.LR_DSL, conf("\"max_iter\": 5", ", \"auto_retries\": 2, \"auto_retry_delay\": 1",
                 "no_such_column"));
         assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
         String jobId = r.get("jobId").asText();

@@ -52,6 +52,15 @@ public final class SitesExtension implements BeforeAllCallback, AfterAllCallback
         return builder(partyIds).build();
     }
 
+    /**
+     * The two-site setup of the federated job tests: guest 9999 and host 10000 with FATE's breast_hetero
+     * halves uploaded, the host granting the guest every component on its half.
+     */
+    public static Builder breastHetero() {
+        return builder("9999", "10000").upload("9999", "breast_hetero_guest").upload("10000", "breast_hetero_host")
+                .grant("10000", "9999", "*", "breast_hetero_host");
+    }
+
     public static Builder builder(String... partyIds) {
         return new Builder(partyIds);
     }

@@ -1,7 +1,7 @@
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fedflow.node.Node;
-import io.fedflow.node.NodeConfig;
+import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.federation.Peer;
 import java.io.IOException;
 import java.net.URI;

@@ -3,7 +3,7 @@ import com.linecorp.armeria.client.grpc.GrpcClients;
 import com.linecorp.armeria.server.Server;
 import io.fedflow.auth.tls.SiteTls;
 import io.fedflow.node.Node;
-import io.fedflow.node.NodeConfig;
+import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.federation.PartyClient;
 import io.fedflow.node.federation.PartyGrpcService;
 import io.fedflow.node.federation.Peer;

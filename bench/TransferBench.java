@@ -1,5 +1,5 @@
 import io.fedflow.node.Node;
-import io.fedflow.node.NodeConfig;
+import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.federation.PartyClient;
 import io.fedflow.node.federation.Peer;
 import io.fedflow.node.federation.TransferChannel;

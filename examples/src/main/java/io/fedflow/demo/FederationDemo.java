@@ -2,7 +2,7 @@ package io.fedflow.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.Node;
-import io.fedflow.node.NodeConfig;
+import io.fedflow.node.core.NodeConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;

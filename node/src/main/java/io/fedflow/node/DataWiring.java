@@ -3,6 +3,7 @@ package io.fedflow.node;
 import com.linecorp.armeria.common.HttpMethod;
 import io.fedflow.node.component.ComponentRegistry;
 import io.fedflow.node.component.builtin.Builtins;
+import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.data.BindAddresses;
 import io.fedflow.node.data.DataGrpcService;
 import io.fedflow.node.data.DownloadComponent;

@@ -8,6 +8,7 @@ import io.fedflow.auth.site.SiteCallSigner;
 import io.fedflow.auth.site.SiteKeys;
 import io.fedflow.auth.site.SiteVerifier;
 import io.fedflow.auth.tls.SiteTls;
+import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.federation.PartyClient;
 import io.fedflow.node.federation.PartyGrpcService;
 import io.fedflow.node.federation.PeerDirectory;

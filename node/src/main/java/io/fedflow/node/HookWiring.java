@@ -6,6 +6,7 @@ import io.fedflow.auth.permission.GrantStore;
 import io.fedflow.auth.permission.PermissionSwitches;
 import io.fedflow.auth.site.SiteKeys;
 import io.fedflow.node.component.ComponentRegistry;
+import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.federation.PeerDirectory;
 import io.fedflow.node.federation.PostgresReplayGuard;
 import io.fedflow.node.hook.HookRegistry;

@@ -4,6 +4,8 @@ import com.linecorp.armeria.server.Route;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServiceConfig;
 import io.fedflow.auth.site.SiteKeys;
+import io.fedflow.node.core.Limits;
+import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.federation.PartyClient;
 import io.fedflow.node.federation.PeerDirectory;
 import io.fedflow.node.federation.TransferChannel;

@@ -1,5 +1,8 @@
 package io.fedflow.node;
 
+import io.fedflow.node.core.ClientAppKeys;
+import io.fedflow.node.core.Limits;
+import io.fedflow.node.core.NodeConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;

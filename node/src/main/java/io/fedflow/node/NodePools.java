@@ -1,5 +1,6 @@
 package io.fedflow.node;
 
+import io.fedflow.node.core.Limits;
 import io.fedflow.node.store.ConnectionPool;
 import io.fedflow.node.store.Database;
 import java.time.Duration;

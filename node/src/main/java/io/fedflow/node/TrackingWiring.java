@@ -1,6 +1,7 @@
 package io.fedflow.node;
 
 import com.linecorp.armeria.common.HttpMethod;
+import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.job.JobService;
 import io.fedflow.node.server.ArchiveRoutes;
 import io.fedflow.node.server.FlowServer;

@@ -2,6 +2,7 @@ package io.fedflow.node;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -59,6 +60,22 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule noCyclesBetweenPackages = slices().matching("io.fedflow.node.(*)..")
             .as("packages under io.fedflow.node").should().beFreeOfCycles();
+
+    /**
+     * The root package is the composition root: it wires every package, so one that imported it back would
+     * close a cycle the slices above cannot see (they start one level down).
+     */
+    @ArchTest
+    static final ArchRule nothingImportsTheCompositionRoot = noClasses().that()
+            .resideOutsideOfPackage("io.fedflow.node")
+            .should().dependOnClassesThat().resideInAPackage("io.fedflow.node")
+            .because("the root package wires the node; the types packages share are in core");
+
+    @ArchTest
+    static final ArchRule coreStandsAlone = classes().that().resideInAPackage("io.fedflow.node.core..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("io.fedflow.node.core..", "io.fedflow.proto..",
+                    "java..")
+            .because("core sits below every package of the node");
 
     @ArchTest
     static final ArchRule domainDoesNotImportServer = noClasses().that().resideInAnyPackage(DOMAIN)

@@ -3,6 +3,9 @@ package io.fedflow.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fedflow.node.core.ClientAppKeys;
+import io.fedflow.node.core.Limits;
+import io.fedflow.node.core.NodeConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package io.fedflow.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fedflow.node.core.Limits;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;

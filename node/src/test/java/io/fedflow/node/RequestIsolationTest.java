@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fedflow.node.core.Limits;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.LocalJobs;
 import io.fedflow.node.testing.TestNode;

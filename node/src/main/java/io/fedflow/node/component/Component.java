@@ -4,7 +4,7 @@ package io.fedflow.node.component;
 public interface Component {
     /**
      * Runs the task: reads inputs and parameters from {@code ctx}, writes outputs, metrics and models
-     * through it. Throwing fails the task (a {@link io.fedflow.node.FlowException} keeps its message).
+     * through it. Throwing fails the task (a {@link io.fedflow.node.core.FlowException} keeps its message).
      * Long loops call {@link ComponentContext#checkCancelled()} so that stop takes effect promptly.
      */
     void run(ComponentContext ctx) throws Exception;

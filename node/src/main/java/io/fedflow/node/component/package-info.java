@@ -8,7 +8,7 @@
  * implementations are in {@code builtin} (and {@code data} for Upload/Download); {@code job} implements the
  * context and the channel.
  *
- * <p>Dependencies: the root package only ({@code FlowException}, {@code RetCode}) and Jackson. Must not import
+ * <p>Dependencies: {@code core} only ({@code FlowException}) and {@code proto.RetCode} and Jackson. Must not import
  * {@code job}, {@code data}, {@code federation}, {@code tracking}, {@code store} or {@code server}, so that
  * components can be tested in memory and moved to a module of their own ({@code ComponentContext.scan} hands
  * rows to this package's own {@link io.fedflow.node.component.RowSink}).

@@ -1,7 +1,7 @@
 package io.fedflow.node.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedflow.node.FlowException;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.node.store.Database;
 import io.fedflow.proto.RetCode;
 import java.net.Inet6Address;

@@ -2,9 +2,9 @@ package io.fedflow.node.data;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.fedflow.node.FailureKind;
-import io.fedflow.node.FlowException;
-import io.fedflow.node.Limits;
+import io.fedflow.node.core.FailureKind;
+import io.fedflow.node.core.FlowException;
+import io.fedflow.node.core.Limits;
 import io.fedflow.proto.RetCode;
 import java.io.BufferedInputStream;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.fedflow.node.data;
 
-import io.fedflow.node.FlowException;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
 import io.fedflow.node.wire.FileStreams;
 import io.fedflow.node.wire.Responses;

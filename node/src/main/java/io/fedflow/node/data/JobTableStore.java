@@ -6,7 +6,7 @@ import static io.fedflow.node.store.generated.Tables.T_TASK;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fedflow.node.FlowException;
+import io.fedflow.node.core.FlowException;
 import org.jooq.DSLContext;
 
 /** The tables a job's components read and wrote (FATE's /v1/table/list). */

@@ -1,7 +1,7 @@
 package io.fedflow.node.data;
 
-import io.fedflow.node.FlowException;
-import io.fedflow.node.Limits;
+import io.fedflow.node.core.FlowException;
+import io.fedflow.node.core.Limits;
 import java.io.FilterReader;
 import java.io.IOException;
 import java.io.Reader;

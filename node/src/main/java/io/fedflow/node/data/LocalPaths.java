@@ -1,6 +1,6 @@
 package io.fedflow.node.data;
 
-import io.fedflow.node.FlowException;
+import io.fedflow.node.core.FlowException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -2,7 +2,7 @@ package io.fedflow.node.data;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fedflow.node.FlowException;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.node.wire.Responses;
 import io.fedflow.proto.v1.BindTableRequest;
 import io.fedflow.proto.v1.FlowResponse;

@@ -1,6 +1,6 @@
 package io.fedflow.node.data;
 
-import io.fedflow.node.FlowException;
+import io.fedflow.node.core.FlowException;
 
 /** A table's FATE identity: namespace and name, each at most 100 characters. */
 public record TableId(String namespace, String name) {

@@ -1,9 +1,9 @@
 package io.fedflow.node.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedflow.node.FailureKind;
-import io.fedflow.node.FlowException;
 import io.fedflow.node.component.RowSink;
+import io.fedflow.node.core.FailureKind;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.node.json.Json;
 import io.fedflow.node.store.Database;
 import io.fedflow.node.store.DatabaseFailures;

@@ -1,7 +1,7 @@
 package io.fedflow.node.data;
 
-import io.fedflow.node.FlowException;
-import io.fedflow.node.Limits;
+import io.fedflow.node.core.FlowException;
+import io.fedflow.node.core.Limits;
 import io.fedflow.proto.RetCode;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;

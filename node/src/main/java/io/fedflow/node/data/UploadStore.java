@@ -2,7 +2,7 @@ package io.fedflow.node.data;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fedflow.node.Limits;
+import io.fedflow.node.core.Limits;
 import io.fedflow.node.store.Database;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;
 import io.fedflow.node.wire.FateJson;

@@ -10,7 +10,7 @@
  * TableGrpcService} are the gRPC adapters; {@code LocalPaths} confines server-side paths to the import and
  * export directories.
  *
- * <p>Dependencies: the root package, {@code json}, {@code component} (for its two modules and {@code RowSink}),
+ * <p>Dependencies: {@code core}, {@code json}, {@code component} (for its two modules and {@code RowSink}),
  * {@code store}, {@code wire} ({@code FateJson}, {@code Responses}). Must not import {@code server}, {@code
  * federation}, {@code tracking} or {@code job}: the job rows of an upload or download go through its own
  * {@link io.fedflow.node.data.LocalJobs}, which {@code job} implements. SQL sits in the {@code Table*}

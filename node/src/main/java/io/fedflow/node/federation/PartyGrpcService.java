@@ -1,7 +1,7 @@
 package io.fedflow.node.federation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedflow.node.FlowException;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.node.job.JobParticipant;
 import io.fedflow.node.job.JobStatus;
 import io.fedflow.node.job.RemoteParties;

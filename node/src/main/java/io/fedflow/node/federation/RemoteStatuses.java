@@ -1,6 +1,6 @@
 package io.fedflow.node.federation;
 
-import io.fedflow.node.FailureKind;
+import io.fedflow.node.core.FailureKind;
 import io.grpc.Status;
 
 /** How a peer's gRPC status reads as a {@link FailureKind}, so its failure is relayed as the same status. */

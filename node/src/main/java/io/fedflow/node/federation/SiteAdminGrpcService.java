@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.auth.site.SiteKeys;
-import io.fedflow.node.FlowException;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.node.wire.Responses;
 import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.FlowResponse;

@@ -2,9 +2,9 @@ package io.fedflow.node.federation;
 
 import com.google.protobuf.ByteString;
 import dev.failsafe.FailsafeException;
-import io.fedflow.node.FailureKind;
-import io.fedflow.node.FlowException;
 import io.fedflow.node.component.FederationChannel;
+import io.fedflow.node.core.FailureKind;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.PartyReply;
 import io.fedflow.proto.v1.TransferChunk;

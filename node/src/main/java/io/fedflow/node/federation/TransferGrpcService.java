@@ -1,6 +1,6 @@
 package io.fedflow.node.federation;
 
-import io.fedflow.node.FlowException;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.PartyReply;
 import io.fedflow.proto.v1.TransferChunk;

@@ -1,6 +1,6 @@
 package io.fedflow.node.federation;
 
-import io.fedflow.node.FlowException;
+import io.fedflow.node.core.FlowException;
 
 /**
  * Names one component message: the job and component whose tasks talk, the task version they run, the

@@ -3,8 +3,8 @@ package io.fedflow.node.federation;
 import static io.fedflow.node.store.generated.Tables.T_TRANSFER;
 import static io.fedflow.node.store.generated.Tables.T_TRANSFER_CHUNK;
 
-import io.fedflow.node.FailureKind;
-import io.fedflow.node.FlowException;
+import io.fedflow.node.core.FailureKind;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.proto.RetCode;
 import java.security.MessageDigest;

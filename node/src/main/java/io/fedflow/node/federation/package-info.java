@@ -10,11 +10,11 @@
  * PostgresReplayGuard} remembers nonces; {@code SiteMutualTls} sets up optional mutual TLS; {@code
  * SiteAdminGrpcService} serves the site key, peer table and FATE's {@code /v1/key} calls.
  *
- * <p>Dependencies: {@code auth} ({@code site}, {@code replay}, {@code tls}), the root package, {@code component}
+ * <p>Dependencies: {@code auth} ({@code site}, {@code replay}, {@code tls}), {@code core}, {@code component}
  * ({@code FederationChannel}), {@code job} (the interfaces it implements, and {@code JobParticipant}, the one
  * seam of inbound job calls), {@code store}, {@code wire} ({@code Responses}, {@code FateJson}, {@code
- * SiteMessages}). Nothing but the root package imports {@code federation}: {@code job} and {@code component}
- * see it only through their interfaces. Its refusals (a site call that fails verification) are thrown; the
+ * SiteMessages}). Nothing but the root package (the composition root) imports {@code federation}: {@code
+ * job} and {@code component} see it only through their interfaces. Its refusals (a site call that fails verification) are thrown; the
  * site port's error handler answers them.
  */
 package io.fedflow.node.federation;

@@ -4,6 +4,6 @@
  * the database on a connection of its own and the scheduler's heartbeat.
  *
  * <p>Dependencies: {@code store} ({@code ConnectionPool}), {@code job} ({@code SchedulerHeartbeat}), Armeria.
- * Nothing imports it but the root package.
+ * Nothing imports it but the root package (the composition root).
  */
 package io.fedflow.node.health;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.auth.hook.HookName;
-import io.fedflow.node.FlowException;
+import io.fedflow.node.core.FlowException;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;

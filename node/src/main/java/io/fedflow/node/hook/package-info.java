@@ -7,7 +7,7 @@
  * to site signing and verification, permission admission and client authentication;
  * {@code RegistryGrpcService} is the gRPC adapter of {@code /v1/server} and {@code /v1/service}.
  *
- * <p>Dependencies: {@code auth.hook} (the hooks and their remote clients), the root package, {@code store},
- * {@code wire} ({@code FateJson}, {@code Responses}). Nothing imports it but the root package.
+ * <p>Dependencies: {@code auth.hook} (the hooks and their remote clients), {@code core}, {@code store},
+ * {@code wire} ({@code FateJson}, {@code Responses}). Nothing imports it but the root package (the composition root).
  */
 package io.fedflow.node.hook;

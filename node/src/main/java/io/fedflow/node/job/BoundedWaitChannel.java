@@ -1,8 +1,8 @@
 package io.fedflow.node.job;
 
-import io.fedflow.node.FailureKind;
-import io.fedflow.node.FlowException;
 import io.fedflow.node.component.FederationChannel;
+import io.fedflow.node.core.FailureKind;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.proto.RetCode;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;

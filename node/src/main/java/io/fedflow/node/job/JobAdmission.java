@@ -6,7 +6,7 @@ public interface JobAdmission {
     /**
      * Returns when {@code sourceParty}'s job may run as {@code role}/{@code partyId} here.
      *
-     * @throws io.fedflow.node.FlowException with retcode 108 and the reason when it may not
+     * @throws io.fedflow.node.core.FlowException with retcode 108 and the reason when it may not
      */
     void check(String sourceParty, JobPlan plan, String role, String partyId);
 

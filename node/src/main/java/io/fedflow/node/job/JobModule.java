@@ -1,7 +1,7 @@
 package io.fedflow.node.job;
 
-import io.fedflow.node.NodeConfig;
 import io.fedflow.node.component.ComponentRegistry;
+import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.data.TableCatalog;
 import io.fedflow.node.tracking.TrackingStore;
 import io.grpc.BindableService;

@@ -1,7 +1,7 @@
 package io.fedflow.node.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedflow.node.FlowException;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.node.store.generated.tables.records.TJobRecord;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;
 import io.fedflow.proto.RetCode;

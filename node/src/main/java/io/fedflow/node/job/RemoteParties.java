@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * The other parties of a job, as the scheduler asks things of them. Every call is a signed site
  * call, retried on transport failures with backoff; a failure that stays is a {@link
- * io.fedflow.node.FlowException} naming the party (104 federated error, 105 unreachable, or the
+ * io.fedflow.node.core.FlowException} naming the party (104 federated error, 105 unreachable, or the
  * party's own retcode for a refusal such as 108 permission).
  */
 public interface RemoteParties {

@@ -3,7 +3,7 @@ package io.fedflow.node.job;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fedflow.node.FlowException;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.proto.RetCode;
 import java.util.LinkedHashMap;
 import java.util.Map;

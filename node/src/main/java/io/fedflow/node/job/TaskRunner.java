@@ -1,10 +1,10 @@
 package io.fedflow.node.job;
 
-import io.fedflow.node.FlowException;
 import io.fedflow.node.component.Component;
 import io.fedflow.node.component.ComponentRegistry;
 import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.component.TaskCancelledException;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.node.store.generated.tables.records.TJobRecord;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;

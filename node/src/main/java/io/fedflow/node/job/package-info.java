@@ -16,7 +16,7 @@
  * and show a task's waits for peers; {@code JobGrpcService}, {@code PipelineGrpcService} and {@code
  * ResourceGrpcService} are the gRPC adapters.
  *
- * <p>Dependencies: the root package, {@code json}, {@code component} (it runs components, through {@code
+ * <p>Dependencies: {@code core}, {@code json}, {@code component} (it runs components, through {@code
  * ComponentContext} and {@code FederationChannel}), {@code data} (tables tasks read and write; it implements
  * {@code data.LocalJobs}), {@code tracking} ({@code TrackingStore}, where tasks' outputs go; {@code TarGz}),
  * {@code store}, {@code wire} ({@code FateJson}, {@code Responses}, {@code FileStreams}). It reaches other

@@ -6,7 +6,7 @@ import io.fedflow.auth.hook.PermissionCheckParameters;
 import io.fedflow.auth.hook.PermissionHook;
 import io.fedflow.auth.permission.DatasetRef;
 import io.fedflow.auth.permission.JobPermissionRequest;
-import io.fedflow.node.FlowException;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.node.job.JobAdmission;
 import io.fedflow.node.job.JobPlan;
 import io.fedflow.node.store.DatabaseFailures;

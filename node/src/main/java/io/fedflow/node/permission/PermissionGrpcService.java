@@ -10,7 +10,7 @@ import io.fedflow.auth.permission.PartyPermissionView;
 import io.fedflow.auth.permission.PermissionSwitches;
 import io.fedflow.auth.permission.PrivilegeGrant;
 import io.fedflow.auth.permission.PrivilegeView;
-import io.fedflow.node.FlowException;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.node.wire.FateJson;
 import io.fedflow.node.wire.Responses;
 import io.fedflow.proto.RetCode;

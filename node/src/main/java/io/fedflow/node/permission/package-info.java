@@ -5,8 +5,8 @@
  * permission} hook in force (it implements {@code job.JobAdmission}), and {@code PermissionGrpcService} is the
  * gRPC adapter. The grant model and the policy itself live in {@code io.fedflow.auth.permission}.
  *
- * <p>Dependencies: {@code auth.permission}, {@code auth.hook}, the root package, {@code job} ({@code
+ * <p>Dependencies: {@code auth.permission}, {@code auth.hook}, {@code core}, {@code job} ({@code
  * JobAdmission}, {@code JobPlan}), {@code store}, {@code wire} ({@code FateJson}, {@code Responses}).
- * Nothing imports it but the root package.
+ * Nothing imports it but the root package (the composition root).
  */
 package io.fedflow.node.permission;

@@ -1,6 +1,6 @@
 package io.fedflow.node.server;
 
-import io.fedflow.node.FlowException;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.node.job.JobLogArchive;
 import io.fedflow.node.job.JobService;
 import io.fedflow.node.tracking.TrackingService;

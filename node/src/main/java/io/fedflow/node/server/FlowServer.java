@@ -17,7 +17,7 @@ import com.linecorp.armeria.server.docs.DocService;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.HttpJsonTranscodingOptions;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
-import io.fedflow.node.Limits;
+import io.fedflow.node.core.Limits;
 import io.fedflow.node.wire.FateJson;
 import io.fedflow.node.wire.Retmsgs;
 import io.grpc.BindableService;

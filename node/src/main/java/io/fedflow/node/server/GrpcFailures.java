@@ -2,7 +2,7 @@ package io.fedflow.node.server;
 
 import com.linecorp.armeria.common.RequestContext;
 import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
-import io.fedflow.node.FlowException;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.proto.RetCode;
 import io.grpc.Metadata;
 import io.grpc.Status;

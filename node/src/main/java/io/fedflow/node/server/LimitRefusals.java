@@ -10,7 +10,7 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.common.ResponseHeadersBuilder;
 import com.linecorp.armeria.server.RequestTimeoutException;
-import io.fedflow.node.Limits;
+import io.fedflow.node.core.Limits;
 import io.fedflow.node.wire.FateJson;
 import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.FlowResponse;

@@ -3,7 +3,7 @@ package io.fedflow.node.server;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
-import io.fedflow.node.FlowException;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.node.wire.FateJson;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;

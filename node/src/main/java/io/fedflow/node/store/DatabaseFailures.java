@@ -1,7 +1,7 @@
 package io.fedflow.node.store;
 
-import io.fedflow.node.FailureKind;
-import io.fedflow.node.FlowException;
+import io.fedflow.node.core.FailureKind;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.proto.RetCode;
 import java.sql.SQLException;
 import java.util.concurrent.ThreadLocalRandom;

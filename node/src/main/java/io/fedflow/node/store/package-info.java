@@ -7,7 +7,7 @@
  * log id. The jOOQ classes of the schema are generated at build time into {@code
  * io.fedflow.node.store.generated}.
  *
- * <p>Dependencies: the root package ({@code FlowException}, {@code RetCode}), jOOQ, Flyway, HikariCP, zonky.
+ * <p>Dependencies: {@code core} ({@code FlowException}, {@code proto.RetCode}), jOOQ, Flyway, HikariCP, zonky.
  * Must not import any domain package. The domains' SQL is meant to live in their {@code *Store} classes (and
  * {@code PostgresGrantStore}, {@code PostgresReplayGuard}); where it does not today, each package says so.
  */

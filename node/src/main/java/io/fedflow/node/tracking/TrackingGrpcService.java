@@ -2,7 +2,7 @@ package io.fedflow.node.tracking;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import io.fedflow.node.FlowException;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.node.wire.FateJson;
 import io.fedflow.node.wire.FileStreams;
 import io.fedflow.proto.RetCode;

@@ -5,7 +5,7 @@
  * output data and its tar.gz, summary, component list), from the latest task version that wrote any; {@code
  * TrackingGrpcService} is the gRPC adapter.
  *
- * <p>Dependencies: the root package, {@code json}, {@code component} ({@code RowSink}), {@code data} ({@code
+ * <p>Dependencies: {@code core}, {@code json}, {@code component} ({@code RowSink}), {@code data} ({@code
  * TableCatalog}, {@code TableRows}: output tables are tables), {@code store}, {@code wire} ({@code FateJson},
  * {@code FileStreams}). Must not import {@code federation}, {@code job} or {@code server}. SQL lives in {@code
  * TrackingStore} (writes, as tasks run) and {@code TrackingQueryStore} (the reads of {@code /v1/tracking});

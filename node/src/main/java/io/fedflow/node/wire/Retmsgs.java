@@ -2,7 +2,7 @@ package io.fedflow.node.wire;
 
 import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import io.fedflow.node.Limits;
+import io.fedflow.node.core.Limits;
 import io.netty.util.AttributeKey;
 
 /**

@@ -6,7 +6,7 @@
  * {@link io.fedflow.node.wire.SiteMessages} (the bound on one site message). Retcodes and the {@code
  * fate-retcode} trailer key are {@code io.fedflow.proto.RetCode}, shared with {@code auth} and the CLI.
  *
- * <p>Dependencies: the root package ({@code FlowException}, {@code Limits}), {@code store.DatabaseFailures},
+ * <p>Dependencies: {@code core} ({@code FlowException}, {@code Limits}), {@code store.DatabaseFailures},
  * {@code proto}, Jackson, protobuf and Armeria's common types. It imports no domain package and not {@code
  * server}: failures are thrown as {@code FlowException}, and only the servers' error handlers turn them into
  * answers.

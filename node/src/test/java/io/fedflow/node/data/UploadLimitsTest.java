@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
-import io.fedflow.node.Limits;
+import io.fedflow.node.core.Limits;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.GrpcUploads;
 import io.fedflow.node.testing.NodeExtension;

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedflow.node.Limits;
+import io.fedflow.node.core.Limits;
 import io.fedflow.node.testing.Jobs;
 import io.fedflow.node.testing.SitesExtension;
 import io.fedflow.node.testing.TestNode;

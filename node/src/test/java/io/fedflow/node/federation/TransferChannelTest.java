@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
-import io.fedflow.node.FailureKind;
-import io.fedflow.node.FlowException;
 import io.fedflow.node.component.FederationChannel;
+import io.fedflow.node.core.FailureKind;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.node.testing.LogCapture;
 import io.fedflow.node.testing.SitesExtension;
 import io.fedflow.node.testing.TestNode;

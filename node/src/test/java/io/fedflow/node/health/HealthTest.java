@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedflow.node.Limits;
 import io.fedflow.node.Node;
+import io.fedflow.node.core.Limits;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.TestNode;
 import java.io.IOException;

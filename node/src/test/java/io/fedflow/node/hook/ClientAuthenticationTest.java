@@ -9,7 +9,7 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Server;
 import io.fedflow.auth.client.ClientSignature;
-import io.fedflow.node.ClientAppKeys;
+import io.fedflow.node.core.ClientAppKeys;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.NodeExtension;
 import io.fedflow.proto.RetCode;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fedflow.node.FlowException;
-import io.fedflow.node.Limits;
 import io.fedflow.node.component.builtin.Builtins;
+import io.fedflow.node.core.FlowException;
+import io.fedflow.node.core.Limits;
 import io.fedflow.proto.RetCode;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fedflow.node.FlowException;
 import io.fedflow.node.component.ComponentDefinition;
 import io.fedflow.node.component.ComponentRegistry;
 import io.fedflow.node.component.ParamType;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.proto.RetCode;
 import java.util.List;
 import java.util.Map;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fedflow.node.FlowException;
 import io.fedflow.node.component.builtin.Builtins;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.proto.RetCode;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

@@ -3,7 +3,7 @@ package io.fedflow.node.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedflow.node.Limits;
+import io.fedflow.node.core.Limits;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.NodeExtension;
 import io.fedflow.node.testing.RawHttpConnection;

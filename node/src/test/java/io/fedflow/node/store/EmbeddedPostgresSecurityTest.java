@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.Node;
-import io.fedflow.node.NodeConfig;
+import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.Uploads;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;

@@ -1,7 +1,7 @@
 package io.fedflow.node.testing;
 
 import io.fedflow.node.Node;
-import io.fedflow.node.NodeConfig;
+import io.fedflow.node.core.NodeConfig;
 import io.grpc.ManagedChannel;
 import java.nio.file.Path;
 import org.junit.jupiter.api.extension.AfterAllCallback;

@@ -1,7 +1,7 @@
 package io.fedflow.node.testing;
 
 import io.fedflow.node.Node;
-import io.fedflow.node.NodeConfig;
+import io.fedflow.node.core.NodeConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.fedflow.node.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.Node;
-import io.fedflow.node.NodeConfig;
+import io.fedflow.node.core.NodeConfig;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;

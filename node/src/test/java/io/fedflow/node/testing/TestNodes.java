@@ -1,7 +1,7 @@
 package io.fedflow.node.testing;
 
 import io.fedflow.node.Node;
-import io.fedflow.node.NodeConfig;
+import io.fedflow.node.core.NodeConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,5 @@
 package io.fedflow.node.component.builtin;
 
-import io.fedflow.node.FailureKind;
-import io.fedflow.node.FlowException;
 import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.component.paillier.CiphertextVector;
 import io.fedflow.node.component.paillier.FixedPoint;
@@ -9,6 +7,8 @@ import io.fedflow.node.component.paillier.PaillierEncryptor;
 import io.fedflow.node.component.paillier.PaillierKeyPair;
 import io.fedflow.node.component.paillier.PaillierPrivateKey;
 import io.fedflow.node.component.paillier.PaillierPublicKey;
+import io.fedflow.node.core.FailureKind;
+import io.fedflow.node.core.FlowException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -2,13 +2,13 @@ package io.fedflow.node.component.builtin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fedflow.node.FlowException;
 import io.fedflow.node.component.Component;
 import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.ComponentDefinition;
 import io.fedflow.node.component.Param;
 import io.fedflow.node.component.ParamType;
 import io.fedflow.node.component.TableInput;
+import io.fedflow.node.core.FlowException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.fedflow.node.component.builtin;
 
-import io.fedflow.node.FlowException;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.proto.RetCode;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;

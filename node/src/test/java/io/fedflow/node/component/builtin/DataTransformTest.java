@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.fedflow.node.FlowException;
 import io.fedflow.node.component.Instances;
 import io.fedflow.node.component.TableInput;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.proto.RetCode;
 import java.util.List;
 import org.junit.jupiter.api.Test;

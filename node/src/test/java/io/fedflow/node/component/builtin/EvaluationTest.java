@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedflow.node.FlowException;
 import io.fedflow.node.component.ComponentContext.MetricPoint;
 import io.fedflow.node.component.TableInput;
+import io.fedflow.node.core.FlowException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

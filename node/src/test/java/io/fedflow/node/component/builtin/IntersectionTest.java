@@ -3,9 +3,9 @@ package io.fedflow.node.component.builtin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.fedflow.node.FlowException;
 import io.fedflow.node.component.ComponentContext.MetricPoint;
 import io.fedflow.node.component.TableInput;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.proto.RetCode;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

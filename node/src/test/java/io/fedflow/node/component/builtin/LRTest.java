@@ -3,11 +3,11 @@ package io.fedflow.node.component.builtin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fedflow.node.FlowException;
 import io.fedflow.node.component.ComponentContext.MetricPoint;
 import io.fedflow.node.component.Instances;
 import io.fedflow.node.component.TableInput;
 import io.fedflow.node.component.TaskCancelledException;
+import io.fedflow.node.core.FlowException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,8 +3,8 @@ package io.fedflow.node.component.builtin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fedflow.node.FlowException;
 import io.fedflow.node.component.TableInput;
+import io.fedflow.node.core.FlowException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.fedflow.node;
+package io.fedflow.node.core;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package io.fedflow.node;
+package io.fedflow.node.core;
 
 import io.fedflow.proto.RetCode;
 

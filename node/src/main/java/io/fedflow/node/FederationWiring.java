@@ -22,6 +22,7 @@ import io.fedflow.node.federation.TransferStore;
 import io.fedflow.node.hook.HookRegistry;
 import io.fedflow.node.job.JobParticipant;
 import io.fedflow.node.server.SiteServer;
+import io.fedflow.node.server.StringFieldChecks;
 import io.fedflow.node.store.Database;
 import java.time.Clock;
 import java.util.List;
@@ -59,14 +60,19 @@ final class FederationWiring implements AutoCloseable {
                 new SiteAdminGrpcService(config.partyId(), siteKeys, config.keysDir(), peers)));
     }
 
-    /** The site port: the party side of the job protocol and component messages, each call verified. */
+    /**
+     * The site port: the party side of the job protocol and component messages, each call verified first and
+     * then its strings checked as the client port checks them.
+     */
     Server siteServer(Database database, Clock clock, JobParticipant participant) {
         PostgresReplayGuard siteNonces = new PostgresReplayGuard(database.asyncCommitDsl(), clock);
         SiteVerifyingInterceptor verifying = new SiteVerifyingInterceptor(() -> new SiteVerifier(config.partyId(),
                 new HookSignatureCheck(hooks.current().siteAuthentication()), siteNonces, Clock.systemUTC()));
         return SiteServer.build(config.host(), config.sitePort(), List.of(
-                verifying.protect(new PartyGrpcService(config.partyId(), participant, clock).bindService()),
-                verifying.protect(new TransferGrpcService(config.partyId(), transfers).bindService())),
+                verifying.protect(StringFieldChecks.protect(
+                        new PartyGrpcService(config.partyId(), participant, clock).bindService())),
+                verifying.protect(StringFieldChecks.protect(
+                        new TransferGrpcService(config.partyId(), transfers).bindService()))),
                 siteTls == null ? null : siteTls::serve);
     }
 

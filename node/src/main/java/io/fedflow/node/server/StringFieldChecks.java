@@ -10,6 +10,8 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import java.util.List;
 import java.util.Map;
 
@@ -17,9 +19,15 @@ import java.util.Map;
  * The string checks JSON requests get in {@link FateJson}, for every message a gRPC client sends: no NUL
  * anywhere (PostgreSQL cannot store it in text or jsonb) and no control character in a name-like field
  * (names, ids, roles). A message that fails is refused with INVALID_ARGUMENT and {@code fate-retcode: 101}
- * naming the field, before the service sees it, so it never reaches a query.
+ * naming the field, before the service sees it, so it never reaches a query. The client port applies it to
+ * every service; the site port's services take it with {@link #protect}, inside the signature check.
  */
-final class StringFieldChecks implements ServerInterceptor {
+public final class StringFieldChecks implements ServerInterceptor {
+    /** {@code service} with its messages checked before it sees them. */
+    public static ServerServiceDefinition protect(ServerServiceDefinition service) {
+        return ServerInterceptors.intercept(service, new StringFieldChecks());
+    }
+
     @Override
     public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
                                                      ServerCallHandler<Q, A> next) {

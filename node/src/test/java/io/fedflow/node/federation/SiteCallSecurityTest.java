@@ -10,6 +10,7 @@ import io.fedflow.auth.site.SiteKeys;
 import io.fedflow.node.testing.NodeExtension;
 import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.PartyServiceGrpc;
+import io.fedflow.proto.v1.PartyStopJobRequest;
 import io.fedflow.proto.v1.PingReply;
 import io.fedflow.proto.v1.PingRequest;
 import io.grpc.ManagedChannel;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -90,6 +92,26 @@ class SiteCallSecurityTest {
         PingReply reply = call(channel, sign(callerKeys, "7777", "10000", Clock.systemUTC(), r), r);
         assertThat(reply.getPartyId()).isEqualTo("10000");
         assertThat(reply.getPayload().toStringUtf8()).isEqualTo("hello");
+    }
+
+    @Test
+    void aSignedCallWithANulOrAControlCharacterInAnIdIsRefusedBeforeAnyQuery() {
+        String stop = PartyServiceGrpc.getStopJobMethod().getFullMethodName();
+        for (String jobId : List.of("2026\u0000x", "2026\nx")) {
+            PartyStopJobRequest r = PartyStopJobRequest.newBuilder().setJobId(jobId).setStopStatus("canceled").build();
+            SiteHeaders headers = new SiteCallSigner("7777", callerKeys.signer(), Clock.systemUTC(), new SecureRandom())
+                    .headersFor(stop, "10000", r.toByteArray());
+            Metadata md = new Metadata();
+            headers.asMap().forEach((k, v) -> md.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
+            assertThatThrownBy(() -> PartyServiceGrpc.newBlockingStub(channel)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
+                    .withDeadlineAfter(10, TimeUnit.SECONDS).stopJob(r))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                        assertThat(e.getTrailers().get(RetCode.TRAILER)).isEqualTo("101");
+                        assertThat(e.getStatus().getDescription()).contains("job_id");
+                    });
+        }
     }
 
     @Test

@@ -5,6 +5,8 @@ import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.job.JobService;
 import io.fedflow.node.server.ArchiveRoutes;
 import io.fedflow.node.server.FlowServer;
+import io.fedflow.node.tracking.MetricService;
+import io.fedflow.node.tracking.OutputDataService;
 import io.fedflow.node.tracking.TrackingGrpcService;
 import io.fedflow.node.tracking.TrackingQueryStore;
 import io.fedflow.node.tracking.TrackingService;
@@ -15,10 +17,12 @@ final class TrackingWiring {
     private TrackingWiring() {}
 
     static ClientPort clientPort(NodeConfig config, NodePools pools, DataWiring data, JobService jobs) {
-        TrackingService tracking = new TrackingService(new TrackingQueryStore(pools.requests().dsl()),
-                data.catalog(), data.rows(), config.dataDir().resolve("jobs"), config.tmpDir().resolve("output-data"));
-        var outputData = ArchiveRoutes.outputData(tracking);
-        return new ClientPort(List.of(new TrackingGrpcService(tracking)),
+        TrackingQueryStore store = new TrackingQueryStore(pools.requests().dsl());
+        TrackingService tracking = new TrackingService(store, config.dataDir().resolve("jobs"));
+        OutputDataService outputs = new OutputDataService(store, data.catalog(), data.rows(),
+                config.tmpDir().resolve("output-data"));
+        var outputData = ArchiveRoutes.outputData(tracking, outputs);
+        return new ClientPort(List.of(new TrackingGrpcService(tracking, new MetricService(store), outputs)),
                 // FATE's client sends the output data download as a GET with a JSON body
                 List.of(new FlowServer.HttpRoute(HttpMethod.GET, "/v1/tracking/component/output/data/download",
                                 outputData),

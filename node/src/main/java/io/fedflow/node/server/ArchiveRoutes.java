@@ -3,6 +3,8 @@ package io.fedflow.node.server;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.job.JobLogArchive;
 import io.fedflow.node.job.JobService;
+import io.fedflow.node.tracking.OutputDataService;
+import io.fedflow.node.tracking.TrackingRef;
 import io.fedflow.node.tracking.TrackingService;
 import io.fedflow.node.wire.FateJson;
 import io.fedflow.proto.RetCode;
@@ -15,13 +17,13 @@ public final class ArchiveRoutes {
     private ArchiveRoutes() {}
 
     /** {@code GET|POST /v1/tracking/component/output/data/download}: the same bytes as DownloadOutputData. */
-    public static ArchiveHttpService outputData(TrackingService tracking) {
+    public static ArchiveHttpService outputData(TrackingService tracking, OutputDataService outputs) {
         return new ArchiveHttpService(body -> {
             ComponentRef.Builder b = ComponentRef.newBuilder();
             FateJson.merge(body, b);
-            TrackingService.Ref ref = tracking.ref(b.getJobId(), b.getRole(), b.getPartyId(), b.getComponentName(),
+            TrackingRef ref = tracking.ref(b.getJobId(), b.getRole(), b.getPartyId(), b.getComponentName(),
                     true);
-            TrackingService.OutputDownload d = tracking.prepareDownload(ref, b.hasLimit() ? b.getLimit() : null,
+            OutputDataService.OutputDownload d = outputs.prepareDownload(ref, b.hasLimit() ? b.getLimit() : null,
                     b.hasHead() ? b.getHead() : null);
             if (d.tables().isEmpty()) {
                 throw new FlowException(RetCode.NO_DATA, "no data");
@@ -29,7 +31,7 @@ public final class ArchiveRoutes {
             if (d.limit() == 0) {
                 throw new FlowException(RetCode.NO_DATA, "limit is 0");
             }
-            TrackingService.Spooled spooled = tracking.spool(d);
+            OutputDataService.Spooled spooled = outputs.spool(d);
             return new ArchiveHttpService.Archive(d.fileName(), spooled::writeTo, spooled::close);
         });
     }

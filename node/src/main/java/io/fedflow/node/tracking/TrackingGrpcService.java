@@ -15,16 +15,20 @@ import io.grpc.stub.StreamObserver;
 /** gRPC adapter of tracking reads: decode, call one domain method, encode. */
 public final class TrackingGrpcService extends TrackingServiceGrpc.TrackingServiceImplBase {
     private final TrackingService tracking;
+    private final MetricService metrics;
+    private final OutputDataService outputs;
 
-    public TrackingGrpcService(TrackingService tracking) {
+    public TrackingGrpcService(TrackingService tracking, MetricService metrics, OutputDataService outputs) {
         this.tracking = tracking;
+        this.metrics = metrics;
+        this.outputs = outputs;
     }
 
-    private TrackingService.Ref ref(ComponentRef r, boolean needComponent) {
+    private TrackingRef ref(ComponentRef r, boolean needComponent) {
         return tracking.ref(r.getJobId(), r.getRole(), r.getPartyId(), r.getComponentName(), needComponent);
     }
 
-    private static void reply(StreamObserver<FlowResponse> out, TrackingService.Answer a) {
+    private static void reply(StreamObserver<FlowResponse> out, TrackingAnswer a) {
         FlowResponse.Builder b = FlowResponse.newBuilder().setRetcode(a.retcode()).setRetmsg(a.retmsg());
         if (a.data() != null) {
             b.setData(FateJson.toValue(a.data()));
@@ -38,34 +42,34 @@ public final class TrackingGrpcService extends TrackingServiceGrpc.TrackingServi
 
     @Override
     public void dataView(ComponentRef r, StreamObserver<FlowResponse> out) {
-        reply(out, TrackingService.Answer.ok(tracking.dataView(ref(r, false))));
+        reply(out, TrackingAnswer.ok(tracking.dataView(ref(r, false))));
     }
 
     @Override
     public void metricAll(ComponentRef r, StreamObserver<FlowResponse> out) {
-        reply(out, tracking.metricAll(ref(r, true)));
+        reply(out, metrics.metricAll(ref(r, true)));
     }
 
     @Override
     public void metrics(ComponentRef r, StreamObserver<FlowResponse> out) {
-        reply(out, tracking.metricNames(ref(r, true)));
+        reply(out, metrics.metricNames(ref(r, true)));
     }
 
     @Override
     public void metricData(ComponentRef r, StreamObserver<FlowResponse> out) {
-        reply(out, tracking.metricData(ref(r, true), r.getMetricNamespace(), r.getMetricName()));
+        reply(out, metrics.metricData(ref(r, true), r.getMetricNamespace(), r.getMetricName()));
     }
 
     @Override
     public void deleteMetrics(ComponentRef r, StreamObserver<FlowResponse> out) {
-        int n = tracking.deleteMetrics(r.getJobId(), r.getComponentName(), r.getRole(), r.getPartyId());
-        reply(out, new TrackingService.Answer(0, "delete status: True",
+        int n = metrics.deleteMetrics(r.getJobId(), r.getComponentName(), r.getRole(), r.getPartyId());
+        reply(out, new TrackingAnswer(0, "delete status: True",
                 JsonNodeFactory.instance.numberNode(n), null));
     }
 
     @Override
     public void componentParameters(ComponentRef r, StreamObserver<FlowResponse> out) {
-        reply(out, TrackingService.Answer.ok(tracking.parameters(ref(r, true))));
+        reply(out, TrackingAnswer.ok(tracking.parameters(ref(r, true))));
     }
 
     @Override
@@ -75,12 +79,12 @@ public final class TrackingGrpcService extends TrackingServiceGrpc.TrackingServi
 
     @Override
     public void outputData(ComponentRef r, StreamObserver<FlowResponse> out) {
-        reply(out, tracking.outputData(ref(r, true), r.hasLimit() ? r.getLimit() : null));
+        reply(out, outputs.outputData(ref(r, true), r.hasLimit() ? r.getLimit() : null));
     }
 
     @Override
     public void outputDataTable(ComponentRef r, StreamObserver<FlowResponse> out) {
-        reply(out, TrackingService.Answer.ok(tracking.outputDataTables(ref(r, true))));
+        reply(out, TrackingAnswer.ok(outputs.outputDataTables(ref(r, true))));
     }
 
     @Override
@@ -90,7 +94,7 @@ public final class TrackingGrpcService extends TrackingServiceGrpc.TrackingServi
 
     @Override
     public void componentList(ComponentRef r, StreamObserver<FlowResponse> out) {
-        reply(out, TrackingService.Answer.ok(tracking.componentList(r.getJobId())));
+        reply(out, TrackingAnswer.ok(tracking.componentList(r.getJobId())));
     }
 
     /**
@@ -101,12 +105,12 @@ public final class TrackingGrpcService extends TrackingServiceGrpc.TrackingServi
     public void downloadOutputData(ComponentRef r, StreamObserver<DataChunk> out) {
         // spooling a large output takes longer than the default request timeout
         ServiceRequestContext.current().clearRequestTimeout();
-        TrackingService.OutputDownload d = tracking.prepareDownload(ref(r, true), r.hasLimit() ? r.getLimit() : null,
+        OutputDataService.OutputDownload d = outputs.prepareDownload(ref(r, true), r.hasLimit() ? r.getLimit() : null,
                 r.hasHead() ? r.getHead() : null);
         if (d.tables().isEmpty() || d.limit() == 0) {
             throw new FlowException(RetCode.NO_DATA, d.limit() == 0 ? "limit is 0" : "no data");
         }
-        TrackingService.Spooled spooled = tracking.spool(d);
+        OutputDataService.Spooled spooled = outputs.spool(d);
         FileStreams.grpc(out, spooled::writeTo, spooled::close);
     }
 }

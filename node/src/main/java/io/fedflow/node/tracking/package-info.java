@@ -1,9 +1,11 @@
 /**
  * What tasks produce and FATE's {@code /v1/tracking} reads. {@link io.fedflow.node.tracking.TrackingStore}
- * writes metric points and metas, models, summaries and output table records as tasks run; {@link
- * io.fedflow.node.tracking.TrackingService} reads them back (data view, metrics, parameters, output model,
- * output data and its tar.gz, summary, component list), from the latest task version that wrote any; {@code
- * TrackingGrpcService} is the gRPC adapter.
+ * writes metric points and metas, models, summaries and output table records as tasks run; three services read
+ * them back, from the latest task version that wrote any: {@link io.fedflow.node.tracking.TrackingService}
+ * (request defaults, data view, parameters, output model, summary, component list), {@link
+ * io.fedflow.node.tracking.MetricService} (metrics) and {@link io.fedflow.node.tracking.OutputDataService}
+ * (output tables, their rows and tar.gz). {@code TrackingRef} (what a read names) and {@code TrackingAnswer}
+ * (its envelope) are theirs in common; {@code TrackingGrpcService} is the gRPC adapter.
  *
  * <p>Dependencies: {@code core}, {@code json}, {@code component} ({@code RowSink}), {@code data} ({@code
  * TableCatalog}, {@code TableRows}: output tables are tables), {@code store}, {@code wire} ({@code FateJson},

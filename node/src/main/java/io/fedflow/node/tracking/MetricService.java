@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-
 /**
  * A component's metrics as FATE's /v1/tracking reads them: points sorted by key (numbers before strings) and
  * each metric's meta, from the latest task version that wrote any.

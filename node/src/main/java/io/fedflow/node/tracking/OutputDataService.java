@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-
 /**
  * A component's output data as FATE's /v1/tracking reads it: its tables, a preview of their rows, and the
  * tar.gz download (spooled to files first, a tar entry's size goes before its content). Each output data
@@ -292,7 +291,7 @@ public final class OutputDataService {
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    static List<String> split(String s, String delimiter) {
+    private static List<String> split(String s, String delimiter) {
         List<String> out = new ArrayList<>();
         if (s == null || s.isEmpty()) {
             return out;

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-
 /**
  * What FATE's /v1/tracking API reads about a job and its components: the request's defaults, the job's data
  * view and component list, a component's parameters, output model and summary. Metrics are read by {@link

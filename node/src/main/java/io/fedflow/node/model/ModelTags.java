@@ -35,7 +35,7 @@ public final class ModelTags {
     public Answer create(String name, String description) {
         requireField("tag_name", name);
         if (!store.create(name, description)) {
-            throw refused(FailureKind.ALREADY_EXISTS, "tag_name '" + name + "' has already exists in database.");
+            throw refused(FailureKind.ALREADY_EXISTS, "tag_name '" + name + "' already exists.");
         }
         return new Answer("'" + name + "' tag has been created successfully.", null);
     }
@@ -80,7 +80,7 @@ public final class ModelTags {
         if (!store.update(tag.id(), targetName, targetDescription)) {
             throw refused(FailureKind.ALREADY_EXISTS, "new_tag_name '" + targetName + "' tag already exists.");
         }
-        return new Answer("Infomation of '" + name + "' tag has been updated successfully.", null);
+        return new Answer("Information of '" + name + "' tag has been updated successfully.", null);
     }
 
     public Answer destroy(String name) {
@@ -110,7 +110,7 @@ public final class ModelTags {
         Tag tag = existing(name);
         if (!store.tagModel(jobId, tag.id())) {
             throw refused(FailureKind.ALREADY_EXISTS,
-                    "Model " + jobId + " already been tagged as tag_name '" + name + "'.");
+                    "Model " + jobId + " is already tagged with tag_name '" + name + "'.");
         }
         return new Answer("Adding " + name + " tag for model with job id: " + jobId + " successfully.", null);
     }
@@ -155,13 +155,14 @@ public final class ModelTags {
     private Tag existing(String name) {
         requireField("tag_name", name);
         return store.find(name).orElseThrow(() -> refused(FailureKind.NOT_FOUND,
-                "Can not found tag_name '" + name + "' tag."));
+                "Cannot find tag_name '" + name + "'."));
     }
 
     private void requireModel(String jobId) {
         requireField("job_id", jobId);
         if (!store.jobExists(jobId)) {
-            throw refused(FailureKind.NOT_FOUND, "Can not found model by job_id: '" + jobId + "'.");
+            throw refused(FailureKind.NOT_FOUND,
+                    "Cannot find a model by job_id '" + jobId + "': no such job at this node.");
         }
     }
 

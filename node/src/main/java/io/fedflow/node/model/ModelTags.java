@@ -21,6 +21,9 @@ public final class ModelTags {
     /** FATE's CLI asks for 10 tags unless told otherwise. */
     static final int DEFAULT_LIST_LIMIT = 10;
 
+    /** The width of a tag's name, as FATE's column (and t_tags.f_name). */
+    static final int MAX_TAG_NAME = 100;
+
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final TagStore store;
@@ -33,7 +36,7 @@ public final class ModelTags {
     public record Answer(String retmsg, JsonNode data) {}
 
     public Answer create(String name, String description) {
-        requireField("tag_name", name);
+        requireTagName("tag_name", name);
         if (!store.create(name, description)) {
             throw refused(FailureKind.ALREADY_EXISTS, "tag_name '" + name + "' already exists.");
         }
@@ -72,6 +75,7 @@ public final class ModelTags {
     public Answer update(String name, String newName, String newDescription) {
         Tag tag = existing(name);
         String targetName = newName == null || newName.isEmpty() ? tag.name() : newName;
+        requireTagName("new_tag_name", targetName);
         String targetDescription = newDescription == null ? tag.description() : newDescription;
         if (targetName.equals(tag.name()) && targetDescription.equals(tag.description())) {
             throw new FlowException(RetCode.EXCEPTION_ERROR, FailureKind.BAD_REQUEST,
@@ -105,7 +109,7 @@ public final class ModelTags {
     /** Tags a model version, creating the tag (without description) when it does not exist yet, as FATE does. */
     public Answer tagModel(String jobId, String name) {
         requireModel(jobId);
-        requireField("tag_name", name);
+        requireTagName("tag_name", name);
         store.create(name, "");
         Tag tag = existing(name);
         if (!store.tagModel(jobId, tag.id())) {
@@ -163,6 +167,14 @@ public final class ModelTags {
         if (!store.jobExists(jobId)) {
             throw refused(FailureKind.NOT_FOUND,
                     "Cannot find a model by job_id '" + jobId + "': no such job at this node.");
+        }
+    }
+
+    private static void requireTagName(String field, String name) {
+        requireField(field, name);
+        if (name.length() > MAX_TAG_NAME) {
+            throw FlowException.argument(field + " is longer than " + MAX_TAG_NAME + " characters (" + name.length()
+                    + ")");
         }
     }
 

@@ -93,6 +93,11 @@ class ModelTagApiTest {
                 "tag_name", "ghost");
         assertRefused(post("/v1/model/tag/retrieve", Map.of("tag_name", "no-tag-has-this")), 100, "No tags found");
         assertRefused(post("/v1/model/tag/list", Map.of("limit", 0)), 101, "limit");
+        assertRefused(post("/v1/model/tag/create", Map.of("tag_name", "n".repeat(101))), 101, "tag_name", "100");
+        assertRefused(post("/v1/model/tag/update", Map.of("tag_name", "dup", "new_tag_name", "n".repeat(101))), 101,
+                "new_tag_name", "100");
+        assertRefused(post("/v1/model/model_tag/create", Map.of("job_id", jobId, "tag_name", "n".repeat(101))), 101,
+                "tag_name", "100");
         // nothing half-done: the refused rename left both tags as they were
         assertThat(tagInList("dup").get("description").asText()).isEqualTo("d");
         assertThat(tagInList("other")).isNotNull();

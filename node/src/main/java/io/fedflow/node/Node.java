@@ -18,6 +18,9 @@ import io.fedflow.node.job.JobModule;
 import io.fedflow.node.job.JobQueryStore;
 import io.fedflow.node.job.JobStore;
 import io.fedflow.node.job.TaskEnvironment;
+import io.fedflow.node.model.ModelTags;
+import io.fedflow.node.model.TagGrpcService;
+import io.fedflow.node.model.TagStore;
 import io.fedflow.node.permission.PermissionAdmission;
 import io.fedflow.node.server.ClientAuthentication;
 import io.fedflow.node.server.FlowServer;
@@ -80,7 +83,8 @@ public final class Node implements AutoCloseable {
                 ? new ClientAuthentication(() -> hooks.hooks().current().clientAuthentication()) : null;
         ClientPort clientPort = ClientPort.join(data.clientPort(), ClientPort.services(jobs.grpcServices()),
                 hooks.clientPort(), TrackingWiring.clientPort(config, pools, data, jobs.service()),
-                federation.clientPort());
+                federation.clientPort(), ClientPort.services(List.of(new TagGrpcService(
+                        new ModelTags(new TagStore(pools.requests().dsl(), clock))))));
         this.server = FlowServer.build(config.host(), config.httpPort(), clientPort.services(), clientPort.routes(),
                 clientAuthentication, limits, admission,
                 new FlowServer.Health(HealthHttpService.readiness(health), HealthHttpService.liveness()));

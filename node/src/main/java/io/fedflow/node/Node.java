@@ -18,6 +18,9 @@ import io.fedflow.node.job.JobModule;
 import io.fedflow.node.job.JobQueryStore;
 import io.fedflow.node.job.JobStore;
 import io.fedflow.node.job.TaskEnvironment;
+import io.fedflow.node.model.ModelGrpcService;
+import io.fedflow.node.model.ModelQueries;
+import io.fedflow.node.model.ModelStore;
 import io.fedflow.node.model.ModelTags;
 import io.fedflow.node.model.TagGrpcService;
 import io.fedflow.node.model.TagStore;
@@ -84,7 +87,8 @@ public final class Node implements AutoCloseable {
         ClientPort clientPort = ClientPort.join(data.clientPort(), ClientPort.services(jobs.grpcServices()),
                 hooks.clientPort(), TrackingWiring.clientPort(config, pools, data, jobs.service()),
                 federation.clientPort(), ClientPort.services(List.of(new TagGrpcService(
-                        new ModelTags(new TagStore(pools.requests().dsl(), clock))))));
+                        new ModelTags(new TagStore(pools.requests().dsl(), clock))),
+                        new ModelGrpcService(new ModelQueries(new ModelStore(pools.requests().dsl()))))));
         this.server = FlowServer.build(config.host(), config.httpPort(), clientPort.services(), clientPort.routes(),
                 clientAuthentication, limits, admission,
                 new FlowServer.Health(HealthHttpService.readiness(health), HealthHttpService.liveness()));

@@ -1,8 +1,10 @@
 /**
- * FATE's models at this node. For now their tags: {@link io.fedflow.node.model.TagStore} keeps tags and which
+ * FATE's models at this node: their tags and queries. {@link io.fedflow.node.model.TagStore} keeps tags and which
  * model versions (job ids at this node) carry them in PostgreSQL, {@link io.fedflow.node.model.ModelTags} is
  * FATE's tag behaviour over it, {@code TagGrpcService} the gRPC adapter (transcoded to /v1/model/tag/* and
- * /v1/model/model_tag/*).
+ * /v1/model/model_tag/*). {@link io.fedflow.node.model.ModelStore} reads the models themselves (jobs that
+ * succeeded here) from t_job, {@link io.fedflow.node.model.ModelQueries} answers FATE's model queries over it and
+ * {@code ModelGrpcService} adapts them (/v1/model/query, /v1/model/query/detail).
  *
  * <p>Dependencies: {@code core}, {@code store}, {@code wire} ({@code FateJson}, {@code Responses}). Nothing
  * imports it but the root package (the composition root).

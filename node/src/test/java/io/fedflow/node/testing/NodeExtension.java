@@ -93,42 +93,33 @@ public final class NodeExtension implements BeforeAllCallback, AfterAllCallback,
         return site.node().sitePort();
     }
 
+    /** The options of {@link TestNode.Builder}, ending in an extension rather than a bare node. */
     public static final class Builder {
-        private String partyId = "9999";
-        private TestNode.ConfigHook hook = b -> { };
-        private boolean keepSitePort;
-        private boolean ownDatabase;
+        private final TestNode.Builder site = TestNode.builder("9999");
 
         public Builder partyId(String id) {
-            this.partyId = id;
+            site.partyId(id);
             return this;
         }
 
         public Builder configure(TestNode.ConfigHook configHook) {
-            this.hook = configHook;
+            site.configure(configHook);
             return this;
         }
 
         public Builder keepSitePort() {
-            this.keepSitePort = true;
+            site.keepSitePort();
             return this;
         }
 
         /** The node's own embedded PostgreSQL in its data directory (slower to start: for what needs it). */
         public Builder ownEmbeddedDatabase() {
-            this.ownDatabase = true;
+            site.ownEmbeddedDatabase();
             return this;
         }
 
         public NodeExtension build() {
-            TestNode.Builder b = TestNode.builder(partyId).configure(hook);
-            if (keepSitePort) {
-                b.keepSitePort();
-            }
-            if (ownDatabase) {
-                b.ownEmbeddedDatabase();
-            }
-            return new NodeExtension(b.build());
+            return new NodeExtension(site.build());
         }
     }
 }

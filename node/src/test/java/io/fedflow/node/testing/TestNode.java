@@ -205,13 +205,18 @@ public final class TestNode {
     }
 
     public static final class Builder {
-        private final String partyId;
+        private String partyId;
         private ConfigHook hook = b -> { };
         private boolean keepSitePort;
         private boolean ownDatabase;
 
         private Builder(String partyId) {
             this.partyId = partyId;
+        }
+
+        public Builder partyId(String id) {
+            this.partyId = id;
+            return this;
         }
 
         public Builder configure(ConfigHook configHook) {

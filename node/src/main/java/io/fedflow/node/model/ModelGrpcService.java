@@ -1,6 +1,5 @@
 package io.fedflow.node.model;
 
-import io.fedflow.node.wire.Responses;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.ModelQueryRequest;
 import io.fedflow.proto.v1.ModelServiceGrpc;
@@ -16,17 +15,12 @@ public final class ModelGrpcService extends ModelServiceGrpc.ModelServiceImplBas
 
     @Override
     public void query(ModelQueryRequest r, StreamObserver<FlowResponse> out) {
-        reply(out, models.query(new ModelQueries.Filters(r.getModelId(), r.getModelVersion(), r.getRole(),
-                r.getPartyId(), r.getJobId()), r.getQueryFiltersList()));
+        models.query(new ModelQueries.Filters(r.getModelId(), r.getModelVersion(), r.getRole(), r.getPartyId(),
+                r.getJobId()), r.getQueryFiltersList()).sendTo(out);
     }
 
     @Override
     public void queryDetail(ModelQueryRequest r, StreamObserver<FlowResponse> out) {
-        reply(out, models.detail(r.getModelId(), r.getModelVersion()));
-    }
-
-    private static void reply(StreamObserver<FlowResponse> out, ModelTags.Answer answer) {
-        out.onNext(Responses.ok(answer.retmsg(), answer.data(), null));
-        out.onCompleted();
+        models.detail(r.getModelId(), r.getModelVersion()).sendTo(out);
     }
 }

@@ -33,7 +33,7 @@ public final class ModelQueries {
     /** The filters a query reads; an empty string does not filter. */
     public record Filters(String modelId, String modelVersion, String role, String partyId, String jobId) {}
 
-    public ModelTags.Answer query(Filters filters, List<String> queryFilters) {
+    public ModelAnswer query(Filters filters, List<String> queryFilters) {
         List<String> columns = columns(queryFilters);
         List<ModelRow> rows = matching(filters);
         if (rows.isEmpty()) {
@@ -44,11 +44,11 @@ public final class ModelQueries {
             ObjectNode out = data.addObject();
             columns.forEach(c -> out.set(c, FIELDS.get(c).apply(row)));
         }
-        return new ModelTags.Answer("success", data);
+        return new ModelAnswer("success", data);
     }
 
     /** The model's configuration; inference_* stay empty until models can be deployed. */
-    public ModelTags.Answer detail(String modelId, String modelVersion) {
+    public ModelAnswer detail(String modelId, String modelVersion) {
         requireField("model_id", modelId);
         requireField("model_version", modelVersion);
         List<ModelRow> rows = matching(new Filters(modelId, modelVersion, "", "", ""));
@@ -62,7 +62,7 @@ public final class ModelQueries {
         data.putObject("inference_dsl");
         data.set("component_info", componentInfo(row.dsl()));
         data.putArray("inference_component_info");
-        return new ModelTags.Answer("success", data);
+        return new ModelAnswer("success", data);
     }
 
     private List<ModelRow> matching(Filters f) {

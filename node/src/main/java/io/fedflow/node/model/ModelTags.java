@@ -32,22 +32,19 @@ public final class ModelTags {
         this.store = store;
     }
 
-    /** An answer: FATE's retmsg and, for queries, its data. */
-    public record Answer(String retmsg, JsonNode data) {}
-
-    public Answer create(String name, String description) {
+    public ModelAnswer create(String name, String description) {
         requireTagName("tag_name", name);
         if (!store.create(name, description)) {
             throw refused(FailureKind.ALREADY_EXISTS, "tag_name '" + name + "' already exists.");
         }
-        return new Answer("'" + name + "' tag has been created successfully.", null);
+        return new ModelAnswer("'" + name + "' tag has been created successfully.", null);
     }
 
     /**
      * With {@code withModel}, the models carrying the tag; otherwise the tags whose name contains {@code name}
      * (all of them for an empty name), as FATE's {@code flow tag query} answers.
      */
-    public Answer retrieve(String name, boolean withModel) {
+    public ModelAnswer retrieve(String name, boolean withModel) {
         if (withModel) {
             Tag tag = existing(name);
             ArrayNode models = NODES.arrayNode();
@@ -59,7 +56,7 @@ public final class ModelTags {
             ObjectNode data = NODES.objectNode();
             data.set("models", models);
             data.put("count", models.size());
-            return new Answer("success", data);
+            return new ModelAnswer("success", data);
         }
         List<Tag> found = store.search(name);
         if (found.isEmpty()) {
@@ -68,11 +65,11 @@ public final class ModelTags {
         ObjectNode data = NODES.objectNode();
         ArrayNode tags = data.putArray("tags");
         found.forEach(t -> tags.addObject().put("name", t.name()).put("description", t.description()));
-        return new Answer("success", data);
+        return new ModelAnswer("success", data);
     }
 
     /** Renames and re-describes; a new name or description left out keeps the current one. */
-    public Answer update(String name, String newName, String newDescription) {
+    public ModelAnswer update(String name, String newName, String newDescription) {
         Tag tag = existing(name);
         String targetName = newName == null || newName.isEmpty() ? tag.name() : newName;
         requireTagName("new_tag_name", targetName);
@@ -84,17 +81,17 @@ public final class ModelTags {
         if (!store.update(tag.id(), targetName, targetDescription)) {
             throw refused(FailureKind.ALREADY_EXISTS, "new_tag_name '" + targetName + "' tag already exists.");
         }
-        return new Answer("Information of '" + name + "' tag has been updated successfully.", null);
+        return new ModelAnswer("Information of '" + name + "' tag has been updated successfully.", null);
     }
 
-    public Answer destroy(String name) {
+    public ModelAnswer destroy(String name) {
         Tag tag = existing(name);
         store.delete(tag.id());
-        return new Answer("'" + name + "' tag has been deleted successfully.", null);
+        return new ModelAnswer("'" + name + "' tag has been deleted successfully.", null);
     }
 
     /** At most {@code limit} tags ({@link #DEFAULT_LIST_LIMIT} when null), each with how many models carry it. */
-    public Answer list(Integer limit) {
+    public ModelAnswer list(Integer limit) {
         int n = limit == null ? DEFAULT_LIST_LIMIT : limit;
         if (n <= 0) {
             throw FlowException.argument("limit must be positive, got " + n);
@@ -103,11 +100,11 @@ public final class ModelTags {
         ArrayNode tags = data.putArray("tags");
         store.list(n).forEach(t -> tags.addObject().put("name", t.name()).put("description", t.description())
                 .put("model_count", t.modelCount()));
-        return new Answer("success", data);
+        return new ModelAnswer("success", data);
     }
 
     /** Tags a model version, creating the tag (without description) when it does not exist yet, as FATE does. */
-    public Answer tagModel(String jobId, String name) {
+    public ModelAnswer tagModel(String jobId, String name) {
         requireModel(jobId);
         requireTagName("tag_name", name);
         store.create(name, "");
@@ -116,27 +113,27 @@ public final class ModelTags {
             throw refused(FailureKind.ALREADY_EXISTS,
                     "Model " + jobId + " is already tagged with tag_name '" + name + "'.");
         }
-        return new Answer("Adding " + name + " tag for model with job id: " + jobId + " successfully.", null);
+        return new ModelAnswer("Adding " + name + " tag for model with job id: " + jobId + " successfully.", null);
     }
 
-    public Answer untagModel(String jobId, String name) {
+    public ModelAnswer untagModel(String jobId, String name) {
         requireModel(jobId);
         requireField("tag_name", name);
         Tag tag = existing(name);
         if (!store.untagModel(jobId, tag.id())) {
             throw refused(FailureKind.NOT_FOUND, "Model " + jobId + " does not have tag_name '" + name + "'.");
         }
-        return new Answer("'" + name + "' tag has been removed from tag list of model " + jobId + ".", null);
+        return new ModelAnswer("'" + name + "' tag has been removed from tag list of model " + jobId + ".", null);
     }
 
     /** The tags of a model version: {@code {tags: [{name, description}], count}}. */
-    public Answer modelTags(String jobId) {
+    public ModelAnswer modelTags(String jobId) {
         requireModel(jobId);
         ObjectNode data = NODES.objectNode();
         ArrayNode tags = data.putArray("tags");
         store.tagsOf(jobId).forEach(t -> tags.addObject().put("name", t.name()).put("description", t.description()));
         data.put("count", tags.size());
-        return new Answer("success", data);
+        return new ModelAnswer("success", data);
     }
 
     /**

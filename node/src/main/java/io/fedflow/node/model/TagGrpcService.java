@@ -1,6 +1,5 @@
 package io.fedflow.node.model;
 
-import io.fedflow.node.wire.Responses;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.ModelTagRequest;
 import io.fedflow.proto.v1.TagRequest;
@@ -17,47 +16,42 @@ public final class TagGrpcService extends TagServiceGrpc.TagServiceImplBase {
 
     @Override
     public void create(TagRequest r, StreamObserver<FlowResponse> out) {
-        reply(out, tags.create(r.getTagName(), r.getTagDesc()));
+        tags.create(r.getTagName(), r.getTagDesc()).sendTo(out);
     }
 
     @Override
     public void retrieve(TagRequest r, StreamObserver<FlowResponse> out) {
-        reply(out, tags.retrieve(r.getTagName(), r.getWithModel()));
+        tags.retrieve(r.getTagName(), r.getWithModel()).sendTo(out);
     }
 
     @Override
     public void update(TagRequest r, StreamObserver<FlowResponse> out) {
-        reply(out, tags.update(r.getTagName(), r.hasNewTagName() ? r.getNewTagName() : null,
-                r.hasNewTagDesc() ? r.getNewTagDesc() : null));
+        tags.update(r.getTagName(), r.hasNewTagName() ? r.getNewTagName() : null,
+                r.hasNewTagDesc() ? r.getNewTagDesc() : null).sendTo(out);
     }
 
     @Override
     public void destroy(TagRequest r, StreamObserver<FlowResponse> out) {
-        reply(out, tags.destroy(r.getTagName()));
+        tags.destroy(r.getTagName()).sendTo(out);
     }
 
     @Override
     public void list(TagRequest r, StreamObserver<FlowResponse> out) {
-        reply(out, tags.list(r.hasLimit() ? r.getLimit() : null));
+        tags.list(r.hasLimit() ? r.getLimit() : null).sendTo(out);
     }
 
     @Override
     public void tagModel(ModelTagRequest r, StreamObserver<FlowResponse> out) {
-        reply(out, tags.tagModel(r.getJobId(), r.getTagName()));
+        tags.tagModel(r.getJobId(), r.getTagName()).sendTo(out);
     }
 
     @Override
     public void untagModel(ModelTagRequest r, StreamObserver<FlowResponse> out) {
-        reply(out, tags.untagModel(r.getJobId(), r.getTagName()));
+        tags.untagModel(r.getJobId(), r.getTagName()).sendTo(out);
     }
 
     @Override
     public void modelTags(ModelTagRequest r, StreamObserver<FlowResponse> out) {
-        reply(out, tags.modelTags(r.getJobId()));
-    }
-
-    private static void reply(StreamObserver<FlowResponse> out, ModelTags.Answer answer) {
-        out.onNext(Responses.ok(answer.retmsg(), answer.data(), null));
-        out.onCompleted();
+        tags.modelTags(r.getJobId()).sendTo(out);
     }
 }

@@ -3,6 +3,7 @@ package io.fedflow.node.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.CommonPools;
+import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
@@ -106,17 +107,22 @@ public final class FlowServer {
                     // dropped): check the bytes as sent first.
                     boolean nothing;
                     String fileName;
+                    AggregatedHttpRequest sent = body;
                     try {
                         ObjectNode json = FateJson.parseObjectBody(body.content().array());
                         nothing = json.isEmpty();
                         fileName = FileForms.requested(req.path(), json);
+                        ObjectNode reshaped = FateBodies.reshape(req.path(), json);
+                        if (reshaped != json) {
+                            sent = AggregatedHttpRequest.of(body.headers(), HttpData.ofUtf8(reshaped.toString()));
+                        }
                     } catch (RuntimeException e) {
                         return HttpResponse.ofFailure(e);
                     }
                     try {
                         // An empty object stands for no body (and for `null`, which FATE reads as none).
                         HttpResponse answer = admitted(ctx, (nothing ? AggregatedHttpRequest.of(body.headers())
-                                : body).toHttpRequest(asJson(req.headers())));
+                                : sent).toHttpRequest(asJson(req.headers())));
                         return fileName == null ? answer
                                 : HttpResponse.of(answer.aggregate().thenApply(a -> FileForms.toFile(a, fileName)));
                     } catch (Exception e) {

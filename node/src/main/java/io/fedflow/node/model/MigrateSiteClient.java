@@ -1,0 +1,49 @@
+package io.fedflow.node.model;
+
+import io.fedflow.node.federation.PartyClient;
+import io.fedflow.proto.v1.MigrateSiteReply;
+import io.fedflow.proto.v1.MigrateSiteRequest;
+import io.fedflow.proto.v1.MigrateSiteServiceGrpc.MigrateSiteServiceBlockingStub;
+import java.time.Duration;
+
+/**
+ * The execute parties of a migration: this site's own part directly, every other party over the signed site
+ * port ({@link MigrateSiteGrpcService} there).
+ */
+public final class MigrateSiteClient implements ModelMigration.Sites {
+    /**
+     * One attempt: a migrate that timed out after saving would be refused on a retry (the version exists) and
+     * then not undone; failing at once instead undoes it with the rest.
+     */
+    static final PartyClient.RetryPolicy POLICY = new PartyClient.RetryPolicy(1, Duration.ofMillis(250),
+            Duration.ofMillis(250), Duration.ofSeconds(30));
+
+    private final String localPartyId;
+    private final ModelMigrationSite local;
+    private final PartyClient parties;
+
+    public MigrateSiteClient(String localPartyId, ModelMigrationSite local, PartyClient parties) {
+        this.localPartyId = localPartyId;
+        this.local = local;
+        this.parties = parties;
+    }
+
+    @Override
+    public MigrateSiteReply migrate(String partyId, MigrateSiteRequest request) {
+        if (partyId.equals(localPartyId)) {
+            return local.migrate(request);
+        }
+        return parties.callSite(partyId, "migrate model " + request.getModelId() + " " + request.getModelVersion()
+                + " as " + request.getRole(), POLICY, MigrateSiteServiceBlockingStub.class, s -> s.migrate(request));
+    }
+
+    @Override
+    public void undo(String partyId, MigrateSiteRequest request) {
+        if (partyId.equals(localPartyId)) {
+            local.undo(request);
+            return;
+        }
+        parties.callSite(partyId, "undo the migration of model " + request.getModelId(), POLICY,
+                MigrateSiteServiceBlockingStub.class, s -> s.undo(request));
+    }
+}

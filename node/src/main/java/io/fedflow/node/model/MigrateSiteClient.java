@@ -7,8 +7,8 @@ import io.fedflow.proto.v1.MigrateSiteServiceGrpc.MigrateSiteServiceBlockingStub
 import java.time.Duration;
 
 /**
- * The execute parties of a migration: this site's own part directly, every other party over the signed site
- * port ({@link MigrateSiteGrpcService} there).
+ * The execute parties of a migration: this site's own part (and a local model's) directly, every other
+ * party over the signed site port ({@link MigrateSiteGrpcService} there).
  */
 public final class MigrateSiteClient implements ModelMigration.Sites {
     /**
@@ -28,9 +28,14 @@ public final class MigrateSiteClient implements ModelMigration.Sites {
         this.parties = parties;
     }
 
+    /** This site's own part: its party id, or a local (one-party) model, which only this site holds. */
+    private boolean here(String partyId, MigrateSiteRequest request) {
+        return partyId.equals(localPartyId) || request.getRole().equals("local");
+    }
+
     @Override
     public MigrateSiteReply migrate(String partyId, MigrateSiteRequest request) {
-        if (partyId.equals(localPartyId)) {
+        if (here(partyId, request)) {
             return local.migrate(request);
         }
         return parties.callSite(partyId, "migrate model " + request.getModelId() + " " + request.getModelVersion()
@@ -39,7 +44,7 @@ public final class MigrateSiteClient implements ModelMigration.Sites {
 
     @Override
     public void undo(String partyId, MigrateSiteRequest request) {
-        if (partyId.equals(localPartyId)) {
+        if (here(partyId, request)) {
             local.undo(request);
             return;
         }

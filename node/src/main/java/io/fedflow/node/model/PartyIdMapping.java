@@ -221,7 +221,12 @@ public final class PartyIdMapping {
         return next == null ? id : sameKind(id, next);
     }
 
+    /** As Jackson reads a number: an int when it fits, so that a rewritten tree equals one read back. */
     private static JsonNode sameKind(JsonNode like, String partyId) {
-        return like != null && like.isNumber() ? NODES.numberNode(Long.parseLong(partyId)) : NODES.textNode(partyId);
+        if (like == null || !like.isNumber()) {
+            return NODES.textNode(partyId);
+        }
+        long id = Long.parseLong(partyId);
+        return id <= Integer.MAX_VALUE ? NODES.numberNode((int) id) : NODES.numberNode(id);
     }
 }

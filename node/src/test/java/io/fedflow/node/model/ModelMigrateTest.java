@@ -12,6 +12,8 @@ import io.fedflow.node.testing.TestNode;
 import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.MigrateSiteRequest;
 import io.fedflow.proto.v1.MigrateSiteServiceGrpc;
+import io.fedflow.proto.v1.ModelMigrateRequest;
+import io.fedflow.proto.v1.ModelServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -164,6 +166,21 @@ class ModelMigrateTest {
             conf.remove(field);
             refused(migrate(conf), 101, "required argument are missing: " + field);
         }
+    }
+
+    @Test
+    @Order(1)
+    void overGrpcAMissingFieldIsInvalidArgumentWithRetcode101() {
+        ModelMigrateRequest r = ModelMigrateRequest.newBuilder().setModelId(OLD_MODEL_ID).setModelVersion(trainJob)
+                .build();
+        assertThatThrownBy(() -> ModelServiceGrpc.newBlockingStub(sites.site("9999").channel())
+                .withDeadlineAfter(10, TimeUnit.SECONDS).migrate(r))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getTrailers().get(RetCode.TRAILER)).isEqualTo("101");
+                    assertThat(e.getStatus().getDescription()).contains("migrate_initiator", "execute_party",
+                            "job_parameters");
+                });
     }
 
     @Test

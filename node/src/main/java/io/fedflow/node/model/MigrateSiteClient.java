@@ -36,7 +36,7 @@ public final class MigrateSiteClient implements ModelMigration.Sites {
     @Override
     public MigrateSiteReply migrate(String partyId, MigrateSiteRequest request) {
         if (here(partyId, request)) {
-            return local.migrate(request);
+            return local.migrate(request, null);
         }
         return parties.callSite(partyId, "migrate model " + request.getModelId() + " " + request.getModelVersion()
                 + " as " + request.getRole(), POLICY, MigrateSiteServiceBlockingStub.class, s -> s.migrate(request));
@@ -45,7 +45,7 @@ public final class MigrateSiteClient implements ModelMigration.Sites {
     @Override
     public void undo(String partyId, MigrateSiteRequest request) {
         if (here(partyId, request)) {
-            local.undo(request);
+            local.undo(request, null);
             return;
         }
         parties.callSite(partyId, "undo the migration of model " + request.getModelId(), POLICY,

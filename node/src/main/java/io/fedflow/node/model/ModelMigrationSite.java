@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.wire.FateJson;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.MigrateSiteReply;
 import io.fedflow.proto.v1.MigrateSiteRequest;
 import java.time.Clock;
@@ -27,16 +28,17 @@ public final class ModelMigrationSite {
     }
 
     /**
-     * Saves the migrated model here. Refused when the model is not here (100), when its roles are not the
-     * request's {@code role} or the new party id is not the one migrate_role pairs with it (101), and when the
-     * new version exists here (100).
+     * Saves the migrated model here. Refused when the model is not here (100), when {@code caller} is not one of
+     * its parties (108), when its roles are not the request's {@code role} or the new party id is not the one
+     * migrate_role pairs with it (101), and when the new version exists here (100).
      */
-    public MigrateSiteReply migrate(MigrateSiteRequest r) {
+    public MigrateSiteReply migrate(MigrateSiteRequest r, String caller) {
         Map<String, List<String>> roles = PartyIdMapping.roles(json(r.getRolesJson(), "role"), "role");
         PartyIdMapping mapping = PartyIdMapping.of(roles,
                 PartyIdMapping.roles(json(r.getMigrateRolesJson(), "migrate_role"), "migrate_role"));
         PipelineModel old = registry.require(r.getModelId(), r.getModelVersion(), r.getRole(), r.getPartyId());
         Map<String, List<String>> held = PartyIdMapping.roles(old.roles(), "the model's roles");
+        requireParty(caller, held, r);
         if (!sameParties(held, roles)) {
             throw FlowException.argument("role " + roles + " is not the roles of model " + r.getModelId() + " "
                     + r.getModelVersion() + " here: " + held);
@@ -68,13 +70,29 @@ public final class ModelMigrationSite {
      * Deletes what {@link #migrate} saved for the same request: the new model, if it is here and was migrated
      * from that version. Answers whether there was one.
      */
-    public boolean undo(MigrateSiteRequest r) {
+    public boolean undo(MigrateSiteRequest r, String caller) {
+        Optional<PipelineModel> old = registry.find(r.getModelId(), r.getModelVersion(), r.getRole(), r.getPartyId());
+        if (old.isEmpty()) {
+            return false;
+        }
+        requireParty(caller, PartyIdMapping.roles(old.get().roles(), "the model's roles"), r);
         Optional<PipelineModel> made = registry.find(r.getNewModelId(), r.getNewModelVersion(), r.getRole(),
                 r.getNewPartyId());
         if (made.isEmpty() || !made.get().parentVersion().equals(r.getModelVersion())) {
             return false;
         }
         return registry.delete(r.getNewModelId(), r.getNewModelVersion(), r.getRole(), r.getNewPartyId());
+    }
+
+    /**
+     * Only a party of the model may have it re-issued here; {@code caller} is the verified calling site, or
+     * null for this site's own part (the client port authenticates its callers itself).
+     */
+    private static void requireParty(String caller, Map<String, List<String>> held, MigrateSiteRequest r) {
+        if (caller != null && held.values().stream().noneMatch(ids -> ids.contains(caller))) {
+            throw new FlowException(RetCode.PERMISSION_ERROR, "party " + caller + " is not a party of model "
+                    + r.getModelId() + " " + r.getModelVersion() + ": only its parties may migrate it");
+        }
     }
 
     private static JsonNode conf(PartyIdMapping mapping, JsonNode conf, MigrateSiteRequest r) {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.auth.site.SiteCallSigner;
+import io.fedflow.auth.site.SiteKeys;
+import io.fedflow.node.federation.Peer;
 import io.fedflow.node.testing.FederatedSites;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.SitesExtension;
@@ -16,9 +19,14 @@ import io.fedflow.proto.v1.ModelMigrateRequest;
 import io.fedflow.proto.v1.ModelServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -262,6 +270,37 @@ class ModelMigrateTest {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
         refused(rows(sites.site("10000"), NEW_MODEL_ID, "unsigned_1"), 100);
+    }
+
+    @Test
+    @Order(1)
+    void aSignedCallFromASiteThatIsNoPartyOfTheModelIsRefused() throws Exception {
+        SiteKeys stranger = SiteKeys.loadOrCreate(Files.createTempDirectory("fedflow-stranger"));
+        sites.node("10000").peers().put(new Peer("7777", "127.0.0.1", 1, stranger.publicKeyBase64(), false));
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", sites.node("10000").sitePort())
+                .usePlaintext().build();
+        try {
+            MigrateSiteRequest r = MigrateSiteRequest.newBuilder().setModelId(OLD_MODEL_ID).setModelVersion(trainJob)
+                    .setRole("host").setPartyId("10000").setNewModelId(NEW_MODEL_ID).setNewModelVersion("stranger_1")
+                    .setNewPartyId("100").setRolesJson(roles(9999, 10000).toString())
+                    .setMigrateRolesJson(roles(99, 100).toString()).setMigrateInitiatorRole("guest")
+                    .setMigrateInitiatorPartyId("99").build();
+            Metadata md = new Metadata();
+            new SiteCallSigner("7777", stranger.signer(), Clock.systemUTC(), new SecureRandom())
+                    .headersFor(MigrateSiteServiceGrpc.getMigrateMethod().getFullMethodName(), "10000", r.toByteArray())
+                    .asMap().forEach((k, v) -> md.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
+            assertThatThrownBy(() -> MigrateSiteServiceGrpc.newBlockingStub(channel)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
+                    .withDeadlineAfter(10, TimeUnit.SECONDS).migrate(r))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getTrailers().get(RetCode.TRAILER)).isEqualTo("108");
+                        assertThat(e.getStatus().getDescription()).contains("7777", "not a party of model");
+                    });
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            sites.node("10000").peers().remove("7777");
+        }
+        refused(rows(sites.site("10000"), NEW_MODEL_ID, "stranger_1"), 100);
     }
 
     @Test

@@ -206,6 +206,18 @@ class ModelMigrateTest {
         same.set("migrate_role", roles(9999, 10000));
         same.putObject("migrate_initiator").put("role", "guest").put("party_id", 9999);
         refused(migrate(same), 100, "no need to migrate");
+
+        ObjectNode otherInitiator = migrateConf(trainJob);
+        otherInitiator.putObject("migrate_initiator").put("role", "guest").put("party_id", 9999);
+        refused(migrate(otherInitiator), 101, "migrate_initiator", "9999");
+
+        ObjectNode notAnId = migrateConf(trainJob);
+        ((ObjectNode) notAnId.get("migrate_role")).putArray("guest").add("g-99");
+        refused(migrate(notAnId), 101, "migrate_role.guest", "g-99");
+
+        ObjectNode longVersion = migrateConf(trainJob);
+        longVersion.put("unify_model_version", "v".repeat(101));
+        refused(migrate(longVersion), 101, "unify_model_version");
     }
 
     @Test

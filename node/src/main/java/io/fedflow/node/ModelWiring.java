@@ -1,18 +1,26 @@
 package io.fedflow.node;
 
+import io.fedflow.node.federation.PartyClient;
+import io.fedflow.node.job.JobIds;
+import io.fedflow.node.model.MigrateSiteClient;
+import io.fedflow.node.model.MigrateSiteGrpcService;
 import io.fedflow.node.model.ModelGrpcService;
+import io.fedflow.node.model.ModelMigration;
+import io.fedflow.node.model.ModelMigrationSite;
 import io.fedflow.node.model.ModelQueries;
 import io.fedflow.node.model.ModelRegistry;
 import io.fedflow.node.model.ModelRegistryStore;
 import io.fedflow.node.model.ModelTags;
 import io.fedflow.node.model.TagGrpcService;
 import io.fedflow.node.model.TagStore;
+import io.grpc.BindableService;
 import java.time.Clock;
 import java.util.List;
 
 /**
  * Models wired for one node: the registry over both pools (the job core records trained models and reads
- * them for predict jobs over the scheduler's; the client API reads over the requests'), the model and tag APIs.
+ * them for predict jobs over the scheduler's; the client API reads over the requests'), the model and tag APIs,
+ * and the migration's site service.
  */
 final class ModelWiring {
     private final ModelRegistry registry;
@@ -20,11 +28,16 @@ final class ModelWiring {
     private final Clock clock;
     private final NodePools pools;
 
-    ModelWiring(Clock clock, NodePools pools) {
+    private final ModelMigrationSite migrationSite;
+    private final ModelMigration migration;
+
+    ModelWiring(Clock clock, NodePools pools, String partyId, JobIds jobIds, PartyClient parties) {
         this.clock = clock;
         this.pools = pools;
         this.registry = new ModelRegistry(new ModelRegistryStore(pools.requests().dsl()));
         this.jobRegistry = new ModelRegistry(new ModelRegistryStore(pools.jobs().dsl()));
+        this.migrationSite = new ModelMigrationSite(registry, clock);
+        this.migration = new ModelMigration(new MigrateSiteClient(partyId, migrationSite, parties), jobIds::next);
     }
 
     /** The registry over the client requests' pool. */
@@ -40,6 +53,11 @@ final class ModelWiring {
     ClientPort clientPort() {
         return ClientPort.services(List.of(new TagGrpcService(new ModelTags(new TagStore(pools.requests().dsl(),
                         clock))),
-                new ModelGrpcService(new ModelQueries(registry))));
+                new ModelGrpcService(new ModelQueries(registry), migration)));
+    }
+
+    /** The model services of the site port (each call verified there first). */
+    List<BindableService> siteServices() {
+        return List.of(new MigrateSiteGrpcService(migrationSite));
     }
 }

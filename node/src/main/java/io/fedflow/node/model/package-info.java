@@ -8,9 +8,15 @@
  * adapts them (/v1/model/query, /v1/model/query/detail). {@link io.fedflow.node.model.TagStore} keeps tags and
  * which model versions carry them, {@link io.fedflow.node.model.ModelTags} is FATE's tag behaviour over it,
  * {@code TagGrpcService} the gRPC adapter (/v1/model/tag/*, /v1/model/model_tag/*).
+ * {@link io.fedflow.node.model.ModelMigration} is /v1/model/migrate at the party that receives it: it asks each
+ * execute party ({@link io.fedflow.node.model.MigrateSiteClient}: this site directly, the others over the signed
+ * site port) to re-issue its part, and undoes the others' when one fails;
+ * {@link io.fedflow.node.model.ModelMigrationSite} is an execute party's side ({@code MigrateSiteGrpcService} on
+ * the site port), {@link io.fedflow.node.model.PartyIdMapping} what a migration rewrites.
  *
- * <p>Dependencies: {@code core}, {@code store}, {@code wire}, {@code component} ({@code ModelInput}) and
- * {@code job} (the {@code PipelineModels} it implements; the job package never imports this one). Nothing
+ * <p>Dependencies: {@code core}, {@code store}, {@code wire}, {@code component} ({@code ModelInput}),
+ * {@code job} (the {@code PipelineModels} it implements; the job package never imports this one) and
+ * {@code federation} (the signed site client and the verified caller of a site call). Nothing
  * imports it but the root package (the composition root).
  */
 package io.fedflow.node.model;

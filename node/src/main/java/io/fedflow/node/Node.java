@@ -18,6 +18,7 @@ import io.fedflow.node.job.JobModule;
 import io.fedflow.node.job.JobQueryStore;
 import io.fedflow.node.job.JobStore;
 import io.fedflow.node.job.TaskEnvironment;
+import io.fedflow.node.model.ModelRegistryStore;
 import io.fedflow.node.permission.PermissionAdmission;
 import io.fedflow.node.provider.ProviderGrpcService;
 import io.fedflow.node.provider.Providers;
@@ -96,7 +97,8 @@ public final class Node implements AutoCloseable {
         var dsl = pools.requests().dsl();
         var jobDsl = pools.jobs().dsl();
         return new JobModule(config, clock,
-                new JobModule.Stores(new JobStore(jobDsl, clock), new JobStore(dsl, clock), new JobQueryStore(dsl),
+                new JobModule.Stores(new JobStore(jobDsl, clock, ModelRegistryStore::recordTrainJob),
+                        new JobStore(dsl, clock, ModelRegistryStore::recordTrainJob), new JobQueryStore(dsl),
                         data.catalog(), new TrackingStore(dsl, clock), models.registry()),
                 data.registry(), jobIds,
                 new TaskEnvironment(data.jobCatalog(), data.jobRows(), data.jobWriter(), new TrackingStore(jobDsl, clock),

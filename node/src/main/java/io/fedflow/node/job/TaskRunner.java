@@ -232,9 +232,6 @@ final class TaskRunner implements AutoCloseable {
                 stopRunningTasks(jobId, status);
             }
             boolean moved = jobs.transitJob(jobId, status, error);
-            if (moved && status == JobStatus.SUCCESS) {
-                env.models().recordTrained(jobId);
-            }
             if (moved) {
                 // what no task took is of no use to a later run (a rerun sends its messages again)
                 env.channels().deleteMessages(jobId);

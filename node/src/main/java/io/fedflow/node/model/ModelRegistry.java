@@ -20,11 +20,6 @@ public final class ModelRegistry implements PipelineModels {
     }
 
     @Override
-    public void recordTrained(String jobId) {
-        store.recordTrainJob(jobId);
-    }
-
-    @Override
     public boolean holds(String modelId, String modelVersion) {
         return !store.find(modelId, modelVersion, "", "", "").isEmpty();
     }

@@ -1,30 +1,47 @@
 package io.fedflow.node;
 
+import com.linecorp.armeria.common.HttpMethod;
+import io.fedflow.node.federation.PartyClient;
+import io.fedflow.node.job.JobIds;
+import io.fedflow.node.model.ModelDeploy;
 import io.fedflow.node.model.ModelGrpcService;
 import io.fedflow.node.model.ModelQueries;
 import io.fedflow.node.model.ModelRegistry;
 import io.fedflow.node.model.ModelRegistryStore;
+import io.fedflow.node.model.ModelSiteClient;
+import io.fedflow.node.model.ModelSiteGrpcService;
 import io.fedflow.node.model.ModelTags;
+import io.fedflow.node.model.PredictFiles;
 import io.fedflow.node.model.TagGrpcService;
 import io.fedflow.node.model.TagStore;
+import io.fedflow.node.server.FlowServer;
+import io.fedflow.node.server.PredictFileHttpService;
+import io.grpc.BindableService;
 import java.time.Clock;
 import java.util.List;
 
 /**
  * Models wired for one node: the registry over both pools (the job core records trained models and reads
- * them for predict jobs over the scheduler's; the client API reads over the requests'), the model and tag APIs.
+ * them for predict jobs over the scheduler's; the client API reads over the requests'), the model and tag APIs,
+ * and deploy, which reaches the other parties of a model over the signed site port.
  */
 final class ModelWiring {
     private final ModelRegistry registry;
     private final ModelRegistry jobRegistry;
     private final Clock clock;
     private final NodePools pools;
+    private final ModelDeploy deploy;
+    private final PredictFiles predictFiles;
 
-    ModelWiring(Clock clock, NodePools pools) {
+    ModelWiring(String partyId, Clock clock, NodePools pools, JobIds jobIds, PartyClient sites) {
         this.clock = clock;
         this.pools = pools;
         this.registry = new ModelRegistry(new ModelRegistryStore(pools.requests().dsl()));
         this.jobRegistry = new ModelRegistry(new ModelRegistryStore(pools.jobs().dsl()));
+        // a child version has the form of a job id, as FATE's (made by the same generator: never one twice)
+        this.deploy = new ModelDeploy(registry, partyId, jobIds::next,
+                new ModelSiteClient(sites, PartyClient.RetryPolicy.DEFAULT.deadline()), clock);
+        this.predictFiles = new PredictFiles(registry);
     }
 
     /** The registry over the client requests' pool. */
@@ -37,9 +54,18 @@ final class ModelWiring {
         return jobRegistry;
     }
 
+    /** What the site port serves for models: the party side of deploy. */
+    List<BindableService> siteServices() {
+        return List.of(new ModelSiteGrpcService(deploy));
+    }
+
     ClientPort clientPort() {
-        return ClientPort.services(List.of(new TagGrpcService(new ModelTags(new TagStore(pools.requests().dsl(),
+        return new ClientPort(List.of(new TagGrpcService(new ModelTags(new TagStore(pools.requests().dsl(),
                         clock))),
-                new ModelGrpcService(new ModelQueries(registry))));
+                new ModelGrpcService(new ModelQueries(registry), deploy, predictFiles)),
+                List.of(new FlowServer.HttpRoute(HttpMethod.POST, "/v1/model/get/predict/dsl",
+                                PredictFileHttpService.dsl(predictFiles)),
+                        new FlowServer.HttpRoute(HttpMethod.POST, "/v1/model/get/predict/conf",
+                                PredictFileHttpService.conf(predictFiles))));
     }
 }

@@ -71,11 +71,11 @@ public final class Node implements AutoCloseable {
         DataWiring data = new DataWiring(config, clock, database, pools, jobIds);
         this.hooks = new HookWiring(config, clock, pools.requests().dsl(), siteKeys, peers, data.registry());
         this.federation = new FederationWiring(config, clock, pools, hooks.hooks(), siteKeys, peers);
-        ModelWiring models = new ModelWiring(clock, pools);
+        ModelWiring models = new ModelWiring(config.partyId(), clock, pools, jobIds, federation.partyClient());
         this.jobs = jobModule(config, clock, jobIds, data, models);
         this.health = new NodeHealth(pools.health(), List.of(pools.jobs(), pools.requests()), jobs.heartbeat(),
                 limits.healthTimeout(), limits.schedulerStallTimeout());
-        this.siteServer = federation.siteServer(database, clock, jobs.participant());
+        this.siteServer = federation.siteServer(database, clock, jobs.participant(), models.siteServices());
         this.admission = new RequestAdmission(limits.requestThreads(), limits.requestQueue());
         ClientAuthentication clientAuthentication = config.clientAuth()
                 ? new ClientAuthentication(() -> hooks.hooks().current().clientAuthentication()) : null;

@@ -3,6 +3,7 @@ package io.fedflow.node.federation;
 import com.google.protobuf.ByteString;
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.client.ClientFactoryBuilder;
+import com.linecorp.armeria.client.grpc.GrpcClientBuilder;
 import com.linecorp.armeria.client.grpc.GrpcClients;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.FailsafeExecutor;
@@ -105,18 +106,46 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
         if (s != null && s.address().equals(peer.address() + peer.tls())) {
             return s;
         }
+        var builder = clientBuilder(peer, partyId);
+        s = new Stubs(peer.address() + peer.tls(), builder.build(PartyServiceBlockingStub.class),
+                builder.build(TransferServiceStub.class));
+        stubs.put(partyId, s);
+        return s;
+    }
+
+    private GrpcClientBuilder clientBuilder(Peer peer, String partyId) {
         String uri = (peer.tls() ? "https://" : "http://") + peer.address();
-        var builder = GrpcClients.builder(uri)
+        return GrpcClients.builder(uri)
                 .factory(factory)
                 .intercept(new SiteSigningInterceptor(signer, partyId))
                 .maxRequestMessageLength(SiteMessages.MAX_BYTES)
                 .maxResponseMessageLength(SiteMessages.MAX_BYTES)
                 // The per-call deadline governs; Armeria's own response timeout would cut streams.
                 .responseTimeoutMillis(0);
-        s = new Stubs(peer.address() + peer.tls(), builder.build(PartyServiceBlockingStub.class),
-                builder.build(TransferServiceStub.class));
-        stubs.put(partyId, s);
-        return s;
+    }
+
+    /**
+     * Calls another site service of a peer once (no retry: the caller decides what a failure undoes), signed
+     * as every site call, within {@code deadline}. The peer's refusal and a transport failure are both a
+     * FlowException naming the party, as for the party calls.
+     */
+    public <S, T> T callOnce(String partyId, Class<S> stubType, String what, Duration deadline,
+                             Function<S, T> call) {
+        Peer peer = peers.find(partyId).orElseThrow(() -> new FlowException(RetCode.FEDERATED_ERROR,
+                "party " + partyId + " is not a peer of this site: add it with /v1/site/peer/add"));
+        S stub = clientBuilder(peer, partyId).responseTimeout(deadline).build(stubType);
+        try {
+            return call.apply(stub);
+        } catch (StatusRuntimeException e) {
+            String retcode = retcode(e);
+            if (retcode != null) {
+                throw refusal(partyId, what, Integer.parseInt(retcode), e.getStatus());
+            }
+            RetCode code = e.getStatus().getCode() == Status.Code.UNAVAILABLE ? RetCode.CONNECTION_ERROR
+                    : RetCode.FEDERATED_ERROR;
+            throw new FlowException(code, RemoteStatuses.kindOf(e.getStatus().getCode()), "party " + partyId
+                    + " at " + peer.address() + " failed to " + what + ": " + describe(e.getStatus()), e);
+        }
     }
 
     /** The transfer stub of a peer, for the transfer channel (which streams and sets its own deadline). */

@@ -1,16 +1,26 @@
 package io.fedflow.node.model;
 
+import io.fedflow.node.wire.FateJson;
 import io.fedflow.proto.v1.FlowResponse;
+import io.fedflow.proto.v1.ModelDeployRequest;
+import io.fedflow.proto.v1.ModelPredictFileRequest;
 import io.fedflow.proto.v1.ModelQueryRequest;
 import io.fedflow.proto.v1.ModelServiceGrpc;
 import io.grpc.stub.StreamObserver;
 
-/** gRPC adapter of FATE's /v1/model/query and /v1/model/query/detail. */
+/**
+ * gRPC adapter of FATE's /v1/model/query, /v1/model/query/detail and /v1/model/deploy, and of the predict DSL
+ * and conf (over JSON those two are hand routes of the server, which answer a raw file when asked for one).
+ */
 public final class ModelGrpcService extends ModelServiceGrpc.ModelServiceImplBase {
     private final ModelQueries models;
+    private final ModelDeploy deploy;
+    private final PredictFiles files;
 
-    public ModelGrpcService(ModelQueries models) {
+    public ModelGrpcService(ModelQueries models, ModelDeploy deploy, PredictFiles files) {
         this.models = models;
+        this.deploy = deploy;
+        this.files = files;
     }
 
     @Override
@@ -22,5 +32,25 @@ public final class ModelGrpcService extends ModelServiceGrpc.ModelServiceImplBas
     @Override
     public void queryDetail(ModelQueryRequest r, StreamObserver<FlowResponse> out) {
         models.detail(r.getModelId(), r.getModelVersion()).sendTo(out);
+    }
+
+    @Override
+    public void deploy(ModelDeployRequest r, StreamObserver<FlowResponse> out) {
+        // FATE reads predict_dsl, then dsl (the CLI's name for it)
+        var dsl = r.hasPredictDsl() && !r.getPredictDsl().hasNullValue() ? r.getPredictDsl()
+                : r.hasDsl() ? r.getDsl() : null;
+        deploy.deploy(new ModelDeploy.Request(r.getModelId(), r.getModelVersion(), r.getCpnListList().stream()
+                .map(String::trim).filter(c -> !c.isEmpty()).toList(), dsl == null ? null : FateJson.toJson(dsl),
+                r.hasComponentsCheckpoint() ? FateJson.toJson(r.getComponentsCheckpoint()) : null)).sendTo(out);
+    }
+
+    @Override
+    public void getPredictDsl(ModelPredictFileRequest r, StreamObserver<FlowResponse> out) {
+        new ModelAnswer("success", files.predictDsl(r.getModelId(), r.getModelVersion())).sendTo(out);
+    }
+
+    @Override
+    public void getPredictConf(ModelPredictFileRequest r, StreamObserver<FlowResponse> out) {
+        new ModelAnswer("success", files.predictConf(r.getModelId(), r.getModelVersion())).sendTo(out);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.core.FailureKind;
 import io.fedflow.node.core.FlowException;
+import io.fedflow.node.job.JobStore;
 import io.fedflow.node.job.PredictDsl;
 import io.fedflow.proto.RetCode;
 import java.time.Clock;
@@ -95,7 +96,7 @@ public final class ModelDeploy {
                 String partyId = p.asText();
                 Child c = new Child(r.modelId(), r.modelVersion(), child, role.getKey(), partyId, inferenceDsl);
                 try {
-                    if (partyId.equals(thisParty)) {
+                    if (JobStore.isHere(role.getKey(), partyId, thisParty)) {
                         createChild(thisParty, c);
                     } else {
                         parties.deployChild(partyId, c);
@@ -125,7 +126,7 @@ public final class ModelDeploy {
 
     private void undo(String modelId, String child, Made m) {
         try {
-            if (m.partyId().equals(thisParty)) {
+            if (JobStore.isHere(m.role(), m.partyId(), thisParty)) {
                 registry.delete(modelId, child, m.role(), m.partyId());
             } else {
                 parties.deleteChild(m.partyId(), modelId, child, m.role(), m.partyId());
@@ -174,7 +175,10 @@ public final class ModelDeploy {
         registry.delete(modelId, childVersion, role, partyId);
     }
 
-    private static void requireParty(String caller, PipelineModel model) {
+    private void requireParty(String caller, PipelineModel model) {
+        if (caller.equals(thisParty)) {
+            return;
+        }
         for (JsonNode ids : model.roles()) {
             for (JsonNode id : ids) {
                 if (id.asText().equals(caller)) {

@@ -8,9 +8,15 @@
  * adapts them (/v1/model/query, /v1/model/query/detail). {@link io.fedflow.node.model.TagStore} keeps tags and
  * which model versions carry them, {@link io.fedflow.node.model.ModelTags} is FATE's tag behaviour over it,
  * {@code TagGrpcService} the gRPC adapter (/v1/model/tag/*, /v1/model/model_tag/*).
+ * {@link io.fedflow.node.model.ModelDeploy} is FATE's deploy: a child version with an inference DSL (from
+ * {@code cpn_list} through the job core's {@code PredictDsl}, or a {@code predict_dsl} that
+ * {@code PredictDslCheck} accepts) made at every party of the model, locally or over the signed site port
+ * ({@code ModelSiteClient} calling {@code ModelSiteGrpcService}), undone everywhere when a party fails.
+ * {@link io.fedflow.node.model.PredictFiles} answers the predict DSL and FATE's predict conf template.
  *
- * <p>Dependencies: {@code core}, {@code store}, {@code wire}, {@code component} ({@code ModelInput}) and
- * {@code job} (the {@code PipelineModels} it implements; the job package never imports this one). Nothing
- * imports it but the root package (the composition root).
+ * <p>Dependencies: {@code core}, {@code store}, {@code wire}, {@code component} ({@code ModelInput}),
+ * {@code job} (the {@code PipelineModels} it implements, {@code PredictDsl}; the job package never imports this
+ * one) and {@code federation} (the signed site client and the verified caller of a site call). Nothing imports
+ * it but the root package (the composition root) and the server's predict file routes.
  */
 package io.fedflow.node.model;

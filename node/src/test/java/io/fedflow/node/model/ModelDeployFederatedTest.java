@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.node.testing.FederatedSites;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.SitesExtension;
@@ -194,6 +195,24 @@ class ModelDeployFederatedTest {
         }
         assertThat(host.http().post("/v1/model/query", Map.of("model_version", "202612040000000000009"))
                 .get("retcode").asInt()).isEqualTo(100);
+    }
+
+    @Test
+    void aSignedSiteCallIsStillCheckedByTheParty() {
+        ModelSiteClient sitesOfGuest = new ModelSiteClient(guest.node().partyClient(), Duration.ofSeconds(10));
+        assertThatThrownBy(() -> sitesOfGuest.deleteChild("10000", MODEL_ID, trainJob, "host", "10000"))
+                .isInstanceOfSatisfying(FlowException.class, e -> {
+                    assertThat(e.retcode()).isEqualTo(RetCode.OPERATING_ERROR.code());
+                    assertThat(e.getMessage()).contains("party 10000", trainJob, "trained model");
+                });
+        assertThatThrownBy(() -> sitesOfGuest.deployChild("10000", new ModelDeploy.Child(MODEL_ID,
+                "202612040000000000008", "202612040000000000007", "host", "10000", FlowHttp.JSON.createObjectNode())))
+                .isInstanceOfSatisfying(FlowException.class, e -> {
+                    assertThat(e.retcode()).isEqualTo(RetCode.EXCEPTION_ERROR.code());
+                    assertThat(e.getMessage()).contains("202612040000000000008", "Can not found");
+                });
+        assertThat(ok(host.http().post("/v1/model/query", Map.of("model_version", trainJob))).get("data").size())
+                .isEqualTo(2);
     }
 
     static int versions(FlowHttp h) {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,12 +93,12 @@ class ModelDeployCliTest {
     void deployFromACpnFileOrAPredictDslFile() throws IOException {
         Path cpns = Files.writeString(dir.resolve("cpns.txt"), "[data_transform_0,\nfeature_scale_0,\nlr_0]\n");
         String fromFile = deploy("--cpn-path", cpns.toString());
-        JsonNode dsl = node.http().post("/v1/model/get/predict/dsl", java.util.Map.of("model_id", MODEL_ID,
+        JsonNode dsl = node.http().post("/v1/model/get/predict/dsl", Map.of("model_id", MODEL_ID,
                 "model_version", fromFile)).get("data");
         assertThat(dsl.get("components").size()).isEqualTo(3);
         Path predictDsl = Files.writeString(dir.resolve("predict_dsl.json"), dsl.toString());
         String fromDsl = deploy("--dsl-path", predictDsl.toString());
-        assertThat(node.http().post("/v1/model/get/predict/dsl", java.util.Map.of("model_id", MODEL_ID,
+        assertThat(node.http().post("/v1/model/get/predict/dsl", Map.of("model_id", MODEL_ID,
                 "model_version", fromDsl)).get("data")).isEqualTo(dsl);
     }
 

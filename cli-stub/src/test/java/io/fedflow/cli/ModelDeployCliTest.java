@@ -43,6 +43,9 @@ class ModelDeployCliTest {
         trainJob = submitted.get("jobId").asText();
         Awaitility.await().atMost(Duration.ofMinutes(3)).until(
                 () -> LocalJobs.query(node.http(), trainJob).at("/data/0/f_status").asText(), "success"::equals);
+        // the registry records the model as the job ends: wait until it is there
+        Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> node.http().post("/v1/model/query",
+                Map.of("model_version", trainJob)).get("retcode").asInt() == 0);
     }
 
     private static CliRun flow(String... args) {

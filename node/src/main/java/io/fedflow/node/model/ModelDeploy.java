@@ -150,6 +150,8 @@ public final class ModelDeploy {
         if (!parent.parentVersion().isEmpty()) {
             throw new FlowException(RetCode.OPERATING_ERROR, "Child model could not be deployed.");
         }
+        // checked here too: a party keeps no inference DSL that its own train DSL does not allow
+        PredictDslCheck.check(c.inferenceDsl(), parent.trainDsl());
         Set<String> used = names(c.inferenceDsl());
         List<ComponentModel> components = registry.components(c.modelId(), c.parentVersion(), c.role(),
                 c.partyId()).stream().filter(m -> used.contains(m.componentName())).toList();

@@ -1,7 +1,10 @@
 package io.fedflow.node.model;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.node.federation.SiteVerifyingInterceptor;
-import io.fedflow.node.json.Json;
+import io.fedflow.node.wire.FateJson;
 import io.fedflow.proto.v1.DeleteChildRequest;
 import io.fedflow.proto.v1.DeployChildRequest;
 import io.fedflow.proto.v1.ModelSiteReply;
@@ -21,9 +24,14 @@ public final class ModelSiteGrpcService extends ModelSiteServiceGrpc.ModelSiteSe
 
     @Override
     public void deployChild(DeployChildRequest r, StreamObserver<ModelSiteReply> out) {
+        JsonNode dsl;
+        try {
+            dsl = FateJson.MAPPER.readTree(r.getInferenceDslJson());
+        } catch (JsonProcessingException e) {
+            throw FlowException.argument("inference_dsl_json is not valid JSON: " + e.getOriginalMessage());
+        }
         deploy.createChild(SiteVerifyingInterceptor.sourceParty(), new ModelDeploy.Child(r.getModelId(),
-                r.getParentVersion(), r.getChildVersion(), r.getRole(), r.getPartyId(),
-                Json.parse(r.getInferenceDslJson())));
+                r.getParentVersion(), r.getChildVersion(), r.getRole(), r.getPartyId(), dsl));
         out.onNext(ModelSiteReply.newBuilder().setRetmsg("deploy model of role " + r.getRole() + " "
                 + r.getPartyId() + " success").build());
         out.onCompleted();

@@ -46,6 +46,9 @@ class ModelDeployApiTest {
     static void trainAModel() {
         assertThat(LocalJobs.uploadBreast(node.http()).get("retcode").asInt()).isZero();
         trainJob = runToEnd(LocalJobs.submit(node.http()));
+        // the registry records the model as the job ends: wait until it is there
+        Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> node.http().post("/v1/model/query",
+                Map.of("model_version", trainJob)).get("retcode").asInt() == 0);
     }
 
     @Test

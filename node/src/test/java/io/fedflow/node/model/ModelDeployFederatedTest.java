@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -82,6 +83,11 @@ class ModelDeployFederatedTest {
     @BeforeAll
     static void trainThenPredictWithTheParent() {
         trainJob = run("{\"job_dsl\": " + TRAIN_DSL + ", \"job_runtime_conf\": " + conf("") + "}");
+        // the registry records the model at each party as the job ends there: wait until both hold it
+        for (TestNode site : List.of(guest, host)) {
+            Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> site.http().post("/v1/model/query",
+                    Map.of("model_version", trainJob)).get("retcode").asInt() == 0);
+        }
         parentScores = scores(run("{\"job_dsl\": " + PREDICT_DSL + ", \"job_runtime_conf\": "
                 + conf(predictOn(trainJob)) + "}"));
         assertThat(parentScores).isNotEmpty();
@@ -198,7 +204,7 @@ class ModelDeployFederatedTest {
     }
 
     @Test
-    void aSignedSiteCallIsStillCheckedByTheParty() {
+    void aSignedSiteCallIsStillCheckedByTheParty() throws Exception {
         ModelSiteClient sitesOfGuest = new ModelSiteClient(guest.node().partyClient(), Duration.ofSeconds(10));
         assertThatThrownBy(() -> sitesOfGuest.deleteChild("10000", MODEL_ID, trainJob, "host", "10000"))
                 .isInstanceOfSatisfying(FlowException.class, e -> {
@@ -211,6 +217,16 @@ class ModelDeployFederatedTest {
                     assertThat(e.retcode()).isEqualTo(RetCode.EXCEPTION_ERROR.code());
                     assertThat(e.getMessage()).contains("202612040000000000008", "Can not found");
                 });
+        // the party checks the inference DSL against its own train DSL, whoever made it
+        assertThatThrownBy(() -> sitesOfGuest.deployChild("10000", new ModelDeploy.Child(MODEL_ID, trainJob,
+                "202612040000000000006", "host", "10000", FlowHttp.JSON.readTree(
+                        "{\"components\": {\"secure_boost_0\": {\"module\": \"HeteroSecureBoost\"}}}"))))
+                .isInstanceOfSatisfying(FlowException.class, e -> {
+                    assertThat(e.retcode()).isEqualTo(RetCode.ARGUMENT_ERROR.code());
+                    assertThat(e.getMessage()).contains("secure_boost_0", "not in the model's train DSL");
+                });
+        assertThat(host.http().post("/v1/model/query", Map.of("model_version", "202612040000000000006"))
+                .get("retcode").asInt()).isEqualTo(100);
         assertThat(ok(host.http().post("/v1/model/query", Map.of("model_version", trainJob))).get("data").size())
                 .isEqualTo(2);
     }

@@ -1,6 +1,5 @@
 package io.fedflow.node;
 
-import com.linecorp.armeria.common.HttpMethod;
 import io.fedflow.node.federation.PartyClient;
 import io.fedflow.node.job.JobIds;
 import io.fedflow.node.model.ModelDeploy;
@@ -14,8 +13,6 @@ import io.fedflow.node.model.ModelTags;
 import io.fedflow.node.model.PredictFiles;
 import io.fedflow.node.model.TagGrpcService;
 import io.fedflow.node.model.TagStore;
-import io.fedflow.node.server.FlowServer;
-import io.fedflow.node.server.PredictFileHttpService;
 import io.grpc.BindableService;
 import java.time.Clock;
 import java.util.List;
@@ -60,12 +57,8 @@ final class ModelWiring {
     }
 
     ClientPort clientPort() {
-        return new ClientPort(List.of(new TagGrpcService(new ModelTags(new TagStore(pools.requests().dsl(),
+        return ClientPort.services(List.of(new TagGrpcService(new ModelTags(new TagStore(pools.requests().dsl(),
                         clock))),
-                new ModelGrpcService(new ModelQueries(registry), deploy, predictFiles)),
-                List.of(new FlowServer.HttpRoute(HttpMethod.POST, "/v1/model/get/predict/dsl",
-                                PredictFileHttpService.dsl(predictFiles)),
-                        new FlowServer.HttpRoute(HttpMethod.POST, "/v1/model/get/predict/conf",
-                                PredictFileHttpService.conf(predictFiles))));
+                new ModelGrpcService(new ModelQueries(registry), deploy, predictFiles)));
     }
 }

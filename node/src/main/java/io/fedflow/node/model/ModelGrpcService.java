@@ -9,8 +9,8 @@ import io.fedflow.proto.v1.ModelServiceGrpc;
 import io.grpc.stub.StreamObserver;
 
 /**
- * gRPC adapter of FATE's /v1/model/query, /v1/model/query/detail and /v1/model/deploy, and of the predict DSL
- * and conf (over JSON those two are hand routes of the server, which answer a raw file when asked for one).
+ * gRPC adapter of FATE's /v1/model/query, /v1/model/query/detail, /v1/model/deploy and
+ * /v1/model/get/predict/dsl|conf (whose JSON callers get a raw file when they name one: the server's file form).
  */
 public final class ModelGrpcService extends ModelServiceGrpc.ModelServiceImplBase {
     private final ModelQueries models;

@@ -17,6 +17,6 @@
  * <p>Dependencies: {@code core}, {@code store}, {@code wire}, {@code component} ({@code ModelInput}),
  * {@code job} (the {@code PipelineModels} it implements, {@code PredictDsl}; the job package never imports this
  * one) and {@code federation} (the signed site client and the verified caller of a site call). Nothing imports
- * it but the root package (the composition root) and the server's predict file routes.
+ * it but the root package (the composition root).
  */
 package io.fedflow.node.model;

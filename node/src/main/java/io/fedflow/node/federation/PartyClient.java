@@ -65,6 +65,14 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
         public static final RetryPolicy STOP = new RetryPolicy(2, Duration.ofMillis(200), Duration.ofMillis(500),
                 Duration.ofSeconds(3));
 
+        /**
+         * One attempt within {@code deadline}: for a call whose failure the caller undoes (a retry after a
+         * save that timed out would find the save there and be refused).
+         */
+        public static RetryPolicy once(Duration deadline) {
+            return new RetryPolicy(1, Duration.ofMillis(250), Duration.ofMillis(250), deadline);
+        }
+
         /** The pause before retry {@code attempt + 1}: full jitter in the upper half, never over the cap. */
         Duration backoff(int attempt) {
             long cap = Math.min(maxBackoff.toMillis(), firstBackoff.toMillis() << Math.min(attempt, 20));

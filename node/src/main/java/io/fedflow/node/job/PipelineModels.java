@@ -1,7 +1,9 @@
 package io.fedflow.node.job;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.component.ModelInput;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The pipeline models this node holds, as the job core needs them: a predict job reads its components' models
@@ -11,6 +13,12 @@ import java.util.List;
 public interface PipelineModels {
     /** Whether this node holds {@code modelVersion} of {@code modelId} at any role. */
     boolean holds(String modelId, String modelVersion);
+
+    /**
+     * The inference DSL of a deployed model version, which a predict job submitted without a DSL runs; empty
+     * when this node does not hold the version or it was never deployed (a trained model).
+     */
+    Optional<JsonNode> inferenceDsl(String modelId, String modelVersion);
 
     /**
      * The models {@code component} saved in a model at one role and party; empty when it saved none (or the

@@ -15,8 +15,7 @@ public final class MigrateSiteClient implements ModelMigration.Sites {
      * One attempt: a migrate that timed out after saving would be refused on a retry (the version exists) and
      * then not undone; failing at once instead undoes it with the rest.
      */
-    static final PartyClient.RetryPolicy POLICY = new PartyClient.RetryPolicy(1, Duration.ofMillis(250),
-            Duration.ofMillis(250), Duration.ofSeconds(30));
+    static final PartyClient.RetryPolicy POLICY = PartyClient.RetryPolicy.once(Duration.ofSeconds(30));
 
     private final String localPartyId;
     private final ModelMigrationSite local;

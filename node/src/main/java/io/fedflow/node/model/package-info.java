@@ -13,10 +13,15 @@
  * site port) to re-issue its part, and undoes the others' when one fails;
  * {@link io.fedflow.node.model.ModelMigrationSite} is an execute party's side ({@code MigrateSiteGrpcService} on
  * the site port), {@link io.fedflow.node.model.PartyIdMapping} what a migration rewrites.
+ * {@link io.fedflow.node.model.ModelDeploy} is FATE's deploy: a child version with an inference DSL (from
+ * {@code cpn_list} through the job core's {@code PredictDsl}, or a {@code predict_dsl} that
+ * {@code PredictDslCheck} accepts) made at every party of the model, locally or over the signed site port
+ * ({@code ModelSiteClient} calling {@code ModelSiteGrpcService}), undone everywhere when a party fails.
+ * {@link io.fedflow.node.model.PredictFiles} answers the predict DSL and FATE's predict conf template.
  *
  * <p>Dependencies: {@code core}, {@code store}, {@code wire}, {@code component} ({@code ModelInput}),
- * {@code job} (the {@code PipelineModels} it implements; the job package never imports this one) and
- * {@code federation} (the signed site client and the verified caller of a site call). Nothing
- * imports it but the root package (the composition root).
+ * {@code job} (the {@code PipelineModels} it implements, {@code PredictDsl}; the job package never imports this
+ * one) and {@code federation} (the signed site client and the verified caller of a site call). Nothing imports
+ * it but the root package (the composition root).
  */
 package io.fedflow.node.model;

@@ -4,6 +4,7 @@ import com.linecorp.armeria.server.Route;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServiceConfig;
 import io.fedflow.auth.site.SiteKeys;
+import io.fedflow.node.checkpoint.CheckpointStore;
 import io.fedflow.node.core.Limits;
 import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.federation.PartyClient;
@@ -18,6 +19,8 @@ import io.fedflow.node.job.JobModule;
 import io.fedflow.node.job.JobQueryStore;
 import io.fedflow.node.job.JobStore;
 import io.fedflow.node.job.TaskEnvironment;
+import io.fedflow.node.model.CheckpointGrpcService;
+import io.fedflow.node.model.ModelCheckpoints;
 import io.fedflow.node.model.ModelGrpcService;
 import io.fedflow.node.model.ModelQueries;
 import io.fedflow.node.model.ModelStore;
@@ -88,7 +91,9 @@ public final class Node implements AutoCloseable {
                 hooks.clientPort(), TrackingWiring.clientPort(config, pools, data, jobs.service()),
                 federation.clientPort(), ClientPort.services(List.of(new TagGrpcService(
                         new ModelTags(new TagStore(pools.requests().dsl(), clock))),
-                        new ModelGrpcService(new ModelQueries(new ModelStore(pools.requests().dsl()))))));
+                        new ModelGrpcService(new ModelQueries(new ModelStore(pools.requests().dsl()))),
+                        new CheckpointGrpcService(new ModelCheckpoints(new ModelStore(pools.requests().dsl()),
+                                new CheckpointStore(pools.requests().dsl(), clock))))));
         this.server = FlowServer.build(config.host(), config.httpPort(), clientPort.services(), clientPort.routes(),
                 clientAuthentication, limits, admission,
                 new FlowServer.Health(HealthHttpService.readiness(health), HealthHttpService.liveness()));
@@ -103,7 +108,8 @@ public final class Node implements AutoCloseable {
                         data.catalog(), new TrackingStore(dsl, clock)),
                 data.registry(), jobIds,
                 new TaskEnvironment(data.jobCatalog(), data.jobRows(), data.jobWriter(), new TrackingStore(jobDsl, clock),
-                        federation.transferChannel(), config.limits().peerMessageTimeout()),
+                        new CheckpointStore(jobDsl, clock), federation.transferChannel(),
+                        config.limits().peerMessageTimeout()),
                 new JobModule.Federation(federation.partyClient(), id -> peers.find(id).isPresent(),
                         new PermissionAdmission(() -> hooks.hooks().current().permission()), PARTY_TIMEOUT));
     }

@@ -1,5 +1,6 @@
 package io.fedflow.node.job;
 
+import io.fedflow.node.checkpoint.CheckpointStore;
 import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.data.TableCatalog;
 import io.fedflow.node.data.TableRows;
@@ -8,9 +9,9 @@ import io.fedflow.node.tracking.TrackingStore;
 import java.time.Duration;
 
 /**
- * What a running task reaches beyond its job: tables to read and write, tracking for its outputs, and
- * the channel to the same component at the other parties (whose waits are bounded by {@code
+ * What a running task reaches beyond its job: tables to read and write, tracking for its outputs, the
+ * store of its checkpoints, and the channel to the same component at the other parties (whose waits are bounded by {@code
  * peerMessageTimeout}).
  */
 public record TaskEnvironment(TableCatalog catalog, TableRows rows, TableWriter writer, TrackingStore tracking,
-                              FederationChannel.Factory channels, Duration peerMessageTimeout) {}
+                              CheckpointStore checkpoints, FederationChannel.Factory channels, Duration peerMessageTimeout) {}

@@ -7,6 +7,7 @@ import io.fedflow.node.testing.FederatedSites;
 import io.fedflow.node.testing.SitesExtension;
 import io.fedflow.node.testing.TestNode;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -92,7 +93,7 @@ class HeteroCheckpointTest {
     }
 
     private static Map<String, Object> with(Map<String, Object> request, String key, Object value) {
-        Map<String, Object> out = new java.util.HashMap<>(request);
+        Map<String, Object> out = new HashMap<>(request);
         out.put(key, value);
         return out;
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.testing.LocalJobs;
 import io.fedflow.node.testing.NodeExtension;
 import java.time.Duration;
+import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,9 @@ class CheckpointCliTest {
         jobId = submitted.get("jobId").asText();
         Awaitility.await().atMost(Duration.ofMinutes(3)).until(
                 () -> LocalJobs.query(node.http(), jobId).at("/data/0/f_status").asText(), "success"::equals);
+        // the registry records the model as the job ends: checkpoint calls resolve the version through it
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> node.http().post("/v1/model/query",
+                Map.of("model_version", jobId)).get("retcode").asInt() == 0);
     }
 
     private static CliRun flow(String... args) {

@@ -9,9 +9,11 @@ import io.fedflow.node.tracking.TrackingStore;
 import java.time.Duration;
 
 /**
- * What a running task reaches beyond its job: tables to read and write, tracking for its outputs, the
- * store of its checkpoints, and the channel to the same component at the other parties (whose waits are bounded by {@code
- * peerMessageTimeout}).
+ * What a running task reaches beyond its job: tables to read and write, tracking for its outputs, and
+ * the channel to the same component at the other parties (whose waits are bounded by {@code
+ * peerMessageTimeout}), and the pipeline models (a train job's success records one; a predict job reads one),
+ * and the store of the checkpoints its tasks save.
  */
 public record TaskEnvironment(TableCatalog catalog, TableRows rows, TableWriter writer, TrackingStore tracking,
-                              CheckpointStore checkpoints, FederationChannel.Factory channels, Duration peerMessageTimeout) {}
+                              FederationChannel.Factory channels, Duration peerMessageTimeout,
+                              PipelineModels models, CheckpointStore checkpoints) {}

@@ -26,8 +26,8 @@ import java.util.TreeMap;
  * FATE's /v1/checkpoint/list and /v1/checkpoint/get over the checkpoints the train job of a model saved at this
  * node, and the read other parts of the node use to take a model from a chosen step ({@link #checkpoint}).
  *
- * <p>A model version is resolved at this node's role and party to the job that trained it; its component must be
- * in that job's DSL. As FATE answers, a component without checkpoints lists none ({@code []}); a model, a
+ * <p>A model version is resolved through the registry, at this node's role and party, to the job that trained it
+ * (a deployed child version to its parent's train job); its component must be in that job's DSL. As FATE answers, a component without checkpoints lists none ({@code []}); a model, a
  * component or a step that is not there is retcode 404 (FATE's "The checkpoint was not found.", here with what is
  * missing); a missing field is 101 naming it.
  *
@@ -48,20 +48,16 @@ public final class ModelCheckpoints {
             "HeteroLR", new String[] {"HeteroLogisticRegression", "LRModel"},
             "LR", new String[] {"LogisticRegression", "LRModel"});
 
-    private final ModelStore models;
+    private final ModelRegistry registry;
     private final CheckpointStore store;
 
-    public ModelCheckpoints(ModelStore models, CheckpointStore store) {
-        this.models = models;
+    public ModelCheckpoints(ModelRegistry registry, CheckpointStore store) {
+        this.registry = registry;
         this.store = store;
     }
 
     /** What a checkpoint call names: the model at one role and party, and one of its components. */
     public record Request(String role, String partyId, String modelId, String modelVersion, String componentName) {}
-
-    /** One model of a checkpoint, as the component saved it: what a deploy from that step takes. */
-    public record StepModel(String componentName, int stepIndex, String stepName, String modelName, String module,
-                            JsonNode param, JsonNode meta) {}
 
     /** Every checkpoint of the component, in step order: {@code [{step_index, step_name, create_time, models}]}. */
     public ModelAnswer list(Request r) {
@@ -83,18 +79,33 @@ public final class ModelCheckpoints {
     /**
      * The models a component of a train job saved at one step, at this node's {@code role} and {@code partyId}:
      * the step with {@code stepIndex}, or when it is null the latest step named {@code stepName}. For "deploy from
-     * a chosen step" (FATE's {@code components_checkpoint}): each model has the component's module and the same
-     * Param and Meta JSON the component saves as its final model, for that step's weights.
+     * a chosen step" (FATE's {@code components_checkpoint}): each is a {@link ComponentModel} of {@code component}
+     * with the model name and module the component saves its final model under and the same Param and Meta JSON,
+     * for that step's weights, so it can stand in for the component's models in a deployed version.
      *
-     * @param jobId the train job (a model version's job)
-     * @throws FlowException retcode 404 when the component saved no such step here; 101 when both step
-     *                       arguments are null
+     * @param jobId the train job ({@link PipelineModel#jobId()} of the model version being deployed)
+     * @throws FlowException retcode 404 (gRPC NOT_FOUND) when the component saved no such step at that role and
+     *                       party; 101 when {@code stepIndex} is null and {@code stepName} null or empty
      */
-    public List<StepModel> checkpoint(String jobId, String component, String role, String partyId, Integer stepIndex,
-                                      String stepName) {
+    public List<ComponentModel> checkpoint(String jobId, String component, String role, String partyId,
+                                           Integer stepIndex, String stepName) {
         List<CheckpointModel> step = step(new CheckpointOwner(jobId, component, role, partyId), stepIndex, stepName);
-        return step.stream().map(m -> new StepModel(component, m.stepIndex(), m.stepName(), m.modelName(), m.module(),
-                m.param(), m.meta())).toList();
+        return step.stream().map(m -> new ComponentModel(component, m.modelName(), m.module(), m.param(), m.meta()))
+                .toList();
+    }
+
+    /**
+     * As {@link #checkpoint(String, String, String, String, Integer, String)} for a model version this node holds
+     * at {@code role} and {@code partyId}, resolved through the registry to the job that trained it (a deployed
+     * child version to its parent's train job).
+     *
+     * @throws FlowException retcode 404 when the model is not held here, {@code component} is not in its train DSL,
+     *                       or the step is not there; 101 for a missing argument
+     */
+    public List<ComponentModel> checkpoint(String modelId, String modelVersion, String role, String partyId,
+                                           String component, Integer stepIndex, String stepName) {
+        CheckpointOwner owner = owner(new Request(role, partyId, modelId, modelVersion, component));
+        return checkpoint(owner.jobId(), component, role, partyId, stepIndex, stepName);
     }
 
     private List<CheckpointModel> step(CheckpointOwner owner, Integer stepIndex, String stepName) {
@@ -140,13 +151,11 @@ public final class ModelCheckpoints {
         if (!missing.isEmpty()) {
             throw FlowException.argument("required argument are missing: " + String.join(", ", missing));
         }
-        ModelRow model = models.find(r.modelVersion(), r.role(), r.partyId()).stream()
-                .filter(m -> r.modelId().equals(ModelTags.modelId(m.roles())))
-                .findFirst()
+        PipelineModel model = registry.find(r.modelId(), r.modelVersion(), r.role(), r.partyId())
                 .orElseThrow(() -> notFound("The checkpoint was not found: no model model_id '" + r.modelId()
                         + "', model_version '" + r.modelVersion() + "' at role " + r.role() + " party_id "
                         + r.partyId() + " on this node."));
-        if (!model.dsl().path("components").has(r.componentName())) {
+        if (!model.trainDsl().path("components").has(r.componentName())) {
             throw notFound("The checkpoint was not found: model " + r.modelId() + " version " + r.modelVersion()
                     + " has no component '" + r.componentName() + "'.");
         }

@@ -3,6 +3,8 @@ package io.fedflow.node.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fedflow.node.checkpoint.CheckpointStore;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.node.testing.LocalJobs;
 import io.fedflow.node.testing.NodeExtension;
 import io.fedflow.proto.v1.CheckpointRequest;
@@ -10,6 +12,7 @@ import io.fedflow.proto.v1.CheckpointServiceGrpc;
 import io.fedflow.proto.v1.FlowResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -164,6 +167,34 @@ class CheckpointApiTest {
     }
 
     @Test
+    void theDeployReadAnswersAStepsModelsAsTheRegistryHoldsTheFinalOnes() {
+        var dsl = node.node().database().dsl();
+        ModelRegistry registry = new ModelRegistry(new ModelRegistryStore(dsl));
+        ModelCheckpoints checkpoints = new ModelCheckpoints(registry, new CheckpointStore(dsl, Clock.systemUTC()));
+        List<ComponentModel> finalModels = registry.components(MODEL_ID, jobId, "local", "0").stream()
+                .filter(c -> c.componentName().equals("lr_0")).toList();
+        assertThat(finalModels).hasSize(1);
+
+        List<ComponentModel> last = checkpoints.checkpoint(jobId, "lr_0", "local", "0", 9, null);
+        assertThat(last).usingRecursiveFieldByFieldElementComparator().isEqualTo(finalModels);
+        assertThat(checkpoints.checkpoint(MODEL_ID, jobId, "local", "0", "lr_0", null, "step_name"))
+                .usingRecursiveFieldByFieldElementComparator().isEqualTo(finalModels);
+        List<ComponentModel> third = checkpoints.checkpoint(jobId, "lr_0", "local", "0", 6, null);
+        assertThat(third.get(0).module()).isEqualTo("LR");
+        assertThat(third.get(0).modelName()).isEqualTo("model");
+        assertThat(third.get(0).param().get("iters").asInt()).isEqualTo(7);
+
+        FlowException missing = Assertions.catchThrowableOfType(
+                () -> checkpoints.checkpoint(jobId, "lr_0", "local", "0", 5, null), FlowException.class);
+        assertThat(missing.retcode()).isEqualTo(404);
+        assertThat(missing.getMessage()).contains("step_index 5");
+        FlowException unknownModel = Assertions.catchThrowableOfType(() -> checkpoints.checkpoint(MODEL_ID,
+                "202612040000000000001", "local", "0", "lr_0", 9, null), FlowException.class);
+        assertThat(unknownModel.retcode()).isEqualTo(404);
+        assertThat(unknownModel.getMessage()).contains("202612040000000000001");
+    }
+
+    @Test
     void theCheckpointServiceAnswersOverGrpc() {
         CheckpointServiceGrpc.CheckpointServiceBlockingStub stub = CheckpointServiceGrpc.newBlockingStub(node.channel());
         CheckpointRequest.Builder r = CheckpointRequest.newBuilder().setRole("local").setPartyId("0")
@@ -187,6 +218,9 @@ class CheckpointApiTest {
         String id = submitted.get("jobId").asText();
         Awaitility.await().atMost(Duration.ofMinutes(3)).until(
                 () -> LocalJobs.query(node.http(), id).at("/data/0/f_status").asText(), "success"::equals);
+        // the registry records the model as the job ends: the checkpoint calls resolve the version through it
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(
+                () -> post("/v1/model/query", Map.of("model_version", id)).get("retcode").asInt() == 0);
         return id;
     }
 

@@ -9,6 +9,7 @@ import io.fedflow.node.testing.TestNode;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -64,6 +65,9 @@ class HeteroCheckpointTest {
             TestNode site = (TestNode) party[0];
             String role = (String) party[1];
             String partyId = (String) party[2];
+            // the registry records each party's model as the job ends there
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> site.http().post("/v1/model/query",
+                    Map.of("model_version", jobId, "role", role, "party_id", partyId)).get("retcode").asInt() == 0);
             Map<String, Object> request = Map.of("role", role, "party_id", partyId, "model_id", MODEL_ID,
                     "model_version", jobId, "component_name", "hetero_lr_0");
             JsonNode steps = site.http().post("/v1/checkpoint/list", request);

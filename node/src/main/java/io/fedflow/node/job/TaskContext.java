@@ -292,6 +292,7 @@ final class TaskContext implements ComponentContext {
     @Override
     public void saveCheckpoint(int stepIndex, String stepName, String modelName, JsonNode param, JsonNode meta) {
         checkpoints.save(checkpointOwner(), taskVersion(), stepIndex, stepName, module(), modelName, param, meta);
+        log("checkpoint saved: step_index " + stepIndex + ", step_name " + stepName + ", model " + modelName);
     }
 
     /** Drops what an earlier run of this component left here, before this run saves its own checkpoints. */

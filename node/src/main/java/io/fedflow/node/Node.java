@@ -20,6 +20,8 @@ import io.fedflow.node.job.JobQueryStore;
 import io.fedflow.node.job.JobStore;
 import io.fedflow.node.job.TaskEnvironment;
 import io.fedflow.node.permission.PermissionAdmission;
+import io.fedflow.node.provider.ProviderGrpcService;
+import io.fedflow.node.provider.Providers;
 import io.fedflow.node.server.ClientAuthentication;
 import io.fedflow.node.server.FlowServer;
 import io.fedflow.node.server.RequestAdmission;
@@ -82,7 +84,8 @@ public final class Node implements AutoCloseable {
                 ? new ClientAuthentication(() -> hooks.hooks().current().clientAuthentication()) : null;
         ClientPort clientPort = ClientPort.join(data.clientPort(), ClientPort.services(jobs.grpcServices()),
                 hooks.clientPort(), TrackingWiring.clientPort(config, pools, data, jobs.service()),
-                federation.clientPort(), models.clientPort());
+                federation.clientPort(), models.clientPort(),
+                ClientPort.services(List.of(new ProviderGrpcService(new Providers(data.registry())))));
         this.server = FlowServer.build(config.host(), config.httpPort(), clientPort.services(), clientPort.routes(),
                 clientAuthentication, limits, admission,
                 new FlowServer.Health(HealthHttpService.readiness(health), HealthHttpService.liveness()));

@@ -139,7 +139,7 @@ class CheckpointApiTest {
 
     @Test
     void aBadSaveFreqIsRefusedAtSubmitNamingIt() {
-        for (String bad : List.of("0", "-2", "\"daily\"", "1.5")) {
+        for (String bad : List.of("0", "-2", "\"daily\"", "1.5", "4294967296")) {
             JsonNode answer = submit(LR_PARAMS.formatted(bad));
             refused(answer, 101, "save_freq");
         }

@@ -21,7 +21,7 @@ final class ModelCheckpoint {
     /** callback_param as LR and HeteroLR check it at submit: callbacks a list of names, save_freq as above. */
     static final ParamSpec PARAM = Param.object()
             .field("callbacks", Param.list().elements(Param.string()))
-            .field("save_freq", Param.any().where(v -> v.isIntegralNumber() && v.asLong() >= 1
+            .field("save_freq", Param.any().where(v -> v.isIntegralNumber() && v.canConvertToInt() && v.asInt() >= 1
                     || v.isTextual() && "epoch".equals(v.asText()), "a positive integer or \"epoch\""));
 
     private final int saveFreq;
@@ -43,7 +43,7 @@ final class ModelCheckpoint {
         if (freq.isTextual() && "epoch".equals(freq.asText())) {
             return new ModelCheckpoint(1);
         }
-        if (!freq.isIntegralNumber() || freq.asLong() < 1 || freq.asLong() > Integer.MAX_VALUE) {
+        if (!freq.isIntegralNumber() || !freq.canConvertToInt() || freq.asInt() < 1) {
             throw p.bad("callback_param", "field save_freq must be a positive integer or \"epoch\", got " + freq);
         }
         return new ModelCheckpoint(freq.asInt());

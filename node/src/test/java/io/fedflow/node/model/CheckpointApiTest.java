@@ -90,6 +90,14 @@ class CheckpointApiTest {
     }
 
     @Test
+    void theSdksBodyWithLocalAndAStringStepIndexIsRead() {
+        Map<String, Object> body = request(jobId, "lr_0", "step_index", "6");
+        body.put("local", Map.of("role", "local", "party_id", 0));
+        JsonNode step = ok(post("/v1/checkpoint/get", body)).get("data");
+        assertThat(step.get("step_index").asInt()).isEqualTo(6);
+    }
+
+    @Test
     void byStepNameTheLatestStepOfThatNameAnswers() {
         JsonNode step = ok(post("/v1/checkpoint/get", request(jobId, "lr_0", "step_name", "step_name")))
                 .get("data");

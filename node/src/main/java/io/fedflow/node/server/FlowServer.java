@@ -1,5 +1,6 @@
 package io.fedflow.node.server;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.CommonPools;
 import com.linecorp.armeria.common.HttpHeaderNames;
@@ -104,15 +105,20 @@ public final class FlowServer {
                     // The transcoder reads bodies leniently (bad bytes become U+FFFD, what follows the JSON is
                     // dropped): check the bytes as sent first.
                     boolean nothing;
+                    String fileName;
                     try {
-                        nothing = FateJson.parseObjectBody(body.content().array()).isEmpty();
+                        ObjectNode json = FateJson.parseObjectBody(body.content().array());
+                        nothing = json.isEmpty();
+                        fileName = FileForms.requested(req.path(), json);
                     } catch (RuntimeException e) {
                         return HttpResponse.ofFailure(e);
                     }
                     try {
                         // An empty object stands for no body (and for `null`, which FATE reads as none).
-                        return admitted(ctx, (nothing ? AggregatedHttpRequest.of(body.headers())
+                        HttpResponse answer = admitted(ctx, (nothing ? AggregatedHttpRequest.of(body.headers())
                                 : body).toHttpRequest(asJson(req.headers())));
+                        return fileName == null ? answer
+                                : HttpResponse.of(answer.aggregate().thenApply(a -> FileForms.toFile(a, fileName)));
                     } catch (Exception e) {
                         return HttpResponse.ofFailure(e);
                     }

@@ -1,9 +1,12 @@
 package io.fedflow.node;
 
+import io.fedflow.node.checkpoint.CheckpointStore;
 import io.fedflow.node.federation.PartyClient;
 import io.fedflow.node.job.JobIds;
+import io.fedflow.node.model.CheckpointGrpcService;
 import io.fedflow.node.model.MigrateSiteClient;
 import io.fedflow.node.model.MigrateSiteGrpcService;
+import io.fedflow.node.model.ModelCheckpoints;
 import io.fedflow.node.model.ModelDeploy;
 import io.fedflow.node.model.ModelGrpcService;
 import io.fedflow.node.model.ModelMigration;
@@ -67,6 +70,12 @@ final class ModelWiring {
     ClientPort clientPort() {
         return ClientPort.services(List.of(new TagGrpcService(new ModelTags(new TagStore(pools.requests().dsl(),
                         clock))),
-                new ModelGrpcService(new ModelQueries(registry), deploy, predictFiles, migration)));
+                new ModelGrpcService(new ModelQueries(registry), deploy, predictFiles, migration),
+                new CheckpointGrpcService(checkpoints())));
+    }
+
+    /** Checkpoint reads over the requests' pool: the checkpoint API, and deploy from a chosen step. */
+    ModelCheckpoints checkpoints() {
+        return new ModelCheckpoints(registry, new CheckpointStore(pools.requests().dsl(), clock));
     }
 }

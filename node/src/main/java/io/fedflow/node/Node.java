@@ -4,6 +4,7 @@ import com.linecorp.armeria.server.Route;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServiceConfig;
 import io.fedflow.auth.site.SiteKeys;
+import io.fedflow.node.checkpoint.CheckpointStore;
 import io.fedflow.node.core.Limits;
 import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.federation.PartyClient;
@@ -103,7 +104,7 @@ public final class Node implements AutoCloseable {
                 data.registry(), jobIds,
                 new TaskEnvironment(data.jobCatalog(), data.jobRows(), data.jobWriter(), new TrackingStore(jobDsl, clock),
                         federation.transferChannel(), config.limits().peerMessageTimeout(),
-                        models.jobRegistry()),
+                        models.jobRegistry(), new CheckpointStore(jobDsl, clock)),
                 new JobModule.Federation(federation.partyClient(), id -> peers.find(id).isPresent(),
                         new PermissionAdmission(() -> hooks.hooks().current().permission()), PARTY_TIMEOUT));
     }

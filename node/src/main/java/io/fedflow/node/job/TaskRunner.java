@@ -169,6 +169,7 @@ final class TaskRunner implements AutoCloseable {
             Component component = registry.find(task.getFComponentModule()).orElseThrow().factory().get();
             ctx.log("task " + where + " version " + task.getFTaskVersion() + " started: module "
                     + task.getFComponentModule() + ", parameters " + task.getFComponentParameters().data());
+            ctx.clearCheckpoints();
             long t0 = System.nanoTime();
             component.run(ctx);
             String transfer = ctx.transferSummary();

@@ -18,10 +18,13 @@
  * {@code PredictDslCheck} accepts) made at every party of the model, locally or over the signed site port
  * ({@code ModelSiteClient} calling {@code ModelSiteGrpcService}), undone everywhere when a party fails.
  * {@link io.fedflow.node.model.PredictFiles} answers the predict DSL and FATE's predict conf template.
+ * {@link io.fedflow.node.model.ModelCheckpoints} answers /v1/checkpoint/list and /get over the checkpoints a
+ * model's train job saved ({@code checkpoint} package), and is the read "deploy from a chosen step" takes a
+ * step's models from; {@code CheckpointGrpcService} adapts it.
  *
- * <p>Dependencies: {@code core}, {@code store}, {@code wire}, {@code component} ({@code ModelInput}),
- * {@code job} (the {@code PipelineModels} it implements, {@code PredictDsl}; the job package never imports this
- * one) and {@code federation} (the signed site client and the verified caller of a site call). Nothing imports
- * it but the root package (the composition root).
+ * <p>Dependencies: {@code core}, {@code store}, {@code wire}, {@code checkpoint}, {@code component}
+ * ({@code ModelInput}), {@code job} (the {@code PipelineModels} it implements, {@code PredictDsl}; the job package
+ * never imports this one) and {@code federation} (the signed site client and the verified caller of a site call).
+ * Nothing imports it but the root package (the composition root).
  */
 package io.fedflow.node.model;

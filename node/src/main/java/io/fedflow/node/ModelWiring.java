@@ -1,5 +1,12 @@
 package io.fedflow.node;
 
+import com.linecorp.armeria.common.HttpMethod;
+import io.fedflow.node.core.Limits;
+import io.fedflow.node.core.ModelStoreAddress;
+import io.fedflow.node.core.NodeConfig;
+import io.fedflow.node.model.ArchiveStore;
+import io.fedflow.node.model.ModelArchiveGrpcService;
+import io.fedflow.node.model.ModelArchives;
 import io.fedflow.node.model.ModelGrpcService;
 import io.fedflow.node.model.ModelQueries;
 import io.fedflow.node.model.ModelRegistry;
@@ -7,24 +14,42 @@ import io.fedflow.node.model.ModelRegistryStore;
 import io.fedflow.node.model.ModelTags;
 import io.fedflow.node.model.TagGrpcService;
 import io.fedflow.node.model.TagStore;
+import io.fedflow.node.server.ArchiveRoutes;
+import io.fedflow.node.server.FlowServer;
+import io.fedflow.node.server.ModelImportHttpService;
+import io.fedflow.node.store.ConnectionPool;
 import java.time.Clock;
 import java.util.List;
 
 /**
  * Models wired for one node: the registry over both pools (the job core records trained models and reads
- * them for predict jobs over the scheduler's; the client API reads over the requests'), the model and tag APIs.
+ * them for predict jobs over the scheduler's; the client API reads over the requests'), the model and tag APIs,
+ * and the model archive calls with their model store (the node's database, or another PostgreSQL).
  */
-final class ModelWiring {
+final class ModelWiring implements AutoCloseable {
+    /** Connections to an external model store: store and restore are rare, one archive at a time each. */
+    private static final int MODEL_STORE_POOL = 2;
+
     private final ModelRegistry registry;
     private final ModelRegistry jobRegistry;
     private final Clock clock;
     private final NodePools pools;
+    private final ConnectionPool modelStorePool;
+    private final ModelArchives archives;
+    private final Limits limits;
 
-    ModelWiring(Clock clock, NodePools pools) {
+    ModelWiring(NodeConfig config, Clock clock, NodePools pools) {
         this.clock = clock;
         this.pools = pools;
+        this.limits = config.limits();
         this.registry = new ModelRegistry(new ModelRegistryStore(pools.requests().dsl()));
         this.jobRegistry = new ModelRegistry(new ModelRegistryStore(pools.jobs().dsl()));
+        ModelStoreAddress address = config.modelStore();
+        this.modelStorePool = address == null ? null : ConnectionPool.external("fedflow-model-store", address.url(),
+                address.user(), address.password(), MODEL_STORE_POOL);
+        ArchiveStore store = modelStorePool == null ? ArchiveStore.own(pools.requests().dsl())
+                : ArchiveStore.external(modelStorePool.dsl());
+        this.archives = new ModelArchives(registry, store, limits, clock);
     }
 
     /** The registry over the client requests' pool. */
@@ -38,8 +63,21 @@ final class ModelWiring {
     }
 
     ClientPort clientPort() {
-        return ClientPort.services(List.of(new TagGrpcService(new ModelTags(new TagStore(pools.requests().dsl(),
+        return new ClientPort(List.of(new TagGrpcService(new ModelTags(new TagStore(pools.requests().dsl(),
                         clock))),
-                new ModelGrpcService(new ModelQueries(registry))));
+                new ModelGrpcService(new ModelQueries(registry)), new ModelArchiveGrpcService(archives)),
+                // FATE's client sends the export as a GET with a JSON body; the import is a multipart form
+                List.of(new FlowServer.HttpRoute(HttpMethod.GET, "/v1/model/export", ArchiveRoutes.modelExport(archives)),
+                        new FlowServer.HttpRoute(HttpMethod.POST, "/v1/model/export",
+                                ArchiveRoutes.modelExport(archives)),
+                        new FlowServer.HttpRoute(HttpMethod.POST, "/v1/model/import",
+                                new ModelImportHttpService(archives, limits), true)));
+    }
+
+    @Override
+    public void close() {
+        if (modelStorePool != null) {
+            modelStorePool.close();
+        }
     }
 }

@@ -53,6 +53,7 @@ public final class Node implements AutoCloseable {
     private final HookWiring hooks;
     private final FederationWiring federation;
     private final JobModule jobs;
+    private final ModelWiring models;
     private final NodeHealth health;
     private final RequestAdmission admission;
     private final Server server;
@@ -71,7 +72,7 @@ public final class Node implements AutoCloseable {
         DataWiring data = new DataWiring(config, clock, database, pools, jobIds);
         this.hooks = new HookWiring(config, clock, pools.requests().dsl(), siteKeys, peers, data.registry());
         this.federation = new FederationWiring(config, clock, pools, hooks.hooks(), siteKeys, peers);
-        ModelWiring models = new ModelWiring(clock, pools);
+        this.models = new ModelWiring(config, clock, pools);
         this.jobs = jobModule(config, clock, jobIds, data, models);
         this.health = new NodeHealth(pools.health(), List.of(pools.jobs(), pools.requests()), jobs.heartbeat(),
                 limits.healthTimeout(), limits.schedulerStallTimeout());
@@ -209,6 +210,7 @@ public final class Node implements AutoCloseable {
         siteServer.stop().join();
         jobs.close();
         federation.close();
+        models.close();
         hooks.close();
         health.close();
         pools.close();

@@ -67,7 +67,8 @@ final class ModelWiring implements AutoCloseable {
                         clock))),
                 new ModelGrpcService(new ModelQueries(registry)), new ModelArchiveGrpcService(archives)),
                 // FATE's client sends the export as a GET with a JSON body; the import is a multipart form
-                List.of(new FlowServer.HttpRoute(HttpMethod.GET, "/v1/model/export", ArchiveRoutes.modelExport(archives)),
+                List.of(new FlowServer.HttpRoute(HttpMethod.GET, "/v1/model/export",
+                                ArchiveRoutes.modelExport(archives)),
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/model/export",
                                 ArchiveRoutes.modelExport(archives)),
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/model/import",

@@ -157,4 +157,18 @@ class NodeConfigTest {
         new CommandLine(main).parseArgs("--db-password", "flag-pw");
         assertThat(main.config("env-pw", null).dbPassword()).isEqualTo("flag-pw");
     }
+
+    @Test
+    void theModelStoreFlagsReachTheConfigAndItsPasswordIsNeverPrinted() {
+        NodeMain main = new NodeMain();
+        new CommandLine(main).parseArgs("--model-store-url", "jdbc:postgresql://store/models", "--model-store-user",
+                "keeper", "--model-store-password", "st0re-Pa55");
+        NodeConfig c = main.config(null, null);
+        assertThat(c.modelStore()).isEqualTo(new ModelStoreAddress("jdbc:postgresql://store/models", "keeper",
+                "st0re-Pa55"));
+        assertThat(c.toString()).doesNotContain("st0re-Pa55").contains("password=<set>", "jdbc:postgresql://store/models");
+        NodeMain none = new NodeMain();
+        new CommandLine(none).parseArgs();
+        assertThat(none.config(null, null).modelStore()).isNull();
+    }
 }

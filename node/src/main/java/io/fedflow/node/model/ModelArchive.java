@@ -90,7 +90,8 @@ public final class ModelArchive {
                     + (entries.isEmpty() ? " (no zip entry could be read)" : ""));
         }
         JsonNode manifest = FateJson.parse(manifestBytes, "the archive's " + MANIFEST);
-        if (!FORMAT.equals(manifest.path("format").asText()) || manifest.path("format_version").asInt() != FORMAT_VERSION) {
+        if (!FORMAT.equals(manifest.path("format").asText())
+                || manifest.path("format_version").asInt() != FORMAT_VERSION) {
             throw FlowException.data("not a Fedflow model archive: " + MANIFEST + " is not format " + FORMAT + " "
                     + FORMAT_VERSION);
         }

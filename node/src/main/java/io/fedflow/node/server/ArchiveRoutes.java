@@ -2,9 +2,9 @@ package io.fedflow.node.server;
 
 import com.linecorp.armeria.common.MediaType;
 import io.fedflow.node.core.FlowException;
-import io.fedflow.node.model.ModelArchives;
 import io.fedflow.node.job.JobLogArchive;
 import io.fedflow.node.job.JobService;
+import io.fedflow.node.model.ModelArchives;
 import io.fedflow.node.tracking.OutputDataService;
 import io.fedflow.node.tracking.TrackingRef;
 import io.fedflow.node.tracking.TrackingService;
@@ -15,7 +15,10 @@ import io.fedflow.proto.v1.JobRef;
 import io.fedflow.proto.v1.ModelArchiveRequest;
 import java.nio.file.Path;
 
-/** FATE's file downloads over HTTP (tar.gz, the model export's zip), each reading the same request message as its gRPC twin. */
+/**
+ * FATE's file downloads over HTTP (tar.gz, the model export's zip), each reading the same request message as
+ * its gRPC twin.
+ */
 public final class ArchiveRoutes {
     private ArchiveRoutes() {}
 

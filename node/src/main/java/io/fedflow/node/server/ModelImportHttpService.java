@@ -16,7 +16,6 @@ import io.fedflow.node.wire.FateJson;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.ModelImportRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -38,14 +37,16 @@ public final class ModelImportHttpService implements HttpService {
 
     @Override
     public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
-        FlowErrorHandler.answerAsStream(ctx);
         MediaType type = req.contentType();
         if (type == null || !type.isMultipart()) {
+            // a body over the cap is refused by the port's handler as any other (413)
             return HttpResponse.of(req.aggregate().thenApply(unused -> {
+                FlowErrorHandler.answerAsStream(ctx);
                 throw FlowException.argument("send the model archive as a multipart part named file with a "
                         + "filename, the conf as form fields (as FATE's flow model import does)");
             }));
         }
+        FlowErrorHandler.answerAsStream(ctx);
         ObjectNode form = JsonNodeFactory.instance.objectNode();
         AtomicReference<byte[]> archive = new AtomicReference<>();
         return HttpResponse.of(Multipart.from(req).bodyParts().mapAsync(part -> {

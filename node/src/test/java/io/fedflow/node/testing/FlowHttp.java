@@ -81,8 +81,8 @@ public final class FlowHttp {
     public HttpResponse<String> pythonModelImport(Map<String, String> fields, String fileName, byte[] archive) {
         String boundary = HexFormat.of().formatHex(randomBytes(16));
         StringBuilder head = new StringBuilder();
-        fields.forEach((k, v) -> head.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"")
-                .append(k).append("\"\r\n\r\n").append(v).append("\r\n"));
+        fields.forEach((k, v) -> head.append("--").append(boundary)
+                .append("\r\nContent-Disposition: form-data; name=\"").append(k).append("\"\r\n\r\n").append(v).append("\r\n"));
         head.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"file\"; filename=\"")
                 .append(fileName).append("\"\r\n\r\n");
         String tail = "\r\n--" + boundary + "--\r\n";

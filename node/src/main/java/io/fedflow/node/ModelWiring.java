@@ -72,7 +72,9 @@ final class ModelWiring implements AutoCloseable {
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/model/export",
                                 ArchiveRoutes.modelExport(archives)),
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/model/import",
-                                new ModelImportHttpService(archives, limits), true)));
+                                new ModelImportHttpService(archives, limits), true,
+                                // the archive, and the form's fields beside it
+                                limits.maxModelArchive() + limits.maxRequestBody())));
     }
 
     @Override

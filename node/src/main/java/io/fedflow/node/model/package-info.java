@@ -8,9 +8,14 @@
  * adapts them (/v1/model/query, /v1/model/query/detail). {@link io.fedflow.node.model.TagStore} keeps tags and
  * which model versions carry them, {@link io.fedflow.node.model.ModelTags} is FATE's tag behaviour over it,
  * {@code TagGrpcService} the gRPC adapter (/v1/model/tag/*, /v1/model/model_tag/*).
+ * {@link io.fedflow.node.model.ModelArchives} moves models in and out: export and import of a
+ * {@link io.fedflow.node.model.ModelArchive} (Fedflow's zip, checked entry by entry on the way in), store and
+ * restore through {@link io.fedflow.node.model.ArchiveStore} (the node's database or another PostgreSQL),
+ * transfer, and the homo calls' refusal; {@code ModelArchiveGrpcService} adapts them.
  *
  * <p>Dependencies: {@code core}, {@code store}, {@code wire}, {@code component} ({@code ModelInput}) and
  * {@code job} (the {@code PipelineModels} it implements; the job package never imports this one). Nothing
- * imports it but the root package (the composition root).
+ * imports it but the root package (the composition root) and {@code server}, whose hand routes serve the export's
+ * zip and read the import's multipart form.
  */
 package io.fedflow.node.model;

@@ -9,6 +9,8 @@ import io.fedflow.proto.v1.ModelArchiveFile;
 import io.fedflow.proto.v1.ModelArchiveRequest;
 import io.fedflow.proto.v1.ModelArchiveServiceGrpc;
 import io.fedflow.proto.v1.ModelImportRequest;
+import io.fedflow.proto.v1.ModelMigrateRequest;
+import io.fedflow.proto.v1.ModelServiceGrpc;
 import io.fedflow.proto.v1.ModelTagRequest;
 import io.fedflow.proto.v1.TagServiceGrpc;
 import java.nio.file.Files;
@@ -18,9 +20,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code flow model ...}: the tags of a model version (a job id), and moving a model: export (to a file, or
- * with --to-database to the node's model store), import (from a file, or with --from-database from the
- * model store), with FATE's flag names.
+ * {@code flow model ...}: the tags of a model version (a job id), migrate, and moving a model: export (to a
+ * file, or with --to-database to the node's model store), import (from a file, or with --from-database from
+ * the model store), with FATE's flag names.
  */
 @Command(name = "model", mixinStandardHelpOptions = true, description = "Model Operations")
 final class ModelCommand {
@@ -97,5 +99,14 @@ final class ModelCommand {
             ConfFile.into(withoutFile.build(), request, confPath);
             return stub.import_(request.setFile(ByteString.copyFrom(Files.readAllBytes(file))).build());
         });
+    }
+
+    @Command(name = "migrate", mixinStandardHelpOptions = true,
+            description = "Re-issue a model for new party ids at every execute party (FATE's migrate conf).")
+    int migrate(@Option(names = {"-c", "--conf-path"}, required = true,
+            description = "Migrate conf (JSON): migrate_initiator, role, migrate_role, model_id, model_version, "
+                    + "execute_party, job_parameters, optional unify_model_version.") Path confPath) {
+        return flow.call(channel -> ModelServiceGrpc.newBlockingStub(channel).migrate(
+                ConfFile.into(ConfFile.read(confPath), ModelMigrateRequest.newBuilder(), confPath).build()));
     }
 }

@@ -4,10 +4,16 @@ import com.linecorp.armeria.common.HttpMethod;
 import io.fedflow.node.core.Limits;
 import io.fedflow.node.core.ModelStoreAddress;
 import io.fedflow.node.core.NodeConfig;
+import io.fedflow.node.federation.PartyClient;
+import io.fedflow.node.job.JobIds;
 import io.fedflow.node.model.ArchiveStore;
+import io.fedflow.node.model.MigrateSiteClient;
+import io.fedflow.node.model.MigrateSiteGrpcService;
 import io.fedflow.node.model.ModelArchiveGrpcService;
 import io.fedflow.node.model.ModelArchives;
 import io.fedflow.node.model.ModelGrpcService;
+import io.fedflow.node.model.ModelMigration;
+import io.fedflow.node.model.ModelMigrationSite;
 import io.fedflow.node.model.ModelQueries;
 import io.fedflow.node.model.ModelRegistry;
 import io.fedflow.node.model.ModelRegistryStore;
@@ -18,13 +24,15 @@ import io.fedflow.node.server.ArchiveRoutes;
 import io.fedflow.node.server.FlowServer;
 import io.fedflow.node.server.ModelImportHttpService;
 import io.fedflow.node.store.ConnectionPool;
+import io.grpc.BindableService;
 import java.time.Clock;
 import java.util.List;
 
 /**
  * Models wired for one node: the registry over both pools (the job core records trained models and reads
  * them for predict jobs over the scheduler's; the client API reads over the requests'), the model and tag APIs,
- * and the model archive calls with their model store (the node's database, or another PostgreSQL).
+ * and the model archive calls with their model store (the node's database, or another PostgreSQL), and the
+ * migration's site service.
  */
 final class ModelWiring implements AutoCloseable {
     /** Connections to an external model store: store and restore are rare, one archive at a time each. */
@@ -38,7 +46,10 @@ final class ModelWiring implements AutoCloseable {
     private final ModelArchives archives;
     private final Limits limits;
 
-    ModelWiring(NodeConfig config, Clock clock, NodePools pools) {
+    private final ModelMigrationSite migrationSite;
+    private final ModelMigration migration;
+
+    ModelWiring(NodeConfig config, Clock clock, NodePools pools, JobIds jobIds, PartyClient parties) {
         this.clock = clock;
         this.pools = pools;
         this.limits = config.limits();
@@ -50,6 +61,9 @@ final class ModelWiring implements AutoCloseable {
         ArchiveStore store = modelStorePool == null ? ArchiveStore.own(pools.requests().dsl())
                 : ArchiveStore.external(modelStorePool.dsl());
         this.archives = new ModelArchives(registry, store, limits, clock);
+        this.migrationSite = new ModelMigrationSite(registry, clock);
+        this.migration = new ModelMigration(new MigrateSiteClient(config.partyId(), migrationSite, parties),
+                jobIds::next);
     }
 
     /** The registry over the client requests' pool. */
@@ -65,7 +79,8 @@ final class ModelWiring implements AutoCloseable {
     ClientPort clientPort() {
         return new ClientPort(List.of(new TagGrpcService(new ModelTags(new TagStore(pools.requests().dsl(),
                         clock))),
-                new ModelGrpcService(new ModelQueries(registry)), new ModelArchiveGrpcService(archives)),
+                new ModelGrpcService(new ModelQueries(registry), migration),
+                new ModelArchiveGrpcService(archives)),
                 // FATE's client sends the export as a GET with a JSON body; the import is a multipart form
                 List.of(new FlowServer.HttpRoute(HttpMethod.GET, "/v1/model/export",
                                 ArchiveRoutes.modelExport(archives)),
@@ -82,5 +97,10 @@ final class ModelWiring implements AutoCloseable {
         if (modelStorePool != null) {
             modelStorePool.close();
         }
+    }
+
+    /** The model services of the site port (each call verified there first). */
+    List<BindableService> siteServices() {
+        return List.of(new MigrateSiteGrpcService(migrationSite));
     }
 }

@@ -19,6 +19,8 @@ import io.fedflow.node.job.JobQueryStore;
 import io.fedflow.node.job.JobStore;
 import io.fedflow.node.job.TaskEnvironment;
 import io.fedflow.node.permission.PermissionAdmission;
+import io.fedflow.node.provider.ProviderGrpcService;
+import io.fedflow.node.provider.Providers;
 import io.fedflow.node.server.ClientAuthentication;
 import io.fedflow.node.server.FlowServer;
 import io.fedflow.node.server.RequestAdmission;
@@ -72,17 +74,18 @@ public final class Node implements AutoCloseable {
         DataWiring data = new DataWiring(config, clock, database, pools, jobIds);
         this.hooks = new HookWiring(config, clock, pools.requests().dsl(), siteKeys, peers, data.registry());
         this.federation = new FederationWiring(config, clock, pools, hooks.hooks(), siteKeys, peers);
-        this.models = new ModelWiring(config, clock, pools);
+        this.models = new ModelWiring(config, clock, pools, jobIds, federation.partyClient());
         this.jobs = jobModule(config, clock, jobIds, data, models);
         this.health = new NodeHealth(pools.health(), List.of(pools.jobs(), pools.requests()), jobs.heartbeat(),
                 limits.healthTimeout(), limits.schedulerStallTimeout());
-        this.siteServer = federation.siteServer(database, clock, jobs.participant());
+        this.siteServer = federation.siteServer(database, clock, jobs.participant(), models.siteServices());
         this.admission = new RequestAdmission(limits.requestThreads(), limits.requestQueue());
         ClientAuthentication clientAuthentication = config.clientAuth()
                 ? new ClientAuthentication(() -> hooks.hooks().current().clientAuthentication()) : null;
         ClientPort clientPort = ClientPort.join(data.clientPort(), ClientPort.services(jobs.grpcServices()),
                 hooks.clientPort(), TrackingWiring.clientPort(config, pools, data, jobs.service()),
-                federation.clientPort(), models.clientPort());
+                federation.clientPort(), models.clientPort(),
+                ClientPort.services(List.of(new ProviderGrpcService(new Providers(data.registry())))));
         this.server = FlowServer.build(config.host(), config.httpPort(), clientPort.services(), clientPort.routes(),
                 clientAuthentication, limits, admission,
                 new FlowServer.Health(HealthHttpService.readiness(health), HealthHttpService.liveness()));

@@ -3,6 +3,7 @@ package io.fedflow.node.federation;
 import com.google.protobuf.ByteString;
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.client.ClientFactoryBuilder;
+import com.linecorp.armeria.client.grpc.GrpcClientBuilder;
 import com.linecorp.armeria.client.grpc.GrpcClients;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.FailsafeExecutor;
@@ -29,6 +30,7 @@ import io.fedflow.proto.v1.PingRequest;
 import io.fedflow.proto.v1.TransferServiceGrpc.TransferServiceStub;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.AbstractStub;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +79,7 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
     private final ClientFactory factory;
     private final RetryPolicy policy;
     private final Map<String, Stubs> stubs = new ConcurrentHashMap<>();
+    private final Map<String, Object> siteStubs = new ConcurrentHashMap<>();
 
     public PartyClient(PeerDirectory peers, SiteCallSigner signer, ClientFactory factory, RetryPolicy policy) {
         this.peers = peers;
@@ -83,7 +87,10 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
         this.factory = factory;
         this.policy = policy;
         // A changed address or key takes effect at the next call.
-        peers.onChange(d -> stubs.clear());
+        peers.onChange(d -> {
+            stubs.clear();
+            siteStubs.clear();
+        });
     }
 
     public static ClientFactory defaultFactory() {
@@ -99,24 +106,47 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
     }
 
     private Stubs stubs(String partyId) {
-        Peer peer = peers.find(partyId).orElseThrow(() -> new FlowException(RetCode.FEDERATED_ERROR,
-                "party " + partyId + " is not a peer of this site: add it with /v1/site/peer/add"));
+        Peer peer = peer(partyId);
         Stubs s = stubs.get(partyId);
         if (s != null && s.address().equals(peer.address() + peer.tls())) {
             return s;
         }
+        var builder = siteClient(partyId, peer);
+        s = new Stubs(peer.address() + peer.tls(), builder.build(PartyServiceBlockingStub.class),
+                builder.build(TransferServiceStub.class));
+        stubs.put(partyId, s);
+        return s;
+    }
+
+    private Peer peer(String partyId) {
+        return peers.find(partyId).orElseThrow(() -> new FlowException(RetCode.FEDERATED_ERROR,
+                "party " + partyId + " is not a peer of this site: add it with /v1/site/peer/add"));
+    }
+
+    private GrpcClientBuilder siteClient(String partyId, Peer peer) {
         String uri = (peer.tls() ? "https://" : "http://") + peer.address();
-        var builder = GrpcClients.builder(uri)
+        return GrpcClients.builder(uri)
                 .factory(factory)
                 .intercept(new SiteSigningInterceptor(signer, partyId))
                 .maxRequestMessageLength(SiteMessages.MAX_BYTES)
                 .maxResponseMessageLength(SiteMessages.MAX_BYTES)
                 // The per-call deadline governs; Armeria's own response timeout would cut streams.
                 .responseTimeoutMillis(0);
-        s = new Stubs(peer.address() + peer.tls(), builder.build(PartyServiceBlockingStub.class),
-                builder.build(TransferServiceStub.class));
-        stubs.put(partyId, s);
-        return s;
+    }
+
+    /**
+     * Calls a site service another domain owns (its blocking stub type), signed and with the policy's deadline
+     * and retries, as the party calls are; the peer's refusal comes back as a FlowException with its retcode.
+     */
+    public <S extends AbstractStub<S>, T> T callSite(String partyId, String what, RetryPolicy p, Class<S> stubType,
+                                                    Function<S, T> call) {
+        return call(partyId, what, p, () -> siteStub(partyId, stubType), call);
+    }
+
+    private <S extends AbstractStub<S>> S siteStub(String partyId, Class<S> stubType) {
+        Peer peer = peer(partyId);
+        String key = partyId + "|" + peer.address() + "|" + peer.tls() + "|" + stubType.getName();
+        return stubType.cast(siteStubs.computeIfAbsent(key, k -> siteClient(partyId, peer).build(stubType)));
     }
 
     /** The transfer stub of a peer, for the transfer channel (which streams and sets its own deadline). */
@@ -129,9 +159,14 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
      * attempt takes the peer's current stub and is signed anew.
      */
     <T> T call(String partyId, String what, RetryPolicy p, Function<PartyServiceBlockingStub, T> call) {
+        return call(partyId, what, p, () -> stubs(partyId).party(), call);
+    }
+
+    private <S extends AbstractStub<S>, T> T call(String partyId, String what, RetryPolicy p, Supplier<S> stub,
+                                                  Function<S, T> call) {
         FailsafeExecutor<T> retries = SiteRetry.of(p, PartyClient::retryable, what + " at party " + partyId);
         try {
-            return retries.get(() -> call.apply(stubs(partyId).party()
+            return retries.get(() -> call.apply(stub.get()
                     .withDeadlineAfter(p.deadline().toMillis(), TimeUnit.MILLISECONDS)));
         } catch (StatusRuntimeException e) {
             String retcode = retcode(e);
@@ -286,5 +321,6 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
     @Override
     public void close() {
         stubs.clear();
+        siteStubs.clear();
     }
 }

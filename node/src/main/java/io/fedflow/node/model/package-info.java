@@ -12,10 +12,16 @@
  * {@link io.fedflow.node.model.ModelArchive} (Fedflow's zip, checked entry by entry on the way in), store and
  * restore through {@link io.fedflow.node.model.ArchiveStore} (the node's database or another PostgreSQL),
  * transfer, and the homo calls' refusal; {@code ModelArchiveGrpcService} adapts them.
+ * {@link io.fedflow.node.model.ModelMigration} is /v1/model/migrate at the party that receives it: it asks each
+ * execute party ({@link io.fedflow.node.model.MigrateSiteClient}: this site directly, the others over the signed
+ * site port) to re-issue its part, and undoes the others' when one fails;
+ * {@link io.fedflow.node.model.ModelMigrationSite} is an execute party's side ({@code MigrateSiteGrpcService} on
+ * the site port), {@link io.fedflow.node.model.PartyIdMapping} what a migration rewrites.
  *
- * <p>Dependencies: {@code core}, {@code store}, {@code wire}, {@code component} ({@code ModelInput}) and
- * {@code job} (the {@code PipelineModels} it implements; the job package never imports this one). Nothing
- * imports it but the root package (the composition root) and {@code server}, whose hand routes serve the export's
- * zip and read the import's multipart form.
+ * <p>Dependencies: {@code core}, {@code store}, {@code wire}, {@code component} ({@code ModelInput}),
+ * {@code job} (the {@code PipelineModels} it implements; the job package never imports this one) and
+ * {@code federation} (the signed site client and the verified caller of a site call). Nothing imports it but
+ * the root package (the composition root) and {@code server}, whose hand routes serve the export's zip and
+ * read the import's multipart form.
  */
 package io.fedflow.node.model;

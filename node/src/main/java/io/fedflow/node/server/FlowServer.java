@@ -1,7 +1,9 @@
 package io.fedflow.node.server;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.CommonPools;
+import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
@@ -110,15 +112,25 @@ public final class FlowServer {
                     // The transcoder reads bodies leniently (bad bytes become U+FFFD, what follows the JSON is
                     // dropped): check the bytes as sent first.
                     boolean nothing;
+                    String fileName;
+                    AggregatedHttpRequest sent = body;
                     try {
-                        nothing = FateJson.parseObjectBody(body.content().array()).isEmpty();
+                        ObjectNode json = FateJson.parseObjectBody(body.content().array());
+                        nothing = json.isEmpty();
+                        fileName = FileForms.requested(req.path(), json);
+                        ObjectNode reshaped = FateBodies.reshape(req.path(), json);
+                        if (reshaped != json) {
+                            sent = AggregatedHttpRequest.of(body.headers(), HttpData.ofUtf8(reshaped.toString()));
+                        }
                     } catch (RuntimeException e) {
                         return HttpResponse.ofFailure(e);
                     }
                     try {
                         // An empty object stands for no body (and for `null`, which FATE reads as none).
-                        return admitted(ctx, (nothing ? AggregatedHttpRequest.of(body.headers())
-                                : body).toHttpRequest(asJson(req.headers())));
+                        HttpResponse answer = admitted(ctx, (nothing ? AggregatedHttpRequest.of(body.headers())
+                                : sent).toHttpRequest(asJson(req.headers())));
+                        return fileName == null ? answer
+                                : HttpResponse.of(answer.aggregate().thenApply(a -> FileForms.toFile(a, fileName)));
                     } catch (Exception e) {
                         return HttpResponse.ofFailure(e);
                     }

@@ -57,6 +57,7 @@ public final class Node implements AutoCloseable {
     private final HookWiring hooks;
     private final FederationWiring federation;
     private final JobModule jobs;
+    private final ModelWiring models;
     private final NodeHealth health;
     private final RequestAdmission admission;
     private final Server server;
@@ -75,7 +76,7 @@ public final class Node implements AutoCloseable {
         DataWiring data = new DataWiring(config, clock, database, pools, jobIds);
         this.hooks = new HookWiring(config, clock, pools.requests().dsl(), siteKeys, peers, data.registry());
         this.federation = new FederationWiring(config, clock, pools, hooks.hooks(), siteKeys, peers);
-        ModelWiring models = new ModelWiring(clock, pools, config.partyId(), jobIds, federation.partyClient());
+        this.models = new ModelWiring(config, clock, pools, jobIds, federation.partyClient());
         this.jobs = jobModule(config, clock, jobIds, data, models);
         this.health = new NodeHealth(pools.health(), List.of(pools.jobs(), pools.requests()), jobs.heartbeat(),
                 limits.healthTimeout(), limits.schedulerStallTimeout());
@@ -215,6 +216,7 @@ public final class Node implements AutoCloseable {
         siteServer.stop().join();
         jobs.close();
         federation.close();
+        models.close();
         hooks.close();
         health.close();
         pools.close();

@@ -2,6 +2,7 @@ package io.fedflow.node;
 
 import io.fedflow.node.core.ClientAppKeys;
 import io.fedflow.node.core.Limits;
+import io.fedflow.node.core.ModelStoreAddress;
 import io.fedflow.node.core.NodeConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -137,6 +138,22 @@ public final class NodeMain implements Callable<Integer> {
                     + "come from echoed input, keeps its head and tail (default ${DEFAULT-VALUE}).")
     int maxRetmsgLength;
 
+    @Option(names = Limits.MAX_MODEL_ARCHIVE_FLAG, defaultValue = "67108864", paramLabel = "BYTES",
+            description = "Largest model archive a model import or restore takes, as sent and unpacked "
+                    + "(default ${DEFAULT-VALUE}).")
+    long maxModelArchive;
+
+    @Option(names = "--model-store-url", description = "JDBC URL of the PostgreSQL that model store and restore "
+            + "use; the node's own database otherwise.")
+    String modelStoreUrl;
+
+    @Option(names = "--model-store-user", description = "User for --model-store-url.")
+    String modelStoreUser;
+
+    @Option(names = "--model-store-password", description = "Password for --model-store-url (or env "
+            + "FEDFLOW_MODEL_STORE_PASSWORD).")
+    String modelStorePassword;
+
     @Override
     public Integer call() throws Exception {
         String appSecret = System.getenv("FEDFLOW_CLIENT_APP_SECRET");
@@ -183,6 +200,9 @@ public final class NodeMain implements Callable<Integer> {
                 .siteTls(siteTls)
                 .siteTlsName(siteTlsName)
                 .limits(limits())
+                .modelStore(modelStoreUrl == null ? null : new ModelStoreAddress(modelStoreUrl, modelStoreUser,
+                        modelStorePassword != null ? modelStorePassword
+                                : System.getenv("FEDFLOW_MODEL_STORE_PASSWORD")))
                 .build();
     }
 
@@ -203,6 +223,7 @@ public final class NodeMain implements Callable<Integer> {
                 .schedulerStallTimeout(Duration.ofSeconds(schedulerStallSeconds))
                 .peerMessageTimeout(Duration.ofSeconds(peerMessageTimeoutSeconds))
                 .maxRetmsgLength(maxRetmsgLength)
+                .maxModelArchive(maxModelArchive)
                 .build();
     }
 

@@ -19,6 +19,7 @@ public final class Limits {
     public static final String MAX_LINE_LENGTH_FLAG = "--max-line-length";
     public static final String MAX_AUTO_RETRIES_FLAG = "--max-auto-retries";
     public static final String MAX_RETMSG_LENGTH_FLAG = "--max-retmsg-length";
+    public static final String MAX_MODEL_ARCHIVE_FLAG = "--max-model-archive";
 
     /** A transfer (upload, download stream) that moves no byte for this long is cut off. */
     private final Duration streamIdleTimeout;
@@ -53,6 +54,11 @@ public final class Limits {
     private final Duration peerMessageTimeout;
     /** Characters of an answer's retmsg (and gRPC status message): a longer one keeps its head and tail. */
     private final int maxRetmsgLength;
+    /**
+     * Bytes of a model archive: the zip a model import receives and, unpacked, its entries together (a small
+     * zip may unpack to far more: it is read entry by entry and refused once past this).
+     */
+    private final long maxModelArchive;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
@@ -74,6 +80,7 @@ public final class Limits {
                     + b.maxRetmsgLength);
         }
         this.maxRetmsgLength = b.maxRetmsgLength;
+        this.maxModelArchive = requirePositive(b.maxModelArchive, "max model archive");
     }
 
     /** Below this a shortened retmsg could not keep the field it names and the log id it gives. */
@@ -104,6 +111,7 @@ public final class Limits {
         b.schedulerStallTimeout = schedulerStallTimeout;
         b.peerMessageTimeout = peerMessageTimeout;
         b.maxRetmsgLength = maxRetmsgLength;
+        b.maxModelArchive = maxModelArchive;
         return b;
     }
 
@@ -167,6 +175,10 @@ public final class Limits {
         return maxRetmsgLength;
     }
 
+    public long maxModelArchive() {
+        return maxModelArchive;
+    }
+
     private static Duration requirePositive(Duration d, String what) {
         Objects.requireNonNull(d, what);
         if (d.isNegative() || d.isZero()) {
@@ -211,6 +223,7 @@ public final class Limits {
         private Duration peerMessageTimeout = Duration.ofMinutes(30);
         // Every message the node writes fits; only a request's own input echoed back can be longer.
         private int maxRetmsgLength = 1024;
+        private long maxModelArchive = 64L << 20;
 
         private Builder() {}
 
@@ -281,6 +294,11 @@ public final class Limits {
 
         public Builder peerMessageTimeout(Duration d) {
             this.peerMessageTimeout = d;
+            return this;
+        }
+
+        public Builder maxModelArchive(long bytes) {
+            this.maxModelArchive = bytes;
             return this;
         }
 

@@ -8,6 +8,10 @@
  * adapts them (/v1/model/query, /v1/model/query/detail). {@link io.fedflow.node.model.TagStore} keeps tags and
  * which model versions carry them, {@link io.fedflow.node.model.ModelTags} is FATE's tag behaviour over it,
  * {@code TagGrpcService} the gRPC adapter (/v1/model/tag/*, /v1/model/model_tag/*).
+ * {@link io.fedflow.node.model.ModelArchives} moves models in and out: export and import of a
+ * {@link io.fedflow.node.model.ModelArchive} (Fedflow's zip, checked entry by entry on the way in), store and
+ * restore through {@link io.fedflow.node.model.ArchiveStore} (the node's database or another PostgreSQL),
+ * transfer, and the homo calls' refusal; {@code ModelArchiveGrpcService} adapts them.
  * {@link io.fedflow.node.model.ModelMigration} is /v1/model/migrate at the party that receives it: it asks each
  * execute party ({@link io.fedflow.node.model.MigrateSiteClient}: this site directly, the others over the signed
  * site port) to re-issue its part, and undoes the others' when one fails;
@@ -25,6 +29,7 @@
  * <p>Dependencies: {@code core}, {@code store}, {@code wire}, {@code checkpoint}, {@code component}
  * ({@code ModelInput}), {@code job} (the {@code PipelineModels} it implements, {@code PredictDsl}; the job package
  * never imports this one) and {@code federation} (the signed site client and the verified caller of a site call).
- * Nothing imports it but the root package (the composition root).
+ * Nothing imports it but the root package (the composition root) and {@code server}, whose hand routes serve the
+ * export's zip and read the import's multipart form.
  */
 package io.fedflow.node.model;

@@ -42,12 +42,18 @@ public final class FlowServer {
      * A hand-written HTTP endpoint, for what transcoding cannot express (multipart, streams, FATE's GETs
      * with a JSON body). Such routes answer without a timeout (their answers stream); their JSON body is
      * capped by {@link Limits#maxRequestBody()} and cut when it stops arriving. {@code multipartFile}: a
-     * multipart body (an upload's file part) may be of any size.
+     * multipart body (an upload's file part) may be of any size, or up to {@code maxMultipartBody} bytes when
+     * that is positive (a body so bounded is read whole before the call is authenticated, its form fields
+     * signed as FATE signs them).
      */
     public record HttpRoute(HttpMethod method, String path, HttpService service,
-                            boolean multipartFile) {
+                            boolean multipartFile, long maxMultipartBody) {
         public HttpRoute(HttpMethod method, String path, HttpService service) {
-            this(method, path, service, false);
+            this(method, path, service, false, 0);
+        }
+
+        public HttpRoute(HttpMethod method, String path, HttpService service, boolean multipartFile) {
+            this(method, path, service, multipartFile, 0);
         }
     }
 
@@ -157,6 +163,8 @@ public final class FlowServer {
                 MediaType type = req.contentType();
                 if (r.multipartFile() && (type == null || !type.isMultipart())) {
                     ctx.setMaxRequestLength(limits.maxRequestBody()); // the service caps the non-file parts
+                } else if (r.multipartFile() && r.maxMultipartBody() > 0) {
+                    ctx.setMaxRequestLength(r.maxMultipartBody());
                 }
                 return delegate.serve(ctx, IdleWatch.watch(ctx, req, idle));
             });

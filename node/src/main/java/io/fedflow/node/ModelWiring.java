@@ -65,7 +65,7 @@ final class ModelWiring implements AutoCloseable {
         this.jobRegistry = new ModelRegistry(new ModelRegistryStore(pools.jobs().dsl()));
         // a child version has the form of a job id, as FATE's (made by the same generator: never one twice)
         this.deploy = new ModelDeploy(registry, config.partyId(), jobIds::next,
-                new ModelSiteClient(parties, PartyClient.RetryPolicy.DEFAULT.deadline()), clock);
+                new ModelSiteClient(parties, PartyClient.RetryPolicy.DEFAULT.deadline()), checkpoints(), clock);
         this.predictFiles = new PredictFiles(registry);
         ModelStoreAddress address = config.modelStore();
         this.modelStorePool = address == null ? null : ConnectionPool.external("fedflow-model-store", address.url(),

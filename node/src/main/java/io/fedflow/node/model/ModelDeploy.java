@@ -35,9 +35,12 @@ public final class ModelDeploy {
         void deleteChild(String partyId, String modelId, String childVersion, String role, String rolePartyId);
     }
 
-    /** One party's child: a copy of {@code parentVersion} at {@code role}/{@code partyId} with the inference DSL. */
+    /**
+     * One party's child: a copy of {@code parentVersion} at {@code role}/{@code partyId} with the inference DSL,
+     * the components named in {@code componentsCheckpoint} (null for none) taken from that checkpoint.
+     */
     public record Child(String modelId, String parentVersion, String childVersion, String role, String partyId,
-                        JsonNode inferenceDsl) {}
+                        JsonNode inferenceDsl, JsonNode componentsCheckpoint) {}
 
     /**
      * The deploy call: {@code predictDsl} (an object or its JSON text; null when absent) wins over
@@ -50,11 +53,13 @@ public final class ModelDeploy {
     private final String thisParty;
     private final Supplier<String> versions;
     private final Parties parties;
+    private final ModelCheckpoints checkpoints;
     private final Clock clock;
 
     public ModelDeploy(ModelRegistry registry, String thisParty, Supplier<String> versions, Parties parties,
-                       Clock clock) {
+                       ModelCheckpoints checkpoints, Clock clock) {
         this.registry = registry;
+        this.checkpoints = checkpoints;
         this.thisParty = thisParty;
         this.versions = versions;
         this.parties = parties;
@@ -79,7 +84,7 @@ public final class ModelDeploy {
                     + r.modelVersion() + " was deployed from " + parent.parentVersion() + "; deploy the trained model.");
         }
         JsonNode inferenceDsl = inferenceDsl(r, parent.trainDsl());
-        checkCheckpoints(r.componentsCheckpoint(), parent.trainDsl());
+        JsonNode steps = checkCheckpoints(r.componentsCheckpoint(), inferenceDsl);
 
         String child = versions.get();
         ObjectNode data = NODES.objectNode();
@@ -94,7 +99,8 @@ public final class ModelDeploy {
             ObjectNode details = detail.putObject(role.getKey());
             for (JsonNode p : role.getValue()) {
                 String partyId = p.asText();
-                Child c = new Child(r.modelId(), r.modelVersion(), child, role.getKey(), partyId, inferenceDsl);
+                Child c = new Child(r.modelId(), r.modelVersion(), child, role.getKey(), partyId, inferenceDsl,
+                        steps);
                 try {
                     if (JobStore.isHere(role.getKey(), partyId, thisParty)) {
                         createChild(thisParty, c);
@@ -153,8 +159,21 @@ public final class ModelDeploy {
         // checked here too: a party keeps no inference DSL that its own train DSL does not allow
         PredictDslCheck.check(c.inferenceDsl(), parent.trainDsl());
         Set<String> used = names(c.inferenceDsl());
-        List<ComponentModel> components = registry.components(c.modelId(), c.parentVersion(), c.role(),
-                c.partyId()).stream().filter(m -> used.contains(m.componentName())).toList();
+        List<ComponentModel> components = new ArrayList<>();
+        Set<String> fromCheckpoints = new LinkedHashSet<>();
+        if (c.componentsCheckpoint() != null) {
+            for (Map.Entry<String, JsonNode> e : iterable(c.componentsCheckpoint())) {
+                JsonNode step = e.getValue();
+                // a step this party did not save fails the deploy here (and so everywhere): no party mixes steps
+                components.addAll(checkpoints.checkpoint(parent.jobId(), e.getKey(), c.role(), c.partyId(),
+                        step.has("step_index") ? step.get("step_index").asInt() : null,
+                        step.path("step_name").asText(null)));
+                fromCheckpoints.add(e.getKey());
+            }
+        }
+        registry.components(c.modelId(), c.parentVersion(), c.role(), c.partyId()).stream()
+                .filter(m -> used.contains(m.componentName()) && !fromCheckpoints.contains(m.componentName()))
+                .forEach(components::add);
         long now = clock.millis();
         registry.save(new PipelineModel(c.modelId(), c.childVersion(), c.role(), c.partyId(), parent.jobId(),
                 c.parentVersion(), parent.roles(), parent.initiatorRole(), parent.initiatorPartyId(),
@@ -221,22 +240,31 @@ public final class ModelDeploy {
     }
 
     /**
-     * A checkpoint can only name a component of the train DSL; deploying from a checkpoint needs the
-     * checkpoints of LR and HeteroLR, which this node does not keep yet: refused, naming the component.
+     * FATE's {@code components_checkpoint}: each key a component the inference DSL deploys, each value
+     * {@code {"step_index": n}} or {@code {"step_name": "..."}}. Returns it as each party reads it (null for none).
      */
-    private static void checkCheckpoints(JsonNode checkpoints, JsonNode trainDsl) {
-        if (checkpoints == null || !checkpoints.isObject() || checkpoints.isEmpty()) {
-            return;
+    private static JsonNode checkCheckpoints(JsonNode checkpoints, JsonNode inferenceDsl) {
+        if (checkpoints == null || checkpoints.isNull() || checkpoints.isObject() && checkpoints.isEmpty()) {
+            return null;
+        }
+        if (!checkpoints.isObject()) {
+            throw FlowException.argument("components_checkpoint must be an object {component: {step_index: n}}, got "
+                    + checkpoints);
         }
         for (Map.Entry<String, JsonNode> e : iterable(checkpoints)) {
-            if (!trainDsl.path("components").has(e.getKey())) {
+            if (!inferenceDsl.path("components").has(e.getKey())) {
                 throw FlowException.argument("components_checkpoint names component " + e.getKey()
-                        + ", which is not in the model's train DSL");
+                        + ", which the deployed DSL does not have");
             }
-            throw new FlowException(RetCode.ARGUMENT_ERROR, FailureKind.UNSUPPORTED, "components_checkpoint names "
-                    + "component " + e.getKey() + " (" + e.getValue() + "): this node keeps no checkpoints yet, "
-                    + "deploy the component's final model (leave components_checkpoint out)", null);
+            JsonNode step = e.getValue();
+            boolean index = step.path("step_index").canConvertToInt() && step.path("step_index").isIntegralNumber();
+            boolean name = step.path("step_name").isTextual() && !step.path("step_name").asText().isEmpty();
+            if (!step.isObject() || index == name) {
+                throw FlowException.argument("components_checkpoint of " + e.getKey() + " must give step_index (an "
+                        + "integer) or step_name, one of them, got " + step);
+            }
         }
+        return checkpoints;
     }
 
     private static Set<String> names(JsonNode dsl) {

@@ -21,7 +21,9 @@ public final class ModelSiteClient implements ModelDeploy.Parties {
         sites.callSite(partyId, "deploy model " + c.modelId() + " " + c.parentVersion(), once,
                 ModelSiteServiceBlockingStub.class, s -> s.deployChild(DeployChildRequest.newBuilder()
                 .setModelId(c.modelId()).setParentVersion(c.parentVersion()).setChildVersion(c.childVersion())
-                .setRole(c.role()).setPartyId(c.partyId()).setInferenceDslJson(c.inferenceDsl().toString()).build()));
+                .setRole(c.role()).setPartyId(c.partyId()).setInferenceDslJson(c.inferenceDsl().toString())
+                .setComponentsCheckpointJson(c.componentsCheckpoint() == null ? ""
+                        : c.componentsCheckpoint().toString()).build()));
     }
 
     @Override

@@ -24,14 +24,11 @@ public final class ModelSiteGrpcService extends ModelSiteServiceGrpc.ModelSiteSe
 
     @Override
     public void deployChild(DeployChildRequest r, StreamObserver<ModelSiteReply> out) {
-        JsonNode dsl;
-        try {
-            dsl = FateJson.MAPPER.readTree(r.getInferenceDslJson());
-        } catch (JsonProcessingException e) {
-            throw FlowException.argument("inference_dsl_json is not valid JSON: " + e.getOriginalMessage());
-        }
+        JsonNode dsl = json("inference_dsl_json", r.getInferenceDslJson());
+        JsonNode checkpoints = r.getComponentsCheckpointJson().isEmpty() ? null
+                : json("components_checkpoint_json", r.getComponentsCheckpointJson());
         deploy.createChild(SiteVerifyingInterceptor.sourceParty(), new ModelDeploy.Child(r.getModelId(),
-                r.getParentVersion(), r.getChildVersion(), r.getRole(), r.getPartyId(), dsl));
+                r.getParentVersion(), r.getChildVersion(), r.getRole(), r.getPartyId(), dsl, checkpoints));
         out.onNext(ModelSiteReply.newBuilder().setRetmsg("deploy model of role " + r.getRole() + " "
                 + r.getPartyId() + " success").build());
         out.onCompleted();
@@ -43,5 +40,13 @@ public final class ModelSiteGrpcService extends ModelSiteServiceGrpc.ModelSiteSe
                 r.getPartyId());
         out.onNext(ModelSiteReply.newBuilder().setRetmsg("success").build());
         out.onCompleted();
+    }
+
+    private static JsonNode json(String field, String text) {
+        try {
+            return FateJson.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw FlowException.argument(field + " is not valid JSON: " + e.getOriginalMessage());
+        }
     }
 }

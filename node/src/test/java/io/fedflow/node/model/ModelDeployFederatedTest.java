@@ -212,7 +212,8 @@ class ModelDeployFederatedTest {
                     assertThat(e.getMessage()).contains("party 10000", trainJob, "trained model");
                 });
         assertThatThrownBy(() -> sitesOfGuest.deployChild("10000", new ModelDeploy.Child(MODEL_ID,
-                "202612040000000000008", "202612040000000000007", "host", "10000", FlowHttp.JSON.createObjectNode())))
+                "202612040000000000008", "202612040000000000007", "host", "10000", FlowHttp.JSON.createObjectNode(),
+                null)))
                 .isInstanceOfSatisfying(FlowException.class, e -> {
                     assertThat(e.retcode()).isEqualTo(RetCode.EXCEPTION_ERROR.code());
                     assertThat(e.getMessage()).contains("202612040000000000008", "Can not found");
@@ -220,7 +221,7 @@ class ModelDeployFederatedTest {
         // the party checks the inference DSL against its own train DSL, whoever made it
         assertThatThrownBy(() -> sitesOfGuest.deployChild("10000", new ModelDeploy.Child(MODEL_ID, trainJob,
                 "202612040000000000006", "host", "10000", FlowHttp.JSON.readTree(
-                        "{\"components\": {\"secure_boost_0\": {\"module\": \"HeteroSecureBoost\"}}}"))))
+                        "{\"components\": {\"secure_boost_0\": {\"module\": \"HeteroSecureBoost\"}}}"), null)))
                 .isInstanceOfSatisfying(FlowException.class, e -> {
                     assertThat(e.retcode()).isEqualTo(RetCode.ARGUMENT_ERROR.code());
                     assertThat(e.getMessage()).contains("secure_boost_0", "not in the model's train DSL");

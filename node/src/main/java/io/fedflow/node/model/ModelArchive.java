@@ -154,6 +154,9 @@ public final class ModelArchive {
             }
         } catch (ZipException e) {
             throw FlowException.data("the model archive is not a valid zip: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // ZipInputStream's answer to an entry name that is not UTF-8 (a damaged header)
+            throw FlowException.data("the model archive is not a valid zip: an entry name is not UTF-8");
         } catch (IOException e) {
             throw FlowException.data("the model archive is not a valid zip: " + e);
         }

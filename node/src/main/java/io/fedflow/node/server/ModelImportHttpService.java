@@ -69,7 +69,9 @@ public final class ModelImportHttpService implements HttpService {
                 }
                 return (Object) Boolean.TRUE;
             });
-        }).collect().thenApplyAsync(unused -> {
+        }).collect().exceptionally(t -> {
+            throw receiveFailure(t);
+        }).thenApplyAsync(unused -> {
             if (archive.get() == null) {
                 throw FlowException.argument("no multipart part named file with a filename was sent: it carries "
                         + "the model archive");
@@ -82,6 +84,18 @@ public final class ModelImportHttpService implements HttpService {
                     .response();
             return UploadHttpService.json(answer);
         }, ctx.blockingTaskExecutor()));
+    }
+
+    /**
+     * Why the form could not be received: a cap's refusal (or one of ours) stays as it is, anything else (a
+     * body that is not multipart as it claims) is a data error of the import, never a 500.
+     */
+    private RuntimeException receiveFailure(Throwable t) {
+        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (cause instanceof FlowException || LimitRefusals.of(t, limits, true) != null) {
+            return t instanceof CompletionException ce ? ce : new CompletionException(t);
+        }
+        return FlowException.data("cannot read the import's multipart form: " + cause.getMessage());
     }
 
     private static RuntimeException tooLarge(Throwable t, long cap, String flag) {

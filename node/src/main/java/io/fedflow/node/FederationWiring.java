@@ -24,7 +24,10 @@ import io.fedflow.node.job.JobParticipant;
 import io.fedflow.node.server.SiteServer;
 import io.fedflow.node.server.StringFieldChecks;
 import io.fedflow.node.store.Database;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -64,15 +67,18 @@ final class FederationWiring implements AutoCloseable {
      * The site port: the party side of the job protocol and component messages, each call verified first and
      * then its strings checked as the client port checks them.
      */
-    Server siteServer(Database database, Clock clock, JobParticipant participant) {
+    Server siteServer(Database database, Clock clock, JobParticipant participant, List<BindableService> more) {
         PostgresReplayGuard siteNonces = new PostgresReplayGuard(database.asyncCommitDsl(), clock);
         SiteVerifyingInterceptor verifying = new SiteVerifyingInterceptor(() -> new SiteVerifier(config.partyId(),
                 new HookSignatureCheck(hooks.current().siteAuthentication()), siteNonces, Clock.systemUTC()));
-        return SiteServer.build(config.host(), config.sitePort(), List.of(
-                verifying.protect(StringFieldChecks.protect(
-                        new PartyGrpcService(config.partyId(), participant, clock).bindService())),
-                verifying.protect(StringFieldChecks.protect(
-                        new TransferGrpcService(config.partyId(), transfers).bindService()))),
+        List<ServerServiceDefinition> services = new ArrayList<>();
+        services.add(verifying.protect(StringFieldChecks.protect(
+                new PartyGrpcService(config.partyId(), participant, clock).bindService())));
+        services.add(verifying.protect(StringFieldChecks.protect(
+                new TransferGrpcService(config.partyId(), transfers).bindService())));
+        // every other site service (serving's) is verified and checked the same way
+        more.forEach(s -> services.add(verifying.protect(StringFieldChecks.protect(s.bindService()))));
+        return SiteServer.build(config.host(), config.sitePort(), List.copyOf(services),
                 siteTls == null ? null : siteTls::serve);
     }
 

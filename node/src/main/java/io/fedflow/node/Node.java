@@ -80,7 +80,8 @@ public final class Node implements AutoCloseable {
         this.jobs = jobModule(config, clock, jobIds, data);
         this.health = new NodeHealth(pools.health(), List.of(pools.jobs(), pools.requests()), jobs.heartbeat(),
                 limits.healthTimeout(), limits.schedulerStallTimeout());
-        this.siteServer = federation.siteServer(database, clock, jobs.participant());
+        ServingWiring serving = new ServingWiring(config, clock, database, pools, federation.partyClient());
+        this.siteServer = federation.siteServer(database, clock, jobs.participant(), List.of(serving.siteService()));
         this.admission = new RequestAdmission(limits.requestThreads(), limits.requestQueue());
         ClientAuthentication clientAuthentication = config.clientAuth()
                 ? new ClientAuthentication(() -> hooks.hooks().current().clientAuthentication()) : null;
@@ -88,7 +89,8 @@ public final class Node implements AutoCloseable {
                 hooks.clientPort(), TrackingWiring.clientPort(config, pools, data, jobs.service()),
                 federation.clientPort(), ClientPort.services(List.of(new TagGrpcService(
                         new ModelTags(new TagStore(pools.requests().dsl(), clock))),
-                        new ModelGrpcService(new ModelQueries(new ModelStore(pools.requests().dsl()))))));
+                        new ModelGrpcService(new ModelQueries(new ModelStore(pools.requests().dsl()))))),
+                serving.clientPort());
         this.server = FlowServer.build(config.host(), config.httpPort(), clientPort.services(), clientPort.routes(),
                 clientAuthentication, limits, admission,
                 new FlowServer.Health(HealthHttpService.readiness(health), HealthHttpService.liveness()));

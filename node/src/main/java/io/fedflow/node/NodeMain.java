@@ -137,6 +137,15 @@ public final class NodeMain implements Callable<Integer> {
                     + "come from echoed input, keeps its head and tail (default ${DEFAULT-VALUE}).")
     int maxRetmsgLength;
 
+    @Option(names = "--inference-timeout-ms", defaultValue = "3000", paramLabel = "MS",
+            description = "An online inference (its calls to the hosts included) not answered within this fails "
+                    + "with a clear retcode (default ${DEFAULT-VALUE}).")
+    long inferenceTimeoutMs;
+
+    @Option(names = "--max-batch-inference-rows", defaultValue = "10000", paramLabel = "ROWS",
+            description = "Rows of one batchInference request; more is refused (default ${DEFAULT-VALUE}).")
+    int maxBatchInferenceRows;
+
     @Override
     public Integer call() throws Exception {
         String appSecret = System.getenv("FEDFLOW_CLIENT_APP_SECRET");
@@ -203,6 +212,8 @@ public final class NodeMain implements Callable<Integer> {
                 .schedulerStallTimeout(Duration.ofSeconds(schedulerStallSeconds))
                 .peerMessageTimeout(Duration.ofSeconds(peerMessageTimeoutSeconds))
                 .maxRetmsgLength(maxRetmsgLength)
+                .inferenceTimeout(Duration.ofMillis(inferenceTimeoutMs))
+                .maxBatchInferenceRows(maxBatchInferenceRows)
                 .build();
     }
 

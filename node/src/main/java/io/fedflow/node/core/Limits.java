@@ -53,6 +53,10 @@ public final class Limits {
     private final Duration peerMessageTimeout;
     /** Characters of an answer's retmsg (and gRPC status message): a longer one keeps its head and tail. */
     private final int maxRetmsgLength;
+    /** An online inference (its calls to the hosts included) that has not answered within this fails. */
+    private final Duration inferenceTimeout;
+    /** Rows of one batch inference request; more is refused. */
+    private final int maxBatchInferenceRows;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
@@ -74,6 +78,8 @@ public final class Limits {
                     + b.maxRetmsgLength);
         }
         this.maxRetmsgLength = b.maxRetmsgLength;
+        this.inferenceTimeout = requirePositive(b.inferenceTimeout, "inference timeout");
+        this.maxBatchInferenceRows = (int) requirePositive(b.maxBatchInferenceRows, "max batch inference rows");
     }
 
     /** Below this a shortened retmsg could not keep the field it names and the log id it gives. */
@@ -104,6 +110,8 @@ public final class Limits {
         b.schedulerStallTimeout = schedulerStallTimeout;
         b.peerMessageTimeout = peerMessageTimeout;
         b.maxRetmsgLength = maxRetmsgLength;
+        b.inferenceTimeout = inferenceTimeout;
+        b.maxBatchInferenceRows = maxBatchInferenceRows;
         return b;
     }
 
@@ -167,6 +175,14 @@ public final class Limits {
         return maxRetmsgLength;
     }
 
+    public Duration inferenceTimeout() {
+        return inferenceTimeout;
+    }
+
+    public int maxBatchInferenceRows() {
+        return maxBatchInferenceRows;
+    }
+
     private static Duration requirePositive(Duration d, String what) {
         Objects.requireNonNull(d, what);
         if (d.isNegative() || d.isZero()) {
@@ -211,6 +227,9 @@ public final class Limits {
         private Duration peerMessageTimeout = Duration.ofMinutes(30);
         // Every message the node writes fits; only a request's own input echoed back can be longer.
         private int maxRetmsgLength = 1024;
+        private Duration inferenceTimeout = Duration.ofSeconds(3);
+        // FATE-Serving's clients send batches of a few hundred to a few thousand rows.
+        private long maxBatchInferenceRows = 10_000;
 
         private Builder() {}
 
@@ -286,6 +305,16 @@ public final class Limits {
 
         public Builder maxRetmsgLength(int chars) {
             this.maxRetmsgLength = chars;
+            return this;
+        }
+
+        public Builder inferenceTimeout(Duration d) {
+            this.inferenceTimeout = d;
+            return this;
+        }
+
+        public Builder maxBatchInferenceRows(int n) {
+            this.maxBatchInferenceRows = n;
             return this;
         }
 

@@ -3,6 +3,7 @@ package io.fedflow.node.federation;
 import com.google.protobuf.ByteString;
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.client.ClientFactoryBuilder;
+import com.linecorp.armeria.client.grpc.GrpcClientBuilder;
 import com.linecorp.armeria.client.grpc.GrpcClients;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.FailsafeExecutor;
@@ -29,6 +30,7 @@ import io.fedflow.proto.v1.PingRequest;
 import io.fedflow.proto.v1.TransferServiceGrpc.TransferServiceStub;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.AbstractStub;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +78,8 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
     private final ClientFactory factory;
     private final RetryPolicy policy;
     private final Map<String, Stubs> stubs = new ConcurrentHashMap<>();
+    /** Stubs of the other site services, by party, stub type and the peer's address. */
+    private final Map<String, Object> serviceStubs = new ConcurrentHashMap<>();
 
     public PartyClient(PeerDirectory peers, SiteCallSigner signer, ClientFactory factory, RetryPolicy policy) {
         this.peers = peers;
@@ -83,7 +87,10 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
         this.factory = factory;
         this.policy = policy;
         // A changed address or key takes effect at the next call.
-        peers.onChange(d -> stubs.clear());
+        peers.onChange(d -> {
+            stubs.clear();
+            serviceStubs.clear();
+        });
     }
 
     public static ClientFactory defaultFactory() {
@@ -105,18 +112,48 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
         if (s != null && s.address().equals(peer.address() + peer.tls())) {
             return s;
         }
+        var builder = clientBuilder(partyId, peer);
+        s = new Stubs(peer.address() + peer.tls(), builder.build(PartyServiceBlockingStub.class),
+                builder.build(TransferServiceStub.class));
+        stubs.put(partyId, s);
+        return s;
+    }
+
+    private GrpcClientBuilder clientBuilder(String partyId, Peer peer) {
         String uri = (peer.tls() ? "https://" : "http://") + peer.address();
-        var builder = GrpcClients.builder(uri)
+        return GrpcClients.builder(uri)
                 .factory(factory)
                 .intercept(new SiteSigningInterceptor(signer, partyId))
                 .maxRequestMessageLength(SiteMessages.MAX_BYTES)
                 .maxResponseMessageLength(SiteMessages.MAX_BYTES)
                 // The per-call deadline governs; Armeria's own response timeout would cut streams.
                 .responseTimeoutMillis(0);
-        s = new Stubs(peer.address() + peer.tls(), builder.build(PartyServiceBlockingStub.class),
-                builder.build(TransferServiceStub.class));
-        stubs.put(partyId, s);
-        return s;
+    }
+
+    /**
+     * One signed call of another site service (serving's) at a peer, within {@code deadline} and not retried
+     * (its caller answers within its own deadline): a refusal carries the peer's retcode, a peer not reached
+     * or too slow fails as unreachable or timed out.
+     */
+    public <S extends AbstractStub<S>, T> T callOnce(String partyId, Class<S> stubType, String what,
+                                                     Duration deadline, Function<S, T> call) {
+        Peer peer = peers.find(partyId).orElseThrow(() -> new FlowException(RetCode.FEDERATED_ERROR,
+                "party " + partyId + " is not a peer of this site: add it with /v1/site/peer/add"));
+        String key = partyId + "|" + stubType.getName() + "|" + peer.address() + peer.tls();
+        S stub = stubType.cast(serviceStubs.computeIfAbsent(key, k -> clientBuilder(partyId, peer).build(stubType)));
+        try {
+            return call.apply(stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (StatusRuntimeException e) {
+            String retcode = retcode(e);
+            if (retcode != null) {
+                throw refusal(partyId, what, Integer.parseInt(retcode), e.getStatus());
+            }
+            Status.Code code = e.getStatus().getCode();
+            RetCode named = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
+                    ? RetCode.CONNECTION_ERROR : RetCode.FEDERATED_ERROR;
+            throw new FlowException(named, RemoteStatuses.kindOf(code), "party " + partyId + " at "
+                    + peer.address() + " could not " + what + ": " + describe(e.getStatus()), e);
+        }
     }
 
     /** The transfer stub of a peer, for the transfer channel (which streams and sets its own deadline). */
@@ -286,5 +323,6 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
     @Override
     public void close() {
         stubs.clear();
+        serviceStubs.clear();
     }
 }

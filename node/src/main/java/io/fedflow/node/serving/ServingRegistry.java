@@ -31,6 +31,8 @@ public final class ServingRegistry {
     private final ServingStore store;
     private final TableKeys tables;
     private final Map<Key, Served> served = new ConcurrentHashMap<>();
+    /** Service id -> the part it is bound to, read through from the store (an online request must not query it). */
+    private final Map<String, Key> bindings = new ConcurrentHashMap<>();
 
     public ServingRegistry(TrainedModels models, ServingStore store, TableKeys tables) {
         this.models = models;
@@ -65,7 +67,9 @@ public final class ServingRegistry {
 
     /** Unloads a part; whether it was loaded. */
     boolean unload(String modelId, String modelVersion, String role, String partyId) {
-        served.remove(new Key(modelId, modelVersion, role, partyId));
+        Key key = new Key(modelId, modelVersion, role, partyId);
+        served.remove(key);
+        bindings.values().removeIf(key::equals);
         return store.delete(modelId, modelVersion, role, partyId);
     }
 
@@ -88,11 +92,20 @@ public final class ServingRegistry {
                 + " is not loaded at " + role + " " + partyId + " on this node: load it first (/v1/model/load)",
                 null));
         store.bind(serviceId, s.part());
+        bindings.put(serviceId, new Key(modelId, modelVersion, role, partyId));
     }
 
     /** The part a service id is bound to. */
     Optional<Served> bound(String serviceId) {
-        return store.bound(serviceId).flatMap(k -> find(k.get(0), k.get(1), k.get(2), k.get(3)));
+        Key key = bindings.get(serviceId);
+        if (key == null) {
+            key = store.bound(serviceId).map(k -> new Key(k.get(0), k.get(1), k.get(2), k.get(3))).orElse(null);
+            if (key == null) {
+                return Optional.empty();
+            }
+            bindings.put(serviceId, key);
+        }
+        return find(key.modelId(), key.modelVersion(), key.role(), key.partyId());
     }
 
     /**

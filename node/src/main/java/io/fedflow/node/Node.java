@@ -18,13 +18,9 @@ import io.fedflow.node.job.JobModule;
 import io.fedflow.node.job.JobQueryStore;
 import io.fedflow.node.job.JobStore;
 import io.fedflow.node.job.TaskEnvironment;
-import io.fedflow.node.model.ModelGrpcService;
-import io.fedflow.node.model.ModelQueries;
-import io.fedflow.node.model.ModelStore;
-import io.fedflow.node.model.ModelTags;
-import io.fedflow.node.model.TagGrpcService;
-import io.fedflow.node.model.TagStore;
 import io.fedflow.node.permission.PermissionAdmission;
+import io.fedflow.node.provider.ProviderGrpcService;
+import io.fedflow.node.provider.Providers;
 import io.fedflow.node.server.ClientAuthentication;
 import io.fedflow.node.server.FlowServer;
 import io.fedflow.node.server.RequestAdmission;
@@ -77,19 +73,20 @@ public final class Node implements AutoCloseable {
         DataWiring data = new DataWiring(config, clock, database, pools, jobIds);
         this.hooks = new HookWiring(config, clock, pools.requests().dsl(), siteKeys, peers, data.registry());
         this.federation = new FederationWiring(config, clock, pools, hooks.hooks(), siteKeys, peers);
-        this.jobs = jobModule(config, clock, jobIds, data);
+        ModelWiring models = new ModelWiring(clock, pools);
+        this.jobs = jobModule(config, clock, jobIds, data, models);
         this.health = new NodeHealth(pools.health(), List.of(pools.jobs(), pools.requests()), jobs.heartbeat(),
                 limits.healthTimeout(), limits.schedulerStallTimeout());
-        ServingWiring serving = new ServingWiring(config, clock, database, pools, federation.partyClient());
+        ServingWiring serving = new ServingWiring(config, clock, database, pools, federation.partyClient(),
+                models.registry());
         this.siteServer = federation.siteServer(database, clock, jobs.participant(), List.of(serving.siteService()));
         this.admission = new RequestAdmission(limits.requestThreads(), limits.requestQueue());
         ClientAuthentication clientAuthentication = config.clientAuth()
                 ? new ClientAuthentication(() -> hooks.hooks().current().clientAuthentication()) : null;
         ClientPort clientPort = ClientPort.join(data.clientPort(), ClientPort.services(jobs.grpcServices()),
                 hooks.clientPort(), TrackingWiring.clientPort(config, pools, data, jobs.service()),
-                federation.clientPort(), ClientPort.services(List.of(new TagGrpcService(
-                        new ModelTags(new TagStore(pools.requests().dsl(), clock))),
-                        new ModelGrpcService(new ModelQueries(new ModelStore(pools.requests().dsl()))))),
+                federation.clientPort(), models.clientPort(),
+                ClientPort.services(List.of(new ProviderGrpcService(new Providers(data.registry())))),
                 serving.clientPort());
         this.server = FlowServer.build(config.host(), config.httpPort(), clientPort.services(), clientPort.routes(),
                 clientAuthentication, limits, admission,
@@ -97,15 +94,17 @@ public final class Node implements AutoCloseable {
     }
 
     /** The job domain: its stores over both pools, its tasks' environment, the other sites through federation. */
-    private JobModule jobModule(NodeConfig config, Clock clock, JobIds jobIds, DataWiring data) {
+    private JobModule jobModule(NodeConfig config, Clock clock, JobIds jobIds, DataWiring data,
+                                ModelWiring models) {
         var dsl = pools.requests().dsl();
         var jobDsl = pools.jobs().dsl();
         return new JobModule(config, clock,
                 new JobModule.Stores(new JobStore(jobDsl, clock), new JobStore(dsl, clock), new JobQueryStore(dsl),
-                        data.catalog(), new TrackingStore(dsl, clock)),
+                        data.catalog(), new TrackingStore(dsl, clock), models.registry()),
                 data.registry(), jobIds,
                 new TaskEnvironment(data.jobCatalog(), data.jobRows(), data.jobWriter(), new TrackingStore(jobDsl, clock),
-                        federation.transferChannel(), config.limits().peerMessageTimeout()),
+                        federation.transferChannel(), config.limits().peerMessageTimeout(),
+                        models.jobRegistry()),
                 new JobModule.Federation(federation.partyClient(), id -> peers.find(id).isPresent(),
                         new PermissionAdmission(() -> hooks.hooks().current().permission()), PARTY_TIMEOUT));
     }

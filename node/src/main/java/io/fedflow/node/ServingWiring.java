@@ -6,18 +6,19 @@ import io.fedflow.node.data.BindAddresses;
 import io.fedflow.node.data.TableCatalog;
 import io.fedflow.node.data.TableKeys;
 import io.fedflow.node.federation.PartyClient;
+import io.fedflow.node.model.ModelRegistry;
 import io.fedflow.node.server.FlowServer;
 import io.fedflow.node.server.JsonHttpService;
 import io.fedflow.node.serving.InferenceGrpcService;
 import io.fedflow.node.serving.InferenceJson;
 import io.fedflow.node.serving.ModelLoading;
 import io.fedflow.node.serving.OnlineInference;
+import io.fedflow.node.serving.RegistryTrainedModels;
 import io.fedflow.node.serving.ServingGrpcService;
 import io.fedflow.node.serving.ServingRegistry;
 import io.fedflow.node.serving.ServingSiteClient;
 import io.fedflow.node.serving.ServingSiteGrpcService;
 import io.fedflow.node.serving.ServingStore;
-import io.fedflow.node.serving.TrainedModelStore;
 import io.fedflow.node.serving.TrainedModels;
 import io.fedflow.node.store.Database;
 import io.grpc.BindableService;
@@ -33,9 +34,10 @@ final class ServingWiring {
     private final ClientPort clientPort;
     private final BindableService siteService;
 
-    ServingWiring(NodeConfig config, Clock clock, Database database, NodePools pools, PartyClient parties) {
+    ServingWiring(NodeConfig config, Clock clock, Database database, NodePools pools, PartyClient parties,
+                  ModelRegistry models) {
         var dsl = pools.requests().dsl();
-        TrainedModels trained = new TrainedModelStore(dsl);
+        TrainedModels trained = new RegistryTrainedModels(models);
         TableKeys keys = new TableKeys(pools.requests().dataSource(),
                 new BindAddresses(database.embeddedPort(), config.limits().bindConnectTimeout()),
                 new TableCatalog(dsl, clock));

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -115,6 +116,17 @@ public final class Param implements ParamSpec {
     @Override
     public ParamType type() {
         return type;
+    }
+
+    @Override
+    public String requirement() {
+        List<String> words = new ArrayList<>();
+        words.add(type.describe());
+        rules.forEach(r -> words.add(r.requirement()));
+        if (!fields.isEmpty()) {
+            words.add("with fields " + String.join(", ", new TreeSet<>(fields.keySet())));
+        }
+        return String.join(", ", words);
     }
 
     @Override

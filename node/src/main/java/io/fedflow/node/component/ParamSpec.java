@@ -16,4 +16,9 @@ public interface ParamSpec {
      * -3"), or null when it is. Null (FATE's None) always means "the default" and is accepted.
      */
     String problem(JsonNode value);
+
+    /** What a value must be, in words ("an integer, at least 1"), for the component listing. */
+    default String requirement() {
+        return type().describe();
+    }
 }

@@ -29,7 +29,7 @@ public final class JobModule implements AutoCloseable {
      * over the client requests'.
      */
     public record Stores(JobStore jobs, JobStore requestJobs, JobQueryStore queries, TableCatalog catalog,
-                         TrackingStore tracking) {}
+                         TrackingStore tracking, PipelineModels models) {}
 
     public JobModule(NodeConfig config, Clock clock, Stores stores, ComponentRegistry registry, JobIds ids,
                      TaskEnvironment env, Federation federation) {
@@ -46,7 +46,7 @@ public final class JobModule implements AutoCloseable {
         TableCatalog catalog = stores.catalog();
         JobParts parts = new JobParts(runner, coordinator, new JobReruns(core, remote, fanOut),
                 new JobSubmission(requestCore, ids, catalog, config, remote,
-                        new JobSubmission.Gates(federation.isPeer(), federation.admission())),
+                        new JobSubmission.Gates(federation.isPeer(), federation.admission()), stores.models()),
                 new JobParameters(requestCore, remote),
                 new JobCleanup(requestCore.jobs(), catalog, stores.tracking(), runner),
                 new JobQueries(requestCore, stores.queries()));

@@ -8,7 +8,6 @@ import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.data.TableCatalog;
 import io.fedflow.node.data.TableId;
 import io.fedflow.node.json.Json;
-import io.fedflow.node.store.generated.tables.records.TJobRecord;
 import io.fedflow.proto.RetCode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,9 +38,12 @@ final class JobSubmission {
     /** Who may take part: a party must be a peer of this site, and pass the admission hook at create. */
     record Gates(Predicate<String> isPeer, JobAdmission admission) {}
 
+    private final PipelineModels models;
+
     JobSubmission(JobCore core, JobIds jobIds, TableCatalog catalog, NodeConfig config, RemoteParties remote,
-                  Gates gates) {
+                  Gates gates, PipelineModels models) {
         this.core = core;
+        this.models = models;
         this.jobs = core.jobs();
         this.jobIds = jobIds;
         this.catalog = catalog;
@@ -80,9 +82,10 @@ final class JobSubmission {
             if (modelId.isEmpty() || modelVersion.isEmpty()) {
                 throw FlowException.argument("a predict job needs job_parameters.common.model_id and model_version");
             }
-            List<TJobRecord> trained = jobs.jobRows(modelVersion);
-            if (trained.isEmpty() || !JobStatus.SUCCESS.wire().equals(trained.get(0).getFStatus())) {
-                throw FlowException.data("model version " + modelVersion + " is not a successful job at this node");
+            if (!models.holds(modelId, modelVersion)) {
+                throw FlowException.data("model_id " + modelId + " with model_version " + modelVersion
+                        + " is not a model at this node (a train job that succeeded here, or one deployed or "
+                        + "imported here)");
             }
         }
         ObjectNode onParty = plan.conf().deepCopy();

@@ -36,17 +36,19 @@ final class TaskContext implements ComponentContext {
     private final JobLogs logs;
     private final BooleanSupplier cancelled;
     private final TrackingStore.TaskKey key;
-    private final String modelVersion;
+    private final Model model;
+    private final PipelineModels models;
     private final FederationChannel.Factory channels;
     private MeteredChannel federation;
     private TableId firstInput;
 
-    TaskContext(TTaskRecord task, JobPlan plan, String modelVersion, TaskEnvironment env, JobLogs logs,
+    TaskContext(TTaskRecord task, JobPlan plan, Model model, TaskEnvironment env, JobLogs logs,
                 BooleanSupplier cancelled, FederationChannel.Factory channels) {
         this.channels = channels;
         this.task = task;
         this.plan = plan;
-        this.modelVersion = modelVersion;
+        this.model = model;
+        this.models = env.models();
         this.catalog = env.catalog();
         this.rows = env.rows();
         this.writer = env.writer();
@@ -253,19 +255,26 @@ final class TaskContext implements ComponentContext {
         for (String ref : refs) {
             String up = ref.substring(0, ref.indexOf('.'));
             String rest = ref.substring(ref.indexOf('.') + 1);
-            String job = jobId();
-            if (up.equals("pipeline")) {
-                // A predict job's "pipeline.<component>[.model]" names a component of the trained model.
-                job = modelVersion;
-                up = rest.contains(".") ? rest.substring(0, rest.indexOf('.')) : rest;
-            }
             String upstream = up;
-            var models = tracking.models(job, upstream, role(), partyId());
-            if (models.isEmpty()) {
+            if (up.equals("pipeline")) {
+                // A predict job's "pipeline.<component>[.model]" names a component of the model it predicts with.
+                String component = rest.contains(".") ? rest.substring(0, rest.indexOf('.')) : rest;
+                List<ModelInput> saved = models.componentModels(model.id(), model.version(), role(), partyId(),
+                        component);
+                if (saved.isEmpty()) {
+                    throw new FlowException(RetCode.DATA_ERROR, "component " + componentName() + ": model input "
+                            + ref + " is not in model " + model.id() + " version " + model.version() + " at "
+                            + role() + " " + partyId());
+                }
+                out.addAll(saved);
+                continue;
+            }
+            var produced = tracking.models(jobId(), upstream, role(), partyId());
+            if (produced.isEmpty()) {
                 throw new FlowException(RetCode.DATA_ERROR, "component " + componentName() + ": model input " + ref
                         + " was not produced");
             }
-            models.forEach(m -> out.add(new ModelInput(upstream, m.getFModule(), Json.parse(m.getFParam().data()),
+            produced.forEach(m -> out.add(new ModelInput(upstream, m.getFModule(), Json.parse(m.getFParam().data()),
                     Json.parse(m.getFMeta().data()))));
         }
         return out;
@@ -318,4 +327,7 @@ final class TaskContext implements ComponentContext {
     synchronized String transferSummary() {
         return federation == null ? null : federation.summary();
     }
+
+    /** The model a job belongs to: its own (a train job) or the one it predicts with. */
+    record Model(String id, String version) {}
 }

@@ -10,7 +10,8 @@ import java.time.Duration;
 /**
  * What a running task reaches beyond its job: tables to read and write, tracking for its outputs, and
  * the channel to the same component at the other parties (whose waits are bounded by {@code
- * peerMessageTimeout}).
+ * peerMessageTimeout}), and the pipeline models (a train job's success records one; a predict job reads one).
  */
 public record TaskEnvironment(TableCatalog catalog, TableRows rows, TableWriter writer, TrackingStore tracking,
-                              FederationChannel.Factory channels, Duration peerMessageTimeout) {}
+                              FederationChannel.Factory channels, Duration peerMessageTimeout,
+                              PipelineModels models) {}

@@ -150,11 +150,11 @@ final class TaskRunner implements AutoCloseable {
         AtomicBoolean cancelled = new AtomicBoolean();
         core.logs().schedule(task.getFJobId(), "start task " + task.getFTaskId() + " version "
                 + task.getFTaskVersion() + " " + task.getFRole() + " " + task.getFPartyId());
-        Future<?> f = workers.submit(() -> run(task, plan, job.getFModelVersion(), cancelled));
+        Future<?> f = workers.submit(() -> run(task, plan, new TaskContext.Model(job.getFModelId(), job.getFModelVersion()), cancelled));
         running.put(runKey(task), new RunningTask(f, cancelled));
     }
 
-    private void run(TTaskRecord task, JobPlan plan, String modelVersion, AtomicBoolean cancelled) {
+    private void run(TTaskRecord task, JobPlan plan, TaskContext.Model model, AtomicBoolean cancelled) {
         String where = task.getFTaskId() + " " + task.getFRole() + " " + task.getFPartyId();
         FederationChannel.Factory bounded = (job, cpn, version, role, party, roles) ->
                 new BoundedWaitChannel(env.channels().forTask(job, cpn, version, role, party, roles),
@@ -164,7 +164,7 @@ final class TaskRunner implements AutoCloseable {
                                 throw new TaskCancelledException("task " + task.getFTaskId() + " was stopped");
                             }
                         });
-        TaskContext ctx = new TaskContext(task, plan, modelVersion, env, core.logs(), cancelled::get, bounded);
+        TaskContext ctx = new TaskContext(task, plan, model, env, core.logs(), cancelled::get, bounded);
         try {
             Component component = registry.find(task.getFComponentModule()).orElseThrow().factory().get();
             ctx.log("task " + where + " version " + task.getFTaskVersion() + " started: module "
@@ -232,6 +232,9 @@ final class TaskRunner implements AutoCloseable {
                 stopRunningTasks(jobId, status);
             }
             boolean moved = jobs.transitJob(jobId, status, error);
+            if (moved && status == JobStatus.SUCCESS) {
+                env.models().recordTrained(jobId);
+            }
             if (moved) {
                 // what no task took is of no use to a later run (a rerun sends its messages again)
                 env.channels().deleteMessages(jobId);

@@ -15,19 +15,19 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * FATE's /v1/model/query and /v1/model/query/detail over the jobs that finished successfully at this node. Nothing
- * found is retcode 100, as FATE answers; a missing field or an unknown field in {@code query_filters} is 101.
+ * FATE's /v1/model/query and /v1/model/query/detail over the models this node holds. Nothing found is retcode
+ * 100, as FATE answers; a missing field or an unknown field in {@code query_filters} is 101.
  */
 public final class ModelQueries {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /** The row fields a query answers, by FATE's column name, in FATE's order. */
-    private static final Map<String, Function<ModelRow, JsonNode>> FIELDS = fields();
+    private final Map<String, Function<PipelineModel, JsonNode>> fields = fields();
 
-    private final ModelStore store;
+    private final ModelRegistry registry;
 
-    public ModelQueries(ModelStore store) {
-        this.store = store;
+    public ModelQueries(ModelRegistry registry) {
+        this.registry = registry;
     }
 
     /** The filters a query reads; an empty string does not filter. */
@@ -35,47 +35,39 @@ public final class ModelQueries {
 
     public ModelAnswer query(Filters filters, List<String> queryFilters) {
         List<String> columns = columns(queryFilters);
-        List<ModelRow> rows = matching(filters);
+        List<PipelineModel> rows = registry.search(filters.modelId(), filters.modelVersion(), filters.role(),
+                filters.partyId(), filters.jobId());
         if (rows.isEmpty()) {
             throw notFound("No model found: " + describe(filters) + ".");
         }
         ArrayNode data = NODES.arrayNode();
-        for (ModelRow row : rows) {
+        for (PipelineModel row : rows) {
             ObjectNode out = data.addObject();
-            columns.forEach(c -> out.set(c, FIELDS.get(c).apply(row)));
+            columns.forEach(c -> out.set(c, fields.get(c).apply(row)));
         }
         return new ModelAnswer("success", data);
     }
 
-    /** The model's configuration; inference_* stay empty until models can be deployed. */
+    /** The model's configuration; inference_* stay empty until the model is deployed. */
     public ModelAnswer detail(String modelId, String modelVersion) {
         requireField("model_id", modelId);
         requireField("model_version", modelVersion);
-        List<ModelRow> rows = matching(new Filters(modelId, modelVersion, "", "", ""));
+        List<PipelineModel> rows = registry.versions(modelId, modelVersion);
         if (rows.isEmpty()) {
             throw notFound("No model found: model_id '" + modelId + "', model_version '" + modelVersion + "'.");
         }
-        ModelRow row = rows.get(0);
+        // every role and party of one version share the DSLs and the runtime conf
+        PipelineModel row = rows.get(0);
         ObjectNode data = NODES.objectNode();
         data.set("runtime_conf", row.runtimeConf());
-        data.set("dsl", row.dsl());
-        data.putObject("inference_dsl");
-        data.set("component_info", componentInfo(row.dsl()));
-        data.putArray("inference_component_info");
+        data.set("dsl", row.trainDsl());
+        data.set("inference_dsl", row.inferenceDsl());
+        data.set("component_info", componentInfo(row.trainDsl()));
+        data.set("inference_component_info", componentInfo(row.inferenceDsl()));
         return new ModelAnswer("success", data);
     }
 
-    private List<ModelRow> matching(Filters f) {
-        String jobId = f.jobId().isEmpty() ? f.modelVersion() : f.jobId();
-        if (!f.jobId().isEmpty() && !f.modelVersion().isEmpty() && !f.jobId().equals(f.modelVersion())) {
-            return List.of();
-        }
-        return store.find(jobId, f.role(), f.partyId()).stream()
-                .filter(r -> f.modelId().isEmpty() || f.modelId().equals(ModelTags.modelId(r.roles())))
-                .toList();
-    }
-
-    /** The components of the training DSL: {@code [{name, module}]}. */
+    /** The components of a DSL: {@code [{name, module}]}. */
     private static ArrayNode componentInfo(JsonNode dsl) {
         ArrayNode info = NODES.arrayNode();
         dsl.path("components").fields().forEachRemaining(c -> info.addObject()
@@ -83,15 +75,15 @@ public final class ModelQueries {
         return info;
     }
 
-    private static List<String> columns(List<String> queryFilters) {
+    private List<String> columns(List<String> queryFilters) {
         if (queryFilters.isEmpty()) {
-            return List.copyOf(FIELDS.keySet());
+            return List.copyOf(fields.keySet());
         }
         List<String> columns = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         for (String name : queryFilters) {
             String column = name.startsWith("f_") ? name : "f_" + name;
-            if (FIELDS.containsKey(column)) {
+            if (fields.containsKey(column)) {
                 columns.add(column);
             } else {
                 unknown.add(name);
@@ -99,7 +91,7 @@ public final class ModelQueries {
         }
         if (!unknown.isEmpty()) {
             throw FlowException.argument("query_filters has unknown fields " + unknown + "; known: "
-                    + FIELDS.keySet());
+                    + fields.keySet());
         }
         return columns;
     }
@@ -112,24 +104,29 @@ public final class ModelQueries {
                         parts.add(k + " '" + v + "'");
                     }
                 });
-        return parts.isEmpty() ? "no successful job at this node" : String.join(", ", parts.stream().sorted()
+        return parts.isEmpty() ? "no model at this node" : String.join(", ", parts.stream().sorted()
                 .toList());
     }
 
-    private static Map<String, Function<ModelRow, JsonNode>> fields() {
-        Map<String, Function<ModelRow, JsonNode>> f = new LinkedHashMap<>();
-        f.put("f_model_id", r -> NODES.textNode(ModelTags.modelId(r.roles())));
-        f.put("f_model_version", r -> NODES.textNode(r.jobId()));
+    private Map<String, Function<PipelineModel, JsonNode>> fields() {
+        Map<String, Function<PipelineModel, JsonNode>> f = new LinkedHashMap<>();
+        f.put("f_model_id", r -> NODES.textNode(r.modelId()));
+        f.put("f_model_version", r -> NODES.textNode(r.modelVersion()));
         f.put("f_role", r -> NODES.textNode(r.role()));
         f.put("f_party_id", r -> NODES.textNode(r.partyId()));
         f.put("f_job_id", r -> NODES.textNode(r.jobId()));
-        f.put("f_roles", ModelRow::roles);
+        f.put("f_roles", PipelineModel::roles);
         f.put("f_initiator_role", r -> NODES.textNode(r.initiatorRole()));
         f.put("f_initiator_party_id", r -> NODES.textNode(r.initiatorPartyId()));
-        f.put("f_runtime_conf", ModelRow::runtimeConf);
-        f.put("f_train_dsl", ModelRow::dsl);
-        f.put("f_train_runtime_conf", ModelRow::trainRuntimeConf);
-        f.put("f_job_status", r -> NODES.textNode(r.status()));
+        f.put("f_runtime_conf", PipelineModel::runtimeConf);
+        f.put("f_train_dsl", PipelineModel::trainDsl);
+        f.put("f_train_runtime_conf", PipelineModel::trainRuntimeConf);
+        f.put("f_inference_dsl", PipelineModel::inferenceDsl);
+        // FATE's parent is the trained model; a deployed (or migrated, imported) version names where it came from
+        f.put("f_parent", r -> NODES.booleanNode(r.parentVersion().isEmpty()));
+        f.put("f_parent_info", r -> r.parentVersion().isEmpty() ? NODES.objectNode()
+                : NODES.objectNode().put("parent_version", r.parentVersion()));
+        f.put("f_job_status", r -> NODES.textNode(registry.jobStatus(r)));
         f.put("f_description", r -> NODES.textNode(r.description()));
         f.put("f_create_time", r -> NODES.numberNode(r.createTime()));
         f.put("f_update_time", r -> NODES.numberNode(r.updateTime()));

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,7 +45,7 @@ class ServingCliTest {
         CliRun load = flow("model", "load", "-j", jobId);
         assertThat(load.exit()).as(load.out().toString()).isZero();
         assertThat(load.out().at("/data/host/10000").asInt()).isZero();
-        String modelId = guest.http().post("/v1/job/query", java.util.Map.of("job_id", jobId))
+        String modelId = guest.http().post("/v1/job/query", Map.of("job_id", jobId))
                 .at("/data/0/f_runtime_conf_on_party/job_parameters/common/model_id").asText();
         Path conf = Files.createTempFile("bind", ".json");
         Files.writeString(conf, """

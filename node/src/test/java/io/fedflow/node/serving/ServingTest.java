@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import io.fedflow.node.core.Limits;
 import io.fedflow.node.testing.FederatedSites;
 import io.fedflow.node.testing.FlowHttp;
@@ -13,12 +15,10 @@ import io.fedflow.node.testing.TestNode;
 import io.fedflow.proto.v1.InferenceReply;
 import io.fedflow.proto.v1.InferenceRequest;
 import io.fedflow.proto.v1.InferenceServiceGrpc;
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -254,7 +254,7 @@ class ServingTest {
     @Test
     @Order(9)
     void aBatchOverTheCapIsRefused1124() {
-        List<String> ids = new java.util.ArrayList<>();
+        List<String> ids = new ArrayList<>();
         for (int i = 0; i <= BATCH_CAP; i++) {
             ids.add(Integer.toString(i % 569));
         }

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Load, bind and online inference across two real sites (guest 9999; host and arbiter 10000) on the breast
- * pipeline of examples/ (DataIO, Intersection, HeteroFeatureBinning with a bin_num transform, selection,
- * HeteroLR): every breast row scores online to the very number the predict job of the same model gives it,
+ * pipeline of examples/ with a min-max FeatureScale added (DataIO, FeatureScale, Intersection,
+ * HeteroFeatureBinning with a bin_num transform, HeteroFeatureSelection, HeteroLR): every breast row scores online to the very number the predict job of the same model gives it,
  * single and batched, over JSON and gRPC; a restarted pair serves it again; each failure answers its code.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -54,10 +54,20 @@ class ServingTest {
 
     @BeforeAll
     static void trainAndPredict() throws Exception {
-        String dsl = Files.readString(Path.of("../examples/breast_pipeline_dsl.json"));
+        // the examples' pipeline with a min-max FeatureScale between DataIO and Intersection
+        ObjectNode trainDsl = (ObjectNode) FlowHttp.JSON.readTree(Files.readString(
+                Path.of("../examples/breast_pipeline_dsl.json")));
+        ObjectNode components = (ObjectNode) trainDsl.get("components");
+        components.set("feature_scale_0", FlowHttp.JSON.readTree("""
+                {"module": "FeatureScale", "input": {"data": {"data": ["dataio_0.data"]}},
+                 "output": {"data": ["data"], "model": ["model"]}}"""));
+        ((ObjectNode) components.at("/intersection_0/input/data")).putArray("data").add("feature_scale_0.data");
+        String dsl = trainDsl.toString();
         String conf = Files.readString(Path.of("../examples/breast_pipeline_conf.json")).replace(
                 "\"transform_param\": {\"transform_type\": null}",
-                "\"transform_param\": {\"transform_type\": \"bin_num\", \"transform_cols\": [0, 2, 4]}");
+                "\"transform_param\": {\"transform_type\": \"bin_num\", \"transform_cols\": [0, 2, 4]}")
+                .replace("\"intersection_0\": {", "\"feature_scale_0\": {\"method\": \"min_max_scale\"}, "
+                        + "\"intersection_0\": {");
         modelVersion = run(dsl, conf);
         modelId = guest.http().post("/v1/job/query", Map.of("job_id", modelVersion))
                 .at("/data/0/f_runtime_conf_on_party/job_parameters/common/model_id").asText();
@@ -297,7 +307,10 @@ class ServingTest {
               "dataio_0": {"module": "DataIO", "input": {"data": {"data": ["reader_0.data"]},
                                                           "model": ["pipeline.dataio_0.model"]},
                            "output": {"data": ["data"]}},
-              "intersection_0": {"module": "Intersection", "input": {"data": {"data": ["dataio_0.data"]}},
+              "feature_scale_0": {"module": "FeatureScale", "input": {"data": {"data": ["dataio_0.data"]},
+                                                                      "model": ["pipeline.feature_scale_0.model"]},
+                                  "output": {"data": ["data"]}},
+              "intersection_0": {"module": "Intersection", "input": {"data": {"data": ["feature_scale_0.data"]}},
                                  "output": {"data": ["data"]}},
               "hetero_feature_binning_0": {"module": "HeteroFeatureBinning",
                   "input": {"data": {"data": ["intersection_0.data"]},

@@ -11,6 +11,6 @@
  *
  * <p>Dependencies: {@code core}, {@code store}, {@code wire}, {@code component} ({@code ModelInput}) and
  * {@code job} (the {@code PipelineModels} it implements; the job package never imports this one). Nothing
- * imports it but the root package (the composition root).
+ * imports it but the root package (the composition root) and {@code serving} (which loads models from the registry).
  */
 package io.fedflow.node.model;

@@ -62,7 +62,7 @@ final class DataCommand {
      * directory, and, failing that, against the conf file's directory, so a conf kept next to its data
      * works from anywhere.
      */
-    private static Path clientFile(String file, Path confPath) {
+    static Path clientFile(String file, Path confPath) {
         if (file.isEmpty()) {
             throw new Envelope.Failure(RetCode.ARGUMENT_ERROR.code(), "required argument are missing: file");
         }

@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
         description = "Fedflow client (FATE-Flow's `flow` command line over gRPC).",
         subcommands = {DataCommand.class, TableCommand.class, JobCommand.class, TaskCommand.class,
                 ComponentCommand.class, ResourceCommand.class, QueueCommand.class, SiteCommand.class,
-                KeyCommand.class, TagCommand.class, ModelCommand.class})
+                KeyCommand.class, TagCommand.class, ModelCommand.class, ProviderCommand.class,
+                ServerCommand.class, CheckpointCommand.class})
 public final class FlowCli {
     @Option(names = "--server", defaultValue = "127.0.0.1:9380", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
             description = "The node's client port (default: ${DEFAULT-VALUE}).")

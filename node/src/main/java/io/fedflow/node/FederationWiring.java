@@ -32,8 +32,8 @@ import java.util.List;
 
 /**
  * Federation wired for one node: the signed (optionally mutual-TLS) client of the other sites, the
- * component message channel over the job pool, the site port's server (party and transfer services behind
- * the verifying interceptor) and the site admin API of the client port.
+ * component message channel over the job pool, the site port's server (party and transfer services, and the
+ * site services other domains bring, behind the verifying interceptor) and the site admin API of the client port.
  */
 final class FederationWiring implements AutoCloseable {
     private final NodeConfig config;
@@ -67,19 +67,19 @@ final class FederationWiring implements AutoCloseable {
      * The site port: the party side of the job protocol and component messages, each call verified first and
      * then its strings checked as the client port checks them.
      */
-    Server siteServer(Database database, Clock clock, JobParticipant participant, List<BindableService> more) {
+    Server siteServer(Database database, Clock clock, JobParticipant participant,
+                      List<BindableService> domainServices) {
         PostgresReplayGuard siteNonces = new PostgresReplayGuard(database.asyncCommitDsl(), clock);
         SiteVerifyingInterceptor verifying = new SiteVerifyingInterceptor(() -> new SiteVerifier(config.partyId(),
                 new HookSignatureCheck(hooks.current().siteAuthentication()), siteNonces, Clock.systemUTC()));
-        List<ServerServiceDefinition> services = new ArrayList<>();
-        services.add(verifying.protect(StringFieldChecks.protect(
-                new PartyGrpcService(config.partyId(), participant, clock).bindService())));
-        services.add(verifying.protect(StringFieldChecks.protect(
-                new TransferGrpcService(config.partyId(), transfers).bindService())));
-        // every other site service (serving's) is verified and checked the same way
-        more.forEach(s -> services.add(verifying.protect(StringFieldChecks.protect(s.bindService()))));
-        return SiteServer.build(config.host(), config.sitePort(), List.copyOf(services),
-                siteTls == null ? null : siteTls::serve);
+        List<ServerServiceDefinition> services = new ArrayList<>(List.of(
+                verifying.protect(StringFieldChecks.protect(
+                        new PartyGrpcService(config.partyId(), participant, clock).bindService())),
+                verifying.protect(StringFieldChecks.protect(
+                        new TransferGrpcService(config.partyId(), transfers).bindService()))));
+        // The site services of other domains (model migration...), behind the same checks.
+        domainServices.forEach(s -> services.add(verifying.protect(StringFieldChecks.protect(s.bindService()))));
+        return SiteServer.build(config.host(), config.sitePort(), services, siteTls == null ? null : siteTls::serve);
     }
 
     PartyClient partyClient() {

@@ -4,6 +4,7 @@ import com.linecorp.armeria.server.Route;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServiceConfig;
 import io.fedflow.auth.site.SiteKeys;
+import io.fedflow.node.checkpoint.CheckpointStore;
 import io.fedflow.node.core.Limits;
 import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.federation.PartyClient;
@@ -18,6 +19,7 @@ import io.fedflow.node.job.JobModule;
 import io.fedflow.node.job.JobQueryStore;
 import io.fedflow.node.job.JobStore;
 import io.fedflow.node.job.TaskEnvironment;
+import io.fedflow.node.model.ModelRegistryStore;
 import io.fedflow.node.permission.PermissionAdmission;
 import io.fedflow.node.provider.ProviderGrpcService;
 import io.fedflow.node.provider.Providers;
@@ -27,11 +29,13 @@ import io.fedflow.node.server.RequestAdmission;
 import io.fedflow.node.store.ConnectionPool;
 import io.fedflow.node.store.Database;
 import io.fedflow.node.tracking.TrackingStore;
+import io.grpc.BindableService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +59,7 @@ public final class Node implements AutoCloseable {
     private final HookWiring hooks;
     private final FederationWiring federation;
     private final JobModule jobs;
+    private final ModelWiring models;
     private final NodeHealth health;
     private final RequestAdmission admission;
     private final Server server;
@@ -73,13 +78,15 @@ public final class Node implements AutoCloseable {
         DataWiring data = new DataWiring(config, clock, database, pools, jobIds);
         this.hooks = new HookWiring(config, clock, pools.requests().dsl(), siteKeys, peers, data.registry());
         this.federation = new FederationWiring(config, clock, pools, hooks.hooks(), siteKeys, peers);
-        ModelWiring models = new ModelWiring(clock, pools);
+        this.models = new ModelWiring(config, clock, pools, jobIds, federation.partyClient());
         this.jobs = jobModule(config, clock, jobIds, data, models);
         this.health = new NodeHealth(pools.health(), List.of(pools.jobs(), pools.requests()), jobs.heartbeat(),
                 limits.healthTimeout(), limits.schedulerStallTimeout());
         ServingWiring serving = new ServingWiring(config, clock, database, pools, federation.partyClient(),
                 models.registry());
-        this.siteServer = federation.siteServer(database, clock, jobs.participant(), List.of(serving.siteService()));
+        List<BindableService> siteServices = new ArrayList<>(models.siteServices());
+        siteServices.add(serving.siteService());
+        this.siteServer = federation.siteServer(database, clock, jobs.participant(), siteServices);
         this.admission = new RequestAdmission(limits.requestThreads(), limits.requestQueue());
         ClientAuthentication clientAuthentication = config.clientAuth()
                 ? new ClientAuthentication(() -> hooks.hooks().current().clientAuthentication()) : null;
@@ -99,12 +106,13 @@ public final class Node implements AutoCloseable {
         var dsl = pools.requests().dsl();
         var jobDsl = pools.jobs().dsl();
         return new JobModule(config, clock,
-                new JobModule.Stores(new JobStore(jobDsl, clock), new JobStore(dsl, clock), new JobQueryStore(dsl),
+                new JobModule.Stores(new JobStore(jobDsl, clock, ModelRegistryStore::recordTrainJob),
+                        new JobStore(dsl, clock, ModelRegistryStore::recordTrainJob), new JobQueryStore(dsl),
                         data.catalog(), new TrackingStore(dsl, clock), models.registry()),
                 data.registry(), jobIds,
                 new TaskEnvironment(data.jobCatalog(), data.jobRows(), data.jobWriter(), new TrackingStore(jobDsl, clock),
                         federation.transferChannel(), config.limits().peerMessageTimeout(),
-                        models.jobRegistry()),
+                        models.jobRegistry(), new CheckpointStore(jobDsl, clock)),
                 new JobModule.Federation(federation.partyClient(), id -> peers.find(id).isPresent(),
                         new PermissionAdmission(() -> hooks.hooks().current().permission()), PARTY_TIMEOUT));
     }
@@ -215,6 +223,7 @@ public final class Node implements AutoCloseable {
         siteServer.stop().join();
         jobs.close();
         federation.close();
+        models.close();
         hooks.close();
         health.close();
         pools.close();

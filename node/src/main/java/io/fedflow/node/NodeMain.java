@@ -2,6 +2,7 @@ package io.fedflow.node;
 
 import io.fedflow.node.core.ClientAppKeys;
 import io.fedflow.node.core.Limits;
+import io.fedflow.node.core.ModelStoreAddress;
 import io.fedflow.node.core.NodeConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -146,6 +147,22 @@ public final class NodeMain implements Callable<Integer> {
             description = "Rows of one batchInference request; more is refused (default ${DEFAULT-VALUE}).")
     int maxBatchInferenceRows;
 
+    @Option(names = Limits.MAX_MODEL_ARCHIVE_FLAG, defaultValue = "67108864", paramLabel = "BYTES",
+            description = "Largest model archive a model import or restore takes, as sent and unpacked "
+                    + "(default ${DEFAULT-VALUE}).")
+    long maxModelArchive;
+
+    @Option(names = "--model-store-url", description = "JDBC URL of the PostgreSQL that model store and restore "
+            + "use; the node's own database otherwise.")
+    String modelStoreUrl;
+
+    @Option(names = "--model-store-user", description = "User for --model-store-url.")
+    String modelStoreUser;
+
+    @Option(names = "--model-store-password", description = "Password for --model-store-url (or env "
+            + "FEDFLOW_MODEL_STORE_PASSWORD).")
+    String modelStorePassword;
+
     @Override
     public Integer call() throws Exception {
         String appSecret = System.getenv("FEDFLOW_CLIENT_APP_SECRET");
@@ -192,6 +209,9 @@ public final class NodeMain implements Callable<Integer> {
                 .siteTls(siteTls)
                 .siteTlsName(siteTlsName)
                 .limits(limits())
+                .modelStore(modelStoreUrl == null ? null : new ModelStoreAddress(modelStoreUrl, modelStoreUser,
+                        modelStorePassword != null ? modelStorePassword
+                                : System.getenv("FEDFLOW_MODEL_STORE_PASSWORD")))
                 .build();
     }
 
@@ -214,6 +234,7 @@ public final class NodeMain implements Callable<Integer> {
                 .maxRetmsgLength(maxRetmsgLength)
                 .inferenceTimeout(Duration.ofMillis(inferenceTimeoutMs))
                 .maxBatchInferenceRows(maxBatchInferenceRows)
+                .maxModelArchive(maxModelArchive)
                 .build();
     }
 

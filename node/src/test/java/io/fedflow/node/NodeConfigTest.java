@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fedflow.node.core.ClientAppKeys;
 import io.fedflow.node.core.Limits;
+import io.fedflow.node.core.ModelStoreAddress;
 import io.fedflow.node.core.NodeConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,10 +59,12 @@ class NodeConfigTest {
                 .dbUrl("jdbc:postgresql://db/fate").dbUser("fate").dbPassword("pw")
                 .importDir(Path.of("in")).exportDir(Path.of("out")).cores(3)
                 .clientAuth(true).clientAppKeys(ClientAppKeys.of("k", "s")).enforcePermission(false)
-                .siteTls(true).siteTlsName("guest-9999").limits(limits).build();
+                .siteTls(true).siteTlsName("guest-9999").limits(limits)
+                .modelStore(new ModelStoreAddress("jdbc:postgresql://store/models", "m", "spw")).build();
         assertThat(c).isEqualTo(new NodeConfig("1", "0.0.0.0", 9380, 9360, DATA, "jdbc:postgresql://db/fate", "fate",
                 "pw", Path.of("in"), Path.of("out"), 3, true, ClientAppKeys.of("k", "s"), false, true, "guest-9999",
-                limits));
+                limits, new ModelStoreAddress("jdbc:postgresql://store/models", "m", "spw")));
+        assertThat(c.toString()).doesNotContain("spw");
         assertThat(c.importDir()).isEqualTo(Path.of("in").toAbsolutePath());
         assertThat(c.toBuilder().build()).isEqualTo(c);
         assertThat(c.toBuilder().partyId("2").dataDir(Path.of("other")).build())
@@ -153,5 +156,19 @@ class NodeConfigTest {
         NodeMain main = new NodeMain();
         new CommandLine(main).parseArgs("--db-password", "flag-pw");
         assertThat(main.config("env-pw", null).dbPassword()).isEqualTo("flag-pw");
+    }
+
+    @Test
+    void theModelStoreFlagsReachTheConfigAndItsPasswordIsNeverPrinted() {
+        NodeMain main = new NodeMain();
+        new CommandLine(main).parseArgs("--model-store-url", "jdbc:postgresql://store/models", "--model-store-user",
+                "keeper", "--model-store-password", "st0re-Pa55");
+        NodeConfig c = main.config(null, null);
+        assertThat(c.modelStore()).isEqualTo(new ModelStoreAddress("jdbc:postgresql://store/models", "keeper",
+                "st0re-Pa55"));
+        assertThat(c.toString()).doesNotContain("st0re-Pa55").contains("password=<set>", "jdbc:postgresql://store/models");
+        NodeMain none = new NodeMain();
+        new CommandLine(none).parseArgs();
+        assertThat(none.config(null, null).modelStore()).isNull();
     }
 }

@@ -53,6 +53,15 @@ public interface ComponentContext {
     void saveModel(String modelName, JsonNode param, JsonNode meta);
 
     /**
+     * Saves a checkpoint (FATE's ModelCheckpoint callback): the model as it is after iteration {@code stepIndex},
+     * the same Param and Meta {@link #saveModel} would save under {@code modelName}. A task's run replaces the
+     * checkpoints an earlier run of its component left at its role and party.
+     */
+    default void saveCheckpoint(int stepIndex, String stepName, String modelName, JsonNode param, JsonNode meta) {
+        throw new UnsupportedOperationException("no checkpoints in this context");
+    }
+
+    /**
      * Records metric points under namespace and name (e.g. "train", "loss"): each point is a key
      * (iteration, threshold...) and a value. Points accumulate over calls.
      */

@@ -19,6 +19,7 @@ public final class Limits {
     public static final String MAX_LINE_LENGTH_FLAG = "--max-line-length";
     public static final String MAX_AUTO_RETRIES_FLAG = "--max-auto-retries";
     public static final String MAX_RETMSG_LENGTH_FLAG = "--max-retmsg-length";
+    public static final String MAX_MODEL_ARCHIVE_FLAG = "--max-model-archive";
 
     /** A transfer (upload, download stream) that moves no byte for this long is cut off. */
     private final Duration streamIdleTimeout;
@@ -57,6 +58,11 @@ public final class Limits {
     private final Duration inferenceTimeout;
     /** Rows of one batch inference request; more is refused. */
     private final int maxBatchInferenceRows;
+    /**
+     * Bytes of a model archive: the zip a model import receives and, unpacked, its entries together (a small
+     * zip may unpack to far more: it is read entry by entry and refused once past this).
+     */
+    private final long maxModelArchive;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
@@ -80,6 +86,7 @@ public final class Limits {
         this.maxRetmsgLength = b.maxRetmsgLength;
         this.inferenceTimeout = requirePositive(b.inferenceTimeout, "inference timeout");
         this.maxBatchInferenceRows = (int) requirePositive(b.maxBatchInferenceRows, "max batch inference rows");
+        this.maxModelArchive = requirePositive(b.maxModelArchive, "max model archive");
     }
 
     /** Below this a shortened retmsg could not keep the field it names and the log id it gives. */
@@ -112,6 +119,7 @@ public final class Limits {
         b.maxRetmsgLength = maxRetmsgLength;
         b.inferenceTimeout = inferenceTimeout;
         b.maxBatchInferenceRows = maxBatchInferenceRows;
+        b.maxModelArchive = maxModelArchive;
         return b;
     }
 
@@ -183,6 +191,10 @@ public final class Limits {
         return maxBatchInferenceRows;
     }
 
+    public long maxModelArchive() {
+        return maxModelArchive;
+    }
+
     private static Duration requirePositive(Duration d, String what) {
         Objects.requireNonNull(d, what);
         if (d.isNegative() || d.isZero()) {
@@ -230,6 +242,7 @@ public final class Limits {
         private Duration inferenceTimeout = Duration.ofSeconds(3);
         // FATE-Serving's clients send batches of a few hundred to a few thousand rows.
         private long maxBatchInferenceRows = 10_000;
+        private long maxModelArchive = 64L << 20;
 
         private Builder() {}
 
@@ -300,6 +313,11 @@ public final class Limits {
 
         public Builder peerMessageTimeout(Duration d) {
             this.peerMessageTimeout = d;
+            return this;
+        }
+
+        public Builder maxModelArchive(long bytes) {
+            this.maxModelArchive = bytes;
             return this;
         }
 

@@ -30,7 +30,8 @@ public record NodeConfig(
         boolean enforcePermission,
         boolean siteTls,
         String siteTlsName,
-        Limits limits) {
+        Limits limits,
+        ModelStoreAddress modelStore) {
 
     public NodeConfig {
         if (partyId == null || !partyId.matches("\\d{1,10}")) {
@@ -77,7 +78,8 @@ public record NodeConfig(
                 .enforcePermission(enforcePermission)
                 .siteTls(siteTls)
                 .siteTlsName(siteTlsName)
-                .limits(limits);
+                .limits(limits)
+                .modelStore(modelStore);
     }
 
     public static final int DEFAULT_CORES = 16;
@@ -115,7 +117,8 @@ public record NodeConfig(
                 + ", dbPassword=" + (dbPassword == null ? "null" : "<set>") + ", importDir=" + importDir
                 + ", exportDir=" + exportDir + ", cores=" + cores + ", clientAuth=" + clientAuth
                 + ", clientAppKeys=" + clientAppKeys + ", enforcePermission=" + enforcePermission
-                + ", siteTls=" + siteTls + ", siteTlsName=" + siteTlsName + ", limits=" + limits + "]";
+                + ", siteTls=" + siteTls + ", siteTlsName=" + siteTlsName + ", limits=" + limits
+                + ", modelStore=" + modelStore + "]";
     }
 
     /** This config with other caps (see {@link Limits}). */
@@ -160,6 +163,7 @@ public record NodeConfig(
         private boolean siteTls;
         private String siteTlsName = DEFAULT_SITE_TLS_NAME;
         private Limits limits = Limits.defaults();
+        private ModelStoreAddress modelStore;
 
         private Builder(String partyId, Path dataDir) {
             this.partyId = partyId;
@@ -254,6 +258,12 @@ public record NodeConfig(
             return this;
         }
 
+        /** Where model store and restore keep archives: another PostgreSQL; null for the node's own database. */
+        public Builder modelStore(ModelStoreAddress address) {
+            this.modelStore = address;
+            return this;
+        }
+
         public Builder limits(Limits caps) {
             this.limits = caps;
             return this;
@@ -261,7 +271,8 @@ public record NodeConfig(
 
         public NodeConfig build() {
             return new NodeConfig(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir,
-                    exportDir, cores, clientAuth, clientAppKeys, enforcePermission, siteTls, siteTlsName, limits);
+                    exportDir, cores, clientAuth, clientAppKeys, enforcePermission, siteTls, siteTlsName, limits,
+                    modelStore);
         }
     }
 }

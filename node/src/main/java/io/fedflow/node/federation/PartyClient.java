@@ -38,6 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,14 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
         public static final RetryPolicy STOP = new RetryPolicy(2, Duration.ofMillis(200), Duration.ofMillis(500),
                 Duration.ofSeconds(3));
 
+        /**
+         * One attempt within {@code deadline}: for a call whose failure the caller undoes (a retry after a
+         * save that timed out would find the save there and be refused).
+         */
+        public static RetryPolicy once(Duration deadline) {
+            return new RetryPolicy(1, Duration.ofMillis(250), Duration.ofMillis(250), deadline);
+        }
+
         /** The pause before retry {@code attempt + 1}: full jitter in the upper half, never over the cap. */
         Duration backoff(int attempt) {
             long cap = Math.min(maxBackoff.toMillis(), firstBackoff.toMillis() << Math.min(attempt, 20));
@@ -78,8 +87,7 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
     private final ClientFactory factory;
     private final RetryPolicy policy;
     private final Map<String, Stubs> stubs = new ConcurrentHashMap<>();
-    /** Stubs of the other site services, by party, stub type and the peer's address. */
-    private final Map<String, Object> serviceStubs = new ConcurrentHashMap<>();
+    private final Map<String, Object> siteStubs = new ConcurrentHashMap<>();
 
     public PartyClient(PeerDirectory peers, SiteCallSigner signer, ClientFactory factory, RetryPolicy policy) {
         this.peers = peers;
@@ -89,7 +97,7 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
         // A changed address or key takes effect at the next call.
         peers.onChange(d -> {
             stubs.clear();
-            serviceStubs.clear();
+            siteStubs.clear();
         });
     }
 
@@ -106,20 +114,24 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
     }
 
     private Stubs stubs(String partyId) {
-        Peer peer = peers.find(partyId).orElseThrow(() -> new FlowException(RetCode.FEDERATED_ERROR,
-                "party " + partyId + " is not a peer of this site: add it with /v1/site/peer/add"));
+        Peer peer = peer(partyId);
         Stubs s = stubs.get(partyId);
         if (s != null && s.address().equals(peer.address() + peer.tls())) {
             return s;
         }
-        var builder = clientBuilder(partyId, peer);
+        var builder = siteClient(partyId, peer);
         s = new Stubs(peer.address() + peer.tls(), builder.build(PartyServiceBlockingStub.class),
                 builder.build(TransferServiceStub.class));
         stubs.put(partyId, s);
         return s;
     }
 
-    private GrpcClientBuilder clientBuilder(String partyId, Peer peer) {
+    private Peer peer(String partyId) {
+        return peers.find(partyId).orElseThrow(() -> new FlowException(RetCode.FEDERATED_ERROR,
+                "party " + partyId + " is not a peer of this site: add it with /v1/site/peer/add"));
+    }
+
+    private GrpcClientBuilder siteClient(String partyId, Peer peer) {
         String uri = (peer.tls() ? "https://" : "http://") + peer.address();
         return GrpcClients.builder(uri)
                 .factory(factory)
@@ -131,29 +143,18 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
     }
 
     /**
-     * One signed call of another site service (serving's) at a peer, within {@code deadline} and not retried
-     * (its caller answers within its own deadline): a refusal carries the peer's retcode, a peer not reached
-     * or too slow fails as unreachable or timed out.
+     * Calls a site service another domain owns (its blocking stub type), signed and with the policy's deadline
+     * and retries, as the party calls are; the peer's refusal comes back as a FlowException with its retcode.
      */
-    public <S extends AbstractStub<S>, T> T callOnce(String partyId, Class<S> stubType, String what,
-                                                     Duration deadline, Function<S, T> call) {
-        Peer peer = peers.find(partyId).orElseThrow(() -> new FlowException(RetCode.FEDERATED_ERROR,
-                "party " + partyId + " is not a peer of this site: add it with /v1/site/peer/add"));
-        String key = partyId + "|" + stubType.getName() + "|" + peer.address() + peer.tls();
-        S stub = stubType.cast(serviceStubs.computeIfAbsent(key, k -> clientBuilder(partyId, peer).build(stubType)));
-        try {
-            return call.apply(stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS));
-        } catch (StatusRuntimeException e) {
-            String retcode = retcode(e);
-            if (retcode != null) {
-                throw refusal(partyId, what, Integer.parseInt(retcode), e.getStatus());
-            }
-            Status.Code code = e.getStatus().getCode();
-            RetCode named = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
-                    ? RetCode.CONNECTION_ERROR : RetCode.FEDERATED_ERROR;
-            throw new FlowException(named, RemoteStatuses.kindOf(code), "party " + partyId + " at "
-                    + peer.address() + " could not " + what + ": " + describe(e.getStatus()), e);
-        }
+    public <S extends AbstractStub<S>, T> T callSite(String partyId, String what, RetryPolicy p, Class<S> stubType,
+                                                    Function<S, T> call) {
+        return call(partyId, what, p, () -> siteStub(partyId, stubType), call);
+    }
+
+    private <S extends AbstractStub<S>> S siteStub(String partyId, Class<S> stubType) {
+        Peer peer = peer(partyId);
+        String key = partyId + "|" + peer.address() + "|" + peer.tls() + "|" + stubType.getName();
+        return stubType.cast(siteStubs.computeIfAbsent(key, k -> siteClient(partyId, peer).build(stubType)));
     }
 
     /** The transfer stub of a peer, for the transfer channel (which streams and sets its own deadline). */
@@ -166,9 +167,14 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
      * attempt takes the peer's current stub and is signed anew.
      */
     <T> T call(String partyId, String what, RetryPolicy p, Function<PartyServiceBlockingStub, T> call) {
+        return call(partyId, what, p, () -> stubs(partyId).party(), call);
+    }
+
+    private <S extends AbstractStub<S>, T> T call(String partyId, String what, RetryPolicy p, Supplier<S> stub,
+                                                  Function<S, T> call) {
         FailsafeExecutor<T> retries = SiteRetry.of(p, PartyClient::retryable, what + " at party " + partyId);
         try {
-            return retries.get(() -> call.apply(stubs(partyId).party()
+            return retries.get(() -> call.apply(stub.get()
                     .withDeadlineAfter(p.deadline().toMillis(), TimeUnit.MILLISECONDS)));
         } catch (StatusRuntimeException e) {
             String retcode = retcode(e);
@@ -323,6 +329,6 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
     @Override
     public void close() {
         stubs.clear();
-        serviceStubs.clear();
+        siteStubs.clear();
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.auth.site.SiteKeys;
+import io.fedflow.node.core.FailureKind;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.wire.Responses;
 import io.fedflow.proto.RetCode;
@@ -106,6 +107,13 @@ public final class SiteAdminGrpcService extends SiteServiceGrpc.SiteServiceImplB
         if (r.getKey().isBlank()) {
             throw FlowException.argument("required argument are missing: key");
         }
+        if (isRsa(r.getKey())) {
+            // FATE-Flow's site keys are RSA: saying only "bad key" would hide that the peer is not a Fedflow site
+            throw new FlowException(RetCode.INCOMPATIBLE_FATE_VER, FailureKind.BAD_REQUEST, "the key of party "
+                    + r.getPartyId() + " is an RSA key, as a FATE-Flow site's: Fedflow sites sign with Ed25519 keys "
+                    + "(PEM 'BEGIN PUBLIC KEY' or base64 of its 32 bytes, see `flow site key` at that site); "
+                    + "a FATE-Flow site cannot federate with a Fedflow site", null);
+        }
         Peer peer;
         try {
             peer = peers.replaceKey(r.getPartyId(), r.getKey()).orElseThrow(() -> FlowException.notFound(
@@ -174,6 +182,19 @@ public final class SiteAdminGrpcService extends SiteServiceGrpc.SiteServiceImplB
     }
 
     /** Key parse errors say what was wrong but not what is expected; add it. */
+    /** A PKCS#1 RSA key, or an X.509 one whose algorithm is RSA (FATE-Flow's site keys are either). */
+    private static boolean isRsa(String key) {
+        if (key.contains("BEGIN RSA PUBLIC KEY")) {
+            return true;
+        }
+        try {
+            SiteKeys.parsePublicKey(key);
+            return false;
+        } catch (IllegalArgumentException e) {
+            return String.valueOf(e.getMessage()).contains("RSAKeyParameters");
+        }
+    }
+
     private static String explainKey(String message) {
         boolean aboutKey = message.contains("key") || message.contains("PEM") || message.contains("base64");
         return aboutKey && !message.startsWith("public_key of party")

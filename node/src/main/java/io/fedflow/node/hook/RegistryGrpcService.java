@@ -52,6 +52,10 @@ public final class RegistryGrpcService extends RegistryServiceGrpc.RegistryServi
 
     @Override
     public void registerService(RegisterServiceRequest r, StreamObserver<FlowResponse> out) {
+        if (r.hasBatch()) {
+            reply(out, Responses.ok(registry.registerBatch(FateJson.toJson(r.getBatch()))));
+            return;
+        }
         ServiceRegistration s = registry.registerService(r.getServerName(), r.getServiceName(), r.getUri(),
                 r.getMethod(), r.getProtocol(), object(r.hasParams(), r.getParams()),
                 object(r.hasData(), r.getData()), object(r.hasHeaders(), r.getHeaders()));

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.auth.hook.HookName;
 import io.fedflow.node.core.FlowException;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -38,6 +40,55 @@ public final class ServiceRegistry {
 
     /** Registers or moves a server; {@code port} as FATE's clients send it, a number or a numeric string. */
     public ServerRegistration registerServer(String name, String host, JsonNode port, String protocol) {
+        ServerRegistration registration = serverRegistration(name, host, port, protocol);
+        store.saveServer(registration);
+        hooks.reload();
+        return registration;
+    }
+
+    /**
+     * FATE's batch form of /v1/service/registry: {@code {NAME: {host, port, protocol?, api: {service: {uri,
+     * method?}}}}}. Every server and service is checked before any is saved, so a bad entry saves nothing.
+     * Answers FATE's {@code {NAME: {host, port, protocol}}} of the servers saved.
+     */
+    public ObjectNode registerBatch(JsonNode batch) {
+        if (batch == null || !batch.isObject() || batch.isEmpty()) {
+            throw FlowException.argument("required argument are missing: server_name (or FATE's batch form "
+                    + "{SERVER: {host, port, api: {service_name: {uri}}}})");
+        }
+        List<ServerRegistration> servers = new ArrayList<>();
+        List<ServiceRegistration> services = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> e : batch.properties()) {
+            JsonNode info = e.getValue();
+            if (!info.isObject()) {
+                throw FlowException.argument("required argument are missing: server_name; read as FATE's batch "
+                        + "form {SERVER: {host, port, api}}, '" + e.getKey() + "' is not a server object");
+            }
+            ServerRegistration server = serverRegistration(e.getKey(), info.path("host").asText(null),
+                    info.get("port"), info.path("protocol").asText(null));
+            servers.add(server);
+            JsonNode api = info.path("api");
+            if (!api.isMissingNode() && !api.isObject()) {
+                throw FlowException.argument("api of server " + e.getKey() + " must be an object {service_name: "
+                        + "{uri, method}}");
+            }
+            for (Map.Entry<String, JsonNode> a : api.properties()) {
+                services.add(serviceRegistration(server, a.getKey(), a.getValue().path("uri").asText(null),
+                        a.getValue().path("method").asText(null), a.getValue().path("protocol").asText(null),
+                        null, null, null));
+            }
+        }
+        ObjectNode saved = JsonNodeFactory.instance.objectNode();
+        servers.forEach(server -> {
+            store.saveServer(server);
+            saved.set(server.name(), server.toJson());
+        });
+        services.forEach(store::saveService);
+        hooks.reload();
+        return saved;
+    }
+
+    private ServerRegistration serverRegistration(String name, String host, JsonNode port, String protocol) {
         String server = serverName(name);
         if (host == null || host.isBlank()) {
             throw FlowException.argument("required argument are missing: host");
@@ -45,11 +96,7 @@ public final class ServiceRegistry {
         if (!HOST.matcher(host.strip()).matches()) {
             throw FlowException.argument("host " + host + " is not a host name or address");
         }
-        ServerRegistration registration = new ServerRegistration(server, host.strip(), port(port),
-                protocol(protocol, HTTP));
-        store.saveServer(registration);
-        hooks.reload();
-        return registration;
+        return new ServerRegistration(server, host.strip(), port(port), protocol(protocol, HTTP));
     }
 
     public ServerRegistration server(String name) {
@@ -79,6 +126,18 @@ public final class ServiceRegistry {
                                                String protocol, ObjectNode params, ObjectNode data,
                                                ObjectNode headers) {
         String name = serverName(serverName);
+        ServerRegistration server = store.server(name).orElseThrow(() -> FlowException.notFound("server " + name
+                + " is not registered: register it first with /v1/server/" + name + "/register"));
+        ServiceRegistration registration = serviceRegistration(server, serviceName, uri, method, protocol, params,
+                data, headers);
+        store.saveService(registration);
+        hooks.reload();
+        return registration;
+    }
+
+    private ServiceRegistration serviceRegistration(ServerRegistration server, String serviceName, String uri,
+                                                    String method, String protocol, ObjectNode params,
+                                                    ObjectNode data, ObjectNode headers) {
         if (serviceName == null || serviceName.isBlank()) {
             throw FlowException.argument("required argument are missing: service_name");
         }
@@ -86,8 +145,6 @@ public final class ServiceRegistry {
         if (!SERVICE_NAMES.contains(service)) {
             throw FlowException.argument("service_name " + service + " is not one of " + SERVICE_NAMES);
         }
-        ServerRegistration server = store.server(name).orElseThrow(() -> FlowException.notFound("server " + name
-                + " is not registered: register it first with /v1/server/" + name + "/register"));
         String serviceProtocol = protocol(protocol, server.protocol());
         boolean grpc = GRPC.equals(serviceProtocol);
         if (grpc && HookName.fromServiceName(service).isEmpty()) {
@@ -105,15 +162,13 @@ public final class ServiceRegistry {
         if (!METHODS.contains(verb)) {
             throw FlowException.argument("method " + method + " is not one of " + METHODS);
         }
-        ServiceRegistration registration = new ServiceRegistration(name, service, path,
+        ServiceRegistration registration = new ServiceRegistration(server.name(), service, path,
                 server.urlOf(serviceProtocol, path), verb, serviceProtocol, params, data, headers, 0, 0);
         try {
             URI.create(registration.url());
         } catch (IllegalArgumentException e) {
             throw FlowException.argument("uri " + path + " does not make a valid URL: " + e.getMessage());
         }
-        store.saveService(registration);
-        hooks.reload();
         return registration;
     }
 

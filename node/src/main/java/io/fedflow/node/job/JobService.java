@@ -96,8 +96,19 @@ public final class JobService {
         return parts.coordinator().cleanQueue();
     }
 
+    /** FATE's resource/query: the engine's cores and, with {@code withJobs}, one row per role and party holding some. */
     public ObjectNode resources(boolean withJobs) {
-        return core.resources().describe(withJobs);
+        ObjectNode out = core.resources().describe(false);
+        if (withJobs) {
+            ArrayNode rows = out.withArray("use_resource_job");
+            for (String jobId : core.resources().holders()) {
+                for (TJobRecord r : core.jobs().jobRows(jobId)) {
+                    rows.addObject().put("job_id", jobId).put("role", r.getFRole()).put("party_id", r.getFPartyId())
+                            .put("core", r.getFCores()).put("memory", 0);
+                }
+            }
+        }
+        return out;
     }
 
     public ArrayNode returnResource(String jobId) {

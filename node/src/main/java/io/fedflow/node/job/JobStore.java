@@ -21,10 +21,26 @@ import org.jooq.impl.DSL;
 public final class JobStore {
     private final DSLContext dsl;
     private final Clock clock;
+    private final SuccessRecord onSuccess;
 
     public JobStore(DSLContext dsl, Clock clock) {
+        this(dsl, clock, (tx, jobId) -> { });
+    }
+
+    /** With {@code onSuccess} run in the transaction that moves a job to success (its model is recorded there). */
+    public JobStore(DSLContext dsl, Clock clock, SuccessRecord onSuccess) {
         this.dsl = dsl;
         this.clock = clock;
+        this.onSuccess = onSuccess;
+    }
+
+    /**
+     * What else a job's success writes, in the same transaction: whoever sees the job succeed sees it (a
+     * trained model in the registry) too.
+     */
+    @FunctionalInterface
+    public interface SuccessRecord {
+        void write(DSLContext tx, String jobId);
     }
 
     /**
@@ -236,11 +252,25 @@ public final class JobStore {
 
     /**
      * Moves every row of a job at this node to {@code to}, only from a status FATE allows; returns whether
-     * anything moved. End statuses set end time and elapsed; running sets the start time.
+     * anything moved. End statuses set end time and elapsed; running sets the start time. Success also
+     * writes this store's {@link SuccessRecord}, in the same transaction.
      */
     public boolean transitJob(String jobId, JobStatus to, String errorReport) {
+        if (to != JobStatus.SUCCESS) {
+            return transit(dsl, jobId, to, errorReport);
+        }
+        return dsl.transactionResult(tx -> {
+            boolean moved = transit(tx.dsl(), jobId, to, errorReport);
+            if (moved) {
+                onSuccess.write(tx.dsl(), jobId);
+            }
+            return moved;
+        });
+    }
+
+    private boolean transit(DSLContext ctx, String jobId, JobStatus to, String errorReport) {
         long now = clock.millis();
-        var update = dsl.update(T_JOB).set(T_JOB.F_STATUS, to.wire()).set(T_JOB.F_UPDATE_TIME, now);
+        var update = ctx.update(T_JOB).set(T_JOB.F_STATUS, to.wire()).set(T_JOB.F_UPDATE_TIME, now);
         if (to == JobStatus.RUNNING) {
             update = update.set(T_JOB.F_START_TIME, DSL.coalesce(T_JOB.F_START_TIME, DSL.val(now)))
                     .set(T_JOB.F_END_TIME, (Long) null).set(T_JOB.F_ELAPSED, (Long) null);

@@ -54,7 +54,7 @@ final class JobSubmission {
     }
 
     JobService.Submitted submit(JsonNode dslJson, JsonNode confJson) {
-        JobPlan plan = core.plans().parse(dslJson, confJson);
+        JobPlan plan = core.plans().parse(withInferenceDsl(dslJson, confJson), confJson);
         String here = config.partyId();
         if (!JobStore.isHere(plan.initiatorRole(), plan.initiatorPartyId(), here)) {
             throw new FlowException(RetCode.OPERATING_ERROR, "the initiator is party " + plan.initiatorPartyId()
@@ -111,6 +111,30 @@ final class JobSubmission {
         }
         core.signals().wakeUp();
         return new JobService.Submitted(jobId, submitAnswer(jobId, modelId, modelVersion, jobDir, plan));
+    }
+
+    /**
+     * The DSL a job runs: the one submitted, or for a predict job submitted without one the inference DSL of the
+     * deployed model it names, as FATE runs it. A trained model that was never deployed has none: refused.
+     */
+    private JsonNode withInferenceDsl(JsonNode dslJson, JsonNode confJson) {
+        boolean noDsl = dslJson == null || dslJson.isNull() || dslJson.isObject() && dslJson.isEmpty();
+        JsonNode common = confJson == null ? null : confJson.path("job_parameters").path("common");
+        if (!noDsl || common == null || !common.path("job_type").asText("").equals("predict")) {
+            return dslJson;
+        }
+        String modelId = common.path("model_id").asText("");
+        String modelVersion = common.path("model_version").asText("");
+        if (modelId.isEmpty() || modelVersion.isEmpty()) {
+            throw FlowException.argument("a predict job needs job_parameters.common.model_id and model_version");
+        }
+        return models.inferenceDsl(modelId, modelVersion).orElseThrow(() -> models.holds(modelId, modelVersion)
+                ? FlowException.data("model_id " + modelId + " with model_version " + modelVersion + " is not "
+                        + "deployed: it has no inference DSL. Only deployed models can predict without a DSL: deploy "
+                        + "it (/v1/model/deploy) and predict with the child version, or submit a predict DSL")
+                : FlowException.data("model_id " + modelId + " with model_version " + modelVersion
+                        + " is not a model at this node (a train job that succeeded here, or one deployed or "
+                        + "imported here)"));
     }
 
     /**

@@ -9,12 +9,16 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
-/** FATE's pipeline/dsl/generate: a predict DSL from a train DSL and the components to keep. */
-final class PredictDsl {
+/**
+ * FATE's deploy_component (behind pipeline/dsl/generate and model deploy): a predict DSL from a train DSL and the
+ * components to keep. As FATE, a data input read from a component that is not kept (a Reader above all) is
+ * erased, so that a predict job or FATE Pipeline's predict wires its own Reader in.
+ */
+public final class PredictDsl {
     private PredictDsl() {}
 
     /** A predict DSL keeping {@code keep}: inputs rewired past dropped components, models from the pipeline. */
-    static ObjectNode generate(JsonNode trainDsl, List<String> keep) {
+    public static ObjectNode generate(JsonNode trainDsl, List<String> keep) {
         if (trainDsl == null || !trainDsl.path("components").isObject()) {
             throw FlowException.argument("train_dsl must be a DSL with components");
         }
@@ -46,9 +50,20 @@ final class PredictDsl {
                     if (d.getKey().equals("validate_data")) {
                         return;
                     }
-                    ArrayNode refs = nd.putArray(key);
-                    d.getValue().forEach(ref -> refs.add(resolve(ref.asText(), cpns, keep)));
+                    ArrayNode refs = JsonNodeFactory.instance.arrayNode();
+                    d.getValue().forEach(ref -> {
+                        String resolved = resolve(ref.asText(), cpns, keep);
+                        if (keep.contains(resolved.substring(0, resolved.indexOf('.')))) {
+                            refs.add(resolved);
+                        }
+                    });
+                    if (!refs.isEmpty()) {
+                        nd.set(key, refs);
+                    }
                 });
+                if (nd.isEmpty()) {
+                    input.remove("data");
+                }
             }
             if (c.path("output").path("model").size() > 0) {
                 input.putArray("model").add("pipeline." + e.getKey() + ".model");
@@ -65,8 +80,12 @@ final class PredictDsl {
 
     /** Follows a data reference past components that are dropped from the predict DSL. */
     private static String resolve(String ref, JsonNode cpns, List<String> keep) {
-        String cpn = ref.substring(0, ref.indexOf('.'));
-        if (keep.contains(cpn)) {
+        int dot = ref.indexOf('.');
+        if (dot < 1) {
+            throw FlowException.argument("data input " + ref + " of train_dsl is not <component>.<data>");
+        }
+        String cpn = ref.substring(0, dot);
+        if (keep.contains(cpn) || cpns.path(cpn).path("module").asText().equals("Reader")) {
             return ref;
         }
         JsonNode data = cpns.path(cpn).path("input").path("data");

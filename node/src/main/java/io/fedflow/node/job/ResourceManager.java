@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.proto.RetCode;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -56,6 +57,12 @@ public final class ResourceManager {
         return totalCores - held.values().stream().mapToInt(Integer::intValue).sum();
     }
 
+    /** The jobs holding cores here now. */
+    public synchronized List<String> holders() {
+        return List.copyOf(held.keySet());
+    }
+
+    /** FATE's computing engine resource, with an empty {@code use_resource_job} list unless {@code withJobs}. */
     public synchronized ObjectNode describe(boolean withJobs) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         ObjectNode engine = o.putObject("computing_engine_resource");

@@ -3,6 +3,8 @@ package io.fedflow.node.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.checkpoint.CheckpointOwner;
+import io.fedflow.node.checkpoint.CheckpointStore;
 import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.component.Instances;
@@ -33,6 +35,7 @@ final class TaskContext implements ComponentContext {
     private final TableRows rows;
     private final TableWriter writer;
     private final TrackingStore tracking;
+    private final CheckpointStore checkpoints;
     private final JobLogs logs;
     private final BooleanSupplier cancelled;
     private final TrackingStore.TaskKey key;
@@ -53,6 +56,7 @@ final class TaskContext implements ComponentContext {
         this.rows = env.rows();
         this.writer = env.writer();
         this.tracking = env.tracking();
+        this.checkpoints = env.checkpoints();
         this.logs = logs;
         this.cancelled = cancelled;
         this.key = new TrackingStore.TaskKey(task.getFJobId(), task.getFComponentName(), task.getFTaskId(),
@@ -283,6 +287,21 @@ final class TaskContext implements ComponentContext {
     @Override
     public void saveModel(String modelName, JsonNode param, JsonNode meta) {
         tracking.saveModel(key, module(), modelName, param, meta);
+    }
+
+    @Override
+    public void saveCheckpoint(int stepIndex, String stepName, String modelName, JsonNode param, JsonNode meta) {
+        checkpoints.save(checkpointOwner(), taskVersion(), stepIndex, stepName, module(), modelName, param, meta);
+        log("checkpoint saved: step_index " + stepIndex + ", step_name " + stepName + ", model " + modelName);
+    }
+
+    /** Drops what an earlier run of this component left here, before this run saves its own checkpoints. */
+    void clearCheckpoints() {
+        checkpoints.clear(checkpointOwner());
+    }
+
+    private CheckpointOwner checkpointOwner() {
+        return new CheckpointOwner(jobId(), componentName(), role(), partyId());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.fedflow.node.job;
 
+import io.fedflow.node.checkpoint.CheckpointStore;
 import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.data.TableCatalog;
 import io.fedflow.node.data.TableRows;
@@ -10,8 +11,9 @@ import java.time.Duration;
 /**
  * What a running task reaches beyond its job: tables to read and write, tracking for its outputs, and
  * the channel to the same component at the other parties (whose waits are bounded by {@code
- * peerMessageTimeout}), and the pipeline models (a train job's success records one; a predict job reads one).
+ * peerMessageTimeout}), and the pipeline models (a train job's success records one; a predict job reads one),
+ * and the store of the checkpoints its tasks save.
  */
 public record TaskEnvironment(TableCatalog catalog, TableRows rows, TableWriter writer, TrackingStore tracking,
                               FederationChannel.Factory channels, Duration peerMessageTimeout,
-                              PipelineModels models) {}
+                              PipelineModels models, CheckpointStore checkpoints) {}

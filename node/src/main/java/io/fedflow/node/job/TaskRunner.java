@@ -169,6 +169,7 @@ final class TaskRunner implements AutoCloseable {
             Component component = registry.find(task.getFComponentModule()).orElseThrow().factory().get();
             ctx.log("task " + where + " version " + task.getFTaskVersion() + " started: module "
                     + task.getFComponentModule() + ", parameters " + task.getFComponentParameters().data());
+            ctx.clearCheckpoints();
             long t0 = System.nanoTime();
             component.run(ctx);
             String transfer = ctx.transferSummary();
@@ -232,9 +233,6 @@ final class TaskRunner implements AutoCloseable {
                 stopRunningTasks(jobId, status);
             }
             boolean moved = jobs.transitJob(jobId, status, error);
-            if (moved && status == JobStatus.SUCCESS) {
-                env.models().recordTrained(jobId);
-            }
             if (moved) {
                 // what no task took is of no use to a later run (a rerun sends its messages again)
                 env.channels().deleteMessages(jobId);

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.core.FailureKind;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.proto.RetCode;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,6 +23,9 @@ import java.util.function.Function;
  */
 public final class ModelQueries {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** FATE's date columns as its JSON shows them, in UTC. */
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+            .withZone(ZoneOffset.UTC);
 
     /** The row fields a query answers, by FATE's column name, in FATE's order. */
     private final Map<String, Function<PipelineModel, JsonNode>> fields = fields();
@@ -130,6 +136,10 @@ public final class ModelQueries {
         f.put("f_description", r -> NODES.textNode(r.description()));
         f.put("f_create_time", r -> NODES.numberNode(r.createTime()));
         f.put("f_update_time", r -> NODES.numberNode(r.updateTime()));
+        // the rest of the 11 fields FATE's `flow model get-model-info` asks for
+        f.put("f_create_date", r -> NODES.textNode(DATE.format(Instant.ofEpochMilli(r.createTime()))));
+        f.put("f_loaded_times", r -> NODES.numberNode(0)); // no model is loaded into a serving registry here yet
+        f.put("f_size", r -> NODES.numberNode(registry.size(r)));
         return Collections.unmodifiableMap(f);
     }
 

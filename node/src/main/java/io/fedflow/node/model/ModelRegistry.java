@@ -1,5 +1,6 @@
 package io.fedflow.node.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.component.ModelInput;
 import io.fedflow.node.core.FailureKind;
 import io.fedflow.node.core.FlowException;
@@ -20,11 +21,6 @@ public final class ModelRegistry implements PipelineModels {
     }
 
     @Override
-    public void recordTrained(String jobId) {
-        store.recordTrainJob(jobId);
-    }
-
-    @Override
     public boolean holds(String modelId, String modelVersion) {
         return !store.find(modelId, modelVersion, "", "", "").isEmpty();
     }
@@ -36,6 +32,12 @@ public final class ModelRegistry implements PipelineModels {
                 .filter(c -> c.componentName().equals(component))
                 .map(c -> new ModelInput(c.componentName(), c.module(), c.param(), c.meta()))
                 .toList();
+    }
+
+    @Override
+    public Optional<JsonNode> inferenceDsl(String modelId, String modelVersion) {
+        return versions(modelId, modelVersion).stream().filter(PipelineModel::deployed)
+                .map(PipelineModel::inferenceDsl).findFirst();
     }
 
     /** The model at one role and party, if this node holds it. */
@@ -81,6 +83,12 @@ public final class ModelRegistry implements PipelineModels {
     /** Deletes one model; returns whether it was there. */
     public boolean delete(String modelId, String modelVersion, String role, String partyId) {
         return store.delete(modelId, modelVersion, role, partyId);
+    }
+
+    /** FATE's model size: the bytes of the component models' Param and Meta (as JSON) at this role and party. */
+    public long size(PipelineModel model) {
+        return components(model.modelId(), model.modelVersion(), model.role(), model.partyId()).stream()
+                .mapToLong(c -> c.param().toString().length() + c.meta().toString().length()).sum();
     }
 
     /** The FATE status of the job that trained a model, as model query rows show it. */

@@ -33,44 +33,42 @@ public final class ModelRegistryStore {
      * Records a train job that succeeded here as a model at each of its roles and parties at this node, with
      * the models its components saved; a job recorded before (a rerun that succeeded again) is recorded anew.
      * Upload and download jobs and predict jobs (whose model version is another job's id) make no model.
-     * Returns how many role-and-party models were recorded.
+     * Returns how many role-and-party models were recorded. Runs in the caller's transaction {@code t}: the
+     * job store calls it in the one that moves the job to success.
      */
-    public int recordTrainJob(String jobId) {
-        return dsl.transactionResult(tx -> {
-            DSLContext t = tx.dsl();
-            t.deleteFrom(T_PIPELINE_MODEL).where(T_PIPELINE_MODEL.F_MODEL_VERSION.eq(jobId),
-                    T_PIPELINE_MODEL.F_JOB_ID.eq(jobId)).execute();
-            int rows = t.insertInto(T_PIPELINE_MODEL, T_PIPELINE_MODEL.F_MODEL_ID, T_PIPELINE_MODEL.F_MODEL_VERSION,
-                            T_PIPELINE_MODEL.F_ROLE, T_PIPELINE_MODEL.F_PARTY_ID, T_PIPELINE_MODEL.F_JOB_ID,
-                            T_PIPELINE_MODEL.F_ROLES, T_PIPELINE_MODEL.F_INITIATOR_ROLE,
-                            T_PIPELINE_MODEL.F_INITIATOR_PARTY_ID, T_PIPELINE_MODEL.F_TRAIN_DSL,
-                            T_PIPELINE_MODEL.F_RUNTIME_CONF, T_PIPELINE_MODEL.F_TRAIN_RUNTIME_CONF,
-                            T_PIPELINE_MODEL.F_DESCRIPTION, T_PIPELINE_MODEL.F_CREATE_TIME,
-                            T_PIPELINE_MODEL.F_UPDATE_TIME)
-                    .select(DSL.select(T_JOB.F_MODEL_ID, T_JOB.F_JOB_ID, T_JOB.F_ROLE, T_JOB.F_PARTY_ID, T_JOB.F_JOB_ID,
-                                    T_JOB.F_ROLES, T_JOB.F_INITIATOR_ROLE, T_JOB.F_INITIATOR_PARTY_ID, T_JOB.F_DSL,
-                                    T_JOB.F_RUNTIME_CONF, T_JOB.F_TRAIN_RUNTIME_CONF, T_JOB.F_DESCRIPTION,
-                                    T_JOB.F_CREATE_TIME, T_JOB.F_UPDATE_TIME)
-                            .from(T_JOB)
-                            .where(T_JOB.F_JOB_ID.eq(jobId), T_JOB.F_STATUS.eq(SUCCESS), T_JOB.F_INLINE.isFalse(),
-                                    T_JOB.F_MODEL_VERSION.eq(T_JOB.F_JOB_ID), T_JOB.F_MODEL_ID.ne("")))
-                    .execute();
-            t.insertInto(T_MODEL_COMPONENT, T_MODEL_COMPONENT.F_MODEL_ID, T_MODEL_COMPONENT.F_MODEL_VERSION,
-                            T_MODEL_COMPONENT.F_ROLE, T_MODEL_COMPONENT.F_PARTY_ID,
-                            T_MODEL_COMPONENT.F_COMPONENT_NAME, T_MODEL_COMPONENT.F_MODEL_NAME,
-                            T_MODEL_COMPONENT.F_MODULE, T_MODEL_COMPONENT.F_PARAM, T_MODEL_COMPONENT.F_META)
-                    .select(DSL.select(T_PIPELINE_MODEL.F_MODEL_ID, T_PIPELINE_MODEL.F_MODEL_VERSION,
-                                    T_PIPELINE_MODEL.F_ROLE, T_PIPELINE_MODEL.F_PARTY_ID,
-                                    T_COMPONENT_MODEL.F_COMPONENT_NAME, T_COMPONENT_MODEL.F_MODEL_NAME,
-                                    T_COMPONENT_MODEL.F_MODULE, T_COMPONENT_MODEL.F_PARAM, T_COMPONENT_MODEL.F_META)
-                            .from(T_PIPELINE_MODEL)
-                            .join(T_COMPONENT_MODEL).on(T_COMPONENT_MODEL.F_JOB_ID.eq(T_PIPELINE_MODEL.F_JOB_ID),
-                                    T_COMPONENT_MODEL.F_ROLE.eq(T_PIPELINE_MODEL.F_ROLE),
-                                    T_COMPONENT_MODEL.F_PARTY_ID.eq(T_PIPELINE_MODEL.F_PARTY_ID))
-                            .where(T_PIPELINE_MODEL.F_MODEL_VERSION.eq(jobId), T_PIPELINE_MODEL.F_JOB_ID.eq(jobId)))
-                    .execute();
-            return rows;
-        });
+    public static int recordTrainJob(DSLContext t, String jobId) {
+        t.deleteFrom(T_PIPELINE_MODEL).where(T_PIPELINE_MODEL.F_MODEL_VERSION.eq(jobId),
+                T_PIPELINE_MODEL.F_JOB_ID.eq(jobId)).execute();
+        int rows = t.insertInto(T_PIPELINE_MODEL, T_PIPELINE_MODEL.F_MODEL_ID, T_PIPELINE_MODEL.F_MODEL_VERSION,
+                        T_PIPELINE_MODEL.F_ROLE, T_PIPELINE_MODEL.F_PARTY_ID, T_PIPELINE_MODEL.F_JOB_ID,
+                        T_PIPELINE_MODEL.F_ROLES, T_PIPELINE_MODEL.F_INITIATOR_ROLE,
+                        T_PIPELINE_MODEL.F_INITIATOR_PARTY_ID, T_PIPELINE_MODEL.F_TRAIN_DSL,
+                        T_PIPELINE_MODEL.F_RUNTIME_CONF, T_PIPELINE_MODEL.F_TRAIN_RUNTIME_CONF,
+                        T_PIPELINE_MODEL.F_DESCRIPTION, T_PIPELINE_MODEL.F_CREATE_TIME,
+                        T_PIPELINE_MODEL.F_UPDATE_TIME)
+                .select(DSL.select(T_JOB.F_MODEL_ID, T_JOB.F_JOB_ID, T_JOB.F_ROLE, T_JOB.F_PARTY_ID, T_JOB.F_JOB_ID,
+                                T_JOB.F_ROLES, T_JOB.F_INITIATOR_ROLE, T_JOB.F_INITIATOR_PARTY_ID, T_JOB.F_DSL,
+                                T_JOB.F_RUNTIME_CONF, T_JOB.F_TRAIN_RUNTIME_CONF, T_JOB.F_DESCRIPTION,
+                                T_JOB.F_CREATE_TIME, T_JOB.F_UPDATE_TIME)
+                        .from(T_JOB)
+                        .where(T_JOB.F_JOB_ID.eq(jobId), T_JOB.F_STATUS.eq(SUCCESS), T_JOB.F_INLINE.isFalse(),
+                                T_JOB.F_MODEL_VERSION.eq(T_JOB.F_JOB_ID), T_JOB.F_MODEL_ID.ne("")))
+                .execute();
+        t.insertInto(T_MODEL_COMPONENT, T_MODEL_COMPONENT.F_MODEL_ID, T_MODEL_COMPONENT.F_MODEL_VERSION,
+                        T_MODEL_COMPONENT.F_ROLE, T_MODEL_COMPONENT.F_PARTY_ID,
+                        T_MODEL_COMPONENT.F_COMPONENT_NAME, T_MODEL_COMPONENT.F_MODEL_NAME,
+                        T_MODEL_COMPONENT.F_MODULE, T_MODEL_COMPONENT.F_PARAM, T_MODEL_COMPONENT.F_META)
+                .select(DSL.select(T_PIPELINE_MODEL.F_MODEL_ID, T_PIPELINE_MODEL.F_MODEL_VERSION,
+                                T_PIPELINE_MODEL.F_ROLE, T_PIPELINE_MODEL.F_PARTY_ID,
+                                T_COMPONENT_MODEL.F_COMPONENT_NAME, T_COMPONENT_MODEL.F_MODEL_NAME,
+                                T_COMPONENT_MODEL.F_MODULE, T_COMPONENT_MODEL.F_PARAM, T_COMPONENT_MODEL.F_META)
+                        .from(T_PIPELINE_MODEL)
+                        .join(T_COMPONENT_MODEL).on(T_COMPONENT_MODEL.F_JOB_ID.eq(T_PIPELINE_MODEL.F_JOB_ID),
+                                T_COMPONENT_MODEL.F_ROLE.eq(T_PIPELINE_MODEL.F_ROLE),
+                                T_COMPONENT_MODEL.F_PARTY_ID.eq(T_PIPELINE_MODEL.F_PARTY_ID))
+                        .where(T_PIPELINE_MODEL.F_MODEL_VERSION.eq(jobId), T_PIPELINE_MODEL.F_JOB_ID.eq(jobId)))
+                .execute();
+        return rows;
     }
 
     /** The models matching each non-empty argument, by version, role and party. */

@@ -2,6 +2,7 @@ package io.fedflow.node.server;
 
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.fedflow.node.wire.FileStreams;
@@ -24,8 +25,15 @@ public final class ArchiveHttpService implements HttpService {
     }
 
     private final Preparer preparer;
+    private final MediaType type;
 
     public ArchiveHttpService(Preparer preparer) {
+        this(FileStreams.GZIP, preparer);
+    }
+
+    /** An endpoint answering another kind of file (a model export's zip). */
+    public ArchiveHttpService(MediaType type, Preparer preparer) {
+        this.type = type;
         this.preparer = preparer;
     }
 
@@ -34,7 +42,7 @@ public final class ArchiveHttpService implements HttpService {
         return HttpResponse.of(req.aggregate().thenApplyAsync(body -> {
             FlowErrorHandler.answerAsStream(ctx);
             Archive archive = preparer.prepare(body.content().array());
-            return FileStreams.http(ctx, FileStreams.GZIP, archive.fileName(), archive.body(), archive.cleanup());
+            return FileStreams.http(ctx, type, archive.fileName(), archive.body(), archive.cleanup());
         }, ctx.blockingTaskExecutor()));
     }
 }

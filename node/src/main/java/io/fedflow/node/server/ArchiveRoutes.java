@@ -1,8 +1,10 @@
 package io.fedflow.node.server;
 
+import com.linecorp.armeria.common.MediaType;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.job.JobLogArchive;
 import io.fedflow.node.job.JobService;
+import io.fedflow.node.model.ModelArchives;
 import io.fedflow.node.tracking.OutputDataService;
 import io.fedflow.node.tracking.TrackingRef;
 import io.fedflow.node.tracking.TrackingService;
@@ -10,9 +12,13 @@ import io.fedflow.node.wire.FateJson;
 import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.ComponentRef;
 import io.fedflow.proto.v1.JobRef;
+import io.fedflow.proto.v1.ModelArchiveRequest;
 import java.nio.file.Path;
 
-/** FATE's tar.gz downloads over HTTP, each reading the same request message as its gRPC twin. */
+/**
+ * FATE's file downloads over HTTP (tar.gz, the model export's zip), each reading the same request message as
+ * its gRPC twin.
+ */
 public final class ArchiveRoutes {
     private ArchiveRoutes() {}
 
@@ -33,6 +39,20 @@ public final class ArchiveRoutes {
             }
             OutputDataService.Spooled spooled = outputs.spool(d);
             return new ArchiveHttpService.Archive(d.fileName(), spooled::writeTo, spooled::close);
+        });
+    }
+
+    /**
+     * {@code GET|POST /v1/model/export}: the model's zip, named as FATE names it; 404 for a model this node
+     * does not hold, 400 for a missing field.
+     */
+    public static ArchiveHttpService modelExport(ModelArchives archives) {
+        return new ArchiveHttpService(MediaType.ZIP, body -> {
+            ModelArchiveRequest.Builder b = ModelArchiveRequest.newBuilder();
+            FateJson.merge(body, b);
+            ModelArchives.Exported e = archives.export(new ModelArchives.ModelRef(b.getRole(), b.getPartyId(),
+                    b.getModelId(), b.getModelVersion()));
+            return new ArchiveHttpService.Archive(e.fileName(), out -> out.write(e.content()), () -> { });
         });
     }
 

@@ -8,6 +8,9 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.QueryParams;
 import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.common.multipart.AggregatedBodyPart;
+import com.linecorp.armeria.common.multipart.AggregatedMultipart;
+import com.linecorp.armeria.common.multipart.Multipart;
 import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
@@ -33,7 +36,8 @@ import java.util.function.Supplier;
  * UNAUTHENTICATED with the same code in {@code fate-retcode} over gRPC.
  *
  * <p>What is signed follows FATE: path and raw query, the body when it is JSON, form fields when
- * form-encoded. Multipart uploads are streamed, so their body is not read here (FATE's clients do not
+ * form-encoded or sent as a bounded multipart form (model import: read whole here, up to its route's cap,
+ * the parts without a filename being the fields). Multipart uploads are streamed, so their body is not read here (FATE's clients do not
  * sign it either), and neither are gRPC messages: a gRPC client signs path and headers only.
  */
 public final class ClientAuthentication implements DecoratingHttpServiceFunction {
@@ -58,7 +62,18 @@ public final class ClientAuthentication implements DecoratingHttpServiceFunction
         if (grpc ? !path.startsWith(OWN_GRPC_PREFIX) : !path.startsWith("/v1/") || isScheduling(path)) {
             return delegate.serve(ctx, req);
         }
-        if (grpc || type != null && type.is(MediaType.MULTIPART_FORM_DATA)) {
+        boolean multipart = type != null && type.is(MediaType.MULTIPART_FORM_DATA);
+        if (multipart && ctx.maxRequestLength() > 0) {
+            // a bounded form (model import): its fields are signed, so it is read whole first
+            CompletableFuture<HttpResponse> answer = req.aggregate()
+                    .thenCompose(whole -> Multipart.from(whole.toHttpRequest()).aggregate()
+                            .thenApplyAsync(parts -> new Checked(whole, check(whole.headers(), new byte[0],
+                                    formFields(parts))), ctx.blockingTaskExecutor()))
+                    .thenApplyAsync(checked -> forward(delegate, ctx, checked.request().toHttpRequest(),
+                            checked.result()), ctx.eventLoop());
+            return HttpResponse.of(answer);
+        }
+        if (grpc || multipart) {
             // streamed: decide on path and headers, leave the body to the service
             CompletableFuture<HttpResponse> answer = CompletableFuture.supplyAsync(
                     () -> check(req.headers(), new byte[0], Map.of()), ctx.blockingTaskExecutor())
@@ -130,6 +145,17 @@ public final class ClientAuthentication implements DecoratingHttpServiceFunction
         }
         Map<String, String> form = new LinkedHashMap<>();
         QueryParams.fromQueryString(whole.contentUtf8()).forEach(form::putIfAbsent);
+        return form;
+    }
+
+    /** A multipart form's fields, as FATE's client signs them: every part without a filename. */
+    private static Map<String, String> formFields(AggregatedMultipart parts) {
+        Map<String, String> form = new LinkedHashMap<>();
+        for (AggregatedBodyPart part : parts.bodyParts()) {
+            if (part.filename() == null && part.name() != null) {
+                form.putIfAbsent(part.name(), part.contentUtf8());
+            }
+        }
         return form;
     }
 

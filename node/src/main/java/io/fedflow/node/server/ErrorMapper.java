@@ -96,11 +96,13 @@ public final class ErrorMapper {
 
     /**
      * The HTTP status of a streamed route's failure (its clients read 200 as "the body is the file"):
-     * no data 210 (as FATE), not found 404, a fault of the node 500, anything else 400.
+     * no data 210 (as FATE), not found 404, exists 409 (FATE's model import), a fault of the node 500,
+     * anything else 400.
      */
     static HttpStatus streamStatus(Failure f) {
         return f.retcode() == RetCode.NO_DATA.code() ? NO_DATA
                 : f.grpcCode() == Status.Code.NOT_FOUND ? HttpStatus.NOT_FOUND
+                : f.grpcCode() == Status.Code.ALREADY_EXISTS ? HttpStatus.CONFLICT
                 : f.grpcCode() == Status.Code.INTERNAL ? HttpStatus.INTERNAL_SERVER_ERROR
                 : HttpStatus.BAD_REQUEST;
     }

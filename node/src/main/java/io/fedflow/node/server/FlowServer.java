@@ -1,7 +1,9 @@
 package io.fedflow.node.server;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.CommonPools;
+import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
@@ -40,12 +42,18 @@ public final class FlowServer {
      * A hand-written HTTP endpoint, for what transcoding cannot express (multipart, streams, FATE's GETs
      * with a JSON body). Such routes answer without a timeout (their answers stream); their JSON body is
      * capped by {@link Limits#maxRequestBody()} and cut when it stops arriving. {@code multipartFile}: a
-     * multipart body (an upload's file part) may be of any size.
+     * multipart body (an upload's file part) may be of any size, or up to {@code maxMultipartBody} bytes when
+     * that is positive (a body so bounded is read whole before the call is authenticated, its form fields
+     * signed as FATE signs them).
      */
     public record HttpRoute(HttpMethod method, String path, HttpService service,
-                            boolean multipartFile) {
+                            boolean multipartFile, long maxMultipartBody) {
         public HttpRoute(HttpMethod method, String path, HttpService service) {
-            this(method, path, service, false);
+            this(method, path, service, false, 0);
+        }
+
+        public HttpRoute(HttpMethod method, String path, HttpService service, boolean multipartFile) {
+            this(method, path, service, multipartFile, 0);
         }
     }
 
@@ -104,15 +112,25 @@ public final class FlowServer {
                     // The transcoder reads bodies leniently (bad bytes become U+FFFD, what follows the JSON is
                     // dropped): check the bytes as sent first.
                     boolean nothing;
+                    String fileName;
+                    AggregatedHttpRequest sent = body;
                     try {
-                        nothing = FateJson.parseObjectBody(body.content().array()).isEmpty();
+                        ObjectNode json = FateJson.parseObjectBody(body.content().array());
+                        nothing = json.isEmpty();
+                        fileName = FileForms.requested(req.path(), json);
+                        ObjectNode reshaped = FateBodies.reshape(req.path(), json);
+                        if (reshaped != json) {
+                            sent = AggregatedHttpRequest.of(body.headers(), HttpData.ofUtf8(reshaped.toString()));
+                        }
                     } catch (RuntimeException e) {
                         return HttpResponse.ofFailure(e);
                     }
                     try {
                         // An empty object stands for no body (and for `null`, which FATE reads as none).
-                        return admitted(ctx, (nothing ? AggregatedHttpRequest.of(body.headers())
-                                : body).toHttpRequest(asJson(req.headers())));
+                        HttpResponse answer = admitted(ctx, (nothing ? AggregatedHttpRequest.of(body.headers())
+                                : sent).toHttpRequest(asJson(req.headers())));
+                        return fileName == null ? answer
+                                : HttpResponse.of(answer.aggregate().thenApply(a -> FileForms.toFile(a, fileName)));
                     } catch (Exception e) {
                         return HttpResponse.ofFailure(e);
                     }
@@ -145,6 +163,8 @@ public final class FlowServer {
                 MediaType type = req.contentType();
                 if (r.multipartFile() && (type == null || !type.isMultipart())) {
                     ctx.setMaxRequestLength(limits.maxRequestBody()); // the service caps the non-file parts
+                } else if (r.multipartFile() && r.maxMultipartBody() > 0) {
+                    ctx.setMaxRequestLength(r.maxMultipartBody());
                 }
                 return delegate.serve(ctx, IdleWatch.watch(ctx, req, idle));
             });

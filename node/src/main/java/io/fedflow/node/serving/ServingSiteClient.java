@@ -23,20 +23,22 @@ public final class ServingSiteClient implements ServingSites {
 
     @Override
     public void load(String partyId, ServingLoadRequest request) {
-        check(partyId, "load", parties.callOnce(partyId, ServingSiteServiceBlockingStub.class, "load model "
-                + request.getModelId(), LOAD_DEADLINE, s -> s.load(request)));
+        check(partyId, "load", parties.callSite(partyId, "load model " + request.getModelId(),
+                PartyClient.RetryPolicy.once(LOAD_DEADLINE), ServingSiteServiceBlockingStub.class, s -> s.load(request)));
     }
 
     @Override
     public void unload(String partyId, ServingLoadRequest request) {
-        check(partyId, "unload", parties.callOnce(partyId, ServingSiteServiceBlockingStub.class, "unload model "
-                + request.getModelId(), LOAD_DEADLINE, s -> s.unload(request)));
+        check(partyId, "unload", parties.callSite(partyId, "unload model " + request.getModelId(),
+                PartyClient.RetryPolicy.once(LOAD_DEADLINE), ServingSiteServiceBlockingStub.class,
+                s -> s.unload(request)));
     }
 
     @Override
     public PartialScoresReply partialScores(String partyId, PartialScoresRequest request, Duration deadline) {
-        return parties.callOnce(partyId, ServingSiteServiceBlockingStub.class, "score " + request.getIdsCount()
-                + " ids", deadline, s -> s.partialScores(request));
+        // one attempt: the guest answers within the inference timeout, a retry would not fit in it
+        return parties.callSite(partyId, "score " + request.getIdsCount() + " ids", PartyClient.RetryPolicy.once(deadline),
+                ServingSiteServiceBlockingStub.class, s -> s.partialScores(request));
     }
 
     private static void check(String partyId, String what, ServingSiteReply reply) {

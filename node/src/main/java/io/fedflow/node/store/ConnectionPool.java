@@ -1,5 +1,6 @@
 package io.fedflow.node.store;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import javax.sql.DataSource;
@@ -19,6 +20,26 @@ public final class ConnectionPool implements AutoCloseable {
     ConnectionPool(HikariDataSource pool) {
         this.pool = pool;
         this.dsl = DSL.using(pool, SQLDialect.POSTGRES);
+    }
+
+    /**
+     * A small pool over another PostgreSQL (not migrated: the model store), owned by the caller. Connections
+     * are made when first needed, so that the node starts while that database is down.
+     */
+    public static ConnectionPool external(String name, String url, String user, String password, int maxSize) {
+        HikariConfig c = new HikariConfig();
+        c.setJdbcUrl(url);
+        if (user != null) {
+            c.setUsername(user);
+        }
+        if (password != null) {
+            c.setPassword(password);
+        }
+        c.setPoolName(name);
+        c.setMaximumPoolSize(maxSize);
+        c.setMinimumIdle(0);
+        c.setInitializationFailTimeout(-1);
+        return new ConnectionPool(new HikariDataSource(c));
     }
 
     public String name() {

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPairGenerator;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
@@ -227,6 +228,12 @@ class SiteAdminApiTest {
                 + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(rsa.generateKeyPair().getPublic().getEncoded())
                 + "\n-----END PUBLIC KEY-----\n";
         assertRefused(Map.of("party_id", "10030", "host", "h", "port", 9360, "public_key", rsaPem), "not an Ed25519");
+        // Given as a peer's key (FATE's key save), the same says what it is: a FATE-Flow site's key
+        for (String fateKey : List.of(rsaPem, rsaPem.replace("PUBLIC KEY", "RSA PUBLIC KEY"))) {
+            JsonNode saved = node.http().post("/v1/key/public/save", Map.of("party_id", "10030", "key", fateKey));
+            assertThat(saved.get("retcode").asInt()).as(saved.toString()).isEqualTo(107);
+            assertThat(saved.get("retmsg").asText()).contains("RSA key", "FATE-Flow site", "Ed25519");
+        }
         assertRefused(Map.of("party_id", "10030", "host", "h", "port", 9360,
                 "public_key", "-----BEGIN PUBLIC KEY-----\n%%%\n-----END PUBLIC KEY-----\n"), "Ed25519");
         assertRefused(Map.of("party_id", "9999", "host", "h", "port", 9360, "public_key", key), "this site");

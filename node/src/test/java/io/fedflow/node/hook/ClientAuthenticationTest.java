@@ -26,6 +26,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -158,6 +159,34 @@ class ClientAuthenticationTest {
         } finally {
             hook.stop().join();
         }
+    }
+
+    @Test
+    void aModelImportIsSignedOverItsFormFields() {
+        Map<String, String> form = new TreeMap<>(Map.of("role", "local", "party_id", "0", "model_id",
+                "local-0#model", "model_version", "202612040000000000001", "file", "/home/me/m.zip",
+                "force_update", "0"));
+        String boundary = "0123456789abcdef0123456789abcdef";
+        StringBuilder body = new StringBuilder();
+        form.forEach((k, v) -> body.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"")
+                .append(k).append("\"\r\n\r\n").append(v).append("\r\n"));
+        body.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m.zip\""
+                + "\r\n\r\nnot a zip\r\n--").append(boundary).append("--\r\n");
+        String ts = Long.toString(System.currentTimeMillis());
+        String nonce = UUID.randomUUID().toString();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.http().base() + "/v1/model/import"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("TIMESTAMP", ts).header("NONCE", nonce).header("APP_KEY", APP_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        // signed over the fields: the call reaches the import, which finds no archive in "not a zip"
+        var accepted = send(request.copy().header("SIGNATURE", ClientSignature.compute(SECRET, ts, nonce, APP_KEY,
+                "/v1/model/import", new byte[0], form)).build());
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(400);
+        assertThat(json(accepted.body()).get("retmsg").asText()).contains("model archive");
+        // signed without them, as for a streamed upload: refused before the import runs
+        var refused = send(request.copy().header("SIGNATURE", ClientSignature.compute(SECRET, ts,
+                UUID.randomUUID().toString(), APP_KEY, "/v1/model/import", new byte[0], Map.of())).build());
+        assertThat(json(refused.body()).get("retcode").asInt()).as(refused.body()).isEqualTo(109);
     }
 
     private static HttpRequest signed(String path, String body, long timestampMs, String secret, String appKeyHeader) {

@@ -75,6 +75,26 @@ class RegistryApiTest {
     }
 
     @Test
+    void fatesBatchFormRegistersServersWithTheirServicesOrNothing() {
+        JsonNode registered = node.http().post("/v1/service/registry", """
+                {"batchsrv": {"host": "127.0.0.1", "port": 8900, "api": {
+                   "upload": {"uri": "/v1/data/upload"}, "query": {"uri": "/v1/data/query", "method": "GET"}}}}""");
+        assertThat(registered.get("retcode").asInt()).as(registered.toString()).isZero();
+        assertThat(registered.at("/data/BATCHSRV/port").asInt()).isEqualTo(8900);
+        JsonNode query = node.http().post("/v1/service/query", "{\"service_name\": \"query\"}");
+        assertThat(query.at("/data/service_info/0/f_url").asText()).isEqualTo("http://127.0.0.1:8900/v1/data/query");
+        assertThat(query.at("/data/service_info/0/f_method").asText()).isEqualTo("GET");
+
+        // one bad service: neither the server nor its good service is saved
+        JsonNode refused = node.http().post("/v1/service/registry", """
+                {"halfsrv": {"host": "127.0.0.1", "port": 8901, "api": {
+                   "download": {"uri": "/v1/data/download"}, "teleport": {"uri": "/x"}}}}""");
+        assertThat(refused.get("retcode").asInt()).isEqualTo(101);
+        assertThat(refused.get("retmsg").asText()).contains("teleport");
+        assertThat(node.http().post("/v1/server/halfsrv/get", "{}").get("retcode").asInt()).isNotZero();
+    }
+
+    @Test
     void badRegistrationsAreRefusedWithWhatIsWrong() {
         node.http().post("/v1/server/okserver/register", "{\"host\": \"127.0.0.1\", \"port\": 7003}");
         assertRefused("/v1/server/x/register", "{\"port\": 80}", "host");

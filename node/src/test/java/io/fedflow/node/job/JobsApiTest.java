@@ -311,6 +311,9 @@ class JobsApiTest {
             JsonNode res = h.post("/v1/resource/query", "{}");
             assertThat(res.at("/data/computing_engine_resource/f_remaining_cores").asInt()).isZero();
             assertThat(res.at("/data/use_resource_job/0/job_id").asText()).isEqualTo(first);
+            assertThat(res.at("/data/use_resource_job/0/role").asText()).isEqualTo("local");
+            assertThat(res.at("/data/use_resource_job/0/party_id").asText()).isEqualTo("0");
+            assertThat(res.at("/data/use_resource_job/0/core").asInt()).isEqualTo(2);
             JsonNode tooBig = submit(h, DSL, slow.replace("\"task_cores\": 2", "\"task_cores\": 3"));
             assertThat(tooBig.get("retcode").asInt()).isEqualTo(103);
 

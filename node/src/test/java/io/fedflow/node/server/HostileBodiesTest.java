@@ -16,6 +16,7 @@ import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.TestNode;
 import io.fedflow.proto.v1.DataProto;
 import io.fedflow.proto.v1.JobProto;
+import io.fedflow.proto.v1.ModelArchiveProto;
 import io.fedflow.proto.v1.PermissionProto;
 import io.fedflow.proto.v1.PipelineProto;
 import io.fedflow.proto.v1.RegistryProto;
@@ -58,9 +59,10 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 class HostileBodiesTest {
     /** Routes whose refusals are a non-200 status with the envelope (a 200 there means "the body is the file"). */
     static final Set<String> STREAM_ROUTES = Set.of("/v1/data/download", "/v1/data/upload", "/v1/job/log/download",
-            "/v1/tracking/component/output/data/download");
-    /** Statuses the streaming routes document: 210 no data, 400 bad request, 404 unknown, 413 too large. */
-    static final Set<Integer> STREAM_REFUSALS = Set.of(210, 400, 404, 413);
+            "/v1/tracking/component/output/data/download", "/v1/model/get/predict/dsl", "/v1/model/get/predict/conf",
+            "/v1/model/export", "/v1/model/import");
+    /** Statuses the streaming routes document: 210 no data, 400 bad request, 404 unknown, 409 exists, 413 too large. */
+    static final Set<Integer> STREAM_REFUSALS = Set.of(210, 400, 404, 409, 413);
     static final Duration ANSWER_WITHIN = Duration.ofSeconds(30);
 
     /** One thing to call: an HTTP method, a concrete path, and the request fields its body is read into. */
@@ -372,7 +374,7 @@ class HostileBodiesTest {
         for (FileDescriptor file : List.of(DataProto.getDescriptor(), JobProto.getDescriptor(),
                 PermissionProto.getDescriptor(), PipelineProto.getDescriptor(), RegistryProto.getDescriptor(),
                 ResourceProto.getDescriptor(), SiteProto.getDescriptor(), TableProto.getDescriptor(),
-                TrackingProto.getDescriptor())) {
+                TrackingProto.getDescriptor(), ModelArchiveProto.getDescriptor())) {
             for (var service : file.getServices()) {
                 for (MethodDescriptor method : service.getMethods()) {
                     HttpRule rule = method.getOptions().getExtension(AnnotationsProto.http);

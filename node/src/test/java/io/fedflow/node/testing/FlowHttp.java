@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** A real HTTP/1.1 client sending what FATE's Python client sends. */
@@ -71,6 +72,41 @@ public final class FlowHttp {
                 .header("User-Agent", "python-urllib3/1.26.12")
                 .header("Accept-Encoding", "identity")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    /**
+     * FATE's model import as python requests sends it: every conf key a form field (strings; {@code file} the
+     * client's path), then the archive as a second part named file with a filename and no Content-Type.
+     */
+    public HttpResponse<String> pythonModelImport(Map<String, String> fields, String fileName, byte[] archive) {
+        String boundary = HexFormat.of().formatHex(randomBytes(16));
+        StringBuilder head = new StringBuilder();
+        fields.forEach((k, v) -> head.append("--").append(boundary)
+                .append("\r\nContent-Disposition: form-data; name=\"").append(k).append("\"\r\n\r\n").append(v).append("\r\n"));
+        head.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"file\"; filename=\"")
+                .append(fileName).append("\"\r\n\r\n");
+        String tail = "\r\n--" + boundary + "--\r\n";
+        byte[] body = concat(head.toString().getBytes(StandardCharsets.UTF_8), archive,
+                tail.getBytes(StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(URI.create(base + "/v1/model/import"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("User-Agent", "python-urllib3/1.26.12")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    /** A GET with a JSON body, as FATE's client sends the model export and the output data download. */
+    public HttpResponse<byte[]> getWithBody(String path, Object body) {
+        try {
+            return client.send(HttpRequest.newBuilder(URI.create(base + path))
+                    .header("Content-Type", "application/json")
+                    .method("GET", HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** requests' requote_uri: percent-encodes everything outside its safe set, UTF-8 bytes included. */

@@ -24,6 +24,18 @@ public final class LocalJobs {
               "evaluation_0": {"module": "Evaluation", "input": {"data": {"data": ["lr_0.data"]}},
                                "output": {"data": ["data"]}}}}""";
     public static final String TABLE = "breast_hetero_guest";
+    /** The model id of the local job's model: role local, party 0. */
+    public static final String MODEL_ID = "local-0#model";
+    /** The predict DSL of the local job's model: each component reads its model from the pipeline. */
+    public static final String PREDICT_DSL = """
+            {"components": {
+              "reader_0": {"module": "Reader", "output": {"data": ["data"]}},
+              "data_transform_0": {"module": "DataTransform", "input": {"data": {"data": ["reader_0.data"]},
+                                   "model": ["pipeline.data_transform_0.model"]}, "output": {"data": ["data"]}},
+              "feature_scale_0": {"module": "FeatureScale", "input": {"data": {"data": ["data_transform_0.data"]},
+                                  "model": ["pipeline.feature_scale_0.model"]}, "output": {"data": ["data"]}},
+              "lr_0": {"module": "LR", "input": {"data": {"test_data": ["feature_scale_0.data"]},
+                       "model": ["pipeline.lr_0.model"]}, "output": {"data": ["data"]}}}}""";
 
     private LocalJobs() {}
 
@@ -54,6 +66,13 @@ public final class LocalJobs {
     public static JsonNode submit(FlowHttp h) {
         return h.post("/v1/job/submit", "{\"job_dsl\": " + DSL + ", \"job_runtime_conf\": "
                 + conf(TABLE, "\"max_iter\": 10", "") + "}");
+    }
+
+    /** Submits a predict job of the local model {@code modelVersion} over the uploaded table; returns the answer. */
+    public static JsonNode submitPredict(FlowHttp h, String modelVersion) {
+        return h.post("/v1/job/submit", "{\"job_dsl\": " + PREDICT_DSL + ", \"job_runtime_conf\": " + conf(TABLE, "",
+                ", \"job_type\": \"predict\", \"model_id\": \"" + MODEL_ID + "\", \"model_version\": \""
+                        + modelVersion + "\"") + "}");
     }
 
     /** The job's row at this node (role local, party 0), as /v1/job/query answers it. */

@@ -108,6 +108,30 @@ public final class SitesExtension implements BeforeAllCallback, AfterAllCallback
         return site(partyId).node();
     }
 
+    /**
+     * Stops every site and starts each again, those in {@code newIds} (old party id to new) under their new
+     * party id, then makes each peer directory name the new ids instead of the old. Data, keys and grants stay
+     * (grants name the old ids: grant again for the new ones).
+     */
+    public void restartAs(Map<String, String> newIds) {
+        sites.values().forEach(TestNode::stop);
+        Map<String, TestNode> renamed = new LinkedHashMap<>();
+        sites.forEach((id, site) -> {
+            if (newIds.containsKey(id)) {
+                site.restartAs(newIds.get(id));
+            } else {
+                site.start();
+            }
+            renamed.put(site.partyId(), site);
+        });
+        sites.clear();
+        sites.putAll(renamed);
+        for (TestNode site : sites.values()) {
+            newIds.keySet().forEach(old -> site.node().peers().remove(old));
+        }
+        FederatedSites.peer(sites.values().stream().map(TestNode::node).toList());
+    }
+
     private void start() {
         try {
             sites.values().forEach(TestNode::start);

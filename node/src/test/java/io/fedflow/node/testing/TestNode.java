@@ -30,7 +30,7 @@ public final class TestNode {
         void configure(NodeConfig.Builder builder) throws Exception;
     }
 
-    private final String partyId;
+    private String partyId;
     private final ConfigHook hook;
     private final boolean keepSitePort;
     private final boolean ownDatabase;
@@ -88,6 +88,17 @@ public final class TestNode {
     /** Stops and starts again over the same data directory and database, as a restarted site does. */
     public TestNode restart() {
         stop();
+        return start();
+    }
+
+    /**
+     * Stops and starts again as party {@code newPartyId} over the same data directory, database, keys and
+     * peers: a site whose party id changed (FATE's case for migrating a model). Its peers must be told.
+     */
+    public TestNode restartAs(String newPartyId) {
+        stop();
+        config = config().toBuilder().partyId(newPartyId).build();
+        partyId = newPartyId;
         return start();
     }
 

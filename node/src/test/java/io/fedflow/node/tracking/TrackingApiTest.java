@@ -301,6 +301,46 @@ class TrackingApiTest {
     }
 
     @Test
+    void summaryDownloadWithAFilenameAnswersTheFile() throws IOException {
+        Map<String, Object> asFile = new HashMap<>(cpn("reader_0"));
+        asFile.put("filename", "reader_summary.json");
+        HttpResponse<String> file = node.http().postRaw("/v1/tracking/component/summary/download",
+                FlowHttp.JSON.writeValueAsString(asFile));
+        assertThat(file.statusCode()).isEqualTo(200);
+        assertThat(file.headers().firstValue("Content-Disposition"))
+                .hasValue("attachment; filename=reader_summary.json");
+        JsonNode summary = FlowHttp.JSON.readTree(file.body());
+        assertThat(summary.has("retcode")).isFalse();
+        assertThat(summary.get("count").asInt()).isEqualTo(ROWS);
+        assertThat(file.body()).contains("\n    \"count\": " + ROWS); // as Python's json.dumps(indent=4)
+
+        Map<String, Object> missing = new HashMap<>(cpn("nope_0"));
+        missing.put("filename", "nope.json");
+        HttpResponse<String> none = node.http().postRaw("/v1/tracking/component/summary/download",
+                FlowHttp.JSON.writeValueAsString(missing));
+        assertThat(none.statusCode()).isEqualTo(210);
+        assertThat(FlowHttp.JSON.readTree(none.body()).get("retcode").asInt()).isEqualTo(210);
+
+        asFile.put("filename", "bad\r\nSet-Cookie: x=1");
+        JsonNode refused = node.http().post("/v1/tracking/component/summary/download",
+                FlowHttp.JSON.writeValueAsString(asFile));
+        assertThat(refused.get("retcode").asInt()).isEqualTo(101);
+        assertThat(refused.get("retmsg").asText()).contains("filename");
+    }
+
+    @Test
+    void dslGenerateWithAFilenameAnswersThePredictDsl() throws IOException {
+        JsonNode trainDsl = node.http().post("/v1/job/config", Map.of("job_id", jobId, "role", "local",
+                "party_id", "0")).at("/data/dsl");
+        String body = FlowHttp.JSON.writeValueAsString(Map.of("train_dsl", trainDsl.toString(),
+                "cpn_str", List.of("reader_0", "data_transform_0", "lr_0"), "filename", "predict_dsl.json"));
+        HttpResponse<String> file = node.http().postRaw("/v1/job/dsl/generate", body);
+        assertThat(file.statusCode()).as(file.body()).isEqualTo(200);
+        assertThat(file.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=predict_dsl.json");
+        assertThat(FlowHttp.JSON.readTree(file.body()).at("/components/lr_0/module").asText()).isEqualTo("LR");
+    }
+
+    @Test
     void outputDataDownloadIsARealTarGz() throws IOException {
         String body = FlowHttp.JSON.writeValueAsString(cpn("data_transform_0"));
         HttpResponse<byte[]> r = getWithBody("/v1/tracking/component/output/data/download", body);

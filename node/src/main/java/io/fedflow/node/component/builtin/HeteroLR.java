@@ -105,18 +105,17 @@ public final class HeteroLR implements Component {
         lossMeta.put("name", "train");
         lossMeta.put("unit_name", "iters");
         lossMeta.put("curve_name", "loss");
+        ModelCheckpoint checkpoint = ModelCheckpoint.of(new Params(ctx));
+        List<Double> seen = new ArrayList<>();
         HeteroLRProtocol.Losses losses = HeteroLRProtocol.arbiter(io, s, keyBits, (t, loss) -> {
+            seen.add(loss);
             ctx.logMetricData("train", "loss", List.of(new MetricPoint(t, loss)));
             if (t == 0) {
                 ctx.setMetricMeta("train", "loss", "LOSS", lossMeta);
             }
-        });
-        ObjectNode param = Params.JSON.createObjectNode();
-        param.put("iters", losses.history().size());
-        param.put("is_converged", losses.converged());
-        ArrayNode lh = param.putArray("loss_history");
-        losses.history().forEach(lh::add);
-        ctx.saveModel("model", param, meta(s, keyBits));
+        }, checkpoint == null ? HeteroLRProtocol.IterationListener.NONE : (t, w, converged) ->
+                checkpoint.onIterationEnd(ctx, t, () -> arbiterParam(seen, converged), meta(s, keyBits)));
+        ctx.saveModel("model", arbiterParam(losses.history(), losses.converged()), meta(s, keyBits));
         ObjectNode summary = Params.JSON.createObjectNode();
         summary.put("iters", losses.history().size());
         summary.put("is_converged", losses.converged());
@@ -126,6 +125,16 @@ public final class HeteroLR implements Component {
         ArrayNode curve = summary.putArray("loss_history");
         losses.history().forEach(curve::add);
         ctx.setSummary(summary);
+    }
+
+    /** The arbiter's Param: the loss history (it holds no weights). */
+    private static ObjectNode arbiterParam(List<Double> history, boolean converged) {
+        ObjectNode param = Params.JSON.createObjectNode();
+        param.put("iters", history.size());
+        param.put("is_converged", converged);
+        ArrayNode lh = param.putArray("loss_history");
+        history.forEach(lh::add);
+        return param;
     }
 
     private static void guest(ComponentContext ctx, Params p, LR.Settings s, HeteroLRProtocol.Session io,
@@ -143,10 +152,13 @@ public final class HeteroLR implements Component {
         }
         List<String> ids = ids(data, order);
         long started = System.nanoTime();
-        HeteroLRProtocol.Fit fit = HeteroLRProtocol.guest(io, s, ids, x, y);
+        List<String> names = data.featureNames();
+        int d = data.width();
+        HeteroLRProtocol.Fit fit = HeteroLRProtocol.guest(io, s, ids, x, y, checkpoints(ctx, p, s, keyBits,
+                (t, w, converged) -> modelParam(names, w, s.fitIntercept ? w[d] : 0.0,
+                        new HeteroLRProtocol.Fit(w, t + 1, converged))));
         ctx.log("trained in " + (System.nanoTime() - started) / 1_000_000 + " ms: " + fit.iters() + " iterations"
                 + (fit.converged() ? ", converged" : ""));
-        int d = data.width();
         double intercept = s.fitIntercept ? fit.weights()[d] : 0.0;
         double[] z = HeteroLRProtocol.guestScores(io, ids, logits(x, fit.weights(), d, intercept), PREDICT_TAG);
         writePredictions(ctx, table, data, order, z, s, "train");
@@ -167,7 +179,9 @@ public final class HeteroLR implements Component {
         int[] order = sortedOrder(data);
         double[][] x = rows(data.features(), order);
         List<String> ids = ids(data, order);
-        HeteroLRProtocol.Fit fit = HeteroLRProtocol.host(io, s, ids, x);
+        List<String> names = data.featureNames();
+        HeteroLRProtocol.Fit fit = HeteroLRProtocol.host(io, s, ids, x, checkpoints(ctx, p, s, keyBits,
+                (t, w, converged) -> modelParam(names, w, 0.0, new HeteroLRProtocol.Fit(w, t + 1, converged))));
         HeteroLRProtocol.hostScores(io, ids, x, fit.weights(), PREDICT_TAG);
         ObjectNode param = modelParam(data.featureNames(), fit.weights(), 0.0, fit);
         ctx.saveModel("model", param, meta(s, keyBits));
@@ -202,6 +216,23 @@ public final class HeteroLR implements Component {
         ObjectNode summary = Params.JSON.createObjectNode();
         summary.put("predict_count", data.size());
         ctx.setSummary(summary);
+    }
+
+    /** What a party's model would be at an iteration's end: its Param from the iteration, the weights, convergence. */
+    @FunctionalInterface
+    private interface ParamAt {
+        ObjectNode param(int iteration, double[] weights, boolean converged);
+    }
+
+    /** The ModelCheckpoint callback as a protocol listener, or none when callback_param does not ask for it. */
+    private static HeteroLRProtocol.IterationListener checkpoints(ComponentContext ctx, Params p, LR.Settings s,
+                                                                  int keyBits, ParamAt paramAt) {
+        ModelCheckpoint checkpoint = ModelCheckpoint.of(p);
+        if (checkpoint == null) {
+            return HeteroLRProtocol.IterationListener.NONE;
+        }
+        JsonNode meta = meta(s, keyBits);
+        return (t, w, converged) -> checkpoint.onIterationEnd(ctx, t, () -> paramAt.param(t, w, converged), meta);
     }
 
     // ---------------------------------------------------------------------------------------------------

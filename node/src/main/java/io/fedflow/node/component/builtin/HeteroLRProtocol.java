@@ -88,9 +88,25 @@ final class HeteroLRProtocol {
         void loss(int iteration, double loss);
     }
 
+    /**
+     * Sees the end of each iteration at a party: its 0-based index, the party's weights then (none at the
+     * arbiter) and whether training converged at it. Called after the iteration's exchanges are done.
+     */
+    @FunctionalInterface
+    interface IterationListener {
+        IterationListener NONE = (t, w, converged) -> { };
+
+        void iterationEnd(int iteration, double[] weights, boolean converged);
+    }
+
     // ---------------------------------------------------------------------------------------------------
 
     static Losses arbiter(Session io, LR.Settings s, int keyBits, LossListener listener) {
+        return arbiter(io, s, keyBits, listener, IterationListener.NONE);
+    }
+
+    static Losses arbiter(Session io, LR.Settings s, int keyBits, LossListener listener,
+                          IterationListener iterations) {
         SecureRandom random = new SecureRandom();
         PaillierKeyPair keys = PaillierKeyPair.generate(keyBits, random);
         PaillierPublicKey pk = keys.publicKey();
@@ -148,6 +164,7 @@ final class HeteroLRProtocol {
             for (String h : hosts) {
                 io.send("converged." + t, HOST, h, flag);
             }
+            iterations.iterationEnd(t, new double[0], converged);
         }
         return new Losses(history, converged);
     }
@@ -166,6 +183,11 @@ final class HeteroLRProtocol {
      * intercept last.
      */
     static Fit guest(Session io, LR.Settings s, List<String> sortedIds, double[][] x, double[] y) {
+        return guest(io, s, sortedIds, x, y, IterationListener.NONE);
+    }
+
+    static Fit guest(Session io, LR.Settings s, List<String> sortedIds, double[][] x, double[] y,
+                     IterationListener iterations) {
         String arbiter = io.only(ARBITER);
         List<String> hosts = io.hosts();
         int n = x.length;
@@ -261,6 +283,7 @@ final class HeteroLRProtocol {
                 LR.update(s, opt, w, g, d);
             }
             converged = endIteration(io, s, t, before, w, arbiter);
+            iterations.iterationEnd(t, w, converged);
             t++;
         }
         return new Fit(w, t, converged);
@@ -268,6 +291,10 @@ final class HeteroLRProtocol {
 
     /** The host's side: {@code x} in sorted-id order; returns its weights (no intercept). */
     static Fit host(Session io, LR.Settings s, List<String> sortedIds, double[][] x) {
+        return host(io, s, sortedIds, x, IterationListener.NONE);
+    }
+
+    static Fit host(Session io, LR.Settings s, List<String> sortedIds, double[][] x, IterationListener iterations) {
         String guest = io.only(GUEST);
         String arbiter = io.only(ARBITER);
         checkIds(io, sortedIds, guest);
@@ -321,6 +348,7 @@ final class HeteroLRProtocol {
                 LR.update(s, opt, w, g, d);
             }
             converged = endIteration(io, s, t, before, w, arbiter);
+            iterations.iterationEnd(t, w, converged);
             t++;
         }
         return new Fit(w, t, converged);

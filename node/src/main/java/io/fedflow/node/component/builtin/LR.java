@@ -81,7 +81,7 @@ public final class LR implements Component {
         params.put("metrics", Param.list());
         params.put("use_first_metric_only", ParamType.BOOL);
         params.put("is_warm_start", ParamType.BOOL);
-        params.put("callback_param", ParamType.OBJECT);
+        params.put("callback_param", ModelCheckpoint.PARAM);
         params.put("need_run", ParamType.BOOL);
         DEFINITION = new ComponentDefinition("LR", List.of("LocalLR", "LogisticRegression"), Map.copyOf(params),
                 Set.of("local", "guest"), LR::new, INPUTS);
@@ -162,6 +162,7 @@ public final class LR implements Component {
         }
 
         Optimizer opt = new Optimizer(s, d);
+        ModelCheckpoint checkpoint = ModelCheckpoint.of(p);
         List<Double> lossHistory = new ArrayList<>();
         Double preLoss = null;
         double[] preWeight = null;
@@ -171,6 +172,7 @@ public final class LR implements Component {
         double bestMetric = Double.NEGATIVE_INFINITY;
         double[] bestWeights = null;
         int sinceBest = 0;
+        boolean stopEarly = false;
         ObjectNode lastValidation = null;
         ObjectNode lossMeta = Params.JSON.createObjectNode();
         lossMeta.put("name", "train");
@@ -252,12 +254,22 @@ public final class LR implements Component {
                         ctx.log("early stopping at iteration " + iters + ": " + s.metrics.get(0)
                                 + " has not improved for " + s.earlyStoppingRounds + " validations; best iteration "
                                 + bestIteration);
-                        iters++;
-                        break;
+                        stopEarly = true;
                     }
                 }
             }
+            if (checkpoint != null) {
+                int done = iters + 1;
+                boolean convergedNow = converged;
+                int best = bestIteration;
+                double[] now = w;
+                checkpoint.onIterationEnd(ctx, iters, () -> modelParam(tr.featureNames(), now, d, s.fitIntercept, done,
+                        lossHistory, convergedNow, best), s.meta());
+            }
             iters++;
+            if (stopEarly) {
+                break;
+            }
             ctx.log("iteration " + (iters - 1) + " loss " + loss + (converged ? " (converged)" : ""));
             if (converged) {
                 break;
@@ -271,20 +283,9 @@ public final class LR implements Component {
                 s.fitIntercept ? w[d] : 0.0);
         writePredictions(ctx, p, s, fitted, trainTable, tr, va == null ? null : validateTable, va);
 
-        ObjectNode param = Params.JSON.createObjectNode();
-        param.put("iters", iters);
-        ArrayNode lh = param.putArray("loss_history");
-        lossHistory.forEach(lh::add);
-        param.put("is_converged", converged);
-        ObjectNode weight = param.putObject("weight");
-        for (int j = 0; j < d; j++) {
-            weight.put(tr.featureNames().get(j), w[j]);
-        }
-        param.put("intercept", fitted.intercept);
-        ArrayNode header = param.putArray("header");
-        tr.featureNames().forEach(header::add);
-        param.put("best_iteration", bestIteration);
-        param.put("need_one_vs_rest", false);
+        ObjectNode param = modelParam(tr.featureNames(), w, d, s.fitIntercept, iters, lossHistory, converged,
+                bestIteration);
+        ObjectNode weight = (ObjectNode) param.get("weight");
         ctx.saveModel("model", param, s.meta());
 
         ObjectNode summary = Params.JSON.createObjectNode();
@@ -301,6 +302,29 @@ public final class LR implements Component {
             summary.set("validation_metrics", lastValidation);
         }
         ctx.setSummary(summary);
+    }
+
+    /**
+     * The model's Param after {@code iters} iterations with weights {@code w} (the intercept last when fitted):
+     * what the task saves at the end, and in each checkpoint.
+     */
+    private static ObjectNode modelParam(List<String> names, double[] w, int d, boolean fitIntercept, int iters,
+                                         List<Double> lossHistory, boolean converged, int bestIteration) {
+        ObjectNode param = Params.JSON.createObjectNode();
+        param.put("iters", iters);
+        ArrayNode lh = param.putArray("loss_history");
+        lossHistory.forEach(lh::add);
+        param.put("is_converged", converged);
+        ObjectNode weight = param.putObject("weight");
+        for (int j = 0; j < d; j++) {
+            weight.put(names.get(j), w[j]);
+        }
+        param.put("intercept", fitIntercept ? w[d] : 0.0);
+        ArrayNode header = param.putArray("header");
+        names.forEach(header::add);
+        param.put("best_iteration", bestIteration);
+        param.put("need_one_vs_rest", false);
+        return param;
     }
 
     private static void predictOnly(ComponentContext ctx, Params p, Settings s, ModelInput model, TableInput test) {
@@ -760,7 +784,7 @@ public final class LR implements Component {
                 throw p.bad("encrypt_param", "method must be Paillier or null, got " + enc.path("method"));
             }
             for (String ignored : List.of("shuffle", "batch_strategy", "masked_rate", "floating_point_precision",
-                    "encrypt_param", "encrypted_mode_calculator_param", "sqn_param", "callback_param",
+                    "encrypt_param", "encrypted_mode_calculator_param", "sqn_param",
                     "use_first_metric_only")) {
                 if (p.has(ignored)) {
                     ctx.log("parameter " + ignored + " is accepted but has no effect for single-party LR");

@@ -1,0 +1,41 @@
+package io.fedflow.node.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fedflow.node.testing.LocalJobs;
+import io.fedflow.node.testing.NodeExtension;
+import java.time.Duration;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** /v1/table/list on a real job: each component with the table it read and the one it wrote. */
+class JobTablesTest {
+    @RegisterExtension
+    static final NodeExtension node = NodeExtension.of();
+
+    @Test
+    void eachComponentListsItsOwnOutputTable() {
+        assertThat(LocalJobs.uploadBreast(node.http()).get("retcode").asInt()).isZero();
+        JsonNode submitted = LocalJobs.submit(node.http());
+        assertThat(submitted.get("retcode").asInt()).as(submitted.toString()).isZero();
+        String jobId = submitted.get("jobId").asText();
+        Awaitility.await().atMost(Duration.ofMinutes(3)).until(
+                () -> LocalJobs.query(node.http(), jobId).at("/data/0/f_status").asText(), "success"::equals);
+
+        JsonNode list = node.http().post("/v1/table/list", Map.of("job_id", jobId, "role", "local", "party_id", "0"));
+        assertThat(list.get("retcode").asInt()).as(list.toString()).isZero();
+        JsonNode data = list.get("data");
+        assertThat(data.at("/reader_0/input/table/name").asText()).isEqualTo(LocalJobs.TABLE);
+        for (String cpn : new String[] {"reader_0", "data_transform_0", "feature_scale_0", "lr_0"}) {
+            JsonNode table = node.http().post("/v1/tracking/component/output/data/table", Map.of("job_id", jobId,
+                    "role", "local", "party_id", "0", "component_name", cpn));
+            assertThat(data.at("/" + cpn + "/output/data/name").asText()).as(cpn)
+                    .isEqualTo(table.at("/data/0/table_name").asText());
+        }
+        assertThat(data.at("/data_transform_0/output/data/name").asText())
+                .isNotEqualTo(data.at("/lr_0/output/data/name").asText());
+    }
+}

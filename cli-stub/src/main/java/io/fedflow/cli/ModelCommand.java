@@ -31,7 +31,8 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code flow model ...}: the tags of a model version (a job id), deploy, the predict DSL and conf of a deployed
  * model, the model info, migrate, and moving a model: export (to a file, or with --to-database to the node's
- * model store), import (from a file, or with --from-database from the model store), with FATE's flag names.
+ * model store), import (from a file, or with --from-database from the model store), load, bind and online inference, with FATE's
+ * flag names.
  */
 @Command(name = "model", mixinStandardHelpOptions = true, description = "Model Operations")
 final class ModelCommand {
@@ -52,6 +53,43 @@ final class ModelCommand {
     int tagList(@Option(names = {"-j", "--job-id"}, required = true) String jobId) {
         return flow.call(channel -> TagServiceGrpc.newBlockingStub(channel)
                 .modelTags(ModelTagRequest.newBuilder().setJobId(jobId).build()));
+    }
+
+    @Command(name = "load", mixinStandardHelpOptions = true,
+            description = "Load a model at every party of it, to serve online (FATE's load conf, or a job id).")
+    int load(@Option(names = {"-c", "--conf-path"}) Path conf, @Option(names = {"-j", "--job-id"}) String jobId) {
+        return flow.call(channel -> ServingCommands.load(channel, conf, jobId));
+    }
+
+    @Command(name = "bind", mixinStandardHelpOptions = true,
+            description = "Bind a service id (the conf's service_id) to a loaded model.")
+    int bind(@Option(names = {"-c", "--conf-path"}, required = true) Path conf,
+             @Option(names = {"-j", "--job-id"}) String jobId) {
+        return flow.call(channel -> ServingCommands.bind(channel, conf, jobId));
+    }
+
+    @Command(name = "infer", mixinStandardHelpOptions = true,
+            description = "Score online: one row (--feature-data JSON and --id) or every row of a CSV (--csv: the "
+                    + "id first, then the guest's features by name).")
+    int infer(@Option(names = {"-s", "--service-id"}, required = true) String serviceId,
+              @Option(names = "--feature-data", description = "The guest's features, a JSON object.") String features,
+              @Option(names = "--id", description = "The id the hosts score the row by.") String id,
+              @Option(names = "--csv", description = "A CSV of rows to score.") Path csv,
+              @Option(names = "--batch-size", defaultValue = "1000",
+                      description = "Rows per call with --csv (default ${DEFAULT-VALUE}).") int batchSize,
+              @Option(names = "--verbose", description = "Show the progress bar off a terminal too.") boolean verbose) {
+        return flow.call(channel -> {
+            if (csv != null) {
+                boolean onTerminal = System.console() != null;
+                Progress progress = verbose || onTerminal
+                        ? Progress.rows(flow.err(), ServingCommands.rows(csv), onTerminal) : null;
+                return ServingCommands.inferCsv(channel, serviceId, csv, Math.max(1, batchSize), progress);
+            }
+            if (features == null || id == null) {
+                throw new Envelope.Failure(RetCode.ARGUMENT_ERROR.code(), "give --feature-data and --id, or --csv");
+            }
+            return ServingCommands.inferOne(channel, serviceId, features, id);
+        });
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true,

@@ -23,6 +23,10 @@ final class Progress {
     private final ProgressBar bar;
 
     private Progress(PrintWriter err, long total, boolean inPlace) {
+        this(err, total, inPlace, "UPLOADING", null);
+    }
+
+    private Progress(PrintWriter err, long total, boolean inPlace, String task, String unit) {
         this.err = err;
         this.inPlace = inPlace;
         DelegatingProgressBarConsumer lines = inPlace
@@ -31,10 +35,10 @@ final class Progress {
         // The library counts whole units: below 10 MiB, MiB would read "0/3 MB".
         boolean large = total >= 10 * MIB;
         this.bar = new ProgressBarBuilder()
-                .setTaskName("UPLOADING")
+                .setTaskName(task)
                 .setInitialMax(total)
                 .setStyle(ProgressBarStyle.ASCII)
-                .setUnit(large ? " MB" : " KB", large ? MIB : KIB)
+                .setUnit(unit != null ? unit : large ? " MB" : " KB", unit != null ? 1 : large ? MIB : KIB)
                 .showSpeed()
                 .setUpdateIntervalMillis(inPlace ? 200 : 1000)
                 .setConsumer(lines)
@@ -49,6 +53,11 @@ final class Progress {
     /** A line per refresh, for stderr that goes to a file or a pipe. */
     static Progress asLines(PrintWriter err, long total) {
         return new Progress(err, total, false);
+    }
+
+    /** Rows scored of {@code total} ({@code flow model infer} of a CSV), in place on a terminal. */
+    static Progress rows(PrintWriter err, long total, boolean onTerminal) {
+        return new Progress(err, total, onTerminal, "SCORING", " rows");
     }
 
     void update(long sent) {

@@ -29,11 +29,13 @@ import io.fedflow.node.server.RequestAdmission;
 import io.fedflow.node.store.ConnectionPool;
 import io.fedflow.node.store.Database;
 import io.fedflow.node.tracking.TrackingStore;
+import io.grpc.BindableService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,14 +82,19 @@ public final class Node implements AutoCloseable {
         this.jobs = jobModule(config, clock, jobIds, data, models);
         this.health = new NodeHealth(pools.health(), List.of(pools.jobs(), pools.requests()), jobs.heartbeat(),
                 limits.healthTimeout(), limits.schedulerStallTimeout());
-        this.siteServer = federation.siteServer(database, clock, jobs.participant(), models.siteServices());
+        ServingWiring serving = new ServingWiring(config, clock, database, pools, federation.partyClient(),
+                models.registry());
+        List<BindableService> siteServices = new ArrayList<>(models.siteServices());
+        siteServices.add(serving.siteService());
+        this.siteServer = federation.siteServer(database, clock, jobs.participant(), siteServices);
         this.admission = new RequestAdmission(limits.requestThreads(), limits.requestQueue());
         ClientAuthentication clientAuthentication = config.clientAuth()
                 ? new ClientAuthentication(() -> hooks.hooks().current().clientAuthentication()) : null;
         ClientPort clientPort = ClientPort.join(data.clientPort(), ClientPort.services(jobs.grpcServices()),
                 hooks.clientPort(), TrackingWiring.clientPort(config, pools, data, jobs.service()),
                 federation.clientPort(), models.clientPort(),
-                ClientPort.services(List.of(new ProviderGrpcService(new Providers(data.registry())))));
+                ClientPort.services(List.of(new ProviderGrpcService(new Providers(data.registry())))),
+                serving.clientPort());
         this.server = FlowServer.build(config.host(), config.httpPort(), clientPort.services(), clientPort.routes(),
                 clientAuthentication, limits, admission,
                 new FlowServer.Health(HealthHttpService.readiness(health), HealthHttpService.liveness()));

@@ -138,6 +138,15 @@ public final class NodeMain implements Callable<Integer> {
                     + "come from echoed input, keeps its head and tail (default ${DEFAULT-VALUE}).")
     int maxRetmsgLength;
 
+    @Option(names = "--inference-timeout-ms", defaultValue = "3000", paramLabel = "MS",
+            description = "An online inference (its calls to the hosts included) not answered within this fails "
+                    + "with a clear retcode (default ${DEFAULT-VALUE}).")
+    long inferenceTimeoutMs;
+
+    @Option(names = "--max-batch-inference-rows", defaultValue = "10000", paramLabel = "ROWS",
+            description = "Rows of one batchInference request; more is refused (default ${DEFAULT-VALUE}).")
+    int maxBatchInferenceRows;
+
     @Option(names = Limits.MAX_MODEL_ARCHIVE_FLAG, defaultValue = "67108864", paramLabel = "BYTES",
             description = "Largest model archive a model import or restore takes, as sent and unpacked "
                     + "(default ${DEFAULT-VALUE}).")
@@ -223,6 +232,8 @@ public final class NodeMain implements Callable<Integer> {
                 .schedulerStallTimeout(Duration.ofSeconds(schedulerStallSeconds))
                 .peerMessageTimeout(Duration.ofSeconds(peerMessageTimeoutSeconds))
                 .maxRetmsgLength(maxRetmsgLength)
+                .inferenceTimeout(Duration.ofMillis(inferenceTimeoutMs))
+                .maxBatchInferenceRows(maxBatchInferenceRows)
                 .maxModelArchive(maxModelArchive)
                 .build();
     }

@@ -24,7 +24,7 @@ class ArchitectureTest {
     /** The packages of a capability; {@code server} adapts them to the wire and sits above all of them. */
     private static final String[] DOMAIN = {"..node.data..", "..node.job..", "..node.tracking..",
         "..node.federation..", "..node.hook..", "..node.permission..", "..node.health..", "..node.component..",
-        "..node.store.."};
+        "..node.serving..", "..node.store.."};
 
     /**
      * Where SQL may be written: classes named {@code *Store}, the {@code store} package (connection pool,

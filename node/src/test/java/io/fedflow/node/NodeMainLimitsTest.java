@@ -27,6 +27,8 @@ class NodeMainLimitsTest {
         assertThat(parsed.bindConnectTimeout()).isEqualTo(defaults.bindConnectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(parsed.maxAutoRetries()).isEqualTo(defaults.maxAutoRetries()).isEqualTo(10);
         assertThat(parsed.maxRetmsgLength()).isEqualTo(defaults.maxRetmsgLength()).isEqualTo(1024);
+        assertThat(parsed.inferenceTimeout()).isEqualTo(defaults.inferenceTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(parsed.maxBatchInferenceRows()).isEqualTo(defaults.maxBatchInferenceRows()).isEqualTo(10_000);
         assertThat(parsed.maxModelArchive()).isEqualTo(defaults.maxModelArchive()).isEqualTo(64L << 20);
     }
 
@@ -35,7 +37,8 @@ class NodeMainLimitsTest {
         Limits l = parse(Limits.STREAM_IDLE_TIMEOUT_FLAG, "5", Limits.MAX_REQUEST_BODY_FLAG, "2048",
                 Limits.MAX_CONCURRENT_UPLOADS_FLAG, "2", Limits.MAX_TABLE_COLUMNS_FLAG, "30",
                 Limits.MAX_LINE_LENGTH_FLAG, "999", "--bind-connect-timeout", "3", Limits.MAX_AUTO_RETRIES_FLAG, "3",
-                Limits.MAX_RETMSG_LENGTH_FLAG, "500", Limits.MAX_MODEL_ARCHIVE_FLAG, "4096");
+                Limits.MAX_RETMSG_LENGTH_FLAG, "500", Limits.MAX_MODEL_ARCHIVE_FLAG, "4096", "--inference-timeout-ms", "250",
+                "--max-batch-inference-rows", "7");
         assertThat(l.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(l.maxRequestBody()).isEqualTo(2048);
         assertThat(l.maxConcurrentUploads()).isEqualTo(2);
@@ -44,6 +47,8 @@ class NodeMainLimitsTest {
         assertThat(l.bindConnectTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(l.maxAutoRetries()).isEqualTo(3);
         assertThat(l.maxRetmsgLength()).isEqualTo(500);
+        assertThat(l.inferenceTimeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(l.maxBatchInferenceRows()).isEqualTo(7);
         assertThat(l.maxModelArchive()).isEqualTo(4096);
     }
 }

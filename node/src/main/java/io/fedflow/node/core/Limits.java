@@ -54,6 +54,10 @@ public final class Limits {
     private final Duration peerMessageTimeout;
     /** Characters of an answer's retmsg (and gRPC status message): a longer one keeps its head and tail. */
     private final int maxRetmsgLength;
+    /** An online inference (its calls to the hosts included) that has not answered within this fails. */
+    private final Duration inferenceTimeout;
+    /** Rows of one batch inference request; more is refused. */
+    private final int maxBatchInferenceRows;
     /**
      * Bytes of a model archive: the zip a model import receives and, unpacked, its entries together (a small
      * zip may unpack to far more: it is read entry by entry and refused once past this).
@@ -80,6 +84,8 @@ public final class Limits {
                     + b.maxRetmsgLength);
         }
         this.maxRetmsgLength = b.maxRetmsgLength;
+        this.inferenceTimeout = requirePositive(b.inferenceTimeout, "inference timeout");
+        this.maxBatchInferenceRows = (int) requirePositive(b.maxBatchInferenceRows, "max batch inference rows");
         this.maxModelArchive = requirePositive(b.maxModelArchive, "max model archive");
     }
 
@@ -111,6 +117,8 @@ public final class Limits {
         b.schedulerStallTimeout = schedulerStallTimeout;
         b.peerMessageTimeout = peerMessageTimeout;
         b.maxRetmsgLength = maxRetmsgLength;
+        b.inferenceTimeout = inferenceTimeout;
+        b.maxBatchInferenceRows = maxBatchInferenceRows;
         b.maxModelArchive = maxModelArchive;
         return b;
     }
@@ -175,6 +183,14 @@ public final class Limits {
         return maxRetmsgLength;
     }
 
+    public Duration inferenceTimeout() {
+        return inferenceTimeout;
+    }
+
+    public int maxBatchInferenceRows() {
+        return maxBatchInferenceRows;
+    }
+
     public long maxModelArchive() {
         return maxModelArchive;
     }
@@ -223,6 +239,9 @@ public final class Limits {
         private Duration peerMessageTimeout = Duration.ofMinutes(30);
         // Every message the node writes fits; only a request's own input echoed back can be longer.
         private int maxRetmsgLength = 1024;
+        private Duration inferenceTimeout = Duration.ofSeconds(3);
+        // FATE-Serving's clients send batches of a few hundred to a few thousand rows.
+        private long maxBatchInferenceRows = 10_000;
         private long maxModelArchive = 64L << 20;
 
         private Builder() {}
@@ -304,6 +323,16 @@ public final class Limits {
 
         public Builder maxRetmsgLength(int chars) {
             this.maxRetmsgLength = chars;
+            return this;
+        }
+
+        public Builder inferenceTimeout(Duration d) {
+            this.inferenceTimeout = d;
+            return this;
+        }
+
+        public Builder maxBatchInferenceRows(int n) {
+            this.maxBatchInferenceRows = n;
             return this;
         }
 

@@ -29,7 +29,7 @@
  * <p>Dependencies: {@code core}, {@code store}, {@code wire}, {@code checkpoint}, {@code component}
  * ({@code ModelInput}), {@code job} (the {@code PipelineModels} it implements, {@code PredictDsl}; the job package
  * never imports this one) and {@code federation} (the signed site client and the verified caller of a site call).
- * Nothing imports it but the root package (the composition root) and {@code server}, whose hand routes serve the
- * export's zip and read the import's multipart form.
+ * Nothing imports it but the root package (the composition root), {@code server}, whose hand routes serve the
+ * export's zip and read the import's multipart form, and {@code serving}, which loads models from the registry.
  */
 package io.fedflow.node.model;

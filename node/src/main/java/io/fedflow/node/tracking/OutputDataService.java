@@ -241,7 +241,7 @@ public final class OutputDataService {
 
     /**
      * Writes each output as FATE's CSV to a temporary file (a tar entry's size goes before its content):
-     * the header line joined by ',' when {@code head} and the table has one, then id + delimiter + values.
+     * the header line joined by ',' when {@code head} and the table has one, then id and values joined by ','.
      */
     public Spooled spool(OutputDownload d) {
         Spooled s = new Spooled();
@@ -264,8 +264,8 @@ public final class OutputDataService {
                     scan(t.meta(), d.limit(), (key, value) -> {
                         w.write(key);
                         if (value != null && !value.isEmpty()) {
-                            w.write(delimiter);
-                            w.write(value);
+                            w.write(',');
+                            w.write(csvValues(value, delimiter));
                         }
                         w.write('\n');
                     });
@@ -278,6 +278,33 @@ public final class OutputDataService {
         } catch (RuntimeException e) {
             s.close();
             throw e;
+        }
+    }
+
+    /**
+     * A stored row's values as FATE writes them: {@code str()} of each joined by ',' whatever the table's
+     * delimiter (a prediction table is tab-delimited because its predict_detail has commas; FATE writes
+     * that dict unquoted, as Python prints it, and its pipeline reads it back that way).
+     */
+    static String csvValues(String value, String delimiter) {
+        if (",".equals(delimiter)) {
+            return value;
+        }
+        StringBuilder sb = new StringBuilder(value.length() + 16);
+        for (String cell : split(value, delimiter)) {
+            if (sb.length() > 0) {
+                sb.append(',');
+            }
+            sb.append(cell.startsWith("{") && cell.endsWith("}") ? pythonDict(cell) : cell);
+        }
+        return sb.toString();
+    }
+
+    private static String pythonDict(String cell) {
+        try {
+            return PythonLiterals.str(Json.parse(cell));
+        } catch (RuntimeException e) {
+            return cell;
         }
     }
 

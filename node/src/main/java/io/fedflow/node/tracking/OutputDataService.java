@@ -23,6 +23,9 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -37,6 +40,8 @@ import java.util.regex.Pattern;
  */
 public final class OutputDataService {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final DateTimeFormatter DATE =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
     private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
     /** Rows per output in output/data when the request gives no limit (FATE shows its 100-row sample). */
     public static final int DEFAULT_PREVIEW_ROWS = 100;
@@ -78,6 +83,31 @@ public final class OutputDataService {
         ArrayNode out = F.arrayNode();
         infos.forEach(i -> out.addObject().put("table_name", i.getFTableName())
                 .put("table_namespace", i.getFTableNamespace()).put("data_name", i.getFDataName()));
+        return out;
+    }
+
+    /**
+     * FATE's job/data/view/query: the job's output data records as f_ rows (update time = create time: a
+     * record is never changed); job_id required; none → 101 "find data view failed".
+     */
+    public ArrayNode dataView(TrackingQueryStore.DataViewFilter f) {
+        if (f.jobId() == null || f.jobId().isBlank()) {
+            throw FlowException.argument("required argument are missing: job_id");
+        }
+        ArrayNode out = F.arrayNode();
+        for (TOutputDataInfoRecord i : store.dataView(f)) {
+            String date = DATE.format(Instant.ofEpochMilli(i.getFCreateTime()));
+            out.addObject().put("f_job_id", i.getFJobId()).put("f_component_name", i.getFComponentName())
+                    .put("f_task_id", i.getFTaskId()).put("f_task_version", i.getFTaskVersion())
+                    .put("f_data_name", i.getFDataName()).put("f_role", i.getFRole())
+                    .put("f_party_id", i.getFPartyId()).put("f_table_name", i.getFTableName())
+                    .put("f_table_namespace", i.getFTableNamespace()).put("f_create_time", i.getFCreateTime())
+                    .put("f_create_date", date).put("f_update_time", i.getFCreateTime()).put("f_update_date", date);
+        }
+        if (out.isEmpty()) {
+            throw FlowException.notFound("find data view failed: no output data of job " + f.jobId()
+                    + " matches the filters");
+        }
         return out;
     }
 

@@ -8,6 +8,7 @@ import io.fedflow.node.wire.FileStreams;
 import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.ComponentRef;
 import io.fedflow.proto.v1.DataChunk;
+import io.fedflow.proto.v1.DataViewQueryRequest;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.TrackingServiceGrpc;
 import io.grpc.stub.StreamObserver;
@@ -80,6 +81,13 @@ public final class TrackingGrpcService extends TrackingServiceGrpc.TrackingServi
     @Override
     public void outputData(ComponentRef r, StreamObserver<FlowResponse> out) {
         reply(out, outputs.outputData(ref(r, true), r.hasLimit() ? r.getLimit() : null));
+    }
+
+    @Override
+    public void dataViewQuery(DataViewQueryRequest r, StreamObserver<FlowResponse> out) {
+        reply(out, TrackingAnswer.ok(outputs.dataView(new TrackingQueryStore.DataViewFilter(r.getJobId().trim(),
+                r.getRole().trim(), r.getPartyId().trim(), r.getComponentName().trim(), r.getTaskId().trim(),
+                r.hasTaskVersion() ? r.getTaskVersion() : null, r.getDataName().trim()))));
     }
 
     @Override

@@ -32,6 +32,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import io.grpc.BindableService;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,12 +79,15 @@ public final class Node implements AutoCloseable {
         this.jobs = jobModule(config, clock, jobIds, data, models);
         this.health = new NodeHealth(pools.health(), List.of(pools.jobs(), pools.requests()), jobs.heartbeat(),
                 limits.healthTimeout(), limits.schedulerStallTimeout());
-        this.siteServer = federation.siteServer(database, clock, jobs.participant(), models.siteServices());
+        TrackingWiring tracking = new TrackingWiring(config, pools, data, federation.partyClient());
+        List<BindableService> siteServices = new ArrayList<>(models.siteServices());
+        siteServices.addAll(tracking.siteServices());
+        this.siteServer = federation.siteServer(database, clock, jobs.participant(), siteServices);
         this.admission = new RequestAdmission(limits.requestThreads(), limits.requestQueue());
         ClientAuthentication clientAuthentication = config.clientAuth()
                 ? new ClientAuthentication(() -> hooks.hooks().current().clientAuthentication()) : null;
         ClientPort clientPort = ClientPort.join(data.clientPort(), ClientPort.services(jobs.grpcServices()),
-                hooks.clientPort(), TrackingWiring.clientPort(config, pools, data, jobs.service()),
+                hooks.clientPort(), tracking.clientPort(jobs.service()),
                 federation.clientPort(), models.clientPort(),
                 ClientPort.services(List.of(new ProviderGrpcService(new Providers(data.registry())))));
         this.server = FlowServer.build(config.host(), config.httpPort(), clientPort.services(), clientPort.routes(),

@@ -18,11 +18,14 @@ public final class TrackingGrpcService extends TrackingServiceGrpc.TrackingServi
     private final TrackingService tracking;
     private final MetricService metrics;
     private final OutputDataService outputs;
+    private final OutputTablesAtParties tables;
 
-    public TrackingGrpcService(TrackingService tracking, MetricService metrics, OutputDataService outputs) {
+    public TrackingGrpcService(TrackingService tracking, MetricService metrics, OutputDataService outputs,
+                               OutputTablesAtParties tables) {
         this.tracking = tracking;
         this.metrics = metrics;
         this.outputs = outputs;
+        this.tables = tables;
     }
 
     private TrackingRef ref(ComponentRef r, boolean needComponent) {
@@ -92,7 +95,7 @@ public final class TrackingGrpcService extends TrackingServiceGrpc.TrackingServi
 
     @Override
     public void outputDataTable(ComponentRef r, StreamObserver<FlowResponse> out) {
-        reply(out, TrackingAnswer.ok(outputs.outputDataTables(ref(r, true))));
+        reply(out, TrackingAnswer.ok(tables.outputDataTables(ref(r, true))));
     }
 
     @Override

@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
+import org.assertj.core.data.Offset;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,7 +78,7 @@ class LocalJobOutputsTest {
             assertThat(detail.size()).as(line).isEqualTo(2);
             assertThat(detail.get("1").asDouble()).as(line).isEqualTo(score);
             assertThat(detail.get("0").asDouble() + detail.get("1").asDouble()).as(line).isCloseTo(1.0,
-                    org.assertj.core.data.Offset.offset(1e-9));
+                    Offset.offset(1e-9));
             assertThat(cols[cols.length - 1]).as(line).isEqualTo("train");
             // FATE writes str(dict): "{'0': 0.1, '1': 0.9}", unquoted, a space after ':' and ','
             assertThat(line).as(line).contains(",{'0': ").contains(", '1': ").doesNotContain("\"").doesNotContain("\t");
@@ -147,7 +149,7 @@ class LocalJobOutputsTest {
                         .build());
         assertThat(r.getRetcode()).isZero();
         assertThat(r.getData().getListValue().getValuesCount()).isEqualTo(1);
-        StatusRuntimeException none = org.assertj.core.api.Assertions.catchThrowableOfType(
+        StatusRuntimeException none = Assertions.catchThrowableOfType(
                 () -> TrackingServiceGrpc.newBlockingStub(node.channel()).dataViewQuery(
                         DataViewQueryRequest.newBuilder().setJobId(jobId).setTaskVersion(1).build()),
                 StatusRuntimeException.class);

@@ -3,28 +3,21 @@ package io.fedflow.node.tracking;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.LocalJobs;
 import io.fedflow.node.testing.NodeExtension;
-import io.fedflow.node.testing.TarReader;
+import io.fedflow.node.testing.PipelineCsv;
 import io.fedflow.proto.v1.DataViewQueryRequest;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.TrackingServiceGrpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.Assertions;
-import org.assertj.core.data.Offset;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,35 +46,11 @@ class LocalJobOutputsTest {
     }
 
     @Test
-    void lrPredictionsParseAsFatesPipelineParsesThem() throws IOException {
-        Map<String, byte[]> entries = download("lr_0");
-        List<String> meta = new ArrayList<>();
-        FlowHttp.JSON.readTree(entries.get("data.meta")).path("header").forEach(h -> meta.add(h.asText()));
-        assertThat(meta).containsExactly("id", "label", "predict_result", "predict_score", "predict_detail", "type");
-
-        List<String> lines = new String(entries.get("data.csv"), StandardCharsets.UTF_8).lines().toList();
-        assertThat(lines.get(0)).isEqualTo(String.join(",", meta));
-        assertThat(lines).hasSize(569 + 1);
-        for (String line : lines.subList(1, lines.size())) {
-            // JobInvoker.to_pandas, step by step
-            String[] cols = line.split(",", -1);
-            String detailText = String.join(",", Arrays.copyOfRange(cols, meta.size() - 2, cols.length - 1))
-                    .replace('\'', '"');
-            JsonNode detail = FlowHttp.JSON.readTree(detailText);
-            String label = cols[1];
-            String result = cols[2];
-            double score = Double.parseDouble(cols[3]);
-            assertThat(cols[0]).as(line).isNotEmpty();
-            assertThat(label).as(line).isIn("0", "1");
-            assertThat(result).as(line).isEqualTo(score > 0.5 ? "1" : "0");
-            assertThat(score).as(line).isBetween(0.0, 1.0);
-            assertThat(detail.size()).as(line).isEqualTo(2);
-            assertThat(detail.get("1").asDouble()).as(line).isEqualTo(score);
-            assertThat(detail.get("0").asDouble() + detail.get("1").asDouble()).as(line).isCloseTo(1.0,
-                    Offset.offset(1e-9));
-            assertThat(cols[cols.length - 1]).as(line).isEqualTo("train");
-            // FATE writes str(dict): "{'0': 0.1, '1': 0.9}", unquoted, a space after ':' and ','
-            assertThat(line).as(line).contains(",{'0': ").contains(", '1': ").doesNotContain("\"").doesNotContain("\t");
+    void lrPredictionsParseAsFatesPipelineParsesThem() {
+        List<PipelineCsv.Prediction> rows = PipelineCsv.predictions(download("lr_0"), "data");
+        assertThat(rows).hasSize(569);
+        for (PipelineCsv.Prediction p : rows) {
+            PipelineCsv.assertBinary(p, "train");
         }
     }
 
@@ -156,20 +125,8 @@ class LocalJobOutputsTest {
         assertThat(none.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
     }
 
-    private static Map<String, byte[]> download(String component) throws IOException {
-        String body = FlowHttp.JSON.writeValueAsString(Map.of("job_id", jobId, "role", "local", "party_id", "0",
+    private static Map<String, byte[]> download(String component) {
+        return PipelineCsv.download(node.http(), Map.of("job_id", jobId, "role", "local", "party_id", "0",
                 "component_name", component, "output_path", "/tmp/out"));
-        try {
-            HttpResponse<byte[]> r = node.http().client().send(HttpRequest.newBuilder(
-                            URI.create(node.http().base() + "/v1/tracking/component/output/data/download"))
-                    .header("Content-Type", "application/json")
-                    .method("GET", HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
-            return TarReader.read(r.body());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UncheckedIOException(new IOException(e));
-        }
     }
 }

@@ -86,13 +86,13 @@ final class JobCommand {
             request.setJobId(jobId);
         }
         if (role != null) {
-            request.setRole(role);
+            request.addRole(role);
         }
         if (partyId != null) {
-            request.setPartyId(partyId);
+            request.addPartyId(partyId);
         }
         if (status != null) {
-            request.setStatus(status);
+            request.addStatus(status);
         }
         return flow.call(channel -> {
             var stub = JobServiceGrpc.newBlockingStub(channel);

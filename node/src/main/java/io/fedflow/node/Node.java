@@ -84,14 +84,16 @@ public final class Node implements AutoCloseable {
                 limits.healthTimeout(), limits.schedulerStallTimeout());
         ServingWiring serving = new ServingWiring(config, clock, database, pools, federation.partyClient(),
                 models.registry());
+        TrackingWiring tracking = new TrackingWiring(config, pools, data, federation.partyClient());
         List<BindableService> siteServices = new ArrayList<>(models.siteServices());
         siteServices.add(serving.siteService());
+        siteServices.addAll(tracking.siteServices());
         this.siteServer = federation.siteServer(database, clock, jobs.participant(), siteServices);
         this.admission = new RequestAdmission(limits.requestThreads(), limits.requestQueue());
         ClientAuthentication clientAuthentication = config.clientAuth()
                 ? new ClientAuthentication(() -> hooks.hooks().current().clientAuthentication()) : null;
         ClientPort clientPort = ClientPort.join(data.clientPort(), ClientPort.services(jobs.grpcServices()),
-                hooks.clientPort(), TrackingWiring.clientPort(config, pools, data, jobs.service()),
+                hooks.clientPort(), tracking.clientPort(jobs.service()),
                 federation.clientPort(), models.clientPort(),
                 ClientPort.services(List.of(new ProviderGrpcService(new Providers(data.registry())))),
                 serving.clientPort());

@@ -27,7 +27,8 @@ import org.apache.commons.csv.CSVRecord;
 
 /**
  * Streams a delimited file into one of our row tables with PostgreSQL COPY: the first column is the key,
- * the rest joined by the delimiter is the value, as FATE stores uploaded data. Nothing is held whole in
+ * the rest joined by the delimiter is the value, as FATE stores uploaded data (with generated ids, see
+ * {@link SampleIds}, the key is generated and every column is the value). Nothing is held whole in
  * memory; every malformed input (encoding, ragged rows, empty file) fails with the line it was found on.
  */
 final class CsvLoader {
@@ -39,7 +40,7 @@ final class CsvLoader {
     private CsvLoader() {}
 
     static Result load(Connection conn, String qualifiedTable, InputStream file, String delimiter, boolean head,
-                       Limits limits) throws SQLException, IOException {
+                       SampleIds ids, Limits limits) throws SQLException, IOException {
         CSVFormat format = CSVFormat.DEFAULT.builder()
                 .setDelimiter(delimiter)
                 .setIgnoreEmptyLines(true)
@@ -76,13 +77,14 @@ final class CsvLoader {
                             + (head ? "the header has " : "the first line has ") + width
                             + " (id_delimiter \"" + printable(delimiter) + "\")");
                 }
-                String key = rec.get(0);
+                String key = ids.generated() ? ids.id(count) : rec.get(0);
                 if (key.isEmpty()) {
                     throw FlowException.data("line " + lineNo + " has an empty id");
                 }
                 value.setLength(0);
-                for (int i = 1; i < width; i++) {
-                    if (i > 1) {
+                int first = ids.generated() ? 0 : 1;
+                for (int i = first; i < width; i++) {
+                    if (i > first) {
                         value.append(delimiter);
                     }
                     value.append(rec.get(i));

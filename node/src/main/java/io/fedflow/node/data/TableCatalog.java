@@ -63,6 +63,7 @@ public final class TableCatalog {
             o.put("enable", true);
             o.putNull("origin");
             o.putNull("extend_sid");
+            o.putNull("auto_increasing_sid");
             o.putNull("address");
             return o;
         }
@@ -74,6 +75,7 @@ public final class TableCatalog {
         o.put("enable", !r.getFDisable());
         o.put("origin", r.getFOrigin());
         o.put("extend_sid", r.getFExtendSid());
+        o.put("auto_increasing_sid", r.getFAutoIncreasingSid());
         o.set("address", maskedAddress(r));
         o.put("engine", r.getFEngine());
         o.put("store_type", r.getFStoreType());

@@ -40,6 +40,7 @@ public final class UploadStore {
                           long[] phases) {
         TableId id = valid.table();
         UploadConf conf = valid.conf();
+        SampleIds ids = SampleIds.of(conf.getExtendSid(), conf.getAutoIncreasingSid(), clock);
         return dsl.transactionResult(tx -> {
             DSLContext t = tx.dsl();
             TableCatalog.lock(t, id);
@@ -55,16 +56,17 @@ public final class UploadStore {
             t.execute("CREATE TABLE " + qualified + " (f_line BIGINT NOT NULL, f_key TEXT NOT NULL, "
                     + "f_value TEXT NOT NULL)");
             CsvLoader.Result r = t.connectionResult(conn ->
-                    CsvLoader.load(conn, qualified, file, valid.delimiter(), conf.getHead() == 1,
-                            limits));
+                    CsvLoader.load(conn, qualified, file, valid.delimiter(), conf.getHead() == 1, ids, limits));
             phases[0] = System.nanoTime();
             t.execute("CREATE INDEX ON " + qualified + " (f_line)");
             phases[1] = System.nanoTime();
             long now = clock.millis();
             ObjectNode schema = JsonNodeFactory.instance.objectNode();
             if (!r.columns().isEmpty()) {
-                schema.put("sid", r.columns().get(0));
-                schema.put("header", String.join(valid.delimiter(), r.columns().subList(1, r.columns().size())));
+                // with generated ids every column of the header is data, as FATE's schema says
+                schema.put("sid", ids.generated() ? SampleIds.EXTEND_SID_NAME : r.columns().get(0));
+                schema.put("header", String.join(valid.delimiter(),
+                        r.columns().subList(ids.generated() ? 0 : 1, r.columns().size())));
             }
             if (conf.hasSchema()) {
                 FateJson.toJson(conf.getSchema()).fields().forEachRemaining(e -> schema.set(e.getKey(), e.getValue()));

@@ -73,8 +73,20 @@ public final class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
 
     @Override
     public void queryJob(QueryJobRequest r, StreamObserver<FlowResponse> out) {
-        var rows = jobs.query(new JobQueryStore.JobFilter(r.getJobId(), r.getRole(), r.getPartyId(), r.getStatus(),
-                r.getDescription()), r.getOrderBy(), r.getReverse());
+        JobFilter filter = JobFilter.builder()
+                .text("job_id", r.getJobId()).text("name", r.getName()).text("description", r.getDescription())
+                .text("role", r.getRoleList()).text("party_id", r.getPartyIdList()).text("status", r.getStatusList())
+                .text("tag", r.getTagList()).text("initiator_role", r.getInitiatorRoleList())
+                .text("initiator_party_id", r.getInitiatorPartyIdList())
+                .isInitiator(r.hasIsInitiator() ? FateJson.toJson(r.getIsInitiator()) : null)
+                .range("progress", r.hasProgress() ? FateJson.toJson(r.getProgress()) : null)
+                .range("create_time", r.hasCreateTime() ? FateJson.toJson(r.getCreateTime()) : null)
+                .range("update_time", r.hasUpdateTime() ? FateJson.toJson(r.getUpdateTime()) : null)
+                .range("start_time", r.hasStartTime() ? FateJson.toJson(r.getStartTime()) : null)
+                .range("end_time", r.hasEndTime() ? FateJson.toJson(r.getEndTime()) : null)
+                .range("elapsed", r.hasElapsed() ? FateJson.toJson(r.getElapsed()) : null)
+                .build();
+        var rows = jobs.query(filter, r.getOrderBy(), r.getReverse());
         reply(out, rows.isEmpty() ? Responses.ok("no job could be found", rows, null) : Responses.ok(rows));
     }
 

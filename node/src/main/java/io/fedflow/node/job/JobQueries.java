@@ -33,7 +33,7 @@ final class JobQueries {
     }
 
     /** FATE's job/query rows, with each waiting job's place in the queue. */
-    ArrayNode query(JobQueryStore.JobFilter filter, String orderBy, boolean reverse) {
+    ArrayNode query(JobFilter filter, String orderBy, boolean reverse) {
         ArrayNode rows = store.query(filter);
         boolean anyWaiting = false;
         for (JsonNode r : rows) {

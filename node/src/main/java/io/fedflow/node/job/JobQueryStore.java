@@ -47,30 +47,42 @@ public final class JobQueryStore {
     public record TaskFilter(String jobId, String component, String role, String partyId, String status,
                              String taskId, Long version, boolean onlyLatest) {}
 
-    /** Filters of FATE's job/query; every one given must match. */
-    public record JobFilter(String jobId, String role, String partyId, String status, String description) {}
+    /** Text columns of job/query's filters. */
+    private static final Map<String, Field<String>> TEXT_COLUMNS = Map.of("job_id", T_JOB.F_JOB_ID, "name",
+            T_JOB.F_NAME, "description", T_JOB.F_DESCRIPTION, "role", T_JOB.F_ROLE, "party_id", T_JOB.F_PARTY_ID,
+            "status", T_JOB.F_STATUS, "tag", T_JOB.F_TAG, "initiator_role", T_JOB.F_INITIATOR_ROLE,
+            "initiator_party_id", T_JOB.F_INITIATOR_PARTY_ID);
 
+    /** Number and time columns of job/query's filters. */
+    private static final Map<String, Field<? extends Number>> RANGED_COLUMNS = Map.of("progress", T_JOB.F_PROGRESS,
+            "create_time", T_JOB.F_CREATE_TIME, "update_time", T_JOB.F_UPDATE_TIME, "start_time", T_JOB.F_START_TIME,
+            "end_time", T_JOB.F_END_TIME, "elapsed", T_JOB.F_ELAPSED);
+
+    /** FATE's job/query: the rows matching every filter, newest first; none for an empty filter. */
     public ArrayNode query(JobFilter f) {
-        List<Condition> conds = new ArrayList<>();
-        if (!isBlank(f.jobId())) {
-            conds.add(T_JOB.F_JOB_ID.eq(f.jobId()));
-        }
-        if (!isBlank(f.role())) {
-            conds.add(T_JOB.F_ROLE.eq(f.role()));
-        }
-        if (!isBlank(f.partyId())) {
-            conds.add(T_JOB.F_PARTY_ID.eq(f.partyId()));
-        }
-        if (!isBlank(f.status())) {
-            conds.add(T_JOB.F_STATUS.eq(f.status()));
-        }
-        if (!isBlank(f.description())) {
-            conds.add(T_JOB.F_DESCRIPTION.eq(f.description()));
-        }
         ArrayNode rows = JsonNodeFactory.instance.arrayNode();
-        if (conds.isEmpty()) {
+        if (f.isEmpty()) {
             return rows; // as FATE: a query without any filter finds nothing rather than everything
         }
+        List<Condition> conds = new ArrayList<>();
+        f.text().forEach((column, values) -> {
+            Field<String> field = TEXT_COLUMNS.get(column);
+            conds.add(values.size() == 1 ? field.eq(values.get(0)) : field.in(values));
+        });
+        if (!f.isInitiator().isEmpty()) {
+            conds.add(T_JOB.F_IS_INITIATOR.in(f.isInitiator()));
+        }
+        f.ranges().forEach((column, range) -> {
+            // coerce, not cast: no CAST in the SQL, so the time columns' indexes serve the range
+            Field<Long> field = RANGED_COLUMNS.get(column).coerce(Long.class);
+            if (range.low() != null && range.high() != null) {
+                conds.add(field.between(range.low(), range.high()));
+            } else if (range.low() != null) {
+                conds.add(field.ge(range.low()));
+            } else {
+                conds.add(field.le(range.high()));
+            }
+        });
         dsl.selectFrom(T_JOB).where(conds).orderBy(T_JOB.F_CREATE_TIME.desc()).forEach(r -> rows.add(row(r)));
         return rows;
     }

@@ -46,7 +46,7 @@ public final class JobService {
     }
 
     /** FATE's job/query rows, with each waiting job's place in the queue. */
-    public ArrayNode query(JobQueryStore.JobFilter filter, String orderBy, boolean reverse) {
+    public ArrayNode query(JobFilter filter, String orderBy, boolean reverse) {
         return parts.queries().query(filter, orderBy, reverse);
     }
 

@@ -23,6 +23,9 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -37,6 +40,8 @@ import java.util.regex.Pattern;
  */
 public final class OutputDataService {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final DateTimeFormatter DATE =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
     private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
     /** Rows per output in output/data when the request gives no limit (FATE shows its 100-row sample). */
     public static final int DEFAULT_PREVIEW_ROWS = 100;
@@ -78,6 +83,31 @@ public final class OutputDataService {
         ArrayNode out = F.arrayNode();
         infos.forEach(i -> out.addObject().put("table_name", i.getFTableName())
                 .put("table_namespace", i.getFTableNamespace()).put("data_name", i.getFDataName()));
+        return out;
+    }
+
+    /**
+     * FATE's job/data/view/query: the job's output data records as f_ rows (update time = create time: a
+     * record is never changed); job_id required; none → 101 "find data view failed".
+     */
+    public ArrayNode dataView(TrackingQueryStore.DataViewFilter f) {
+        if (f.jobId() == null || f.jobId().isBlank()) {
+            throw FlowException.argument("required argument are missing: job_id");
+        }
+        ArrayNode out = F.arrayNode();
+        for (TOutputDataInfoRecord i : store.dataView(f)) {
+            String date = DATE.format(Instant.ofEpochMilli(i.getFCreateTime()));
+            out.addObject().put("f_job_id", i.getFJobId()).put("f_component_name", i.getFComponentName())
+                    .put("f_task_id", i.getFTaskId()).put("f_task_version", i.getFTaskVersion())
+                    .put("f_data_name", i.getFDataName()).put("f_role", i.getFRole())
+                    .put("f_party_id", i.getFPartyId()).put("f_table_name", i.getFTableName())
+                    .put("f_table_namespace", i.getFTableNamespace()).put("f_create_time", i.getFCreateTime())
+                    .put("f_create_date", date).put("f_update_time", i.getFCreateTime()).put("f_update_date", date);
+        }
+        if (out.isEmpty()) {
+            throw FlowException.notFound("find data view failed: no output data of job " + f.jobId()
+                    + " matches the filters");
+        }
         return out;
     }
 
@@ -241,7 +271,7 @@ public final class OutputDataService {
 
     /**
      * Writes each output as FATE's CSV to a temporary file (a tar entry's size goes before its content):
-     * the header line joined by ',' when {@code head} and the table has one, then id + delimiter + values.
+     * the header line joined by ',' when {@code head} and the table has one, then id and values joined by ','.
      */
     public Spooled spool(OutputDownload d) {
         Spooled s = new Spooled();
@@ -264,8 +294,8 @@ public final class OutputDataService {
                     scan(t.meta(), d.limit(), (key, value) -> {
                         w.write(key);
                         if (value != null && !value.isEmpty()) {
-                            w.write(delimiter);
-                            w.write(value);
+                            w.write(',');
+                            w.write(csvValues(value, delimiter));
                         }
                         w.write('\n');
                     });
@@ -278,6 +308,33 @@ public final class OutputDataService {
         } catch (RuntimeException e) {
             s.close();
             throw e;
+        }
+    }
+
+    /**
+     * A stored row's values as FATE writes them: {@code str()} of each joined by ',' whatever the table's
+     * delimiter (a prediction table is tab-delimited because its predict_detail has commas; FATE writes
+     * that dict unquoted, as Python prints it, and its pipeline reads it back that way).
+     */
+    static String csvValues(String value, String delimiter) {
+        if (",".equals(delimiter)) {
+            return value;
+        }
+        StringBuilder sb = new StringBuilder(value.length() + 16);
+        for (String cell : split(value, delimiter)) {
+            if (sb.length() > 0) {
+                sb.append(',');
+            }
+            sb.append(cell.startsWith("{") && cell.endsWith("}") ? pythonDict(cell) : cell);
+        }
+        return sb.toString();
+    }
+
+    private static String pythonDict(String cell) {
+        try {
+            return PythonLiterals.str(Json.parse(cell));
+        } catch (RuntimeException e) {
+            return cell;
         }
     }
 

@@ -8,6 +8,7 @@ import io.fedflow.node.wire.FileStreams;
 import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.ComponentRef;
 import io.fedflow.proto.v1.DataChunk;
+import io.fedflow.proto.v1.DataViewQueryRequest;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.TrackingServiceGrpc;
 import io.grpc.stub.StreamObserver;
@@ -17,11 +18,14 @@ public final class TrackingGrpcService extends TrackingServiceGrpc.TrackingServi
     private final TrackingService tracking;
     private final MetricService metrics;
     private final OutputDataService outputs;
+    private final OutputTablesAtParties tables;
 
-    public TrackingGrpcService(TrackingService tracking, MetricService metrics, OutputDataService outputs) {
+    public TrackingGrpcService(TrackingService tracking, MetricService metrics, OutputDataService outputs,
+                               OutputTablesAtParties tables) {
         this.tracking = tracking;
         this.metrics = metrics;
         this.outputs = outputs;
+        this.tables = tables;
     }
 
     private TrackingRef ref(ComponentRef r, boolean needComponent) {
@@ -83,8 +87,15 @@ public final class TrackingGrpcService extends TrackingServiceGrpc.TrackingServi
     }
 
     @Override
+    public void dataViewQuery(DataViewQueryRequest r, StreamObserver<FlowResponse> out) {
+        reply(out, TrackingAnswer.ok(outputs.dataView(new TrackingQueryStore.DataViewFilter(r.getJobId().trim(),
+                r.getRole().trim(), r.getPartyId().trim(), r.getComponentName().trim(), r.getTaskId().trim(),
+                r.hasTaskVersion() ? r.getTaskVersion() : null, r.getDataName().trim()))));
+    }
+
+    @Override
     public void outputDataTable(ComponentRef r, StreamObserver<FlowResponse> out) {
-        reply(out, TrackingAnswer.ok(outputs.outputDataTables(ref(r, true))));
+        reply(out, TrackingAnswer.ok(tables.outputDataTables(ref(r, true))));
     }
 
     @Override

@@ -140,6 +140,45 @@ public final class TrackingQueryStore {
                         T_OUTPUT_DATA_INFO.F_DATA_NAME).fetch();
     }
 
+    /** Filters of FATE's job/data/view/query; the blank ones match anything. */
+    public record DataViewFilter(String jobId, String role, String partyId, String component, String taskId,
+                                 Long taskVersion, String dataName) {}
+
+    /**
+     * The output data records matching {@code f}: of each task's data name at each party, the latest task
+     * version (or the one asked for), in write order.
+     */
+    public List<TOutputDataInfoRecord> dataView(DataViewFilter f) {
+        var o = T_OUTPUT_DATA_INFO;
+        List<Condition> conds = new ArrayList<>();
+        conds.add(o.F_JOB_ID.eq(f.jobId()));
+        if (!blank(f.role())) {
+            conds.add(o.F_ROLE.eq(f.role()));
+        }
+        if (!blank(f.partyId())) {
+            conds.add(o.F_PARTY_ID.eq(f.partyId()));
+        }
+        if (!blank(f.component())) {
+            conds.add(o.F_COMPONENT_NAME.eq(f.component()));
+        }
+        if (!blank(f.taskId())) {
+            conds.add(o.F_TASK_ID.eq(f.taskId()));
+        }
+        if (!blank(f.dataName())) {
+            conds.add(o.F_DATA_NAME.eq(f.dataName()));
+        }
+        if (f.taskVersion() != null) {
+            conds.add(o.F_TASK_VERSION.eq(f.taskVersion()));
+        } else {
+            var o2 = T_OUTPUT_DATA_INFO.as("o2");
+            conds.add(o.F_TASK_VERSION.eq(DSL.select(DSL.max(o2.F_TASK_VERSION)).from(o2)
+                    .where(o2.F_JOB_ID.eq(o.F_JOB_ID), o2.F_TASK_ID.eq(o.F_TASK_ID), o2.F_DATA_NAME.eq(o.F_DATA_NAME),
+                            o2.F_ROLE.eq(o.F_ROLE), o2.F_PARTY_ID.eq(o.F_PARTY_ID))));
+        }
+        return dsl.selectFrom(o).where(conds).orderBy(o.F_CREATE_TIME, o.F_COMPONENT_NAME, o.F_DATA_NAME, o.F_ROLE,
+                o.F_PARTY_ID).fetch();
+    }
+
     private static boolean blank(String s) {
         return s == null || s.isBlank();
     }

@@ -5,7 +5,11 @@
  * (request defaults, data view, parameters, output model, summary, component list), {@link
  * io.fedflow.node.tracking.MetricService} (metrics) and {@link io.fedflow.node.tracking.OutputDataService}
  * (output tables, their rows and tar.gz). {@code TrackingRef} (what a read names) and {@code TrackingAnswer}
- * (its envelope) are theirs in common; {@code TrackingGrpcService} is the gRPC adapter.
+ * (its envelope) are theirs in common; {@code TrackingGrpcService} is the gRPC adapter. {@link
+ * io.fedflow.node.tracking.OutputTablesAtParties} answers output/data/table for any party of a job, asking
+ * another party's site through its {@code Sites} (wired by the composition root over the signed site port),
+ * and {@code TrackingSiteGrpcService} is that call's site-port adapter. {@code PythonLiterals} writes values
+ * as Python's str() does, for the output data CSV.
  *
  * <p>Dependencies: {@code core}, {@code json}, {@code component} ({@code RowSink}), {@code data} ({@code
  * TableCatalog}, {@code TableRows}: output tables are tables), {@code store}, {@code wire} ({@code FateJson},

@@ -8,12 +8,10 @@ import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.LocalJobs;
 import io.fedflow.node.testing.NodeExtension;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,28 +25,19 @@ class ModelDeployApiTest {
     @RegisterExtension
     static final NodeExtension node = NodeExtension.of();
 
-    private static final String MODEL_ID = "local-0#model";
+    private static final String MODEL_ID = LocalJobs.MODEL_ID;
     private static final List<String> CPNS = List.of("reader_0", "data_transform_0", "feature_scale_0", "lr_0");
     /** The same pipeline as a predict DSL written by hand: what FATE's predict jobs ran before deploy. */
-    private static final String PREDICT_DSL = """
-            {"components": {
-              "reader_0": {"module": "Reader", "output": {"data": ["data"]}},
-              "data_transform_0": {"module": "DataTransform", "input": {"data": {"data": ["reader_0.data"]},
-                                   "model": ["pipeline.data_transform_0.model"]}, "output": {"data": ["data"]}},
-              "feature_scale_0": {"module": "FeatureScale", "input": {"data": {"data": ["data_transform_0.data"]},
-                                  "model": ["pipeline.feature_scale_0.model"]}, "output": {"data": ["data"]}},
-              "lr_0": {"module": "LR", "input": {"data": {"test_data": ["feature_scale_0.data"]},
-                       "model": ["pipeline.lr_0.model"]}, "output": {"data": ["data"]}}}}""";
-
+    private static final String PREDICT_DSL = LocalJobs.PREDICT_DSL;
     private static String trainJob;
 
     @BeforeAll
     static void trainAModel() {
         assertThat(LocalJobs.uploadBreast(node.http()).get("retcode").asInt()).isZero();
         trainJob = runToEnd(LocalJobs.submit(node.http()));
-        // the registry records the model as the job ends: wait until it is there
-        Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> node.http().post("/v1/model/query",
-                Map.of("model_version", trainJob)).get("retcode").asInt() == 0);
+        // the model is recorded in the transaction that makes the job succeed: whoever sees success finds it
+        assertThat(node.http().post("/v1/model/query", Map.of("model_version", trainJob)).get("retcode").asInt())
+                .isZero();
     }
 
     @Test
@@ -259,11 +248,7 @@ class ModelDeployApiTest {
     }
 
     private static String runToEnd(JsonNode submitted) {
-        assertThat(submitted.get("retcode").asInt()).as(submitted.toString()).isZero();
-        String jobId = submitted.get("jobId").asText();
-        Awaitility.await().atMost(Duration.ofMinutes(3)).until(
-                () -> LocalJobs.query(node.http(), jobId).at("/data/0/f_status").asText(), "success"::equals);
-        return jobId;
+        return LocalJobs.awaitSuccess(node.http(), submitted);
     }
 
     private static JsonNode ok(JsonNode answer) {

@@ -20,17 +20,8 @@ class ModelRegistryTest {
     @RegisterExtension
     static final NodeExtension node = NodeExtension.of();
 
-    private static final String MODEL_ID = "local-0#model";
-    private static final String PREDICT_DSL = """
-            {"components": {
-              "reader_0": {"module": "Reader", "output": {"data": ["data"]}},
-              "data_transform_0": {"module": "DataTransform", "input": {"data": {"data": ["reader_0.data"]},
-                                   "model": ["pipeline.data_transform_0.model"]}, "output": {"data": ["data"]}},
-              "feature_scale_0": {"module": "FeatureScale", "input": {"data": {"data": ["data_transform_0.data"]},
-                                  "model": ["pipeline.feature_scale_0.model"]}, "output": {"data": ["data"]}},
-              "lr_0": {"module": "LR", "input": {"data": {"test_data": ["feature_scale_0.data"]},
-                       "model": ["pipeline.lr_0.model"]}, "output": {"data": ["data"]}}}}""";
-
+    private static final String MODEL_ID = LocalJobs.MODEL_ID;
+    private static final String PREDICT_DSL = LocalJobs.PREDICT_DSL;
     private static String uploadJob;
     private static String trainJob;
 
@@ -93,11 +84,7 @@ class ModelRegistryTest {
     }
 
     private static String runToEnd(JsonNode submitted) {
-        assertThat(submitted.get("retcode").asInt()).as(submitted.toString()).isZero();
-        String jobId = submitted.get("jobId").asText();
-        Awaitility.await().atMost(Duration.ofMinutes(3)).until(
-                () -> LocalJobs.query(node.http(), jobId).at("/data/0/f_status").asText(), "success"::equals);
-        return jobId;
+        return LocalJobs.awaitSuccess(node.http(), submitted);
     }
 
     private static JsonNode ok(JsonNode answer) {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import org.awaitility.Awaitility;
 
 /**
  * The local (one-party) breast LR job: Reader, DataTransform, FeatureScale, LR, Evaluation, role local,
@@ -73,6 +75,20 @@ public final class LocalJobs {
         return h.post("/v1/job/submit", "{\"job_dsl\": " + PREDICT_DSL + ", \"job_runtime_conf\": " + conf(TABLE, "",
                 ", \"job_type\": \"predict\", \"model_id\": \"" + MODEL_ID + "\", \"model_version\": \""
                         + modelVersion + "\"") + "}");
+    }
+
+    /**
+     * The job id of a submit answer, once the job succeeded (at most three minutes); fails when the submit was
+     * refused.
+     */
+    public static String awaitSuccess(FlowHttp h, JsonNode submitted) {
+        if (submitted.path("retcode").asInt(-1) != 0) {
+            throw new AssertionError("submit refused: " + submitted);
+        }
+        String jobId = submitted.get("jobId").asText();
+        Awaitility.await().atMost(Duration.ofMinutes(3)).until(
+                () -> query(h, jobId).at("/data/0/f_status").asText(), "success"::equals);
+        return jobId;
     }
 
     /** The job's row at this node (role local, party 0), as /v1/job/query answers it. */

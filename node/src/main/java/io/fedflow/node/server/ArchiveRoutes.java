@@ -3,6 +3,8 @@ package io.fedflow.node.server;
 import com.linecorp.armeria.common.MediaType;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.job.JobLogArchive;
+import io.fedflow.node.job.JobTemplates;
+import io.fedflow.node.json.Json;
 import io.fedflow.node.job.JobService;
 import io.fedflow.node.model.ModelArchives;
 import io.fedflow.node.tracking.OutputDataService;
@@ -13,6 +15,7 @@ import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.ComponentRef;
 import io.fedflow.proto.v1.JobRef;
 import io.fedflow.proto.v1.ModelArchiveRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -53,6 +56,16 @@ public final class ArchiveRoutes {
             ModelArchives.Exported e = archives.export(new ModelArchives.ModelRef(b.getRole(), b.getPartyId(),
                     b.getModelId(), b.getModelVersion()));
             return new ArchiveHttpService.Archive(e.fileName(), out -> out.write(e.content()), () -> { });
+        });
+    }
+
+    /** {@code POST /v1/template/download}: the example DSLs, confs and data; {@code min_data} keeps the breast pair. */
+    public static ArchiveHttpService templates() {
+        return new ArchiveHttpService(body -> {
+            String text = new String(body, StandardCharsets.UTF_8).strip();
+            boolean minData = !text.isEmpty() && Json.parse(text).path("min_data").asBoolean(false);
+            return new ArchiveHttpService.Archive(JobTemplates.fileName(), out -> JobTemplates.write(minData, out),
+                    () -> { });
         });
     }
 

@@ -4,7 +4,6 @@ import com.linecorp.armeria.common.MediaType;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.job.JobLogArchive;
 import io.fedflow.node.job.JobTemplates;
-import io.fedflow.node.json.Json;
 import io.fedflow.node.job.JobService;
 import io.fedflow.node.model.ModelArchives;
 import io.fedflow.node.tracking.OutputDataService;
@@ -15,7 +14,7 @@ import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.ComponentRef;
 import io.fedflow.proto.v1.JobRef;
 import io.fedflow.proto.v1.ModelArchiveRequest;
-import java.nio.charset.StandardCharsets;
+import io.fedflow.proto.v1.TemplateRequest;
 import java.nio.file.Path;
 
 /**
@@ -62,8 +61,9 @@ public final class ArchiveRoutes {
     /** {@code POST /v1/template/download}: the example DSLs, confs and data; {@code min_data} keeps the breast pair. */
     public static ArchiveHttpService templates() {
         return new ArchiveHttpService(body -> {
-            String text = new String(body, StandardCharsets.UTF_8).strip();
-            boolean minData = !text.isEmpty() && Json.parse(text).path("min_data").asBoolean(false);
+            TemplateRequest.Builder b = TemplateRequest.newBuilder();
+            FateJson.merge(body, b);
+            boolean minData = b.getMinData();
             return new ArchiveHttpService.Archive(JobTemplates.fileName(), out -> JobTemplates.write(minData, out),
                     () -> { });
         });

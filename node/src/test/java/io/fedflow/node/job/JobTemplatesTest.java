@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.NodeExtension;
 import io.fedflow.node.testing.TarReader;
+import io.fedflow.proto.v1.TemplateRequest;
+import io.fedflow.proto.v1.TemplateServiceGrpc;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -43,10 +46,21 @@ class JobTemplatesTest {
 
     @Test
     void minDataKeepsOnlyTheBreastPairOfTheData() {
-        Map<String, byte[]> min = download("{\"min_data\": true}");
+        // FATE's CLI sends min_data as an int
+        Map<String, byte[]> min = download("{\"min_data\": 1}");
         assertThat(min.keySet()).filteredOn(n -> n.startsWith("examples/data/"))
                 .containsExactlyInAnyOrder("examples/data/breast_hetero_guest.csv", "examples/data/breast_hetero_host.csv");
         assertThat(min).containsKey("examples/local_job_dsl.json");
+    }
+
+    @Test
+    void theSameArchiveOverGrpc() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TemplateServiceGrpc.newBlockingStub(node.channel())
+                .downloadTemplates(TemplateRequest.newBuilder().setMinData(true).build())
+                .forEachRemaining(c -> bytes.writeBytes(c.getContent().toByteArray()));
+        assertThat(TarReader.read(bytes.toByteArray()).keySet()).contains("examples/hetero_job_conf.json")
+                .doesNotContain("examples/data/breast_partial_guest.csv");
     }
 
     @Test

@@ -9,6 +9,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,7 +34,7 @@ class ToyCliTest {
         CommandLine cli = FlowCli.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(new StringWriter(), true));
-        List<String> all = new java.util.ArrayList<>(List.of("--server",
+        List<String> all = new ArrayList<>(List.of("--server",
                 "127.0.0.1:" + sites.site("9999").node().httpPort(), "test", "toy"));
         all.addAll(List.of(args));
         return new Run(cli.execute(all.toArray(String[]::new)), out.toString());
@@ -47,7 +49,7 @@ class ToyCliTest {
                 .split(" ")[3];
         assertThat(run.out()).contains("toy test job " + jobId + " is success",
                 "guest 9999 and host 10000 ran Reader, DataTransform and Intersection together");
-        assertThat(FederatedSites.awaitStatus(sites.http("10000"), jobId, java.time.Duration.ofSeconds(30),
+        assertThat(FederatedSites.awaitStatus(sites.http("10000"), jobId, Duration.ofSeconds(30),
                 FederatedSites.END)).isEqualTo("success");
         Path logs = dir.resolve("job_" + jobId + "_log");
         assertThat(run.out()).contains("job logs: " + logs);

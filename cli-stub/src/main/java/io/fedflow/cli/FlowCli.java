@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         subcommands = {DataCommand.class, TableCommand.class, JobCommand.class, TaskCommand.class,
                 ComponentCommand.class, ResourceCommand.class, QueueCommand.class, SiteCommand.class,
                 KeyCommand.class, TagCommand.class, ModelCommand.class, ProviderCommand.class,
-                ServerCommand.class, CheckpointCommand.class})
+                ServerCommand.class, CheckpointCommand.class, TemplateCommand.class, TestCommand.class})
 public final class FlowCli {
     @Option(names = "--server", defaultValue = "127.0.0.1:9380", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
             description = "The node's client port (default: ${DEFAULT-VALUE}).")

@@ -51,6 +51,36 @@ final class TableCommand {
         return on(name, TableServiceBlockingStub::trackingJob);
     }
 
+    /** FATE's disable/enable filter: either flag may be left out, at least one is needed. */
+    static final class Filter {
+        @Option(names = {"-t", "--table-name"}, description = "Table name.")
+        String table = "";
+        @Option(names = {"-n", "--namespace"}, description = "Table namespace (alone: every table of it).")
+        String namespace = "";
+
+        TableRequest request() {
+            return TableRequest.newBuilder().setTableName(table).setNamespace(namespace).build();
+        }
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true,
+            description = "Disable the matching tables: jobs and downloads refuse them until enabled.")
+    int disable(@picocli.CommandLine.Mixin Filter filter) {
+        return flow.call(channel -> TableServiceGrpc.newBlockingStub(channel).disableTable(filter.request()));
+    }
+
+    @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable the matching disabled tables.")
+    int enable(@picocli.CommandLine.Mixin Filter filter) {
+        return flow.call(channel -> TableServiceGrpc.newBlockingStub(channel).enableTable(filter.request()));
+    }
+
+    @Command(name = "disable-delete", mixinStandardHelpOptions = true,
+            description = "Delete every disabled table and its data.")
+    int disableDelete() {
+        return flow.call(channel -> TableServiceGrpc.newBlockingStub(channel)
+                .deleteDisabledTables(TableRequest.getDefaultInstance()));
+    }
+
     @Command(name = "bind", mixinStandardHelpOptions = true,
             description = "Register an existing PostgreSQL table as a Fedflow table, without copying it.")
     int bind(@Option(names = {"-c", "--conf-path"}, required = true,

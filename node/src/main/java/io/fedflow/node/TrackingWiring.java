@@ -51,6 +51,7 @@ final class TrackingWiring {
                                 outputData),
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/tracking/component/output/data/download",
                                 outputData),
-                        new FlowServer.HttpRoute(HttpMethod.POST, "/v1/job/log/download", ArchiveRoutes.jobLog(jobs))));
+                        new FlowServer.HttpRoute(HttpMethod.POST, "/v1/job/log/download", ArchiveRoutes.jobLog(jobs)),
+                        new FlowServer.HttpRoute(HttpMethod.POST, "/v1/template/download", ArchiveRoutes.templates())));
     }
 }

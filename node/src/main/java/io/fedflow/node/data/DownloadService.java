@@ -49,7 +49,7 @@ public final class DownloadService {
         if (Files.isDirectory(target)) {
             throw FlowException.argument("output_path " + req.getOutputPath() + " is a directory; name a file");
         }
-        TStorageTableMetaRecord meta = catalog.require(id);
+        TStorageTableMetaRecord meta = catalog.requireReadable(id, "download");
         String jobId = jobs.nextJobId();
         jobIdOut.append(jobId);
         ObjectNode params = JsonNodeFactory.instance.objectNode();
@@ -95,7 +95,7 @@ public final class DownloadService {
         if (Files.isDirectory(target)) {
             throw FlowException.argument("output_path " + req.getOutputPath() + " is a directory; name a file");
         }
-        TStorageTableMetaRecord meta = catalog.require(id);
+        TStorageTableMetaRecord meta = catalog.requireReadable(id, "download");
         writeFile(meta, delimiter(req, meta), target, jobId, component);
         return target;
     }
@@ -130,7 +130,7 @@ public final class DownloadService {
 
     /** Looks the table up before a stream starts, so an unknown table is an error, not an empty body. */
     public TStorageTableMetaRecord prepareStream(DownloadRequest req) {
-        return catalog.require(new TableId(req.getNamespace(), req.getTableName()));
+        return catalog.requireReadable(new TableId(req.getNamespace(), req.getTableName()), "download");
     }
 
     /** Writes the table as CSV: the header line when the table has one, then key + delimiter + values. */

@@ -115,6 +115,77 @@ public final class TableCatalog {
         return o;
     }
 
+    /**
+     * A table a job or a download may read: it exists and is not disabled. {@code reader} names who asks, for the
+     * message.
+     */
+    public TStorageTableMetaRecord requireReadable(TableId id, String reader) {
+        TStorageTableMetaRecord r = require(id);
+        refuseDisabled(r, reader);
+        return r;
+    }
+
+    /** Refuses a disabled table to {@code reader}. */
+    public static void refuseDisabled(TStorageTableMetaRecord r, String reader) {
+        if (Boolean.TRUE.equals(r.getFDisable())) {
+            throw FlowException.data(reader + ": table " + r.getFNamespace() + "." + r.getFName()
+                    + " is disabled (flow table enable -n " + r.getFNamespace() + " -t " + r.getFName()
+                    + " makes it readable again)");
+        }
+    }
+
+    /**
+     * FATE's table disable/enable: flags every table matching the given name and/or namespace; answers
+     * [{table_name, namespace}], or 101 when none matches. An empty filter is refused rather than flagging every
+     * table of the node.
+     */
+    public ArrayNode setDisabled(String namespace, String name, boolean disable) {
+        if (namespace.isEmpty() && name.isEmpty()) {
+            throw FlowException.argument("required argument are missing: table_name or namespace");
+        }
+        var filter = DSL.noCondition();
+        if (!namespace.isEmpty()) {
+            filter = filter.and(T_STORAGE_TABLE_META.F_NAMESPACE.eq(namespace));
+        }
+        if (!name.isEmpty()) {
+            filter = filter.and(T_STORAGE_TABLE_META.F_NAME.eq(name));
+        }
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        dsl.update(T_STORAGE_TABLE_META)
+                .set(T_STORAGE_TABLE_META.F_DISABLE, disable)
+                .set(T_STORAGE_TABLE_META.F_UPDATE_TIME, clock.millis())
+                .where(filter)
+                .returning(T_STORAGE_TABLE_META.F_NAME, T_STORAGE_TABLE_META.F_NAMESPACE)
+                .fetch()
+                .sortAsc(T_STORAGE_TABLE_META.F_NAMESPACE)
+                .forEach(r -> out.addObject().put("table_name", r.getFName()).put("namespace", r.getFNamespace()));
+        if (out.isEmpty()) {
+            throw FlowException.notFound("no find table: no table matches namespace '" + namespace
+                    + "' table_name '" + name + "'");
+        }
+        return out;
+    }
+
+    /** FATE's disable/delete: deletes every disabled table (rows and meta) in one transaction; 101 when none is. */
+    public ArrayNode deleteDisabled() {
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        dsl.transaction(tx -> {
+            DSLContext t = tx.dsl();
+            for (TStorageTableMetaRecord r : t.selectFrom(T_STORAGE_TABLE_META)
+                    .where(T_STORAGE_TABLE_META.F_DISABLE.isTrue())
+                    .orderBy(T_STORAGE_TABLE_META.F_NAMESPACE, T_STORAGE_TABLE_META.F_NAME)
+                    .forUpdate().fetch()) {
+                dropStorage(t, r);
+                r.delete();
+                out.addObject().put("table_name", r.getFName()).put("namespace", r.getFNamespace());
+            }
+        });
+        if (out.isEmpty()) {
+            throw FlowException.notFound("no find table: no table is disabled");
+        }
+        return out;
+    }
+
     /** Drops the rows we hold for {@code meta}; a bound table's data belongs to someone else and stays. */
     static void dropStorage(DSLContext t, TStorageTableMetaRecord meta) {
         if (STORE_FEDFLOW.equals(meta.getFStoreType())) {

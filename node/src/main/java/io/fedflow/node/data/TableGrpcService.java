@@ -60,6 +60,25 @@ public final class TableGrpcService extends TableServiceGrpc.TableServiceImplBas
         reply(out, Responses.ok(catalog.trackingJob(id(request))));
     }
 
+    @Override
+    public void disableTable(TableRequest request, StreamObserver<FlowResponse> out) {
+        reply(out, Responses.ok(catalog.setDisabled(request.getNamespace(), name(request), true)));
+    }
+
+    @Override
+    public void enableTable(TableRequest request, StreamObserver<FlowResponse> out) {
+        reply(out, Responses.ok(catalog.setDisabled(request.getNamespace(), name(request), false)));
+    }
+
+    @Override
+    public void deleteDisabledTables(TableRequest request, StreamObserver<FlowResponse> out) {
+        reply(out, Responses.ok(catalog.deleteDisabled()));
+    }
+
+    private static String name(TableRequest r) {
+        return r.getTableName().isEmpty() ? r.getName() : r.getTableName();
+    }
+
     private static void reply(StreamObserver<FlowResponse> out, FlowResponse r) {
         out.onNext(r);
         out.onCompleted();

@@ -57,7 +57,8 @@ public final class JobModule implements AutoCloseable {
 
     /** The job, pipeline and resource APIs of the client port. */
     public List<BindableService> grpcServices() {
-        return List.of(new JobGrpcService(service), new PipelineGrpcService(service), new ResourceGrpcService(service));
+        return List.of(new JobGrpcService(service), new PipelineGrpcService(service), new ResourceGrpcService(service),
+                new TemplateGrpcService());
     }
 
     /** The client API's job operations (the job log download route reads through it). */

@@ -178,10 +178,9 @@ final class JobSubmission {
                 continue;
             }
             TableId id = new TableId(r.table().path("namespace").asText(), r.table().path("name").asText());
-            if (catalog.find(id).isEmpty()) {
-                throw FlowException.data("component " + r.component() + ": table " + id + " of role " + r.role()
-                        + " party " + r.partyId() + " does not exist");
-            }
+            var meta = catalog.find(id).orElseThrow(() -> FlowException.data("component " + r.component()
+                    + ": table " + id + " of role " + r.role() + " party " + r.partyId() + " does not exist"));
+            TableCatalog.refuseDisabled(meta, "component " + r.component());
         }
     }
 

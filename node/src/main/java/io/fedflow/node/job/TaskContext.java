@@ -126,6 +126,7 @@ final class TaskContext implements ComponentContext {
         TableId id = new TableId(namespace, name);
         TStorageTableMetaRecord meta = catalog.find(id).orElseThrow(() -> FlowException.data("component "
                 + componentName() + ": table " + id + " does not exist (role " + role() + " party " + partyId() + ")"));
+        TableCatalog.refuseDisabled(meta, "component " + componentName());
         catalog.recordRead(id, jobId(), componentName());
         if (firstInput == null) {
             firstInput = id;

@@ -4,6 +4,7 @@ import com.linecorp.armeria.common.MediaType;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.job.JobLogArchive;
 import io.fedflow.node.job.JobService;
+import io.fedflow.node.job.JobTemplates;
 import io.fedflow.node.model.ModelArchives;
 import io.fedflow.node.tracking.OutputDataService;
 import io.fedflow.node.tracking.TrackingRef;
@@ -13,6 +14,7 @@ import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.ComponentRef;
 import io.fedflow.proto.v1.JobRef;
 import io.fedflow.proto.v1.ModelArchiveRequest;
+import io.fedflow.proto.v1.TemplateRequest;
 import java.nio.file.Path;
 
 /**
@@ -53,6 +55,17 @@ public final class ArchiveRoutes {
             ModelArchives.Exported e = archives.export(new ModelArchives.ModelRef(b.getRole(), b.getPartyId(),
                     b.getModelId(), b.getModelVersion()));
             return new ArchiveHttpService.Archive(e.fileName(), out -> out.write(e.content()), () -> { });
+        });
+    }
+
+    /** {@code POST /v1/template/download}: the example DSLs, confs and data; {@code min_data} keeps the breast pair. */
+    public static ArchiveHttpService templates() {
+        return new ArchiveHttpService(body -> {
+            TemplateRequest.Builder b = TemplateRequest.newBuilder();
+            FateJson.merge(body, b);
+            boolean minData = b.getMinData();
+            return new ArchiveHttpService.Archive(JobTemplates.fileName(), out -> JobTemplates.write(minData, out),
+                    () -> { });
         });
     }
 

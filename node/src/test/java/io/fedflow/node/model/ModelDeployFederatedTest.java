@@ -66,7 +66,7 @@ class ModelDeployFederatedTest {
                  "role": {"guest": [9999], "host": [10000], "arbiter": [10000]},
                  "job_parameters": {"common": {"task_cores": 1 %s}},
                  "component_parameters": {
-                   "common": {"hetero_lr_0": {"penalty": "L2", "optimizer": "rmsprop", "alpha": 0.01, "max_iter": 8,
+                   "common": {"hetero_lr_0": {"penalty": "L2", "optimizer": "rmsprop", "alpha": 0.01, "max_iter": 3,
                                               "batch_size": 320, "learning_rate": 0.15}},
                    "role": {
                      "guest": {"0": {"reader_0": {"table": {"name": "breast_hetero_guest", "namespace": "experiment"}},

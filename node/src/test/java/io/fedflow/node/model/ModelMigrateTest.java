@@ -80,7 +80,7 @@ class ModelMigrateTest {
                  "job_parameters": {"common": {"task_cores": 1 %s}},
                  "component_parameters": {
                    "common": {"hetero_lr_0": {"penalty": "L2", "optimizer": "rmsprop", "alpha": 0.01,
-                                              "max_iter": 10, "batch_size": 320, "learning_rate": 0.15,
+                                              "max_iter": 3, "batch_size": 320, "learning_rate": 0.15,
                                               "init_param": {"init_method": "random_uniform"}}},
                    "role": {
                      "guest": {"0": {"reader_0": {"table": {"name": "breast_hetero_guest", "namespace": "experiment"}},

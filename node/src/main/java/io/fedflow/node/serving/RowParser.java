@@ -1,6 +1,7 @@
 package io.fedflow.node.serving;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fedflow.node.component.builtin.DataTransform;
 import io.fedflow.node.core.FailureKind;
 import io.fedflow.node.core.FlowException;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ final class RowParser {
         }
         this.outlierNumbers = new HashSet<>();
         for (String o : outlierText) {
-            Double d = number(o);
+            Double d = DataTransform.number(o);
             if (d != null) {
                 outlierNumbers.add(d);
             }
@@ -89,7 +90,7 @@ final class RowParser {
                 row[j] = missingValues[j];
                 continue;
             }
-            Double d = number(t);
+            Double d = DataTransform.number(t);
             if (d == null) {
                 throw FlowException.withRetcode(failureBase + ServingCodes.FEATURE_ERROR, FailureKind.BAD_REQUEST,
                         "feature " + name + ": '" + t + "' is not a number");
@@ -107,27 +108,9 @@ final class RowParser {
         double[] out = new double[header.size()];
         for (int j = 0; j < out.length; j++) {
             JsonNode v = byName.get(header.get(j));
-            Double d = v == null ? null : v.isNumber() ? Double.valueOf(v.asDouble()) : number(v.asText());
+            Double d = v == null ? null : v.isNumber() ? Double.valueOf(v.asDouble()) : DataTransform.number(v.asText());
             out[j] = d == null ? 0.0 : d;
         }
         return out;
-    }
-
-    /** A finite number as DataTransform reads one: Java-only spellings ("1d", "0x1p3") are not numbers. */
-    static Double number(String s) {
-        String t = s.trim();
-        if (t.isEmpty()) {
-            return null;
-        }
-        char last = Character.toLowerCase(t.charAt(t.length() - 1));
-        if (last == 'd' || last == 'f' || t.indexOf('x') >= 0 || t.indexOf('X') >= 0) {
-            return null;
-        }
-        try {
-            double d = Double.parseDouble(t);
-            return Double.isFinite(d) ? d : null;
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 }

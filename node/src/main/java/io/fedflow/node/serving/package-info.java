@@ -14,7 +14,7 @@
  *
  * <p>Trained models come through {@link io.fedflow.node.serving.TrainedModels}, read from the model registry
  * ({@code RegistryTrainedModels}). Dependencies: {@code core}, {@code store}, {@code json}, {@code wire},
- * {@code data}, {@code federation} (the signed site client) and {@code model}; nothing imports it but the root
+ * {@code data}, {@code component.builtin} (DataTransform's number reading), {@code federation} (the signed site client) and {@code model}; nothing imports it but the root
  * package.
  */
 package io.fedflow.node.serving;

@@ -549,8 +549,11 @@ public final class DataTransform implements Component {
         return d;
     }
 
-    /** A finite number, or null. Java-only spellings ("1d", "0x1p3") are not numbers here. */
-    static Double number(String s) {
+    /**
+     * A finite number, or null. Java-only spellings ("1d", "0x1p3") are not numbers here. Online serving reads
+     * features with it too, so that a row scores online as it does in a job.
+     */
+    public static Double number(String s) {
         if (s == null) {
             return null;
         }

@@ -9,6 +9,8 @@ import io.fedflow.node.federation.PartyClient;
 import io.fedflow.node.job.JobIds;
 import io.fedflow.node.model.ArchiveStore;
 import io.fedflow.node.model.CheckpointGrpcService;
+import io.fedflow.node.model.ComponentModelGrpcService;
+import io.fedflow.node.model.HeteroModelMerge;
 import io.fedflow.node.model.MigrateSiteClient;
 import io.fedflow.node.model.MigrateSiteGrpcService;
 import io.fedflow.node.model.ModelArchiveGrpcService;
@@ -27,6 +29,7 @@ import io.fedflow.node.model.ModelTags;
 import io.fedflow.node.model.PredictFiles;
 import io.fedflow.node.model.TagGrpcService;
 import io.fedflow.node.model.TagStore;
+import io.fedflow.node.model.WoeArrays;
 import io.fedflow.node.server.ArchiveRoutes;
 import io.fedflow.node.server.FlowServer;
 import io.fedflow.node.server.ModelImportHttpService;
@@ -56,6 +59,7 @@ final class ModelWiring implements AutoCloseable {
     private final ModelArchives archives;
     private final ModelMigrationSite migrationSite;
     private final ModelMigration migration;
+    private final WoeArrays woeArrays;
 
     ModelWiring(NodeConfig config, Clock clock, NodePools pools, JobIds jobIds, PartyClient parties) {
         this.clock = clock;
@@ -76,6 +80,8 @@ final class ModelWiring implements AutoCloseable {
         this.migrationSite = new ModelMigrationSite(registry, clock);
         this.migration = new ModelMigration(new MigrateSiteClient(config.partyId(), migrationSite, parties),
                 jobIds::next);
+        // a WOE merge saves a new version, named as a deploy's child is
+        this.woeArrays = new WoeArrays(registry, jobIds::next, clock);
     }
 
     /** The registry over the client requests' pool. */
@@ -98,7 +104,8 @@ final class ModelWiring implements AutoCloseable {
                         clock))),
                 new ModelGrpcService(new ModelQueries(registry), deploy, predictFiles, migration),
                 new CheckpointGrpcService(checkpoints()),
-                new ModelArchiveGrpcService(archives)),
+                new ModelArchiveGrpcService(archives),
+                new ComponentModelGrpcService(new HeteroModelMerge(registry), woeArrays)),
                 // FATE's client sends the export as a GET with a JSON body; the import is a multipart form
                 List.of(new FlowServer.HttpRoute(HttpMethod.GET, "/v1/model/export",
                                 ArchiveRoutes.modelExport(archives)),

@@ -1,10 +1,19 @@
 package io.fedflow.cli;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Value;
+import com.google.protobuf.util.JsonFormat;
+import io.fedflow.proto.RetCode;
+import io.fedflow.proto.v1.ComponentModelServiceGrpc;
 import io.fedflow.proto.v1.ComponentRef;
 import io.fedflow.proto.v1.FlowResponse;
+import io.fedflow.proto.v1.HeteroMergeRequest;
 import io.fedflow.proto.v1.TrackingServiceGrpc;
 import io.fedflow.proto.v1.TrackingServiceGrpc.TrackingServiceBlockingStub;
+import io.fedflow.proto.v1.WoeArrayRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -116,6 +125,116 @@ final class ComponentCommand {
             return FlowResponse.newBuilder().setRetmsg("Download successfully, please check " + dir + " directory")
                     .build();
         }, extra);
+    }
+
+    @Command(name = "hetero-model-merge", aliases = "hetero-merge", mixinStandardHelpOptions = true,
+            description = "Merge the guest's and the host's parts of a HeteroLR model (both held by this node: import "
+                    + "the host's export first) into one model, written to OUTPUT_PATH as PMML or scikit-learn's "
+                    + "attributes as JSON.")
+    int heteroModelMerge(@Option(names = {"-mid", "--model-id"}, required = true) String modelId,
+                         @Option(names = {"-mv", "--model-version"}, required = true) String modelVersion,
+                         @Option(names = {"-gid", "--guest-party-id"}, required = true) String guestPartyId,
+                         @Option(names = {"-hids", "--host-party-ids"}, required = true,
+                                 description = "Comma-separated (one host for HeteroLR).") String hostPartyIds,
+                         @Option(names = {"-cpn", "--component-name"}, required = true) String component,
+                         @Option(names = "--model-type", required = true, description = "lr") String modelType,
+                         @Option(names = "--output-format", required = true, description = "pmml or sklearn")
+                         String outputFormat,
+                         @Option(names = "--target-name", description = "The PMML target (default y).")
+                         String targetName,
+                         @Option(names = "--host-rename", negatable = true, description = "For tree models; "
+                                 + "ignored for LR, as FATE does.") boolean hostRename,
+                         @Option(names = "--include-guest-coef", negatable = true,
+                                 description = "Put the guest's coefficients in too (default: the host's only).")
+                         boolean includeGuestCoef,
+                         @Option(names = {"-o", "--output-path"}, required = true, description = "The file to write.")
+                         Path outputPath) {
+        HeteroMergeRequest.Builder r = HeteroMergeRequest.newBuilder().setModelId(modelId)
+                .setModelVersion(modelVersion).setGuestPartyId(guestPartyId).setComponentName(component)
+                .setModelType(modelType).setOutputFormat(outputFormat).setHostRename(hostRename)
+                .setIncludeGuestCoef(includeGuestCoef);
+        for (String h : hostPartyIds.split(",")) {
+            r.addHostPartyIds(h.trim());
+        }
+        if (targetName != null) {
+            r.setTargetName(targetName);
+        }
+        return flow.call(channel -> written(ComponentModelServiceGrpc.newBlockingStub(channel)
+                .heteroMerge(r.build()), outputPath, true));
+    }
+
+    @Command(name = "woe-array-extract", mixinStandardHelpOptions = true,
+            description = "Write the WOE arrays of the host's features, from the guest's HeteroFeatureBinning "
+                    + "model, to OUTPUT_PATH as JSON.")
+    int woeArrayExtract(@Mixin ModelCpn cpn,
+                        @Option(names = {"-o", "--output-path"}, required = true, description = "The file to write.")
+                        Path outputPath) {
+        return flow.call(channel -> written(ComponentModelServiceGrpc.newBlockingStub(channel)
+                .woeArrayExtract(cpn.request().build()), outputPath, false));
+    }
+
+    @Command(name = "woe-array-merge", mixinStandardHelpOptions = true,
+            description = "Put the WOE arrays of a woe-array-extract file into the host's HeteroFeatureBinning "
+                    + "model: saved as a new model version.")
+    int woeArrayMerge(@Mixin ModelCpn cpn,
+                      @Option(names = "--woe-array-file", required = true,
+                              description = "The JSON file woe-array-extract wrote.") Path woeArrayFile) {
+        return flow.call(channel -> ComponentModelServiceGrpc.newBlockingStub(channel).woeArrayMerge(
+                cpn.request().setWoeArray(json(woeArrayFile)).build()));
+    }
+
+    /** A party's component in a model version, as FATE's woe-array commands name it. */
+    static final class ModelCpn {
+        @Option(names = {"-mid", "--model-id"}, required = true)
+        String modelId;
+        @Option(names = {"-mv", "--model-version"}, required = true)
+        String modelVersion;
+        @Option(names = {"-r", "--role"}, required = true)
+        String role;
+        @Option(names = {"-p", "--party-id"}, required = true)
+        String partyId;
+        @Option(names = {"-cpn", "--component-name"}, required = true)
+        String component;
+
+        WoeArrayRequest.Builder request() {
+            return WoeArrayRequest.newBuilder().setModelId(modelId).setModelVersion(modelVersion).setRole(role)
+                    .setPartyId(partyId).setComponentName(component);
+        }
+    }
+
+    /**
+     * As FATE's CLI: the answer's data goes to the file (the string itself, or JSON), and an answer without data
+     * is printed as it came.
+     */
+    private static FlowResponse written(FlowResponse r, Path outputPath, boolean raw) throws IOException {
+        if (r.getRetcode() != 0 || !r.hasData()) {
+            return r;
+        }
+        Path file = outputPath.toAbsolutePath().normalize();
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
+        }
+        Files.writeString(file, raw ? r.getData().getStringValue() : Envelope.pretty(r.getData()),
+                StandardCharsets.UTF_8);
+        return FlowResponse.newBuilder().setRetmsg("success, written to " + file).build();
+    }
+
+    private static Value json(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new Envelope.Failure(RetCode.ARGUMENT_ERROR.code(), "cannot read woe array file " + file + ": "
+                    + e);
+        }
+        Value.Builder value = Value.newBuilder();
+        try {
+            JsonFormat.parser().merge(text, value);
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            throw new Envelope.Failure(RetCode.ARGUMENT_ERROR.code(), "woe array file " + file + " is not JSON: "
+                    + e.getMessage());
+        }
+        return value.build();
     }
 
     private int on(Cpn cpn, BiFunction<TrackingServiceBlockingStub, ComponentRef, FlowResponse> rpc) {

@@ -25,6 +25,10 @@
  * {@link io.fedflow.node.model.ModelCheckpoints} answers /v1/checkpoint/list and /get over the checkpoints a
  * model's train job saved ({@code checkpoint} package), and is the read "deploy from a chosen step" takes a
  * step's models from; {@code CheckpointGrpcService} adapts it.
+ * {@link io.fedflow.node.model.HeteroModelMerge} merges a HeteroLR model's guest and host parts held here into one
+ * model ({@code LogisticPmml} writes its PMML) and {@link io.fedflow.node.model.WoeArrays} moves the hosts' WOE
+ * from the guest's binning model into a new version of a host's; {@code ComponentModelGrpcService} adapts them
+ * (/v1/component/hetero/merge, /v1/component/woe_array/*).
  *
  * <p>Dependencies: {@code core}, {@code store}, {@code wire}, {@code checkpoint}, {@code component}
  * ({@code ModelInput}), {@code job} (the {@code PipelineModels} it implements, {@code PredictDsl}; the job package

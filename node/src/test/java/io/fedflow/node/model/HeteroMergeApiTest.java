@@ -9,10 +9,13 @@ import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.HeteroModels;
 import io.fedflow.node.testing.SitesExtension;
 import io.fedflow.node.testing.TestNode;
+import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.ComponentModelServiceGrpc;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.HeteroMergeRequest;
 import io.fedflow.proto.v1.WoeArrayRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -24,6 +27,7 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -264,6 +268,20 @@ class HeteroMergeApiTest {
                 .setModelVersion(version).setRole("guest").setPartyId("9999").setComponentName(HeteroModels.BINNING)
                 .build());
         assertThat(extracted.getData().getStructValue().getFieldsMap()).containsKey("host_10000_x0");
+
+        FlowResponse merged2 = ComponentModelServiceGrpc.newBlockingStub(host.channel()).woeArrayMerge(
+                WoeArrayRequest.newBuilder().setModelId(HeteroModels.MODEL_ID).setModelVersion(version).setRole("host")
+                        .setPartyId("10000").setComponentName(HeteroModels.BINNING).setWoeArray(extracted.getData())
+                        .build());
+        assertThat(merged2.getRetcode()).isZero();
+        assertThat(merged2.getData().getStructValue().getFieldsOrThrow("model_version").getStringValue())
+                .isNotEqualTo(version);
+        StatusRuntimeException refused = Assertions.catchThrowableOfType(() -> stub.woeArrayExtract(
+                WoeArrayRequest.newBuilder().setModelId(HeteroModels.MODEL_ID).setModelVersion(version)
+                        .setRole("guest").setPartyId("9999").setComponentName("nothing_0").build()),
+                StatusRuntimeException.class);
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(refused.getTrailers().get(RetCode.TRAILER)).isEqualTo("100");
     }
 
     /** One component's model of a version as the host's export archive holds it. */

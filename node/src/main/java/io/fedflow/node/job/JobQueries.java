@@ -10,7 +10,6 @@ import io.fedflow.node.store.generated.tables.records.TJobRecord;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.fedflow.node.server;
 
-import com.linecorp.armeria.common.MediaType;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.linecorp.armeria.common.MediaType;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.data.TableId;
 import io.fedflow.node.job.JobLogArchive;

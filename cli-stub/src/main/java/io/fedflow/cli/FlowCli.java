@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
         subcommands = {DataCommand.class, TableCommand.class, JobCommand.class, TaskCommand.class,
                 ComponentCommand.class, ResourceCommand.class, QueueCommand.class, SiteCommand.class,
                 KeyCommand.class, TagCommand.class, ModelCommand.class, ProviderCommand.class,
-                ServerCommand.class, CheckpointCommand.class, TemplateCommand.class, TestCommand.class})
+                ServerCommand.class, CheckpointCommand.class, TemplateCommand.class, TestCommand.class,
+                PrivilegeCommand.class, ServiceCommand.class})
 public final class FlowCli {
     @Option(names = "--server", defaultValue = "127.0.0.1:9380", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
             description = "The node's client port (default: ${DEFAULT-VALUE}).")
@@ -89,10 +90,11 @@ public final class FlowCli {
 
     /**
      * The command line as {@code main} runs it. picocli's own {@code @file} argument files are off: options
-     * such as {@code --public-key @host.pub.pem} read the file themselves, as curl does.
+     * such as {@code --public-key @host.pub.pem} read the file themselves, as curl does. Help lists commands
+     * as FATE's CLI does ({@link CommandList}).
      */
     static CommandLine commandLine() {
-        return new CommandLine(new FlowCli()).setExpandAtFiles(false);
+        return CommandList.install(new CommandLine(new FlowCli()).setExpandAtFiles(false));
     }
 
     public static void main(String[] args) {

@@ -16,6 +16,7 @@ import io.fedflow.proto.v1.RerunJobRequest;
 import io.fedflow.proto.v1.StopJobRequest;
 import io.fedflow.proto.v1.SubmitJobRequest;
 import io.fedflow.proto.v1.TrackingServiceGrpc;
+import io.fedflow.proto.v1.UpdateJobParametersRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -146,6 +147,20 @@ final class JobCommand {
             request.setPartyId(partyId);
         }
         return flow.call(channel -> TrackingServiceGrpc.newBlockingStub(channel).dataView(request.build()));
+    }
+
+    @Command(name = "parameter-update", mixinStandardHelpOptions = true,
+            description = "Change an ended job's job_parameters and component_parameters before a rerun (conf: "
+                    + "the parts to change, merged into the job's conf at every party).")
+    int parameterUpdate(@Option(names = {"-j", "--job-id"}, required = true) String jobId,
+                        @Option(names = {"-c", "--conf-path"}, required = true,
+                                description = "JSON: job_parameters and/or component_parameters.") Path confPath) {
+        return flow.call(channel -> {
+            // as FATE's CLI: the conf's keys with the job id beside them
+            UpdateJobParametersRequest.Builder request = ConfFile.into(ConfFile.read(confPath),
+                    UpdateJobParametersRequest.newBuilder(), confPath).setJobId(jobId);
+            return JobServiceGrpc.newBlockingStub(channel).updateJobParameters(request.build());
+        });
     }
 
     @Command(name = "config", mixinStandardHelpOptions = true,

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code flow resource ...}: the cores this node lends to jobs. */
-@Command(name = "resource", mixinStandardHelpOptions = true, description = "Resource Operations")
+@Command(name = "resource", mixinStandardHelpOptions = true, description = "Resource Manager")
 final class ResourceCommand {
     @ParentCommand
     FlowCli flow;

@@ -25,7 +25,7 @@ import picocli.CommandLine.ParentCommand;
  * {@code experiment.breast_hetero_host} (at the host), which must be uploaded and granted beforehand, as FATE's
  * {@code flow test min} expects its tables.
  */
-@Command(name = "test", mixinStandardHelpOptions = true, description = "FATE Test")
+@Command(name = "test", mixinStandardHelpOptions = true, description = "FATE Flow Test Operations")
 final class TestCommand {
     static final String TOY_DSL = """
             {"components": {

@@ -16,6 +16,19 @@ record CliRun(int exit, JsonNode out, String err) {
         return out.path("retcode").asInt(-1);
     }
 
+    /** An invocation whose output is text, not an envelope (help): exit code, stdout, stderr. */
+    record Text(int exit, String out, String err) {}
+
+    static Text text(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = FlowCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Text(exit, out.toString(), err.toString());
+    }
+
     static CliRun flow(String server, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -174,6 +174,34 @@ class JobCliTest {
     }
 
     @Test
+    void parameterUpdateChangesTheEndedJobsConf() throws IOException {
+        // FATE's CLI sends the conf's keys with the job id beside them
+        Files.writeString(dir.resolve("update.json"), """
+                {"job_parameters": {"common": {"auto_retries": 2}},
+                 "component_parameters": {"common": {"lr_0": {"alpha": 0.02}}}}""");
+        CliRun update = flow("job", "parameter-update", "-j", jobId, "-c", dir.resolve("update.json").toString());
+        assertThat(update.exit()).as(update.out().toString()).isZero();
+        assertThat(update.out().at("/data/component_parameters/common/lr_0/alpha").asDouble()).isEqualTo(0.02);
+        assertThat(update.out().at("/data/component_parameters/common/lr_0/max_iter").asInt()).isEqualTo(3);
+        CliRun config = flow("job", "config", "-j", jobId, "-r", "local", "-p", "0", "-o",
+                dir.resolve("updated").toString());
+        JsonNode conf = JSON.readTree(dir.resolve("updated").resolve("job_" + jobId + "_config")
+                .resolve("runtime_conf.json").toFile());
+        assertThat(config.exit()).isZero();
+        assertThat(conf.at("/component_parameters/common/lr_0/alpha").asDouble()).isEqualTo(0.02);
+        assertThat(conf.at("/job_parameters/common/auto_retries").asInt()).isEqualTo(2);
+
+        CliRun unknown = flow("job", "parameter-update", "-j", "20200101000000000000", "-c",
+                dir.resolve("update.json").toString());
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.retcode()).isEqualTo(101);
+        assertThat(unknown.out().path("retmsg").asText()).contains("20200101000000000000");
+        CliRun noConf = flow("job", "parameter-update", "-j", jobId, "-c", dir.resolve("none.json").toString());
+        assertThat(noConf.retcode()).isEqualTo(101);
+        assertThat(noConf.out().path("retmsg").asText()).contains("none.json");
+    }
+
+    @Test
     void queryOfAWaitingJobSaysWhatItWaitsFor() throws IOException {
         // a job holding every core of the node, long enough for the second one to wait behind it
         Files.writeString(dir.resolve("holder.json"), Files.readString(dir.resolve("conf.json"))

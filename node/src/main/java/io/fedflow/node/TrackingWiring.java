@@ -45,6 +45,7 @@ final class TrackingWiring {
 
     ClientPort clientPort(JobService jobs) {
         var outputData = ArchiveRoutes.outputData(tracking, outputs);
+        var tableDownload = ArchiveRoutes.tableDownload(outputs);
         return new ClientPort(List.of(new TrackingGrpcService(tracking, new MetricService(store), outputs, tables)),
                 // FATE's client sends the output data download as a GET with a JSON body
                 List.of(new FlowServer.HttpRoute(HttpMethod.GET, "/v1/tracking/component/output/data/download",
@@ -52,6 +53,9 @@ final class TrackingWiring {
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/tracking/component/output/data/download",
                                 outputData),
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/job/log/download", ArchiveRoutes.jobLog(jobs)),
+                        // FATE serves the table download as a GET with a JSON body, like the output data's
+                        new FlowServer.HttpRoute(HttpMethod.GET, "/v1/table/download", tableDownload),
+                        new FlowServer.HttpRoute(HttpMethod.POST, "/v1/table/download", tableDownload),
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/template/download", ArchiveRoutes.templates())));
     }
 }

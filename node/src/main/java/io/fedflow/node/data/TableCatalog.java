@@ -136,12 +136,13 @@ public final class TableCatalog {
 
     /**
      * FATE's table disable/enable: flags every table matching the given name and/or namespace; answers
-     * [{table_name, namespace}], or 101 when none matches. An empty filter is refused rather than flagging every
-     * table of the node.
+     * [{table_name, namespace}], or 101 "no find table" when none matches. An empty filter matches no table, as
+     * FATE's StorageTableMeta.query_table_meta ("not allow query all table"): never every table of the node.
      */
     public ArrayNode setDisabled(String namespace, String name, boolean disable) {
         if (namespace.isEmpty() && name.isEmpty()) {
-            throw FlowException.argument("required argument are missing: table_name or namespace");
+            throw FlowException.notFound("no find table: an empty filter matches no table (give table_name and/or "
+                    + "namespace)");
         }
         var filter = DSL.noCondition();
         if (!namespace.isEmpty()) {

@@ -10,7 +10,6 @@ import io.fedflow.node.store.generated.tables.records.TJobRecord;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +33,7 @@ final class JobQueries {
 
     /** FATE's job/query rows, with each waiting job's place in the queue. */
     ArrayNode query(JobFilter filter, String orderBy, boolean reverse) {
-        ArrayNode rows = store.query(filter);
+        ArrayNode rows = store.query(filter, orderBy, reverse);
         boolean anyWaiting = false;
         for (JsonNode r : rows) {
             anyWaiting |= "waiting".equals(r.path("f_status").asText());
@@ -59,30 +58,7 @@ final class JobQueries {
                 }
             }
         });
-        if (orderBy != null && !orderBy.isBlank()) {
-            String key = orderBy.startsWith("f_") ? orderBy : "f_" + orderBy;
-            List<JsonNode> list = new ArrayList<>();
-            rows.forEach(list::add);
-            list.sort((a, b) -> compare(a.get(key), b.get(key)));
-            if (reverse) {
-                Collections.reverse(list);
-            }
-            ArrayNode sorted = JsonNodeFactory.instance.arrayNode();
-            list.forEach(sorted::add);
-            return sorted;
-        }
         return rows;
-    }
-
-    private static int compare(JsonNode a, JsonNode b) {
-        if (a == null || a.isNull()) {
-            return b == null || b.isNull() ? 0 : -1;
-        }
-        if (b == null || b.isNull()) {
-            return 1;
-        }
-        return a.isNumber() && b.isNumber() ? Double.compare(a.asDouble(), b.asDouble())
-                : a.asText().compareTo(b.asText());
     }
 
     /** FATE's list/job: un-prefixed rows with partners, newest first, paged. */

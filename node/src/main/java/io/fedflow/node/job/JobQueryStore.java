@@ -58,8 +58,12 @@ public final class JobQueryStore {
             "create_time", T_JOB.F_CREATE_TIME, "update_time", T_JOB.F_UPDATE_TIME, "start_time", T_JOB.F_START_TIME,
             "end_time", T_JOB.F_END_TIME, "elapsed", T_JOB.F_ELAPSED);
 
-    /** FATE's job/query: the rows matching every filter, newest first; none for an empty filter. */
-    public ArrayNode query(JobFilter f) {
+    /**
+     * FATE's job/query: the rows matching every filter, none for an empty filter. Newest first, or by the column
+     * {@code orderBy} names (with or without its f_ prefix; ascending, descending when {@code reverse}), ties in
+     * job, role and party order so that the rows always come in the same order.
+     */
+    public ArrayNode query(JobFilter f, String orderBy, boolean reverse) {
         ArrayNode rows = JsonNodeFactory.instance.arrayNode();
         if (f.isEmpty()) {
             return rows; // as FATE: a query without any filter finds nothing rather than everything
@@ -83,8 +87,27 @@ public final class JobQueryStore {
                 conds.add(field.le(range.high()));
             }
         });
-        dsl.selectFrom(T_JOB).where(conds).orderBy(T_JOB.F_CREATE_TIME.desc()).forEach(r -> rows.add(row(r)));
+        dsl.selectFrom(T_JOB).where(conds).orderBy(jobOrder(orderBy, reverse), T_JOB.F_JOB_ID, T_JOB.F_ROLE,
+                T_JOB.F_PARTY_ID).forEach(r -> rows.add(row(r)));
         return rows;
+    }
+
+    /** job/query's order: any column of t_job (FATE orders by any field of its Job model), newest first by default. */
+    private static SortField<?> jobOrder(String orderBy, boolean reverse) {
+        if (isBlank(orderBy)) {
+            return T_JOB.F_CREATE_TIME.desc();
+        }
+        String name = orderBy.strip();
+        Field<?> by = T_JOB.field(name.startsWith("f_") ? name : "f_" + name);
+        if (by == null) {
+            throw FlowException.argument("field order_by must name a column of the job records (create_time, "
+                    + "start_time, end_time, elapsed, progress, status, job_id...), got \"" + abbreviate(name) + "\"");
+        }
+        return reverse ? by.desc() : by.asc();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 
     /** FATE's job/list: rows whose id, description and party contain the given text, paged. */

@@ -1,7 +1,9 @@
 package io.fedflow.node.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.MediaType;
 import io.fedflow.node.core.FlowException;
+import io.fedflow.node.data.TableId;
 import io.fedflow.node.job.JobLogArchive;
 import io.fedflow.node.job.JobService;
 import io.fedflow.node.job.JobTemplates;
@@ -14,6 +16,7 @@ import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.ComponentRef;
 import io.fedflow.proto.v1.JobRef;
 import io.fedflow.proto.v1.ModelArchiveRequest;
+import io.fedflow.proto.v1.TableRequest;
 import io.fedflow.proto.v1.TemplateRequest;
 import java.nio.file.Path;
 
@@ -39,6 +42,27 @@ public final class ArchiveRoutes {
             if (d.limit() == 0) {
                 throw new FlowException(RetCode.NO_DATA, "limit is 0");
             }
+            OutputDataService.Spooled spooled = outputs.spool(d);
+            return new ArchiveHttpService.Archive(d.fileName(), spooled::writeTo, spooled::close);
+        });
+    }
+
+    /**
+     * {@code GET|POST /v1/table/download}: a whole table as FATE sends it ({@code name} or {@code table_name},
+     * {@code namespace}, {@code head} default true); 210 for an unknown table, as FATE.
+     */
+    public static ArchiveHttpService tableDownload(OutputDataService outputs) {
+        return new ArchiveHttpService(body -> {
+            JsonNode tree = FateJson.parseBody(body);
+            TableRequest.Builder b = TableRequest.newBuilder();
+            FateJson.merge(tree, b);
+            String name = b.getName().isEmpty() ? b.getTableName() : b.getName();
+            if (name.isEmpty() || b.getNamespace().isEmpty()) {
+                throw FlowException.argument("required argument are missing: name, namespace");
+            }
+            JsonNode head = tree.path("head");
+            OutputDataService.OutputDownload d = outputs.prepareTableDownload(new TableId(b.getNamespace(), name),
+                    head.isMissingNode() || head.isNull() ? null : head.asBoolean(true));
             OutputDataService.Spooled spooled = outputs.spool(d);
             return new ArchiveHttpService.Archive(d.fileName(), spooled::writeTo, spooled::close);
         });

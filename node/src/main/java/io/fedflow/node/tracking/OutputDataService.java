@@ -240,6 +240,19 @@ public final class OutputDataService {
                 + "_output_data.tar.gz", tables, limit == null ? -1 : limit, head == null || head);
     }
 
+    /**
+     * FATE's /v1/table/download: the whole table as {@code table.csv} and {@code table.meta} in
+     * {@code table_<namespace>_<name>.tar.gz}, its header line first unless {@code head} is false. An unknown
+     * table is FATE's 210 "no found table"; a disabled one is refused, as every read of it is.
+     */
+    public OutputDownload prepareTableDownload(TableId id, Boolean head) {
+        TStorageTableMetaRecord meta = catalog.find(id).orElseThrow(() -> new FlowException(RetCode.NO_DATA,
+                "no found table:" + id.namespace() + ", " + id.name()));
+        TableCatalog.refuseDisabled(meta, "table download");
+        return new OutputDownload("table_" + id.namespace() + "_" + id.name() + ".tar.gz",
+                List.of(new OutputTable("table", meta, header(meta))), -1, head == null || head);
+    }
+
     /** The output tables spooled to CSV files, ready to be archived; {@link #close} deletes them. */
     public final class Spooled implements AutoCloseable {
         private final List<Path> files = new ArrayList<>();

@@ -99,10 +99,17 @@ class TableDisableTest {
     }
 
     @Test
-    void disableWithoutNameOrNamespaceIsRefused() {
-        JsonNode r = post("/v1/table/disable", Map.of());
-        assertThat(r.get("retcode").asInt()).isEqualTo(101);
-        assertThat(r.get("retmsg").asText()).contains("table_name", "namespace");
+    void anEmptyFilterMatchesNoTableAsFatesDoes() throws Exception {
+        Uploads.csv(node.http(), "empty_filter", "t", ROWS);
+        // FATE's query_table_meta matches nothing without a filter ("not allow query all table"): 101 no find table
+        for (String path : new String[] {"/v1/table/disable", "/v1/table/enable"}) {
+            JsonNode r = node.http().post(path, "{}");
+            assertThat(r.get("retcode").asInt()).as(path).isEqualTo(101);
+            assertThat(r.get("retmsg").asText()).as(path).startsWith("no find table").contains("table_name",
+                    "namespace");
+        }
+        assertThat(post("/v1/table/table_info", Map.of("namespace", "empty_filter", "name", "t"))
+                .at("/data/enable").asBoolean()).as("nothing was disabled").isTrue();
     }
 
     @Test

@@ -56,6 +56,9 @@ class JobQueryFiltersTest {
         assertFound(Map.of("status", List.of("success", "failed")));
         assertFound(Map.of("status", "failed,success"));
         assertNotFound(Map.of("status", List.of("failed", "canceled")));
+        // a status no job has, unknown ones included, matches nothing, as FATE compares it
+        assertNotFound(Map.of("status", "sucess"));
+        assertFound(Map.of("status", List.of("success", 3)));
         // no job id: every job that succeeded here, the upload too
         JsonNode all = node.http().post("/v1/job/query", Map.of("status", List.of("success"), "role", "local"));
         assertThat(all.get("data").size()).as(all.toString()).isGreaterThanOrEqualTo(2);
@@ -126,8 +129,6 @@ class JobQueryFiltersTest {
 
     @Test
     void badValuesAreRefusedNamingTheField() {
-        assertRefused(Map.of("status", "sucess"), "field status", "sucess");
-        assertRefused(Map.of("status", List.of("success", 3)), "field status", "\"3\"");
         assertRefused(Map.of("tag", Map.of("a", 1)), "tag");
         assertRefused(Map.of("role", List.of(Map.of())), "role");
         assertRefused(Map.of("is_initiator", "maybe"), "field is_initiator", "maybe");

@@ -60,7 +60,7 @@ class HostileBodiesTest {
     /** Routes whose refusals are a non-200 status with the envelope (a 200 there means "the body is the file"). */
     static final Set<String> STREAM_ROUTES = Set.of("/v1/data/download", "/v1/data/upload", "/v1/job/log/download",
             "/v1/tracking/component/output/data/download", "/v1/model/get/predict/dsl", "/v1/model/get/predict/conf",
-            "/v1/model/export", "/v1/model/import", "/v1/template/download");
+            "/v1/model/export", "/v1/model/import", "/v1/template/download", "/v1/table/download");
     /** Statuses the streaming routes document: 210 no data, 400 bad request, 404 unknown, 409 exists, 413 too large. */
     static final Set<Integer> STREAM_REFUSALS = Set.of(210, 400, 404, 409, 413);
     static final Duration ANSWER_WITHIN = Duration.ofSeconds(30);

@@ -110,6 +110,9 @@ public final class DataTransform implements Component {
         param.put("sid_name", Inputs.sid(in.schema()));
         param.put("label_name", out.labelName() == null ? "" : out.labelName());
         param.put("with_label", out.hasLabel());
+        if (parsed.matchIdName != null) {
+            param.put("match_id_name", parsed.matchIdName);
+        }
         ObjectNode imputer = param.putObject("imputer_param");
         imputer.set("missing_replace_value", columnMap(out.featureNames(), parsed.missingFill));
         imputer.set("missing_value_ratio", columnMap(out.featureNames(), parsed.missingRatio));
@@ -125,6 +128,7 @@ public final class DataTransform implements Component {
         meta.put("label_name", s.labelName);
         meta.put("label_type", s.labelType);
         meta.put("output_format", s.outputFormat);
+        meta.put("with_match_id", s.withMatchId);
         ObjectNode imputerMeta = meta.putObject("imputer_meta");
         imputerMeta.put("is_imputer", s.missingFill);
         imputerMeta.put("strategy", s.missingMethod);
@@ -202,12 +206,13 @@ public final class DataTransform implements Component {
             }
         }
         String labelName = withLabel ? cols.get(labelIdx) : null;
+        int matchIdx = matchIdColumn(p, in, s, cols, labelIdx);
 
         // feature columns, in the header's order (or the model's)
         List<String> names = new ArrayList<>();
         List<Integer> colIdx = new ArrayList<>();
         for (int i = 0; i < cols.size(); i++) {
-            if (i != labelIdx) {
+            if (i != labelIdx && i != matchIdx) {
                 names.add(cols.get(i));
                 colIdx.add(i);
             }
@@ -315,6 +320,7 @@ public final class DataTransform implements Component {
 
         int width = names.size();
         Parsed out = new Parsed();
+        out.matchIdName = matchIdx < 0 ? null : cols.get(matchIdx);
         if (s.missingFill) {
             out.missingFill = fillValues(p, ctx, s, names, rows, status, MISSING, s.missingMethod, s.defaultValue,
                     s.modelMissingFill);
@@ -445,6 +451,31 @@ public final class DataTransform implements Component {
         return r;
     }
 
+    /**
+     * FATE's with_match_id on dense data: the match id column (match_id_name, else the first column, as FATE's
+     * DataFormatPreProcess picks it) is left out of the features. An upload with extend_sid keeps the file's id
+     * column as data; this is how FATE's DataTransform takes it back out. -1 without with_match_id.
+     */
+    private static int matchIdColumn(Params p, TableInput in, Settings s, List<String> cols, int labelIdx) {
+        if (!s.withMatchId) {
+            return -1;
+        }
+        if (cols.isEmpty()) {
+            throw p.refuse("with_match_id is true but table " + in.source() + " has no header to find the match id "
+                    + "column in");
+        }
+        int idx = s.matchIdName == null ? 0 : cols.indexOf(s.matchIdName);
+        if (idx < 0) {
+            throw p.bad("match_id_name", "'" + s.matchIdName + "' is not a column of " + in.source() + "; its header is "
+                    + cols);
+        }
+        if (idx == labelIdx) {
+            throw p.bad(s.matchIdName == null ? "with_match_id" : "match_id_name", "the match id column '"
+                    + cols.get(idx) + "' is the label column");
+        }
+        return idx;
+    }
+
     // ---------------------------------------------------------------------------------------------------
     // sparse
 
@@ -470,13 +501,17 @@ public final class DataTransform implements Component {
                     tok.add(t.trim());
                 }
             }
-            int start = 0;
+            // FATE's sparse layout: the match id first (with_match_id), then the label, then index:value pairs
+            int start = s.withMatchId ? 1 : 0;
+            if (tok.size() < start) {
+                throw p.dataError("row id " + key + " has no match id (with_match_id is true)");
+            }
             if (s.withLabel) {
-                if (tok.isEmpty()) {
+                if (tok.size() <= start) {
                     throw p.dataError("row id " + key + " has no label (with_label is true)");
                 }
-                labels.add(label(p, s, key, "label", tok.get(0)));
-                start = 1;
+                labels.add(label(p, s, key, "label", tok.get(start)));
+                start++;
             }
             int[] ix = new int[tok.size() - start];
             double[] vx = new double[ix.length];
@@ -606,7 +641,7 @@ public final class DataTransform implements Component {
     }
 
     private static void ignoredParams(ComponentContext ctx, Params p) {
-        for (String name : List.of("exclusive_data_type", "with_match_id", "match_id_name", "match_id_index")) {
+        for (String name : List.of("exclusive_data_type", "match_id_index")) {
             if (p.has(name)) {
                 ctx.log("parameter " + name + " is accepted but not used");
             }
@@ -618,6 +653,8 @@ public final class DataTransform implements Component {
 
     private static final class Parsed {
         Instances instances;
+        /** The match id column that was left out of the features (with_match_id), or null. */
+        String matchIdName;
         double[] missingFill;
         double[] missingRatio;
         double[] outlierFill;
@@ -644,6 +681,10 @@ public final class DataTransform implements Component {
         JsonNode outlierValue;
         List<String> outlierImpute;
         boolean fromModel;
+        /** FATE's with_match_id: a column of the table is the match id, not a feature. */
+        boolean withMatchId;
+        /** The match id column's name; null for FATE's default, the first column. */
+        String matchIdName;
         List<String> header;
         Map<String, Double> modelMissingFill;
         Map<String, Double> modelOutlierFill;
@@ -683,6 +724,9 @@ public final class DataTransform implements Component {
             if (s.outlierReplace && s.outlierImpute.isEmpty()) {
                 throw p.bad("outlier_impute", "must list the values to replace when outlier_replace is true");
             }
+            s.withMatchId = p.bool("with_match_id", false);
+            String matchIdName = p.str("match_id_name", "");
+            s.matchIdName = matchIdName.isBlank() ? null : matchIdName.strip();
             return s;
         }
 
@@ -717,6 +761,9 @@ public final class DataTransform implements Component {
             s.outlierMethod = om.path("strategy").asText("designated");
             s.outlierImpute = new ArrayList<>();
             om.path("outlier_value").forEach(v -> s.outlierImpute.add(v.asText()));
+            s.withMatchId = meta.path("with_match_id").asBoolean(false);
+            String matchIdName = param.path("match_id_name").asText("");
+            s.matchIdName = matchIdName.isEmpty() ? null : matchIdName;
             s.header = new ArrayList<>();
             param.path("header").forEach(h -> s.header.add(h.asText()));
             if (s.header.isEmpty()) {

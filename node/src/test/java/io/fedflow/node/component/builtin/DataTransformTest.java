@@ -166,4 +166,61 @@ class DataTransformTest {
         assertThat(out.hasLabel()).isFalse();
         assertThat(out.features()[0]).containsExactly(5.0, 10.0);
     }
+
+    @Test
+    void withMatchIdLeavesTheFirstColumnOutAsFatesDataTransform() {
+        // an extend_sid upload: generated sample ids, the file's id column kept as data
+        InMemoryContext ctx = ctx();
+        TableInput t = ctx.table("ns", "ext", "extend_sid", "id,y,x0", ",",
+                new String[] {"u0", "r0,1,0.5"},
+                new String[] {"u1", "r1,0,1.5"});
+        ctx.input("data", t).param("with_label", true).param("with_match_id", true);
+        new DataTransform().run(ctx);
+        Instances out = ctx.instances("data");
+        assertThat(out.ids()).containsExactly("u0", "u1");
+        assertThat(out.featureNames()).containsExactly("x0");
+        assertThat(out.features()[1]).containsExactly(1.5);
+        assertThat(ctx.saved.get("model").param().path("match_id_name").asText()).isEqualTo("id");
+        assertThat(ctx.saved.get("model").meta().path("with_match_id").asBoolean()).isTrue();
+
+        // predict with that model: the match id column is left out again, whatever the column order
+        InMemoryContext predict = ctx.next("data_transform_0", "DataTransform");
+        TableInput test = predict.table("ns", "test", "extend_sid", "x0,id", ",", new String[] {"u9", "2.5,r9"});
+        predict.input("data", test).model("model", ctx.savedModel("model"));
+        new DataTransform().run(predict);
+        assertThat(predict.instances("data").features()[0]).containsExactly(2.5);
+    }
+
+    @Test
+    void matchIdNameChoosesTheColumnAndIsChecked() {
+        InMemoryContext ctx = ctx();
+        TableInput t = ctx.table("ns", "ext", "extend_sid", "x0,y,uid", ",", new String[] {"u0", "0.5,1,k7"});
+        ctx.input("data", t).param("with_label", true).param("with_match_id", true).param("match_id_name", "uid");
+        new DataTransform().run(ctx);
+        assertThat(ctx.instances("data").featureNames()).containsExactly("x0");
+
+        InMemoryContext unknown = ctx.next("dt_2", "DataTransform");
+        unknown.input("data", t).param("with_match_id", true).param("match_id_name", "nope");
+        assertThatThrownBy(() -> new DataTransform().run(unknown)).isInstanceOf(FlowException.class)
+                .hasMessageContaining("match_id_name").hasMessageContaining("nope");
+
+        InMemoryContext onLabel = ctx.next("dt_3", "DataTransform");
+        onLabel.input("data", t).param("with_label", true).param("with_match_id", true).param("match_id_name", "y");
+        assertThatThrownBy(() -> new DataTransform().run(onLabel)).isInstanceOf(FlowException.class)
+                .hasMessageContaining("label column");
+    }
+
+    @Test
+    void sparseWithMatchIdSkipsTheFirstToken() {
+        InMemoryContext ctx = ctx();
+        TableInput t = ctx.table("ns", "svm", "extend_sid", "", ",",
+                new String[] {"u1", "m1 1 0:0.5"},
+                new String[] {"u2", "m2 0 1:2"});
+        ctx.input("data", t).param("input_format", "sparse").param("delimitor", " ").param("with_label", true)
+                .param("with_match_id", true);
+        new DataTransform().run(ctx);
+        Instances out = ctx.instances("data");
+        assertThat(out.labels()).containsExactly(1.0, 0.0);
+        assertThat(out.features()[1]).containsExactly(0.0, 2.0);
+    }
 }

@@ -163,7 +163,7 @@ class ApiReaderTest {
             assertThat(dt.at("/data/count").asInt()).as(dt.toString()).isEqualTo(IDS.size());
             JsonNode model = node.http().post("/v1/tracking/component/output/model", Map.of("job_id", jobId,
                     "role", "guest", "party_id", "9999", "component_name", "lr_0"));
-            assertThat(model.at("/data/data/header").toString()).as(model.toString())
+            assertThat(model.at("/data/header").toString()).as(model.toString())
                     .contains("x0", "x9").doesNotContain("batch");
         }
     }

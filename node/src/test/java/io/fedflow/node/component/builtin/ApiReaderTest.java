@@ -243,6 +243,7 @@ class ApiReaderTest {
 
     @Test
     void anUnknownServerNameIsRefusedAtSubmitNamingIt() {
+        int jobs = jobCount();
         JsonNode r = submit(conf(params("nosuchsrv")));
         assertThat(r.get("retcode").asInt()).as(r.toString()).isEqualTo(101);
         assertThat(r.get("retmsg").asText()).contains("api_reader_0", "ApiReader", "role guest party 9999",
@@ -255,10 +256,12 @@ class ApiReaderTest {
         JsonNode half = submit(conf(params("halfsrv")));
         assertThat(half.get("retcode").asInt()).as(half.toString()).isEqualTo(101);
         assertThat(half.get("retmsg").asText()).contains("HALFSRV", "no query, download service");
+        assertThat(jobCount()).as("jobs after refused submits").isEqualTo(jobs);
     }
 
     @Test
     void badParametersAreRefusedAtSubmit() {
+        int jobs = jobCount();
         List<String[]> cases = new ArrayList<>();
         cases.add(new String[] {"\"server_name\": 7", "parameter server_name must be a string"});
         cases.add(new String[] {"\"parameters\": \"x\"", "parameter parameters must be an object"});
@@ -272,6 +275,22 @@ class ApiReaderTest {
             assertThat(r.get("retcode").asInt()).as(c[0] + " " + r).isEqualTo(101);
             assertThat(r.get("retmsg").asText()).as(c[0]).contains("api_reader_0", c[1]);
         }
+        assertThat(jobCount()).as("jobs after refused submits").isEqualTo(jobs);
+    }
+
+    @Test
+    void theComponentIsListedWithFatesParametersAndRoles() {
+        JsonNode c = node.http().post("/v1/component/ApiReader/get", Map.of());
+        assertThat(c.get("retcode").asInt()).as(c.toString()).isZero();
+        assertThat(c.at("/data/roles")).extracting(JsonNode::asText).containsExactlyInAnyOrder("guest", "host");
+        List<String> names = new ArrayList<>();
+        c.at("/data/parameters").fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsExactlyInAnyOrder("server_name", "parameters", "id_delimiter", "head", "extend_sid",
+                "timeout");
+    }
+
+    private static int jobCount() {
+        return node.http().post("/v1/job/query", "{}").get("data").size();
     }
 
     private static JsonNode parse(String json) {

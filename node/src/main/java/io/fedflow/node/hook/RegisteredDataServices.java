@@ -99,7 +99,8 @@ public final class RegisteredDataServices implements DataServiceClient {
         } catch (IOException e) {
             throw new UncheckedIOException("writing the ids for server " + s.serverName() + " to " + tmpDir
                     + " failed", e);
-        } catch (FlowException | UncheckedIOException e) {
+        } catch (RuntimeException e) {
+            // the service's answer, or the task stopped while its ids were read: passed on as they are
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("reading the ids to send to server " + s.serverName() + " failed: " + e,

@@ -49,7 +49,7 @@ public final class ApiReader implements Component {
         Map<String, ParamSpec> params = Map.of(
                 "server_name", Param.string(),
                 "parameters", Param.object(),
-                "id_delimiter", Param.string().where(v -> !v.asText().isEmpty(), "a non-empty string"),
+                "id_delimiter", Param.string().where(v -> !v.asText().isEmpty(), "not empty"),
                 "head", Param.any().where(v -> v.isBoolean() || v.isIntegralNumber() && (v.asInt() == 0
                         || v.asInt() == 1), "true, false, 1 or 0"),
                 "extend_sid", Param.bool(),

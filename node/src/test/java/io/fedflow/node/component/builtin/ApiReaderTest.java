@@ -185,6 +185,28 @@ class ApiReaderTest {
     }
 
     @Test
+    void withExtendSidEveryServedColumnIsAFeatureUnderGeneratedIds() {
+        try (FeatureService service = FeatureService.start(FeatureService.Mode.SERVE, FEATURES)) {
+            service.register(node.http(), "extsrv");
+            String jobId = run(READ_ONLY_DSL, """
+                    {"dsl_version": 2, "initiator": {"role": "guest", "party_id": 9999}, "role": {"guest": [9999]},
+                     "job_parameters": {"common": {"task_cores": 1}},
+                     "component_parameters": {"role": {"guest": {"0": {
+                       "reader_0": {"table": {"name": "api_ids", "namespace": "experiment"}},
+                       "api_reader_0": {"server_name": "extsrv", "extend_sid": true}}}}}}""", "success");
+            Map<String, byte[]> out = PipelineCsv.download(node.http(), Map.of("job_id", jobId, "role", "guest",
+                    "party_id", "9999", "component_name", "api_reader_0"));
+            List<String> lines = new String(out.get("data.csv"), StandardCharsets.UTF_8).lines().toList();
+            assertThat(lines.get(0)).isEqualTo("sid," + service.header());
+            List<String> rows = lines.subList(1, lines.size());
+            assertThat(rows.stream().map(l -> l.substring(0, l.indexOf(','))).distinct()).hasSize(IDS.size())
+                    .doesNotContainAnyElementsOf(IDS);
+            assertThat(rows.stream().map(l -> l.substring(l.indexOf(',') + 1)).toList())
+                    .containsExactlyInAnyOrderElementsOf(IDS.stream().map(service::row).toList());
+        }
+    }
+
+    @Test
     void anUploadAnsweringANonZeroCodeFailsTheTaskWithTheServicesMessage() {
         try (FeatureService service = FeatureService.start(FeatureService.Mode.UPLOAD_REFUSED, FEATURES)) {
             service.register(node.http(), "refusing");

@@ -10,11 +10,16 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A data service's download read line by line as it arrives: a buffer at a time, each line at most the node's
  * line cap, the whole answer at most the node's download cap (counted in bytes as they come off the wire), so a
- * service cannot push more than those into the node's memory or its table.
+ * service cannot push more than those into the node's memory or its table. A service that sends no byte for the
+ * node's stream idle timeout is cut off, so a hung service does not hold the task (and its thread) for ever.
  */
 final class DownloadLines implements DataServiceClient.Lines {
     private final InputStream in;
@@ -27,17 +32,39 @@ final class DownloadLines implements DataServiceClient.Lines {
     private final ByteBuffer bytes = ByteBuffer.allocate(64 * 1024);
     private final CharBuffer chars = CharBuffer.allocate(64 * 1024);
     private final StringBuilder line = new StringBuilder();
+    private final Duration idle;
+    private final ScheduledFuture<?> watch;
+    /** When the read in progress began; 0 while the task is not waiting on the service. */
+    private volatile long readSince;
+    private volatile boolean stalled;
     private long read;
     private long lines;
     private boolean eof;
 
-    DownloadLines(InputStream in, long maxBytes, int maxLine, String server, String call) {
+    DownloadLines(InputStream in, long maxBytes, int maxLine, Duration idle, ScheduledExecutorService timer,
+                  String server, String call) {
         this.in = in;
         this.maxBytes = maxBytes;
         this.maxLine = maxLine;
+        this.idle = idle;
         this.server = server;
         this.call = call;
         chars.flip();
+        long period = Math.max(10, idle.toMillis() / 4);
+        this.watch = timer.scheduleAtFixedRate(this::cutIfIdle, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Cuts a read that has waited longer than the idle timeout (time the task spends writing rows does not
+     * count). Closing the stream ends the blocked read; the reader then sees {@link #stalled}.
+     */
+    private void cutIfIdle() {
+        long since = readSince;
+        if (since != 0 && System.nanoTime() - since > idle.toNanos()) {
+            stalled = true;
+            watch.cancel(false);
+            close();
+        }
     }
 
     @Override
@@ -74,7 +101,12 @@ final class DownloadLines implements DataServiceClient.Lines {
     /** Reads and decodes the next buffer of bytes; at the end of the answer, whatever was left. */
     private void fill() {
         try {
+            readSince = System.nanoTime();
             int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+            readSince = 0;
+            if (stalled) {
+                throw new IOException("cut off");
+            }
             if (n < 0) {
                 eof = true;
             } else {
@@ -86,6 +118,10 @@ final class DownloadLines implements DataServiceClient.Lines {
                 bytes.position(bytes.position() + n);
             }
         } catch (IOException e) {
+            if (stalled) {
+                throw fail("sent no byte for " + idle.toSeconds() + " s after " + read + " bytes ("
+                        + Limits.STREAM_IDLE_TIMEOUT_FLAG + ")");
+            }
             throw fail("broke off after " + read + " bytes: " + e);
         }
         bytes.flip();
@@ -104,6 +140,7 @@ final class DownloadLines implements DataServiceClient.Lines {
 
     @Override
     public void close() {
+        watch.cancel(false);
         try {
             // closing before the end cancels the exchange: a failed task does not read the rest
             in.close();

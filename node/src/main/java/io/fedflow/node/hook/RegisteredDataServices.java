@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * ApiReader's data services as registered at this node: a server's {@code upload}, {@code query} and {@code
@@ -37,6 +39,12 @@ public final class RegisteredDataServices implements DataServiceClient {
     private static final int MAX_ANSWER = 1 << 20;
     /** The most of an answer quoted in a failure. */
     private static final int QUOTED = 500;
+    /** Watches the downloads in progress for a service that went silent; one daemon thread for the node. */
+    private static final ScheduledExecutorService IDLE_WATCH = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "api-reader-idle-watch");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final RegistryStore store;
     private final Limits limits;
@@ -146,7 +154,7 @@ public final class RegisteredDataServices implements DataServiceClient {
             throw fail(s, "answered HTTP " + response.statusCode() + ": " + quote(read(s, response.body())));
         }
         return new DownloadLines(response.body(), limits.apiReaderMaxDownload(), limits.maxLineLength(),
-                s.serverName(), s.method() + " " + s.url());
+                limits.streamIdleTimeout(), IDLE_WATCH, s.serverName(), s.method() + " " + s.url());
     }
 
     private ServiceRegistration service(String serverName, String serviceName) {

@@ -2,6 +2,7 @@ package io.fedflow.node;
 
 import com.linecorp.armeria.common.HttpMethod;
 import io.fedflow.node.component.ComponentRegistry;
+import io.fedflow.node.component.builtin.ApiReader;
 import io.fedflow.node.component.builtin.Builtins;
 import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.data.BindAddresses;
@@ -18,6 +19,9 @@ import io.fedflow.node.data.UploadComponent;
 import io.fedflow.node.data.UploadService;
 import io.fedflow.node.data.UploadSpool;
 import io.fedflow.node.data.UploadStore;
+import io.fedflow.node.hook.HookRegistry;
+import io.fedflow.node.hook.RegisteredDataServices;
+import io.fedflow.node.hook.RegistryStore;
 import io.fedflow.node.job.JobIds;
 import io.fedflow.node.job.LocalJobStore;
 import io.fedflow.node.server.DownloadHttpService;
@@ -68,14 +72,18 @@ final class DataWiring {
                 .register(UploadComponent.definition(new UploadService(
                         new UploadStore(jobDsl, config.limits(), clock), schedulerLocalJobs, config, clock)))
                 .register(DownloadComponent.definition(new DownloadService(jobCatalog, jobRows, schedulerLocalJobs,
-                        config)));
+                        config)))
+                // the data services registered with /v1/service/registry, read from the job pool by the tasks
+                .register(ApiReader.definition(new RegisteredDataServices(new RegistryStore(jobDsl, clock),
+                        config.limits(), config.tmpDir(), HookRegistry.DEFAULT_TIMEOUT),
+                        config.limits().apiReaderPollInterval()));
     }
 
     ClientPort clientPort() {
         return clientPort;
     }
 
-    /** The built-in components and data's two modules, as DSLs name them. */
+    /** The built-in components, data's two modules and ApiReader, as DSLs name them. */
     ComponentRegistry registry() {
         return registry;
     }

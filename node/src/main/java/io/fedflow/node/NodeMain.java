@@ -152,6 +152,16 @@ public final class NodeMain implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     long maxModelArchive;
 
+    @Option(names = Limits.API_READER_MAX_DOWNLOAD_FLAG, defaultValue = "1073741824", paramLabel = "BYTES",
+            description = "Bytes ApiReader takes from a data service's download; past it the task fails and writes "
+                    + "nothing (default ${DEFAULT-VALUE}).")
+    long apiReaderMaxDownload;
+
+    @Option(names = "--api-reader-poll-ms", defaultValue = "30000", paramLabel = "MS",
+            description = "Longest wait between ApiReader's polls of a data service's query; the waits start at "
+                    + "1 s (or this, if shorter) and double up to it (default ${DEFAULT-VALUE}, FATE's 30 s).")
+    long apiReaderPollMs;
+
     @Option(names = "--model-store-url", description = "JDBC URL of the PostgreSQL that model store and restore "
             + "use; the node's own database otherwise.")
     String modelStoreUrl;
@@ -235,6 +245,8 @@ public final class NodeMain implements Callable<Integer> {
                 .inferenceTimeout(Duration.ofMillis(inferenceTimeoutMs))
                 .maxBatchInferenceRows(maxBatchInferenceRows)
                 .maxModelArchive(maxModelArchive)
+                .apiReaderMaxDownload(apiReaderMaxDownload)
+                .apiReaderPollInterval(Duration.ofMillis(apiReaderPollMs))
                 .build();
     }
 

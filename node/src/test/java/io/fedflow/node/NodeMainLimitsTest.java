@@ -30,6 +30,9 @@ class NodeMainLimitsTest {
         assertThat(parsed.inferenceTimeout()).isEqualTo(defaults.inferenceTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(parsed.maxBatchInferenceRows()).isEqualTo(defaults.maxBatchInferenceRows()).isEqualTo(10_000);
         assertThat(parsed.maxModelArchive()).isEqualTo(defaults.maxModelArchive()).isEqualTo(64L << 20);
+        assertThat(parsed.apiReaderMaxDownload()).isEqualTo(defaults.apiReaderMaxDownload()).isEqualTo(1L << 30);
+        assertThat(parsed.apiReaderPollInterval()).isEqualTo(defaults.apiReaderPollInterval())
+                .isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
@@ -38,7 +41,8 @@ class NodeMainLimitsTest {
                 Limits.MAX_CONCURRENT_UPLOADS_FLAG, "2", Limits.MAX_TABLE_COLUMNS_FLAG, "30",
                 Limits.MAX_LINE_LENGTH_FLAG, "999", "--bind-connect-timeout", "3", Limits.MAX_AUTO_RETRIES_FLAG, "3",
                 Limits.MAX_RETMSG_LENGTH_FLAG, "500", Limits.MAX_MODEL_ARCHIVE_FLAG, "4096", "--inference-timeout-ms", "250",
-                "--max-batch-inference-rows", "7");
+                "--max-batch-inference-rows", "7", Limits.API_READER_MAX_DOWNLOAD_FLAG, "5000",
+                "--api-reader-poll-ms", "40");
         assertThat(l.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(l.maxRequestBody()).isEqualTo(2048);
         assertThat(l.maxConcurrentUploads()).isEqualTo(2);
@@ -50,5 +54,7 @@ class NodeMainLimitsTest {
         assertThat(l.inferenceTimeout()).isEqualTo(Duration.ofMillis(250));
         assertThat(l.maxBatchInferenceRows()).isEqualTo(7);
         assertThat(l.maxModelArchive()).isEqualTo(4096);
+        assertThat(l.apiReaderMaxDownload()).isEqualTo(5000);
+        assertThat(l.apiReaderPollInterval()).isEqualTo(Duration.ofMillis(40));
     }
 }

@@ -17,10 +17,18 @@ import java.util.function.Supplier;
  * @param roles roles the module runs at; at other roles its tasks pass (FATE's need_run false)
  * @param factory a fresh instance per task
  * @param inputs the DSL inputs the module needs
+ * @param partyCheck what only the party running a task can check of its parameters, at submit and create
  */
 public record ComponentDefinition(String module, List<String> aliases, Map<String, ? extends ParamSpec> params,
-                                  Set<String> roles, Supplier<Component> factory, InputRule inputs) {
+                                  Set<String> roles, Supplier<Component> factory, InputRule inputs,
+                                  PartyCheck partyCheck) {
     public static final Set<String> ALL_ROLES = Set.of("local", "guest", "host", "arbiter");
+
+    /** A module whose parameters mean the same at every party. */
+    public ComponentDefinition(String module, List<String> aliases, Map<String, ? extends ParamSpec> params,
+                               Set<String> roles, Supplier<Component> factory, InputRule inputs) {
+        this(module, aliases, params, roles, factory, inputs, PartyCheck.NONE);
+    }
 
     /** A module that needs no particular input. */
     public ComponentDefinition(String module, List<String> aliases, Map<String, ? extends ParamSpec> params,

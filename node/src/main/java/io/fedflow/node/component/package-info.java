@@ -4,7 +4,9 @@
  * parameters, input tables and models, outputs, tracking, cancellation), {@link
  * io.fedflow.node.component.FederationChannel} (messages to the same component at the other parties), and
  * {@link io.fedflow.node.component.ComponentRegistry} of {@link io.fedflow.node.component.ComponentDefinition}s
- * (names, aliases, {@code Param}/{@code ParamSpec} checks and {@code InputRule}s applied at submit). The
+ * (names, aliases, {@code Param}/{@code ParamSpec} checks and {@code InputRule}s applied at submit, and the
+ * {@code PartyCheck} only the party running a task can make). {@link io.fedflow.node.component.DataServiceClient}
+ * is the port through which ApiReader calls the registered data services (implemented in {@code hook}). The
  * implementations are in {@code builtin} (and {@code data} for Upload/Download); {@code job} implements the
  * context and the channel.
  *

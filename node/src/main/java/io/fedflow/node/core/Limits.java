@@ -20,6 +20,7 @@ public final class Limits {
     public static final String MAX_AUTO_RETRIES_FLAG = "--max-auto-retries";
     public static final String MAX_RETMSG_LENGTH_FLAG = "--max-retmsg-length";
     public static final String MAX_MODEL_ARCHIVE_FLAG = "--max-model-archive";
+    public static final String API_READER_MAX_DOWNLOAD_FLAG = "--api-reader-max-download";
 
     /** A transfer (upload, download stream) that moves no byte for this long is cut off. */
     private final Duration streamIdleTimeout;
@@ -63,6 +64,13 @@ public final class Limits {
      * zip may unpack to far more: it is read entry by entry and refused once past this).
      */
     private final long maxModelArchive;
+    /**
+     * Bytes ApiReader takes from a data service's download: the body streams into the output table and is
+     * cut off (the task failed, nothing written) once past this.
+     */
+    private final long apiReaderMaxDownload;
+    /** The longest wait between two of ApiReader's polls of a data service's query (the waits grow up to it). */
+    private final Duration apiReaderPollInterval;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
@@ -87,6 +95,8 @@ public final class Limits {
         this.inferenceTimeout = requirePositive(b.inferenceTimeout, "inference timeout");
         this.maxBatchInferenceRows = (int) requirePositive(b.maxBatchInferenceRows, "max batch inference rows");
         this.maxModelArchive = requirePositive(b.maxModelArchive, "max model archive");
+        this.apiReaderMaxDownload = requirePositive(b.apiReaderMaxDownload, "api reader max download");
+        this.apiReaderPollInterval = requirePositive(b.apiReaderPollInterval, "api reader poll interval");
     }
 
     /** Below this a shortened retmsg could not keep the field it names and the log id it gives. */
@@ -120,6 +130,8 @@ public final class Limits {
         b.inferenceTimeout = inferenceTimeout;
         b.maxBatchInferenceRows = maxBatchInferenceRows;
         b.maxModelArchive = maxModelArchive;
+        b.apiReaderMaxDownload = apiReaderMaxDownload;
+        b.apiReaderPollInterval = apiReaderPollInterval;
         return b;
     }
 
@@ -195,6 +207,14 @@ public final class Limits {
         return maxModelArchive;
     }
 
+    public long apiReaderMaxDownload() {
+        return apiReaderMaxDownload;
+    }
+
+    public Duration apiReaderPollInterval() {
+        return apiReaderPollInterval;
+    }
+
     private static Duration requirePositive(Duration d, String what) {
         Objects.requireNonNull(d, what);
         if (d.isNegative() || d.isZero()) {
@@ -243,6 +263,10 @@ public final class Limits {
         // FATE-Serving's clients send batches of a few hundred to a few thousand rows.
         private long maxBatchInferenceRows = 10_000;
         private long maxModelArchive = 64L << 20;
+        // A few million rows of a few dozen features; a service sending more is cut off rather than filling the disk.
+        private long apiReaderMaxDownload = 1L << 30;
+        // FATE's ApiReader waits 30 s between polls.
+        private Duration apiReaderPollInterval = Duration.ofSeconds(30);
 
         private Builder() {}
 
@@ -333,6 +357,16 @@ public final class Limits {
 
         public Builder maxBatchInferenceRows(int n) {
             this.maxBatchInferenceRows = n;
+            return this;
+        }
+
+        public Builder apiReaderMaxDownload(long bytes) {
+            this.apiReaderMaxDownload = bytes;
+            return this;
+        }
+
+        public Builder apiReaderPollInterval(Duration d) {
+            this.apiReaderPollInterval = d;
             return this;
         }
 

@@ -21,7 +21,7 @@ public final class ServiceRegistry {
     public static final String HTTP = "http";
     public static final String HTTPS = "https";
     public static final String GRPC = "grpc";
-    /** The hooks, and ApiReader's services (stored and listed; no component calls them yet). */
+    /** The hooks, and the data services ApiReader calls ({@link RegisteredDataServices}). */
     public static final List<String> SERVICE_NAMES = List.of("signature", "site_authentication",
             "client_authentication", "permission", "upload", "query", "download");
 

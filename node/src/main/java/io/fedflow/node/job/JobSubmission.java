@@ -68,6 +68,7 @@ final class JobSubmission {
             }
         }
         checkTablesHere(plan);
+        checkComponentsHere(plan);
         ObjectNode params = plan.jobParameters();
         int taskCores = plan.intParameter("task_cores", 4);
         int cores = taskCores * plan.intParameter("task_parallelism", 1);
@@ -185,6 +186,27 @@ final class JobSubmission {
     }
 
     /**
+     * What only this party can check of its components' parameters (ApiReader's server_name must be registered
+     * here), for every role this site holds where the component runs.
+     */
+    private void checkComponentsHere(JobPlan plan) {
+        for (JobPlan.PlannedComponent c : plan.components()) {
+            for (Map.Entry<String, String> party : plan.parties()) {
+                if (!JobStore.isHere(party.getKey(), party.getValue(), config.partyId())
+                        || !plan.needRun(c.name(), party.getKey(), party.getValue())) {
+                    continue;
+                }
+                String problem = c.definition().partyCheck().problem(plan.parameters(c.name(), party.getKey(),
+                        party.getValue()));
+                if (problem != null) {
+                    throw FlowException.argument("component " + c.name() + " (" + c.definition().module()
+                            + ") at role " + party.getKey() + " party " + party.getValue() + ": " + problem);
+                }
+            }
+        }
+    }
+
+    /**
      * A job created here by its initiator {@code sourceParty}: the permission hook must accept it for
      * every role this site holds, its tables must exist and its cores fit. Creating it twice is a no-op.
      */
@@ -207,6 +229,7 @@ final class JobSubmission {
             admission.check(sourceParty, plan, role.getKey(), role.getValue());
         }
         checkTablesHere(plan);
+        checkComponentsHere(plan);
         ObjectNode onParty = (ObjectNode) Json.parse(create.runtimeConfOnPartyJson());
         JsonNode common = onParty.path("job_parameters").path("common");
         int cores = plan.intParameter("task_cores", 4) * plan.intParameter("task_parallelism", 1);

@@ -5,12 +5,16 @@ import io.fedflow.node.component.ComponentRegistry;
 import io.fedflow.node.component.builtin.Builtins;
 import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.data.BindAddresses;
+import io.fedflow.node.data.ConnectorStore;
 import io.fedflow.node.data.DataGrpcService;
+import io.fedflow.node.data.DataWriter;
 import io.fedflow.node.data.DownloadComponent;
 import io.fedflow.node.data.DownloadService;
 import io.fedflow.node.data.JobTableStore;
+import io.fedflow.node.data.MysqlTables;
 import io.fedflow.node.data.TableBinder;
 import io.fedflow.node.data.TableCatalog;
+import io.fedflow.node.data.TableConnectors;
 import io.fedflow.node.data.TableGrpcService;
 import io.fedflow.node.data.TableRows;
 import io.fedflow.node.data.TableWriter;
@@ -46,15 +50,18 @@ final class DataWiring {
         BindAddresses bindAddresses = new BindAddresses(database.embeddedPort(), config.limits().bindConnectTimeout());
         LocalJobStore localJobs = new LocalJobStore(dsl, clock, jobIds);
         this.catalog = new TableCatalog(dsl, clock);
-        this.rows = new TableRows(pools.requests().dataSource(), bindAddresses);
+        TableConnectors connectors = new TableConnectors(new ConnectorStore(dsl), clock);
+        MysqlTables mysql = new MysqlTables(connectors, config.limits().bindConnectTimeout());
+        this.rows = new TableRows(pools.requests().dataSource(), bindAddresses, mysql);
         UploadSpool spool = new UploadSpool(config.tmpDir());
         UploadService uploads = new UploadService(new UploadStore(dsl, config.limits(), clock), localJobs, config,
                 clock);
         DownloadService downloads = new DownloadService(catalog, rows, localJobs, config);
-        TableBinder binder = new TableBinder(dsl, pools.requests().dataSource(), bindAddresses, clock);
+        TableBinder binder = new TableBinder(dsl, pools.requests().dataSource(), bindAddresses, mysql, clock);
+        DataWriter writer = new DataWriter(dsl, catalog, rows, mysql, localJobs, config, clock);
         this.clientPort = new ClientPort(
-                List.of(new DataGrpcService(uploads, downloads, spool),
-                        new TableGrpcService(catalog, binder, new JobTableStore(dsl))),
+                List.of(new DataGrpcService(uploads, downloads, spool, writer),
+                        new TableGrpcService(catalog, binder, new JobTableStore(dsl), connectors)),
                 List.of(new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/upload",
                                 new UploadHttpService(uploads, spool, config.limits()), true),
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/download",
@@ -62,7 +69,9 @@ final class DataWiring {
         // The same stores over the job pool, for the scheduler and the components its tasks run.
         LocalJobStore schedulerLocalJobs = new LocalJobStore(jobDsl, clock, jobIds);
         this.jobCatalog = new TableCatalog(jobDsl, clock);
-        this.jobRows = new TableRows(pools.jobs().dataSource(), bindAddresses);
+        this.jobRows = new TableRows(pools.jobs().dataSource(), bindAddresses,
+                new MysqlTables(new TableConnectors(new ConnectorStore(jobDsl), clock),
+                        config.limits().bindConnectTimeout()));
         this.jobWriter = new TableWriter(jobDsl, clock);
         this.registry = Builtins.registry()
                 .register(UploadComponent.definition(new UploadService(

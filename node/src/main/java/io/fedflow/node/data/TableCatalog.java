@@ -25,6 +25,8 @@ public final class TableCatalog {
     public static final String STORE_FEDFLOW = "FEDFLOW";
     /** A bound table: someone else's PostgreSQL table, read in place. */
     public static final String STORE_TABLE = "TABLE";
+    /** A bound MYSQL table (or one the data writer made), read in place through the MariaDB driver. */
+    public static final String STORE_MYSQL = "MYSQL";
     public static final String ENGINE = "POSTGRES";
 
     private final DSLContext dsl;
@@ -265,7 +267,7 @@ public final class TableCatalog {
                 .set(T_STORAGE_TABLE_META.F_NAME, m.id().name())
                 .set(T_STORAGE_TABLE_META.F_NAMESPACE, m.id().namespace())
                 .set(T_STORAGE_TABLE_META.F_ADDRESS, Jsonb.of(m.address()))
-                .set(T_STORAGE_TABLE_META.F_ENGINE, ENGINE)
+                .set(T_STORAGE_TABLE_META.F_ENGINE, STORE_MYSQL.equals(m.storeType()) ? STORE_MYSQL : ENGINE)
                 .set(T_STORAGE_TABLE_META.F_STORE_TYPE, m.storeType())
                 .set(T_STORAGE_TABLE_META.F_OPTIONS, Jsonb.of(JsonNodeFactory.instance.objectNode()))
                 .set(T_STORAGE_TABLE_META.F_PARTITIONS, m.partitions())

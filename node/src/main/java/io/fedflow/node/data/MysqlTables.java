@@ -164,8 +164,13 @@ public final class MysqlTables {
         }
         logger.warn("MYSQL {}: {}: {} (SQLSTATE {}, error {})", a, what, a.scrub(e.getMessage()), e.getSQLState(),
                 e.getErrorCode());
+        // Past the login the server's message is about the caller's table and data: worth showing, scrubbed.
+        String said = a.scrub(e.getMessage()).replaceFirst("^\\(conn=\\d+\\) ", "");
+        if (said.length() > 300) {
+            said = said.substring(0, 300) + "...";
+        }
         return refused(what + ": the MySQL server answered error " + e.getErrorCode()
-                + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")") + "; the node's log says more");
+                + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")") + ": " + said);
     }
 
     static FlowException refused(String message) {

@@ -58,7 +58,7 @@ final class DataWiring {
                 clock);
         DownloadService downloads = new DownloadService(catalog, rows, localJobs, config);
         TableBinder binder = new TableBinder(dsl, pools.requests().dataSource(), bindAddresses, mysql, clock);
-        DataWriter writer = new DataWriter(dsl, catalog, rows, mysql, localJobs, config, clock);
+        DataWriter writer = new DataWriter(catalog, rows, mysql, localJobs, config);
         this.clientPort = new ClientPort(
                 List.of(new DataGrpcService(uploads, downloads, spool, writer),
                         new TableGrpcService(catalog, binder, new JobTableStore(dsl), connectors)),

@@ -1,9 +1,7 @@
 package io.fedflow.node.data;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fedflow.node.core.FailureKind;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.json.Json;
@@ -16,12 +14,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.jooq.DSLContext;
 
 /**
  * FATE's data writer: copies a table of the node into a MYSQL database (a new table there, or rows replaced
@@ -34,23 +30,18 @@ public final class DataWriter {
     static final String COMPONENT = "writer_0";
     private static final int BATCH = 1000;
 
-    private final DSLContext dsl;
     private final TableCatalog catalog;
     private final TableRows rows;
     private final MysqlTables mysql;
     private final LocalJobs jobs;
     private final NodeConfig config;
-    private final Clock clock;
 
-    public DataWriter(DSLContext dsl, TableCatalog catalog, TableRows rows, MysqlTables mysql, LocalJobs jobs,
-                      NodeConfig config, Clock clock) {
-        this.dsl = dsl;
+    public DataWriter(TableCatalog catalog, TableRows rows, MysqlTables mysql, LocalJobs jobs, NodeConfig config) {
         this.catalog = catalog;
         this.rows = rows;
         this.mysql = mysql;
         this.jobs = jobs;
         this.config = config;
-        this.clock = clock;
     }
 
     /** Writes the table; answers FATE's submit fields and puts the job's id in {@code jobIdOut}. */
@@ -80,8 +71,7 @@ public final class DataWriter {
         TableId output = new TableId(first(req.getOutputNamespace(), "output_data_" + jobId + "_" + COMPONENT + "_0"),
                 outName);
         if (catalog.find(output).isPresent()) {
-            throw new FlowException(RetCode.EXCEPTION_ERROR, FailureKind.REFUSED, "output table " + output
-                    + " already exists; name another output_namespace/output_name", null);
+            throw TableCatalog.alreadyExists(output);
         }
         ObjectNode given = FateJson.toJson(req.getAddress());
         if (given.path("name").asText("").isBlank()) {
@@ -139,20 +129,11 @@ public final class DataWriter {
             c.setAutoCommit(false);
             long count = insertRows(c, meta, columns, target);
             ObjectNode schema = (ObjectNode) Json.parse(meta.getFSchema().data());
-            dsl.transaction(tx -> {
-                DSLContext t = tx.dsl();
-                TableCatalog.lock(t, output);
-                if (TableCatalog.find(t, output).isPresent()) {
-                    throw new FlowException(RetCode.EXCEPTION_ERROR, FailureKind.REFUSED, "output table " + output
-                            + " already exists; name another output_namespace/output_name", null);
-                }
-                TableCatalog.insertMeta(t, new TableCatalog.NewMeta(output, target.stored(), TableCatalog.STORE_MYSQL,
-                        meta.getFPartitions(), meta.getFIdDelimiter(), true, meta.getFExtendSid(),
-                        meta.getFAutoIncreasingSid(), schema, count, JsonNodeFactory.instance.arrayNode(), "writer",
-                        jobId), source, clock.millis());
-                // Last inside the meta's transaction: if the rows cannot commit, the meta does not either.
-                c.commit();
-            });
+            // The rows commit last inside the meta's transaction: if they cannot, the meta does not either.
+            catalog.registerExternal(new TableCatalog.NewMeta(output, target.stored(), TableCatalog.STORE_MYSQL,
+                    meta.getFPartitions(), meta.getFIdDelimiter(), true, meta.getFExtendSid(),
+                    meta.getFAutoIncreasingSid(), schema, count, JsonNodeFactory.instance.arrayNode(), "writer",
+                    jobId), source, c::commit);
             return count;
         } catch (RuntimeException | SQLException e) {
             rollback(c);

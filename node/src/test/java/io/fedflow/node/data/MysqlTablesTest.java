@@ -15,6 +15,8 @@ import io.fedflow.proto.v1.ConnectorRequest;
 import io.fedflow.proto.v1.TableServiceGrpc;
 import io.grpc.StatusRuntimeException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -120,10 +122,10 @@ class MysqlTablesTest {
         assertThat(again.get("retmsg").asText()).contains("already exists", "drop");
 
         // the rows as a download reads them: NULL is an empty value
-        var csv = node.http().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(node.http().base() + "/v1/data/download"))
+        var csv = node.http().send(HttpRequest.newBuilder(
+                        URI.create(node.http().base() + "/v1/data/download"))
                 .header("Content-Type", "application/json").header("Accept", "text/csv")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"namespace\": \"mysql\", \"table_name\": \"people\"}")).build());
         assertThat(csv.statusCode()).isEqualTo(200);
         assertThat(csv.body()).isEqualTo("pid,age,city\np1,30,Oslo\np2,41,\n");

@@ -84,7 +84,8 @@ public final class DataWriter {
         params.put("namespace", source.namespace()).put("table_name", source.name())
                 .put("storage_engine", TableCatalog.STORE_MYSQL).put("output_namespace", output.namespace())
                 .put("output_name", output.name());
-        params.set("address", target.stored());
+        // The job's conf is answered by job/query and job/config: never with the password.
+        params.set("address", target.masked());
         ObjectNode dslJson = JsonNodeFactory.instance.objectNode();
         dslJson.putObject("components").putObject(COMPONENT).put("module", "Writer");
         ObjectNode conf = JsonNodeFactory.instance.objectNode();

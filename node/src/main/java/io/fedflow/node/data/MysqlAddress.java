@@ -93,6 +93,15 @@ public record MysqlAddress(String host, int port, String db, String user, String
                 .put("name", name);
     }
 
+    /** {@link #stored()} with the password masked: for what answers and job records show. */
+    ObjectNode masked() {
+        ObjectNode o = stored();
+        if (o.has("passwd")) {
+            o.put("passwd", MASK);
+        }
+        return o;
+    }
+
     /** {@code db.name} as MariaDB quotes identifiers. */
     String qualifiedName() {
         return quote(db) + "." + quote(name);

@@ -85,6 +85,10 @@ class MysqlWriterTest {
         assertThat(r.at("/data/output_name").asText()).isEqualTo("copied");
         assertThat(r.toString()).doesNotContain(PASSWORD);
         assertThat(jobStatus(jobId)).isEqualTo("success");
+        // the writer job's conf, as job/query and job/config answer it, masks the password
+        JsonNode job = node.http().post("/v1/job/query", Map.of("job_id", jobId));
+        assertThat(job.at("/data/0/f_runtime_conf").toString()).contains("sink", "******").doesNotContain(PASSWORD);
+        assertThat(node.http().post("/v1/job/config", Map.of("job_id", jobId)).toString()).doesNotContain(PASSWORD);
 
         assertThat(rows("SELECT id, y, x0 FROM sink.copied ORDER BY id")).containsExactly("a,1,0.5", "b,0,1.5",
                 "c,1,2.5");

@@ -22,6 +22,7 @@ import io.fedflow.node.data.UploadComponent;
 import io.fedflow.node.data.UploadService;
 import io.fedflow.node.data.UploadSpool;
 import io.fedflow.node.data.UploadStore;
+import io.fedflow.node.data.WriterComponent;
 import io.fedflow.node.job.JobIds;
 import io.fedflow.node.job.LocalJobStore;
 import io.fedflow.node.server.DownloadHttpService;
@@ -33,7 +34,7 @@ import java.util.List;
 
 /**
  * The data domain wired for one node: tables over the request pool for the client API, and the same
- * stores over the job pool for the scheduler's tasks (and the Upload and Download modules they run).
+ * stores over the job pool for the scheduler's tasks (and the Upload, Download and Writer modules they run).
  */
 final class DataWiring {
     private final ClientPort clientPort;
@@ -69,14 +70,16 @@ final class DataWiring {
         // The same stores over the job pool, for the scheduler and the components its tasks run.
         LocalJobStore schedulerLocalJobs = new LocalJobStore(jobDsl, clock, jobIds);
         this.jobCatalog = new TableCatalog(jobDsl, clock);
-        this.jobRows = new TableRows(pools.jobs().dataSource(), bindAddresses,
-                new MysqlTables(new TableConnectors(new ConnectorStore(jobDsl), clock),
-                        config.limits().bindConnectTimeout()));
+        MysqlTables jobMysql = new MysqlTables(new TableConnectors(new ConnectorStore(jobDsl), clock),
+                config.limits().bindConnectTimeout());
+        this.jobRows = new TableRows(pools.jobs().dataSource(), bindAddresses, jobMysql);
         this.jobWriter = new TableWriter(jobDsl, clock);
         this.registry = Builtins.registry()
                 .register(UploadComponent.definition(new UploadService(
                         new UploadStore(jobDsl, config.limits(), clock), schedulerLocalJobs, config, clock)))
                 .register(DownloadComponent.definition(new DownloadService(jobCatalog, jobRows, schedulerLocalJobs,
+                        config)))
+                .register(WriterComponent.definition(new DataWriter(jobCatalog, jobRows, jobMysql, schedulerLocalJobs,
                         config)));
     }
 
@@ -84,7 +87,7 @@ final class DataWiring {
         return clientPort;
     }
 
-    /** The built-in components and data's two modules, as DSLs name them. */
+    /** The built-in components and data's three modules, as DSLs name them. */
     ComponentRegistry registry() {
         return registry;
     }

@@ -44,8 +44,15 @@ public final class DataWriter {
         this.config = config;
     }
 
-    /** Writes the table; answers FATE's submit fields and puts the job's id in {@code jobIdOut}. */
-    public ObjectNode write(WriterRequest req, StringBuilder jobIdOut) {
+    /** What a write needs once its request is checked. */
+    private record Prepared(TableId source, TStorageTableMetaRecord meta, List<String> columns, TableId output,
+                            MysqlAddress target) {}
+
+    /** The copy a write made: its name in the catalog and its row count. */
+    public record Written(TableId output, long count) {}
+
+    /** Checks the request and names the output (in {@code jobId}'s namespace unless the request names one). */
+    private Prepared prepare(WriterRequest req, String jobId, String component) {
         if (req.getNamespace().isEmpty() || req.getTableName().isEmpty()) {
             throw FlowException.argument("required argument are missing: "
                     + (req.getNamespace().isEmpty() ? "namespace" : "table_name"));
@@ -65,10 +72,9 @@ public final class DataWriter {
         if (columns.isEmpty()) {
             throw FlowException.argument("table " + source + " has no header: the writer needs its column names");
         }
-        String jobId = jobs.nextJobId();
         String outName = first(req.getOutputName(), req.getOutputTableName(),
                 UUID.randomUUID().toString().replace("-", ""));
-        TableId output = new TableId(first(req.getOutputNamespace(), "output_data_" + jobId + "_" + COMPONENT + "_0"),
+        TableId output = new TableId(first(req.getOutputNamespace(), "output_data_" + jobId + "_" + component + "_0"),
                 outName);
         if (catalog.find(output).isPresent()) {
             throw TableCatalog.alreadyExists(output);
@@ -77,8 +83,23 @@ public final class DataWriter {
         if (given.path("name").asText("").isBlank()) {
             given.put("name", output.name());
         }
-        MysqlAddress target = mysql.address(given, "address");
+        return new Prepared(source, meta, columns, output, mysql.address(given, "address"));
+    }
 
+    /** The Writer module of a submitted DSL: the same write, as one task of an existing job. */
+    public Written writeForJob(WriterRequest req, String jobId, String component) {
+        Prepared p = prepare(req, jobId, component);
+        catalog.recordRead(p.source(), jobId, component);
+        return new Written(p.output(), copy(p.meta(), p.columns(), p.target(), p.output(), p.source(), jobId));
+    }
+
+    /** Writes the table; answers FATE's submit fields and puts the job's id in {@code jobIdOut}. */
+    public ObjectNode write(WriterRequest req, StringBuilder jobIdOut) {
+        String jobId = jobs.nextJobId();
+        Prepared p = prepare(req, jobId, COMPONENT);
+        TableId source = p.source();
+        TableId output = p.output();
+        MysqlAddress target = p.target();
         jobIdOut.append(jobId);
         ObjectNode params = JsonNodeFactory.instance.objectNode();
         params.put("namespace", source.namespace()).put("table_name", source.name())
@@ -99,7 +120,7 @@ public final class DataWriter {
         long count;
         try {
             catalog.recordRead(source, jobId, COMPONENT);
-            count = copy(meta, columns, target, output, source, jobId);
+            count = copy(p.meta(), p.columns(), target, output, source, jobId);
             jobs.succeed(jobId);
         } catch (RuntimeException e) {
             jobs.fail(jobId, e.getMessage());

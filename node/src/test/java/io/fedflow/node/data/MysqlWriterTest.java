@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import io.fedflow.node.testing.LocalJobs;
 import io.fedflow.node.testing.MariaDbExtension;
 import io.fedflow.node.testing.NodeExtension;
 import io.fedflow.node.testing.Uploads;
@@ -170,6 +171,28 @@ class MysqlWriterTest {
         assertThat(r.get("retmsg").asText()).contains("sink.long_t");
         assertThat(rows("SHOW TABLES FROM sink LIKE 'long_t'")).isEmpty();
         assertThat(info("out", "long_t").at("/data/exist").asInt()).isZero();
+    }
+
+    @Test
+    void theWriterModuleOfADslWritesAsAJobTask() throws Exception {
+        String dsl = "{\"components\": {\"writer_0\": {\"module\": \"Writer\"}}}";
+        String conf = "{\"dsl_version\": 2, \"initiator\": {\"role\": \"local\", \"party_id\": 0}, "
+                + "\"role\": {\"local\": [0]}, \"component_parameters\": {\"role\": {\"local\": {\"0\": "
+                + "{\"writer_0\": {\"namespace\": \"experiment\", \"table_name\": \"w_src\", \"storage_engine\": "
+                + "\"MYSQL\", \"address\": " + address("by_dsl") + ", \"output_namespace\": \"out\", "
+                + "\"output_table_name\": \"by_dsl\"}}}}}}";
+        JsonNode submitted = node.http().post("/v1/job/submit", "{\"job_dsl\": " + dsl + ", \"job_runtime_conf\": "
+                + conf + "}");
+        String jobId = LocalJobs.awaitSuccess(node.http(), submitted);
+        assertThat(rows("SELECT id, y, x0 FROM sink.by_dsl ORDER BY id")).containsExactly("a,1,0.5", "b,0,1.5",
+                "c,1,2.5");
+        JsonNode meta = info("out", "by_dsl").get("data");
+        assertThat(meta.get("count").asInt()).isEqualTo(3);
+        assertThat(meta.get("engine").asText()).isEqualTo("MYSQL");
+        assertThat(node.http().post("/v1/table/tracking/source", Map.of("namespace", "out", "table_name", "by_dsl"))
+                .at("/data/0/parent_table_name").asText()).isEqualTo("w_src");
+        assertThat(node.http().post("/v1/table/tracking/job", Map.of("namespace", "experiment",
+                "table_name", "w_src")).at("/data/job").toString()).contains(jobId);
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.fedflow.proto.v1.TableRequest;
 import io.fedflow.proto.v1.TableServiceGrpc;
 import io.fedflow.proto.v1.UploadConf;
 import io.fedflow.proto.v1.UploadHistoryRequest;
+import io.fedflow.proto.v1.WriterRequest;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -155,6 +156,16 @@ final class DataCommand {
                 .putFields("output_path", Envelope.string(target.toString()))
                 .putFields("table_name", Envelope.string(request.getTableName()))
                 .build());
+    }
+
+    @Command(name = "writer", mixinStandardHelpOptions = true,
+            description = "Copy a table into a MySQL database (FATE's data writer) and register the copy.")
+    int writer(@Option(names = {"-c", "--conf-path"}, required = true,
+                       description = "Conf: namespace, table_name, storage_engine (MYSQL), address {host, port, db, "
+                               + "user, passwd, name} or {connector_name, name}, output_namespace, output_name.")
+               Path confPath) {
+        return flow.call(channel -> DataServiceGrpc.newBlockingStub(channel).writer(
+                ConfFile.into(ConfFile.read(confPath), WriterRequest.newBuilder(), confPath).build()));
     }
 
     @Command(name = "upload-history", mixinStandardHelpOptions = true,

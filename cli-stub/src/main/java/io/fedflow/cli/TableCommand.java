@@ -1,6 +1,7 @@
 package io.fedflow.cli;
 
 import io.fedflow.proto.v1.BindTableRequest;
+import io.fedflow.proto.v1.ConnectorRequest;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.TableRequest;
 import io.fedflow.proto.v1.TableServiceGrpc;
@@ -81,8 +82,9 @@ final class TableCommand {
                 .deleteDisabledTables(TableRequest.getDefaultInstance()));
     }
 
-    @Command(name = "bind", mixinStandardHelpOptions = true,
-            description = "Register an existing PostgreSQL table as a Fedflow table, without copying it.")
+    @Command(name = "bind", aliases = "add", mixinStandardHelpOptions = true,
+            description = "Register an existing PostgreSQL or MySQL table as a Fedflow table, without copying it "
+                    + "(FATE's table add).")
     int bind(@Option(names = {"-c", "--conf-path"}, required = true,
                      description = "FATE bind conf: engine, address, namespace, name, head, id_delimiter...")
              Path confPath,
@@ -95,6 +97,23 @@ final class TableCommand {
             }
             return TableServiceGrpc.newBlockingStub(channel).bindTable(request.build());
         });
+    }
+
+    @Command(name = "connector-create", mixinStandardHelpOptions = true,
+            description = "Create a MySQL connector, or replace the settings of the one of that name.")
+    int connectorCreate(@Option(names = {"-c", "--conf-path"}, required = true,
+                                description = "Conf: connector_name, engine (MYSQL), connector_info {host, port, db, "
+                                        + "user, passwd}.") Path confPath) {
+        return flow.call(channel -> TableServiceGrpc.newBlockingStub(channel).createConnector(
+                ConfFile.into(ConfFile.read(confPath), ConnectorRequest.newBuilder(), confPath).build()));
+    }
+
+    @Command(name = "connector-query", mixinStandardHelpOptions = true,
+            description = "Show a connector's settings (the password masked).")
+    int connectorQuery(@Option(names = "--connector-name", required = true, description = "Connector name.")
+                       String connectorName) {
+        return flow.call(channel -> TableServiceGrpc.newBlockingStub(channel).queryConnector(
+                ConnectorRequest.newBuilder().setConnectorName(connectorName).build()));
     }
 
     private int on(Name name, BiFunction<TableServiceBlockingStub, TableRequest, FlowResponse> rpc) {

@@ -6,12 +6,16 @@ import io.fedflow.node.component.builtin.ApiReader;
 import io.fedflow.node.component.builtin.Builtins;
 import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.data.BindAddresses;
+import io.fedflow.node.data.ConnectorStore;
 import io.fedflow.node.data.DataGrpcService;
+import io.fedflow.node.data.DataWriter;
 import io.fedflow.node.data.DownloadComponent;
 import io.fedflow.node.data.DownloadService;
 import io.fedflow.node.data.JobTableStore;
+import io.fedflow.node.data.MysqlTables;
 import io.fedflow.node.data.TableBinder;
 import io.fedflow.node.data.TableCatalog;
+import io.fedflow.node.data.TableConnectors;
 import io.fedflow.node.data.TableGrpcService;
 import io.fedflow.node.data.TableRows;
 import io.fedflow.node.data.TableWriter;
@@ -19,6 +23,7 @@ import io.fedflow.node.data.UploadComponent;
 import io.fedflow.node.data.UploadService;
 import io.fedflow.node.data.UploadSpool;
 import io.fedflow.node.data.UploadStore;
+import io.fedflow.node.data.WriterComponent;
 import io.fedflow.node.hook.HookRegistry;
 import io.fedflow.node.hook.RegisteredDataServices;
 import io.fedflow.node.hook.RegistryStore;
@@ -33,7 +38,7 @@ import java.util.List;
 
 /**
  * The data domain wired for one node: tables over the request pool for the client API, and the same
- * stores over the job pool for the scheduler's tasks (and the Upload and Download modules they run).
+ * stores over the job pool for the scheduler's tasks (and the Upload, Download and Writer modules they run).
  */
 final class DataWiring {
     private final ClientPort clientPort;
@@ -50,15 +55,18 @@ final class DataWiring {
         BindAddresses bindAddresses = new BindAddresses(database.embeddedPort(), config.limits().bindConnectTimeout());
         LocalJobStore localJobs = new LocalJobStore(dsl, clock, jobIds);
         this.catalog = new TableCatalog(dsl, clock);
-        this.rows = new TableRows(pools.requests().dataSource(), bindAddresses);
+        TableConnectors connectors = new TableConnectors(new ConnectorStore(dsl), clock);
+        MysqlTables mysql = new MysqlTables(connectors, config.limits().bindConnectTimeout());
+        this.rows = new TableRows(pools.requests().dataSource(), bindAddresses, mysql);
         UploadSpool spool = new UploadSpool(config.tmpDir());
         UploadService uploads = new UploadService(new UploadStore(dsl, config.limits(), clock), localJobs, config,
                 clock);
         DownloadService downloads = new DownloadService(catalog, rows, localJobs, config);
-        TableBinder binder = new TableBinder(dsl, pools.requests().dataSource(), bindAddresses, clock);
+        TableBinder binder = new TableBinder(dsl, pools.requests().dataSource(), bindAddresses, mysql, clock);
+        DataWriter writer = new DataWriter(catalog, rows, mysql, localJobs, config);
         this.clientPort = new ClientPort(
-                List.of(new DataGrpcService(uploads, downloads, spool),
-                        new TableGrpcService(catalog, binder, new JobTableStore(dsl))),
+                List.of(new DataGrpcService(uploads, downloads, spool, writer),
+                        new TableGrpcService(catalog, binder, new JobTableStore(dsl), connectors)),
                 List.of(new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/upload",
                                 new UploadHttpService(uploads, spool, config.limits()), true),
                         new FlowServer.HttpRoute(HttpMethod.POST, "/v1/data/download",
@@ -66,12 +74,16 @@ final class DataWiring {
         // The same stores over the job pool, for the scheduler and the components its tasks run.
         LocalJobStore schedulerLocalJobs = new LocalJobStore(jobDsl, clock, jobIds);
         this.jobCatalog = new TableCatalog(jobDsl, clock);
-        this.jobRows = new TableRows(pools.jobs().dataSource(), bindAddresses);
+        MysqlTables jobMysql = new MysqlTables(new TableConnectors(new ConnectorStore(jobDsl), clock),
+                config.limits().bindConnectTimeout());
+        this.jobRows = new TableRows(pools.jobs().dataSource(), bindAddresses, jobMysql);
         this.jobWriter = new TableWriter(jobDsl, clock);
         this.registry = Builtins.registry()
                 .register(UploadComponent.definition(new UploadService(
                         new UploadStore(jobDsl, config.limits(), clock), schedulerLocalJobs, config, clock)))
                 .register(DownloadComponent.definition(new DownloadService(jobCatalog, jobRows, schedulerLocalJobs,
+                        config)))
+                .register(WriterComponent.definition(new DataWriter(jobCatalog, jobRows, jobMysql, schedulerLocalJobs,
                         config)))
                 // the data services registered with /v1/service/registry, read from the job pool by the tasks
                 .register(ApiReader.definition(new RegisteredDataServices(new RegistryStore(jobDsl, clock),
@@ -83,7 +95,7 @@ final class DataWiring {
         return clientPort;
     }
 
-    /** The built-in components, data's two modules and ApiReader, as DSLs name them. */
+    /** The built-in components, data's three modules and ApiReader, as DSLs name them. */
     ComponentRegistry registry() {
         return registry;
     }

@@ -11,6 +11,7 @@ import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.UploadConf;
 import io.fedflow.proto.v1.UploadHistoryRequest;
 import io.fedflow.proto.v1.UploadRequest;
+import io.fedflow.proto.v1.WriterRequest;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,11 +23,13 @@ public final class DataGrpcService extends DataServiceGrpc.DataServiceImplBase {
     private final UploadService uploads;
     private final DownloadService downloads;
     private final UploadSpool spool;
+    private final DataWriter writer;
 
-    public DataGrpcService(UploadService uploads, DownloadService downloads, UploadSpool spool) {
+    public DataGrpcService(UploadService uploads, DownloadService downloads, UploadSpool spool, DataWriter writer) {
         this.uploads = uploads;
         this.downloads = downloads;
         this.spool = spool;
+        this.writer = writer;
     }
 
     @Override
@@ -133,6 +136,14 @@ public final class DataGrpcService extends DataServiceGrpc.DataServiceImplBase {
         TStorageTableMetaRecord meta = downloads.prepareStream(request);
         FileStreams.grpc(responseObserver,
                 out -> downloads.writeCsv(meta, DownloadService.delimiter(request, meta), out), () -> {});
+    }
+
+    @Override
+    public void writer(WriterRequest request, StreamObserver<FlowResponse> responseObserver) {
+        StringBuilder jobId = new StringBuilder();
+        var data = writer.write(request, jobId);
+        responseObserver.onNext(Responses.ok("success", data, jobId.toString()));
+        responseObserver.onCompleted();
     }
 
     @Override

@@ -24,19 +24,22 @@ import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
 /**
- * FATE's table bind: registers an existing PostgreSQL table by address (no copy), after checking that
- * it can be reached and has the named columns. Jobs read it in place.
+ * FATE's table bind: registers an existing PostgreSQL or MySQL table by address (no copy), after checking
+ * that it can be reached and has the named columns. Jobs read it in place.
  */
 public final class TableBinder {
     private final DSLContext dsl;
     private final DataSource ownDatabase;
     private final BindAddresses addresses;
+    private final MysqlTables mysql;
     private final Clock clock;
 
-    public TableBinder(DSLContext dsl, DataSource ownDatabase, BindAddresses addresses, Clock clock) {
+    public TableBinder(DSLContext dsl, DataSource ownDatabase, BindAddresses addresses, MysqlTables mysql,
+                       Clock clock) {
         this.dsl = dsl;
         this.ownDatabase = ownDatabase;
         this.addresses = addresses;
+        this.mysql = mysql;
         this.clock = clock;
     }
 
@@ -46,46 +49,26 @@ public final class TableBinder {
         if (engine.isEmpty()) {
             throw FlowException.argument("required argument are missing: engine");
         }
-        if (!engine.equals("POSTGRES") && !engine.equals("POSTGRESQL")) {
-            throw FlowException.argument("engine " + req.getEngine() + " is not supported; use POSTGRES");
+        boolean isMysql = engine.equals(TableCatalog.STORE_MYSQL);
+        if (!isMysql && !engine.equals("POSTGRES") && !engine.equals("POSTGRESQL")) {
+            throw FlowException.argument("engine " + req.getEngine() + " is not supported; use POSTGRES or MYSQL");
         }
         if (!req.hasAddress()) {
             throw FlowException.argument("required argument are missing: address");
         }
-        ObjectNode address = FateJson.toJson(req.getAddress());
-        if (!address.hasNonNull("name") && address.hasNonNull("table")) {
-            address.set("name", address.get("table"));
-        }
-        if (!address.hasNonNull("name") || address.path("name").asText().isBlank()) {
-            throw FlowException.argument("address.name (the PostgreSQL table) is required");
-        }
         String delimiter = req.getIdDelimiter().isEmpty() ? "," : req.getIdDelimiter();
-        addresses.check(address);
-
-        List<String> columns = new ArrayList<>();
-        long count;
-        try (Connection c = addresses.connect(address, ownDatabase);
-             PreparedStatement ps = c.prepareStatement("SELECT * FROM " + qualifiedName(address) + " LIMIT 0");
-             ResultSet rs = ps.executeQuery()) {
-            ResultSetMetaData md = rs.getMetaData();
-            for (int i = 1; i <= md.getColumnCount(); i++) {
-                columns.add(md.getColumnName(i));
-            }
-            try (PreparedStatement cs = c.prepareStatement("SELECT count(*) FROM " + qualifiedName(address));
-                 ResultSet crs = cs.executeQuery()) {
-                crs.next();
-                count = crs.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw DatabaseFailures.of("check address failed: cannot read table " + qualifiedName(address), e);
-        }
+        Inspected table = isMysql ? inspectMysql(req) : inspectPostgres(req);
+        List<String> columns = table.columns();
+        long count = table.count();
+        String where = table.where();
+        ObjectNode address = table.address();
         String idColumn = first(req.getIdColumn(), req.getIdName(),
                 req.hasSchema() ? FateJson.toJson(req.getSchema()).path("sid").asText("") : "");
         if (idColumn.isEmpty()) {
             idColumn = columns.get(0);
         }
         if (!columns.contains(idColumn)) {
-            throw FlowException.argument("id column " + idColumn + " is not a column of " + qualifiedName(address)
+            throw FlowException.argument("id column " + idColumn + " (id_name) is not a column of " + where
                     + " " + columns);
         }
         List<String> features = new ArrayList<>();
@@ -100,8 +83,8 @@ public final class TableBinder {
             for (String f : featureSpec.split(",")) {
                 String col = f.trim();
                 if (!columns.contains(col)) {
-                    throw FlowException.argument("feature column " + col + " is not a column of "
-                            + qualifiedName(address) + " " + columns);
+                    throw FlowException.argument("feature column " + col + " (feature_column) is not a column of "
+                            + where + " " + columns);
                 }
                 features.add(col);
             }
@@ -125,7 +108,7 @@ public final class TableBinder {
                 TableCatalog.dropStorage(t, existing.get());
                 existing.get().delete();
             }
-            TableCatalog.insertMeta(t, new TableCatalog.NewMeta(id, address, TableCatalog.STORE_TABLE,
+            TableCatalog.insertMeta(t, new TableCatalog.NewMeta(id, address, table.storeType(),
                     req.getPartitions() > 0 ? req.getPartitions() : 1, delimiter, !req.hasHead() || req.getHead() == 1,
                     false, false, schema, count, JsonNodeFactory.instance.arrayNode(),
                     req.getOrigin().isEmpty() ? "table_bind" : req.getOrigin(), null), null, now);
@@ -134,6 +117,46 @@ public final class TableBinder {
         o.put("table_name", id.name());
         o.put("namespace", id.namespace());
         return o;
+    }
+
+    /** What a bind learned of the table it registers, and the address its meta keeps. */
+    private record Inspected(ObjectNode address, String storeType, List<String> columns, long count, String where) {}
+
+    private Inspected inspectPostgres(BindTableRequest req) {
+        ObjectNode address = FateJson.toJson(req.getAddress());
+        if (!address.hasNonNull("name") && address.hasNonNull("table")) {
+            address.set("name", address.get("table"));
+        }
+        if (!address.hasNonNull("name") || address.path("name").asText().isBlank()) {
+            throw FlowException.argument("address.name (the PostgreSQL table) is required");
+        }
+        addresses.check(address);
+        List<String> columns = new ArrayList<>();
+        long count;
+        try (Connection c = addresses.connect(address, ownDatabase);
+             PreparedStatement ps = c.prepareStatement("SELECT * FROM " + qualifiedName(address) + " LIMIT 0");
+             ResultSet rs = ps.executeQuery()) {
+            ResultSetMetaData md = rs.getMetaData();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                columns.add(md.getColumnName(i));
+            }
+            try (PreparedStatement cs = c.prepareStatement("SELECT count(*) FROM " + qualifiedName(address));
+                 ResultSet crs = cs.executeQuery()) {
+                crs.next();
+                count = crs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw DatabaseFailures.of("check address failed: cannot read table " + qualifiedName(address), e);
+        }
+        return new Inspected(address, TableCatalog.STORE_TABLE, columns, count, qualifiedName(address));
+    }
+
+    /** FATE's check_address for MYSQL: the server answers, the login works, the table is there. */
+    private Inspected inspectMysql(BindTableRequest req) {
+        MysqlAddress a = mysql.address(FateJson.toJson(req.getAddress()), "address");
+        MysqlTables.Inspection found = mysql.inspect(a);
+        return new Inspected(a.stored(), TableCatalog.STORE_MYSQL, found.columns(), found.count(),
+                a.db() + "." + a.name());
     }
 
     static String qualifiedName(JsonNode address) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.core.FailureKind;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.json.Json;
 import io.fedflow.node.store.Database;
@@ -25,6 +26,8 @@ public final class TableCatalog {
     public static final String STORE_FEDFLOW = "FEDFLOW";
     /** A bound table: someone else's PostgreSQL table, read in place. */
     public static final String STORE_TABLE = "TABLE";
+    /** A bound MYSQL table (or one the data writer made), read in place through the MariaDB driver. */
+    public static final String STORE_MYSQL = "MYSQL";
     public static final String ENGINE = "POSTGRES";
 
     private final DSLContext dsl;
@@ -266,7 +269,7 @@ public final class TableCatalog {
                 .set(T_STORAGE_TABLE_META.F_NAME, m.id().name())
                 .set(T_STORAGE_TABLE_META.F_NAMESPACE, m.id().namespace())
                 .set(T_STORAGE_TABLE_META.F_ADDRESS, Jsonb.of(m.address()))
-                .set(T_STORAGE_TABLE_META.F_ENGINE, ENGINE)
+                .set(T_STORAGE_TABLE_META.F_ENGINE, STORE_MYSQL.equals(m.storeType()) ? STORE_MYSQL : ENGINE)
                 .set(T_STORAGE_TABLE_META.F_STORE_TYPE, m.storeType())
                 .set(T_STORAGE_TABLE_META.F_OPTIONS, Jsonb.of(JsonNodeFactory.instance.objectNode()))
                 .set(T_STORAGE_TABLE_META.F_PARTITIONS, m.partitions())
@@ -283,6 +286,33 @@ public final class TableCatalog {
                 .set(T_STORAGE_TABLE_META.F_UPDATE_TIME, now)
                 .execute();
         recordProduced(t, m.id(), parent, m.jobId(), now);
+    }
+
+    /** Work that must succeed for a registration to commit (another database's commit). */
+    interface BeforeCommit {
+        void run() throws Exception;
+    }
+
+    /**
+     * Registers a table whose rows live outside the node (the data writer's copy), made from {@code parent}:
+     * refused when the name is taken. {@code beforeCommit} runs last inside the transaction, so when it fails
+     * no meta is left.
+     */
+    void registerExternal(NewMeta meta, TableId parent, BeforeCommit beforeCommit) {
+        dsl.transaction(tx -> {
+            DSLContext t = tx.dsl();
+            lock(t, meta.id());
+            if (find(t, meta.id()).isPresent()) {
+                throw alreadyExists(meta.id());
+            }
+            insertMeta(t, meta, parent, clock.millis());
+            beforeCommit.run();
+        });
+    }
+
+    static FlowException alreadyExists(TableId id) {
+        return new FlowException(RetCode.EXCEPTION_ERROR, FailureKind.REFUSED, "output table " + id
+                + " already exists; name another output_namespace/output_name", null);
     }
 
     /** The address of one of our row tables. */

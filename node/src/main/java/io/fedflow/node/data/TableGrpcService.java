@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.wire.Responses;
 import io.fedflow.proto.v1.BindTableRequest;
+import io.fedflow.proto.v1.ConnectorRequest;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.ListTablesRequest;
 import io.fedflow.proto.v1.TableRequest;
@@ -16,11 +17,14 @@ public final class TableGrpcService extends TableServiceGrpc.TableServiceImplBas
     private final TableCatalog catalog;
     private final TableBinder binder;
     private final JobTableStore jobTables;
+    private final TableConnectors connectors;
 
-    public TableGrpcService(TableCatalog catalog, TableBinder binder, JobTableStore jobTables) {
+    public TableGrpcService(TableCatalog catalog, TableBinder binder, JobTableStore jobTables,
+                            TableConnectors connectors) {
         this.catalog = catalog;
         this.binder = binder;
         this.jobTables = jobTables;
+        this.connectors = connectors;
     }
 
     private static TableId id(TableRequest r) {
@@ -73,6 +77,17 @@ public final class TableGrpcService extends TableServiceGrpc.TableServiceImplBas
     @Override
     public void deleteDisabledTables(TableRequest request, StreamObserver<FlowResponse> out) {
         reply(out, Responses.ok(catalog.deleteDisabled()));
+    }
+
+    @Override
+    public void createConnector(ConnectorRequest request, StreamObserver<FlowResponse> out) {
+        connectors.create(request);
+        reply(out, Responses.ok());
+    }
+
+    @Override
+    public void queryConnector(ConnectorRequest request, StreamObserver<FlowResponse> out) {
+        reply(out, Responses.ok(connectors.query(request.getConnectorName())));
     }
 
     private static String name(TableRequest r) {

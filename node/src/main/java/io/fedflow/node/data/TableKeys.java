@@ -46,6 +46,11 @@ public final class TableKeys {
             throw FlowException.argument("table " + id.namespace() + "." + id.name()
                     + " has no header: its features cannot be found by name");
         }
+        if (TableCatalog.STORE_MYSQL.equals(meta.getFStoreType())) {
+            // Read by id through the MariaDB driver is not built: say so rather than try PostgreSQL on it.
+            throw FlowException.argument("table " + id.namespace() + "." + id.name() + " is a MYSQL table, which "
+                    + "online inference cannot read by id; upload or copy it into a table of the node");
+        }
         if (TableCatalog.STORE_FEDFLOW.equals(meta.getFStoreType())) {
             String physical = Json.parse(meta.getFAddress().data()).path("table").asText();
             try (Connection c = ownDatabase.getConnection(); PreparedStatement ps = c.prepareStatement(

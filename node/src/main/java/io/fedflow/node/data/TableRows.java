@@ -24,17 +24,19 @@ import org.jooq.impl.DSL;
 
 /**
  * Reads a table's rows in order with a server-side cursor, whether the rows are ours (uploaded) or
- * someone else's PostgreSQL table (bound), so memory stays flat however large the table.
+ * someone else's PostgreSQL or MySQL table (bound), so memory stays flat however large the table.
  */
 public final class TableRows {
     private static final int FETCH_SIZE = 5000;
 
     private final DataSource ownDatabase;
     private final BindAddresses addresses;
+    private final MysqlTables mysql;
 
-    public TableRows(DataSource ownDatabase, BindAddresses addresses) {
+    public TableRows(DataSource ownDatabase, BindAddresses addresses, MysqlTables mysql) {
         this.ownDatabase = ownDatabase;
         this.addresses = addresses;
+        this.mysql = mysql;
     }
 
     /** The header line's columns (id column first), empty when the table has no header. */
@@ -63,6 +65,8 @@ public final class TableRows {
                             + DSL.name(Database.DATA_SCHEMA, address.path("table").asText()) + " ORDER BY f_line";
                     scan(c, sql, 2, "", sink);
                 }
+            } else if (TableCatalog.STORE_MYSQL.equals(meta.getFStoreType())) {
+                mysql.scan(meta, sink);
             } else {
                 try (Connection c = addresses.connect(address, ownDatabase)) {
                     JsonNode schema = Json.parse(meta.getFSchema().data());

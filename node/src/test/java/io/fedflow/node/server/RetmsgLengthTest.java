@@ -45,7 +45,7 @@ class RetmsgLengthTest {
         assertShortened(config.get("retmsg").asText(), cap, "find job failed: no job aaa", "aaa");
         JsonNode bind = http.post("/v1/table/bind", Map.of("engine", HUGE, "namespace", "n", "name", "t"));
         assertThat(bind.get("retcode").asInt()).isEqualTo(101);
-        assertShortened(bind.get("retmsg").asText(), cap, "engine aaa", "is not supported; use POSTGRES");
+        assertShortened(bind.get("retmsg").asText(), cap, "engine aaa", "is not supported; use POSTGRES or MYSQL");
         JsonNode stop = http.post("/v1/job/stop", Map.of("job_id", HUGE));
         assertThat(stop.get("retcode").asInt()).isNotZero();
         assertThat(stop.get("retmsg").asText().length()).isLessThanOrEqualTo(cap);

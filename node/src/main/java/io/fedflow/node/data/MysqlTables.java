@@ -30,8 +30,12 @@ public final class MysqlTables {
     private static final Logger logger = LoggerFactory.getLogger(MysqlTables.class);
     /** Rows the driver fetches at a time while streaming: memory stays flat whatever the table's size. */
     private static final int FETCH_SIZE = 5000;
-    static final String CONNECT_FAILED = "check address failed: cannot connect to the MySQL server at address.host "
-            + "(the node's log says why)";
+    /**
+     * One answer for a closed port, a silent host and a refused login, as PostgreSQL binds answer: a bind must
+     * not tell which hosts run a MySQL server (the node's log says which it was).
+     */
+    static final String CONNECT_FAILED = "check address failed: cannot connect or log in to the MySQL server at "
+            + "address.host with address.user (the node's log says why)";
     private static final int ER_DBACCESS_DENIED = 1044;
     private static final int ER_ACCESS_DENIED = 1045;
     private static final int ER_BAD_DB = 1049;
@@ -64,11 +68,8 @@ public final class MysqlTables {
         try {
             c = DriverManager.getConnection(url, p);
         } catch (SQLException e) {
-            if (e.getErrorCode() == ER_ACCESS_DENIED) {
-                throw refused("check address failed: the MySQL server at address.host refused the login of "
-                        + "address.user '" + a.user() + "' (wrong user or passwd)");
-            }
-            logger.warn("MYSQL address {}: cannot connect: {}", a, a.scrub(e.getMessage()));
+            logger.warn("MYSQL address {}: cannot connect{}: {}", a,
+                    e.getErrorCode() == ER_ACCESS_DENIED ? " (login refused)" : "", a.scrub(e.getMessage()));
             throw refused(CONNECT_FAILED);
         }
         try {

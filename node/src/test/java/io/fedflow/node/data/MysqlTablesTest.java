@@ -147,7 +147,7 @@ class MysqlTablesTest {
     void badCredentialsAreRefusedWithoutThePassword() {
         JsonNode r = bind("/v1/table/bind", "bad", "login", mariadb.address("fate", "wrong-" + PASSWORD, "warehouse",
                 "people"), "");
-        assertRefusedLeavingNoMeta(r, 100, "login", "refused the login", "fate");
+        assertRefusedLeavingNoMeta(r, 100, "login", MysqlTables.CONNECT_FAILED);
         assertThat(r.get("retmsg").asText()).doesNotContain("wrong-");
     }
 
@@ -199,7 +199,7 @@ class MysqlTablesTest {
         // a bind through it logs in with the connector's settings: wrong for now
         JsonNode refused = bind("/v1/table/bind", "bad", "viaconnector", "{\"connector_name\": \"wh\", "
                 + "\"name\": \"people\"}", "");
-        assertRefusedLeavingNoMeta(refused, 100, "viaconnector", "refused the login");
+        assertRefusedLeavingNoMeta(refused, 100, "viaconnector", MysqlTables.CONNECT_FAILED);
 
         // create on an existing name replaces its settings (FATE's create_or_update), here over gRPC
         var grpc = TableServiceGrpc.newBlockingStub(node.channel());

@@ -208,7 +208,7 @@ class MysqlWriterTest {
         assertRefused(write("{\"namespace\": \"experiment\", \"table_name\": \"nosuch\", \"storage_engine\": "
                 + "\"MYSQL\", \"address\": " + address("r") + "}"), 101, "no find table");
         assertRefused(write("{\"namespace\": \"experiment\", " + ok.replace(PASSWORD, "wrong") + "}"), 100,
-                "refused the login");
+                "cannot connect or log in");
         assertRefused(write("{\"namespace\": \"experiment\", \"table_name\": \"w_src\", \"storage_engine\": "
                 + "\"MYSQL\", \"address\": {\"connector_name\": \"nope\"}}"), 101, "connector_name nope");
     }

@@ -30,6 +30,15 @@ class NodeMainLimitsTest {
         assertThat(parsed.inferenceTimeout()).isEqualTo(defaults.inferenceTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(parsed.maxBatchInferenceRows()).isEqualTo(defaults.maxBatchInferenceRows()).isEqualTo(10_000);
         assertThat(parsed.maxModelArchive()).isEqualTo(defaults.maxModelArchive()).isEqualTo(64L << 20);
+        assertThat(parsed.requestThreads()).isEqualTo(defaults.requestThreads())
+                .isEqualTo(Math.max(2, Runtime.getRuntime().availableProcessors() / 2));
+        assertThat(parsed.requestQueue()).isEqualTo(defaults.requestQueue()).isEqualTo(2000);
+        assertThat(parsed.requestDbPool()).isEqualTo(defaults.requestDbPool()).isEqualTo(8);
+        assertThat(parsed.jobDbPool()).isEqualTo(defaults.jobDbPool()).isEqualTo(16);
+        assertThat(parsed.healthTimeout()).isEqualTo(defaults.healthTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(parsed.schedulerStallTimeout()).isEqualTo(defaults.schedulerStallTimeout())
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(parsed.peerMessageTimeout()).isEqualTo(defaults.peerMessageTimeout()).isEqualTo(Duration.ofMinutes(30));
     }
 
     @Test
@@ -38,7 +47,9 @@ class NodeMainLimitsTest {
                 Limits.MAX_CONCURRENT_UPLOADS_FLAG, "2", Limits.MAX_TABLE_COLUMNS_FLAG, "30",
                 Limits.MAX_LINE_LENGTH_FLAG, "999", "--bind-connect-timeout", "3", Limits.MAX_AUTO_RETRIES_FLAG, "3",
                 Limits.MAX_RETMSG_LENGTH_FLAG, "500", Limits.MAX_MODEL_ARCHIVE_FLAG, "4096", "--inference-timeout-ms", "250",
-                "--max-batch-inference-rows", "7");
+                "--max-batch-inference-rows", "7", "--request-threads", "3", "--request-queue", "11",
+                "--request-db-pool", "5", "--job-db-pool", "6", "--health-timeout-ms", "700",
+                "--scheduler-stall-seconds", "9", "--peer-message-timeout", "40");
         assertThat(l.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(l.maxRequestBody()).isEqualTo(2048);
         assertThat(l.maxConcurrentUploads()).isEqualTo(2);
@@ -50,5 +61,12 @@ class NodeMainLimitsTest {
         assertThat(l.inferenceTimeout()).isEqualTo(Duration.ofMillis(250));
         assertThat(l.maxBatchInferenceRows()).isEqualTo(7);
         assertThat(l.maxModelArchive()).isEqualTo(4096);
+        assertThat(l.requestThreads()).isEqualTo(3);
+        assertThat(l.requestQueue()).isEqualTo(11);
+        assertThat(l.requestDbPool()).isEqualTo(5);
+        assertThat(l.jobDbPool()).isEqualTo(6);
+        assertThat(l.healthTimeout()).isEqualTo(Duration.ofMillis(700));
+        assertThat(l.schedulerStallTimeout()).isEqualTo(Duration.ofSeconds(9));
+        assertThat(l.peerMessageTimeout()).isEqualTo(Duration.ofSeconds(40));
     }
 }

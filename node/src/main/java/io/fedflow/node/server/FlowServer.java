@@ -88,6 +88,8 @@ public final class FlowServer {
             sb.decorator(clientAuthentication);
         }
         sb.http(new InetSocketAddress(host, port));
+        // Every call's body is counted as it arrives and refused past the cap (413); the routes below set their own.
+        sb.maxRequestLength(limits.maxCallBody());
         GrpcService grpc = GrpcService.builder()
                 .addServices(services)
                 // gRPC requests get the string checks JSON requests get, before any service runs.

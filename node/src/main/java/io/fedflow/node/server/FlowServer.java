@@ -27,6 +27,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The client port: FATE's /v1 JSON API (transcoded from the gRPC services, plus the streaming upload
@@ -80,7 +81,8 @@ public final class FlowServer {
                                ClientAuthentication clientAuthentication, Limits limits, RequestAdmission admission,
                                Health health) {
         ServerBuilder sb = Server.builder();
-        FlowErrorHandler errors = new FlowErrorHandler(limits);
+        FlowErrorHandler errors = new FlowErrorHandler(limits, routes.stream().map(HttpRoute::path)
+                .filter(p -> !p.startsWith("/v1/")).collect(Collectors.toSet()));
         if (admission != null) {
             sb.blockingTaskExecutor(admission.executor(), true);
         }

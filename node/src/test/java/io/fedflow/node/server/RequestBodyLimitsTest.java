@@ -87,6 +87,26 @@ class RequestBodyLimitsTest {
         assertThat(ok.get("retcode").asInt()).as(ok.toString()).isZero();
     }
 
+    /** FATE-Serving's inference routes, read whole by a handler of their own, refuse alike. */
+    @ParameterizedTest
+    @CsvSource({"chunked,/federation/v1/inference", "chunked,/federation/v1/batchInference",
+            "declared,/federation/v1/inference", "declared,/federation/v1/batchInference"})
+    void aServingBodyPastTheCapIsRefusedWithTheEnvelope(String how, String path) throws Exception {
+        try (RawHttpConnection c = RawHttpConnection.open(node.httpPort())) {
+            if (how.equals("chunked")) {
+                c.send("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n");
+                c.sendChunkedFiller(64L << 20, (byte) ' ');
+            } else {
+                c.send("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + (64L << 20) + "\r\n\r\n");
+                c.sendFiller(64L << 20, (byte) ' ');
+            }
+            assertRefused(c.answer().get(30, TimeUnit.SECONDS));
+        }
+        assertNodeAnswers();
+    }
+
     @Test
     void anyOtherCallsBodyPastItsCapIsRefusedWhileItArrivesNamingItsFlag() throws Exception {
         try (RawHttpConnection c = RawHttpConnection.open(node.httpPort())) {

@@ -90,6 +90,11 @@ public final class NodeMain implements Callable<Integer> {
                     + "larger (default ${DEFAULT-VALUE}).")
     long maxRequestBody;
 
+    @Option(names = Limits.MAX_CALL_BODY_FLAG, defaultValue = "10485760", paramLabel = "BYTES",
+            description = "Largest body of every other client-port call (e.g. /v1/job/submit), read whole before "
+                    + "the call runs (default ${DEFAULT-VALUE}).")
+    long maxCallBody;
+
     @Option(names = Limits.MAX_CONCURRENT_UPLOADS_FLAG, defaultValue = "4",
             description = "Uploads loading at once, each holding a database connection; one more is refused "
                     + "(default ${DEFAULT-VALUE}).")
@@ -230,6 +235,7 @@ public final class NodeMain implements Callable<Integer> {
         return withRequestThreads(Limits.builder())
                 .streamIdleTimeout(Duration.ofSeconds(streamIdleTimeoutSeconds))
                 .maxRequestBody(maxRequestBody)
+                .maxCallBody(maxCallBody)
                 .maxConcurrentUploads(maxConcurrentUploads)
                 .maxTableColumns(maxTableColumns)
                 .maxLineLength(maxLineLength)

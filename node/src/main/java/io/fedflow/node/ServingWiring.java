@@ -52,8 +52,13 @@ final class ServingWiring {
                 // FATE-Serving's proxy routes, answering FATE-Serving's shapes rather than FATE-Flow's envelope
                 List.of(new FlowServer.HttpRoute(HttpMethod.POST, "/federation/v1/inference",
                                 new JsonHttpService(json::single)),
+                        // A full batch (--max-batch-inference-rows rows) is megabytes: it is capped as a /v1
+                        // call is, not as the small JSON bodies of the stream routes.
                         new FlowServer.HttpRoute(HttpMethod.POST, "/federation/v1/batchInference",
-                                new JsonHttpService(json::batch))));
+                                new JsonHttpService(json::batch).decorate((delegate, ctx, req) -> {
+                                    ctx.setMaxRequestLength(config.limits().maxCallBody());
+                                    return delegate.serve(ctx, req);
+                                }))));
         this.siteService = new ServingSiteGrpcService(config.partyId(), registry);
     }
 

@@ -33,6 +33,15 @@ class NodeMainLimitsTest {
         assertThat(parsed.apiReaderMaxDownload()).isEqualTo(defaults.apiReaderMaxDownload()).isEqualTo(1L << 30);
         assertThat(parsed.apiReaderPollInterval()).isEqualTo(defaults.apiReaderPollInterval())
                 .isEqualTo(Duration.ofSeconds(30));
+        assertThat(parsed.requestThreads()).isEqualTo(defaults.requestThreads())
+                .isEqualTo(Math.max(2, Runtime.getRuntime().availableProcessors() / 2));
+        assertThat(parsed.requestQueue()).isEqualTo(defaults.requestQueue()).isEqualTo(2000);
+        assertThat(parsed.requestDbPool()).isEqualTo(defaults.requestDbPool()).isEqualTo(8);
+        assertThat(parsed.jobDbPool()).isEqualTo(defaults.jobDbPool()).isEqualTo(16);
+        assertThat(parsed.healthTimeout()).isEqualTo(defaults.healthTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(parsed.schedulerStallTimeout()).isEqualTo(defaults.schedulerStallTimeout())
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(parsed.peerMessageTimeout()).isEqualTo(defaults.peerMessageTimeout()).isEqualTo(Duration.ofMinutes(30));
     }
 
     @Test
@@ -42,7 +51,9 @@ class NodeMainLimitsTest {
                 Limits.MAX_LINE_LENGTH_FLAG, "999", "--bind-connect-timeout", "3", Limits.MAX_AUTO_RETRIES_FLAG, "3",
                 Limits.MAX_RETMSG_LENGTH_FLAG, "500", Limits.MAX_MODEL_ARCHIVE_FLAG, "4096", "--inference-timeout-ms", "250",
                 "--max-batch-inference-rows", "7", Limits.API_READER_MAX_DOWNLOAD_FLAG, "5000",
-                "--api-reader-poll-ms", "40");
+                "--api-reader-poll-ms", "40", "--request-threads", "3", "--request-queue", "11",
+                "--request-db-pool", "5", "--job-db-pool", "6", "--health-timeout-ms", "700",
+                "--scheduler-stall-seconds", "9", "--peer-message-timeout", "40");
         assertThat(l.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(l.maxRequestBody()).isEqualTo(2048);
         assertThat(l.maxConcurrentUploads()).isEqualTo(2);
@@ -56,5 +67,12 @@ class NodeMainLimitsTest {
         assertThat(l.maxModelArchive()).isEqualTo(4096);
         assertThat(l.apiReaderMaxDownload()).isEqualTo(5000);
         assertThat(l.apiReaderPollInterval()).isEqualTo(Duration.ofMillis(40));
+        assertThat(l.requestThreads()).isEqualTo(3);
+        assertThat(l.requestQueue()).isEqualTo(11);
+        assertThat(l.requestDbPool()).isEqualTo(5);
+        assertThat(l.jobDbPool()).isEqualTo(6);
+        assertThat(l.healthTimeout()).isEqualTo(Duration.ofMillis(700));
+        assertThat(l.schedulerStallTimeout()).isEqualTo(Duration.ofSeconds(9));
+        assertThat(l.peerMessageTimeout()).isEqualTo(Duration.ofSeconds(40));
     }
 }

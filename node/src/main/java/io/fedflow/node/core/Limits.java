@@ -14,6 +14,7 @@ public final class Limits {
     /** The flags that set the caps, named in refusals so that an operator knows what to raise. */
     public static final String STREAM_IDLE_TIMEOUT_FLAG = "--stream-idle-timeout";
     public static final String MAX_REQUEST_BODY_FLAG = "--max-request-body";
+    public static final String MAX_CALL_BODY_FLAG = "--max-call-body";
     public static final String MAX_CONCURRENT_UPLOADS_FLAG = "--max-concurrent-uploads";
     public static final String MAX_TABLE_COLUMNS_FLAG = "--max-table-columns";
     public static final String MAX_LINE_LENGTH_FLAG = "--max-line-length";
@@ -26,6 +27,11 @@ public final class Limits {
     private final Duration streamIdleTimeout;
     /** The JSON body of a call (the JSON form of an upload, the download routes): read up to this, never more. */
     private final long maxRequestBody;
+    /**
+     * The body of every other client-port call (the JSON API's transcoded routes): read whole before the call
+     * runs, so it is held in memory up to this.
+     */
+    private final long maxCallBody;
     /** Uploads loading at once; each holds one database connection while its COPY runs. */
     private final int maxConcurrentUploads;
     /** Columns per uploaded table (id column included): the header is carried in every table_info answer. */
@@ -75,6 +81,7 @@ public final class Limits {
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
         this.maxRequestBody = requirePositive(b.maxRequestBody, "max request body");
+        this.maxCallBody = requirePositive(b.maxCallBody, "max call body");
         this.maxConcurrentUploads = (int) requirePositive(b.maxConcurrentUploads, "max concurrent uploads");
         this.maxTableColumns = (int) requirePositive(b.maxTableColumns, "max table columns");
         this.maxLineLength = (int) requirePositive(b.maxLineLength, "max line length");
@@ -114,6 +121,7 @@ public final class Limits {
         Builder b = new Builder();
         b.streamIdleTimeout = streamIdleTimeout;
         b.maxRequestBody = maxRequestBody;
+        b.maxCallBody = maxCallBody;
         b.maxConcurrentUploads = maxConcurrentUploads;
         b.maxTableColumns = maxTableColumns;
         b.maxLineLength = maxLineLength;
@@ -141,6 +149,10 @@ public final class Limits {
 
     public long maxRequestBody() {
         return maxRequestBody;
+    }
+
+    public long maxCallBody() {
+        return maxCallBody;
     }
 
     public int maxConcurrentUploads() {
@@ -241,6 +253,9 @@ public final class Limits {
     public static final class Builder {
         private Duration streamIdleTimeout = Duration.ofSeconds(60);
         private long maxRequestBody = 1 << 20;
+        // Armeria's own default, which the transcoded routes had before it was a cap: a FATE conf is a few
+        // KiB, a batch inference of 10,000 rows a few MiB.
+        private long maxCallBody = 10 << 20;
         // Well below the database pool, so that uploads always leave connections to every other call.
         private long maxConcurrentUploads = 4;
         // FATE's wide data sets have a few thousand features; ten thousand leaves room.
@@ -277,6 +292,11 @@ public final class Limits {
 
         public Builder maxRequestBody(long bytes) {
             this.maxRequestBody = bytes;
+            return this;
+        }
+
+        public Builder maxCallBody(long bytes) {
+            this.maxCallBody = bytes;
             return this;
         }
 

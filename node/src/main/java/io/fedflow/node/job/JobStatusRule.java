@@ -28,11 +28,13 @@ final class JobStatusRule {
         if (DONE.containsAll(statuses)) {
             return JobStatus.SUCCESS;
         }
-        // The tasks of a component at the different parties work together: once one failed for good, the
-        // others can only wait for it, so the job fails now rather than stay running with no progress.
+        // The tasks of a component at the different parties work together: once one can never run to its end
+        // (it failed for good, or something upstream of it at its party did, so it never starts), the others
+        // can only wait for it, so the job fails now rather than stay running with no progress.
+        Set<String> stuck = stuckForGood(tasks, plan);
         for (TTaskRecord t : tasks) {
-            if (JobStatus.FAILED.wire().equals(t.getFStatus()) && t.getFAutoRetries() <= 0
-                    && tasks.stream().anyMatch(o -> o != t && o.getFComponentName().equals(t.getFComponentName())
+            if (stuck.contains(key(t)) && tasks.stream().anyMatch(o -> o != t
+                    && o.getFComponentName().equals(t.getFComponentName()) && !stuck.contains(key(o))
                     && !StatusMachine.parse(o.getFStatus()).isEnd())) {
                 return JobStatus.FAILED;
             }
@@ -67,5 +69,32 @@ final class JobStatusRule {
             }
         }
         return JobStatus.FAILED;
+    }
+
+    private static String key(TTaskRecord t) {
+        return key(t.getFComponentName(), t.getFRole(), t.getFPartyId());
+    }
+
+    /**
+     * The tasks that will never run to their end: failed with no retries left, or waiting on such a task
+     * upstream at their role and party (however far up).
+     */
+    private static Set<String> stuckForGood(List<TTaskRecord> tasks, JobPlan plan) {
+        Set<String> stuck = new HashSet<>();
+        for (JobPlan.PlannedComponent c : plan.components()) {
+            for (TTaskRecord t : tasks) {
+                if (!t.getFComponentName().equals(c.name())) {
+                    continue;
+                }
+                JobStatus ts = StatusMachine.parse(t.getFStatus());
+                boolean failedForGood = ts == JobStatus.FAILED && t.getFAutoRetries() <= 0;
+                boolean neverStarts = ts == JobStatus.WAITING && c.upstream().stream()
+                        .anyMatch(up -> stuck.contains(key(up, t.getFRole(), t.getFPartyId())));
+                if (failedForGood || neverStarts) {
+                    stuck.add(key(t));
+                }
+            }
+        }
+        return stuck;
     }
 }

@@ -21,6 +21,7 @@ import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.FlowResponse;
 import io.grpc.Status;
 import io.netty.util.AttributeKey;
+import java.util.Set;
 
 /**
  * The client port's one error handler, registered once in {@link FlowServer}: every failure of the port
@@ -36,10 +37,13 @@ final class FlowErrorHandler implements ServerErrorHandler {
     private static final AttributeKey<Boolean> STREAMED = AttributeKey.valueOf(FlowErrorHandler.class, "STREAMED");
 
     private final Limits limits;
+    /** The hand-written routes outside /v1 (FATE-Serving's): their own answers, but the caps' refusals. */
+    private final Set<String> otherRoutes;
     private final GrpcFailures grpc = new GrpcFailures();
 
-    FlowErrorHandler(Limits limits) {
+    FlowErrorHandler(Limits limits, Set<String> otherRoutes) {
         this.limits = limits;
+        this.otherRoutes = Set.copyOf(otherRoutes);
     }
 
     /** Marks the call as a streamed one: from now on its failures answer non-200 ({@link ErrorMapper#streamStatus}). */
@@ -74,7 +78,9 @@ final class FlowErrorHandler implements ServerErrorHandler {
             }
         }
         if (!ctx.path().startsWith("/v1/")) {
-            return null;
+            LimitRefusals.Refusal refusal = otherRoutes.contains(ctx.path())
+                    ? LimitRefusals.of(cause, limits, IdleWatch.isWatched(ctx)) : null;
+            return refusal == null ? null : refusal.response();
         }
         if (Boolean.TRUE.equals(ctx.attr(STREAMED))) {
             return ErrorMapper.streamResponse(cause);
@@ -108,11 +114,11 @@ final class FlowErrorHandler implements ServerErrorHandler {
                     : status.reasonPhrase()));
         }
         if (!headers.path().startsWith("/v1/")) {
-            return null;
+            return status == HttpStatus.REQUEST_ENTITY_TOO_LARGE && otherRoutes.contains(headers.path())
+                    ? tooLarge(ctx, config).aggregated() : null;
         }
         LimitRefusals.Refusal refusal = status == HttpStatus.REQUEST_ENTITY_TOO_LARGE
-                ? LimitRefusals.tooLarge(ctx != null && ctx.maxRequestLength() > 0 ? ctx.maxRequestLength()
-                        : config.maxRequestLength(), limits)
+                ? tooLarge(ctx, config)
                 : cause == null ? null : LimitRefusals.of(cause, limits, ctx != null && IdleWatch.isWatched(ctx));
         if (refusal != null) {
             return refusal.aggregated();
@@ -122,6 +128,12 @@ final class FlowErrorHandler implements ServerErrorHandler {
                   + headers.path()
                 : description != null ? description : status.reasonPhrase();
         return envelope(HttpStatus.OK, RetCode.EXCEPTION_ERROR.code(), msg);
+    }
+
+    /** The 413 for a body over the cap of this call (its route's, else the server's). */
+    private LimitRefusals.Refusal tooLarge(ServiceRequestContext ctx, ServiceConfig config) {
+        return LimitRefusals.tooLarge(ctx != null && ctx.maxRequestLength() > 0 ? ctx.maxRequestLength()
+                : config.maxRequestLength(), limits);
     }
 
     private static AggregatedHttpResponse envelope(HttpStatus status, int retcode, String retmsg) {

@@ -27,6 +27,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The client port: FATE's /v1 JSON API (transcoded from the gRPC services, plus the streaming upload
@@ -80,7 +81,8 @@ public final class FlowServer {
                                ClientAuthentication clientAuthentication, Limits limits, RequestAdmission admission,
                                Health health) {
         ServerBuilder sb = Server.builder();
-        FlowErrorHandler errors = new FlowErrorHandler(limits);
+        FlowErrorHandler errors = new FlowErrorHandler(limits, routes.stream().map(HttpRoute::path)
+                .filter(p -> !p.startsWith("/v1/")).collect(Collectors.toSet()));
         if (admission != null) {
             sb.blockingTaskExecutor(admission.executor(), true);
         }
@@ -88,6 +90,8 @@ public final class FlowServer {
             sb.decorator(clientAuthentication);
         }
         sb.http(new InetSocketAddress(host, port));
+        // Every call's body is counted as it arrives and refused past the cap (413); the routes below set their own.
+        sb.maxRequestLength(limits.maxCallBody());
         GrpcService grpc = GrpcService.builder()
                 .addServices(services)
                 // gRPC requests get the string checks JSON requests get, before any service runs.

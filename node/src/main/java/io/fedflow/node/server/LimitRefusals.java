@@ -45,6 +45,8 @@ final class LimitRefusals {
         String msg = "the request body is larger than the cap of " + cap + " bytes";
         if (cap == limits.maxRequestBody()) {
             msg += " (" + Limits.MAX_REQUEST_BODY_FLAG + "); only the multipart file part of an upload may be larger";
+        } else if (cap == limits.maxCallBody()) {
+            msg += " (" + Limits.MAX_CALL_BODY_FLAG + ")";
         }
         return new Refusal(HttpStatus.REQUEST_ENTITY_TOO_LARGE, FlowResponse.newBuilder()
                 .setRetcode(RetCode.ARGUMENT_ERROR.code()).setRetmsg(msg).build());

@@ -69,6 +69,9 @@ class SubmitChecksTest {
         String noTrainData = Jobs.LR_DSL.replace("{\"train_data\": [\"data_transform_0.data\"]}",
                 "{\"validate_data\": [\"data_transform_0.data\"]}");
         refused(noTrainData, conf("", "", "y"), "lr_0", "train_data");
+        String noInput = Jobs.LR_DSL.replace("\"input\": {\"data\": {\"train_data\": [\"data_transform_0.data\"]}},", "");
+        assertThat(noInput).isNotEqualTo(Jobs.LR_DSL);
+        refused(noInput, conf("", "", "y"), "lr_0");
     }
 
     @Test

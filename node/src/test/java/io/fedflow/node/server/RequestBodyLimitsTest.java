@@ -28,11 +28,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class RequestBodyLimitsTest {
     static final long CAP = 64 * 1024;
+    /** The cap of every other call's body (--max-call-body). */
+    static final long CALL_CAP = 4 * CAP;
     /** Larger than what the node could aggregate beside everything else in surefire's -Xmx384m. */
     static final long HUGE = 512L << 20;
     @RegisterExtension
     static final NodeExtension node = NodeExtension.builder().configure(b -> b.limits(Limits.builder()
-            .maxRequestBody(CAP).streamIdleTimeout(Duration.ofSeconds(2)).build())).build();
+            .maxRequestBody(CAP).maxCallBody(CALL_CAP).streamIdleTimeout(Duration.ofSeconds(2)).build())).build();
 
     @ParameterizedTest
     @CsvSource({"POST,/v1/data/upload", "POST,/v1/data/download", "POST,/v1/job/log/download",
@@ -83,6 +85,70 @@ class RequestBodyLimitsTest {
         JsonNode ok = FlowHttp.JSON.readTree(node.http().pythonUpload(file, "{\"file\": \"w.csv\", \"head\": 1, "
                 + "\"partition\": 1, \"namespace\": \"limits\", \"table_name\": \"file_over_cap\", \"drop\": 1}").body());
         assertThat(ok.get("retcode").asInt()).as(ok.toString()).isZero();
+    }
+
+    /**
+     * FATE-Serving's inference routes, read whole by a handler of their own, refuse alike; a batch (up to
+     * --max-batch-inference-rows rows, megabytes) is capped as any other call is.
+     */
+    @ParameterizedTest
+    @CsvSource({"chunked,/federation/v1/inference", "chunked,/federation/v1/batchInference",
+            "declared,/federation/v1/inference", "declared,/federation/v1/batchInference"})
+    void aServingBodyPastTheCapIsRefusedWithTheEnvelope(String how, String path) throws Exception {
+        boolean batch = path.endsWith("batchInference");
+        try (RawHttpConnection c = RawHttpConnection.open(node.httpPort())) {
+            if (how.equals("chunked")) {
+                c.send("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n");
+                c.sendChunkedFiller(64L << 20, (byte) ' ');
+            } else {
+                c.send("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + (64L << 20) + "\r\n\r\n");
+                c.sendFiller(64L << 20, (byte) ' ');
+            }
+            RawHttpConnection.Answer a = c.answer().get(30, TimeUnit.SECONDS);
+            if (batch) {
+                assertThat(a.status()).as(a.body()).isEqualTo(413);
+                assertThat(a.json().get("retmsg").asText()).contains(Long.toString(CALL_CAP))
+                        .contains(Limits.MAX_CALL_BODY_FLAG);
+            } else {
+                assertRefused(a);
+            }
+        }
+        assertNodeAnswers();
+    }
+
+    @Test
+    void aBatchInferenceBodyPastTheStreamCapButWithinTheCallCapIsRead() throws Exception {
+        // Past --max-request-body, within --max-call-body: read and answered by FATE-Serving's code for an
+        // unknown service, not refused for its size.
+        String pad = " ".repeat((int) (2 * CAP));
+        String body = "{\"serviceId\": \"nosuch\", \"body\": {\"batchDataList\": []}}" + pad;
+        HttpResponse<String> r = node.http().send(HttpRequest.newBuilder(
+                        URI.create(node.http().base() + "/federation/v1/batchInference"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        assertThat(r.statusCode()).as(r.body()).isNotEqualTo(413);
+        assertThat(r.body()).doesNotContain(Limits.MAX_REQUEST_BODY_FLAG);
+    }
+
+    @Test
+    void anyOtherCallsBodyPastItsCapIsRefusedWhileItArrivesNamingItsFlag() throws Exception {
+        try (RawHttpConnection c = RawHttpConnection.open(node.httpPort())) {
+            c.send("POST /v1/job/submit HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n");
+            long sent = c.sendChunkedFiller(64L << 20, (byte) ' ');
+            RawHttpConnection.Answer a = c.answer().get(30, TimeUnit.SECONDS);
+            assertThat(a.status()).as(a.body()).isEqualTo(413);
+            assertThat(a.json().get("retcode").asInt()).isNotZero();
+            assertThat(a.json().get("retmsg").asText()).contains(Long.toString(CALL_CAP))
+                    .contains(Limits.MAX_CALL_BODY_FLAG).doesNotContain(Limits.MAX_REQUEST_BODY_FLAG);
+            assertThat(sent).as("bytes the client sent").isPositive();
+        }
+        // under its cap (though over --max-request-body) such a body is read as usual
+        JsonNode ok = node.http().post("/v1/version/get", " ".repeat((int) (2 * CAP)) + "{}");
+        assertThat(ok.get("retcode").asInt()).as(ok.toString()).isZero();
+        assertNodeAnswers();
     }
 
     @Test

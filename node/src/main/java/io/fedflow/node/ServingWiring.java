@@ -54,11 +54,8 @@ final class ServingWiring {
                                 new JsonHttpService(json::single)),
                         // A full batch (--max-batch-inference-rows rows) is megabytes: it is capped as a /v1
                         // call is, not as the small JSON bodies of the stream routes.
-                        new FlowServer.HttpRoute(HttpMethod.POST, "/federation/v1/batchInference",
-                                new JsonHttpService(json::batch).decorate((delegate, ctx, req) -> {
-                                    ctx.setMaxRequestLength(config.limits().maxCallBody());
-                                    return delegate.serve(ctx, req);
-                                }))));
+                        FlowServer.HttpRoute.sized(HttpMethod.POST, "/federation/v1/batchInference",
+                                new JsonHttpService(json::batch), config.limits().maxCallBody())));
         this.siteService = new ServingSiteGrpcService(config.partyId(), registry);
     }
 

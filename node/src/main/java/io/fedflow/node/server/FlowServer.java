@@ -42,19 +42,34 @@ public final class FlowServer {
     /**
      * A hand-written HTTP endpoint, for what transcoding cannot express (multipart, streams, FATE's GETs
      * with a JSON body). Such routes answer without a timeout (their answers stream); their JSON body is
-     * capped by {@link Limits#maxRequestBody()} and cut when it stops arriving. {@code multipartFile}: a
+     * capped by {@link Limits#maxRequestBody()} (or {@code maxJsonBody} when positive) and cut when it stops
+     * arriving. {@code multipartFile}: a
      * multipart body (an upload's file part) may be of any size, or up to {@code maxMultipartBody} bytes when
      * that is positive (a body so bounded is read whole before the call is authenticated, its form fields
      * signed as FATE signs them).
      */
     public record HttpRoute(HttpMethod method, String path, HttpService service,
-                            boolean multipartFile, long maxMultipartBody) {
+                            boolean multipartFile, long maxMultipartBody, long maxJsonBody) {
         public HttpRoute(HttpMethod method, String path, HttpService service) {
-            this(method, path, service, false, 0);
+            this(method, path, service, false, 0, 0);
         }
 
         public HttpRoute(HttpMethod method, String path, HttpService service, boolean multipartFile) {
-            this(method, path, service, multipartFile, 0);
+            this(method, path, service, multipartFile, 0, 0);
+        }
+
+        public HttpRoute(HttpMethod method, String path, HttpService service, boolean multipartFile,
+                         long maxMultipartBody) {
+            this(method, path, service, multipartFile, maxMultipartBody, 0);
+        }
+
+        /** A JSON route whose body may be as large as {@code maxJsonBody} instead of the stream routes' cap. */
+        public static HttpRoute sized(HttpMethod method, String path, HttpService service, long maxJsonBody) {
+            return new HttpRoute(method, path, service, false, 0, maxJsonBody);
+        }
+
+        long jsonCap(Limits limits) {
+            return maxJsonBody > 0 ? maxJsonBody : limits.maxRequestBody();
         }
     }
 
@@ -158,7 +173,7 @@ public final class FlowServer {
             // before any decorator ran): its decorator, which runs before client authentication (added
             // later, so outer), sets the cap unless the body is multipart.
             sb.route().methods(r.method()).path(r.path())
-                    .maxRequestLength(r.multipartFile() ? 0 : limits.maxRequestBody())
+                    .maxRequestLength(r.multipartFile() ? 0 : r.jsonCap(limits))
                     .requestTimeoutMillis(0)
                     // Streams last as long as the client takes: on the shared pool, never holding a request thread.
                     .blockingTaskExecutor(CommonPools.blockingTaskExecutor(), false)

@@ -36,7 +36,8 @@ final class NodeMeters implements AutoCloseable {
             @Override
             public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
                 // Armeria's request timers: latency histograms (buckets), which Prometheus can aggregate.
-                if (id.getName().endsWith(".request.duration") || id.getName().endsWith(".response.duration")) {
+                String name = id.getName();
+                if ((name.startsWith("fedflow.client.") || name.startsWith("fedflow.site.")) && name.endsWith(".duration")) {
                     return DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config);
                 }
                 return config;

@@ -216,7 +216,11 @@ final class TaskRunner implements AutoCloseable {
             }
         } finally {
             if (!closed) {
-                meters.taskEnded(task.getFComponentModule(), ended, Duration.ofNanos(System.nanoTime() - started));
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                meters.taskEnded(task.getFComponentModule(), ended, took);
+                // The node log's line per task (the job's own log has the details): the MDC says whose.
+                logger.info("task {} version {} ({}) {} in {} ms", where, task.getFTaskVersion(),
+                        task.getFComponentModule(), ended.wire(), took.toMillis());
             }
             running.remove(runKey(task));
             core.signals().wakeUp();

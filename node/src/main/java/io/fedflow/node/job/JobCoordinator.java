@@ -135,7 +135,9 @@ final class JobCoordinator {
             long now = core.clock().millis();
             if (last == null || now - last >= RESYNC_INTERVAL.toMillis()) {
                 lastSync.put(job.getFJobId(), now);
-                syncEnd(job.getFJobId(), StatusMachine.parse(job.getFStatus()), job.getFErrorReport());
+                try (LogContext.Scope ids = LogContext.job(job.getFJobId())) {
+                    syncEnd(job.getFJobId(), StatusMachine.parse(job.getFStatus()), job.getFErrorReport());
+                }
             }
         }
     }

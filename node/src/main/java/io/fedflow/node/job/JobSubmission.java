@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.core.FlowException;
+import io.fedflow.node.core.LogContext;
 import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.data.TableCatalog;
 import io.fedflow.node.data.TableId;
@@ -143,6 +144,13 @@ final class JobSubmission {
      * it at the parties that had already created it, so that nothing is left waiting anywhere.
      */
     private void createElsewhere(String jobId, JobPlan plan, ObjectNode onParty, List<String> remotes) {
+        // The job has its id from here on: its lines and site calls (the job's trace) say so.
+        try (LogContext.Scope ids = LogContext.job(jobId)) {
+            createAt(jobId, plan, onParty, remotes);
+        }
+    }
+
+    private void createAt(String jobId, JobPlan plan, ObjectNode onParty, List<String> remotes) {
         RemoteParties.CreateJob create = new RemoteParties.CreateJob(jobId, plan.initiatorRole(),
                 plan.initiatorPartyId(), plan.dsl().toString(), plan.conf().toString(), onParty.toString());
         List<String> created = new ArrayList<>();

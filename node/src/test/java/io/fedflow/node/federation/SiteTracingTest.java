@@ -1,0 +1,74 @@
+package io.fedflow.node.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fedflow.node.testing.Jobs;
+import io.fedflow.node.testing.SitesExtension;
+import io.fedflow.node.testing.ZipkinCollector;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Trace context across sites: both sites export their spans to a Zipkin-compatible collector on loopback. A
+ * site call from 9999 to 10000 shows at 10000 as a server span in 9999's trace, joined to 9999's client span;
+ * every call made for one job, by either site's scheduler or request path, is in that job's one trace.
+ */
+class SiteTracingTest {
+    static final ZipkinCollector zipkin = ZipkinCollector.start();
+
+    @RegisterExtension
+    static final SitesExtension sites = SitesExtension.breastHetero()
+            .configure((id, b) -> b.zipkinUrl(zipkin.url())).build();
+
+    @AfterAll
+    static void stopCollector() {
+        zipkin.close();
+    }
+
+    @Test
+    void theCalledSitesSpanJoinsTheCallersTrace() {
+        sites.node("9999").partyClient().ping("10000", new byte[] {1});
+        String method = "fedflow.v1.PartyService/Ping";
+        JsonNode client = Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> zipkin.spans("fedflow-9999", method), s -> !s.isEmpty()).get(0);
+        JsonNode server = Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> zipkin.spans("fedflow-10000", method).stream()
+                        .filter(s -> s.path("traceId").equals(client.path("traceId"))).toList(), s -> !s.isEmpty())
+                .get(0);
+        assertThat(client.path("kind").asText()).isEqualTo("CLIENT");
+        assertThat(server.path("kind").asText()).isEqualTo("SERVER");
+        // B3 lets the server share the client's span (Zipkin's join); otherwise it would be its child
+        assertThat(List.of(server.path("id").asText(), server.path("parentId").asText()))
+                .contains(client.path("id").asText());
+    }
+
+    @Test
+    void oneJobsCallsAtBothSitesJoinOneTrace() {
+        JsonNode submitted = Jobs.submit(sites.http("9999"), Jobs.DSL, Jobs.conf("10000", ""));
+        assertThat(submitted.path("retcode").asInt()).as(submitted.toString()).isZero();
+        String jobId = submitted.path("jobId").asText();
+        sites.site("9999").awaitStatus(jobId, Duration.ofMinutes(2), Set.of("success"));
+        // created at submit (the request path), started by the scheduler, its tasks collected in its rounds
+        List<String> methods = Stream.of("CreateJob", "StartJob", "CollectTasks")
+                .map(m -> "fedflow.v1.PartyService/" + m).toList();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            for (String m : methods) {
+                assertThat(zipkin.spans("fedflow-9999", m)).as("client " + m).isNotEmpty();
+                assertThat(zipkin.spans("fedflow-10000", m)).as("server " + m).isNotEmpty();
+            }
+        });
+        List<String> traceIds = methods.stream()
+                .flatMap(m -> Stream.concat(zipkin.spans("fedflow-9999", m).stream(),
+                        zipkin.spans("fedflow-10000", m).stream()))
+                .map(s -> s.path("traceId").asText()).distinct().toList();
+        assertThat(traceIds).hasSize(1);
+        assertThat(traceIds.get(0)).hasSize(32); // 128-bit, derived from the job id
+    }
+}

@@ -72,6 +72,8 @@ public final class Node implements AutoCloseable {
         this.config = config;
         this.database = database;
         this.ownsDatabase = ownsDatabase;
+        // Read before any pool opens, so that a bad token file leaves nothing behind.
+        String metricsToken = metricsToken(config.metricsTokenFile());
         Clock clock = Clock.systemDefaultZone();
         Limits limits = config.limits();
         this.siteKeys = SiteKeys.loadOrCreate(config.keysDir());
@@ -106,8 +108,7 @@ public final class Node implements AutoCloseable {
         this.server = FlowServer.build(config.host(), config.httpPort(), clientPort.services(), clientPort.routes(),
                 clientAuthentication, limits, admission,
                 new FlowServer.Health(HealthHttpService.readiness(health), HealthHttpService.liveness()),
-                new FlowServer.Metrics(meters.registry(), new MetricsHttpService(meters.registry(),
-                        metricsToken(config.metricsTokenFile()))));
+                new FlowServer.Metrics(meters.registry(), new MetricsHttpService(meters.registry(), metricsToken)));
     }
 
     /** The job domain: its stores over both pools, its tasks' environment, the other sites through federation. */
@@ -167,7 +168,20 @@ public final class Node implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Node node = new Node(config, db, ownsDatabase);
+        Node node;
+        try {
+            node = new Node(config, db, ownsDatabase);
+        } catch (RuntimeException e) {
+            // e.g. an unreadable metrics token file: the database this start opened is not left open
+            if (ownsDatabase) {
+                try {
+                    db.close();
+                } catch (IOException | RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
         try {
             node.jobs.start();
             node.server.start().join();

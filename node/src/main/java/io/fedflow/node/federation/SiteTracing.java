@@ -6,7 +6,7 @@ import brave.propagation.CurrentTraceContext;
 import brave.propagation.TraceContext;
 import brave.rpc.RpcTracing;
 import brave.sampler.Sampler;
-import io.fedflow.node.core.LogContext;
+import io.fedflow.node.logging.LogContext;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;

@@ -3,7 +3,7 @@ package io.fedflow.node.job;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.core.FlowException;
-import io.fedflow.node.core.LogContext;
+import io.fedflow.node.logging.LogContext;
 import io.fedflow.node.store.generated.tables.records.TJobRecord;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;
 import io.fedflow.proto.RetCode;

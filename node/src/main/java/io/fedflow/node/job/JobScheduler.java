@@ -1,6 +1,6 @@
 package io.fedflow.node.job;
 
-import io.fedflow.node.core.LogContext;
+import io.fedflow.node.logging.LogContext;
 import io.fedflow.node.store.generated.tables.records.TJobRecord;
 import java.util.List;
 import java.util.concurrent.ExecutorService;

@@ -5,7 +5,7 @@ import io.fedflow.node.component.ComponentRegistry;
 import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.component.TaskCancelledException;
 import io.fedflow.node.core.FlowException;
-import io.fedflow.node.core.LogContext;
+import io.fedflow.node.logging.LogContext;
 import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.node.store.generated.tables.records.TJobRecord;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;

@@ -2,7 +2,7 @@ package io.fedflow.node.server;
 
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.Message;
-import io.fedflow.node.core.LogContext;
+import io.fedflow.node.logging.LogContext;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;

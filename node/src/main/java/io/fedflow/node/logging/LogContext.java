@@ -1,4 +1,4 @@
-package io.fedflow.node.core;
+package io.fedflow.node.logging;
 
 import org.slf4j.MDC;
 

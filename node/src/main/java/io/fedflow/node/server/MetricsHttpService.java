@@ -1,5 +1,6 @@
 package io.fedflow.node.server;
 
+import com.linecorp.armeria.common.CommonPools;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
@@ -43,8 +44,9 @@ public final class MetricsHttpService implements HttpService {
                                 : "/metrics: wrong metrics token"));
             }
         }
-        // Gauges may read a pool's state; off the event loop.
+        // Off the event loop, and off the request threads: a node shedding calls is still scraped.
         return HttpResponse.of(CompletableFuture.supplyAsync(
-                () -> HttpResponse.of(HttpStatus.OK, TEXT_FORMAT, registry.scrape()), ctx.blockingTaskExecutor()));
+                () -> HttpResponse.of(HttpStatus.OK, TEXT_FORMAT, registry.scrape()),
+                CommonPools.blockingTaskExecutor()));
     }
 }

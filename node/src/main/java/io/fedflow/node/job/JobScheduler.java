@@ -90,7 +90,8 @@ public final class JobScheduler implements AutoCloseable {
                 }
             }
             int waiting = coordinator.admitWaiting();
-            meters.round(running.size(), waiting);
+            // a site holding two roles of a job has a row for each
+            meters.round((int) running.stream().map(TJobRecord::getFJobId).distinct().count(), waiting);
             coordinator.resync();
         }
     }

@@ -30,7 +30,8 @@ public final class JobMeters {
                 .description("Jobs running at this site, whoever initiated them").register(registry);
         this.queueWait = Timer.builder("fedflow.jobs.queue.wait")
                 .description("How long a job this site initiated waited in the queue before it ran")
-                .publishPercentileHistogram().register(registry);
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10))
+                .maximumExpectedValue(Duration.ofHours(12)).register(registry);
     }
 
     /** What a scheduling round found: jobs running at this site, queued jobs of this site. */
@@ -58,6 +59,7 @@ public final class JobMeters {
     void taskEnded(String module, JobStatus status, Duration took) {
         Timer.builder("fedflow.tasks.duration").description("Task runs at this site, by component module and end status")
                 .tag("module", module).tag("status", status.wire()).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofHours(12))
                 .register(registry).record(took);
     }
 

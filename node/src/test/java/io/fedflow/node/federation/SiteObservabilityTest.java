@@ -21,13 +21,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * site call from 9999 to 10000 shows at 10000 as a server span in 9999's trace, joined to 9999's client span;
  * every call made for one job, by either site's scheduler or request path, is in that job's one trace.
  * Meters: a HeteroLR job moves the Paillier counters where each operation happens, and the transfer
- * counters by peer at both sites.
+ * counters by peer at both sites; a job the host's grants refuse counts as a refused site call there.
  */
 class SiteObservabilityTest {
     static final ZipkinCollector zipkin = ZipkinCollector.start();
 
     @RegisterExtension
     static final SitesExtension sites = SitesExtension.breastHetero()
+            // a table at the host that 9999 is not granted
+            .upload("10000", "breast_hetero_guest")
             .configure((id, b) -> b.zipkinUrl(zipkin.url())).build();
 
     @AfterAll
@@ -107,5 +109,16 @@ class SiteObservabilityTest {
 
     private static double delta(PrometheusScrape before, PrometheusScrape after, String name, String... labels) {
         return after.sum(name, labels) - before.sum(name, labels);
+    }
+
+    @Test
+    void aJobTheGrantsRefuseIsCountedAsNotGrantedAtTheRefusingSite() {
+        PrometheusScrape hostBefore = PrometheusScrape.of(sites.node("10000").httpPort());
+        String conf = Jobs.conf("10000", "")
+                .replace("\"name\": \"breast_hetero_host\"", "\"name\": \"breast_hetero_guest\"");
+        JsonNode r = Jobs.submit(sites.http("9999"), Jobs.DSL, conf);
+        assertThat(r.path("retcode").asInt()).as(r.toString()).isEqualTo(108);
+        PrometheusScrape host = PrometheusScrape.of(sites.node("10000").httpPort());
+        assertThat(delta(hostBefore, host, "fedflow_site_refusals_total", "reason", "not_granted")).isEqualTo(1);
     }
 }

@@ -391,7 +391,8 @@ public final class FederationDemo implements Callable<Integer> {
             System.err.println("fedflow-demo: cannot create " + dir + ": " + e.getMessage());
             System.exit(2);
         }
-        System.setProperty("org.slf4j.simpleLogger.logFile", dir.resolve("demo.log").toString());
+        System.setProperty("fedflow.demo.log", dir.resolve("demo.log").toString());
+        System.setProperty("logback.configurationFile", "fedflow-demo-logback.xml");
         CommandLine cmd = new CommandLine(new FederationDemo());
         cmd.setExecutionExceptionHandler((e, c, parsed) -> {
             System.err.println("fedflow-demo: " + (e instanceof DemoFailure ? "" : e.getClass().getSimpleName()

@@ -15,17 +15,20 @@ import io.fedflow.node.federation.PeerDirectory;
 import io.fedflow.node.federation.PostgresReplayGuard;
 import io.fedflow.node.federation.SiteAdminGrpcService;
 import io.fedflow.node.federation.SiteMutualTls;
+import io.fedflow.node.federation.SiteTracing;
 import io.fedflow.node.federation.SiteVerifyingInterceptor;
 import io.fedflow.node.federation.TransferChannel;
 import io.fedflow.node.federation.TransferGrpcService;
 import io.fedflow.node.federation.TransferStore;
 import io.fedflow.node.hook.HookRegistry;
 import io.fedflow.node.job.JobParticipant;
+import io.fedflow.node.server.JobLogInterceptor;
 import io.fedflow.node.server.SiteServer;
 import io.fedflow.node.server.StringFieldChecks;
 import io.fedflow.node.store.Database;
 import io.grpc.BindableService;
 import io.grpc.ServerServiceDefinition;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,18 +47,23 @@ final class FederationWiring implements AutoCloseable {
     private final TransferStore transfers;
     private final TransferChannel transferChannel;
     private final ClientPort clientPort;
+    private final SiteTracing tracing;
+    private final MeterRegistry meters;
 
     FederationWiring(NodeConfig config, Clock clock, NodePools pools, HookRegistry hooks, SiteKeys siteKeys,
-                     PeerDirectory peers) {
+                     PeerDirectory peers, MeterRegistry meters) {
         this.config = config;
         this.hooks = hooks;
+        this.meters = meters;
+        this.tracing = new SiteTracing(config.partyId(), config.zipkinUrl());
         SiteCallSigner callSigner = new SiteCallSigner(config.partyId(),
                 request -> new HookSignatureSource(hooks.current().signature()).signatureFor(request));
         // Read before anything listens, so that a node told to use TLS without its files does not start.
         this.siteTls = config.siteTls() ? SiteMutualTls.load(config.tlsDir().resolve(SiteTls.CA_CERT_FILE),
                 config.siteTlsCertificateFile(), config.siteTlsKeyFile()) : null;
         this.clientFactory = siteTls != null ? siteTls.clientFactory() : PartyClient.defaultFactory();
-        this.partyClient = new PartyClient(peers, callSigner, clientFactory, PartyClient.RetryPolicy.DEFAULT);
+        this.partyClient = new PartyClient(peers, callSigner, clientFactory, PartyClient.RetryPolicy.DEFAULT,
+                tracing.client());
         this.transfers = new TransferStore(pools.jobs().dataSource(), pools.jobs().dsl(), clock);
         this.transferChannel = new TransferChannel(config.partyId(), transfers, partyClient,
                 config.tmpDir().resolve("transfer"), TransferChannel.Options.DEFAULT);
@@ -71,15 +79,17 @@ final class FederationWiring implements AutoCloseable {
                       List<BindableService> domainServices) {
         PostgresReplayGuard siteNonces = new PostgresReplayGuard(database.asyncCommitDsl(), clock);
         SiteVerifyingInterceptor verifying = new SiteVerifyingInterceptor(() -> new SiteVerifier(config.partyId(),
-                new HookSignatureCheck(hooks.current().siteAuthentication()), siteNonces, Clock.systemUTC()));
+                new HookSignatureCheck(hooks.current().siteAuthentication()), siteNonces, Clock.systemUTC()), meters);
         List<ServerServiceDefinition> services = new ArrayList<>(List.of(
-                verifying.protect(StringFieldChecks.protect(
-                        new PartyGrpcService(config.partyId(), participant, clock).bindService())),
-                verifying.protect(StringFieldChecks.protect(
-                        new TransferGrpcService(config.partyId(), transfers).bindService()))));
+                verifying.protect(JobLogInterceptor.protect(StringFieldChecks.protect(
+                        new PartyGrpcService(config.partyId(), participant, clock).bindService()))),
+                verifying.protect(JobLogInterceptor.protect(StringFieldChecks.protect(
+                        new TransferGrpcService(config.partyId(), transfers).bindService())))));
         // The site services of other domains (model migration...), behind the same checks.
-        domainServices.forEach(s -> services.add(verifying.protect(StringFieldChecks.protect(s.bindService()))));
-        return SiteServer.build(config.host(), config.sitePort(), services, siteTls == null ? null : siteTls::serve);
+        domainServices.forEach(s -> services.add(verifying.protect(JobLogInterceptor.protect(
+                StringFieldChecks.protect(s.bindService())))));
+        return SiteServer.build(config.host(), config.sitePort(), services, siteTls == null ? null : siteTls::serve,
+                tracing.server(), meters);
     }
 
     PartyClient partyClient() {
@@ -102,5 +112,6 @@ final class FederationWiring implements AutoCloseable {
     public void close() {
         partyClient.close();
         clientFactory.close();
+        tracing.close();
     }
 }

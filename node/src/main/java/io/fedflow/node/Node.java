@@ -25,6 +25,7 @@ import io.fedflow.node.provider.ProviderGrpcService;
 import io.fedflow.node.provider.Providers;
 import io.fedflow.node.server.ClientAuthentication;
 import io.fedflow.node.server.FlowServer;
+import io.fedflow.node.server.MetricsHttpService;
 import io.fedflow.node.server.RequestAdmission;
 import io.fedflow.node.store.ConnectionPool;
 import io.fedflow.node.store.Database;
@@ -33,6 +34,7 @@ import io.grpc.BindableService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +58,7 @@ public final class Node implements AutoCloseable {
     private final SiteKeys siteKeys;
     private final PeerDirectory peers;
     private final NodePools pools;
+    private final NodeMeters meters;
     private final HookWiring hooks;
     private final FederationWiring federation;
     private final JobModule jobs;
@@ -69,15 +72,20 @@ public final class Node implements AutoCloseable {
         this.config = config;
         this.database = database;
         this.ownsDatabase = ownsDatabase;
+        // Read before any pool opens, so that a bad token file leaves nothing behind.
+        String metricsToken = metricsToken(config.metricsTokenFile());
         Clock clock = Clock.systemDefaultZone();
         Limits limits = config.limits();
         this.siteKeys = SiteKeys.loadOrCreate(config.keysDir());
         this.peers = PeerDirectory.load(config.peersFile());
         this.pools = new NodePools(database, limits);
+        this.meters = new NodeMeters(config.partyId());
+        meters.bind(pools.requests(), pools.jobs(), pools.health());
         JobIds jobIds = new JobIds(clock);
         DataWiring data = new DataWiring(config, clock, database, pools, jobIds);
         this.hooks = new HookWiring(config, clock, pools.requests().dsl(), siteKeys, peers, data.registry());
-        this.federation = new FederationWiring(config, clock, pools, hooks.hooks(), siteKeys, peers);
+        this.federation = new FederationWiring(config, clock, pools, hooks.hooks(), siteKeys, peers,
+                meters.registry());
         this.models = new ModelWiring(config, clock, pools, jobIds, federation.partyClient());
         this.jobs = jobModule(config, clock, jobIds, data, models);
         this.health = new NodeHealth(pools.health(), List.of(pools.jobs(), pools.requests()), jobs.heartbeat(),
@@ -99,7 +107,8 @@ public final class Node implements AutoCloseable {
                 serving.clientPort());
         this.server = FlowServer.build(config.host(), config.httpPort(), clientPort.services(), clientPort.routes(),
                 clientAuthentication, limits, admission,
-                new FlowServer.Health(HealthHttpService.readiness(health), HealthHttpService.liveness()));
+                new FlowServer.Health(HealthHttpService.readiness(health), HealthHttpService.liveness()),
+                new FlowServer.Metrics(meters.registry(), new MetricsHttpService(meters.registry(), metricsToken)));
     }
 
     /** The job domain: its stores over both pools, its tasks' environment, the other sites through federation. */
@@ -114,9 +123,27 @@ public final class Node implements AutoCloseable {
                 data.registry(), jobIds,
                 new TaskEnvironment(data.jobCatalog(), data.jobRows(), data.jobWriter(), new TrackingStore(jobDsl, clock),
                         federation.transferChannel(), config.limits().peerMessageTimeout(),
-                        models.jobRegistry(), new CheckpointStore(jobDsl, clock)),
+                        models.jobRegistry(), new CheckpointStore(jobDsl, clock), meters.paillier()),
                 new JobModule.Federation(federation.partyClient(), id -> peers.find(id).isPresent(),
-                        new PermissionAdmission(() -> hooks.hooks().current().permission()), PARTY_TIMEOUT));
+                        meters.counted(new PermissionAdmission(() -> hooks.hooks().current().permission())),
+                        PARTY_TIMEOUT),
+                meters.jobs());
+    }
+
+    /** The bearer token /metrics requires, read from its file (trimmed); null without a file. */
+    private static String metricsToken(Path file) {
+        if (file == null) {
+            return null;
+        }
+        try {
+            String token = Files.readString(file).strip();
+            if (token.isEmpty()) {
+                throw new IllegalArgumentException("the metrics token file " + file + " is empty");
+            }
+            return token;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the metrics token file " + file, e);
+        }
     }
 
     /** The hooks in force (built-in or registered). */
@@ -141,7 +168,20 @@ public final class Node implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Node node = new Node(config, db, ownsDatabase);
+        Node node;
+        try {
+            node = new Node(config, db, ownsDatabase);
+        } catch (RuntimeException e) {
+            // e.g. an unreadable metrics token file: the database this start opened is not left open
+            if (ownsDatabase) {
+                try {
+                    db.close();
+                } catch (IOException | RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
         try {
             node.jobs.start();
             node.server.start().join();
@@ -229,6 +269,7 @@ public final class Node implements AutoCloseable {
         hooks.close();
         health.close();
         pools.close();
+        meters.close();
         if (ownsDatabase) {
             database.close();
         }

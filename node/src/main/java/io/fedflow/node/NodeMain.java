@@ -178,6 +178,15 @@ public final class NodeMain implements Callable<Integer> {
             + "FEDFLOW_MODEL_STORE_PASSWORD).")
     String modelStorePassword;
 
+    @Option(names = "--zipkin-url", paramLabel = "URL", description = "Export the spans of site calls to this Zipkin "
+            + "v2 endpoint (e.g. http://zipkin:9411/api/v2/spans). Off by default: trace context still travels "
+            + "with every site call, nothing is recorded.")
+    String zipkinUrl;
+
+    @Option(names = "--metrics-token-file", paramLabel = "FILE", description = "A file holding the bearer token "
+            + "that GET /metrics then requires (Authorization: Bearer ...). Without it /metrics is open, as /health.")
+    Path metricsTokenFile;
+
     @Override
     public Integer call() throws Exception {
         String appSecret = System.getenv("FEDFLOW_CLIENT_APP_SECRET");
@@ -227,6 +236,8 @@ public final class NodeMain implements Callable<Integer> {
                 .modelStore(modelStoreUrl == null ? null : new ModelStoreAddress(modelStoreUrl, modelStoreUser,
                         modelStorePassword != null ? modelStorePassword
                                 : System.getenv("FEDFLOW_MODEL_STORE_PASSWORD")))
+                .zipkinUrl(zipkinUrl)
+                .metricsTokenFile(metricsTokenFile)
                 .build();
     }
 

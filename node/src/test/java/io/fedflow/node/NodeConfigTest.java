@@ -60,10 +60,12 @@ class NodeConfigTest {
                 .importDir(Path.of("in")).exportDir(Path.of("out")).cores(3)
                 .clientAuth(true).clientAppKeys(ClientAppKeys.of("k", "s")).enforcePermission(false)
                 .siteTls(true).siteTlsName("guest-9999").limits(limits)
-                .modelStore(new ModelStoreAddress("jdbc:postgresql://store/models", "m", "spw")).build();
+                .modelStore(new ModelStoreAddress("jdbc:postgresql://store/models", "m", "spw"))
+                .zipkinUrl("http://zipkin:9411/api/v2/spans").metricsTokenFile(Path.of("token")).build();
         assertThat(c).isEqualTo(new NodeConfig("1", "0.0.0.0", 9380, 9360, DATA, "jdbc:postgresql://db/fate", "fate",
                 "pw", Path.of("in"), Path.of("out"), 3, true, ClientAppKeys.of("k", "s"), false, true, "guest-9999",
-                limits, new ModelStoreAddress("jdbc:postgresql://store/models", "m", "spw")));
+                limits, new ModelStoreAddress("jdbc:postgresql://store/models", "m", "spw"),
+                "http://zipkin:9411/api/v2/spans", Path.of("token")));
         assertThat(c.toString()).doesNotContain("spw");
         assertThat(c.importDir()).isEqualTo(Path.of("in").toAbsolutePath());
         assertThat(c.toBuilder().build()).isEqualTo(c);

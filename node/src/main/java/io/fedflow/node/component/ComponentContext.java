@@ -1,6 +1,7 @@
 package io.fedflow.node.component;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fedflow.node.component.paillier.PaillierCounter;
 import java.util.List;
 
 /** Everything a task sees: who and where it is, its parameters, inputs, and where its outputs go. */
@@ -72,6 +73,11 @@ public interface ComponentContext {
 
     /** The component's summary (what summary/download returns), replacing any earlier one. */
     void setSummary(JsonNode summary);
+
+    /** Where the task's Paillier keys count their operations (the node's meters). */
+    default PaillierCounter paillier() {
+        return PaillierCounter.NONE;
+    }
 
     /** A line in this task's log (under the job's log directory). */
     void log(String message);

@@ -9,6 +9,8 @@ import java.nio.file.Path;
  * authentication on (off by default, as in FATE); {@code clientAppKeys} are what the built-in accepts.
  * {@code siteTls} puts the site port behind mutual TLS with the certificates in {@link #tlsDir()}: the CA
  * {@code ca.crt.pem} and this site's {@code <siteTlsName>.crt.pem} / {@code .key.pem} (name "site" if null).
+ * {@code zipkinUrl} (a Zipkin v2 spans endpoint) exports the spans of site calls; null exports none.
+ * {@code metricsTokenFile} holds the bearer token {@code /metrics} requires; null leaves it open.
  *
  * <p>Built with {@link #builder(String, Path)}, which holds the defaults, or changed a field at a time with
  * {@link #toBuilder()}.
@@ -31,7 +33,9 @@ public record NodeConfig(
         boolean siteTls,
         String siteTlsName,
         Limits limits,
-        ModelStoreAddress modelStore) {
+        ModelStoreAddress modelStore,
+        String zipkinUrl,
+        Path metricsTokenFile) {
 
     public NodeConfig {
         if (partyId == null || !partyId.matches("\\d{1,10}")) {
@@ -79,7 +83,9 @@ public record NodeConfig(
                 .siteTls(siteTls)
                 .siteTlsName(siteTlsName)
                 .limits(limits)
-                .modelStore(modelStore);
+                .modelStore(modelStore)
+                .zipkinUrl(zipkinUrl)
+                .metricsTokenFile(metricsTokenFile);
     }
 
     public static final int DEFAULT_CORES = 16;
@@ -118,7 +124,8 @@ public record NodeConfig(
                 + ", exportDir=" + exportDir + ", cores=" + cores + ", clientAuth=" + clientAuth
                 + ", clientAppKeys=" + clientAppKeys + ", enforcePermission=" + enforcePermission
                 + ", siteTls=" + siteTls + ", siteTlsName=" + siteTlsName + ", limits=" + limits
-                + ", modelStore=" + modelStore + "]";
+                + ", modelStore=" + modelStore + ", zipkinUrl=" + zipkinUrl + ", metricsTokenFile=" + metricsTokenFile
+                + "]";
     }
 
     /** This config with other caps (see {@link Limits}). */
@@ -164,6 +171,8 @@ public record NodeConfig(
         private String siteTlsName = DEFAULT_SITE_TLS_NAME;
         private Limits limits = Limits.defaults();
         private ModelStoreAddress modelStore;
+        private String zipkinUrl;
+        private Path metricsTokenFile;
 
         private Builder(String partyId, Path dataDir) {
             this.partyId = partyId;
@@ -264,6 +273,18 @@ public record NodeConfig(
             return this;
         }
 
+        /** Where the spans of site calls go (Zipkin's {@code /api/v2/spans}); null: nowhere. */
+        public Builder zipkinUrl(String url) {
+            this.zipkinUrl = url;
+            return this;
+        }
+
+        /** A file holding the bearer token {@code /metrics} requires; null: {@code /metrics} is open. */
+        public Builder metricsTokenFile(Path file) {
+            this.metricsTokenFile = file;
+            return this;
+        }
+
         public Builder limits(Limits caps) {
             this.limits = caps;
             return this;
@@ -272,7 +293,7 @@ public record NodeConfig(
         public NodeConfig build() {
             return new NodeConfig(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir,
                     exportDir, cores, clientAuth, clientAppKeys, enforcePermission, siteTls, siteTlsName, limits,
-                    modelStore);
+                    modelStore, zipkinUrl, metricsTokenFile);
         }
     }
 }

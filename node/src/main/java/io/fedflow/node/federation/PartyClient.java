@@ -28,6 +28,7 @@ import io.fedflow.proto.v1.PartyUpdateParametersRequest;
 import io.fedflow.proto.v1.PingReply;
 import io.fedflow.proto.v1.PingRequest;
 import io.fedflow.proto.v1.TransferServiceGrpc.TransferServiceStub;
+import io.grpc.ClientInterceptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.AbstractStub;
@@ -86,14 +87,22 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
     private final SiteCallSigner signer;
     private final ClientFactory factory;
     private final RetryPolicy policy;
+    private final ClientInterceptor tracing;
     private final Map<String, Stubs> stubs = new ConcurrentHashMap<>();
     private final Map<String, Object> siteStubs = new ConcurrentHashMap<>();
 
     public PartyClient(PeerDirectory peers, SiteCallSigner signer, ClientFactory factory, RetryPolicy policy) {
+        this(peers, signer, factory, policy, null);
+    }
+
+    /** With {@code tracing} (see {@link SiteTracing#client()}) putting trace context on every call; null: none. */
+    public PartyClient(PeerDirectory peers, SiteCallSigner signer, ClientFactory factory, RetryPolicy policy,
+                       ClientInterceptor tracing) {
         this.peers = peers;
         this.signer = signer;
         this.factory = factory;
         this.policy = policy;
+        this.tracing = tracing;
         // A changed address or key takes effect at the next call.
         peers.onChange(d -> {
             stubs.clear();
@@ -133,8 +142,11 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
 
     private GrpcClientBuilder siteClient(String partyId, Peer peer) {
         String uri = (peer.tls() ? "https://" : "http://") + peer.address();
-        return GrpcClients.builder(uri)
-                .factory(factory)
+        var builder = GrpcClients.builder(uri).factory(factory);
+        if (tracing != null) {
+            builder.intercept(tracing);
+        }
+        return builder
                 .intercept(new SiteSigningInterceptor(signer, partyId))
                 .maxRequestMessageLength(SiteMessages.MAX_BYTES)
                 .maxResponseMessageLength(SiteMessages.MAX_BYTES)

@@ -15,10 +15,14 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Locale;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,10 +57,25 @@ public final class SiteVerifyingInterceptor implements ServerInterceptor {
     };
 
     private final Supplier<SiteVerifier> verifier;
+    private final MeterRegistry meters;
 
-    /** {@code verifier} is asked per call: the site authentication hook in force may change. */
-    public SiteVerifyingInterceptor(Supplier<SiteVerifier> verifier) {
+    /**
+     * {@code verifier} is asked per call: the site authentication hook in force may change. Refusals are
+     * counted in {@code meters} by reason ({@code fedflow.site.refusals}).
+     */
+    public SiteVerifyingInterceptor(Supplier<SiteVerifier> verifier, MeterRegistry meters) {
         this.verifier = verifier;
+        this.meters = meters;
+    }
+
+    /** Counting refusals nowhere (benchmarks). */
+    public SiteVerifyingInterceptor(Supplier<SiteVerifier> verifier) {
+        this(verifier, new SimpleMeterRegistry());
+    }
+
+    private void countRefusal(String reason) {
+        Counter.builder("fedflow.site.refusals").description("Inbound site calls refused, by reason")
+                .tag("reason", reason).register(meters).increment();
     }
 
     /** {@code service} with every call verified by this interceptor first. */
@@ -95,11 +114,13 @@ public final class SiteVerifyingInterceptor implements ServerInterceptor {
                         verdict = verifier.get().verify(site, method, message);
                     } catch (RuntimeException e) {
                         logger.warn("site verification of {} failed", method, e);
+                        countRefusal("verification_error");
                         throw refusal(RetCode.EXCEPTION_ERROR.code(), FailureKind.INTERNAL,
                                 "site verification failed: " + e.getMessage());
                     }
                     if (!verdict.accepted()) {
                         logger.info("refused site call {} from {}: {}", method, site.sourceParty(), verdict.message());
+                        countRefusal(verdict.refusal().name().toLowerCase(Locale.ROOT));
                         throw refusal(verdict.retcode(), FailureKind.UNAUTHENTICATED, verdict.message());
                     }
                     Context ctx = Context.current().withValue(SOURCE_PARTY, site.sourceParty());
@@ -114,6 +135,7 @@ public final class SiteVerifyingInterceptor implements ServerInterceptor {
                 if (service != null) {
                     service.onHalfClose();
                 } else if (!closed) {
+                    countRefusal("no_message");
                     throw refusal(RetCode.AUTHENTICATION_ERROR.code(), FailureKind.UNAUTHENTICATED,
                             "site request " + method + " carries no message to verify");
                 }

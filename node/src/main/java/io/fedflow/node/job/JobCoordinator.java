@@ -3,6 +3,7 @@ package io.fedflow.node.job;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.core.FlowException;
+import io.fedflow.node.logging.LogContext;
 import io.fedflow.node.store.generated.tables.records.TJobRecord;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;
 import io.fedflow.proto.RetCode;
@@ -32,14 +33,17 @@ final class JobCoordinator {
     private final RemoteParties remote;
     private final FanOut fanOut;
     private final Duration partyTimeout;
+    private final JobMeters meters;
     private final Map<String, Long> unreachableSince = new ConcurrentHashMap<>();
     private final Map<String, Long> lastSync = new ConcurrentHashMap<>();
     private final Map<String, Long> lastCollect = new ConcurrentHashMap<>();
 
     private enum Retried { NO, YES, JOB_ENDED }
 
-    JobCoordinator(JobCore core, TaskRunner runner, RemoteParties remote, FanOut fanOut, Duration partyTimeout) {
+    JobCoordinator(JobCore core, TaskRunner runner, RemoteParties remote, FanOut fanOut, Duration partyTimeout,
+                   JobMeters meters) {
         this.core = core;
+        this.meters = meters;
         this.jobs = core.jobs();
         this.runner = runner;
         this.remote = remote;
@@ -99,21 +103,29 @@ final class JobCoordinator {
         }
     }
 
-    /** The queue: waiting jobs this site initiated, admitted first come, first served. */
-    void admitWaiting() {
+    /**
+     * The queue: waiting jobs this site initiated, admitted first come, first served. Returns how many of them
+     * still wait.
+     */
+    int admitWaiting() {
         String blocking = null;
+        int left = 0;
         for (TJobRecord job : jobs.jobsWithStatus(JobStatus.WAITING)) {
             // Elsewhere a job waits for its initiator's start.
             if (!core.plans().coordinates(job)) {
                 continue;
             }
+            left++;
             if (blocking != null) {
                 core.waits().put(job.getFJobId(), "cores", "queue: behind job " + blocking
                         + ", which waits for cores");
             } else if (!admit(job)) {
                 blocking = job.getFJobId(); // later jobs wait behind this one
+            } else {
+                left--;
             }
         }
+        return left;
     }
 
     /** A party that missed a job's end status is asked again, at most every few seconds. */
@@ -123,7 +135,9 @@ final class JobCoordinator {
             long now = core.clock().millis();
             if (last == null || now - last >= RESYNC_INTERVAL.toMillis()) {
                 lastSync.put(job.getFJobId(), now);
-                syncEnd(job.getFJobId(), StatusMachine.parse(job.getFStatus()), job.getFErrorReport());
+                try (LogContext.Scope ids = LogContext.job(job.getFJobId())) {
+                    syncEnd(job.getFJobId(), StatusMachine.parse(job.getFStatus()), job.getFErrorReport());
+                }
             }
         }
     }
@@ -133,6 +147,12 @@ final class JobCoordinator {
      * then start); false when it has to wait. A party that cannot be reached fails the job.
      */
     private boolean admit(TJobRecord job) {
+        try (LogContext.Scope ids = LogContext.job(job.getFJobId())) {
+            return admitNow(job);
+        }
+    }
+
+    private boolean admitNow(TJobRecord job) {
         String jobId = job.getFJobId();
         ResourceManager resources = core.resources();
         if (!resources.apply(jobId, job.getFCores())) {
@@ -164,6 +184,7 @@ final class JobCoordinator {
             return true;
         }
         core.waits().remove(jobId, "cores");
+        meters.admitted(Duration.ofMillis(core.clock().millis() - job.getFCreateTime()));
         jobs.setResources(jobId, true);
         for (String p : remotes) {
             try {

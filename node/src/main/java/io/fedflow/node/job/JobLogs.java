@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Job logs on disk, laid out as FATE lays them out: {@code logs/<job_id>/fate_flow_schedule.log} for the
- * scheduler, {@code logs/<job_id>/<role>/<party_id>/<component>/INFO.log} per task.
+ * scheduler, {@code logs/<job_id>/<role>/<party_id>/<component>/INFO.log} per task. Each line carries the
+ * job id (and a task's line its task id), as FATE's do, so that lines copied or shipped elsewhere still say
+ * whose they are.
  */
 public final class JobLogs {
     private static final Logger logger = LoggerFactory.getLogger(JobLogs.class);
@@ -34,17 +36,18 @@ public final class JobLogs {
     }
 
     public void schedule(String jobId, String line) {
-        append(jobDir(jobId).resolve("fate_flow_schedule.log"), line);
+        append(jobDir(jobId).resolve("fate_flow_schedule.log"), "[" + jobId + "]", line);
     }
 
-    public void task(String jobId, String role, String partyId, String component, String line) {
-        append(jobDir(jobId).resolve(role).resolve(partyId).resolve(component).resolve("INFO.log"), line);
+    public void task(String jobId, String taskId, String role, String partyId, String component, String line) {
+        append(jobDir(jobId).resolve(role).resolve(partyId).resolve(component).resolve("INFO.log"),
+                "[" + jobId + " " + taskId + "]", line);
     }
 
-    private static void append(Path file, String line) {
+    private static void append(Path file, String ids, String line) {
         try {
             Files.createDirectories(file.getParent());
-            Files.writeString(file, "[" + TIME.format(Instant.now()) + "] " + line + System.lineSeparator(),
+            Files.writeString(file, "[" + TIME.format(Instant.now()) + "] " + ids + " " + line + System.lineSeparator(),
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             logger.warn("cannot write {}", file, e);

@@ -32,7 +32,7 @@ public final class JobModule implements AutoCloseable {
                          TrackingStore tracking, PipelineModels models) {}
 
     public JobModule(NodeConfig config, Clock clock, Stores stores, ComponentRegistry registry, JobIds ids,
-                     TaskEnvironment env, Federation federation) {
+                     TaskEnvironment env, Federation federation, JobMeters meters) {
         JobPlans plans = new JobPlans(new DslParser(registry, config.limits()), config.partyId());
         JobLogs logs = new JobLogs(config.logsDir());
         JobCore core = new JobCore(stores.jobs(), plans, logs,
@@ -41,8 +41,9 @@ public final class JobModule implements AutoCloseable {
                 core.waits(), core.signals(), clock);
         RemoteParties remote = federation.remote();
         FanOut fanOut = new FanOut();
-        TaskRunner runner = new TaskRunner(core, registry, env);
-        JobCoordinator coordinator = new JobCoordinator(core, runner, remote, fanOut, federation.partyTimeout());
+        TaskRunner runner = new TaskRunner(core, registry, env, meters);
+        JobCoordinator coordinator = new JobCoordinator(core, runner, remote, fanOut, federation.partyTimeout(),
+                meters);
         TableCatalog catalog = stores.catalog();
         JobParts parts = new JobParts(runner, coordinator, new JobReruns(core, remote, fanOut),
                 new JobSubmission(requestCore, ids, catalog, config, remote,
@@ -50,7 +51,7 @@ public final class JobModule implements AutoCloseable {
                 new JobParameters(requestCore, remote),
                 new JobCleanup(requestCore.jobs(), catalog, stores.tracking(), runner),
                 new JobQueries(requestCore, stores.queries()));
-        this.scheduler = new JobScheduler(core, runner, coordinator);
+        this.scheduler = new JobScheduler(core, runner, coordinator, meters);
         this.service = new JobService(requestCore, parts);
         this.participant = new JobParticipant(core, parts);
     }

@@ -1,6 +1,8 @@
 package io.fedflow.node.job;
 
+import io.fedflow.node.logging.LogContext;
 import io.fedflow.node.store.generated.tables.records.TJobRecord;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -19,12 +21,14 @@ public final class JobScheduler implements AutoCloseable {
     private final JobCore core;
     private final TaskRunner runner;
     private final JobCoordinator coordinator;
+    private final JobMeters meters;
     private final ExecutorService loop;
     private final SchedulerHeartbeat heartbeat = new SchedulerHeartbeat();
     private volatile boolean closed;
 
-    JobScheduler(JobCore core, TaskRunner runner, JobCoordinator coordinator) {
+    JobScheduler(JobCore core, TaskRunner runner, JobCoordinator coordinator, JobMeters meters) {
         this.core = core;
+        this.meters = meters;
         this.runner = runner;
         this.coordinator = coordinator;
         // Named after the party: several nodes may share a JVM (tests, demos).
@@ -75,14 +79,19 @@ public final class JobScheduler implements AutoCloseable {
 
     void tick() {
         synchronized (core.signals().lock()) {
-            for (TJobRecord job : core.jobs().jobsWithStatus(JobStatus.RUNNING)) {
-                if (core.plans().coordinates(job)) {
-                    coordinator.advance(job);
-                } else {
-                    runner.advanceHere(job);
+            List<TJobRecord> running = core.jobs().jobsWithStatus(JobStatus.RUNNING);
+            for (TJobRecord job : running) {
+                try (LogContext.Scope ids = LogContext.job(job.getFJobId())) {
+                    if (core.plans().coordinates(job)) {
+                        coordinator.advance(job);
+                    } else {
+                        runner.advanceHere(job);
+                    }
                 }
             }
-            coordinator.admitWaiting();
+            int waiting = coordinator.admitWaiting();
+            // a site holding two roles of a job has a row for each
+            meters.round((int) running.stream().map(TJobRecord::getFJobId).distinct().count(), waiting);
             coordinator.resync();
         }
     }

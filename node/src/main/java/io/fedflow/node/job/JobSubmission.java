@@ -8,6 +8,7 @@ import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.data.TableCatalog;
 import io.fedflow.node.data.TableId;
 import io.fedflow.node.json.Json;
+import io.fedflow.node.logging.LogContext;
 import io.fedflow.proto.RetCode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -144,6 +145,13 @@ final class JobSubmission {
      * it at the parties that had already created it, so that nothing is left waiting anywhere.
      */
     private void createElsewhere(String jobId, JobPlan plan, ObjectNode onParty, List<String> remotes) {
+        // The job has its id from here on: its lines and site calls (the job's trace) say so.
+        try (LogContext.Scope ids = LogContext.job(jobId)) {
+            createAt(jobId, plan, onParty, remotes);
+        }
+    }
+
+    private void createAt(String jobId, JobPlan plan, ObjectNode onParty, List<String> remotes) {
         RemoteParties.CreateJob create = new RemoteParties.CreateJob(jobId, plan.initiatorRole(),
                 plan.initiatorPartyId(), plan.dsl().toString(), plan.conf().toString(), onParty.toString());
         List<String> created = new ArrayList<>();

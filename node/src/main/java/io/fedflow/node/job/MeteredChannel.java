@@ -14,10 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * A task's channel that keeps count: messages and bytes each way, the time spent sending (the transfer
  * itself: signing, streaming, the receiver's commit) and the time spent in receive (mostly waiting for
  * the other party to compute). The task log gets the totals, which is how a job's time splits into
- * compute, transfer and waiting.
+ * compute, transfer and waiting. The node's meters get the same counts by peer.
  */
 final class MeteredChannel implements FederationChannel {
     private final FederationChannel delegate;
+    private final JobMeters meters;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong sentBytes = new AtomicLong();
     private final AtomicLong sendNanos = new AtomicLong();
@@ -25,8 +26,9 @@ final class MeteredChannel implements FederationChannel {
     private final AtomicLong receivedBytes = new AtomicLong();
     private final AtomicLong receiveNanos = new AtomicLong();
 
-    MeteredChannel(FederationChannel delegate) {
+    MeteredChannel(FederationChannel delegate, JobMeters meters) {
         this.delegate = delegate;
+        this.meters = meters;
     }
 
     @Override
@@ -39,6 +41,7 @@ final class MeteredChannel implements FederationChannel {
         long t0 = System.nanoTime();
         delegate.send(tag, dstRole, dstPartyId, payload);
         count(sent, sentBytes, sendNanos, payload.length, t0);
+        meters.transferred(JobMeters.SENT, dstPartyId, payload.length);
     }
 
     @Override
@@ -47,6 +50,7 @@ final class MeteredChannel implements FederationChannel {
         CountingInputStream in = new CountingInputStream(payload);
         delegate.send(tag, dstRole, dstPartyId, in);
         count(sent, sentBytes, sendNanos, in.count, t0);
+        meters.transferred(JobMeters.SENT, dstPartyId, in.count);
     }
 
     @Override
@@ -54,6 +58,7 @@ final class MeteredChannel implements FederationChannel {
         long t0 = System.nanoTime();
         byte[] bytes = delegate.receive(tag, srcRole, srcPartyId, timeout);
         count(received, receivedBytes, receiveNanos, bytes.length, t0);
+        meters.transferred(JobMeters.RECEIVED, srcPartyId, bytes.length);
         return bytes;
     }
 
@@ -62,6 +67,7 @@ final class MeteredChannel implements FederationChannel {
         long t0 = System.nanoTime();
         long n = delegate.receive(tag, srcRole, srcPartyId, timeout, out);
         count(received, receivedBytes, receiveNanos, n, t0);
+        meters.transferred(JobMeters.RECEIVED, srcPartyId, n);
         return n;
     }
 

@@ -12,6 +12,7 @@ import io.fedflow.node.component.ModelInput;
 import io.fedflow.node.component.RowSink;
 import io.fedflow.node.component.TableInput;
 import io.fedflow.node.component.TaskCancelledException;
+import io.fedflow.node.component.paillier.PaillierCounter;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.data.TableCatalog;
 import io.fedflow.node.data.TableId;
@@ -42,12 +43,15 @@ final class TaskContext implements ComponentContext {
     private final Model model;
     private final PipelineModels models;
     private final FederationChannel.Factory channels;
+    private final PaillierCounter paillier;
+    private final JobMeters meters;
     private MeteredChannel federation;
     private TableId firstInput;
 
     TaskContext(TTaskRecord task, JobPlan plan, Model model, TaskEnvironment env, JobLogs logs,
-                BooleanSupplier cancelled, FederationChannel.Factory channels) {
+                BooleanSupplier cancelled, FederationChannel.Factory channels, JobMeters meters) {
         this.channels = channels;
+        this.meters = meters;
         this.task = task;
         this.plan = plan;
         this.model = model;
@@ -57,10 +61,16 @@ final class TaskContext implements ComponentContext {
         this.writer = env.writer();
         this.tracking = env.tracking();
         this.checkpoints = env.checkpoints();
+        this.paillier = env.paillier();
         this.logs = logs;
         this.cancelled = cancelled;
         this.key = new TrackingStore.TaskKey(task.getFJobId(), task.getFComponentName(), task.getFTaskId(),
                 task.getFTaskVersion(), task.getFRole(), task.getFPartyId());
+    }
+
+    @Override
+    public PaillierCounter paillier() {
+        return paillier;
     }
 
     @Override
@@ -324,7 +334,7 @@ final class TaskContext implements ComponentContext {
 
     @Override
     public void log(String message) {
-        logs.task(jobId(), role(), partyId(), componentName(), message);
+        logs.task(jobId(), taskId(), role(), partyId(), componentName(), message);
     }
 
     @Override
@@ -338,7 +348,7 @@ final class TaskContext implements ComponentContext {
     public synchronized FederationChannel federation() {
         if (federation == null) {
             federation = new MeteredChannel(channels.forTask(jobId(), componentName(), taskVersion(), role(),
-                    partyId(), plan.roles()));
+                    partyId(), plan.roles()), meters);
         }
         return federation;
     }

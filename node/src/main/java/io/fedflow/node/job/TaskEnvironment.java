@@ -2,6 +2,7 @@ package io.fedflow.node.job;
 
 import io.fedflow.node.checkpoint.CheckpointStore;
 import io.fedflow.node.component.FederationChannel;
+import io.fedflow.node.component.paillier.PaillierCounter;
 import io.fedflow.node.data.TableCatalog;
 import io.fedflow.node.data.TableRows;
 import io.fedflow.node.data.TableWriter;
@@ -12,8 +13,8 @@ import java.time.Duration;
  * What a running task reaches beyond its job: tables to read and write, tracking for its outputs, and
  * the channel to the same component at the other parties (whose waits are bounded by {@code
  * peerMessageTimeout}), and the pipeline models (a train job's success records one; a predict job reads one),
- * and the store of the checkpoints its tasks save.
+ * and the store of the checkpoints its tasks save, and where its Paillier keys count their operations.
  */
 public record TaskEnvironment(TableCatalog catalog, TableRows rows, TableWriter writer, TrackingStore tracking,
                               FederationChannel.Factory channels, Duration peerMessageTimeout,
-                              PipelineModels models, CheckpointStore checkpoints) {}
+                              PipelineModels models, CheckpointStore checkpoints, PaillierCounter paillier) {}

@@ -5,9 +5,11 @@ import io.fedflow.node.component.ComponentRegistry;
 import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.component.TaskCancelledException;
 import io.fedflow.node.core.FlowException;
+import io.fedflow.node.logging.LogContext;
 import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.node.store.generated.tables.records.TJobRecord;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +38,7 @@ final class TaskRunner implements AutoCloseable {
     private final JobStore jobs;
     private final ComponentRegistry registry;
     private final TaskEnvironment env;
+    private final JobMeters meters;
     private final ThreadPoolExecutor workers;
     private final Map<String, RunningTask> running = new ConcurrentHashMap<>();
     private final List<Consumer<String>> endListeners = new CopyOnWriteArrayList<>();
@@ -46,11 +49,13 @@ final class TaskRunner implements AutoCloseable {
     /** One round of a job here: its latest tasks, the status FATE's rule gives them, whether any moved. */
     record Step(List<TTaskRecord> tasks, JobStatus next, boolean changed) {}
 
-    TaskRunner(JobCore core, ComponentRegistry registry, TaskEnvironment env) {
+    TaskRunner(JobCore core, ComponentRegistry registry, TaskEnvironment env, JobMeters meters) {
         this.core = core;
         this.jobs = core.jobs();
         this.registry = registry;
         this.env = env;
+        this.meters = meters;
+        meters.runningTasks(running::size);
         int n = Math.max(1, core.resources().totalCores());
         this.workers = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "fedflow-task");
@@ -150,7 +155,12 @@ final class TaskRunner implements AutoCloseable {
         AtomicBoolean cancelled = new AtomicBoolean();
         core.logs().schedule(task.getFJobId(), "start task " + task.getFTaskId() + " version "
                 + task.getFTaskVersion() + " " + task.getFRole() + " " + task.getFPartyId());
-        Future<?> f = workers.submit(() -> run(task, plan, new TaskContext.Model(job.getFModelId(), job.getFModelVersion()), cancelled));
+        Future<?> f = workers.submit(() -> {
+            // Every line logged while the task runs (its component's, the stores', the site calls') says whose.
+            try (LogContext.Scope ids = LogContext.task(task.getFJobId(), task.getFTaskId())) {
+                run(task, plan, new TaskContext.Model(job.getFModelId(), job.getFModelVersion()), cancelled);
+            }
+        });
         running.put(runKey(task), new RunningTask(f, cancelled));
     }
 
@@ -164,7 +174,9 @@ final class TaskRunner implements AutoCloseable {
                                 throw new TaskCancelledException("task " + task.getFTaskId() + " was stopped");
                             }
                         });
-        TaskContext ctx = new TaskContext(task, plan, model, env, core.logs(), cancelled::get, bounded);
+        TaskContext ctx = new TaskContext(task, plan, model, env, core.logs(), cancelled::get, bounded, meters);
+        long started = System.nanoTime();
+        JobStatus ended = JobStatus.FAILED;
         try {
             Component component = registry.find(task.getFComponentModule()).orElseThrow().factory().get();
             ctx.log("task " + where + " version " + task.getFTaskVersion() + " started: module "
@@ -178,8 +190,10 @@ final class TaskRunner implements AutoCloseable {
             }
             ctx.checkCancelled();
             jobs.transitTask(task, JobStatus.SUCCESS, null);
+            ended = JobStatus.SUCCESS;
             ctx.log("task " + where + " succeeded in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         } catch (TaskCancelledException e) {
+            ended = JobStatus.CANCELED;
             ctx.log("task " + where + " stopped");
         } catch (Throwable e) {
             if (closed) {
@@ -187,6 +201,7 @@ final class TaskRunner implements AutoCloseable {
                 return;
             }
             if (cancelled.get()) {
+                ended = JobStatus.CANCELED;
                 ctx.log("task " + where + " stopped: " + e);
             } else {
                 String msg = e instanceof FlowException ? e.getMessage() : DatabaseFailures.isDatabase(e)
@@ -200,6 +215,13 @@ final class TaskRunner implements AutoCloseable {
                 core.logs().schedule(task.getFJobId(), "task " + where + " failed: " + msg);
             }
         } finally {
+            if (!closed) {
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                meters.taskEnded(task.getFComponentModule(), ended, took);
+                // The node log's line per task (the job's own log has the details): the MDC says whose.
+                logger.info("task {} version {} ({}) {} in {} ms", where, task.getFTaskVersion(),
+                        task.getFComponentModule(), ended.wire(), took.toMillis());
+            }
             running.remove(runKey(task));
             core.signals().wakeUp();
         }
@@ -236,6 +258,7 @@ final class TaskRunner implements AutoCloseable {
             if (moved) {
                 // what no task took is of no use to a later run (a rerun sends its messages again)
                 env.channels().deleteMessages(jobId);
+                meters.jobEnded(status);
             }
             if (core.resources().release(jobId)) {
                 jobs.setResources(jobId, false);

@@ -113,6 +113,11 @@ public final class ErrorMapper {
         return HttpResponse.of(streamStatus(f), MediaType.JSON_UTF_8, FateJson.envelopeBytes(envelope(f)));
     }
 
+    /** A failure answered with {@code status} and the envelope (a route whose callers read HTTP statuses). */
+    static HttpResponse statusResponse(HttpStatus status, Throwable e) {
+        return HttpResponse.of(status, MediaType.JSON_UTF_8, FateJson.envelopeBytes(envelope(map(e))));
+    }
+
     static Status status(Failure f) {
         return Status.fromCode(f.grpcCode()).withDescription(Retmsgs.shorten(f.retmsg()));
     }

@@ -10,6 +10,7 @@ import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.common.grpc.GrpcMeterIdPrefixFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
@@ -19,11 +20,13 @@ import com.linecorp.armeria.server.docs.DocService;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.HttpJsonTranscodingOptions;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
+import com.linecorp.armeria.server.metric.MetricCollectingService;
 import io.fedflow.node.core.Limits;
 import io.fedflow.node.wire.FateJson;
 import io.fedflow.node.wire.Retmsgs;
 import io.grpc.BindableService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -76,6 +79,9 @@ public final class FlowServer {
     /** The node's own health endpoints: readiness (database, scheduler) and liveness (the process answers). */
     public record Health(HttpService readiness, HttpService liveness) {}
 
+    /** Where the port's request meters go, and what answers {@code /metrics}. */
+    public record Metrics(MeterRegistry registry, HttpService scrape) {}
+
     public static Server build(String host, int port, List<BindableService> services, List<HttpRoute> routes) {
         return build(host, port, services, routes, null);
     }
@@ -83,19 +89,24 @@ public final class FlowServer {
     /** As above, with client authentication in front of every client call when {@code clientAuthentication} is set. */
     public static Server build(String host, int port, List<BindableService> services, List<HttpRoute> routes,
                                ClientAuthentication clientAuthentication) {
-        return build(host, port, services, routes, clientAuthentication, Limits.defaults(), null, null);
+        return build(host, port, services, routes, clientAuthentication, Limits.defaults(), null, null, null);
     }
 
     /**
      * As above, with the node's caps on request bodies; the calls to {@code services} go through
      * {@code admission} and run on its executor when it is set (otherwise on Armeria's shared blocking
      * executor), and {@code health} answers /health, /health/ready and /health/live when set (otherwise
-     * Armeria's always-healthy check on /health).
+     * Armeria's always-healthy check on /health); with {@code metrics}, every request is counted by service,
+     * method and status with its latency, and /metrics answers.
      */
     public static Server build(String host, int port, List<BindableService> services, List<HttpRoute> routes,
                                ClientAuthentication clientAuthentication, Limits limits, RequestAdmission admission,
-                               Health health) {
+                               Health health, Metrics metrics) {
         ServerBuilder sb = Server.builder();
+        if (metrics != null) {
+            sb.meterRegistry(metrics.registry());
+            sb.service("/metrics", metrics.scrape());
+        }
         FlowErrorHandler errors = new FlowErrorHandler(limits, routes.stream().map(HttpRoute::path)
                 .filter(p -> !p.startsWith("/v1/")).collect(Collectors.toSet()));
         if (admission != null) {
@@ -110,7 +121,7 @@ public final class FlowServer {
         GrpcService grpc = GrpcService.builder()
                 .addServices(services)
                 // gRPC requests get the string checks JSON requests get, before any service runs.
-                .intercept(new StringFieldChecks())
+                .intercept(new StringFieldChecks(), new JobLogInterceptor())
                 .enableHttpJsonTranscoding(HttpJsonTranscodingOptions.builder()
                         .errorHandler(errors::transcodingError).build())
                 .jsonMarshallerFactory(sd -> new FateJsonMarshaller())
@@ -207,6 +218,10 @@ public final class FlowServer {
             sb.service("/health/live", health.liveness());
         }
         sb.errorHandler(errors);
+        if (metrics != null) {
+            // Outside authentication and admission: refused and shed calls are counted too.
+            sb.decorator(MetricCollectingService.newDecorator(GrpcMeterIdPrefixFunction.of("fedflow.client")));
+        }
         // Added last, so outermost: every answer of this port knows its retmsg cap.
         sb.decorator(Retmsgs.decorator(limits.maxRetmsgLength()));
         return sb.build();

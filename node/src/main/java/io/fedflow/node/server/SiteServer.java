@@ -1,11 +1,15 @@
 package io.fedflow.node.server;
 
 import com.linecorp.armeria.common.SessionProtocol;
+import com.linecorp.armeria.common.grpc.GrpcMeterIdPrefixFunction;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.metric.MetricCollectingService;
 import io.fedflow.node.wire.SiteMessages;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +29,20 @@ public final class SiteServer {
 
     public static Server build(String host, int port, List<ServerServiceDefinition> services,
                                Consumer<ServerBuilder> tls) {
+        return build(host, port, services, tls, null, null);
+    }
+
+    /**
+     * As above, each call first through {@code tracing} (the caller's trace context continued) when set, and
+     * the port's requests counted in {@code meters} (by method and status, with latencies) when set.
+     */
+    public static Server build(String host, int port, List<ServerServiceDefinition> services,
+                               Consumer<ServerBuilder> tls, ServerInterceptor tracing, MeterRegistry meters) {
         ServerBuilder sb = Server.builder();
+        if (meters != null) {
+            sb.meterRegistry(meters);
+            sb.decorator(MetricCollectingService.newDecorator(GrpcMeterIdPrefixFunction.of("fedflow.site")));
+        }
         sb.port(new InetSocketAddress(host, port), tls == null ? SessionProtocol.HTTP
                 : SessionProtocol.HTTPS);
         if (tls != null) {
@@ -33,6 +50,9 @@ public final class SiteServer {
         }
         var grpc = GrpcService.builder();
         services.forEach(grpc::addService);
+        if (tracing != null) {
+            grpc.intercept(tracing);
+        }
         sb.service(grpc
                 .exceptionHandler(new GrpcFailures())
                 .useBlockingTaskExecutor(true)

@@ -3,6 +3,7 @@ package io.fedflow.node.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import io.micrometer.core.instrument.MeterRegistry;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
@@ -40,6 +41,11 @@ public final class ConnectionPool implements AutoCloseable {
         c.setMinimumIdle(0);
         c.setInitializationFailTimeout(-1);
         return new ConnectionPool(new HikariDataSource(c));
+    }
+
+    /** Hikari records its pool's meters (connections active, idle, pending, acquire time...) in {@code registry}. */
+    public void bindMeters(MeterRegistry registry) {
+        pool.setMetricRegistry(registry);
     }
 
     public String name() {

@@ -48,7 +48,7 @@ final class BinningGuest {
             return List.of();
         }
         SecureRandom random = new SecureRandom();
-        PaillierKeyPair keys = PaillierKeyPair.generate(s.keyBits(), random);
+        PaillierKeyPair keys = PaillierKeyPair.generate(s.keyBits(), random, ctx.paillier());
         PaillierEncryptor enc = new PaillierEncryptor(keys.privateKey(), random);
         double[] labels = data.labels();
         List<byte[]> batches = new ArrayList<>();

@@ -32,7 +32,7 @@ final class BinningHost {
         }
         String guest = guests.get(0);
         PaillierPublicKey key = new PaillierPublicKey(new BigInteger(channel.receive(BinningGuest.KEY, "guest", guest,
-                BinningGuest.WAIT)));
+                BinningGuest.WAIT)), ctx.paillier());
         JsonNode ids = BinningGuest.parse(channel.receive(BinningGuest.IDS, "guest", guest, BinningGuest.WAIT));
         Map<String, Integer> rowOf = new HashMap<>();
         for (int i = 0; i < data.size(); i++) {

@@ -2,6 +2,7 @@ package io.fedflow.node.component.builtin;
 
 import io.fedflow.node.component.paillier.BarrettReducer;
 import io.fedflow.node.component.paillier.FixedPoint;
+import io.fedflow.node.component.paillier.PaillierCounter;
 import io.fedflow.node.component.paillier.PaillierEncryptor;
 import io.fedflow.node.component.paillier.PaillierPublicKey;
 import java.io.ByteArrayInputStream;
@@ -66,6 +67,9 @@ final class EncryptedAlgebra {
     static BigInteger[] weightedSums(PaillierPublicKey key, List<BigInteger> c, long[][] a, int columns) {
         BarrettReducer n2 = new BarrettReducer(key.nSquared());
         int rows = c.size();
+        // Homomorphically, each column multiplies every ciphertext by its weight and adds the products.
+        key.counter().count(PaillierCounter.Operation.MULTIPLY, (long) rows * columns);
+        key.counter().count(PaillierCounter.Operation.ADD, (long) rows * columns);
         BigInteger[][] table = new BigInteger[rows][];
         IntStream.range(0, rows).parallel().forEach(i -> {
             BigInteger[] t = new BigInteger[1 << WINDOW];

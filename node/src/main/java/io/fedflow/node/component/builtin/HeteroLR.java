@@ -59,7 +59,8 @@ public final class HeteroLR implements Component {
             ctx.log("validation_freqs and early_stopping_rounds are not run by HeteroLR: it trains to max_iter"
                     + " or convergence");
         }
-        HeteroLRProtocol.Session io = new HeteroLRProtocol.Session(ctx.federation(), ctx::checkCancelled, ctx::log);
+        HeteroLRProtocol.Session io = new HeteroLRProtocol.Session(ctx.federation(), ctx::checkCancelled, ctx::log,
+                ctx.paillier());
         List<ModelInput> models = ctx.inputModels("model");
         ModelInput model = models == null || models.isEmpty() ? null : models.get(0);
         String role = ctx.role();

@@ -3,6 +3,7 @@ package io.fedflow.node.component.builtin;
 import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.component.paillier.CiphertextVector;
 import io.fedflow.node.component.paillier.FixedPoint;
+import io.fedflow.node.component.paillier.PaillierCounter;
 import io.fedflow.node.component.paillier.PaillierEncryptor;
 import io.fedflow.node.component.paillier.PaillierKeyPair;
 import io.fedflow.node.component.paillier.PaillierPrivateKey;
@@ -43,7 +44,12 @@ final class HeteroLRProtocol {
     private HeteroLRProtocol() {}
 
     /** A task's channel, plus how it notices cancellation and where its log lines go. */
-    record Session(FederationChannel channel, Runnable checkCancelled, Consumer<String> log) {
+    record Session(FederationChannel channel, Runnable checkCancelled, Consumer<String> log,
+                   PaillierCounter paillier) {
+        Session(FederationChannel channel, Runnable checkCancelled, Consumer<String> log) {
+            this(channel, checkCancelled, log, PaillierCounter.NONE);
+        }
+
         void send(String tag, String role, String party, byte[] payload) {
             channel.send(tag, role, party, payload);
         }
@@ -108,7 +114,7 @@ final class HeteroLRProtocol {
     static Losses arbiter(Session io, LR.Settings s, int keyBits, LossListener listener,
                           IterationListener iterations) {
         SecureRandom random = new SecureRandom();
-        PaillierKeyPair keys = PaillierKeyPair.generate(keyBits, random);
+        PaillierKeyPair keys = PaillierKeyPair.generate(keyBits, random, io.paillier());
         PaillierPublicKey pk = keys.publicKey();
         PaillierPrivateKey sk = keys.privateKey();
         FixedPoint fp = new FixedPoint(pk);
@@ -193,7 +199,8 @@ final class HeteroLRProtocol {
         int n = x.length;
         int d = x.length == 0 ? 0 : x[0].length;
         sendIds(io, sortedIds, hosts);
-        PaillierPublicKey pk = new PaillierPublicKey(new BigInteger(io.receive("pubkey", ARBITER, arbiter)));
+        PaillierPublicKey pk = new PaillierPublicKey(new BigInteger(io.receive("pubkey", ARBITER, arbiter)),
+                io.paillier());
         PaillierEncryptor enc = new PaillierEncryptor(pk, new SecureRandom());
         FixedPoint fp = new FixedPoint(pk);
         int batch = s.batchSize < 0 || s.batchSize >= n ? n : s.batchSize;
@@ -298,7 +305,8 @@ final class HeteroLRProtocol {
         String guest = io.only(GUEST);
         String arbiter = io.only(ARBITER);
         checkIds(io, sortedIds, guest);
-        PaillierPublicKey pk = new PaillierPublicKey(new BigInteger(io.receive("pubkey", ARBITER, arbiter)));
+        PaillierPublicKey pk = new PaillierPublicKey(new BigInteger(io.receive("pubkey", ARBITER, arbiter)),
+                io.paillier());
         PaillierEncryptor enc = new PaillierEncryptor(pk, new SecureRandom());
         FixedPoint fp = new FixedPoint(pk);
         int[] batches = EncryptedAlgebra.decodeInts(io.receive("batches", GUEST, guest));

@@ -68,6 +68,7 @@ public final class PaillierEncryptor {
 
     /** Encrypts {@code m}, taken mod n (so a negative number is its complement, as {@link FixedPoint} wants). */
     public BigInteger encrypt(BigInteger m) {
+        key.counter().count(PaillierCounter.Operation.ENCRYPT, 1);
         return key.encryptWith(m.mod(key.n()), obfuscator());
     }
 

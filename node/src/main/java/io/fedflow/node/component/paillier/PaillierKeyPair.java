@@ -10,6 +10,11 @@ public record PaillierKeyPair(PaillierPublicKey publicKey, PaillierPrivateKey pr
 
     /** n = p·q of {@code bits} bits, p and q distinct primes of bits/2 bits each; g = n + 1. */
     public static PaillierKeyPair generate(int bits, SecureRandom random) {
+        return generate(bits, random, PaillierCounter.NONE);
+    }
+
+    /** As above, the key pair's operations counted by {@code counter}. */
+    public static PaillierKeyPair generate(int bits, SecureRandom random, PaillierCounter counter) {
         if (bits < 512 || bits % 2 != 0) {
             throw new IllegalArgumentException("key length must be even and at least 512 bits, got " + bits);
         }
@@ -21,7 +26,7 @@ public record PaillierKeyPair(PaillierPublicKey publicKey, PaillierPrivateKey pr
             if (p.equals(q) || n.bitLength() != bits) {
                 continue;
             }
-            PaillierPublicKey pub = new PaillierPublicKey(n);
+            PaillierPublicKey pub = new PaillierPublicKey(n, counter);
             return new PaillierKeyPair(pub, new PaillierPrivateKey(pub, p, q));
         }
     }

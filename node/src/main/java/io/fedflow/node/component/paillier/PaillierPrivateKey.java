@@ -57,6 +57,7 @@ public final class PaillierPrivateKey {
 
     /** The plaintext of {@code c}, in [0, n). */
     public BigInteger decrypt(BigInteger c) {
+        publicKey.counter().count(PaillierCounter.Operation.DECRYPT, 1);
         BigInteger mp = l(c.mod(pSquared).modPow(pMinus1, pSquared), p).multiply(hp).mod(p);
         BigInteger mq = l(c.mod(qSquared).modPow(qMinus1, qSquared), q).multiply(hq).mod(q);
         // Garner: m = mq + q·((mp - mq)·q^-1 mod p)

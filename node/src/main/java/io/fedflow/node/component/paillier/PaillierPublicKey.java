@@ -7,12 +7,31 @@ import java.math.BigInteger;
  * modular exponentiation). Holds what a party that only adds ciphertexts needs; it cannot decrypt.
  *
  * @param n the modulus p·q
+ * @param counter counts what is done with the key (and the encryptors and private key made over it); it is
+ *                not part of the key's identity
  */
-public record PaillierPublicKey(BigInteger n) {
+public record PaillierPublicKey(BigInteger n, PaillierCounter counter) {
     public PaillierPublicKey {
         if (n == null || n.signum() <= 0 || !n.testBit(0)) {
             throw new IllegalArgumentException("n must be a positive odd modulus");
         }
+        if (counter == null) {
+            throw new IllegalArgumentException("counter must be set (PaillierCounter.NONE counts nothing)");
+        }
+    }
+
+    public PaillierPublicKey(BigInteger n) {
+        this(n, PaillierCounter.NONE);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PaillierPublicKey k && n.equals(k.n);
+    }
+
+    @Override
+    public int hashCode() {
+        return n.hashCode();
     }
 
     public BigInteger nSquared() {
@@ -37,11 +56,13 @@ public record PaillierPublicKey(BigInteger n) {
 
     /** E(a) · E(b) = E(a + b mod n). */
     public BigInteger add(BigInteger a, BigInteger b) {
+        counter.count(PaillierCounter.Operation.ADD, 1);
         return a.multiply(b).mod(nSquared());
     }
 
     /** E(a)^k = E(k·a mod n); a negative k multiplies by k mod n. */
     public BigInteger multiply(BigInteger c, BigInteger k) {
+        counter.count(PaillierCounter.Operation.MULTIPLY, 1);
         return c.modPow(k.mod(n), nSquared());
     }
 

@@ -1,0 +1,79 @@
+package io.fedflow.node.server;
+
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.Message;
+import io.fedflow.node.logging.LogContext;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+
+/**
+ * The request path's part of the log context: a call whose message names a job ({@code job_id}) is handled
+ * with that job in SLF4J's MDC, so that its log lines, and the site calls it makes, say whose they are.
+ * Needs the parsed messages: it goes inside the site port's verification, which works on raw bytes.
+ */
+public final class JobLogInterceptor implements ServerInterceptor {
+    public static ServerServiceDefinition protect(ServerServiceDefinition service) {
+        return ServerInterceptors.intercept(service, new JobLogInterceptor());
+    }
+
+    @Override
+    public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
+                                                      ServerCallHandler<Q, A> next) {
+        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
+            private String jobId;
+
+            @Override
+            public void onMessage(Q message) {
+                if (jobId == null) {
+                    jobId = jobIdOf(message);
+                }
+                try (LogContext.Scope ids = scope()) {
+                    super.onMessage(message);
+                }
+            }
+
+            @Override
+            public void onHalfClose() {
+                // A unary method runs here.
+                try (LogContext.Scope ids = scope()) {
+                    super.onHalfClose();
+                }
+            }
+
+            @Override
+            public void onCancel() {
+                try (LogContext.Scope ids = scope()) {
+                    super.onCancel();
+                }
+            }
+
+            @Override
+            public void onComplete() {
+                try (LogContext.Scope ids = scope()) {
+                    super.onComplete();
+                }
+            }
+
+            private LogContext.Scope scope() {
+                return jobId == null ? null : LogContext.job(jobId);
+            }
+        };
+    }
+
+    private static String jobIdOf(Object message) {
+        if (!(message instanceof Message m)) {
+            return null;
+        }
+        Descriptors.FieldDescriptor f = m.getDescriptorForType().findFieldByName("job_id");
+        if (f == null || f.isRepeated() || f.getJavaType() != Descriptors.FieldDescriptor.JavaType.STRING) {
+            return null;
+        }
+        String id = (String) m.getField(f);
+        return id.isEmpty() ? null : id;
+    }
+}

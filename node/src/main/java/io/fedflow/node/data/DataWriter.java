@@ -107,37 +107,14 @@ public final class DataWriter {
                 .put("output_name", output.name());
         // The job's conf is answered by job/query and job/config: never with the password.
         params.set("address", target.masked());
-        ObjectNode dslJson = JsonNodeFactory.instance.objectNode();
-        dslJson.putObject("components").putObject(COMPONENT).put("module", "Writer");
-        ObjectNode conf = JsonNodeFactory.instance.objectNode();
-        conf.putObject("initiator").put("role", "local").put("party_id", 0);
-        conf.putObject("role").putArray("local").add(0);
-        conf.put("dsl_version", 2);
-        conf.putObject("component_parameters").putObject("role").putObject("local").putObject("0")
-                .set(COMPONENT, params);
-        jobs.start(new LocalJobs.LocalJob(jobId, "local", UploadService.LOCAL_PARTY, COMPONENT, "Writer",
-                dslJson, conf, params, ""));
-        long count;
-        try {
+        long count = DataJobs.run(jobs, jobId, COMPONENT, "Writer", params, null, () -> {
             catalog.recordRead(source, jobId, COMPONENT);
-            count = copy(p.meta(), p.columns(), target, output, source, jobId);
-            jobs.succeed(jobId);
-        } catch (RuntimeException e) {
-            jobs.fail(jobId, e.getMessage());
-            throw e;
-        }
-        ObjectNode d = JsonNodeFactory.instance.objectNode();
-        d.put("board_url", "http://" + config.host() + ":" + config.httpPort() + "/v1/job/query?job_id=" + jobId);
-        d.put("code", 0);
+            return copy(p.meta(), p.columns(), target, output, source, jobId);
+        });
+        ObjectNode d = DataJobs.submitAnswer(config, jobId, source);
         d.put("count", count);
-        d.put("job_id", jobId);
-        d.put("logs_directory", config.logsDir().resolve(jobId).toString());
-        d.put("message", "success");
-        d.putObject("model_info").put("model_id", "local-0#model").put("model_version", jobId);
-        d.put("namespace", source.namespace());
         d.put("output_name", output.name());
         d.put("output_namespace", output.namespace());
-        d.put("table_name", source.name());
         return d;
     }
 

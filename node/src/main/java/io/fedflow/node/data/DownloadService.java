@@ -55,33 +55,12 @@ public final class DownloadService {
         ObjectNode params = JsonNodeFactory.instance.objectNode();
         params.put("namespace", id.namespace()).put("table_name", id.name())
                 .put("output_path", target.toString()).put("delimiter", delimiter(req, meta));
-        ObjectNode dsl = JsonNodeFactory.instance.objectNode();
-        dsl.putObject("components").putObject(COMPONENT).put("module", "Download");
-        ObjectNode conf = JsonNodeFactory.instance.objectNode();
-        conf.putObject("initiator").put("role", "local").put("party_id", 0);
-        conf.putObject("role").putArray("local").add(0);
-        conf.put("dsl_version", 2);
-        conf.putObject("component_parameters").putObject("role").putObject("local").putObject("0")
-                .set(COMPONENT, params);
-        jobs.start(new LocalJobs.LocalJob(jobId, "local", UploadService.LOCAL_PARTY, COMPONENT, "Download",
-                dsl, conf, params, ""));
-        try {
+        DataJobs.run(jobs, jobId, COMPONENT, "Download", params, null, () -> {
             writeFile(meta, delimiter(req, meta), target, jobId, COMPONENT);
-            jobs.succeed(jobId);
-        } catch (RuntimeException e) {
-            jobs.fail(jobId, e.getMessage());
-            throw e;
-        }
-        ObjectNode d = JsonNodeFactory.instance.objectNode();
-        d.put("board_url", "http://" + config.host() + ":" + config.httpPort() + "/v1/job/query?job_id=" + jobId);
-        d.put("code", 0);
-        d.put("job_id", jobId);
-        d.put("logs_directory", config.logsDir().resolve(jobId).toString());
-        d.put("message", "success");
-        d.putObject("model_info").put("model_id", "local-0#model").put("model_version", jobId);
-        d.put("namespace", id.namespace());
+            return 0;
+        });
+        ObjectNode d = DataJobs.submitAnswer(config, jobId, id);
         d.put("output_path", target.toString());
-        d.put("table_name", id.name());
         return d;
     }
 

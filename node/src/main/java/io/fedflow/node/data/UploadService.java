@@ -150,16 +150,11 @@ public final class UploadService {
         UploadConf conf = valid.conf();
         String jobId = jobs.nextJobId();
         ObjectNode params = confJson(conf);
-        ObjectNode dslJson = JsonNodeFactory.instance.objectNode();
-        dslJson.putObject("components").putObject(COMPONENT).put("module", "Upload");
-        ObjectNode runtimeConf = JsonNodeFactory.instance.objectNode();
-        runtimeConf.putObject("initiator").put("role", "local").put("party_id", 0);
-        runtimeConf.putObject("role").putArray("local").add(0);
-        runtimeConf.put("dsl_version", 2);
-        runtimeConf.putObject("job_parameters").putObject("common")
+        ObjectNode dslJson = DataJobs.dsl(COMPONENT, "Upload");
+        ObjectNode jobParameters = JsonNodeFactory.instance.objectNode();
+        jobParameters.putObject("common")
                 .put("federated_mode", "SINGLE").put("task_cores", Math.max(conf.getTaskCores(), 1));
-        runtimeConf.putObject("component_parameters").putObject("role").putObject("local").putObject("0")
-                .set(COMPONENT, params);
+        ObjectNode runtimeConf = DataJobs.runtimeConf(COMPONENT, params, jobParameters);
         jobs.start(new LocalJobs.LocalJob(jobId, "local", LOCAL_PARTY, COMPONENT, "Upload",
                 dslJson, runtimeConf, params, ""));
         Path jobDir = writeJobFiles(jobId, dslJson, runtimeConf);
@@ -214,20 +209,12 @@ public final class UploadService {
     }
 
     private ObjectNode submitAnswer(String jobId, TableId id, Path jobDir) {
-        ObjectNode d = JsonNodeFactory.instance.objectNode();
-        d.put("board_url", "http://" + config.host() + ":" + config.httpPort() + "/v1/job/query?job_id=" + jobId);
-        d.put("code", 0);
+        ObjectNode d = DataJobs.submitAnswer(config, jobId, id);
         d.put("dsl_path", jobDir.resolve("job_dsl.json").toString());
-        d.put("job_id", jobId);
-        d.put("logs_directory", config.logsDir().resolve(jobId).toString());
-        d.put("message", "success");
-        d.putObject("model_info").put("model_id", "local-0#model").put("model_version", jobId);
-        d.put("namespace", id.namespace());
         d.put("pipeline_dsl_path", jobDir.resolve("pipeline_dsl.json").toString());
         d.put("runtime_conf_on_party_path",
                 jobDir.resolve("local").resolve("0").resolve("job_runtime_on_party_conf.json").toString());
         d.put("runtime_conf_path", jobDir.resolve("job_runtime_conf.json").toString());
-        d.put("table_name", id.name());
         d.put("train_runtime_conf_path", jobDir.resolve("train_runtime_conf.json").toString());
         return d;
     }

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,15 +117,7 @@ public final class MysqlTables {
     /** Streams the bound columns of a MYSQL table: id first, then the header's columns joined by the delimiter. */
     void scan(TStorageTableMetaRecord meta, RowSink sink) throws Exception {
         MysqlAddress a = address(Json.parse(meta.getFAddress().data()), "address");
-        JsonNode schema = Json.parse(meta.getFSchema().data());
-        List<String> cols = new ArrayList<>();
-        cols.add(schema.path("sid").asText());
-        String header = schema.path("header").asText("");
-        if (!header.isEmpty()) {
-            for (String col : header.split(Pattern.quote(meta.getFIdDelimiter()))) {
-                cols.add(col);
-            }
-        }
+        List<String> cols = BoundColumns.of(meta);
         StringBuilder sql = new StringBuilder("SELECT ");
         for (int i = 0; i < cols.size(); i++) {
             sql.append(i == 0 ? "" : ", ").append(MysqlAddress.quote(cols.get(i)));
@@ -142,15 +133,7 @@ public final class MysqlTables {
                 StringBuilder value = new StringBuilder();
                 int width = cols.size();
                 while (rs.next()) {
-                    value.setLength(0);
-                    for (int i = 2; i <= width; i++) {
-                        if (i > 2) {
-                            value.append(delimiter);
-                        }
-                        String v = rs.getString(i);
-                        value.append(v == null ? "" : v);
-                    }
-                    sink.row(rs.getString(1), value.toString());
+                    sink.row(rs.getString(1), BoundColumns.value(rs, width, delimiter, value));
                 }
             }
         } catch (SQLException e) {

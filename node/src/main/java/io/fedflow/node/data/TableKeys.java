@@ -112,15 +112,7 @@ public final class TableKeys {
                         out.put(rs.getString(1), rs.getString(2));
                         continue;
                     }
-                    value.setLength(0);
-                    for (int i = 2; i <= width; i++) {
-                        if (i > 2) {
-                            value.append(delimiter);
-                        }
-                        String v = rs.getString(i);
-                        value.append(v == null ? "" : v);
-                    }
-                    out.put(rs.getString(1), value.toString());
+                    out.put(rs.getString(1), BoundColumns.value(rs, width, delimiter, value));
                 }
             }
         }

@@ -69,15 +69,7 @@ public final class TableRows {
                 mysql.scan(meta, sink);
             } else {
                 try (Connection c = addresses.connect(address, ownDatabase)) {
-                    JsonNode schema = Json.parse(meta.getFSchema().data());
-                    List<String> cols = new ArrayList<>();
-                    cols.add(schema.path("sid").asText());
-                    String header = schema.path("header").asText("");
-                    if (!header.isEmpty()) {
-                        for (String col : header.split(Pattern.quote(meta.getFIdDelimiter()))) {
-                            cols.add(col);
-                        }
-                    }
+                    List<String> cols = BoundColumns.of(meta);
                     StringBuilder sql = new StringBuilder("SELECT ");
                     for (int i = 0; i < cols.size(); i++) {
                         sql.append(i == 0 ? "" : ", ").append(DSL.name(cols.get(i)));
@@ -109,15 +101,7 @@ public final class TableRows {
                     if (width == 2 && delimiter.isEmpty()) {
                         sink.row(rs.getString(1), rs.getString(2));
                     } else {
-                        value.setLength(0);
-                        for (int i = 2; i <= width; i++) {
-                            if (i > 2) {
-                                value.append(delimiter);
-                            }
-                            String v = rs.getString(i);
-                            value.append(v == null ? "" : v);
-                        }
-                        sink.row(rs.getString(1), value.toString());
+                        sink.row(rs.getString(1), BoundColumns.value(rs, width, delimiter, value));
                     }
                 }
             }

@@ -1,5 +1,7 @@
 package io.fedflow.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -14,6 +16,13 @@ record CliRun(int exit, JsonNode out, String err) {
 
     int retcode() {
         return out.path("retcode").asInt(-1);
+    }
+
+    /** Asserts the run exited 0 with retcode 0 (else fails showing what it printed); answers the run. */
+    static CliRun ok(CliRun run) {
+        assertThat(run.exit()).as(run.out() + " " + run.err()).isZero();
+        assertThat(run.retcode()).isZero();
+        return run;
     }
 
     /** An invocation whose output is text, not an envelope (help): exit code, stdout, stderr. */

@@ -39,7 +39,7 @@ class ModelArchiveCliTest {
     @Test
     void exportWritesTheArchiveAndImportTakesItBack() throws IOException {
         Path conf = conf("\"force_update\": 0");
-        CliRun exported = ok(CliRun.flow(server, "model", "export", "-c", conf.toString(), "-o",
+        CliRun exported = CliRun.ok(CliRun.flow(server, "model", "export", "-c", conf.toString(), "-o",
                 dir.resolve("out").toString()));
         Path file = Path.of(exported.out().at("/data/file").asText());
         assertThat(file.getFileName().toString()).isEqualTo("local#0#" + LocalJobs.MODEL_ID + "_" + version + ".zip");
@@ -50,17 +50,17 @@ class ModelArchiveCliTest {
         assertThat(exists.exit()).isEqualTo(1);
         assertThat(exists.out().get("retmsg").asText()).contains("already exists");
         Path forced = conf("\"file\": \"out/" + file.getFileName() + "\", \"force_update\": 1");
-        ok(CliRun.flow(server, "model", "import", "-c", forced.toString()));
+        CliRun.ok(CliRun.flow(server, "model", "import", "-c", forced.toString()));
     }
 
     @Test
     void toDatabaseStoresAndFromDatabaseRestores() throws IOException {
-        ok(CliRun.flow(server, "model", "export", "-c", conf("\"force_update\": true").toString(),
+        CliRun.ok(CliRun.flow(server, "model", "export", "-c", conf("\"force_update\": true").toString(),
                 "--to-database"));
         CliRun again = CliRun.flow(server, "model", "export", "-c", conf("\"force_update\": false").toString(),
                 "--to-database");
         assertThat(again.retcode()).isEqualTo(100);
-        ok(CliRun.flow(server, "model", "import", "-c", conf("\"force_update\": true").toString(),
+        CliRun.ok(CliRun.flow(server, "model", "import", "-c", conf("\"force_update\": true").toString(),
                 "--from-database"));
     }
 
@@ -84,9 +84,4 @@ class ModelArchiveCliTest {
         return conf;
     }
 
-    private static CliRun ok(CliRun run) {
-        assertThat(run.exit()).as(run.out() + " " + run.err()).isZero();
-        assertThat(run.retcode()).isZero();
-        return run;
-    }
 }

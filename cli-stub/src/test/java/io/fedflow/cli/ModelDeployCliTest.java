@@ -52,16 +52,10 @@ class ModelDeployCliTest {
         return CliRun.flow(server, args);
     }
 
-    private static CliRun ok(CliRun run) {
-        assertThat(run.exit()).as(run.out() + " " + run.err()).isZero();
-        assertThat(run.retcode()).isZero();
-        return run;
-    }
-
     private static String deploy(String... extra) {
         String[] args = Stream.concat(Stream.of("model", "deploy", "--model-id", MODEL_ID, "--model-version",
                 trainJob), Stream.of(extra)).toArray(String[]::new);
-        return ok(flow(args)).out().at("/data/model_version").asText();
+        return CliRun.ok(flow(args)).out().at("/data/model_version").asText();
     }
 
     private JsonNode onlyFile(Path output, String prefix) throws IOException {
@@ -77,14 +71,14 @@ class ModelDeployCliTest {
     void deployFromACpnListThenWriteThePredictDslAndConf() throws IOException {
         String child = deploy("--cpn-list", "reader_0, data_transform_0,feature_scale_0, lr_0");
         Path out = dir.resolve("out");
-        CliRun dsl = ok(flow("model", "get-predict-dsl", "--model-id", MODEL_ID, "--model-version", child, "-o",
+        CliRun dsl = CliRun.ok(flow("model", "get-predict-dsl", "--model-id", MODEL_ID, "--model-version", child, "-o",
                 out.toString()));
         assertThat(dsl.out().get("retmsg").asText()).startsWith("Query predict dsl successfully. File path is: ");
         JsonNode written = onlyFile(out, "predict_dsl");
         assertThat(written.at("/components/lr_0/input/model/0").asText()).isEqualTo("pipeline.lr_0.model");
         assertThat(written.get("components").size()).isEqualTo(4);
 
-        ok(flow("model", "get-predict-conf", "--model-id", MODEL_ID, "--model-version", child, "-o",
+        CliRun.ok(flow("model", "get-predict-conf", "--model-id", MODEL_ID, "--model-version", child, "-o",
                 out.toString()));
         JsonNode conf = onlyFile(out, "predict_conf");
         assertThat(conf.at("/job_parameters/common/model_version").asText()).isEqualTo(child);
@@ -108,14 +102,14 @@ class ModelDeployCliTest {
     @Test
     void getModelInfoSendsFatesElevenFields() {
         String child = deploy("--cpn-list", "lr_0");
-        JsonNode row = ok(flow("model", "get-model-info", "--model-id", MODEL_ID, "--model-version", child)).out()
+        JsonNode row = CliRun.ok(flow("model", "get-model-info", "--model-id", MODEL_ID, "--model-version", child)).out()
                 .at("/data/0");
         assertThat(row.size()).isEqualTo(11);
         assertThat(row.get("f_parent").asBoolean()).isFalse();
         assertThat(row.at("/f_parent_info/parent_version").asText()).isEqualTo(trainJob);
         assertThat(row.get("f_size").asLong()).isPositive();
         assertThat(row.get("f_create_date").asText()).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
-        JsonNode detail = ok(flow("model", "get-model-info", "--model-version", child, "-r", "local", "-p", "0",
+        JsonNode detail = CliRun.ok(flow("model", "get-model-info", "--model-version", child, "-r", "local", "-p", "0",
                 "--detail")).out().at("/data/0");
         assertThat(detail.has("f_inference_dsl")).isTrue();
     }

@@ -22,12 +22,6 @@ class PrivilegeServiceCliTest {
         return CliRun.flow("127.0.0.1:" + node.httpPort(), args);
     }
 
-    private static CliRun ok(CliRun run) {
-        assertThat(run.exit()).as(run.out() + " " + run.err()).isZero();
-        assertThat(run.retcode()).isZero();
-        return run;
-    }
-
     private Path conf(String name, String json) throws IOException {
         return Files.writeString(dir.resolve(name), json);
     }
@@ -37,16 +31,16 @@ class PrivilegeServiceCliTest {
         // FATE's examples/permission/grant.json: the party as a number, components as a comma string
         Path grant = conf("grant.json", "{\"party_id\": 10000, \"component\": \"reader,dataio\", "
                 + "\"dataset\": [{\"namespace\": \"experiment\", \"name\": \"breast_hetero_host\"}]}");
-        ok(flow("privilege", "grant", "-c", grant.toString()));
+        CliRun.ok(flow("privilege", "grant", "-c", grant.toString()));
 
-        CliRun granted = ok(flow("privilege", "query", "-p", "10000"));
+        CliRun granted = CliRun.ok(flow("privilege", "query", "-p", "10000"));
         assertThat(granted.out().at("/data/component").toString()).contains("reader", "dataio");
         assertThat(granted.out().at("/data/dataset/0/namespace").asText()).isEqualTo("experiment");
         assertThat(granted.out().at("/data/dataset/0/name").asText()).isEqualTo("breast_hetero_host");
 
-        ok(flow("privilege", "delete", "-c", conf("delete.json",
+        CliRun.ok(flow("privilege", "delete", "-c", conf("delete.json",
                 "{\"party_id\": \"10000\", \"component\": \"reader\"}").toString()));
-        CliRun left = ok(flow("privilege", "query", "-p", "10000"));
+        CliRun left = CliRun.ok(flow("privilege", "query", "-p", "10000"));
         assertThat(left.out().at("/data/component").toString()).doesNotContain("reader").contains("dataio");
         assertThat(left.out().at("/data/dataset/0/name").asText()).isEqualTo("breast_hetero_host");
     }
@@ -78,21 +72,21 @@ class PrivilegeServiceCliTest {
         Path batch = conf("registry.json", "{\"DATA_API\": {\"host\": \"127.0.0.1\", \"port\": 8080, "
                 + "\"api\": {\"upload\": {\"uri\": \"/v1/upload\", \"method\": \"POST\"}, "
                 + "\"query\": {\"uri\": \"/v1/query\"}}}}");
-        CliRun registered = ok(flow("service", "registry", "-c", batch.toString()));
+        CliRun registered = CliRun.ok(flow("service", "registry", "-c", batch.toString()));
         assertThat(registered.out().at("/data/DATA_API/host").asText()).isEqualTo("127.0.0.1");
 
         // FATE's `flow service registry`: the registered servers
-        CliRun shown = ok(flow("service", "registry"));
+        CliRun shown = CliRun.ok(flow("service", "registry"));
         assertThat(shown.out().at("/data/DATA_API/port").asInt()).isEqualTo(8080);
 
         // one service on a registered server
-        ok(flow("service", "registry", "-c", conf("one.json", "{\"server_name\": \"DATA_API\", "
+        CliRun.ok(flow("service", "registry", "-c", conf("one.json", "{\"server_name\": \"DATA_API\", "
                 + "\"service_name\": \"download\", \"uri\": \"/v1/download\", \"method\": \"GET\"}").toString()));
-        CliRun upload = ok(flow("service", "query", "-n", "upload"));
+        CliRun upload = CliRun.ok(flow("service", "query", "-n", "upload"));
         assertThat(upload.out().at("/data/service_info/0/f_url").asText()).contains("127.0.0.1:8080/v1/upload");
-        CliRun download = ok(flow("service", "query", "-n", "download", "-s", "DATA_API"));
+        CliRun download = CliRun.ok(flow("service", "query", "-n", "download", "-s", "DATA_API"));
         assertThat(download.out().at("/data/service_info/0/f_method").asText()).isEqualTo("GET");
-        assertThat(ok(flow("service", "query", "-n", "permission")).out().at("/data/service_info")).isEmpty();
+        assertThat(CliRun.ok(flow("service", "query", "-n", "permission")).out().at("/data/service_info")).isEmpty();
     }
 
     @Test

@@ -19,24 +19,18 @@ class ProviderCliTest {
         return CliRun.flow("127.0.0.1:" + node.httpPort(), args);
     }
 
-    private static CliRun ok(CliRun run) {
-        assertThat(run.exit()).as(run.out() + " " + run.err()).isZero();
-        assertThat(run.retcode()).isZero();
-        return run;
-    }
-
     @Test
     void serverVersionsAndReload() {
-        assertThat(ok(flow("server", "versions")).out().at("/data/FATE").asText()).isEqualTo("1.11.2");
-        ok(flow("server", "reload"));
+        assertThat(CliRun.ok(flow("server", "versions")).out().at("/data/FATE").asText()).isEqualTo("1.11.2");
+        CliRun.ok(flow("server", "reload"));
     }
 
     @Test
     void providerListAndComponents() {
-        assertThat(ok(flow("provider", "list")).out().at("/data/fate/default/version").asText()).isEqualTo("1.11.2");
-        assertThat(ok(flow("provider", "list", "-n", "fate")).out().at("/data/1.11.2/components/lr/module").asText())
+        assertThat(CliRun.ok(flow("provider", "list")).out().at("/data/fate/default/version").asText()).isEqualTo("1.11.2");
+        assertThat(CliRun.ok(flow("provider", "list", "-n", "fate")).out().at("/data/1.11.2/components/lr/module").asText())
                 .isEqualTo("LR");
-        assertThat(ok(flow("provider", "list-components")).out().at("/data/intersection/roles").toString())
+        assertThat(CliRun.ok(flow("provider", "list-components")).out().at("/data/intersection/roles").toString())
                 .contains("guest", "host");
         CliRun unknown = flow("provider", "list", "-n", "nope");
         assertThat(unknown.exit()).isEqualTo(1);

@@ -29,29 +29,23 @@ class TagCliTest {
         return CliRun.flow(server, args);
     }
 
-    private static CliRun ok(CliRun run) {
-        assertThat(run.exit()).as(run.out() + " " + run.err()).isZero();
-        assertThat(run.retcode()).isZero();
-        return run;
-    }
-
     @Test
     void tagCommandsRunFatesFlagsEndToEnd() {
-        ok(flow("tag", "create", "-t", "cli-tag", "-d", "from the cli"));
-        ok(flow("model", "tag-model", "-j", jobId, "-t", "cli-tag"));
-        assertThat(ok(flow("model", "tag-list", "-j", jobId)).out().at("/data/tags/0/name").asText())
+        CliRun.ok(flow("tag", "create", "-t", "cli-tag", "-d", "from the cli"));
+        CliRun.ok(flow("model", "tag-model", "-j", jobId, "-t", "cli-tag"));
+        assertThat(CliRun.ok(flow("model", "tag-list", "-j", jobId)).out().at("/data/tags/0/name").asText())
                 .isEqualTo("cli-tag");
-        JsonNode listed = ok(flow("tag", "list", "-l", "5")).out();
+        JsonNode listed = CliRun.ok(flow("tag", "list", "-l", "5")).out();
         assertThat(listed.at("/data/tags/0/name").asText()).isEqualTo("cli-tag");
         assertThat(listed.at("/data/tags/0/model_count").asInt()).isEqualTo(1);
-        assertThat(ok(flow("tag", "query", "-t", "cli-tag", "--with-model")).out().at("/data/models/0/model_version")
+        assertThat(CliRun.ok(flow("tag", "query", "-t", "cli-tag", "--with-model")).out().at("/data/models/0/model_version")
                 .asText()).isEqualTo(jobId);
-        ok(flow("tag", "update", "-t", "cli-tag", "--new-tag-name", "cli-tag2", "--new-tag-desc", "renamed"));
-        assertThat(ok(flow("tag", "query", "-t", "cli-tag2")).out().at("/data/tags/0/description").asText())
+        CliRun.ok(flow("tag", "update", "-t", "cli-tag", "--new-tag-name", "cli-tag2", "--new-tag-desc", "renamed"));
+        assertThat(CliRun.ok(flow("tag", "query", "-t", "cli-tag2")).out().at("/data/tags/0/description").asText())
                 .isEqualTo("renamed");
-        ok(flow("model", "tag-model", "-j", jobId, "-t", "cli-tag2", "--remove"));
-        assertThat(ok(flow("model", "tag-list", "-j", jobId)).out().at("/data/count").asInt()).isZero();
-        ok(flow("tag", "delete", "-t", "cli-tag2"));
+        CliRun.ok(flow("model", "tag-model", "-j", jobId, "-t", "cli-tag2", "--remove"));
+        assertThat(CliRun.ok(flow("model", "tag-list", "-j", jobId)).out().at("/data/count").asInt()).isZero();
+        CliRun.ok(flow("tag", "delete", "-t", "cli-tag2"));
 
         CliRun gone = flow("tag", "delete", "-t", "cli-tag2");
         assertThat(gone.exit()).isEqualTo(1);

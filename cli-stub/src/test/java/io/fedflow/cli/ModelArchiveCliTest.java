@@ -2,14 +2,11 @@ package io.fedflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.testing.LocalJobs;
 import io.fedflow.node.testing.NodeExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,12 +25,7 @@ class ModelArchiveCliTest {
     @BeforeAll
     static void trainAModel() {
         server = "127.0.0.1:" + node.httpPort();
-        assertThat(LocalJobs.uploadBreast(node.http()).get("retcode").asInt()).isZero();
-        JsonNode submitted = LocalJobs.submit(node.http());
-        assertThat(submitted.get("retcode").asInt()).as(submitted.toString()).isZero();
-        version = submitted.get("jobId").asText();
-        Awaitility.await().atMost(Duration.ofMinutes(3)).until(
-                () -> LocalJobs.query(node.http(), version).at("/data/0/f_status").asText(), "success"::equals);
+        version = LocalJobs.trainBreast(node.http());
     }
 
     @Test

@@ -37,12 +37,7 @@ class ModelDeployCliTest {
     @BeforeAll
     static void trainAModel() {
         server = "127.0.0.1:" + node.httpPort();
-        assertThat(LocalJobs.uploadBreast(node.http()).get("retcode").asInt()).isZero();
-        JsonNode submitted = LocalJobs.submit(node.http());
-        assertThat(submitted.get("retcode").asInt()).as(submitted.toString()).isZero();
-        trainJob = submitted.get("jobId").asText();
-        Awaitility.await().atMost(Duration.ofMinutes(3)).until(
-                () -> LocalJobs.query(node.http(), trainJob).at("/data/0/f_status").asText(), "success"::equals);
+        trainJob = LocalJobs.trainBreast(node.http());
         // the registry records the model as the job ends: wait until it is there
         Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> node.http().post("/v1/model/query",
                 Map.of("model_version", trainJob)).get("retcode").asInt() == 0);

@@ -8,9 +8,7 @@ import io.fedflow.node.testing.NodeExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,12 +23,7 @@ class ModelMigrateCliTest {
     @BeforeAll
     static void trainALocalModel() {
         server = "127.0.0.1:" + node.httpPort();
-        assertThat(LocalJobs.uploadBreast(node.http()).get("retcode").asInt()).isZero();
-        JsonNode submitted = LocalJobs.submit(node.http());
-        assertThat(submitted.get("retcode").asInt()).as(submitted.toString()).isZero();
-        jobId = submitted.get("jobId").asText();
-        Awaitility.await().atMost(Duration.ofMinutes(3)).until(
-                () -> LocalJobs.query(node.http(), jobId).at("/data/0/f_status").asText(), "success"::equals);
+        jobId = LocalJobs.trainBreast(node.http());
     }
 
     private static Path conf(String json) throws IOException {

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.testing.LocalJobs;
 import io.fedflow.node.testing.NodeExtension;
-import java.time.Duration;
 import java.util.Map;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,12 +16,7 @@ class JobTablesTest {
 
     @Test
     void eachComponentListsItsOwnOutputTable() {
-        assertThat(LocalJobs.uploadBreast(node.http()).get("retcode").asInt()).isZero();
-        JsonNode submitted = LocalJobs.submit(node.http());
-        assertThat(submitted.get("retcode").asInt()).as(submitted.toString()).isZero();
-        String jobId = submitted.get("jobId").asText();
-        Awaitility.await().atMost(Duration.ofMinutes(3)).until(
-                () -> LocalJobs.query(node.http(), jobId).at("/data/0/f_status").asText(), "success"::equals);
+        String jobId = LocalJobs.trainBreast(node.http());
 
         JsonNode list = node.http().post("/v1/table/list", Map.of("job_id", jobId, "role", "local", "party_id", "0"));
         assertThat(list.get("retcode").asInt()).as(list.toString()).isZero();

@@ -11,7 +11,6 @@ import io.fedflow.node.testing.NodeExtension;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.JobServiceGrpc;
 import io.fedflow.proto.v1.QueryJobRequest;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -19,7 +18,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,12 +39,7 @@ class JobQueryFiltersTest {
 
     @BeforeAll
     static void runAJob() {
-        assertThat(LocalJobs.uploadBreast(node.http()).get("retcode").asInt()).isZero();
-        JsonNode submitted = LocalJobs.submit(node.http());
-        assertThat(submitted.get("retcode").asInt()).as(submitted.toString()).isZero();
-        jobId = submitted.get("jobId").asText();
-        Awaitility.await().atMost(Duration.ofMinutes(3)).until(
-                () -> LocalJobs.query(node.http(), jobId).at("/data/0/f_status").asText(), "success"::equals);
+        jobId = LocalJobs.trainBreast(node.http());
         row = LocalJobs.query(node.http(), jobId).at("/data/0");
     }
 

@@ -8,10 +8,8 @@ import io.fedflow.node.testing.NodeExtension;
 import io.fedflow.proto.v1.FlowResponse;
 import io.fedflow.proto.v1.ModelQueryRequest;
 import io.fedflow.proto.v1.ModelServiceGrpc;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,12 +25,7 @@ class ModelQueryApiTest {
 
     @BeforeAll
     static void trainAModel() {
-        assertThat(LocalJobs.uploadBreast(node.http()).get("retcode").asInt()).isZero();
-        JsonNode submitted = LocalJobs.submit(node.http());
-        assertThat(submitted.get("retcode").asInt()).as(submitted.toString()).isZero();
-        jobId = submitted.get("jobId").asText();
-        Awaitility.await().atMost(Duration.ofMinutes(3)).until(
-                () -> LocalJobs.query(node.http(), jobId).at("/data/0/f_status").asText(), "success"::equals);
+        jobId = LocalJobs.trainBreast(node.http());
     }
 
     @Test

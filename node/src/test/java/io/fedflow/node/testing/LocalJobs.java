@@ -91,6 +91,18 @@ public final class LocalJobs {
         return jobId;
     }
 
+    /**
+     * Uploads the breast table, trains the local job on it and answers the job's id once it succeeded; fails
+     * when the upload or the submit is refused.
+     */
+    public static String trainBreast(FlowHttp h) {
+        JsonNode upload = uploadBreast(h);
+        if (upload.path("retcode").asInt(-1) != 0) {
+            throw new AssertionError("upload refused: " + upload);
+        }
+        return awaitSuccess(h, submit(h));
+    }
+
     /** The job's row at this node (role local, party 0), as /v1/job/query answers it. */
     public static JsonNode query(FlowHttp h, String jobId) {
         return h.post("/v1/job/query", Map.of("job_id", jobId));

@@ -26,11 +26,14 @@ public final class JobLogInterceptor implements ServerInterceptor {
                                                       ServerCallHandler<Q, A> next) {
         return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
             private String jobId;
+            // Looked up on the first message only: a stream's later messages (transfer chunks) are not searched.
+            private boolean looked;
 
             @Override
             public void onMessage(Q message) {
-                if (jobId == null) {
+                if (!looked) {
                     jobId = jobIdOf(message);
+                    looked = true;
                 }
                 try (LogContext.Scope ids = scope()) {
                     super.onMessage(message);

@@ -108,7 +108,8 @@ public final class Node implements AutoCloseable {
         this.server = FlowServer.build(config.host(), config.httpPort(), clientPort.services(), clientPort.routes(),
                 clientAuthentication, limits, admission,
                 new FlowServer.Health(HealthHttpService.readiness(health), HealthHttpService.liveness()),
-                new FlowServer.Metrics(meters.registry(), new MetricsHttpService(meters.registry(), metricsToken)));
+                new FlowServer.Metrics(meters.registry(), new MetricsHttpService(meters.registry(), metricsToken)),
+                List.of(new BoardWiring(jobs.service()).board()));
     }
 
     /** The job domain: its stores over both pools, its tasks' environment, the other sites through federation. */

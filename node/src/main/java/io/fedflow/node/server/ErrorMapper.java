@@ -122,6 +122,11 @@ public final class ErrorMapper {
         return Status.fromCode(f.grpcCode()).withDescription(Retmsgs.shorten(f.retmsg()));
     }
 
+    /** A failure to a JSON caller outside FATE's API (the board): the same envelope {@link #jsonResponse} gives. */
+    public static HttpResponse jsonAnswer(Throwable cause) {
+        return jsonResponse(map(cause));
+    }
+
     /**
      * A failure to a FATE JSON caller: HTTP 200 with the envelope, as FATE answers errors. A call shed
      * because the node is busy says when to come back.

@@ -82,6 +82,14 @@ public final class FlowServer {
     /** Where the port's request meters go, and what answers {@code /metrics}. */
     public record Metrics(MeterRegistry registry, HttpService scrape) {}
 
+    /**
+     * Services outside FATE's API that bring their own routes (the board's pages and its JSON under
+     * {@code /board}); client authentication does not guard them, so each guards itself.
+     */
+    public interface Mount {
+        void mountOn(ServerBuilder sb);
+    }
+
     public static Server build(String host, int port, List<BindableService> services, List<HttpRoute> routes) {
         return build(host, port, services, routes, null);
     }
@@ -102,6 +110,14 @@ public final class FlowServer {
     public static Server build(String host, int port, List<BindableService> services, List<HttpRoute> routes,
                                ClientAuthentication clientAuthentication, Limits limits, RequestAdmission admission,
                                Health health, Metrics metrics) {
+        return build(host, port, services, routes, clientAuthentication, limits, admission, health, metrics,
+                List.of());
+    }
+
+    /** As above, with {@code mounts} adding their own routes to the port. */
+    public static Server build(String host, int port, List<BindableService> services, List<HttpRoute> routes,
+                               ClientAuthentication clientAuthentication, Limits limits, RequestAdmission admission,
+                               Health health, Metrics metrics, List<Mount> mounts) {
         ServerBuilder sb = Server.builder();
         if (metrics != null) {
             sb.meterRegistry(metrics.registry());
@@ -210,6 +226,7 @@ public final class FlowServer {
         });
         sb.routeDecorator().path("/fedflow.v1.DataService/DownloadStream").build(FlowServer::unboundedTransfer);
         sb.serviceUnder("/docs", DocService.builder().build());
+        mounts.forEach(m -> m.mountOn(sb));
         if (health == null) {
             sb.service("/health", HealthCheckService.builder().build());
         } else {

@@ -1,6 +1,9 @@
 package io.fedflow.node;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.common.CommonPools;
 import com.linecorp.armeria.server.Server;
 import io.fedflow.auth.hook.HookSignatureCheck;
 import io.fedflow.auth.hook.HookSignatureSource;
@@ -21,6 +24,8 @@ import io.fedflow.node.federation.TransferChannel;
 import io.fedflow.node.federation.TransferGrpcService;
 import io.fedflow.node.federation.TransferStore;
 import io.fedflow.node.hook.HookRegistry;
+import io.fedflow.node.job.JobFilter;
+import io.fedflow.node.job.JobModule;
 import io.fedflow.node.job.JobParticipant;
 import io.fedflow.node.server.JobLogInterceptor;
 import io.fedflow.node.server.SiteServer;
@@ -32,6 +37,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Federation wired for one node: the signed (optionally mutual-TLS) client of the other sites, the
@@ -90,6 +96,26 @@ final class FederationWiring implements AutoCloseable {
                 StringFieldChecks.protect(s.bindService())))));
         return SiteServer.build(config.host(), config.sitePort(), services, siteTls == null ? null : siteTls::serve,
                 tracing.server(), meters);
+    }
+
+    /**
+     * When spans are exported, reports each job this site initiated as its trace's root span once it ended
+     * (read off the scheduler's thread: the job's row gives its start).
+     */
+    void traceJobs(JobModule jobs) {
+        if (!tracing.exporting()) {
+            return;
+        }
+        jobs.onJobEnded(jobId -> CommonPools.blockingTaskExecutor().execute(() -> {
+            ArrayNode rows = jobs.service().query(new JobFilter(Map.of("job_id", List.of(jobId)), List.of(true),
+                    Map.of()), null, false);
+            if (!rows.isEmpty()) {
+                JsonNode job = rows.get(0);
+                long end = job.path("f_end_time").asLong(System.currentTimeMillis());
+                long start = job.path("f_start_time").asLong(job.path("f_create_time").asLong(end));
+                tracing.reportJob(jobId, job.path("f_status").asText(), start, end);
+            }
+        }));
     }
 
     PartyClient partyClient() {

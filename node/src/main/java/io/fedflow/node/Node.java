@@ -88,6 +88,7 @@ public final class Node implements AutoCloseable {
                 meters.registry());
         this.models = new ModelWiring(config, clock, pools, jobIds, federation.partyClient());
         this.jobs = jobModule(config, clock, jobIds, data, models);
+        federation.traceJobs(jobs);
         this.health = new NodeHealth(pools.health(), List.of(pools.jobs(), pools.requests()), jobs.heartbeat(),
                 limits.healthTimeout(), limits.schedulerStallTimeout());
         ServingWiring serving = new ServingWiring(config, clock, database, pools, federation.partyClient(),

@@ -70,6 +70,25 @@ public final class SiteTracing implements AutoCloseable {
         };
     }
 
+    /** Whether spans are exported (a Zipkin endpoint was given). */
+    public boolean exporting() {
+        return sampled;
+    }
+
+    /**
+     * Reports the job's root span, the parent every call made for the job outside a span names: the
+     * initiator reports it once the job ended (the other sites share its ids but never report it, so that
+     * the trace has one root).
+     */
+    public void reportJob(String jobId, String status, long startMillis, long endMillis) {
+        if (!sampled) {
+            return;
+        }
+        tracing.tracer().toSpan(jobContext(jobId)).name("job " + jobId).kind(brave.Span.Kind.SERVER)
+                .tag("fedflow.job_id", jobId).tag("fedflow.status", status)
+                .start(startMillis * 1000).finish(Math.max(startMillis, endMillis) * 1000);
+    }
+
     /** For the site port: the caller's context continued in a server span. */
     public ServerInterceptor server() {
         return grpc.newServerInterceptor();

@@ -8,6 +8,7 @@ import io.grpc.BindableService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -19,6 +20,7 @@ public final class JobModule implements AutoCloseable {
     private final JobScheduler scheduler;
     private final JobService service;
     private final JobParticipant participant;
+    private final TaskRunner runner;
 
     /** Where jobs meet other sites: the parties, which of them are peers, the admission hook, their patience. */
     public record Federation(RemoteParties remote, Predicate<String> isPeer, JobAdmission admission,
@@ -42,6 +44,7 @@ public final class JobModule implements AutoCloseable {
         RemoteParties remote = federation.remote();
         FanOut fanOut = new FanOut();
         TaskRunner runner = new TaskRunner(core, registry, env, meters);
+        this.runner = runner;
         JobCoordinator coordinator = new JobCoordinator(core, runner, remote, fanOut, federation.partyTimeout(),
                 meters);
         TableCatalog catalog = stores.catalog();
@@ -75,6 +78,14 @@ public final class JobModule implements AutoCloseable {
     /** The scheduling loop's sign of life, for /health. */
     public SchedulerHeartbeat heartbeat() {
         return scheduler.heartbeat();
+    }
+
+    /**
+     * Called with the job id whenever a job ends at this site, inside the scheduler's lock: a listener hands
+     * anything slow to another thread.
+     */
+    public void onJobEnded(Consumer<String> listener) {
+        runner.onEnd(listener);
     }
 
     /** Recovers what a previous run left and starts scheduling. */

@@ -75,6 +75,16 @@ class SiteObservabilityTest {
                 .map(s -> s.path("traceId").asText()).distinct().toList();
         assertThat(traceIds).hasSize(1);
         assertThat(traceIds.get(0)).hasSize(32); // 128-bit, derived from the job id
+        // the root every call made outside a span names: reported once, by the initiator, when the job ended
+        JsonNode root = Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> zipkin.spans("fedflow-9999", "job " + jobId), s -> !s.isEmpty()).get(0);
+        assertThat(root.path("traceId").asText()).isEqualTo(traceIds.get(0));
+        assertThat(root.has("parentId")).isFalse();
+        assertThat(root.path("tags").path("fedflow.status").asText()).isEqualTo("success");
+        assertThat(zipkin.spans("fedflow-9999", "job " + jobId)).hasSize(1);
+        assertThat(zipkin.spans("fedflow-10000", "job " + jobId)).isEmpty();
+        assertThat(zipkin.spans("fedflow-9999", "fedflow.v1.PartyService/CreateJob").get(0).path("parentId")
+                .asText()).isEqualTo(root.path("id").asText());
     }
 
     @Test

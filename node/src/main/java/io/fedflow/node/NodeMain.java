@@ -167,6 +167,20 @@ public final class NodeMain implements Callable<Integer> {
                     + "1 s (or this, if shorter) and double up to it (default ${DEFAULT-VALUE}, FATE's 30 s).")
     long apiReaderPollMs;
 
+    @Option(names = "--board-session-idle", defaultValue = "30", paramLabel = "MINUTES",
+            description = "A board session unused this long ends; its page asks for the app key again "
+                    + "(default ${DEFAULT-VALUE}).")
+    long boardSessionIdleMinutes;
+
+    @Option(names = "--board-session-lifetime", defaultValue = "720", paramLabel = "MINUTES",
+            description = "A board session ends this long after its login, however busy (default ${DEFAULT-VALUE}).")
+    long boardSessionLifetimeMinutes;
+
+    @Option(names = Limits.MAX_BOARD_SESSIONS_FLAG, defaultValue = "1024", paramLabel = "N",
+            description = "Board sessions alive at once; one more login is refused until one ends "
+                    + "(default ${DEFAULT-VALUE}).")
+    int maxBoardSessions;
+
     @Option(names = "--model-store-url", description = "JDBC URL of the PostgreSQL that model store and restore "
             + "use; the node's own database otherwise.")
     String modelStoreUrl;
@@ -264,6 +278,9 @@ public final class NodeMain implements Callable<Integer> {
                 .maxModelArchive(maxModelArchive)
                 .apiReaderMaxDownload(apiReaderMaxDownload)
                 .apiReaderPollInterval(Duration.ofMillis(apiReaderPollMs))
+                .boardSessionIdle(Duration.ofMinutes(boardSessionIdleMinutes))
+                .boardSessionLifetime(Duration.ofMinutes(boardSessionLifetimeMinutes))
+                .maxBoardSessions(maxBoardSessions)
                 .build();
     }
 

@@ -22,6 +22,7 @@ public final class Limits {
     public static final String MAX_RETMSG_LENGTH_FLAG = "--max-retmsg-length";
     public static final String MAX_MODEL_ARCHIVE_FLAG = "--max-model-archive";
     public static final String API_READER_MAX_DOWNLOAD_FLAG = "--api-reader-max-download";
+    public static final String MAX_BOARD_SESSIONS_FLAG = "--max-board-sessions";
 
     /** A transfer (upload, download stream) that moves no byte for this long is cut off. */
     private final Duration streamIdleTimeout;
@@ -77,6 +78,12 @@ public final class Limits {
     private final long apiReaderMaxDownload;
     /** The longest wait between two of ApiReader's polls of a data service's query (the waits grow up to it). */
     private final Duration apiReaderPollInterval;
+    /** A board session unused for this long ends (its cookie then answers 401). */
+    private final Duration boardSessionIdle;
+    /** A board session ends this long after its login, however busy. */
+    private final Duration boardSessionLifetime;
+    /** Board sessions alive at once: each is held in memory; one more is refused until one ends. */
+    private final int maxBoardSessions;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
@@ -104,6 +111,9 @@ public final class Limits {
         this.maxModelArchive = requirePositive(b.maxModelArchive, "max model archive");
         this.apiReaderMaxDownload = requirePositive(b.apiReaderMaxDownload, "api reader max download");
         this.apiReaderPollInterval = requirePositive(b.apiReaderPollInterval, "api reader poll interval");
+        this.boardSessionIdle = requirePositive(b.boardSessionIdle, "board session idle timeout");
+        this.boardSessionLifetime = requirePositive(b.boardSessionLifetime, "board session lifetime");
+        this.maxBoardSessions = (int) requirePositive(b.maxBoardSessions, "max board sessions");
     }
 
     /** Below this a shortened retmsg could not keep the field it names and the log id it gives. */
@@ -140,6 +150,9 @@ public final class Limits {
         b.maxModelArchive = maxModelArchive;
         b.apiReaderMaxDownload = apiReaderMaxDownload;
         b.apiReaderPollInterval = apiReaderPollInterval;
+        b.boardSessionIdle = boardSessionIdle;
+        b.boardSessionLifetime = boardSessionLifetime;
+        b.maxBoardSessions = maxBoardSessions;
         return b;
     }
 
@@ -227,6 +240,18 @@ public final class Limits {
         return apiReaderPollInterval;
     }
 
+    public Duration boardSessionIdle() {
+        return boardSessionIdle;
+    }
+
+    public Duration boardSessionLifetime() {
+        return boardSessionLifetime;
+    }
+
+    public int maxBoardSessions() {
+        return maxBoardSessions;
+    }
+
     private static Duration requirePositive(Duration d, String what) {
         Objects.requireNonNull(d, what);
         if (d.isNegative() || d.isZero()) {
@@ -282,6 +307,11 @@ public final class Limits {
         private long apiReaderMaxDownload = 1L << 30;
         // FATE's ApiReader waits 30 s between polls.
         private Duration apiReaderPollInterval = Duration.ofSeconds(30);
+        private Duration boardSessionIdle = Duration.ofMinutes(30);
+        // A working day: a login in the morning lasts until the evening, not for weeks.
+        private Duration boardSessionLifetime = Duration.ofHours(12);
+        // Far more people than watch one site's board; each session is a few hundred bytes.
+        private long maxBoardSessions = 1024;
 
         private Builder() {}
 
@@ -387,6 +417,21 @@ public final class Limits {
 
         public Builder apiReaderPollInterval(Duration d) {
             this.apiReaderPollInterval = d;
+            return this;
+        }
+
+        public Builder boardSessionIdle(Duration d) {
+            this.boardSessionIdle = d;
+            return this;
+        }
+
+        public Builder boardSessionLifetime(Duration d) {
+            this.boardSessionLifetime = d;
+            return this;
+        }
+
+        public Builder maxBoardSessions(int n) {
+            this.maxBoardSessions = n;
             return this;
         }
 

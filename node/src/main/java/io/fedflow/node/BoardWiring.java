@@ -1,19 +1,44 @@
 package io.fedflow.node;
 
+import io.fedflow.auth.permission.GrantStore;
 import io.fedflow.node.board.Board;
+import io.fedflow.node.board.JobApi;
+import io.fedflow.node.board.JobEvents;
 import io.fedflow.node.board.JobsApi;
+import io.fedflow.node.board.ModelsApi;
+import io.fedflow.node.board.SitesApi;
+import io.fedflow.node.board.TablesApi;
+import io.fedflow.node.core.NodeConfig;
+import io.fedflow.node.data.TableCatalog;
+import io.fedflow.node.federation.PeerDirectory;
 import io.fedflow.node.job.JobService;
+import io.fedflow.node.model.ModelRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 
 /** The board's pages and the JSON adapters they read, over the domains' services. */
-final class BoardWiring {
+final class BoardWiring implements AutoCloseable {
     private final Board board;
+    private final JobEvents events;
 
-    BoardWiring(JobService jobs) {
-        this.board = new Board(List.of(new JobsApi(jobs)));
+    /** The domain services the board's pages read. */
+    record Sources(JobService jobs, TableCatalog tables, PeerDirectory peers, GrantStore grants,
+                   ModelRegistry models) {}
+
+    BoardWiring(NodeConfig config, Sources sources, MeterRegistry meters) {
+        this.events = new JobEvents(sources.jobs(), config.limits(), meters);
+        this.board = new Board(List.of(new JobsApi(sources.jobs()), new JobApi(sources.jobs()), events,
+                new TablesApi(sources.tables(), sources.jobs()),
+                new SitesApi(config.partyId(), sources.peers(), sources.grants()), new ModelsApi(sources.models())));
     }
 
     Board board() {
         return board;
+    }
+
+    /** Ends the live streams and their polls. */
+    @Override
+    public void close() {
+        events.close();
     }
 }

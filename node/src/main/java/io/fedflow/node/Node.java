@@ -21,6 +21,7 @@ import io.fedflow.node.job.JobStore;
 import io.fedflow.node.job.TaskEnvironment;
 import io.fedflow.node.model.ModelRegistryStore;
 import io.fedflow.node.permission.PermissionAdmission;
+import io.fedflow.node.permission.PostgresGrantStore;
 import io.fedflow.node.provider.ProviderGrpcService;
 import io.fedflow.node.provider.Providers;
 import io.fedflow.node.server.ClientAuthentication;
@@ -63,6 +64,7 @@ public final class Node implements AutoCloseable {
     private final FederationWiring federation;
     private final JobModule jobs;
     private final ModelWiring models;
+    private final BoardWiring board;
     private final NodeHealth health;
     private final RequestAdmission admission;
     private final Server server;
@@ -98,6 +100,8 @@ public final class Node implements AutoCloseable {
         siteServices.addAll(tracking.siteServices());
         this.siteServer = federation.siteServer(database, clock, jobs.participant(), siteServices);
         this.admission = new RequestAdmission(limits.requestThreads(), limits.requestQueue());
+        this.board = new BoardWiring(config, new BoardWiring.Sources(jobs.service(), data.catalog(), peers,
+                new PostgresGrantStore(pools.requests().dsl(), clock), models.registry()), meters.registry());
         ClientAuthentication clientAuthentication = config.clientAuth()
                 ? new ClientAuthentication(() -> hooks.hooks().current().clientAuthentication()) : null;
         ClientPort clientPort = ClientPort.join(data.clientPort(), ClientPort.services(jobs.grpcServices()),
@@ -109,7 +113,7 @@ public final class Node implements AutoCloseable {
                 clientAuthentication, limits, admission,
                 new FlowServer.Health(HealthHttpService.readiness(health), HealthHttpService.liveness()),
                 new FlowServer.Metrics(meters.registry(), new MetricsHttpService(meters.registry(), metricsToken)),
-                List.of(new BoardWiring(jobs.service()).board()));
+                List.of(board.board()));
     }
 
     /** The job domain: its stores over both pools, its tasks' environment, the other sites through federation. */
@@ -264,6 +268,7 @@ public final class Node implements AutoCloseable {
     public void close() throws IOException {
         server.stop().join();
         siteServer.stop().join();
+        board.close();
         jobs.close();
         federation.close();
         models.close();

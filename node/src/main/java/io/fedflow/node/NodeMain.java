@@ -167,6 +167,11 @@ public final class NodeMain implements Callable<Integer> {
                     + "1 s (or this, if shorter) and double up to it (default ${DEFAULT-VALUE}, FATE's 30 s).")
     long apiReaderPollMs;
 
+    @Option(names = Limits.MAX_BOARD_WATCHERS_FLAG, defaultValue = "256", paramLabel = "N",
+            description = "Board pages following a job live at once (server-sent events); one more is refused "
+                    + "(default ${DEFAULT-VALUE}).")
+    int maxBoardWatchers;
+
     @Option(names = "--model-store-url", description = "JDBC URL of the PostgreSQL that model store and restore "
             + "use; the node's own database otherwise.")
     String modelStoreUrl;
@@ -264,6 +269,7 @@ public final class NodeMain implements Callable<Integer> {
                 .maxModelArchive(maxModelArchive)
                 .apiReaderMaxDownload(apiReaderMaxDownload)
                 .apiReaderPollInterval(Duration.ofMillis(apiReaderPollMs))
+                .maxBoardWatchers(maxBoardWatchers)
                 .build();
     }
 

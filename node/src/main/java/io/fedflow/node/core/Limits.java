@@ -22,6 +22,7 @@ public final class Limits {
     public static final String MAX_RETMSG_LENGTH_FLAG = "--max-retmsg-length";
     public static final String MAX_MODEL_ARCHIVE_FLAG = "--max-model-archive";
     public static final String API_READER_MAX_DOWNLOAD_FLAG = "--api-reader-max-download";
+    public static final String MAX_BOARD_WATCHERS_FLAG = "--max-board-watchers";
 
     /** A transfer (upload, download stream) that moves no byte for this long is cut off. */
     private final Duration streamIdleTimeout;
@@ -77,6 +78,8 @@ public final class Limits {
     private final long apiReaderMaxDownload;
     /** The longest wait between two of ApiReader's polls of a data service's query (the waits grow up to it). */
     private final Duration apiReaderPollInterval;
+    /** Board pages following a job live (server-sent events) at once; each holds a stream open. */
+    private final int maxBoardWatchers;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
@@ -104,6 +107,7 @@ public final class Limits {
         this.maxModelArchive = requirePositive(b.maxModelArchive, "max model archive");
         this.apiReaderMaxDownload = requirePositive(b.apiReaderMaxDownload, "api reader max download");
         this.apiReaderPollInterval = requirePositive(b.apiReaderPollInterval, "api reader poll interval");
+        this.maxBoardWatchers = (int) requirePositive(b.maxBoardWatchers, "max board watchers");
     }
 
     /** Below this a shortened retmsg could not keep the field it names and the log id it gives. */
@@ -140,6 +144,7 @@ public final class Limits {
         b.maxModelArchive = maxModelArchive;
         b.apiReaderMaxDownload = apiReaderMaxDownload;
         b.apiReaderPollInterval = apiReaderPollInterval;
+        b.maxBoardWatchers = maxBoardWatchers;
         return b;
     }
 
@@ -227,6 +232,10 @@ public final class Limits {
         return apiReaderPollInterval;
     }
 
+    public int maxBoardWatchers() {
+        return maxBoardWatchers;
+    }
+
     private static Duration requirePositive(Duration d, String what) {
         Objects.requireNonNull(d, what);
         if (d.isNegative() || d.isZero()) {
@@ -282,6 +291,8 @@ public final class Limits {
         private long apiReaderMaxDownload = 1L << 30;
         // FATE's ApiReader waits 30 s between polls.
         private Duration apiReaderPollInterval = Duration.ofSeconds(30);
+        // Each watcher is one open stream and a share of its job's one poll a second.
+        private long maxBoardWatchers = 256;
 
         private Builder() {}
 
@@ -387,6 +398,11 @@ public final class Limits {
 
         public Builder apiReaderPollInterval(Duration d) {
             this.apiReaderPollInterval = d;
+            return this;
+        }
+
+        public Builder maxBoardWatchers(int n) {
+            this.maxBoardWatchers = n;
             return this;
         }
 

@@ -10,12 +10,16 @@ import io.fedflow.node.json.Json;
 import io.fedflow.node.store.generated.tables.records.TJobRecord;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * What the board shows of jobs: one-line summaries for its list, and one job whole (its row, DSL and conf,
@@ -133,9 +137,11 @@ final class JobOverviews {
     }
 
     /**
-     * The DSL's components in its order: module, status of its latest task at the viewed row's party
-     * ("waiting" before any), and the components its inputs read (data, model, cache... any reference
-     * {@code component.output} under {@code input} naming another component of the DSL).
+     * The DSL's components in the DAG's order (by layer: a component's is one more than its furthest
+     * upstream's, sources 0; by name within a layer; the stored DSL does not keep its keys' order): module,
+     * layer, status of its latest task at the viewed row's party ("waiting" before any), and the components
+     * its inputs read (data, model, cache... any reference {@code component.output} under {@code input}
+     * naming another component of the DSL).
      */
     private static ArrayNode components(JsonNode dsl, TJobRecord row, List<TTaskRecord> tasks) {
         Map<String, String> status = new LinkedHashMap<>();
@@ -145,17 +151,44 @@ final class JobOverviews {
             }
         }
         JsonNode components = dsl.path("components");
-        ArrayNode out = NODES.arrayNode();
+        Map<String, List<String>> upstream = new TreeMap<>();
         components.fields().forEachRemaining(e -> {
-            ObjectNode c = out.addObject().put("name", e.getKey())
-                    .put("module", e.getValue().path("module").asText())
-                    .put("status", status.getOrDefault(e.getKey(), JobStatus.WAITING.wire()));
-            ArrayNode upstream = c.putArray("upstream");
             Set<String> names = new LinkedHashSet<>();
             references(e.getValue().path("input"), names);
-            names.stream().filter(n -> components.has(n) && !n.equals(e.getKey())).forEach(upstream::add);
+            upstream.put(e.getKey(), names.stream().filter(n -> components.has(n) && !n.equals(e.getKey()))
+                    .sorted().toList());
         });
+        Map<String, Integer> layers = new HashMap<>();
+        upstream.keySet().forEach(name -> layer(name, upstream, layers, new HashSet<>()));
+        ArrayNode out = NODES.arrayNode();
+        upstream.keySet().stream().sorted(Comparator.comparing((String n) -> layers.get(n))
+                .thenComparing(Comparator.naturalOrder())).forEach(name -> {
+                    ObjectNode c = out.addObject().put("name", name)
+                            .put("module", components.path(name).path("module").asText())
+                            .put("layer", layers.get(name))
+                            .put("status", status.getOrDefault(name, JobStatus.WAITING.wire()));
+                    ArrayNode ups = c.putArray("upstream");
+                    upstream.get(name).forEach(ups::add);
+                });
         return out;
+    }
+
+    /** A component's layer; a cycle (which a submitted DSL cannot have) stops at the component seen twice. */
+    private static int layer(String name, Map<String, List<String>> upstream, Map<String, Integer> layers,
+                             Set<String> visiting) {
+        Integer known = layers.get(name);
+        if (known != null) {
+            return known;
+        }
+        if (!visiting.add(name)) {
+            return 0;
+        }
+        int layer = 0;
+        for (String up : upstream.get(name)) {
+            layer = Math.max(layer, layer(up, upstream, layers, visiting) + 1);
+        }
+        layers.put(name, layer);
+        return layer;
     }
 
     /** The component names every "component.output" text under {@code input} refers to. */

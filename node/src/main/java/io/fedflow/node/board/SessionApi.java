@@ -96,7 +96,7 @@ public final class SessionApi {
             headers.add(HttpHeaderNames.SET_COOKIE, setCookie);
         }
         return HttpResponse.of(headers.build(), HttpData.ofUtf8(
-                BoardJson.envelope(data)));
+                BoardJson.envelope(data).toString()));
     }
 
     /** The session cookie; {@code expire} clears it. Secure when the port speaks TLS. */

@@ -49,6 +49,29 @@ public final class BoardHttp {
         return http.send(b.build());
     }
 
+    /** GET /board/api/{path} without a session (a node without client authentication): the envelope. */
+    public JsonNode get(String path) {
+        return json(call("GET", path, null));
+    }
+
+    /** The data of GET /board/api/{path}; fails unless the retcode is 0. */
+    public JsonNode data(String path) {
+        JsonNode e = get(path);
+        if (e.path("retcode").asInt(-1) != 0) {
+            throw new AssertionError("GET /board/api/" + path + " answered " + e);
+        }
+        return e.get("data");
+    }
+
+    /**
+     * POST /board/api/{path} with a JSON body as the page sends it (an anonymous session's cookie and CSRF
+     * token, on a node without client authentication): the envelope.
+     */
+    public JsonNode post(String path, String json) {
+        Session session = sessionOf(call("GET", "session", null));
+        return json(call("POST", path, json, "Cookie", cookieHeader(session), CSRF_HEADER, session.csrfToken()));
+    }
+
     /** A GET carrying the session's cookie (none when {@code session} is null). */
     public HttpResponse<String> get(String path, Session session) {
         return session == null ? call("GET", path, null) : call("GET", path, null, "Cookie", cookieHeader(session));

@@ -22,6 +22,7 @@ public final class Limits {
     public static final String MAX_RETMSG_LENGTH_FLAG = "--max-retmsg-length";
     public static final String MAX_MODEL_ARCHIVE_FLAG = "--max-model-archive";
     public static final String API_READER_MAX_DOWNLOAD_FLAG = "--api-reader-max-download";
+    public static final String MAX_PRECOMPUTED_OBFUSCATORS_FLAG = "--max-precomputed-obfuscators";
 
     /** A transfer (upload, download stream) that moves no byte for this long is cut off. */
     private final Duration streamIdleTimeout;
@@ -77,6 +78,11 @@ public final class Limits {
     private final long apiReaderMaxDownload;
     /** The longest wait between two of ApiReader's polls of a data service's query (the waits grow up to it). */
     private final Duration apiReaderPollInterval;
+    /**
+     * Paillier obfuscators (2·|n| bits each: 256 bytes at 1024 bits) one encrypting task computes ahead on a
+     * background thread while it waits for its peers; 0 computes each when it is needed.
+     */
+    private final int maxPrecomputedObfuscators;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
@@ -104,6 +110,8 @@ public final class Limits {
         this.maxModelArchive = requirePositive(b.maxModelArchive, "max model archive");
         this.apiReaderMaxDownload = requirePositive(b.apiReaderMaxDownload, "api reader max download");
         this.apiReaderPollInterval = requirePositive(b.apiReaderPollInterval, "api reader poll interval");
+        this.maxPrecomputedObfuscators = (int) requireNonNegative(b.maxPrecomputedObfuscators,
+                "max precomputed obfuscators");
     }
 
     /** Below this a shortened retmsg could not keep the field it names and the log id it gives. */
@@ -140,6 +148,7 @@ public final class Limits {
         b.maxModelArchive = maxModelArchive;
         b.apiReaderMaxDownload = apiReaderMaxDownload;
         b.apiReaderPollInterval = apiReaderPollInterval;
+        b.maxPrecomputedObfuscators = maxPrecomputedObfuscators;
         return b;
     }
 
@@ -227,6 +236,10 @@ public final class Limits {
         return apiReaderPollInterval;
     }
 
+    public int maxPrecomputedObfuscators() {
+        return maxPrecomputedObfuscators;
+    }
+
     private static Duration requirePositive(Duration d, String what) {
         Objects.requireNonNull(d, what);
         if (d.isNegative() || d.isZero()) {
@@ -282,6 +295,8 @@ public final class Limits {
         private long apiReaderMaxDownload = 1L << 30;
         // FATE's ApiReader waits 30 s between polls.
         private Duration apiReaderPollInterval = Duration.ofSeconds(30);
+        // A batch of a few thousand rows (HeteroLR draws one batch's worth ahead): about 1 MiB at 1024 bits.
+        private int maxPrecomputedObfuscators = 4096;
 
         private Builder() {}
 
@@ -387,6 +402,11 @@ public final class Limits {
 
         public Builder apiReaderPollInterval(Duration d) {
             this.apiReaderPollInterval = d;
+            return this;
+        }
+
+        public Builder maxPrecomputedObfuscators(int n) {
+            this.maxPrecomputedObfuscators = n;
             return this;
         }
 

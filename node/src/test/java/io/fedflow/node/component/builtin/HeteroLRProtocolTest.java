@@ -207,12 +207,13 @@ class HeteroLRProtocolTest {
         java.util.function.Function<String, PaillierCounter> counter = role -> (op, times) -> counts
                 .computeIfAbsent(role, r -> new ConcurrentHashMap<>()).merge(op, times, Long::sum);
         Runnable live = () -> { };
+        // guest and host draw obfuscators ahead (less than a batch's worth): the counts do not change
         var arbiter = CompletableFuture.supplyAsync(() -> HeteroLRProtocol.arbiter(new HeteroLRProtocol.Session(
                 wire.channel("arbiter", "10000"), live, m -> { }, counter.apply("arbiter")), s, 512, (t, l) -> { }));
         var host = CompletableFuture.supplyAsync(() -> HeteroLRProtocol.host(new HeteroLRProtocol.Session(
-                wire.channel("host", "10000"), live, m -> { }, counter.apply("host")), s, h.ids(), h.x()));
+                wire.channel("host", "10000"), live, m -> { }, counter.apply("host"), 100), s, h.ids(), h.x()));
         HeteroLRProtocol.guest(new HeteroLRProtocol.Session(wire.channel("guest", "9999"), live, m -> { },
-                counter.apply("guest")), s, g.ids(), g.x(), g.y());
+                counter.apply("guest"), 100), s, g.ids(), g.x(), g.y());
         host.get(5, TimeUnit.MINUTES);
         arbiter.get(5, TimeUnit.MINUTES);
 

@@ -1,13 +1,12 @@
 package io.fedflow.node.component.builtin;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import static io.fedflow.node.component.paillier.PaillierCounter.Operation.ADD;
 import static io.fedflow.node.component.paillier.PaillierCounter.Operation.DECRYPT;
 import static io.fedflow.node.component.paillier.PaillierCounter.Operation.ENCRYPT;
 import static io.fedflow.node.component.paillier.PaillierCounter.Operation.MULTIPLY;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.component.paillier.CiphertextVector;
 import io.fedflow.node.component.paillier.PaillierCounter;
 import io.fedflow.node.component.paillier.PaillierPublicKey;
@@ -18,11 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** HeteroLR's three roles in threads over an in-memory channel, with everything the host receives recorded. */
@@ -204,7 +205,7 @@ class HeteroLRProtocolTest {
         LR.Settings s = settings(iterations);
         InMemoryFederation wire = new InMemoryFederation(ROLES);
         Map<String, Map<PaillierCounter.Operation, Long>> counts = new ConcurrentHashMap<>();
-        java.util.function.Function<String, PaillierCounter> counter = role -> (op, times) -> counts
+        Function<String, PaillierCounter> counter = role -> (op, times) -> counts
                 .computeIfAbsent(role, r -> new ConcurrentHashMap<>()).merge(op, times, Long::sum);
         Runnable live = () -> { };
         // guest and host draw obfuscators ahead (less than a batch's worth): the counts do not change
@@ -234,7 +235,7 @@ class HeteroLRProtocolTest {
                 .containsEntry(ADD, 11420L);
         assertThat(perIteration.get("arbiter")).containsEntry(DECRYPT, 64L);
         perIteration.forEach((role, ops) -> {
-            Map<PaillierCounter.Operation, Long> expected = new java.util.EnumMap<>(PaillierCounter.Operation.class);
+            Map<PaillierCounter.Operation, Long> expected = new EnumMap<>(PaillierCounter.Operation.class);
             ops.forEach((op, c) -> expected.put(op, c * iterations));
             assertThat(counts.get(role)).as(role).containsExactlyInAnyOrderEntriesOf(expected);
         });

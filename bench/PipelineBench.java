@@ -75,12 +75,16 @@ public class PipelineBench {
                     + "[{\"namespace\": \"experiment\", \"name\": \"breast_hetero_host\"}]}"));
             List<Double> walls = new ArrayList<>();
             for (int r = 0; r < warmup + runs; r++) {
+                Map<String, Long> paillierBefore = paillier(g, "9999");
+                paillierBefore.putAll(paillier(o, "10000"));
+                long cpu0 = processCpuNanos();
                 long t0 = System.nanoTime();
                 JsonNode sub = check(post(g + "/v1/job/submit", "{\"job_dsl\": " + dsl + ", \"job_runtime_conf\": "
                         + conf + "}"));
                 String jobId = sub.get("jobId").asText();
                 String status = await(g, jobId);
                 double wall = (System.nanoTime() - t0) / 1e9;
+                double cpu = (processCpuNanos() - cpu0) / 1e9;
                 String otherStatus = await(o, jobId);
                 if (!"success".equals(status) || !"success".equals(otherStatus)) {
                     throw new IllegalStateException("job " + jobId + ": " + status + " / " + otherStatus);
@@ -88,8 +92,15 @@ public class PipelineBench {
                 boolean measured = r >= warmup;
                 double auc = post(g + "/v1/tracking/component/summary/download", cpn(jobId, "guest", "9999",
                         "evaluation_0")).get("data").findValue("auc").asDouble();
-                System.out.printf(Locale.ROOT, "%s %s: submit → success at the guest %.2f s, AUC %.4f%n",
-                        measured ? "run " + (r - warmup + 1) : "warm-up", jobId, wall, auc);
+                System.out.printf(Locale.ROOT, "%s %s: submit → success at the guest %.2f s, AUC %.4f, CPU of "
+                        + "the bench JVM (both nodes, not their PostgreSQL) %.2f s%n",
+                        measured ? "run " + (r - warmup + 1) : "warm-up", jobId, wall, auc, cpu);
+                Map<String, Long> paillierAfter = paillier(g, "9999");
+                paillierAfter.putAll(paillier(o, "10000"));
+                StringBuilder ops = new StringBuilder("  Paillier operations of the job (fedflow.paillier.operations):");
+                paillierAfter.forEach((k, v) -> ops.append(' ').append(k).append(' ')
+                        .append(v - paillierBefore.getOrDefault(k, 0L)));
+                System.out.println(ops);
                 if (measured) {
                     walls.add(wall);
                     breakdown(guest, other, g, o, jobId);
@@ -117,6 +128,32 @@ public class PipelineBench {
         lr.put("host", sums(other.config().logsDir().resolve(jobId).resolve("host/10000/hetero_lr_0/INFO.log")));
         lr.forEach((role, s) -> System.out.printf(Locale.ROOT, "  hetero_lr_0 %s, summed over its batches: Paillier"
                 + " (encrypt, encrypted loss and gradient) %d ms, waiting for the other party %d ms%n", role, s[0], s[1]));
+    }
+
+    /** CPU time of this JVM (every thread of both nodes): on a loaded machine, the work apart from the waiting. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    static final Pattern PAILLIER = Pattern.compile(
+            "fedflow_paillier_operations_total\\{[^}]*operation=\"(\\w+)\"[^}]*} ([0-9.eE+]+)");
+
+    /** The node's Paillier counters from its /metrics, as "party operation" → count. */
+    static Map<String, Long> paillier(String base, String party) throws IOException {
+        try {
+            String text = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Map<String, Long> out = new TreeMap<>();
+            Matcher m = PAILLIER.matcher(text);
+            while (m.find()) {
+                out.put(party + " " + m.group(1), (long) Double.parseDouble(m.group(2)));
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 
     static final Pattern WAITED = Pattern.compile("waited (\\d+) ms");

@@ -162,6 +162,12 @@ public final class NodeMain implements Callable<Integer> {
                     + "nothing (default ${DEFAULT-VALUE}).")
     long apiReaderMaxDownload;
 
+    @Option(names = Limits.MAX_PRECOMPUTED_OBFUSCATORS_FLAG, defaultValue = "4096", paramLabel = "N",
+            description = "Paillier obfuscators an encrypting task (HeteroLR's guest and host) computes ahead on a "
+                    + "background thread while it waits for its peers, 256 bytes each at 1024 bits; 0 for none "
+                    + "(default ${DEFAULT-VALUE}).")
+    int maxPrecomputedObfuscators;
+
     @Option(names = "--api-reader-poll-ms", defaultValue = "30000", paramLabel = "MS",
             description = "Longest wait between ApiReader's polls of a data service's query; the waits start at "
                     + "1 s (or this, if shorter) and double up to it (default ${DEFAULT-VALUE}, FATE's 30 s).")
@@ -299,6 +305,7 @@ public final class NodeMain implements Callable<Integer> {
                 .boardSessionLifetime(Duration.ofMinutes(boardSessionLifetimeMinutes))
                 .maxBoardSessions(maxBoardSessions)
                 .maxBoardWatchers(maxBoardWatchers)
+                .maxPrecomputedObfuscators(maxPrecomputedObfuscators)
                 .build();
     }
 

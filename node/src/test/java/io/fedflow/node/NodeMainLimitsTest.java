@@ -1,6 +1,7 @@
 package io.fedflow.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fedflow.node.core.Limits;
 import java.time.Duration;
@@ -101,5 +102,17 @@ class NodeMainLimitsTest {
         assertThat(l.boardSessionIdle()).isEqualTo(Duration.ofMinutes(5));
         assertThat(l.boardSessionLifetime()).isEqualTo(Duration.ofMinutes(60));
         assertThat(l.maxBoardSessions()).isEqualTo(3);
+    }
+
+    @Test
+    void precomputedObfuscatorsDefaultTo4096AreSetByTheirFlagAndCannotBeNegative() {
+        assertThat(parse().maxPrecomputedObfuscators()).isEqualTo(Limits.defaults().maxPrecomputedObfuscators())
+                .isEqualTo(4096);
+        assertThat(parse(Limits.MAX_PRECOMPUTED_OBFUSCATORS_FLAG, "0").maxPrecomputedObfuscators()).isZero();
+        assertThat(parse(Limits.MAX_PRECOMPUTED_OBFUSCATORS_FLAG, "77").maxPrecomputedObfuscators()).isEqualTo(77);
+        assertThat(Limits.builder().maxPrecomputedObfuscators(12).build().toBuilder().build()
+                .maxPrecomputedObfuscators()).isEqualTo(12);
+        assertThatThrownBy(() -> parse(Limits.MAX_PRECOMPUTED_OBFUSCATORS_FLAG, "-1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max precomputed obfuscators");
     }
 }

@@ -120,7 +120,7 @@ public final class ComponentApi {
                 .forEach(d -> upstream.add(d.path("component_name").asText()));
         ArrayNode up = out.putArray("upstream");
         upstream.forEach(up::add);
-        return ok(out);
+        return BoardJson.ok(out);
     }
 
     /** Every metric the component tracked: {metrics: [{namespace, name, type, data: [[x, y]...], meta}]}. */
@@ -140,7 +140,7 @@ public final class ComponentApi {
             one.set("data", m.getValue().path("data"));
             one.set("meta", m.getValue().path("meta"));
         }));
-        return ok(out);
+        return BoardJson.ok(out);
     }
 
     /** The model's summary (weights, IV/WOE per feature, selection per filter); has_model false when none. */
@@ -151,7 +151,7 @@ public final class ComponentApi {
         Task t = task(jobId, role, partyId, component);
         TrackingAnswer model = tracking.outputModel(t.ref());
         boolean saved = model.meta() != null;
-        return ok(ModelSummary.of(t.row().path("f_component_module").asText(), saved ? model.data() : null));
+        return BoardJson.ok(ModelSummary.of(t.row().path("f_component_module").asText(), saved ? model.data() : null));
     }
 
     /** One page of the component's output data: {header, rows, total, page, limit, data_name}. */
@@ -180,7 +180,7 @@ public final class ComponentApi {
         out.put("total", p.total());
         out.put("page", page);
         out.put("limit", limit);
-        return ok(out);
+        return BoardJson.ok(out);
     }
 
     /**
@@ -202,10 +202,6 @@ public final class ComponentApi {
         out.put("next_offset", c.nextOffset());
         out.put("ended", taskEnded && c.atEnd());
         out.put("status", t.status());
-        return ok(out);
-    }
-
-    private static HttpResponse ok(Object data) {
-        return JobsApi.ok(data);
+        return BoardJson.ok(out);
     }
 }

@@ -79,6 +79,14 @@ public interface ComponentContext {
         return PaillierCounter.NONE;
     }
 
+    /**
+     * How many Paillier obfuscators a task may compute ahead of need on a background thread while it waits
+     * for its peers (the node's {@code --max-precomputed-obfuscators}); 0 computes each when it is needed.
+     */
+    default int precomputedObfuscators() {
+        return 0;
+    }
+
     /** A line in this task's log (under the job's log directory). */
     void log(String message);
 

@@ -26,6 +26,7 @@ public final class Limits {
     public static final String MAX_BOARD_LOG_LINES_FLAG = "--max-board-log-lines";
     public static final String MAX_BOARD_SESSIONS_FLAG = "--max-board-sessions";
     public static final String MAX_BOARD_WATCHERS_FLAG = "--max-board-watchers";
+    public static final String MAX_PRECOMPUTED_OBFUSCATORS_FLAG = "--max-precomputed-obfuscators";
 
     /** A transfer (upload, download stream) that moves no byte for this long is cut off. */
     private final Duration streamIdleTimeout;
@@ -93,6 +94,11 @@ public final class Limits {
     private final int maxBoardSessions;
     /** Board pages following a job live (server-sent events) at once; each holds a stream open. */
     private final int maxBoardWatchers;
+    /**
+     * Paillier obfuscators (2·|n| bits each: 256 bytes at 1024 bits) one encrypting task computes ahead on a
+     * background thread while it waits for its peers; 0 computes each when it is needed.
+     */
+    private final int maxPrecomputedObfuscators;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
@@ -126,6 +132,8 @@ public final class Limits {
         this.boardSessionLifetime = requirePositive(b.boardSessionLifetime, "board session lifetime");
         this.maxBoardSessions = (int) requirePositive(b.maxBoardSessions, "max board sessions");
         this.maxBoardWatchers = (int) requirePositive(b.maxBoardWatchers, "max board watchers");
+        this.maxPrecomputedObfuscators = (int) requireNonNegative(b.maxPrecomputedObfuscators,
+                "max precomputed obfuscators");
     }
 
     /** Below this a shortened retmsg could not keep the field it names and the log id it gives. */
@@ -168,6 +176,7 @@ public final class Limits {
         b.boardSessionLifetime = boardSessionLifetime;
         b.maxBoardSessions = maxBoardSessions;
         b.maxBoardWatchers = maxBoardWatchers;
+        b.maxPrecomputedObfuscators = maxPrecomputedObfuscators;
         return b;
     }
 
@@ -279,6 +288,10 @@ public final class Limits {
         return maxBoardWatchers;
     }
 
+    public int maxPrecomputedObfuscators() {
+        return maxPrecomputedObfuscators;
+    }
+
     private static Duration requirePositive(Duration d, String what) {
         Objects.requireNonNull(d, what);
         if (d.isNegative() || d.isZero()) {
@@ -345,6 +358,8 @@ public final class Limits {
         private long maxBoardSessions = 1024;
         // Each watcher is one open stream and a share of its job's one poll a second.
         private long maxBoardWatchers = 256;
+        // A batch of a few thousand rows (HeteroLR draws one batch's worth ahead): about 1 MiB at 1024 bits.
+        private int maxPrecomputedObfuscators = 4096;
 
         private Builder() {}
 
@@ -480,6 +495,11 @@ public final class Limits {
 
         public Builder maxBoardWatchers(int n) {
             this.maxBoardWatchers = n;
+            return this;
+        }
+
+        public Builder maxPrecomputedObfuscators(int n) {
+            this.maxPrecomputedObfuscators = n;
             return this;
         }
 

@@ -44,6 +44,7 @@ final class TaskContext implements ComponentContext {
     private final PipelineModels models;
     private final FederationChannel.Factory channels;
     private final PaillierCounter paillier;
+    private final int precomputedObfuscators;
     private final JobMeters meters;
     private MeteredChannel federation;
     private TableId firstInput;
@@ -62,6 +63,7 @@ final class TaskContext implements ComponentContext {
         this.tracking = env.tracking();
         this.checkpoints = env.checkpoints();
         this.paillier = env.paillier();
+        this.precomputedObfuscators = env.precomputedObfuscators();
         this.logs = logs;
         this.cancelled = cancelled;
         this.key = new TrackingStore.TaskKey(task.getFJobId(), task.getFComponentName(), task.getFTaskId(),
@@ -71,6 +73,11 @@ final class TaskContext implements ComponentContext {
     @Override
     public PaillierCounter paillier() {
         return paillier;
+    }
+
+    @Override
+    public int precomputedObfuscators() {
+        return precomputedObfuscators;
     }
 
     @Override

@@ -13,8 +13,10 @@ import java.time.Duration;
  * What a running task reaches beyond its job: tables to read and write, tracking for its outputs, and
  * the channel to the same component at the other parties (whose waits are bounded by {@code
  * peerMessageTimeout}), and the pipeline models (a train job's success records one; a predict job reads one),
- * and the store of the checkpoints its tasks save, and where its Paillier keys count their operations.
+ * and the store of the checkpoints its tasks save, and where its Paillier keys count their operations and
+ * how many obfuscators they may draw ahead ({@code Limits.maxPrecomputedObfuscators}).
  */
 public record TaskEnvironment(TableCatalog catalog, TableRows rows, TableWriter writer, TrackingStore tracking,
                               FederationChannel.Factory channels, Duration peerMessageTimeout,
-                              PipelineModels models, CheckpointStore checkpoints, PaillierCounter paillier) {}
+                              PipelineModels models, CheckpointStore checkpoints, PaillierCounter paillier,
+                              int precomputedObfuscators) {}

@@ -60,7 +60,7 @@ public final class HeteroLR implements Component {
                     + " or convergence");
         }
         HeteroLRProtocol.Session io = new HeteroLRProtocol.Session(ctx.federation(), ctx::checkCancelled, ctx::log,
-                ctx.paillier());
+                ctx.paillier(), ctx.precomputedObfuscators());
         List<ModelInput> models = ctx.inputModels("model");
         ModelInput model = models == null || models.isEmpty() ? null : models.get(0);
         String role = ctx.role();

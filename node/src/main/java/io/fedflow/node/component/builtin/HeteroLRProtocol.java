@@ -43,11 +43,18 @@ final class HeteroLRProtocol {
 
     private HeteroLRProtocol() {}
 
-    /** A task's channel, plus how it notices cancellation and where its log lines go. */
+    /**
+     * A task's channel, plus how it notices cancellation, where its log lines go, where its Paillier keys
+     * count, and how many obfuscators it may draw ahead in the background (0: none).
+     */
     record Session(FederationChannel channel, Runnable checkCancelled, Consumer<String> log,
-                   PaillierCounter paillier) {
+                   PaillierCounter paillier, int precomputedObfuscators) {
         Session(FederationChannel channel, Runnable checkCancelled, Consumer<String> log) {
             this(channel, checkCancelled, log, PaillierCounter.NONE);
+        }
+
+        Session(FederationChannel channel, Runnable checkCancelled, Consumer<String> log, PaillierCounter paillier) {
+            this(channel, checkCancelled, log, paillier, 0);
         }
 
         void send(String tag, String role, String party, byte[] payload) {
@@ -201,7 +208,6 @@ final class HeteroLRProtocol {
         sendIds(io, sortedIds, hosts);
         PaillierPublicKey pk = new PaillierPublicKey(new BigInteger(io.receive("pubkey", ARBITER, arbiter)),
                 io.paillier());
-        PaillierEncryptor enc = new PaillierEncryptor(pk, new SecureRandom());
         FixedPoint fp = new FixedPoint(pk);
         int batch = s.batchSize < 0 || s.batchSize >= n ? n : s.batchSize;
         int[] batches = new int[(n + batch - 1) / batch];
@@ -225,75 +231,80 @@ final class HeteroLRProtocol {
                 q[i][d] = EncryptedAlgebra.quantize(1);
             }
         }
-        LR.Optimizer opt = new LR.Optimizer(s, dim);
-        boolean converged = false;
-        int t = 0;
-        while (t < s.maxIter && !converged) {
-            opt.setIters(t);
-            double[] before = w.clone();
-            for (int b = 0, start = 0; b < batches.length; start += batches[b], b++) {
-                io.checkCancelled().run();
-                String at = t + "." + b;
-                int m = batches[b];
-                double[] ug = new double[m];
-                double[] own = new double[m];
-                double plainLoss = m * LOG2 + m * LR.lossNorm(s, w, d);
-                for (int i = 0; i < m; i++) {
-                    ug[i] = LR.dot(w, x[start + i], d, s.fitIntercept);
-                    double yy = 2 * y[start + i] - 1;
-                    own[i] = ug[i] - 2 * yy;
-                    plainLoss += -0.5 * yy * ug[i] + 0.125 * ug[i] * ug[i];
-                }
-                long t0 = System.nanoTime();
-                // E(Σ_h u_h) and E(Σ_h host loss terms) from every host
-                List<BigInteger> hostSum = null;
-                BigInteger hostLoss = pk.zero();
-                for (String h : hosts) {
-                    List<BigInteger> fwd = CiphertextVector.decode(pk, io.receive("forward." + at, HOST, h));
-                    if (fwd.size() != m + 1) {
-                        throw FlowException.data("host " + h + " sent " + (fwd.size() - 1) + " values for a batch of " + m);
-                    }
-                    hostLoss = pk.add(hostLoss, fwd.get(m));
-                    List<BigInteger> part = fwd.subList(0, m);
-                    hostSum = hostSum == null ? part : addAll(pk, hostSum, part);
-                }
-                long t1 = System.nanoTime();
-                List<BigInteger> ownEnc = EncryptedAlgebra.encrypt(enc, fp, own);
-                long t2 = System.nanoTime();
-                List<BigInteger> residual = hostSum == null ? ownEnc : addAll(pk, hostSum, ownEnc);
-                byte[] residualBytes = CiphertextVector.encode(pk, residual);
-                for (String h : hosts) {
-                    io.send("residual." + at, HOST, h, residualBytes);
-                }
-                // E(loss): plain guest terms, Σ_i (u_g/4 − y'/2)·u_h, and the hosts' u_h²/8 + penalty
-                BigInteger loss = enc.encrypt(EncryptedAlgebra.encodeAt(pk, plainLoss,
-                        EncryptedAlgebra.PRODUCT_SCALE_BITS));
-                if (hostSum != null) {
-                    long[][] k = new long[m][1];
+        // the most encryptions one batch makes, drawn ahead while this party waits for the others
+        int ahead = Math.min(io.precomputedObfuscators(), batch + 1 + dim);
+        PaillierEncryptor enc = new PaillierEncryptor(pk, new SecureRandom()).precomputing(ahead);
+        try (enc) {
+            LR.Optimizer opt = new LR.Optimizer(s, dim);
+            boolean converged = false;
+            int t = 0;
+            while (t < s.maxIter && !converged) {
+                opt.setIters(t);
+                double[] before = w.clone();
+                for (int b = 0, start = 0; b < batches.length; start += batches[b], b++) {
+                    io.checkCancelled().run();
+                    String at = t + "." + b;
+                    int m = batches[b];
+                    double[] ug = new double[m];
+                    double[] own = new double[m];
+                    double plainLoss = m * LOG2 + m * LR.lossNorm(s, w, d);
                     for (int i = 0; i < m; i++) {
-                        k[i][0] = EncryptedAlgebra.quantize(0.25 * ug[i] - 0.5 * (2 * y[start + i] - 1));
+                        ug[i] = LR.dot(w, x[start + i], d, s.fitIntercept);
+                        double yy = 2 * y[start + i] - 1;
+                        own[i] = ug[i] - 2 * yy;
+                        plainLoss += -0.5 * yy * ug[i] + 0.125 * ug[i] * ug[i];
                     }
-                    loss = pk.add(loss, EncryptedAlgebra.weightedSums(pk, hostSum, k, 1)[0]);
-                    loss = pk.add(loss, pk.multiply(hostLoss, BigInteger.ONE.shiftLeft(EncryptedAlgebra.X_SCALE_BITS)));
+                    long t0 = System.nanoTime();
+                    // E(Σ_h u_h) and E(Σ_h host loss terms) from every host
+                    List<BigInteger> hostSum = null;
+                    BigInteger hostLoss = pk.zero();
+                    for (String h : hosts) {
+                        List<BigInteger> fwd = CiphertextVector.decode(pk, io.receive("forward." + at, HOST, h));
+                        if (fwd.size() != m + 1) {
+                            throw FlowException.data("host " + h + " sent " + (fwd.size() - 1) + " values for a batch of " + m);
+                        }
+                        hostLoss = pk.add(hostLoss, fwd.get(m));
+                        List<BigInteger> part = fwd.subList(0, m);
+                        hostSum = hostSum == null ? part : addAll(pk, hostSum, part);
+                    }
+                    long t1 = System.nanoTime();
+                    List<BigInteger> ownEnc = EncryptedAlgebra.encrypt(enc, fp, own);
+                    long t2 = System.nanoTime();
+                    List<BigInteger> residual = hostSum == null ? ownEnc : addAll(pk, hostSum, ownEnc);
+                    byte[] residualBytes = CiphertextVector.encode(pk, residual);
+                    for (String h : hosts) {
+                        io.send("residual." + at, HOST, h, residualBytes);
+                    }
+                    // E(loss): plain guest terms, Σ_i (u_g/4 − y'/2)·u_h, and the hosts' u_h²/8 + penalty
+                    BigInteger loss = enc.encrypt(EncryptedAlgebra.encodeAt(pk, plainLoss,
+                            EncryptedAlgebra.PRODUCT_SCALE_BITS));
+                    if (hostSum != null) {
+                        long[][] k = new long[m][1];
+                        for (int i = 0; i < m; i++) {
+                            k[i][0] = EncryptedAlgebra.quantize(0.25 * ug[i] - 0.5 * (2 * y[start + i] - 1));
+                        }
+                        loss = pk.add(loss, EncryptedAlgebra.weightedSums(pk, hostSum, k, 1)[0]);
+                        loss = pk.add(loss, pk.multiply(hostLoss, BigInteger.ONE.shiftLeft(EncryptedAlgebra.X_SCALE_BITS)));
+                    }
+                    io.send("loss." + at, ARBITER, arbiter, CiphertextVector.encode(pk, List.of(loss)));
+                    long t3 = System.nanoTime();
+                    double[] g = gradient(io, pk, enc, fp, residual, Arrays.copyOfRange(q, start, start + m), dim,
+                            "gradient." + at, arbiter);
+                    long t4 = System.nanoTime();
+                    io.log().accept("guest batch " + at + ": waited " + (t1 - t0) / 1_000_000 + " ms for the hosts, "
+                            + "encrypted in " + (t2 - t1) / 1_000_000 + " ms, loss in " + (t3 - t2) / 1_000_000
+                            + " ms, gradient in " + (t4 - t3) / 1_000_000 + " ms");
+                    for (int j = 0; j < dim; j++) {
+                        g[j] /= 4.0 * m;
+                    }
+                    LR.update(s, opt, w, g, d);
                 }
-                io.send("loss." + at, ARBITER, arbiter, CiphertextVector.encode(pk, List.of(loss)));
-                long t3 = System.nanoTime();
-                double[] g = gradient(io, pk, enc, fp, residual, Arrays.copyOfRange(q, start, start + m), dim,
-                        "gradient." + at, arbiter);
-                long t4 = System.nanoTime();
-                io.log().accept("guest batch " + at + ": waited " + (t1 - t0) / 1_000_000 + " ms for the hosts, "
-                        + "encrypted in " + (t2 - t1) / 1_000_000 + " ms, loss in " + (t3 - t2) / 1_000_000
-                        + " ms, gradient in " + (t4 - t3) / 1_000_000 + " ms");
-                for (int j = 0; j < dim; j++) {
-                    g[j] /= 4.0 * m;
-                }
-                LR.update(s, opt, w, g, d);
+                converged = endIteration(io, s, t, before, w, arbiter);
+                iterations.iterationEnd(t, w, converged);
+                t++;
             }
-            converged = endIteration(io, s, t, before, w, arbiter);
-            iterations.iterationEnd(t, w, converged);
-            t++;
+            return new Fit(w, t, converged);
         }
-        return new Fit(w, t, converged);
     }
 
     /** The host's side: {@code x} in sorted-id order; returns its weights (no intercept). */
@@ -307,7 +318,6 @@ final class HeteroLRProtocol {
         checkIds(io, sortedIds, guest);
         PaillierPublicKey pk = new PaillierPublicKey(new BigInteger(io.receive("pubkey", ARBITER, arbiter)),
                 io.paillier());
-        PaillierEncryptor enc = new PaillierEncryptor(pk, new SecureRandom());
         FixedPoint fp = new FixedPoint(pk);
         int[] batches = EncryptedAlgebra.decodeInts(io.receive("batches", GUEST, guest));
         int n = x.length;
@@ -319,47 +329,52 @@ final class HeteroLRProtocol {
                 q[i][j] = EncryptedAlgebra.quantize(x[i][j]);
             }
         }
-        LR.Optimizer opt = new LR.Optimizer(s, d);
-        boolean converged = false;
-        int t = 0;
-        while (t < s.maxIter && !converged) {
-            opt.setIters(t);
-            double[] before = w.clone();
-            for (int b = 0, start = 0; b < batches.length; start += batches[b], b++) {
-                io.checkCancelled().run();
-                String at = t + "." + b;
-                int m = batches[b];
-                double[] uh = new double[m];
-                double lossTerms = m * LR.lossNorm(s, w, d);
-                for (int i = 0; i < m; i++) {
-                    uh[i] = LR.dot(w, x[start + i], d, false);
-                    lossTerms += 0.125 * uh[i] * uh[i];
+        // the most encryptions one batch makes, drawn ahead while this party waits for the others
+        int ahead = Math.min(io.precomputedObfuscators(), Arrays.stream(batches).max().orElse(0) + 1 + d);
+        PaillierEncryptor enc = new PaillierEncryptor(pk, new SecureRandom()).precomputing(ahead);
+        try (enc) {
+            LR.Optimizer opt = new LR.Optimizer(s, d);
+            boolean converged = false;
+            int t = 0;
+            while (t < s.maxIter && !converged) {
+                opt.setIters(t);
+                double[] before = w.clone();
+                for (int b = 0, start = 0; b < batches.length; start += batches[b], b++) {
+                    io.checkCancelled().run();
+                    String at = t + "." + b;
+                    int m = batches[b];
+                    double[] uh = new double[m];
+                    double lossTerms = m * LR.lossNorm(s, w, d);
+                    for (int i = 0; i < m; i++) {
+                        uh[i] = LR.dot(w, x[start + i], d, false);
+                        lossTerms += 0.125 * uh[i] * uh[i];
+                    }
+                    long t0 = System.nanoTime();
+                    List<BigInteger> fwd = new ArrayList<>(EncryptedAlgebra.encrypt(enc, fp, uh));
+                    fwd.add(enc.encrypt(fp.encode(lossTerms)));
+                    io.send("forward." + at, GUEST, guest, CiphertextVector.encode(pk, fwd));
+                    long t1 = System.nanoTime();
+                    List<BigInteger> residual = CiphertextVector.decode(pk, io.receive("residual." + at, GUEST, guest));
+                    long t2 = System.nanoTime();
+                    if (residual.size() != m) {
+                        throw FlowException.data("the guest sent " + residual.size() + " residuals for a batch of " + m);
+                    }
+                    double[] g = gradient(io, pk, enc, fp, residual, Arrays.copyOfRange(q, start, start + m), d,
+                            "gradient." + at, arbiter);
+                    io.log().accept("host batch " + at + ": encrypted in " + (t1 - t0) / 1_000_000 + " ms, waited "
+                            + (t2 - t1) / 1_000_000 + " ms for the guest, gradient in "
+                            + (System.nanoTime() - t2) / 1_000_000 + " ms");
+                    for (int j = 0; j < d; j++) {
+                        g[j] /= 4.0 * m;
+                    }
+                    LR.update(s, opt, w, g, d);
                 }
-                long t0 = System.nanoTime();
-                List<BigInteger> fwd = new ArrayList<>(EncryptedAlgebra.encrypt(enc, fp, uh));
-                fwd.add(enc.encrypt(fp.encode(lossTerms)));
-                io.send("forward." + at, GUEST, guest, CiphertextVector.encode(pk, fwd));
-                long t1 = System.nanoTime();
-                List<BigInteger> residual = CiphertextVector.decode(pk, io.receive("residual." + at, GUEST, guest));
-                long t2 = System.nanoTime();
-                if (residual.size() != m) {
-                    throw FlowException.data("the guest sent " + residual.size() + " residuals for a batch of " + m);
-                }
-                double[] g = gradient(io, pk, enc, fp, residual, Arrays.copyOfRange(q, start, start + m), d,
-                        "gradient." + at, arbiter);
-                io.log().accept("host batch " + at + ": encrypted in " + (t1 - t0) / 1_000_000 + " ms, waited "
-                        + (t2 - t1) / 1_000_000 + " ms for the guest, gradient in "
-                        + (System.nanoTime() - t2) / 1_000_000 + " ms");
-                for (int j = 0; j < d; j++) {
-                    g[j] /= 4.0 * m;
-                }
-                LR.update(s, opt, w, g, d);
+                converged = endIteration(io, s, t, before, w, arbiter);
+                iterations.iterationEnd(t, w, converged);
+                t++;
             }
-            converged = endIteration(io, s, t, before, w, arbiter);
-            iterations.iterationEnd(t, w, converged);
-            t++;
+            return new Fit(w, t, converged);
         }
-        return new Fit(w, t, converged);
     }
 
     /**

@@ -1,9 +1,14 @@
 package io.fedflow.node.component.builtin;
 
+import static io.fedflow.node.component.paillier.PaillierCounter.Operation.ADD;
+import static io.fedflow.node.component.paillier.PaillierCounter.Operation.DECRYPT;
+import static io.fedflow.node.component.paillier.PaillierCounter.Operation.ENCRYPT;
+import static io.fedflow.node.component.paillier.PaillierCounter.Operation.MULTIPLY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.component.paillier.CiphertextVector;
+import io.fedflow.node.component.paillier.PaillierCounter;
 import io.fedflow.node.component.paillier.PaillierPublicKey;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -12,10 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** HeteroLR's three roles in threads over an in-memory channel, with everything the host receives recorded. */
@@ -175,6 +183,62 @@ class HeteroLRProtocolTest {
         assertThat(losses.history().get(losses.history().size() - 1)).isLessThanOrEqualTo(0.5);
         assertThat(losses.history().subList(0, losses.history().size() - 1)).allSatisfy(l -> assertThat(l)
                 .isGreaterThan(0.5));
+    }
+
+    /**
+     * The Paillier operations one iteration costs each role, as counted by its key, against the formula for
+     * n rows in batches of at most b, d_g guest features (plus the intercept: D = d_g + 1) and d_h host
+     * features, one host; B batches of m rows. Per batch the host encrypts its m values u_h, its loss terms
+     * and d_h gradient masks, and forms X_h^T·E(4d) (m·d_h multiply-adds) plus the masks; the guest encrypts
+     * its m residual terms, the batch loss and D masks, adds the host's vector to its own (m adds), forms the
+     * loss' Σ (u_g/4 − y'/2)·u_h (m multiply-adds, then the host's loss terms scaled: 1 multiply, 2 adds,
+     * and 1 add of them) and X_g^T·E(4d) (m·D multiply-adds) plus the masks; the arbiter decrypts D + d_h
+     * masked gradients and the loss. Summed over the batches: guest n + B(D + 1) encryptions, n(D + 1) + B
+     * multiplications, n(D + 2) + B(D + 3) additions; host n + B(d_h + 1) encryptions, n·d_h
+     * multiplications, n·d_h + B·d_h additions; arbiter B(D + d_h + 1) decryptions.
+     */
+    @Test
+    void everyIterationCostsEachRoleThePaillierOperationsOfTheFormula() throws Exception {
+        Table g = read("breast_hetero_guest", true);
+        Table h = read("breast_hetero_host", false);
+        int iterations = 2;
+        LR.Settings s = settings(iterations);
+        InMemoryFederation wire = new InMemoryFederation(ROLES);
+        Map<String, Map<PaillierCounter.Operation, Long>> counts = new ConcurrentHashMap<>();
+        Function<String, PaillierCounter> counter = role -> (op, times) -> counts
+                .computeIfAbsent(role, r -> new ConcurrentHashMap<>()).merge(op, times, Long::sum);
+        Runnable live = () -> { };
+        // guest and host draw obfuscators ahead (less than a batch's worth): the counts do not change
+        var arbiter = CompletableFuture.supplyAsync(() -> HeteroLRProtocol.arbiter(new HeteroLRProtocol.Session(
+                wire.channel("arbiter", "10000"), live, m -> { }, counter.apply("arbiter")), s, 512, (t, l) -> { }));
+        var host = CompletableFuture.supplyAsync(() -> HeteroLRProtocol.host(new HeteroLRProtocol.Session(
+                wire.channel("host", "10000"), live, m -> { }, counter.apply("host"), 100), s, h.ids(), h.x()));
+        HeteroLRProtocol.guest(new HeteroLRProtocol.Session(wire.channel("guest", "9999"), live, m -> { },
+                counter.apply("guest"), 100), s, g.ids(), g.x(), g.y());
+        host.get(5, TimeUnit.MINUTES);
+        arbiter.get(5, TimeUnit.MINUTES);
+
+        long n = g.x().length;
+        long bigD = g.x()[0].length + 1;
+        long dh = h.x()[0].length;
+        long batches = (n + 319) / 320;
+        assertThat(new long[] {n, bigD, dh, batches}).containsExactly(569, 11, 20, 2);
+        Map<String, Map<PaillierCounter.Operation, Long>> perIteration = Map.of(
+                "guest", Map.of(ENCRYPT, n + batches * (bigD + 1), MULTIPLY, n * (bigD + 1) + batches,
+                        ADD, n * (bigD + 2) + batches * (bigD + 3)),
+                "host", Map.of(ENCRYPT, n + batches * (dh + 1), MULTIPLY, n * dh, ADD, n * dh + batches * dh),
+                "arbiter", Map.of(DECRYPT, batches * (bigD + dh + 1)));
+        // breast: guest 593 / 6,830 / 7,425, host 611 / 11,380 / 11,420, arbiter 64 decryptions
+        assertThat(perIteration.get("guest")).containsEntry(ENCRYPT, 593L).containsEntry(MULTIPLY, 6830L)
+                .containsEntry(ADD, 7425L);
+        assertThat(perIteration.get("host")).containsEntry(ENCRYPT, 611L).containsEntry(MULTIPLY, 11380L)
+                .containsEntry(ADD, 11420L);
+        assertThat(perIteration.get("arbiter")).containsEntry(DECRYPT, 64L);
+        perIteration.forEach((role, ops) -> {
+            Map<PaillierCounter.Operation, Long> expected = new EnumMap<>(PaillierCounter.Operation.class);
+            ops.forEach((op, c) -> expected.put(op, c * iterations));
+            assertThat(counts.get(role)).as(role).containsExactlyInAnyOrderEntriesOf(expected);
+        });
     }
 
     private static String labelsAsText(double[] y) {

@@ -1,0 +1,166 @@
+import io.fedflow.node.component.paillier.PaillierEncryptor;
+import io.fedflow.node.component.paillier.PaillierKeyPair;
+import io.fedflow.node.component.paillier.PaillierPublicKey;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Method;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * HeteroLR's crypto floor, run on demand (not part of the Maven build): see bench/crypto-floor-bench.sh.
+ * Measures, in CPU time of one thread (so that other load on the machine does not inflate it), what each
+ * Paillier operation HeteroLR does costs on this machine with the key size of the pipeline: an encryption
+ * with the public key (the guest's and the host's), a CRT decryption (the arbiter's), a homomorphic add, and
+ * one term of X^T·E(d) (EncryptedAlgebra.weightedSums over the host's real breast features, per row and
+ * column: the multiply-add the counters call MULTIPLY and ADD). Then counts the operations one iteration
+ * needs per role (the formula HeteroLRProtocolTest checks against the keys' counters) and prints each role's
+ * CPU work and the floor: work / cores per role (each party on its own machine), and the sum over the roles /
+ * cores (all three on this machine, as bench/pipeline-bench.sh runs them). With --wall S (HeteroLR's seconds)
+ * it prints the efficiency floor / wall.
+ */
+public class CryptoFloorBench {
+    static volatile Object sink;
+    static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(".");
+        int bits = 1024;
+        int batch = 320;
+        int iterations = 30;
+        int cores = Runtime.getRuntime().availableProcessors();
+        double seconds = 2;
+        List<Double> walls = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--root" -> root = Path.of(args[++i]);
+                case "--bits" -> bits = Integer.parseInt(args[++i]);
+                case "--batch" -> batch = Integer.parseInt(args[++i]);
+                case "--iterations" -> iterations = Integer.parseInt(args[++i]);
+                case "--cores" -> cores = Integer.parseInt(args[++i]);
+                case "--seconds" -> seconds = Double.parseDouble(args[++i]);
+                case "--wall" -> walls.add(Double.parseDouble(args[++i]));
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        double[][] guest = features(root.resolve("examples/data/breast_hetero_guest.csv"), 2);
+        double[][] host = features(root.resolve("examples/data/breast_hetero_host.csv"), 1);
+        int n = guest.length;
+        int bigD = guest[0].length + 1;
+        int dh = host[0].length;
+
+        SecureRandom random = new SecureRandom();
+        PaillierKeyPair keys = PaillierKeyPair.generate(bits, random);
+        PaillierPublicKey pk = new PaillierPublicKey(keys.publicKey().n());
+        PaillierEncryptor enc = new PaillierEncryptor(pk, random);
+        BigInteger[] cs = new BigInteger[1024];
+        for (int i = 0; i < cs.length; i++) {
+            cs[i] = enc.encrypt(new BigInteger(bits - 2, random));
+        }
+        double encrypt = cpuSeconds(seconds, i -> sink = enc.encrypt(BigInteger.valueOf(i)));
+        double decrypt = cpuSeconds(seconds, i -> sink = keys.privateKey().decrypt(cs[i & 1023]));
+        double add = cpuSeconds(seconds, i -> sink = pk.add(cs[i & 1023], cs[(i + 1) & 1023]));
+        // one batch of X_h^T·E(4d): the host's columns over `batch` rows, exponents as HeteroLR quantizes them
+        Method weightedSums = Class.forName("io.fedflow.node.component.builtin.EncryptedAlgebra")
+                .getDeclaredMethod("weightedSums", PaillierPublicKey.class, List.class, long[][].class, int.class);
+        weightedSums.setAccessible(true);
+        int m = Math.min(batch, n);
+        long[][] q = new long[m][dh];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < dh; j++) {
+                q[i][j] = Math.round(host[i][j] * (1 << 16));
+            }
+        }
+        List<BigInteger> residual = List.of(java.util.Arrays.copyOf(cs, m));
+        double perBatch = cpuSeconds(seconds, i -> {
+            try {
+                sink = weightedSums.invoke(null, pk, residual, q, dh);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        double term = perBatch / ((double) m * dh);
+
+        System.out.printf(Locale.ROOT, "unit costs, %d-bit key, CPU µs of one thread: encrypt (public key) %.1f, "
+                + "decrypt (CRT) %.1f, add %.2f, X^T·E(d) term (multiply-add) %.2f%n",
+                bits, encrypt * 1e6, decrypt * 1e6, add * 1e6, term * 1e6);
+        System.out.printf(Locale.ROOT, "  (per thread: %,.0f encryptions/s, %,.0f decryptions/s, %,.0f terms/s)%n",
+                1 / encrypt, 1 / decrypt, 1 / term);
+
+        // the formula (HeteroLRProtocolTest.everyIterationCostsEachRoleThePaillierOperationsOfTheFormula)
+        int batches = (n + batch - 1) / batch;
+        Map<String, long[]> ops = new LinkedHashMap<>(); // encrypt, decrypt, multiply-add terms, plain adds
+        ops.put("guest", new long[] {n + (long) batches * (bigD + 1), 0, (long) n * (bigD + 1),
+            n + (long) batches * (bigD + 3)});
+        ops.put("host", new long[] {n + (long) batches * (dh + 1), 0, (long) n * dh, (long) batches * dh});
+        ops.put("arbiter", new long[] {0, (long) batches * (bigD + dh + 1), 0, 0});
+        System.out.printf(Locale.ROOT, "breast: %d rows, %d batches of at most %d, guest %d features + intercept, "
+                + "host %d features; %d iterations; %d cores%n", n, batches, batch, bigD - 1, dh, iterations, cores);
+        System.out.println("| role | encrypt | decrypt | X^T·E(d) terms | other adds | CPU s per iteration | "
+                + "CPU s, all iterations | floor s (own " + cores + " cores) |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        double total = 0;
+        double slowest = 0;
+        for (Map.Entry<String, long[]> e : ops.entrySet()) {
+            long[] c = e.getValue();
+            double perIteration = c[0] * encrypt + c[1] * decrypt + c[2] * term + c[3] * add;
+            double all = perIteration * iterations;
+            total += all;
+            slowest = Math.max(slowest, all / cores);
+            System.out.printf(Locale.ROOT, "| %s | %,d | %,d | %,d | %,d | %.3f | %.2f | %.2f |%n", e.getKey(),
+                    c[0], c[1], c[2], c[3], perIteration, all, all / cores);
+        }
+        double shared = total / cores;
+        System.out.printf(Locale.ROOT, "floor, each party on its own %d cores (the busiest role): %.2f s%n", cores,
+                slowest);
+        System.out.printf(Locale.ROOT, "floor, all roles on these %d cores (as the pipeline bench runs them): "
+                + "%.2f s%n", cores, shared);
+        for (double wall : walls) {
+            System.out.printf(Locale.ROOT, "HeteroLR wall %.2f s: efficiency %.0f %% (shared floor / wall), "
+                    + "%.0f %% (per-party floor / wall)%n", wall, 100 * shared / wall, 100 * slowest / wall);
+        }
+        System.out.printf(Locale.ROOT, "FLOOR_SHARED=%.3f FLOOR_PARTY=%.3f%n", shared, slowest);
+    }
+
+    /** The feature columns of a breast_hetero CSV (skipping id and, at the guest, y). */
+    static double[][] features(Path csv, int skip) throws Exception {
+        List<String> lines = Files.readAllLines(csv);
+        double[][] x = new double[lines.size() - 1][];
+        for (int i = 1; i < lines.size(); i++) {
+            String[] r = lines.get(i).split(",");
+            x[i - 1] = new double[r.length - skip];
+            for (int j = skip; j < r.length; j++) {
+                x[i - 1][j - skip] = Double.parseDouble(r[j]);
+            }
+        }
+        return x;
+    }
+
+    /** CPU seconds of this thread per call of {@code op}, after a warm-up of the same CPU time. */
+    static double cpuSeconds(double seconds, IntConsumer op) {
+        run(seconds, op);
+        return run(seconds, op);
+    }
+
+    /** Runs {@code op} until this thread has spent {@code seconds} of CPU (not wall) time: a loaded machine
+     * slows the run down but neither shortens the warm-up nor inflates the cost. */
+    static double run(double seconds, IntConsumer op) {
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
+        long end = cpu0 + (long) (seconds * 1e9);
+        int i = 0;
+        long cpu;
+        do {
+            op.accept(i++);
+            cpu = THREADS.getCurrentThreadCpuTime();
+        } while (cpu < end);
+        return (cpu - cpu0) / 1e9 / i;
+    }
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# HeteroLR against the crypto floor (issue 14, goal 1; on demand, not part of the Maven build).
+#   bench/crypto-floor-bench.sh [--runs 3] [--warmup 1] [--seconds 2] [--no-pipeline]
+# 1. bench/CryptoFloorBench.java: each Paillier operation's CPU cost on one thread (parallel streams off, so
+#    the thread's CPU time is the operation's), the operations one HeteroLR iteration needs per role on breast
+#    (569 rows, batch 320, guest 10 features + intercept, host 20; the formula HeteroLRProtocolTest checks
+#    against the keys' counters), and the floor = CPU work / cores (per party, and all roles on this machine).
+# 2. bench/pipeline-bench.sh: the breast pipeline as it ships, with each job's Paillier counts from /metrics.
+# 3. Efficiency = floor / wall, from HeteroLR's elapsed time at the guest (median over the runs) and from the
+#    whole pipeline's submit -> success.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+runs=3 warmup=1 seconds=2 pipeline=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
+    --seconds) seconds="$2"; shift 2 ;;
+    --no-pipeline) pipeline=0; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+jar="$root/node/target/fedflow-node-0.1.0-SNAPSHOT.jar"
+if [ ! -f "$jar" ] || [ ! -f "$root/node/target/classpath.txt" ] \
+   || [ -n "$(find "$root/node/src" "$root/proto/src" "$root/auth/src" -newer "$jar" -type f -print -quit 2>/dev/null)" ]; then
+  echo "building (mvn -q -B -o -pl proto,auth,node -am package -DskipTests)..." >&2
+  (cd "$root" && mvn -q -B -o -pl proto,auth,node -am package -DskipTests) >&2
+fi
+cp="$jar:$(cat "$root/node/target/classpath.txt")"
+echo "# $(date -u '+%Y-%m-%d %H:%M:%S UTC'), nproc $(nproc), $(uptime | sed 's/.*load/load/')"
+floor_out="$(java -Djava.util.concurrent.ForkJoinPool.common.parallelism=0 -cp "$cp" \
+  "$root/bench/CryptoFloorBench.java" --root "$root" --seconds "$seconds")"
+echo "$floor_out"
+[ "$pipeline" = 1 ] || exit 0
+shared="$(echo "$floor_out" | sed -n 's/.*FLOOR_SHARED=\([0-9.]*\).*/\1/p')"
+party="$(echo "$floor_out" | sed -n 's/.*FLOOR_PARTY=\([0-9.]*\).*/\1/p')"
+pipe_out="$("$root/bench/pipeline-bench.sh" --runs "$runs" --warmup "$warmup")"
+echo "$pipe_out"
+echo "# after: $(uptime | sed 's/.*load/load/')"
+# hetero_lr_0's elapsed at the guest, per measured run; the pipeline's median submit -> success
+lr="$(echo "$pipe_out" | sed -n 's/.*hetero_lr_0: {guest=\([0-9]*\).*/\1/p' | sort -n)"
+wall="$(echo "$pipe_out" | sed -n 's/^median of [0-9]*: \([0-9.]*\) s.*/\1/p')"
+lr_median="$(echo "$lr" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)] / 1000}')"
+awk -v s="$shared" -v p="$party" -v lr="$lr_median" -v w="$wall" 'BEGIN {
+  printf "HeteroLR median %.2f s at the guest: efficiency %.0f %% (all roles on this machine: floor %.2f s), %.0f %% (per-party floor %.2f s)\n", lr, 100*s/lr, s, 100*p/lr, p
+  printf "pipeline median %.2f s submit -> success: efficiency %.0f %% (shared floor / wall)\n", w, 100*s/w }'

@@ -1,0 +1,57 @@
+package io.fedflow.node.component.paillier;
+
+import java.math.BigInteger;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.function.Supplier;
+
+/**
+ * Obfuscators (h^x mod n²) computed by one background thread ahead of need and held, at most {@code
+ * capacity} at a time, until an encryption takes one. The expensive part of an encryption so moves into the
+ * time a party spends waiting for its peers; when the queue is empty the caller computes its own, so
+ * nothing ever waits for this thread. Each value is handed out once.
+ */
+final class PrecomputedObfuscators implements AutoCloseable {
+    private final Supplier<BigInteger> source;
+    private final BlockingQueue<BigInteger> queue;
+    private final Thread producer;
+
+    PrecomputedObfuscators(Supplier<BigInteger> source, int capacity) {
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.source = source;
+        this.producer = new Thread(this::produce, "paillier-obfuscators");
+        producer.setDaemon(true);
+        producer.start();
+    }
+
+    private void produce() {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                queue.put(source.get());
+            }
+        } catch (InterruptedException e) {
+            // closed (put refuses once interrupted): the thread ends
+        }
+    }
+
+    /** A precomputed obfuscator, or a fresh one computed by the caller when none is ready. */
+    BigInteger next() {
+        BigInteger o = queue.poll();
+        return o != null ? o : source.get();
+    }
+
+    int available() {
+        return queue.size();
+    }
+
+    /** Whether the background thread still runs (it ends once closed). */
+    boolean running() {
+        return producer.isAlive();
+    }
+
+    @Override
+    public void close() {
+        producer.interrupt();
+        queue.clear();
+    }
+}

@@ -12,7 +12,7 @@ import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.federation.PartyClient;
 import io.fedflow.node.federation.PartyGrpcService;
 import io.fedflow.node.federation.PeerDirectory;
-import io.fedflow.node.federation.PostgresReplayGuard;
+import io.fedflow.node.federation.SiteNonceGuard;
 import io.fedflow.node.federation.SiteAdminGrpcService;
 import io.fedflow.node.federation.SiteMutualTls;
 import io.fedflow.node.federation.SiteTracing;
@@ -30,6 +30,7 @@ import io.grpc.BindableService;
 import io.grpc.ServerServiceDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,6 +50,8 @@ final class FederationWiring implements AutoCloseable {
     private final ClientPort clientPort;
     private final SiteTracing tracing;
     private final MeterRegistry meters;
+    /** Made with the site server, which needs the database; written and released on close. */
+    private SiteNonceGuard siteNonces;
 
     FederationWiring(NodeConfig config, Clock clock, NodePools pools, HookRegistry hooks, SiteKeys siteKeys,
                      PeerDirectory peers, MeterRegistry meters) {
@@ -77,7 +80,8 @@ final class FederationWiring implements AutoCloseable {
      */
     Server siteServer(Database database, Clock clock, JobParticipant participant,
                       List<BindableService> domainServices) {
-        PostgresReplayGuard siteNonces = new PostgresReplayGuard(database.asyncCommitDsl(), clock);
+        siteNonces = new SiteNonceGuard(database.newPool("fedflow-site-nonces", 1, Duration.ofSeconds(10)), clock,
+                config.limits().siteNonceFastSkew(), config.limits().siteNonceFlushInterval());
         SiteVerifyingInterceptor verifying = new SiteVerifyingInterceptor(() -> new SiteVerifier(config.partyId(),
                 new HookSignatureCheck(hooks.current().siteAuthentication()), siteNonces, Clock.systemUTC()), meters);
         List<ServerServiceDefinition> services = new ArrayList<>(List.of(
@@ -110,6 +114,9 @@ final class FederationWiring implements AutoCloseable {
 
     @Override
     public void close() {
+        if (siteNonces != null) {
+            siteNonces.close();
+        }
         partyClient.close();
         clientFactory.close();
         tracing.close();

@@ -77,6 +77,18 @@ public final class Limits {
     private final long apiReaderMaxDownload;
     /** The longest wait between two of ApiReader's polls of a data service's query (the waits grow up to it). */
     private final Duration apiReaderPollInterval;
+    /**
+     * How long a site call's nonce, accepted in memory, may wait before it is written to PostgreSQL with the
+     * others of its batch (one commit per batch, off the call's path).
+     */
+    private final Duration siteNonceFlushInterval;
+    /**
+     * How far a site call's timestamp may be from this node's clock for its nonce to be checked in memory;
+     * farther (still within the 5-minute window) it is written to PostgreSQL before the call runs. It also
+     * bounds what a crash can forget: after one, calls signed before the crashed process's lease end plus
+     * this are refused.
+     */
+    private final Duration siteNonceFastSkew;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
@@ -104,6 +116,8 @@ public final class Limits {
         this.maxModelArchive = requirePositive(b.maxModelArchive, "max model archive");
         this.apiReaderMaxDownload = requirePositive(b.apiReaderMaxDownload, "api reader max download");
         this.apiReaderPollInterval = requirePositive(b.apiReaderPollInterval, "api reader poll interval");
+        this.siteNonceFlushInterval = requirePositive(b.siteNonceFlushInterval, "site nonce flush interval");
+        this.siteNonceFastSkew = requirePositive(b.siteNonceFastSkew, "site nonce fast skew");
     }
 
     /** Below this a shortened retmsg could not keep the field it names and the log id it gives. */
@@ -140,6 +154,8 @@ public final class Limits {
         b.maxModelArchive = maxModelArchive;
         b.apiReaderMaxDownload = apiReaderMaxDownload;
         b.apiReaderPollInterval = apiReaderPollInterval;
+        b.siteNonceFlushInterval = siteNonceFlushInterval;
+        b.siteNonceFastSkew = siteNonceFastSkew;
         return b;
     }
 
@@ -227,6 +243,14 @@ public final class Limits {
         return apiReaderPollInterval;
     }
 
+    public Duration siteNonceFlushInterval() {
+        return siteNonceFlushInterval;
+    }
+
+    public Duration siteNonceFastSkew() {
+        return siteNonceFastSkew;
+    }
+
     private static Duration requirePositive(Duration d, String what) {
         Objects.requireNonNull(d, what);
         if (d.isNegative() || d.isZero()) {
@@ -282,6 +306,10 @@ public final class Limits {
         private long apiReaderMaxDownload = 1L << 30;
         // FATE's ApiReader waits 30 s between polls.
         private Duration apiReaderPollInterval = Duration.ofSeconds(30);
+        // Fifty commits a second at most, whatever the call rate; a crash forgets nothing (see SiteNonceGuard).
+        private Duration siteNonceFlushInterval = Duration.ofMillis(20);
+        // Clocks kept by NTP agree within milliseconds; a caller further off only pays the synchronous write.
+        private Duration siteNonceFastSkew = Duration.ofSeconds(1);
 
         private Builder() {}
 
@@ -387,6 +415,16 @@ public final class Limits {
 
         public Builder apiReaderPollInterval(Duration d) {
             this.apiReaderPollInterval = d;
+            return this;
+        }
+
+        public Builder siteNonceFlushInterval(Duration d) {
+            this.siteNonceFlushInterval = d;
+            return this;
+        }
+
+        public Builder siteNonceFastSkew(Duration d) {
+            this.siteNonceFastSkew = d;
             return this;
         }
 

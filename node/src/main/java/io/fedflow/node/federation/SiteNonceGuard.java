@@ -3,6 +3,7 @@ package io.fedflow.node.federation;
 import io.fedflow.auth.replay.ReplayGuard;
 import io.fedflow.node.federation.SiteNonceStore.SeenNonce;
 import io.fedflow.node.store.ConnectionPool;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -203,7 +204,7 @@ public final class SiteNonceGuard implements ReplayGuard, AutoCloseable {
         SiteNonceStore store;
         try {
             store = SiteNonceStore.open(pool.dataSource());
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException("cannot open the site nonce store's session: " + e.getMessage(), e);
         }
         try {

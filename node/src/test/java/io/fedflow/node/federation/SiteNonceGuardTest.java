@@ -198,9 +198,12 @@ class SiteNonceGuardTest {
         // another process starts while the first one joins again (whichever gets the lock first)
         SiteNonceGuard started = process(NEVER);
         assertThat(started.firstSeen("10000", "held", t)).isFalse();
-        await().atMost(Duration.ofSeconds(30)).until(() -> cut.mode() != SiteNonceGuard.Mode.DETACHED);
+        // whichever took the lock first hands over once it sees the other waiting: both end shared
+        await().atMost(Duration.ofSeconds(30)).until(() -> cut.mode() == SiteNonceGuard.Mode.SHARED
+                && started.mode() == SiteNonceGuard.Mode.SHARED);
         assertThat(cut.firstSeen("10000", "held", t)).isFalse();
-        long later = Math.max(now(), started.lostBelow());
+        assertThat(started.firstSeen("10000", "held", t)).isFalse();
+        long later = Math.max(now(), Math.max(started.lostBelow(), cut.lostBelow()));
         boolean firstWon = started.firstSeen("10000", "new", later);
         assertThat(cut.firstSeen("10000", "new", later)).isNotEqualTo(firstWon);
     }

@@ -1,6 +1,7 @@
 package io.fedflow.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fedflow.node.core.Limits;
 import java.time.Duration;
@@ -42,6 +43,9 @@ class NodeMainLimitsTest {
         assertThat(parsed.schedulerStallTimeout()).isEqualTo(defaults.schedulerStallTimeout())
                 .isEqualTo(Duration.ofSeconds(30));
         assertThat(parsed.peerMessageTimeout()).isEqualTo(defaults.peerMessageTimeout()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(parsed.siteNonceFlushInterval()).isEqualTo(defaults.siteNonceFlushInterval())
+                .isEqualTo(Duration.ofMillis(20));
+        assertThat(parsed.siteNonceFastSkew()).isEqualTo(defaults.siteNonceFastSkew()).isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test
@@ -53,7 +57,8 @@ class NodeMainLimitsTest {
                 "--max-batch-inference-rows", "7", Limits.API_READER_MAX_DOWNLOAD_FLAG, "5000",
                 "--api-reader-poll-ms", "40", "--request-threads", "3", "--request-queue", "11",
                 "--request-db-pool", "5", "--job-db-pool", "6", "--health-timeout-ms", "700",
-                "--scheduler-stall-seconds", "9", "--peer-message-timeout", "40");
+                "--scheduler-stall-seconds", "9", "--peer-message-timeout", "40", "--site-nonce-flush-ms", "7",
+                "--site-nonce-fast-skew-ms", "300");
         assertThat(l.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(l.maxRequestBody()).isEqualTo(2048);
         assertThat(l.maxConcurrentUploads()).isEqualTo(2);
@@ -74,5 +79,15 @@ class NodeMainLimitsTest {
         assertThat(l.healthTimeout()).isEqualTo(Duration.ofMillis(700));
         assertThat(l.schedulerStallTimeout()).isEqualTo(Duration.ofSeconds(9));
         assertThat(l.peerMessageTimeout()).isEqualTo(Duration.ofSeconds(40));
+        assertThat(l.siteNonceFlushInterval()).isEqualTo(Duration.ofMillis(7));
+        assertThat(l.siteNonceFastSkew()).isEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void siteNonceIntervalsMustBePositive() {
+        assertThatThrownBy(() -> parse("--site-nonce-flush-ms", "0")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("site nonce flush interval");
+        assertThatThrownBy(() -> parse("--site-nonce-fast-skew-ms", "-1")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("site nonce fast skew");
     }
 }

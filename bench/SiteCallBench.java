@@ -9,6 +9,11 @@ import io.fedflow.node.federation.PartyGrpcService;
 import io.fedflow.node.federation.Peer;
 import io.fedflow.node.federation.SiteMutualTls;
 import io.fedflow.node.federation.PeerDirectory;
+import io.fedflow.node.federation.PostgresReplayGuard;
+import io.fedflow.node.federation.SiteNonceGuard;
+import io.fedflow.node.store.Database;
+import io.fedflow.auth.replay.ReplayGuard;
+import java.time.Duration;
 import io.fedflow.node.federation.SiteVerifyingInterceptor;
 import io.fedflow.auth.replay.InMemoryReplayGuard;
 import io.fedflow.auth.site.PeerKeys;
@@ -42,7 +47,12 @@ import java.util.concurrent.TimeUnit;
  *       the signing interceptor, with the same per-call deadline PartyClient sets;</li>
  *   <li>{@code signed h2c}: two real nodes (TestNodes, embedded PostgreSQL), node A's
  *       {@code partyClient().ping} to node B: signing, retry wrapper, B's signature check and replay guard
- *       (a nonce insert into PostgreSQL per call);</li>
+ *       (SiteNonceGuard: nonces checked in memory, written in batches off the call's path);</li>
+ *   <li>{@code signed h2c, nonce insert per call (before)}: node A's signer, a verifying interceptor with the
+ *       built-in Ed25519 check and the guard the node had before (PostgresReplayGuard: one INSERT per call,
+ *       on an async-commit pool);</li>
+ *   <li>{@code signed h2c, nonces batched (after)}: the same bare server with the node's guard now
+ *       (SiteNonceGuard over a database of its own: nonces in memory, one commit per 20 ms batch);</li>
  *   <li>{@code signed h2c, nonces in memory}: the node's signer and the node's verifying interceptor, but the
  *       verifier built in the bench with the built-in Ed25519 check and an InMemoryReplayGuard instead of
  *       the node's PostgreSQL one, to split the signature cost from the nonce write;</li>
@@ -113,8 +123,21 @@ public class SiteCallBench {
         Server memSigned = SiteServer.build("127.0.0.1", 0, List.of(new SiteVerifyingInterceptor(() -> memVerifier)
                 .protect(new PartyGrpcService("10002", null, Clock.systemUTC()).bindService())), null);
         memSigned.start().join();
+        // The two durable guards on the bare server, over a database of their own (a second SiteNonceGuard on
+        // node B's database would make both share it, each nonce written per call):
+        // before issue 14 goal 4, one INSERT per call on the async-commit pool; after, SiteNonceGuard.
+        Database guardDb = Database.external(TestNodes.newDatabase(), "postgres", null);
+        Server perCallSigned = bareSigned("10003", a, new PostgresReplayGuard(guardDb.asyncCommitDsl(),
+                Clock.systemUTC()));
+        SiteNonceGuard batched = new SiteNonceGuard(guardDb.newPool("bench-site-nonces", 1, Duration.ofSeconds(10)),
+                Clock.systemUTC(), Duration.ofSeconds(1), Duration.ofMillis(20));
+        Server batchedSigned = bareSigned("10004", a, batched);
         PeerDirectory memPeers = PeerDirectory.load(dir.resolve("mem-peers.json"));
         memPeers.put(new Peer("10002", "127.0.0.1", memSigned.activeLocalPort(), b.siteKeys().publicKeyBase64(),
+                false));
+        memPeers.put(new Peer("10003", "127.0.0.1", perCallSigned.activeLocalPort(), b.siteKeys().publicKeyBase64(),
+                false));
+        memPeers.put(new Peer("10004", "127.0.0.1", batchedSigned.activeLocalPort(), b.siteKeys().publicKeyBase64(),
                 false));
         PartyClient memClient = new PartyClient(memPeers, new SiteCallSigner("9999", a.siteKeys().signer()),
                 PartyClient.defaultFactory(), PartyClient.RetryPolicy.DEFAULT);
@@ -129,6 +152,8 @@ public class SiteCallBench {
                 new Variant("unsigned h2c", () -> plainStub.withDeadlineAfter(10, TimeUnit.SECONDS).ping(request)),
                 new Variant("signed h2c", () -> a.partyClient().ping("10000", payload)),
                 new Variant("signed h2c, nonces in memory", () -> memClient.ping("10002", payload)),
+                new Variant("signed h2c, nonce insert per call (before)", () -> memClient.ping("10003", payload)),
+                new Variant("signed h2c, nonces batched (after)", () -> memClient.ping("10004", payload)),
                 new Variant("unsigned mTLS", () -> tlsStub.withDeadlineAfter(10, TimeUnit.SECONDS).ping(request)),
                 new Variant("signed mTLS", () -> ta.partyClient().ping("10001", payload)));
 
@@ -163,6 +188,8 @@ public class SiteCallBench {
             System.out.println();
             ratio(results, "signed h2c", "unsigned h2c");
             ratio(results, "signed h2c, nonces in memory", "unsigned h2c");
+            ratio(results, "signed h2c, nonce insert per call (before)", "unsigned h2c");
+            ratio(results, "signed h2c, nonces batched (after)", "unsigned h2c");
             ratio(results, "signed mTLS", "unsigned mTLS");
             ratio(results, "signed mTLS", "unsigned h2c");
             ratio(results, "unsigned mTLS", "unsigned h2c");
@@ -172,6 +199,10 @@ public class SiteCallBench {
 
         plain.stop().join();
         memSigned.stop().join();
+        perCallSigned.stop().join();
+        batchedSigned.stop().join();
+        batched.close();
+        guardDb.close();
         secure.stop().join();
         plainFactory.close();
         tlsFactory.close();
@@ -179,6 +210,16 @@ public class SiteCallBench {
             n.close();
         }
         System.exit(0);
+    }
+
+    /** The party service behind the node's verifying interceptor, the built-in Ed25519 check and {@code guard}. */
+    static Server bareSigned(String partyId, Node caller, ReplayGuard guard) {
+        SiteVerifier verifier = new SiteVerifier(partyId, PeerKeys.of(Map.of("9999", caller.siteKeys().publicKey())),
+                guard, Clock.systemUTC());
+        Server server = SiteServer.build("127.0.0.1", 0, List.of(new SiteVerifyingInterceptor(() -> verifier)
+                .protect(new PartyGrpcService(partyId, null, Clock.systemUTC()).bindService())), null);
+        server.start().join();
+        return server;
     }
 
     static NodeConfig tlsConfig(Path dir, Path certs, String partyId, String name) throws Exception {

@@ -15,9 +15,9 @@ import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.federation.PartyClient;
 import io.fedflow.node.federation.PartyGrpcService;
 import io.fedflow.node.federation.PeerDirectory;
-import io.fedflow.node.federation.PostgresReplayGuard;
 import io.fedflow.node.federation.SiteAdminGrpcService;
 import io.fedflow.node.federation.SiteMutualTls;
+import io.fedflow.node.federation.SiteNonceGuard;
 import io.fedflow.node.federation.SiteTracing;
 import io.fedflow.node.federation.SiteVerifyingInterceptor;
 import io.fedflow.node.federation.TransferChannel;
@@ -35,6 +35,7 @@ import io.grpc.BindableService;
 import io.grpc.ServerServiceDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,8 @@ final class FederationWiring implements AutoCloseable {
     private final ClientPort clientPort;
     private final SiteTracing tracing;
     private final MeterRegistry meters;
+    /** Made with the site server, which needs the database; written and released on close. */
+    private SiteNonceGuard siteNonces;
 
     FederationWiring(NodeConfig config, Clock clock, NodePools pools, HookRegistry hooks, SiteKeys siteKeys,
                      PeerDirectory peers, MeterRegistry meters) {
@@ -83,7 +86,8 @@ final class FederationWiring implements AutoCloseable {
      */
     Server siteServer(Database database, Clock clock, JobParticipant participant,
                       List<BindableService> domainServices) {
-        PostgresReplayGuard siteNonces = new PostgresReplayGuard(database.asyncCommitDsl(), clock);
+        siteNonces = new SiteNonceGuard(database.newPool("fedflow-site-nonces", 1, Duration.ofSeconds(10)), clock,
+                config.limits().siteNonceFastSkew(), config.limits().siteNonceFlushInterval());
         SiteVerifyingInterceptor verifying = new SiteVerifyingInterceptor(() -> new SiteVerifier(config.partyId(),
                 new HookSignatureCheck(hooks.current().siteAuthentication()), siteNonces, Clock.systemUTC()), meters);
         List<ServerServiceDefinition> services = new ArrayList<>(List.of(
@@ -136,6 +140,9 @@ final class FederationWiring implements AutoCloseable {
 
     @Override
     public void close() {
+        if (siteNonces != null) {
+            siteNonces.close();
+        }
         partyClient.close();
         clientFactory.close();
         tracing.close();

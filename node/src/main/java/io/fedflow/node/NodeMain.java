@@ -202,6 +202,17 @@ public final class NodeMain implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     int maxBoardWatchers;
 
+    @Option(names = "--site-nonce-flush-ms", defaultValue = "20", paramLabel = "MS",
+            description = "Longest wait of a site call's nonce, checked in memory, before its batch is written to "
+                    + "PostgreSQL in one commit (default ${DEFAULT-VALUE}).")
+    long siteNonceFlushMs;
+
+    @Option(names = "--site-nonce-fast-skew-ms", defaultValue = "1000", paramLabel = "MS",
+            description = "A site call whose timestamp is within this of the node's clock has its nonce checked in "
+                    + "memory; farther, it is written to PostgreSQL first. After a crash, calls signed before the "
+                    + "crashed process's lease end plus this are refused (default ${DEFAULT-VALUE}).")
+    long siteNonceFastSkewMs;
+
     @Option(names = "--model-store-url", description = "JDBC URL of the PostgreSQL that model store and restore "
             + "use; the node's own database otherwise.")
     String modelStoreUrl;
@@ -306,6 +317,8 @@ public final class NodeMain implements Callable<Integer> {
                 .maxBoardSessions(maxBoardSessions)
                 .maxBoardWatchers(maxBoardWatchers)
                 .maxPrecomputedObfuscators(maxPrecomputedObfuscators)
+                .siteNonceFlushInterval(Duration.ofMillis(siteNonceFlushMs))
+                .siteNonceFastSkew(Duration.ofMillis(siteNonceFastSkewMs))
                 .build();
     }
 

@@ -44,6 +44,9 @@ class NodeMainLimitsTest {
                 .isEqualTo(Duration.ofSeconds(30));
         assertThat(parsed.peerMessageTimeout()).isEqualTo(defaults.peerMessageTimeout()).isEqualTo(Duration.ofMinutes(30));
         assertThat(parsed.maxBoardWatchers()).isEqualTo(defaults.maxBoardWatchers()).isEqualTo(256);
+        assertThat(parsed.siteNonceFlushInterval()).isEqualTo(defaults.siteNonceFlushInterval())
+                .isEqualTo(Duration.ofMillis(20));
+        assertThat(parsed.siteNonceFastSkew()).isEqualTo(defaults.siteNonceFastSkew()).isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test
@@ -56,7 +59,8 @@ class NodeMainLimitsTest {
                 "--api-reader-poll-ms", "40", "--request-threads", "3", "--request-queue", "11",
                 "--request-db-pool", "5", "--job-db-pool", "6", "--health-timeout-ms", "700",
                 "--scheduler-stall-seconds", "9", "--peer-message-timeout", "40",
-                Limits.MAX_BOARD_WATCHERS_FLAG, "12");
+                Limits.MAX_BOARD_WATCHERS_FLAG, "12", "--site-nonce-flush-ms", "7",
+                "--site-nonce-fast-skew-ms", "300");
         assertThat(l.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(l.maxRequestBody()).isEqualTo(2048);
         assertThat(l.maxConcurrentUploads()).isEqualTo(2);
@@ -78,6 +82,16 @@ class NodeMainLimitsTest {
         assertThat(l.schedulerStallTimeout()).isEqualTo(Duration.ofSeconds(9));
         assertThat(l.maxBoardWatchers()).isEqualTo(12);
         assertThat(l.peerMessageTimeout()).isEqualTo(Duration.ofSeconds(40));
+        assertThat(l.siteNonceFlushInterval()).isEqualTo(Duration.ofMillis(7));
+        assertThat(l.siteNonceFastSkew()).isEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void siteNonceIntervalsMustBePositive() {
+        assertThatThrownBy(() -> parse("--site-nonce-flush-ms", "0")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("site nonce flush interval");
+        assertThatThrownBy(() -> parse("--site-nonce-fast-skew-ms", "-1")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("site nonce fast skew");
     }
 
     @Test

@@ -14,7 +14,9 @@ package io.fedflow.auth.replay;
  *   <li>That memory survives a restart of the node for the same window: a request recorded just
  *       before a crash must still be refused just after it. An in-process map is therefore only
  *       fit for tests ({@link InMemoryReplayGuard}); the node keeps nonces in PostgreSQL
- *       (insert, conflict on the primary key means replay; expired rows deleted in the background).</li>
+ *       (insert, conflict on the primary key means replay; expired rows deleted in the background). For
+ *       site calls it checks them in memory and writes them in batches, keeping this contract by a lock
+ *       and a durable lease bound (the node's {@code SiteNonceGuard} gives the argument).</li>
  * </ul>
  * Callers record a nonce only after the request's signature verified, so that nobody can use up
  * another party's nonces with forged requests.

@@ -99,6 +99,18 @@ public final class Limits {
      * background thread while it waits for its peers; 0 computes each when it is needed.
      */
     private final int maxPrecomputedObfuscators;
+    /**
+     * How long a site call's nonce, accepted in memory, may wait before it is written to PostgreSQL with the
+     * others of its batch (one commit per batch, off the call's path).
+     */
+    private final Duration siteNonceFlushInterval;
+    /**
+     * How far a site call's timestamp may be from this node's clock for its nonce to be checked in memory;
+     * farther (still within the 5-minute window) it is written to PostgreSQL before the call runs. It also
+     * bounds what a crash can forget: after one, calls signed before the crashed process's lease end plus
+     * this are refused.
+     */
+    private final Duration siteNonceFastSkew;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
@@ -134,6 +146,8 @@ public final class Limits {
         this.maxBoardWatchers = (int) requirePositive(b.maxBoardWatchers, "max board watchers");
         this.maxPrecomputedObfuscators = (int) requireNonNegative(b.maxPrecomputedObfuscators,
                 "max precomputed obfuscators");
+        this.siteNonceFlushInterval = requirePositive(b.siteNonceFlushInterval, "site nonce flush interval");
+        this.siteNonceFastSkew = requirePositive(b.siteNonceFastSkew, "site nonce fast skew");
     }
 
     /** Below this a shortened retmsg could not keep the field it names and the log id it gives. */
@@ -177,6 +191,8 @@ public final class Limits {
         b.maxBoardSessions = maxBoardSessions;
         b.maxBoardWatchers = maxBoardWatchers;
         b.maxPrecomputedObfuscators = maxPrecomputedObfuscators;
+        b.siteNonceFlushInterval = siteNonceFlushInterval;
+        b.siteNonceFastSkew = siteNonceFastSkew;
         return b;
     }
 
@@ -292,6 +308,14 @@ public final class Limits {
         return maxPrecomputedObfuscators;
     }
 
+    public Duration siteNonceFlushInterval() {
+        return siteNonceFlushInterval;
+    }
+
+    public Duration siteNonceFastSkew() {
+        return siteNonceFastSkew;
+    }
+
     private static Duration requirePositive(Duration d, String what) {
         Objects.requireNonNull(d, what);
         if (d.isNegative() || d.isZero()) {
@@ -360,6 +384,10 @@ public final class Limits {
         private long maxBoardWatchers = 256;
         // A batch of a few thousand rows (HeteroLR draws one batch's worth ahead): about 1 MiB at 1024 bits.
         private int maxPrecomputedObfuscators = 4096;
+        // Fifty commits a second at most, whatever the call rate; a crash forgets nothing (see SiteNonceGuard).
+        private Duration siteNonceFlushInterval = Duration.ofMillis(20);
+        // Clocks kept by NTP agree within milliseconds; a caller further off only pays the synchronous write.
+        private Duration siteNonceFastSkew = Duration.ofSeconds(1);
 
         private Builder() {}
 
@@ -500,6 +528,16 @@ public final class Limits {
 
         public Builder maxPrecomputedObfuscators(int n) {
             this.maxPrecomputedObfuscators = n;
+            return this;
+        }
+
+        public Builder siteNonceFlushInterval(Duration d) {
+            this.siteNonceFlushInterval = d;
+            return this;
+        }
+
+        public Builder siteNonceFastSkew(Duration d) {
+            this.siteNonceFastSkew = d;
             return this;
         }
 

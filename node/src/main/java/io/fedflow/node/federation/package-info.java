@@ -7,7 +7,8 @@
  * {@code component.FederationChannel.Factory}), received by {@code TransferGrpcService} into {@code
  * TransferStore}, keyed by {@code TransferKey}. {@code SiteSigningInterceptor} and {@code
  * SiteVerifyingInterceptor} sign and check every site call with {@code auth.site}; {@code
- * PostgresReplayGuard} remembers nonces; {@code SiteMutualTls} sets up optional mutual TLS; {@code
+ * SiteNonceGuard} remembers site calls' nonces (in memory, written in batches by {@code SiteNonceStore}),
+ * {@code PostgresReplayGuard} client calls' ones; {@code SiteMutualTls} sets up optional mutual TLS; {@code
  * SiteAdminGrpcService} serves the site key, peer table and FATE's {@code /v1/key} calls.
  *
  * <p>Dependencies: {@code auth} ({@code site}, {@code replay}, {@code tls}), {@code core}, {@code component}

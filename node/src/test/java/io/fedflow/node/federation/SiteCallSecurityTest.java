@@ -1,9 +1,13 @@
 package io.fedflow.node.federation;
 
+import static io.fedflow.node.testing.SignedCalls.assertRefused;
+import static io.fedflow.node.testing.SignedCalls.call;
+import static io.fedflow.node.testing.SignedCalls.open;
+import static io.fedflow.node.testing.SignedCalls.ping;
+import static io.fedflow.node.testing.SignedCalls.sign;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.ByteString;
 import io.fedflow.auth.site.SiteCallSigner;
 import io.fedflow.auth.site.SiteHeaders;
 import io.fedflow.auth.site.SiteKeys;
@@ -14,7 +18,6 @@ import io.fedflow.proto.v1.PartyStopJobRequest;
 import io.fedflow.proto.v1.PingReply;
 import io.fedflow.proto.v1.PingRequest;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -24,7 +27,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +38,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * getting a site call wrong is refused with UNAUTHENTICATED and retcode 109 before the service runs.
  */
 class SiteCallSecurityTest {
-    static final String METHOD = PartyServiceGrpc.getPingMethod().getFullMethodName();
     @RegisterExtension
     static final NodeExtension node = NodeExtension.builder().partyId("10000").build();
     static SiteKeys callerKeys;
@@ -49,41 +50,9 @@ class SiteCallSecurityTest {
         channel = open(node.sitePort());
     }
 
-    static ManagedChannel open(int port) {
-        return ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-    }
-
     @AfterAll
     static void stop() throws Exception {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-
-    static PingRequest ping(String text) {
-        return PingRequest.newBuilder().setPayload(ByteString.copyFromUtf8(text)).build();
-    }
-
-    static SiteHeaders sign(SiteKeys keys, String source, String destination, Clock clock, PingRequest request) {
-        return new SiteCallSigner(source, keys.signer(), clock, new SecureRandom())
-                .headersFor(METHOD, destination, request.toByteArray());
-    }
-
-    static PingReply call(ManagedChannel ch, SiteHeaders headers, PingRequest request) {
-        Metadata md = new Metadata();
-        if (headers != null) {
-            for (Map.Entry<String, String> h : headers.asMap().entrySet()) {
-                md.put(Metadata.Key.of(h.getKey(), Metadata.ASCII_STRING_MARSHALLER), h.getValue());
-            }
-        }
-        return PartyServiceGrpc.newBlockingStub(ch).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
-                .withDeadlineAfter(10, TimeUnit.SECONDS).ping(request);
-    }
-
-    static void assertRefused(Runnable call, String messagePart) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
-            assertThat(e.getTrailers().get(RetCode.TRAILER)).isEqualTo("109");
-            assertThat(e.getStatus().getDescription()).containsIgnoringCase(messagePart);
-        });
     }
 
     @Test

@@ -1,0 +1,444 @@
+package io.fedflow.node.federation;
+
+import io.fedflow.auth.replay.ReplayGuard;
+import io.fedflow.node.federation.SiteNonceStore.SeenNonce;
+import io.fedflow.node.store.ConnectionPool;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replay guard of inbound site calls: nonces checked in this process's memory, written to PostgreSQL
+ * ({@code t_seen_nonce}) in batches off the call's path, one commit per batch; and still, across restarts and
+ * across every process of the site sharing the database, a nonce is accepted once.
+ *
+ * <h2>How</h2>
+ * One database session per process holds a PostgreSQL advisory lock for the process's life.
+ * <ul>
+ *   <li><b>Solo</b> (the exclusive lock: no other process of the site is running): a nonce whose timestamp is
+ *       within the fast skew X of this clock, while this process's lease is valid, is checked and recorded in
+ *       memory and queued; a flusher writes the queue every flush interval. The lease is a row
+ *       ({@code t_site_nonce_lease}) the holder writes, with synchronous commit, before it relies on it:
+ *       {@code lease_bound = leaseUntil + X}. It is renewed with the flushes (its length is {@link #LEASE}).
+ *       Before taking the lock, the holder loads every unexpired nonce from the table.</li>
+ *   <li><b>Shared</b> (the shared lock: several processes): every nonce is first reserved in memory, then
+ *       inserted on the session before the call runs, the primary key deciding between processes (the
+ *       behaviour of the node before this class).</li>
+ *   <li>Outside the fast skew, or without a valid lease, the solo process uses the shared mode's path.</li>
+ * </ul>
+ * A process starting beside a solo one waits for the shared lock; the solo one sees the waiter (it looks at
+ * {@code pg_locks} every {@link #WAITER_CHECK}), stops its fast path, writes every queued nonce and sets
+ * {@code lease_bound = 0} in one synchronous commit, then takes the shared lock and drops the exclusive one.
+ * A site of several processes therefore pays one insert per call, as before; one process alone (the common
+ * case, and every embedded-database node) pays none on the call's path.
+ *
+ * <h2>Why a nonce is accepted once</h2>
+ * <ol>
+ *   <li><i>Within one process</i>: every path reserves the nonce in one map with an atomic compute first.</li>
+ *   <li><i>Between processes in shared mode</i>: each insert runs before its call, on a session that holds the
+ *       shared lock, and the primary key lets one insert win.</li>
+ *   <li><i>Between a solo process and any other</i>: they never run accepting calls at the same time. The
+ *       others wait for the shared lock, which they get only after the solo process wrote all it accepted
+ *       and left the fast path (step order above, the mode switch taken under a write lock that every fast
+ *       path holds for reading). A process that becomes solo later loads the table before its first fast
+ *       check, so it knows every nonce the shared ones wrote.</li>
+ *   <li><i>Across a crash, or a solo process cut from its database</i> (its session ends, the server releases
+ *       its lock, its queue is never written): every nonce it accepted in memory has a timestamp t with
+ *       |now - t| &le; X at a moment now &lt; leaseUntil, so t &lt; leaseUntil + X &le; the lease_bound it had
+ *       written. The next process to take the lock (exclusive or shared) reads that bound (an exclusive taker
+ *       moves it into {@code lost_below}, which only grows) and refuses every call signed before it. So a
+ *       replay of a lost nonce is refused, and the calls the new process accepts (t &ge; the bound) are
+ *       calls the old one could never have accepted in memory, even if it is still running, cut off, until
+ *       its lease ends by its own clock: the argument compares only signed timestamps, never two clocks.</li>
+ *   <li><i>A clean stop</i> writes the queue and sets {@code lease_bound = 0} in one commit: nothing is
+ *       refused afterwards for it.</li>
+ * </ol>
+ * After a crash, calls signed before lease end + X are refused: with a 1 s lease and X = 1 s, that is about
+ * 2 s after the crash, less than a node takes to start again, for callers whose clocks agree with this one.
+ * Any failure of the session (a broken connection) makes the process leave both modes (its leftover bound
+ * protects the rest) and join again; in between, calls that need the database fail (verification error).
+ * The single-row inserts of the shared path commit without waiting for the WAL flush, as the node's nonce
+ * writes always have (only a crash of PostgreSQL's host could lose the last of them); the lease and the
+ * batches commit synchronously.
+ */
+public final class SiteNonceGuard implements ReplayGuard, AutoCloseable {
+    private static final Logger logger = LoggerFactory.getLogger(SiteNonceGuard.class);
+
+    /** Nonces are kept this long past the later of their timestamp and their first use (both windows). */
+    static final long KEEP_MS = PostgresReplayGuard.KEEP.toMillis();
+    /** How long a lease lets this process check in memory; renewed when half of it is left. */
+    static final Duration LEASE = Duration.ofSeconds(1);
+    static final Duration WAITER_CHECK = Duration.ofMillis(100);
+    private static final Duration JOIN_WAIT = Duration.ofSeconds(30);
+    private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
+    private static final int BATCH_MAX = 5_000;
+
+    enum Mode { SOLO, SHARED, DETACHED }
+
+    private final ConnectionPool pool;
+    private final Clock clock;
+    private final long fastSkewMs;
+    private final long flushEveryMs;
+    private final Map<Key, Long> expiryByNonce = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<SeenNonce> queued = new ConcurrentLinkedQueue<>();
+    /** Held for reading by the fast path, for writing to leave solo mode: no fast check straddles the switch. */
+    private final ReentrantReadWriteLock modeLock = new ReentrantReadWriteLock();
+    /** Serialises the use of the session. */
+    private final Object sessionLock = new Object();
+    private final Thread flusher;
+    private volatile Mode mode = Mode.DETACHED;
+    private volatile long leaseUntil;
+    private volatile long lostBelow;
+    private volatile boolean closed;
+    private SiteNonceStore session;
+
+    /**
+     * Joins the site's nonce keeping over {@code pool} (its own, of one connection; closed with this guard),
+     * waiting while another process hands over.
+     */
+    public SiteNonceGuard(ConnectionPool pool, Clock clock, Duration fastSkew, Duration flushInterval) {
+        this.pool = pool;
+        this.clock = clock;
+        this.fastSkewMs = fastSkew.toMillis();
+        this.flushEveryMs = flushInterval.toMillis();
+        try {
+            join();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        this.flusher = new Thread(this::flushLoop, "fedflow-site-nonces");
+        flusher.setDaemon(true);
+        flusher.start();
+    }
+
+    @Override
+    public boolean firstSeen(String source, String nonce, long timestampMs) {
+        long now = clock.millis();
+        if (timestampMs < lostBelow) {
+            // Signed before a crashed process's lease ended: its nonce may be one that process never wrote.
+            return false;
+        }
+        Key key = new Key(source, nonce);
+        long expires = Math.max(now, timestampMs) + KEEP_MS;
+        if (Math.abs(now - timestampMs) <= fastSkewMs) {
+            ReentrantReadWriteLock.ReadLock fast = modeLock.readLock();
+            fast.lock();
+            try {
+                if (mode == Mode.SOLO && now < leaseUntil) {
+                    if (!reserve(key, now, expires)) {
+                        return false;
+                    }
+                    queued.add(new SeenNonce(source, nonce, expires));
+                    return true;
+                }
+            } finally {
+                fast.unlock();
+            }
+        }
+        return writtenFirst(key, now, expires);
+    }
+
+    /** Which path calls take now (tests, logs). */
+    Mode mode() {
+        return mode;
+    }
+
+    /** Nonces accepted in memory and not written yet. */
+    int queuedCount() {
+        return queued.size();
+    }
+
+    /** Calls signed before this are refused (a crashed process's bound). */
+    long lostBelow() {
+        return lostBelow;
+    }
+
+    /** The slow path: reserved here, then inserted before the call runs. */
+    private boolean writtenFirst(Key key, long now, long expires) {
+        if (!reserve(key, now, expires)) {
+            return false;
+        }
+        try {
+            synchronized (sessionLock) {
+                if (mode == Mode.DETACHED || session == null) {
+                    throw new IllegalStateException("the site nonce store is reconnecting to the database");
+                }
+                if (session.insert(new SeenNonce(key.source(), key.nonce(), expires))) {
+                    return true;
+                }
+            }
+            return false; // another process had it: kept here as known
+        } catch (RuntimeException e) {
+            expiryByNonce.remove(key, expires);
+            detach(e);
+            throw e;
+        }
+    }
+
+    private boolean reserve(Key key, long now, long expires) {
+        boolean[] reserved = {false};
+        expiryByNonce.compute(key, (k, previous) -> {
+            if (previous == null || previous <= now) {
+                reserved[0] = true;
+                return expires;
+            }
+            return previous;
+        });
+        return reserved[0];
+    }
+
+    /** Takes the lock: exclusive if nobody holds it, else shared once the exclusive holder handed over. */
+    private void join() {
+        long deadline = System.nanoTime() + JOIN_WAIT.toNanos();
+        SiteNonceStore store;
+        try {
+            store = SiteNonceStore.open(pool.dataSource());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open the site nonce store's session: " + e.getMessage(), e);
+        }
+        try {
+            while (true) {
+                if (store.tryLockExclusive()) {
+                    becomeSolo(store);
+                    return;
+                }
+                if (store.lockShared(Duration.ofSeconds(1))) {
+                    lostBelow = Math.max(lostBelow, store.lostBelow());
+                    synchronized (sessionLock) {
+                        session = store;
+                        writeQueued(store, false);
+                    }
+                    mode = Mode.SHARED;
+                    logger.info("site nonces: another process of this site shares the database; each nonce is "
+                            + "written before its call");
+                    return;
+                }
+                if (System.nanoTime() > deadline || closed) {
+                    throw new IllegalStateException("the site nonce lock was not handed over within "
+                            + JOIN_WAIT.toSeconds() + " s");
+                }
+            }
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    private void becomeSolo(SiteNonceStore store) {
+        long now = clock.millis();
+        long until = now + LEASE.toMillis();
+        lostBelow = Math.max(lostBelow, store.claimLease(until + fastSkewMs));
+        int[] loaded = {0};
+        store.forEachUnexpired(now, n -> {
+            expiryByNonce.merge(new Key(n.source(), n.nonce()), n.expires(), Math::max);
+            loaded[0]++;
+        });
+        synchronized (sessionLock) {
+            session = store;
+        }
+        ReentrantReadWriteLock.WriteLock w = modeLock.writeLock();
+        w.lock();
+        try {
+            leaseUntil = until;
+            mode = Mode.SOLO;
+        } finally {
+            w.unlock();
+        }
+        logger.info("site nonces: checked in memory, written every {} ms ({} remembered; calls signed before {} "
+                + "refused)", flushEveryMs, loaded[0], lostBelow);
+    }
+
+    private void flushLoop() {
+        long lastFlush = clock.millis();
+        long nextWaiterCheck = 0;
+        long nextSweep = clock.millis() + SWEEP_EVERY.toMillis();
+        long tickNanos = TimeUnit.MILLISECONDS.toNanos(Math.min(flushEveryMs, WAITER_CHECK.toMillis()));
+        while (!closed) {
+            try {
+                if (mode == Mode.DETACHED) {
+                    join();
+                    continue;
+                }
+                long now = clock.millis();
+                if (mode == Mode.SOLO) {
+                    boolean flushDue = !queued.isEmpty()
+                            && (now - lastFlush >= flushEveryMs || queued.size() >= BATCH_MAX);
+                    if (flushDue || leaseUntil - now < LEASE.toMillis() / 2) {
+                        renew(now, flushDue);
+                        lastFlush = flushDue ? now : lastFlush;
+                    }
+                    if (now >= nextWaiterCheck) {
+                        nextWaiterCheck = now + WAITER_CHECK.toMillis();
+                        boolean waiting;
+                        synchronized (sessionLock) {
+                            waiting = session.othersWaiting();
+                        }
+                        if (waiting) {
+                            handOver();
+                        }
+                    }
+                }
+                if (now >= nextSweep) {
+                    nextSweep = now + SWEEP_EVERY.toMillis();
+                    expiryByNonce.values().removeIf(expiry -> expiry <= now);
+                    synchronized (sessionLock) {
+                        session.sweep(now);
+                    }
+                }
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    detach(e);
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+                }
+            }
+            LockSupport.parkNanos(tickNanos);
+        }
+    }
+
+    /**
+     * Extends the lease, writing the queue too when {@code write}, in one synchronous commit; the lease counts
+     * only once committed. (A lease renewed without the queue is still a bound on what the queue holds.)
+     */
+    private void renew(long now, boolean write) {
+        long until = now + LEASE.toMillis();
+        synchronized (sessionLock) {
+            if (mode != Mode.SOLO) {
+                return;
+            }
+            List<SeenNonce> batch = write ? drain(BATCH_MAX) : List.of();
+            try {
+                session.flush(batch, until + fastSkewMs);
+            } catch (RuntimeException e) {
+                queued.addAll(batch);
+                throw e;
+            }
+        }
+        leaseUntil = until;
+    }
+
+    /** A process waits to join: leave the fast path, write everything, release the lease, go shared. */
+    private void handOver() {
+        leaveSolo(Mode.SHARED);
+        synchronized (sessionLock) {
+            writeQueued(session, true);
+            session.downgradeToShared();
+        }
+        logger.info("site nonces: another process of this site joined; each nonce is now written before its call");
+    }
+
+    private void leaveSolo(Mode next) {
+        ReentrantReadWriteLock.WriteLock w = modeLock.writeLock();
+        w.lock();
+        try {
+            leaseUntil = 0;
+            mode = next;
+        } finally {
+            w.unlock();
+        }
+    }
+
+    /** Every queued nonce written; {@code releaseLease} also sets the bound to 0 in the same commit. */
+    private void writeQueued(SiteNonceStore store, boolean releaseLease) {
+        List<SeenNonce> batch = drain(Integer.MAX_VALUE);
+        try {
+            if (releaseLease) {
+                store.flush(batch, 0);
+            } else {
+                store.insertAll(batch);
+            }
+        } catch (RuntimeException e) {
+            queued.addAll(batch);
+            throw e;
+        }
+    }
+
+    private List<SeenNonce> drain(int max) {
+        List<SeenNonce> batch = new ArrayList<>();
+        SeenNonce n;
+        while (batch.size() < max && (n = queued.poll()) != null) {
+            batch.add(n);
+        }
+        return batch;
+    }
+
+    /** The session failed: no more fast checks; the bound this process left in the table protects the rest. */
+    private void detach(RuntimeException cause) {
+        if (mode == Mode.DETACHED) {
+            return;
+        }
+        logger.warn("site nonces: the database session failed ({}); calls needing it fail until it is back",
+                cause.getMessage());
+        leaveSolo(Mode.DETACHED);
+        synchronized (sessionLock) {
+            if (session != null) {
+                session.close();
+                session = null;
+            }
+        }
+    }
+
+    /** Writes what is queued, releases the lease and the lock. */
+    @Override
+    public void close() {
+        closed = true;
+        LockSupport.unpark(flusher);
+        joinFlusher();
+        Mode was = mode;
+        long bound = leaseUntil + fastSkewMs;
+        leaveSolo(Mode.DETACHED);
+        synchronized (sessionLock) {
+            if (session != null) {
+                try {
+                    if (was != Mode.DETACHED) {
+                        writeQueued(session, was == Mode.SOLO);
+                    }
+                    session.unlockAll();
+                } catch (RuntimeException e) {
+                    logger.warn("site nonces: could not write the last batch ({}); calls signed before {} will be "
+                            + "refused by the next process", e.getMessage(), bound);
+                } finally {
+                    session.close();
+                    session = null;
+                }
+            }
+        }
+        pool.close();
+    }
+
+    /** Stops as a killed process does: nothing written, nothing released but by the server (tests). */
+    void halt() {
+        closed = true;
+        LockSupport.unpark(flusher);
+        joinFlusher();
+        leaveSolo(Mode.DETACHED);
+        synchronized (sessionLock) {
+            if (session != null) {
+                session.abort();
+                session = null;
+            }
+        }
+        pool.close();
+    }
+
+    private void joinFlusher() {
+        try {
+            flusher.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private record Key(String source, String nonce) {
+    }
+}

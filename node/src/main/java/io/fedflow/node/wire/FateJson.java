@@ -1,6 +1,7 @@
 package io.fedflow.node.wire;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -25,6 +27,7 @@ import io.fedflow.node.core.FailureKind;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.FlowResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -75,7 +78,9 @@ public final class FateJson {
         Map<String, Object> out = new TreeMap<>();
         out.put("retcode", response.getRetcode());
         out.put("retmsg", Retmsgs.shorten(response.getRetmsg()));
-        if (response.hasData()) {
+        if (!response.getDataJson().isEmpty()) {
+            out.put("data", new RawValue(response.getDataJson().toString(StandardCharsets.UTF_8)));
+        } else if (response.hasData()) {
             out.put("data", toJava(response.getData()));
         }
         if (!response.getJobId().isEmpty()) {
@@ -88,6 +93,54 @@ public final class FateJson {
             return MAPPER.writeValueAsBytes(out);
         } catch (IOException e) {
             throw new IllegalStateException("cannot print the envelope", e);
+        }
+    }
+
+    /**
+     * {@code data} as the envelope prints it, without the trip through protobuf's Value: the same bytes as
+     * {@code toJava(toValue(data))} printed (keys sorted at every level, numbers through a double and
+     * integral ones without a fraction, non-ASCII escaped).
+     */
+    public static byte[] printData(JsonNode data) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(bytes)) {
+            print(data, g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // writing to memory does no I/O
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void print(JsonNode node, JsonGenerator g) throws IOException {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            g.writeNull();
+        } else if (node.isBoolean()) {
+            g.writeBoolean(node.booleanValue());
+        } else if (node.isNumber()) {
+            double d = node.doubleValue();
+            if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 9.007199254740992E15) {
+                g.writeNumber((long) d);
+            } else {
+                g.writeNumber(d);
+            }
+        } else if (node.isTextual()) {
+            g.writeString(node.textValue());
+        } else if (node.isArray()) {
+            g.writeStartArray();
+            for (JsonNode item : node) {
+                print(item, g);
+            }
+            g.writeEndArray();
+        } else {
+            // an object (anything else has no fields, as toValue makes it an empty Struct)
+            Map<String, JsonNode> sorted = new TreeMap<>();
+            node.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
+            g.writeStartObject();
+            for (Map.Entry<String, JsonNode> e : sorted.entrySet()) {
+                g.writeFieldName(e.getKey());
+                print(e.getValue(), g);
+            }
+            g.writeEndObject();
         }
     }
 

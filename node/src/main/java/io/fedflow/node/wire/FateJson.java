@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.RawValue;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -38,6 +37,7 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +67,7 @@ public final class FateJson {
                                     .maxNestingDepth(MAX_NESTING_DEPTH).build())
                             .build())
             .build();
+    private static final byte[] DATA_KEY = "{\"data\":".getBytes(StandardCharsets.US_ASCII);
     private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer()
             .preservingProtoFieldNames().alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace();
@@ -78,9 +79,7 @@ public final class FateJson {
         Map<String, Object> out = new TreeMap<>();
         out.put("retcode", response.getRetcode());
         out.put("retmsg", Retmsgs.shorten(response.getRetmsg()));
-        if (!response.getDataJson().isEmpty()) {
-            out.put("data", new RawValue(response.getDataJson().toString(StandardCharsets.UTF_8)));
-        } else if (response.hasData()) {
+        if (response.hasData()) {
             out.put("data", toJava(response.getData()));
         }
         if (!response.getJobId().isEmpty()) {
@@ -90,7 +89,18 @@ public final class FateJson {
             out.put("meta", toJava(Value.newBuilder().setStructValue(response.getMeta()).build()));
         }
         try {
-            return MAPPER.writeValueAsBytes(out);
+            byte[] rest = MAPPER.writeValueAsBytes(out);
+            if (response.getDataJson().isEmpty() || response.hasData()) {
+                return rest;
+            }
+            // "data" sorts before every other key, and the rest always has retcode: {"data":<printed>,<rest>}
+            ByteArrayOutputStream whole = new ByteArrayOutputStream(DATA_KEY.length + response.getDataJson().size()
+                    + rest.length);
+            whole.writeBytes(DATA_KEY);
+            response.getDataJson().writeTo(whole);
+            whole.write(',');
+            whole.write(rest, 1, rest.length - 1);
+            return whole.toByteArray();
         } catch (IOException e) {
             throw new IllegalStateException("cannot print the envelope", e);
         }
@@ -133,12 +143,16 @@ public final class FateJson {
             g.writeEndArray();
         } else {
             // an object (anything else has no fields, as toValue makes it an empty Struct)
-            Map<String, JsonNode> sorted = new TreeMap<>();
-            node.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
+            String[] names = new String[node.size()];
+            int n = 0;
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                names[n++] = it.next();
+            }
+            Arrays.sort(names, 0, n);
             g.writeStartObject();
-            for (Map.Entry<String, JsonNode> e : sorted.entrySet()) {
-                g.writeFieldName(e.getKey());
-                print(e.getValue(), g);
+            for (int i = 0; i < n; i++) {
+                g.writeFieldName(names[i]);
+                print(node.get(names[i]), g);
             }
             g.writeEndObject();
         }

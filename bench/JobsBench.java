@@ -80,6 +80,8 @@ public class JobsBench {
     static String client = null; // wrk if on PATH, else java
     static boolean soloWindow = true;
     static String nodeJavaOpts = null;
+    static boolean queriesOnly = false; // issue 14 goal 3: job/query vs echo, no job window
+    static int queryRounds = 5;
 
     public static void main(String[] args) throws Exception {
         for (int i = 0; i < args.length; i++) {
@@ -103,6 +105,8 @@ public class JobsBench {
                 case "--client" -> client = args[++i];
                 case "--no-solo" -> soloWindow = false;
                 case "--node-java-opts" -> nodeJavaOpts = args[++i];
+                case "--queries-only" -> queriesOnly = true;
+                case "--rounds" -> queryRounds = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -128,7 +132,11 @@ public class JobsBench {
         out.printf("node pid %d on port %d (started in %d ms); baseline Armeria JVM pid %d on port %d%n",
                 node.process.pid(), node.port, node.startMs, baseline.process.pid(), baseline.port);
         try {
-            run(node, baseline);
+            if (queriesOnly) {
+                runQueries(node, baseline);
+            } else {
+                run(node, baseline);
+            }
         } finally {
             node.stop();
             baseline.process.destroy();
@@ -256,6 +264,80 @@ public class JobsBench {
         }
         out.println(med + " |");
         out.println("loadavg at the end: " + loadavg());
+    }
+
+    /**
+     * --queries-only (issue 14, goal 3): no job window. After the warm-up jobs (which also give job/query its
+     * ids) and one warm-up slice per target, --rounds rounds of one --slice-second slice per target, order
+     * rotating, with no jobs running: job/query's req/s as a ratio of the echo baseline's in the same round, and
+     * CPU per request (node JVM + its PostgreSQL for the node's targets, the baseline JVM for echo).
+     */
+    static void runQueries(NodeProc node, Baseline baseline) throws Exception {
+        String base = "http://127.0.0.1:" + node.port;
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        upload(http, base, root.resolve("examples/data/breast_hetero_guest.csv"));
+        List<Target> targets = List.of(
+                new Target("POST /v1/job/query (node)", true, base + "/v1/job/query", true, true),
+                new Target("POST /v1/echo (bare Armeria JVM)", true,
+                        "http://127.0.0.1:" + baseline.port + "/v1/echo", true, true),
+                new Target("POST /v1/resource/query (node)", true, base + "/v1/resource/query", false, true));
+        JobStats warm = new JobStats();
+        runSubmitters(http, base, warm, System.nanoTime());
+        out.printf("jobs to query: %d submitted, %d success (%s)%n", warm.submitted.get(), warm.success.get(),
+                warm.statuses());
+        if (warm.success.get() == 0) {
+            throw new IllegalStateException("no job succeeded: " + warm.jobs);
+        }
+        HttpResponse<byte[]> one = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/job/query"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"job_id\": \"" + jobIds.get(0) + "\", \"role\": \"local\", \"party_id\": 0}")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        out.printf("job/query answers HTTP %d, %d body bytes%n", one.statusCode(), one.body().length);
+        for (int r = 0; r < warmupRounds; r++) {
+            for (Target t : targets) {
+                out.println(slice(t, warmupS, "warm-up", node, baseline));
+            }
+        }
+        List<Slice> all = new ArrayList<>();
+        out.printf("%n## job/query vs the echo baseline, %d closed-loop clients, %d s slices, no jobs running%n",
+                latencyClients, sliceS);
+        out.printf("| round | job/query req/s | echo req/s | resource/query req/s | **req/s ratio job/query ÷ echo** "
+                + "| job/query CPU ms/req: node + pg = total | echo CPU ms/req | resource/query CPU ms/req "
+                + "| job/query p50 / p99 ms | echo p50 / p99 ms | loadavg |%n|---|---|---|---|---|---|---|---|---|---|---|%n");
+        List<Double> ratios = new ArrayList<>();
+        List<Double> totals = new ArrayList<>();
+        List<Double> nodeMs = new ArrayList<>();
+        List<Double> pgMs = new ArrayList<>();
+        for (int r = 0; r < queryRounds; r++) {
+            Map<Target, Slice> round = new LinkedHashMap<>();
+            for (int k = 0; k < targets.size(); k++) {
+                Target t = targets.get((k + r) % targets.size());
+                Slice s = slice(t, sliceS, "round " + (r + 1), node, baseline);
+                out.println(s);
+                round.put(t, s);
+                all.add(s);
+            }
+            Slice q = round.get(targets.get(0));
+            Slice e = round.get(targets.get(1));
+            Slice rq = round.get(targets.get(2));
+            double ratio = (q.n / q.measuredS) / (e.n / e.measuredS);
+            double qNode = q.nodeCpuS * 1000 / q.n;
+            double qPg = q.pgCpuS * 1000 / q.n;
+            ratios.add(ratio);
+            nodeMs.add(qNode);
+            pgMs.add(qPg);
+            totals.add(qNode + qPg);
+            out.printf(Locale.ROOT, "| %d | %.0f | %.0f | %.0f | **%.3f×** | %.3f + %.3f = %.3f | %.3f | %.3f "
+                            + "| %.2f / %.2f | %.2f / %.2f | %s |%n", r + 1, q.n / q.measuredS, e.n / e.measuredS,
+                    rq.n / rq.measuredS, ratio, qNode, qPg, qNode + qPg, e.baselineCpuS * 1000 / e.n,
+                    (rq.nodeCpuS + rq.pgCpuS) * 1000 / rq.n, q.p50 / 1e6, q.p99 / 1e6, e.p50 / 1e6, e.p99 / 1e6,
+                    q.loadavg);
+        }
+        out.printf(Locale.ROOT, "| **median** | | | | **%.3f×** | %.3f + %.3f = **%.3f** | | | | | |%n",
+                median(ratios), median(nodeMs), median(pgMs), median(totals));
+        long errors = all.stream().mapToLong(s -> s.errors).sum();
+        out.println("errors over all slices: " + errors + "; loadavg at the end: " + loadavg());
     }
 
     static void report(String title, List<Slice> slices, List<Target> targets) {

@@ -87,7 +87,8 @@ public final class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
                 .range("elapsed", r.hasElapsed() ? FateJson.toJson(r.getElapsed()) : null)
                 .build();
         var rows = jobs.query(filter, r.getOrderBy(), r.getReverse());
-        reply(out, rows.isEmpty() ? Responses.ok("no job could be found", rows, null) : Responses.ok(rows));
+        // The call clients poll: its rows are printed once, here, not carried as a protobuf Value.
+        reply(out, Responses.printed(rows.isEmpty() ? "no job could be found" : "success", rows));
     }
 
     @Override

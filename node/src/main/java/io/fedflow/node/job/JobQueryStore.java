@@ -11,6 +11,9 @@ import io.fedflow.node.core.Paging;
 import io.fedflow.node.json.Json;
 import io.fedflow.node.store.generated.tables.records.TJobRecord;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -35,10 +38,30 @@ public final class JobQueryStore {
     private static final DateTimeFormatter DATE =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
+    /** t_job's columns in the order the id lookups select them. */
+    private static final List<Field<?>> JOB_COLUMNS = List.of(T_JOB.fields());
+
     private final DSLContext dsl;
+    /**
+     * job/query's commonest call, a client polling its job: one job id, perhaps one role and one party, the
+     * default order. Its SQL is rendered once, here, so that the call is one prepared primary-key read (the
+     * driver keeps it prepared per connection) without rendering it again. Index: 1 with a role, 2 with a party.
+     */
+    private final String[] byIdSql = new String[4];
 
     public JobQueryStore(DSLContext dsl) {
         this.dsl = dsl;
+        for (int i = 0; i < byIdSql.length; i++) {
+            List<Condition> conds = new ArrayList<>(List.of(T_JOB.F_JOB_ID.eq(DSL.param("job_id", String.class))));
+            if ((i & 1) != 0) {
+                conds.add(T_JOB.F_ROLE.eq(DSL.param("role", String.class)));
+            }
+            if ((i & 2) != 0) {
+                conds.add(T_JOB.F_PARTY_ID.eq(DSL.param("party_id", String.class)));
+            }
+            byIdSql[i] = dsl.select(JOB_COLUMNS).from(T_JOB).where(conds).orderBy(jobOrder(null, false),
+                    T_JOB.F_JOB_ID, T_JOB.F_ROLE, T_JOB.F_PARTY_ID).getSQL();
+        }
     }
 
     /** One page of rows and how many match in all. */
@@ -68,6 +91,9 @@ public final class JobQueryStore {
         ArrayNode rows = JsonNodeFactory.instance.arrayNode();
         if (f.isEmpty()) {
             return rows; // as FATE: a query without any filter finds nothing rather than everything
+        }
+        if (isBlank(orderBy) && isIdLookup(f)) {
+            return byId(f.text().get("job_id").get(0), one(f, "role"), one(f, "party_id"));
         }
         dsl.selectFrom(T_JOB).where(conditions(f)).orderBy(jobOrder(orderBy, reverse), T_JOB.F_JOB_ID, T_JOB.F_ROLE,
                 T_JOB.F_PARTY_ID).forEach(r -> rows.add(row(r)));
@@ -124,6 +150,78 @@ public final class JobQueryStore {
             }
         });
         return conds;
+    }
+
+    /** Whether the filter is one job id, with at most one role and one party, and nothing else. */
+    private static boolean isIdLookup(JobFilter f) {
+        Map<String, List<String>> text = f.text();
+        if (!f.isInitiator().isEmpty() || !f.ranges().isEmpty() || !text.containsKey("job_id")) {
+            return false;
+        }
+        for (Map.Entry<String, List<String>> e : text.entrySet()) {
+            boolean idColumn = e.getKey().equals("job_id") || e.getKey().equals("role")
+                    || e.getKey().equals("party_id");
+            if (!idColumn || e.getValue().size() != 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String one(JobFilter f, String column) {
+        List<String> values = f.text().get(column);
+        return values == null ? null : values.get(0);
+    }
+
+    /** A job's rows by primary key (role and party when given), as {@link #row} prints them. */
+    private ArrayNode byId(String jobId, String role, String partyId) {
+        String sql = byIdSql[(role == null ? 0 : 1) | (partyId == null ? 0 : 2)];
+        return dsl.connectionResult(c -> {
+            ArrayNode rows = JsonNodeFactory.instance.arrayNode();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                ps.setString(i++, jobId);
+                if (role != null) {
+                    ps.setString(i++, role);
+                }
+                if (partyId != null) {
+                    ps.setString(i, partyId);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(row(rs));
+                    }
+                }
+            }
+            return rows;
+        });
+    }
+
+    /** A t_job row selected as {@link #JOB_COLUMNS}, as {@link #row(Record)} prints a record. */
+    private static ObjectNode row(ResultSet rs) throws SQLException {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        for (int i = 0; i < JOB_COLUMNS.size(); i++) {
+            Field<?> field = JOB_COLUMNS.get(i);
+            Class<?> type = field.getType();
+            Object v;
+            if (type == Long.class) {
+                long l = rs.getLong(i + 1);
+                v = rs.wasNull() ? null : l;
+            } else if (type == Integer.class) {
+                int n = rs.getInt(i + 1);
+                v = rs.wasNull() ? null : n;
+            } else if (type == Boolean.class) {
+                boolean b = rs.getBoolean(i + 1);
+                v = rs.wasNull() ? null : b;
+            } else if (type == JSONB.class) {
+                String text = rs.getString(i + 1);
+                v = text == null ? null : JSONB.valueOf(text);
+            } else {
+                v = rs.getString(i + 1);
+            }
+            put(o, field.getName(), v);
+        }
+        return o;
     }
 
     /** job/query's order: any column of t_job (FATE orders by any field of its Job model), newest first by default. */
@@ -264,27 +362,29 @@ public final class JobQueryStore {
     public static ObjectNode row(Record r) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         for (Field<?> field : r.fields()) {
-            Object v = r.get(field);
-            String name = field.getName();
-            if (v == null) {
-                o.putNull(name);
-            } else if (v instanceof JSONB j) {
-                o.set(name, Json.parse(j.data()));
-            } else if (v instanceof Long l) {
-                o.put(name, l);
-            } else if (v instanceof Integer i) {
-                o.put(name, i);
-            } else if (v instanceof Boolean b) {
-                o.put(name, b);
-            } else {
-                o.put(name, v.toString());
-            }
-            if (name.endsWith("_time") && v instanceof Long l && !name.equals("f_elapsed")) {
-                o.put(name.substring(0, name.length() - "_time".length()) + "_date",
-                        DATE.format(Instant.ofEpochMilli(l)));
-            }
+            put(o, field.getName(), r.get(field));
         }
         return o;
+    }
+
+    private static void put(ObjectNode o, String name, Object v) {
+        if (v == null) {
+            o.putNull(name);
+        } else if (v instanceof JSONB j) {
+            o.set(name, Json.parse(j.data()));
+        } else if (v instanceof Long l) {
+            o.put(name, l);
+        } else if (v instanceof Integer i) {
+            o.put(name, i);
+        } else if (v instanceof Boolean b) {
+            o.put(name, b);
+        } else {
+            o.put(name, v.toString());
+        }
+        if (name.endsWith("_time") && v instanceof Long l && !name.equals("f_elapsed")) {
+            o.put(name.substring(0, name.length() - "_time".length()) + "_date",
+                    DATE.format(Instant.ofEpochMilli(l)));
+        }
     }
 
     private static boolean isBlank(String s) {

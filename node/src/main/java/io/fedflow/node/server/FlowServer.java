@@ -137,7 +137,7 @@ public final class FlowServer {
         GrpcService grpc = GrpcService.builder()
                 .addServices(services)
                 // gRPC requests get the string checks JSON requests get, before any service runs.
-                .intercept(new StringFieldChecks(), new JobLogInterceptor())
+                .intercept(new StringFieldChecks(), new JobLogInterceptor(), new PrintedDataInterceptor())
                 .enableHttpJsonTranscoding(HttpJsonTranscodingOptions.builder()
                         .errorHandler(errors::transcodingError).build())
                 .jsonMarshallerFactory(sd -> new FateJsonMarshaller())

@@ -1,6 +1,7 @@
 package io.fedflow.node.wire;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -25,6 +26,7 @@ import io.fedflow.node.core.FailureKind;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.FlowResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -35,6 +37,7 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +67,7 @@ public final class FateJson {
                                     .maxNestingDepth(MAX_NESTING_DEPTH).build())
                             .build())
             .build();
+    private static final byte[] DATA_KEY = "{\"data\":".getBytes(StandardCharsets.US_ASCII);
     private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer()
             .preservingProtoFieldNames().alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace();
@@ -85,9 +89,72 @@ public final class FateJson {
             out.put("meta", toJava(Value.newBuilder().setStructValue(response.getMeta()).build()));
         }
         try {
-            return MAPPER.writeValueAsBytes(out);
+            byte[] rest = MAPPER.writeValueAsBytes(out);
+            if (response.getDataJson().isEmpty() || response.hasData()) {
+                return rest;
+            }
+            // "data" sorts before every other key, and the rest always has retcode: {"data":<printed>,<rest>}
+            ByteArrayOutputStream whole = new ByteArrayOutputStream(DATA_KEY.length + response.getDataJson().size()
+                    + rest.length);
+            whole.writeBytes(DATA_KEY);
+            response.getDataJson().writeTo(whole);
+            whole.write(',');
+            whole.write(rest, 1, rest.length - 1);
+            return whole.toByteArray();
         } catch (IOException e) {
             throw new IllegalStateException("cannot print the envelope", e);
+        }
+    }
+
+    /**
+     * {@code data} as the envelope prints it, without the trip through protobuf's Value: the same bytes as
+     * {@code toJava(toValue(data))} printed (keys sorted at every level, numbers through a double and
+     * integral ones without a fraction, non-ASCII escaped).
+     */
+    public static byte[] printData(JsonNode data) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(bytes)) {
+            print(data, g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // writing to memory does no I/O
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void print(JsonNode node, JsonGenerator g) throws IOException {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            g.writeNull();
+        } else if (node.isBoolean()) {
+            g.writeBoolean(node.booleanValue());
+        } else if (node.isNumber()) {
+            double d = node.doubleValue();
+            if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 9.007199254740992E15) {
+                g.writeNumber((long) d);
+            } else {
+                g.writeNumber(d);
+            }
+        } else if (node.isTextual()) {
+            g.writeString(node.textValue());
+        } else if (node.isArray()) {
+            g.writeStartArray();
+            for (JsonNode item : node) {
+                print(item, g);
+            }
+            g.writeEndArray();
+        } else {
+            // an object (anything else has no fields, as toValue makes it an empty Struct)
+            String[] names = new String[node.size()];
+            int n = 0;
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                names[n++] = it.next();
+            }
+            Arrays.sort(names, 0, n);
+            g.writeStartObject();
+            for (int i = 0; i < n; i++) {
+                g.writeFieldName(names[i]);
+                print(node.get(names[i]), g);
+            }
+            g.writeEndObject();
         }
     }
 

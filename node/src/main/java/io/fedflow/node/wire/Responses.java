@@ -1,6 +1,7 @@
 package io.fedflow.node.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.UnsafeByteOperations;
 import io.fedflow.proto.v1.FlowResponse;
 
 /** Builders for FATE's success envelope (failures are thrown; the servers' error handlers answer them). */
@@ -25,5 +26,14 @@ public final class Responses {
             b.setJobId(jobId);
         }
         return b.build();
+    }
+
+    /**
+     * Success whose data is printed here, once, as the JSON answer shows it (for calls clients poll); the
+     * client port turns it back into {@code data} for a binary gRPC caller.
+     */
+    public static FlowResponse printed(String retmsg, JsonNode data) {
+        return FlowResponse.newBuilder().setRetcode(0).setRetmsg(retmsg)
+                .setDataJson(UnsafeByteOperations.unsafeWrap(FateJson.printData(data))).build();
     }
 }

@@ -142,6 +142,11 @@ public final class LR implements Component {
         double[] y = tr.labels();
         int dim = d + (s.fitIntercept ? 1 : 0);
         double[] w = init(s, dim, d);
+        if (s.fitIntercept && "zeros".equals(s.initMethod)) {
+            // FATE's Initializer does this when handed the data (HomoLR's clients do; its HeteroLR guest does
+            // not, so HeteroLRProtocol keeps 0)
+            w[d] = logOdds(y);
+        }
         if (warm != null) {
             Weights from = Weights.of(p, warm);
             double[] aligned = from.align(p, tr.featureNames());
@@ -501,6 +506,22 @@ public final class LR implements Component {
         return w;
     }
 
+    /**
+     * The intercept FATE's zeros init starts from (optim/initialize.py): log(ones / zeros) of the labels, the
+     * intercept at which the mean prediction of an all-zero model is the share of ones. FATE divides by zero
+     * (or fails) on a single-class table; here such a table keeps the intercept at 0.
+     */
+    static double logOdds(double[] y) {
+        long ones = 0;
+        for (double label : y) {
+            if (label == 1.0) {
+                ones++;
+            }
+        }
+        long zeros = y.length - ones;
+        return ones == 0 || zeros == 0 ? 0.0 : Math.log((double) ones / zeros);
+    }
+
     static double lossNorm(Settings s, double[] w, int d) {
         double norm = 0;
         if ("L2".equals(s.penalty)) {
@@ -720,6 +741,10 @@ public final class LR implements Component {
             s.earlyStop = p.choice("early_stop", "diff", "diff", "abs", "weight_diff");
             s.decay = p.num("decay", 1);
             s.decaySqrt = p.bool("decay_sqrt", true);
+            // FATE's InitParam: random_uniform over [0, 1) for every weight and the intercept by default (not
+            // zeros): on data whose features mostly fall as the label rises, a short run with the default
+            // lr 0.01 and alpha 1 keeps ranking backwards, as FATE's does. FATE's random_seed None is unseeded;
+            // 0 here so that a rerun gives the same model.
             Params init = p.object("init_param");
             s.initMethod = init.choice("init_method", "random_uniform", "random_uniform", "random_normal", "ones",
                     "zeros", "const");

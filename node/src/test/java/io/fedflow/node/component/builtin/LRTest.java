@@ -2,6 +2,7 @@ package io.fedflow.node.component.builtin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.fedflow.node.component.ComponentContext.MetricPoint;
 import io.fedflow.node.component.Instances;
@@ -51,6 +52,15 @@ class LRTest {
                 .param("max_iter", 30).param("optimizer", "rmsprop").param("learning_rate", 0.15)
                 .param("alpha", 0.01).param("penalty", "L2");
         return ctx;
+    }
+
+    @Test
+    void zerosInitStartsTheInterceptAtTheLabelsLogOdds() {
+        assertThat(LR.logOdds(new double[] {1, 1, 1, 0})).isCloseTo(Math.log(3), within(1e-12));
+        assertThat(LR.logOdds(new double[] {0, 0, 1, 0, 0})).isCloseTo(Math.log(0.25), within(1e-12));
+        // a single class has no finite log-odds (FATE divides by zero): the intercept stays at 0
+        assertThat(LR.logOdds(new double[] {1, 1})).isZero();
+        assertThat(LR.logOdds(new double[] {0, 0, 0})).isZero();
     }
 
     @Test

@@ -64,7 +64,8 @@ final class FederationWiring implements AutoCloseable {
         this.clientFactory = siteTls != null ? siteTls.clientFactory() : PartyClient.defaultFactory();
         this.partyClient = new PartyClient(peers, callSigner, clientFactory, PartyClient.RetryPolicy.DEFAULT,
                 tracing.client());
-        this.transfers = new TransferStore(pools.jobs().dataSource(), pools.jobs().dsl(), clock);
+        this.transfers = new TransferStore(pools.jobs().dataSource(), pools.jobs().dsl(), clock,
+                config.limits().transferGroupCommitBytes());
         this.transferChannel = new TransferChannel(config.partyId(), transfers, partyClient,
                 config.tmpDir().resolve("transfer"), TransferChannel.Options.DEFAULT);
         this.clientPort = ClientPort.services(List.of(

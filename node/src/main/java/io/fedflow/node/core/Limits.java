@@ -77,6 +77,12 @@ public final class Limits {
     private final long apiReaderMaxDownload;
     /** The longest wait between two of ApiReader's polls of a data service's query (the waits grow up to it). */
     private final Duration apiReaderPollInterval;
+    /**
+     * Bytes of a component message that the site port takes whole in memory and commits together with the
+     * messages arriving at the same time (one transaction, one WAL flush for all); a larger message streams
+     * into its own transaction chunk by chunk.
+     */
+    private final long transferGroupCommitBytes;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
@@ -104,6 +110,7 @@ public final class Limits {
         this.maxModelArchive = requirePositive(b.maxModelArchive, "max model archive");
         this.apiReaderMaxDownload = requirePositive(b.apiReaderMaxDownload, "api reader max download");
         this.apiReaderPollInterval = requirePositive(b.apiReaderPollInterval, "api reader poll interval");
+        this.transferGroupCommitBytes = requireNonNegative(b.transferGroupCommitBytes, "transfer group commit bytes");
     }
 
     /** Below this a shortened retmsg could not keep the field it names and the log id it gives. */
@@ -140,6 +147,7 @@ public final class Limits {
         b.maxModelArchive = maxModelArchive;
         b.apiReaderMaxDownload = apiReaderMaxDownload;
         b.apiReaderPollInterval = apiReaderPollInterval;
+        b.transferGroupCommitBytes = transferGroupCommitBytes;
         return b;
     }
 
@@ -201,6 +209,10 @@ public final class Limits {
 
     public Duration peerMessageTimeout() {
         return peerMessageTimeout;
+    }
+
+    public long transferGroupCommitBytes() {
+        return transferGroupCommitBytes;
     }
 
     public int maxRetmsgLength() {
@@ -282,6 +294,9 @@ public final class Limits {
         private long apiReaderMaxDownload = 1L << 30;
         // FATE's ApiReader waits 30 s between polls.
         private Duration apiReaderPollInterval = Duration.ofSeconds(30);
+        // HeteroLR's messages (a batch's ciphertexts) are a few hundred KB; a stream of messages this size at
+        // once holds only a few MB.
+        private long transferGroupCommitBytes = 1L << 20;
 
         private Builder() {}
 
@@ -387,6 +402,11 @@ public final class Limits {
 
         public Builder apiReaderPollInterval(Duration d) {
             this.apiReaderPollInterval = d;
+            return this;
+        }
+
+        public Builder transferGroupCommitBytes(long bytes) {
+            this.transferGroupCommitBytes = bytes;
             return this;
         }
 

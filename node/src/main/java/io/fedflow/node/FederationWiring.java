@@ -50,8 +50,8 @@ final class FederationWiring implements AutoCloseable {
     private final SiteTracing tracing;
     private final MeterRegistry meters;
 
-    FederationWiring(NodeConfig config, Clock clock, NodePools pools, HookRegistry hooks, SiteKeys siteKeys,
-                     PeerDirectory peers, MeterRegistry meters) {
+    FederationWiring(NodeConfig config, Clock clock, Database database, NodePools pools, HookRegistry hooks,
+                     SiteKeys siteKeys, PeerDirectory peers, MeterRegistry meters) {
         this.config = config;
         this.hooks = hooks;
         this.meters = meters;
@@ -64,8 +64,8 @@ final class FederationWiring implements AutoCloseable {
         this.clientFactory = siteTls != null ? siteTls.clientFactory() : PartyClient.defaultFactory();
         this.partyClient = new PartyClient(peers, callSigner, clientFactory, PartyClient.RetryPolicy.DEFAULT,
                 tracing.client());
-        this.transfers = new TransferStore(pools.jobs().dataSource(), pools.jobs().dsl(), clock,
-                config.limits().transferGroupCommitBytes());
+        this.transfers = new TransferStore(pools.jobs().dataSource(), pools.jobs().dsl(),
+                database.asyncCommitDsl(), clock, config.limits().transferGroupCommitBytes());
         this.transferChannel = new TransferChannel(config.partyId(), transfers, partyClient,
                 config.tmpDir().resolve("transfer"), TransferChannel.Options.DEFAULT);
         this.clientPort = ClientPort.services(List.of(

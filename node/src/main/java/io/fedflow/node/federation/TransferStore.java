@@ -41,15 +41,21 @@ public final class TransferStore {
 
     private final DataSource dataSource;
     private final DSLContext dsl;
+    private final DSLContext asyncCommitDsl;
     private final Clock clock;
     private final Object committed = new Object();
     private final long groupCommitBytes;
     private final GroupCommit<Whole> groupCommit = new GroupCommit<>(this::writeWhole);
 
-    /** Messages of up to {@code groupCommitBytes} are committed in groups (none with 0). */
-    public TransferStore(DataSource dataSource, DSLContext dsl, Clock clock, long groupCommitBytes) {
+    /**
+     * Messages of up to {@code groupCommitBytes} are committed in groups (none with 0); consumed messages
+     * are deleted on {@code asyncCommitDsl}, whose commits do not wait for the WAL flush.
+     */
+    public TransferStore(DataSource dataSource, DSLContext dsl, DSLContext asyncCommitDsl, Clock clock,
+                         long groupCommitBytes) {
         this.dataSource = dataSource;
         this.dsl = dsl;
+        this.asyncCommitDsl = asyncCommitDsl;
         this.clock = clock;
         this.groupCommitBytes = groupCommitBytes;
     }
@@ -244,10 +250,7 @@ public final class TransferStore {
         // Consumed: the delete need not wait for the WAL flush. Should the node die before it is flushed,
         // the message comes back, but only for the task version that was running then, which the restart
         // failed: the next version's start drops it.
-        dsl.transaction(c -> {
-            c.dsl().execute("SET LOCAL synchronous_commit TO OFF");
-            c.dsl().deleteFrom(T_TRANSFER).where(T_TRANSFER.F_ID.eq(id)).execute();
-        });
+        asyncCommitDsl.deleteFrom(T_TRANSFER).where(T_TRANSFER.F_ID.eq(id)).execute();
         return size;
     }
 

@@ -1,6 +1,7 @@
 package io.fedflow.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fedflow.node.core.Limits;
 import java.time.Duration;
@@ -42,6 +43,7 @@ class NodeMainLimitsTest {
         assertThat(parsed.schedulerStallTimeout()).isEqualTo(defaults.schedulerStallTimeout())
                 .isEqualTo(Duration.ofSeconds(30));
         assertThat(parsed.peerMessageTimeout()).isEqualTo(defaults.peerMessageTimeout()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(parsed.transferGroupCommitBytes()).isEqualTo(defaults.transferGroupCommitBytes()).isEqualTo(1L << 20);
     }
 
     @Test
@@ -53,7 +55,8 @@ class NodeMainLimitsTest {
                 "--max-batch-inference-rows", "7", Limits.API_READER_MAX_DOWNLOAD_FLAG, "5000",
                 "--api-reader-poll-ms", "40", "--request-threads", "3", "--request-queue", "11",
                 "--request-db-pool", "5", "--job-db-pool", "6", "--health-timeout-ms", "700",
-                "--scheduler-stall-seconds", "9", "--peer-message-timeout", "40");
+                "--scheduler-stall-seconds", "9", "--peer-message-timeout", "40",
+                "--transfer-group-commit-bytes", "0");
         assertThat(l.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(l.maxRequestBody()).isEqualTo(2048);
         assertThat(l.maxConcurrentUploads()).isEqualTo(2);
@@ -74,5 +77,13 @@ class NodeMainLimitsTest {
         assertThat(l.healthTimeout()).isEqualTo(Duration.ofMillis(700));
         assertThat(l.schedulerStallTimeout()).isEqualTo(Duration.ofSeconds(9));
         assertThat(l.peerMessageTimeout()).isEqualTo(Duration.ofSeconds(40));
+        assertThat(l.transferGroupCommitBytes()).isZero();
+    }
+
+    @Test
+    void aNegativeTransferGroupCommitSizeIsRefused() {
+        assertThatThrownBy(() -> parse("--transfer-group-commit-bytes", "-1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("transfer group commit bytes");
     }
 }

@@ -128,6 +128,20 @@ public class PipelineBench {
         lr.put("host", sums(other.config().logsDir().resolve(jobId).resolve("host/10000/hetero_lr_0/INFO.log")));
         lr.forEach((role, s) -> System.out.printf(Locale.ROOT, "  hetero_lr_0 %s, summed over its batches: Paillier"
                 + " (encrypt, encrypted loss and gradient) %d ms, waiting for the other party %d ms%n", role, s[0], s[1]));
+        // The transfer channel's share: time in send (signed stream to the receiver's commit) against the task's.
+        for (String[] at : new String[][] {{"guest", "9999"}, {"host", "10000"}, {"arbiter", "10000"}}) {
+            Node node = at[0].equals("guest") ? guest : other;
+            Path log = node.config().logsDir().resolve(jobId).resolve(at[0] + "/" + at[1] + "/hetero_lr_0/INFO.log");
+            Matcher m = Files.exists(log) ? SENT.matcher(Files.readString(log)) : null;
+            Long ms = elapsed.getOrDefault("hetero_lr_0", Map.of()).get(at[0]);
+            if (m != null && m.find() && ms != null && ms > 0) {
+                long messages = Long.parseLong(m.group(1));
+                long sendMs = Long.parseLong(m.group(2));
+                System.out.printf(Locale.ROOT, "  hetero_lr_0 %s transfer: sent %d messages in %d ms (%.2f ms each), "
+                        + "%.1f%% of the task's %d ms%n", at[0], messages, sendMs, (double) sendMs / messages,
+                        100.0 * sendMs / ms, ms);
+            }
+        }
     }
 
     /** CPU time of this JVM (every thread of both nodes): on a loaded machine, the work apart from the waiting. */
@@ -156,6 +170,7 @@ public class PipelineBench {
         }
     }
 
+    static final Pattern SENT = Pattern.compile("transfer: sent (\\d+) messages \\([^)]*\\) in (\\d+) ms");
     static final Pattern WAITED = Pattern.compile("waited (\\d+) ms");
     static final Pattern CRYPTO = Pattern.compile("(?:encrypted|loss|gradient) in (\\d+) ms");
 

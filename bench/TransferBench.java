@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Transfer channel benchmark, run on demand (not part of the Maven build): see bench/transfer-bench.sh.
@@ -23,6 +26,13 @@ import java.util.SplittableRandom;
  * of the payload, signed header, chunks streamed into the host's open transaction, commit after the
  * hash check) and receives it at the host (chunks read back in order, digest checked, message deleted).
  * Reports each phase in MB/s (10^6 bytes per second) and the median over --runs, after --warmup runs.
+ *
+ * <p>{@code --mode messages}: many small messages instead (what a HeteroLR iteration exchanges). At each
+ * concurrency of --streams, that many threads each send --count messages of --bytes guest to host, and
+ * each message is received at the host right after its send returned (as a component's peer takes it).
+ * Per round: messages/s over all threads, and the median and p90 of the send (signed stream to the
+ * host's acknowledgement) and of the receive (read back and deleted) per message; medians of --runs
+ * rounds after --warmup rounds.
  */
 public class TransferBench {
     public static void main(String[] args) throws Exception {
@@ -32,6 +42,10 @@ public class TransferBench {
         int runs = 5;
         int warmup = 2;
         int chunkKib = 1024;
+        String mode = "bulk";
+        int count = 200;
+        int bytes = 4096;
+        List<Integer> streams = List.of(1, 4);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
@@ -40,6 +54,10 @@ public class TransferBench {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--chunk-kib" -> chunkKib = Integer.parseInt(args[++i]);
+                case "--mode" -> mode = args[++i];
+                case "--count" -> count = Integer.parseInt(args[++i]);
+                case "--bytes" -> bytes = Integer.parseInt(args[++i]);
+                case "--streams" -> streams = java.util.Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -48,6 +66,10 @@ public class TransferBench {
         }
         deleteTree(work);
         Files.createDirectories(work);
+        if (mode.equals("messages")) {
+            messages(work, count, bytes, streams, runs, warmup);
+            return;
+        }
         System.out.printf("transfer bench %s: %d MB payload, %d runs (+%d warm-up), chunk %d KiB, nproc %d, java %s%n",
                 Instant.now(), mb, runs, warmup, chunkKib, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
@@ -100,6 +122,94 @@ public class TransferBench {
             System.out.printf("median of %d: send %.1f MB/s, receive %.1f MB/s, end to end %.1f MB/s%n", runs,
                     median(send), median(receive), median(total));
         }
+    }
+
+    static void messages(Path work, int count, int bytes, List<Integer> streams, int runs, int warmup)
+            throws Exception {
+        System.out.printf("transfer bench %s: messages of %d bytes, %d per stream, streams %s, %d rounds (+%d warm-up), "
+                + "nproc %d, java %s%n", Instant.now(), bytes, count, streams, runs, warmup,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        try (Node guest = start("9999", work); Node host = start("10000", work)) {
+            guest.peers().put(new Peer("10000", "127.0.0.1", host.sitePort(), host.siteKeys().publicKeyBase64(), false));
+            host.peers().put(new Peer("9999", "127.0.0.1", guest.sitePort(), guest.siteKeys().publicKeyBase64(), false));
+            TransferChannel sender = guest.transferChannel();
+            TransferChannel receiver = host.transferChannel();
+            byte[] payload = new byte[bytes];
+            new SplittableRandom(42).nextBytes(payload);
+            int round = 0;
+            for (int c : streams) {
+                List<double[]> results = new ArrayList<>();
+                ExecutorService pool = Executors.newFixedThreadPool(c);
+                try {
+                    for (int r = 0; r < warmup + runs; r++, round++) {
+                        int thisRound = round;
+                        List<Future<double[][]>> futures = new ArrayList<>();
+                        long t0 = System.nanoTime();
+                        for (int s = 0; s < c; s++) {
+                            int stream = s;
+                            futures.add(pool.submit(() -> {
+                                double[] send = new double[count];
+                                double[] receive = new double[count];
+                                for (int m = 0; m < count; m++) {
+                                    TransferKey key = new TransferKey("202401010000000000", "bench_" + stream, 0,
+                                            "m." + thisRound + "." + m, "guest", "9999", "host", "10000");
+                                    long a = System.nanoTime();
+                                    sender.send(key, payload);
+                                    long b = System.nanoTime();
+                                    long n = receiver.receive(key, Duration.ofSeconds(30), OutputStream.nullOutputStream());
+                                    long e = System.nanoTime();
+                                    if (n != bytes) {
+                                        throw new IllegalStateException("received " + n + " bytes");
+                                    }
+                                    send[m] = (b - a) / 1e6;
+                                    receive[m] = (e - b) / 1e6;
+                                }
+                                return new double[][] {send, receive};
+                            }));
+                        }
+                        List<Double> send = new ArrayList<>();
+                        List<Double> receive = new ArrayList<>();
+                        for (Future<double[][]> f : futures) {
+                            double[][] x = f.get();
+                            for (double v : x[0]) {
+                                send.add(v);
+                            }
+                            for (double v : x[1]) {
+                                receive.add(v);
+                            }
+                        }
+                        double seconds = (System.nanoTime() - t0) / 1e9;
+                        double[] row = {c * count / seconds, median(send), quantile(send, 0.9), median(receive),
+                                quantile(receive, 0.9)};
+                        System.out.printf("streams %d %s %d: %.0f messages/s, send p50 %.2f ms p90 %.2f ms, "
+                                + "receive p50 %.2f ms p90 %.2f ms%n", c, r < warmup ? "warm-up" : "round",
+                                r < warmup ? r + 1 : r - warmup + 1, row[0], row[1], row[2], row[3], row[4]);
+                        if (r >= warmup) {
+                            results.add(row);
+                        }
+                    }
+                } finally {
+                    pool.shutdown();
+                }
+                System.out.printf("median of %d rounds, streams %d: %.0f messages/s, send p50 %.2f ms p90 %.2f ms, "
+                        + "receive p50 %.2f ms p90 %.2f ms%n", runs, c, column(results, 0), column(results, 1),
+                        column(results, 2), column(results, 3), column(results, 4));
+            }
+        }
+    }
+
+    static double column(List<double[]> rows, int i) {
+        List<Double> xs = new ArrayList<>();
+        for (double[] row : rows) {
+            xs.add(row[i]);
+        }
+        return median(xs);
+    }
+
+    static double quantile(List<Double> xs, double q) {
+        List<Double> s = new ArrayList<>(xs);
+        Collections.sort(s);
+        return s.get(Math.min(s.size() - 1, (int) Math.floor(q * s.size())));
     }
 
     static Node start(String party, Path work) throws IOException {

@@ -3,6 +3,7 @@
 # (mvn package, never install), then runs bench/TransferBench.java with the Java source launcher on the
 # node's classpath.
 #   bench/transfer-bench.sh [--mb 100] [--runs 5] [--warmup 2] [--chunk-kib 1024] [--work DIR]
+#   bench/transfer-bench.sh --mode messages [--count 200] [--bytes 4096] [--streams 1,4] [--runs 5] [--warmup 2]
 # Two nodes (guest 9999, host 10000) run in the bench JVM, each with its own embedded PostgreSQL under
 # bench/work/transfer (git-ignored), peers of each other over their signed site ports on loopback.
 set -euo pipefail

@@ -59,8 +59,8 @@ final class FederationWiring implements AutoCloseable {
     /** Made with the site server, which needs the database; written and released on close. */
     private SiteNonceGuard siteNonces;
 
-    FederationWiring(NodeConfig config, Clock clock, NodePools pools, HookRegistry hooks, SiteKeys siteKeys,
-                     PeerDirectory peers, MeterRegistry meters) {
+    FederationWiring(NodeConfig config, Clock clock, Database database, NodePools pools, HookRegistry hooks,
+                     SiteKeys siteKeys, PeerDirectory peers, MeterRegistry meters) {
         this.config = config;
         this.hooks = hooks;
         this.meters = meters;
@@ -73,7 +73,8 @@ final class FederationWiring implements AutoCloseable {
         this.clientFactory = siteTls != null ? siteTls.clientFactory() : PartyClient.defaultFactory();
         this.partyClient = new PartyClient(peers, callSigner, clientFactory, PartyClient.RetryPolicy.DEFAULT,
                 tracing.client());
-        this.transfers = new TransferStore(pools.jobs().dataSource(), pools.jobs().dsl(), clock);
+        this.transfers = new TransferStore(pools.jobs().dataSource(), pools.jobs().dsl(),
+                database.asyncCommitDsl(), clock, config.limits().transferGroupCommitBytes());
         this.transferChannel = new TransferChannel(config.partyId(), transfers, partyClient,
                 config.tmpDir().resolve("transfer"), TransferChannel.Options.DEFAULT);
         this.clientPort = ClientPort.services(List.of(

@@ -86,8 +86,8 @@ public final class Node implements AutoCloseable {
         JobIds jobIds = new JobIds(clock);
         DataWiring data = new DataWiring(config, clock, database, pools, jobIds);
         this.hooks = new HookWiring(config, clock, pools.requests().dsl(), siteKeys, peers, data.registry());
-        this.federation = new FederationWiring(config, clock, pools, hooks.hooks(), siteKeys, peers,
-                meters.registry());
+        this.federation = new FederationWiring(config, clock, database, pools, hooks.hooks(), siteKeys,
+                peers, meters.registry());
         this.models = new ModelWiring(config, clock, pools, jobIds, federation.partyClient());
         this.jobs = jobModule(config, clock, jobIds, data, models);
         federation.traceJobs(jobs);

@@ -138,6 +138,12 @@ public final class NodeMain implements Callable<Integer> {
                     + "waiting forever (default ${DEFAULT-VALUE}).")
     long peerMessageTimeoutSeconds;
 
+    @Option(names = "--transfer-group-commit-bytes", defaultValue = "1048576", paramLabel = "BYTES",
+            description = "Component messages up to this size are received whole in memory and committed together "
+                    + "with those arriving at the same time (one transaction); larger ones, or all with 0, stream "
+                    + "into a transaction of their own (default ${DEFAULT-VALUE}).")
+    long transferGroupCommitBytes;
+
     @Option(names = Limits.MAX_RETMSG_LENGTH_FLAG, defaultValue = "1024", paramLabel = "CHARS",
             description = "Longest retmsg (and gRPC status message) of an answer; a longer one, which can only "
                     + "come from echoed input, keeps its head and tail (default ${DEFAULT-VALUE}).")
@@ -304,6 +310,7 @@ public final class NodeMain implements Callable<Integer> {
                 .healthTimeout(Duration.ofMillis(healthTimeoutMs))
                 .schedulerStallTimeout(Duration.ofSeconds(schedulerStallSeconds))
                 .peerMessageTimeout(Duration.ofSeconds(peerMessageTimeoutSeconds))
+                .transferGroupCommitBytes(transferGroupCommitBytes)
                 .maxRetmsgLength(maxRetmsgLength)
                 .inferenceTimeout(Duration.ofMillis(inferenceTimeoutMs))
                 .maxBatchInferenceRows(maxBatchInferenceRows)

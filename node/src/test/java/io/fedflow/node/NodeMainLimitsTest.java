@@ -47,6 +47,7 @@ class NodeMainLimitsTest {
         assertThat(parsed.siteNonceFlushInterval()).isEqualTo(defaults.siteNonceFlushInterval())
                 .isEqualTo(Duration.ofMillis(20));
         assertThat(parsed.siteNonceFastSkew()).isEqualTo(defaults.siteNonceFastSkew()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(parsed.transferGroupCommitBytes()).isEqualTo(defaults.transferGroupCommitBytes()).isEqualTo(1L << 20);
     }
 
     @Test
@@ -60,7 +61,8 @@ class NodeMainLimitsTest {
                 "--request-db-pool", "5", "--job-db-pool", "6", "--health-timeout-ms", "700",
                 "--scheduler-stall-seconds", "9", "--peer-message-timeout", "40",
                 Limits.MAX_BOARD_WATCHERS_FLAG, "12", "--site-nonce-flush-ms", "7",
-                "--site-nonce-fast-skew-ms", "300");
+                "--site-nonce-fast-skew-ms", "300",
+                "--transfer-group-commit-bytes", "0");
         assertThat(l.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(l.maxRequestBody()).isEqualTo(2048);
         assertThat(l.maxConcurrentUploads()).isEqualTo(2);
@@ -82,6 +84,7 @@ class NodeMainLimitsTest {
         assertThat(l.schedulerStallTimeout()).isEqualTo(Duration.ofSeconds(9));
         assertThat(l.maxBoardWatchers()).isEqualTo(12);
         assertThat(l.peerMessageTimeout()).isEqualTo(Duration.ofSeconds(40));
+        assertThat(l.transferGroupCommitBytes()).isZero();
         assertThat(l.siteNonceFlushInterval()).isEqualTo(Duration.ofMillis(7));
         assertThat(l.siteNonceFastSkew()).isEqualTo(Duration.ofMillis(300));
     }
@@ -128,5 +131,12 @@ class NodeMainLimitsTest {
                 .maxPrecomputedObfuscators()).isEqualTo(12);
         assertThatThrownBy(() -> parse(Limits.MAX_PRECOMPUTED_OBFUSCATORS_FLAG, "-1"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max precomputed obfuscators");
+    }
+
+    @Test
+    void aNegativeTransferGroupCommitSizeIsRefused() {
+        assertThatThrownBy(() -> parse("--transfer-group-commit-bytes", "-1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("transfer group commit bytes");
     }
 }

@@ -111,6 +111,12 @@ public final class Limits {
      * this are refused.
      */
     private final Duration siteNonceFastSkew;
+    /**
+     * Bytes of a component message that the site port takes whole in memory and commits together with the
+     * messages arriving at the same time (one transaction, one WAL flush for all); a larger message streams
+     * into its own transaction chunk by chunk.
+     */
+    private final long transferGroupCommitBytes;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
@@ -148,6 +154,7 @@ public final class Limits {
                 "max precomputed obfuscators");
         this.siteNonceFlushInterval = requirePositive(b.siteNonceFlushInterval, "site nonce flush interval");
         this.siteNonceFastSkew = requirePositive(b.siteNonceFastSkew, "site nonce fast skew");
+        this.transferGroupCommitBytes = requireNonNegative(b.transferGroupCommitBytes, "transfer group commit bytes");
     }
 
     /** Below this a shortened retmsg could not keep the field it names and the log id it gives. */
@@ -193,6 +200,7 @@ public final class Limits {
         b.maxPrecomputedObfuscators = maxPrecomputedObfuscators;
         b.siteNonceFlushInterval = siteNonceFlushInterval;
         b.siteNonceFastSkew = siteNonceFastSkew;
+        b.transferGroupCommitBytes = transferGroupCommitBytes;
         return b;
     }
 
@@ -254,6 +262,10 @@ public final class Limits {
 
     public Duration peerMessageTimeout() {
         return peerMessageTimeout;
+    }
+
+    public long transferGroupCommitBytes() {
+        return transferGroupCommitBytes;
     }
 
     public int maxRetmsgLength() {
@@ -388,6 +400,9 @@ public final class Limits {
         private Duration siteNonceFlushInterval = Duration.ofMillis(20);
         // Clocks kept by NTP agree within milliseconds; a caller further off only pays the synchronous write.
         private Duration siteNonceFastSkew = Duration.ofSeconds(1);
+        // HeteroLR's messages (a batch's ciphertexts) are a few hundred KB; a stream of messages this size at
+        // once holds only a few MB.
+        private long transferGroupCommitBytes = 1L << 20;
 
         private Builder() {}
 
@@ -538,6 +553,11 @@ public final class Limits {
 
         public Builder siteNonceFastSkew(Duration d) {
             this.siteNonceFastSkew = d;
+            return this;
+        }
+
+        public Builder transferGroupCommitBytes(long bytes) {
+            this.transferGroupCommitBytes = bytes;
             return this;
         }
 

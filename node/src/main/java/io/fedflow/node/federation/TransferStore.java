@@ -7,28 +7,33 @@ import io.fedflow.node.core.FailureKind;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.proto.RetCode;
+import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import javax.sql.DataSource;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record1;
 import org.jooq.Record2;
-import org.jooq.Record3;
+import org.jooq.Record4;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 
 /**
- * Component messages in PostgreSQL (t_transfer, t_transfer_chunk). A message is written chunk by chunk
- * inside one open transaction and committed only once its bytes match the announced size and SHA-256,
- * so a receiver never sees a partial or corrupt message and a cut stream leaves nothing. A received
- * message is deleted: messages are consumed once.
+ * Component messages in PostgreSQL (t_transfer, t_transfer_chunk). A message is committed only once its
+ * bytes match the announced size and SHA-256, so a receiver never sees a partial or corrupt message and
+ * a cut stream leaves nothing. A small message (up to the group commit size) is gathered in memory and
+ * written with the other small messages arriving at the same time, in one transaction ({@link
+ * GroupCommit}): one WAL flush for all instead of one each; a larger one is written chunk by chunk inside
+ * a transaction of its own. A received message is deleted: messages are consumed once.
  */
 public final class TransferStore {
     /** Between looks at the table while a receiver waits; a local write wakes it at once. */
@@ -36,14 +41,27 @@ public final class TransferStore {
 
     private final DataSource dataSource;
     private final DSLContext dsl;
+    private final DSLContext asyncCommitDsl;
     private final Clock clock;
     private final Object committed = new Object();
+    private final long groupCommitBytes;
+    private final GroupCommit<Whole> groupCommit = new GroupCommit<>(this::writeWhole);
 
-    public TransferStore(DataSource dataSource, DSLContext dsl, Clock clock) {
+    /**
+     * Messages of up to {@code groupCommitBytes} are committed in groups (none with 0); consumed messages
+     * are deleted on {@code asyncCommitDsl}, whose commits do not wait for the WAL flush.
+     */
+    public TransferStore(DataSource dataSource, DSLContext dsl, DSLContext asyncCommitDsl, Clock clock,
+                         long groupCommitBytes) {
         this.dataSource = dataSource;
         this.dsl = dsl;
+        this.asyncCommitDsl = asyncCommitDsl;
         this.clock = clock;
+        this.groupCommitBytes = groupCommitBytes;
     }
+
+    /** A message received whole, its bytes checked against its header. */
+    private record Whole(TransferKey key, byte[] content, String sha256) {}
 
     /** Receives a message's chunks in order. */
     @FunctionalInterface
@@ -63,37 +81,25 @@ public final class TransferStore {
         if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
             throw FlowException.argument("transfer sha256 must be 64 lower-case hex digits, got " + sha256);
         }
+        if (size <= groupCommitBytes) {
+            return new Writer(key, size, sha256);
+        }
         Connection c = null;
         try {
             c = dataSource.getConnection();
             c.setAutoCommit(false);
             DSLContext tx = DSL.using(c, SQLDialect.POSTGRES);
             // ON CONFLICT waits for a concurrent writer of the same key, then inserts or yields to it.
-            Record1<Long> id = tx.insertInto(T_TRANSFER)
-                    .set(T_TRANSFER.F_JOB_ID, key.jobId())
-                    .set(T_TRANSFER.F_COMPONENT_NAME, key.componentName())
-                    .set(T_TRANSFER.F_TASK_VERSION, key.taskVersion())
-                    .set(T_TRANSFER.F_TAG, key.tag())
-                    .set(T_TRANSFER.F_SRC_ROLE, key.srcRole())
-                    .set(T_TRANSFER.F_SRC_PARTY_ID, key.srcPartyId())
-                    .set(T_TRANSFER.F_DST_ROLE, key.dstRole())
-                    .set(T_TRANSFER.F_DST_PARTY_ID, key.dstPartyId())
-                    .set(T_TRANSFER.F_SIZE, size)
-                    .set(T_TRANSFER.F_SHA256, sha256)
-                    .set(T_TRANSFER.F_CREATE_TIME, clock.millis())
-                    .onConflictDoNothing()
-                    .returningResult(T_TRANSFER.F_ID)
-                    .fetchOne();
+            Record1<Long> id = insertHeader(tx, key, size, sha256);
             if (id != null) {
                 Writer w = new Writer(key, size, sha256, c, id.value1());
                 c = null;
                 return w;
             }
-            String existing = tx.select(T_TRANSFER.F_SHA256).from(T_TRANSFER).where(matches(key)).fetchOne(T_TRANSFER.F_SHA256);
+            FlowException conflict = conflict(tx, key, sha256);
             c.rollback();
-            if (existing != null && !existing.equals(sha256)) {
-                throw new FlowException(RetCode.DATA_ERROR, FailureKind.ALREADY_EXISTS, key
-                        + " was already sent with other content (sha256 " + existing + ", now " + sha256 + ")", null);
+            if (conflict != null) {
+                throw conflict;
             }
             // Same content already there (or just consumed): check the bytes, store nothing.
             return new Writer(key, size, sha256, null, 0);
@@ -102,6 +108,75 @@ public final class TransferStore {
         } finally {
             closeQuietly(c);
         }
+    }
+
+    /** Inserts the message's row; null when the key holds one already (ON CONFLICT waits for its writer). */
+    private Record1<Long> insertHeader(DSLContext tx, TransferKey key, long size, String sha256) {
+        return tx.insertInto(T_TRANSFER)
+                .set(T_TRANSFER.F_JOB_ID, key.jobId())
+                .set(T_TRANSFER.F_COMPONENT_NAME, key.componentName())
+                .set(T_TRANSFER.F_TASK_VERSION, key.taskVersion())
+                .set(T_TRANSFER.F_TAG, key.tag())
+                .set(T_TRANSFER.F_SRC_ROLE, key.srcRole())
+                .set(T_TRANSFER.F_SRC_PARTY_ID, key.srcPartyId())
+                .set(T_TRANSFER.F_DST_ROLE, key.dstRole())
+                .set(T_TRANSFER.F_DST_PARTY_ID, key.dstPartyId())
+                .set(T_TRANSFER.F_SIZE, size)
+                .set(T_TRANSFER.F_SHA256, sha256)
+                .set(T_TRANSFER.F_CREATE_TIME, clock.millis())
+                .onConflictDoNothing()
+                .returningResult(T_TRANSFER.F_ID)
+                .fetchOne();
+    }
+
+    /**
+     * Why a message whose key is taken may not be stored: other content under that key; null when the
+     * same content is there (a re-send) or was there and has been consumed already.
+     */
+    private static FlowException conflict(DSLContext tx, TransferKey key, String sha256) {
+        String existing = tx.select(T_TRANSFER.F_SHA256).from(T_TRANSFER).where(matches(key))
+                .fetchOne(T_TRANSFER.F_SHA256);
+        if (existing != null && !existing.equals(sha256)) {
+            return new FlowException(RetCode.DATA_ERROR, FailureKind.ALREADY_EXISTS, key
+                    + " was already sent with other content (sha256 " + existing + ", now " + sha256 + ")", null);
+        }
+        return null;
+    }
+
+    /**
+     * Writes small messages that arrived together in one transaction: one commit, one WAL flush. A key
+     * already taken fails (other content) or succeeds (the same) for its message alone.
+     */
+    private List<RuntimeException> writeWhole(List<Whole> messages) {
+        List<RuntimeException> outcomes = new ArrayList<>(messages.size());
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                DSLContext tx = DSL.using(c, SQLDialect.POSTGRES);
+                for (Whole m : messages) {
+                    Record1<Long> id = insertHeader(tx, m.key(), m.content().length, m.sha256());
+                    if (id == null) {
+                        outcomes.add(conflict(tx, m.key(), m.sha256()));
+                        continue;
+                    }
+                    if (m.content().length > 0) {
+                        tx.insertInto(T_TRANSFER_CHUNK).set(T_TRANSFER_CHUNK.F_TRANSFER_ID, id.value1())
+                                .set(T_TRANSFER_CHUNK.F_SEQ, 0).set(T_TRANSFER_CHUNK.F_CONTENT, m.content()).execute();
+                    }
+                    outcomes.add(null);
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw DatabaseFailures.of("could not store " + messages.size() + " messages", e);
+        }
+        synchronized (committed) {
+            committed.notifyAll();
+        }
+        return outcomes;
     }
 
     private static Condition matches(TransferKey key) {
@@ -127,8 +202,12 @@ public final class TransferStore {
      */
     public long receive(TransferKey key, Duration timeout, ChunkSink sink) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Record3<Long, Long, Long> found;
-        while ((found = dsl.select(T_TRANSFER.F_ID, T_TRANSFER.F_SIZE, T_TRANSFER.F_TASK_VERSION).from(T_TRANSFER)
+        Record4<Long, Long, Long, byte[]> found;
+        // The message with its first chunk: a small message in one query.
+        while ((found = dsl.select(T_TRANSFER.F_ID, T_TRANSFER.F_SIZE, T_TRANSFER.F_TASK_VERSION,
+                        T_TRANSFER_CHUNK.F_CONTENT).from(T_TRANSFER)
+                .leftJoin(T_TRANSFER_CHUNK).on(T_TRANSFER_CHUNK.F_TRANSFER_ID.eq(T_TRANSFER.F_ID),
+                        T_TRANSFER_CHUNK.F_SEQ.eq(0))
                 .where(sameRoute(key), T_TRANSFER.F_TASK_VERSION.ge(key.taskVersion()))
                 .orderBy(T_TRANSFER.F_TASK_VERSION).limit(1).fetchOne()) == null) {
             long left = deadline - System.nanoTime();
@@ -149,28 +228,42 @@ public final class TransferStore {
             throw versionMismatch(key, found.value3());
         }
         long id = found.value1();
-        // One chunk in memory at a time: a message may be far larger than the heap.
-        int seq = -1;
-        while (true) {
+        long size = found.value2();
+        long taken = 0;
+        if (found.value4() != null) {
+            taken += deliver(key, sink, found.value4());
+        }
+        // The rest one chunk in memory at a time: a message may be far larger than the heap.
+        int seq = 0;
+        while (taken < size) {
             Record2<Integer, byte[]> chunk = dsl.select(T_TRANSFER_CHUNK.F_SEQ, T_TRANSFER_CHUNK.F_CONTENT)
                     .from(T_TRANSFER_CHUNK)
                     .where(T_TRANSFER_CHUNK.F_TRANSFER_ID.eq(id), T_TRANSFER_CHUNK.F_SEQ.gt(seq))
                     .orderBy(T_TRANSFER_CHUNK.F_SEQ).limit(1).fetchOne();
             if (chunk == null) {
-                break;
+                throw new FlowException(RetCode.EXCEPTION_ERROR, FailureKind.INTERNAL, key + " holds " + taken
+                        + " of its " + size + " bytes", null);
             }
             seq = chunk.value1();
-            try {
-                sink.chunk(chunk.value2());
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new FlowException(RetCode.EXCEPTION_ERROR, FailureKind.INTERNAL, "could not take " + key + ": "
-                        + e.getMessage(), e);
-            }
+            taken += deliver(key, sink, chunk.value2());
         }
-        dsl.deleteFrom(T_TRANSFER).where(T_TRANSFER.F_ID.eq(id)).execute();
-        return found.value2();
+        // Consumed: the delete need not wait for the WAL flush. Should the node die before it is flushed,
+        // the message comes back, but only for the task version that was running then, which the restart
+        // failed: the next version's start drops it.
+        asyncCommitDsl.deleteFrom(T_TRANSFER).where(T_TRANSFER.F_ID.eq(id)).execute();
+        return size;
+    }
+
+    private static int deliver(TransferKey key, ChunkSink sink, byte[] content) {
+        try {
+            sink.chunk(content);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new FlowException(RetCode.EXCEPTION_ERROR, FailureKind.INTERNAL, "could not take " + key + ": "
+                    + e.getMessage(), e);
+        }
+        return content.length;
     }
 
     /** Whether a committed message is waiting under {@code key}. */
@@ -219,9 +312,10 @@ public final class TransferStore {
     }
 
     /**
-     * One message being written: chunks go into the open transaction as they come, and {@link #commit}
-     * makes the message visible only if size and hash match. Calls may come from different threads (a
-     * gRPC stream's callbacks) but never at once; the methods are synchronized for visibility.
+     * One message being written: chunks go into the open transaction as they come (or, for a small
+     * message, into memory), and {@link #commit} makes the message visible only if size and hash match.
+     * Calls may come from different threads (a gRPC stream's callbacks) but never at once; the methods
+     * are synchronized for visibility.
      */
     public final class Writer implements AutoCloseable {
         private final TransferKey key;
@@ -229,7 +323,7 @@ public final class TransferStore {
         private final String sha256;
         private final MessageDigest digest;
         private final long id;
-        private final boolean duplicate;
+        private ByteArrayOutputStream whole;
         private Connection connection;
         private DSLContext tx;
         private long written;
@@ -242,7 +336,6 @@ public final class TransferStore {
             this.sha256 = sha256;
             this.connection = connection;
             this.id = id;
-            this.duplicate = connection == null;
             this.tx = connection == null ? null : DSL.using(connection, SQLDialect.POSTGRES);
             try {
                 this.digest = MessageDigest.getInstance("SHA-256");
@@ -251,13 +344,14 @@ public final class TransferStore {
             }
         }
 
-        public TransferKey key() {
-            return key;
+        /** A small message, gathered in memory and committed with the others arriving meanwhile. */
+        private Writer(TransferKey key, long size, String sha256) {
+            this(key, size, sha256, null, 0);
+            this.whole = new ByteArrayOutputStream((int) Math.min(size, 64 * 1024));
         }
 
-        /** Whether the key already held this message (a re-send): nothing will be stored. */
-        public boolean duplicate() {
-            return duplicate;
+        public TransferKey key() {
+            return key;
         }
 
         public synchronized void write(byte[] content, int offset, int length) {
@@ -270,7 +364,9 @@ public final class TransferStore {
                 throw FlowException.data(key + " is longer than the " + size + " bytes its header announced");
             }
             digest.update(content, offset, length);
-            if (tx != null && length > 0) {
+            if (whole != null) {
+                whole.write(content, offset, length);
+            } else if (tx != null && length > 0) {
                 byte[] bytes = offset == 0 && length == content.length ? content
                         : Arrays.copyOfRange(content, offset, offset + length);
                 try {
@@ -303,6 +399,12 @@ public final class TransferStore {
                         + actual);
             }
             done = true;
+            if (whole != null) {
+                byte[] content = whole.toByteArray();
+                whole = null;
+                groupCommit.write(new Whole(key, content, sha256));
+                return;
+            }
             if (connection == null) {
                 return;
             }
@@ -321,6 +423,7 @@ public final class TransferStore {
         /** Drops what was written (a cut stream, a refusal); safe to call more than once. */
         public synchronized void abort() {
             done = true;
+            whole = null;
             release();
         }
 

@@ -1,7 +1,9 @@
 package io.fedflow.node;
 
 import io.fedflow.node.board.Board;
+import io.fedflow.node.board.ComponentApi;
 import io.fedflow.node.board.JobsApi;
+import io.fedflow.node.core.Limits;
 import io.fedflow.node.job.JobService;
 import java.util.List;
 
@@ -9,8 +11,9 @@ import java.util.List;
 final class BoardWiring {
     private final Board board;
 
-    BoardWiring(JobService jobs) {
-        this.board = new Board(List.of(new JobsApi(jobs)));
+    BoardWiring(JobService jobs, TrackingWiring tracking, Limits limits) {
+        this.board = new Board(List.of(new JobsApi(jobs),
+                new ComponentApi(jobs, tracking.tracking(), tracking.metrics(), tracking.outputs(), limits)));
     }
 
     Board board() {

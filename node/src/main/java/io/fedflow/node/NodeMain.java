@@ -167,6 +167,16 @@ public final class NodeMain implements Callable<Integer> {
                     + "1 s (or this, if shorter) and double up to it (default ${DEFAULT-VALUE}, FATE's 30 s).")
     long apiReaderPollMs;
 
+    @Option(names = Limits.MAX_BOARD_PAGE_ROWS_FLAG, defaultValue = "1000", paramLabel = "ROWS",
+            description = "Rows of one page of the board's output data preview; a larger limit is refused "
+                    + "(default ${DEFAULT-VALUE}).")
+    int maxBoardPageRows;
+
+    @Option(names = Limits.MAX_BOARD_LOG_LINES_FLAG, defaultValue = "2000", paramLabel = "LINES",
+            description = "Log lines of one answer of the board's component log; the page reads on from the "
+                    + "offset it is given (default ${DEFAULT-VALUE}).")
+    int maxBoardLogLines;
+
     @Option(names = "--model-store-url", description = "JDBC URL of the PostgreSQL that model store and restore "
             + "use; the node's own database otherwise.")
     String modelStoreUrl;
@@ -264,6 +274,8 @@ public final class NodeMain implements Callable<Integer> {
                 .maxModelArchive(maxModelArchive)
                 .apiReaderMaxDownload(apiReaderMaxDownload)
                 .apiReaderPollInterval(Duration.ofMillis(apiReaderPollMs))
+                .maxBoardPageRows(maxBoardPageRows)
+                .maxBoardLogLines(maxBoardLogLines)
                 .build();
     }
 

@@ -38,6 +38,19 @@ final class TrackingWiring {
                         TrackingSiteServiceGrpc.TrackingSiteServiceBlockingStub.class, s -> s.outputDataTable(request)));
     }
 
+    /** The tracking reads the board's component page adapts. */
+    TrackingService tracking() {
+        return tracking;
+    }
+
+    MetricService metrics() {
+        return new MetricService(store);
+    }
+
+    OutputDataService outputs() {
+        return outputs;
+    }
+
     /** Served on the signed site port. */
     List<BindableService> siteServices() {
         return List.of(new TrackingSiteGrpcService(tables, SiteVerifyingInterceptor::sourceParty));

@@ -75,4 +75,13 @@ class NodeMainLimitsTest {
         assertThat(l.schedulerStallTimeout()).isEqualTo(Duration.ofSeconds(9));
         assertThat(l.peerMessageTimeout()).isEqualTo(Duration.ofSeconds(40));
     }
+
+    @Test
+    void theBoardsCapsHaveFlagsAndDefaults() {
+        assertThat(parse().maxBoardPageRows()).isEqualTo(Limits.defaults().maxBoardPageRows()).isEqualTo(1000);
+        assertThat(parse().maxBoardLogLines()).isEqualTo(Limits.defaults().maxBoardLogLines()).isEqualTo(2000);
+        Limits l = parse(Limits.MAX_BOARD_PAGE_ROWS_FLAG, "30", Limits.MAX_BOARD_LOG_LINES_FLAG, "7");
+        assertThat(l.maxBoardPageRows()).isEqualTo(30);
+        assertThat(l.maxBoardLogLines()).isEqualTo(7);
+    }
 }

@@ -22,6 +22,8 @@ public final class Limits {
     public static final String MAX_RETMSG_LENGTH_FLAG = "--max-retmsg-length";
     public static final String MAX_MODEL_ARCHIVE_FLAG = "--max-model-archive";
     public static final String API_READER_MAX_DOWNLOAD_FLAG = "--api-reader-max-download";
+    public static final String MAX_BOARD_PAGE_ROWS_FLAG = "--max-board-page-rows";
+    public static final String MAX_BOARD_LOG_LINES_FLAG = "--max-board-log-lines";
 
     /** A transfer (upload, download stream) that moves no byte for this long is cut off. */
     private final Duration streamIdleTimeout;
@@ -77,6 +79,10 @@ public final class Limits {
     private final long apiReaderMaxDownload;
     /** The longest wait between two of ApiReader's polls of a data service's query (the waits grow up to it). */
     private final Duration apiReaderPollInterval;
+    /** Rows of one page of the board's output data preview (the page's {@code limit}); more is refused. */
+    private final int maxBoardPageRows;
+    /** Log lines of one answer of the board's component log; the page asks again from where it stopped. */
+    private final int maxBoardLogLines;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
@@ -104,6 +110,8 @@ public final class Limits {
         this.maxModelArchive = requirePositive(b.maxModelArchive, "max model archive");
         this.apiReaderMaxDownload = requirePositive(b.apiReaderMaxDownload, "api reader max download");
         this.apiReaderPollInterval = requirePositive(b.apiReaderPollInterval, "api reader poll interval");
+        this.maxBoardPageRows = (int) requirePositive(b.maxBoardPageRows, "max board page rows");
+        this.maxBoardLogLines = (int) requirePositive(b.maxBoardLogLines, "max board log lines");
     }
 
     /** Below this a shortened retmsg could not keep the field it names and the log id it gives. */
@@ -140,6 +148,8 @@ public final class Limits {
         b.maxModelArchive = maxModelArchive;
         b.apiReaderMaxDownload = apiReaderMaxDownload;
         b.apiReaderPollInterval = apiReaderPollInterval;
+        b.maxBoardPageRows = maxBoardPageRows;
+        b.maxBoardLogLines = maxBoardLogLines;
         return b;
     }
 
@@ -227,6 +237,14 @@ public final class Limits {
         return apiReaderPollInterval;
     }
 
+    public int maxBoardPageRows() {
+        return maxBoardPageRows;
+    }
+
+    public int maxBoardLogLines() {
+        return maxBoardLogLines;
+    }
+
     private static Duration requirePositive(Duration d, String what) {
         Objects.requireNonNull(d, what);
         if (d.isNegative() || d.isZero()) {
@@ -282,6 +300,10 @@ public final class Limits {
         private long apiReaderMaxDownload = 1L << 30;
         // FATE's ApiReader waits 30 s between polls.
         private Duration apiReaderPollInterval = Duration.ofSeconds(30);
+        // A screenful is a few dozen rows; a thousand is already more than a browser table shows at ease.
+        private long maxBoardPageRows = 1000;
+        // A second of a chatty task's log; the page follows with the next offset.
+        private long maxBoardLogLines = 2000;
 
         private Builder() {}
 
@@ -387,6 +409,16 @@ public final class Limits {
 
         public Builder apiReaderPollInterval(Duration d) {
             this.apiReaderPollInterval = d;
+            return this;
+        }
+
+        public Builder maxBoardPageRows(int n) {
+            this.maxBoardPageRows = n;
+            return this;
+        }
+
+        public Builder maxBoardLogLines(int n) {
+            this.maxBoardLogLines = n;
             return this;
         }
 

@@ -40,8 +40,12 @@ public final class JobLogs {
     }
 
     public void task(String jobId, String taskId, String role, String partyId, String component, String line) {
-        append(jobDir(jobId).resolve(role).resolve(partyId).resolve(component).resolve("INFO.log"),
-                "[" + jobId + " " + taskId + "]", line);
+        append(taskLog(jobDir(jobId), role, partyId, component), "[" + jobId + " " + taskId + "]", line);
+    }
+
+    /** Where a task of {@code component} at {@code role}/{@code partyId} writes its lines, under its job's directory. */
+    public static Path taskLog(Path jobDir, String role, String partyId, String component) {
+        return jobDir.resolve(role).resolve(partyId).resolve(component).resolve("INFO.log");
     }
 
     private static void append(Path file, String ids, String line) {

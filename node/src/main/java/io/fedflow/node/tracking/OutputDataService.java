@@ -185,6 +185,42 @@ public final class OutputDataService {
         return TrackingAnswer.ok(data, meta);
     }
 
+    /** One page of one output table: its header, rows as {@link #outputData} shapes them, and its row count. */
+    public record OutputPage(String dataName, List<String> header, ArrayNode rows, long total) {}
+
+    /**
+     * Rows {@code offset} to {@code offset + limit} of the component's output {@code dataName} (its first
+     * output when blank), read in the table's order; an output that wrote nothing pages as empty. An unknown
+     * data name is refused naming it.
+     */
+    public OutputPage page(TrackingRef r, String dataName, long offset, int limit) {
+        List<OutputTable> tables = outputTables(r);
+        OutputTable t = null;
+        for (OutputTable candidate : tables) {
+            if (TrackingRef.blank(dataName) ? t == null : candidate.dataName().equals(dataName)) {
+                t = candidate;
+            }
+        }
+        if (t == null) {
+            if (!TrackingRef.blank(dataName)) {
+                throw FlowException.notFound("no output data " + dataName + " of component " + r.component()
+                        + " of job " + r.jobId() + " at " + r.role() + " " + r.partyId());
+            }
+            return new OutputPage("", List.of(), F.arrayNode(), 0);
+        }
+        ArrayNode lines = F.arrayNode();
+        String delimiter = t.meta().getFIdDelimiter();
+        long[] seen = {0};
+        scan(t.meta(), offset + limit, (key, value) -> {
+            if (seen[0]++ < offset) {
+                return;
+            }
+            ArrayNode line = lines.addArray().add(key);
+            split(value, delimiter).forEach(cell -> line.add(cell(cell)));
+        });
+        return new OutputPage(t.dataName(), t.header(), lines, t.meta().getFCount());
+    }
+
     private static JsonNode cell(String s) {
         if (NUMBER.matcher(s).matches()) {
             try {

@@ -109,7 +109,7 @@ public final class Node implements AutoCloseable {
                 clientAuthentication, limits, admission,
                 new FlowServer.Health(HealthHttpService.readiness(health), HealthHttpService.liveness()),
                 new FlowServer.Metrics(meters.registry(), new MetricsHttpService(meters.registry(), metricsToken)),
-                List.of(new BoardWiring(jobs.service(), tracking, limits).board()));
+                List.of(new BoardWiring(jobs.service(), tracking, limits, clock, clientAuthentication).board()));
     }
 
     /** The job domain: its stores over both pools, its tasks' environment, the other sites through federation. */

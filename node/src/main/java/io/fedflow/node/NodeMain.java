@@ -177,6 +177,20 @@ public final class NodeMain implements Callable<Integer> {
                     + "offset it is given (default ${DEFAULT-VALUE}).")
     int maxBoardLogLines;
 
+    @Option(names = "--board-session-idle", defaultValue = "30", paramLabel = "MINUTES",
+            description = "A board session unused this long ends; its page asks for the app key again "
+                    + "(default ${DEFAULT-VALUE}).")
+    long boardSessionIdleMinutes;
+
+    @Option(names = "--board-session-lifetime", defaultValue = "720", paramLabel = "MINUTES",
+            description = "A board session ends this long after its login, however busy (default ${DEFAULT-VALUE}).")
+    long boardSessionLifetimeMinutes;
+
+    @Option(names = Limits.MAX_BOARD_SESSIONS_FLAG, defaultValue = "1024", paramLabel = "N",
+            description = "Board sessions alive at once; one more login is refused until one ends "
+                    + "(default ${DEFAULT-VALUE}).")
+    int maxBoardSessions;
+
     @Option(names = "--model-store-url", description = "JDBC URL of the PostgreSQL that model store and restore "
             + "use; the node's own database otherwise.")
     String modelStoreUrl;
@@ -276,6 +290,9 @@ public final class NodeMain implements Callable<Integer> {
                 .apiReaderPollInterval(Duration.ofMillis(apiReaderPollMs))
                 .maxBoardPageRows(maxBoardPageRows)
                 .maxBoardLogLines(maxBoardLogLines)
+                .boardSessionIdle(Duration.ofMinutes(boardSessionIdleMinutes))
+                .boardSessionLifetime(Duration.ofMinutes(boardSessionLifetimeMinutes))
+                .maxBoardSessions(maxBoardSessions)
                 .build();
     }
 

@@ -84,4 +84,19 @@ class NodeMainLimitsTest {
         assertThat(l.maxBoardPageRows()).isEqualTo(30);
         assertThat(l.maxBoardLogLines()).isEqualTo(7);
     }
+
+    @Test
+    void theBoardsSessionFlagsSetTheirCaps() {
+        Limits defaults = parse();
+        assertThat(defaults.boardSessionIdle()).isEqualTo(Limits.defaults().boardSessionIdle())
+                .isEqualTo(Duration.ofMinutes(30));
+        assertThat(defaults.boardSessionLifetime()).isEqualTo(Limits.defaults().boardSessionLifetime())
+                .isEqualTo(Duration.ofHours(12));
+        assertThat(defaults.maxBoardSessions()).isEqualTo(Limits.defaults().maxBoardSessions()).isEqualTo(1024);
+        Limits l = parse("--board-session-idle", "5", "--board-session-lifetime", "60",
+                Limits.MAX_BOARD_SESSIONS_FLAG, "3");
+        assertThat(l.boardSessionIdle()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(l.boardSessionLifetime()).isEqualTo(Duration.ofMinutes(60));
+        assertThat(l.maxBoardSessions()).isEqualTo(3);
+    }
 }

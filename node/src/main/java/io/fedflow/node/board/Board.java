@@ -22,10 +22,15 @@ public final class Board implements FlowServer.Mount {
     private static final String ECHARTS_POM = "META-INF/maven/org.webjars.npm/echarts/pom.properties";
 
     private final List<Object> apis;
+    private final BoardAccess access;
 
-    /** @param apis annotated services (Armeria's {@code @Get}/{@code @Post}) answering under /board/api */
-    public Board(List<Object> apis) {
+    /**
+     * @param apis   annotated services (Armeria's {@code @Get}/{@code @Post}) answering under /board/api
+     * @param access the guard in front of every one of them (sessions, CSRF, cross-site requests)
+     */
+    public Board(List<Object> apis, BoardAccess access) {
         this.apis = List.copyOf(apis);
+        this.access = access;
     }
 
     @Override
@@ -36,6 +41,8 @@ public final class Board implements FlowServer.Mount {
                     .exceptionHandlers((ctx, req, cause) -> ErrorMapper.jsonAnswer(cause))
                     .build(api);
         }
+        // the pages themselves hold no data and load without a session; what they read is guarded here
+        sb.decoratorUnder(PREFIX + "/api/", access);
         sb.serviceUnder(PREFIX + "/lib/echarts/", FileService.builder(loader,
                 "META-INF/resources/webjars/echarts/" + echartsVersion(loader) + "/dist").build());
         sb.service(PREFIX, (ctx, req) -> HttpResponse.ofRedirect(HttpStatus.MOVED_PERMANENTLY, PREFIX + "/"));

@@ -24,6 +24,7 @@ public final class Limits {
     public static final String API_READER_MAX_DOWNLOAD_FLAG = "--api-reader-max-download";
     public static final String MAX_BOARD_PAGE_ROWS_FLAG = "--max-board-page-rows";
     public static final String MAX_BOARD_LOG_LINES_FLAG = "--max-board-log-lines";
+    public static final String MAX_BOARD_SESSIONS_FLAG = "--max-board-sessions";
 
     /** A transfer (upload, download stream) that moves no byte for this long is cut off. */
     private final Duration streamIdleTimeout;
@@ -83,6 +84,12 @@ public final class Limits {
     private final int maxBoardPageRows;
     /** Log lines of one answer of the board's component log; the page asks again from where it stopped. */
     private final int maxBoardLogLines;
+    /** A board session unused for this long ends (its cookie then answers 401). */
+    private final Duration boardSessionIdle;
+    /** A board session ends this long after its login, however busy. */
+    private final Duration boardSessionLifetime;
+    /** Board sessions alive at once: each is held in memory; one more is refused until one ends. */
+    private final int maxBoardSessions;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
@@ -112,6 +119,9 @@ public final class Limits {
         this.apiReaderPollInterval = requirePositive(b.apiReaderPollInterval, "api reader poll interval");
         this.maxBoardPageRows = (int) requirePositive(b.maxBoardPageRows, "max board page rows");
         this.maxBoardLogLines = (int) requirePositive(b.maxBoardLogLines, "max board log lines");
+        this.boardSessionIdle = requirePositive(b.boardSessionIdle, "board session idle timeout");
+        this.boardSessionLifetime = requirePositive(b.boardSessionLifetime, "board session lifetime");
+        this.maxBoardSessions = (int) requirePositive(b.maxBoardSessions, "max board sessions");
     }
 
     /** Below this a shortened retmsg could not keep the field it names and the log id it gives. */
@@ -150,6 +160,9 @@ public final class Limits {
         b.apiReaderPollInterval = apiReaderPollInterval;
         b.maxBoardPageRows = maxBoardPageRows;
         b.maxBoardLogLines = maxBoardLogLines;
+        b.boardSessionIdle = boardSessionIdle;
+        b.boardSessionLifetime = boardSessionLifetime;
+        b.maxBoardSessions = maxBoardSessions;
         return b;
     }
 
@@ -245,6 +258,18 @@ public final class Limits {
         return maxBoardLogLines;
     }
 
+    public Duration boardSessionIdle() {
+        return boardSessionIdle;
+    }
+
+    public Duration boardSessionLifetime() {
+        return boardSessionLifetime;
+    }
+
+    public int maxBoardSessions() {
+        return maxBoardSessions;
+    }
+
     private static Duration requirePositive(Duration d, String what) {
         Objects.requireNonNull(d, what);
         if (d.isNegative() || d.isZero()) {
@@ -304,6 +329,11 @@ public final class Limits {
         private long maxBoardPageRows = 1000;
         // A second of a chatty task's log; the page follows with the next offset.
         private long maxBoardLogLines = 2000;
+        private Duration boardSessionIdle = Duration.ofMinutes(30);
+        // A working day: a login in the morning lasts until the evening, not for weeks.
+        private Duration boardSessionLifetime = Duration.ofHours(12);
+        // Far more people than watch one site's board; each session is a few hundred bytes.
+        private long maxBoardSessions = 1024;
 
         private Builder() {}
 
@@ -419,6 +449,21 @@ public final class Limits {
 
         public Builder maxBoardLogLines(int n) {
             this.maxBoardLogLines = n;
+            return this;
+        }
+
+        public Builder boardSessionIdle(Duration d) {
+            this.boardSessionIdle = d;
+            return this;
+        }
+
+        public Builder boardSessionLifetime(Duration d) {
+            this.boardSessionLifetime = d;
+            return this;
+        }
+
+        public Builder maxBoardSessions(int n) {
+            this.maxBoardSessions = n;
             return this;
         }
 

@@ -95,7 +95,11 @@ public final class ClientAuthentication implements DecoratingHttpServiceFunction
         return SCHEDULING_PREFIXES.stream().anyMatch(path::startsWith);
     }
 
-    private HookResult check(RequestHeaders headers, byte[] body, Map<String, String> form) {
+    /**
+     * The hook in force's verdict on a request with these headers, body and form fields, exactly as a call
+     * to the API is judged (the board's login asks it about a request signed with the pair it was given).
+     */
+    public HookResult check(RequestHeaders headers, byte[] body, Map<String, String> form) {
         Map<String, String> plain = new LinkedHashMap<>();
         headers.forEach((name, value) -> {
             if (!name.toString().startsWith(":")) {

@@ -113,8 +113,11 @@ public final class ErrorMapper {
         return HttpResponse.of(streamStatus(f), MediaType.JSON_UTF_8, FateJson.envelopeBytes(envelope(f)));
     }
 
-    /** A failure answered with {@code status} and the envelope (a route whose callers read HTTP statuses). */
-    static HttpResponse statusResponse(HttpStatus status, Throwable e) {
+    /**
+     * A failure answered with {@code status} and the envelope (a route whose callers read HTTP statuses: the
+     * board's 401 and 403).
+     */
+    public static HttpResponse statusResponse(HttpStatus status, Throwable e) {
         return HttpResponse.of(status, MediaType.JSON_UTF_8, FateJson.envelopeBytes(envelope(map(e))));
     }
 

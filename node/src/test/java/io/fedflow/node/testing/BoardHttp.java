@@ -1,0 +1,116 @@
+package io.fedflow.node.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fedflow.auth.client.ClientSignature;
+import java.io.IOException;
+import java.net.HttpCookie;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A browser's calls to the board's JSON (/board/api) over real HTTP, with the session cookie and the CSRF
+ * header handed over explicitly so that a test says what each call carries; and FATE's signed /v1 calls for
+ * the nodes that authenticate their clients.
+ */
+public final class BoardHttp {
+    public static final String COOKIE = "fedflow_board";
+    public static final String CSRF_HEADER = "X-CSRF-Token";
+
+    private final FlowHttp http;
+
+    public BoardHttp(FlowHttp http) {
+        this.http = http;
+    }
+
+    /** A logged-in (or anonymous) session as a browser holds it: the cookie's value and the CSRF token. */
+    public record Session(String cookie, String csrfToken) {}
+
+    /** {@code /board/api/<path>} with these headers (name, value, ...) and, unless null, this JSON body. */
+    public HttpResponse<String> call(String method, String path, String body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(http.base() + "/board/api/" + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return http.send(b.build());
+    }
+
+    /** A GET carrying the session's cookie (none when {@code session} is null). */
+    public HttpResponse<String> get(String path, Session session) {
+        return session == null ? call("GET", path, null) : call("GET", path, null, "Cookie", cookieHeader(session));
+    }
+
+    /** POST /board/api/session with this pair; the raw answer. */
+    public HttpResponse<String> login(String appKey, String secret) {
+        return call("POST", "session", "{\"app_key\": " + FlowHttp.JSON.valueToTree(appKey) + ", \"secret\": "
+                + FlowHttp.JSON.valueToTree(secret) + "}");
+    }
+
+    /** Logs in with this pair; fails unless a session came back. */
+    public Session loggedIn(String appKey, String secret) {
+        return sessionOf(login(appKey, secret));
+    }
+
+    /** The session an answer opened: its cookie and the token of its JSON; fails when it opened none. */
+    public static Session sessionOf(HttpResponse<String> answer) {
+        JsonNode body = json(answer);
+        if (body.path("retcode").asInt(-1) != 0) {
+            throw new AssertionError("no session: " + body);
+        }
+        String cookie = setCookie(answer).map(HttpCookie::getValue)
+                .orElseThrow(() -> new AssertionError("no " + COOKIE + " cookie: " + answer.headers()));
+        return new Session(cookie, body.at("/data/csrf_token").asText());
+    }
+
+    /** The board's cookie an answer sets, parsed; empty when it sets none. */
+    public static Optional<HttpCookie> setCookie(HttpResponse<String> answer) {
+        return rawSetCookie(answer).map(h -> HttpCookie.parse(h).get(0));
+    }
+
+    /** The board's Set-Cookie header as sent (its attributes included); empty when there is none. */
+    public static Optional<String> rawSetCookie(HttpResponse<String> answer) {
+        List<String> all = answer.headers().allValues("set-cookie");
+        return all.stream().filter(h -> h.startsWith(COOKIE + "=")).findFirst();
+    }
+
+    public static String cookieHeader(Session session) {
+        return COOKIE + "=" + session.cookie();
+    }
+
+    public static JsonNode json(HttpResponse<String> answer) {
+        try {
+            return FlowHttp.JSON.readTree(answer.body());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON (HTTP " + answer.statusCode() + "): " + answer.body(), e);
+        }
+    }
+
+    /**
+     * A /v1 JSON call signed as FATE's client signs it (TIMESTAMP, NONCE, APP_KEY, SIGNATURE over path and
+     * body), plus these extra headers (name, value, ...); the answer's JSON.
+     */
+    public JsonNode signedPost(String path, String body, String appKey, String secret, String... headers) {
+        String ts = Long.toString(System.currentTimeMillis());
+        String nonce = UUID.randomUUID().toString();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(http.base() + path))
+                .header("Content-Type", "application/json")
+                .header("TIMESTAMP", ts).header("NONCE", nonce).header("APP_KEY", appKey)
+                .header("SIGNATURE", ClientSignature.compute(secret, ts, nonce, appKey, path,
+                        body.getBytes(StandardCharsets.UTF_8), Map.of()))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return json(http.send(b.build()));
+    }
+}

@@ -12,7 +12,6 @@ import io.fedflow.node.testing.SitesExtension;
 import io.fedflow.node.testing.TestNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -59,10 +58,13 @@ class BoardBrowserTest {
     @BeforeAll
     static void runTheBreastPipeline() throws Exception {
         dsl = Files.readString(Path.of("../examples/breast_pipeline_dsl.json"));
-        // The example's 30 iterations at 1024-bit Paillier take minutes on a loaded machine; 5 draw a curve.
+        // The example's 30 iterations at 1024-bit Paillier take minutes on a loaded machine; 5 at 512 bits draw
+        // the same kind of curve.
         conf = Files.readString(Path.of("../examples/breast_pipeline_conf.json"))
-                .replace("\"max_iter\": 30,", "\"max_iter\": 5, \"encrypt_param\": {\"key_length\": 512},");
-        assertThat(conf).contains("\"max_iter\": 5");
+                .replace("\"max_iter\": 30,", "\"max_iter\": 5, \"encrypt_param\": {\"key_length\": 512},")
+                .replace("{\"transform_type\": null}", "{\"transform_type\": null}, \"encrypt_param\": "
+                        + "{\"key_length\": 512}");
+        assertThat(conf).contains("\"max_iter\": 5", "\"encrypt_param\": {\"key_length\": 512}}");
         jobId = submit(conf);
         assertThat(guest.awaitStatus(jobId, Duration.ofMinutes(5), FederatedSites.END)).isEqualTo("success");
         assertThat(host.awaitStatus(jobId, Duration.ofMinutes(1), FederatedSites.END)).isEqualTo("success");
@@ -114,9 +116,7 @@ class BoardBrowserTest {
 
     @Test
     void theJobPageDrawsTheDagWithEveryComponentsStatusAsTaskQueryHasIt() throws Exception {
-        Path shot = browser.open(page(guest, "job.html?job_id=" + jobId + "&role=guest&party_id=9999"), "job-dag");
-        // The README's picture of the board: the last run's job page.
-        Files.copy(shot, Browser.SCREENSHOTS.resolve("board-job.png"), StandardCopyOption.REPLACE_EXISTING);
+        browser.open(page(guest, "job.html?job_id=" + jobId + "&role=guest&party_id=9999"), "job-dag");
         assertThat(browser.one("#job-status").getText()).isEqualTo("success");
 
         Map<String, String> tracked = new TreeMap<>();
@@ -157,7 +157,7 @@ class BoardBrowserTest {
     @Test
     void theHeteroLrLossChartHasOnePointPerIterationAsTracked() {
         // HeteroLR tracks its loss at the arbiter, so the arbiter's site draws the curve.
-        browser.open(componentPage(host, jobId, "arbiter", LR), "hetero-lr-loss");
+        browser.open(componentPage(host, jobId, "arbiter", LR), "hetero-lr-loss", "#loss-chart");
         JsonNode loss = metrics(host, "arbiter", LR).path("train").path("loss");
         List<List<Double>> tracked = points(loss.path("data"));
         assertThat(tracked).as(loss.toString()).hasSizeBetween(1, 5);
@@ -169,7 +169,7 @@ class BoardBrowserTest {
 
     @Test
     void theEvaluationPageShowsTheTrackedRocCurveAndAuc() {
-        browser.open(componentPage(guest, jobId, "guest", EVALUATION), "evaluation-roc");
+        browser.open(componentPage(guest, jobId, "guest", EVALUATION), "evaluation-roc", "#roc-chart");
         JsonNode train = metrics(guest, "guest", EVALUATION).path("train");
         Double auc = null;
         for (JsonNode p : train.path(LR).path("data")) {
@@ -188,7 +188,8 @@ class BoardBrowserTest {
 
     @Test
     void theOutputDataPreviewPagesForwardAndBack() {
-        browser.open(componentPage(guest, jobId, "guest", INTERSECTION), "intersection-data-page-1");
+        browser.open(componentPage(guest, jobId, "guest", INTERSECTION), "intersection-data-page-1",
+                "table#data-preview");
         JsonNode out = guest.http().post("/v1/tracking/component/output/data", Map.of("job_id", jobId,
                 "role", "guest", "party_id", "9999", "component_name", INTERSECTION, "limit", 1));
         int total = out.at("/meta/total/0").asInt();
@@ -202,7 +203,7 @@ class BoardBrowserTest {
         Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> browser.one("#data-page").getText().equals("page 2 of " + pages));
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !firstCells().equals(first));
-        browser.screenshot("intersection-data-page-2");
+        browser.screenshot("intersection-data-page-2", "table#data-preview");
         List<String> second = firstCells();
         assertThat(second).hasSize(20).doesNotContainAnyElementsOf(first);
 
@@ -223,7 +224,7 @@ class BoardBrowserTest {
     void theLogOfARunningComponentGrowsUntilItEndsThenStopsFollowing() throws Exception {
         // A second, shorter run of the pipeline; the page opens while its HeteroLR has not started yet.
         String running = submit(conf.replace("\"max_iter\": 5,", "\"max_iter\": 2,"));
-        browser.open(componentPage(guest, running, "guest", LR), "log-following");
+        browser.open(componentPage(guest, running, "guest", LR), "log-following", "pre#log");
         String opened = guest.tasks(running, Map.of("component_name", LR, "role", "guest")).path(0)
                 .path("f_status").asText();
         assertThat(opened).as("HeteroLR had not ended when the page opened").isNotIn(FederatedSites.END);
@@ -234,7 +235,7 @@ class BoardBrowserTest {
         assertThat(guest.awaitStatus(running, Duration.ofMinutes(3), FederatedSites.END)).isEqualTo("success");
         Awaitility.await().atMost(Duration.ofSeconds(20))
                 .until(() -> "false".equals(browser.one("pre#log").getAttribute("data-following")));
-        browser.screenshot("log-followed");
+        browser.screenshot("log-followed", "pre#log");
         List<String> shown = lines(browser.one("pre#log").getText());
         assertThat(shown.size()).as("lines shown at the end vs at first").isGreaterThan(linesAtFirst);
         List<String> written = lines(Files.readString(guest.config().logsDir().resolve(running).resolve("guest")

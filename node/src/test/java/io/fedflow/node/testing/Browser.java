@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -38,13 +39,14 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * as {@code @RegisterExtension static final Browser browser = Browser.headless();} it starts before the
  * class's first test and quits after the last; a failed test leaves a screenshot and the page's console in
  * the failure output. Every page {@link #open opened} waits for the board's
- * {@code document.body.dataset.ready == "true"} and leaves a PNG under {@code target/board-screenshots/}.
+ * {@code document.body.dataset.ready == "true"} and leaves a PNG under
+ * {@code target/board-screenshots/<test class>/}.
  * Without Chromium the class fails, naming the packages to install: a browser test never skips.
  */
 public final class Browser implements BeforeAllCallback, AfterAllCallback, TestWatcher {
     public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    /** Relative to the module: surefire runs the tests in node/. */
+    /** Relative to the module (surefire runs the tests in node/); one folder per test class below it. */
     public static final Path SCREENSHOTS = Path.of("target", "board-screenshots");
     /** The window every screenshot has (the README's picture too). */
     public static final int WIDTH = 1280;
@@ -52,6 +54,7 @@ public final class Browser implements BeforeAllCallback, AfterAllCallback, TestW
     private static final Duration PAGE_WAIT = Duration.ofSeconds(20);
 
     private final AtomicInteger shots = new AtomicInteger();
+    private Path dir = SCREENSHOTS;
     private ChromeDriver driver;
 
     private Browser() {}
@@ -62,6 +65,14 @@ public final class Browser implements BeforeAllCallback, AfterAllCallback, TestW
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
+        dir = SCREENSHOTS.resolve(context.getRequiredTestClass().getSimpleName());
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> old = Files.list(dir)) {
+                for (Path p : old.filter(f -> f.toString().endsWith(".png")).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
         start();
     }
 
@@ -92,7 +103,7 @@ public final class Browser implements BeforeAllCallback, AfterAllCallback, TestW
                         + "chromium-driver; .ci/run does this when " + CHROMEDRIVER + " is missing)");
             }
         }
-        Files.createDirectories(SCREENSHOTS);
+        Files.createDirectories(dir);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
                 .withLogOutput(System.err).withSilent(true).build();
@@ -135,6 +146,13 @@ public final class Browser implements BeforeAllCallback, AfterAllCallback, TestW
         driver().get(url);
         awaitReady();
         return screenshot(name);
+    }
+
+    /** As {@link #open(String, String)}, the screenshot showing the element {@code css} (scrolled into view). */
+    public Path open(String url, String name, String css) {
+        driver().get(url);
+        awaitReady();
+        return screenshot(name, css);
     }
 
     /** Waits for the current page's {@code document.body.dataset.ready == "true"}. */
@@ -191,13 +209,22 @@ public final class Browser implements BeforeAllCallback, AfterAllCallback, TestW
         return first(css).orElseThrow(() -> new AssertionError("no " + css + " at " + driver().getCurrentUrl()));
     }
 
-    /** Writes the visible window as {@code NN-name.png} under target/board-screenshots; answers the file. */
+    /** A screenshot with the element {@code css} scrolled to the middle of the window. */
+    public Path screenshot(String name, String css) {
+        script("arguments[0].scrollIntoView({block: 'center'});", one(css));
+        return screenshot(name);
+    }
+
+    /**
+     * Writes the visible window as {@code NN-name.png} under target/board-screenshots/{test class}/ (emptied
+     * when the class starts); answers the file.
+     */
     public Path screenshot(String name) {
         String file = String.format(Locale.ROOT, "%02d-%s.png", shots.incrementAndGet(),
                 name.replaceAll("[^A-Za-z0-9_.-]", "_"));
-        Path target = SCREENSHOTS.resolve(file);
+        Path target = dir.resolve(file);
         try {
-            Files.createDirectories(SCREENSHOTS);
+            Files.createDirectories(dir);
             File png = driver().getScreenshotAs(OutputType.FILE);
             Files.copy(png.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
             Files.deleteIfExists(png.toPath());

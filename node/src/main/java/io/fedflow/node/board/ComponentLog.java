@@ -53,7 +53,8 @@ final class ComponentLog {
                         + " (" + size + " bytes)");
             }
             channel.position(offset);
-            return lines(Channels.newInputStream(channel), offset, size, maxLines, taskEnded);
+            return lines(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16), offset, size, maxLines,
+                    taskEnded);
         } catch (NoSuchFileException e) {
             if (offset > 0) {
                 throw FlowException.argument("offset " + offset + " is past the end of the log of " + component
@@ -71,11 +72,10 @@ final class ComponentLog {
                 && s.indexOf('\0') < 0;
     }
 
-    private static Chunk lines(InputStream channel, long offset, long size, int maxLines, boolean taskEnded)
+    private static Chunk lines(InputStream in, long offset, long size, int maxLines, boolean taskEnded)
             throws IOException {
         List<String> lines = new ArrayList<>();
         long position = offset;
-        InputStream in = new BufferedInputStream(channel, 1 << 16);
         ByteArrayOutputStream line = new ByteArrayOutputStream(256);
         long read = offset;
         // only the bytes present when the read began: a line appended meanwhile is left for the next read

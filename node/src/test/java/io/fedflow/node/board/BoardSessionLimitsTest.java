@@ -30,8 +30,9 @@ class BoardSessionLimitsTest {
             BoardHttp board = new BoardHttp(node.http());
             Session session = board.loggedIn(APP_KEY, SECRET);
             assertThat(board.get("jobs", session).statusCode()).isEqualTo(200);
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> board.get("jobs", session).statusCode(),
-                    s -> s == 401);
+            // every call with the cookie restarts its idle time: look only after longer than that
+            Awaitility.await().pollDelay(Duration.ofSeconds(4)).pollInterval(Duration.ofSeconds(4))
+                    .atMost(Duration.ofSeconds(30)).until(() -> board.get("jobs", session).statusCode(), s -> s == 401);
             assertThat(json(board.get("session", session)).at("/data/authenticated").asBoolean()).isFalse();
         } finally {
             node.stop();

@@ -8,10 +8,14 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * A browser's calls to the board's JSON (/board/api) over real HTTP, with the session cookie and the CSRF
@@ -81,6 +85,16 @@ public final class BoardHttp {
     public static Optional<String> rawSetCookie(HttpResponse<String> answer) {
         List<String> all = answer.headers().allValues("set-cookie");
         return all.stream().filter(h -> h.startsWith(COOKIE + "=")).findFirst();
+    }
+
+    /**
+     * The attributes of the board's Set-Cookie (after its value), lower-cased as the names are
+     * case-insensitive ({@code httponly}, {@code samesite=strict}, {@code path=/board}); fails without one.
+     */
+    public static Set<String> cookieAttributes(HttpResponse<String> answer) {
+        String header = rawSetCookie(answer).orElseThrow(() -> new AssertionError("no " + COOKIE + " cookie"));
+        return Arrays.stream(header.split(";")).skip(1).map(a -> a.strip().toLowerCase(Locale.ROOT))
+                .collect(Collectors.toSet());
     }
 
     public static String cookieHeader(Session session) {

@@ -21,6 +21,7 @@ import io.fedflow.node.job.JobStore;
 import io.fedflow.node.job.TaskEnvironment;
 import io.fedflow.node.model.ModelRegistryStore;
 import io.fedflow.node.permission.PermissionAdmission;
+import io.fedflow.node.permission.PostgresGrantStore;
 import io.fedflow.node.provider.ProviderGrpcService;
 import io.fedflow.node.provider.Providers;
 import io.fedflow.node.server.ClientAuthentication;
@@ -63,6 +64,7 @@ public final class Node implements AutoCloseable {
     private final FederationWiring federation;
     private final JobModule jobs;
     private final ModelWiring models;
+    private final BoardWiring board;
     private final NodeHealth health;
     private final RequestAdmission admission;
     private final Server server;
@@ -100,6 +102,9 @@ public final class Node implements AutoCloseable {
         this.admission = new RequestAdmission(limits.requestThreads(), limits.requestQueue());
         ClientAuthentication clientAuthentication = config.clientAuth()
                 ? new ClientAuthentication(() -> hooks.hooks().current().clientAuthentication()) : null;
+        this.board = new BoardWiring(config, new BoardWiring.Sources(jobs.service(), data.catalog(), peers,
+                new PostgresGrantStore(pools.requests().dsl(), clock), models.registry()), tracking,
+                meters.registry(), clock, clientAuthentication);
         ClientPort clientPort = ClientPort.join(data.clientPort(), ClientPort.services(jobs.grpcServices()),
                 hooks.clientPort(), tracking.clientPort(jobs.service()),
                 federation.clientPort(), models.clientPort(),
@@ -109,7 +114,7 @@ public final class Node implements AutoCloseable {
                 clientAuthentication, limits, admission,
                 new FlowServer.Health(HealthHttpService.readiness(health), HealthHttpService.liveness()),
                 new FlowServer.Metrics(meters.registry(), new MetricsHttpService(meters.registry(), metricsToken)),
-                List.of(new BoardWiring(jobs.service(), tracking, limits, clock, clientAuthentication).board()));
+                List.of(board.board()));
     }
 
     /** The job domain: its stores over both pools, its tasks' environment, the other sites through federation. */
@@ -264,6 +269,7 @@ public final class Node implements AutoCloseable {
     public void close() throws IOException {
         server.stop().join();
         siteServer.stop().join();
+        board.close();
         jobs.close();
         federation.close();
         models.close();

@@ -191,6 +191,11 @@ public final class NodeMain implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     int maxBoardSessions;
 
+    @Option(names = Limits.MAX_BOARD_WATCHERS_FLAG, defaultValue = "256", paramLabel = "N",
+            description = "Board pages following a job live at once (server-sent events); one more is refused "
+                    + "(default ${DEFAULT-VALUE}).")
+    int maxBoardWatchers;
+
     @Option(names = "--model-store-url", description = "JDBC URL of the PostgreSQL that model store and restore "
             + "use; the node's own database otherwise.")
     String modelStoreUrl;
@@ -293,6 +298,7 @@ public final class NodeMain implements Callable<Integer> {
                 .boardSessionIdle(Duration.ofMinutes(boardSessionIdleMinutes))
                 .boardSessionLifetime(Duration.ofMinutes(boardSessionLifetimeMinutes))
                 .maxBoardSessions(maxBoardSessions)
+                .maxBoardWatchers(maxBoardWatchers)
                 .build();
     }
 

@@ -42,6 +42,7 @@ class NodeMainLimitsTest {
         assertThat(parsed.schedulerStallTimeout()).isEqualTo(defaults.schedulerStallTimeout())
                 .isEqualTo(Duration.ofSeconds(30));
         assertThat(parsed.peerMessageTimeout()).isEqualTo(defaults.peerMessageTimeout()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(parsed.maxBoardWatchers()).isEqualTo(defaults.maxBoardWatchers()).isEqualTo(256);
     }
 
     @Test
@@ -53,7 +54,8 @@ class NodeMainLimitsTest {
                 "--max-batch-inference-rows", "7", Limits.API_READER_MAX_DOWNLOAD_FLAG, "5000",
                 "--api-reader-poll-ms", "40", "--request-threads", "3", "--request-queue", "11",
                 "--request-db-pool", "5", "--job-db-pool", "6", "--health-timeout-ms", "700",
-                "--scheduler-stall-seconds", "9", "--peer-message-timeout", "40");
+                "--scheduler-stall-seconds", "9", "--peer-message-timeout", "40",
+                Limits.MAX_BOARD_WATCHERS_FLAG, "12");
         assertThat(l.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(l.maxRequestBody()).isEqualTo(2048);
         assertThat(l.maxConcurrentUploads()).isEqualTo(2);
@@ -73,6 +75,7 @@ class NodeMainLimitsTest {
         assertThat(l.jobDbPool()).isEqualTo(6);
         assertThat(l.healthTimeout()).isEqualTo(Duration.ofMillis(700));
         assertThat(l.schedulerStallTimeout()).isEqualTo(Duration.ofSeconds(9));
+        assertThat(l.maxBoardWatchers()).isEqualTo(12);
         assertThat(l.peerMessageTimeout()).isEqualTo(Duration.ofSeconds(40));
     }
 

@@ -206,6 +206,6 @@ public final class ComponentApi {
     }
 
     private static HttpResponse ok(Object data) {
-        return JobsApi.ok(data);
+        return BoardJson.ok(data);
     }
 }

@@ -1,18 +1,19 @@
 package io.fedflow.node.board;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.HttpResponse;
-import com.linecorp.armeria.common.HttpStatus;
-import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.annotation.Blocking;
 import com.linecorp.armeria.server.annotation.Default;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
+import io.fedflow.node.core.Paging;
+import io.fedflow.node.job.JobFilter;
 import io.fedflow.node.job.JobService;
-import io.fedflow.node.wire.FateJson;
 import java.util.List;
 
-/** The board's job list: FATE's list/job rows, newest first, paged and filtered. */
+/**
+ * The board's job list: {@code {count, jobs: [...]}}, newest first, paged, each filter matching any of its
+ * values (repeat a parameter for more) as job/query compares them: a status no job has finds nothing.
+ */
 @Blocking
 public final class JobsApi {
     private final JobService jobs;
@@ -22,19 +23,14 @@ public final class JobsApi {
     }
 
     @Get("/jobs")
-    public HttpResponse jobs(@Param("page") @Default("1") int page, @Param("limit") @Default("20") int limit,
-                             @Param("status") @Default("") List<String> statuses) {
-        ObjectNode data = jobs.list(limit, page, null, null, null, List.of(),
-                statuses.stream().filter(s -> !s.isEmpty()).toList(), null, null);
-        return ok(data);
-    }
-
-    /** FATE's success envelope around {@code data}. */
-    static HttpResponse ok(Object data) {
-        ObjectNode envelope = FateJson.MAPPER.createObjectNode();
-        envelope.put("retcode", 0);
-        envelope.put("retmsg", "success");
-        envelope.set("data", FateJson.MAPPER.valueToTree(data));
-        return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, envelope.toString());
+    public HttpResponse jobs(@Param("page") @Default("1") String page, @Param("limit") @Default("20") String limit,
+                             @Param("status") @Default("") List<String> statuses,
+                             @Param("role") @Default("") List<String> roles,
+                             @Param("party_id") @Default("") List<String> partyIds,
+                             @Param("tag") @Default("") List<String> tags) {
+        Paging paging = BoardJson.paging(limit, page);
+        JobFilter filter = JobFilter.builder().text("status", statuses).text("role", roles)
+                .text("party_id", partyIds).text("tag", tags).build();
+        return BoardJson.ok(jobs.page(filter, paging));
     }
 }

@@ -25,6 +25,7 @@ public final class Limits {
     public static final String MAX_BOARD_PAGE_ROWS_FLAG = "--max-board-page-rows";
     public static final String MAX_BOARD_LOG_LINES_FLAG = "--max-board-log-lines";
     public static final String MAX_BOARD_SESSIONS_FLAG = "--max-board-sessions";
+    public static final String MAX_BOARD_WATCHERS_FLAG = "--max-board-watchers";
 
     /** A transfer (upload, download stream) that moves no byte for this long is cut off. */
     private final Duration streamIdleTimeout;
@@ -90,6 +91,8 @@ public final class Limits {
     private final Duration boardSessionLifetime;
     /** Board sessions alive at once: each is held in memory; one more is refused until one ends. */
     private final int maxBoardSessions;
+    /** Board pages following a job live (server-sent events) at once; each holds a stream open. */
+    private final int maxBoardWatchers;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
@@ -122,6 +125,7 @@ public final class Limits {
         this.boardSessionIdle = requirePositive(b.boardSessionIdle, "board session idle timeout");
         this.boardSessionLifetime = requirePositive(b.boardSessionLifetime, "board session lifetime");
         this.maxBoardSessions = (int) requirePositive(b.maxBoardSessions, "max board sessions");
+        this.maxBoardWatchers = (int) requirePositive(b.maxBoardWatchers, "max board watchers");
     }
 
     /** Below this a shortened retmsg could not keep the field it names and the log id it gives. */
@@ -163,6 +167,7 @@ public final class Limits {
         b.boardSessionIdle = boardSessionIdle;
         b.boardSessionLifetime = boardSessionLifetime;
         b.maxBoardSessions = maxBoardSessions;
+        b.maxBoardWatchers = maxBoardWatchers;
         return b;
     }
 
@@ -270,6 +275,10 @@ public final class Limits {
         return maxBoardSessions;
     }
 
+    public int maxBoardWatchers() {
+        return maxBoardWatchers;
+    }
+
     private static Duration requirePositive(Duration d, String what) {
         Objects.requireNonNull(d, what);
         if (d.isNegative() || d.isZero()) {
@@ -334,6 +343,8 @@ public final class Limits {
         private Duration boardSessionLifetime = Duration.ofHours(12);
         // Far more people than watch one site's board; each session is a few hundred bytes.
         private long maxBoardSessions = 1024;
+        // Each watcher is one open stream and a share of its job's one poll a second.
+        private long maxBoardWatchers = 256;
 
         private Builder() {}
 
@@ -464,6 +475,11 @@ public final class Limits {
 
         public Builder maxBoardSessions(int n) {
             this.maxBoardSessions = n;
+            return this;
+        }
+
+        public Builder maxBoardWatchers(int n) {
+            this.maxBoardWatchers = n;
             return this;
         }
 

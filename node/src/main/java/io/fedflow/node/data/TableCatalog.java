@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.core.FailureKind;
 import io.fedflow.node.core.FlowException;
+import io.fedflow.node.core.Paging;
 import io.fedflow.node.json.Json;
 import io.fedflow.node.store.Database;
 import io.fedflow.node.store.Jsonb;
@@ -50,6 +51,28 @@ public final class TableCatalog {
 
     public TStorageTableMetaRecord require(TableId id) {
         return find(id).orElseThrow(() -> FlowException.notFound("no find table: table " + id + " does not exist"));
+    }
+
+    /**
+     * Every table this node knows, newest first, one page: {@code {count, tables: [{namespace, table_name,
+     * count, engine, store_type, partitions, origin, enable, job_id, create_time}]}}.
+     */
+    public ObjectNode list(Paging paging) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("count", dsl.fetchCount(T_STORAGE_TABLE_META));
+        ArrayNode tables = o.putArray("tables");
+        var m = T_STORAGE_TABLE_META;
+        dsl.select(m.F_NAMESPACE, m.F_NAME, m.F_COUNT, m.F_ENGINE, m.F_STORE_TYPE, m.F_PARTITIONS, m.F_ORIGIN,
+                        m.F_DISABLE, m.F_JOB_ID, m.F_CREATE_TIME).from(m)
+                .orderBy(m.F_CREATE_TIME.desc(), m.F_NAMESPACE, m.F_NAME)
+                .limit(paging.limit()).offset(paging.offset())
+                .forEach(r -> tables.addObject().put("namespace", r.get(m.F_NAMESPACE))
+                        .put("table_name", r.get(m.F_NAME)).put("count", r.get(m.F_COUNT))
+                        .put("engine", r.get(m.F_ENGINE)).put("store_type", r.get(m.F_STORE_TYPE))
+                        .put("partitions", r.get(m.F_PARTITIONS)).put("origin", r.get(m.F_ORIGIN))
+                        .put("enable", !r.get(m.F_DISABLE)).put("job_id", r.get(m.F_JOB_ID))
+                        .put("create_time", r.get(m.F_CREATE_TIME)));
+        return o;
     }
 
     /** FATE's table_info: always answers, with exist 0 for an unknown table. */

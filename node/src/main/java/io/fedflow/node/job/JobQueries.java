@@ -24,11 +24,18 @@ final class JobQueries {
     private final JobCore core;
     private final JobStore jobs;
     private final JobQueryStore store;
+    private final JobOverviews overviews;
 
     JobQueries(JobCore core, JobQueryStore store) {
         this.core = core;
         this.jobs = core.jobs();
         this.store = store;
+        this.overviews = new JobOverviews(core.jobs(), store);
+    }
+
+    /** What the board shows of jobs. */
+    JobOverviews overviews() {
+        return overviews;
     }
 
     /** FATE's job/query rows, with each waiting job's place in the queue. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.core.FlowException;
+import io.fedflow.node.core.Paging;
 import io.fedflow.node.json.Json;
 import io.fedflow.node.store.generated.tables.records.TJobRecord;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;
@@ -68,6 +69,41 @@ public final class JobQueryStore {
         if (f.isEmpty()) {
             return rows; // as FATE: a query without any filter finds nothing rather than everything
         }
+        dsl.selectFrom(T_JOB).where(conditions(f)).orderBy(jobOrder(orderBy, reverse), T_JOB.F_JOB_ID, T_JOB.F_ROLE,
+                T_JOB.F_PARTY_ID).forEach(r -> rows.add(row(r)));
+        return rows;
+    }
+
+    /** The columns of a job's summary: a board's list reads no DSL nor conf. */
+    private static final List<Field<?>> SUMMARY = List.of(T_JOB.F_JOB_ID, T_JOB.F_ROLE, T_JOB.F_PARTY_ID,
+            T_JOB.F_STATUS, T_JOB.F_PROGRESS, T_JOB.F_TAG, T_JOB.F_DESCRIPTION, T_JOB.F_IS_INITIATOR,
+            T_JOB.F_INITIATOR_ROLE, T_JOB.F_INITIATOR_PARTY_ID, T_JOB.F_CREATE_TIME, T_JOB.F_START_TIME,
+            T_JOB.F_END_TIME, T_JOB.F_ELAPSED);
+
+    /**
+     * The board's job list: the summary columns of the rows matching every filter given (every row for an
+     * empty filter), newest first, one page.
+     */
+    public Page<TJobRecord> summaries(JobFilter f, Paging paging) {
+        List<Condition> conds = conditions(f);
+        int count = dsl.fetchCount(T_JOB, conds);
+        List<TJobRecord> rows = dsl.select(SUMMARY).from(T_JOB).where(conds)
+                .orderBy(T_JOB.F_CREATE_TIME.desc(), T_JOB.F_JOB_ID.desc(), T_JOB.F_ROLE, T_JOB.F_PARTY_ID)
+                .limit(paging.limit()).offset(paging.offset()).fetchInto(T_JOB);
+        return new Page<>(rows, count);
+    }
+
+    /** The tasks of {@code module} at any job (every version), newest first, one page. */
+    public Page<TTaskRecord> moduleTasks(String module, Paging paging) {
+        Condition c = T_TASK.F_COMPONENT_MODULE.eq(module);
+        int count = dsl.fetchCount(T_TASK, c);
+        List<TTaskRecord> rows = dsl.selectFrom(T_TASK).where(c)
+                .orderBy(T_TASK.F_CREATE_TIME.desc(), T_TASK.F_JOB_ID.desc(), T_TASK.F_TASK_VERSION.desc())
+                .limit(paging.limit()).offset(paging.offset()).fetch();
+        return new Page<>(rows, count);
+    }
+
+    private static List<Condition> conditions(JobFilter f) {
         List<Condition> conds = new ArrayList<>();
         f.text().forEach((column, values) -> {
             Field<String> field = TEXT_COLUMNS.get(column);
@@ -87,9 +123,7 @@ public final class JobQueryStore {
                 conds.add(field.le(range.high()));
             }
         });
-        dsl.selectFrom(T_JOB).where(conds).orderBy(jobOrder(orderBy, reverse), T_JOB.F_JOB_ID, T_JOB.F_ROLE,
-                T_JOB.F_PARTY_ID).forEach(r -> rows.add(row(r)));
-        return rows;
+        return conds;
     }
 
     /** job/query's order: any column of t_job (FATE orders by any field of its Job model), newest first by default. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.core.FlowException;
+import io.fedflow.node.core.Paging;
 import io.fedflow.node.store.generated.tables.records.TJobRecord;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,6 +55,30 @@ public final class JobService {
     public ObjectNode list(int limit, int page, String jobId, String description, String partyId, List<String> roles,
                            List<String> statuses, String orderBy, String order) {
         return parts.queries().list(limit, page, jobId, description, partyId, roles, statuses, orderBy, order);
+    }
+
+    /** The board's job list: rows matching every filter given (every job when none), newest first, paged. */
+    public ObjectNode page(JobFilter filter, Paging paging) {
+        return parts.queries().overviews().page(filter, paging);
+    }
+
+    /**
+     * The board's job: {@code {job, dsl, runtime_conf, parties, components}} at one of its rows here (the
+     * first when role and party are blank).
+     */
+    public ObjectNode overview(String jobId, String role, String partyId) {
+        requireId(jobId);
+        return parts.queries().overviews().job(jobId, role, partyId);
+    }
+
+    /** Whether a job's status (as {@link #overview} shows it) is one it ends with. */
+    public static boolean ended(String status) {
+        return StatusMachine.parse(status).isEnd();
+    }
+
+    /** The upload history: each upload's job and table, newest first, paged. */
+    public ObjectNode uploads(Paging paging) {
+        return parts.queries().overviews().uploads(paging);
     }
 
     public void update(String jobId, String role, String partyId, String notes) {

@@ -130,6 +130,11 @@ public final class ErrorMapper {
         return jsonResponse(map(cause));
     }
 
+    /** A failure to a streamed route outside FATE's API (the board's events): {@link #streamResponse}. */
+    public static HttpResponse streamAnswer(Throwable cause) {
+        return streamResponse(cause);
+    }
+
     /**
      * A failure to a FATE JSON caller: HTTP 200 with the envelope, as FATE answers errors. A call shed
      * because the node is busy says when to come back.

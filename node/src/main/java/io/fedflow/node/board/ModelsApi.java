@@ -1,0 +1,45 @@
+package io.fedflow.node.board;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.server.annotation.Blocking;
+import com.linecorp.armeria.server.annotation.Default;
+import com.linecorp.armeria.server.annotation.Get;
+import com.linecorp.armeria.server.annotation.Param;
+import io.fedflow.node.core.Paging;
+import io.fedflow.node.model.ModelRegistry;
+import io.fedflow.node.model.PipelineModel;
+import io.fedflow.node.wire.FateJson;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The board's models: {@code {count, models: [...]}}, every model this node holds at each of its roles
+ * (trained, deployed, imported), newest first, paged.
+ */
+@Blocking
+public final class ModelsApi {
+    private final ModelRegistry models;
+
+    public ModelsApi(ModelRegistry models) {
+        this.models = models;
+    }
+
+    @Get("/models")
+    public HttpResponse models(@Param("page") @Default("1") String page, @Param("limit") @Default("20") String limit) {
+        Paging paging = BoardJson.paging(limit, page);
+        List<PipelineModel> all = models.search("", "", "", "", "").stream()
+                .sorted(Comparator.comparingLong(PipelineModel::createTime).reversed()
+                        .thenComparing(PipelineModel::modelVersion, Comparator.reverseOrder()))
+                .toList();
+        ObjectNode data = FateJson.MAPPER.createObjectNode().put("count", all.size());
+        ArrayNode rows = data.putArray("models");
+        all.stream().skip(paging.offset()).limit(paging.limit()).forEach(m -> rows.addObject()
+                .put("model_id", m.modelId()).put("model_version", m.modelVersion()).put("role", m.role())
+                .put("party_id", m.partyId()).put("job_id", m.jobId()).put("parent_version", m.parentVersion())
+                .put("deployed", m.deployed()).put("description", m.description())
+                .put("create_time", m.createTime()).put("job_status", models.jobStatus(m)));
+        return BoardJson.ok(data);
+    }
+}

@@ -52,6 +52,7 @@ public final class Browser implements BeforeAllCallback, AfterAllCallback, TestW
     public static final int WIDTH = 1280;
     public static final int HEIGHT = 800;
     private static final Duration PAGE_WAIT = Duration.ofSeconds(20);
+    private static final Duration CHART_ANIMATION = Duration.ofSeconds(5);
 
     private final AtomicInteger shots = new AtomicInteger();
     private Path dir = SCREENSHOTS;
@@ -223,6 +224,7 @@ public final class Browser implements BeforeAllCallback, AfterAllCallback, TestW
         String file = String.format(Locale.ROOT, "%02d-%s.png", shots.incrementAndGet(),
                 name.replaceAll("[^A-Za-z0-9_.-]", "_"));
         Path target = dir.resolve(file);
+        awaitChartsDrawn();
         try {
             Files.createDirectories(dir);
             File png = driver().getScreenshotAs(OutputType.FILE);
@@ -232,6 +234,22 @@ public final class Browser implements BeforeAllCallback, AfterAllCallback, TestW
             throw new UncheckedIOException(e);
         }
         return target;
+    }
+
+    /**
+     * Waits (a few seconds at most) until every ECharts instance on the page ended its animation, so that a
+     * screenshot shows whole charts; the charts' data is read through their options, not from the picture.
+     */
+    private void awaitChartsDrawn() {
+        try {
+            Awaitility.await().atMost(CHART_ANIMATION).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                    .until(() -> Boolean.TRUE.equals(script("if (typeof echarts === 'undefined') { return true; }"
+                            + " return Array.from(document.querySelectorAll('[_echarts_instance_]')).every(el => {"
+                            + " const chart = echarts.getInstanceByDom(el);"
+                            + " return !chart || chart.getZr().animation.isFinished(); });")));
+        } catch (ConditionTimeoutException e) {
+            // a chart still moving (a live page redrawing) is photographed as it is
+        }
     }
 
     /** The page's console lines since the last call (JavaScript errors among them). */

@@ -28,7 +28,8 @@
       y: (i - (byLayer[layer].length - 1) / 2) * 90,
       value: c.status,
       itemStyle: {color: Board.colour(c.status)},
-      label: {show: true, position: 'bottom', formatter: c.name + '\n' + c.module + ' · ' + c.status},
+      label: {show: true, position: 'bottom', distance: 8, lineHeight: 15,
+        formatter: c.name + '\n' + c.module + ' · ' + c.status},
     })));
     const links = [];
     data.components.forEach(c => c.upstream.forEach(up => links.push({source: up, target: c.name})));

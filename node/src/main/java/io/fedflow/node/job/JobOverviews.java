@@ -28,6 +28,7 @@ import java.util.TreeMap;
  */
 final class JobOverviews {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final List<String> ROLE_ORDER = List.of("guest", "host", "arbiter", "local");
 
     private final JobStore jobs;
     private final JobQueryStore store;
@@ -98,8 +99,13 @@ final class JobOverviews {
         here.forEach(r -> ownStatus.put(r.getFRole() + "/" + r.getFPartyId(), r.getFStatus()));
         JobStatus jobStatus = StatusMachine.parse(row.getFStatus());
         ArrayNode out = NODES.arrayNode();
-        Json.parse(row.getFRoles().data()).fields().forEachRemaining(e -> e.getValue().forEach(p -> {
-            String role = e.getKey();
+        JsonNode roles = Json.parse(row.getFRoles().data());
+        List<String> roleNames = new ArrayList<>();
+        roles.fieldNames().forEachRemaining(roleNames::add);
+        // in FATE's order (the stored conf does not keep its keys' order), parties as the conf lists them
+        roleNames.sort(Comparator.comparing((String r) -> ROLE_ORDER.contains(r) ? ROLE_ORDER.indexOf(r)
+                : ROLE_ORDER.size()).thenComparing(Comparator.naturalOrder()));
+        roleNames.forEach(role -> roles.path(role).forEach(p -> {
             String partyId = p.asText();
             ObjectNode party = out.addObject().put("role", role).put("party_id", partyId);
             String own = ownStatus.get(role + "/" + partyId);

@@ -173,16 +173,7 @@ class BoardSessionTest {
     @Test
     void aRegisteredClientAuthenticationHookJudgesTheLoginAsItJudgesTheApi() throws Exception {
         List<JsonNode> asked = new CopyOnWriteArrayList<>();
-        Server hook = Server.builder().http(0).service("/auth", (ctx, req) -> com.linecorp.armeria.common.HttpResponse.of(
-                req.aggregate().thenApply(whole -> {
-                    JsonNode body = parse(whole.contentUtf8());
-                    asked.add(body);
-                    boolean letIn = "hook-user".equals(body.at("/headers/App-Key").asText())
-                            || "yes".equals(body.at("/headers/X-Let-In").asText());
-                    return com.linecorp.armeria.common.HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, letIn
-                            ? "{\"code\": 0, \"message\": \"welcome\"}"
-                            : "{\"code\": 403, \"message\": \"not on the guest list\"}");
-                }))).build();
+        Server hook = guestListHook(asked);
         hook.start().join();
         BoardHttp board = board();
         try {
@@ -218,6 +209,25 @@ class BoardSessionTest {
         // the built-in is back, for the API and the board alike
         assertThat(json(board.login("hook-user", "whatever-the-hook-takes")).path("retcode").asInt()).isEqualTo(109);
         assertThat(json(board.login(APP_KEY, SECRET)).path("retcode").asInt()).isZero();
+    }
+
+    /**
+     * A remote client_authentication hook that lets in APP_KEY hook-user (whatever its signature) and calls
+     * with header X-Let-In: yes, and keeps what it was asked.
+     */
+    private static Server guestListHook(List<JsonNode> asked) {
+        return Server.builder().http(0).service("/auth", (ctx, req) ->
+                // qualified: java.net.http.HttpResponse is imported
+                com.linecorp.armeria.common.HttpResponse.of(req.aggregate().thenApply(whole -> {
+                    JsonNode body = parse(whole.contentUtf8());
+                    asked.add(body);
+                    boolean letIn = "hook-user".equals(body.at("/headers/App-Key").asText())
+                            || "yes".equals(body.at("/headers/X-Let-In").asText());
+                    // qualified: java.net.http.HttpResponse is imported
+                    return com.linecorp.armeria.common.HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, letIn
+                            ? "{\"code\": 0, \"message\": \"welcome\"}"
+                            : "{\"code\": 403, \"message\": \"not on the guest list\"}");
+                }))).build();
     }
 
     private static JsonNode parse(String body) {

@@ -66,6 +66,27 @@ class BoardSitesTest {
     }
 
     @Test
+    void whileTheJobRunsAnotherPartyDoesNotKnowTheOthersStatus() {
+        JsonNode submitted = sites.site("9999").submit(Jobs.LR_DSL, Jobs.endlessLrConf());
+        assertThat(submitted.path("retcode").asInt()).as(submitted.toString()).isZero();
+        String jobId = submitted.path("jobId").asText();
+        try {
+            sites.site("9999").awaitTask(jobId, "lr_0", "guest", "running");
+            JsonNode atHost = board("10000").data("jobs/" + jobId);
+            assertThat(atHost.path("job").path("status").asText()).isEqualTo("running");
+            assertThat(parties(atHost)).containsEntry("guest/9999", "unknown from the initiator, party 9999")
+                    .containsEntry("host/10000", "running from this site");
+            JsonNode atGuest = board("9999").data("jobs/" + jobId);
+            assertThat(parties(atGuest)).containsEntry("guest/9999", "running from this site");
+            assertThat(parties(atGuest).get("host/10000")).endsWith("from its tasks, mirrored by the initiator");
+        } finally {
+            JsonNode stopped = board("9999").post("jobs/" + jobId + "/stop", "{}");
+            assertThat(stopped.path("retcode").asInt()).as(stopped.toString()).isZero();
+            sites.site("10000").awaitStatus(jobId, Duration.ofMinutes(2), FederatedSites.END);
+        }
+    }
+
+    @Test
     void sitesShowThePartyItsPeersAndItsGrants() {
         JsonNode guest = board("9999").data("sites");
         assertThat(guest.path("party_id").asText()).isEqualTo("9999");

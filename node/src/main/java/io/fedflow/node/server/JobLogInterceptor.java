@@ -68,11 +68,27 @@ public final class JobLogInterceptor implements ServerInterceptor {
         };
     }
 
-    private static String jobIdOf(Object message) {
+    /**
+     * The job a message names: its own {@code job_id}, or its {@code header}'s (a transfer stream's first
+     * chunk carries the job in its signed header).
+     */
+    static String jobIdOf(Object message) {
         if (!(message instanceof Message m)) {
             return null;
         }
-        Descriptors.FieldDescriptor f = m.getDescriptorForType().findFieldByName("job_id");
+        String id = stringField(m, "job_id");
+        if (id == null) {
+            Descriptors.FieldDescriptor header = m.getDescriptorForType().findFieldByName("header");
+            if (header != null && !header.isRepeated()
+                    && header.getJavaType() == Descriptors.FieldDescriptor.JavaType.MESSAGE && m.hasField(header)) {
+                id = stringField((Message) m.getField(header), "job_id");
+            }
+        }
+        return id;
+    }
+
+    private static String stringField(Message m, String name) {
+        Descriptors.FieldDescriptor f = m.getDescriptorForType().findFieldByName(name);
         if (f == null || f.isRepeated() || f.getJavaType() != Descriptors.FieldDescriptor.JavaType.STRING) {
             return null;
         }

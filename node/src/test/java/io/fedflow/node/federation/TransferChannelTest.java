@@ -11,8 +11,8 @@ import io.fedflow.node.core.FlowException;
 import io.fedflow.node.testing.LogCapture;
 import io.fedflow.node.testing.SitesExtension;
 import io.fedflow.node.testing.TestNode;
+import io.fedflow.node.testing.TransferReplies;
 import io.fedflow.proto.RetCode;
-import io.fedflow.proto.v1.PartyReply;
 import io.fedflow.proto.v1.TransferChunk;
 import io.fedflow.proto.v1.TransferHeader;
 import io.grpc.Metadata;
@@ -178,7 +178,8 @@ class TransferChannelTest {
         TransferKey key = guestToHost(job(), "cut");
         byte[] payload = new byte[3 * 1024 * 1024];
         CompletableFuture<Throwable> done = new CompletableFuture<>();
-        StreamObserver<TransferChunk> requests = guest.node().partyClient().transfer(HOST).send(observer(done));
+        StreamObserver<TransferChunk> requests = guest.node().partyClient().transfer(HOST)
+                .send(TransferReplies.completing(done));
         requests.onNext(TransferChunk.newBuilder().setHeader(header(key, payload.length, sha256(payload))).build());
         try (LogCapture log = new LogCapture()) {
             requests.onNext(TransferChunk.newBuilder().setContent(ByteString.copyFrom(payload, 0, 1024 * 1024))
@@ -330,28 +331,11 @@ class TransferChannelTest {
                 .setDstPartyId(k.dstPartyId()).setSize(size).setSha256(sha256).build();
     }
 
-    private static StreamObserver<PartyReply> observer(CompletableFuture<Throwable> done) {
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(PartyReply value) {}
-
-            @Override
-            public void onError(Throwable t) {
-                done.complete(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                done.complete(null);
-            }
-        };
-    }
-
     /** Sends a header (none when null) and one content chunk from the guest to the host; the status. */
     private static Status rawSend(TransferHeader header, byte[] content) {
         CompletableFuture<Throwable> done = new CompletableFuture<>();
         StreamObserver<TransferChunk> requests = guest.node().partyClient().transfer(HOST)
-                .withDeadlineAfter(10, TimeUnit.SECONDS).send(observer(done));
+                .withDeadlineAfter(10, TimeUnit.SECONDS).send(TransferReplies.completing(done));
         if (header != null) {
             requests.onNext(TransferChunk.newBuilder().setHeader(header).build());
         }

@@ -8,8 +8,8 @@ import io.fedflow.node.core.FlowException;
 import io.fedflow.node.core.Limits;
 import io.fedflow.node.testing.SitesExtension;
 import io.fedflow.node.testing.TestNode;
+import io.fedflow.node.testing.TransferReplies;
 import io.fedflow.proto.RetCode;
-import io.fedflow.proto.v1.PartyReply;
 import io.fedflow.proto.v1.TransferChunk;
 import io.fedflow.proto.v1.TransferHeader;
 import io.grpc.Status;
@@ -147,20 +147,7 @@ class TransferGroupCommitTest {
                         .digest(announced))).build();
         CompletableFuture<Throwable> done = new CompletableFuture<>();
         StreamObserver<TransferChunk> requests = guest.node().partyClient().transfer(HOST)
-                .withDeadlineAfter(10, TimeUnit.SECONDS).send(new StreamObserver<PartyReply>() {
-                    @Override
-                    public void onNext(PartyReply value) {}
-
-                    @Override
-                    public void onError(Throwable t) {
-                        done.complete(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        done.complete(null);
-                    }
-                });
+                .withDeadlineAfter(10, TimeUnit.SECONDS).send(TransferReplies.completing(done));
         requests.onNext(TransferChunk.newBuilder().setHeader(header).build());
         requests.onNext(TransferChunk.newBuilder().setContent(ByteString.copyFrom(payload)).build());
         requests.onCompleted();

@@ -15,6 +15,7 @@ final class PrecomputedObfuscators implements AutoCloseable {
     private final Supplier<BigInteger> source;
     private final BlockingQueue<BigInteger> queue;
     private final Thread producer;
+    private volatile boolean closed;
 
     PrecomputedObfuscators(Supplier<BigInteger> source, int capacity) {
         this.queue = new ArrayBlockingQueue<>(capacity);
@@ -26,7 +27,7 @@ final class PrecomputedObfuscators implements AutoCloseable {
 
     private void produce() {
         try {
-            while (!Thread.currentThread().isInterrupted()) {
+            while (!closed && !Thread.currentThread().isInterrupted()) {
                 queue.put(source.get());
             }
         } catch (InterruptedException e) {
@@ -49,9 +50,19 @@ final class PrecomputedObfuscators implements AutoCloseable {
         return producer.isAlive();
     }
 
+    /**
+     * Stops the thread and drops what it held. The thread is waited for before the queue is emptied: a put
+     * woken by the emptying itself may still complete after an interrupt, and would leave a value behind.
+     */
     @Override
     public void close() {
+        closed = true;
         producer.interrupt();
+        try {
+            producer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         queue.clear();
     }
 }

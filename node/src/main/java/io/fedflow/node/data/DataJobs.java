@@ -52,7 +52,8 @@ final class DataJobs {
     /** The fields of FATE's submit answer every such job gives; callers add their own. */
     static ObjectNode submitAnswer(NodeConfig config, String jobId, TableId table) {
         ObjectNode d = JsonNodeFactory.instance.objectNode();
-        d.put("board_url", "http://" + config.host() + ":" + config.httpPort() + "/v1/job/query?job_id=" + jobId);
+        d.put("board_url", "http://" + config.host() + ":" + config.httpPort() + "/board/job.html?job_id=" + jobId
+                + "&role=local&party_id=0");
         d.put("code", 0);
         d.put("job_id", jobId);
         d.put("logs_directory", config.logsDir().resolve(jobId).toString());

@@ -266,7 +266,8 @@ final class JobSubmission {
 
     private ObjectNode submitAnswer(String jobId, String modelId, String modelVersion, Path jobDir, JobPlan plan) {
         ObjectNode d = JsonNodeFactory.instance.objectNode();
-        d.put("board_url", "http://" + config.host() + ":" + config.httpPort() + "/v1/job/query?job_id=" + jobId
+        // the board's page of the job, as FATE's answer links FATE-Board's
+        d.put("board_url", "http://" + config.host() + ":" + config.httpPort() + "/board/job.html?job_id=" + jobId
                 + "&role=" + plan.initiatorRole() + "&party_id=" + plan.initiatorPartyId());
         d.put("code", 0);
         d.put("dsl_path", jobDir.resolve("job_dsl.json").toString());

@@ -152,11 +152,17 @@ public class JobsBench {
         }
     }
 
-    static void run(NodeProc node, Baseline baseline) throws Exception {
-        String base = "http://127.0.0.1:" + node.port;
+    /** A client of the node at {@code base}, once the breast table the measured jobs read is uploaded there. */
+    static HttpClient uploadedBreast(String base) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         upload(http, base, root.resolve("examples/data/breast_hetero_guest.csv"));
+        return http;
+    }
+
+    static void run(NodeProc node, Baseline baseline) throws Exception {
+        String base = "http://127.0.0.1:" + node.port;
+        HttpClient http = uploadedBreast(base);
 
         List<Target> targets = List.of(
                 new Target("POST /v1/job/query (node)", true, base + "/v1/job/query", true, true),
@@ -274,9 +280,7 @@ public class JobsBench {
      */
     static void runQueries(NodeProc node, Baseline baseline) throws Exception {
         String base = "http://127.0.0.1:" + node.port;
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
-        upload(http, base, root.resolve("examples/data/breast_hetero_guest.csv"));
+        HttpClient http = uploadedBreast(base);
         List<Target> targets = List.of(
                 new Target("POST /v1/job/query (node)", true, base + "/v1/job/query", true, true),
                 new Target("POST /v1/echo (bare Armeria JVM)", true,

@@ -39,6 +39,15 @@ public interface ComponentContext {
     Instances readInstances(TableInput table);
 
     /**
+     * Streams a table written with {@link #writeInstances} a row at a time, parsed, in the table's order:
+     * what a component uses when it need not hold the whole table (memory flat in table size).
+     */
+    default void scanInstances(TableInput table, InstanceSink sink) {
+        InstanceLayout layout = InstanceLayout.of(table);
+        scan(table, (id, value) -> layout.parse(id, value, sink));
+    }
+
+    /**
      * Writes an output table under {@code dataName} (FATE's output data name, usually "data"): schema and
      * delimiter as a table meta has them, rows pushed through {@code rows}. Returns what was written, so a
      * component can hand it on.

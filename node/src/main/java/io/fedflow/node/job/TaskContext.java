@@ -7,6 +7,7 @@ import io.fedflow.node.checkpoint.CheckpointOwner;
 import io.fedflow.node.checkpoint.CheckpointStore;
 import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.FederationChannel;
+import io.fedflow.node.component.InstanceLayout;
 import io.fedflow.node.component.Instances;
 import io.fedflow.node.component.ModelInput;
 import io.fedflow.node.component.RowSink;
@@ -26,7 +27,7 @@ import io.fedflow.proto.RetCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Pattern;
+import java.util.stream.DoubleStream;
 
 /** What one running task sees, backed by the node's tables, tracking and logs. */
 final class TaskContext implements ComponentContext {
@@ -166,59 +167,17 @@ final class TaskContext implements ComponentContext {
 
     @Override
     public Instances readInstances(TableInput table) {
-        JsonNode schema = table.schema();
-        String delimiter = table.delimiter();
-        boolean withLabel = schema.path("with_label").asBoolean(false);
-        List<String> header = split(schema.path("header").asText(""), delimiter);
+        InstanceLayout layout = InstanceLayout.of(table);
         List<String> ids = new ArrayList<>();
         List<double[]> features = new ArrayList<>();
-        List<Double> labels = new ArrayList<>();
-        int width = header.size();
-        scan(table, (id, value) -> {
-            List<String> cells = split(value, delimiter);
-            int offset = withLabel ? 1 : 0;
-            if (cells.size() != width + offset) {
-                throw FlowException.data("table " + table.namespace() + "." + table.name() + ": row " + id + " has "
-                        + cells.size() + " values, expected " + (width + offset));
-            }
-            double[] x = new double[width];
-            for (int i = 0; i < width; i++) {
-                x[i] = number(cells.get(i + offset), id, header.get(i));
-            }
-            if (withLabel) {
-                labels.add(number(cells.get(0), id, schema.path("label_name").asText("label")));
-            }
+        DoubleStream.Builder labels = DoubleStream.builder();
+        scanInstances(table, (id, label, x) -> {
             ids.add(id);
             features.add(x);
+            labels.add(label);
         });
-        double[] y = null;
-        if (withLabel) {
-            y = new double[labels.size()];
-            for (int i = 0; i < y.length; i++) {
-                y[i] = labels.get(i);
-            }
-        }
-        return new Instances(ids, header, features.toArray(new double[0][]), y,
-                withLabel ? schema.path("label_name").asText("y") : null);
-    }
-
-    private static double number(String s, String id, String column) {
-        try {
-            return Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            throw FlowException.data("row " + id + ", column " + column + ": \"" + s + "\" is not a number");
-        }
-    }
-
-    private static List<String> split(String s, String delimiter) {
-        List<String> out = new ArrayList<>();
-        if (s.isEmpty()) {
-            return out;
-        }
-        for (String part : s.split(Pattern.quote(delimiter), -1)) {
-            out.add(part);
-        }
-        return out;
+        return new Instances(ids, layout.featureNames(), features.toArray(new double[0][]),
+                layout.withLabel() ? labels.build().toArray() : null, layout.labelName());
     }
 
     @Override

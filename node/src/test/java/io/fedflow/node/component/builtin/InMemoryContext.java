@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.FederationChannel;
+import io.fedflow.node.component.InstanceSink;
 import io.fedflow.node.component.Instances;
 import io.fedflow.node.component.ModelInput;
 import io.fedflow.node.component.RowSink;
@@ -175,6 +176,24 @@ final class InMemoryContext implements ComponentContext {
         try {
             for (String[] r : rows) {
                 sink.row(r[0], r[1]);
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void scanInstances(TableInput table, InstanceSink sink) {
+        Instances in = store.instances.get(table.source());
+        if (in == null) {
+            ComponentContext.super.scanInstances(table, sink);
+            return;
+        }
+        try {
+            for (int r = 0; r < in.size(); r++) {
+                sink.row(in.ids().get(r), in.hasLabel() ? in.labels()[r] : Double.NaN, in.features()[r].clone());
             }
         } catch (RuntimeException e) {
             throw e;

@@ -174,6 +174,11 @@ public final class NodeMain implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     int maxPrecomputedObfuscators;
 
+    @Option(names = Limits.INTERSECT_CHUNK_IDS_FLAG, defaultValue = "100000", paramLabel = "N",
+            description = "Ids (hashed, signed or blinded) in one Intersection message to a peer: ids travel and are "
+                    + "signed chunk after chunk (default ${DEFAULT-VALUE}).")
+    int intersectChunkIds;
+
     @Option(names = "--api-reader-poll-ms", defaultValue = "30000", paramLabel = "MS",
             description = "Longest wait between ApiReader's polls of a data service's query; the waits start at "
                     + "1 s (or this, if shorter) and double up to it (default ${DEFAULT-VALUE}, FATE's 30 s).")
@@ -324,6 +329,7 @@ public final class NodeMain implements Callable<Integer> {
                 .maxBoardSessions(maxBoardSessions)
                 .maxBoardWatchers(maxBoardWatchers)
                 .maxPrecomputedObfuscators(maxPrecomputedObfuscators)
+                .intersectChunkIds(intersectChunkIds)
                 .siteNonceFlushInterval(Duration.ofMillis(siteNonceFlushMs))
                 .siteNonceFastSkew(Duration.ofMillis(siteNonceFastSkewMs))
                 .build();

@@ -96,6 +96,14 @@ public interface ComponentContext {
         return 0;
     }
 
+    /**
+     * Ids in one Intersection message to a peer (the node's {@code --intersect-chunk-ids}): a table's ids
+     * travel, and are signed, chunk after chunk.
+     */
+    default int intersectChunkIds() {
+        return 100_000;
+    }
+
     /** A line in this task's log (under the job's log directory). */
     void log(String message);
 

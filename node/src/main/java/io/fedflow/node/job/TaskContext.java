@@ -46,6 +46,7 @@ final class TaskContext implements ComponentContext {
     private final FederationChannel.Factory channels;
     private final PaillierCounter paillier;
     private final int precomputedObfuscators;
+    private final int intersectChunkIds;
     private final JobMeters meters;
     private MeteredChannel federation;
     private TableId firstInput;
@@ -65,6 +66,7 @@ final class TaskContext implements ComponentContext {
         this.checkpoints = env.checkpoints();
         this.paillier = env.paillier();
         this.precomputedObfuscators = env.precomputedObfuscators();
+        this.intersectChunkIds = env.intersectChunkIds();
         this.logs = logs;
         this.cancelled = cancelled;
         this.key = new TrackingStore.TaskKey(task.getFJobId(), task.getFComponentName(), task.getFTaskId(),
@@ -79,6 +81,11 @@ final class TaskContext implements ComponentContext {
     @Override
     public int precomputedObfuscators() {
         return precomputedObfuscators;
+    }
+
+    @Override
+    public int intersectChunkIds() {
+        return intersectChunkIds;
     }
 
     @Override

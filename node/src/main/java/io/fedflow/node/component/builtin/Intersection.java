@@ -11,19 +11,24 @@ import io.fedflow.node.component.Param;
 import io.fedflow.node.component.ParamSpec;
 import io.fedflow.node.component.ParamType;
 import io.fedflow.node.component.TableInput;
+import io.fedflow.node.component.builtin.PeerMessages.Party;
 import io.fedflow.node.component.builtin.RawIntersection.Encoding;
-import io.fedflow.node.component.builtin.RawIntersection.Party;
-import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * FATE's Intersection: restricts the input table at the guest and at every host to the ids all of them
  * share, keeping the values (or only the keys) and the input's schema. Methods: {@code raw} (plain or hashed
  * ids go to the {@code join_role}) and {@code rsa} (RSA blind signatures: no party learns an id it does not
  * hold). The count goes to tracking as FATE's metric train/intersection.
+ *
+ * <p>Memory stays flat in table size: ids are read by scans of the input, travel in chunks of the node's
+ * {@code --intersect-chunk-ids}, are kept only as 128-bit fingerprints where a party must look them up, and
+ * the intersection as one bit per row; the output is a last scan keeping the rows whose bit is set.
  */
 public final class Intersection implements Component {
     public static final ComponentDefinition DEFINITION;
@@ -55,6 +60,12 @@ public final class Intersection implements Component {
                 Set.of("guest", "host"), Intersection::new, InputRule.anyOf("one input table under input.data.data", InputRule.data("data")));
     }
 
+    /** The input's ids in table order, read anew (a scan) at each call: a table's ids are never held. */
+    @FunctionalInterface
+    interface Ids {
+        void forEach(Consumer<String> id);
+    }
+
     @Override
     public void run(ComponentContext ctx) {
         Params p = new Params(ctx);
@@ -66,8 +77,8 @@ public final class Intersection implements Component {
         if (in == null) {
             throw p.refuse("needs one input table under \"data\" (e.g. data_transform_0.data)");
         }
-        List<String> ids = new ArrayList<>();
-        ctx.scan(in, (key, value) -> ids.add(key));
+        Ids ids = id -> ctx.scan(in, (key, value) -> id.accept(key));
+        int chunk = ctx.intersectChunkIds();
 
         Map<String, List<String>> roles = ctx.federation().roles();
         String guest = roles.getOrDefault("guest", List.of()).stream().findFirst()
@@ -78,20 +89,22 @@ public final class Intersection implements Component {
         }
         PeerMessages peers = new PeerMessages(ctx.federation(), ctx::checkCancelled);
         boolean isGuest = "guest".equals(ctx.role());
-        Set<String> shared;
+        BitSet shared;
         if ("rsa".equals(method)) {
             RsaIntersection.Settings s = rsaSettings(p.object("rsa_params"));
-            ctx.log("rsa intersection of " + ids.size() + " ids, " + s.keyLength() + "-bit keys held by the hosts");
-            shared = isGuest ? RsaIntersection.guest(peers, hosts, ids, s, sync)
-                    : RsaIntersection.host(peers, guest, ids, s, sync);
+            ctx.log("rsa intersection of " + in.count() + " ids, " + s.keyLength() + "-bit keys held by the hosts, "
+                    + chunk + " ids a message");
+            shared = isGuest ? RsaIntersection.guest(peers, hosts, ids, s, sync, chunk)
+                    : RsaIntersection.host(peers, guest, ids, s, sync, chunk);
         } else {
             String joinRole = p.choice("join_role", "guest", "guest", "host");
             Encoding enc = p.bool("with_encode", false) ? encoding(p.object("encode_params")) : Encoding.PLAIN;
-            ctx.log("raw intersection of " + ids.size() + " ids joined at the " + joinRole);
+            ctx.log("raw intersection of " + in.count() + " ids joined at the " + joinRole + ", " + chunk
+                    + " ids a message");
             List<Party> others = isGuest ? hosts.stream().map(h -> new Party("host", h)).toList()
                     : List.of(new Party("guest", guest));
-            shared = joinRole.equals(ctx.role()) ? RawIntersection.join(peers, others, ids, enc, sync)
-                    : RawIntersection.send(peers, others, ids, enc, sync);
+            shared = joinRole.equals(ctx.role()) ? RawIntersection.join(peers, others, ids, enc, sync, chunk)
+                    : RawIntersection.send(peers, others, ids, enc, sync, chunk);
         }
 
         if (shared == null) {
@@ -103,21 +116,24 @@ public final class Intersection implements Component {
         if (onlyKey && schema != null && schema.isObject()) {
             schema = ((ObjectNode) schema.deepCopy()).put("header", "");
         }
+        // the same scan as the protocol's, so row positions are the ones the shared bits name
+        long[] rows = {0};
         ctx.writeTable("data", schema, in.delimiter(), out -> ctx.scan(in, (key, value) -> {
-            if (shared.contains(key)) {
+            if (shared.get((int) rows[0]++)) {
                 out.row(key, onlyKey ? "" : value);
             }
         }));
 
-        double rate = ids.isEmpty() ? 0 : (double) shared.size() / ids.size();
+        int count = shared.cardinality();
+        double rate = rows[0] == 0 ? 0 : (double) count / rows[0];
         ctx.logMetricData("train", "intersection", List.of(
-                new MetricPoint("intersect_count", shared.size()), new MetricPoint("intersect_rate", rate)));
+                new MetricPoint("intersect_count", count), new MetricPoint("intersect_rate", rate)));
         ctx.setMetricMeta("train", "intersection", "INTERSECTION", Params.JSON.createObjectNode());
         ObjectNode summary = Params.JSON.createObjectNode();
-        summary.put("intersect_num", shared.size());
+        summary.put("intersect_num", count);
         summary.put("intersect_rate", rate);
         ctx.setSummary(summary);
-        ctx.log("intersection: " + shared.size() + " of " + ids.size() + " ids");
+        ctx.log("intersection: " + count + " of " + rows[0] + " ids");
     }
 
     private static RsaIntersection.Settings rsaSettings(Params rsa) {

@@ -1,17 +1,19 @@
 package io.fedflow.node.component.builtin;
 
+import io.fedflow.node.component.builtin.Intersection.Ids;
+import io.fedflow.node.component.builtin.PeerMessages.Party;
+import io.fedflow.node.component.builtin.PeerMessages.StringRun;
 import java.util.Base64;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.BitSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * FATE's {@code raw} intersection: the parties that are not the {@code join_role} send their ids (as they
  * are, or hashed with {@code encode_params}) to the joining parties, which intersect; with {@code sync} a
  * joiner sends the intersection back. Not private: the joiner sees every id of the others.
+ *
+ * <p>Codes travel in chunks of the node's {@code --intersect-chunk-ids}; a party keeps its own codes only as
+ * a {@link FingerprintIndex} (24 bytes an id) and the intersection as one bit per row of its table.
  */
 final class RawIntersection {
     static final String IDS = "raw_ids";
@@ -34,54 +36,63 @@ final class RawIntersection {
         }
     }
 
-    /** A party of the job. */
-    record Party(String role, String partyId) {}
-
     private RawIntersection() {}
 
-    /** The joiner's ids shared with every sender; with {@code sync} each sender is told the intersection. */
-    static Set<String> join(PeerMessages peers, List<Party> senders, List<String> ids, Encoding enc, boolean sync) {
-        Map<String, String> idByCode = codes(ids, enc);
-        Set<String> shared = new LinkedHashSet<>(idByCode.keySet());
+    /**
+     * The joiner's rows (by position in {@code ids}) whose id every sender has; with {@code sync} each sender
+     * is told their codes.
+     */
+    static BitSet join(PeerMessages peers, List<Party> senders, Ids ids, Encoding enc, boolean sync, int chunk) {
+        FingerprintIndex own = new FingerprintIndex();
+        ids.forEach(id -> own.add(enc.encode(id)));
+        own.seal();
+        BitSet shared = new BitSet(own.size());
+        shared.set(0, own.size());
         for (Party s : senders) {
-            shared.retainAll(new LinkedHashSet<>(peers.receiveStrings(IDS, s.role(), s.partyId())));
+            BitSet theirs = new BitSet(own.size());
+            peers.receiveStringRun(IDS, s, codes -> codes.forEach(c -> own.forEachMatch(c, theirs::set)));
+            shared.and(theirs);
         }
         if (sync) {
-            for (Party s : senders) {
-                peers.sendStrings(INTERSECT_IDS, s.role(), s.partyId(), shared);
-            }
+            StringRun run = peers.stringRun(INTERSECT_IDS, senders, chunk, false);
+            int[] row = {0};
+            ids.forEach(id -> {
+                if (shared.get(row[0]++)) {
+                    run.add(enc.encode(id));
+                }
+            });
+            run.finish();
         }
-        return decode(shared, idByCode);
+        return shared;
     }
 
-    /** The sender's ids shared with every joiner, or null without {@code sync} (it is then told nothing). */
-    static Set<String> send(PeerMessages peers, List<Party> joiners, List<String> ids, Encoding enc, boolean sync) {
-        Map<String, String> idByCode = codes(ids, enc);
-        for (Party j : joiners) {
-            peers.sendStrings(IDS, j.role(), j.partyId(), idByCode.keySet());
-        }
-        if (!sync) {
+    /**
+     * The sender's rows whose id every joiner has, or null without {@code sync} (it is then told nothing and
+     * keeps nothing of its ids).
+     */
+    static BitSet send(PeerMessages peers, List<Party> joiners, Ids ids, Encoding enc, boolean sync, int chunk) {
+        FingerprintIndex own = sync ? new FingerprintIndex() : null;
+        StringRun run = peers.stringRun(IDS, joiners, chunk, false);
+        ids.forEach(id -> {
+            String code = enc.encode(id);
+            run.add(code);
+            if (own != null) {
+                own.add(code);
+            }
+        });
+        run.finish();
+        if (own == null) {
             return null;
         }
-        Set<String> shared = new LinkedHashSet<>(idByCode.keySet());
+        own.seal();
+        BitSet shared = new BitSet(own.size());
+        shared.set(0, own.size());
         for (Party j : joiners) {
-            // only what this party sent can come back: anything else is dropped by the intersection
-            shared.retainAll(new LinkedHashSet<>(peers.receiveStrings(INTERSECT_IDS, j.role(), j.partyId())));
+            // only what this party sent can come back: anything else matches no row and is dropped
+            BitSet back = new BitSet(own.size());
+            peers.receiveStringRun(INTERSECT_IDS, j, codes -> codes.forEach(c -> own.forEachMatch(c, back::set)));
+            shared.and(back);
         }
-        return decode(shared, idByCode);
-    }
-
-    private static Map<String, String> codes(Collection<String> ids, Encoding enc) {
-        Map<String, String> idByCode = new HashMap<>();
-        for (String id : ids) {
-            idByCode.put(enc.encode(id), id);
-        }
-        return idByCode;
-    }
-
-    private static Set<String> decode(Set<String> codes, Map<String, String> idByCode) {
-        Set<String> out = new LinkedHashSet<>();
-        codes.forEach(c -> out.add(idByCode.get(c)));
-        return out;
+        return shared;
     }
 }

@@ -7,14 +7,14 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.interfaces.RSAPrivateCrtKey;
+import io.fedflow.node.component.builtin.Intersection.Ids;
+import io.fedflow.node.component.builtin.PeerMessages.Chunk;
+import io.fedflow.node.component.builtin.PeerMessages.Party;
+import io.fedflow.node.component.builtin.PeerMessages.StringRun;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 /**
@@ -26,6 +26,11 @@ import java.util.stream.IntStream;
  * ids give equal values, so the guest learns the intersection and nothing of the host's other ids (it cannot
  * sign). With {@code sync} the guest sends each host the F values of the intersection only, so a host learns
  * which of its ids are shared and never sees a guest id, plain or hashed, outside of them.
+ *
+ * <p>Every phase goes in chunks of the node's {@code --intersect-chunk-ids} (signed in parallel within a
+ * chunk): the host's F values, the guest's blinded ids and their signatures, the intersection. Values are
+ * sorted within a chunk, so a peer learns at most which chunk of the other's table (its position to within
+ * a chunk) a shared id sits in.
  */
 final class RsaIntersection {
     static final String PUBLIC_KEY = "rsa_public_key";
@@ -45,86 +50,186 @@ final class RsaIntersection {
 
     private RsaIntersection() {}
 
-    /** The guest's ids shared with every host; with {@code sync} each host is told its part of them. */
-    static Set<String> guest(PeerMessages peers, List<String> hosts, List<String> ids, Settings s, boolean sync) {
-        Set<String> shared = new LinkedHashSet<>(ids);
-        List<Map<String, String>> finalsByHost = new ArrayList<>();
+    /**
+     * The guest's rows (by position in {@code ids}) whose id every host has; with {@code sync} each host is
+     * told its part of them. The guest keeps each host's F values as a {@link FingerprintIndex} (24 bytes a host
+     * id) and blinds, sends and unblinds its own ids a chunk at a time.
+     */
+    static BitSet guest(PeerMessages peers, List<String> hosts, Ids ids, Settings s, boolean sync, int chunk) {
+        List<Host> hs = new ArrayList<>();
         for (String host : hosts) {
-            List<BigInteger> key = peers.receiveNumbers(PUBLIC_KEY, "host", host);
-            if (key.size() != 2) {
-                throw new FlowException(RetCode.FEDERATED_ERROR, "host " + host + " sent no RSA public key");
-            }
-            BigInteger n = key.get(0);
-            BigInteger e = key.get(1);
-            // an exponent that is huge (a multiple of the group order makes r^e = 1) or even would let the host
-            // strip the blinding; honest keys have e = 65537
-            if (n.bitLength() < 1024 || !e.testBit(0) || e.compareTo(BigInteger.ONE) <= 0 || e.bitLength() > 32) {
-                throw new FlowException(RetCode.FEDERATED_ERROR, "host " + host + " sent an RSA key unfit for blinding"
-                        + " (" + n.bitLength() + "-bit modulus, exponent " + e + ")");
-            }
-            // blinding factors are fresh per host: one host's signatures say nothing of another's
-            BigInteger[] r = new BigInteger[ids.size()];
-            List<BigInteger> blinded = IntStream.range(0, ids.size()).parallel().mapToObj(i -> {
-                r[i] = unit(n);
-                return toGroup(s.hash().digest(ids.get(i)), n).multiply(r[i].modPow(e, n)).mod(n);
-            }).toList();
-            peers.sendNumbers(GUEST_BLINDED, "host", host, blinded);
-
-            Set<String> hostFinals = new HashSet<>(peers.receiveStrings(HOST_IDS, "host", host));
-            List<BigInteger> signed = peers.receiveNumbers(GUEST_SIGNED, "host", host);
-            if (signed.size() != ids.size()) {
-                throw new FlowException(RetCode.FEDERATED_ERROR, "host " + host + " signed " + signed.size()
-                        + " ids, " + ids.size() + " were sent");
-            }
-            Map<String, String> finals = new HashMap<>();
-            IntStream.range(0, ids.size()).parallel().mapToObj(i -> Map.entry(ids.get(i),
-                            finalHash(s, signed.get(i).multiply(r[i].modInverse(n)).mod(n))))
-                    .toList().forEach(x -> finals.put(x.getKey(), x.getValue()));
-            shared.removeIf(id -> !hostFinals.contains(finals.get(id)));
-            finalsByHost.add(finals);
+            Party p = new Party("host", host);
+            BigInteger[] key = publicKey(peers, p);
+            hs.add(new Host(p, key[0], key[1], new FingerprintIndex(),
+                    sync ? peers.stringRun(INTERSECT_IDS, List.of(p), chunk, true) : null));
         }
-        if (sync) {
-            for (int h = 0; h < hosts.size(); h++) {
-                Map<String, String> finals = finalsByHost.get(h);
-                peers.sendStrings(INTERSECT_IDS, "host", hosts.get(h), shared.stream().map(finals::get).sorted().toList());
+        for (Host h : hs) {
+            peers.receiveStringRun(HOST_IDS, h.party(), finals -> finals.forEach(h.finals()::add));
+            h.finals().seal();
+        }
+        BitSet shared = new BitSet();
+        GuestChunks chunks = new GuestChunks(peers, hs, s, shared);
+        List<String> buffer = new ArrayList<>();
+        ids.forEach(id -> {
+            // a full chunk goes only once another id comes, so that the last one is known to be the last
+            if (buffer.size() == chunk) {
+                chunks.round(buffer, false);
+                buffer.clear();
             }
+            buffer.add(id);
+        });
+        chunks.round(buffer, true);
+        if (sync) {
+            hs.forEach(h -> h.intersection().finish());
         }
         return shared;
     }
 
-    /** The host's ids shared with the guest, or null without {@code sync} (the host is then told nothing). */
-    static Set<String> host(PeerMessages peers, String guest, List<String> ids, Settings s, boolean sync) {
+    /** A host as the guest sees it: its key, its F values, and the run telling it the intersection. */
+    private record Host(Party party, BigInteger n, BigInteger e, FingerprintIndex finals, StringRun intersection) {}
+
+    /** The guest's chunk rounds: blinded to every host, signed back, unblinded and matched. */
+    private static final class GuestChunks {
+        private final PeerMessages peers;
+        private final List<Host> hosts;
+        private final Settings s;
+        private final BitSet shared;
+        private int index;
+        private int offset;
+
+        GuestChunks(PeerMessages peers, List<Host> hosts, Settings s, BitSet shared) {
+            this.peers = peers;
+            this.hosts = hosts;
+            this.s = s;
+            this.shared = shared;
+        }
+
+        void round(List<String> ids, boolean last) {
+            int size = ids.size();
+            List<BigInteger[]> factors = new ArrayList<>();
+            for (Host h : hosts) {
+                // blinding factors are fresh per host: one host's signatures say nothing of another's
+                BigInteger[] r = new BigInteger[size];
+                List<BigInteger> blinded = IntStream.range(0, size).parallel().mapToObj(i -> {
+                    r[i] = unit(h.n());
+                    return toGroup(s.hash().digest(ids.get(i)), h.n()).multiply(r[i].modPow(h.e(), h.n())).mod(h.n());
+                }).toList();
+                factors.add(r);
+                peers.sendNumberChunk(GUEST_BLINDED, index, h.party(), blinded, last);
+            }
+            boolean[] inAll = new boolean[size];
+            Arrays.fill(inAll, true);
+            List<List<String>> finals = new ArrayList<>();
+            for (int k = 0; k < hosts.size(); k++) {
+                Host h = hosts.get(k);
+                BigInteger[] r = factors.get(k);
+                List<BigInteger> signed = peers.receiveNumberChunk(GUEST_SIGNED, index, h.party()).values();
+                if (signed.size() != size) {
+                    throw new FlowException(RetCode.FEDERATED_ERROR, "host " + h.party().partyId() + " signed "
+                            + signed.size() + " ids, " + size + " were sent");
+                }
+                List<String> f = IntStream.range(0, size).parallel()
+                        .mapToObj(i -> finalHash(s, signed.get(i).multiply(r[i].modInverse(h.n())).mod(h.n()))).toList();
+                for (int i = 0; i < size; i++) {
+                    inAll[i] &= h.finals().contains(f.get(i));
+                }
+                finals.add(f);
+            }
+            for (int i = 0; i < size; i++) {
+                if (inAll[i]) {
+                    shared.set(offset + i);
+                    for (int k = 0; k < hosts.size(); k++) {
+                        StringRun run = hosts.get(k).intersection();
+                        if (run != null) {
+                            run.add(finals.get(k).get(i));
+                        }
+                    }
+                }
+            }
+            offset += size;
+            index++;
+        }
+    }
+
+    private static BigInteger[] publicKey(PeerMessages peers, Party host) {
+        List<BigInteger> key = peers.receiveNumbers(PUBLIC_KEY, host.role(), host.partyId());
+        if (key.size() != 2) {
+            throw new FlowException(RetCode.FEDERATED_ERROR, "host " + host.partyId() + " sent no RSA public key");
+        }
+        BigInteger n = key.get(0);
+        BigInteger e = key.get(1);
+        // an exponent that is huge (a multiple of the group order makes r^e = 1) or even would let the host
+        // strip the blinding; honest keys have e = 65537
+        if (n.bitLength() < 1024 || !e.testBit(0) || e.compareTo(BigInteger.ONE) <= 0 || e.bitLength() > 32) {
+            throw new FlowException(RetCode.FEDERATED_ERROR, "host " + host.partyId() + " sent an RSA key unfit for "
+                    + "blinding (" + n.bitLength() + "-bit modulus, exponent " + e + ")");
+        }
+        return new BigInteger[] {n, e};
+    }
+
+    /**
+     * The host's rows whose id the guest has, or null without {@code sync} (the host is then told nothing).
+     * It signs its own ids and the guest's blinded ones a chunk at a time; with {@code sync} it keeps its F
+     * values as a {@link FingerprintIndex} to find the rows the guest names.
+     */
+    static BitSet host(PeerMessages peers, String guest, Ids ids, Settings s, boolean sync, int chunk) {
+        Party g = new Party("guest", guest);
         RSAPrivateCrtKey key = newKey(s.keyLength());
         BigInteger n = key.getModulus();
-        peers.sendNumbers(PUBLIC_KEY, "guest", guest, List.of(n, key.getPublicExponent()));
+        peers.sendNumbers(PUBLIC_KEY, g.role(), g.partyId(), List.of(n, key.getPublicExponent()));
 
-        // sorted by value, so that the order says nothing of the host's table
-        Map<String, String> idByFinal = new TreeMap<>();
-        IntStream.range(0, ids.size()).parallel()
-                .mapToObj(i -> Map.entry(finalHash(s, sign(key, toGroup(s.hash().digest(ids.get(i)), n))), ids.get(i)))
-                .toList().forEach(x -> idByFinal.put(x.getKey(), x.getValue()));
-        peers.sendStrings(HOST_IDS, "guest", guest, idByFinal.keySet());
-
-        List<BigInteger> blinded = peers.receiveNumbers(GUEST_BLINDED, "guest", guest);
-        List<BigInteger> signed = blinded.parallelStream().map(b -> {
-            if (b.signum() <= 0 || b.compareTo(n) >= 0) {
-                throw new FlowException(RetCode.FEDERATED_ERROR, "the guest sent a value outside the RSA group");
+        FingerprintIndex own = sync ? new FingerprintIndex() : null;
+        // each chunk sorted by value, so that the order within it says nothing of the host's table
+        StringRun run = peers.stringRun(HOST_IDS, List.of(g), chunk, true);
+        List<String> buffer = new ArrayList<>();
+        Runnable signBuffer = () -> {
+            List<String> finals = buffer.parallelStream()
+                    .map(id -> finalHash(s, sign(key, toGroup(s.hash().digest(id), n)))).toList();
+            for (String f : finals) {
+                run.add(f);
+                if (own != null) {
+                    own.add(f);
+                }
             }
-            return sign(key, b);
-        }).toList();
-        peers.sendNumbers(GUEST_SIGNED, "guest", guest, signed);
+            buffer.clear();
+        };
+        ids.forEach(id -> {
+            buffer.add(id);
+            if (buffer.size() == chunk) {
+                signBuffer.run();
+            }
+        });
+        signBuffer.run();
+        run.finish();
 
-        if (!sync) {
+        boolean last = false;
+        for (int index = 0; !last; index++) {
+            Chunk<BigInteger> blinded = peers.receiveNumberChunk(GUEST_BLINDED, index, g);
+            List<BigInteger> signed = blinded.values().parallelStream().map(b -> {
+                if (b.signum() <= 0 || b.compareTo(n) >= 0) {
+                    throw new FlowException(RetCode.FEDERATED_ERROR, "the guest sent a value outside the RSA group");
+                }
+                return sign(key, b);
+            }).toList();
+            last = blinded.last();
+            peers.sendNumberChunk(GUEST_SIGNED, index, g, signed, last);
+        }
+
+        if (own == null) {
             return null;
         }
-        Set<String> shared = new HashSet<>();
-        for (String f : peers.receiveStrings(INTERSECT_IDS, "guest", guest)) {
-            String id = idByFinal.get(f);
-            if (id == null) {
+        own.seal();
+        BitSet shared = new BitSet(own.size());
+        peers.receiveStringRun(INTERSECT_IDS, g, finals -> finals.forEach(f -> {
+            boolean[] known = {false};
+            own.forEachMatch(f, p -> {
+                known[0] = true;
+                shared.set(p);
+            });
+            if (!known[0]) {
                 throw new FlowException(RetCode.FEDERATED_ERROR, "the guest sent an intersection value this host never sent");
             }
-            shared.add(id);
-        }
+        }));
         return shared;
     }
 

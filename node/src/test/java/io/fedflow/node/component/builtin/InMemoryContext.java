@@ -55,6 +55,8 @@ final class InMemoryContext implements ComponentContext {
     int checks;
     /** The channel to the other parties' contexts, for components that talk to them (Intersection). */
     FederationChannel federation;
+    /** Ids in one Intersection message (the node's --intersect-chunk-ids). */
+    int intersectChunkIds = 100_000;
 
     InMemoryContext(String componentName, String module) {
         this(new Store(), componentName, module);
@@ -315,6 +317,11 @@ final class InMemoryContext implements ComponentContext {
         if (cancelAfterChecks >= 0 && checks > cancelAfterChecks) {
             throw new TaskCancelledException("task " + taskId() + " was stopped");
         }
+    }
+
+    @Override
+    public int intersectChunkIds() {
+        return intersectChunkIds;
     }
 
     /** The channel set by a test, under either name the component tests use. */

@@ -9,10 +9,17 @@ import io.fedflow.node.core.FlowException;
 import io.fedflow.proto.RetCode;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,6 +27,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class IntersectionTest {
     /** A party's Intersection task over a table whose rows are {@code id -> "<id>.1,<id>.2"}. */
@@ -199,6 +208,114 @@ class IntersectionTest {
                 party(fed, "host", "10000", ids("u", 0, 3), Map.of("intersect_method", "rsa",
                         "rsa_params", Map.of("key_length", 512)))));
         assertThat(shortKey.getMessage()).contains("key_length", "1024");
+    }
+
+    /** {@code from..to} in an order of its own (fixed seed): the parties' tables differ in order too. */
+    private static List<String> shuffled(String prefix, int from, int to, long seed) {
+        List<String> ids = new ArrayList<>(ids(prefix, from, to));
+        Collections.shuffle(ids, new Random(seed));
+        return ids;
+    }
+
+    /** What a party's output must be: its rows whose id is at every other party, in its table's order. */
+    private static List<List<String>> expected(List<String> own, List<List<String>> others) {
+        List<Set<String>> sets = others.stream().map(o -> (Set<String>) new HashSet<>(o)).toList();
+        return own.stream().filter(id -> sets.stream().allMatch(set -> set.contains(id)))
+                .map(id -> List.of(id, id + ".1," + id + ".2")).toList();
+    }
+
+    private static List<List<String>> outputRows(InMemoryContext ctx) {
+        return ctx.rows(ctx.outputs.get("data")).stream().map(List::of).toList();
+    }
+
+    /** What a party's run left that the job and its downstream components see. */
+    private record Outcome(List<List<String>> rows, JsonNode summary, List<MetricPoint> metric) {
+        static Outcome of(InMemoryContext ctx) {
+            return ctx.outputs.isEmpty() ? new Outcome(null, ctx.summary, ctx.metric("train", "intersection"))
+                    : new Outcome(outputRows(ctx), ctx.summary, ctx.metric("train", "intersection"));
+        }
+    }
+
+    /** The guest's and the hosts' outcomes of one run over fixed tables, with ids in chunks of {@code chunk}. */
+    private static List<Outcome> runInChunks(int chunk, Map<String, Object> params, InMemoryFederation fed,
+                                             Map<String, List<String>> idsByParty) throws Exception {
+        List<InMemoryContext> parties = new ArrayList<>();
+        idsByParty.forEach((party, ids) -> {
+            InMemoryContext c = party(fed, party.equals("9999") ? "guest" : "host", party, ids, params);
+            c.intersectChunkIds = chunk;
+            parties.add(c);
+        });
+        runAll(parties.toArray(InMemoryContext[]::new));
+        return parties.stream().map(Outcome::of).toList();
+    }
+
+    /** The count that heads every message (a chunk's values): none may exceed the cap. */
+    private static void assertNoMessageOver(InMemoryFederation fed, String role, String party, int cap,
+                                            String chunkedTag) {
+        List<InMemoryFederation.Received> got = fed.receivedBy(role, party);
+        assertThat(got).allSatisfy(m -> assertThat(ByteBuffer.wrap(m.payload()).getInt()).isLessThanOrEqualTo(cap));
+        assertThat(got).extracting(InMemoryFederation.Received::tag).contains(chunkedTag + ".3");
+    }
+
+    @ParameterizedTest(name = "{0} sync={1} join_role={2}")
+    @CsvSource({"raw, true, guest", "raw, false, guest", "raw, true, host", "raw, false, host",
+            "rsa, true, guest", "rsa, false, guest"})
+    void aTableOfManyChunksGivesTheSameTablesCountsAndMetricsAsOneChunk(String method, boolean sync, String joinRole)
+            throws Exception {
+        Map<String, Object> params = Map.of("intersect_method", method, "sync_intersect_ids", sync,
+                "join_role", joinRole, "with_encode", true, "encode_params", Map.of("encode_method", "sha256"));
+        Map<String, List<String>> ids = new LinkedHashMap<>();
+        ids.put("9999", shuffled("u", 0, 80, 1));
+        ids.put("10000", shuffled("u", 30, 130, 2));
+        ids.put("10001", shuffled("u", 20, 75, 3));
+        Map<String, List<String>> roles = Map.of("guest", List.of("9999"), "host", List.of("10000", "10001"));
+
+        InMemoryFederation chunked = new InMemoryFederation(roles);
+        List<Outcome> inChunks = runInChunks(7, params, chunked, ids);
+        List<Outcome> inOne = runInChunks(100_000, params, new InMemoryFederation(roles), ids);
+
+        assertThat(inChunks).isEqualTo(inOne);
+        // each party keeps its rows whose id is at the parties it joined with, in its own table's order; a host
+        // joining (raw, join_role host) joins with the guest only, everyone else ends with what all three share
+        List<String> parties = List.copyOf(ids.keySet());
+        boolean hostsJoin = method.equals("raw") && joinRole.equals("host");
+        for (int k = 0; k < parties.size(); k++) {
+            List<String> own = ids.get(parties.get(k));
+            List<List<String>> others = new ArrayList<>(ids.values());
+            others.remove(own);
+            if (k > 0 && hostsJoin) {
+                others = List.of(ids.get("9999"));
+            }
+            boolean told = sync || (k == 0 ? !hostsJoin : hostsJoin);
+            Outcome o = inChunks.get(k);
+            if (told) {
+                List<List<String>> rows = expected(own, others);
+                assertThat(rows).hasSizeGreaterThan(40);
+                assertThat(o.rows()).as(parties.get(k)).isEqualTo(rows);
+                double rate = (double) rows.size() / own.size();
+                assertThat(o.summary().path("intersect_num").asInt()).isEqualTo(rows.size());
+                assertThat(o.summary().path("intersect_rate").asDouble()).isEqualTo(rate);
+                assertThat(o.metric()).containsExactly(new MetricPoint("intersect_count", rows.size()),
+                        new MetricPoint("intersect_rate", rate));
+            } else {
+                assertThat(o.rows()).as(parties.get(k)).isNull();
+                assertThat(o.metric()).isEmpty();
+            }
+        }
+        // every message holds at most a chunk's ids, and the ids went as runs of several chunks
+        if (method.equals("rsa")) {
+            assertNoMessageOver(chunked, "guest", "9999", 7, RsaIntersection.HOST_IDS);
+            assertNoMessageOver(chunked, "host", "10000", 7, RsaIntersection.GUEST_BLINDED);
+        } else {
+            String joiner = hostsJoin ? "host" : "guest";
+            String sender = hostsJoin ? "guest" : "host";
+            assertNoMessageOver(chunked, joiner, hostsJoin ? "10000" : "9999", 7, RawIntersection.IDS);
+            if (sync) {
+                assertNoMessageOver(chunked, sender, hostsJoin ? "9999" : "10000", 7, RawIntersection.INTERSECT_IDS);
+            } else {
+                assertThat(chunked.receivedBy(sender, hostsJoin ? "9999" : "10000")).isEmpty();
+            }
+        }
     }
 
     @Test

@@ -134,6 +134,17 @@ class NodeMainLimitsTest {
     }
 
     @Test
+    void intersectChunkIdsDefaultTo100000AreSetByTheirFlagAndMustBePositive() {
+        assertThat(parse().intersectChunkIds()).isEqualTo(Limits.defaults().intersectChunkIds()).isEqualTo(100_000);
+        assertThat(parse(Limits.INTERSECT_CHUNK_IDS_FLAG, "7").intersectChunkIds()).isEqualTo(7);
+        assertThat(Limits.builder().intersectChunkIds(12).build().toBuilder().build().intersectChunkIds()).isEqualTo(12);
+        assertThatThrownBy(() -> parse(Limits.INTERSECT_CHUNK_IDS_FLAG, "0"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("intersect chunk ids");
+        assertThatThrownBy(() -> Limits.builder().intersectChunkIds(-5).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("intersect chunk ids");
+    }
+
+    @Test
     void aNegativeTransferGroupCommitSizeIsRefused() {
         assertThatThrownBy(() -> parse("--transfer-group-commit-bytes", "-1"))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -3,6 +3,7 @@ package io.fedflow.node.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fedflow.node.core.Limits;
 import io.fedflow.node.testing.FederatedSites;
 import io.fedflow.node.testing.FlowHttp;
 import io.fedflow.node.testing.SitesExtension;
@@ -14,11 +15,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Reader → DataTransform → Intersection → LR (at the guest) across two real nodes (guest 9999, host 10000):
- * the intersection keeps DataTransform's schema, so the LR trains on its output.
+ * the intersection keeps DataTransform's schema, so the LR trains on its output. Both sites send ids in chunks
+ * of {@value #CHUNK} (breast is 569 rows: a dozen chunks a phase), so the runs of chunk messages go through the
+ * real transfer channel and the counts are those of one message a phase.
  */
 class IntersectionJobTest {
+    static final int CHUNK = 50;
+
     @RegisterExtension
     static final SitesExtension sites = SitesExtension.builder("9999", "10000")
+            .configure((id, b) -> b.limits(Limits.builder().intersectChunkIds(CHUNK).build()))
             .upload("9999", "breast_hetero_guest", "breast_partial_guest")
             .upload("10000", "breast_hetero_host", "breast_partial_host")
             .grant("10000", "9999", "reader,datatransform,intersection,lr", "breast_hetero_host", "breast_partial_host")

@@ -116,7 +116,8 @@ public final class Intersection implements Component {
         if (onlyKey && schema != null && schema.isObject()) {
             schema = ((ObjectNode) schema.deepCopy()).put("header", "");
         }
-        // the same scan as the protocol's, so row positions are the ones the shared bits name
+        // bits name rows by position: the input is a component's output, which every scan reads in its line
+        // order, so this scan meets the rows in the order the protocol's did
         long[] rows = {0};
         ctx.writeTable("data", schema, in.delimiter(), out -> ctx.scan(in, (key, value) -> {
             if (shared.get((int) rows[0]++)) {

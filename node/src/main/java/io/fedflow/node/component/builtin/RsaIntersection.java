@@ -1,5 +1,9 @@
 package io.fedflow.node.component.builtin;
 
+import io.fedflow.node.component.builtin.Intersection.Ids;
+import io.fedflow.node.component.builtin.PeerMessages.Chunk;
+import io.fedflow.node.component.builtin.PeerMessages.Party;
+import io.fedflow.node.component.builtin.PeerMessages.StringRun;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.proto.RetCode;
 import java.math.BigInteger;
@@ -7,10 +11,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.interfaces.RSAPrivateCrtKey;
-import io.fedflow.node.component.builtin.Intersection.Ids;
-import io.fedflow.node.component.builtin.PeerMessages.Chunk;
-import io.fedflow.node.component.builtin.PeerMessages.Party;
-import io.fedflow.node.component.builtin.PeerMessages.StringRun;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;

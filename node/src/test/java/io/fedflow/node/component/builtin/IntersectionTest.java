@@ -3,14 +3,14 @@ package io.fedflow.node.component.builtin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.component.ComponentContext.MetricPoint;
 import io.fedflow.node.component.TableInput;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.proto.RetCode;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;

@@ -24,12 +24,14 @@ import com.linecorp.armeria.server.metric.MetricCollectingService;
 import io.fedflow.node.core.Limits;
 import io.fedflow.node.wire.FateJson;
 import io.fedflow.node.wire.Retmsgs;
+import io.fedflow.proto.v1.JobServiceGrpc;
 import io.grpc.BindableService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -39,6 +41,13 @@ import java.util.stream.Collectors;
 public final class FlowServer {
     /** gRPC messages are bounded; large payloads travel as streams of chunks. */
     static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+    /**
+     * The transcoded calls clients poll, served without transcoding (see {@link DirectJsonCalls}): their
+     * path and the unary method it calls.
+     */
+    private static final Map<String, String> DIRECT_CALLS = Map.of(
+            "/v1/job/query", JobServiceGrpc.getQueryJobMethod().getFullMethodName());
 
     private FlowServer() {}
 
@@ -134,6 +143,8 @@ public final class FlowServer {
         sb.http(new InetSocketAddress(host, port));
         // Every call's body is counted as it arrives and refused past the cap (413); the routes below set their own.
         sb.maxRequestLength(limits.maxCallBody());
+        DirectJsonCalls direct = DirectJsonCalls.of(services, DIRECT_CALLS, errors, new StringFieldChecks(),
+                new JobLogInterceptor());
         GrpcService grpc = GrpcService.builder()
                 .addServices(services)
                 // gRPC requests get the string checks JSON requests get, before any service runs.
@@ -157,11 +168,12 @@ public final class FlowServer {
                 return HttpResponse.of(req.aggregate().thenApply(body -> {
                     // The transcoder reads bodies leniently (bad bytes become U+FFFD, what follows the JSON is
                     // dropped): check the bytes as sent first.
+                    ObjectNode json;
                     boolean nothing;
                     String fileName;
                     AggregatedHttpRequest sent = body;
                     try {
-                        ObjectNode json = FateJson.parseObjectBody(body.content().array());
+                        json = FateJson.parseObjectBody(body.content().array());
                         nothing = json.isEmpty();
                         fileName = FileForms.requested(req.path(), json);
                         ObjectNode reshaped = FateBodies.reshape(req.path(), json);
@@ -170,6 +182,16 @@ public final class FlowServer {
                         }
                     } catch (RuntimeException e) {
                         return HttpResponse.ofFailure(e);
+                    }
+                    if (fileName == null && sent == body && direct.serves(req.path())) {
+                        try {
+                            // The body already parsed is the one the call reads.
+                            ObjectNode parsed = json;
+                            return admission == null ? direct.serve(ctx, req.path(), parsed)
+                                    : admission.serve((c, r) -> direct.serve(c, req.path(), parsed), ctx, req);
+                        } catch (Exception e) {
+                            return HttpResponse.ofFailure(e);
+                        }
                     }
                     try {
                         // An empty object stands for no body (and for `null`, which FATE reads as none).

@@ -77,6 +77,8 @@ public class SiteCallBench {
     static int roundMs = 3000;
     static int warmupMs = 8000;
     static int[] concurrency = {1, 8};
+    /** Variants to run (names, comma-separated; empty: all), e.g. to profile one under JFR. */
+    static List<String> only = List.of();
 
     public static void main(String[] args) throws Exception {
         for (int i = 0; i < args.length; i++) {
@@ -87,6 +89,7 @@ public class SiteCallBench {
                 case "--warmup-ms" -> warmupMs = Integer.parseInt(args[++i]);
                 case "--concurrency" -> concurrency = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt)
                         .toArray();
+                case "--only" -> only = List.of(args[++i].split(","));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -148,7 +151,7 @@ public class SiteCallBench {
         PartyServiceBlockingStub plainStub = stub("http://127.0.0.1:" + plain.activeLocalPort(), plainFactory);
         PartyServiceBlockingStub tlsStub = stub("https://127.0.0.1:" + secure.activeLocalPort(), tlsFactory);
 
-        List<Variant> variants = List.of(
+        List<Variant> allVariants = List.of(
                 new Variant("unsigned h2c", () -> plainStub.withDeadlineAfter(10, TimeUnit.SECONDS).ping(request)),
                 new Variant("signed h2c", () -> a.partyClient().ping("10000", payload)),
                 new Variant("signed h2c, nonces in memory", () -> memClient.ping("10002", payload)),
@@ -156,6 +159,7 @@ public class SiteCallBench {
                 new Variant("signed h2c, nonces batched (after)", () -> memClient.ping("10004", payload)),
                 new Variant("unsigned mTLS", () -> tlsStub.withDeadlineAfter(10, TimeUnit.SECONDS).ping(request)),
                 new Variant("signed mTLS", () -> ta.partyClient().ping("10001", payload)));
+        List<Variant> variants = allVariants.stream().filter(v -> only.isEmpty() || only.contains(v.name())).toList();
 
         for (Variant v : variants) {
             run(v, Math.max(1, concurrency[concurrency.length - 1]), warmupMs / variants.size());
@@ -308,6 +312,9 @@ public class SiteCallBench {
     }
 
     static void ratio(Map<String, List<Round>> results, String num, String den) {
+        if (!results.containsKey(num) || !results.containsKey(den)) {
+            return;
+        }
         double p50 = median(results.get(num).stream().mapToDouble(Round::p50Ms).toArray())
                 / median(results.get(den).stream().mapToDouble(Round::p50Ms).toArray());
         double p99 = median(results.get(num).stream().mapToDouble(Round::p99Ms).toArray())

@@ -77,7 +77,7 @@ public class SiteCallBench {
     static int roundMs = 3000;
     static int warmupMs = 8000;
     static int[] concurrency = {1, 8};
-    /** Variants to run (names, comma-separated; empty: all), e.g. to profile one under JFR. */
+    /** Variants to run (names separated by ";"; empty: all), e.g. to profile one under JFR. */
     static List<String> only = List.of();
 
     public static void main(String[] args) throws Exception {
@@ -89,7 +89,7 @@ public class SiteCallBench {
                 case "--warmup-ms" -> warmupMs = Integer.parseInt(args[++i]);
                 case "--concurrency" -> concurrency = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt)
                         .toArray();
-                case "--only" -> only = List.of(args[++i].split(","));
+                case "--only" -> only = List.of(args[++i].split(";"));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }

@@ -70,7 +70,8 @@ public class SiteCallBench {
 
     record Variant(String name, Call call) {}
 
-    record Round(double p50Ms, double p99Ms, double callsPerS) {}
+    /** {@code cpuUsPerCall}: this JVM's CPU time (callers, both servers, background work) per call. */
+    record Round(double p50Ms, double p99Ms, double callsPerS, double cpuUsPerCall) {}
 
     static int payloadBytes = 256;
     static int rounds = 5;
@@ -178,14 +179,15 @@ public class SiteCallBench {
                 }
             }
             System.out.printf("%nconcurrency %d (closed loop, %d caller thread%s)%n%n", c, c, c == 1 ? "" : "s");
-            System.out.println("| variant | p50 ms | p99 ms | calls/s | p50 per round | p99 per round |");
-            System.out.println("|---|---|---|---|---|---|");
+            System.out.println("| variant | p50 ms | p99 ms | calls/s | CPU µs/call | p50 per round | p99 per round |");
+            System.out.println("|---|---|---|---|---|---|---|");
             for (var e : results.entrySet()) {
                 List<Round> rs = e.getValue();
-                System.out.printf("| %s | %.3f | %.3f | %,.0f | %s | %s |%n", e.getKey(),
+                System.out.printf("| %s | %.3f | %.3f | %,.0f | %.0f | %s | %s |%n", e.getKey(),
                         median(rs.stream().mapToDouble(Round::p50Ms).toArray()),
                         median(rs.stream().mapToDouble(Round::p99Ms).toArray()),
                         median(rs.stream().mapToDouble(Round::callsPerS).toArray()),
+                        median(rs.stream().mapToDouble(Round::cpuUsPerCall).toArray()),
                         list(rs.stream().mapToDouble(Round::p50Ms).toArray()),
                         list(rs.stream().mapToDouble(Round::p99Ms).toArray()));
             }
@@ -252,6 +254,7 @@ public class SiteCallBench {
         CountDownLatch done = new CountDownLatch(threads);
         Throwable[] failure = new Throwable[1];
         long t0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
         for (int t = 0; t < threads; t++) {
             int id = t;
             Thread th = new Thread(() -> {
@@ -282,6 +285,7 @@ public class SiteCallBench {
             throw new IllegalStateException(v.name() + " failed", failure[0]);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        long cpu = processCpuNanos() - cpu0;
         int total = Arrays.stream(counts).sum();
         long[] all = new long[total];
         int off = 0;
@@ -290,7 +294,14 @@ public class SiteCallBench {
             off += counts[t];
         }
         Arrays.sort(all);
-        return new Round(pct(all, 0.50) / 1e6, pct(all, 0.99) / 1e6, total / seconds);
+        return new Round(pct(all, 0.50) / 1e6, pct(all, 0.99) / 1e6, total / seconds,
+                total == 0 ? 0 : cpu / 1e3 / total);
+    }
+
+    /** CPU time of this whole JVM: steadier than latency on a machine other work shares. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     static long pct(long[] sorted, double p) {
@@ -321,6 +332,9 @@ public class SiteCallBench {
                 / median(results.get(den).stream().mapToDouble(Round::p99Ms).toArray());
         double rate = median(results.get(num).stream().mapToDouble(Round::callsPerS).toArray())
                 / median(results.get(den).stream().mapToDouble(Round::callsPerS).toArray());
-        System.out.printf("%s / %s: p50 %.2f×, p99 %.2f×, calls/s %.2f×%n", num, den, p50, p99, rate);
+        double cpu = median(results.get(num).stream().mapToDouble(Round::cpuUsPerCall).toArray())
+                / median(results.get(den).stream().mapToDouble(Round::cpuUsPerCall).toArray());
+        System.out.printf("%s / %s: p50 %.2f×, p99 %.2f×, calls/s %.2f×, CPU per call %.2f×%n", num, den, p50, p99,
+                rate, cpu);
     }
 }

@@ -70,13 +70,16 @@ public class SiteCallBench {
 
     record Variant(String name, Call call) {}
 
-    record Round(double p50Ms, double p99Ms, double callsPerS) {}
+    /** {@code cpuUsPerCall}: this JVM's CPU time (callers, both servers, background work) per call. */
+    record Round(double p50Ms, double p99Ms, double callsPerS, double cpuUsPerCall) {}
 
     static int payloadBytes = 256;
     static int rounds = 5;
     static int roundMs = 3000;
     static int warmupMs = 8000;
     static int[] concurrency = {1, 8};
+    /** Variants to run (names separated by ";"; empty: all), e.g. to profile one under JFR. */
+    static List<String> only = List.of();
 
     public static void main(String[] args) throws Exception {
         for (int i = 0; i < args.length; i++) {
@@ -87,6 +90,7 @@ public class SiteCallBench {
                 case "--warmup-ms" -> warmupMs = Integer.parseInt(args[++i]);
                 case "--concurrency" -> concurrency = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt)
                         .toArray();
+                case "--only" -> only = List.of(args[++i].split(";"));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -148,7 +152,7 @@ public class SiteCallBench {
         PartyServiceBlockingStub plainStub = stub("http://127.0.0.1:" + plain.activeLocalPort(), plainFactory);
         PartyServiceBlockingStub tlsStub = stub("https://127.0.0.1:" + secure.activeLocalPort(), tlsFactory);
 
-        List<Variant> variants = List.of(
+        List<Variant> allVariants = List.of(
                 new Variant("unsigned h2c", () -> plainStub.withDeadlineAfter(10, TimeUnit.SECONDS).ping(request)),
                 new Variant("signed h2c", () -> a.partyClient().ping("10000", payload)),
                 new Variant("signed h2c, nonces in memory", () -> memClient.ping("10002", payload)),
@@ -156,6 +160,7 @@ public class SiteCallBench {
                 new Variant("signed h2c, nonces batched (after)", () -> memClient.ping("10004", payload)),
                 new Variant("unsigned mTLS", () -> tlsStub.withDeadlineAfter(10, TimeUnit.SECONDS).ping(request)),
                 new Variant("signed mTLS", () -> ta.partyClient().ping("10001", payload)));
+        List<Variant> variants = allVariants.stream().filter(v -> only.isEmpty() || only.contains(v.name())).toList();
 
         for (Variant v : variants) {
             run(v, Math.max(1, concurrency[concurrency.length - 1]), warmupMs / variants.size());
@@ -174,14 +179,15 @@ public class SiteCallBench {
                 }
             }
             System.out.printf("%nconcurrency %d (closed loop, %d caller thread%s)%n%n", c, c, c == 1 ? "" : "s");
-            System.out.println("| variant | p50 ms | p99 ms | calls/s | p50 per round | p99 per round |");
-            System.out.println("|---|---|---|---|---|---|");
+            System.out.println("| variant | p50 ms | p99 ms | calls/s | CPU µs/call | p50 per round | p99 per round |");
+            System.out.println("|---|---|---|---|---|---|---|");
             for (var e : results.entrySet()) {
                 List<Round> rs = e.getValue();
-                System.out.printf("| %s | %.3f | %.3f | %,.0f | %s | %s |%n", e.getKey(),
+                System.out.printf("| %s | %.3f | %.3f | %,.0f | %.0f | %s | %s |%n", e.getKey(),
                         median(rs.stream().mapToDouble(Round::p50Ms).toArray()),
                         median(rs.stream().mapToDouble(Round::p99Ms).toArray()),
                         median(rs.stream().mapToDouble(Round::callsPerS).toArray()),
+                        median(rs.stream().mapToDouble(Round::cpuUsPerCall).toArray()),
                         list(rs.stream().mapToDouble(Round::p50Ms).toArray()),
                         list(rs.stream().mapToDouble(Round::p99Ms).toArray()));
             }
@@ -248,6 +254,7 @@ public class SiteCallBench {
         CountDownLatch done = new CountDownLatch(threads);
         Throwable[] failure = new Throwable[1];
         long t0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
         for (int t = 0; t < threads; t++) {
             int id = t;
             Thread th = new Thread(() -> {
@@ -278,6 +285,7 @@ public class SiteCallBench {
             throw new IllegalStateException(v.name() + " failed", failure[0]);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        long cpu = processCpuNanos() - cpu0;
         int total = Arrays.stream(counts).sum();
         long[] all = new long[total];
         int off = 0;
@@ -286,7 +294,14 @@ public class SiteCallBench {
             off += counts[t];
         }
         Arrays.sort(all);
-        return new Round(pct(all, 0.50) / 1e6, pct(all, 0.99) / 1e6, total / seconds);
+        return new Round(pct(all, 0.50) / 1e6, pct(all, 0.99) / 1e6, total / seconds,
+                total == 0 ? 0 : cpu / 1e3 / total);
+    }
+
+    /** CPU time of this whole JVM: steadier than latency on a machine other work shares. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     static long pct(long[] sorted, double p) {
@@ -308,12 +323,18 @@ public class SiteCallBench {
     }
 
     static void ratio(Map<String, List<Round>> results, String num, String den) {
+        if (!results.containsKey(num) || !results.containsKey(den)) {
+            return;
+        }
         double p50 = median(results.get(num).stream().mapToDouble(Round::p50Ms).toArray())
                 / median(results.get(den).stream().mapToDouble(Round::p50Ms).toArray());
         double p99 = median(results.get(num).stream().mapToDouble(Round::p99Ms).toArray())
                 / median(results.get(den).stream().mapToDouble(Round::p99Ms).toArray());
         double rate = median(results.get(num).stream().mapToDouble(Round::callsPerS).toArray())
                 / median(results.get(den).stream().mapToDouble(Round::callsPerS).toArray());
-        System.out.printf("%s / %s: p50 %.2f×, p99 %.2f×, calls/s %.2f×%n", num, den, p50, p99, rate);
+        double cpu = median(results.get(num).stream().mapToDouble(Round::cpuUsPerCall).toArray())
+                / median(results.get(den).stream().mapToDouble(Round::cpuUsPerCall).toArray());
+        System.out.printf("%s / %s: p50 %.2f×, p99 %.2f×, calls/s %.2f×, CPU per call %.2f×%n", num, den, p50, p99,
+                rate, cpu);
     }
 }

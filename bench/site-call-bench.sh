@@ -6,7 +6,7 @@
 #   2. the auth module's io.fedflow.auth.bench.SignatureBench: Ed25519 sign/verify per second of
 #      SiteSigner / PeerKeySignatureCheck beside BouncyCastle's raw Ed25519Signer.
 #   bench/site-call-bench.sh [--payload-bytes 256] [--rounds 5] [--round-ms 3000] [--warmup-ms 8000]
-#                            [--concurrency 1,8] [--no-signature-bench]
+#                            [--concurrency 1,8] [--only "variant;variant"] [--no-signature-bench]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 jar="$root/node/target/fedflow-node-0.1.0-SNAPSHOT.jar"

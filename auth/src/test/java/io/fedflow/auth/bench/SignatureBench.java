@@ -10,7 +10,14 @@ import io.fedflow.auth.site.SiteSigner;
 import io.fedflow.auth.site.SiteVerifier;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +29,8 @@ import org.bouncycastle.crypto.params.Ed25519KeyGenerationParameters;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
+import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
+import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
 
 /**
  * Site-signature throughput, single thread, 1 KiB request body: BouncyCastle's raw Ed25519Signer beside
@@ -39,7 +48,7 @@ public final class SignatureBench {
     private SignatureBench() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         SecureRandom random = new SecureRandom();
         Ed25519KeyPairGenerator generator = new Ed25519KeyPairGenerator();
@@ -62,6 +71,17 @@ public final class SignatureBench {
             rawVerifier.update(body, 0, body.length);
             return rawVerifier.verifySignature(rawSignature) ? 1 : 0;
         });
+
+        // The JDK's own EdDSA (SunEC), same keys and the same signature bytes: which provider is faster here.
+        KeyFactory keys = KeyFactory.getInstance("Ed25519");
+        PrivateKey jdkPrivate = keys.generatePrivate(new PKCS8EncodedKeySpec(
+                PrivateKeyInfoFactory.createPrivateKeyInfo(privateKey).getEncoded()));
+        PublicKey jdkPublic = keys.generatePublic(new X509EncodedKeySpec(
+                SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(publicKey).getEncoded()));
+        Signature jdkSigner = Signature.getInstance("Ed25519");
+        Signature jdkVerifier = Signature.getInstance("Ed25519");
+        double jdkSign = rate(() -> jdkSign(jdkSigner, jdkPrivate, body).length);
+        double jdkVerify = rate(() -> jdkVerify(jdkVerifier, jdkPublic, body, rawSignature) ? 1 : 0);
 
         // SiteSigner / PeerKeySignatureCheck over a prepared canonical request (Ed25519 + canonical string + base64).
         SiteSigner siteSigner = new SiteSigner(privateKey);
@@ -99,10 +119,31 @@ public final class SignatureBench {
         System.out.println("| what | sign ops/s | verify ops/s |");
         System.out.println("|---|---|---|");
         row("BouncyCastle Ed25519Signer (raw, reused)", rawSign, rawVerify);
+        row("JDK java.security.Signature \"Ed25519\" (SunEC, reused)", jdkSign, jdkVerify);
         row("SiteSigner / PeerKeySignatureCheck (canonical request)", siteSign, siteVerify);
         row("SiteCallSigner.headersFor / SiteVerifier.verify (whole call)", callSign, callVerify);
         if (refused[0] > 0) {
             System.out.println("\n(" + refused[0] + " verifications were refused: the pre-signed pool ran out)");
+        }
+    }
+
+    private static byte[] jdkSign(Signature signer, PrivateKey key, byte[] message) {
+        try {
+            signer.initSign(key);
+            signer.update(message);
+            return signer.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean jdkVerify(Signature verifier, PublicKey key, byte[] message, byte[] signature) {
+        try {
+            verifier.initVerify(key);
+            verifier.update(message);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 

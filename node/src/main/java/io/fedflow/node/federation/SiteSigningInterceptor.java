@@ -1,5 +1,6 @@
 package io.fedflow.node.federation;
 
+import com.google.protobuf.MessageLite;
 import io.fedflow.auth.site.SiteCallSigner;
 import io.fedflow.auth.site.SiteHeaders;
 import io.fedflow.auth.site.SiteSigningException;
@@ -14,13 +15,13 @@ import io.grpc.Status;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Map;
 
 /**
  * Signs every outbound site call. The signature covers the serialized request message, which a
  * client call only has once {@code sendMessage} runs, while the headers go out at {@code start}; so
  * the call is started late, at its first message, with the signed headers added. Streams are signed
- * over their first message (the transfer channel puts the payload's size and SHA-256 there).
+ * over their first message (the transfer channel puts the payload's size and SHA-256 there). The
+ * transport is handed the bytes that were signed, so a message is serialized once, here.
  */
 public final class SiteSigningInterceptor implements ClientInterceptor {
     private final SiteCallSigner signer;
@@ -34,11 +35,13 @@ public final class SiteSigningInterceptor implements ClientInterceptor {
     @Override
     public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(MethodDescriptor<ReqT, RespT> method,
                                                                CallOptions options, Channel next) {
-        return new SigningCall<>(next.newCall(method, options), method);
+        MethodDescriptor<byte[], RespT> raw = method.toBuilder(RawMessages.MARSHALLER, method.getResponseMarshaller())
+                .build();
+        return new SigningCall<>(next.newCall(raw, options), method);
     }
 
     private final class SigningCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
-        private final ClientCall<ReqT, RespT> delegate;
+        private final ClientCall<byte[], RespT> delegate;
         private final MethodDescriptor<ReqT, RespT> method;
         private Listener<RespT> listener;
         private Metadata headers;
@@ -46,7 +49,7 @@ public final class SiteSigningInterceptor implements ClientInterceptor {
         private boolean started;
         private boolean failed;
 
-        SigningCall(ClientCall<ReqT, RespT> delegate, MethodDescriptor<ReqT, RespT> method) {
+        SigningCall(ClientCall<byte[], RespT> delegate, MethodDescriptor<ReqT, RespT> method) {
             this.delegate = delegate;
             this.method = method;
         }
@@ -71,10 +74,11 @@ public final class SiteSigningInterceptor implements ClientInterceptor {
             if (failed) {
                 return;
             }
-            if (!started && !startSigned(serialize(message))) {
+            byte[] bytes = serialize(message);
+            if (!started && !startSigned(bytes)) {
                 return;
             }
-            delegate.sendMessage(message);
+            delegate.sendMessage(bytes);
         }
 
         @Override
@@ -120,9 +124,7 @@ public final class SiteSigningInterceptor implements ClientInterceptor {
                 listener.onClose(Status.UNAUTHENTICATED.withDescription(e.getMessage()), trailers);
                 return false;
             }
-            for (Map.Entry<String, String> h : signed.asMap().entrySet()) {
-                headers.put(Metadata.Key.of(h.getKey(), Metadata.ASCII_STRING_MARSHALLER), h.getValue());
-            }
+            SiteMetadata.write(signed, headers);
             started = true;
             delegate.start(listener, headers);
             if (pendingRequests > 0) {
@@ -132,6 +134,9 @@ public final class SiteSigningInterceptor implements ClientInterceptor {
         }
 
         private byte[] serialize(ReqT message) {
+            if (message instanceof MessageLite m) {
+                return m.toByteArray(); // what the protobuf marshaller would write, in one array of the exact size
+            }
             try (InputStream in = method.getRequestMarshaller().stream(message)) {
                 return in.readAllBytes();
             } catch (IOException e) {

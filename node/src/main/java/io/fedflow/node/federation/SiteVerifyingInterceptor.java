@@ -9,7 +9,6 @@ import io.fedflow.proto.RetCode;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -18,10 +17,6 @@ import io.grpc.ServerServiceDefinition;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -39,22 +34,6 @@ public final class SiteVerifyingInterceptor implements ServerInterceptor {
 
     /** The verified calling party, for the service. */
     public static final Context.Key<String> SOURCE_PARTY = Context.key("fedflow-site-source-party");
-
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
 
     private final Supplier<SiteVerifier> verifier;
     private final MeterRegistry meters;
@@ -80,7 +59,7 @@ public final class SiteVerifyingInterceptor implements ServerInterceptor {
 
     /** {@code service} with every call verified by this interceptor first. */
     public ServerServiceDefinition protect(ServerServiceDefinition service) {
-        return ServerInterceptors.intercept(ServerInterceptors.useMarshalledMessages(service, BYTES), this);
+        return ServerInterceptors.intercept(ServerInterceptors.useMarshalledMessages(service, RawMessages.MARSHALLER), this);
     }
 
     /** The verified source party of the current call. */
@@ -96,7 +75,7 @@ public final class SiteVerifyingInterceptor implements ServerInterceptor {
     @SuppressWarnings("unchecked")
     public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
                                                                  ServerCallHandler<ReqT, RespT> next) {
-        SiteHeaders site = SiteHeaders.from(k -> headers.get(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER)));
+        SiteHeaders site = SiteMetadata.read(headers);
         String method = call.getMethodDescriptor().getFullMethodName();
         call.request(1);
         return (ServerCall.Listener<ReqT>) new ServerCall.Listener<byte[]>() {

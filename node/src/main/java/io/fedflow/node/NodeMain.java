@@ -144,6 +144,12 @@ public final class NodeMain implements Callable<Integer> {
                     + "into a transaction of their own (default ${DEFAULT-VALUE}).")
     long transferGroupCommitBytes;
 
+    @Option(names = "--transfer-send-queue-bytes", defaultValue = "33554432", paramLabel = "BYTES",
+            description = "Bytes of component messages a task may have sent but not yet seen acknowledged: a send "
+                    + "returns once its message is queued and delivery runs behind the task, in order; past this a "
+                    + "send waits; 0 sends each message before returning (default ${DEFAULT-VALUE}).")
+    long transferSendQueueBytes;
+
     @Option(names = Limits.MAX_RETMSG_LENGTH_FLAG, defaultValue = "1024", paramLabel = "CHARS",
             description = "Longest retmsg (and gRPC status message) of an answer; a longer one, which can only "
                     + "come from echoed input, keeps its head and tail (default ${DEFAULT-VALUE}).")
@@ -316,6 +322,7 @@ public final class NodeMain implements Callable<Integer> {
                 .schedulerStallTimeout(Duration.ofSeconds(schedulerStallSeconds))
                 .peerMessageTimeout(Duration.ofSeconds(peerMessageTimeoutSeconds))
                 .transferGroupCommitBytes(transferGroupCommitBytes)
+                .transferSendQueueBytes(transferSendQueueBytes)
                 .maxRetmsgLength(maxRetmsgLength)
                 .inferenceTimeout(Duration.ofMillis(inferenceTimeoutMs))
                 .maxBatchInferenceRows(maxBatchInferenceRows)

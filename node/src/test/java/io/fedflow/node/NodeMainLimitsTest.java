@@ -150,4 +150,16 @@ class NodeMainLimitsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("transfer group commit bytes");
     }
+
+    @Test
+    void theTransferSendQueueDefaultsTo32MiBIsSetByItsFlagAndCannotBeNegative() {
+        assertThat(parse().transferSendQueueBytes()).isEqualTo(Limits.defaults().transferSendQueueBytes())
+                .isEqualTo(32L << 20);
+        assertThat(parse("--transfer-send-queue-bytes", "0").transferSendQueueBytes()).isZero();
+        assertThat(parse("--transfer-send-queue-bytes", "4096").toBuilder().build().transferSendQueueBytes())
+                .isEqualTo(4096);
+        assertThatThrownBy(() -> parse("--transfer-send-queue-bytes", "-1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("transfer send queue bytes");
+    }
 }

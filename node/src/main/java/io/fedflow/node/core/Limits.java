@@ -123,6 +123,13 @@ public final class Limits {
      * into its own transaction chunk by chunk.
      */
     private final long transferGroupCommitBytes;
+    /**
+     * Bytes of component messages one task may have sent but not yet seen acknowledged by their party: a
+     * send returns once its message is queued (a copy in memory) and delivery runs behind the task, in
+     * order; past this a send waits for the acknowledgements of the earlier ones. 0 sends each message
+     * before returning.
+     */
+    private final long transferSendQueueBytes;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
@@ -162,6 +169,7 @@ public final class Limits {
         this.siteNonceFlushInterval = requirePositive(b.siteNonceFlushInterval, "site nonce flush interval");
         this.siteNonceFastSkew = requirePositive(b.siteNonceFastSkew, "site nonce fast skew");
         this.transferGroupCommitBytes = requireNonNegative(b.transferGroupCommitBytes, "transfer group commit bytes");
+        this.transferSendQueueBytes = requireNonNegative(b.transferSendQueueBytes, "transfer send queue bytes");
     }
 
     /** Below this a shortened retmsg could not keep the field it names and the log id it gives. */
@@ -209,6 +217,7 @@ public final class Limits {
         b.siteNonceFlushInterval = siteNonceFlushInterval;
         b.siteNonceFastSkew = siteNonceFastSkew;
         b.transferGroupCommitBytes = transferGroupCommitBytes;
+        b.transferSendQueueBytes = transferSendQueueBytes;
         return b;
     }
 
@@ -274,6 +283,10 @@ public final class Limits {
 
     public long transferGroupCommitBytes() {
         return transferGroupCommitBytes;
+    }
+
+    public long transferSendQueueBytes() {
+        return transferSendQueueBytes;
     }
 
     public int maxRetmsgLength() {
@@ -418,6 +431,9 @@ public final class Limits {
         // HeteroLR's messages (a batch's ciphertexts) are a few hundred KB; a stream of messages this size at
         // once holds only a few MB.
         private long transferGroupCommitBytes = 1L << 20;
+        // A HeteroLR batch sends a few hundred KB before its next receive; an intersection's id lists are a
+        // few MB: room for both without holding more than this per running task.
+        private long transferSendQueueBytes = 32L << 20;
 
         private Builder() {}
 
@@ -578,6 +594,11 @@ public final class Limits {
 
         public Builder transferGroupCommitBytes(long bytes) {
             this.transferGroupCommitBytes = bytes;
+            return this;
+        }
+
+        public Builder transferSendQueueBytes(long bytes) {
+            this.transferSendQueueBytes = bytes;
             return this;
         }
 

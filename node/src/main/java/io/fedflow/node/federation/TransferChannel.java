@@ -305,6 +305,8 @@ public final class TransferChannel implements FederationChannel.Factory {
             throw new StreamFailed(Status.DEADLINE_EXCEEDED.withDescription("no answer to " + key), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            // the stream may be half-closed already: cancelled, the peer drops it instead of committing it
+            requests.cancel("sender interrupted", null);
             throw new FlowException(RetCode.FEDERATED_ERROR, "interrupted while sending " + key);
         }
     }

@@ -6,6 +6,8 @@ import io.fedflow.proto.v1.PartyReply;
 import io.fedflow.proto.v1.TransferChunk;
 import io.fedflow.proto.v1.TransferHeader;
 import io.fedflow.proto.v1.TransferServiceGrpc;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,6 +94,11 @@ public final class TransferGrpcService extends TransferServiceGrpc.TransferServi
                 if (finished) {
                     return;
                 }
+                if (cancelled() && writer != null) {
+                    // the sender gave up (its task ended) while the stream waited here: it keeps nothing
+                    onError(Status.CANCELLED.withDescription("the sender cancelled the stream").asRuntimeException());
+                    return;
+                }
                 try {
                     if (writer == null) {
                         throw FlowException.argument("transfer stream carried no header");
@@ -103,6 +110,10 @@ public final class TransferGrpcService extends TransferServiceGrpc.TransferServi
                 } catch (RuntimeException e) {
                     fail(e);
                 }
+            }
+
+            private boolean cancelled() {
+                return reply instanceof ServerCallStreamObserver<PartyReply> call && call.isCancelled();
             }
 
             private void fail(RuntimeException e) {

@@ -11,13 +11,14 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A task's channel that keeps count: messages and bytes each way, the time spent sending (the transfer
- * itself: signing, streaming, the receiver's commit) and the time spent in receive (mostly waiting for
- * the other party to compute). The task log gets the totals, which is how a job's time splits into
- * compute, transfer and waiting. The node's meters get the same counts by peer.
+ * A task's channel that keeps count: messages and bytes each way, the time the task spent held by its
+ * sends (queueing them, and waiting for their acknowledgements before a receive and at its end: the
+ * transfer's cost to the task), the time their delivery took behind the task, and the time spent in
+ * receive (mostly waiting for the other party to compute). The task log gets the totals, which is how a
+ * job's time splits into compute, transfer and waiting. The node's meters get the same counts by peer.
  */
 final class MeteredChannel implements FederationChannel {
-    private final FederationChannel delegate;
+    private final PipelinedChannel delegate;
     private final JobMeters meters;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong sentBytes = new AtomicLong();
@@ -26,7 +27,7 @@ final class MeteredChannel implements FederationChannel {
     private final AtomicLong receivedBytes = new AtomicLong();
     private final AtomicLong receiveNanos = new AtomicLong();
 
-    MeteredChannel(FederationChannel delegate, JobMeters meters) {
+    MeteredChannel(PipelinedChannel delegate, JobMeters meters) {
         this.delegate = delegate;
         this.meters = meters;
     }
@@ -53,8 +54,19 @@ final class MeteredChannel implements FederationChannel {
         meters.transferred(JobMeters.SENT, dstPartyId, in.count);
     }
 
+    /** Waits for the acknowledgements of every message sent so far (time held by sending). */
+    void awaitDelivered() {
+        long t0 = System.nanoTime();
+        try {
+            delegate.awaitDelivered();
+        } finally {
+            sendNanos.addAndGet(System.nanoTime() - t0);
+        }
+    }
+
     @Override
     public byte[] receive(String tag, String srcRole, String srcPartyId, Duration timeout) {
+        awaitDelivered();
         long t0 = System.nanoTime();
         byte[] bytes = delegate.receive(tag, srcRole, srcPartyId, timeout);
         count(received, receivedBytes, receiveNanos, bytes.length, t0);
@@ -64,6 +76,7 @@ final class MeteredChannel implements FederationChannel {
 
     @Override
     public long receive(String tag, String srcRole, String srcPartyId, Duration timeout, OutputStream out) {
+        awaitDelivered();
         long t0 = System.nanoTime();
         long n = delegate.receive(tag, srcRole, srcPartyId, timeout, out);
         count(received, receivedBytes, receiveNanos, n, t0);
@@ -82,10 +95,12 @@ final class MeteredChannel implements FederationChannel {
         if (sent.get() == 0 && received.get() == 0) {
             return null;
         }
-        return String.format("transfer: sent %d messages (%.1f KB) in %d ms; received %d messages (%.1f KB), "
+        return String.format("transfer: sent %d messages (%.1f KB) in %d ms (the task held by its sends; their "
+                        + "delivery took %d ms, behind the task); received %d messages (%.1f KB), "
                         + "%d ms in receive (waiting for the other parties included)",
-                sent.get(), sentBytes.get() / 1024.0, sendNanos.get() / 1_000_000, received.get(),
-                receivedBytes.get() / 1024.0, receiveNanos.get() / 1_000_000);
+                sent.get(), sentBytes.get() / 1024.0, sendNanos.get() / 1_000_000,
+                delegate.deliveryNanos() / 1_000_000, received.get(), receivedBytes.get() / 1024.0,
+                receiveNanos.get() / 1_000_000);
     }
 
     private static final class CountingInputStream extends FilterInputStream {

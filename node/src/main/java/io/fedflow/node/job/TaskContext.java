@@ -26,6 +26,7 @@ import io.fedflow.node.tracking.TrackingStore;
 import io.fedflow.proto.RetCode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import java.util.stream.DoubleStream;
 
@@ -48,12 +49,17 @@ final class TaskContext implements ComponentContext {
     private final int precomputedObfuscators;
     private final int intersectChunkIds;
     private final JobMeters meters;
+    private final long sendQueueBytes;
+    private final Executor deliveries;
+    private PipelinedChannel pipeline;
     private MeteredChannel federation;
     private TableId firstInput;
 
     TaskContext(TTaskRecord task, JobPlan plan, Model model, TaskEnvironment env, JobLogs logs,
-                BooleanSupplier cancelled, FederationChannel.Factory channels, JobMeters meters) {
+                BooleanSupplier cancelled, FederationChannel.Factory channels, JobMeters meters, Executor deliveries) {
         this.channels = channels;
+        this.deliveries = deliveries;
+        this.sendQueueBytes = env.transferSendQueueBytes();
         this.meters = meters;
         this.task = task;
         this.plan = plan;
@@ -320,10 +326,36 @@ final class TaskContext implements ComponentContext {
     @Override
     public synchronized FederationChannel federation() {
         if (federation == null) {
-            federation = new MeteredChannel(channels.forTask(jobId(), componentName(), taskVersion(), role(),
-                    partyId(), plan.roles()), meters);
+            pipeline = new PipelinedChannel(channels.forTask(jobId(), componentName(), taskVersion(), role(),
+                    partyId(), plan.roles()), sendQueueBytes, deliveries);
+            federation = new MeteredChannel(pipeline, meters);
         }
         return federation;
+    }
+
+    /**
+     * Waits until the task's messages are acknowledged by their parties: a task succeeds only once what
+     * it sent has arrived. Throws the first delivery's failure.
+     */
+    void awaitSent() {
+        MeteredChannel channel;
+        synchronized (this) {
+            channel = federation;
+        }
+        if (channel != null) {
+            channel.awaitDelivered();
+        }
+    }
+
+    /** Stops what the task still has on its way (it ended): queued messages are dropped, a delivery cut. */
+    void closeFederation() {
+        PipelinedChannel p;
+        synchronized (this) {
+            p = pipeline;
+        }
+        if (p != null) {
+            p.close();
+        }
     }
 
     /** What the task exchanged with the other parties, for its log; null when nothing. */

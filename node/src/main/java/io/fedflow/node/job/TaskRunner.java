@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -40,6 +43,12 @@ final class TaskRunner implements AutoCloseable {
     private final TaskEnvironment env;
     private final JobMeters meters;
     private final ThreadPoolExecutor workers;
+    /** Where tasks' messages are delivered behind them: a thread per task with messages on their way. */
+    private final ExecutorService deliveries = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fedflow-task-send");
+        t.setDaemon(true);
+        return t;
+    });
     private final Map<String, RunningTask> running = new ConcurrentHashMap<>();
     private final List<Consumer<String>> endListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
@@ -174,7 +183,14 @@ final class TaskRunner implements AutoCloseable {
                                 throw new TaskCancelledException("task " + task.getFTaskId() + " was stopped");
                             }
                         });
-        TaskContext ctx = new TaskContext(task, plan, model, env, core.logs(), cancelled::get, bounded, meters);
+        // the deliveries' log lines say whose, as the task's own do
+        Executor taskDeliveries = r -> deliveries.execute(() -> {
+            try (LogContext.Scope ids = LogContext.task(task.getFJobId(), task.getFTaskId())) {
+                r.run();
+            }
+        });
+        TaskContext ctx = new TaskContext(task, plan, model, env, core.logs(), cancelled::get, bounded, meters,
+                taskDeliveries);
         long started = System.nanoTime();
         JobStatus ended = JobStatus.FAILED;
         try {
@@ -184,6 +200,8 @@ final class TaskRunner implements AutoCloseable {
             ctx.clearCheckpoints();
             long t0 = System.nanoTime();
             component.run(ctx);
+            // sends return before their peer has the message: the task is done once they all arrived
+            ctx.awaitSent();
             String transfer = ctx.transferSummary();
             if (transfer != null) {
                 ctx.log("task " + where + " " + transfer);
@@ -215,6 +233,7 @@ final class TaskRunner implements AutoCloseable {
                 core.logs().schedule(task.getFJobId(), "task " + where + " failed: " + msg);
             }
         } finally {
+            ctx.closeFederation();
             if (!closed) {
                 Duration took = Duration.ofNanos(System.nanoTime() - started);
                 meters.taskEnded(task.getFComponentModule(), ended, took);
@@ -305,6 +324,7 @@ final class TaskRunner implements AutoCloseable {
     public void close() {
         closed = true;
         workers.shutdownNow();
+        deliveries.shutdownNow();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

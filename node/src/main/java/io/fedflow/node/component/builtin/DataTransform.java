@@ -36,6 +36,11 @@ import java.util.Set;
  *
  * <p>With an input model (predict jobs) the model's settings, header and fill values are used instead of
  * fitting them again.
+ *
+ * <p>The table is never held: each row is written as it is parsed. What must be known before the first row
+ * is written takes scans of its own, with state bounded by the columns: the statistics of computed fills
+ * (min, max and mean in one scan, an exact median in a few more: {@link ColumnStatistics}), a headerless
+ * table's width, a sparse table's width (its largest index) when there is no model.
  */
 public final class DataTransform implements Component {
     public static final ComponentDefinition DEFINITION;
@@ -232,42 +237,42 @@ public final class DataTransform implements Component {
                 || s.outlierReplace && computed(s.outlierMethod, s.modelOutlierFill);
         boolean median = s.missingFill && "median".equals(s.missingMethod)
                 || s.outlierReplace && "median".equals(s.outlierMethod);
-        ColumnStatistics stats = null;
+        ColumnStatistics[] stats = {null};
         if (needStats || cols.isEmpty()) {
             // A first scan checks every row, finds a headerless table's width and computes what the fills need
             // (more scans for an exact median), so that the output is written in one more.
             long[] n = {0};
-            ctx.scan(in, (key, value) -> {
-                rows.parse(key, value);
-                n[0]++;
-                if (n[0] % 10_000 == 0) {
-                    ctx.checkCancelled();
+            boolean more = true;
+            while (more) {
+                boolean firstScan = out.scans == 0;
+                ctx.scan(in, (key, value) -> {
+                    double[] row = rows.parse(key, value);
+                    if (needStats) {
+                        if (stats[0] == null) {
+                            stats[0] = new ColumnStatistics(rows.width(), median);
+                        }
+                        stats[0].add(row, rows.valid());
+                    }
+                    if (firstScan && ++n[0] % 10_000 == 0) {
+                        ctx.checkCancelled();
+                    }
+                });
+                out.scans++;
+                if (n[0] == 0) {
+                    throw p.dataError("input table " + in.source() + " is empty");
                 }
-            });
-            out.scans++;
-            if (n[0] == 0) {
-                throw p.dataError("input table " + in.source() + " is empty");
-            }
-            if (needStats) {
-                ColumnStatistics st = new ColumnStatistics(rows.width(), median);
-                stats = st;
-                boolean more = true;
-                while (more) {
-                    ctx.scan(in, (key, value) -> st.add(rows.parse(key, value), rows.valid()));
-                    out.scans++;
-                    more = st.endPass();
-                }
+                more = needStats && stats[0].endPass();
             }
         }
         List<String> featureNames = List.copyOf(rows.names());
         out.names = featureNames;
         int width = featureNames.size();
         if (s.missingFill) {
-            out.missingFill = fillValues(p, ctx, s, featureNames, stats, MISSING, s.missingMethod, s.defaultValue,
+            out.missingFill = fillValues(p, ctx, s, featureNames, stats[0], MISSING, s.missingMethod, s.defaultValue,
                     s.modelMissingFill);
         }
         if (s.outlierReplace) {
-            out.outlierFill = fillValues(p, ctx, s, featureNames, stats, OUTLIER, s.outlierMethod, s.outlierValue,
+            out.outlierFill = fillValues(p, ctx, s, featureNames, stats[0], OUTLIER, s.outlierMethod, s.outlierValue,
                     s.modelOutlierFill);
         }
         long[] missingCount = new long[width];
@@ -275,24 +280,24 @@ public final class DataTransform implements Component {
         InstanceLayout layout = InstanceLayout.output(in.source(), featureNames, out.labelName);
         ctx.writeInstances("data", layout, sink -> {
             ctx.scan(in, (key, value) -> {
-            double[] row = rows.parse(key, value);
-            byte[] st = rows.status();
-            if (st != null) {
-                for (int j = 0; j < width; j++) {
-                    if (st[j] == MISSING) {
-                        row[j] = out.missingFill[j];
-                        missingCount[j]++;
-                    } else if (st[j] == OUTLIER) {
-                        row[j] = out.outlierFill[j];
-                        outlierCount[j]++;
+                double[] row = rows.parse(key, value);
+                byte[] st = rows.status();
+                if (st != null) {
+                    for (int j = 0; j < width; j++) {
+                        if (st[j] == MISSING) {
+                            row[j] = out.missingFill[j];
+                            missingCount[j]++;
+                        } else if (st[j] == OUTLIER) {
+                            row[j] = out.outlierFill[j];
+                            outlierCount[j]++;
+                        }
                     }
                 }
-            }
-            out.count(rows.label());
-            sink.row(key, rows.label(), row);
-            if (out.count % 10_000 == 0) {
-                ctx.checkCancelled();
-            }
+                out.count(rows.label());
+                sink.row(key, rows.label(), row);
+                if (out.count % 10_000 == 0) {
+                    ctx.checkCancelled();
+                }
             });
             if (out.count == 0) {
                 throw p.dataError("input table " + in.source() + " is empty");

@@ -137,8 +137,18 @@ public class MemoryBench {
                         fail(p, sampler, "died (exit code " + p.process.exitValue() + ")");
                     }
                 }
-                status = post(guest.base() + "/v1/job/query", "{\"job_id\": \"" + jobId + "\"}")
-                        .at("/data/0/f_status").asText("");
+                try {
+                    status = post(guest.base() + "/v1/job/query", "{\"job_id\": \"" + jobId + "\"}")
+                            .at("/data/0/f_status").asText("");
+                } catch (IOException e) {
+                    // the guest going away: name it (and what it ran) rather than the refused connection
+                    guest.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+                    if (!guest.process.isAlive()) {
+                        sampler.stop.set(true);
+                        fail(guest, sampler, "died (exit code " + guest.process.exitValue() + ")");
+                    }
+                    throw e;
+                }
                 if (END.contains(status) || System.nanoTime() > deadline) {
                     break;
                 }

@@ -197,7 +197,8 @@ final class TaskContext implements ComponentContext {
 
     @Override
     public TableInput writeInstances(String dataName, Instances in) {
-        InstanceLayout layout = InstanceLayout.output(dataName, in.featureNames(), in.hasLabel() ? in.labelName() : null);
+        // labels decide the layout (a label without a name is still written), as the rows were written before
+        InstanceLayout layout = new InstanceLayout(dataName, in.featureNames(), in.hasLabel(), in.labelName(), ",");
         return writeInstances(dataName, layout, out -> {
             for (int r = 0; r < in.size(); r++) {
                 out.row(in.ids().get(r), in.hasLabel() ? in.labels()[r] : Double.NaN, in.features()[r]);

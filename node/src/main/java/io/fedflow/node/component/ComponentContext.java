@@ -56,6 +56,15 @@ public interface ComponentContext {
 
     TableInput writeInstances(String dataName, Instances instances);
 
+    /**
+     * Writes an instances table under {@code dataName} as its rows come (see {@link InstanceLayout#output}),
+     * never holding them: what a component streaming a table uses instead of building {@link Instances}.
+     */
+    default TableInput writeInstances(String dataName, InstanceLayout layout, InstanceSource rows) {
+        return writeTable(dataName, layout.schema(), layout.delimiter(),
+                out -> rows.writeTo((id, label, x) -> out.row(id, layout.format(label, x))));
+    }
+
     /** Input models under a DSL model key ("model" or "isometric_model"), in DSL order. */
     List<ModelInput> inputModels(String key);
 
@@ -117,6 +126,12 @@ public interface ComponentContext {
     @FunctionalInterface
     interface RowSource {
         void writeTo(RowWriter out) throws Exception;
+    }
+
+    /** Pushes instances (id, label or NaN, features) into an instances table being written. */
+    @FunctionalInterface
+    interface InstanceSource {
+        void writeTo(InstanceSink out) throws Exception;
     }
 
     @FunctionalInterface

@@ -1,6 +1,8 @@
 package io.fedflow.node.component;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.core.FlowException;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -30,6 +32,46 @@ public record InstanceLayout(String table, List<String> featureNames, boolean wi
         List<String> names = header.isEmpty() ? List.of() : List.of(header.split(Pattern.quote(delimiter), -1));
         return new InstanceLayout(table.namespace() + "." + table.name(), names, withLabel,
                 withLabel ? schema.path("label_name").asText("y") : null, delimiter);
+    }
+
+    /**
+     * The layout of an instances table a component writes (see {@link ComponentContext#writeInstances}):
+     * comma-delimited, the label first when {@code labelName} is not null.
+     */
+    public static InstanceLayout output(String table, List<String> featureNames, String labelName) {
+        return new InstanceLayout(table, featureNames, labelName != null, labelName, ",");
+    }
+
+    /** The schema an instances table is stored with: sid, header, with_label and label_name. */
+    public ObjectNode schema() {
+        ObjectNode schema = JsonNodeFactory.instance.objectNode();
+        schema.put("sid", "id");
+        schema.put("header", String.join(delimiter, featureNames));
+        schema.put("with_label", withLabel);
+        if (withLabel) {
+            schema.put("label_name", labelName);
+        }
+        return schema;
+    }
+
+    /** A row's stored value: the label (when the layout has one) then the features, joined by the delimiter. */
+    public String format(double label, double[] features) {
+        StringBuilder sb = new StringBuilder(16 * (features.length + 1));
+        if (withLabel) {
+            sb.append(format(label));
+        }
+        for (int j = 0; j < features.length; j++) {
+            if (j > 0 || withLabel) {
+                sb.append(delimiter);
+            }
+            sb.append(format(features[j]));
+        }
+        return sb.toString();
+    }
+
+    /** Whole numbers without a fraction ("1", not "1.0"), the rest as Java prints a double. */
+    private static String format(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     public int width() {

@@ -1,8 +1,6 @@
 package io.fedflow.node.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.checkpoint.CheckpointOwner;
 import io.fedflow.node.checkpoint.CheckpointStore;
 import io.fedflow.node.component.ComponentContext;
@@ -212,33 +210,13 @@ final class TaskContext implements ComponentContext {
 
     @Override
     public TableInput writeInstances(String dataName, Instances in) {
-        ObjectNode schema = JsonNodeFactory.instance.objectNode();
-        schema.put("sid", "id");
-        schema.put("header", String.join(",", in.featureNames()));
-        schema.put("with_label", in.hasLabel());
-        if (in.hasLabel()) {
-            schema.put("label_name", in.labelName());
-        }
-        return writeTable(dataName, schema, ",", out -> {
-            StringBuilder sb = new StringBuilder();
+        // labels decide the layout (a label without a name is still written), as the rows were written before
+        InstanceLayout layout = new InstanceLayout(dataName, in.featureNames(), in.hasLabel(), in.labelName(), ",");
+        return writeInstances(dataName, layout, out -> {
             for (int r = 0; r < in.size(); r++) {
-                sb.setLength(0);
-                if (in.hasLabel()) {
-                    sb.append(format(in.labels()[r]));
-                }
-                for (double v : in.features()[r]) {
-                    if (sb.length() > 0 || in.hasLabel()) {
-                        sb.append(',');
-                    }
-                    sb.append(format(v));
-                }
-                out.row(in.ids().get(r), sb.toString());
+                out.row(in.ids().get(r), in.hasLabel() ? in.labels()[r] : Double.NaN, in.features()[r]);
             }
         });
-    }
-
-    private static String format(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     @Override

@@ -7,7 +7,7 @@ import io.fedflow.node.component.Component;
 import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.ComponentDefinition;
 import io.fedflow.node.component.InputRule;
-import io.fedflow.node.component.Instances;
+import io.fedflow.node.component.InstanceLayout;
 import io.fedflow.node.component.ModelInput;
 import io.fedflow.node.component.Param;
 import io.fedflow.node.component.ParamSpec;
@@ -36,6 +36,11 @@ import java.util.Set;
  *
  * <p>With an input model (predict jobs) the model's settings, header and fill values are used instead of
  * fitting them again.
+ *
+ * <p>The table is never held: each row is written as it is parsed. What must be known before the first row
+ * is written takes scans of its own, with state bounded by the columns: the statistics of computed fills
+ * (min, max and mean in one scan, an exact median in a few more: {@link ColumnStatistics}), a headerless
+ * table's width, a sparse table's width (its largest index) when there is no model.
  */
 public final class DataTransform implements Component {
     public static final ComponentDefinition DEFINITION;
@@ -101,24 +106,21 @@ public final class DataTransform implements Component {
             ctx.log("transforming with the model of " + model.component() + " (its settings, header and fill values)");
         }
 
-        Parsed parsed = "sparse".equals(s.inputFormat) ? parseSparse(ctx, p, in, s) : parseDense(ctx, p, in, s);
-        Instances out = parsed.instances;
-        ctx.writeInstances("data", out);
-
+        Parsed out = "sparse".equals(s.inputFormat) ? transformSparse(ctx, p, in, s) : transformDense(ctx, p, in, s);
         ObjectNode param = Params.JSON.createObjectNode();
-        param.set("header", strings(out.featureNames()));
+        param.set("header", strings(out.names));
         param.put("sid_name", Inputs.sid(in.schema()));
-        param.put("label_name", out.labelName() == null ? "" : out.labelName());
-        param.put("with_label", out.hasLabel());
-        if (parsed.matchIdName != null) {
-            param.put("match_id_name", parsed.matchIdName);
+        param.put("label_name", out.labelName == null ? "" : out.labelName);
+        param.put("with_label", out.labelName != null);
+        if (out.matchIdName != null) {
+            param.put("match_id_name", out.matchIdName);
         }
         ObjectNode imputer = param.putObject("imputer_param");
-        imputer.set("missing_replace_value", columnMap(out.featureNames(), parsed.missingFill));
-        imputer.set("missing_value_ratio", columnMap(out.featureNames(), parsed.missingRatio));
+        imputer.set("missing_replace_value", columnMap(out.names, out.missingFill));
+        imputer.set("missing_value_ratio", columnMap(out.names, out.missingRatio));
         ObjectNode outlier = param.putObject("outlier_param");
-        outlier.set("outlier_replace_value", columnMap(out.featureNames(), parsed.outlierFill));
-        outlier.set("outlier_value_ratio", columnMap(out.featureNames(), parsed.outlierRatio));
+        outlier.set("outlier_replace_value", columnMap(out.names, out.outlierFill));
+        outlier.set("outlier_value_ratio", columnMap(out.names, out.outlierRatio));
 
         ObjectNode meta = Params.JSON.createObjectNode();
         meta.put("input_format", s.inputFormat);
@@ -141,39 +143,36 @@ public final class DataTransform implements Component {
         ctx.saveModel("model", param, meta);
 
         ObjectNode summary = Params.JSON.createObjectNode();
-        summary.put("count", out.size());
-        summary.put("feature_num", out.width());
-        summary.put("with_label", out.hasLabel());
-        if (out.hasLabel()) {
-            summary.put("label_name", out.labelName());
-            Map<String, Integer> counts = new LinkedHashMap<>();
-            for (double l : out.labels()) {
-                counts.merge(Labels.format(l), 1, Integer::sum);
-            }
+        summary.put("count", out.count);
+        summary.put("feature_num", out.names.size());
+        summary.put("with_label", out.labelName != null);
+        if (out.labelName != null) {
+            summary.put("label_name", out.labelName);
             ObjectNode lc = summary.putObject("label_counts");
-            counts.forEach(lc::put);
+            out.labelCounts.forEach(lc::put);
         }
-        if (s.missingFill && parsed.missingFill != null) {
+        if (s.missingFill && out.missingFill != null) {
             ObjectNode info = summary.putObject("missing_fill_info");
             info.set("missing_value", strings(s.missingImpute));
-            info.set("missing_impute_value", columnMap(out.featureNames(), parsed.missingFill));
-            info.set("missing_impute_rate", columnMap(out.featureNames(), parsed.missingRatio));
+            info.set("missing_impute_value", columnMap(out.names, out.missingFill));
+            info.set("missing_impute_rate", columnMap(out.names, out.missingRatio));
         }
-        if (s.outlierReplace && parsed.outlierFill != null) {
+        if (s.outlierReplace && out.outlierFill != null) {
             ObjectNode info = summary.putObject("outlier_replace_info");
             info.set("outlier_value", strings(s.outlierImpute));
-            info.set("outlier_replace_value", columnMap(out.featureNames(), parsed.outlierFill));
-            info.set("outlier_replace_rate", columnMap(out.featureNames(), parsed.outlierRatio));
+            info.set("outlier_replace_value", columnMap(out.names, out.outlierFill));
+            info.set("outlier_replace_rate", columnMap(out.names, out.outlierRatio));
         }
         ctx.setSummary(summary);
-        ctx.log("DataTransform made " + out.size() + " instances with " + out.width() + " features"
-                + (out.hasLabel() ? " and label " + out.labelName() : ""));
+        ctx.log("DataTransform made " + out.count + " instances with " + out.names.size() + " features"
+                + (out.labelName != null ? " and label " + out.labelName : "") + " in " + out.scans + " scan"
+                + (out.scans == 1 ? "" : "s") + " of its input");
     }
 
     // ---------------------------------------------------------------------------------------------------
     // dense
 
-    private static Parsed parseDense(ComponentContext ctx, Params p, TableInput in, Settings s) {
+    private static Parsed transformDense(ComponentContext ctx, Params p, TableInput in, Settings s) {
         String tableDelim = Inputs.delimiter(in);
         String delim = s.delimiter == null ? tableDelim : s.delimiter;
         List<String> cols = Inputs.header(in.schema(), tableDelim);
@@ -230,46 +229,191 @@ public final class DataTransform implements Component {
             names = new ArrayList<>(s.header);
             colIdx = aligned;
         }
-        final List<String> header = cols;
-        final boolean headerless = cols.isEmpty();
-        final int expected = cols.size();
-        final int fLabel = labelIdx;
-        final boolean fWithLabel = withLabel;
-        final List<Integer> fColIdx = colIdx;
+        DenseRows rows = new DenseRows(p, s, in, delim, tableDelim, cols, labelIdx, withLabel, names, colIdx);
+        Parsed out = new Parsed();
+        out.matchIdName = matchIdx < 0 ? null : cols.get(matchIdx);
+        out.labelName = withLabel ? cols.get(labelIdx) : null;
+        boolean needStats = s.missingFill && computed(s.missingMethod, s.modelMissingFill)
+                || s.outlierReplace && computed(s.outlierMethod, s.modelOutlierFill);
+        boolean median = s.missingFill && "median".equals(s.missingMethod)
+                || s.outlierReplace && "median".equals(s.outlierMethod);
+        ColumnStatistics[] stats = {null};
+        if (needStats || cols.isEmpty()) {
+            // A first scan checks every row, finds a headerless table's width and computes what the fills need
+            // (more scans for an exact median), so that the output is written in one more.
+            long[] n = {0};
+            boolean more = true;
+            while (more) {
+                boolean firstScan = out.scans == 0;
+                ctx.scan(in, (key, value) -> {
+                    double[] row = rows.parse(key, value);
+                    if (needStats) {
+                        if (stats[0] == null) {
+                            stats[0] = new ColumnStatistics(rows.width(), median);
+                        }
+                        stats[0].add(row, rows.valid());
+                    }
+                    if (firstScan && ++n[0] % 10_000 == 0) {
+                        ctx.checkCancelled();
+                    }
+                });
+                out.scans++;
+                if (n[0] == 0) {
+                    throw p.dataError("input table " + in.source() + " is empty");
+                }
+                more = needStats && stats[0].endPass();
+            }
+        }
+        List<String> featureNames = List.copyOf(rows.names());
+        out.names = featureNames;
+        int width = featureNames.size();
+        if (s.missingFill) {
+            out.missingFill = fillValues(p, ctx, s, featureNames, stats[0], MISSING, s.missingMethod, s.defaultValue,
+                    s.modelMissingFill);
+        }
+        if (s.outlierReplace) {
+            out.outlierFill = fillValues(p, ctx, s, featureNames, stats[0], OUTLIER, s.outlierMethod, s.outlierValue,
+                    s.modelOutlierFill);
+        }
+        long[] missingCount = new long[width];
+        long[] outlierCount = new long[width];
+        InstanceLayout layout = InstanceLayout.output(in.source(), featureNames, out.labelName);
+        ctx.writeInstances("data", layout, sink -> {
+            ctx.scan(in, (key, value) -> {
+                double[] row = rows.parse(key, value);
+                byte[] st = rows.status();
+                if (st != null) {
+                    for (int j = 0; j < width; j++) {
+                        if (st[j] == MISSING) {
+                            row[j] = out.missingFill[j];
+                            missingCount[j]++;
+                        } else if (st[j] == OUTLIER) {
+                            row[j] = out.outlierFill[j];
+                            outlierCount[j]++;
+                        }
+                    }
+                }
+                out.count(rows.label());
+                sink.row(key, rows.label(), row);
+                if (out.count % 10_000 == 0) {
+                    ctx.checkCancelled();
+                }
+            });
+            if (out.count == 0) {
+                throw p.dataError("input table " + in.source() + " is empty");
+            }
+        });
+        out.scans++;
+        if (s.missingFill) {
+            out.missingRatio = ratio(out.count, missingCount);
+        }
+        if (s.outlierReplace) {
+            out.outlierRatio = ratio(out.count, outlierCount);
+        }
+        return out;
+    }
 
-        Set<String> missing = new HashSet<>(s.missingImpute);
-        Set<String> outlierText = new HashSet<>(s.outlierReplace ? s.outlierImpute : List.of());
-        Set<Double> outlierNum = new HashSet<>();
-        for (String o : outlierText) {
-            Double d = number(o);
-            if (d != null) {
-                outlierNum.add(d);
+    /**
+     * Parses a dense table's rows one at a time, the same on every scan: its features (in the output's order),
+     * the label, and which values were missing or outliers (to be filled). A headerless table takes its width,
+     * and features x0..xN, from its first row.
+     */
+    private static final class DenseRows {
+        private final Params p;
+        private final Settings s;
+        private final TableInput in;
+        private final String delim;
+        private final String tableDelim;
+        private final List<String> header;
+        private final boolean headerless;
+        private final int labelIdx;
+        private final boolean withLabel;
+        private final List<String> names;
+        private final List<Integer> colIdx;
+        private final Set<String> missing;
+        private final Set<String> outlierText;
+        private final Set<Double> outlierNum = new HashSet<>();
+        private boolean first = true;
+        private byte[] status;
+        private boolean abnormal;
+        private boolean[] valid;
+        private double label = Double.NaN;
+
+        DenseRows(Params p, Settings s, TableInput in, String delim, String tableDelim, List<String> header,
+                  int labelIdx, boolean withLabel, List<String> names, List<Integer> colIdx) {
+            this.p = p;
+            this.s = s;
+            this.in = in;
+            this.delim = delim;
+            this.tableDelim = tableDelim;
+            this.header = header;
+            this.headerless = header.isEmpty();
+            this.labelIdx = labelIdx;
+            this.withLabel = withLabel;
+            this.names = names;
+            this.colIdx = colIdx;
+            this.missing = new HashSet<>(s.missingImpute);
+            this.outlierText = new HashSet<>(s.outlierReplace ? s.outlierImpute : List.of());
+            for (String o : outlierText) {
+                Double d = number(o);
+                if (d != null) {
+                    outlierNum.add(d);
+                }
             }
         }
 
-        List<String> ids = new ArrayList<>();
-        List<double[]> rows = new ArrayList<>();
-        List<byte[]> status = new ArrayList<>();
-        List<Double> labels = new ArrayList<>();
-        List<String> namesRef = names;
-        boolean[] anyAbnormal = {false};
-        ctx.scan(in, (key, value) -> {
+        List<String> names() {
+            return names;
+        }
+
+        int width() {
+            return colIdx.size();
+        }
+
+        /** The last row's label (NaN without one). */
+        double label() {
+            return label;
+        }
+
+        /** The last row's kinds of values (OK, MISSING, OUTLIER) per feature, or null when all were OK. */
+        byte[] status() {
+            return abnormal ? status : null;
+        }
+
+        /** The last row's features that are neither missing nor outliers, or null when all are. */
+        boolean[] valid() {
+            if (!abnormal) {
+                return null;
+            }
+            for (int j = 0; j < valid.length; j++) {
+                valid[j] = status[j] == OK;
+            }
+            return valid;
+        }
+
+        /** Parses a row: its features, missing and outlier values still as they were (0 when missing). */
+        double[] parse(String key, String value) {
             String[] tok = value == null || value.isEmpty() && headerless ? new String[0] : Inputs.split(value, delim);
-            if (headerless && namesRef.isEmpty() && ids.isEmpty()) {
+            if (headerless && first && names.isEmpty()) {
                 for (int i = 0; i < tok.length; i++) {
-                    namesRef.add("x" + i);
-                    fColIdx.add(i);
+                    names.add("x" + i);
+                    colIdx.add(i);
                 }
             }
-            int want = headerless ? namesRef.size() : expected;
+            first = false;
+            if (status == null) {
+                status = new byte[colIdx.size()];
+                valid = new boolean[colIdx.size()];
+            }
+            int want = headerless ? names.size() : header.size();
             if (tok.length != want) {
                 throw p.dataError("row id " + key + " has " + tok.length + " values but the header has " + want
                         + " columns " + (headerless ? "" : cols(in, tableDelim)));
             }
-            double[] row = new double[fColIdx.size()];
-            byte[] st = null;
+            double[] row = new double[colIdx.size()];
+            abnormal = false;
             for (int j = 0; j < row.length; j++) {
-                String t = tok[fColIdx.get(j)];
+                String t = tok[colIdx.get(j)];
                 byte kind = OK;
                 if (missing.contains(t) || missing.contains(t.trim())) {
                     kind = MISSING;
@@ -277,14 +421,14 @@ public final class DataTransform implements Component {
                     Double d = number(t);
                     if (d == null) {
                         if (!s.missingFill) {
-                            throw p.dataError("row id " + key + ", column " + namesRef.get(j) + ": '" + t
+                            throw p.dataError("row id " + key + ", column " + names.get(j) + ": '" + t
                                     + "' is not a number" + hint(s));
                         }
-                        throw p.dataError("row id " + key + ", column " + namesRef.get(j) + ": '" + t
+                        throw p.dataError("row id " + key + ", column " + names.get(j) + ": '" + t
                                 + "' is not a number and not one of missing_impute " + s.missingImpute);
                     }
                     if (s.intData && d != Math.rint(d)) {
-                        throw p.dataError("row id " + key + ", column " + namesRef.get(j) + ": '" + t
+                        throw p.dataError("row id " + key + ", column " + names.get(j) + ": '" + t
                                 + "' is not an integer (data_type " + s.dataType + ")");
                     }
                     row[j] = d;
@@ -293,63 +437,15 @@ public final class DataTransform implements Component {
                     }
                 }
                 if (kind == MISSING && !s.missingFill) {
-                    throw p.dataError("row id " + key + ", column " + namesRef.get(j) + ": value '" + t
+                    throw p.dataError("row id " + key + ", column " + names.get(j) + ": value '" + t
                             + "' is missing" + hint(s));
                 }
-                if (kind != OK) {
-                    if (st == null) {
-                        st = new byte[row.length];
-                    }
-                    st[j] = kind;
-                    anyAbnormal[0] = true;
-                }
+                status[j] = kind;
+                abnormal |= kind != OK;
             }
-            if (fWithLabel) {
-                labels.add(label(p, s, key, header.get(fLabel), tok[fLabel]));
-            }
-            ids.add(key);
-            rows.add(row);
-            status.add(st);
-            if (ids.size() % 10_000 == 0) {
-                ctx.checkCancelled();
-            }
-        });
-        if (ids.isEmpty()) {
-            throw p.dataError("input table " + in.source() + " is empty");
+            label = withLabel ? DataTransform.label(p, s, key, header.get(labelIdx), tok[labelIdx]) : Double.NaN;
+            return row;
         }
-
-        int width = names.size();
-        Parsed out = new Parsed();
-        out.matchIdName = matchIdx < 0 ? null : cols.get(matchIdx);
-        if (s.missingFill) {
-            out.missingFill = fillValues(p, ctx, s, names, rows, status, MISSING, s.missingMethod, s.defaultValue,
-                    s.modelMissingFill);
-            out.missingRatio = ratio(rows.size(), width, status, MISSING);
-        }
-        if (s.outlierReplace) {
-            out.outlierFill = fillValues(p, ctx, s, names, rows, status, OUTLIER, s.outlierMethod, s.outlierValue,
-                    s.modelOutlierFill);
-            out.outlierRatio = ratio(rows.size(), width, status, OUTLIER);
-        }
-        if (anyAbnormal[0]) {
-            for (int i = 0; i < rows.size(); i++) {
-                byte[] st = status.get(i);
-                if (st == null) {
-                    continue;
-                }
-                double[] row = rows.get(i);
-                for (int j = 0; j < width; j++) {
-                    if (st[j] == MISSING) {
-                        row[j] = out.missingFill[j];
-                    } else if (st[j] == OUTLIER) {
-                        row[j] = out.outlierFill[j];
-                    }
-                }
-            }
-        }
-        out.instances = new Instances(ids, List.copyOf(names), rows.toArray(new double[0][]),
-                fWithLabel ? unbox(labels) : null, labelName);
-        return out;
     }
 
     private static String cols(TableInput in, String delim) {
@@ -361,10 +457,15 @@ public final class DataTransform implements Component {
                 : " (set missing_fill to true, with missing_fill_method, to fill missing values)";
     }
 
-    /** Per column, the value that replaces {@code kind} entries. */
+    /** Whether a fill method computes its values from the table (not designated, not from a model). */
+    private static boolean computed(String method, Map<String, Double> fromModel) {
+        return fromModel == null && !"designated".equals(method);
+    }
+
+    /** Per column, the value that replaces {@code kind} entries ({@code stats}: of the valid values). */
     private static double[] fillValues(Params p, ComponentContext ctx, Settings s, List<String> names,
-                                       List<double[]> rows, List<byte[]> status, byte kind, String method,
-                                       JsonNode designated, Map<String, Double> fromModel) {
+                                       ColumnStatistics stats, byte kind, String method, JsonNode designated,
+                                       Map<String, Double> fromModel) {
         int width = names.size();
         double[] fill = new double[width];
         if (fromModel != null) {
@@ -392,24 +493,15 @@ public final class DataTransform implements Component {
             return fill;
         }
         for (int j = 0; j < width; j++) {
-            double[] valid = new double[rows.size()];
-            int n = 0;
-            for (int i = 0; i < rows.size(); i++) {
-                byte[] st = status.get(i);
-                if (st == null || st[j] == OK) {
-                    valid[n++] = rows.get(i)[j];
-                }
-            }
-            if (n == 0) {
+            if (stats.count(j) == 0) {
                 ctx.log("column " + names.get(j) + " has no valid value to compute its " + method + "; filling 0");
                 continue;
             }
-            valid = Arrays.copyOf(valid, n);
             fill[j] = switch (method) {
-                case "min" -> Arrays.stream(valid).min().orElse(0);
-                case "max" -> Arrays.stream(valid).max().orElse(0);
-                case "mean" -> Arrays.stream(valid).average().orElse(0);
-                case "median" -> median(valid);
+                case "min" -> stats.min(j);
+                case "max" -> stats.max(j);
+                case "mean" -> stats.mean(j);
+                case "median" -> stats.median(j);
                 default -> throw new IllegalStateException(method);
             };
         }
@@ -434,19 +526,10 @@ public final class DataTransform implements Component {
         return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
     }
 
-    private static double[] ratio(int n, int width, List<byte[]> status, byte kind) {
-        double[] r = new double[width];
-        for (byte[] st : status) {
-            if (st != null) {
-                for (int j = 0; j < width; j++) {
-                    if (st[j] == kind) {
-                        r[j]++;
-                    }
-                }
-            }
-        }
-        for (int j = 0; j < width; j++) {
-            r[j] /= n;
+    private static double[] ratio(long n, long[] counts) {
+        double[] r = new double[counts.length];
+        for (int j = 0; j < counts.length; j++) {
+            r[j] = (double) counts[j] / n;
         }
         return r;
     }
@@ -479,17 +562,72 @@ public final class DataTransform implements Component {
     // ---------------------------------------------------------------------------------------------------
     // sparse
 
-    private static Parsed parseSparse(ComponentContext ctx, Params p, TableInput in, Settings s) {
+    private static Parsed transformSparse(ComponentContext ctx, Params p, TableInput in, Settings s) {
         String delim = s.delimiter == null ? Inputs.delimiter(in) : s.delimiter;
-        List<String> ids = new ArrayList<>();
-        List<int[]> idx = new ArrayList<>();
-        List<double[]> vals = new ArrayList<>();
-        List<Double> labels = new ArrayList<>();
-        int[] maxIdx = {-1};
         if (s.missingFill || s.outlierReplace) {
             ctx.log("missing_fill and outlier_replace do not apply to sparse input; ignored");
         }
-        ctx.scan(in, (key, value) -> {
+        Parsed out = new Parsed();
+        out.labelName = s.withLabel ? s.labelName : null;
+        List<String> names;
+        if (s.header != null) {
+            names = s.header;
+        } else {
+            // the width is the largest index + 1 over the whole table: a first scan finds it (and checks every row)
+            long[] n = {0};
+            int[] maxIdx = {-1};
+            ctx.scan(in, (key, value) -> {
+                SparseRow r = SparseRow.parse(p, s, delim, key, value);
+                for (int i : r.index()) {
+                    maxIdx[0] = Math.max(maxIdx[0], i);
+                }
+                if (++n[0] % 10_000 == 0) {
+                    ctx.checkCancelled();
+                }
+            });
+            out.scans++;
+            if (n[0] == 0) {
+                throw p.dataError("input table " + in.source() + " is empty");
+            }
+            if (maxIdx[0] < 0) {
+                throw p.dataError("no feature value in input table " + in.source());
+            }
+            names = new ArrayList<>();
+            for (int i = 0; i <= maxIdx[0]; i++) {
+                names.add("x" + i);
+            }
+        }
+        out.names = List.copyOf(names);
+        int width = names.size();
+        InstanceLayout layout = InstanceLayout.output(in.source(), out.names, out.labelName);
+        ctx.writeInstances("data", layout, sink -> {
+            ctx.scan(in, (key, value) -> {
+                SparseRow r = SparseRow.parse(p, s, delim, key, value);
+                double[] x = new double[width];
+                for (int k = 0; k < r.index().length; k++) {
+                    if (r.index()[k] >= width) {
+                        throw p.dataError("feature index " + r.index()[k] + " is beyond the model's " + width
+                                + " features");
+                    }
+                    x[r.index()[k]] = r.value()[k];
+                }
+                out.count(r.label());
+                sink.row(key, r.label(), x);
+                if (out.count % 10_000 == 0) {
+                    ctx.checkCancelled();
+                }
+            });
+            if (out.count == 0) {
+                throw p.dataError("input table " + in.source() + " is empty");
+            }
+        });
+        out.scans++;
+        return out;
+    }
+
+    /** One svm-light row: the label (NaN without one) and its index:value pairs. */
+    private record SparseRow(double label, int[] index, double[] value) {
+        static SparseRow parse(Params p, Settings s, String delim, String key, String value) {
             List<String> tok = new ArrayList<>();
             String v = value == null ? "" : value.trim();
             String[] parts = Inputs.split(v, delim);
@@ -506,11 +644,12 @@ public final class DataTransform implements Component {
             if (tok.size() < start) {
                 throw p.dataError("row id " + key + " has no match id (with_match_id is true)");
             }
+            double label = Double.NaN;
             if (s.withLabel) {
                 if (tok.size() <= start) {
                     throw p.dataError("row id " + key + " has no label (with_label is true)");
                 }
-                labels.add(label(p, s, key, "label", tok.get(start)));
+                label = DataTransform.label(p, s, key, "label", tok.get(start));
                 start++;
             }
             int[] ix = new int[tok.size() - start];
@@ -528,45 +667,9 @@ public final class DataTransform implements Component {
                 }
                 ix[i - start] = fid;
                 vx[i - start] = val;
-                maxIdx[0] = Math.max(maxIdx[0], fid);
             }
-            ids.add(key);
-            idx.add(ix);
-            vals.add(vx);
-            if (ids.size() % 10_000 == 0) {
-                ctx.checkCancelled();
-            }
-        });
-        if (ids.isEmpty()) {
-            throw p.dataError("input table " + in.source() + " is empty");
+            return new SparseRow(label, ix, vx);
         }
-        List<String> names;
-        if (s.header != null) {
-            names = s.header;
-            if (maxIdx[0] >= names.size()) {
-                throw p.dataError("feature index " + maxIdx[0] + " is beyond the model's " + names.size() + " features");
-            }
-        } else {
-            if (maxIdx[0] < 0) {
-                throw p.dataError("no feature value in input table " + in.source());
-            }
-            names = new ArrayList<>();
-            for (int i = 0; i <= maxIdx[0]; i++) {
-                names.add("x" + i);
-            }
-        }
-        double[][] features = new double[ids.size()][names.size()];
-        for (int r = 0; r < ids.size(); r++) {
-            int[] ix = idx.get(r);
-            double[] vx = vals.get(r);
-            for (int k = 0; k < ix.length; k++) {
-                features[r][ix[k]] = vx[k];
-            }
-        }
-        Parsed out = new Parsed();
-        out.instances = new Instances(ids, List.copyOf(names), features, s.withLabel ? unbox(labels) : null,
-                s.withLabel ? s.labelName : null);
-        return out;
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -616,14 +719,6 @@ public final class DataTransform implements Component {
         }
     }
 
-    private static double[] unbox(List<Double> l) {
-        double[] a = new double[l.size()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = l.get(i);
-        }
-        return a;
-    }
-
     private static ArrayNode strings(List<String> l) {
         ArrayNode a = Params.JSON.createArrayNode();
         l.forEach(a::add);
@@ -651,14 +746,30 @@ public final class DataTransform implements Component {
         }
     }
 
+    /** What a transform wrote and learnt: what the model and the summary say. */
     private static final class Parsed {
-        Instances instances;
+        List<String> names;
+        /** The label column's name, or null without a label. */
+        String labelName;
+        long count;
+        /** Rows per label (as FATE prints labels), in order of first appearance. */
+        final Map<String, Integer> labelCounts = new LinkedHashMap<>();
+        /** Scans of the input table it took (statistics before the output, when fills need them). */
+        int scans;
         /** The match id column that was left out of the features (with_match_id), or null. */
         String matchIdName;
         double[] missingFill;
         double[] missingRatio;
         double[] outlierFill;
         double[] outlierRatio;
+
+        /** Counts a written row. */
+        void count(double label) {
+            count++;
+            if (labelName != null) {
+                labelCounts.merge(Labels.format(label), 1, Integer::sum);
+            }
+        }
     }
 
     /** The effective settings: from the parameters (fit) or from an input model (transform). */

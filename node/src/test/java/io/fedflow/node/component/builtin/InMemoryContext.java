@@ -107,8 +107,11 @@ final class InMemoryContext implements ComponentContext {
         return store.rows.get(t.source());
     }
 
+    /** An output instances table: as written with {@link #writeInstances(String, Instances)}, else parsed from its rows. */
     Instances instances(String dataName) {
-        return store.instances.get(outputs.get(dataName).source());
+        TableInput t = outputs.get(dataName);
+        Instances in = store.instances.get(t.source());
+        return in != null ? in : readInstances(t);
     }
 
     List<MetricPoint> metric(String namespace, String name) {

@@ -2,6 +2,7 @@ package io.fedflow.node.component;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.component.paillier.PaillierCounter;
+import io.fedflow.node.core.Limits;
 import java.util.List;
 
 /** Everything a task sees: who and where it is, its parameters, inputs, and where its outputs go. */
@@ -56,6 +57,15 @@ public interface ComponentContext {
 
     TableInput writeInstances(String dataName, Instances instances);
 
+    /**
+     * Writes an instances table as {@code rows} pushes its rows (id, label or NaN, features), none held:
+     * the streaming form of {@link #writeInstances(String, Instances)}, same schema and same text.
+     */
+    default TableInput writeInstances(String dataName, InstanceLayout layout, InstanceSource rows) {
+        return writeTable(dataName, layout.schema(), layout.delimiter(),
+                out -> rows.writeTo((id, label, x) -> out.row(id, layout.format(label, x))));
+    }
+
     /** Input models under a DSL model key ("model" or "isometric_model"), in DSL order. */
     List<ModelInput> inputModels(String key);
 
@@ -94,6 +104,14 @@ public interface ComponentContext {
      */
     default int precomputedObfuscators() {
         return 0;
+    }
+
+    /**
+     * Rows of one HeteroFeatureBinning message (the node's {@code --binning-chunk-rows}): the guest's labels
+     * go to the hosts encrypted this many at a time.
+     */
+    default int binningChunkRows() {
+        return Limits.defaults().binningChunkRows();
     }
 
     /** A line in this task's log (under the job's log directory). */

@@ -1,6 +1,8 @@
 package io.fedflow.node.component;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.core.FlowException;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -30,6 +32,42 @@ public record InstanceLayout(String table, List<String> featureNames, boolean wi
         List<String> names = header.isEmpty() ? List.of() : List.of(header.split(Pattern.quote(delimiter), -1));
         return new InstanceLayout(table.namespace() + "." + table.name(), names, withLabel,
                 withLabel ? schema.path("label_name").asText("y") : null, delimiter);
+    }
+
+    /** How a component writes instances: comma-separated, the label first when there is one. */
+    public static InstanceLayout output(List<String> featureNames, boolean withLabel, String labelName) {
+        return new InstanceLayout("output", featureNames, withLabel, withLabel ? labelName : null, ",");
+    }
+
+    /** The schema of a table in this layout: sid, header, with_label and label_name. */
+    public ObjectNode schema() {
+        ObjectNode schema = JsonNodeFactory.instance.objectNode();
+        schema.put("sid", "id");
+        schema.put("header", String.join(delimiter, featureNames));
+        schema.put("with_label", withLabel);
+        if (withLabel) {
+            schema.put("label_name", labelName);
+        }
+        return schema;
+    }
+
+    /** One row's stored text; whole numbers have no ".0", so a label reads "1" as FATE writes it. */
+    public String format(double label, double[] features) {
+        StringBuilder sb = new StringBuilder();
+        if (withLabel) {
+            sb.append(format(label));
+        }
+        for (int j = 0; j < features.length; j++) {
+            if (j > 0 || withLabel) {
+                sb.append(delimiter);
+            }
+            sb.append(format(features[j]));
+        }
+        return sb.toString();
+    }
+
+    private static String format(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     public int width() {

@@ -27,6 +27,7 @@ public final class Limits {
     public static final String MAX_BOARD_SESSIONS_FLAG = "--max-board-sessions";
     public static final String MAX_BOARD_WATCHERS_FLAG = "--max-board-watchers";
     public static final String MAX_PRECOMPUTED_OBFUSCATORS_FLAG = "--max-precomputed-obfuscators";
+    public static final String BINNING_CHUNK_ROWS_FLAG = "--binning-chunk-rows";
 
     /** A transfer (upload, download stream) that moves no byte for this long is cut off. */
     private final Duration streamIdleTimeout;
@@ -100,6 +101,11 @@ public final class Limits {
      */
     private final int maxPrecomputedObfuscators;
     /**
+     * Rows of one HeteroFeatureBinning message: the guest encrypts and sends its labels this many at a time,
+     * so neither party holds more than a chunk of ciphertexts.
+     */
+    private final int binningChunkRows;
+    /**
      * How long a site call's nonce, accepted in memory, may wait before it is written to PostgreSQL with the
      * others of its batch (one commit per batch, off the call's path).
      */
@@ -152,6 +158,7 @@ public final class Limits {
         this.maxBoardWatchers = (int) requirePositive(b.maxBoardWatchers, "max board watchers");
         this.maxPrecomputedObfuscators = (int) requireNonNegative(b.maxPrecomputedObfuscators,
                 "max precomputed obfuscators");
+        this.binningChunkRows = (int) requirePositive(b.binningChunkRows, "binning chunk rows");
         this.siteNonceFlushInterval = requirePositive(b.siteNonceFlushInterval, "site nonce flush interval");
         this.siteNonceFastSkew = requirePositive(b.siteNonceFastSkew, "site nonce fast skew");
         this.transferGroupCommitBytes = requireNonNegative(b.transferGroupCommitBytes, "transfer group commit bytes");
@@ -198,6 +205,7 @@ public final class Limits {
         b.maxBoardSessions = maxBoardSessions;
         b.maxBoardWatchers = maxBoardWatchers;
         b.maxPrecomputedObfuscators = maxPrecomputedObfuscators;
+        b.binningChunkRows = binningChunkRows;
         b.siteNonceFlushInterval = siteNonceFlushInterval;
         b.siteNonceFastSkew = siteNonceFastSkew;
         b.transferGroupCommitBytes = transferGroupCommitBytes;
@@ -320,6 +328,10 @@ public final class Limits {
         return maxPrecomputedObfuscators;
     }
 
+    public int binningChunkRows() {
+        return binningChunkRows;
+    }
+
     public Duration siteNonceFlushInterval() {
         return siteNonceFlushInterval;
     }
@@ -396,6 +408,8 @@ public final class Limits {
         private long maxBoardWatchers = 256;
         // A batch of a few thousand rows (HeteroLR draws one batch's worth ahead): about 1 MiB at 1024 bits.
         private int maxPrecomputedObfuscators = 4096;
+        // 10,000 ciphertexts of a 1024-bit key are 2.5 MB a message: few messages, and a chunk is little heap.
+        private long binningChunkRows = 10_000;
         // Fifty commits a second at most, whatever the call rate; a crash forgets nothing (see SiteNonceGuard).
         private Duration siteNonceFlushInterval = Duration.ofMillis(20);
         // Clocks kept by NTP agree within milliseconds; a caller further off only pays the synchronous write.
@@ -543,6 +557,11 @@ public final class Limits {
 
         public Builder maxPrecomputedObfuscators(int n) {
             this.maxPrecomputedObfuscators = n;
+            return this;
+        }
+
+        public Builder binningChunkRows(int rows) {
+            this.binningChunkRows = rows;
             return this;
         }
 

@@ -1,8 +1,6 @@
 package io.fedflow.node.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.checkpoint.CheckpointOwner;
 import io.fedflow.node.checkpoint.CheckpointStore;
 import io.fedflow.node.component.ComponentContext;
@@ -46,6 +44,7 @@ final class TaskContext implements ComponentContext {
     private final FederationChannel.Factory channels;
     private final PaillierCounter paillier;
     private final int precomputedObfuscators;
+    private final int binningChunkRows;
     private final JobMeters meters;
     private MeteredChannel federation;
     private TableId firstInput;
@@ -65,6 +64,7 @@ final class TaskContext implements ComponentContext {
         this.checkpoints = env.checkpoints();
         this.paillier = env.paillier();
         this.precomputedObfuscators = env.precomputedObfuscators();
+        this.binningChunkRows = env.binningChunkRows();
         this.logs = logs;
         this.cancelled = cancelled;
         this.key = new TrackingStore.TaskKey(task.getFJobId(), task.getFComponentName(), task.getFTaskId(),
@@ -79,6 +79,11 @@ final class TaskContext implements ComponentContext {
     @Override
     public int precomputedObfuscators() {
         return precomputedObfuscators;
+    }
+
+    @Override
+    public int binningChunkRows() {
+        return binningChunkRows;
     }
 
     @Override
@@ -199,33 +204,11 @@ final class TaskContext implements ComponentContext {
 
     @Override
     public TableInput writeInstances(String dataName, Instances in) {
-        ObjectNode schema = JsonNodeFactory.instance.objectNode();
-        schema.put("sid", "id");
-        schema.put("header", String.join(",", in.featureNames()));
-        schema.put("with_label", in.hasLabel());
-        if (in.hasLabel()) {
-            schema.put("label_name", in.labelName());
-        }
-        return writeTable(dataName, schema, ",", out -> {
-            StringBuilder sb = new StringBuilder();
+        return writeInstances(dataName, InstanceLayout.output(in.featureNames(), in.hasLabel(), in.labelName()), out -> {
             for (int r = 0; r < in.size(); r++) {
-                sb.setLength(0);
-                if (in.hasLabel()) {
-                    sb.append(format(in.labels()[r]));
-                }
-                for (double v : in.features()[r]) {
-                    if (sb.length() > 0 || in.hasLabel()) {
-                        sb.append(',');
-                    }
-                    sb.append(format(v));
-                }
-                out.row(in.ids().get(r), sb.toString());
+                out.row(in.ids().get(r), in.hasLabel() ? in.labels()[r] : Double.NaN, in.features()[r]);
             }
         });
-    }
-
-    private static String format(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     @Override

@@ -55,6 +55,8 @@ final class InMemoryContext implements ComponentContext {
     int checks;
     /** The channel to the other parties' contexts, for components that talk to them (Intersection). */
     FederationChannel federation;
+    /** What the node's --binning-chunk-rows would give. */
+    int binningChunkRows = 10_000;
 
     InMemoryContext(String componentName, String module) {
         this(new Store(), componentName, module);
@@ -105,8 +107,10 @@ final class InMemoryContext implements ComponentContext {
         return store.rows.get(t.source());
     }
 
+    /** An output as instances: as written, or parsed from its rows when it was written a row at a time. */
     Instances instances(String dataName) {
-        return store.instances.get(outputs.get(dataName).source());
+        Instances in = store.instances.get(outputs.get(dataName).source());
+        return in != null ? in : readInstances(outputs.get(dataName));
     }
 
     List<MetricPoint> metric(String namespace, String name) {
@@ -302,6 +306,11 @@ final class InMemoryContext implements ComponentContext {
     @Override
     public void setSummary(JsonNode summary) {
         this.summary = summary;
+    }
+
+    @Override
+    public int binningChunkRows() {
+        return binningChunkRows;
     }
 
     @Override

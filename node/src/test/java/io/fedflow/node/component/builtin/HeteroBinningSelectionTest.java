@@ -11,6 +11,7 @@ import io.fedflow.node.component.paillier.CiphertextVector;
 import io.fedflow.node.component.paillier.PaillierPublicKey;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -214,7 +215,7 @@ class HeteroBinningSelectionTest {
         for (int i = 0; i < N; i++) {
             sorted[i] = in.features()[i][0];
         }
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         List<Double> points = new ArrayList<>();
         for (int i = 1; i <= 10; i++) {
             double rate = i < 10 ? i * (1.0 / 10) : 1.0;

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
 import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
@@ -61,9 +64,9 @@ class QuantileSummaryTest {
         }
     }
 
-    @net.jqwik.api.Provide
-    net.jqwik.api.Arbitrary<Long> seed() {
-        return net.jqwik.api.Arbitraries.longs();
+    @Provide
+    Arbitrary<Long> seed() {
+        return Arbitraries.longs();
     }
 
     @Property(tries = 12)

@@ -132,7 +132,7 @@ public final class Node implements AutoCloseable {
                         federation.transferChannel(), config.limits().peerMessageTimeout(),
                         models.jobRegistry(), new CheckpointStore(jobDsl, clock), meters.paillier(),
                         config.limits().maxPrecomputedObfuscators(), config.limits().intersectChunkIds(),
-                        config.limits().transferSendQueueBytes()),
+                        config.limits().transferSendQueueBytes(), config.limits().binningChunkRows()),
                 new JobModule.Federation(federation.partyClient(), id -> peers.find(id).isPresent(),
                         meters.counted(new PermissionAdmission(() -> hooks.hooks().current().permission())),
                         PARTY_TIMEOUT),

@@ -185,6 +185,11 @@ public final class NodeMain implements Callable<Integer> {
                     + "signed chunk after chunk (default ${DEFAULT-VALUE}).")
     int intersectChunkIds;
 
+    @Option(names = Limits.BINNING_CHUNK_ROWS_FLAG, defaultValue = "10000", paramLabel = "ROWS",
+            description = "Rows of one HeteroFeatureBinning message: the guest encrypts and sends its labels this "
+                    + "many at a time, and the host adds them into its bins chunk by chunk (default ${DEFAULT-VALUE}).")
+    int binningChunkRows;
+
     @Option(names = "--api-reader-poll-ms", defaultValue = "30000", paramLabel = "MS",
             description = "Longest wait between ApiReader's polls of a data service's query; the waits start at "
                     + "1 s (or this, if shorter) and double up to it (default ${DEFAULT-VALUE}, FATE's 30 s).")
@@ -337,6 +342,7 @@ public final class NodeMain implements Callable<Integer> {
                 .maxBoardWatchers(maxBoardWatchers)
                 .maxPrecomputedObfuscators(maxPrecomputedObfuscators)
                 .intersectChunkIds(intersectChunkIds)
+                .binningChunkRows(binningChunkRows)
                 .siteNonceFlushInterval(Duration.ofMillis(siteNonceFlushMs))
                 .siteNonceFastSkew(Duration.ofMillis(siteNonceFastSkewMs))
                 .build();

@@ -145,6 +145,17 @@ class NodeMainLimitsTest {
     }
 
     @Test
+    void binningChunkRowsDefaultTo10000AreSetByTheirFlagAndMustBePositive() {
+        assertThat(parse().binningChunkRows()).isEqualTo(Limits.defaults().binningChunkRows()).isEqualTo(10_000);
+        assertThat(parse(Limits.BINNING_CHUNK_ROWS_FLAG, "7").binningChunkRows()).isEqualTo(7);
+        assertThat(Limits.builder().binningChunkRows(12).build().toBuilder().build().binningChunkRows()).isEqualTo(12);
+        assertThatThrownBy(() -> parse(Limits.BINNING_CHUNK_ROWS_FLAG, "0"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("binning chunk rows");
+        assertThatThrownBy(() -> Limits.builder().binningChunkRows(-5).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("binning chunk rows");
+    }
+
+    @Test
     void aNegativeTransferGroupCommitSizeIsRefused() {
         assertThatThrownBy(() -> parse("--transfer-group-commit-bytes", "-1"))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -2,6 +2,7 @@ package io.fedflow.node.component;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.component.paillier.PaillierCounter;
+import io.fedflow.node.core.Limits;
 import java.util.List;
 
 /** Everything a task sees: who and where it is, its parameters, inputs, and where its outputs go. */
@@ -57,8 +58,8 @@ public interface ComponentContext {
     TableInput writeInstances(String dataName, Instances instances);
 
     /**
-     * Writes an instances table under {@code dataName} as its rows come (see {@link InstanceLayout#output}),
-     * never holding them: what a component streaming a table uses instead of building {@link Instances}.
+     * Writes an instances table as {@code rows} pushes its rows (id, label or NaN, features), none held:
+     * the streaming form of {@link #writeInstances(String, Instances)}, same schema and same text.
      */
     default TableInput writeInstances(String dataName, InstanceLayout layout, InstanceSource rows) {
         return writeTable(dataName, layout.schema(), layout.delimiter(),
@@ -110,7 +111,15 @@ public interface ComponentContext {
      * travel, and are signed, chunk after chunk.
      */
     default int intersectChunkIds() {
-        return 100_000;
+        return Limits.defaults().intersectChunkIds();
+    }
+
+    /**
+     * Rows of one HeteroFeatureBinning message (the node's {@code --binning-chunk-rows}): the guest's labels
+     * go to the hosts encrypted this many at a time.
+     */
+    default int binningChunkRows() {
+        return Limits.defaults().binningChunkRows();
     }
 
     /** A line in this task's log (under the job's log directory). */
@@ -126,12 +135,6 @@ public interface ComponentContext {
     @FunctionalInterface
     interface RowSource {
         void writeTo(RowWriter out) throws Exception;
-    }
-
-    /** Pushes instances (id, label or NaN, features) into an instances table being written. */
-    @FunctionalInterface
-    interface InstanceSource {
-        void writeTo(InstanceSink out) throws Exception;
     }
 
     @FunctionalInterface

@@ -28,6 +28,7 @@ public final class Limits {
     public static final String MAX_BOARD_WATCHERS_FLAG = "--max-board-watchers";
     public static final String MAX_PRECOMPUTED_OBFUSCATORS_FLAG = "--max-precomputed-obfuscators";
     public static final String INTERSECT_CHUNK_IDS_FLAG = "--intersect-chunk-ids";
+    public static final String BINNING_CHUNK_ROWS_FLAG = "--binning-chunk-rows";
 
     /** A transfer (upload, download stream) that moves no byte for this long is cut off. */
     private final Duration streamIdleTimeout;
@@ -106,6 +107,11 @@ public final class Limits {
      */
     private final int intersectChunkIds;
     /**
+     * Rows of one HeteroFeatureBinning message: the guest encrypts and sends its labels this many at a time,
+     * so neither party holds more than a chunk of ciphertexts.
+     */
+    private final int binningChunkRows;
+    /**
      * How long a site call's nonce, accepted in memory, may wait before it is written to PostgreSQL with the
      * others of its batch (one commit per batch, off the call's path).
      */
@@ -166,6 +172,7 @@ public final class Limits {
         this.maxPrecomputedObfuscators = (int) requireNonNegative(b.maxPrecomputedObfuscators,
                 "max precomputed obfuscators");
         this.intersectChunkIds = (int) requirePositive(b.intersectChunkIds, "intersect chunk ids");
+        this.binningChunkRows = (int) requirePositive(b.binningChunkRows, "binning chunk rows");
         this.siteNonceFlushInterval = requirePositive(b.siteNonceFlushInterval, "site nonce flush interval");
         this.siteNonceFastSkew = requirePositive(b.siteNonceFastSkew, "site nonce fast skew");
         this.transferGroupCommitBytes = requireNonNegative(b.transferGroupCommitBytes, "transfer group commit bytes");
@@ -214,6 +221,7 @@ public final class Limits {
         b.maxBoardWatchers = maxBoardWatchers;
         b.maxPrecomputedObfuscators = maxPrecomputedObfuscators;
         b.intersectChunkIds = intersectChunkIds;
+        b.binningChunkRows = binningChunkRows;
         b.siteNonceFlushInterval = siteNonceFlushInterval;
         b.siteNonceFastSkew = siteNonceFastSkew;
         b.transferGroupCommitBytes = transferGroupCommitBytes;
@@ -345,6 +353,10 @@ public final class Limits {
         return intersectChunkIds;
     }
 
+    public int binningChunkRows() {
+        return binningChunkRows;
+    }
+
     public Duration siteNonceFlushInterval() {
         return siteNonceFlushInterval;
     }
@@ -424,6 +436,8 @@ public final class Limits {
         // A few MB a message (a sha256 code is 64 characters, an RSA value 128 bytes at 1024 bits), a few dozen
         // messages for a million ids.
         private long intersectChunkIds = 100_000;
+        // 10,000 ciphertexts of a 1024-bit key are 2.5 MB a message: few messages, and a chunk is little heap.
+        private long binningChunkRows = 10_000;
         // Fifty commits a second at most, whatever the call rate; a crash forgets nothing (see SiteNonceGuard).
         private Duration siteNonceFlushInterval = Duration.ofMillis(20);
         // Clocks kept by NTP agree within milliseconds; a caller further off only pays the synchronous write.
@@ -579,6 +593,11 @@ public final class Limits {
 
         public Builder intersectChunkIds(int n) {
             this.intersectChunkIds = n;
+            return this;
+        }
+
+        public Builder binningChunkRows(int rows) {
+            this.binningChunkRows = rows;
             return this;
         }
 

@@ -46,6 +46,7 @@ final class TaskContext implements ComponentContext {
     private final PaillierCounter paillier;
     private final int precomputedObfuscators;
     private final int intersectChunkIds;
+    private final int binningChunkRows;
     private final JobMeters meters;
     private final long sendQueueBytes;
     private final Executor deliveries;
@@ -71,6 +72,7 @@ final class TaskContext implements ComponentContext {
         this.paillier = env.paillier();
         this.precomputedObfuscators = env.precomputedObfuscators();
         this.intersectChunkIds = env.intersectChunkIds();
+        this.binningChunkRows = env.binningChunkRows();
         this.logs = logs;
         this.cancelled = cancelled;
         this.key = new TrackingStore.TaskKey(task.getFJobId(), task.getFComponentName(), task.getFTaskId(),
@@ -90,6 +92,11 @@ final class TaskContext implements ComponentContext {
     @Override
     public int intersectChunkIds() {
         return intersectChunkIds;
+    }
+
+    @Override
+    public int binningChunkRows() {
+        return binningChunkRows;
     }
 
     @Override

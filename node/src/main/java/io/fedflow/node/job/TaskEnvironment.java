@@ -15,11 +15,12 @@ import java.time.Duration;
  * peerMessageTimeout}), and the pipeline models (a train job's success records one; a predict job reads one),
  * and the store of the checkpoints its tasks save, and where its Paillier keys count their operations and
  * how many obfuscators they may draw ahead ({@code Limits.maxPrecomputedObfuscators}), how many ids an
- * Intersection message holds ({@code Limits.intersectChunkIds}), and how many bytes of messages a task may
- * have on their way unacknowledged ({@code Limits.transferSendQueueBytes}).
+ * Intersection message holds ({@code Limits.intersectChunkIds}), how many bytes of messages a task may
+ * have on their way unacknowledged ({@code Limits.transferSendQueueBytes}), and how many rows
+ * HeteroFeatureBinning's guest encrypts into one message ({@code Limits.binningChunkRows}).
  */
 public record TaskEnvironment(TableCatalog catalog, TableRows rows, TableWriter writer, TrackingStore tracking,
                               FederationChannel.Factory channels, Duration peerMessageTimeout,
                               PipelineModels models, CheckpointStore checkpoints, PaillierCounter paillier,
                               int precomputedObfuscators, int intersectChunkIds,
-                              long transferSendQueueBytes) {}
+                              long transferSendQueueBytes, int binningChunkRows) {}

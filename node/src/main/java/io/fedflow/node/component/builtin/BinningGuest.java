@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.FederationChannel;
-import io.fedflow.node.component.Instances;
 import io.fedflow.node.component.paillier.CiphertextVector;
 import io.fedflow.node.component.paillier.PaillierEncryptor;
 import io.fedflow.node.component.paillier.PaillierKeyPair;
@@ -21,66 +20,109 @@ import java.util.stream.IntStream;
 
 /**
  * The guest's side of hetero binning: it owns the labels and the Paillier key. It sends each host the
- * public key, the row ids and the labels encrypted (in batches), and gets back per host feature and bin
- * the row count and the homomorphic sum of the encrypted labels, from which it computes the host
- * features' WOE and IV. The host sees only ciphertexts, never a label; the guest sees only per-bin
- * totals, never a host value or split point.
+ * public key and the row count, then the row ids and the labels encrypted, a chunk at a time as its scan
+ * reaches them ({@code --binning-chunk-rows} rows a message, so neither side holds more than a chunk), and
+ * gets back per host feature and bin the row count and the homomorphic sum of the encrypted labels, from
+ * which it computes the host features' WOE and IV. The host sees only ciphertexts, never a label; the
+ * guest sees only per-bin totals, never a host value or split point.
  */
 final class BinningGuest {
     static final String KEY = "binning.public_key";
-    static final String IDS = "binning.ids";
+    /** {"count": rows, "chunks": messages}: what the host is to receive. */
+    static final String COUNT = "binning.count";
+    /** Chunk i's ids, {"ids": [...]}, under this prefix and i. */
+    static final String IDS = "binning.ids.";
+    /** Chunk i's encrypted labels, in the order of its ids, under this prefix and i. */
     static final String LABELS = "binning.labels.";
     static final String HOST_BINS = "binning.host_bins";
     static final String HOST_SUMS = "binning.host_sums";
-    /** Ciphertexts per message: 4096 of a 1024-bit key are 1 MiB. */
-    static final int BATCH = 4096;
     static final Duration WAIT = Duration.ofMinutes(30);
 
     /** One host's features as the guest knows them: anonymous names and their WOE/IV. */
     record HostFeatures(String partyId, List<String> names, List<WoeIv> stats) {}
 
-    private BinningGuest() {}
+    private final ComponentContext ctx;
+    private final FederationChannel channel;
+    private final List<String> hosts;
+    private final BinningSettings settings;
+    private final PaillierKeyPair keys;
+    private final PaillierEncryptor enc;
+    private final long count;
+    private final int chunkRows;
+    private final List<String> ids = new ArrayList<>();
+    private final long[] labels;
+    private int chunks;
+    private long sent;
 
-    static List<HostFeatures> exchange(ComponentContext ctx, Instances data, BinningSettings s) {
-        FederationChannel channel = ctx.federation();
-        List<String> hosts = channel.roles().getOrDefault("host", List.of());
-        if (hosts.isEmpty()) {
-            return List.of();
-        }
+    /** Generates the key and announces it and the row count to every host. */
+    BinningGuest(ComponentContext ctx, List<String> hosts, BinningSettings s, long count) {
+        this.ctx = ctx;
+        this.channel = ctx.federation();
+        this.hosts = hosts;
+        this.settings = s;
+        this.count = count;
+        this.chunkRows = ctx.binningChunkRows();
+        this.labels = new long[(int) Math.max(1, Math.min(chunkRows, count))];
         SecureRandom random = new SecureRandom();
-        PaillierKeyPair keys = PaillierKeyPair.generate(s.keyBits(), random, ctx.paillier());
-        PaillierEncryptor enc = new PaillierEncryptor(keys.privateKey(), random);
-        double[] labels = data.labels();
-        List<byte[]> batches = new ArrayList<>();
-        for (int from = 0; from < labels.length; from += BATCH) {
-            int start = from;
-            int end = Math.min(labels.length, from + BATCH);
-            // encryption is the cost here: spread a batch over the cores
-            List<BigInteger> cs = IntStream.range(start, end).parallel()
-                    .mapToObj(i -> enc.encrypt((long) labels[i])).toList();
-            batches.add(CiphertextVector.encode(keys.publicKey(), cs));
-            ctx.checkCancelled();
-        }
-        ObjectNode ids = Params.JSON.createObjectNode();
-        ids.put("count", labels.length);
-        ids.put("batches", batches.size());
-        ArrayNode idList = ids.putArray("ids");
-        data.ids().forEach(idList::add);
-        byte[] idBytes = bytes(ids);
+        this.keys = PaillierKeyPair.generate(s.keyBits(), random, ctx.paillier());
+        this.enc = new PaillierEncryptor(keys.privateKey(), random);
+        ObjectNode head = Params.JSON.createObjectNode();
+        head.put("count", count);
+        head.put("chunks", (count + chunkRows - 1) / chunkRows);
         for (String host : hosts) {
             channel.send(KEY, "host", host, keys.publicKey().n().toByteArray());
-            channel.send(IDS, "host", host, idBytes);
-            for (int b = 0; b < batches.size(); b++) {
-                channel.send(LABELS + b, "host", host, batches.get(b));
-            }
+            channel.send(COUNT, "host", host, bytes(head));
         }
-        ctx.log("sent " + labels.length + " labels encrypted with a " + s.keyBits() + "-bit Paillier key to hosts "
-                + hosts);
+    }
+
+    /** The hosts of the job, or none (then there is nothing to exchange). */
+    static List<String> hosts(ComponentContext ctx) {
+        return ctx.federation().roles().getOrDefault("host", List.of());
+    }
+
+    /** The next row of the guest's scan: sent with its chunk once the chunk is full. */
+    void add(String id, double label) {
+        ids.add(id);
+        labels[ids.size() - 1] = (long) label;
+        if (ids.size() == chunkRows) {
+            flush();
+        }
+    }
+
+    /** Sends the last chunk, then waits for each host's bin counts and label sums. */
+    List<HostFeatures> finish() {
+        if (!ids.isEmpty()) {
+            flush();
+        }
+        if (sent != count) {
+            throw FlowException.data("the guest's table changed while HeteroFeatureBinning read it: " + sent
+                    + " rows, announced " + count);
+        }
+        ctx.log("sent " + sent + " labels encrypted with a " + settings.keyBits() + "-bit Paillier key to hosts "
+                + hosts + " in " + chunks + " chunks of at most " + chunkRows);
         List<HostFeatures> out = new ArrayList<>();
         for (String host : hosts) {
-            out.add(receive(channel, host, keys.privateKey(), s.adjustmentFactor()));
+            out.add(receive(channel, host, keys.privateKey(), settings.adjustmentFactor()));
         }
         return out;
+    }
+
+    private void flush() {
+        int n = ids.size();
+        // encryption is the cost here: spread a chunk over the cores
+        List<BigInteger> cs = IntStream.range(0, n).parallel().mapToObj(i -> enc.encrypt(labels[i])).toList();
+        ArrayNode idList = Params.JSON.createObjectNode().putArray("ids");
+        ids.forEach(idList::add);
+        byte[] idBytes = bytes(Params.JSON.createObjectNode().set("ids", idList));
+        byte[] labelBytes = CiphertextVector.encode(keys.publicKey(), cs);
+        for (String host : hosts) {
+            channel.send(IDS + chunks, "host", host, idBytes);
+            channel.send(LABELS + chunks, "host", host, labelBytes);
+        }
+        chunks++;
+        sent += n;
+        ids.clear();
+        ctx.checkCancelled();
     }
 
     private static HostFeatures receive(FederationChannel channel, String host, PaillierPrivateKey key,

@@ -5,26 +5,25 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.FederationChannel;
-import io.fedflow.node.component.Instances;
 import io.fedflow.node.component.paillier.CiphertextVector;
 import io.fedflow.node.component.paillier.PaillierPublicKey;
 import io.fedflow.node.core.FlowException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
- * The host's side of hetero binning: it bins its own columns, adds up the guest's encrypted labels per
- * feature and bin (rows joined by id; rows the other side lacks count nowhere) and sends back the bin
- * counts and the encrypted sums. It never holds the private key, so it learns nothing of the labels.
+ * The host's side of hetero binning: it adds up the guest's encrypted labels per feature and bin, chunk by
+ * chunk as they come, each id looked up in its {@link BinnedRows} (rows the other side lacks count nowhere),
+ * and sends back the bin counts and the encrypted sums. It never holds the private key, so it learns
+ * nothing of the labels.
  */
 final class BinningHost {
     private BinningHost() {}
 
-    static void exchange(ComponentContext ctx, Instances data, BinningSettings s, List<QuantileSplits> splits) {
+    static void exchange(ComponentContext ctx, BinnedRows rows, BinningSettings s, List<QuantileSplits> splits) {
         FederationChannel channel = ctx.federation();
         List<String> guests = channel.roles().getOrDefault("guest", List.of());
         if (guests.isEmpty()) {
@@ -33,11 +32,7 @@ final class BinningHost {
         String guest = guests.get(0);
         PaillierPublicKey key = new PaillierPublicKey(new BigInteger(channel.receive(BinningGuest.KEY, "guest", guest,
                 BinningGuest.WAIT)), ctx.paillier());
-        JsonNode ids = BinningGuest.parse(channel.receive(BinningGuest.IDS, "guest", guest, BinningGuest.WAIT));
-        Map<String, Integer> rowOf = new HashMap<>();
-        for (int i = 0; i < data.size(); i++) {
-            rowOf.put(data.ids().get(i), i);
-        }
+        JsonNode head = BinningGuest.parse(channel.receive(BinningGuest.COUNT, "guest", guest, BinningGuest.WAIT));
         int[] cols = s.binCols();
         BigInteger[][] sums = new BigInteger[cols.length][];
         long[][] counts = new long[cols.length][];
@@ -46,27 +41,43 @@ final class BinningHost {
             Arrays.fill(sums[f], key.zero());
             counts[f] = new long[splits.get(f).bins()];
         }
-        JsonNode idList = ids.path("ids");
-        int batches = ids.path("batches").asInt();
-        int next = 0;
-        int joined = 0;
-        for (int b = 0; b < batches; b++) {
-            List<BigInteger> labels = CiphertextVector.decode(key, channel.receive(BinningGuest.LABELS + b, "guest",
+        long chunks = head.path("chunks").asLong();
+        long received = 0;
+        long joined = 0;
+        for (long c = 0; c < chunks; c++) {
+            JsonNode ids = BinningGuest.parse(channel.receive(BinningGuest.IDS + c, "guest", guest, BinningGuest.WAIT))
+                    .path("ids");
+            List<BigInteger> labels = CiphertextVector.decode(key, channel.receive(BinningGuest.LABELS + c, "guest",
                     guest, BinningGuest.WAIT));
-            for (BigInteger c : labels) {
-                Integer row = rowOf.get(idList.path(next++).asText());
-                if (row == null) {
-                    continue;
-                }
-                joined++;
-                double[] x = data.features()[row];
-                for (int f = 0; f < cols.length; f++) {
-                    int bin = splits.get(f).binOf(x[cols[f]]);
-                    sums[f][bin] = key.add(sums[f][bin], c);
-                    counts[f][bin]++;
+            if (labels.size() != ids.size()) {
+                throw FlowException.data("the guest's chunk " + c + " has " + ids.size() + " ids and " + labels.size()
+                        + " labels");
+            }
+            int[] at = new int[ids.size()];
+            List<BigInteger> shared = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                int row = rows.find(ids.get(i).asText());
+                if (row >= 0) {
+                    at[shared.size()] = row;
+                    shared.add(labels.get(i));
                 }
             }
+            // each feature's sums are its own: the features add in parallel, each in the guest's row order
+            int n = shared.size();
+            IntStream.range(0, cols.length).parallel().forEach(f -> {
+                for (int i = 0; i < n; i++) {
+                    int bin = rows.bin(at[i], f);
+                    sums[f][bin] = key.add(sums[f][bin], shared.get(i));
+                    counts[f][bin]++;
+                }
+            });
+            received += ids.size();
+            joined += n;
             ctx.checkCancelled();
+        }
+        if (received != head.path("count").asLong()) {
+            throw FlowException.data("the guest announced " + head.path("count").asLong() + " rows and sent "
+                    + received);
         }
         ObjectNode bins = Params.JSON.createObjectNode();
         ArrayNode features = bins.putArray("features");
@@ -82,6 +93,7 @@ final class BinningHost {
         }
         channel.send(BinningGuest.HOST_BINS, "guest", guest, BinningGuest.bytes(bins));
         channel.send(BinningGuest.HOST_SUMS, "guest", guest, CiphertextVector.encode(key, flat));
-        ctx.log("summed the guest's encrypted labels over " + joined + " shared rows in " + cols.length + " features");
+        ctx.log("summed the guest's encrypted labels over " + joined + " shared rows in " + cols.length
+                + " features, " + chunks + " chunks");
     }
 }

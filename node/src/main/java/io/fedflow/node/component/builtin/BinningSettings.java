@@ -3,7 +3,6 @@ package io.fedflow.node.component.builtin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fedflow.node.component.Instances;
 import io.fedflow.node.component.paillier.PaillierKeyPair;
 import java.util.List;
 import java.util.Set;
@@ -13,7 +12,7 @@ import java.util.TreeSet;
 record BinningSettings(String method, int binNum, double compressThres, int headSize, double error,
                        double adjustmentFactor, boolean localOnly, int[] binCols, int[] transformCols,
                        String transformType, int keyBits) {
-    static BinningSettings of(Params p, Instances data) {
+    static BinningSettings of(Params p, List<String> header) {
         String method = p.choice("method", "quantile", "quantile");
         int binNum = p.integer("bin_num", 10);
         if (binNum < 2) {
@@ -23,19 +22,19 @@ record BinningSettings(String method, int binNum, double compressThres, int head
         if (adjustment <= 0) {
             throw p.bad("adjustment_factor", "must be positive, got " + adjustment);
         }
-        int[] binCols = columns(p, "bin_indexes", "bin_names", p, data, null);
+        int[] binCols = columns(p, "bin_indexes", "bin_names", p, header, null);
         Params transform = p.object("transform_param");
         String type = transform.present("transform_type") ? transform.choice("transform_type", null, "bin_num", "woe")
                 : "bin_num";
         int[] transformCols = type == null ? new int[0]
-                : columns(transform, "transform_cols", "transform_names", p, data, binCols);
+                : columns(transform, "transform_cols", "transform_names", p, header, binCols);
         Set<Integer> binned = new TreeSet<>();
         for (int j : binCols) {
             binned.add(j);
         }
         for (int j : transformCols) {
             if (!binned.contains(j)) {
-                throw transform.bad("transform_cols", "has column " + j + " (" + data.featureNames().get(j)
+                throw transform.bad("transform_cols", "has column " + j + " (" + header.get(j)
                         + "), which is not binned");
             }
         }
@@ -45,10 +44,11 @@ record BinningSettings(String method, int binNum, double compressThres, int head
     }
 
     /** -1 (or absent) = {@code all} (every column when null); else the listed indexes plus the named columns. */
-    private static int[] columns(Params p, String indexKey, String namesKey, Params who, Instances data, int[] all) {
+    private static int[] columns(Params p, String indexKey, String namesKey, Params who, List<String> header,
+                                 int[] all) {
         JsonNode idx = p.node(indexKey);
         List<String> names = p.strings(namesKey, List.of());
-        int width = data.width();
+        int width = header.size();
         if (idx == null && names.isEmpty() || idx != null && idx.isNumber() && idx.asInt() == -1) {
             if (all != null) {
                 return all.clone();
@@ -72,9 +72,9 @@ record BinningSettings(String method, int binNum, double compressThres, int head
             }
         }
         for (String name : names) {
-            int j = data.featureNames().indexOf(name);
+            int j = header.indexOf(name);
             if (j < 0) {
-                throw p.bad(namesKey, "names " + name + ", which is not a feature of " + data.featureNames());
+                throw p.bad(namesKey, "names " + name + ", which is not a feature of " + header);
             }
             chosen.add(j);
         }

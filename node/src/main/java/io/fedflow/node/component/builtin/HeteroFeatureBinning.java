@@ -7,7 +7,7 @@ import io.fedflow.node.component.Component;
 import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.ComponentDefinition;
 import io.fedflow.node.component.InputRule;
-import io.fedflow.node.component.Instances;
+import io.fedflow.node.component.InstanceLayout;
 import io.fedflow.node.component.ModelInput;
 import io.fedflow.node.component.Param;
 import io.fedflow.node.component.ParamSpec;
@@ -68,85 +68,142 @@ public final class HeteroFeatureBinning implements Component {
         if (in == null) {
             throw p.refuse("needs one input table under \"data\" (e.g. data_transform_0.data)");
         }
-        Instances data = ctx.readInstances(in);
-        if (data.size() == 0) {
+        if (in.count() == 0) {
             throw p.dataError("the input data is empty");
         }
+        InstanceLayout layout = InstanceLayout.of(in);
+        List<String> header = layout.featureNames();
         List<ModelInput> models = ctx.inputModels("model");
         if (models != null && !models.isEmpty()) {
             ModelInput model = models.get(0);
-            ctx.writeInstances("data", applyModel(p, data, model));
+            write(ctx, in, trainedTransform(p, header, model));
             ctx.saveModel("model", model.param(), model.meta());
             ctx.log("transformed with the model of " + model.component() + " (its split points and transform_param)");
             return;
         }
-        BinningSettings s = BinningSettings.of(p, data);
+        BinningSettings s = BinningSettings.of(p, header);
         boolean guest = "guest".equals(ctx.role());
         if ("woe".equals(s.transformType()) && !guest) {
             throw p.bad("transform_param", "transform_type woe is for the guest only: the host has no labels");
         }
+        if (guest && !layout.withLabel()) {
+            throw p.dataError("the guest's data has no label; set with_label in DataTransform");
+        }
+        // First scan: one quantile summary per binned column (and, at the guest, the labels checked).
+        int[] cols = s.binCols();
+        QuantileSummary[] summaries = new QuantileSummary[cols.length];
+        for (int f = 0; f < cols.length; f++) {
+            summaries[f] = new QuantileSummary(s.compressThres(), s.headSize(), s.error());
+        }
+        long[] rows = new long[1];
+        ctx.scanInstances(in, (id, y, x) -> {
+            if (guest && y != 0 && y != 1) {
+                throw p.dataError("labels must be 0 or 1 (binary), found " + Labels.format(y));
+            }
+            for (int f = 0; f < cols.length; f++) {
+                summaries[f].insert(x[cols[f]]);
+            }
+            rows[0]++;
+        });
         List<QuantileSplits> splits = new ArrayList<>();
-        for (int j : s.binCols()) {
-            splits.add(QuantileSplits.of(column(data, j), s.binNum()));
+        for (QuantileSummary summary : summaries) {
+            // FATE compresses each summary once its partition is read, then queries it
+            summary.compress();
+            splits.add(QuantileSplits.of(summary, s.binNum()));
         }
         List<WoeIv> own = new ArrayList<>();
         List<BinningGuest.HostFeatures> hosts = List.of();
         if (guest) {
-            own = ownStats(p, data, s, splits);
-            if (!s.localOnly()) {
-                hosts = BinningGuest.exchange(ctx, data, s);
+            List<String> hostParties = s.localOnly() ? List.of() : BinningGuest.hosts(ctx);
+            BinningGuest exchange = hostParties.isEmpty() ? null : new BinningGuest(ctx, hostParties, s, rows[0]);
+            // Second scan: the guest's own event counts per bin, its labels sent to the hosts chunk by chunk.
+            BinCounts counts = new BinCounts(splits);
+            ctx.scanInstances(in, (id, y, x) -> {
+                counts.add(cols, x, y);
+                if (exchange != null) {
+                    exchange.add(id, y);
+                }
+            });
+            own = counts.stats(s.adjustmentFactor());
+            if (exchange != null) {
+                hosts = exchange.finish();
             }
         } else if (!s.localOnly()) {
-            BinningHost.exchange(ctx, data, s, splits);
+            // Second scan: each row's bins by id, for the guest's chunks to find.
+            BinnedRows binned = new BinnedRows(rows[0], cols.length,
+                    splits.stream().mapToInt(QuantileSplits::bins).max().orElse(1));
+            int[] bins = new int[cols.length];
+            ctx.scanInstances(in, (id, y, x) -> {
+                for (int f = 0; f < cols.length; f++) {
+                    bins[f] = splits.get(f).binOf(x[cols[f]]);
+                }
+                binned.add(id, bins);
+            });
+            BinningHost.exchange(ctx, binned, s, splits);
         }
-        ctx.writeInstances("data", transform(data, s, splits, own));
-        ctx.saveModel("model", param(ctx, data, s, splits, own, hosts), s.meta(data.featureNames()));
-        ctx.setSummary(summary(data, s, own, hosts));
-        ctx.log("binned " + s.binCols().length + " columns into at most " + s.binNum() + " bins" + (guest
-                ? "; IV for " + own.size() + " own and " + hosts.stream().mapToInt(h -> h.names().size()).sum()
-                + " host features" : ""));
+        write(ctx, in, transform(s, splits, own));
+        ctx.saveModel("model", param(ctx, header, s, splits, own, hosts), s.meta(header));
+        ctx.setSummary(summary(header, s, own, hosts));
+        ctx.log("binned " + cols.length + " columns of " + rows[0] + " rows into at most " + s.binNum() + " bins"
+                + (guest ? "; IV for " + own.size() + " own and " + hosts.stream().mapToInt(h -> h.names().size())
+                .sum() + " host features" : ""));
     }
 
-    private static List<WoeIv> ownStats(Params p, Instances data, BinningSettings s, List<QuantileSplits> splits) {
-        if (!data.hasLabel()) {
-            throw p.dataError("the guest's data has no label; set with_label in DataTransform");
-        }
-        for (double y : data.labels()) {
-            if (y != 0 && y != 1) {
-                throw p.dataError("labels must be 0 or 1 (binary), found " + Labels.format(y));
+    /** The output data, written by a last scan: each row transformed as it is read (or as it is, for null). */
+    private static void write(ComponentContext ctx, TableInput in, BinTransform transform) {
+        InstanceLayout layout = InstanceLayout.of(in);
+        ctx.writeInstances("data", InstanceLayout.output(layout.table(), layout.featureNames(), layout.labelName()),
+                out -> ctx.scanInstances(in, (id, y, x) -> out.row(id, y, transform == null ? x : transform.apply(x))));
+    }
+
+    /** Per feature and bin, the rows of label 1 (events) and of label 0, counted as rows go by. */
+    private static final class BinCounts {
+        private final List<QuantileSplits> splits;
+        private final long[][] events;
+        private final long[][] nonEvents;
+
+        BinCounts(List<QuantileSplits> splits) {
+            this.splits = splits;
+            this.events = new long[splits.size()][];
+            this.nonEvents = new long[splits.size()][];
+            for (int f = 0; f < splits.size(); f++) {
+                events[f] = new long[splits.get(f).bins()];
+                nonEvents[f] = new long[splits.get(f).bins()];
             }
         }
-        List<WoeIv> out = new ArrayList<>();
-        int[] cols = s.binCols();
-        for (int f = 0; f < cols.length; f++) {
-            QuantileSplits sp = splits.get(f);
-            long[] events = new long[sp.bins()];
-            long[] nonEvents = new long[sp.bins()];
-            for (int i = 0; i < data.size(); i++) {
-                int b = sp.binOf(data.features()[i][cols[f]]);
-                if (data.labels()[i] == 1) {
-                    events[b]++;
+
+        void add(int[] cols, double[] x, double y) {
+            for (int f = 0; f < cols.length; f++) {
+                int b = splits.get(f).binOf(x[cols[f]]);
+                if (y == 1) {
+                    events[f][b]++;
                 } else {
-                    nonEvents[b]++;
+                    nonEvents[f][b]++;
                 }
             }
-            out.add(WoeIv.of(events, nonEvents, s.adjustmentFactor()));
         }
-        return out;
+
+        List<WoeIv> stats(double adjustmentFactor) {
+            List<WoeIv> out = new ArrayList<>();
+            for (int f = 0; f < splits.size(); f++) {
+                out.add(WoeIv.of(events[f], nonEvents[f], adjustmentFactor));
+            }
+            return out;
+        }
     }
 
     /**
      * Predict stage (FATE's transform with a loaded model): the trained split points and the meta's
      * transform_param, no refit and no exchange. transform_type null (or no transform_cols) passes the data
-     * through; bin_num replaces each transform column by its bin under the trained split points; woe by the
-     * trained WOE of that bin (only where the model has WOE, i.e. at the guest).
+     * through (null); bin_num replaces each transform column by its bin under the trained split points; woe by
+     * the trained WOE of that bin (only where the model has WOE, i.e. at the guest).
      */
-    static Instances applyModel(Params p, Instances data, ModelInput model) {
+    static BinTransform trainedTransform(Params p, List<String> header, ModelInput model) {
         JsonNode t = model.meta() == null ? null : model.meta().path("transform_param");
         String type = t == null || t.path("transform_type").isNull() || t.path("transform_type").isMissingNode()
                 ? null : t.path("transform_type").asText();
         if (type == null || type.isEmpty() || t.path("transform_cols").size() == 0) {
-            return data;
+            return null;
         }
         JsonNode features = model.param().path("binning_result").path("binning_result");
         List<String> trainedHeader = new ArrayList<>();
@@ -154,22 +211,22 @@ public final class HeteroFeatureBinning implements Component {
         int cols = t.path("transform_cols").size();
         int[] at = new int[cols];
         QuantileSplits[] splits = new QuantileSplits[cols];
-        double[][] woe = new double[cols][];
+        double[][] woe = "woe".equals(type) ? new double[cols][] : null;
         for (int k = 0; k < cols; k++) {
             int trainedIndex = t.path("transform_cols").get(k).asInt();
             String name = trainedIndex < trainedHeader.size() ? trainedHeader.get(trainedIndex) : null;
-            at[k] = name == null ? -1 : data.featureNames().indexOf(name);
+            at[k] = name == null ? -1 : header.indexOf(name);
             JsonNode f = name == null ? null : features.get(name);
             if (at[k] < 0 || f == null) {
                 throw p.dataError("the binning model transforms column " + (name == null ? "#" + trainedIndex : name)
-                        + ", which is not in the data " + data.featureNames() + " or has no split points");
+                        + ", which is not in the data " + header + " or has no split points");
             }
             double[] points = new double[f.path("split_points").size()];
             for (int i = 0; i < points.length; i++) {
                 points[i] = f.path("split_points").get(i).asDouble();
             }
             splits[k] = new QuantileSplits(points);
-            if ("woe".equals(type)) {
+            if (woe != null) {
                 if (f.path("woe_array").size() != points.length) {
                     throw p.dataError("transform_type woe needs the trained WOE of " + name + ", which this party's"
                             + " model does not have");
@@ -180,41 +237,32 @@ public final class HeteroFeatureBinning implements Component {
                 }
             }
         }
-        double[][] out = new double[data.size()][];
-        for (int i = 0; i < data.size(); i++) {
-            double[] row = data.features()[i].clone();
-            for (int k = 0; k < cols; k++) {
-                int bin = splits[k].binOf(row[at[k]]);
-                row[at[k]] = woe[k] != null ? woe[k][bin] : bin;
-            }
-            out[i] = row;
-        }
-        return new Instances(data.ids(), data.featureNames(), out, data.labels(), data.labelName());
+        return new BinTransform(at, splits, woe);
     }
 
-    private static Instances transform(Instances data, BinningSettings s, List<QuantileSplits> splits,
-                                       List<WoeIv> own) {
+    /** The fitted transform of the output data, or null when transform_type is null or has no columns. */
+    private static BinTransform transform(BinningSettings s, List<QuantileSplits> splits, List<WoeIv> own) {
         if (s.transformType() == null || s.transformCols().length == 0) {
-            return data;
+            return null;
         }
         List<Integer> binCols = new ArrayList<>();
         for (int j : s.binCols()) {
             binCols.add(j);
         }
-        double[][] out = new double[data.size()][];
-        for (int i = 0; i < data.size(); i++) {
-            double[] row = data.features()[i].clone();
-            for (int j : s.transformCols()) {
-                int f = binCols.indexOf(j);
-                int bin = splits.get(f).binOf(row[j]);
-                row[j] = "woe".equals(s.transformType()) ? own.get(f).woe()[bin] : bin;
+        int[] cols = s.transformCols();
+        QuantileSplits[] sp = new QuantileSplits[cols.length];
+        double[][] woe = "woe".equals(s.transformType()) ? new double[cols.length][] : null;
+        for (int k = 0; k < cols.length; k++) {
+            int f = binCols.indexOf(cols[k]);
+            sp[k] = splits.get(f);
+            if (woe != null) {
+                woe[k] = own.get(f).woe();
             }
-            out[i] = row;
         }
-        return new Instances(data.ids(), data.featureNames(), out, data.labels(), data.labelName());
+        return new BinTransform(cols.clone(), sp, woe);
     }
 
-    private static ObjectNode param(ComponentContext ctx, Instances data, BinningSettings s,
+    private static ObjectNode param(ComponentContext ctx, List<String> header, BinningSettings s,
                                     List<QuantileSplits> splits, List<WoeIv> own,
                                     List<BinningGuest.HostFeatures> hosts) {
         ObjectNode param = Params.JSON.createObjectNode();
@@ -224,7 +272,7 @@ public final class HeteroFeatureBinning implements Component {
         ObjectNode features = result.putObject("binning_result");
         int[] cols = s.binCols();
         for (int f = 0; f < cols.length; f++) {
-            ObjectNode feature = features.putObject(data.featureNames().get(cols[f]));
+            ObjectNode feature = features.putObject(header.get(cols[f]));
             ArrayNode sp = feature.putArray("split_points");
             for (double v : splits.get(f).points()) {
                 sp.add(v);
@@ -246,10 +294,10 @@ public final class HeteroFeatureBinning implements Component {
                 stats(feature, h.stats().get(f));
             }
         }
-        ArrayNode header = param.putArray("header");
-        data.featureNames().forEach(header::add);
+        ArrayNode headerNode = param.putArray("header");
+        header.forEach(headerNode::add);
         ArrayNode anonymous = param.putArray("header_anonymous");
-        for (int j = 0; j < data.width(); j++) {
+        for (int j = 0; j < header.size(); j++) {
             anonymous.add(ctx.role() + "_" + ctx.partyId() + "_x" + j);
         }
         param.put("model_name", "HeteroFeatureBinning");
@@ -279,13 +327,13 @@ public final class HeteroFeatureBinning implements Component {
         }
     }
 
-    private static ObjectNode summary(Instances data, BinningSettings s, List<WoeIv> own,
+    private static ObjectNode summary(List<String> header, BinningSettings s, List<WoeIv> own,
                                       List<BinningGuest.HostFeatures> hosts) {
         ObjectNode summary = Params.JSON.createObjectNode();
         ObjectNode iv = summary.putObject("iv");
         int[] cols = s.binCols();
         for (int f = 0; f < own.size(); f++) {
-            iv.put(data.featureNames().get(cols[f]), own.get(f).iv());
+            iv.put(header.get(cols[f]), own.get(f).iv());
         }
         for (BinningGuest.HostFeatures h : hosts) {
             for (int f = 0; f < h.names().size(); f++) {
@@ -293,13 +341,5 @@ public final class HeteroFeatureBinning implements Component {
             }
         }
         return summary;
-    }
-
-    private static double[] column(Instances data, int j) {
-        double[] out = new double[data.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = data.features()[i][j];
-        }
-        return out;
     }
 }

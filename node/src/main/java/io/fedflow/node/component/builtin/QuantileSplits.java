@@ -5,19 +5,23 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Quantile split points of one column, as FATE's quantile binning makes them: the values at the
- * percentiles 1/b, 2/b, ..., 1 (b = bin_num), duplicates dropped, so the last split point is the maximum.
- * Exact quantiles over the sorted column, where FATE uses a GK sketch bounded by {@code error}: the same
- * points up to that error, and no sketch to tune on data that fits in memory. A value belongs to the first
- * bin whose split point is not below it.
+ * Quantile split points of one column, as FATE's quantile binning makes them: its summary queried at the
+ * rates 1/b, 2/b, ..., 1 (b = bin_num; FATE multiplies i by 1.0/b, so 3 · 0.2 is 0.6000000000000001 and its
+ * rank rounds up past 6 of 10: the same doubles here), duplicates dropped, so the last split point is the
+ * maximum. A value belongs to the first bin whose split point is not below it.
  */
 record QuantileSplits(double[] points) {
-    static QuantileSplits of(double[] column, int binNum) {
-        double[] sorted = column.clone();
-        Arrays.sort(sorted);
+    static QuantileSplits of(QuantileSummary summary, int binNum) {
+        double step = 1.0 / binNum;
+        double[] rates = new double[binNum];
+        for (int i = 1; i < binNum; i++) {
+            rates[i - 1] = i * step;
+        }
+        rates[binNum - 1] = 1.0;
+        // the answers rise with the rates: numpy's unique (sorted, distinct) is dropping repeats
+        double[] answers = summary.query(rates);
         List<Double> out = new ArrayList<>();
-        for (int i = 1; i <= binNum; i++) {
-            double v = FeatureScale.quantile(sorted, (double) i / binNum);
+        for (double v : answers) {
             if (out.isEmpty() || v > out.get(out.size() - 1)) {
                 out.add(v);
             }

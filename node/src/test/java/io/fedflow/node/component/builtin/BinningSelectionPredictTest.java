@@ -29,24 +29,32 @@ class BinningSelectionPredictTest {
     void binNumReplacesTheTransformColumnsByTheirBinUnderTheTrainedSplitPoints() throws Exception {
         ModelInput model = new ModelInput("hetero_feature_binning_0", "HeteroFeatureBinning", json(BINNING_PARAM),
                 json("{\"transform_param\": {\"transform_cols\": [0, 1], \"transform_type\": \"bin_num\"}}"));
-        Instances out = HeteroFeatureBinning.applyModel(p, data, model);
-        assertThat(out.features()).isEqualTo(new double[][] {{0, 0}, {1, 1}, {2, 1}});
-        assertThat(out.ids()).isEqualTo(data.ids());
-        assertThat(out.labels()).isEqualTo(data.labels());
+        assertThat(apply(HeteroFeatureBinning.trainedTransform(p, data.featureNames(), model)))
+                .isEqualTo(new double[][] {{0, 0}, {1, 1}, {2, 1}});
     }
 
     @Test
     void woeUsesTheTrainedWoeAndNoTransformTypePassesTheDataThrough() throws Exception {
         ModelInput woe = new ModelInput("b", "HeteroFeatureBinning", json(BINNING_PARAM),
                 json("{\"transform_param\": {\"transform_cols\": [0], \"transform_type\": \"woe\"}}"));
-        assertThat(HeteroFeatureBinning.applyModel(p, data, woe).features())
+        assertThat(apply(HeteroFeatureBinning.trainedTransform(p, data.featureNames(), woe)))
                 .isEqualTo(new double[][] {{-1.0, 5}, {0.5, 15}, {2.0, 25}});
         ModelInput none = new ModelInput("b", "HeteroFeatureBinning", json(BINNING_PARAM),
                 json("{\"transform_param\": {\"transform_cols\": [], \"transform_type\": null}}"));
-        assertThat(HeteroFeatureBinning.applyModel(p, data, none)).isSameAs(data);
+        assertThat(HeteroFeatureBinning.trainedTransform(p, data.featureNames(), none)).isNull();
         ModelInput hostWoe = new ModelInput("b", "HeteroFeatureBinning", json(BINNING_PARAM),
                 json("{\"transform_param\": {\"transform_cols\": [1], \"transform_type\": \"woe\"}}"));
-        assertThatThrownBy(() -> HeteroFeatureBinning.applyModel(p, data, hostWoe)).hasMessageContaining("WOE of b");
+        assertThatThrownBy(() -> HeteroFeatureBinning.trainedTransform(p, data.featureNames(), hostWoe))
+                .hasMessageContaining("WOE of b");
+    }
+
+    /** Each row of the data through {@code t}, the data left as it was. */
+    private double[][] apply(BinTransform t) {
+        double[][] out = new double[data.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = t.apply(data.features()[i].clone());
+        }
+        return out;
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.fedflow.node.component.paillier.CiphertextVector;
 import io.fedflow.node.component.paillier.PaillierPublicKey;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -163,23 +164,110 @@ class HeteroBinningSelectionTest {
         assertHostSawNoLabel();
     }
 
-    /** Everything the host received: the key, the ids, ciphertext vectors, and the selection's column names. */
+    /** One binning run between the two parties over their own channel: the guest's and the host's contexts. */
+    record Run(InMemoryContext guest, InMemoryContext host, InMemoryFederation fed) {
+        List<String> rows(InMemoryContext c) {
+            return c.rows(c.outputs.get("data")).stream().map(r -> r[0] + "|" + r[1]).toList();
+        }
+    }
+
+    static Run bin(Party g, Party h, int chunkRows) throws Exception {
+        InMemoryFederation fed = new InMemoryFederation(Map.of("guest", List.of("9999"), "host", List.of("10000")));
+        InMemoryContext gb = g.input().next("hetero_feature_binning_0", "HeteroFeatureBinning");
+        gb.role = "guest";
+        gb.partyId = "9999";
+        gb.channel = fed.channel("guest", "9999");
+        gb.binningChunkRows = chunkRows;
+        gb.input("data", g.table()).param("encrypt_param", Map.of("key_length", 1024))
+                .param("transform_param", Map.of("transform_type", "woe"));
+        InMemoryContext hb = h.input().next("hetero_feature_binning_0", "HeteroFeatureBinning");
+        hb.role = "host";
+        hb.partyId = "10000";
+        hb.channel = fed.channel("host", "10000");
+        hb.binningChunkRows = chunkRows;
+        hb.input("data", h.table());
+        runBoth(gb, new HeteroFeatureBinning(), hb, new HeteroFeatureBinning());
+        return new Run(gb, hb, fed);
+    }
+
+    @Test
+    void labelsSentSevenRowsAtATimeGiveTheModelsAndDataOfOneChunkAndOfADirectComputation() throws Exception {
+        Party g = guest();
+        Party h = host();
+        Run one = bin(g, h, 10_000);
+        Run many = bin(g, h, 7);
+
+        assertThat(many.fed().receivedBy("host", "10000").stream().filter(m -> m.tag().startsWith(BinningGuest.LABELS)))
+                .hasSize((N + 6) / 7);
+        assertThat(one.fed().receivedBy("host", "10000").stream().filter(m -> m.tag().startsWith(BinningGuest.LABELS)))
+                .hasSize(1);
+        assertThat(many.guest().saved.get("model").param()).isEqualTo(one.guest().saved.get("model").param());
+        assertThat(many.guest().saved.get("model").meta()).isEqualTo(one.guest().saved.get("model").meta());
+        assertThat(many.host().saved.get("model").param()).isEqualTo(one.host().saved.get("model").param());
+        assertThat(many.guest().summary).isEqualTo(one.guest().summary);
+        assertThat(many.rows(many.guest())).containsExactlyElementsOf(one.rows(one.guest())).hasSize(N);
+        assertThat(many.rows(many.host())).containsExactlyElementsOf(one.rows(one.host())).hasSize(N + 10);
+
+        // directly: g0's split points are FATE's exact ranks of the sorted column (i · 0.1 of 400 rows), its
+        // counts those of the labels, and each output value the WOE of its row's bin
+        Instances in = g.input().readInstances(g.table());
+        double[] sorted = new double[N];
+        for (int i = 0; i < N; i++) {
+            sorted[i] = in.features()[i][0];
+        }
+        Arrays.sort(sorted);
+        List<Double> points = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            double rate = i < 10 ? i * (1.0 / 10) : 1.0;
+            double v = sorted[(int) Math.min(N - 1, Math.ceil(rate * N) - 1)];
+            if (points.isEmpty() || v > points.get(points.size() - 1)) {
+                points.add(v);
+            }
+        }
+        JsonNode g0 = many.guest().saved.get("model").param().at("/binning_result/binning_result/g0");
+        assertThat(toArray(g0.get("split_points"))).containsExactly(points.stream().mapToDouble(d -> d).toArray());
+        QuantileSplits splits = new QuantileSplits(toArray(g0.get("split_points")));
+        long[] ev = new long[splits.bins()];
+        long[] nev = new long[splits.bins()];
+        for (int i = 0; i < N; i++) {
+            int b = splits.binOf(in.features()[i][0]);
+            if (in.labels()[i] == 1) {
+                ev[b]++;
+            } else {
+                nev[b]++;
+            }
+        }
+        WoeIv direct = WoeIv.of(ev, nev, 0.5);
+        assertThat(g0.get("iv").asDouble()).isEqualTo(direct.iv());
+        Instances out = many.guest().instances("data");
+        for (int i = 0; i < N; i++) {
+            assertThat(out.ids().get(i)).isEqualTo(in.ids().get(i));
+            assertThat(out.labels()[i]).isEqualTo(in.labels()[i]);
+            assertThat(out.features()[i][0]).isEqualTo(direct.woe()[splits.binOf(in.features()[i][0])]);
+        }
+    }
+
+    /**
+     * Everything the host received: the key, the row count, the ids and ciphertext vectors chunk by chunk,
+     * and the selection's column names.
+     */
     void assertHostSawNoLabel() throws Exception {
         List<InMemoryFederation.Received> toHost = fed.receivedBy("host", "10000");
         assertThat(toHost).isNotEmpty();
         PaillierPublicKey key = null;
         Set<BigInteger> seen = new HashSet<>();
         int ciphertexts = 0;
+        int idCount = 0;
         for (InMemoryFederation.Received m : toHost) {
             switch (m.tag()) {
                 case BinningGuest.KEY -> {
                     key = new PaillierPublicKey(new BigInteger(m.payload()));
                     assertThat(key.bits()).isEqualTo(1024);
                 }
-                case BinningGuest.IDS -> {
-                    JsonNode ids = InMemoryContext.JSON.readTree(m.payload());
-                    assertThat(ids.fieldNames()).toIterable().containsExactlyInAnyOrder("count", "batches", "ids");
-                    assertThat(ids.get("ids")).hasSize(N);
+                case BinningGuest.COUNT -> {
+                    JsonNode head = InMemoryContext.JSON.readTree(m.payload());
+                    assertThat(head.fieldNames()).toIterable().containsExactlyInAnyOrder("count", "chunks");
+                    assertThat(head.get("count").asInt()).isEqualTo(N);
                 }
                 case HeteroFeatureSelection.HOST_LEFT -> {
                     JsonNode msg = InMemoryContext.JSON.readTree(m.payload());
@@ -187,6 +275,12 @@ class HeteroBinningSelectionTest {
                     msg.get("left").forEach(a -> assertThat(a.asText()).startsWith("host_10000_x"));
                 }
                 default -> {
+                    if (m.tag().startsWith(BinningGuest.IDS)) {
+                        JsonNode ids = InMemoryContext.JSON.readTree(m.payload());
+                        assertThat(ids.fieldNames()).toIterable().containsExactly("ids");
+                        idCount += ids.get("ids").size();
+                        break;
+                    }
                     assertThat(m.tag()).startsWith(BinningGuest.LABELS);
                     List<BigInteger> cs = CiphertextVector.decode(key, m.payload());
                     for (BigInteger c : cs) {
@@ -201,6 +295,7 @@ class HeteroBinningSelectionTest {
             assertThat(text).doesNotContain(labelText(","), labelText(", "), labelText(""));
         }
         assertThat(ciphertexts).isEqualTo(N);
+        assertThat(idCount).isEqualTo(N);
     }
 
     private String labelText(String sep) {

@@ -57,6 +57,8 @@ final class InMemoryContext implements ComponentContext {
     FederationChannel federation;
     /** Ids in one Intersection message (the node's --intersect-chunk-ids). */
     int intersectChunkIds = 100_000;
+    /** What the node's --binning-chunk-rows would give. */
+    int binningChunkRows = 10_000;
 
     InMemoryContext(String componentName, String module) {
         this(new Store(), componentName, module);
@@ -307,6 +309,11 @@ final class InMemoryContext implements ComponentContext {
     @Override
     public void setSummary(JsonNode summary) {
         this.summary = summary;
+    }
+
+    @Override
+    public int binningChunkRows() {
+        return binningChunkRows;
     }
 
     @Override

@@ -39,6 +39,8 @@ public class CryptoFloorBench {
         int cores = Runtime.getRuntime().availableProcessors();
         double seconds = 2;
         List<Double> walls = new ArrayList<>();
+        Path guestCsv = null;
+        Path hostCsv = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(args[++i]);
@@ -48,11 +50,14 @@ public class CryptoFloorBench {
                 case "--cores" -> cores = Integer.parseInt(args[++i]);
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                 case "--wall" -> walls.add(Double.parseDouble(args[++i]));
+                case "--guest-csv" -> guestCsv = Path.of(args[++i]);
+                case "--host-csv" -> hostCsv = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        double[][] guest = features(root.resolve("examples/data/breast_hetero_guest.csv"), 2);
-        double[][] host = features(root.resolve("examples/data/breast_hetero_host.csv"), 1);
+        // breast, or another table pair of its shape (bench/BreastShapeData.java)
+        double[][] guest = features(guestCsv != null ? guestCsv : root.resolve("examples/data/breast_hetero_guest.csv"), 2);
+        double[][] host = features(hostCsv != null ? hostCsv : root.resolve("examples/data/breast_hetero_host.csv"), 1);
         int n = guest.length;
         int bigD = guest[0].length + 1;
         int dh = host[0].length;
@@ -102,7 +107,7 @@ public class CryptoFloorBench {
             n + (long) batches * (bigD + 3)});
         ops.put("host", new long[] {n + (long) batches * (dh + 1), 0, (long) n * dh, (long) batches * dh});
         ops.put("arbiter", new long[] {0, (long) batches * (bigD + dh + 1), 0, 0});
-        System.out.printf(Locale.ROOT, "breast: %d rows, %d batches of at most %d, guest %d features + intercept, "
+        System.out.printf(Locale.ROOT, "table: %d rows, %d batches of at most %d, guest %d features + intercept, "
                 + "host %d features; %d iterations; %d cores%n", n, batches, batch, bigD - 1, dh, iterations, cores);
         System.out.println("| role | encrypt | decrypt | X^T·E(d) terms | other adds | CPU s per iteration | "
                 + "CPU s, all iterations | floor s (own " + cores + " cores) |");

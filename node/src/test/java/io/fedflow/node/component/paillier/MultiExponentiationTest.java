@@ -67,17 +67,17 @@ class MultiExponentiationTest {
         return out;
     }
 
-    @Property(tries = 150)
+    @Property(tries = 80)
     void theChosenMethodEqualsTheNaiveProduct(@ForAll("cases") Case c) {
         assertThat(MultiExponentiation.columns(MOD, c.bases(), c.a(), c.columns())).containsExactly(c.naive());
     }
 
-    @Property(tries = 100)
+    @Property(tries = 60)
     void strausEqualsTheNaiveProductAtEveryNafWidth(@ForAll("cases") Case c, @ForAll @IntRange(min = 2, max = 6) int w) {
         assertThat(MultiExponentiation.straus(MOD, c.bases(), c.a(), c.columns(), w)).containsExactly(c.naive());
     }
 
-    @Property(tries = 100)
+    @Property(tries = 60)
     void bucketsEqualTheNaiveProductAtEveryWindow(@ForAll("cases") Case c, @ForAll @IntRange(min = 1, max = 12) int bits) {
         assertThat(MultiExponentiation.buckets(MOD, c.bases(), c.a(), c.columns(), bits)).containsExactly(c.naive());
     }

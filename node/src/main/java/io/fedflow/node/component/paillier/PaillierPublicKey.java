@@ -16,7 +16,7 @@ public record PaillierPublicKey(BigInteger n, PaillierCounter counter) {
     /**
      * Barrett reducers mod n², by n: a record holds no derived state, and add/encrypt by BigInteger.mod (a
      * long division) cost about three times a Barrett multiplication. A few keys live at a time (one per
-     * running hetero task), so the cache is simply dropped when it grows past a handful.
+     * running hetero task), so the cache is simply emptied when it reaches 64 keys.
      */
     private static final Map<BigInteger, BarrettReducer> REDUCERS = new ConcurrentHashMap<>();
     private static final int MAX_CACHED_REDUCERS = 64;

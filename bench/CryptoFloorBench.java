@@ -21,7 +21,8 @@ import java.util.function.IntConsumer;
  * Paillier operation HeteroLR does costs on this machine with the key size of the pipeline: an encryption
  * with the public key (the guest's and the host's), a CRT decryption (the arbiter's), a homomorphic add, and
  * one term of X^T·E(d) (EncryptedAlgebra.weightedSums over the host's real breast features, per row and
- * column: the multiply-add the counters call MULTIPLY and ADD). Then counts the operations one iteration
+ * column: the multiply-add the counters call MULTIPLY and ADD; also over the guest's columns and its loss
+ * column, whose terms cost differently since the columns of a batch share the work on its ciphertexts). Then counts the operations one iteration
  * needs per role (the formula HeteroLRProtocolTest checks against the keys' counters) and prints each role's
  * CPU work and the floor: work / cores per role (each party on its own machine), and the sum over the roles /
  * cores (all three on this machine, as bench/pipeline-bench.sh runs them). With --wall S (HeteroLR's seconds)
@@ -39,6 +40,8 @@ public class CryptoFloorBench {
         int cores = Runtime.getRuntime().availableProcessors();
         double seconds = 2;
         List<Double> walls = new ArrayList<>();
+        Path guestCsv = null;
+        Path hostCsv = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(args[++i]);
@@ -48,11 +51,14 @@ public class CryptoFloorBench {
                 case "--cores" -> cores = Integer.parseInt(args[++i]);
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                 case "--wall" -> walls.add(Double.parseDouble(args[++i]));
+                case "--guest-csv" -> guestCsv = Path.of(args[++i]);
+                case "--host-csv" -> hostCsv = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        double[][] guest = features(root.resolve("examples/data/breast_hetero_guest.csv"), 2);
-        double[][] host = features(root.resolve("examples/data/breast_hetero_host.csv"), 1);
+        // breast, or another table pair of its shape (bench/BreastShapeData.java)
+        double[][] guest = features(guestCsv != null ? guestCsv : root.resolve("examples/data/breast_hetero_guest.csv"), 2);
+        double[][] host = features(hostCsv != null ? hostCsv : root.resolve("examples/data/breast_hetero_host.csv"), 1);
         int n = guest.length;
         int bigD = guest[0].length + 1;
         int dh = host[0].length;
@@ -68,41 +74,53 @@ public class CryptoFloorBench {
         double encrypt = cpuSeconds(seconds, i -> sink = enc.encrypt(BigInteger.valueOf(i)));
         double decrypt = cpuSeconds(seconds, i -> sink = keys.privateKey().decrypt(cs[i & 1023]));
         double add = cpuSeconds(seconds, i -> sink = pk.add(cs[i & 1023], cs[(i + 1) & 1023]));
-        // one batch of X_h^T·E(4d): the host's columns over `batch` rows, exponents as HeteroLR quantizes them
+        // one batch of X^T·E(4d) over `batch` rows, exponents as HeteroLR quantizes them: the host's columns,
+        // the guest's (with the intercept's column of 2^16), and the guest's loss column Σ k_i·E(u_h,i) with
+        // k_i = (u_g/4 − y'/2) at scale 2^16 (u_g drawn near its size, a few tenths): the cost per term differs
+        // with the columns sharing a batch's ciphertexts
         Method weightedSums = Class.forName("io.fedflow.node.component.builtin.EncryptedAlgebra")
                 .getDeclaredMethod("weightedSums", PaillierPublicKey.class, List.class, long[][].class, int.class);
         weightedSums.setAccessible(true);
         int m = Math.min(batch, n);
-        long[][] q = new long[m][dh];
+        List<BigInteger> residual = List.of(java.util.Arrays.copyOf(cs, m));
+        long[][] hostQ = new long[m][dh];
+        long[][] guestQ = new long[m][bigD];
+        long[][] lossQ = new long[m][1];
+        java.util.Random draw = new java.util.Random(14);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < dh; j++) {
-                q[i][j] = Math.round(host[i][j] * (1 << 16));
+                hostQ[i][j] = Math.round(host[i][j] * (1 << 16));
             }
+            for (int j = 0; j < bigD - 1; j++) {
+                guestQ[i][j] = Math.round(guest[i][j] * (1 << 16));
+            }
+            guestQ[i][bigD - 1] = 1 << 16;
+            lossQ[i][0] = Math.round((0.25 * 0.3 * draw.nextGaussian() - 0.5 * (draw.nextBoolean() ? 1 : -1))
+                    * (1 << 16));
         }
-        List<BigInteger> residual = List.of(java.util.Arrays.copyOf(cs, m));
-        double perBatch = cpuSeconds(seconds, i -> {
-            try {
-                sink = weightedSums.invoke(null, pk, residual, q, dh);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        double term = perBatch / ((double) m * dh);
+        double term = termCost(weightedSums, pk, residual, hostQ, dh, seconds);
+        double guestTerm = termCost(weightedSums, pk, residual, guestQ, bigD, seconds);
+        double lossTerm = termCost(weightedSums, pk, residual, lossQ, 1, seconds);
 
         System.out.printf(Locale.ROOT, "unit costs, %d-bit key, CPU µs of one thread: encrypt (public key) %.1f, "
                 + "decrypt (CRT) %.1f, add %.2f, X^T·E(d) term (multiply-add) %.2f%n",
                 bits, encrypt * 1e6, decrypt * 1e6, add * 1e6, term * 1e6);
         System.out.printf(Locale.ROOT, "  (per thread: %,.0f encryptions/s, %,.0f decryptions/s, %,.0f terms/s)%n",
                 1 / encrypt, 1 / decrypt, 1 / term);
+        System.out.printf(Locale.ROOT, "  X^T·E(d) term by batch shape (%d rows), CPU µs: host's %d columns %.2f, "
+                + "guest's %d columns %.2f, the guest's loss column alone %.2f%n", m, dh, term * 1e6, bigD,
+                guestTerm * 1e6, lossTerm * 1e6);
 
         // the formula (HeteroLRProtocolTest.everyIterationCostsEachRoleThePaillierOperationsOfTheFormula)
         int batches = (n + batch - 1) / batch;
         Map<String, long[]> ops = new LinkedHashMap<>(); // encrypt, decrypt, multiply-add terms, plain adds
+        Map<String, Double> termCost = Map.of("guest", (bigD * guestTerm + lossTerm) / (bigD + 1), "host", term,
+                "arbiter", 0.0);
         ops.put("guest", new long[] {n + (long) batches * (bigD + 1), 0, (long) n * (bigD + 1),
             n + (long) batches * (bigD + 3)});
         ops.put("host", new long[] {n + (long) batches * (dh + 1), 0, (long) n * dh, (long) batches * dh});
         ops.put("arbiter", new long[] {0, (long) batches * (bigD + dh + 1), 0, 0});
-        System.out.printf(Locale.ROOT, "breast: %d rows, %d batches of at most %d, guest %d features + intercept, "
+        System.out.printf(Locale.ROOT, "table: %d rows, %d batches of at most %d, guest %d features + intercept, "
                 + "host %d features; %d iterations; %d cores%n", n, batches, batch, bigD - 1, dh, iterations, cores);
         System.out.println("| role | encrypt | decrypt | X^T·E(d) terms | other adds | CPU s per iteration | "
                 + "CPU s, all iterations | floor s (own " + cores + " cores) |");
@@ -111,7 +129,7 @@ public class CryptoFloorBench {
         double slowest = 0;
         for (Map.Entry<String, long[]> e : ops.entrySet()) {
             long[] c = e.getValue();
-            double perIteration = c[0] * encrypt + c[1] * decrypt + c[2] * term + c[3] * add;
+            double perIteration = c[0] * encrypt + c[1] * decrypt + c[2] * termCost.get(e.getKey()) + c[3] * add;
             double all = perIteration * iterations;
             total += all;
             slowest = Math.max(slowest, all / cores);
@@ -128,6 +146,19 @@ public class CryptoFloorBench {
                     + "%.0f %% (per-party floor / wall)%n", wall, 100 * shared / wall, 100 * slowest / wall);
         }
         System.out.printf(Locale.ROOT, "FLOOR_SHARED=%.3f FLOOR_PARTY=%.3f%n", shared, slowest);
+    }
+
+    /** CPU seconds per term (row and column) of one weightedSums call over these exponents. */
+    static double termCost(Method weightedSums, PaillierPublicKey pk, List<BigInteger> c, long[][] q, int columns,
+                           double seconds) {
+        double perBatch = cpuSeconds(seconds, i -> {
+            try {
+                sink = weightedSums.invoke(null, pk, c, q, columns);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        return perBatch / ((double) c.size() * columns);
     }
 
     /** The feature columns of a breast_hetero CSV (skipping id and, at the guest, y). */

@@ -46,15 +46,23 @@ public class PipelineBench {
         Path work = null;
         int runs = 3;
         int warmup = 1;
+        Path guestCsv = null;
+        Path hostCsv = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--work" -> work = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--guest-csv" -> guestCsv = Path.of(args[++i]).toAbsolutePath().normalize();
+                case "--host-csv" -> hostCsv = Path.of(args[++i]).toAbsolutePath().normalize();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
+        // another table pair of the breast shape (bench/BreastShapeData.java) under the same table names, so
+        // that the pipeline's DSL and conf apply as they are
+        guestCsv = guestCsv != null ? guestCsv : root.resolve("examples/data/breast_hetero_guest.csv");
+        hostCsv = hostCsv != null ? hostCsv : root.resolve("examples/data/breast_hetero_host.csv");
         if (work == null) {
             work = root.resolve("bench/work/pipeline");
         }
@@ -69,8 +77,8 @@ public class PipelineBench {
             other.peers().put(new Peer("9999", "127.0.0.1", guest.sitePort(), guest.siteKeys().publicKeyBase64(), false));
             String g = "http://127.0.0.1:" + guest.httpPort();
             String o = "http://127.0.0.1:" + other.httpPort();
-            upload(g, root.resolve("examples/data/breast_hetero_guest.csv"), "breast_hetero_guest");
-            upload(o, root.resolve("examples/data/breast_hetero_host.csv"), "breast_hetero_host");
+            upload(g, guestCsv, "breast_hetero_guest");
+            upload(o, hostCsv, "breast_hetero_host");
             check(post(o + "/v1/permission/grant", "{\"party_id\": \"9999\", \"component\": \"*\", \"dataset\": "
                     + "[{\"namespace\": \"experiment\", \"name\": \"breast_hetero_host\"}]}"));
             List<Double> walls = new ArrayList<>();

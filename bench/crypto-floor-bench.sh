@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # HeteroLR against the crypto floor (issue 14, goal 1; on demand, not part of the Maven build).
-#   bench/crypto-floor-bench.sh [--runs 3] [--warmup 1] [--seconds 2] [--no-pipeline]
+#   bench/crypto-floor-bench.sh [--jar DIR] [--runs 3] [--warmup 1] [--seconds 2] [--no-pipeline]
+#                               [--rows N --features F [--seed S]]
+# --jar DIR: a saved build (fedflow-node-0.1.0-SNAPSHOT.jar and classpath.txt) instead of this tree's, to compare
+# before and after in one sitting. --rows/--features: instead of breast, a generated table pair of its shape
+# (bench/BreastShapeData.java: fixed seed, a third of the features at the guest), e.g. issue 14's 1,800 x 64.
 # 1. bench/CryptoFloorBench.java: each Paillier operation's CPU cost on one thread (parallel streams off, so
 #    the thread's CPU time is the operation's), the operations one HeteroLR iteration needs per role on breast
 #    (569 rows, batch 320, guest 10 features + intercept, host 20; the formula HeteroLRProtocolTest checks
@@ -10,31 +14,45 @@
 #    whole pipeline's submit -> success.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-runs=3 warmup=1 seconds=2 pipeline=1
+runs=3 warmup=1 seconds=2 pipeline=1 jardir="" rows="" features="" seed=14
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --no-pipeline) pipeline=0; shift ;;
+    --jar) jardir="$(cd "$2" && pwd)"; shift 2 ;;
+    --rows) rows="$2"; shift 2 ;;
+    --features) features="$2"; shift 2 ;;
+    --seed) seed="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 jar="$root/node/target/fedflow-node-0.1.0-SNAPSHOT.jar"
-if [ ! -f "$jar" ] || [ ! -f "$root/node/target/classpath.txt" ] \
+if [ -n "$jardir" ]; then
+  jar="$jardir/fedflow-node-0.1.0-SNAPSHOT.jar"
+elif [ ! -f "$jar" ] || [ ! -f "$root/node/target/classpath.txt" ] \
    || [ -n "$(find "$root/node/src" "$root/proto/src" "$root/auth/src" -newer "$jar" -type f -print -quit 2>/dev/null)" ]; then
   echo "building (mvn -q -B -o -pl proto,auth,node -am package -DskipTests)..." >&2
   (cd "$root" && mvn -q -B -o -pl proto,auth,node -am package -DskipTests) >&2
 fi
-cp="$jar:$(cat "$root/node/target/classpath.txt")"
+cp="$jar:$(cat "$(dirname "$jar")/classpath.txt")"
+data=() jaropt=()
+[ -z "$jardir" ] || jaropt=(--jar "$jardir")
+if [ -n "$rows" ]; then
+  features="${features:-64}"
+  dir="$root/bench/work/data-${rows}x${features}-seed${seed}"
+  java "$root/bench/BreastShapeData.java" --rows "$rows" --features "${features:-64}" --seed "$seed" --out "$dir" >&2
+  data=(--guest-csv "$dir/guest.csv" --host-csv "$dir/host.csv")
+fi
 echo "# $(date -u '+%Y-%m-%d %H:%M:%S UTC'), nproc $(nproc), $(uptime | sed 's/.*load/load/')"
 floor_out="$(java -Djava.util.concurrent.ForkJoinPool.common.parallelism=0 -cp "$cp" \
-  "$root/bench/CryptoFloorBench.java" --root "$root" --seconds "$seconds")"
+  "$root/bench/CryptoFloorBench.java" --root "$root" --seconds "$seconds" "${data[@]}")"
 echo "$floor_out"
 [ "$pipeline" = 1 ] || exit 0
 shared="$(echo "$floor_out" | sed -n 's/.*FLOOR_SHARED=\([0-9.]*\).*/\1/p')"
 party="$(echo "$floor_out" | sed -n 's/.*FLOOR_PARTY=\([0-9.]*\).*/\1/p')"
-pipe_out="$("$root/bench/pipeline-bench.sh" --runs "$runs" --warmup "$warmup")"
+pipe_out="$("$root/bench/pipeline-bench.sh" "${jaropt[@]}" --runs "$runs" --warmup "$warmup" "${data[@]}")"
 echo "$pipe_out"
 echo "# after: $(uptime | sed 's/.*load/load/')"
 # hetero_lr_0's elapsed at the guest, per measured run; the pipeline's median submit -> success

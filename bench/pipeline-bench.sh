@@ -2,12 +2,19 @@
 # Breast pipeline benchmark (on demand; not part of the Maven build). Builds the node offline if needed
 # (mvn package, never install), then runs bench/PipelineBench.java with the Java source launcher on the
 # node's classpath.
-#   bench/pipeline-bench.sh [--runs 3] [--warmup 1] [--work DIR]
+#   bench/pipeline-bench.sh [--jar DIR] [--runs 3] [--warmup 1] [--work DIR] [--guest-csv F --host-csv F]
+# --jar DIR runs a saved build (DIR holding fedflow-node-0.1.0-SNAPSHOT.jar and classpath.txt: a before/after
+# comparison in one sitting) instead of building this tree; --guest-csv/--host-csv upload another table pair
+# of the breast shape (bench/BreastShapeData.java) in place of examples/data/breast_hetero_*.csv.
 # Two nodes (guest 9999; host and arbiter 10000) run in the bench JVM, each with its own embedded PostgreSQL
 # under bench/work/pipeline (git-ignored), peers of each other over their signed site ports on loopback; each
 # run submits examples/breast_pipeline_{dsl,conf}.json as they are and times submit -> success.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+if [ "${1:-}" = "--jar" ]; then
+  jar="$2/fedflow-node-0.1.0-SNAPSHOT.jar"; cp="$jar:$(cat "$2/classpath.txt")"; shift 2
+  exec java -Xmx1g -cp "$cp" "$root/bench/PipelineBench.java" --root "$root" "$@"
+fi
 jar="$root/node/target/fedflow-node-0.1.0-SNAPSHOT.jar"
 if [ ! -f "$jar" ] || [ ! -f "$root/node/target/classpath.txt" ] \
    || [ -n "$(find "$root/node/src" "$root/proto/src" "$root/auth/src" -newer "$jar" -type f -print -quit 2>/dev/null)" ]; then

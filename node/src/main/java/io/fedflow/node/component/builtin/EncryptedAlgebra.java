@@ -2,6 +2,7 @@ package io.fedflow.node.component.builtin;
 
 import io.fedflow.node.component.paillier.BarrettReducer;
 import io.fedflow.node.component.paillier.FixedPoint;
+import io.fedflow.node.component.paillier.MultiExponentiation;
 import io.fedflow.node.component.paillier.PaillierCounter;
 import io.fedflow.node.component.paillier.PaillierEncryptor;
 import io.fedflow.node.component.paillier.PaillierPublicKey;
@@ -28,7 +29,6 @@ import java.util.stream.IntStream;
 final class EncryptedAlgebra {
     static final int X_SCALE_BITS = 16;
     static final int PRODUCT_SCALE_BITS = FixedPoint.SCALE_BITS + X_SCALE_BITS;
-    private static final int WINDOW = 4;
 
     private EncryptedAlgebra() {}
 
@@ -59,55 +59,17 @@ final class EncryptedAlgebra {
     }
 
     /**
-     * For each column j of {@code a} (rows × columns), Π_i c_i^a[i][j] = E(Σ_i a[i][j]·m_i). Straus'
-     * method with 4-bit windows: every ciphertext's powers 1..15 are tabulated once for all columns, then
-     * a column costs one multiplication per row and window plus four squarings per window. Negative
-     * exponents go to a second product that is inverted once at the end. Columns run in parallel.
+     * For each column j of {@code a} (rows × columns), Π_i c_i^a[i][j] = E(Σ_i a[i][j]·m_i): one
+     * multi-exponentiation per column over the same ciphertexts ({@link MultiExponentiation}: signed-digit
+     * windows over powers of each ciphertext shared by all columns, or buckets when the columns are few).
+     * Negative exponents stay small (a signed digit, not n − |a|). Columns run in parallel.
      */
     static BigInteger[] weightedSums(PaillierPublicKey key, List<BigInteger> c, long[][] a, int columns) {
-        BarrettReducer n2 = new BarrettReducer(key.nSquared());
         int rows = c.size();
         // Homomorphically, each column multiplies every ciphertext by its weight and adds the products.
         key.counter().count(PaillierCounter.Operation.MULTIPLY, (long) rows * columns);
         key.counter().count(PaillierCounter.Operation.ADD, (long) rows * columns);
-        BigInteger[][] table = new BigInteger[rows][];
-        IntStream.range(0, rows).parallel().forEach(i -> {
-            BigInteger[] t = new BigInteger[1 << WINDOW];
-            t[1] = c.get(i);
-            for (int v = 2; v < t.length; v++) {
-                t[v] = n2.multiply(t[v - 1], t[1]);
-            }
-            table[i] = t;
-        });
-        BigInteger[] out = new BigInteger[columns];
-        IntStream.range(0, columns).parallel().forEach(j -> {
-            long max = 0;
-            for (int i = 0; i < rows; i++) {
-                max = Math.max(max, Math.abs(a[i][j]));
-            }
-            int windows = (64 - Long.numberOfLeadingZeros(max) + WINDOW - 1) / WINDOW;
-            BigInteger pos = BigInteger.ONE;
-            BigInteger neg = BigInteger.ONE;
-            for (int w = windows - 1; w >= 0; w--) {
-                for (int s = 0; s < WINDOW && w < windows - 1; s++) {
-                    pos = n2.multiply(pos, pos);
-                    neg = n2.multiply(neg, neg);
-                }
-                for (int i = 0; i < rows; i++) {
-                    long v = a[i][j];
-                    int digit = (int) ((Math.abs(v) >>> (w * WINDOW)) & ((1 << WINDOW) - 1));
-                    if (digit != 0) {
-                        if (v > 0) {
-                            pos = n2.multiply(pos, table[i][digit]);
-                        } else {
-                            neg = n2.multiply(neg, table[i][digit]);
-                        }
-                    }
-                }
-            }
-            out[j] = neg.equals(BigInteger.ONE) ? pos : n2.multiply(pos, neg.modInverse(n2.modulus()));
-        });
-        return out;
+        return MultiExponentiation.columns(new BarrettReducer(key.nSquared()), c, a, columns);
     }
 
     /** Plaintext integers in [0, n) as bytes: the count, the width, then each at that width. */

@@ -1,6 +1,8 @@
 package io.fedflow.node.component.paillier;
 
 import java.math.BigInteger;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A Paillier public key with g = n + 1, which makes g^m mod n² = 1 + m·n (one multiplication instead of a
@@ -11,6 +13,14 @@ import java.math.BigInteger;
  *                not part of the key's identity
  */
 public record PaillierPublicKey(BigInteger n, PaillierCounter counter) {
+    /**
+     * Barrett reducers mod n², by n: a record holds no derived state, and add/encrypt by BigInteger.mod (a
+     * long division) cost about three times a Barrett multiplication. A few keys live at a time (one per
+     * running hetero task), so the cache is simply emptied when it reaches 64 keys.
+     */
+    private static final Map<BigInteger, BarrettReducer> REDUCERS = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED_REDUCERS = 64;
+
     public PaillierPublicKey {
         if (n == null || n.signum() <= 0 || !n.testBit(0)) {
             throw new IllegalArgumentException("n must be a positive odd modulus");
@@ -50,14 +60,30 @@ public record PaillierPublicKey(BigInteger n, PaillierCounter counter) {
 
     /** (1 + m·n) · obfuscator mod n²: the encryption of {@code m} (in [0, n)) with the given r^n. */
     BigInteger encryptWith(BigInteger m, BigInteger obfuscator) {
-        BigInteger n2 = nSquared();
-        return BigInteger.ONE.add(m.multiply(n)).mod(n2).multiply(obfuscator).mod(n2);
+        // 1 + m·n ≤ 1 + (n − 1)·n < n²: already reduced
+        return reducer().multiply(BigInteger.ONE.add(m.multiply(n)), obfuscator);
     }
 
     /** E(a) · E(b) = E(a + b mod n). */
     public BigInteger add(BigInteger a, BigInteger b) {
         counter.count(PaillierCounter.Operation.ADD, 1);
-        return a.multiply(b).mod(nSquared());
+        BarrettReducer r = reducer();
+        if (a.signum() < 0 || b.signum() < 0 || a.compareTo(r.modulus()) >= 0 || b.compareTo(r.modulus()) >= 0) {
+            return a.multiply(b).mod(r.modulus()); // Barrett's bound needs both in [0, n²)
+        }
+        return r.multiply(a, b);
+    }
+
+    /** Multiplication mod n² by Barrett's reduction, shared by every user of this key. */
+    BarrettReducer reducer() {
+        BarrettReducer r = REDUCERS.get(n);
+        if (r == null) {
+            if (REDUCERS.size() >= MAX_CACHED_REDUCERS) {
+                REDUCERS.clear();
+            }
+            r = REDUCERS.computeIfAbsent(n, k -> new BarrettReducer(k.multiply(k)));
+        }
+        return r;
     }
 
     /** E(a)^k = E(k·a mod n); a negative k multiplies by k mod n. */

@@ -52,6 +52,24 @@ class PaillierTest {
     }
 
     @Test
+    void addIsTheProductModNSquaredForCiphertextsAndForAnyOtherValue() {
+        PaillierPublicKey pub = keys.publicKey();
+        BigInteger n2 = pub.nSquared();
+        BigInteger top = n2.subtract(BigInteger.ONE);
+        Random random = new Random(7);
+        List<BigInteger> values = new ArrayList<>(List.of(BigInteger.ZERO, BigInteger.ONE, top, n2,
+                n2.add(BigInteger.TEN), BigInteger.valueOf(-3), top.negate()));
+        for (int i = 0; i < 200; i++) {
+            values.add(new BigInteger(n2.bitLength(), random).mod(n2));
+        }
+        for (int i = 0; i < values.size(); i++) {
+            BigInteger a = values.get(i);
+            BigInteger b = values.get((i * 31 + 5) % values.size());
+            assertThat(pub.add(a, b)).isEqualTo(a.multiply(b).mod(n2));
+        }
+    }
+
+    @Test
     void negativeNumbersRoundTripThroughTheUpperHalf() {
         BigInteger c = enc.encrypt(-42);
         assertThat(fp.signed(keys.privateKey().decrypt(c))).isEqualTo(BigInteger.valueOf(-42));

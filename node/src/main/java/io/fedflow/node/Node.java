@@ -131,7 +131,7 @@ public final class Node implements AutoCloseable {
                 new TaskEnvironment(data.jobCatalog(), data.jobRows(), data.jobWriter(), new TrackingStore(jobDsl, clock),
                         federation.transferChannel(), config.limits().peerMessageTimeout(),
                         models.jobRegistry(), new CheckpointStore(jobDsl, clock), meters.paillier(),
-                        config.limits().maxPrecomputedObfuscators()),
+                        config.limits().maxPrecomputedObfuscators(), config.limits().componentChunkRows()),
                 new JobModule.Federation(federation.partyClient(), id -> peers.find(id).isPresent(),
                         meters.counted(new PermissionAdmission(() -> hooks.hooks().current().permission())),
                         PARTY_TIMEOUT),

@@ -174,6 +174,12 @@ public final class NodeMain implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     int maxPrecomputedObfuscators;
 
+    @Option(names = Limits.COMPONENT_CHUNK_ROWS_FLAG, defaultValue = "4096", paramLabel = "ROWS",
+            description = "Rows a streaming component (HeteroLR) works on at once: the most rows of one message to a "
+                    + "peer and of the per-row values it holds, so its memory does not grow with the table "
+                    + "(default ${DEFAULT-VALUE}).")
+    int componentChunkRows;
+
     @Option(names = "--api-reader-poll-ms", defaultValue = "30000", paramLabel = "MS",
             description = "Longest wait between ApiReader's polls of a data service's query; the waits start at "
                     + "1 s (or this, if shorter) and double up to it (default ${DEFAULT-VALUE}, FATE's 30 s).")
@@ -324,6 +330,7 @@ public final class NodeMain implements Callable<Integer> {
                 .maxBoardSessions(maxBoardSessions)
                 .maxBoardWatchers(maxBoardWatchers)
                 .maxPrecomputedObfuscators(maxPrecomputedObfuscators)
+                .componentChunkRows(componentChunkRows)
                 .siteNonceFlushInterval(Duration.ofMillis(siteNonceFlushMs))
                 .siteNonceFastSkew(Duration.ofMillis(siteNonceFastSkewMs))
                 .build();

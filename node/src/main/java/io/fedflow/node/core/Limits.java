@@ -27,6 +27,7 @@ public final class Limits {
     public static final String MAX_BOARD_SESSIONS_FLAG = "--max-board-sessions";
     public static final String MAX_BOARD_WATCHERS_FLAG = "--max-board-watchers";
     public static final String MAX_PRECOMPUTED_OBFUSCATORS_FLAG = "--max-precomputed-obfuscators";
+    public static final String COMPONENT_CHUNK_ROWS_FLAG = "--component-chunk-rows";
 
     /** A transfer (upload, download stream) that moves no byte for this long is cut off. */
     private final Duration streamIdleTimeout;
@@ -117,6 +118,11 @@ public final class Limits {
      * into its own transaction chunk by chunk.
      */
     private final long transferGroupCommitBytes;
+    /**
+     * Rows a component works on at once where it streams a table (HeteroLR): the most rows of one message to
+     * a peer and of the values it holds per row, so its memory does not grow with the table.
+     */
+    private final int componentChunkRows;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
@@ -155,6 +161,7 @@ public final class Limits {
         this.siteNonceFlushInterval = requirePositive(b.siteNonceFlushInterval, "site nonce flush interval");
         this.siteNonceFastSkew = requirePositive(b.siteNonceFastSkew, "site nonce fast skew");
         this.transferGroupCommitBytes = requireNonNegative(b.transferGroupCommitBytes, "transfer group commit bytes");
+        this.componentChunkRows = (int) requirePositive(b.componentChunkRows, "component chunk rows");
     }
 
     /** Below this a shortened retmsg could not keep the field it names and the log id it gives. */
@@ -201,6 +208,7 @@ public final class Limits {
         b.siteNonceFlushInterval = siteNonceFlushInterval;
         b.siteNonceFastSkew = siteNonceFastSkew;
         b.transferGroupCommitBytes = transferGroupCommitBytes;
+        b.componentChunkRows = componentChunkRows;
         return b;
     }
 
@@ -320,6 +328,10 @@ public final class Limits {
         return maxPrecomputedObfuscators;
     }
 
+    public int componentChunkRows() {
+        return componentChunkRows;
+    }
+
     public Duration siteNonceFlushInterval() {
         return siteNonceFlushInterval;
     }
@@ -403,6 +415,8 @@ public final class Limits {
         // HeteroLR's messages (a batch's ciphertexts) are a few hundred KB; a stream of messages this size at
         // once holds only a few MB.
         private long transferGroupCommitBytes = 1L << 20;
+        // A HeteroLR message of 4,096 ciphertexts is 1 MiB at 1024 bits; a few such chunks in flight stay small.
+        private long componentChunkRows = 4096;
 
         private Builder() {}
 
@@ -553,6 +567,11 @@ public final class Limits {
 
         public Builder siteNonceFastSkew(Duration d) {
             this.siteNonceFastSkew = d;
+            return this;
+        }
+
+        public Builder componentChunkRows(int rows) {
+            this.componentChunkRows = rows;
             return this;
         }
 

@@ -8,6 +8,7 @@ import io.fedflow.node.checkpoint.CheckpointStore;
 import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.component.InstanceLayout;
+import io.fedflow.node.component.InstanceSink;
 import io.fedflow.node.component.Instances;
 import io.fedflow.node.component.ModelInput;
 import io.fedflow.node.component.RowSink;
@@ -46,6 +47,7 @@ final class TaskContext implements ComponentContext {
     private final FederationChannel.Factory channels;
     private final PaillierCounter paillier;
     private final int precomputedObfuscators;
+    private final int chunkRows;
     private final JobMeters meters;
     private MeteredChannel federation;
     private TableId firstInput;
@@ -65,6 +67,7 @@ final class TaskContext implements ComponentContext {
         this.checkpoints = env.checkpoints();
         this.paillier = env.paillier();
         this.precomputedObfuscators = env.precomputedObfuscators();
+        this.chunkRows = env.componentChunkRows();
         this.logs = logs;
         this.cancelled = cancelled;
         this.key = new TrackingStore.TaskKey(task.getFJobId(), task.getFComponentName(), task.getFTaskId(),
@@ -79,6 +82,11 @@ final class TaskContext implements ComponentContext {
     @Override
     public int precomputedObfuscators() {
         return precomputedObfuscators;
+    }
+
+    @Override
+    public int chunkRows() {
+        return chunkRows;
     }
 
     @Override
@@ -162,6 +170,15 @@ final class TaskContext implements ComponentContext {
         rows.scan(catalog.require(new TableId(table.namespace(), table.name())), (k, v) -> {
             checkCancelled();
             sink.row(k, v);
+        });
+    }
+
+    @Override
+    public void scanInstancesByKey(TableInput table, InstanceSink sink) {
+        InstanceLayout layout = InstanceLayout.of(table);
+        rows.scanByKey(catalog.require(new TableId(table.namespace(), table.name())), (k, v) -> {
+            checkCancelled();
+            layout.parse(k, v, sink);
         });
     }
 

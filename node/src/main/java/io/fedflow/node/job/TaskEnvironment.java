@@ -14,9 +14,10 @@ import java.time.Duration;
  * the channel to the same component at the other parties (whose waits are bounded by {@code
  * peerMessageTimeout}), and the pipeline models (a train job's success records one; a predict job reads one),
  * and the store of the checkpoints its tasks save, and where its Paillier keys count their operations and
- * how many obfuscators they may draw ahead ({@code Limits.maxPrecomputedObfuscators}).
+ * how many obfuscators they may draw ahead ({@code Limits.maxPrecomputedObfuscators}), and how many rows a streaming
+ * component works on at once ({@code Limits.componentChunkRows}).
  */
 public record TaskEnvironment(TableCatalog catalog, TableRows rows, TableWriter writer, TrackingStore tracking,
                               FederationChannel.Factory channels, Duration peerMessageTimeout,
                               PipelineModels models, CheckpointStore checkpoints, PaillierCounter paillier,
-                              int precomputedObfuscators) {}
+                              int precomputedObfuscators, int componentChunkRows) {}

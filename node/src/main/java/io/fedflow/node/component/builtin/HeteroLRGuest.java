@@ -39,6 +39,7 @@ final class HeteroLRGuest implements ChunkedRows.ChunkHandler {
     /** What the batch in progress has summed so far. */
     private static final class Batch {
         long rows;
+        int chunks;
         double plainLoss;
         BigInteger hostLoss;
         BigInteger crossLoss;
@@ -75,6 +76,7 @@ final class HeteroLRGuest implements ChunkedRows.ChunkHandler {
             startBatch(c.batch());
         }
         io.checkCancelled().run();
+        batch.chunks++;
         int k = c.size();
         double[] ug = new double[k];
         double[] own = new double[k];
@@ -98,6 +100,7 @@ final class HeteroLRGuest implements ChunkedRows.ChunkHandler {
     private void startBatch(long b) {
         long m = plan.batchSize(b);
         batch.rows = m;
+        batch.chunks = 0;
         batch.plainLoss = m * HeteroLRProtocol.LOG2 + m * LR.lossNorm(s, w, d);
         batch.hostLoss = pk.zero();
         batch.crossLoss = null;
@@ -166,7 +169,7 @@ final class HeteroLRGuest implements ChunkedRows.ChunkHandler {
         long t1 = System.nanoTime();
         double[] g = HeteroLRProtocol.unmasked(io, enc, fp, batch.gradient, "gradient." + at, arbiter);
         long t2 = System.nanoTime();
-        io.log().accept("guest batch " + at + ": waited " + batch.waited / 1_000_000 + " ms for the hosts, "
+        io.log().accept("guest batch " + at + " (" + batch.rows + " rows in " + batch.chunks + " chunks): waited " + batch.waited / 1_000_000 + " ms for the hosts, "
                 + "encrypted in " + batch.encrypted / 1_000_000 + " ms, loss in " + (batch.loss + t1 - t0) / 1_000_000
                 + " ms, gradient in " + (batch.gradientTime + t2 - t1) / 1_000_000 + " ms");
         for (int j = 0; j < g.length; j++) {

@@ -32,6 +32,7 @@ final class HeteroLRHost implements ChunkedRows.ChunkHandler {
     private final ArrayDeque<Chunk> pending = new ArrayDeque<>();
     private int t;
     private long rows;
+    private int chunks;
     private double lossTerms;
     private BigInteger[] gradient;
     private long encrypted;
@@ -64,11 +65,13 @@ final class HeteroLRHost implements ChunkedRows.ChunkHandler {
             rows = plan.batchSize(c.batch());
             lossTerms = rows * LR.lossNorm(s, w, d);
             gradient = null;
+            chunks = 0;
             encrypted = 0;
             waited = 0;
             gradientTime = 0;
         }
         io.checkCancelled().run();
+        chunks++;
         int k = c.size();
         double[] uh = new double[k];
         for (int i = 0; i < k; i++) {
@@ -111,7 +114,7 @@ final class HeteroLRHost implements ChunkedRows.ChunkHandler {
         String at = t + "." + b;
         long t0 = System.nanoTime();
         double[] g = HeteroLRProtocol.unmasked(io, enc, fp, gradient, "gradient." + at, arbiter);
-        io.log().accept("host batch " + at + ": encrypted in " + encrypted / 1_000_000 + " ms, waited "
+        io.log().accept("host batch " + at + " (" + rows + " rows in " + chunks + " chunks): encrypted in " + encrypted / 1_000_000 + " ms, waited "
                 + waited / 1_000_000 + " ms for the guest, gradient in "
                 + (gradientTime + System.nanoTime() - t0) / 1_000_000 + " ms");
         for (int j = 0; j < g.length; j++) {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * HeteroLR on breast between two pairs of real sites: one pair at the default chunk cap (a batch is one chunk),
  * the other with {@code --component-chunk-rows} 7 at the guest and 5 at the host (the smaller rules: batches of
  * 320 and 249 rows read in 64 and 50 chunks, each its own message). The same loss curve, weights and
- * predictions come out of both, to the last bit.
+ * predictions come out of both, to the last bit; a predict job with the chunked pair's model scores as it did.
  */
 class HeteroLRChunksJobTest {
     @RegisterExtension
@@ -49,11 +49,41 @@ class HeteroLRChunksJobTest {
         JsonNode predicted = predictions(chunked, small);
         assertThat(predicted.size()).isEqualTo(569);
         assertThat(predicted).isEqualTo(predictions(oneChunk, whole));
+
+        // a predict job with the model scores the rows, chunk by chunk, as the train job did
+        String modelId = FederatedSites.job(chunked.http("9999"), small)
+                .at("/f_runtime_conf_on_party/job_parameters/common/model_id").asText();
+        String predictJob = run(chunked, PREDICT_DSL, Jobs.heteroLrConf(3, ", \"job_type\": \"predict\", "
+                + "\"model_id\": \"" + modelId + "\", \"model_version\": \"" + small + "\""));
+        JsonNode scored = predictions(chunked, predictJob);
+        assertThat(scored.size()).isEqualTo(569);
+        for (int i = 0; i < scored.size(); i++) {
+            JsonNode row = scored.get(i);
+            JsonNode trained = predicted.get(i);
+            // id, label, predict_result, predict_score, predict_detail as trained; the type says predict
+            for (int c = 0; c < 5; c++) {
+                assertThat(row.get(c)).as(row + " vs " + trained).isEqualTo(trained.get(c));
+            }
+            assertThat(row.get(5).asText()).isEqualTo("predict");
+        }
     }
 
+    static final String PREDICT_DSL = """
+            {"components": {
+              "reader_0": {"module": "Reader", "output": {"data": ["data"]}},
+              "data_transform_0": {"module": "DataTransform", "input": {"data": {"data": ["reader_0.data"]}},
+                                   "output": {"data": ["data"], "model": ["model"]}},
+              "hetero_lr_0": {"module": "HeteroLR", "input": {"data": {"test_data": ["data_transform_0.data"]},
+                                                               "model": ["pipeline.hetero_lr_0.model"]},
+                              "output": {"data": ["data"], "model": ["model"]}}}}""";
+
     private static String train(SitesExtension sites) {
+        return run(sites, Jobs.HETERO_LR_DSL, Jobs.heteroLrConf(3, ""));
+    }
+
+    private static String run(SitesExtension sites, String dsl, String conf) {
         TestNode guest = sites.site("9999");
-        JsonNode r = Jobs.submit(guest.http(), Jobs.HETERO_LR_DSL, Jobs.heteroLrConf(3, ""));
+        JsonNode r = Jobs.submit(guest.http(), dsl, conf);
         assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
         String jobId = r.get("jobId").asText();
         assertThat(FederatedSites.awaitStatus(guest.http(), jobId, Duration.ofMinutes(10), FederatedSites.END))

@@ -190,6 +190,12 @@ public final class NodeMain implements Callable<Integer> {
                     + "many at a time, and the host adds them into its bins chunk by chunk (default ${DEFAULT-VALUE}).")
     int binningChunkRows;
 
+    @Option(names = Limits.COMPONENT_CHUNK_ROWS_FLAG, defaultValue = "4096", paramLabel = "ROWS",
+            description = "Rows a streaming component (HeteroLR) works on at once: the most rows of one message to a "
+                    + "peer and of the per-row values it holds, so its memory does not grow with the table "
+                    + "(default ${DEFAULT-VALUE}).")
+    int componentChunkRows;
+
     @Option(names = "--api-reader-poll-ms", defaultValue = "30000", paramLabel = "MS",
             description = "Longest wait between ApiReader's polls of a data service's query; the waits start at "
                     + "1 s (or this, if shorter) and double up to it (default ${DEFAULT-VALUE}, FATE's 30 s).")
@@ -343,6 +349,7 @@ public final class NodeMain implements Callable<Integer> {
                 .maxPrecomputedObfuscators(maxPrecomputedObfuscators)
                 .intersectChunkIds(intersectChunkIds)
                 .binningChunkRows(binningChunkRows)
+                .componentChunkRows(componentChunkRows)
                 .siteNonceFlushInterval(Duration.ofMillis(siteNonceFlushMs))
                 .siteNonceFastSkew(Duration.ofMillis(siteNonceFastSkewMs))
                 .build();

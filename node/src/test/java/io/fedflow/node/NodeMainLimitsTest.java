@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fedflow.node.core.Limits;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -153,6 +154,19 @@ class NodeMainLimitsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("binning chunk rows");
         assertThatThrownBy(() -> Limits.builder().binningChunkRows(-5).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("binning chunk rows");
+    }
+
+    @Test
+    void componentChunkRowsDefaultTo4096AreSetByTheirFlagAndMustBePositive() {
+        assertThat(parse().componentChunkRows()).isEqualTo(Limits.defaults().componentChunkRows()).isEqualTo(4096);
+        assertThat(parse(Limits.COMPONENT_CHUNK_ROWS_FLAG, "7").componentChunkRows()).isEqualTo(7);
+        assertThat(Limits.builder().componentChunkRows(12).build().toBuilder().build().componentChunkRows())
+                .isEqualTo(12);
+        for (String bad : List.of("0", "-5")) {
+            assertThatThrownBy(() -> parse(Limits.COMPONENT_CHUNK_ROWS_FLAG, bad))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("component chunk rows must be at least 1, got " + bad);
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.fedflow.node.component;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.component.paillier.PaillierCounter;
 import io.fedflow.node.core.Limits;
+import java.util.Arrays;
 import java.util.List;
 
 /** Everything a task sees: who and where it is, its parameters, inputs, and where its outputs go. */
@@ -46,6 +47,45 @@ public interface ComponentContext {
     default void scanInstances(TableInput table, InstanceSink sink) {
         InstanceLayout layout = InstanceLayout.of(table);
         scan(table, (id, value) -> layout.parse(id, value, sink));
+    }
+
+    /**
+     * As {@link #scanInstances}, ordered by id (by Unicode code point, as UTF-8 bytes compare): the order in
+     * which every party reads the same rows, whatever order each party's table holds them in. A node sorts in
+     * its database; this default, for contexts outside a node, sorts in memory.
+     */
+    default void scanInstancesByKey(TableInput table, InstanceSink sink) {
+        Instances in = readInstances(table);
+        Integer[] order = new Integer[in.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> compareKeys(in.ids().get(a), in.ids().get(b)));
+        try {
+            for (int i : order) {
+                sink.row(in.ids().get(i), in.hasLabel() ? in.labels()[i] : Double.NaN, in.features()[i]);
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The order of {@link #scanInstancesByKey}: by code point (String.compareTo compares UTF-16 units). */
+    static int compareKeys(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
     }
 
     /**
@@ -120,6 +160,14 @@ public interface ComponentContext {
      */
     default int binningChunkRows() {
         return Limits.defaults().binningChunkRows();
+    }
+
+    /**
+     * Rows a component that streams a table works on at once (the node's {@code --component-chunk-rows}): the
+     * most rows of one message to a peer and of the per-row values it holds.
+     */
+    default int chunkRows() {
+        return Limits.defaults().componentChunkRows();
     }
 
     /** A line in this task's log (under the job's log directory). */

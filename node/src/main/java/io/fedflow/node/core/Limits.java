@@ -29,6 +29,7 @@ public final class Limits {
     public static final String MAX_PRECOMPUTED_OBFUSCATORS_FLAG = "--max-precomputed-obfuscators";
     public static final String INTERSECT_CHUNK_IDS_FLAG = "--intersect-chunk-ids";
     public static final String BINNING_CHUNK_ROWS_FLAG = "--binning-chunk-rows";
+    public static final String COMPONENT_CHUNK_ROWS_FLAG = "--component-chunk-rows";
 
     /** A transfer (upload, download stream) that moves no byte for this long is cut off. */
     private final Duration streamIdleTimeout;
@@ -136,6 +137,11 @@ public final class Limits {
      * before returning.
      */
     private final long transferSendQueueBytes;
+    /**
+     * Rows a component works on at once where it streams a table (HeteroLR): the most rows of one message to
+     * a peer and of the values it holds per row, so its memory does not grow with the table.
+     */
+    private final int componentChunkRows;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
@@ -177,6 +183,7 @@ public final class Limits {
         this.siteNonceFastSkew = requirePositive(b.siteNonceFastSkew, "site nonce fast skew");
         this.transferGroupCommitBytes = requireNonNegative(b.transferGroupCommitBytes, "transfer group commit bytes");
         this.transferSendQueueBytes = requireNonNegative(b.transferSendQueueBytes, "transfer send queue bytes");
+        this.componentChunkRows = (int) requirePositive(b.componentChunkRows, "component chunk rows");
     }
 
     /** Below this a shortened retmsg could not keep the field it names and the log id it gives. */
@@ -226,6 +233,7 @@ public final class Limits {
         b.siteNonceFastSkew = siteNonceFastSkew;
         b.transferGroupCommitBytes = transferGroupCommitBytes;
         b.transferSendQueueBytes = transferSendQueueBytes;
+        b.componentChunkRows = componentChunkRows;
         return b;
     }
 
@@ -357,6 +365,10 @@ public final class Limits {
         return binningChunkRows;
     }
 
+    public int componentChunkRows() {
+        return componentChunkRows;
+    }
+
     public Duration siteNonceFlushInterval() {
         return siteNonceFlushInterval;
     }
@@ -448,6 +460,8 @@ public final class Limits {
         // A HeteroLR batch sends a few hundred KB before its next receive; an intersection's id lists are a
         // few MB: room for both without holding more than this per running task.
         private long transferSendQueueBytes = 32L << 20;
+        // A HeteroLR message of 4,096 ciphertexts is 1 MiB at 1024 bits; a few such chunks in flight stay small.
+        private long componentChunkRows = 4096;
 
         private Builder() {}
 
@@ -608,6 +622,11 @@ public final class Limits {
 
         public Builder siteNonceFastSkew(Duration d) {
             this.siteNonceFastSkew = d;
+            return this;
+        }
+
+        public Builder componentChunkRows(int rows) {
+            this.componentChunkRows = rows;
             return this;
         }
 

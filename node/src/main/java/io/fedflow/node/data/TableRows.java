@@ -57,12 +57,29 @@ public final class TableRows {
     }
 
     public void scan(TStorageTableMetaRecord meta, RowSink sink) {
+        scan(meta, sink, "f_line");
+    }
+
+    /**
+     * Streams one of this node's tables (a component's output) ordered by id: by UTF-8 bytes, i.e. Unicode
+     * code point, whatever the database's collation, so that every party reads the same ids in the same order.
+     * PostgreSQL sorts on disk past its work_mem: memory stays flat here too.
+     */
+    public void scanByKey(TStorageTableMetaRecord meta, RowSink sink) {
+        if (!TableCatalog.STORE_FEDFLOW.equals(meta.getFStoreType())) {
+            throw FlowException.data("table " + meta.getFNamespace() + "." + meta.getFName() + " is stored in "
+                    + meta.getFStoreType() + ": only this node's own tables (components' outputs) are read by id");
+        }
+        scan(meta, sink, "f_key COLLATE \"C\", f_line");
+    }
+
+    private void scan(TStorageTableMetaRecord meta, RowSink sink, String ownOrder) {
         JsonNode address = Json.parse(meta.getFAddress().data());
         try {
             if (TableCatalog.STORE_FEDFLOW.equals(meta.getFStoreType())) {
                 try (Connection c = ownDatabase.getConnection()) {
                     String sql = "SELECT f_key, f_value FROM "
-                            + DSL.name(Database.DATA_SCHEMA, address.path("table").asText()) + " ORDER BY f_line";
+                            + DSL.name(Database.DATA_SCHEMA, address.path("table").asText()) + " ORDER BY " + ownOrder;
                     scan(c, sql, 2, "", sink);
                 }
             } else if (TableCatalog.STORE_MYSQL.equals(meta.getFStoreType())) {

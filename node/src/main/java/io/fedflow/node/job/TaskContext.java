@@ -6,6 +6,7 @@ import io.fedflow.node.checkpoint.CheckpointStore;
 import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.component.InstanceLayout;
+import io.fedflow.node.component.InstanceSink;
 import io.fedflow.node.component.Instances;
 import io.fedflow.node.component.ModelInput;
 import io.fedflow.node.component.RowSink;
@@ -47,6 +48,7 @@ final class TaskContext implements ComponentContext {
     private final int precomputedObfuscators;
     private final int intersectChunkIds;
     private final int binningChunkRows;
+    private final int chunkRows;
     private final JobMeters meters;
     private final long sendQueueBytes;
     private final Executor deliveries;
@@ -73,6 +75,7 @@ final class TaskContext implements ComponentContext {
         this.precomputedObfuscators = env.precomputedObfuscators();
         this.intersectChunkIds = env.intersectChunkIds();
         this.binningChunkRows = env.binningChunkRows();
+        this.chunkRows = env.componentChunkRows();
         this.logs = logs;
         this.cancelled = cancelled;
         this.key = new TrackingStore.TaskKey(task.getFJobId(), task.getFComponentName(), task.getFTaskId(),
@@ -97,6 +100,11 @@ final class TaskContext implements ComponentContext {
     @Override
     public int binningChunkRows() {
         return binningChunkRows;
+    }
+
+    @Override
+    public int chunkRows() {
+        return chunkRows;
     }
 
     @Override
@@ -180,6 +188,15 @@ final class TaskContext implements ComponentContext {
         rows.scan(catalog.require(new TableId(table.namespace(), table.name())), (k, v) -> {
             checkCancelled();
             sink.row(k, v);
+        });
+    }
+
+    @Override
+    public void scanInstancesByKey(TableInput table, InstanceSink sink) {
+        InstanceLayout layout = InstanceLayout.of(table);
+        rows.scanByKey(catalog.require(new TableId(table.namespace(), table.name())), (k, v) -> {
+            checkCancelled();
+            layout.parse(k, v, sink);
         });
     }
 

@@ -16,11 +16,12 @@ import java.time.Duration;
  * and the store of the checkpoints its tasks save, and where its Paillier keys count their operations and
  * how many obfuscators they may draw ahead ({@code Limits.maxPrecomputedObfuscators}), how many ids an
  * Intersection message holds ({@code Limits.intersectChunkIds}), how many bytes of messages a task may
- * have on their way unacknowledged ({@code Limits.transferSendQueueBytes}), and how many rows
- * HeteroFeatureBinning's guest encrypts into one message ({@code Limits.binningChunkRows}).
+ * have on their way unacknowledged ({@code Limits.transferSendQueueBytes}), how many rows
+ * HeteroFeatureBinning's guest encrypts into one message ({@code Limits.binningChunkRows}), and how many rows a
+ * streaming component works on at once ({@code Limits.componentChunkRows}).
  */
 public record TaskEnvironment(TableCatalog catalog, TableRows rows, TableWriter writer, TrackingStore tracking,
                               FederationChannel.Factory channels, Duration peerMessageTimeout,
                               PipelineModels models, CheckpointStore checkpoints, PaillierCounter paillier,
                               int precomputedObfuscators, int intersectChunkIds,
-                              long transferSendQueueBytes, int binningChunkRows) {}
+                              long transferSendQueueBytes, int binningChunkRows, int componentChunkRows) {}

@@ -7,19 +7,19 @@ import io.fedflow.node.component.Component;
 import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.ComponentContext.MetricPoint;
 import io.fedflow.node.component.ComponentDefinition;
-import io.fedflow.node.component.Instances;
+import io.fedflow.node.component.InstanceLayout;
 import io.fedflow.node.component.ModelInput;
 import io.fedflow.node.component.Param;
 import io.fedflow.node.component.ParamSpec;
 import io.fedflow.node.component.TableInput;
+import io.fedflow.node.component.builtin.ChunkedRows.PartyRows;
 import io.fedflow.node.component.paillier.PaillierKeyPair;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.IntStream;
+import java.util.TreeSet;
 
 /**
  * FATE's HeteroLR: logistic regression over features split between a guest (which holds the labels) and
@@ -27,7 +27,8 @@ import java.util.stream.IntStream;
  * default). Takes LR's LogisticParam (penalty, optimizer, batch_size, learning_rate, early_stop, tol...);
  * the protocol is in {@link HeteroLRProtocol}. The arbiter logs the loss per iteration as FATE's LOSS
  * curve ("train"/"loss"); the guest writes the predictions Evaluation reads; each party saves its own
- * weights (the intercept at the guest). With an input model and no train data it scores the data.
+ * weights (the intercept at the guest). With an input model and no train data it scores the data. No party
+ * holds its table: each reads it by id, a scan per iteration, chunk by chunk ({@code --component-chunk-rows}).
  */
 public final class HeteroLR implements Component {
     public static final ComponentDefinition DEFINITION = new ComponentDefinition("HeteroLR",
@@ -60,7 +61,7 @@ public final class HeteroLR implements Component {
                     + " or convergence");
         }
         HeteroLRProtocol.Session io = new HeteroLRProtocol.Session(ctx.federation(), ctx::checkCancelled, ctx::log,
-                ctx.paillier(), ctx.precomputedObfuscators());
+                ctx.paillier(), ctx.precomputedObfuscators(), ctx.chunkRows());
         List<ModelInput> models = ctx.inputModels("model");
         ModelInput model = models == null || models.isEmpty() ? null : models.get(0);
         String role = ctx.role();
@@ -140,30 +141,23 @@ public final class HeteroLR implements Component {
 
     private static void guest(ComponentContext ctx, Params p, LR.Settings s, HeteroLRProtocol.Session io,
                               TableInput table, int keyBits) {
-        Instances data = ctx.readInstances(table);
-        LR.checkLabels(p, data, table);
-        if (data.size() == 0) {
+        InstanceLayout layout = InstanceLayout.of(table);
+        checkLabels(ctx, p, table, layout);
+        if (table.count() == 0) {
             throw p.dataError("the train data " + table.source() + " is empty");
         }
-        int[] order = sortedOrder(data);
-        double[][] x = rows(data.features(), order);
-        double[] y = new double[order.length];
-        for (int i = 0; i < order.length; i++) {
-            y[i] = data.labels()[order[i]];
-        }
-        List<String> ids = ids(data, order);
+        PartyRows rows = rows(ctx, table, layout, null);
         long started = System.nanoTime();
-        List<String> names = data.featureNames();
-        int d = data.width();
-        HeteroLRProtocol.Fit fit = HeteroLRProtocol.guest(io, s, ids, x, y, checkpoints(ctx, p, s, keyBits,
+        List<String> names = layout.featureNames();
+        int d = layout.width();
+        HeteroLRProtocol.Fit fit = HeteroLRProtocol.guest(io, s, rows, checkpoints(ctx, p, s, keyBits,
                 (t, w, converged) -> modelParam(names, w, s.fitIntercept ? w[d] : 0.0,
                         new HeteroLRProtocol.Fit(w, t + 1, converged))));
         ctx.log("trained in " + (System.nanoTime() - started) / 1_000_000 + " ms: " + fit.iters() + " iterations"
                 + (fit.converged() ? ", converged" : ""));
         double intercept = s.fitIntercept ? fit.weights()[d] : 0.0;
-        double[] z = HeteroLRProtocol.guestScores(io, ids, logits(x, fit.weights(), d, intercept), PREDICT_TAG);
-        writePredictions(ctx, table, data, order, z, s, "train");
-        ObjectNode param = modelParam(data.featureNames(), fit.weights(), intercept, fit);
+        writePredictions(ctx, io, table, layout, rows, fit.weights(), intercept, s, "train");
+        ObjectNode param = modelParam(names, fit.weights(), intercept, fit);
         ctx.saveModel("model", param, meta(s, keyBits));
         ObjectNode summary = Params.JSON.createObjectNode();
         summary.set("coef", param.get("weight").deepCopy());
@@ -176,15 +170,13 @@ public final class HeteroLR implements Component {
 
     private static void host(ComponentContext ctx, Params p, LR.Settings s, HeteroLRProtocol.Session io,
                              TableInput table, int keyBits) {
-        Instances data = ctx.readInstances(table);
-        int[] order = sortedOrder(data);
-        double[][] x = rows(data.features(), order);
-        List<String> ids = ids(data, order);
-        List<String> names = data.featureNames();
-        HeteroLRProtocol.Fit fit = HeteroLRProtocol.host(io, s, ids, x, checkpoints(ctx, p, s, keyBits,
+        InstanceLayout layout = InstanceLayout.of(table);
+        PartyRows rows = rows(ctx, table, layout, null);
+        List<String> names = layout.featureNames();
+        HeteroLRProtocol.Fit fit = HeteroLRProtocol.host(io, s, rows, checkpoints(ctx, p, s, keyBits,
                 (t, w, converged) -> modelParam(names, w, 0.0, new HeteroLRProtocol.Fit(w, t + 1, converged))));
-        HeteroLRProtocol.hostScores(io, ids, x, fit.weights(), PREDICT_TAG);
-        ObjectNode param = modelParam(data.featureNames(), fit.weights(), 0.0, fit);
+        HeteroLRProtocol.hostScores(io, rows, fit.weights(), PREDICT_TAG);
+        ObjectNode param = modelParam(names, fit.weights(), 0.0, fit);
         ctx.saveModel("model", param, meta(s, keyBits));
         ObjectNode summary = Params.JSON.createObjectNode();
         summary.set("coef", param.get("weight").deepCopy());
@@ -201,21 +193,17 @@ public final class HeteroLR implements Component {
             throw p.refuse("has an input model but no test_data (or data) to predict");
         }
         LR.Weights weights = LR.Weights.of(p, model);
-        Instances data = ctx.readInstances(test);
-        int[] order = sortedOrder(data);
-        double[][] x = rows(LR.align(p, data, weights.header()), order);
-        List<String> ids = ids(data, order);
+        InstanceLayout layout = InstanceLayout.of(test);
+        PartyRows rows = rows(ctx, test, layout, LR.columns(p, layout.featureNames(), weights.header()));
         ctx.log("predicting " + test.source() + " with the model of " + model.component());
         if (guest) {
-            double[] z = HeteroLRProtocol.guestScores(io, ids,
-                    logits(x, weights.coef(), weights.coef().length, weights.intercept()), PREDICT_TAG);
-            writePredictions(ctx, test, data, order, z, s, "predict");
+            writePredictions(ctx, io, test, layout, rows, weights.coef(), weights.intercept(), s, "predict");
         } else {
-            HeteroLRProtocol.hostScores(io, ids, x, weights.coef(), PREDICT_TAG);
+            HeteroLRProtocol.hostScores(io, rows, weights.coef(), PREDICT_TAG);
         }
         ctx.saveModel("model", model.param(), model.meta());
         ObjectNode summary = Params.JSON.createObjectNode();
-        summary.put("predict_count", data.size());
+        summary.put("predict_count", rows.count());
         ctx.setSummary(summary);
     }
 
@@ -238,44 +226,73 @@ public final class HeteroLR implements Component {
 
     // ---------------------------------------------------------------------------------------------------
 
-    /** Row indices in id order: every party sorts the same way, which aligns the rows. */
-    private static int[] sortedOrder(Instances data) {
-        return IntStream.range(0, data.size()).boxed()
-                .sorted(Comparator.comparing(i -> data.ids().get(i))).mapToInt(Integer::intValue).toArray();
+    /**
+     * The table as the protocol reads it: ordered by id (so that every party reads the same rows in the same
+     * order), a new scan for each pass; {@code columns} picks the model's features, null keeps them all.
+     */
+    private static PartyRows rows(ComponentContext ctx, TableInput table, InstanceLayout layout, int[] columns) {
+        int width = columns == null ? layout.width() : columns.length;
+        return new PartyRows() {
+            @Override
+            public long count() {
+                return table.count();
+            }
+
+            @Override
+            public int width() {
+                return width;
+            }
+
+            @Override
+            public void scan(ChunkedRows.RowConsumer rows) {
+                ctx.scanInstancesByKey(table, (id, label, x) -> rows.row(id, label, pick(x, columns)));
+            }
+        };
     }
 
-    private static double[][] rows(double[][] x, int[] order) {
-        double[][] out = new double[order.length][];
-        for (int i = 0; i < order.length; i++) {
-            out[i] = x[order[i]];
+    private static double[] pick(double[] x, int[] columns) {
+        if (columns == null) {
+            return x;
+        }
+        double[] out = new double[columns.length];
+        for (int j = 0; j < columns.length; j++) {
+            out[j] = x[columns[j]];
         }
         return out;
     }
 
-    private static List<String> ids(Instances data, int[] order) {
-        List<String> out = new ArrayList<>(order.length);
-        for (int i : order) {
-            out.add(data.ids().get(i));
+    /**
+     * The guest's labels must be 0 and 1 (HeteroLR is binary), checked by a scan before training: it holds
+     * the classes seen, and stops at a third.
+     */
+    private static void checkLabels(ComponentContext ctx, Params p, TableInput table, InstanceLayout layout) {
+        if (!layout.withLabel()) {
+            throw p.dataError("input " + table.source() + " has no label; set with_label in DataTransform");
         }
-        return out;
-    }
-
-    private static double[] logits(double[][] x, double[] w, int d, double intercept) {
-        double[] z = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            z[i] = intercept + LR.dot(w, x[i], d, false);
-        }
-        return z;
-    }
-
-    private static void writePredictions(ComponentContext ctx, TableInput table, Instances data, int[] order,
-                                         double[] z, LR.Settings s, String type) {
-        ctx.writeTable("data", PredictTable.schema(Inputs.sid(table.schema())), PredictTable.DELIMITER, rows -> {
-            for (int i = 0; i < order.length; i++) {
-                String label = data.hasLabel() ? Labels.format(data.labels()[order[i]]) : "";
-                rows.row(data.ids().get(order[i]), LR.predictionRow(label, LR.sigmoid(z[i]), s.threshold, type));
+        Set<String> classes = new TreeSet<>();
+        ctx.scanInstances(table, (id, label, x) -> {
+            if (classes.add(Labels.format(label)) && classes.size() > 2) {
+                throw p.refuse("input " + table.source() + " has more than 2 classes " + classes
+                        + "; only binary classification (labels 0 and 1) is supported, not one-vs-rest");
             }
         });
+        for (String c : classes) {
+            if (!"0".equals(c) && !"1".equals(c)) {
+                throw p.dataError("input " + table.source() + " has label " + c + "; binary labels must be 0 and 1");
+            }
+        }
+    }
+
+    /** The guest's predict_result rows, written as the scores come, chunk by chunk. */
+    private static void writePredictions(ComponentContext ctx, HeteroLRProtocol.Session io, TableInput table,
+                                         InstanceLayout layout, PartyRows rows, double[] w, double intercept,
+                                         LR.Settings s, String type) {
+        int d = rows.width();
+        ctx.writeTable("data", PredictTable.schema(Inputs.sid(table.schema())), PredictTable.DELIMITER, out ->
+                HeteroLRProtocol.guestScores(io, rows, w, d, intercept, PREDICT_TAG, (id, label, z) -> {
+                    String shown = layout.withLabel() ? Labels.format(label) : "";
+                    out.row(id, LR.predictionRow(shown, LR.sigmoid(z), s.threshold, type));
+                }));
     }
 
     private static ObjectNode modelParam(List<String> header, double[] w, double intercept,

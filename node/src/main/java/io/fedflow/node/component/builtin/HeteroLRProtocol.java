@@ -1,6 +1,8 @@
 package io.fedflow.node.component.builtin;
 
 import io.fedflow.node.component.FederationChannel;
+import io.fedflow.node.component.builtin.ChunkedRows.PartyRows;
+import io.fedflow.node.component.builtin.ChunkedRows.Plan;
 import io.fedflow.node.component.paillier.CiphertextVector;
 import io.fedflow.node.component.paillier.FixedPoint;
 import io.fedflow.node.component.paillier.PaillierCounter;
@@ -10,33 +12,39 @@ import io.fedflow.node.component.paillier.PaillierPrivateKey;
 import io.fedflow.node.component.paillier.PaillierPublicKey;
 import io.fedflow.node.core.FailureKind;
 import io.fedflow.node.core.FlowException;
+import io.fedflow.node.core.Limits;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * HeteroLR's training protocol (FATE 1.x's hetero logistic regression), one method per role, over a
- * {@link FederationChannel}. Rows are aligned by sorted id at every party. Per mini-batch (the guest
- * decides the batches): each host sends E(u_h) = E(X_h·w_h) and E(its loss terms); the guest forms the
- * Taylor residual E(4d) = E(Σu_h) + E(X_g·w_g + b − 2y') with y' in {−1, 1} and sends it to the hosts;
- * each party computes E(X^T·4d), adds a random mask and has the arbiter decrypt it, removes the mask and
- * steps its own weights. The guest sends E(batch loss) (log 2 − y'u/2 + u²/8 summed) to the arbiter,
- * which decrypts it, records the loss per iteration and tells everyone whether it converged. The arbiter
- * holds the only private key: hosts see ciphertexts and masked integers, never labels or gradients in
- * the clear.
+ * {@link FederationChannel}. Every party reads its rows ordered by id, a pass per iteration, never holding the
+ * table: the guest cuts them into mini-batches, each read in chunks of at most the agreed number of rows
+ * ({@link ChunkedRows}: every per-row message is one chunk, and carries the digest of the chunk's ids, which
+ * the receiver checks are its own). Per chunk, each host sends E(u_h) = E(X_h·w_h); the guest forms the
+ * Taylor residual E(4d) = E(Σu_h) + E(X_g·w_g + b − 2y') with y' in {−1, 1} and sends it to the hosts; each
+ * party adds the chunk's E(X^T·4d) to its batch's. A party works a chunk ahead of the one its peer returns
+ * ({@link #WINDOW}), so guest and host compute at the same time. At a batch's end each party adds a random
+ * mask to its gradient, has the arbiter decrypt it, removes the mask and steps its own weights; the host's
+ * last chunk carries E(its loss terms) and the guest sends E(batch loss) (log 2 − y'u/2 + u²/8 summed) to
+ * the arbiter, which decrypts it, records the loss per iteration and tells everyone whether it converged.
+ * The sums are exact in the ciphertexts, so chunking changes no number. The arbiter holds the only private
+ * key: hosts see ciphertexts and masked integers, never labels or gradients in the clear.
  */
 final class HeteroLRProtocol {
     static final String GUEST = "guest";
     static final String HOST = "host";
     static final String ARBITER = "arbiter";
-    private static final double LOG2 = Math.log(2);
+    /**
+     * Chunks a party has sent (or encrypted) and not yet seen its peer's answer to: the one the peer works on
+     * and the next, so that neither waits for the other while both hold at most two chunks.
+     */
+    static final int WINDOW = 2;
+    static final double LOG2 = Math.log(2);
     private static final int MASK_BITS = 256;
     private static final Duration POLL = Duration.ofSeconds(5);
     private static final Duration PATIENCE = Duration.ofHours(12);
@@ -45,16 +53,28 @@ final class HeteroLRProtocol {
 
     /**
      * A task's channel, plus how it notices cancellation, where its log lines go, where its Paillier keys
-     * count, and how many obfuscators it may draw ahead in the background (0: none).
+     * count, how many obfuscators it may draw ahead in the background (0: none) and the most rows of a chunk.
      */
     record Session(FederationChannel channel, Runnable checkCancelled, Consumer<String> log,
-                   PaillierCounter paillier, int precomputedObfuscators) {
+                   PaillierCounter paillier, int precomputedObfuscators, int chunkRows) {
+        Session {
+            if (chunkRows < 1) {
+                throw new IllegalArgumentException("chunk rows must be at least 1, got " + chunkRows);
+            }
+        }
+
         Session(FederationChannel channel, Runnable checkCancelled, Consumer<String> log) {
             this(channel, checkCancelled, log, PaillierCounter.NONE);
         }
 
         Session(FederationChannel channel, Runnable checkCancelled, Consumer<String> log, PaillierCounter paillier) {
             this(channel, checkCancelled, log, paillier, 0);
+        }
+
+        Session(FederationChannel channel, Runnable checkCancelled, Consumer<String> log, PaillierCounter paillier,
+                int precomputedObfuscators) {
+            this(channel, checkCancelled, log, paillier, precomputedObfuscators,
+                    Limits.defaults().componentChunkRows());
         }
 
         void send(String tag, String role, String party, byte[] payload) {
@@ -132,16 +152,17 @@ final class HeteroLRProtocol {
         for (String h : hosts) {
             io.send("pubkey", HOST, h, n);
         }
-        int[] batches = EncryptedAlgebra.decodeInts(io.receive("batches", GUEST, guest));
-        int rows = Arrays.stream(batches).sum();
-        io.log().accept("arbiter: " + keyBits + "-bit Paillier key sent; " + batches.length + " batches of "
+        Plan plan = Plan.decode(io.receive("batches", GUEST, guest));
+        long rows = plan.rows();
+        long batches = plan.batches();
+        io.log().accept("arbiter: " + keyBits + "-bit Paillier key sent; " + batches + " batches of "
                 + rows + " rows");
         List<Double> history = new ArrayList<>();
         Double previous = null;
         boolean converged = false;
         for (int t = 0; t < s.maxIter && !converged; t++) {
             double lossSum = 0;
-            for (int b = 0; b < batches.length; b++) {
+            for (long b = 0; b < batches; b++) {
                 String at = t + "." + b;
                 decryptMasked(io, sk, "gradient." + at, GUEST, guest);
                 for (String h : hosts) {
@@ -191,114 +212,43 @@ final class HeteroLRProtocol {
 
     // ---------------------------------------------------------------------------------------------------
 
-    /**
-     * The guest's side. {@code x} and {@code y} (0/1) are in sorted-id order; returns weights with the
-     * intercept last.
-     */
-    static Fit guest(Session io, LR.Settings s, List<String> sortedIds, double[][] x, double[] y) {
-        return guest(io, s, sortedIds, x, y, IterationListener.NONE);
+    /** The guest's side; returns weights with the intercept last. */
+    static Fit guest(Session io, LR.Settings s, PartyRows rows) {
+        return guest(io, s, rows, IterationListener.NONE);
     }
 
-    static Fit guest(Session io, LR.Settings s, List<String> sortedIds, double[][] x, double[] y,
-                     IterationListener iterations) {
+    static Fit guest(Session io, LR.Settings s, PartyRows rows, IterationListener iterations) {
         String arbiter = io.only(ARBITER);
         List<String> hosts = io.hosts();
-        int n = x.length;
-        int d = x.length == 0 ? 0 : x[0].length;
-        sendIds(io, sortedIds, hosts);
+        long n = rows.count();
+        if (n == 0) {
+            throw FlowException.data("HeteroLR's guest has no rows to train on");
+        }
+        long batch = s.batchSize < 0 || s.batchSize >= n ? n : s.batchSize;
+        Plan plan = new Plan(n, batch, agreeChunkRows(io, "rows", n, hosts));
+        byte[] planBytes = plan.encode();
+        io.send("batches", ARBITER, arbiter, planBytes);
+        for (String h : hosts) {
+            io.send("batches", HOST, h, planBytes);
+        }
         PaillierPublicKey pk = new PaillierPublicKey(new BigInteger(io.receive("pubkey", ARBITER, arbiter)),
                 io.paillier());
-        FixedPoint fp = new FixedPoint(pk);
-        int batch = s.batchSize < 0 || s.batchSize >= n ? n : s.batchSize;
-        int[] batches = new int[(n + batch - 1) / batch];
-        for (int b = 0; b < batches.length; b++) {
-            batches[b] = Math.min(n, (b + 1) * batch) - b * batch;
-        }
-        byte[] batchBytes = EncryptedAlgebra.encodeDoubles(Arrays.stream(batches).asDoubleStream().toArray());
-        io.send("batches", ARBITER, arbiter, batchBytes);
-        for (String h : hosts) {
-            io.send("batches", HOST, h, batchBytes);
-        }
+        int d = rows.width();
         int dim = d + (s.fitIntercept ? 1 : 0);
         double[] w = LR.init(s, dim, d);
-        // the exponents of X^T·E(4d): the features at scale 2^16, and a column of ones for the intercept
-        long[][] q = new long[n][dim];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                q[i][j] = EncryptedAlgebra.quantize(x[i][j]);
-            }
-            if (s.fitIntercept) {
-                q[i][d] = EncryptedAlgebra.quantize(1);
-            }
-        }
-        // the most encryptions one batch makes, drawn ahead while this party waits for the others
-        int ahead = Math.min(io.precomputedObfuscators(), batch + 1 + dim);
+        // the most encryptions one chunk makes, drawn ahead while this party waits for the others
+        int ahead = Math.min(io.precomputedObfuscators(), plan.largestChunk() + 1 + dim);
         PaillierEncryptor enc = new PaillierEncryptor(pk, new SecureRandom()).precomputing(ahead);
         try (enc) {
             LR.Optimizer opt = new LR.Optimizer(s, dim);
+            HeteroLRGuest guest = new HeteroLRGuest(io, s, plan, enc, d, w, opt);
             boolean converged = false;
             int t = 0;
             while (t < s.maxIter && !converged) {
                 opt.setIters(t);
                 double[] before = w.clone();
-                for (int b = 0, start = 0; b < batches.length; start += batches[b], b++) {
-                    io.checkCancelled().run();
-                    String at = t + "." + b;
-                    int m = batches[b];
-                    double[] ug = new double[m];
-                    double[] own = new double[m];
-                    double plainLoss = m * LOG2 + m * LR.lossNorm(s, w, d);
-                    for (int i = 0; i < m; i++) {
-                        ug[i] = LR.dot(w, x[start + i], d, s.fitIntercept);
-                        double yy = 2 * y[start + i] - 1;
-                        own[i] = ug[i] - 2 * yy;
-                        plainLoss += -0.5 * yy * ug[i] + 0.125 * ug[i] * ug[i];
-                    }
-                    long t0 = System.nanoTime();
-                    // E(Σ_h u_h) and E(Σ_h host loss terms) from every host
-                    List<BigInteger> hostSum = null;
-                    BigInteger hostLoss = pk.zero();
-                    for (String h : hosts) {
-                        List<BigInteger> fwd = CiphertextVector.decode(pk, io.receive("forward." + at, HOST, h));
-                        if (fwd.size() != m + 1) {
-                            throw FlowException.data("host " + h + " sent " + (fwd.size() - 1) + " values for a batch of " + m);
-                        }
-                        hostLoss = pk.add(hostLoss, fwd.get(m));
-                        List<BigInteger> part = fwd.subList(0, m);
-                        hostSum = hostSum == null ? part : addAll(pk, hostSum, part);
-                    }
-                    long t1 = System.nanoTime();
-                    List<BigInteger> ownEnc = EncryptedAlgebra.encrypt(enc, fp, own);
-                    long t2 = System.nanoTime();
-                    List<BigInteger> residual = hostSum == null ? ownEnc : addAll(pk, hostSum, ownEnc);
-                    byte[] residualBytes = CiphertextVector.encode(pk, residual);
-                    for (String h : hosts) {
-                        io.send("residual." + at, HOST, h, residualBytes);
-                    }
-                    // E(loss): plain guest terms, Σ_i (u_g/4 − y'/2)·u_h, and the hosts' u_h²/8 + penalty
-                    BigInteger loss = enc.encrypt(EncryptedAlgebra.encodeAt(pk, plainLoss,
-                            EncryptedAlgebra.PRODUCT_SCALE_BITS));
-                    if (hostSum != null) {
-                        long[][] k = new long[m][1];
-                        for (int i = 0; i < m; i++) {
-                            k[i][0] = EncryptedAlgebra.quantize(0.25 * ug[i] - 0.5 * (2 * y[start + i] - 1));
-                        }
-                        loss = pk.add(loss, EncryptedAlgebra.weightedSums(pk, hostSum, k, 1)[0]);
-                        loss = pk.add(loss, pk.multiply(hostLoss, BigInteger.ONE.shiftLeft(EncryptedAlgebra.X_SCALE_BITS)));
-                    }
-                    io.send("loss." + at, ARBITER, arbiter, CiphertextVector.encode(pk, List.of(loss)));
-                    long t3 = System.nanoTime();
-                    double[] g = gradient(io, pk, enc, fp, residual, Arrays.copyOfRange(q, start, start + m), dim,
-                            "gradient." + at, arbiter);
-                    long t4 = System.nanoTime();
-                    io.log().accept("guest batch " + at + ": waited " + (t1 - t0) / 1_000_000 + " ms for the hosts, "
-                            + "encrypted in " + (t2 - t1) / 1_000_000 + " ms, loss in " + (t3 - t2) / 1_000_000
-                            + " ms, gradient in " + (t4 - t3) / 1_000_000 + " ms");
-                    for (int j = 0; j < dim; j++) {
-                        g[j] /= 4.0 * m;
-                    }
-                    LR.update(s, opt, w, g, d);
-                }
+                guest.iteration(t);
+                ChunkedRows.pass(rows, plan, guest);
                 converged = endIteration(io, s, t, before, w, arbiter);
                 iterations.iterationEnd(t, w, converged);
                 t++;
@@ -307,68 +257,32 @@ final class HeteroLRProtocol {
         }
     }
 
-    /** The host's side: {@code x} in sorted-id order; returns its weights (no intercept). */
-    static Fit host(Session io, LR.Settings s, List<String> sortedIds, double[][] x) {
-        return host(io, s, sortedIds, x, IterationListener.NONE);
+    /** A host's side; returns its weights (no intercept). */
+    static Fit host(Session io, LR.Settings s, PartyRows rows) {
+        return host(io, s, rows, IterationListener.NONE);
     }
 
-    static Fit host(Session io, LR.Settings s, List<String> sortedIds, double[][] x, IterationListener iterations) {
+    static Fit host(Session io, LR.Settings s, PartyRows rows, IterationListener iterations) {
         String guest = io.only(GUEST);
         String arbiter = io.only(ARBITER);
-        checkIds(io, sortedIds, guest);
+        Plan plan = hostPlan(io, "rows", "batches", rows.count(), guest);
         PaillierPublicKey pk = new PaillierPublicKey(new BigInteger(io.receive("pubkey", ARBITER, arbiter)),
                 io.paillier());
-        FixedPoint fp = new FixedPoint(pk);
-        int[] batches = EncryptedAlgebra.decodeInts(io.receive("batches", GUEST, guest));
-        int n = x.length;
-        int d = n == 0 ? 0 : x[0].length;
+        int d = rows.width();
         double[] w = LR.init(s, d, d);
-        long[][] q = new long[n][d];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                q[i][j] = EncryptedAlgebra.quantize(x[i][j]);
-            }
-        }
-        // the most encryptions one batch makes, drawn ahead while this party waits for the others
-        int ahead = Math.min(io.precomputedObfuscators(), Arrays.stream(batches).max().orElse(0) + 1 + d);
+        // the most encryptions one chunk makes, drawn ahead while this party waits for the others
+        int ahead = Math.min(io.precomputedObfuscators(), plan.largestChunk() + 1 + d);
         PaillierEncryptor enc = new PaillierEncryptor(pk, new SecureRandom()).precomputing(ahead);
         try (enc) {
             LR.Optimizer opt = new LR.Optimizer(s, d);
+            HeteroLRHost host = new HeteroLRHost(io, s, plan, enc, w, opt);
             boolean converged = false;
             int t = 0;
             while (t < s.maxIter && !converged) {
                 opt.setIters(t);
                 double[] before = w.clone();
-                for (int b = 0, start = 0; b < batches.length; start += batches[b], b++) {
-                    io.checkCancelled().run();
-                    String at = t + "." + b;
-                    int m = batches[b];
-                    double[] uh = new double[m];
-                    double lossTerms = m * LR.lossNorm(s, w, d);
-                    for (int i = 0; i < m; i++) {
-                        uh[i] = LR.dot(w, x[start + i], d, false);
-                        lossTerms += 0.125 * uh[i] * uh[i];
-                    }
-                    long t0 = System.nanoTime();
-                    List<BigInteger> fwd = new ArrayList<>(EncryptedAlgebra.encrypt(enc, fp, uh));
-                    fwd.add(enc.encrypt(fp.encode(lossTerms)));
-                    io.send("forward." + at, GUEST, guest, CiphertextVector.encode(pk, fwd));
-                    long t1 = System.nanoTime();
-                    List<BigInteger> residual = CiphertextVector.decode(pk, io.receive("residual." + at, GUEST, guest));
-                    long t2 = System.nanoTime();
-                    if (residual.size() != m) {
-                        throw FlowException.data("the guest sent " + residual.size() + " residuals for a batch of " + m);
-                    }
-                    double[] g = gradient(io, pk, enc, fp, residual, Arrays.copyOfRange(q, start, start + m), d,
-                            "gradient." + at, arbiter);
-                    io.log().accept("host batch " + at + ": encrypted in " + (t1 - t0) / 1_000_000 + " ms, waited "
-                            + (t2 - t1) / 1_000_000 + " ms for the guest, gradient in "
-                            + (System.nanoTime() - t2) / 1_000_000 + " ms");
-                    for (int j = 0; j < d; j++) {
-                        g[j] /= 4.0 * m;
-                    }
-                    LR.update(s, opt, w, g, d);
-                }
+                host.iteration(t);
+                ChunkedRows.pass(rows, plan, host);
                 converged = endIteration(io, s, t, before, w, arbiter);
                 iterations.iterationEnd(t, w, converged);
                 t++;
@@ -378,12 +292,44 @@ final class HeteroLRProtocol {
     }
 
     /**
-     * X^T·E(4d) for this party's columns, masked with random integers, decrypted by the arbiter, unmasked:
-     * Σ_i 4d_i·x_ij in the clear, known to this party only.
+     * The guest's side of agreeing how to cut the rows: every host must hold as many rows as the guest (the
+     * chunks' id digests then check they are the same ones), and a chunk must fit every party's cap.
      */
-    private static double[] gradient(Session io, PaillierPublicKey pk, PaillierEncryptor enc, FixedPoint fp,
-                                     List<BigInteger> residual, long[][] q, int dim, String tag, String arbiter) {
-        BigInteger[] sums = EncryptedAlgebra.weightedSums(pk, residual, q, dim);
+    private static int agreeChunkRows(Session io, String tag, long rows, List<String> hosts) {
+        int chunk = io.chunkRows();
+        for (String h : hosts) {
+            double[] theirs = EncryptedAlgebra.decodeDoubles(io.receive(tag, HOST, h));
+            if (theirs.length != 2 || theirs[1] < 1) {
+                throw FlowException.data("host " + h + " sent a malformed row count");
+            }
+            if ((long) theirs[0] != rows) {
+                throw FlowException.data("host " + h + " has " + (long) theirs[0] + " rows, the guest " + rows
+                        + ": HeteroLR needs the same rows at every party (put an Intersection before it)");
+            }
+            chunk = (int) Math.min(chunk, theirs[1]);
+        }
+        return chunk;
+    }
+
+    /** A host's side: tells the guest its rows and chunk cap, then takes the guest's plan. */
+    private static Plan hostPlan(Session io, String tag, String planTag, long rows, String guest) {
+        io.send(tag, GUEST, guest, EncryptedAlgebra.encodeDoubles(new double[] {rows, io.chunkRows()}));
+        Plan plan = Plan.decode(io.receive(planTag, GUEST, guest));
+        if (plan.rows() != rows || plan.chunkRows() > io.chunkRows()) {
+            throw FlowException.data("the guest planned " + plan.rows() + " rows in chunks of " + plan.chunkRows()
+                    + "; this host has " + rows + " rows and takes chunks of at most " + io.chunkRows());
+        }
+        return plan;
+    }
+
+    /**
+     * The batch's X^T·E(4d) (one sum per column), masked with random integers, decrypted by the arbiter,
+     * unmasked: Σ_i 4d_i·x_ij in the clear, known to this party only.
+     */
+    static double[] unmasked(Session io, PaillierEncryptor enc, FixedPoint fp, BigInteger[] sums, String tag,
+                             String arbiter) {
+        PaillierPublicKey pk = enc.publicKey();
+        int dim = sums.length;
         SecureRandom random = new SecureRandom();
         BigInteger[] masks = new BigInteger[dim];
         List<BigInteger> masked = new ArrayList<>(dim);
@@ -403,6 +349,31 @@ final class HeteroLRProtocol {
         return g;
     }
 
+    /** The exponents of X^T·E(4d): the features at scale 2^16, and a column of ones for an intercept. */
+    static long[][] quantized(double[][] x, int d, boolean intercept) {
+        long[][] q = new long[x.length][d + (intercept ? 1 : 0)];
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < d; j++) {
+                q[i][j] = EncryptedAlgebra.quantize(x[i][j]);
+            }
+            if (intercept) {
+                q[i][d] = EncryptedAlgebra.quantize(1);
+            }
+        }
+        return q;
+    }
+
+    /** {@code sum} plus a chunk's {@code part}, column by column (the first chunk's part is the sum). */
+    static BigInteger[] accumulate(PaillierPublicKey pk, BigInteger[] sum, BigInteger[] part) {
+        if (sum == null) {
+            return part;
+        }
+        for (int j = 0; j < sum.length; j++) {
+            sum[j] = pk.add(sum[j], part[j]);
+        }
+        return sum;
+    }
+
     /** Reports the weights' change when the arbiter judges weight_diff, then takes its verdict. */
     private static boolean endIteration(Session io, LR.Settings s, int t, double[] before, double[] w,
                                         String arbiter) {
@@ -419,7 +390,7 @@ final class HeteroLRProtocol {
         return io.receive("converged." + t, ARBITER, arbiter)[0] == 1;
     }
 
-    private static List<BigInteger> addAll(PaillierPublicKey pk, List<BigInteger> a, List<BigInteger> b) {
+    static List<BigInteger> addAll(PaillierPublicKey pk, List<BigInteger> a, List<BigInteger> b) {
         BigInteger[] out = new BigInteger[a.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = pk.add(a.get(i), b.get(i));
@@ -429,62 +400,54 @@ final class HeteroLRProtocol {
 
     // ---------------------------------------------------------------------------------------------------
 
-    /** The guest tells hosts how many rows and a digest of their sorted ids: rows must be the same ones. */
-    static void sendIds(Session io, List<String> sortedIds, List<String> hosts) {
-        byte[] digest = digest(sortedIds);
-        for (String h : hosts) {
-            io.send("ids", HOST, h, digest);
-        }
-    }
-
-    static void checkIds(Session io, List<String> sortedIds, String guest) {
-        byte[] theirs = io.receive("ids", GUEST, guest);
-        if (!Arrays.equals(theirs, digest(sortedIds))) {
-            throw FlowException.data("the host's " + sortedIds.size() + " ids are not the guest's: HeteroLR needs"
-                    + " the same rows at every party (put an Intersection before it)");
-        }
-    }
-
-    private static byte[] digest(List<String> sortedIds) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (String id : sortedIds) {
-                md.update(id.getBytes(StandardCharsets.UTF_8));
-                md.update((byte) '\n');
-            }
-            return md.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /** Receives a row's score: its id, its label (NaN without one) and its logit. */
+    @FunctionalInterface
+    interface ScoreSink {
+        void score(String id, double label, double z) throws Exception;
     }
 
     /**
-     * Scoring: each host sends its plain X_h·w_h for the sorted rows (as FATE's hosts do at predict); the
-     * guest adds them to its own and returns the logits.
+     * Scoring: each host sends its plain X_h·w_h chunk by chunk (as FATE's hosts do at predict); the guest adds
+     * them to its own {@code intercept + X_g·w} (its first {@code d} weights) and hands each row's logit on.
      */
-    static double[] guestScores(Session io, List<String> sortedIds, double[] ownLogits, String tag) {
+    static void guestScores(Session io, PartyRows rows, double[] w, int d, double intercept, String tag,
+                            ScoreSink out) {
         List<String> hosts = io.hosts();
-        sendIds(io, sortedIds, hosts);
-        double[] z = ownLogits.clone();
+        Plan plan = Plan.whole(rows.count(), agreeChunkRows(io, tag + ".rows", rows.count(), hosts));
         for (String h : hosts) {
-            double[] part = EncryptedAlgebra.decodeDoubles(io.receive(tag, HOST, h));
-            if (part.length != z.length) {
-                throw FlowException.data("host " + h + " sent " + part.length + " scores for " + z.length + " rows");
+            io.send(tag + ".plan", HOST, h, plan.encode());
+        }
+        ChunkedRows.pass(rows, plan, c -> {
+            double[] z = new double[c.size()];
+            for (int i = 0; i < z.length; i++) {
+                z[i] = intercept + LR.dot(w, c.x()[i], d, false);
+            }
+            for (String h : hosts) {
+                double[] part = EncryptedAlgebra.decodeDoubles(ChunkedRows.unframe(
+                        io.receive(tag + "." + c.index(), HOST, h), c, "host " + h));
+                if (part.length != z.length) {
+                    throw FlowException.data("host " + h + " sent " + part.length + " scores for " + z.length + " rows");
+                }
+                for (int i = 0; i < z.length; i++) {
+                    z[i] += part[i];
+                }
             }
             for (int i = 0; i < z.length; i++) {
-                z[i] += part[i];
+                out.score(c.ids().get(i), c.y()[i], z[i]);
             }
-        }
-        return z;
+        });
     }
 
-    static void hostScores(Session io, List<String> sortedIds, double[][] x, double[] w, String tag) {
+    /** A host's side of scoring: X_h·w_h of each chunk, sent without waiting for the guest. */
+    static void hostScores(Session io, PartyRows rows, double[] w, String tag) {
         String guest = io.only(GUEST);
-        checkIds(io, sortedIds, guest);
-        double[] u = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            u[i] = LR.dot(w, x[i], w.length, false);
-        }
-        io.send(tag, GUEST, guest, EncryptedAlgebra.encodeDoubles(u));
+        Plan plan = hostPlan(io, tag + ".rows", tag + ".plan", rows.count(), guest);
+        ChunkedRows.pass(rows, plan, c -> {
+            double[] u = new double[c.size()];
+            for (int i = 0; i < u.length; i++) {
+                u[i] = LR.dot(w, c.x()[i], w.length, false);
+            }
+            io.send(tag + "." + c.index(), GUEST, guest, ChunkedRows.frame(c, EncryptedAlgebra.encodeDoubles(u)));
+        });
     }
 }

@@ -443,16 +443,9 @@ public final class LR implements Component {
 
     /** The data's features in the order of {@code header} (the model's). */
     static double[][] align(Params p, Instances data, List<String> header) {
-        if (data.featureNames().equals(header)) {
+        int[] at = columns(p, data.featureNames(), header);
+        if (at == null) {
             return data.features();
-        }
-        int[] at = new int[header.size()];
-        for (int j = 0; j < header.size(); j++) {
-            at[j] = data.featureNames().indexOf(header.get(j));
-            if (at[j] < 0) {
-                throw p.dataError("the model's feature " + header.get(j) + " is not in the input data (header "
-                        + data.featureNames() + ")");
-            }
         }
         double[][] out = new double[data.size()][header.size()];
         for (int i = 0; i < data.size(); i++) {
@@ -461,6 +454,25 @@ public final class LR implements Component {
             }
         }
         return out;
+    }
+
+    /**
+     * Where each of the model's {@code header} features is among the data's {@code names}; null when they are
+     * the same columns in the same order.
+     */
+    static int[] columns(Params p, List<String> names, List<String> header) {
+        if (names.equals(header)) {
+            return null;
+        }
+        int[] at = new int[header.size()];
+        for (int j = 0; j < header.size(); j++) {
+            at[j] = names.indexOf(header.get(j));
+            if (at[j] < 0) {
+                throw p.dataError("the model's feature " + header.get(j) + " is not in the input data (header "
+                        + names + ")");
+            }
+        }
+        return at;
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -92,5 +93,17 @@ class SiteMacKeysTest {
         assertThat(SiteMac.matches(key, changed, mac)).isFalse();
         assertThat(SiteMac.matches(key, request, "%%%")).isFalse();
         assertThat(SiteMac.matches(key, request, mac.substring(0, 20))).isFalse();
+    }
+
+    @Test
+    void aLowOrderPeerKeyNeverReachesTheDerivation() {
+        // The neutral point (y = 1) would make an all-zero X25519 secret; BouncyCastle refuses it as a key,
+        // so neither the route table nor the derivation ever holds one.
+        byte[] neutral = new byte[32];
+        neutral[0] = 1;
+        assertThatThrownBy(() -> new Ed25519PublicKeyParameters(neutral, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SiteKeys.parsePublicKeyBase64(Base64.getEncoder().encodeToString(neutral)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

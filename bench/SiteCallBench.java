@@ -4,6 +4,9 @@ import com.linecorp.armeria.server.Server;
 import io.fedflow.auth.tls.SiteTls;
 import io.fedflow.node.Node;
 import io.fedflow.node.core.NodeConfig;
+import io.fedflow.node.core.SiteCallAuth;
+import io.fedflow.auth.site.PeerMacSource;
+import io.fedflow.auth.site.SiteMacKeys;
 import io.fedflow.node.federation.PartyClient;
 import io.fedflow.node.federation.PartyGrpcService;
 import io.fedflow.node.federation.Peer;
@@ -46,8 +49,11 @@ import java.util.concurrent.TimeUnit;
  *       PartyGrpcService WITHOUT the signature check, called through an Armeria GrpcClients stub WITHOUT
  *       the signing interceptor, with the same per-call deadline PartyClient sets;</li>
  *   <li>{@code signed h2c}: two real nodes (TestNodes, embedded PostgreSQL), node A's
- *       {@code partyClient().ping} to node B: signing, retry wrapper, B's signature check and replay guard
- *       (SiteNonceGuard: nonces checked in memory, written in batches off the call's path);</li>
+ *       {@code partyClient().ping} to node B: signing (A runs {@code --site-call-auth signature}), retry
+ *       wrapper, B's signature check and replay guard (SiteNonceGuard: nonces checked in memory, written in
+ *       batches off the call's path);</li>
+ *   <li>{@code mac h2c}: the same whole-node call from node M, which runs {@code --site-call-auth mac} (the
+ *       default): HMAC-SHA256 with the pair's derived key instead of Ed25519, all else alike;</li>
  *   <li>{@code signed h2c, nonce insert per call (before)}: node A's signer, a verifying interceptor with the
  *       built-in Ed25519 check and the guard the node had before (PostgresReplayGuard: one INSERT per call,
  *       on an async-commit pool);</li>
@@ -55,7 +61,8 @@ import java.util.concurrent.TimeUnit;
  *       (SiteNonceGuard over a database of its own: nonces in memory, one commit per 20 ms batch);</li>
  *   <li>{@code signed h2c, nonces in memory}: the node's signer and the node's verifying interceptor, but the
  *       verifier built in the bench with the built-in Ed25519 check and an InMemoryReplayGuard instead of
- *       the node's PostgreSQL one, to split the signature cost from the nonce write;</li>
+ *       the node's PostgreSQL one, to split the signature cost from the nonce write; {@code mac h2c, nonces
+ *       in memory} the same with the caller MAC'ing;</li>
  *   <li>{@code unsigned mTLS} and {@code signed mTLS}: the same two, with mutual TLS on the site port
  *       (certificates from SiteTls, as {@code flow site cert} writes them).</li>
  * </ul>
@@ -102,11 +109,15 @@ public class SiteCallBench {
         new java.util.Random(1).nextBytes(payload);
         PingRequest request = PingRequest.newBuilder().setPayload(ByteString.copyFrom(payload)).build();
 
-        // Signed pairs: real nodes.
-        Node a = TestNodes.start("9999");
+        // Signed and MAC'd pairs: real nodes; A signs (--site-call-auth signature), M MACs (the default), B
+        // accepts either.
+        Node a = TestNodes.start(nodeConfig(dir, "9999", SiteCallAuth.SIGNATURE));
+        Node m = TestNodes.start(nodeConfig(dir, "9997", SiteCallAuth.MAC));
         Node b = TestNodes.start("10000");
         a.peers().put(new Peer("10000", "127.0.0.1", b.sitePort(), b.siteKeys().publicKeyBase64(), false));
+        m.peers().put(new Peer("10000", "127.0.0.1", b.sitePort(), b.siteKeys().publicKeyBase64(), false));
         b.peers().put(new Peer("9999", "127.0.0.1", a.sitePort(), a.siteKeys().publicKeyBase64(), false));
+        b.peers().put(new Peer("9997", "127.0.0.1", m.sitePort(), m.siteKeys().publicKeyBase64(), false));
         Node ta = TestNodes.start(tlsConfig(dir, certs, "9998", "a"));
         Node tb = TestNodes.start(tlsConfig(dir, certs, "10001", "b"));
         ta.peers().put(new Peer("10001", "127.0.0.1", tb.sitePort(), tb.siteKeys().publicKeyBase64(), true));
@@ -122,7 +133,9 @@ public class SiteCallBench {
                 List.of(new PartyGrpcService("10000", null, Clock.systemUTC()).bindService()), null);
         Server secure = SiteServer.build("127.0.0.1", 0,
                 List.of(new PartyGrpcService("10001", null, Clock.systemUTC()).bindService()), tls::serve);
-        SiteVerifier memVerifier = new SiteVerifier("10002", PeerKeys.of(Map.of("9999", a.siteKeys().publicKey())),
+        PeerKeys memCallers = PeerKeys.of(Map.of("9999", a.siteKeys().publicKey()));
+        SiteVerifier memVerifier = new SiteVerifier("10002", memCallers,
+                new SiteMacKeys("10002", b.siteKeys().privateKey(), memCallers),
                 new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC());
         Server memSigned = SiteServer.build("127.0.0.1", 0, List.of(new SiteVerifyingInterceptor(() -> memVerifier)
                 .protect(new PartyGrpcService("10002", null, Clock.systemUTC()).bindService())), null);
@@ -145,6 +158,9 @@ public class SiteCallBench {
                 false));
         PartyClient memClient = new PartyClient(memPeers, new SiteCallSigner("9999", a.siteKeys().signer()),
                 PartyClient.defaultFactory(), PartyClient.RetryPolicy.DEFAULT);
+        PartyClient memMacClient = new PartyClient(memPeers, new SiteCallSigner("9999", a.siteKeys().signer(),
+                new PeerMacSource(new SiteMacKeys("9999", a.siteKeys().privateKey(), memPeers))),
+                PartyClient.defaultFactory(), PartyClient.RetryPolicy.DEFAULT);
         plain.start().join();
         secure.start().join();
         ClientFactory plainFactory = PartyClient.defaultFactory();
@@ -155,7 +171,9 @@ public class SiteCallBench {
         List<Variant> allVariants = List.of(
                 new Variant("unsigned h2c", () -> plainStub.withDeadlineAfter(10, TimeUnit.SECONDS).ping(request)),
                 new Variant("signed h2c", () -> a.partyClient().ping("10000", payload)),
+                new Variant("mac h2c", () -> m.partyClient().ping("10000", payload)),
                 new Variant("signed h2c, nonces in memory", () -> memClient.ping("10002", payload)),
+                new Variant("mac h2c, nonces in memory", () -> memMacClient.ping("10002", payload)),
                 new Variant("signed h2c, nonce insert per call (before)", () -> memClient.ping("10003", payload)),
                 new Variant("signed h2c, nonces batched (after)", () -> memClient.ping("10004", payload)),
                 new Variant("unsigned mTLS", () -> tlsStub.withDeadlineAfter(10, TimeUnit.SECONDS).ping(request)),
@@ -193,7 +211,9 @@ public class SiteCallBench {
             }
             System.out.println();
             ratio(results, "signed h2c", "unsigned h2c");
+            ratio(results, "mac h2c", "unsigned h2c");
             ratio(results, "signed h2c, nonces in memory", "unsigned h2c");
+            ratio(results, "mac h2c, nonces in memory", "unsigned h2c");
             ratio(results, "signed h2c, nonce insert per call (before)", "unsigned h2c");
             ratio(results, "signed h2c, nonces batched (after)", "unsigned h2c");
             ratio(results, "signed mTLS", "unsigned mTLS");
@@ -212,7 +232,8 @@ public class SiteCallBench {
         secure.stop().join();
         plainFactory.close();
         tlsFactory.close();
-        for (Node n : List.of(a, b, ta, tb)) {
+        memMacClient.close();
+        for (Node n : List.of(a, m, b, ta, tb)) {
             n.close();
         }
         System.exit(0);
@@ -228,6 +249,11 @@ public class SiteCallBench {
         return server;
     }
 
+    static NodeConfig nodeConfig(Path dir, String partyId, SiteCallAuth auth) throws Exception {
+        return NodeConfig.builder(partyId, Files.createDirectories(dir.resolve("node-" + partyId)))
+                .dbUrl(TestNodes.newDatabase()).dbUser("postgres").siteCallAuth(auth).build();
+    }
+
     static NodeConfig tlsConfig(Path dir, Path certs, String partyId, String name) throws Exception {
         Path data = Files.createDirectories(dir.resolve("node-" + partyId));
         Path tlsDir = Files.createDirectories(data.resolve("tls"));
@@ -235,7 +261,7 @@ public class SiteCallBench {
         SiteTls.write(SiteTls.load(certs.resolve(name + ".crt.pem"), certs.resolve(name + ".key.pem")),
                 tlsDir.resolve(name + ".crt.pem"), tlsDir.resolve(name + ".key.pem"));
         return NodeConfig.builder(partyId, data).dbUrl(TestNodes.newDatabase()).dbUser("postgres")
-                .siteTls(true).siteTlsName(name).build();
+                .siteTls(true).siteTlsName(name).siteCallAuth(SiteCallAuth.SIGNATURE).build();
     }
 
     static PartyServiceBlockingStub stub(String uri, ClientFactory factory) {

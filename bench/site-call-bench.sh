@@ -2,7 +2,8 @@
 # Site-call benchmark (on demand; not part of the Maven build). Builds offline if needed (package, no
 # install), then in one run:
 #   1. bench/SiteCallBench.java with the Java source launcher on the node's test classpath: a signed
-#      PartyService/Ping between two real nodes beside the same call unsigned, on h2c and on mutual TLS;
+#      PartyService/Ping between two real nodes beside the same call MAC'd (--site-call-auth mac) and
+#      unsigned, on h2c and on mutual TLS;
 #   2. the auth module's io.fedflow.auth.bench.SignatureBench: Ed25519 sign/verify per second of
 #      SiteSigner / PeerKeySignatureCheck beside BouncyCastle's raw Ed25519Signer.
 #   bench/site-call-bench.sh [--payload-bytes 256] [--rounds 5] [--round-ms 3000] [--warmup-ms 8000]

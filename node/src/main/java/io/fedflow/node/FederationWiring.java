@@ -5,13 +5,20 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.common.CommonPools;
 import com.linecorp.armeria.server.Server;
+import io.fedflow.auth.hook.HookName;
 import io.fedflow.auth.hook.HookSignatureCheck;
 import io.fedflow.auth.hook.HookSignatureSource;
+import io.fedflow.auth.site.MacCheck;
+import io.fedflow.auth.site.MacSource;
+import io.fedflow.auth.site.PeerMacCheck;
+import io.fedflow.auth.site.PeerMacSource;
 import io.fedflow.auth.site.SiteCallSigner;
 import io.fedflow.auth.site.SiteKeys;
+import io.fedflow.auth.site.SiteMacKeys;
 import io.fedflow.auth.site.SiteVerifier;
 import io.fedflow.auth.tls.SiteTls;
 import io.fedflow.node.core.NodeConfig;
+import io.fedflow.node.core.SiteCallAuth;
 import io.fedflow.node.federation.PartyClient;
 import io.fedflow.node.federation.PartyGrpcService;
 import io.fedflow.node.federation.PeerDirectory;
@@ -39,6 +46,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Federation wired for one node: the signed (optionally mutual-TLS) client of the other sites, the
@@ -46,6 +54,11 @@ import java.util.Map;
  * site services other domains bring, behind the verifying interceptor) and the site admin API of the client port.
  */
 final class FederationWiring implements AutoCloseable {
+    /** A remote site_authentication hook is asked about signatures (FATE's hook API); it cannot check a MAC. */
+    private static final MacCheck REMOTE_HOOK_REFUSES_MACS = MacCheck.refusing("a registered site_authentication "
+            + "hook checks this site's calls, and it can only check signatures: the calling site must run with "
+            + "--site-call-auth signature");
+
     private final NodeConfig config;
     private final HookRegistry hooks;
     private final SiteMutualTls siteTls;
@@ -56,6 +69,7 @@ final class FederationWiring implements AutoCloseable {
     private final ClientPort clientPort;
     private final SiteTracing tracing;
     private final MeterRegistry meters;
+    private final SiteMacKeys macKeys;
     /** Made with the site server, which needs the database; written and released on close. */
     private SiteNonceGuard siteNonces;
 
@@ -65,8 +79,13 @@ final class FederationWiring implements AutoCloseable {
         this.hooks = hooks;
         this.meters = meters;
         this.tracing = new SiteTracing(config.partyId(), config.zipkinUrl());
+        this.macKeys = new SiteMacKeys(config.partyId(), siteKeys.privateKey(), peers);
+        // A registered signature hook signs every call: the node does not second-guess where its key lives.
+        MacSource macs = config.siteCallAuth() == SiteCallAuth.MAC ? new PeerMacSource(macKeys) : MacSource.NONE;
         SiteCallSigner callSigner = new SiteCallSigner(config.partyId(),
-                request -> new HookSignatureSource(hooks.current().signature()).signatureFor(request));
+                request -> new HookSignatureSource(hooks.current().signature()).signatureFor(request),
+                request -> hooks.registrationOf(HookName.SIGNATURE).isEmpty() ? macs.macFor(request)
+                        : Optional.empty());
         // Read before anything listens, so that a node told to use TLS without its files does not start.
         this.siteTls = config.siteTls() ? SiteMutualTls.load(config.tlsDir().resolve(SiteTls.CA_CERT_FILE),
                 config.siteTlsCertificateFile(), config.siteTlsKeyFile()) : null;
@@ -89,8 +108,11 @@ final class FederationWiring implements AutoCloseable {
                       List<BindableService> domainServices) {
         siteNonces = new SiteNonceGuard(database.newPool("fedflow-site-nonces", 1, Duration.ofSeconds(10)), clock,
                 config.limits().siteNonceFastSkew(), config.limits().siteNonceFlushInterval());
+        PeerMacCheck builtinMacs = new PeerMacCheck(macKeys);
         SiteVerifyingInterceptor verifying = new SiteVerifyingInterceptor(() -> new SiteVerifier(config.partyId(),
-                new HookSignatureCheck(hooks.current().siteAuthentication()), siteNonces, Clock.systemUTC()), meters);
+                new HookSignatureCheck(hooks.current().siteAuthentication()),
+                hooks.registrationOf(HookName.SITE_AUTHENTICATION).isEmpty() ? builtinMacs : REMOTE_HOOK_REFUSES_MACS,
+                siteNonces, Clock.systemUTC()), meters);
         List<ServerServiceDefinition> services = new ArrayList<>(List.of(
                 verifying.protect(JobLogInterceptor.protect(StringFieldChecks.protect(
                         new PartyGrpcService(config.partyId(), participant, clock).bindService()))),

@@ -4,6 +4,7 @@ import io.fedflow.node.core.ClientAppKeys;
 import io.fedflow.node.core.Limits;
 import io.fedflow.node.core.ModelStoreAddress;
 import io.fedflow.node.core.NodeConfig;
+import io.fedflow.node.core.SiteCallAuth;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -70,6 +71,13 @@ public final class NodeMain implements Callable<Integer> {
             description = "This site's certificate with --site-tls: <data-dir>/tls/NAME.crt.pem and NAME.key.pem, "
                     + "as 'flow site cert --sites NAME' names them (default ${DEFAULT-VALUE}).")
     String siteTlsName;
+
+    @Option(names = "--site-call-auth", defaultValue = "mac", paramLabel = "mac|signature",
+            description = "What this node's calls to other sites carry: 'mac', an HMAC-SHA256 with the key the two "
+                    + "sites derive from their Ed25519 keys, or 'signature', an Ed25519 signature per call (what a "
+                    + "peer with a registered site_authentication hook requires). Calls are signed anyway while a "
+                    + "signature hook is registered; inbound calls may carry either (default ${DEFAULT-VALUE}).")
+    String siteCallAuth;
 
     @Option(names = "--bind-connect-timeout", defaultValue = "10", paramLabel = "SECONDS",
             description = "How long a table bind to another PostgreSQL (address.host) may take to connect and log "
@@ -312,6 +320,7 @@ public final class NodeMain implements Callable<Integer> {
                                 : System.getenv("FEDFLOW_MODEL_STORE_PASSWORD")))
                 .zipkinUrl(zipkinUrl)
                 .metricsTokenFile(metricsTokenFile)
+                .siteCallAuth(SiteCallAuth.parse(siteCallAuth))
                 .build();
     }
 

@@ -7,6 +7,7 @@ import io.fedflow.node.core.ClientAppKeys;
 import io.fedflow.node.core.Limits;
 import io.fedflow.node.core.ModelStoreAddress;
 import io.fedflow.node.core.NodeConfig;
+import io.fedflow.node.core.SiteCallAuth;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -61,11 +62,12 @@ class NodeConfigTest {
                 .clientAuth(true).clientAppKeys(ClientAppKeys.of("k", "s")).enforcePermission(false)
                 .siteTls(true).siteTlsName("guest-9999").limits(limits)
                 .modelStore(new ModelStoreAddress("jdbc:postgresql://store/models", "m", "spw"))
-                .zipkinUrl("http://zipkin:9411/api/v2/spans").metricsTokenFile(Path.of("token")).build();
+                .zipkinUrl("http://zipkin:9411/api/v2/spans").metricsTokenFile(Path.of("token"))
+                .siteCallAuth(SiteCallAuth.SIGNATURE).build();
         assertThat(c).isEqualTo(new NodeConfig("1", "0.0.0.0", 9380, 9360, DATA, "jdbc:postgresql://db/fate", "fate",
                 "pw", Path.of("in"), Path.of("out"), 3, true, ClientAppKeys.of("k", "s"), false, true, "guest-9999",
                 limits, new ModelStoreAddress("jdbc:postgresql://store/models", "m", "spw"),
-                "http://zipkin:9411/api/v2/spans", Path.of("token")));
+                "http://zipkin:9411/api/v2/spans", Path.of("token"), SiteCallAuth.SIGNATURE));
         assertThat(c.toString()).doesNotContain("spw");
         assertThat(c.importDir()).isEqualTo(Path.of("in").toAbsolutePath());
         assertThat(c.toBuilder().build()).isEqualTo(c);

@@ -6,42 +6,58 @@ import java.util.Base64;
 
 /**
  * Makes the headers of one outbound site call: this party as source, the clock's time, a fresh
- * 128-bit nonce, and the signature from a {@link SignatureSource}. The gRPC client interceptor calls
- * it with the serialized request message.
+ * 128-bit nonce, and either the MAC from a {@link MacSource} or, when it declines, the signature from a
+ * {@link SignatureSource}. The gRPC client interceptor calls it with the serialized request message.
  */
 public final class SiteCallSigner {
     private static final int NONCE_BYTES = 16;
 
     private final String thisParty;
     private final SignatureSource signatures;
+    private final MacSource macs;
     private final Clock clock;
     private final SecureRandom random;
 
-    public SiteCallSigner(String thisParty, SignatureSource signatures, Clock clock, SecureRandom random) {
+    public SiteCallSigner(String thisParty, SignatureSource signatures, MacSource macs, Clock clock,
+                          SecureRandom random) {
         this.thisParty = thisParty;
         this.signatures = signatures;
+        this.macs = macs;
         this.clock = clock;
         this.random = random;
     }
 
+    /** Signing every call. */
+    public SiteCallSigner(String thisParty, SignatureSource signatures, Clock clock, SecureRandom random) {
+        this(thisParty, signatures, MacSource.NONE, clock, random);
+    }
+
+    public SiteCallSigner(String thisParty, SignatureSource signatures, MacSource macs) {
+        this(thisParty, signatures, macs, Clock.systemUTC(), new SecureRandom());
+    }
+
+    /** Signing every call. */
     public SiteCallSigner(String thisParty, SignatureSource signatures) {
-        this(thisParty, signatures, Clock.systemUTC(), new SecureRandom());
+        this(thisParty, signatures, MacSource.NONE);
     }
 
     /**
-     * Signs a call of {@code method} (gRPC full method name) to {@code destinationParty} carrying {@code body}.
+     * MACs or signs a call of {@code method} (gRPC full method name) to {@code destinationParty} carrying
+     * {@code body}.
      *
-     * @throws SiteSigningException when the signature source cannot sign
+     * @throws SiteSigningException when the MAC or signature source cannot make one
      */
     public SiteHeaders headersFor(String method, String destinationParty, byte[] body) {
         SiteRequest request = SiteRequest.of(method, thisParty, destinationParty, clock.millis(), newNonce(), body);
-        String signature = signatures.signatureFor(request);
+        String mac = macs.macFor(request).orElse(null);
+        String signature = mac == null ? signatures.signatureFor(request) : null;
         return new SiteHeaders(
                 request.sourceParty(),
                 request.destinationParty(),
                 Long.toString(request.timestampMs()),
                 request.nonce(),
-                signature);
+                signature,
+                mac);
     }
 
     private String newNonce() {

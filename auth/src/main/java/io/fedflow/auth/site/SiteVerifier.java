@@ -11,41 +11,65 @@ import java.util.regex.Pattern;
  * Decides whether an inbound site request may reach domain code; the gRPC server decorator calls it
  * with the request's metadata, method and serialized message before anything else runs.
  *
- * <p>Checks, in this order: a signature is present; source, destination, timestamp and nonce are
- * present and well-formed; the destination is this party; the timestamp is within five minutes of
- * this site's clock; the signature verifies over the canonical {@link SiteRequest} rebuilt from the
- * headers and the actual bytes (which also refuses an unknown source); and only then the nonce is
- * recorded in the {@link ReplayGuard}, so a forged request cannot use up a real party's nonces.
+ * <p>Checks, in this order: exactly one of a signature and a MAC is present; source, destination,
+ * timestamp and nonce are present and well-formed; the destination is this party; the timestamp is
+ * within five minutes of this site's clock; the signature or MAC verifies over the canonical
+ * {@link SiteRequest} rebuilt from the headers and the actual bytes (which also refuses an unknown
+ * source); and only then the nonce is recorded in the {@link ReplayGuard}, so a forged request cannot
+ * use up a real party's nonces.
  */
 public final class SiteVerifier {
     /** How far a request's timestamp may be from this site's clock, either way. */
     public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
+    private static final String SIGNATURES_ONLY = "it checks signatures only; the calling site must run with "
+            + "--site-call-auth signature";
+
     private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,128}");
 
     private final String thisParty;
     private final SignatureCheck signatureCheck;
+    private final MacCheck macCheck;
     private final ReplayGuard replayGuard;
     private final Clock clock;
 
-    public SiteVerifier(String thisParty, SignatureCheck signatureCheck, ReplayGuard replayGuard, Clock clock) {
+    public SiteVerifier(String thisParty, SignatureCheck signatureCheck, MacCheck macCheck, ReplayGuard replayGuard,
+                        Clock clock) {
         this.thisParty = thisParty;
         this.signatureCheck = signatureCheck;
+        this.macCheck = macCheck;
         this.replayGuard = replayGuard;
         this.clock = clock;
     }
 
-    /** The built-in verifier: Ed25519 signatures checked against the peers' public keys. */
+    /** Accepting signed calls only. */
+    public SiteVerifier(String thisParty, SignatureCheck signatureCheck, ReplayGuard replayGuard, Clock clock) {
+        this(thisParty, signatureCheck, MacCheck.refusing(SIGNATURES_ONLY), replayGuard, clock);
+    }
+
+    /** The built-in verifier: Ed25519 signatures or pairwise MACs, checked with the peers' public keys. */
+    public SiteVerifier(String thisParty, PeerKeys peerKeys, SiteMacKeys macKeys, ReplayGuard replayGuard,
+                        Clock clock) {
+        this(thisParty, new PeerKeySignatureCheck(peerKeys), new PeerMacCheck(macKeys), replayGuard, clock);
+    }
+
+    /** The built-in verifier of signed calls only: Ed25519 signatures checked against the peers' public keys. */
     public SiteVerifier(String thisParty, PeerKeys peerKeys, ReplayGuard replayGuard, Clock clock) {
         this(thisParty, new PeerKeySignatureCheck(peerKeys), replayGuard, clock);
     }
 
     /** Verifies a call of {@code method} (gRPC full method name) carrying {@code body} with {@code headers}. */
     public Verdict verify(SiteHeaders headers, String method, byte[] body) {
-        if (blank(headers.signature())) {
-            return Verdict.refused(Refusal.MISSING_SIGNATURE, "site request " + method
-                    + (blank(headers.sourceParty()) ? "" : " from party " + headers.sourceParty())
-                    + " carries no site signature (" + SiteHeaders.SIGNATURE + ")");
+        boolean signed = !blank(headers.signature());
+        boolean maced = !blank(headers.mac());
+        if (!signed && !maced) {
+            return Verdict.refused(Refusal.MISSING_SIGNATURE, "site request " + method + fromParty(headers)
+                    + " carries no site signature (" + SiteHeaders.SIGNATURE + ") or MAC (" + SiteHeaders.MAC + ")");
+        }
+        if (signed && maced) {
+            return Verdict.refused(Refusal.SIGNATURE_AND_MAC, "site request " + method + fromParty(headers)
+                    + " carries both a site signature (" + SiteHeaders.SIGNATURE + ") and a MAC (" + SiteHeaders.MAC
+                    + "): a call carries exactly one");
         }
         List<String> missing = new ArrayList<>();
         if (blank(headers.sourceParty())) {
@@ -92,15 +116,21 @@ public final class SiteVerifier {
         } catch (IllegalArgumentException e) {
             return Verdict.refused(Refusal.MALFORMED_HEADER, e.getMessage());
         }
-        Verdict signature = signatureCheck.check(request, headers.signature());
-        if (!signature.accepted()) {
-            return signature;
+        Verdict proof = signed
+                ? signatureCheck.check(request, headers.signature())
+                : macCheck.check(request, headers.mac());
+        if (!proof.accepted()) {
+            return proof;
         }
         if (!replayGuard.firstSeen(source, headers.nonce(), timestampMs)) {
             return Verdict.refused(Refusal.REPLAYED_NONCE, "nonce " + headers.nonce() + " of party " + source
                     + " was already used: the request is a replay");
         }
         return Verdict.ok();
+    }
+
+    private static String fromParty(SiteHeaders headers) {
+        return blank(headers.sourceParty()) ? "" : " from party " + headers.sourceParty();
     }
 
     private static boolean blank(String value) {

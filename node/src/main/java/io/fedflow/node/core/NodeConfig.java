@@ -11,6 +11,8 @@ import java.nio.file.Path;
  * {@code ca.crt.pem} and this site's {@code <siteTlsName>.crt.pem} / {@code .key.pem} (name "site" if null).
  * {@code zipkinUrl} (a Zipkin v2 spans endpoint) exports the spans of site calls; null exports none.
  * {@code metricsTokenFile} holds the bearer token {@code /metrics} requires; null leaves it open.
+ * {@code siteCallAuth} is what this node's outbound site calls carry: a pairwise MAC (null: the default) or
+ * an Ed25519 signature.
  *
  * <p>Built with {@link #builder(String, Path)}, which holds the defaults, or changed a field at a time with
  * {@link #toBuilder()}.
@@ -35,7 +37,8 @@ public record NodeConfig(
         Limits limits,
         ModelStoreAddress modelStore,
         String zipkinUrl,
-        Path metricsTokenFile) {
+        Path metricsTokenFile,
+        SiteCallAuth siteCallAuth) {
 
     public NodeConfig {
         if (partyId == null || !partyId.matches("\\d{1,10}")) {
@@ -49,6 +52,7 @@ public record NodeConfig(
         }
         clientAppKeys = clientAppKeys == null ? ClientAppKeys.none() : clientAppKeys;
         limits = limits == null ? Limits.defaults() : limits;
+        siteCallAuth = siteCallAuth == null ? SiteCallAuth.MAC : siteCallAuth;
         siteTlsName = siteTlsName == null ? DEFAULT_SITE_TLS_NAME : siteTlsName;
         // The name becomes a file name in the tls directory: no path tricks.
         if (!siteTlsName.matches("[A-Za-z0-9._-]+") || siteTlsName.startsWith(".")) {
@@ -85,7 +89,8 @@ public record NodeConfig(
                 .limits(limits)
                 .modelStore(modelStore)
                 .zipkinUrl(zipkinUrl)
-                .metricsTokenFile(metricsTokenFile);
+                .metricsTokenFile(metricsTokenFile)
+                .siteCallAuth(siteCallAuth);
     }
 
     public static final int DEFAULT_CORES = 16;
@@ -125,7 +130,7 @@ public record NodeConfig(
                 + ", clientAppKeys=" + clientAppKeys + ", enforcePermission=" + enforcePermission
                 + ", siteTls=" + siteTls + ", siteTlsName=" + siteTlsName + ", limits=" + limits
                 + ", modelStore=" + modelStore + ", zipkinUrl=" + zipkinUrl + ", metricsTokenFile=" + metricsTokenFile
-                + "]";
+                + ", siteCallAuth=" + siteCallAuth + "]";
     }
 
     /** This config with other caps (see {@link Limits}). */
@@ -173,6 +178,7 @@ public record NodeConfig(
         private ModelStoreAddress modelStore;
         private String zipkinUrl;
         private Path metricsTokenFile;
+        private SiteCallAuth siteCallAuth = SiteCallAuth.MAC;
 
         private Builder(String partyId, Path dataDir) {
             this.partyId = partyId;
@@ -285,6 +291,12 @@ public record NodeConfig(
             return this;
         }
 
+        /** What outbound site calls carry: a pairwise MAC (the default) or an Ed25519 signature. */
+        public Builder siteCallAuth(SiteCallAuth mode) {
+            this.siteCallAuth = mode;
+            return this;
+        }
+
         public Builder limits(Limits caps) {
             this.limits = caps;
             return this;
@@ -293,7 +305,7 @@ public record NodeConfig(
         public NodeConfig build() {
             return new NodeConfig(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir,
                     exportDir, cores, clientAuth, clientAppKeys, enforcePermission, siteTls, siteTlsName, limits,
-                    modelStore, zipkinUrl, metricsTokenFile);
+                    modelStore, zipkinUrl, metricsTokenFile, siteCallAuth);
         }
     }
 }

@@ -10,6 +10,7 @@ final class SiteMetadata {
     private static final Metadata.Key<String> TIMESTAMP = key(SiteHeaders.TIMESTAMP);
     private static final Metadata.Key<String> NONCE = key(SiteHeaders.NONCE);
     private static final Metadata.Key<String> SIGNATURE = key(SiteHeaders.SIGNATURE);
+    private static final Metadata.Key<String> MAC = key(SiteHeaders.MAC);
 
     private SiteMetadata() {
     }
@@ -17,7 +18,7 @@ final class SiteMetadata {
     /** The headers a call carries, any of them possibly missing (null). */
     static SiteHeaders read(Metadata metadata) {
         return new SiteHeaders(metadata.get(SOURCE_PARTY), metadata.get(DESTINATION_PARTY),
-                metadata.get(TIMESTAMP), metadata.get(NONCE), metadata.get(SIGNATURE));
+                metadata.get(TIMESTAMP), metadata.get(NONCE), metadata.get(SIGNATURE), metadata.get(MAC));
     }
 
     /** Adds the headers that are present to {@code metadata}. */
@@ -27,6 +28,7 @@ final class SiteMetadata {
         putIfPresent(metadata, TIMESTAMP, headers.timestamp());
         putIfPresent(metadata, NONCE, headers.nonce());
         putIfPresent(metadata, SIGNATURE, headers.signature());
+        putIfPresent(metadata, MAC, headers.mac());
     }
 
     private static void putIfPresent(Metadata metadata, Metadata.Key<String> key, String value) {

@@ -12,7 +12,9 @@ import io.fedflow.node.testing.Jobs;
 import io.fedflow.node.testing.SitesExtension;
 import io.fedflow.node.testing.TestNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,6 +36,7 @@ class FederationHooksTest {
 
     static Server hooks;
     static final List<JsonNode> asked = new CopyOnWriteArrayList<>();
+    static final List<JsonNode> signed = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -49,9 +52,23 @@ class FederationHooksTest {
                     return HttpResponse.of(MediaType.JSON_UTF_8,
                             "{\"code\": 109, \"message\": \"signature refused by the site's HSM\"}");
                 })))
+                // the guest's "HSM": signs with the guest's own key, as the built-in would
+                .service("/sign", (ctx, req) -> HttpResponse.of(req.aggregate().thenApply(a -> {
+                    JsonNode params = json(a.contentUtf8());
+                    signed.add(params);
+                    byte[] signature = guest.node().siteKeys().signer()
+                            .sign(params.get("body").asText().getBytes(StandardCharsets.UTF_8));
+                    return HttpResponse.of(MediaType.JSON_UTF_8, "{\"code\": 0, \"data\": \""
+                            + Base64.getEncoder().encodeToString(signature) + "\"}");
+                })))
                 .build();
         hooks.start().join();
-        JsonNode server = host.http().post("/v1/server/hooks/register", "{\"host\": \"127.0.0.1\", \"port\": "
+        registerServer(host);
+        registerServer(guest);
+    }
+
+    static void registerServer(TestNode site) {
+        JsonNode server = site.http().post("/v1/server/hooks/register", "{\"host\": \"127.0.0.1\", \"port\": "
                 + hooks.activeLocalPort() + "}");
         assertThat(server.get("retcode").asInt()).as(server.toString()).isZero();
     }
@@ -75,16 +92,23 @@ class FederationHooksTest {
     }
 
     void register(String service, String uri) {
-        JsonNode r = host.http().post("/v1/service/registry", Map.of("server_name", "hooks", "service_name", service,
+        register(host, service, uri);
+    }
+
+    void register(TestNode site, String service, String uri) {
+        JsonNode r = site.http().post("/v1/service/registry", Map.of("server_name", "hooks", "service_name", service,
                 "uri", uri));
         assertThat(r.get("retcode").asInt()).as(r.toString()).isZero();
     }
 
     void unregister(String service) {
+        unregister(host);
+    }
+
+    void unregister(TestNode site) {
         // deleting the one server gives every hook back to the built-ins; register it again for the next test
-        assertThat(host.http().post("/v1/server/hooks/delete", "{}").get("retcode").asInt()).isZero();
-        assertThat(host.http().post("/v1/server/hooks/register", "{\"host\": \"127.0.0.1\", \"port\": "
-                + hooks.activeLocalPort() + "}").get("retcode").asInt()).isZero();
+        assertThat(site.http().post("/v1/server/hooks/delete", "{}").get("retcode").asInt()).isZero();
+        registerServer(site);
     }
 
     @Test
@@ -110,17 +134,38 @@ class FederationHooksTest {
     }
 
     @Test
-    void aRemoteSiteAuthenticationHookAtTheHostRefusesTheGuestsSignedCalls() {
+    void aRemoteSiteAuthenticationHookAtTheHostRefusesTheGuestsMacdCallsNamingTheFlag() {
         register("site_authentication", "/site");
         try {
             asked.clear();
             JsonNode r = submit();
             assertThat(r.get("retcode").asInt()).as(r.toString()).isEqualTo(109);
+            assertThat(r.get("retmsg").asText()).contains("party 10000", "carries a MAC",
+                    "--site-call-auth signature");
+            // a hook asked about signatures is not asked about a MAC it cannot check
+            assertThat(asked).isEmpty();
+        } finally {
+            unregister("site_authentication");
+        }
+    }
+
+    @Test
+    void aRemoteSignatureHookAtTheGuestSignsEachCallForTheHostsRemoteSiteAuthenticationHook() {
+        register(guest, "signature", "/sign");
+        register("site_authentication", "/site");
+        try {
+            asked.clear();
+            signed.clear();
+            JsonNode r = submit();
+            assertThat(r.get("retcode").asInt()).as(r.toString()).isEqualTo(109);
             assertThat(r.get("retmsg").asText()).contains("party 10000", "signature refused by the site's HSM");
+            assertThat(signed).isNotEmpty();
+            assertThat(signed.get(0).get("party_id").asText()).isEqualTo("9999");
             assertThat(asked).isNotEmpty();
             assertThat(asked.get(0).get("src_party_id").asText()).isEqualTo("9999");
         } finally {
             unregister("site_authentication");
+            unregister(guest);
         }
     }
 }

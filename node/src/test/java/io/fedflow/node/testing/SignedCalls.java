@@ -7,6 +7,8 @@ import com.google.protobuf.ByteString;
 import io.fedflow.auth.site.SiteCallSigner;
 import io.fedflow.auth.site.SiteHeaders;
 import io.fedflow.auth.site.SiteKeys;
+import io.fedflow.auth.site.SiteMac;
+import io.fedflow.auth.site.SiteMacKeys;
 import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.PartyServiceGrpc;
 import io.fedflow.proto.v1.PingReply;
@@ -20,7 +22,9 @@ import io.grpc.stub.MetadataUtils;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 
 /**
  * Site calls made by hand with a raw grpc-java client (no Fedflow code on the wire path): PartyService/Ping
@@ -42,6 +46,25 @@ public final class SignedCalls {
     public static SiteHeaders sign(SiteKeys keys, String source, String destination, Clock clock,
                                    PingRequest request) {
         return new SiteCallSigner(source, keys.signer(), clock, new SecureRandom())
+                .headersFor(PING, destination, request.toByteArray());
+    }
+
+    /**
+     * Ping headers MAC'd with the key {@code source} (private key in {@code keys}) shares with {@code destination}
+     * (public key {@code destinationKey}), as a site running {@code --site-call-auth mac} makes them.
+     */
+    public static SiteHeaders mac(SiteKeys keys, String source, String destination,
+                                  Ed25519PublicKeyParameters destinationKey, Clock clock, PingRequest request) {
+        byte[] key = SiteMacKeys.derive(source, keys.privateKey(), destination, destinationKey);
+        return macWith(key, source, destination, clock, request);
+    }
+
+    /** Ping headers MAC'd with {@code key}, whatever pair it belongs to. */
+    public static SiteHeaders macWith(byte[] key, String source, String destination, Clock clock,
+                                      PingRequest request) {
+        return new SiteCallSigner(source, r -> {
+            throw new AssertionError("a MAC'd call is not signed");
+        }, r -> Optional.of(SiteMac.of(key, r)), clock, new SecureRandom())
                 .headersFor(PING, destination, request.toByteArray());
     }
 

@@ -158,6 +158,11 @@ public class MemoryBench {
             sampler.stop.set(true);
             t.join();
             if (!"success".equals(status)) {
+                if (!END.contains(status)) {
+                    // a partial run (--timeout-minutes shorter than the job) still says what memory it took so far
+                    System.out.printf(Locale.ROOT, "stopped by --timeout-minutes after %.1f s; memory so far:%n", wall);
+                    printMemory(List.of(guest, host), xmx, n);
+                }
                 fail(guest, sampler, "job " + jobId + " ended " + (status.isEmpty() ? "(timeout of the bench)" : status)
                         + " at the guest");
             }
@@ -175,15 +180,19 @@ public class MemoryBench {
                 }
             }
             elapsed.forEach((c, v) -> System.out.println("  " + c + ": " + v + " ms"));
-            for (NodeProc p : List.of(guest, host)) {
-                p.heapAfterGcMb = p.maxHeapAfterGcMb();
-                System.out.printf(Locale.ROOT, "  party %s: peak RSS (VmHWM) %.0f MB, heap after GC at most %.0f MB "
-                                + "(-Xmx%s), its embedded PostgreSQL at most %.0f MB (Pss over %d processes)%n",
-                        p.party, p.hwmKb / 1024.0, p.heapAfterGcMb, xmx, p.pgPeakKb / 1024.0, p.pgProcesses);
-                System.out.printf(Locale.ROOT, "    peak RSS per row %.0f bytes; peak RSS per component %s%n",
-                        p.hwmKb * 1024.0 / n, p.peakByComponent);
-            }
+            printMemory(List.of(guest, host), xmx, n);
             return new Result(n, wall, guest, host);
+        }
+    }
+
+    static void printMemory(List<NodeProc> nodes, String xmx, long n) throws IOException {
+        for (NodeProc p : nodes) {
+            p.heapAfterGcMb = p.maxHeapAfterGcMb();
+            System.out.printf(Locale.ROOT, "  party %s: peak RSS (VmHWM) %.0f MB, heap after GC at most %.0f MB "
+                            + "(-Xmx%s), its embedded PostgreSQL at most %.0f MB (Pss over %d processes)%n",
+                    p.party, p.hwmKb / 1024.0, p.heapAfterGcMb, xmx, p.pgPeakKb / 1024.0, p.pgProcesses);
+            System.out.printf(Locale.ROOT, "    peak RSS per row %.0f bytes; peak RSS per component %s%n",
+                    p.hwmKb * 1024.0 / n, p.peakByComponent);
         }
     }
 

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * HeteroLR's training protocol (FATE 1.x's hetero logistic regression), one method per role, over a
@@ -242,18 +243,7 @@ final class HeteroLRProtocol {
         try (enc) {
             LR.Optimizer opt = new LR.Optimizer(s, dim);
             HeteroLRGuest guest = new HeteroLRGuest(io, s, plan, enc, d, w, opt);
-            boolean converged = false;
-            int t = 0;
-            while (t < s.maxIter && !converged) {
-                opt.setIters(t);
-                double[] before = w.clone();
-                guest.iteration(t);
-                ChunkedRows.pass(rows, plan, guest);
-                converged = endIteration(io, s, t, before, w, arbiter);
-                iterations.iterationEnd(t, w, converged);
-                t++;
-            }
-            return new Fit(w, t, converged);
+            return iterate(io, s, rows, plan, opt, w, guest::iteration, guest, arbiter, iterations);
         }
     }
 
@@ -276,18 +266,7 @@ final class HeteroLRProtocol {
         try (enc) {
             LR.Optimizer opt = new LR.Optimizer(s, d);
             HeteroLRHost host = new HeteroLRHost(io, s, plan, enc, w, opt);
-            boolean converged = false;
-            int t = 0;
-            while (t < s.maxIter && !converged) {
-                opt.setIters(t);
-                double[] before = w.clone();
-                host.iteration(t);
-                ChunkedRows.pass(rows, plan, host);
-                converged = endIteration(io, s, t, before, w, arbiter);
-                iterations.iterationEnd(t, w, converged);
-                t++;
-            }
-            return new Fit(w, t, converged);
+            return iterate(io, s, rows, plan, opt, w, host::iteration, host, arbiter, iterations);
         }
     }
 
@@ -375,6 +354,27 @@ final class HeteroLRProtocol {
     }
 
     /** Reports the weights' change when the arbiter judges weight_diff, then takes its verdict. */
+    /**
+     * The guest's and the host's iterations: a pass over the rows a chunk at a time, then the arbiter's word on
+     * convergence; {@code startIteration} tells the party which iteration its chunks belong to.
+     */
+    private static Fit iterate(Session io, LR.Settings s, PartyRows rows, Plan plan, LR.Optimizer opt, double[] w,
+                               IntConsumer startIteration, ChunkedRows.ChunkHandler party, String arbiter,
+                               IterationListener iterations) {
+        boolean converged = false;
+        int t = 0;
+        while (t < s.maxIter && !converged) {
+            opt.setIters(t);
+            double[] before = w.clone();
+            startIteration.accept(t);
+            ChunkedRows.pass(rows, plan, party);
+            converged = endIteration(io, s, t, before, w, arbiter);
+            iterations.iterationEnd(t, w, converged);
+            t++;
+        }
+        return new Fit(w, t, converged);
+    }
+
     private static boolean endIteration(Session io, LR.Settings s, int t, double[] before, double[] w,
                                         String arbiter) {
         if ("weight_diff".equals(s.earlyStop)) {

@@ -38,7 +38,8 @@ elif [ ! -f "$jar" ] || [ ! -f "$root/node/target/classpath.txt" ] || [ ! -d "$r
   (cd "$root" && mvn -q -B -o -pl proto,auth,node -am package -DskipTests) >&2
 fi
 cp="$jar:$root/node/target/test-classes:$(cat "$root/node/target/classpath.txt")"
-echo "# $(date -u '+%Y-%m-%d %H:%M:%S UTC'), nproc $(nproc), $(uptime | sed 's/.*load average/load average/'), classes of $root"
+echo "# $(date -u '+%Y-%m-%d %H:%M:%S UTC'), nproc $(nproc), $(uptime | sed 's/.*load average/load average/')," \
+  "classes of $root"
 java -Xmx1g "${jfr[@]+"${jfr[@]}"}" -cp "$cp" "$bench" "${args[@]+"${args[@]}"}" 2> >(grep -v -E "^\s+at |WARN|^Caused|^\s+\.\.\." >&2)
 if [ "$signatures" = 1 ]; then
   echo

@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
  *       others wait for the shared lock, which they get only after the solo process wrote all it accepted
  *       and left the fast path (step order above, the mode switch taken under a write lock that every fast
  *       path validates its optimistic read against once its nonce is queued; a fast path that finds the
- *       switch happened and its nonce still queued writes it itself before its call runs). A process that becomes solo later loads the table before its first fast
- *       check, so it knows every nonce the shared ones wrote.</li>
+ *       switch happened and its nonce still queued writes it itself before its call runs). A process that
+ *       becomes solo later loads the table before its first fast check, so it knows every nonce the shared
+ *       ones wrote.</li>
  *   <li><i>Across a crash, or a solo process cut from its database</i> (its session ends, the server releases
  *       its lock, its queue is never written): every nonce it accepted in memory has a timestamp t with
  *       |now - t| &le; X at a moment now &lt; leaseUntil, so t &lt; leaseUntil + X &le; the lease_bound it had

@@ -34,7 +34,7 @@ final class MethodInterceptors {
         return b.build();
     }
 
-    /** Whether a message of {@code type}, at any depth of its message fields, can hold a field {@code wanted} accepts. */
+    /** Whether a message of {@code type}, at any depth of its message fields, can hold a field {@code wanted} takes. */
     static boolean anyField(Descriptor type, Predicate<FieldDescriptor> wanted) {
         return anyField(type, wanted, new HashSet<>());
     }

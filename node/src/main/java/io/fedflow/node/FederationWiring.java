@@ -6,6 +6,7 @@ import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.common.CommonPools;
 import com.linecorp.armeria.server.Server;
 import io.fedflow.auth.hook.HookName;
+import io.fedflow.auth.hook.HookSet;
 import io.fedflow.auth.hook.HookSignatureCheck;
 import io.fedflow.auth.hook.HookSignatureSource;
 import io.fedflow.auth.site.MacCheck;
@@ -70,6 +71,10 @@ final class FederationWiring implements AutoCloseable {
     private final SiteTracing tracing;
     private final MeterRegistry meters;
     private final SiteMacKeys macKeys;
+    private volatile CurrentVerifier currentVerifier;
+
+    private record CurrentVerifier(HookSet hooks, boolean remoteAuthentication, SiteVerifier verifier) {}
+
     /** Made with the site server, which needs the database; written and released on close. */
     private SiteNonceGuard siteNonces;
 
@@ -109,10 +114,7 @@ final class FederationWiring implements AutoCloseable {
         siteNonces = new SiteNonceGuard(database.newPool("fedflow-site-nonces", 1, Duration.ofSeconds(10)), clock,
                 config.limits().siteNonceFastSkew(), config.limits().siteNonceFlushInterval());
         PeerMacCheck builtinMacs = new PeerMacCheck(macKeys);
-        SiteVerifyingInterceptor verifying = new SiteVerifyingInterceptor(() -> new SiteVerifier(config.partyId(),
-                new HookSignatureCheck(hooks.current().siteAuthentication()),
-                hooks.registrationOf(HookName.SITE_AUTHENTICATION).isEmpty() ? builtinMacs : REMOTE_HOOK_REFUSES_MACS,
-                siteNonces, Clock.systemUTC()), meters);
+        SiteVerifyingInterceptor verifying = new SiteVerifyingInterceptor(() -> verifier(builtinMacs), meters);
         List<ServerServiceDefinition> services = new ArrayList<>(List.of(
                 verifying.protect(JobLogInterceptor.protect(StringFieldChecks.protect(
                         new PartyGrpcService(config.partyId(), participant, clock).bindService()))),
@@ -123,6 +125,20 @@ final class FederationWiring implements AutoCloseable {
                 StringFieldChecks.protect(s.bindService())))));
         return SiteServer.build(config.host(), config.sitePort(), services, siteTls == null ? null : siteTls::serve,
                 tracing.server(), meters);
+    }
+
+    /** The verifier of the hooks in force: asked for on every call, made again only when they change. */
+    private SiteVerifier verifier(PeerMacCheck builtinMacs) {
+        HookSet current = hooks.current();
+        boolean remote = hooks.registrationOf(HookName.SITE_AUTHENTICATION).isPresent();
+        CurrentVerifier v = currentVerifier;
+        if (v == null || v.hooks() != current || v.remoteAuthentication() != remote) {
+            v = new CurrentVerifier(current, remote, new SiteVerifier(config.partyId(),
+                    new HookSignatureCheck(current.siteAuthentication()),
+                    remote ? REMOTE_HOOK_REFUSES_MACS : builtinMacs, siteNonces, Clock.systemUTC()));
+            currentVerifier = v;
+        }
+        return v.verifier();
     }
 
     /**

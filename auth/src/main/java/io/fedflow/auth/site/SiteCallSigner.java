@@ -1,5 +1,6 @@
 package io.fedflow.auth.site;
 
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
@@ -11,13 +12,21 @@ import java.util.Base64;
  */
 public final class SiteCallSigner {
     private static final int NONCE_BYTES = 16;
+    /**
+     * The default nonces' source: a DRBG per calling thread, each seeded from the system's entropy, so callers
+     * share no lock (the default SecureRandom, NativePRNG, serialises every caller on one) and every nonce stays
+     * as unpredictable as any SecureRandom output.
+     */
+    private static final ThreadLocal<SecureRandom> PER_THREAD = ThreadLocal.withInitial(SiteCallSigner::newDrbg);
 
     private final String thisParty;
     private final SignatureSource signatures;
     private final MacSource macs;
     private final Clock clock;
+    /** Null: {@link #PER_THREAD}. */
     private final SecureRandom random;
 
+    /** {@code random}: where nonces come from; null for a DRBG per calling thread. */
     public SiteCallSigner(String thisParty, SignatureSource signatures, MacSource macs, Clock clock,
                           SecureRandom random) {
         this.thisParty = thisParty;
@@ -33,7 +42,7 @@ public final class SiteCallSigner {
     }
 
     public SiteCallSigner(String thisParty, SignatureSource signatures, MacSource macs) {
-        this(thisParty, signatures, macs, Clock.systemUTC(), new SecureRandom());
+        this(thisParty, signatures, macs, Clock.systemUTC(), null);
     }
 
     /** Signing every call. */
@@ -62,7 +71,15 @@ public final class SiteCallSigner {
 
     private String newNonce() {
         byte[] bytes = new byte[NONCE_BYTES];
-        random.nextBytes(bytes);
+        (random != null ? random : PER_THREAD.get()).nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static SecureRandom newDrbg() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom(); // a platform without DRBG: its default, shared or not
+        }
     }
 }

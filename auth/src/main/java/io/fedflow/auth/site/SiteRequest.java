@@ -40,6 +40,15 @@ public record SiteRequest(
     /** First line of the canonical string; bump it when the format changes. */
     public static final String FORMAT_VERSION = "fedflow-site-v1";
 
+    /** One digest per thread: {@code MessageDigest.getInstance} looks the provider up anew each time. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    });
+
     public SiteRequest {
         requireLine("method", method);
         requireLine("source party", sourceParty);
@@ -66,18 +75,43 @@ public record SiteRequest(
                 bodySha256Hex);
     }
 
-    /** UTF-8 of {@link #canonicalString()}: the bytes the Ed25519 signature is made over. */
+    /**
+     * UTF-8 of {@link #canonicalString()}: the bytes the Ed25519 signature or the MAC is made over. Written
+     * straight into one array when every field is ASCII (ids, method names, base64 and hex always are), which
+     * every call does at both ends; through the string otherwise.
+     */
     public byte[] canonicalBytes() {
-        return canonicalString().getBytes(StandardCharsets.UTF_8);
+        String timestamp = Long.toString(timestampMs);
+        byte[] out = new byte[FORMAT_VERSION.length() + method.length() + sourceParty.length()
+                + destinationParty.length() + timestamp.length() + nonce.length() + bodySha256Hex.length() + 6];
+        int at = putAscii(out, 0, FORMAT_VERSION);
+        for (String line : new String[] {method, sourceParty, destinationParty, timestamp, nonce, bodySha256Hex}) {
+            if (at < 0) {
+                break;
+            }
+            out[at] = '\n';
+            at = putAscii(out, at + 1, line);
+        }
+        return at < 0 ? canonicalString().getBytes(StandardCharsets.UTF_8) : out;
+    }
+
+    /** Writes {@code s} at {@code at}; the index after it, or -1 at a character that is not ASCII. */
+    private static int putAscii(byte[] out, int at, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                return -1;
+            }
+            out[at + i] = (byte) c;
+        }
+        return at + s.length();
     }
 
     /** SHA-256 of {@code bytes} in lower-case hex. */
     public static String sha256Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        MessageDigest sha256 = SHA256.get();
+        // digest() resets it for the thread's next call, as a fresh instance would be.
+        return HexFormat.of().formatHex(sha256.digest(bytes));
     }
 
     private static void requireLine(String what, String value) {

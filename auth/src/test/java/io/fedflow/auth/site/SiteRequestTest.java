@@ -24,6 +24,14 @@ class SiteRequestTest {
     }
 
     @Test
+    void canonicalBytesAreUtf8WhenAFieldIsNotAscii() {
+        SiteRequest request = SiteRequest.of("fedflow.v1.PartyService/Ping", "gäst-9999", "10000",
+                1_700_000_000_000L, "q83vEjRWeJq83vEjRWeJqw", new byte[0]);
+        assertThat(new String(request.canonicalBytes(), StandardCharsets.UTF_8)).isEqualTo(request.canonicalString());
+        assertThat(request.canonicalBytes()).isEqualTo(request.canonicalString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void refusesALineBreakInAField() {
         assertThatThrownBy(() -> SiteRequest.of("m", "9999\n10000", "10000", 1L, "nonce", new byte[0]))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -90,6 +90,8 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
     private final ClientInterceptor tracing;
     private final Map<String, Stubs> stubs = new ConcurrentHashMap<>();
     private final Map<String, Object> siteStubs = new ConcurrentHashMap<>();
+    /** Made once per policy: a policy has nothing of the call in it. */
+    private final Map<RetryPolicy, FailsafeExecutor<Object>> retriesByPolicy = new ConcurrentHashMap<>();
 
     public PartyClient(PeerDirectory peers, SiteCallSigner signer, ClientFactory factory, RetryPolicy policy) {
         this(peers, signer, factory, policy, null);
@@ -184,10 +186,20 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
 
     private <S extends AbstractStub<S>, T> T call(String partyId, String what, RetryPolicy p, Supplier<S> stub,
                                                   Function<S, T> call) {
-        FailsafeExecutor<T> retries = SiteRetry.of(p, PartyClient::retryable, what + " at party " + partyId);
+        FailsafeExecutor<Object> retries = retriesByPolicy.computeIfAbsent(p,
+                q -> SiteRetry.shared(q, PartyClient::retryable));
         try {
-            return retries.get(() -> call.apply(stub.get()
-                    .withDeadlineAfter(p.deadline().toMillis(), TimeUnit.MILLISECONDS)));
+            return retries.get(ctx -> {
+                try {
+                    return call.apply(stub.get().withDeadlineAfter(p.deadline().toMillis(), TimeUnit.MILLISECONDS));
+                } catch (RuntimeException e) {
+                    if (retryable(e)) {
+                        logger.debug("{} at party {} failed (attempt {}): {}", what, partyId,
+                                ctx.getAttemptCount() + 1, e.toString());
+                    }
+                    throw e;
+                }
+            });
         } catch (StatusRuntimeException e) {
             String retcode = retcode(e);
             if (retcode != null) {

@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +50,10 @@ import org.slf4j.LoggerFactory;
  *   <li><i>Between a solo process and any other</i>: they never run accepting calls at the same time. The
  *       others wait for the shared lock, which they get only after the solo process wrote all it accepted
  *       and left the fast path (step order above, the mode switch taken under a write lock that every fast
- *       path holds for reading). A process that becomes solo later loads the table before its first fast
- *       check, so it knows every nonce the shared ones wrote.</li>
+ *       path validates its optimistic read against once its nonce is queued; a fast path that finds the
+ *       switch happened and its nonce still queued writes it itself before its call runs). A process that
+ *       becomes solo later loads the table before its first fast check, so it knows every nonce the shared
+ *       ones wrote.</li>
  *   <li><i>Across a crash, or a solo process cut from its database</i> (its session ends, the server releases
  *       its lock, its queue is never written): every nonce it accepted in memory has a timestamp t with
  *       |now - t| &le; X at a moment now &lt; leaseUntil, so t &lt; leaseUntil + X &le; the lease_bound it had
@@ -91,8 +93,11 @@ public final class SiteNonceGuard implements ReplayGuard, AutoCloseable {
     private final long flushEveryMs;
     private final Map<Key, Long> expiryByNonce = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<SeenNonce> queued = new ConcurrentLinkedQueue<>();
-    /** Held for reading by the fast path, for writing to leave solo mode: no fast check straddles the switch. */
-    private final ReentrantReadWriteLock modeLock = new ReentrantReadWriteLock();
+    /**
+     * Read optimistically by the fast path (validated after it queued), held for writing to enter or leave solo
+     * mode: no fast check straddles the switch unnoticed.
+     */
+    private final StampedLock modeLock = new StampedLock();
     /** Serialises the use of the session. */
     private final Object sessionLock = new Object();
     private final Thread flusher;
@@ -132,18 +137,25 @@ public final class SiteNonceGuard implements ReplayGuard, AutoCloseable {
         Key key = new Key(source, nonce);
         long expires = Math.max(now, timestampMs) + KEEP_MS;
         if (Math.abs(now - timestampMs) <= fastSkewMs) {
-            ReentrantReadWriteLock.ReadLock fast = modeLock.readLock();
-            fast.lock();
-            try {
-                if (mode == Mode.SOLO && now < leaseUntil) {
-                    if (!reserve(key, now, expires)) {
-                        return false;
-                    }
-                    queued.add(new SeenNonce(source, nonce, expires));
+            // Lock-free: the mode is read optimistically, the nonce reserved and queued, and the read validated
+            // after. A mode switch takes the write lock before it drains the queue, so a nonce queued before a
+            // successful validation is in what the switch writes.
+            long stamp = modeLock.tryOptimisticRead();
+            if (stamp == 0) {
+                return lockedFastOrWritten(key, now, expires); // a switch is under way: wait for it
+            }
+            if (mode == Mode.SOLO && now < leaseUntil) {
+                if (!reserve(key, now, expires)) {
+                    return false;
+                }
+                SeenNonce seen = new SeenNonce(source, nonce, expires);
+                queued.add(seen);
+                // Switched meanwhile: still queued, it may have missed the switch's write, so it is written now;
+                // gone from the queue, a flush or the switch took it, as any nonce accepted in memory.
+                if (modeLock.validate(stamp) || !queued.remove(seen)) {
                     return true;
                 }
-            } finally {
-                fast.unlock();
+                return insertReserved(key, expires);
             }
         }
         return writtenFirst(key, now, expires);
@@ -164,11 +176,30 @@ public final class SiteNonceGuard implements ReplayGuard, AutoCloseable {
         return lostBelow;
     }
 
+    /** The fast path under the read lock, while a mode switch holds the write lock. */
+    private boolean lockedFastOrWritten(Key key, long now, long expires) {
+        long stamp = modeLock.readLock();
+        try {
+            if (mode == Mode.SOLO && now < leaseUntil) {
+                if (!reserve(key, now, expires)) {
+                    return false;
+                }
+                queued.add(new SeenNonce(key.source(), key.nonce(), expires));
+                return true;
+            }
+        } finally {
+            modeLock.unlockRead(stamp);
+        }
+        return writtenFirst(key, now, expires);
+    }
+
     /** The slow path: reserved here, then inserted before the call runs. */
     private boolean writtenFirst(Key key, long now, long expires) {
-        if (!reserve(key, now, expires)) {
-            return false;
-        }
+        return reserve(key, now, expires) && insertReserved(key, expires);
+    }
+
+    /** Inserts a nonce reserved here before its call runs; false if another process had it. */
+    private boolean insertReserved(Key key, long expires) {
         try {
             synchronized (sessionLock) {
                 if (mode == Mode.DETACHED || session == null) {
@@ -247,13 +278,12 @@ public final class SiteNonceGuard implements ReplayGuard, AutoCloseable {
         synchronized (sessionLock) {
             session = store;
         }
-        ReentrantReadWriteLock.WriteLock w = modeLock.writeLock();
-        w.lock();
+        long stamp = modeLock.writeLock();
         try {
             leaseUntil = until;
             mode = Mode.SOLO;
         } finally {
-            w.unlock();
+            modeLock.unlockWrite(stamp);
         }
         logger.info("site nonces: checked in memory, written every {} ms ({} remembered; calls signed before {} "
                 + "refused)", flushEveryMs, loaded[0], lostBelow);
@@ -338,13 +368,12 @@ public final class SiteNonceGuard implements ReplayGuard, AutoCloseable {
     }
 
     private void leaveSolo(Mode next) {
-        ReentrantReadWriteLock.WriteLock w = modeLock.writeLock();
-        w.lock();
+        long stamp = modeLock.writeLock();
         try {
             leaseUntil = 0;
             mode = next;
         } finally {
-            w.unlock();
+            modeLock.unlockWrite(stamp);
         }
     }
 

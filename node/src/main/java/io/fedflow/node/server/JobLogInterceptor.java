@@ -8,7 +8,6 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 
 /**
@@ -17,8 +16,24 @@ import io.grpc.ServerServiceDefinition;
  * Needs the parsed messages: it goes inside the site port's verification, which works on raw bytes.
  */
 public final class JobLogInterceptor implements ServerInterceptor {
+    /** {@code service} with the methods whose requests can name a job handled in its log context. */
     public static ServerServiceDefinition protect(ServerServiceDefinition service) {
-        return ServerInterceptors.intercept(service, new JobLogInterceptor());
+        return MethodInterceptors.interceptWhere(service, JobLogInterceptor::canNameAJob, new JobLogInterceptor());
+    }
+
+    /** Whether {@link #jobIdOf} can find a job in a message of {@code type}. */
+    static boolean canNameAJob(Descriptors.Descriptor type) {
+        if (isJobId(type.findFieldByName("job_id"))) {
+            return true;
+        }
+        Descriptors.FieldDescriptor header = type.findFieldByName("header");
+        return header != null && !header.isRepeated()
+                && header.getJavaType() == Descriptors.FieldDescriptor.JavaType.MESSAGE
+                && isJobId(header.getMessageType().findFieldByName("job_id"));
+    }
+
+    private static boolean isJobId(Descriptors.FieldDescriptor f) {
+        return f != null && !f.isRepeated() && f.getJavaType() == Descriptors.FieldDescriptor.JavaType.STRING;
     }
 
     @Override

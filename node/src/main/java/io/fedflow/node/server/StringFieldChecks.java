@@ -10,7 +10,6 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +22,14 @@ import java.util.Map;
  * every service; the site port's services take it with {@link #protect}, inside the signature check.
  */
 public final class StringFieldChecks implements ServerInterceptor {
-    /** {@code service} with its messages checked before it sees them. */
+    /**
+     * {@code service} with its messages checked before it sees them; a method whose request type holds no string
+     * at any depth has nothing to check and is left as it is.
+     */
     public static ServerServiceDefinition protect(ServerServiceDefinition service) {
-        return ServerInterceptors.intercept(service, new StringFieldChecks());
+        return MethodInterceptors.interceptWhere(service,
+                type -> MethodInterceptors.anyField(type, f -> f.getJavaType() == FieldDescriptor.JavaType.STRING),
+                new StringFieldChecks());
     }
 
     @Override

@@ -115,6 +115,22 @@ class SiteCallMacTest {
     }
 
     @Test
+    void aReplayedMacdCallIsRefusedEvenAfterTheNodeRestarts() throws Exception {
+        PingRequest r = ping("before the restart");
+        SiteHeaders headers = macd(r);
+        assertThat(call(channel, headers, r).getPayload().toStringUtf8()).isEqualTo("before the restart");
+        // Accepted in memory and written in a later batch: the restarted node reads it back from PostgreSQL
+        // (and derives the pair's MAC key anew), so the same call is still a replay.
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        node.site().restart();
+        channel = open(node.sitePort());
+        assertRefused(() -> call(channel, headers, r), "replay");
+        // and the restarted node serves a fresh MAC'd call
+        PingRequest fresh = ping("after the restart");
+        assertThat(call(channel, macd(fresh), fresh).getPayload().toStringUtf8()).isEqualTo("after the restart");
+    }
+
+    @Test
     void aStaleMacdCallIsRefused() {
         PingRequest r = ping("x");
         Clock sixMinutesAgo = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-6));

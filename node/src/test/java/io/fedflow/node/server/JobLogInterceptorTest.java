@@ -33,4 +33,11 @@ class JobLogInterceptorTest {
         assertThat(JobLogInterceptor.jobIdOf(PingRequest.getDefaultInstance())).isNull();
         assertThat(JobLogInterceptor.jobIdOf("not a message")).isNull();
     }
+
+    @Test
+    void onlyTheMethodsWhoseRequestsCanNameAJobGoThroughIt() {
+        assertThat(JobLogInterceptor.canNameAJob(PartyJobRequest.getDescriptor())).isTrue();
+        assertThat(JobLogInterceptor.canNameAJob(TransferChunk.getDescriptor())).isTrue();
+        assertThat(JobLogInterceptor.canNameAJob(PingRequest.getDescriptor())).isFalse();
+    }
 }

@@ -2,8 +2,8 @@ package io.fedflow.node.data;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fedflow.node.core.FlowException;
 import io.fedflow.node.core.BoardLinks;
+import io.fedflow.node.core.FlowException;
 import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.json.Json;
 import io.fedflow.node.store.DatabaseFailures;

@@ -2,9 +2,9 @@ package io.fedflow.node.data;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.core.BoardLinks;
 import io.fedflow.node.core.FailureKind;
 import io.fedflow.node.core.FlowException;
-import io.fedflow.node.core.BoardLinks;
 import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.store.DatabaseFailures;
 import io.fedflow.node.store.generated.tables.records.TStorageTableMetaRecord;

@@ -4,6 +4,7 @@ import io.fedflow.auth.permission.GrantStore;
 import io.fedflow.node.board.Board;
 import io.fedflow.node.board.BoardAccess;
 import io.fedflow.node.board.BoardLogin;
+import io.fedflow.node.board.BoardLoginThrottle;
 import io.fedflow.node.board.BoardSessions;
 import io.fedflow.node.board.ComponentApi;
 import io.fedflow.node.board.JobApi;
@@ -45,7 +46,7 @@ final class BoardWiring implements AutoCloseable {
         this.board = new Board(List.of(new JobsApi(jobs), new JobApi(jobs), events,
                 new TablesApi(sources.tables(), jobs),
                 new SitesApi(config.partyId(), sources.peers(), sources.grants()), new ModelsApi(sources.models()),
-                new SessionApi(sessions, login),
+                new SessionApi(sessions, login, new BoardLoginThrottle(limits, clock)),
                 new ComponentApi(jobs, tracking.tracking(), tracking.metrics(), tracking.outputs(), limits)),
                 new BoardAccess(sessions, login != null));
     }

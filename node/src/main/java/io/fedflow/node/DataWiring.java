@@ -4,6 +4,7 @@ import com.linecorp.armeria.common.HttpMethod;
 import io.fedflow.node.component.ComponentRegistry;
 import io.fedflow.node.component.builtin.ApiReader;
 import io.fedflow.node.component.builtin.Builtins;
+import io.fedflow.node.core.BoardLinks;
 import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.data.BindAddresses;
 import io.fedflow.node.data.ConnectorStore;
@@ -49,7 +50,7 @@ final class DataWiring {
     private final TableRows jobRows;
     private final TableWriter jobWriter;
 
-    DataWiring(NodeConfig config, Clock clock, Database database, NodePools pools, JobIds jobIds) {
+    DataWiring(NodeConfig config, BoardLinks board, Clock clock, Database database, NodePools pools, JobIds jobIds) {
         var dsl = pools.requests().dsl();
         var jobDsl = pools.jobs().dsl();
         BindAddresses bindAddresses = new BindAddresses(database.embeddedPort(), config.limits().bindConnectTimeout());
@@ -60,10 +61,10 @@ final class DataWiring {
         this.rows = new TableRows(pools.requests().dataSource(), bindAddresses, mysql);
         UploadSpool spool = new UploadSpool(config.tmpDir());
         UploadService uploads = new UploadService(new UploadStore(dsl, config.limits(), clock), localJobs, config,
-                clock);
-        DownloadService downloads = new DownloadService(catalog, rows, localJobs, config);
+                board, clock);
+        DownloadService downloads = new DownloadService(catalog, rows, localJobs, config, board);
         TableBinder binder = new TableBinder(dsl, pools.requests().dataSource(), bindAddresses, mysql, clock);
-        DataWriter writer = new DataWriter(catalog, rows, mysql, localJobs, config);
+        DataWriter writer = new DataWriter(catalog, rows, mysql, localJobs, config, board);
         this.clientPort = new ClientPort(
                 List.of(new DataGrpcService(uploads, downloads, spool, writer),
                         new TableGrpcService(catalog, binder, new JobTableStore(dsl), connectors)),
@@ -80,11 +81,11 @@ final class DataWiring {
         this.jobWriter = new TableWriter(jobDsl, clock);
         this.registry = Builtins.registry()
                 .register(UploadComponent.definition(new UploadService(
-                        new UploadStore(jobDsl, config.limits(), clock), schedulerLocalJobs, config, clock)))
+                        new UploadStore(jobDsl, config.limits(), clock), schedulerLocalJobs, config, board, clock)))
                 .register(DownloadComponent.definition(new DownloadService(jobCatalog, jobRows, schedulerLocalJobs,
-                        config)))
+                        config, board)))
                 .register(WriterComponent.definition(new DataWriter(jobCatalog, jobRows, jobMysql, schedulerLocalJobs,
-                        config)))
+                        config, board)))
                 // the data services registered with /v1/service/registry, read from the job pool by the tasks
                 .register(ApiReader.definition(new RegisteredDataServices(new RegistryStore(jobDsl, clock),
                         config.limits(), config.tmpDir(), HookRegistry.DEFAULT_TIMEOUT),

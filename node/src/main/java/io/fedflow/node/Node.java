@@ -5,6 +5,7 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServiceConfig;
 import io.fedflow.auth.site.SiteKeys;
 import io.fedflow.node.checkpoint.CheckpointStore;
+import io.fedflow.node.core.BoardLinks;
 import io.fedflow.node.core.Limits;
 import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.federation.PartyClient;
@@ -65,6 +66,7 @@ public final class Node implements AutoCloseable {
     private final JobModule jobs;
     private final ModelWiring models;
     private final BoardWiring board;
+    private final BoardLinks boardLinks;
     private final NodeHealth health;
     private final RequestAdmission admission;
     private final Server server;
@@ -84,7 +86,8 @@ public final class Node implements AutoCloseable {
         this.meters = new NodeMeters(config.partyId());
         meters.bind(pools.requests(), pools.jobs(), pools.health());
         JobIds jobIds = new JobIds(clock);
-        DataWiring data = new DataWiring(config, clock, database, pools, jobIds);
+        this.boardLinks = new BoardLinks(config.host(), config.httpPort());
+        DataWiring data = new DataWiring(config, boardLinks, clock, database, pools, jobIds);
         this.hooks = new HookWiring(config, clock, pools.requests().dsl(), siteKeys, peers, data.registry());
         this.federation = new FederationWiring(config, clock, database, pools, hooks.hooks(), siteKeys,
                 peers, meters.registry());
@@ -123,7 +126,7 @@ public final class Node implements AutoCloseable {
                                 ModelWiring models) {
         var dsl = pools.requests().dsl();
         var jobDsl = pools.jobs().dsl();
-        return new JobModule(config, clock,
+        return new JobModule(config, boardLinks, clock,
                 new JobModule.Stores(new JobStore(jobDsl, clock, ModelRegistryStore::recordTrainJob),
                         new JobStore(dsl, clock, ModelRegistryStore::recordTrainJob), new JobQueryStore(dsl),
                         data.catalog(), new TrackingStore(dsl, clock), models.registry()),
@@ -195,6 +198,7 @@ public final class Node implements AutoCloseable {
         try {
             node.jobs.start();
             node.server.start().join();
+            node.boardLinks.bound(node.server.activeLocalPort());
             node.siteServer.start().join();
         } catch (RuntimeException e) {
             // e.g. a port in use: release the other port and the database rather than leave them held

@@ -238,6 +238,20 @@ public final class NodeMain implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     int maxBoardWatchers;
 
+    @Option(names = Limits.BOARD_LOGIN_FAILURES_PER_KEY_FLAG, defaultValue = "10", paramLabel = "N",
+            description = "Failed board logins for one app key within --board-login-window; then its logins are "
+                    + "refused until the window has passed (default ${DEFAULT-VALUE}).")
+    int boardLoginFailuresPerKey;
+
+    @Option(names = Limits.BOARD_LOGIN_FAILURES_PER_ADDRESS_FLAG, defaultValue = "50", paramLabel = "N",
+            description = "Failed board logins from one client address within --board-login-window; then its "
+                    + "logins are refused until the window has passed (default ${DEFAULT-VALUE}).")
+    int boardLoginFailuresPerAddress;
+
+    @Option(names = Limits.BOARD_LOGIN_WINDOW_FLAG, defaultValue = "15", paramLabel = "MINUTES",
+            description = "How long failed board logins count, from the first of them (default ${DEFAULT-VALUE}).")
+    long boardLoginWindowMinutes;
+
     @Option(names = "--site-nonce-flush-ms", defaultValue = "20", paramLabel = "MS",
             description = "Longest wait of a site call's nonce, checked in memory, before its batch is written to "
                     + "PostgreSQL in one commit (default ${DEFAULT-VALUE}).")
@@ -355,6 +369,9 @@ public final class NodeMain implements Callable<Integer> {
                 .boardSessionLifetime(Duration.ofMinutes(boardSessionLifetimeMinutes))
                 .maxBoardSessions(maxBoardSessions)
                 .maxBoardWatchers(maxBoardWatchers)
+                .boardLoginFailuresPerKey(boardLoginFailuresPerKey)
+                .boardLoginFailuresPerAddress(boardLoginFailuresPerAddress)
+                .boardLoginWindow(Duration.ofMinutes(boardLoginWindowMinutes))
                 .maxPrecomputedObfuscators(maxPrecomputedObfuscators)
                 .intersectChunkIds(intersectChunkIds)
                 .binningChunkRows(binningChunkRows)

@@ -123,6 +123,22 @@ class NodeMainLimitsTest {
     }
 
     @Test
+    void theBoardsLoginFailureFlagsSetTheirCaps() {
+        Limits defaults = parse();
+        assertThat(defaults.boardLoginFailuresPerKey()).isEqualTo(Limits.defaults().boardLoginFailuresPerKey())
+                .isEqualTo(10);
+        assertThat(defaults.boardLoginFailuresPerAddress())
+                .isEqualTo(Limits.defaults().boardLoginFailuresPerAddress()).isEqualTo(50);
+        assertThat(defaults.boardLoginWindow()).isEqualTo(Limits.defaults().boardLoginWindow())
+                .isEqualTo(Duration.ofMinutes(15));
+        Limits l = parse(Limits.BOARD_LOGIN_FAILURES_PER_KEY_FLAG, "4", Limits.BOARD_LOGIN_FAILURES_PER_ADDRESS_FLAG,
+                "9", Limits.BOARD_LOGIN_WINDOW_FLAG, "2");
+        assertThat(l.boardLoginFailuresPerKey()).isEqualTo(4);
+        assertThat(l.boardLoginFailuresPerAddress()).isEqualTo(9);
+        assertThat(l.boardLoginWindow()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
     void precomputedObfuscatorsDefaultTo4096AreSetByTheirFlagAndCannotBeNegative() {
         assertThat(parse().maxPrecomputedObfuscators()).isEqualTo(Limits.defaults().maxPrecomputedObfuscators())
                 .isEqualTo(4096);

@@ -9,10 +9,7 @@ import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import io.fedflow.node.core.Paging;
 import io.fedflow.node.model.ModelRegistry;
-import io.fedflow.node.model.PipelineModel;
 import io.fedflow.node.wire.FateJson;
-import java.util.Comparator;
-import java.util.List;
 
 /**
  * The board's models: {@code {count, models: [...]}}, every model this node holds at each of its roles
@@ -27,15 +24,13 @@ public final class ModelsApi {
     }
 
     @Get("/models")
-    public HttpResponse models(@Param("page") @Default("1") String page, @Param("limit") @Default("20") String limit) {
-        Paging paging = BoardJson.paging(limit, page);
-        List<PipelineModel> all = models.search("", "", "", "", "").stream()
-                .sorted(Comparator.comparingLong(PipelineModel::createTime).reversed()
-                        .thenComparing(PipelineModel::modelVersion, Comparator.reverseOrder()))
-                .toList();
-        ObjectNode data = FateJson.MAPPER.createObjectNode().put("count", all.size());
+    public HttpResponse models(@Param("page") @Default("1") String pageNumber,
+                               @Param("limit") @Default("20") String limit) {
+        Paging paging = BoardJson.paging(limit, pageNumber);
+        ModelRegistry.Page page = models.newestFirst(paging);
+        ObjectNode data = FateJson.MAPPER.createObjectNode().put("count", page.count());
         ArrayNode rows = data.putArray("models");
-        all.stream().skip(paging.offset()).limit(paging.limit()).forEach(m -> rows.addObject()
+        page.models().forEach(m -> rows.addObject()
                 .put("model_id", m.modelId()).put("model_version", m.modelVersion()).put("role", m.role())
                 .put("party_id", m.partyId()).put("job_id", m.jobId()).put("parent_version", m.parentVersion())
                 .put("deployed", m.deployed()).put("description", m.description())

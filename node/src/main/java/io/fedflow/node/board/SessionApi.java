@@ -35,11 +35,16 @@ public final class SessionApi {
 
     private final BoardSessions sessions;
     private final BoardLogin login;
+    private final BoardLoginThrottle throttle;
 
-    /** @param login how a login is judged; null when client authentication is off */
-    public SessionApi(BoardSessions sessions, BoardLogin login) {
+    /**
+     * @param login    how a login is judged; null when client authentication is off
+     * @param throttle the cap on failed logins, asked before the login is judged
+     */
+    public SessionApi(BoardSessions sessions, BoardLogin login, BoardLoginThrottle throttle) {
         this.sessions = sessions;
         this.login = login;
+        this.throttle = throttle;
     }
 
     @Get(PATH)
@@ -61,10 +66,14 @@ public final class SessionApi {
         ObjectNode body = FateJson.parseObjectBody(req.content().array());
         String appKey = required(body, "app_key");
         String secret = required(body, "secret");
+        String address = ctx.clientAddress().getHostAddress();
+        throttle.admit(appKey, address);
         HookResult verdict = login.check(appKey, secret);
         if (!verdict.accepted()) {
+            throttle.failed(appKey, address);
             throw FlowException.withRetcode(verdict.code(), FailureKind.UNAUTHENTICATED, verdict.message());
         }
+        throttle.succeeded(appKey);
         BoardSessions.Session before = BoardAccess.session(ctx);
         if (before != null) {
             // a login always starts a new session: an id known before it is worth nothing after

@@ -26,6 +26,9 @@ public final class Limits {
     public static final String MAX_BOARD_LOG_LINES_FLAG = "--max-board-log-lines";
     public static final String MAX_BOARD_SESSIONS_FLAG = "--max-board-sessions";
     public static final String MAX_BOARD_WATCHERS_FLAG = "--max-board-watchers";
+    public static final String BOARD_LOGIN_FAILURES_PER_KEY_FLAG = "--board-login-failures-per-key";
+    public static final String BOARD_LOGIN_FAILURES_PER_ADDRESS_FLAG = "--board-login-failures-per-address";
+    public static final String BOARD_LOGIN_WINDOW_FLAG = "--board-login-window";
     public static final String MAX_PRECOMPUTED_OBFUSCATORS_FLAG = "--max-precomputed-obfuscators";
     public static final String INTERSECT_CHUNK_IDS_FLAG = "--intersect-chunk-ids";
     public static final String BINNING_CHUNK_ROWS_FLAG = "--binning-chunk-rows";
@@ -97,6 +100,12 @@ public final class Limits {
     private final int maxBoardSessions;
     /** Board pages following a job live (server-sent events) at once; each holds a stream open. */
     private final int maxBoardWatchers;
+    /** Failed board logins for one app key within {@link #boardLoginWindow}; past it the key's logins are refused. */
+    private final int boardLoginFailuresPerKey;
+    /** Failed board logins from one client address within {@link #boardLoginWindow}; past it its logins are refused. */
+    private final int boardLoginFailuresPerAddress;
+    /** How long failed board logins count, from the first of them; the refusal lasts until it has passed. */
+    private final Duration boardLoginWindow;
     /**
      * Paillier obfuscators (2·|n| bits each: 256 bytes at 1024 bits) one encrypting task computes ahead on a
      * background thread while it waits for its peers; 0 computes each when it is needed.
@@ -175,6 +184,11 @@ public final class Limits {
         this.boardSessionLifetime = requirePositive(b.boardSessionLifetime, "board session lifetime");
         this.maxBoardSessions = (int) requirePositive(b.maxBoardSessions, "max board sessions");
         this.maxBoardWatchers = (int) requirePositive(b.maxBoardWatchers, "max board watchers");
+        this.boardLoginFailuresPerKey = (int) requirePositive(b.boardLoginFailuresPerKey,
+                "board login failures per key");
+        this.boardLoginFailuresPerAddress = (int) requirePositive(b.boardLoginFailuresPerAddress,
+                "board login failures per address");
+        this.boardLoginWindow = requirePositive(b.boardLoginWindow, "board login window");
         this.maxPrecomputedObfuscators = (int) requireNonNegative(b.maxPrecomputedObfuscators,
                 "max precomputed obfuscators");
         this.intersectChunkIds = (int) requirePositive(b.intersectChunkIds, "intersect chunk ids");
@@ -226,6 +240,9 @@ public final class Limits {
         b.boardSessionLifetime = boardSessionLifetime;
         b.maxBoardSessions = maxBoardSessions;
         b.maxBoardWatchers = maxBoardWatchers;
+        b.boardLoginFailuresPerKey = boardLoginFailuresPerKey;
+        b.boardLoginFailuresPerAddress = boardLoginFailuresPerAddress;
+        b.boardLoginWindow = boardLoginWindow;
         b.maxPrecomputedObfuscators = maxPrecomputedObfuscators;
         b.intersectChunkIds = intersectChunkIds;
         b.binningChunkRows = binningChunkRows;
@@ -353,6 +370,18 @@ public final class Limits {
         return maxBoardWatchers;
     }
 
+    public int boardLoginFailuresPerKey() {
+        return boardLoginFailuresPerKey;
+    }
+
+    public int boardLoginFailuresPerAddress() {
+        return boardLoginFailuresPerAddress;
+    }
+
+    public Duration boardLoginWindow() {
+        return boardLoginWindow;
+    }
+
     public int maxPrecomputedObfuscators() {
         return maxPrecomputedObfuscators;
     }
@@ -443,6 +472,11 @@ public final class Limits {
         private long maxBoardSessions = 1024;
         // Each watcher is one open stream and a share of its job's one poll a second.
         private long maxBoardWatchers = 256;
+        // A person mistypes a secret a few times; ten guesses a quarter of an hour make guessing hopeless.
+        private long boardLoginFailuresPerKey = 10;
+        // Several people behind one NAT may each mistype a few times; a guesser trying many keys may not.
+        private long boardLoginFailuresPerAddress = 50;
+        private Duration boardLoginWindow = Duration.ofMinutes(15);
         // A batch of a few thousand rows (HeteroLR draws one batch's worth ahead): about 1 MiB at 1024 bits.
         private int maxPrecomputedObfuscators = 4096;
         // A few MB a message (a sha256 code is 64 characters, an RSA value 128 bytes at 1024 bits), a few dozen
@@ -597,6 +631,21 @@ public final class Limits {
 
         public Builder maxBoardWatchers(int n) {
             this.maxBoardWatchers = n;
+            return this;
+        }
+
+        public Builder boardLoginFailuresPerKey(int n) {
+            this.boardLoginFailuresPerKey = n;
+            return this;
+        }
+
+        public Builder boardLoginFailuresPerAddress(int n) {
+            this.boardLoginFailuresPerAddress = n;
+            return this;
+        }
+
+        public Builder boardLoginWindow(Duration d) {
+            this.boardLoginWindow = d;
             return this;
         }
 

@@ -2,6 +2,7 @@ package io.fedflow.node.data;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.core.BoardLinks;
 import io.fedflow.node.core.NodeConfig;
 import java.util.function.LongSupplier;
 
@@ -50,10 +51,9 @@ final class DataJobs {
     }
 
     /** The fields of FATE's submit answer every such job gives; callers add their own. */
-    static ObjectNode submitAnswer(NodeConfig config, String jobId, TableId table) {
+    static ObjectNode submitAnswer(NodeConfig config, BoardLinks board, String jobId, TableId table) {
         ObjectNode d = JsonNodeFactory.instance.objectNode();
-        d.put("board_url", "http://" + config.host() + ":" + config.httpPort() + "/board/job.html?job_id=" + jobId
-                + "&role=local&party_id=0");
+        d.put("board_url", board.jobPage(jobId, "local", "0"));
         d.put("code", 0);
         d.put("job_id", jobId);
         d.put("logs_directory", config.logsDir().resolve(jobId).toString());

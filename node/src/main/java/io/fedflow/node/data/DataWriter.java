@@ -2,6 +2,7 @@ package io.fedflow.node.data;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.core.BoardLinks;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.json.Json;
@@ -35,8 +36,11 @@ public final class DataWriter {
     private final MysqlTables mysql;
     private final LocalJobs jobs;
     private final NodeConfig config;
+    private final BoardLinks board;
 
-    public DataWriter(TableCatalog catalog, TableRows rows, MysqlTables mysql, LocalJobs jobs, NodeConfig config) {
+    public DataWriter(TableCatalog catalog, TableRows rows, MysqlTables mysql, LocalJobs jobs, NodeConfig config,
+                      BoardLinks board) {
+        this.board = board;
         this.catalog = catalog;
         this.rows = rows;
         this.mysql = mysql;
@@ -111,7 +115,7 @@ public final class DataWriter {
             catalog.recordRead(source, jobId, COMPONENT);
             return copy(p.meta(), p.columns(), target, output, source, jobId);
         });
-        ObjectNode d = DataJobs.submitAnswer(config, jobId, source);
+        ObjectNode d = DataJobs.submitAnswer(config, board, jobId, source);
         d.put("count", count);
         d.put("output_name", output.name());
         d.put("output_namespace", output.namespace());

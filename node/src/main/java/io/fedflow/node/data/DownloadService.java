@@ -2,6 +2,7 @@ package io.fedflow.node.data;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.core.BoardLinks;
 import io.fedflow.node.core.FailureKind;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.core.NodeConfig;
@@ -32,9 +33,12 @@ public final class DownloadService {
     private final TableRows rows;
     private final LocalJobs jobs;
     private final NodeConfig config;
+    private final BoardLinks board;
     private final LocalPaths exportDir;
 
-    public DownloadService(TableCatalog catalog, TableRows rows, LocalJobs jobs, NodeConfig config) {
+    public DownloadService(TableCatalog catalog, TableRows rows, LocalJobs jobs, NodeConfig config,
+                           BoardLinks board) {
+        this.board = board;
         this.catalog = catalog;
         this.rows = rows;
         this.jobs = jobs;
@@ -59,7 +63,7 @@ public final class DownloadService {
             writeFile(meta, delimiter(req, meta), target, jobId, COMPONENT);
             return 0;
         });
-        ObjectNode d = DataJobs.submitAnswer(config, jobId, id);
+        ObjectNode d = DataJobs.submitAnswer(config, board, jobId, id);
         d.put("output_path", target.toString());
         return d;
     }

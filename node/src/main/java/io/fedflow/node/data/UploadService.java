@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.util.JsonFormat;
+import io.fedflow.node.core.BoardLinks;
 import io.fedflow.node.core.FailureKind;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.core.NodeConfig;
@@ -40,11 +41,13 @@ public final class UploadService {
     private final UploadStore store;
     private final LocalJobs jobs;
     private final NodeConfig config;
+    private final BoardLinks board;
     private final LocalPaths importDir;
     private final Clock clock;
     private final UploadSlots slots;
 
-    public UploadService(UploadStore store, LocalJobs jobs, NodeConfig config, Clock clock) {
+    public UploadService(UploadStore store, LocalJobs jobs, NodeConfig config, BoardLinks board, Clock clock) {
+        this.board = board;
         this.store = store;
         this.jobs = jobs;
         this.config = config;
@@ -209,7 +212,7 @@ public final class UploadService {
     }
 
     private ObjectNode submitAnswer(String jobId, TableId id, Path jobDir) {
-        ObjectNode d = DataJobs.submitAnswer(config, jobId, id);
+        ObjectNode d = DataJobs.submitAnswer(config, board, jobId, id);
         d.put("dsl_path", jobDir.resolve("job_dsl.json").toString());
         d.put("pipeline_dsl_path", jobDir.resolve("pipeline_dsl.json").toString());
         d.put("runtime_conf_on_party_path",

@@ -1,6 +1,7 @@
 package io.fedflow.node.job;
 
 import io.fedflow.node.component.ComponentRegistry;
+import io.fedflow.node.core.BoardLinks;
 import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.data.TableCatalog;
 import io.fedflow.node.tracking.TrackingStore;
@@ -33,7 +34,7 @@ public final class JobModule implements AutoCloseable {
     public record Stores(JobStore jobs, JobStore requestJobs, JobQueryStore queries, TableCatalog catalog,
                          TrackingStore tracking, PipelineModels models) {}
 
-    public JobModule(NodeConfig config, Clock clock, Stores stores, ComponentRegistry registry, JobIds ids,
+    public JobModule(NodeConfig config, BoardLinks board, Clock clock, Stores stores, ComponentRegistry registry, JobIds ids,
                      TaskEnvironment env, Federation federation, JobMeters meters) {
         JobPlans plans = new JobPlans(new DslParser(registry, config.limits()), config.partyId());
         JobLogs logs = new JobLogs(config.logsDir());
@@ -49,7 +50,7 @@ public final class JobModule implements AutoCloseable {
                 meters);
         TableCatalog catalog = stores.catalog();
         JobParts parts = new JobParts(runner, coordinator, new JobReruns(core, remote, fanOut),
-                new JobSubmission(requestCore, ids, catalog, config, remote,
+                new JobSubmission(requestCore, ids, catalog, config, board, remote,
                         new JobSubmission.Gates(federation.isPeer(), federation.admission()), stores.models()),
                 new JobParameters(requestCore, remote),
                 new JobCleanup(requestCore.jobs(), catalog, stores.tracking(), runner),

@@ -3,6 +3,7 @@ package io.fedflow.node.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fedflow.node.core.BoardLinks;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.data.TableCatalog;
@@ -32,6 +33,7 @@ final class JobSubmission {
     private final JobIds jobIds;
     private final TableCatalog catalog;
     private final NodeConfig config;
+    private final BoardLinks board;
     private final RemoteParties remote;
     private final Predicate<String> isPeer;
     private final JobAdmission admission;
@@ -41,8 +43,9 @@ final class JobSubmission {
 
     private final PipelineModels models;
 
-    JobSubmission(JobCore core, JobIds jobIds, TableCatalog catalog, NodeConfig config, RemoteParties remote,
-                  Gates gates, PipelineModels models) {
+    JobSubmission(JobCore core, JobIds jobIds, TableCatalog catalog, NodeConfig config, BoardLinks board,
+                  RemoteParties remote, Gates gates, PipelineModels models) {
+        this.board = board;
         this.core = core;
         this.models = models;
         this.jobs = core.jobs();
@@ -267,8 +270,7 @@ final class JobSubmission {
     private ObjectNode submitAnswer(String jobId, String modelId, String modelVersion, Path jobDir, JobPlan plan) {
         ObjectNode d = JsonNodeFactory.instance.objectNode();
         // the board's page of the job, as FATE's answer links FATE-Board's
-        d.put("board_url", "http://" + config.host() + ":" + config.httpPort() + "/board/job.html?job_id=" + jobId
-                + "&role=" + plan.initiatorRole() + "&party_id=" + plan.initiatorPartyId());
+        d.put("board_url", board.jobPage(jobId, plan.initiatorRole(), plan.initiatorPartyId()));
         d.put("code", 0);
         d.put("dsl_path", jobDir.resolve("job_dsl.json").toString());
         d.put("job_id", jobId);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fedflow.node.component.ModelInput;
 import io.fedflow.node.core.FailureKind;
 import io.fedflow.node.core.FlowException;
+import io.fedflow.node.core.Paging;
 import io.fedflow.node.job.PipelineModels;
 import io.fedflow.proto.RetCode;
 import java.util.List;
@@ -54,6 +55,14 @@ public final class ModelRegistry implements PipelineModels {
     public List<PipelineModel> search(String modelId, String modelVersion, String role, String partyId,
                                       String jobId) {
         return store.find(modelId, modelVersion, role, partyId, jobId);
+    }
+
+    /** One page of a list of models, and how many the whole list holds. */
+    public record Page(long count, List<PipelineModel> models) {}
+
+    /** One page of every model this node holds, newest first (the page read alone, not the whole list). */
+    public Page newestFirst(Paging paging) {
+        return new Page(store.count(), store.newestFirst(paging.offset(), paging.limit()));
     }
 
     /** The model at one role and party, or FATE's "no model" answer naming it. */

@@ -95,6 +95,23 @@ public final class ModelRegistryStore {
                 .fetch(ModelRegistryStore::model);
     }
 
+    /**
+     * {@code limit} models from row {@code offset} of every model, newest first: by create time, then version,
+     * descending; role, party and model id break the remaining ties so that pages never overlap.
+     */
+    public List<PipelineModel> newestFirst(long offset, int limit) {
+        return dsl.selectFrom(T_PIPELINE_MODEL)
+                .orderBy(T_PIPELINE_MODEL.F_CREATE_TIME.desc(), T_PIPELINE_MODEL.F_MODEL_VERSION.desc(),
+                        T_PIPELINE_MODEL.F_ROLE, T_PIPELINE_MODEL.F_PARTY_ID, T_PIPELINE_MODEL.F_MODEL_ID)
+                .offset(offset).limit(limit)
+                .fetch(ModelRegistryStore::model);
+    }
+
+    /** How many models this node holds, at all roles and parties. */
+    public int count() {
+        return dsl.fetchCount(T_PIPELINE_MODEL);
+    }
+
     public Optional<PipelineModel> find(String modelId, String modelVersion, String role, String partyId) {
         return dsl.selectFrom(T_PIPELINE_MODEL)
                 .where(T_PIPELINE_MODEL.F_MODEL_ID.eq(modelId), T_PIPELINE_MODEL.F_MODEL_VERSION.eq(modelVersion),

@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.core.Limits;
-import java.time.Clock;
+import io.fedflow.node.testing.MovingClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -91,29 +88,5 @@ class BoardSessionsTest {
         assertThat(s.csrfMatches("")).isFalse();
         assertThat(s.csrfMatches(s.csrfToken() + "x")).isFalse();
         assertThat(s.csrfMatches(s.id())).isFalse();
-    }
-
-    /** A clock that stands still until the test moves it. */
-    private static final class MovingClock extends Clock {
-        private Instant now = Instant.parse("2026-12-05T04:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

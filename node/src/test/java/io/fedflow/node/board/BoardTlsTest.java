@@ -30,7 +30,7 @@ class BoardTlsTest {
     void overTlsTheCookieIsSecureAndOnlyTheHttpsOriginIsTheBoards() throws Exception {
         BoardSessions sessions = new BoardSessions(Limits.defaults(), Clock.systemUTC());
         ServerBuilder sb = Server.builder().https(0).tlsSelfSigned();
-        new Board(List.of(new SessionApi(sessions, null)), new BoardAccess(sessions, false)).mountOn(sb);
+        new Board(List.of(new SessionApi(sessions, null, new BoardLoginThrottle(Limits.defaults(), Clock.systemUTC()))), new BoardAccess(sessions, false)).mountOn(sb);
         Server server = sb.build();
         server.start().join();
         try {

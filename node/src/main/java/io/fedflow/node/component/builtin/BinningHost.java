@@ -8,6 +8,7 @@ import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.component.paillier.CiphertextVector;
 import io.fedflow.node.component.paillier.PaillierPublicKey;
 import io.fedflow.node.core.FlowException;
+import io.fedflow.node.core.Limits;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,11 +43,24 @@ final class BinningHost {
             counts[f] = new long[splits.get(f).bins()];
         }
         long chunks = head.path("chunks").asLong();
+        // this node's own cap bounds what it holds of a chunk, whatever the guest's node was told
+        int cap = ctx.binningChunkRows();
+        long announced = head.path("count").asLong();
+        if (chunks < (announced + cap - 1) / cap) {
+            throw FlowException.data("the guest announced " + announced + " rows in " + chunks
+                    + " chunks: more than " + cap + " rows a chunk, this node's cap (" + Limits.BINNING_CHUNK_ROWS_FLAG
+                    + "); the guest's node must send chunks of at most that");
+        }
         long received = 0;
         long joined = 0;
         for (long c = 0; c < chunks; c++) {
             JsonNode ids = BinningGuest.parse(channel.receive(BinningGuest.IDS + c, "guest", guest, BinningGuest.WAIT))
                     .path("ids");
+            if (ids.size() > cap) {
+                throw FlowException.data("the guest's chunk " + c + " has " + ids.size() + " rows: more than "
+                        + cap + ", this node's cap (" + Limits.BINNING_CHUNK_ROWS_FLAG
+                        + "); the guest's node must send chunks of at most that");
+            }
             List<BigInteger> labels = CiphertextVector.decode(key, channel.receive(BinningGuest.LABELS + c, "guest",
                     guest, BinningGuest.WAIT));
             if (labels.size() != ids.size()) {

@@ -84,6 +84,37 @@ final class FingerprintIndex {
         }
     }
 
+    /** The first position holding {@code value}, or -1: keys sort by position within a fingerprint. */
+    int firstPosition(String value) {
+        ByteBuffer fp = fingerprint(value);
+        long h = fp.getLong();
+        long l = fp.getLong();
+        long top = h & HIGH;
+        int i = Arrays.binarySearch(keys, top);
+        for (i = i < 0 ? -i - 1 : i; i < keys.length && (keys[i] & HIGH) == top; i++) {
+            int p = (int) keys[i];
+            if (hi[p] == h && lo[p] == l) {
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether some value was added twice (sealed). */
+    boolean hasRepeats() {
+        // equal values have equal sort keys' tops, so they sit in the same run of equal tops
+        for (int i = 0; i < keys.length; i++) {
+            int p = (int) keys[i];
+            for (int j = i + 1; j < keys.length && (keys[j] & HIGH) == (keys[i] & HIGH); j++) {
+                int q = (int) keys[j];
+                if (hi[p] == hi[q] && lo[p] == lo[q]) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     boolean contains(String value) {
         boolean[] found = {false};
         forEachMatch(value, p -> found[0] = true);

@@ -34,8 +34,14 @@ class IntersectionTest {
     /** A party's Intersection task over a table whose rows are {@code id -> "<id>.1,<id>.2"}. */
     private static InMemoryContext party(InMemoryFederation fed, String role, String partyId, List<String> ids,
                                          Map<String, Object> params) {
+        return party(fed, role, partyId,
+                ids.stream().map(id -> new String[] {id, id + ".1," + id + ".2"}).toArray(String[][]::new), params);
+    }
+
+    /** A party's Intersection task over these rows ({id, "x0,x1"}). */
+    private static InMemoryContext party(InMemoryFederation fed, String role, String partyId, String[][] rows,
+                                         Map<String, Object> params) {
         InMemoryContext root = new InMemoryContext("reader_0", "Reader");
-        String[][] rows = ids.stream().map(id -> new String[] {id, id + ".1," + id + ".2"}).toArray(String[][]::new);
         TableInput t = root.table("experiment", role + partyId, "id", "x0,x1", ",", rows);
         InMemoryContext ctx = root.next("intersection_0", "Intersection").input("data", t);
         ctx.role = role;
@@ -101,6 +107,31 @@ class IntersectionTest {
         // raw is not private: the guest saw every host id
         assertThat(new String(fed.receivedBy("guest", "9999").get(0).payload(), StandardCharsets.UTF_8))
                 .contains("u19");
+    }
+
+    /**
+     * FATE's tables hold one row per id and its intersect_num counts ids: a repeated id is kept once, at its
+     * first row, at whichever party repeats it, so that both parties' outputs and counts agree.
+     */
+    @ParameterizedTest
+    @CsvSource({"raw, guest", "raw, host", "rsa, guest"})
+    void aRepeatedIdIsKeptAndCountedOnceAtItsFirstRow(String method, String joinRole) throws Exception {
+        InMemoryFederation fed = twoParties();
+        Map<String, Object> params = Map.of("intersect_method", method, "join_role", joinRole);
+        InMemoryContext guest = party(fed, "guest", "9999", new String[][] {{"u0", "0,0"}, {"u1", "1,first"},
+                {"u2", "2,0"}, {"u1", "1,second"}, {"u3", "3,0"}}, params);
+        InMemoryContext host = party(fed, "host", "10000", new String[][] {{"u2", "2,first"}, {"u1", "1,0"},
+                {"u2", "2,second"}, {"u2", "2,third"}, {"u5", "5,0"}}, params);
+        runAll(guest, host);
+
+        assertThat(outputRows(guest)).containsExactly(List.of("u1", "1,first"), List.of("u2", "2,0"));
+        assertThat(outputRows(host)).containsExactly(List.of("u2", "2,first"), List.of("u1", "1,0"));
+        for (InMemoryContext party : List.of(guest, host)) {
+            assertThat(party.summary.path("intersect_num").asInt()).isEqualTo(2);
+            assertThat(party.metric("train", "intersection")).contains(new MetricPoint("intersect_count", 2.0));
+        }
+        // the rate is over the input's rows, repeats included
+        assertThat(guest.summary.path("intersect_rate").asDouble()).isEqualTo(2.0 / 5);
     }
 
     @Test

@@ -28,6 +28,7 @@ import io.fedflow.node.server.ClientAuthentication;
 import io.fedflow.node.server.FlowServer;
 import io.fedflow.node.server.MetricsHttpService;
 import io.fedflow.node.server.RequestAdmission;
+import io.fedflow.node.wire.PrintedJsonCache;
 import io.fedflow.node.store.ConnectionPool;
 import io.fedflow.node.store.Database;
 import io.fedflow.node.tracking.TrackingStore;
@@ -125,7 +126,8 @@ public final class Node implements AutoCloseable {
         var jobDsl = pools.jobs().dsl();
         return new JobModule(config, clock,
                 new JobModule.Stores(new JobStore(jobDsl, clock, ModelRegistryStore::recordTrainJob),
-                        new JobStore(dsl, clock, ModelRegistryStore::recordTrainJob), new JobQueryStore(dsl),
+                        new JobStore(dsl, clock, ModelRegistryStore::recordTrainJob), new JobQueryStore(dsl,
+                                new PrintedJsonCache(config.limits().jsonPrintCacheChars())),
                         data.catalog(), new TrackingStore(dsl, clock), models.registry()),
                 data.registry(), jobIds,
                 new TaskEnvironment(data.jobCatalog(), data.jobRows(), data.jobWriter(), new TrackingStore(jobDsl, clock),

@@ -224,6 +224,13 @@ public final class FateJson {
 
     /** The offset of the first byte that is not part of well-formed UTF-8, or -1. */
     private static int firstMalformedUtf8(byte[] bytes) {
+        int i = 0;
+        while (i < bytes.length && bytes[i] >= 0) {
+            i++;
+        }
+        if (i == bytes.length) {
+            return -1; // ASCII (what clients send almost always) is UTF-8: no decoder, no buffer
+        }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Aggregate JFR jdk.ExecutionSample events (jfr print --json) within time windows: top self frames and
-inclusive frames matching prefixes. usage: jfr print --json --events jdk.ExecutionSample rec.jfr > s.json; bench/jfr-top.py s.json windows.txt [N]
+inclusive frames matching prefixes. usage: jfr print --json --stack-depth 300 --events jdk.ExecutionSample rec.jfr > s.json (without --stack-depth, jfr prints 5 frames a sample and inclusive counts are wrong); bench/jfr-top.py s.json windows.txt [N]
 (windows.txt: one "start end" pair of epoch seconds a line, e.g. the job/query slices of a bench run)"""
 import json, sys, collections, datetime
 data = json.load(open(sys.argv[1]))

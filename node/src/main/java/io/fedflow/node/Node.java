@@ -32,6 +32,7 @@ import io.fedflow.node.server.RequestAdmission;
 import io.fedflow.node.store.ConnectionPool;
 import io.fedflow.node.store.Database;
 import io.fedflow.node.tracking.TrackingStore;
+import io.fedflow.node.wire.PrintedJsonCache;
 import io.grpc.BindableService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -128,7 +129,8 @@ public final class Node implements AutoCloseable {
         var jobDsl = pools.jobs().dsl();
         return new JobModule(config, boardLinks, clock,
                 new JobModule.Stores(new JobStore(jobDsl, clock, ModelRegistryStore::recordTrainJob),
-                        new JobStore(dsl, clock, ModelRegistryStore::recordTrainJob), new JobQueryStore(dsl),
+                        new JobStore(dsl, clock, ModelRegistryStore::recordTrainJob), new JobQueryStore(dsl,
+                                new PrintedJsonCache(config.limits().jsonPrintCacheChars())),
                         data.catalog(), new TrackingStore(dsl, clock), models.registry()),
                 data.registry(), jobIds,
                 new TaskEnvironment(data.jobCatalog(), data.jobRows(), data.jobWriter(), new TrackingStore(jobDsl, clock),

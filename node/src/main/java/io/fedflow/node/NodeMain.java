@@ -163,6 +163,11 @@ public final class NodeMain implements Callable<Integer> {
                     + "come from echoed input, keeps its head and tail (default ${DEFAULT-VALUE}).")
     int maxRetmsgLength;
 
+    @Option(names = "--json-print-cache-chars", defaultValue = "4194304", description = "Characters of stored JSON "
+            + "documents (jobs' DSL and confs) and their print kept by job/query, which would otherwise parse and "
+            + "print them at every poll; 0 keeps none (default ${DEFAULT-VALUE}).")
+    long jsonPrintCacheChars;
+
     @Option(names = "--inference-timeout-ms", defaultValue = "3000", paramLabel = "MS",
             description = "An online inference (its calls to the hosts included) not answered within this fails "
                     + "with a clear retcode (default ${DEFAULT-VALUE}).")
@@ -358,6 +363,7 @@ public final class NodeMain implements Callable<Integer> {
                 .transferGroupCommitBytes(transferGroupCommitBytes)
                 .transferSendQueueBytes(transferSendQueueBytes)
                 .maxRetmsgLength(maxRetmsgLength)
+                .jsonPrintCacheChars(jsonPrintCacheChars)
                 .inferenceTimeout(Duration.ofMillis(inferenceTimeoutMs))
                 .maxBatchInferenceRows(maxBatchInferenceRows)
                 .maxModelArchive(maxModelArchive)

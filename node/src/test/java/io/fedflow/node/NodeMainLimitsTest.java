@@ -203,4 +203,16 @@ class NodeMainLimitsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("transfer send queue bytes");
     }
+
+    @Test
+    void theJsonPrintCacheDefaultsTo4MiCharsIsSetByItsFlagAndCannotBeNegative() {
+        assertThat(parse().jsonPrintCacheChars()).isEqualTo(Limits.defaults().jsonPrintCacheChars())
+                .isEqualTo(4L << 20);
+        assertThat(parse("--json-print-cache-chars", "0").jsonPrintCacheChars()).isZero();
+        assertThat(parse("--json-print-cache-chars", "1000").toBuilder().build().jsonPrintCacheChars())
+                .isEqualTo(1000);
+        assertThatThrownBy(() -> parse("--json-print-cache-chars", "-1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("json print cache chars");
+    }
 }

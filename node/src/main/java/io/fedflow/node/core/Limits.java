@@ -72,6 +72,7 @@ public final class Limits {
     private final Duration peerMessageTimeout;
     /** Characters of an answer's retmsg (and gRPC status message): a longer one keeps its head and tail. */
     private final int maxRetmsgLength;
+    private final long jsonPrintCacheChars;
     /** An online inference (its calls to the hosts included) that has not answered within this fails. */
     private final Duration inferenceTimeout;
     /** Rows of one batch inference request; more is refused. */
@@ -173,6 +174,7 @@ public final class Limits {
                     + b.maxRetmsgLength);
         }
         this.maxRetmsgLength = b.maxRetmsgLength;
+        this.jsonPrintCacheChars = requireNonNegative(b.jsonPrintCacheChars, "json print cache chars");
         this.inferenceTimeout = requirePositive(b.inferenceTimeout, "inference timeout");
         this.maxBatchInferenceRows = (int) requirePositive(b.maxBatchInferenceRows, "max batch inference rows");
         this.maxModelArchive = requirePositive(b.maxModelArchive, "max model archive");
@@ -229,6 +231,7 @@ public final class Limits {
         b.schedulerStallTimeout = schedulerStallTimeout;
         b.peerMessageTimeout = peerMessageTimeout;
         b.maxRetmsgLength = maxRetmsgLength;
+        b.jsonPrintCacheChars = jsonPrintCacheChars;
         b.inferenceTimeout = inferenceTimeout;
         b.maxBatchInferenceRows = maxBatchInferenceRows;
         b.maxModelArchive = maxModelArchive;
@@ -324,6 +327,14 @@ public final class Limits {
 
     public int maxRetmsgLength() {
         return maxRetmsgLength;
+    }
+
+    /**
+     * Characters of stored JSON documents (a job's DSL and confs) and of their print that job/query keeps so
+     * as not to parse and print them again at every poll; 0 keeps none.
+     */
+    public long jsonPrintCacheChars() {
+        return jsonPrintCacheChars;
     }
 
     public Duration inferenceTimeout() {
@@ -453,6 +464,7 @@ public final class Limits {
         private Duration peerMessageTimeout = Duration.ofMinutes(30);
         // Every message the node writes fits; only a request's own input echoed back can be longer.
         private int maxRetmsgLength = 1024;
+        private long jsonPrintCacheChars = 4L << 20;
         private Duration inferenceTimeout = Duration.ofSeconds(3);
         // FATE-Serving's clients send batches of a few hundred to a few thousand rows.
         private long maxBatchInferenceRows = 10_000;
@@ -581,6 +593,11 @@ public final class Limits {
 
         public Builder maxRetmsgLength(int chars) {
             this.maxRetmsgLength = chars;
+            return this;
+        }
+
+        public Builder jsonPrintCacheChars(long chars) {
+            this.jsonPrintCacheChars = chars;
             return this;
         }
 

@@ -11,6 +11,7 @@ import io.fedflow.node.core.Paging;
 import io.fedflow.node.json.Json;
 import io.fedflow.node.store.generated.tables.records.TJobRecord;
 import io.fedflow.node.store.generated.tables.records.TTaskRecord;
+import io.fedflow.node.wire.PrintedJsonCache;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -42,6 +43,8 @@ public final class JobQueryStore {
     private static final List<Field<?>> JOB_COLUMNS = List.of(T_JOB.fields());
 
     private final DSLContext dsl;
+    /** The id lookup's jsonb columns, printed once per distinct content. */
+    private final PrintedJsonCache printed;
     /**
      * job/query's commonest call, a client polling its job: one job id, perhaps one role and one party, the
      * default order. Its SQL is rendered once, here, so that the call is one prepared primary-key read (the
@@ -49,8 +52,9 @@ public final class JobQueryStore {
      */
     private final String[] byIdSql = new String[4];
 
-    public JobQueryStore(DSLContext dsl) {
+    public JobQueryStore(DSLContext dsl, PrintedJsonCache printed) {
         this.dsl = dsl;
+        this.printed = printed;
         for (int i = 0; i < byIdSql.length; i++) {
             List<Condition> conds = new ArrayList<>(List.of(T_JOB.F_JOB_ID.eq(DSL.param("job_id", String.class))));
             if ((i & 1) != 0) {
@@ -197,8 +201,11 @@ public final class JobQueryStore {
         });
     }
 
-    /** A t_job row selected as {@link #JOB_COLUMNS}, as {@link #row(Record)} prints a record. */
-    private static ObjectNode row(ResultSet rs) throws SQLException {
+    /**
+     * A t_job row selected as {@link #JOB_COLUMNS}, as {@link #row(Record)} prints a record; its jsonb
+     * columns only printable (see {@link PrintedJsonCache}).
+     */
+    private ObjectNode row(ResultSet rs) throws SQLException {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         for (int i = 0; i < JOB_COLUMNS.size(); i++) {
             Field<?> field = JOB_COLUMNS.get(i);
@@ -215,7 +222,11 @@ public final class JobQueryStore {
                 v = rs.wasNull() ? null : b;
             } else if (type == JSONB.class) {
                 String text = rs.getString(i + 1);
-                v = text == null ? null : JSONB.valueOf(text);
+                if (text != null) {
+                    o.set(field.getName(), printed.printable(text));
+                    continue;
+                }
+                v = null;
             } else {
                 v = rs.getString(i + 1);
             }

@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.POJONode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -135,6 +137,8 @@ public final class FateJson {
             }
         } else if (node.isTextual()) {
             g.writeString(node.textValue());
+        } else if (node instanceof POJONode pojo && pojo.getPojo() instanceof RawValue printed) {
+            g.writeRawValue((String) printed.rawValue()); // printed already (PrintedJsonCache)
         } else if (node.isArray()) {
             g.writeStartArray();
             for (JsonNode item : node) {
@@ -220,6 +224,13 @@ public final class FateJson {
 
     /** The offset of the first byte that is not part of well-formed UTF-8, or -1. */
     private static int firstMalformedUtf8(byte[] bytes) {
+        int i = 0;
+        while (i < bytes.length && bytes[i] >= 0) {
+            i++;
+        }
+        if (i == bytes.length) {
+            return -1; // ASCII (what clients send almost always) is UTF-8: no decoder, no buffer
+        }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
@@ -256,6 +267,9 @@ public final class FateJson {
             throw FlowException.argument("request body must be a JSON object, got " + typeName(tree));
         }
         ObjectNode coerced = coerce((ObjectNode) tree, builder);
+        if (setPlainFields(coerced, builder)) {
+            return;
+        }
         try {
             PARSER.merge(coerced.toString(), builder);
         } catch (InvalidProtocolBufferException e) {
@@ -263,6 +277,75 @@ public final class FateJson {
             throw FlowException.argument(why.contains("esting limit") || why.contains("ecursion limit")
                     ? "invalid request: a value is nested too deeply" : "invalid request: " + abbreviate(why));
         }
+    }
+
+    /**
+     * The commonest requests (ids, roles, names, flags: what clients poll with) set field by field, as
+     * protobuf's JSON parser would set them, rather than printed and parsed again by it. Only when every
+     * field is a plain string, integer or boolean (or a list of them) of the JSON type the parser reads
+     * as is, outside any oneof, and the builder is still empty; anything else is left to the parser.
+     */
+    private static boolean setPlainFields(ObjectNode coerced, Message.Builder builder) {
+        if (!builder.getAllFields().isEmpty()) {
+            return false;
+        }
+        Descriptors.Descriptor type = builder.getDescriptorForType();
+        for (Iterator<Map.Entry<String, JsonNode>> it = coerced.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!isPlain(type.findFieldByName(e.getKey()), e.getValue())) {
+                return false;
+            }
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = coerced.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            FieldDescriptor field = type.findFieldByName(e.getKey());
+            if (field.isRepeated()) {
+                for (JsonNode item : e.getValue()) {
+                    builder.addRepeatedField(field, plainValue(field, item));
+                }
+            } else {
+                builder.setField(field, plainValue(field, e.getValue()));
+            }
+        }
+        return true;
+    }
+
+    private static boolean isPlain(FieldDescriptor field, JsonNode value) {
+        if (field == null || field.isMapField() || field.getRealContainingOneof() != null) {
+            return false;
+        }
+        if (!field.isRepeated()) {
+            return isPlainScalar(field, value);
+        }
+        if (!value.isArray()) {
+            return false;
+        }
+        for (JsonNode item : value) {
+            if (!isPlainScalar(field, item)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isPlainScalar(FieldDescriptor field, JsonNode v) {
+        return switch (field.getType()) {
+            case STRING -> v.isTextual();
+            case BOOL -> v.isBoolean();
+            // signed only: the parser range-checks the unsigned types itself
+            case INT32, SINT32, SFIXED32 -> v.isIntegralNumber() && v.canConvertToInt();
+            case INT64, SINT64, SFIXED64 -> v.isIntegralNumber() && v.canConvertToLong();
+            default -> false;
+        };
+    }
+
+    private static Object plainValue(FieldDescriptor field, JsonNode v) {
+        return switch (field.getJavaType()) {
+            case STRING -> v.textValue();
+            case BOOLEAN -> v.booleanValue();
+            case INT -> v.intValue();
+            default -> v.longValue();
+        };
     }
 
     private static ObjectNode coerce(ObjectNode in, Message.Builder builder) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Data printed once ({@link FateJson#printData}, job/query's answer) prints the same bytes as the envelope's
  * trip through protobuf's Value did: keys sorted at every level, numbers through a double, integral ones
- * without a fraction, non-ASCII escaped.
+ * without a fraction, non-ASCII escaped; and so does a stored document printed once by {@link PrintedJsonCache}.
  */
 class FateJsonPrintedDataTest {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -40,6 +40,20 @@ class FateJsonPrintedDataTest {
         FlowResponse valued = Responses.ok("success", tree, null);
         assertThat(new String(FateJson.envelopeBytes(printed), StandardCharsets.UTF_8))
                 .isEqualTo(new String(FateJson.envelopeBytes(valued), StandardCharsets.UTF_8));
+    }
+
+    @Property(tries = 200)
+    void aStoredDocumentPrintedOnceAndKeptPrintsAsItsTree(@ForAll long seed) throws Exception {
+        String stored = FateJson.MAPPER.writeValueAsString(tree(new SplittableRandom(seed), 0));
+        PrintedJsonCache cache = new PrintedJsonCache(1 << 20);
+        for (int poll = 0; poll < 2; poll++) { // printed, then kept
+            ObjectNode expected = F.objectNode().put("b", 1).set("a", FateJson.MAPPER.readTree(stored));
+            expected.putArray("c").add(FateJson.MAPPER.readTree(stored)).add(2);
+            ObjectNode spliced = F.objectNode().put("b", 1).set("a", cache.printable(stored));
+            spliced.putArray("c").add(cache.printable(stored)).add(2);
+            assertThat(new String(FateJson.printData(spliced), StandardCharsets.UTF_8))
+                    .isEqualTo(new String(FateJson.printData(expected), StandardCharsets.UTF_8));
+        }
     }
 
     @Test

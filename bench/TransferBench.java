@@ -33,6 +33,15 @@ import java.util.concurrent.Future;
  * Per round: messages/s over all threads, and the median and p90 of the send (signed stream to the
  * host's acknowledgement) and of the receive (read back and deleted) per message; medians of --runs
  * rounds after --warmup rounds.
+ *
+ * <p>{@code --mode split}: where one message's delivery goes, one at a time, --count messages of --bytes per
+ * round. Per message, in turn: the sender's SHA-256 of the payload; a signed unary site call with a payload
+ * of the same size ({@code PartyService/Ping}: signing, the site port's interceptors, one round trip); the
+ * receiver's write alone (the host's store: the message's row and bytes in one statement, committed,
+ * one WAL flush); the whole delivery (the guest's transfer channel to the host's acknowledgement). The
+ * rest of a delivery (delivery - ping - write) is the client stream's own cost: its setup, the hand-offs
+ * between the stream's callbacks and the store's blocking write, the reply. Medians per round, then
+ * the median over --runs rounds after --warmup.
  */
 public class TransferBench {
     public static void main(String[] args) throws Exception {
@@ -68,6 +77,10 @@ public class TransferBench {
         Files.createDirectories(work);
         if (mode.equals("messages")) {
             messages(work, count, bytes, streams, runs, warmup);
+            return;
+        }
+        if (mode.equals("split")) {
+            split(work, count, bytes, runs, warmup);
             return;
         }
         System.out.printf("transfer bench %s: %d MB payload, %d runs (+%d warm-up), chunk %d KiB, nproc %d, java %s%n",
@@ -204,6 +217,70 @@ public class TransferBench {
             xs.add(row[i]);
         }
         return median(xs);
+    }
+
+    static void split(Path work, int count, int bytes, int runs, int warmup) throws Exception {
+        System.out.printf("transfer bench %s: where a delivery goes, messages of %d bytes, %d per round, %d rounds "
+                + "(+%d warm-up), nproc %d, java %s%n", Instant.now(), bytes, count, runs, warmup,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        try (Node guest = start("9999", work); Node host = start("10000", work)) {
+            guest.peers().put(new Peer("10000", "127.0.0.1", host.sitePort(), host.siteKeys().publicKeyBase64(), false));
+            host.peers().put(new Peer("9999", "127.0.0.1", guest.sitePort(), guest.siteKeys().publicKeyBase64(), false));
+            TransferChannel sender = guest.transferChannel();
+            byte[] payload = new byte[bytes];
+            new SplittableRandom(42).nextBytes(payload);
+            String sha = java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload));
+            String[] names = {"sha256", "signed ping", "receiver write", "delivery", "rest"};
+            List<double[]> rounds = new ArrayList<>();
+            for (int r = 0; r < warmup + runs; r++) {
+                List<List<Double>> ms = new ArrayList<>();
+                for (int i = 0; i < names.length; i++) {
+                    ms.add(new ArrayList<>());
+                }
+                for (int m = 0; m < count; m++) {
+                    long a = System.nanoTime();
+                    MessageDigest.getInstance("SHA-256").digest(payload);
+                    long b = System.nanoTime();
+                    guest.partyClient().ping("10000", payload);
+                    long c = System.nanoTime();
+                    TransferKey local = new TransferKey("202401010000000000", "split_" + r, 0, "local." + m, "guest",
+                            "9999", "host", "10000");
+                    try (var w = host.transfers().open(local, payload.length, sha)) {
+                        w.write(payload);
+                        w.commit();
+                    }
+                    long d = System.nanoTime();
+                    TransferKey remote = new TransferKey("202401010000000000", "split_" + r, 0, "remote." + m,
+                            "guest", "9999", "host", "10000");
+                    sender.send(remote, payload);
+                    long e = System.nanoTime();
+                    ms.get(0).add((b - a) / 1e6);
+                    ms.get(1).add((c - b) / 1e6);
+                    ms.get(2).add((d - c) / 1e6);
+                    ms.get(3).add((e - d) / 1e6);
+                    ms.get(4).add(((e - d) - (c - b) - (d - c)) / 1e6);
+                }
+                host.transfers().deleteJob("202401010000000000");
+                double[] row = new double[names.length];
+                StringBuilder line = new StringBuilder();
+                for (int i = 0; i < names.length; i++) {
+                    row[i] = median(ms.get(i));
+                    line.append(String.format(java.util.Locale.ROOT, "%s%s p50 %.3f ms", i == 0 ? "" : ", ", names[i],
+                            row[i]));
+                }
+                System.out.printf("%s %d: %s%n", r < warmup ? "warm-up" : "round", r < warmup ? r + 1 : r - warmup + 1,
+                        line);
+                if (r >= warmup) {
+                    rounds.add(row);
+                }
+            }
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < names.length; i++) {
+                line.append(String.format(java.util.Locale.ROOT, "%s%s %.3f ms", i == 0 ? "" : ", ", names[i],
+                        column(rounds, i)));
+            }
+            System.out.printf("median of %d rounds (p50 per message): %s%n", runs, line);
+        }
     }
 
     static double quantile(List<Double> xs, double q) {

@@ -4,6 +4,7 @@
 # node's classpath.
 #   bench/transfer-bench.sh [--mb 100] [--runs 5] [--warmup 2] [--chunk-kib 1024] [--work DIR]
 #   bench/transfer-bench.sh --mode messages [--count 200] [--bytes 4096] [--streams 1,4] [--runs 5] [--warmup 2]
+#   bench/transfer-bench.sh --mode split [--count 200] [--bytes 4096] [--runs 5] [--warmup 2]  (where a delivery goes)
 # Two nodes (guest 9999, host 10000) run in the bench JVM, each with its own embedded PostgreSQL under
 # bench/work/transfer (git-ignored), peers of each other over their signed site ports on loopback.
 set -euo pipefail

@@ -154,8 +154,8 @@ public final class NodeMain implements Callable<Integer> {
 
     @Option(names = "--transfer-send-queue-bytes", defaultValue = "33554432", paramLabel = "BYTES",
             description = "Bytes of component messages a task may have sent but not yet seen acknowledged: a send "
-                    + "returns once its message is queued and delivery runs behind the task, in order; past this a "
-                    + "send waits; 0 sends each message before returning (default ${DEFAULT-VALUE}).")
+                    + "returns once its message is queued and delivery runs behind the task, in order per destination; "
+                    + "past this a send waits; 0 sends each message before returning (default ${DEFAULT-VALUE}).")
     long transferSendQueueBytes;
 
     @Option(names = Limits.MAX_RETMSG_LENGTH_FLAG, defaultValue = "1024", paramLabel = "CHARS",

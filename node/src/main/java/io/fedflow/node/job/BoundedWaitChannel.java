@@ -68,8 +68,10 @@ final class BoundedWaitChannel implements FederationChannel {
      */
     private void sending(String tag, String dstRole, String dstPartyId, Runnable send) {
         String what = "message " + tag + " to " + dstRole + " " + dstPartyId;
+        // sends run behind the task (one per destination) while it waits for a message: an entry each
+        String name = waiter + " sends to " + dstRole + " " + dstPartyId;
         long start = clock.millis();
-        board.put(jobId, waiter, waiter + " (version " + taskVersion + ") sends " + what + " since "
+        board.put(jobId, name, waiter + " (version " + taskVersion + ") sends " + what + " since "
                 + WaitBoard.since(start));
         try {
             while (true) {
@@ -86,7 +88,7 @@ final class BoundedWaitChannel implements FederationChannel {
                                 + " within the peer message timeout of " + patience.toSeconds() + " s (task version "
                                 + taskVersion + " of job " + jobId + "): " + e.getMessage(), e);
                     }
-                    board.put(jobId, waiter, waiter + " (version " + taskVersion + ") sends " + what + " since "
+                    board.put(jobId, name, waiter + " (version " + taskVersion + ") sends " + what + " since "
                             + WaitBoard.since(start) + ": party " + dstPartyId + " does not answer");
                     checkCancelled.run();
                     pause(Math.min(RESEND_PAUSE.toMillis(), left));
@@ -94,7 +96,7 @@ final class BoundedWaitChannel implements FederationChannel {
                 }
             }
         } finally {
-            board.remove(jobId, waiter);
+            board.remove(jobId, name);
         }
     }
 

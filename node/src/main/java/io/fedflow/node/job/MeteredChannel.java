@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A task's channel that keeps count: messages and bytes each way, the time the task spent held by its
- * sends (queueing them, and waiting for their acknowledgements before a receive and at its end: the
- * transfer's cost to the task), the time their delivery took behind the task, and the time spent in
+ * sends (queueing them, and waiting for their acknowledgements at its end: the transfer's cost to the
+ * task), the time their delivery took behind the task, and the time spent in
  * receive (mostly waiting for the other party to compute). The task log gets the totals, which is how a
  * job's time splits into compute, transfer and waiting. The node's meters get the same counts by peer.
  */
@@ -54,7 +54,7 @@ final class MeteredChannel implements FederationChannel {
         meters.transferred(JobMeters.SENT, dstPartyId, in.count);
     }
 
-    /** Waits for the acknowledgements of every message sent so far (time held by sending). */
+    /** Waits for the acknowledgements of every message sent so far (time held by sending: the task's end). */
     void awaitDelivered() {
         long t0 = System.nanoTime();
         try {
@@ -66,7 +66,6 @@ final class MeteredChannel implements FederationChannel {
 
     @Override
     public byte[] receive(String tag, String srcRole, String srcPartyId, Duration timeout) {
-        awaitDelivered();
         long t0 = System.nanoTime();
         byte[] bytes = delegate.receive(tag, srcRole, srcPartyId, timeout);
         count(received, receivedBytes, receiveNanos, bytes.length, t0);
@@ -76,7 +75,6 @@ final class MeteredChannel implements FederationChannel {
 
     @Override
     public long receive(String tag, String srcRole, String srcPartyId, Duration timeout, OutputStream out) {
-        awaitDelivered();
         long t0 = System.nanoTime();
         long n = delegate.receive(tag, srcRole, srcPartyId, timeout, out);
         count(received, receivedBytes, receiveNanos, n, t0);

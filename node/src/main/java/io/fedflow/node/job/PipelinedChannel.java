@@ -4,11 +4,13 @@ import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.core.FailureKind;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.proto.RetCode;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -16,28 +18,44 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A task's channel whose sends do not wait for the peer: a message is copied into a queue and the send
- * returns, while one delivery at a time runs behind the task, in the order sent. A signed round trip
- * then overlaps the task's own work (a HeteroLR guest encrypts its loss while its residual travels)
- * instead of stopping it.
+ * returns, while its delivery runs behind the task: one at a time per destination, in the order sent,
+ * and the destinations in parallel. A signed round trip then overlaps the task's own work (a HeteroLR
+ * guest encrypts its loss while its residual travels) instead of stopping it.
  *
- * <p>Nothing is lost or reordered on the way: the task's next receive, and its end ({@link
- * #awaitDelivered}), first wait until every message sent so far is acknowledged, and a delivery's failure
- * is thrown there, failing the task that sent; the messages queued behind a failed one are dropped. The
- * queue holds at most {@code capBytes} (a message larger than that goes alone); past it a send waits.
- * Streamed payloads, owned by the caller, are sent before the send returns, after the queue is empty.
+ * <p>A receive does not wait for the acknowledgements: it waits for its message or for a delivery's
+ * failure, whichever comes first, and throws the failure. Nothing is lost on the way: the task's end
+ * ({@link #awaitDelivered}) waits until every message sent is acknowledged and throws the first delivery's
+ * failure, failing the task that sent; the messages queued behind a failed one, to any destination, are
+ * dropped. The queue holds at most {@code capBytes} (a message larger than that goes alone); past it a
+ * send waits. Streamed payloads, owned by the caller, are sent before the send returns, after the queue is
+ * empty.
  */
 final class PipelinedChannel implements FederationChannel {
+    /**
+     * While messages are unacknowledged, a receive waits for its message in slices this long and looks
+     * for a delivery's failure between them: the store looks for a message as often anyway.
+     */
+    static final Duration RECEIVE_SLICE = Duration.ofMillis(50);
+
     private record Outgoing(String tag, String dstRole, String dstPartyId, byte[] payload) {}
+
+    private record Destination(String role, String partyId) {}
+
+    /** One destination's messages not yet delivered, and the thread delivering them if any. */
+    private static final class Lane {
+        final Deque<Outgoing> queue = new ArrayDeque<>();
+        boolean delivering;
+        Thread deliverer;
+    }
 
     private final FederationChannel delegate;
     private final long capBytes;
     private final Executor deliveries;
-    private final Deque<Outgoing> queue = new ArrayDeque<>();
+    private final Map<Destination, Lane> lanes = new HashMap<>();
     /** Messages queued or being delivered, and their bytes: what has not been acknowledged yet. */
     private int outstanding;
     private long outstandingBytes;
-    private boolean delivering;
-    private Thread deliverer;
+    private int delivering;
     private RuntimeException failure;
     private boolean closed;
     private long deliveryNanos;
@@ -67,19 +85,20 @@ final class PipelinedChannel implements FederationChannel {
                 waitForDelivery("room in the send queue for message " + tag);
             }
             throwIfEnded();
-            queue.addLast(message);
+            Lane lane = lanes.computeIfAbsent(new Destination(dstRole, dstPartyId), d -> new Lane());
+            lane.queue.addLast(message);
             outstanding++;
             outstandingBytes += payload.length;
-            if (!delivering) {
-                delivering = true;
+            if (!lane.delivering) {
+                lane.delivering = true;
+                delivering++;
                 try {
-                    deliveries.execute(this::deliver);
+                    deliveries.execute(() -> deliver(lane));
                 } catch (RejectedExecutionException e) {
                     // the node is closing
-                    delivering = false;
-                    queue.clear();
-                    outstanding = 0;
-                    outstandingBytes = 0;
+                    lane.delivering = false;
+                    delivering--;
+                    drop(lane);
                     throw new FlowException(RetCode.FEDERATED_ERROR, "could not send message " + tag + ": the node "
                             + "is closing");
                 }
@@ -95,14 +114,37 @@ final class PipelinedChannel implements FederationChannel {
 
     @Override
     public byte[] receive(String tag, String srcRole, String srcPartyId, Duration timeout) {
-        awaitDelivered();
-        return delegate.receive(tag, srcRole, srcPartyId, timeout);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        receive(tag, srcRole, srcPartyId, timeout, out);
+        return out.toByteArray();
     }
 
+    /**
+     * Waits for the message or a delivery's failure. Only this task sends on the channel, so once its
+     * messages are all acknowledged no failure can come any more and the rest of the wait is one.
+     */
     @Override
     public long receive(String tag, String srcRole, String srcPartyId, Duration timeout, OutputStream out) {
-        awaitDelivered();
-        return delegate.receive(tag, srcRole, srcPartyId, timeout, out);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            boolean unacknowledged;
+            synchronized (this) {
+                throwIfEnded();
+                unacknowledged = outstanding > 0;
+            }
+            long left = deadline - System.nanoTime();
+            if (!unacknowledged || left <= RECEIVE_SLICE.toNanos()) {
+                return delegate.receive(tag, srcRole, srcPartyId, Duration.ofNanos(Math.max(0, left)), out);
+            }
+            try {
+                // a slice that ends without the message has written nothing to out
+                return delegate.receive(tag, srcRole, srcPartyId, RECEIVE_SLICE, out);
+            } catch (FlowException e) {
+                if (e.kind() != FailureKind.TIMED_OUT) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Waits until every message sent so far is acknowledged; throws the first delivery's failure. */
@@ -113,25 +155,28 @@ final class PipelinedChannel implements FederationChannel {
         throwIfEnded();
     }
 
-    /** Time spent delivering behind the task (the signed round trips the task did not wait for). */
+    /** Time spent delivering behind the task (the signed round trips the task did not wait for), all destinations. */
     synchronized long deliveryNanos() {
         return deliveryNanos;
     }
 
     /**
-     * Ends the channel with its task: what is queued is dropped and a delivery under way is interrupted
-     * (its stream cancelled, so the peer keeps nothing of it); returns once no delivery runs any more.
+     * Ends the channel with its task: what is queued is dropped and the deliveries under way are
+     * interrupted (their streams cancelled, so the peers keep nothing of them); returns once no delivery
+     * runs any more.
      */
     void close() {
         synchronized (this) {
             closed = true;
-            outstanding -= queue.size();
-            queue.clear();
-            if (deliverer != null) {
-                deliverer.interrupt();
+            for (Lane lane : lanes.values()) {
+                outstanding -= lane.queue.size();
+                lane.queue.clear();
+                if (lane.deliverer != null) {
+                    lane.deliverer.interrupt();
+                }
             }
             boolean interrupted = false;
-            while (delivering) {
+            while (delivering > 0) {
                 try {
                     wait();
                 } catch (InterruptedException e) {
@@ -162,17 +207,26 @@ final class PipelinedChannel implements FederationChannel {
         }
     }
 
-    /** Delivers the queue's messages one at a time until it is empty, a delivery failed, or the task ended. */
-    private void deliver() {
+    /** Forgets what waits in a lane (called holding the lock). */
+    private void drop(Lane lane) {
+        for (Outgoing o : lane.queue) {
+            outstanding--;
+            outstandingBytes -= o.payload().length;
+        }
+        lane.queue.clear();
+    }
+
+    /** Delivers a lane's messages one at a time until it is empty, a delivery failed, or the task ended. */
+    private void deliver(Lane lane) {
         try {
             while (true) {
                 Outgoing next;
                 synchronized (this) {
-                    next = failure == null && !closed ? queue.pollFirst() : null;
+                    next = failure == null && !closed ? lane.queue.pollFirst() : null;
                     if (next == null) {
                         return;
                     }
-                    deliverer = Thread.currentThread();
+                    lane.deliverer = Thread.currentThread();
                 }
                 long t0 = System.nanoTime();
                 RuntimeException failed = null;
@@ -185,24 +239,24 @@ final class PipelinedChannel implements FederationChannel {
                             + next.tag() + " to " + next.dstRole() + " " + next.dstPartyId() + ": " + e, e);
                 }
                 synchronized (this) {
-                    deliverer = null;
+                    lane.deliverer = null;
                     deliveryNanos += System.nanoTime() - t0;
                     outstanding--;
                     outstandingBytes -= next.payload().length;
                     if (failed != null && failure == null && !closed) {
                         failure = failed;
-                        // what was queued behind it is not sent: the task fails at its next receive or end
-                        outstanding -= queue.size();
-                        outstandingBytes = 0;
-                        queue.clear();
+                        // nothing queued after it is sent, to any destination: the task fails
+                        lanes.values().forEach(this::drop);
                     }
+                    // wakes a receive or the task's end waiting for this, and a send waiting for room
                     notifyAll();
                 }
             }
         } finally {
             synchronized (this) {
-                deliverer = null;
-                delivering = false;
+                lane.deliverer = null;
+                lane.delivering = false;
+                delivering--;
                 // An interrupt from close() is meant for this delivery only, not the pool thread's next work.
                 Thread.interrupted();
                 notifyAll();

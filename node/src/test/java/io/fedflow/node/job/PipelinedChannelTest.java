@@ -1,6 +1,7 @@
 package io.fedflow.node.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
@@ -8,20 +9,20 @@ import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.federation.TransferKey;
 import io.fedflow.node.federation.TransferStore;
+import io.fedflow.node.testing.HeldTransfers;
 import io.fedflow.node.testing.LogCapture;
 import io.fedflow.node.testing.SitesExtension;
 import io.fedflow.node.testing.TestNode;
 import io.fedflow.proto.RetCode;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,10 +33,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Pipelined sends between two real nodes over the signed site port: a send returns once its message is
- * queued, delivery follows in order, and the next receive or the task's end waits for the
- * acknowledgements and throws a delivery's failure. A delivery is held in flight deterministically by a
- * writer the test keeps open at the host under the same key: the host's insert of the message waits on
- * the test's transaction until it commits (the same bytes: the delivery succeeds) or rolls back.
+ * queued, delivery follows in order per destination, a receive takes its message without waiting for
+ * the acknowledgements but wakes with a delivery's failure, and the task's end waits for every
+ * acknowledgement and throws a delivery's failure. A delivery is held in flight deterministically by a
+ * writer the test keeps open at the host under the same key ({@link HeldTransfers}).
  */
 class PipelinedChannelTest {
     static final String GUEST = "9999";
@@ -43,8 +44,7 @@ class PipelinedChannelTest {
     static final String COMPONENT = "hetero_lr_0";
     static final AtomicInteger JOBS = new AtomicInteger();
     static final Map<String, List<String>> ROLES = Map.of("guest", List.of(GUEST), "host", List.of(HOST));
-    /** Above the group commit size: the test's writer holds the message's row in a transaction of its own. */
-    static final int HELD_BYTES = (1 << 20) + 4096;
+    static final int HELD_BYTES = HeldTransfers.HELD_BYTES;
     @RegisterExtension
     static final SitesExtension sites = SitesExtension.of(GUEST, HOST);
     static final TestNode guest = sites.site(GUEST);
@@ -79,31 +79,22 @@ class PipelinedChannelTest {
         return b;
     }
 
-    private static String sha256(byte[] b) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    }
-
     /** Tags of the job's messages waiting at the host, in the order the host stored them. */
     private static List<String> storedAtHost(String job) {
         return host.node().database().dsl().fetch("select f_tag from t_transfer where f_job_id = ? order by f_id", job)
                 .getValues(0, String.class);
     }
 
-    /** Whether a session of the host's database waits for a lock on the transfer table (a held delivery). */
     private static boolean deliveryWaitsAtHost() {
-        return host.node().database().dsl().fetchExists(host.node().database().dsl().selectOne()
-                .from("pg_stat_activity").where("datname = current_database() and wait_event_type = 'Lock'"
-                        + " and query ilike '%t_transfer%'"));
+        return HeldTransfers.deliveryWaitsAt(host);
     }
 
-    /** Opens the test's own writer of {@code payload} under {@code key} at the host: its row, not committed. */
-    private static TransferStore.Writer hold(TransferKey key, byte[] payload) throws Exception {
-        return host.node().transfers().open(key, payload.length, sha256(payload));
+    private static TransferStore.Writer hold(TransferKey key, byte[] payload) {
+        return HeldTransfers.hold(host, key, payload);
     }
 
     private static void commit(TransferStore.Writer held, byte[] payload) {
-        held.write(payload);
-        held.commit();
+        HeldTransfers.commit(held, payload);
     }
 
     @Test
@@ -194,6 +185,78 @@ class PipelinedChannelTest {
         assertThat(storedAtHost(job)).isEmpty();
         assertThat(catchThrowableOfType(() -> channel.send("m.3", "host", HOST, new byte[1]),
                 IllegalStateException.class)).hasMessageContaining("closed");
+    }
+
+    @Test
+    void aReceiveTakesItsMessageWhileTheTasksSendsAreStillUnacknowledged() throws Exception {
+        String job = job();
+        PipelinedChannel channel = pipeline(job, 32L << 20);
+        byte[] first = bytes(HELD_BYTES, 6);
+        TransferStore.Writer held = hold(toHost(job, "m.0"), first);
+        channel.send("m.0", "host", HOST, first);
+        await().atMost(Duration.ofSeconds(30)).until(PipelinedChannelTest::deliveryWaitsAtHost);
+
+        // the host's answer is there while the guest's message still waits for its acknowledgement
+        byte[] answer = "answer".getBytes(StandardCharsets.UTF_8);
+        atHost(job).send("answer", "guest", GUEST, answer);
+        CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> channel.receive("answer", "host",
+                HOST, Duration.ofMinutes(5)), deliveries);
+        await().atMost(Duration.ofSeconds(30)).until(received::isDone);
+        assertThat(received.get()).isEqualTo(answer);
+        assertThat(deliveryWaitsAtHost()).isTrue();
+        assertThat(storedAtHost(job)).isEmpty();
+
+        // the task's end still waits for it
+        CompletableFuture<Void> ended = CompletableFuture.runAsync(channel::awaitDelivered, deliveries);
+        commit(held, first);
+        ended.get();
+        assertThat(storedAtHost(job)).containsExactly("m.0");
+    }
+
+    @Test
+    void aDeliveryRefusedWhileTheTaskWaitsForAMessageEndsThatWaitWithTheRefusal() throws Exception {
+        String job = job();
+        PipelinedChannel channel = pipeline(job, 32L << 20);
+        TransferKey key = toHost(job, "m.0");
+        byte[] other = bytes(HELD_BYTES, 7);
+        TransferStore.Writer held = hold(key, other);
+        channel.send("m.0", "host", HOST, bytes(HELD_BYTES, 8));
+        await().atMost(Duration.ofSeconds(30)).until(PipelinedChannelTest::deliveryWaitsAtHost);
+
+        // the receive would wait five minutes for a message that never comes...
+        CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> channel.receive("never", "host",
+                HOST, Duration.ofMinutes(5)), deliveries);
+        assertThat(received).isNotDone();
+        // ...until the host refuses the guest's message: other content under its key
+        commit(held, other);
+        await().atMost(Duration.ofSeconds(30)).until(received::isDone);
+        Throwable thrown = catchThrowable(received::join);
+        assertThat(thrown).isInstanceOf(CompletionException.class).cause().isInstanceOf(FlowException.class);
+        FlowException atReceive = (FlowException) thrown.getCause();
+        assertThat(atReceive.retCode()).isEqualTo(RetCode.DATA_ERROR);
+        assertThat(atReceive.getMessage()).contains(HOST).contains("already sent with other content");
+        assertThat(catchThrowableOfType(channel::awaitDelivered, FlowException.class)).isSameAs(atReceive);
+    }
+
+    @Test
+    void eachDestinationGetsItsMessagesInOrderWithoutWaitingForAnother() throws Exception {
+        String job = job();
+        PipelinedChannel channel = pipeline(job, 32L << 20);
+        byte[] first = bytes(HELD_BYTES, 9);
+        TransferStore.Writer held = hold(toHost(job, "m.0"), first);
+        channel.send("m.0", "host", HOST, first);
+        channel.send("m.1", "host", HOST, "behind m.0".getBytes(StandardCharsets.UTF_8));
+        // to the guest's own party: another destination, not held up by the host's
+        channel.send("self", "guest", GUEST, "to this party".getBytes(StandardCharsets.UTF_8));
+        FederationChannel atGuest = guest.node().transferChannel().forTask(job, COMPONENT, 0, "guest", GUEST, ROLES);
+        assertThat(atGuest.receive("self", "guest", GUEST, Duration.ofSeconds(30)))
+                .isEqualTo("to this party".getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(30)).until(PipelinedChannelTest::deliveryWaitsAtHost);
+        assertThat(storedAtHost(job)).isEmpty();
+
+        commit(held, first);
+        channel.awaitDelivered();
+        assertThat(storedAtHost(job)).containsExactly("m.0", "m.1");
     }
 
     @Test

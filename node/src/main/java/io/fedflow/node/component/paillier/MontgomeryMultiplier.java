@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -187,28 +188,20 @@ public final class MontgomeryMultiplier {
         return product.length == length ? product : Arrays.copyOf(product, length);
     }
 
-    /** x (< R) as {@link #length} ints, most significant first. */
+    /** x (< R) as {@link #length} ints, most significant first: its bytes right-aligned, read as ints. */
     private int[] ints(BigInteger x) {
+        byte[] raw = x.toByteArray();
+        int skip = raw.length > 4 * length ? raw.length - 4 * length : 0; // a leading sign byte
+        byte[] padded = new byte[4 * length];
+        System.arraycopy(raw, skip, padded, padded.length - (raw.length - skip), raw.length - skip);
         int[] out = new int[length];
-        byte[] bytes = x.toByteArray();
-        for (int i = 0; i < bytes.length; i++) {
-            int fromEnd = bytes.length - 1 - i;
-            int word = length - 1 - fromEnd / 4;
-            if (word >= 0) {
-                out[word] |= (bytes[i] & 0xff) << (8 * (fromEnd % 4));
-            }
-        }
+        ByteBuffer.wrap(padded).asIntBuffer().get(out);
         return out;
     }
 
     private static BigInteger value(int[] x) {
-        byte[] bytes = new byte[4 * x.length];
-        for (int i = 0; i < x.length; i++) {
-            bytes[4 * i] = (byte) (x[i] >>> 24);
-            bytes[4 * i + 1] = (byte) (x[i] >>> 16);
-            bytes[4 * i + 2] = (byte) (x[i] >>> 8);
-            bytes[4 * i + 3] = (byte) x[i];
-        }
-        return new BigInteger(1, bytes);
+        ByteBuffer bytes = ByteBuffer.allocate(4 * x.length);
+        bytes.asIntBuffer().put(x);
+        return new BigInteger(1, bytes.array());
     }
 }

@@ -33,7 +33,8 @@ class MontgomeryMultiplierTest {
     static Arbitrary<BigInteger> residues(BigInteger m) {
         return Arbitraries.frequencyOf(
                 Tuple.of(1, Arbitraries.of(BigInteger.ZERO, BigInteger.ONE, m.subtract(BigInteger.ONE))),
-                Tuple.of(6, Arbitraries.longs().map(seed -> new BigInteger(m.bitLength() + 8, new Random(seed)).mod(m))));
+                Tuple.of(6, Arbitraries.longs()
+                        .map(seed -> new BigInteger(m.bitLength() + 8, new Random(seed)).mod(m))));
     }
 
     @Provide
@@ -42,7 +43,8 @@ class MontgomeryMultiplierTest {
     }
 
     @Property(tries = 300)
-    void aProductIsBigIntegersProduct(@ForAll("operands") Tuple.Tuple3<MontgomeryMultiplier, BigInteger, BigInteger> t) {
+    void aProductIsBigIntegersProduct(@ForAll("operands") Tuple.Tuple3<MontgomeryMultiplier, BigInteger,
+            BigInteger> t) {
         MontgomeryMultiplier mm = t.get1();
         BigInteger m = mm.modulus();
         BigInteger expected = t.get2().multiply(t.get3()).mod(m);
@@ -109,7 +111,8 @@ class MontgomeryMultiplierTest {
 
     @Test
     void refusesAnEvenOrTrivialModulus() {
-        for (BigInteger m : List.of(BigInteger.ONE, BigInteger.valueOf(1024), BigInteger.ZERO, BigInteger.TEN.negate())) {
+        for (BigInteger m : List.of(BigInteger.ONE, BigInteger.valueOf(1024), BigInteger.ZERO,
+                BigInteger.TEN.negate())) {
             assertThatThrownBy(() -> new MontgomeryMultiplier(m)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("odd and above 1");
         }

@@ -23,8 +23,9 @@ import java.util.stream.IntStream;
  * Negative digits go to a second accumulator per column, and all columns' second accumulators are inverted
  * together with one modular inversion (Montgomery's trick): an inversion costs about 60 multiplications at
  * 2048 bits. The result is the same residue as the naive product (exact arithmetic, whichever method), and
- * needs the bases to be units mod m (any ciphertext is; NAF gives even a positive exponent negative
- * digits, so a base that is no unit may be refused with an IllegalArgumentException). Columns run in parallel.
+ * needs the bases to be units mod m in [0, m) (any ciphertext is; NAF gives even a positive exponent negative
+ * digits, so a base that is no unit may be refused with an IllegalArgumentException, as is one of m or more).
+ * Columns run in parallel.
  */
 public final class MultiExponentiation {
     /** Tables of at most 2^(6-2) = 16 odd powers per base: no more memory than the 4-bit windows before. */

@@ -46,7 +46,7 @@ if [ -n "$rows" ]; then
   data=(--guest-csv "$dir/guest.csv" --host-csv "$dir/host.csv")
 fi
 echo "# $(date -u '+%Y-%m-%d %H:%M:%S UTC'), nproc $(nproc), $(uptime | sed 's/.*load/load/')"
-floor_out="$(java -Djava.util.concurrent.ForkJoinPool.common.parallelism=0 -cp "$cp" \
+floor_out="$(java -Djava.util.concurrent.ForkJoinPool.common.parallelism=0 --add-opens java.base/java.math=ALL-UNNAMED -cp "$cp" \
   "$root/bench/CryptoFloorBench.java" --root "$root" --seconds "$seconds" "${data[@]}")"
 echo "$floor_out"
 [ "$pipeline" = 1 ] || exit 0

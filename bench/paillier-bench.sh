@@ -12,4 +12,4 @@ if [ ! -f "$jar" ] || [ ! -f "$root/node/target/classpath.txt" ] \
   (cd "$root" && mvn -q -B -o -pl proto,auth,node -am package -DskipTests) >&2
 fi
 cp="$jar:$(cat "$root/node/target/classpath.txt")"
-exec java -cp "$cp" "$root/bench/PaillierBench.java" "$@"
+exec java --add-opens java.base/java.math=ALL-UNNAMED -cp "$cp" "$root/bench/PaillierBench.java" "$@"

@@ -13,7 +13,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 if [ "${1:-}" = "--jar" ]; then
   jar="$2/fedflow-node-0.1.0-SNAPSHOT.jar"; cp="$jar:$(cat "$2/classpath.txt")"; shift 2
-  exec java -Xmx1g -cp "$cp" "$root/bench/PipelineBench.java" --root "$root" "$@"
+  exec java -Xmx1g --add-opens java.base/java.math=ALL-UNNAMED -cp "$cp" "$root/bench/PipelineBench.java" --root "$root" "$@"
 fi
 jar="$root/node/target/fedflow-node-0.1.0-SNAPSHOT.jar"
 if [ ! -f "$jar" ] || [ ! -f "$root/node/target/classpath.txt" ] \
@@ -22,4 +22,4 @@ if [ ! -f "$jar" ] || [ ! -f "$root/node/target/classpath.txt" ] \
   (cd "$root" && mvn -q -B -o -pl proto,auth,node -am package -DskipTests) >&2
 fi
 cp="$jar:$(cat "$root/node/target/classpath.txt")"
-exec java -Xmx1g -cp "$cp" "$root/bench/PipelineBench.java" --root "$root" "$@"
+exec java -Xmx1g --add-opens java.base/java.math=ALL-UNNAMED -cp "$cp" "$root/bench/PipelineBench.java" --root "$root" "$@"

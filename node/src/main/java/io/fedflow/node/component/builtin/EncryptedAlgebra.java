@@ -1,6 +1,5 @@
 package io.fedflow.node.component.builtin;
 
-import io.fedflow.node.component.paillier.BarrettReducer;
 import io.fedflow.node.component.paillier.FixedPoint;
 import io.fedflow.node.component.paillier.MultiExponentiation;
 import io.fedflow.node.component.paillier.PaillierCounter;
@@ -69,7 +68,7 @@ final class EncryptedAlgebra {
         // Homomorphically, each column multiplies every ciphertext by its weight and adds the products.
         key.counter().count(PaillierCounter.Operation.MULTIPLY, (long) rows * columns);
         key.counter().count(PaillierCounter.Operation.ADD, (long) rows * columns);
-        return MultiExponentiation.columns(new BarrettReducer(key.nSquared()), c, a, columns);
+        return MultiExponentiation.columns(key.multiplier(), c, a, columns);
     }
 
     /** Plaintext integers in [0, n) as bytes: the count, the width, then each at that width. */

@@ -7,8 +7,10 @@ import java.util.stream.IntStream;
 
 /**
  * Column products over shared bases: out_j = Π_i c_i^a[i][j] mod m for signed 64-bit exponents, the shape of
- * X^T·E(d) (one ciphertext per row, one feature column per output). The cost is the number of Barrett
- * multiplications, and two methods divide it differently; {@link #columns} takes the cheaper by a count:
+ * X^T·E(d) (one ciphertext per row, one feature column per output). The cost is the number of Montgomery
+ * products ({@link MontgomeryMultiplier}: the bases enter Montgomery form once, every product and square of
+ * the method stays in it, and each column leaves it once), and two methods divide it differently;
+ * {@link #columns} takes the cheaper by a count:
  * <ul>
  *   <li>{@link #straus} for many columns: each base's small odd powers are tabulated once and shared by all
  *   columns, and every exponent is recoded in width-w NAF (signed digits, about bits/(w+1) of them non-zero,
@@ -21,8 +23,9 @@ import java.util.stream.IntStream;
  * Negative digits go to a second accumulator per column, and all columns' second accumulators are inverted
  * together with one modular inversion (Montgomery's trick): an inversion costs about 60 multiplications at
  * 2048 bits. The result is the same residue as the naive product (exact arithmetic, whichever method), and
- * needs the bases to be units mod m (any ciphertext is; NAF gives even a positive exponent negative
- * digits, so a base that is no unit may be refused with an IllegalArgumentException). Columns run in parallel.
+ * needs the bases to be units mod m in [0, m) (any ciphertext is; NAF gives even a positive exponent negative
+ * digits, so a base that is no unit may be refused with an IllegalArgumentException, as is one of m or more).
+ * Columns run in parallel.
  */
 public final class MultiExponentiation {
     /** Tables of at most 2^(6-2) = 16 odd powers per base: no more memory than the 4-bit windows before. */
@@ -32,8 +35,9 @@ public final class MultiExponentiation {
 
     private MultiExponentiation() {}
 
-    /** For each column j of {@code a} (rows × columns), Π_i bases_i^a[i][j] mod the reducer's modulus. */
-    public static BigInteger[] columns(BarrettReducer mod, List<BigInteger> bases, long[][] a, int columns) {
+    /** For each column j of {@code a} (rows × columns), Π_i bases_i^a[i][j] mod the multiplier's modulus. */
+    public static BigInteger[] columns(MontgomeryMultiplier mod, List<BigInteger> bases, long[][] a,
+                                       int columns) {
         Plan plan = Plan.cheapest(bases.size(), columns, a);
         return plan.straus
                 ? straus(mod, bases, a, columns, plan.bits)
@@ -72,25 +76,26 @@ public final class MultiExponentiation {
     }
 
     /** Straus' method over width-{@code width} NAF digits (width 2 to {@link #MAX_NAF_WIDTH}). */
-    static BigInteger[] straus(BarrettReducer mod, List<BigInteger> bases, long[][] a, int columns, int width) {
+    static BigInteger[] straus(MontgomeryMultiplier mod, List<BigInteger> bases, long[][] a, int columns,
+                               int width) {
         if (width < 2 || width > MAX_NAF_WIDTH) {
             throw new IllegalArgumentException("NAF width must be 2 to " + MAX_NAF_WIDTH + ", got " + width);
         }
         int rows = bases.size();
         int powers = 1 << (width - 2);
         // table[i][k] = c_i^(2k+1): the odd powers a width-w NAF digit can ask for
-        BigInteger[][] table = new BigInteger[rows][];
+        int[][][] table = new int[rows][][];
         IntStream.range(0, rows).parallel().forEach(i -> {
-            BigInteger[] t = new BigInteger[powers];
-            t[0] = bases.get(i);
-            BigInteger square = powers > 1 ? mod.multiply(t[0], t[0]) : null;
+            int[][] t = new int[powers][];
+            t[0] = mod.toMontgomery(bases.get(i));
+            int[] square = powers > 1 ? mod.square(t[0]) : null;
             for (int k = 1; k < powers; k++) {
                 t[k] = mod.multiply(t[k - 1], square);
             }
             table[i] = t;
         });
-        BigInteger[] pos = new BigInteger[columns];
-        BigInteger[] neg = new BigInteger[columns];
+        int[][] pos = new int[columns][];
+        int[][] neg = new int[columns][];
         IntStream.range(0, columns).parallel().forEach(j -> {
             byte[][] digits = new byte[rows][];
             int length = 0;
@@ -98,11 +103,11 @@ public final class MultiExponentiation {
                 digits[i] = naf(a[i][j], width);
                 length = Math.max(length, digits[i].length);
             }
-            BigInteger p = null;
-            BigInteger q = null;
+            int[] p = null;
+            int[] q = null;
             for (int bit = length - 1; bit >= 0; bit--) {
-                p = p == null ? null : mod.multiply(p, p);
-                q = q == null ? null : mod.multiply(q, q);
+                p = p == null ? null : mod.square(p);
+                q = q == null ? null : mod.square(q);
                 for (int i = 0; i < rows; i++) {
                     byte[] d = digits[i];
                     if (bit < d.length && d[bit] != 0) {
@@ -121,7 +126,8 @@ public final class MultiExponentiation {
     }
 
     /** Pippenger's bucket method over balanced digits of {@code bits} bits (1 to {@link #MAX_BUCKET_BITS}). */
-    static BigInteger[] buckets(BarrettReducer mod, List<BigInteger> bases, long[][] a, int columns, int bits) {
+    static BigInteger[] buckets(MontgomeryMultiplier mod, List<BigInteger> bases, long[][] a, int columns,
+                                int bits) {
         if (bits < 1 || bits > MAX_BUCKET_BITS) {
             throw new IllegalArgumentException("bucket bits must be 1 to " + MAX_BUCKET_BITS + ", got " + bits);
         }
@@ -134,33 +140,35 @@ public final class MultiExponentiation {
         }
         int windows = maxBits / bits + 1;
         int[][][] digits = new int[columns][rows][];
+        int[][] base = IntStream.range(0, rows).parallel().mapToObj(i -> mod.toMontgomery(bases.get(i)))
+                .toArray(int[][]::new);
         IntStream.range(0, columns).parallel().forEach(j -> {
             for (int i = 0; i < rows; i++) {
                 digits[j][i] = balanced(a[i][j], bits, windows);
             }
         });
         // one task per column and window: that window's Σ digit·c_i, positive and negative digits apart
-        BigInteger[][] pos = new BigInteger[columns][windows];
-        BigInteger[][] neg = new BigInteger[columns][windows];
+        int[][][] pos = new int[columns][windows][];
+        int[][][] neg = new int[columns][windows][];
         int half = 1 << (bits - 1);
         IntStream.range(0, columns * windows).parallel().forEach(task -> {
             int j = task / windows;
             int w = task % windows;
-            BigInteger[] up = new BigInteger[half + 1];
-            BigInteger[] down = new BigInteger[half + 1];
+            int[][] up = new int[half + 1][];
+            int[][] down = new int[half + 1][];
             for (int i = 0; i < rows; i++) {
                 int d = digits[j][i][w];
                 if (d > 0) {
-                    up[d] = times(mod, up[d], bases.get(i));
+                    up[d] = times(mod, up[d], base[i]);
                 } else if (d < 0) {
-                    down[-d] = times(mod, down[-d], bases.get(i));
+                    down[-d] = times(mod, down[-d], base[i]);
                 }
             }
             pos[j][w] = sumOfBuckets(mod, up);
             neg[j][w] = sumOfBuckets(mod, down);
         });
-        BigInteger[] p = new BigInteger[columns];
-        BigInteger[] q = new BigInteger[columns];
+        int[][] p = new int[columns][];
+        int[][] q = new int[columns][];
         for (int j = 0; j < columns; j++) {
             p[j] = horner(mod, pos[j], bits);
             q[j] = horner(mod, neg[j], bits);
@@ -169,9 +177,9 @@ public final class MultiExponentiation {
     }
 
     /** Π_v bucket[v]^v with two multiplications per bucket: a running product from the top down. */
-    private static BigInteger sumOfBuckets(BarrettReducer mod, BigInteger[] bucket) {
-        BigInteger running = null;
-        BigInteger total = null;
+    private static int[] sumOfBuckets(MontgomeryMultiplier mod, int[][] bucket) {
+        int[] running = null;
+        int[] total = null;
         for (int v = bucket.length - 1; v >= 1; v--) {
             if (bucket[v] != null) {
                 running = times(mod, running, bucket[v]);
@@ -184,11 +192,11 @@ public final class MultiExponentiation {
     }
 
     /** Π_w window[w]^(2^(bits·w)): each window shifted in by {@code bits} squarings. */
-    private static BigInteger horner(BarrettReducer mod, BigInteger[] window, int bits) {
-        BigInteger acc = null;
+    private static int[] horner(MontgomeryMultiplier mod, int[][] window, int bits) {
+        int[] acc = null;
         for (int w = window.length - 1; w >= 0; w--) {
             for (int s = 0; s < bits && acc != null; s++) {
-                acc = mod.multiply(acc, acc);
+                acc = mod.square(acc);
             }
             if (window[w] != null) {
                 acc = times(mod, acc, window[w]);
@@ -198,13 +206,14 @@ public final class MultiExponentiation {
     }
 
     /**
-     * pos_j / neg_j for every column, null standing for 1. The divisors are inverted together (Montgomery's
-     * trick): one inversion and three multiplications per divisor instead of one inversion each.
+     * pos_j / neg_j for every column (in Montgomery form, null standing for 1), as residues. The divisors are
+     * inverted together (Montgomery's trick): one inversion and three products per divisor instead of one
+     * inversion each.
      */
-    private static BigInteger[] divide(BarrettReducer mod, BigInteger[] pos, BigInteger[] neg) {
+    private static BigInteger[] divide(MontgomeryMultiplier mod, int[][] pos, int[][] neg) {
         int columns = pos.length;
-        BigInteger[] prefix = new BigInteger[columns];
-        BigInteger product = null;
+        int[][] prefix = new int[columns][];
+        int[] product = null;
         for (int j = 0; j < columns; j++) {
             if (neg[j] != null) {
                 product = times(mod, product, neg[j]);
@@ -212,17 +221,17 @@ public final class MultiExponentiation {
             prefix[j] = product;
         }
         BigInteger[] out = new BigInteger[columns];
-        BigInteger inverse = product == null ? null : inverse(product, mod.modulus());
+        int[] inverse = product == null ? null
+                : mod.toMontgomery(inverse(mod.toBigInteger(product), mod.modulus()));
         for (int j = columns - 1; j >= 0; j--) {
-            BigInteger p = pos[j] == null ? BigInteger.ONE : pos[j];
             if (neg[j] == null) {
-                out[j] = p;
+                out[j] = pos[j] == null ? BigInteger.ONE : mod.toBigInteger(pos[j]);
                 continue;
             }
             // inverse = 1 / (neg_0 ··· neg_j); the product of the earlier divisors turns it into 1 / neg_j
-            BigInteger before = j == 0 ? null : prefix[j - 1];
-            BigInteger inverseOfThis = before == null ? inverse : mod.multiply(inverse, before);
-            out[j] = mod.multiply(p, inverseOfThis);
+            int[] before = j == 0 ? null : prefix[j - 1];
+            int[] inverseOfThis = before == null ? inverse : mod.multiply(inverse, before);
+            out[j] = mod.toBigInteger(pos[j] == null ? inverseOfThis : mod.multiply(pos[j], inverseOfThis));
             inverse = mod.multiply(inverse, neg[j]);
         }
         return out;
@@ -238,7 +247,7 @@ public final class MultiExponentiation {
         }
     }
 
-    private static BigInteger times(BarrettReducer mod, BigInteger acc, BigInteger x) {
+    private static int[] times(MontgomeryMultiplier mod, int[] acc, int[] x) {
         return acc == null ? x : mod.multiply(acc, x);
     }
 

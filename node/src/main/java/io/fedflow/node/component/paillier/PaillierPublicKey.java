@@ -14,12 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public record PaillierPublicKey(BigInteger n, PaillierCounter counter) {
     /**
-     * Barrett reducers mod n², by n: a record holds no derived state, and add/encrypt by BigInteger.mod (a
-     * long division) cost about three times a Barrett multiplication. A few keys live at a time (one per
-     * running hetero task), so the cache is simply emptied when it reaches 64 keys.
+     * Montgomery multipliers mod n², by n: a record holds no derived state, and add/encrypt by BigInteger.mod
+     * (a long division) cost several Montgomery products. A few keys live at a time (one per running hetero
+     * task), so the cache is simply emptied when it reaches 64 keys.
      */
-    private static final Map<BigInteger, BarrettReducer> REDUCERS = new ConcurrentHashMap<>();
-    private static final int MAX_CACHED_REDUCERS = 64;
+    private static final Map<BigInteger, MontgomeryMultiplier> MULTIPLIERS = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED_MULTIPLIERS = 64;
 
     public PaillierPublicKey {
         if (n == null || n.signum() <= 0 || !n.testBit(0)) {
@@ -61,27 +61,27 @@ public record PaillierPublicKey(BigInteger n, PaillierCounter counter) {
     /** (1 + m·n) · obfuscator mod n²: the encryption of {@code m} (in [0, n)) with the given r^n. */
     BigInteger encryptWith(BigInteger m, BigInteger obfuscator) {
         // 1 + m·n ≤ 1 + (n − 1)·n < n²: already reduced
-        return reducer().multiply(BigInteger.ONE.add(m.multiply(n)), obfuscator);
+        return multiplier().multiply(BigInteger.ONE.add(m.multiply(n)), obfuscator);
     }
 
     /** E(a) · E(b) = E(a + b mod n). */
     public BigInteger add(BigInteger a, BigInteger b) {
         counter.count(PaillierCounter.Operation.ADD, 1);
-        BarrettReducer r = reducer();
+        MontgomeryMultiplier r = multiplier();
         if (a.signum() < 0 || b.signum() < 0 || a.compareTo(r.modulus()) >= 0 || b.compareTo(r.modulus()) >= 0) {
-            return a.multiply(b).mod(r.modulus()); // Barrett's bound needs both in [0, n²)
+            return a.multiply(b).mod(r.modulus()); // the multiplier takes operands in [0, n²) only
         }
         return r.multiply(a, b);
     }
 
-    /** Multiplication mod n² by Barrett's reduction, shared by every user of this key. */
-    BarrettReducer reducer() {
-        BarrettReducer r = REDUCERS.get(n);
+    /** Montgomery products mod n², shared by every user of this key (see {@link MontgomeryMultiplier}). */
+    public MontgomeryMultiplier multiplier() {
+        MontgomeryMultiplier r = MULTIPLIERS.get(n);
         if (r == null) {
-            if (REDUCERS.size() >= MAX_CACHED_REDUCERS) {
-                REDUCERS.clear();
+            if (MULTIPLIERS.size() >= MAX_CACHED_MULTIPLIERS) {
+                MULTIPLIERS.clear();
             }
-            r = REDUCERS.computeIfAbsent(n, k -> new BarrettReducer(k.multiply(k)));
+            r = MULTIPLIERS.computeIfAbsent(n, k -> new MontgomeryMultiplier(k.multiply(k)));
         }
         return r;
     }

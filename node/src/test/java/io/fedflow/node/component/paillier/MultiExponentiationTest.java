@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class MultiExponentiationTest {
     /** n² of a 512-bit key: the ciphertext modulus, small enough for the naive product to stay cheap. */
     static final BigInteger N2 = PaillierKeyPair.generate(512, new SecureRandom()).publicKey().nSquared();
-    static final BarrettReducer MOD = new BarrettReducer(N2);
+    static final MontgomeryMultiplier MOD = new MontgomeryMultiplier(N2);
 
     /** Random units mod n² (any ciphertext is one) and a rows × columns matrix of exponents. */
     record Case(List<BigInteger> bases, long[][] a, int columns) {

@@ -36,7 +36,8 @@ import java.util.stream.Stream;
  * <p>Samples every 500 ms: each java process's VmRSS and VmHWM (/proc/PID/status), the proportional set size
  * (Pss, /proc/PID/smaps_rollup, so shared buffers count once) summed over the postgres processes of the node's
  * data directory, and which components run at each party. The JVM's heap after each collection comes from its
- * -Xlog:gc file. Reports per N: upload times, submit → success at the guest, each component's elapsed time per
+ * -Xlog:gc file; every {@code --mark-every-seconds} (default 60, 0 for never) and at the job's end a forced full
+ * collection ({@code jcmd PID GC.run}) at each node gives its live heap ({@code GC.heap_info}). Reports per N: upload times, submit → success at the guest, each component's elapsed time per
  * party, peaks, and per-row figures. Fails (exit 1) naming the node and the component that ran when a node
  * process dies or the job fails.
  */
@@ -57,6 +58,7 @@ public class MemoryBench {
         long seed = 14;
         int batchSize = 20_000;
         int timeoutMinutes = 120;
+        int markEverySeconds = 60;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
@@ -68,6 +70,7 @@ public class MemoryBench {
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--batch-size" -> batchSize = Integer.parseInt(args[++i]);
                 case "--timeout-minutes" -> timeoutMinutes = Integer.parseInt(args[++i]);
+                case "--mark-every-seconds" -> markEverySeconds = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -88,7 +91,7 @@ public class MemoryBench {
                 run(work.resolve("gen-" + n + ".log"), "java", "-Xmx256m", root.resolve("bench/GenWide.java")
                         .toString(), "--rows", Long.toString(n), "--seed", Long.toString(seed), "--out", data.toString());
             }
-            results.add(runSize(n, work, data, cp, xmx, batchSize, timeoutMinutes));
+            results.add(runSize(n, work, data, cp, xmx, batchSize, timeoutMinutes, markEverySeconds));
         }
         System.out.println();
         System.out.println("| rows | job wall s | µs/row | guest peak RSS MB | host peak RSS MB | guest heap after GC MB "
@@ -104,8 +107,8 @@ public class MemoryBench {
 
     record Result(long rows, double wallSeconds, NodeProc guest, NodeProc host) {}
 
-    static Result runSize(long n, Path work, Path data, String cp, String xmx, int batchSize, int timeoutMinutes)
-            throws Exception {
+    static Result runSize(long n, Path work, Path data, String cp, String xmx, int batchSize, int timeoutMinutes,
+                          int markEverySeconds) throws Exception {
         System.out.printf("%n== %,d rows ==%n", n);
         try (NodeProc guest = NodeProc.start("9999", work, cp, xmx, n);
              NodeProc host = NodeProc.start("10000", work, cp, xmx, n)) {
@@ -127,6 +130,12 @@ public class MemoryBench {
             JsonNode sub = check(post(guest.base() + "/v1/job/submit", submitBody(gt, ht, batchSize)));
             String jobId = sub.get("jobId").asText();
             sampler.jobId = jobId;
+            Marker marker = new Marker(List.of(guest, host), sampler, markEverySeconds, work);
+            Thread mt = new Thread(marker, "marker");
+            mt.setDaemon(true);
+            if (markEverySeconds > 0) {
+                mt.start();
+            }
             System.out.println("job " + jobId + " submitted at the guest");
             long deadline = System.nanoTime() + timeoutMinutes * 60_000_000_000L;
             String status;
@@ -155,8 +164,15 @@ public class MemoryBench {
                 Thread.sleep(500);
             }
             double wall = (System.nanoTime() - t0) / 1e9;
+            marker.stop.set(true);
+            mt.interrupt();
+            mt.join();
             sampler.stop.set(true);
             t.join();
+            // the live heap once the job is over: what stays after a full collection
+            for (NodeProc p : List.of(guest, host)) {
+                marker.mark(p, "end of job");
+            }
             if (!"success".equals(status)) {
                 if (!END.contains(status)) {
                     // a partial run (--timeout-minutes shorter than the job) still says what memory it took so far
@@ -193,6 +209,10 @@ public class MemoryBench {
                     p.party, p.hwmKb / 1024.0, p.heapAfterGcMb, xmx, p.pgPeakKb / 1024.0, p.pgProcesses);
             System.out.printf(Locale.ROOT, "    peak RSS per row %.0f bytes; peak RSS per component %s%n",
                     p.hwmKb * 1024.0 / n, p.peakByComponent);
+            if (!p.liveMb.isEmpty()) {
+                System.out.printf(Locale.ROOT, "    live heap after each forced full GC (MB): %s%n", p.liveMb.stream()
+                        .map(v -> String.format(Locale.ROOT, "%.1f", v)).toList());
+            }
         }
     }
 
@@ -262,6 +282,8 @@ public class MemoryBench {
         volatile int pgProcesses;
         double heapAfterGcMb;
         final Map<String, Long> peakByComponent = new TreeMap<>();
+        /** The live heap (MB) after each forced full collection, in order. */
+        final List<Double> liveMb = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         NodeProc(String party, Path dataDir, Path log, Path gcLog, int httpPort, int sitePort, Process process) {
             this.party = party;
@@ -421,6 +443,70 @@ public class MemoryBench {
                 }
             }
             return names.isEmpty() ? "-" : String.join(",", names);
+        }
+    }
+
+    /**
+     * Forces a full collection at each node every {@code everySeconds} ({@code jcmd PID GC.run}: System.gc(), a
+     * full, compacting collection in G1) and prints the heap it leaves ({@code GC.heap_info}'s "used"): the live
+     * heap at that moment, which the heap after young collections only bounds from above. A series of these marks
+     * during HeteroLR's batches shows whether anything per batch stays live.
+     */
+    static final class Marker implements Runnable {
+        static final Pattern USED = Pattern.compile("garbage-first heap\\s+total (\\d+)K, used (\\d+)K");
+        final List<NodeProc> nodes;
+        final Sampler sampler;
+        final int everySeconds;
+        final AtomicBoolean stop = new AtomicBoolean();
+        final Path commands;
+
+        Marker(List<NodeProc> nodes, Sampler sampler, int everySeconds, Path work) throws IOException {
+            this.nodes = nodes;
+            this.sampler = sampler;
+            this.everySeconds = everySeconds;
+            // both commands from one file: one jcmd launch (a JVM of its own) per node and mark
+            this.commands = work.resolve("mark.jcmd");
+            Files.writeString(commands, "GC.run\nGC.heap_info\n");
+        }
+
+        @Override
+        public void run() {
+            while (!stop.get()) {
+                try {
+                    Thread.sleep(everySeconds * 1000L);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (NodeProc p : nodes) {
+                    if (!stop.get() && p.process.isAlive()) {
+                        mark(p, sampler.running.getOrDefault(p.party, "-"));
+                    }
+                }
+            }
+        }
+
+        void mark(NodeProc p, String during) {
+            try {
+                String info = jcmd(p, commands);
+                Matcher m = USED.matcher(info);
+                if (m.find()) {
+                    double used = Long.parseLong(m.group(2)) / 1024.0;
+                    p.liveMb.add(used);
+                    System.out.printf(Locale.ROOT, "  [%5.0f s] party %s live heap after a full GC: %.1f MB"
+                                    + " (committed %.0f MB) during %s%n", (System.nanoTime() - sampler.t0) / 1e9,
+                            p.party, used, Long.parseLong(m.group(1)) / 1024.0, during);
+                }
+            } catch (Exception e) {
+                // the node going away: the main loop reports it
+            }
+        }
+
+        static String jcmd(NodeProc p, Path commands) throws Exception {
+            Process j = new ProcessBuilder("jcmd", "-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC",
+                    Long.toString(p.process.pid()), "-f", commands.toString()).redirectErrorStream(true).start();
+            String out = new String(j.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            j.waitFor();
+            return out;
         }
     }
 

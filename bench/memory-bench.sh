@@ -2,12 +2,14 @@
 # Memory bench of issue 14 goal 2 (on demand; not part of the Maven build): time and peak RSS of a two-party
 # Reader -> DataTransform -> Intersection -> HeteroFeatureBinning -> HeteroLR (3 iterations) per table size.
 #   bench/memory-bench.sh [--rows 10000,100000] [--xmx 1g] [--batch-size 20000] [--seed 14] [--work DIR]
-#                         [--timeout-minutes 120]
+#                         [--timeout-minutes 120] [--mark-every-seconds 60]
 # Builds the node offline if needed (mvn package, never install; FEDFLOW_SKIP_BUILD=1 runs what is built), copies its jar and classpath to the work
 # directory (so that a rebuild during a run changes nothing), generates the tables with bench/GenWide.java
 # (kept under DIR/data for the next run), then runs bench/MemoryBench.java: guest 9999 and host 10000 (also the
 # arbiter) as two java processes (-Xmx1g, exit on OutOfMemoryError), each with its own embedded PostgreSQL under
-# DIR (default bench/work/memory, git-ignored), on random free ports. Exits 1 naming the node and the component
+# DIR (default bench/work/memory, git-ignored), on random free ports. Every --mark-every-seconds (0: never) and at the
+# job's end it forces a full collection at each node (jcmd PID GC.run) and prints the heap left (GC.heap_info):
+# the live heap, which the heap after young collections only bounds from above. Exits 1 naming the node and the component
 # when a node dies or the job fails.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

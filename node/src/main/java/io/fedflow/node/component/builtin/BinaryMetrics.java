@@ -21,7 +21,7 @@ final class BinaryMetrics {
     /** Area under the ROC curve; NaN when one class is absent. */
     static double auc(double[] labels, double[] scores) {
         int n = labels.length;
-        Integer[] order = ascending(scores);
+        int[] order = ascending(scores);
         double pos = 0;
         double rankSumPos = 0;
         int i = 0;
@@ -54,7 +54,7 @@ final class BinaryMetrics {
         int n = labels.length;
         double[] sorted = new double[n];
         double[] cumPos = new double[n + 1];
-        Integer[] order = descending(scores);
+        int[] order = descending(scores);
         for (int i = 0; i < n; i++) {
             sorted[i] = scores[order[i]];
             cumPos[i + 1] = cumPos[i] + (labels[order[i]] == 1.0 ? 1 : 0);
@@ -93,11 +93,12 @@ final class BinaryMetrics {
 
     static Roc roc(double[] labels, double[] scores) {
         int n = labels.length;
-        Integer[] order = descending(scores);
-        List<Integer> thresholdIdx = new ArrayList<>();
+        int[] order = descending(scores);
+        int[] thresholdIdx = new int[n];
+        int m = 0;
         for (int i = 0; i < n; i++) {
             if (i == n - 1 || scores[order[i]] != scores[order[i + 1]]) {
-                thresholdIdx.add(i);
+                thresholdIdx[m++] = i;
             }
         }
         double[] cum = new double[n];
@@ -106,12 +107,11 @@ final class BinaryMetrics {
             acc += labels[order[i]] == 1.0 ? 1 : 0;
             cum[i] = acc;
         }
-        int m = thresholdIdx.size();
         double[] tps = new double[m];
         double[] fps = new double[m];
         double[] thr = new double[m];
         for (int k = 0; k < m; k++) {
-            int i = thresholdIdx.get(k);
+            int i = thresholdIdx[k];
             tps[k] = cum[i];
             fps[k] = 1 + i - cum[i];
             thr[k] = scores[order[i]];
@@ -249,7 +249,7 @@ final class BinaryMetrics {
 
     static LiftGain liftGain(double[] labels, double[] scores, int buckets) {
         int n = labels.length;
-        Integer[] order = descending(scores);
+        int[] order = descending(scores);
         double[] cumPos = new double[n + 1];
         for (int i = 0; i < n; i++) {
             cumPos[i + 1] = cumPos[i] + (labels[order[i]] == 1.0 ? 1 : 0);
@@ -301,23 +301,52 @@ final class BinaryMetrics {
         return lo;
     }
 
-    private static Integer[] ascending(double[] scores) {
-        Integer[] order = new Integer[scores.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, Comparator.comparingDouble(i -> scores[i]));
-        return order;
+    /** Stable ascending order of the rows by score, as row indexes (4 bytes a row, no boxed indexes). */
+    private static int[] ascending(double[] scores) {
+        return order(scores, false);
     }
 
     /** Stable descending order (sklearn: mergesort, reversed). */
-    private static Integer[] descending(double[] scores) {
-        Integer[] order = new Integer[scores.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+    private static int[] descending(double[] scores) {
+        return order(scores, true);
+    }
+
+    /**
+     * The stable order of row indexes by score (Double.compare), ascending or descending: a bottom-up merge
+     * sort over int arrays, the permutation a stable sort of boxed indexes gives.
+     */
+    static int[] order(double[] scores, boolean descending) {
+        int n = scores.length;
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
         }
-        Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
-        return order;
+        int[] b = new int[n];
+        for (int width = 1; width < n; width *= 2) {
+            for (int lo = 0; lo < n; lo += 2 * width) {
+                int mid = Math.min(lo + width, n);
+                int hi = Math.min(lo + 2 * width, n);
+                int i = lo;
+                int j = mid;
+                int k = lo;
+                while (i < mid && j < hi) {
+                    int c = Double.compare(scores[a[j]], scores[a[i]]);
+                    // take from the right run only when it strictly precedes: ties keep their input order
+                    boolean right = descending ? c > 0 : c < 0;
+                    b[k++] = right ? a[j++] : a[i++];
+                }
+                while (i < mid) {
+                    b[k++] = a[i++];
+                }
+                while (j < hi) {
+                    b[k++] = a[j++];
+                }
+            }
+            int[] t = a;
+            a = b;
+            b = t;
+        }
+        return a;
     }
 
     static double round6(double v) {

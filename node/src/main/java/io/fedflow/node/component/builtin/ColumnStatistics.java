@@ -13,7 +13,8 @@ import java.util.DoubleSummaryStatistics;
  * is the exact value of {@code Arrays.sort} order, found by radix selection on the doubles' order-preserving
  * 64-bit keys: each pass counts the next {@code digitBits} of the keys that still share the prefix found so
  * far, for the two middle ranks; {@code 64 / digitBits} passes in all (4 for tables up to 64 columns, 8 for
- * wider ones, whose histograms would otherwise take megabytes per column).
+ * wider ones, whose histograms would otherwise take megabytes per column). The same selection finds any two
+ * ranks' values instead ({@link #quantiles}: FeatureScale's percentile bounds in mode "cap").
  */
 final class ColumnStatistics {
     private final int width;
@@ -24,9 +25,24 @@ final class ColumnStatistics {
     private final long[][] prefix;
     private final long[][] rank;
     private final int[][][] histogram;
+    /** The two percentiles selected instead of the middle ranks, or null for the median. */
+    private final double[] quantiles;
     private int pass;
 
     ColumnStatistics(int width, boolean median) {
+        this(width, median, null);
+    }
+
+    /**
+     * Selects, per column, the values at percentiles {@code lower} and {@code upper} of the sorted column (the
+     * value at index ceil(q * n) - 1, clamped to the column: see {@link #selected}).
+     */
+    static ColumnStatistics quantiles(int width, double lower, double upper) {
+        return new ColumnStatistics(width, true, new double[] {lower, upper});
+    }
+
+    private ColumnStatistics(int width, boolean median, double[] quantiles) {
+        this.quantiles = quantiles;
         this.width = width;
         this.median = median;
         this.digitBits = width <= 64 ? 16 : 8;
@@ -76,8 +92,8 @@ final class ColumnStatistics {
             for (int j = 0; j < width; j++) {
                 if (pass == 0) {
                     long n = stats[j].getCount();
-                    rank[j][0] = (n - 1) / 2;
-                    rank[j][1] = n / 2;
+                    rank[j][0] = quantiles == null ? (n - 1) / 2 : quantileIndex(quantiles[0], n);
+                    rank[j][1] = quantiles == null ? n / 2 : quantileIndex(quantiles[1], n);
                 }
                 for (int t = 0; t < 2; t++) {
                     int[] h = histogram[j][t];
@@ -120,6 +136,23 @@ final class ColumnStatistics {
         long lower = prefix[j][0];
         long upper = prefix[j][1];
         return lower == upper ? value(lower) : (value(lower) + value(upper)) / 2.0;
+    }
+
+    /** The index of percentile {@code q} among {@code n} sorted values: the lower value, FeatureScale's rule. */
+    static long quantileIndex(double q, long n) {
+        long i = (long) Math.ceil(q * n) - 1;
+        return Math.max(0, Math.min(n - 1, i));
+    }
+
+    /**
+     * The value at the lower ({@code which} 0) or upper (1) selected rank of column {@code j}, as sorting the
+     * column would give; only after every pass.
+     */
+    double selected(int j, int which) {
+        if (!median || pass * digitBits < 64) {
+            throw new IllegalStateException("a selection needs " + (64 / digitBits) + " passes, " + pass + " done");
+        }
+        return value(prefix[j][which]);
     }
 
     /** A double's bits as a long whose unsigned order is the doubles' order (-0.0 before 0.0, as Arrays.sort). */

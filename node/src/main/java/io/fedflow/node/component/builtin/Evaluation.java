@@ -132,17 +132,16 @@ public final class Evaluation implements Component {
                 cpn = source.replace('.', '_');
                 used.add(cpn);
             }
-            Map<String, List<PredictTable.Row>> byType = new LinkedHashMap<>();
-            for (PredictTable.Row r : PredictTable.read(ctx, p, t)) {
-                byType.computeIfAbsent(r.type(), k -> new ArrayList<>()).add(r);
-            }
+            Map<String, LabelScores> byType = read(ctx, p, t, cpn, "binary".equals(evalType), posLabel);
             ObjectNode cpnSummary = summary.putObject(cpn);
-            for (Map.Entry<String, List<PredictTable.Row>> e : byType.entrySet()) {
+            for (Map.Entry<String, LabelScores> e : byType.entrySet()) {
                 ctx.checkCancelled();
                 String type = e.getKey();
+                double[] labels = e.getValue().labels();
+                double[] scores = e.getValue().scores();
                 Map<String, Double> values = "binary".equals(evalType)
-                        ? binary(ctx, p, metrics, posLabel, cpn, type, e.getValue())
-                        : regression(p, metrics, cpn, type, e.getValue());
+                        ? binary(ctx, metrics, cpn, type, labels, scores)
+                        : regression(metrics, labels, scores);
                 if (values.isEmpty()) {
                     continue;
                 }
@@ -154,7 +153,7 @@ public final class Evaluation implements Component {
                 });
                 ctx.logMetricData(type, cpn, points);
                 ctx.setMetricMeta(type, cpn, "EVALUATION_SUMMARY", Params.JSON.createObjectNode().put("name", cpn));
-                ctx.log("evaluation of " + cpn + " (" + type + ", " + e.getValue().size() + " rows): " + values);
+                ctx.log("evaluation of " + cpn + " (" + type + ", " + labels.length + " rows): " + values);
             }
         }
         ctx.setSummary(summary);
@@ -188,24 +187,84 @@ public final class Evaluation implements Component {
         return new ArrayList<>(out);
     }
 
-    private static Map<String, Double> binary(ComponentContext ctx, Params p, List<String> metrics, JsonNode posLabel,
-                                              String cpn, String type, List<PredictTable.Row> rows) {
-        int n = rows.size();
-        double[] labels = new double[n];
-        double[] scores = new double[n];
-        for (int i = 0; i < n; i++) {
-            PredictTable.Row r = rows.get(i);
-            if (r.label() == null || r.label().isEmpty() || "None".equals(r.label())) {
-                throw p.dataError(cpn + " (" + type + ") row id " + r.id() + " has no label to evaluate against");
+    /**
+     * Streams a prediction table into one pair of arrays per row type (in the order types first appear): the
+     * label (binary: 1 for the positive class, else 0) and the score (regression: the prediction) of each row,
+     * 16 bytes a row, the rows themselves not held.
+     */
+    private static Map<String, LabelScores> read(ComponentContext ctx, Params p, TableInput t, String cpn,
+                                                 boolean binary, JsonNode posLabel) {
+        Map<String, LabelScores> byType = new LinkedHashMap<>();
+        PredictTable.scan(ctx, p, t, r -> {
+            String type = r.type();
+            double label;
+            double score;
+            if (binary) {
+                if (r.label() == null || r.label().isEmpty() || "None".equals(r.label())) {
+                    throw p.dataError(cpn + " (" + type + ") row id " + r.id() + " has no label to evaluate against");
+                }
+                label = isPositive(r.label(), posLabel) ? 1.0 : 0.0;
+                Double s = DataTransform.number(r.score());
+                if (s == null) {
+                    throw p.dataError(cpn + " (" + type + ") row id " + r.id() + ": predict_score '" + r.score()
+                            + "' is not a number");
+                }
+                score = s;
+            } else {
+                Double y = DataTransform.number(r.label());
+                if (y == null) {
+                    throw p.dataError(cpn + " (" + type + ") row id " + r.id() + ": label '" + r.label()
+                            + "' is not a number");
+                }
+                String raw = r.score() != null && !r.score().isEmpty() ? r.score() : r.result();
+                Double pred = DataTransform.number(raw);
+                if (pred == null) {
+                    throw p.dataError(cpn + " (" + type + ") row id " + r.id() + ": prediction '" + raw
+                            + "' is not a number");
+                }
+                label = y;
+                score = pred;
             }
-            labels[i] = isPositive(r.label(), posLabel) ? 1.0 : 0.0;
-            Double s = DataTransform.number(r.score());
-            if (s == null) {
-                throw p.dataError(cpn + " (" + type + ") row id " + r.id() + ": predict_score '" + r.score()
-                        + "' is not a number");
+            byType.computeIfAbsent(type, k -> new LabelScores()).add(label, score);
+        });
+        return byType;
+    }
+
+    /** A growing pair of primitive arrays: the labels and scores of one row type. */
+    static final class LabelScores {
+        private double[] labels = new double[1024];
+        private double[] scores = new double[1024];
+        private int size;
+
+        void add(double label, double score) {
+            if (size == labels.length) {
+                int grown = labels.length + (labels.length >> 1);
+                labels = Arrays.copyOf(labels, grown);
+                scores = Arrays.copyOf(scores, grown);
             }
-            scores[i] = s;
+            labels[size] = label;
+            scores[size] = score;
+            size++;
         }
+
+        /** The labels, the array trimmed to the rows (in place, so that no second copy stays). */
+        double[] labels() {
+            if (labels.length != size) {
+                labels = Arrays.copyOf(labels, size);
+            }
+            return labels;
+        }
+
+        double[] scores() {
+            if (scores.length != size) {
+                scores = Arrays.copyOf(scores, size);
+            }
+            return scores;
+        }
+    }
+
+    private static Map<String, Double> binary(ComponentContext ctx, List<String> metrics, String cpn, String type,
+                                              double[] labels, double[] scores) {
         Map<String, Double> values = new LinkedHashMap<>();
         BinaryMetrics.Confusion confusion = null;
         double[] thresholds = null;
@@ -339,25 +398,7 @@ public final class Evaluation implements Component {
         return values;
     }
 
-    private static Map<String, Double> regression(Params p, List<String> metrics, String cpn, String type,
-                                                  List<PredictTable.Row> rows) {
-        int n = rows.size();
-        double[] y = new double[n];
-        double[] f = new double[n];
-        for (int i = 0; i < n; i++) {
-            PredictTable.Row r = rows.get(i);
-            Double label = DataTransform.number(r.label());
-            if (label == null) {
-                throw p.dataError(cpn + " (" + type + ") row id " + r.id() + ": label '" + r.label() + "' is not a number");
-            }
-            String raw = r.score() != null && !r.score().isEmpty() ? r.score() : r.result();
-            Double pred = DataTransform.number(raw);
-            if (pred == null) {
-                throw p.dataError(cpn + " (" + type + ") row id " + r.id() + ": prediction '" + raw + "' is not a number");
-            }
-            y[i] = label;
-            f[i] = pred;
-        }
+    private static Map<String, Double> regression(List<String> metrics, double[] y, double[] f) {
         Map<String, Double> all = regressionMetrics(y, f);
         Map<String, Double> values = new LinkedHashMap<>();
         for (String m : metrics) {

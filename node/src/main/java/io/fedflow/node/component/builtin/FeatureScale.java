@@ -7,7 +7,7 @@ import io.fedflow.node.component.Component;
 import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.ComponentDefinition;
 import io.fedflow.node.component.InputRule;
-import io.fedflow.node.component.Instances;
+import io.fedflow.node.component.InstanceLayout;
 import io.fedflow.node.component.ModelInput;
 import io.fedflow.node.component.Param;
 import io.fedflow.node.component.ParamSpec;
@@ -63,28 +63,40 @@ public final class FeatureScale implements Component {
         if (in == null) {
             throw p.refuse("needs one input table under \"data\" (e.g. data_transform_0.data)");
         }
-        Instances data = ctx.readInstances(in);
+        InstanceLayout layout = InstanceLayout.of(in);
         List<ModelInput> models = ctx.inputModels("model");
         Scaler scaler;
-        double[][] scaled;
+        boolean clip;
         if (models != null && !models.isEmpty()) {
             ModelInput model = models.get(0);
             ctx.log("applying the scale model of " + model.component());
-            scaler = Scaler.fromModel(p, model, data);
-            scaled = scaler.apply(data.features(), true);
+            scaler = Scaler.fromModel(p, model, layout.featureNames());
+            clip = true;
         } else {
-            scaler = Scaler.fit(p, ctx, data);
-            scaled = scaler.apply(scaler.fitData, STANDARD.equals(scaler.method) ? false : true);
+            scaler = Scaler.fit(p, ctx, layout, in);
+            // standard scale clips at fit only when there are bounds (its moments were taken on clipped values)
+            clip = MIN_MAX.equals(scaler.method) || scaler.bounded;
         }
-        ctx.writeInstances("data", new Instances(data.ids(), data.featureNames(), scaled, data.labels(),
-                data.labelName()));
+        long[] rows = {0};
+        ctx.writeInstances("data", InstanceLayout.output(layout.table(), layout.featureNames(), layout.labelName()),
+                out -> ctx.scanInstances(in, (id, y, x) -> {
+                    out.row(id, y, scaler.apply(x, clip));
+                    if (++rows[0] % 10_000 == 0) {
+                        ctx.checkCancelled();
+                    }
+                }));
         ctx.saveModel("model", scaler.param(), scaler.meta());
         ctx.setSummary(scaler.summary());
-        ctx.log("FeatureScale (" + scaler.method + ") scaled " + scaler.scaleIdx.length + " of " + data.width()
-                + " columns of " + data.size() + " rows");
+        ctx.log("FeatureScale (" + scaler.method + ") scaled " + scaler.scaleIdx.length + " of " + layout.width()
+                + " columns of " + rows[0] + " rows");
     }
 
-    /** Per-column ranges and moments, over the data's full width; only {@code scaleIdx} columns change. */
+    /**
+     * Per-column ranges and moments, over the data's full width; only {@code scaleIdx} columns change. Fitted
+     * over passes of the table with state of a few numbers per column: the count and range (mode "normal"), or
+     * the exact percentile values by radix selection (mode "cap", {@link ColumnStatistics#quantiles}), then
+     * the moments for standard scale (on values clipped to the range when there are bounds).
+     */
     static final class Scaler {
         String method;
         String mode = "normal";
@@ -98,38 +110,58 @@ public final class FeatureScale implements Component {
         double[] std;
         List<String> featUpper;
         List<String> featLower;
-        double[][] fitData;
+        /** Whether the fit had bounds (feat_upper / feat_lower, or mode "cap"). */
+        boolean bounded;
 
-        static Scaler fit(Params p, ComponentContext ctx, Instances data) {
+        static Scaler fit(Params p, ComponentContext ctx, InstanceLayout layout, TableInput in) {
             Scaler s = new Scaler();
             s.method = p.choice("method", STANDARD, MIN_MAX, STANDARD);
             s.mode = p.choice("mode", "normal", "normal", "cap");
             s.withMean = p.bool("with_mean", true);
             s.withStd = p.bool("with_std", true);
-            s.header = data.featureNames();
-            int width = data.width();
-            int n = data.size();
-            if (n == 0) {
-                throw p.dataError("the input data is empty");
-            }
-            s.scaleIdx = scaleColumns(p, ctx, data);
-            double[][] x = data.features();
-
-            s.lower = new double[width];
-            s.upper = new double[width];
+            s.header = layout.featureNames();
+            int width = layout.width();
             JsonNode fu = p.node("feat_upper");
             JsonNode fl = p.node("feat_lower");
-            if ("normal".equals(s.mode)) {
-                Arrays.fill(s.lower, Double.POSITIVE_INFINITY);
-                Arrays.fill(s.upper, Double.NEGATIVE_INFINITY);
-                for (double[] row : x) {
-                    for (int j = 0; j < width; j++) {
-                        s.lower[j] = Math.min(s.lower[j], row[j]);
-                        s.upper[j] = Math.max(s.upper[j], row[j]);
+            boolean cap = "cap".equals(s.mode);
+            double qu = !cap || fu == null ? 1.0 : percentile(p, "feat_upper", fu);
+            double ql = !cap || fl == null ? 0.0 : percentile(p, "feat_lower", fl);
+            if (cap && qu < ql) {
+                throw p.bad("feat_upper", "(" + qu + ") must not be less than feat_lower (" + ql + ")");
+            }
+            double[] bu = cap ? null : bounds(p, "feat_upper", fu, width);
+            double[] bl = cap ? null : bounds(p, "feat_lower", fl, width);
+            s.scaleIdx = scaleColumns(p, ctx, s.header);
+
+            // the count and range of each column: a pass, or the passes of the percentiles' selection
+            s.lower = new double[width];
+            s.upper = new double[width];
+            Arrays.fill(s.lower, Double.POSITIVE_INFINITY);
+            Arrays.fill(s.upper, Double.NEGATIVE_INFINITY);
+            ColumnStatistics quantiles = cap ? ColumnStatistics.quantiles(width, ql, qu) : null;
+            long[] count = {0};
+            boolean more = true;
+            while (more) {
+                count[0] = 0;
+                ctx.scanInstances(in, (id, y, x) -> {
+                    count[0]++;
+                    if (quantiles != null) {
+                        quantiles.add(x, null);
+                    } else {
+                        for (int j = 0; j < width; j++) {
+                            s.lower[j] = Math.min(s.lower[j], x[j]);
+                            s.upper[j] = Math.max(s.upper[j], x[j]);
+                        }
                     }
+                });
+                ctx.checkCancelled();
+                if (count[0] == 0) {
+                    throw p.dataError("the input data is empty");
                 }
-                double[] bu = bounds(p, "feat_upper", fu, width);
-                double[] bl = bounds(p, "feat_lower", fl, width);
+                more = quantiles != null && quantiles.endPass();
+            }
+            long n = count[0];
+            if (!cap) {
                 for (int j : s.scaleIdx) {
                     if (bu != null) {
                         s.upper[j] = Math.min(s.upper[j], bu[j]);
@@ -143,58 +175,46 @@ public final class FeatureScale implements Component {
                 s.featUpper = boundText(fu, width);
                 s.featLower = boundText(fl, width);
             } else {
-                double qu = fu == null ? 1.0 : percentile(p, "feat_upper", fu);
-                double ql = fl == null ? 0.0 : percentile(p, "feat_lower", fl);
-                if (qu < ql) {
-                    throw p.bad("feat_upper", "(" + qu + ") must not be less than feat_lower (" + ql + ")");
-                }
-                double[] col = new double[n];
                 for (int j = 0; j < width; j++) {
-                    for (int i = 0; i < n; i++) {
-                        col[i] = x[i][j];
-                    }
-                    Arrays.sort(col);
-                    s.lower[j] = quantile(col, ql);
-                    s.upper[j] = quantile(col, qu);
+                    s.lower[j] = quantiles.selected(j, 0);
+                    s.upper[j] = quantiles.selected(j, 1);
                 }
                 s.featUpper = boundText(Params.JSON.getNodeFactory().numberNode(qu), width);
                 s.featLower = boundText(Params.JSON.getNodeFactory().numberNode(ql), width);
             }
 
-            boolean bounded = "cap".equals(s.mode) || fu != null || fl != null;
+            s.bounded = cap || fu != null || fl != null;
             if (MIN_MAX.equals(s.method)) {
                 for (int j = 0; j < width; j++) {
                     if (s.upper[j] - s.lower[j] < 0) {
                         throw p.refuse("column " + s.header.get(j) + ": feat_upper is below feat_lower");
                     }
                 }
-                s.fitData = x;
                 return s;
             }
-            // standard scale: clip to the bounds first when there are any, then take mean and std
-            double[][] fitData = x;
-            if (bounded) {
-                fitData = new double[n][];
-                for (int i = 0; i < n; i++) {
-                    fitData[i] = x[i].clone();
-                    for (int j : s.scaleIdx) {
-                        fitData[i][j] = clip(fitData[i][j], s.lower[j], s.upper[j]);
-                    }
-                }
-            }
+            // standard scale: clip to the bounds first when there are any, then take mean and std (a pass)
             s.mean = new double[width];
             s.std = new double[width];
             Arrays.fill(s.std, 1.0);
             if (s.withMean || s.withStd) {
-                for (int j = 0; j < width; j++) {
-                    double sum = 0;
-                    double sq = 0;
-                    for (double[] row : fitData) {
-                        sum += row[j];
-                        sq += row[j] * row[j];
+                double[] sum = new double[width];
+                double[] sq = new double[width];
+                boolean[] clipped = new boolean[width];
+                if (s.bounded) {
+                    for (int j : s.scaleIdx) {
+                        clipped[j] = true;
                     }
-                    double m = sum / n;
-                    double var = sq / n - m * m;
+                }
+                ctx.scanInstances(in, (id, y, x) -> {
+                    for (int j = 0; j < width; j++) {
+                        double v = clipped[j] ? clip(x[j], s.lower[j], s.upper[j]) : x[j];
+                        sum[j] += v;
+                        sq[j] += v * v;
+                    }
+                });
+                for (int j = 0; j < width; j++) {
+                    double m = sum[j] / n;
+                    double var = sq[j] / n - m * m;
                     if (s.withMean) {
                         s.mean[j] = m;
                     }
@@ -204,11 +224,10 @@ public final class FeatureScale implements Component {
                     }
                 }
             }
-            s.fitData = fitData;
             return s;
         }
 
-        static Scaler fromModel(Params p, ModelInput model, Instances data) {
+        static Scaler fromModel(Params p, ModelInput model, List<String> header) {
             JsonNode meta = model.meta() == null ? Params.JSON.createObjectNode() : model.meta();
             JsonNode param = model.param() == null ? Params.JSON.createObjectNode() : model.param();
             Scaler s = new Scaler();
@@ -219,8 +238,8 @@ public final class FeatureScale implements Component {
             s.mode = meta.path("mode").asText("normal");
             s.withMean = meta.path("with_mean").asBoolean(true);
             s.withStd = meta.path("with_std").asBoolean(true);
-            s.header = data.featureNames();
-            int width = data.width();
+            s.header = header;
+            int width = header.size();
             s.lower = new double[width];
             s.upper = new double[width];
             s.mean = new double[width];
@@ -252,23 +271,18 @@ public final class FeatureScale implements Component {
             return s;
         }
 
-        /** Scales a copy of {@code x}; {@code clip} bounds values to the column range first. */
-        double[][] apply(double[][] x, boolean clip) {
-            double[][] out = new double[x.length][];
-            for (int i = 0; i < x.length; i++) {
-                double[] row = x[i].clone();
-                for (int j : scaleIdx) {
-                    double v = clip ? clip(row[j], lower[j], upper[j]) : row[j];
-                    if (MIN_MAX.equals(method)) {
-                        double range = upper[j] - lower[j];
-                        row[j] = (v - lower[j]) / (Math.abs(range) < ZERO ? 1.0 : range);
-                    } else {
-                        row[j] = (v - mean[j]) / std[j];
-                    }
+        /** Scales a row in place (and returns it); {@code clip} bounds values to the column range first. */
+        double[] apply(double[] row, boolean clip) {
+            for (int j : scaleIdx) {
+                double v = clip ? clip(row[j], lower[j], upper[j]) : row[j];
+                if (MIN_MAX.equals(method)) {
+                    double range = upper[j] - lower[j];
+                    row[j] = (v - lower[j]) / (Math.abs(range) < ZERO ? 1.0 : range);
+                } else {
+                    row[j] = (v - mean[j]) / std[j];
                 }
-                out[i] = row;
             }
-            return out;
+            return row;
         }
 
         ObjectNode param() {
@@ -318,8 +332,8 @@ public final class FeatureScale implements Component {
         }
     }
 
-    private static int[] scaleColumns(Params p, ComponentContext ctx, Instances data) {
-        int width = data.width();
+    private static int[] scaleColumns(Params p, ComponentContext ctx, List<String> header) {
+        int width = header.size();
         JsonNode idx = p.node("scale_col_indexes");
         List<String> names = p.strings("scale_names", List.of());
         boolean all = idx == null || idx.isNumber() && idx.asInt() == -1;
@@ -345,7 +359,7 @@ public final class FeatureScale implements Component {
             chosen.add(e.asInt());
         }
         for (String name : names) {
-            int j = data.featureNames().indexOf(name);
+            int j = header.indexOf(name);
             if (j < 0) {
                 ctx.log("scale_names: " + name + " is not a feature; ignored");
             } else {
@@ -384,13 +398,6 @@ public final class FeatureScale implements Component {
             throw p.bad(name, "must be a percentile between 0 and 1 in mode cap, got " + v);
         }
         return v.asDouble();
-    }
-
-    /** The value at percentile {@code q} of sorted values (inverse distribution: the lower value). */
-    static double quantile(double[] sorted, double q) {
-        int n = sorted.length;
-        int i = (int) Math.ceil(q * n) - 1;
-        return sorted[Math.max(0, Math.min(n - 1, i))];
     }
 
     private static double clip(double v, double lo, double hi) {

@@ -8,7 +8,7 @@ import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.ComponentDefinition;
 import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.component.InputRule;
-import io.fedflow.node.component.Instances;
+import io.fedflow.node.component.InstanceLayout;
 import io.fedflow.node.component.ModelInput;
 import io.fedflow.node.component.Param;
 import io.fedflow.node.component.ParamSpec;
@@ -79,12 +79,13 @@ public final class HeteroFeatureSelection implements Component {
         if (in == null) {
             throw p.refuse("needs one input table under \"data\" (e.g. hetero_feature_binning_0.data)");
         }
-        Instances data = ctx.readInstances(in);
+        InstanceLayout layout = InstanceLayout.of(in);
+        List<String> header = layout.featureNames();
         List<ModelInput> models = ctx.inputModels("model");
         if (models != null && !models.isEmpty()) {
             ModelInput model = models.get(0);
-            Set<String> kept = trainedLeft(p, data, model);
-            ctx.writeInstances("data", keep(data, kept));
+            Set<String> kept = trainedLeft(p, header, model);
+            keep(ctx, in, layout, kept);
             ctx.saveModel("model", model.param(), model.meta());
             ctx.log("kept the " + kept.size() + " columns the model of " + model.component() + " left: " + kept);
             return;
@@ -102,13 +103,13 @@ public final class HeteroFeatureSelection implements Component {
         if (guest && binning == null && methods.stream().anyMatch(IV_METHODS::contains)) {
             throw p.refuse("IV filters need the HeteroFeatureBinning model under \"isometric_model\"");
         }
-        Set<String> select = selectColumns(p, data);
-        IvFilters.Pool pool = pool(ctx, data, select, guest ? binning : null);
+        Set<String> select = selectColumns(p, header);
+        IvFilters.Pool pool = pool(ctx, header, select, guest ? binning : null);
         ArrayNode results = Params.JSON.createArrayNode();
         for (String m : methods) {
             IvFilters.Pool before = pool.copy();
             if (m.equals("manually")) {
-                manually(p.object("manually_param"), data, pool.left().get(IvFilters.OWN));
+                manually(p.object("manually_param"), header, pool.left().get(IvFilters.OWN));
             } else if (guest) {
                 iv(p, m, pool);
             } else {
@@ -120,21 +121,21 @@ public final class HeteroFeatureSelection implements Component {
         if (guest) {
             tellHosts(ctx, pool, binning != null);
         } else {
-            own.retainAll(fromGuest(ctx, data, own));
+            own.retainAll(fromGuest(ctx, header, own));
         }
         Set<String> kept = new LinkedHashSet<>();
-        for (String c : data.featureNames()) {
+        for (String c : header) {
             if (!select.contains(c) || own.contains(c)) {
                 kept.add(c);
             }
         }
-        ctx.writeInstances("data", keep(data, kept));
-        ctx.saveModel("model", param(data, results, kept, pool), meta(methods, select));
+        keep(ctx, in, layout, kept);
+        ctx.saveModel("model", param(header, results, kept, pool), meta(methods, select));
         ObjectNode summary = Params.JSON.createObjectNode();
         ArrayNode left = summary.putArray("left_cols");
         kept.forEach(left::add);
         ctx.setSummary(summary);
-        ctx.log("kept " + kept.size() + " of " + data.width() + " columns: " + kept);
+        ctx.log("kept " + kept.size() + " of " + header.size() + " columns: " + kept);
     }
 
     /** The first isometric model that carries a binning result, or null. */
@@ -147,37 +148,37 @@ public final class HeteroFeatureSelection implements Component {
         return null;
     }
 
-    private static Set<String> selectColumns(Params p, Instances data) {
+    private static Set<String> selectColumns(Params p, List<String> header) {
         JsonNode idx = p.node("select_col_indexes");
         List<String> names = p.strings("select_names", List.of());
         Set<String> out = new LinkedHashSet<>();
         if (idx == null || idx.isNumber() && idx.asInt() == -1) {
-            out.addAll(data.featureNames());
+            out.addAll(header);
             return out;
         }
         if (!idx.isArray()) {
             throw p.bad("select_col_indexes", "must be -1 or a list of column indexes, got " + idx);
         }
         for (JsonNode e : idx) {
-            if (!e.isIntegralNumber() || e.asInt() < 0 || e.asInt() >= data.width()) {
-                throw p.bad("select_col_indexes", "has " + e + "; indexes run from 0 to " + (data.width() - 1));
+            if (!e.isIntegralNumber() || e.asInt() < 0 || e.asInt() >= header.size()) {
+                throw p.bad("select_col_indexes", "has " + e + "; indexes run from 0 to " + (header.size() - 1));
             }
-            out.add(data.featureNames().get(e.asInt()));
+            out.add(header.get(e.asInt()));
         }
         for (String n : names) {
-            if (!data.featureNames().contains(n)) {
-                throw p.bad("select_names", "names " + n + ", which is not a feature of " + data.featureNames());
+            if (!header.contains(n)) {
+                throw p.bad("select_names", "names " + n + ", which is not a feature of " + header);
             }
             out.add(n);
         }
         return out;
     }
 
-    private static IvFilters.Pool pool(ComponentContext ctx, Instances data, Set<String> select, JsonNode binning) {
+    private static IvFilters.Pool pool(ComponentContext ctx, List<String> header, Set<String> select, JsonNode binning) {
         Map<String, Set<String>> left = new LinkedHashMap<>();
         Map<String, Map<String, Double>> iv = new LinkedHashMap<>();
         Set<String> own = new LinkedHashSet<>();
-        data.featureNames().stream().filter(select::contains).forEach(own::add);
+        header.stream().filter(select::contains).forEach(own::add);
         left.put(IvFilters.OWN, own);
         if (binning != null) {
             iv.put(IvFilters.OWN, ivs(binning.path("binning_result").path("binning_result")));
@@ -201,8 +202,7 @@ public final class HeteroFeatureSelection implements Component {
         return out;
     }
 
-    private static void manually(Params mp, Instances data, Set<String> left) {
-        List<String> header = data.featureNames();
+    private static void manually(Params mp, List<String> header, Set<String> left) {
         List<String> keepOnly = new ArrayList<>(mp.strings("left_col_names", List.of()));
         for (String i : mp.strings("left_col_indexes", List.of())) {
             keepOnly.add(header.get(index(mp, "left_col_indexes", i, header.size())));
@@ -296,7 +296,7 @@ public final class HeteroFeatureSelection implements Component {
     }
 
     /** The host's columns the guest left, by real name; all of {@code own} when the guest made no decision. */
-    private static Set<String> fromGuest(ComponentContext ctx, Instances data, Set<String> own) {
+    private static Set<String> fromGuest(ComponentContext ctx, List<String> header, Set<String> own) {
         FederationChannel channel = ctx.federation();
         String guest = channel.roles().getOrDefault("guest", List.of()).stream().findFirst().orElse(null);
         if (guest == null) {
@@ -314,7 +314,7 @@ public final class HeteroFeatureSelection implements Component {
         Set<String> out = new LinkedHashSet<>();
         for (String c : own) {
             // FATE's anonymous name of a host column: role, party and column index
-            String anonymous = "host_" + ctx.partyId() + "_x" + data.featureNames().indexOf(c);
+            String anonymous = "host_" + ctx.partyId() + "_x" + header.indexOf(c);
             if (!decided.contains(anonymous) || kept.contains(anonymous)) {
                 out.add(c); // a column the guest had no IV for was not up for its decision
             }
@@ -323,13 +323,13 @@ public final class HeteroFeatureSelection implements Component {
     }
 
     /** Predict stage: the columns the trained model's final_left_cols left, which the data must have. */
-    static Set<String> trainedLeft(Params p, Instances data, ModelInput model) {
+    static Set<String> trainedLeft(Params p, List<String> header, ModelInput model) {
         JsonNode left = model.param().path("final_left_cols").path("left_cols");
         if (!left.isObject()) {
             throw p.dataError("the selection model of " + model.component() + " has no final_left_cols");
         }
         Set<String> kept = new LinkedHashSet<>();
-        for (String c : data.featureNames()) {
+        for (String c : header) {
             JsonNode decided = left.get(c);
             if (decided == null || decided.asBoolean()) {
                 kept.add(c); // a column the model did not decide on was outside select_cols: kept
@@ -337,27 +337,29 @@ public final class HeteroFeatureSelection implements Component {
         }
         for (var it = left.fields(); it.hasNext(); ) {
             var e = it.next();
-            if (e.getValue().asBoolean() && !data.featureNames().contains(e.getKey())) {
+            if (e.getValue().asBoolean() && !header.contains(e.getKey())) {
                 throw p.dataError("the selection model keeps column " + e.getKey() + ", which is not in the data "
-                        + data.featureNames());
+                        + header);
             }
         }
         return kept;
     }
 
-    private static Instances keep(Instances data, Set<String> kept) {
+    /** Writes the data with the {@code kept} columns only, a row at a time as the input is scanned. */
+    private static void keep(ComponentContext ctx, TableInput in, InstanceLayout layout, Set<String> kept) {
         int[] idx = new int[kept.size()];
         int k = 0;
         for (String c : kept) {
-            idx[k++] = data.featureNames().indexOf(c);
+            idx[k++] = layout.featureNames().indexOf(c);
         }
-        double[][] out = new double[data.size()][idx.length];
-        for (int i = 0; i < data.size(); i++) {
-            for (int j = 0; j < idx.length; j++) {
-                out[i][j] = data.features()[i][idx[j]];
-            }
-        }
-        return new Instances(data.ids(), List.copyOf(kept), out, data.labels(), data.labelName());
+        ctx.writeInstances("data", InstanceLayout.output(layout.table(), List.copyOf(kept), layout.labelName()),
+                out -> ctx.scanInstances(in, (id, y, x) -> {
+                    double[] row = new double[idx.length];
+                    for (int j = 0; j < idx.length; j++) {
+                        row[j] = x[idx[j]];
+                    }
+                    out.row(id, y, row);
+                }));
     }
 
     private static ObjectNode result(String method, IvFilters.Pool before, IvFilters.Pool after) {
@@ -387,12 +389,12 @@ public final class HeteroFeatureSelection implements Component {
         return o;
     }
 
-    private static ObjectNode param(Instances data, ArrayNode results, Set<String> kept, IvFilters.Pool pool) {
+    private static ObjectNode param(List<String> header, ArrayNode results, Set<String> kept, IvFilters.Pool pool) {
         ObjectNode param = Params.JSON.createObjectNode();
         param.set("results", results);
-        param.set("final_left_cols", leftCols(new LinkedHashSet<>(data.featureNames()), kept));
+        param.set("final_left_cols", leftCols(new LinkedHashSet<>(header), kept));
         ArrayNode names = param.putArray("col_names");
-        data.featureNames().forEach(names::add);
+        header.forEach(names::add);
         ArrayNode hostCols = param.putArray("host_col_names");
         pool.left().forEach((owner, cols) -> {
             if (!owner.equals(IvFilters.OWN)) {
@@ -402,8 +404,8 @@ public final class HeteroFeatureSelection implements Component {
                 pool.iv().getOrDefault(owner, Map.of()).keySet().forEach(c::add);
             }
         });
-        ArrayNode header = param.putArray("header");
-        kept.forEach(header::add);
+        ArrayNode keptHeader = param.putArray("header");
+        kept.forEach(keptHeader::add);
         return param;
     }
 

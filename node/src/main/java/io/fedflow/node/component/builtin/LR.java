@@ -8,7 +8,8 @@ import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.ComponentContext.MetricPoint;
 import io.fedflow.node.component.ComponentDefinition;
 import io.fedflow.node.component.InputRule;
-import io.fedflow.node.component.Instances;
+import io.fedflow.node.component.InstanceLayout;
+import io.fedflow.node.component.InstanceSink;
 import io.fedflow.node.component.ModelInput;
 import io.fedflow.node.component.Param;
 import io.fedflow.node.component.ParamSpec;
@@ -127,29 +128,32 @@ public final class LR implements Component {
 
     private static void train(ComponentContext ctx, Params p, Settings s, TableInput trainTable,
                               TableInput validateTable, ModelInput warm) {
-        Instances tr = ctx.readInstances(trainTable);
-        checkLabels(p, tr, trainTable);
-        Instances va = validateTable == null ? null : ctx.readInstances(validateTable);
-        if (va != null) {
-            checkLabels(p, va, validateTable);
-        }
-        int n = tr.size();
-        int d = tr.width();
-        if (n == 0) {
+        InstanceLayout trLayout = InstanceLayout.of(trainTable);
+        List<String> names = trLayout.featureNames();
+        LabelCount trCount = LabelCount.of(ctx, p, trainTable, trLayout);
+        InstanceLayout vaLayout = validateTable == null ? null : InstanceLayout.of(validateTable);
+        // the validate data's features in the train data's order (a pass also checks its labels)
+        int[] vaAt = vaLayout == null ? null : columns(p, vaLayout.featureNames(), names);
+        long vaCount = vaLayout == null ? 0 : LabelCount.of(ctx, p, validateTable, vaLayout).rows;
+        long rows = trCount.rows;
+        int d = names.size();
+        if (rows == 0) {
             throw p.dataError("the train data " + trainTable.source() + " is empty");
         }
-        double[][] x = tr.features();
-        double[] y = tr.labels();
+        if (rows > Integer.MAX_VALUE) {
+            throw p.dataError("the train data " + trainTable.source() + " has more than " + Integer.MAX_VALUE + " rows");
+        }
+        int n = (int) rows;
         int dim = d + (s.fitIntercept ? 1 : 0);
         double[] w = init(s, dim, d);
         if (s.fitIntercept && "zeros".equals(s.initMethod)) {
             // FATE's Initializer does this when handed the data (HomoLR's clients do; its HeteroLR guest does
             // not, so HeteroLRProtocol keeps 0)
-            w[d] = logOdds(y);
+            w[d] = logOdds(trCount.ones, n);
         }
         if (warm != null) {
             Weights from = Weights.of(p, warm);
-            double[] aligned = from.align(p, tr.featureNames());
+            double[] aligned = from.align(p, names);
             System.arraycopy(aligned, 0, w, 0, d);
             if (s.fitIntercept) {
                 w[d] = from.intercept;
@@ -160,9 +164,8 @@ public final class LR implements Component {
         if (batch < MIN_BATCH_SIZE && batch < n) {
             throw p.bad("batch_size", "must be -1 or at least " + MIN_BATCH_SIZE + ", got " + s.batchSize);
         }
-        double[][] vaX = va == null ? null : align(p, va, tr.featureNames());
-        boolean validating = va != null && s.validationFreqs != null;
-        if (s.validationFreqs != null && va == null) {
+        boolean validating = vaLayout != null && s.validationFreqs != null;
+        if (s.validationFreqs != null && vaLayout == null) {
             ctx.log("validation_freqs is set but there is no validate_data: no validation");
         }
 
@@ -187,32 +190,7 @@ public final class LR implements Component {
         while (iters < s.maxIter) {
             ctx.checkCancelled();
             opt.setIters(iters);
-            double lossSum = lossNorm(s, w, d) * n;
-            for (int start = 0; start < n; start += batch) {
-                int end = Math.min(n, start + batch);
-                double[] g = new double[dim];
-                for (int i = start; i < end; i++) {
-                    double z = dot(w, x[i], d, s.fitIntercept);
-                    double r = sigmoid(z) - y[i];
-                    double[] xi = x[i];
-                    for (int j = 0; j < d; j++) {
-                        g[j] += r * xi[j];
-                    }
-                    if (s.fitIntercept) {
-                        g[d] += r;
-                    }
-                    lossSum += logLoss(z, y[i]);
-                }
-                int m = end - start;
-                for (int j = 0; j < dim; j++) {
-                    g[j] /= m;
-                }
-                update(s, opt, w, g, d);
-                if (end < n) {
-                    ctx.checkCancelled();
-                }
-            }
-            double loss = lossSum / n;
+            double loss = epoch(ctx, s, opt, trainTable, w, d, n, batch) / n;
             if (!Double.isFinite(loss)) {
                 throw p.dataError("the loss diverged at iteration " + iters + " (" + loss
                         + "); lower learning_rate or scale the features");
@@ -244,8 +222,9 @@ public final class LR implements Component {
             if (validating && s.validateAt(iters)) {
                 lastValidation = Params.JSON.createObjectNode();
                 String name = "iteration_" + iters;
-                Map<String, Double> trainMetrics = validationMetrics(s, x, y, w, d);
-                Map<String, Double> validateMetrics = validationMetrics(s, vaX, va.labels(), w, d);
+                Map<String, Double> trainMetrics = validationMetrics(ctx, s, trainTable, null, n, w, d);
+                Map<String, Double> validateMetrics = validationMetrics(ctx, s, validateTable, vaAt, (int) vaCount,
+                        w, d);
                 logValidation(ctx, "train", name, trainMetrics, lastValidation);
                 logValidation(ctx, "validate", name, validateMetrics, lastValidation);
                 if (s.earlyStoppingRounds > 0 && !validateMetrics.isEmpty()) {
@@ -268,7 +247,7 @@ public final class LR implements Component {
                 boolean convergedNow = converged;
                 int best = bestIteration;
                 double[] now = w;
-                checkpoint.onIterationEnd(ctx, iters, () -> modelParam(tr.featureNames(), now, d, s.fitIntercept, done,
+                checkpoint.onIterationEnd(ctx, iters, () -> modelParam(names, now, d, s.fitIntercept, done,
                         lossHistory, convergedNow, best), s.meta());
             }
             iters++;
@@ -284,12 +263,10 @@ public final class LR implements Component {
             w = bestWeights;
         }
 
-        Weights fitted = new Weights(tr.featureNames(), Arrays.copyOf(w, d),
-                s.fitIntercept ? w[d] : 0.0);
-        writePredictions(ctx, p, s, fitted, trainTable, tr, va == null ? null : validateTable, va);
+        Weights fitted = new Weights(names, Arrays.copyOf(w, d), s.fitIntercept ? w[d] : 0.0);
+        writePredictions(ctx, p, s, fitted, trainTable, trLayout, validateTable, vaLayout);
 
-        ObjectNode param = modelParam(tr.featureNames(), w, d, s.fitIntercept, iters, lossHistory, converged,
-                bestIteration);
+        ObjectNode param = modelParam(names, w, d, s.fitIntercept, iters, lossHistory, converged, bestIteration);
         ObjectNode weight = (ObjectNode) param.get("weight");
         ctx.saveModel("model", param, s.meta());
 
@@ -307,6 +284,93 @@ public final class LR implements Component {
             summary.set("validation_metrics", lastValidation);
         }
         ctx.setSummary(summary);
+    }
+
+    /**
+     * One iteration: a pass over the train table in its order, mini-batches of {@code batch} rows (the last one
+     * shorter), the weights updated after each from the batch's mean gradient. Holds one gradient, no rows.
+     * Returns the iteration's loss times {@code n} (the penalty at the iteration's start, then each row's log
+     * loss at the weights of its batch), summed in row order as the whole-table loop did.
+     */
+    private static double epoch(ComponentContext ctx, Settings s, Optimizer opt, TableInput train, double[] w, int d,
+                                int n, int batch) {
+        int dim = w.length;
+        double[] lossSum = {lossNorm(s, w, d) * n};
+        double[][] g = {new double[dim]};
+        int[] inBatch = {0};
+        int[] seen = {0};
+        ctx.scanInstances(train, (id, y, xi) -> {
+            seen[0]++;
+            double z = dot(w, xi, d, s.fitIntercept);
+            double r = sigmoid(z) - y;
+            double[] gb = g[0];
+            for (int j = 0; j < d; j++) {
+                gb[j] += r * xi[j];
+            }
+            if (s.fitIntercept) {
+                gb[d] += r;
+            }
+            lossSum[0] += logLoss(z, y);
+            if (++inBatch[0] == batch) {
+                step(s, opt, w, gb, d, inBatch[0]);
+                g[0] = new double[dim];
+                inBatch[0] = 0;
+                if (seen[0] < n) {
+                    ctx.checkCancelled();
+                }
+            }
+        });
+        if (inBatch[0] > 0) {
+            step(s, opt, w, g[0], d, inBatch[0]);
+        }
+        return lossSum[0];
+    }
+
+    /** The update of one mini-batch of {@code m} rows from the sum of its gradients {@code g}. */
+    private static void step(Settings s, Optimizer opt, double[] w, double[] g, int d, int m) {
+        for (int j = 0; j < g.length; j++) {
+            g[j] /= m;
+        }
+        update(s, opt, w, g, d);
+    }
+
+    /** What a pass over a labelled table tells before training: its rows and ones (its labels checked). */
+    record LabelCount(long rows, long ones) {
+        /** The most distinct labels a refusal lists (a binary table has two). */
+        static final int MAX_CLASSES = 100;
+
+        static LabelCount of(ComponentContext ctx, Params p, TableInput t, InstanceLayout layout) {
+            if (!layout.withLabel()) {
+                throw p.dataError("input " + t.source() + " has no label; set with_label in DataTransform");
+            }
+            Set<String> classes = new TreeSet<>();
+            long[] count = {0, 0};
+            boolean[] seen = new boolean[3]; // label 0, label 1, more classes than MAX_CLASSES
+            ctx.scanInstances(t, (id, y, x) -> {
+                count[0]++;
+                if (y == 1.0) {
+                    count[1]++;
+                    seen[1] = true;
+                } else if (y == 0.0) {
+                    seen[0] = true;
+                } else {
+                    String c = Labels.format(y);
+                    if (classes.size() < MAX_CLASSES || classes.contains(c)) {
+                        classes.add(c);
+                    } else {
+                        seen[2] = true;
+                    }
+                }
+            });
+            if (seen[0]) {
+                classes.add(Labels.format(0.0));
+            }
+            if (seen[1]) {
+                classes.add(Labels.format(1.0));
+            }
+            checkClasses(p, t, classes, seen[2]);
+            return new LabelCount(count[0], count[1]);
+        }
     }
 
     /**
@@ -334,44 +398,60 @@ public final class LR implements Component {
 
     private static void predictOnly(ComponentContext ctx, Params p, Settings s, ModelInput model, TableInput test) {
         Weights weights = Weights.of(p, model);
-        Instances data = ctx.readInstances(test);
+        InstanceLayout layout = InstanceLayout.of(test);
+        int[] at = columns(p, layout.featureNames(), weights.header);
         ctx.log("predicting " + test.source() + " with the model of " + model.component());
-        double[][] x = align(p, data, weights.header);
+        long[] count = {0};
         TableInput out = ctx.writeTable("data", PredictTable.schema(Inputs.sid(test.schema())), PredictTable.DELIMITER,
-                rows -> writeRows(ctx, s, weights, data, x, "predict", rows));
+                rows -> count[0] = writeRows(ctx, s, weights, test, layout, at, "predict", rows));
         // the model goes on unchanged, so that a predict job's output model is the one it used
         ctx.saveModel("model", model.param(), model.meta());
         ObjectNode summary = Params.JSON.createObjectNode();
-        summary.put("predict_count", data.size());
+        summary.put("predict_count", count[0]);
         summary.put("output", out == null ? "data" : out.source());
         ctx.setSummary(summary);
     }
 
     private static void writePredictions(ComponentContext ctx, Params p, Settings s, Weights w, TableInput trainTable,
-                                         Instances tr, TableInput validateTable, Instances va) {
-        double[][] vaX = va == null ? null : align(p, va, w.header);
+                                         InstanceLayout trLayout, TableInput validateTable,
+                                         InstanceLayout vaLayout) {
+        int[] vaAt = vaLayout == null ? null : columns(p, vaLayout.featureNames(), w.header);
         ctx.writeTable("data", PredictTable.schema(Inputs.sid(trainTable.schema())), PredictTable.DELIMITER, rows -> {
-            writeRows(ctx, s, w, tr, tr.features(), "train", rows);
-            if (va != null) {
-                writeRows(ctx, s, w, va, vaX, "validate", rows);
+            writeRows(ctx, s, w, trainTable, trLayout, null, "train", rows);
+            if (vaLayout != null) {
+                writeRows(ctx, s, w, validateTable, vaLayout, vaAt, "validate", rows);
             }
         });
     }
 
-    private static void writeRows(ComponentContext ctx, Settings s, Weights w, Instances data, double[][] x,
-                                  String type, ComponentContext.RowWriter rows) throws Exception {
+    /** Scores a table a row at a time as it is scanned, each prediction written as scored; returns the rows. */
+    private static long writeRows(ComponentContext ctx, Settings s, Weights w, TableInput table, InstanceLayout layout,
+                                  int[] at, String type, ComponentContext.RowWriter rows) {
         int d = w.coef.length;
-        for (int i = 0; i < data.size(); i++) {
+        long[] i = {0};
+        scan(ctx, table, at, (id, y, x) -> {
             double z = w.intercept;
             for (int j = 0; j < d; j++) {
-                z += w.coef[j] * x[i][j];
+                z += w.coef[j] * x[j];
             }
-            String label = data.hasLabel() ? Labels.format(data.labels()[i]) : "";
-            rows.row(data.ids().get(i), predictionRow(label, sigmoid(z), s.threshold, type));
-            if (i % 10_000 == 9_999) {
+            String label = layout.withLabel() ? Labels.format(y) : "";
+            rows.row(id, predictionRow(label, sigmoid(z), s.threshold, type));
+            if (i[0]++ % 10_000 == 9_999) {
                 ctx.checkCancelled();
             }
-        }
+        });
+        return i[0];
+    }
+
+    /** Scans an instances table, each row's features picked in the order {@code at} gives (null: as stored). */
+    private static void scan(ComponentContext ctx, TableInput table, int[] at, InstanceSink sink) {
+        ctx.scanInstances(table, at == null ? sink : (id, y, x) -> {
+            double[] picked = new double[at.length];
+            for (int j = 0; j < at.length; j++) {
+                picked[j] = x[at[j]];
+            }
+            sink.row(id, y, picked);
+        });
     }
 
     /** A row of FATE's prediction table for a score: class 1 above {@code threshold}. */
@@ -384,11 +464,19 @@ public final class LR implements Component {
 
     // ---------------------------------------------------------------------------------------------------
 
-    private static Map<String, Double> validationMetrics(Settings s, double[][] x, double[] y, double[] w, int d) {
-        double[] scores = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            scores[i] = sigmoid(dot(w, x[i], d, s.fitIntercept));
-        }
+    /**
+     * The validation metrics of a table at weights {@code w}: a pass that keeps each row's score and label,
+     * 16 bytes a row (AUC and KS rank all the scores).
+     */
+    private static Map<String, Double> validationMetrics(ComponentContext ctx, Settings s, TableInput table, int[] at,
+                                                         int n, double[] w, int d) {
+        double[] scores = new double[n];
+        double[] y = new double[n];
+        int[] i = {0};
+        scan(ctx, table, at, (id, label, x) -> {
+            scores[i[0]] = sigmoid(dot(w, x, d, s.fitIntercept));
+            y[i[0]++] = label;
+        });
         Map<String, Double> out = new LinkedHashMap<>();
         for (String m : s.metrics) {
             if ("auc".equals(m)) {
@@ -421,17 +509,12 @@ public final class LR implements Component {
         ctx.setMetricMeta(namespace, name, "EVALUATION_SUMMARY", Params.JSON.createObjectNode().put("name", name));
     }
 
-    static void checkLabels(Params p, Instances data, TableInput t) {
-        if (!data.hasLabel()) {
-            throw p.dataError("input " + t.source() + " has no label; set with_label in DataTransform");
-        }
-        Set<String> classes = new TreeSet<>();
-        for (double l : data.labels()) {
-            classes.add(Labels.format(l));
-        }
+    /** Refuses a train or validate table whose labels are not 0 and 1 ({@code more}: over MAX_CLASSES). */
+    static void checkClasses(Params p, TableInput t, Set<String> classes, boolean more) {
         if (classes.size() > 2) {
-            throw p.refuse("input " + t.source() + " has " + classes.size() + " classes " + classes
-                    + "; only binary classification (labels 0 and 1) is supported, not one-vs-rest");
+            throw p.refuse("input " + t.source() + " has " + (more ? "more than " : "") + classes.size()
+                    + " classes " + classes + "; only binary classification (labels 0 and 1) is supported, not"
+                    + " one-vs-rest");
         }
         for (String c : classes) {
             if (!"0".equals(c) && !"1".equals(c)) {
@@ -439,21 +522,6 @@ public final class LR implements Component {
                         + "; binary labels must be 0 and 1");
             }
         }
-    }
-
-    /** The data's features in the order of {@code header} (the model's). */
-    static double[][] align(Params p, Instances data, List<String> header) {
-        int[] at = columns(p, data.featureNames(), header);
-        if (at == null) {
-            return data.features();
-        }
-        double[][] out = new double[data.size()][header.size()];
-        for (int i = 0; i < data.size(); i++) {
-            for (int j = 0; j < at.length; j++) {
-                out[i][j] = data.features()[i][at[j]];
-            }
-        }
-        return out;
     }
 
     /**
@@ -530,7 +598,12 @@ public final class LR implements Component {
                 ones++;
             }
         }
-        long zeros = y.length - ones;
+        return logOdds(ones, y.length);
+    }
+
+    /** {@link #logOdds(double[])} from the count of ones among {@code n} labels. */
+    static double logOdds(long ones, long n) {
+        long zeros = n - ones;
         return ones == 0 || zeros == 0 ? 0.0 : Math.log((double) ones / zeros);
     }
 

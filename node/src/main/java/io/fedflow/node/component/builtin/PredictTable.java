@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.TableInput;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,8 +31,14 @@ final class PredictTable {
     /** One prediction row as read back. */
     record Row(String id, String label, String result, String score, String type) {}
 
-    /** Reads a prediction table (any delimiter; columns found by name in its header). */
-    static List<Row> read(ComponentContext ctx, Params p, TableInput t) {
+    /** Receives the rows of a prediction table one at a time. */
+    @FunctionalInterface
+    interface RowConsumer {
+        void accept(Row row) throws Exception;
+    }
+
+    /** Streams a prediction table's rows (any delimiter; columns found by name in its header), none held. */
+    static void scan(ComponentContext ctx, Params p, TableInput t, RowConsumer rows) {
         String delim = Inputs.delimiter(t);
         List<String> header = Inputs.header(t.schema(), delim);
         int label = header.indexOf("label");
@@ -44,7 +49,6 @@ final class PredictTable {
             throw p.dataError("input " + t.source() + " is not a prediction table: its header is " + header
                     + ", expected " + HEADER);
         }
-        List<Row> rows = new ArrayList<>();
         int width = header.size();
         ctx.scan(t, (key, value) -> {
             String[] v = Inputs.split(value == null ? "" : value, delim);
@@ -52,9 +56,8 @@ final class PredictTable {
                 throw p.dataError("input " + t.source() + ", row id " + key + " has " + v.length
                         + " values but the header has " + width);
             }
-            rows.add(new Row(key, v[label], result < 0 ? null : v[result], score < 0 ? null : v[score],
+            rows.accept(new Row(key, v[label], result < 0 ? null : v[result], score < 0 ? null : v[score],
                     type < 0 ? "train" : v[type]));
         });
-        return rows;
     }
 }

@@ -62,9 +62,9 @@ class BinningSelectionPredictTest {
         ModelInput model = new ModelInput("hetero_feature_selection_0", "HeteroFeatureSelection",
                 json("{\"final_left_cols\": {\"original_cols\": [\"a\", \"b\"], \"left_cols\": {\"a\": false, \"b\": true}}}"),
                 json("{}"));
-        assertThat(HeteroFeatureSelection.trainedLeft(p, data, model)).containsExactly("b");
+        assertThat(HeteroFeatureSelection.trainedLeft(p, data.featureNames(), model)).containsExactly("b");
         ModelInput missing = new ModelInput("s", "HeteroFeatureSelection",
                 json("{\"final_left_cols\": {\"left_cols\": {\"c\": true}}}"), json("{}"));
-        assertThatThrownBy(() -> HeteroFeatureSelection.trainedLeft(p, data, missing)).hasMessageContaining("c");
+        assertThatThrownBy(() -> HeteroFeatureSelection.trainedLeft(p, data.featureNames(), missing)).hasMessageContaining("c");
     }
 }

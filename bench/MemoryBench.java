@@ -303,6 +303,7 @@ public class MemoryBench {
             int http = freePort();
             int site = freePort();
             List<String> cmd = List.of("java", "-Xmx" + xmx, "-XX:+ExitOnOutOfMemoryError", "-Xlog:gc:file=" + gcLog,
+                    "--add-opens", "java.base/java.math=ALL-UNNAMED",
                     "-cp", cp, "io.fedflow.node.NodeMain", "--party-id", party, "--http-port", Integer.toString(http),
                     "--site-port", Integer.toString(site), "--data-dir", dataDir.toString(), "--cores", "4");
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

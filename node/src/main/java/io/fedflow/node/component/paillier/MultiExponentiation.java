@@ -35,9 +35,9 @@ public final class MultiExponentiation {
     /** For each column j of {@code a} (rows × columns), Π_i bases_i^a[i][j] mod the reducer's modulus. */
     public static BigInteger[] columns(BarrettReducer mod, List<BigInteger> bases, long[][] a, int columns) {
         Plan plan = Plan.cheapest(bases.size(), columns, a);
-        return plan.straus
+        return ParallelWork.call(() -> plan.straus
                 ? straus(mod, bases, a, columns, plan.bits)
-                : buckets(mod, bases, a, columns, plan.bits);
+                : buckets(mod, bases, a, columns, plan.bits));
     }
 
     /**

@@ -86,6 +86,8 @@ public class PipelineBench {
                 Map<String, Long> paillierBefore = paillier(g, "9999");
                 paillierBefore.putAll(paillier(o, "10000"));
                 long cpu0 = processCpuNanos();
+                double pg0 = postgresCpuSeconds(work);
+                double epoch0 = System.currentTimeMillis() / 1e3;
                 long t0 = System.nanoTime();
                 JsonNode sub = check(post(g + "/v1/job/submit", "{\"job_dsl\": " + dsl + ", \"job_runtime_conf\": "
                         + conf + "}"));
@@ -93,6 +95,8 @@ public class PipelineBench {
                 String status = await(g, jobId);
                 double wall = (System.nanoTime() - t0) / 1e9;
                 double cpu = (processCpuNanos() - cpu0) / 1e9;
+                double pg = postgresCpuSeconds(work) - pg0;
+                double epoch1 = System.currentTimeMillis() / 1e3;
                 String otherStatus = await(o, jobId);
                 if (!"success".equals(status) || !"success".equals(otherStatus)) {
                     throw new IllegalStateException("job " + jobId + ": " + status + " / " + otherStatus);
@@ -101,8 +105,10 @@ public class PipelineBench {
                 double auc = post(g + "/v1/tracking/component/summary/download", cpn(jobId, "guest", "9999",
                         "evaluation_0")).get("data").findValue("auc").asDouble();
                 System.out.printf(Locale.ROOT, "%s %s: submit → success at the guest %.2f s, AUC %.4f, CPU of "
-                        + "the bench JVM (both nodes, not their PostgreSQL) %.2f s%n",
-                        measured ? "run " + (r - warmup + 1) : "warm-up", jobId, wall, auc, cpu);
+                        + "the bench JVM (both nodes, not their PostgreSQL) %.2f s, of both PostgreSQL servers %.2f s%n",
+                        measured ? "run " + (r - warmup + 1) : "warm-up", jobId, wall, auc, cpu, pg);
+                // epoch seconds of the job, for bench/jfr-top.py's windows (a --jfr recording of the bench JVM)
+                System.out.printf(Locale.ROOT, "  window %.3f %.3f%n", epoch0, epoch1);
                 Map<String, Long> paillierAfter = paillier(g, "9999");
                 paillierAfter.putAll(paillier(o, "10000"));
                 StringBuilder ops = new StringBuilder("  Paillier operations of the job (fedflow.paillier.operations):");
@@ -156,6 +162,39 @@ public class PipelineBench {
     static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * CPU time of the PostgreSQL servers under {@code work} (Linux /proc): each postmaster's own and its reaped
+     * children's times, plus its live children's (the pooled backends), so that a delta spans one job.
+     */
+    static double postgresCpuSeconds(Path work) throws IOException {
+        List<Long> postmasters = new ArrayList<>();
+        try (var paths = Files.walk(work, 3)) {
+            for (Path p : (Iterable<Path>) paths.filter(f -> f.getFileName().toString().equals("postmaster.pid"))::iterator) {
+                postmasters.add(Long.parseLong(Files.readAllLines(p).get(0).trim()));
+            }
+        }
+        long ticks = 0;
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : (Iterable<Path>) procs.filter(f -> f.getFileName().toString().matches("\\d+"))::iterator) {
+                String[] f;
+                try {
+                    String stat = Files.readString(proc.resolve("stat"));
+                    f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                } catch (IOException gone) {
+                    continue;
+                }
+                long pid = Long.parseLong(proc.getFileName().toString());
+                long ppid = Long.parseLong(f[1]);
+                if (postmasters.contains(pid)) {
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+                } else if (postmasters.contains(ppid)) {
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                }
+            }
+        }
+        return ticks / 100.0; // USER_HZ, 100 on Linux
     }
 
     static final Pattern PAILLIER = Pattern.compile(

@@ -2,18 +2,27 @@
 # Breast pipeline benchmark (on demand; not part of the Maven build). Builds the node offline if needed
 # (mvn package, never install), then runs bench/PipelineBench.java with the Java source launcher on the
 # node's classpath.
-#   bench/pipeline-bench.sh [--jar DIR] [--runs 3] [--warmup 1] [--work DIR] [--guest-csv F --host-csv F]
+#   bench/pipeline-bench.sh [--jar DIR] [--jfr FILE] [--runs 3] [--warmup 1] [--work DIR] [--guest-csv F --host-csv F]
 # --jar DIR runs a saved build (DIR holding fedflow-node-0.1.0-SNAPSHOT.jar and classpath.txt: a before/after
 # comparison in one sitting) instead of building this tree; --guest-csv/--host-csv upload another table pair
 # of the breast shape (bench/BreastShapeData.java) in place of examples/data/breast_hetero_*.csv.
+# --jfr FILE records the bench JVM with Java Flight Recorder (settings=profile: execution samples every 10-20 ms,
+# allocation samples); each job prints its "window START END" (epoch seconds) for bench/jfr-top.py.
 # Two nodes (guest 9999; host and arbiter 10000) run in the bench JVM, each with its own embedded PostgreSQL
 # under bench/work/pipeline (git-ignored), peers of each other over their signed site ports on loopback; each
 # run submits examples/breast_pipeline_{dsl,conf}.json as they are and times submit -> success.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+jfr=()
+if [ "${1:-}" = "--jfr" ]; then
+  jfr=("-XX:StartFlightRecording=filename=$2,settings=profile,dumponexit=true"); shift 2
+fi
 if [ "${1:-}" = "--jar" ]; then
   jar="$2/fedflow-node-0.1.0-SNAPSHOT.jar"; cp="$jar:$(cat "$2/classpath.txt")"; shift 2
-  exec java -Xmx1g --add-opens java.base/java.math=ALL-UNNAMED -cp "$cp" "$root/bench/PipelineBench.java" --root "$root" "$@"
+  if [ "${1:-}" = "--jfr" ]; then
+    jfr=("-XX:StartFlightRecording=filename=$2,settings=profile,dumponexit=true"); shift 2
+  fi
+  exec java -Xmx1g --add-opens java.base/java.math=ALL-UNNAMED "${jfr[@]}" -cp "$cp" "$root/bench/PipelineBench.java" --root "$root" "$@"
 fi
 jar="$root/node/target/fedflow-node-0.1.0-SNAPSHOT.jar"
 if [ ! -f "$jar" ] || [ ! -f "$root/node/target/classpath.txt" ] \
@@ -22,4 +31,4 @@ if [ ! -f "$jar" ] || [ ! -f "$root/node/target/classpath.txt" ] \
   (cd "$root" && mvn -q -B -o -pl proto,auth,node -am package -DskipTests) >&2
 fi
 cp="$jar:$(cat "$root/node/target/classpath.txt")"
-exec java -Xmx1g --add-opens java.base/java.math=ALL-UNNAMED -cp "$cp" "$root/bench/PipelineBench.java" --root "$root" "$@"
+exec java -Xmx1g --add-opens java.base/java.math=ALL-UNNAMED "${jfr[@]}" -cp "$cp" "$root/bench/PipelineBench.java" --root "$root" "$@"

@@ -9,6 +9,7 @@ import io.fedflow.node.component.paillier.CiphertextVector;
 import io.fedflow.node.component.paillier.PaillierEncryptor;
 import io.fedflow.node.component.paillier.PaillierKeyPair;
 import io.fedflow.node.component.paillier.PaillierPrivateKey;
+import io.fedflow.node.component.paillier.ParallelWork;
 import io.fedflow.node.core.FlowException;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -110,7 +111,8 @@ final class BinningGuest {
     private void flush() {
         int n = ids.size();
         // encryption is the cost here: spread a chunk over the cores
-        List<BigInteger> cs = IntStream.range(0, n).parallel().mapToObj(i -> enc.encrypt(labels[i])).toList();
+        List<BigInteger> cs = ParallelWork.call(() -> IntStream.range(0, n).parallel()
+                .mapToObj(i -> enc.encrypt(labels[i])).toList());
         ArrayNode idList = Params.JSON.createObjectNode().putArray("ids");
         ids.forEach(idList::add);
         byte[] idBytes = bytes(Params.JSON.createObjectNode().set("ids", idList));

@@ -7,6 +7,7 @@ import io.fedflow.node.component.ComponentContext;
 import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.component.paillier.CiphertextVector;
 import io.fedflow.node.component.paillier.PaillierPublicKey;
+import io.fedflow.node.component.paillier.ParallelWork;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.core.Limits;
 import java.math.BigInteger;
@@ -78,13 +79,13 @@ final class BinningHost {
             }
             // each feature's sums are its own: the features add in parallel, each in the guest's row order
             int n = shared.size();
-            IntStream.range(0, cols.length).parallel().forEach(f -> {
+            ParallelWork.run(() -> IntStream.range(0, cols.length).parallel().forEach(f -> {
                 for (int i = 0; i < n; i++) {
                     int bin = rows.bin(at[i], f);
                     sums[f][bin] = key.add(sums[f][bin], shared.get(i));
                     counts[f][bin]++;
                 }
-            });
+            }));
             received += ids.size();
             joined += n;
             ctx.checkCancelled();

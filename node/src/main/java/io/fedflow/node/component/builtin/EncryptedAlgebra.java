@@ -5,6 +5,7 @@ import io.fedflow.node.component.paillier.MultiExponentiation;
 import io.fedflow.node.component.paillier.PaillierCounter;
 import io.fedflow.node.component.paillier.PaillierEncryptor;
 import io.fedflow.node.component.paillier.PaillierPublicKey;
+import io.fedflow.node.component.paillier.ParallelWork;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -33,8 +34,8 @@ final class EncryptedAlgebra {
 
     /** E(v_i) for each v_i at FixedPoint's scale, in parallel. */
     static List<BigInteger> encrypt(PaillierEncryptor enc, FixedPoint fp, double[] v) {
-        return List.of(IntStream.range(0, v.length).parallel().mapToObj(i -> enc.encrypt(fp.encode(v[i])))
-                .toArray(BigInteger[]::new));
+        return ParallelWork.call(() -> List.of(IntStream.range(0, v.length).parallel()
+                .mapToObj(i -> enc.encrypt(fp.encode(v[i]))).toArray(BigInteger[]::new)));
     }
 
     /** x at scale 2^16 as an exponent. */

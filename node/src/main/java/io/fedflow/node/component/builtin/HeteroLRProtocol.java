@@ -10,6 +10,7 @@ import io.fedflow.node.component.paillier.PaillierEncryptor;
 import io.fedflow.node.component.paillier.PaillierKeyPair;
 import io.fedflow.node.component.paillier.PaillierPrivateKey;
 import io.fedflow.node.component.paillier.PaillierPublicKey;
+import io.fedflow.node.component.paillier.ParallelWork;
 import io.fedflow.node.core.FailureKind;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.core.Limits;
@@ -207,7 +208,8 @@ final class HeteroLRProtocol {
     private static void decryptMasked(Session io, PaillierPrivateKey sk, String tag, String role, String party) {
         PaillierPublicKey pk = sk.publicKey();
         List<BigInteger> masked = CiphertextVector.decode(pk, io.receive(tag, role, party));
-        List<BigInteger> plain = List.of(masked.parallelStream().map(sk::decrypt).toArray(BigInteger[]::new));
+        List<BigInteger> plain = ParallelWork.call(() -> List.of(masked.parallelStream().map(sk::decrypt)
+                .toArray(BigInteger[]::new)));
         io.send(tag + ".plain", role, party, EncryptedAlgebra.encodeIntegers(pk, plain));
     }
 

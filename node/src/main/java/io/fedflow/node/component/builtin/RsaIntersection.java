@@ -4,6 +4,7 @@ import io.fedflow.node.component.builtin.Intersection.Ids;
 import io.fedflow.node.component.builtin.PeerMessages.Chunk;
 import io.fedflow.node.component.builtin.PeerMessages.Party;
 import io.fedflow.node.component.builtin.PeerMessages.StringRun;
+import io.fedflow.node.component.paillier.ParallelWork;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.proto.RetCode;
 import java.math.BigInteger;
@@ -110,10 +111,10 @@ final class RsaIntersection {
             for (Host h : hosts) {
                 // blinding factors are fresh per host: one host's signatures say nothing of another's
                 BigInteger[] r = new BigInteger[size];
-                List<BigInteger> blinded = IntStream.range(0, size).parallel().mapToObj(i -> {
+                List<BigInteger> blinded = ParallelWork.call(() -> IntStream.range(0, size).parallel().mapToObj(i -> {
                     r[i] = unit(h.n());
                     return toGroup(s.hash().digest(ids.get(i)), h.n()).multiply(r[i].modPow(h.e(), h.n())).mod(h.n());
-                }).toList();
+                }).toList());
                 factors.add(r);
                 peers.sendNumberChunk(GUEST_BLINDED, index, h.party(), blinded, last);
             }
@@ -128,8 +129,9 @@ final class RsaIntersection {
                     throw new FlowException(RetCode.FEDERATED_ERROR, "host " + h.party().partyId() + " signed "
                             + signed.size() + " ids, " + size + " were sent");
                 }
-                List<String> f = IntStream.range(0, size).parallel()
-                        .mapToObj(i -> finalHash(s, signed.get(i).multiply(r[i].modInverse(h.n())).mod(h.n()))).toList();
+                List<String> f = ParallelWork.call(() -> IntStream.range(0, size).parallel()
+                        .mapToObj(i -> finalHash(s, signed.get(i).multiply(r[i].modInverse(h.n())).mod(h.n())))
+                        .toList());
                 for (int i = 0; i < size; i++) {
                     inAll[i] &= h.finals().contains(f.get(i));
                 }
@@ -183,8 +185,8 @@ final class RsaIntersection {
         StringRun run = peers.stringRun(HOST_IDS, List.of(g), chunk, true);
         List<String> buffer = new ArrayList<>();
         Runnable signBuffer = () -> {
-            List<String> finals = buffer.parallelStream()
-                    .map(id -> finalHash(s, sign(key, toGroup(s.hash().digest(id), n)))).toList();
+            List<String> finals = ParallelWork.call(() -> buffer.parallelStream()
+                    .map(id -> finalHash(s, sign(key, toGroup(s.hash().digest(id), n)))).toList());
             for (String f : finals) {
                 run.add(f);
                 if (own != null) {
@@ -205,12 +207,12 @@ final class RsaIntersection {
         boolean last = false;
         for (int index = 0; !last; index++) {
             Chunk<BigInteger> blinded = peers.receiveNumberChunk(GUEST_BLINDED, index, g);
-            List<BigInteger> signed = blinded.values().parallelStream().map(b -> {
+            List<BigInteger> signed = ParallelWork.call(() -> blinded.values().parallelStream().map(b -> {
                 if (b.signum() <= 0 || b.compareTo(n) >= 0) {
                     throw new FlowException(RetCode.FEDERATED_ERROR, "the guest sent a value outside the RSA group");
                 }
                 return sign(key, b);
-            }).toList();
+            }).toList());
             last = blinded.last();
             peers.sendNumberChunk(GUEST_SIGNED, index, g, signed, last);
         }

@@ -39,9 +39,9 @@ public final class MultiExponentiation {
     public static BigInteger[] columns(MontgomeryMultiplier mod, List<BigInteger> bases, long[][] a,
                                        int columns) {
         Plan plan = Plan.cheapest(bases.size(), columns, a);
-        return plan.straus
+        return ParallelWork.call(() -> plan.straus
                 ? straus(mod, bases, a, columns, plan.bits)
-                : buckets(mod, bases, a, columns, plan.bits);
+                : buckets(mod, bases, a, columns, plan.bits));
     }
 
     /**

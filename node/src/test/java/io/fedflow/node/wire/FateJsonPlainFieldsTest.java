@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import io.fedflow.node.testing.RandomText;
 import io.fedflow.proto.v1.ListJobsRequest;
 import io.fedflow.proto.v1.QueryJobRequest;
 import java.nio.charset.StandardCharsets;
@@ -91,17 +92,6 @@ class FateJsonPlainFieldsTest {
     }
 
     private static String text(SplittableRandom r) {
-        String alphabet = "abcXYZ_019 f_é中\"\\/\uD83D\uDE00";
-        StringBuilder b = new StringBuilder();
-        for (int i = r.nextInt(10); i > 0; i--) {
-            int at = r.nextInt(alphabet.length());
-            char c = alphabet.charAt(at);
-            if (Character.isHighSurrogate(c)) {
-                b.append(c).append(alphabet.charAt(at + 1));
-            } else if (!Character.isLowSurrogate(c)) {
-                b.append(c);
-            }
-        }
-        return b.toString();
+        return RandomText.of(r, "abcXYZ_019 f_é中\"\\/\uD83D\uDE00", 10);
     }
 }

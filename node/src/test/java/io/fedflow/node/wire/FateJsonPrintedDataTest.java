@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.UnsafeByteOperations;
+import io.fedflow.node.testing.RandomText;
 import io.fedflow.proto.v1.FlowResponse;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -115,17 +116,6 @@ class FateJsonPrintedDataTest {
     }
 
     private static String text(SplittableRandom r) {
-        String alphabet = "abcXYZ_019 f_é中\u0000\u0007\"\\/\u2028\uD83D\uDE00";
-        StringBuilder b = new StringBuilder();
-        for (int i = r.nextInt(8); i > 0; i--) {
-            int at = r.nextInt(alphabet.length());
-            char c = alphabet.charAt(at);
-            if (Character.isHighSurrogate(c)) {
-                b.append(c).append(alphabet.charAt(at + 1));
-            } else if (!Character.isLowSurrogate(c)) {
-                b.append(c);
-            }
-        }
-        return b.toString();
+        return RandomText.of(r, "abcXYZ_019 f_é中\u0000\u0007\"\\/\u2028\uD83D\uDE00", 8);
     }
 }

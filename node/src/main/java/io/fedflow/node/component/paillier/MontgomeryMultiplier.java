@@ -96,6 +96,11 @@ public final class MontgomeryMultiplier {
         return length;
     }
 
+    /** Whether this JVM lets products go through the JDK's intrinsic ({@code --add-opens java.base/java.math}). */
+    public static boolean jdkIntrinsicAvailable() {
+        return JDK_MULTIPLY != null && JDK_SQUARE != null;
+    }
+
     /** Whether products go through the JDK's intrinsic (java.math open to this class) or BigInteger. */
     public boolean usesIntrinsic() {
         return intrinsic;

@@ -46,6 +46,7 @@ public class PipelineBench {
         Path work = null;
         int runs = 3;
         int warmup = 1;
+        boolean threadCpu = false;
         Path guestCsv = null;
         Path hostCsv = null;
         for (int i = 0; i < args.length; i++) {
@@ -54,6 +55,7 @@ public class PipelineBench {
                 case "--work" -> work = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--thread-cpu" -> threadCpu = true;
                 case "--guest-csv" -> guestCsv = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--host-csv" -> hostCsv = Path.of(args[++i]).toAbsolutePath().normalize();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -72,6 +74,7 @@ public class PipelineBench {
                 warmup, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         String dsl = Files.readString(root.resolve("examples/breast_pipeline_dsl.json"));
         String conf = Files.readString(root.resolve("examples/breast_pipeline_conf.json"));
+        ThreadCpu threads = threadCpu ? ThreadCpu.start() : null;
         try (Node guest = start("9999", work); Node other = start("10000", work)) {
             guest.peers().put(new Peer("10000", "127.0.0.1", other.sitePort(), other.siteKeys().publicKeyBase64(), false));
             other.peers().put(new Peer("9999", "127.0.0.1", guest.sitePort(), guest.siteKeys().publicKeyBase64(), false));
@@ -115,6 +118,9 @@ public class PipelineBench {
                 paillierAfter.forEach((k, v) -> ops.append(' ').append(k).append(' ')
                         .append(v - paillierBefore.getOrDefault(k, 0L)));
                 System.out.println(ops);
+                if (threads != null) {
+                    threadCpu(threads, g, jobId, epoch0, epoch1);
+                }
                 if (measured) {
                     walls.add(wall);
                     breakdown(guest, other, g, o, jobId);
@@ -155,6 +161,117 @@ public class PipelineBench {
                         + "%.1f%% of the task's %d ms%n", at[0], messages, sendMs, (double) sendMs / messages,
                         100.0 * sendMs / ms, ms);
             }
+        }
+    }
+
+    /**
+     * The bench JVM's CPU by thread class over the whole job and over HeteroLR's run at the guest (its task's
+     * start and end): the JIT compiler threads against the Paillier threads, the transfer's and the rest.
+     */
+    static void threadCpu(ThreadCpu threads, String g, String jobId, double epoch0, double epoch1) throws IOException {
+        long lrStart = 0;
+        long lrEnd = 0;
+        for (JsonNode t : post(g + "/v1/job/task/query", "{\"job_id\": \"" + jobId + "\", \"role\": \"guest\"}")
+                .path("data")) {
+            if ("hetero_lr_0".equals(t.path("f_component_name").asText())) {
+                lrStart = t.path("f_start_time").asLong();
+                lrEnd = t.path("f_end_time").asLong();
+            }
+        }
+        System.out.printf(Locale.ROOT, "  JIT compilation so far (CompilationMXBean, summed over compiler threads): %.2f s%n",
+                java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime() / 1e3);
+        System.out.println("  CPU s by thread class, whole job: " + threads.between((long) (epoch0 * 1e3),
+                (long) (epoch1 * 1e3)));
+        if (lrEnd > lrStart) {
+            System.out.println("  CPU s by thread class, hetero_lr_0 at the guest (" + (lrEnd - lrStart) + " ms): "
+                    + threads.between(lrStart, lrEnd));
+        }
+    }
+
+    /**
+     * Per-thread CPU of this JVM from /proc/self/task every 500 ms (the JIT's and GC's threads included, which
+     * ThreadMXBean does not list), summed by thread name without its trailing number. Only with --thread-cpu:
+     * the sampling itself costs about 1 % of a core (its own class, bench-threadcpu, in the output). A thread
+     * that ends between two samples loses its last ticks, so short-lived threads are undercounted.
+     */
+    static final class ThreadCpu {
+        private final List<Long> times = Collections.synchronizedList(new ArrayList<>());
+        private final List<Map<String, Long>> snaps = Collections.synchronizedList(new ArrayList<>());
+
+        static ThreadCpu start() {
+            ThreadCpu t = new ThreadCpu();
+            Thread th = new Thread(() -> {
+                while (true) {
+                    t.snap();
+                    try {
+                        Thread.sleep(500);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "bench-threadcpu");
+            th.setDaemon(true);
+            th.start();
+            return t;
+        }
+
+        private void snap() {
+            Map<String, Long> ticks = new TreeMap<>();
+            try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    try {
+                        String stat = Files.readString(task.resolve("stat"));
+                        int end = stat.lastIndexOf(')');
+                        while (end > 0 && "0123456789-_ #".indexOf(stat.charAt(end - 1)) >= 0) {
+                            end--;
+                        }
+                        String name = stat.substring(stat.indexOf('(') + 1, end);
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                    } catch (IOException | RuntimeException gone) {
+                        // the thread ended between the listing and the read
+                    }
+                }
+            } catch (IOException e) {
+                return;
+            }
+            synchronized (snaps) {
+                times.add(System.currentTimeMillis());
+                snaps.add(ticks);
+            }
+        }
+
+        /** CPU seconds per class between the snapshots nearest to {@code from} and {@code to} (epoch ms). */
+        String between(long from, long to) {
+            snap();
+            Map<String, Long> a;
+            Map<String, Long> b;
+            synchronized (snaps) {
+                a = snaps.get(nearest(from));
+                b = snaps.get(nearest(to));
+            }
+            Map<String, Double> d = new TreeMap<>();
+            b.forEach((k, v) -> {
+                long delta = v - a.getOrDefault(k, 0L); // an ended thread's ticks are gone: a negative delta
+                if (delta > 0) {
+                    d.put(k, delta / 100.0);
+                }
+            });
+            double total = d.values().stream().mapToDouble(Double::doubleValue).sum();
+            StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "total %.2f;", total));
+            d.entrySet().stream().sorted((x, y) -> Double.compare(y.getValue(), x.getValue())).limit(12)
+                    .forEach(e -> out.append(String.format(Locale.ROOT, " %s %.2f,", e.getKey(), e.getValue())));
+            return out.substring(0, out.length() - 1);
+        }
+
+        private int nearest(long at) {
+            int best = 0;
+            for (int i = 0; i < times.size(); i++) {
+                if (Math.abs(times.get(i) - at) < Math.abs(times.get(best) - at)) {
+                    best = i;
+                }
+            }
+            return best;
         }
     }
 

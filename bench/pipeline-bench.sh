@@ -3,11 +3,14 @@
 # (mvn package, never install), then runs bench/PipelineBench.java with the Java source launcher on the
 # node's classpath.
 #   bench/pipeline-bench.sh [--jar DIR] [--jfr FILE] [--runs 3] [--warmup 1] [--work DIR] [--guest-csv F --host-csv F]
+#                           [--thread-cpu]
 # --jar DIR runs a saved build (DIR holding fedflow-node-0.1.0-SNAPSHOT.jar and classpath.txt: a before/after
 # comparison in one sitting) instead of building this tree; --guest-csv/--host-csv upload another table pair
 # of the breast shape (bench/BreastShapeData.java) in place of examples/data/breast_hetero_*.csv.
 # --jfr FILE records the bench JVM with Java Flight Recorder (settings=profile: execution samples every 10-20 ms,
 # allocation samples); each job prints its "window START END" (epoch seconds) for bench/jfr-top.py.
+# --thread-cpu samples the bench JVM's threads from /proc every 500 ms and prints each job's CPU by thread class
+# (JIT compilers, Paillier pools, Armeria, transfer...), over the whole job and over HeteroLR at the guest.
 # Two nodes (guest 9999; host and arbiter 10000) run in the bench JVM, each with its own embedded PostgreSQL
 # under bench/work/pipeline (git-ignored), peers of each other over their signed site ports on loopback; each
 # run submits examples/breast_pipeline_{dsl,conf}.json as they are and times submit -> success.

@@ -4,6 +4,7 @@ import io.fedflow.node.core.FlowException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -57,6 +58,70 @@ final class ChunkedRows {
                 }
             };
         }
+    }
+
+    /**
+     * {@code source} read once and held, when it has at most {@code maxRows} rows: every pass after the first
+     * replays the rows from memory instead of scanning and parsing the table again (HeteroLR makes a pass per
+     * iteration). With the chunk cap as {@code maxRows} a party so holds no more rows than one chunk of a larger
+     * table; a larger table is read afresh on each pass, as the source does. A first pass that fails, or ends
+     * early, keeps nothing. The rows' feature arrays are held as the source handed them, and must not change.
+     */
+    static PartyRows held(PartyRows source, long maxRows) {
+        if (source.count() > maxRows) {
+            return source;
+        }
+        return new PartyRows() {
+            private List<String> ids;
+            private double[] labels;
+            private double[][] x;
+
+            @Override
+            public long count() {
+                return source.count();
+            }
+
+            @Override
+            public int width() {
+                return source.width();
+            }
+
+            @Override
+            public void scan(RowConsumer rows) {
+                if (ids != null) {
+                    try {
+                        for (int i = 0; i < x.length; i++) {
+                            rows.row(ids.get(i), labels[i], x[i]);
+                        }
+                    } catch (RuntimeException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return;
+                }
+                // count() is what the table was written with: a source that yields more is not held (the pass
+                // itself refuses it), nor one that stops short
+                int cap = (int) maxRows;
+                ArrayList<String> seenIds = new ArrayList<>();
+                double[] seenLabels = new double[(int) Math.min(cap, source.count())];
+                double[][] seenX = new double[seenLabels.length][];
+                source.scan((id, label, features) -> {
+                    int i = seenIds.size();
+                    if (i < seenLabels.length) {
+                        seenLabels[i] = label;
+                        seenX[i] = features;
+                    }
+                    seenIds.add(id);
+                    rows.row(id, label, features);
+                });
+                if (seenIds.size() == seenLabels.length) {
+                    ids = List.copyOf(seenIds);
+                    labels = seenLabels;
+                    x = seenX;
+                }
+            }
+        };
     }
 
     /** Receives one row: its id, its label (NaN without one) and its features. */

@@ -146,7 +146,7 @@ public final class HeteroLR implements Component {
         if (table.count() == 0) {
             throw p.dataError("the train data " + table.source() + " is empty");
         }
-        PartyRows rows = rows(ctx, table, layout, null);
+        PartyRows rows = ChunkedRows.held(rows(ctx, table, layout, null), ctx.chunkRows());
         long started = System.nanoTime();
         List<String> names = layout.featureNames();
         int d = layout.width();
@@ -171,7 +171,7 @@ public final class HeteroLR implements Component {
     private static void host(ComponentContext ctx, Params p, LR.Settings s, HeteroLRProtocol.Session io,
                              TableInput table, int keyBits) {
         InstanceLayout layout = InstanceLayout.of(table);
-        PartyRows rows = rows(ctx, table, layout, null);
+        PartyRows rows = ChunkedRows.held(rows(ctx, table, layout, null), ctx.chunkRows());
         List<String> names = layout.featureNames();
         HeteroLRProtocol.Fit fit = HeteroLRProtocol.host(io, s, rows, checkpoints(ctx, p, s, keyBits,
                 (t, w, converged) -> modelParam(names, w, 0.0, new HeteroLRProtocol.Fit(w, t + 1, converged))));

@@ -17,7 +17,7 @@ import java.util.List;
  * chunk k + 1 while the hosts work on chunk k. At a batch's end the gradient goes masked to the arbiter and
  * the weights step.
  */
-final class HeteroLRGuest implements ChunkedRows.ChunkHandler {
+final class HeteroLRGuest implements HeteroLRProtocol.Party {
     private final HeteroLRProtocol.Session io;
     private final LR.Settings s;
     private final ChunkedRows.Plan plan;
@@ -31,6 +31,7 @@ final class HeteroLRGuest implements ChunkedRows.ChunkHandler {
     private final LR.Optimizer opt;
     private final ArrayDeque<Encrypted> pending = new ArrayDeque<>();
     private int t;
+    private Boolean verdict;
     private final Batch batch = new Batch();
 
     /** A chunk whose own terms are encrypted, waiting for the hosts' values. */
@@ -65,9 +66,15 @@ final class HeteroLRGuest implements ChunkedRows.ChunkHandler {
         this.opt = opt;
     }
 
-    /** The iteration the next pass belongs to. */
-    void iteration(int iteration) {
+    @Override
+    public void iteration(int iteration) {
         this.t = iteration;
+        this.verdict = null;
+    }
+
+    @Override
+    public Boolean verdict() {
+        return verdict;
     }
 
     @Override
@@ -155,7 +162,10 @@ final class HeteroLRGuest implements ChunkedRows.ChunkHandler {
         batch.gradientTime += System.nanoTime() - t2;
     }
 
-    /** E(loss) to the arbiter: plain guest terms, the cross term, the hosts' u_h²/8 + penalty; then the step. */
+    /**
+     * E(loss) (plain guest terms, the cross term, the hosts' u_h²/8 + penalty) to the arbiter with the masked
+     * gradient; then the step.
+     */
     private void endBatch(long b) {
         String at = t + "." + b;
         long t0 = System.nanoTime();
@@ -165,9 +175,14 @@ final class HeteroLRGuest implements ChunkedRows.ChunkHandler {
             loss = pk.add(loss, batch.crossLoss);
             loss = pk.add(loss, pk.multiply(batch.hostLoss, BigInteger.ONE.shiftLeft(EncryptedAlgebra.X_SCALE_BITS)));
         }
-        io.send("loss." + at, HeteroLRProtocol.ARBITER, arbiter, CiphertextVector.encode(pk, List.of(loss)));
         long t1 = System.nanoTime();
-        double[] g = HeteroLRProtocol.unmasked(io, enc, fp, batch.gradient, "gradient." + at, arbiter);
+        boolean lastBatch = b == plan.batches() - 1;
+        HeteroLRProtocol.Unmasked u = HeteroLRProtocol.unmasked(io, enc, fp, batch.gradient, loss, "gradient." + at,
+                arbiter, lastBatch && !"weight_diff".equals(s.earlyStop));
+        if (lastBatch) {
+            verdict = u.verdict();
+        }
+        double[] g = u.gradient();
         long t2 = System.nanoTime();
         io.log().accept("guest batch " + at + " (" + batch.rows + " rows in " + batch.chunks + " chunks): waited " + batch.waited / 1_000_000 + " ms for the hosts, "
                 + "encrypted in " + batch.encrypted / 1_000_000 + " ms, loss in " + (batch.loss + t1 - t0) / 1_000_000

@@ -18,7 +18,7 @@ import java.util.List;
  * batch also carries E(the batch's loss terms). At a batch's end the gradient goes masked to the arbiter and
  * the weights step.
  */
-final class HeteroLRHost implements ChunkedRows.ChunkHandler {
+final class HeteroLRHost implements HeteroLRProtocol.Party {
     private final HeteroLRProtocol.Session io;
     private final LR.Settings s;
     private final ChunkedRows.Plan plan;
@@ -31,6 +31,7 @@ final class HeteroLRHost implements ChunkedRows.ChunkHandler {
     private final LR.Optimizer opt;
     private final ArrayDeque<Chunk> pending = new ArrayDeque<>();
     private int t;
+    private Boolean verdict;
     private long rows;
     private int chunks;
     private double lossTerms;
@@ -53,9 +54,15 @@ final class HeteroLRHost implements ChunkedRows.ChunkHandler {
         this.opt = opt;
     }
 
-    /** The iteration the next pass belongs to. */
-    void iteration(int iteration) {
+    @Override
+    public void iteration(int iteration) {
         this.t = iteration;
+        this.verdict = null;
+    }
+
+    @Override
+    public Boolean verdict() {
+        return verdict;
     }
 
     @Override
@@ -113,7 +120,13 @@ final class HeteroLRHost implements ChunkedRows.ChunkHandler {
     private void endBatch(long b) {
         String at = t + "." + b;
         long t0 = System.nanoTime();
-        double[] g = HeteroLRProtocol.unmasked(io, enc, fp, gradient, "gradient." + at, arbiter);
+        boolean lastBatch = b == plan.batches() - 1;
+        HeteroLRProtocol.Unmasked u = HeteroLRProtocol.unmasked(io, enc, fp, gradient, null, "gradient." + at, arbiter,
+                lastBatch && !"weight_diff".equals(s.earlyStop));
+        if (lastBatch) {
+            verdict = u.verdict();
+        }
+        double[] g = u.gradient();
         io.log().accept("host batch " + at + " (" + rows + " rows in " + chunks + " chunks): encrypted in " + encrypted / 1_000_000 + " ms, waited "
                 + waited / 1_000_000 + " ms for the guest, gradient in "
                 + (gradientTime + System.nanoTime() - t0) / 1_000_000 + " ms");

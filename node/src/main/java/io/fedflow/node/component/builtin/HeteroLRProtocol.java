@@ -18,9 +18,9 @@ import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.IntConsumer;
 
 /**
  * HeteroLR's training protocol (FATE 1.x's hetero logistic regression), one method per role, over a
@@ -32,8 +32,12 @@ import java.util.function.IntConsumer;
  * party adds the chunk's E(X^T·4d) to its batch's. A party works a chunk ahead of the one its peer returns
  * ({@link #WINDOW}), so guest and host compute at the same time. At a batch's end each party adds a random
  * mask to its gradient, has the arbiter decrypt it, removes the mask and steps its own weights; the host's
- * last chunk carries E(its loss terms) and the guest sends E(batch loss) (log 2 − y'u/2 + u²/8 summed) to
- * the arbiter, which decrypts it, records the loss per iteration and tells everyone whether it converged.
+ * last chunk carries E(its loss terms) and the guest's masked gradient carries E(batch loss) (log 2 − y'u/2 +
+ * u²/8 summed) as its last value, which the arbiter decrypts and records per iteration. With a loss rule
+ * (early_stop diff or abs) the arbiter's replies to an iteration's last batch carry its verdict, so an
+ * iteration costs no message of its own and the guest starts the next while the hosts' last gradients are
+ * decrypted; weight_diff needs the weights after the step, so there each party reports its change and the
+ * arbiter answers with a message per party.
  * The sums are exact in the ciphertexts, so chunking changes no number. The arbiter holds the only private
  * key: hosts see ciphertexts and masked integers, never labels or gradients in the clear.
  */
@@ -162,55 +166,100 @@ final class HeteroLRProtocol {
         List<Double> history = new ArrayList<>();
         Double previous = null;
         boolean converged = false;
+        boolean byLoss = !"weight_diff".equals(s.earlyStop);
         for (int t = 0; t < s.maxIter && !converged; t++) {
             double lossSum = 0;
+            double loss = Double.NaN;
             for (long b = 0; b < batches; b++) {
                 String at = t + "." + b;
-                decryptMasked(io, sk, "gradient." + at, GUEST, guest);
-                for (String h : hosts) {
-                    decryptMasked(io, sk, "gradient." + at, HOST, h);
+                boolean lastBatch = b == batches - 1;
+                // the guest's masked gradient, then E(its batch loss): decrypted together, the loss kept here
+                List<BigInteger> guestPlain = decrypt(io, sk, "gradient." + at, GUEST, guest);
+                if (guestPlain.size() < 2) {
+                    throw FlowException.data("the guest sent " + guestPlain.size() + " values for its gradient and"
+                            + " loss");
                 }
-                List<BigInteger> loss = CiphertextVector.decode(pk, io.receive("loss." + at, GUEST, guest));
-                lossSum += EncryptedAlgebra.decodeProduct(fp, sk.decrypt(loss.get(0)));
+                lossSum += EncryptedAlgebra.decodeProduct(fp, guestPlain.get(guestPlain.size() - 1));
+                Boolean verdict = null;
+                if (lastBatch) {
+                    loss = lossSum / rows;
+                    if (byLoss) {
+                        converged = lossConverged(s, previous, loss);
+                        verdict = converged;
+                    }
+                }
+                io.send("gradient." + at + ".plain", GUEST, guest,
+                        encodeReply(pk, guestPlain.subList(0, guestPlain.size() - 1), verdict));
+                for (String h : hosts) {
+                    io.send("gradient." + at + ".plain", HOST, h,
+                            encodeReply(pk, decrypt(io, sk, "gradient." + at, HOST, h), verdict));
+                }
             }
-            double loss = lossSum / rows;
             history.add(loss);
             listener.loss(t, loss);
-            converged = switch (s.earlyStop) {
-                case "diff" -> previous != null && Math.abs(previous - loss) < s.tol;
-                case "abs" -> loss <= s.tol;
-                default -> {
-                    double diff = 0;
-                    double norm = 0;
-                    List<String[]> parties = new ArrayList<>();
-                    parties.add(new String[] {GUEST, guest});
-                    hosts.forEach(h -> parties.add(new String[] {HOST, h}));
-                    for (String[] p : parties) {
-                        double[] v = EncryptedAlgebra.decodeDoubles(io.receive("weight_diff." + t, p[0], p[1]));
-                        diff += v[0];
-                        norm += v[1];
-                    }
-                    yield t > 0 && Math.sqrt(diff) < s.tol * Math.max(Math.sqrt(norm), 1);
+            if (!byLoss) {
+                double diff = 0;
+                double norm = 0;
+                List<String[]> parties = new ArrayList<>();
+                parties.add(new String[] {GUEST, guest});
+                hosts.forEach(h -> parties.add(new String[] {HOST, h}));
+                for (String[] p : parties) {
+                    double[] v = EncryptedAlgebra.decodeDoubles(io.receive("weight_diff." + t, p[0], p[1]));
+                    diff += v[0];
+                    norm += v[1];
                 }
-            };
+                converged = t > 0 && Math.sqrt(diff) < s.tol * Math.max(Math.sqrt(norm), 1);
+                byte[] flag = {(byte) (converged ? 1 : 0)};
+                io.send("converged." + t, GUEST, guest, flag);
+                for (String h : hosts) {
+                    io.send("converged." + t, HOST, h, flag);
+                }
+            }
             previous = loss;
             io.log().accept("iteration " + t + " loss " + loss + (converged ? " (converged)" : ""));
-            byte[] flag = {(byte) (converged ? 1 : 0)};
-            io.send("converged." + t, GUEST, guest, flag);
-            for (String h : hosts) {
-                io.send("converged." + t, HOST, h, flag);
-            }
             iterations.iterationEnd(t, new double[0], converged);
         }
         return new Losses(history, converged);
     }
 
-    private static void decryptMasked(Session io, PaillierPrivateKey sk, String tag, String role, String party) {
-        PaillierPublicKey pk = sk.publicKey();
-        List<BigInteger> masked = CiphertextVector.decode(pk, io.receive(tag, role, party));
-        List<BigInteger> plain = ParallelWork.call(() -> List.of(masked.parallelStream().map(sk::decrypt)
+    /** early_stop diff or abs: whether the iteration's loss ends training. */
+    private static boolean lossConverged(LR.Settings s, Double previous, double loss) {
+        return "abs".equals(s.earlyStop) ? loss <= s.tol : previous != null && Math.abs(previous - loss) < s.tol;
+    }
+
+    /** The masked values a party sent under {@code tag}, decrypted. */
+    private static List<BigInteger> decrypt(Session io, PaillierPrivateKey sk, String tag, String role, String party) {
+        List<BigInteger> masked = CiphertextVector.decode(sk.publicKey(), io.receive(tag, role, party));
+        return ParallelWork.call(() -> List.of(masked.parallelStream().map(sk::decrypt)
                 .toArray(BigInteger[]::new)));
-        io.send(tag + ".plain", role, party, EncryptedAlgebra.encodeIntegers(pk, plain));
+    }
+
+    /**
+     * The arbiter's reply to a masked gradient: the plain masked values, then, on an iteration's last batch
+     * under a loss rule, one byte of verdict (1: converged).
+     */
+    static byte[] encodeReply(PaillierPublicKey pk, List<BigInteger> plain, Boolean verdict) {
+        byte[] values = EncryptedAlgebra.encodeIntegers(pk, plain);
+        if (verdict == null) {
+            return values;
+        }
+        byte[] out = Arrays.copyOf(values, values.length + 1);
+        out[values.length] = (byte) (verdict ? 1 : 0);
+        return out;
+    }
+
+    /** An arbiter's reply: the masked values, and its verdict when one was expected (else null). */
+    record Reply(List<BigInteger> plain, Boolean verdict) {
+        static Reply decode(byte[] bytes, boolean withVerdict) {
+            if (!withVerdict) {
+                return new Reply(EncryptedAlgebra.decodeIntegers(bytes), null);
+            }
+            if (bytes.length < 1 || (bytes[bytes.length - 1] & 0xfe) != 0) {
+                throw FlowException.data("the arbiter's reply to an iteration's last batch carries no verdict");
+            }
+            return new Reply(EncryptedAlgebra.decodeIntegers(Arrays.copyOf(bytes, bytes.length - 1)),
+                    bytes[bytes.length - 1] == 1);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -245,7 +294,7 @@ final class HeteroLRProtocol {
         try (enc) {
             LR.Optimizer opt = new LR.Optimizer(s, dim);
             HeteroLRGuest guest = new HeteroLRGuest(io, s, plan, enc, d, w, opt);
-            return iterate(io, s, rows, plan, opt, w, guest::iteration, guest, arbiter, iterations);
+            return iterate(io, s, rows, plan, opt, w, guest, arbiter, iterations);
         }
     }
 
@@ -268,7 +317,7 @@ final class HeteroLRProtocol {
         try (enc) {
             LR.Optimizer opt = new LR.Optimizer(s, d);
             HeteroLRHost host = new HeteroLRHost(io, s, plan, enc, w, opt);
-            return iterate(io, s, rows, plan, opt, w, host::iteration, host, arbiter, iterations);
+            return iterate(io, s, rows, plan, opt, w, host, arbiter, iterations);
         }
     }
 
@@ -303,23 +352,32 @@ final class HeteroLRProtocol {
         return plan;
     }
 
+    /** A batch's gradient in the clear, and the arbiter's verdict on the iteration when its reply carried one. */
+    record Unmasked(double[] gradient, Boolean verdict) {}
+
     /**
      * The batch's X^T·E(4d) (one sum per column), masked with random integers, decrypted by the arbiter,
-     * unmasked: Σ_i 4d_i·x_ij in the clear, known to this party only.
+     * unmasked: Σ_i 4d_i·x_ij in the clear, known to this party only. {@code loss} (the guest's E(batch
+     * loss), null at a host) goes unmasked after the sums in the same message: the arbiter keeps its value.
+     * {@code verdict}: this is an iteration's last batch under a loss rule, and the reply carries the verdict.
      */
-    static double[] unmasked(Session io, PaillierEncryptor enc, FixedPoint fp, BigInteger[] sums, String tag,
-                             String arbiter) {
+    static Unmasked unmasked(Session io, PaillierEncryptor enc, FixedPoint fp, BigInteger[] sums, BigInteger loss,
+                             String tag, String arbiter, boolean verdict) {
         PaillierPublicKey pk = enc.publicKey();
         int dim = sums.length;
         SecureRandom random = new SecureRandom();
         BigInteger[] masks = new BigInteger[dim];
-        List<BigInteger> masked = new ArrayList<>(dim);
+        List<BigInteger> masked = new ArrayList<>(dim + 1);
         for (int j = 0; j < dim; j++) {
             masks[j] = new BigInteger(MASK_BITS, random);
             masked.add(pk.add(sums[j], enc.encrypt(masks[j])));
         }
+        if (loss != null) {
+            masked.add(loss);
+        }
         io.send(tag, ARBITER, arbiter, CiphertextVector.encode(pk, masked));
-        List<BigInteger> plain = EncryptedAlgebra.decodeIntegers(io.receive(tag + ".plain", ARBITER, arbiter));
+        Reply reply = Reply.decode(io.receive(tag + ".plain", ARBITER, arbiter), verdict);
+        List<BigInteger> plain = reply.plain();
         if (plain.size() != dim) {
             throw FlowException.data("the arbiter returned " + plain.size() + " values for " + dim);
         }
@@ -327,7 +385,18 @@ final class HeteroLRProtocol {
         for (int j = 0; j < dim; j++) {
             g[j] = EncryptedAlgebra.decodeProduct(fp, plain.get(j).subtract(masks[j]).mod(pk.n()));
         }
-        return g;
+        return new Unmasked(g, reply.verdict());
+    }
+
+    /**
+     * A guest's or host's side of a pass, fed a chunk at a time: told which iteration the next pass belongs
+     * to, and, after it, the verdict the arbiter sent with the pass' last batch (under a loss rule).
+     */
+    interface Party extends ChunkedRows.ChunkHandler {
+        void iteration(int iteration);
+
+        /** The arbiter's verdict on the last pass, or null when none came with it (weight_diff). */
+        Boolean verdict();
     }
 
     /** The exponents of X^T·E(4d): the features at scale 2^16, and a column of ones for an intercept. */
@@ -355,40 +424,42 @@ final class HeteroLRProtocol {
         return sum;
     }
 
-    /** Reports the weights' change when the arbiter judges weight_diff, then takes its verdict. */
     /**
      * The guest's and the host's iterations: a pass over the rows a chunk at a time, then the arbiter's word on
-     * convergence; {@code startIteration} tells the party which iteration its chunks belong to.
+     * convergence.
      */
     private static Fit iterate(Session io, LR.Settings s, PartyRows rows, Plan plan, LR.Optimizer opt, double[] w,
-                               IntConsumer startIteration, ChunkedRows.ChunkHandler party, String arbiter,
-                               IterationListener iterations) {
+                               Party party, String arbiter, IterationListener iterations) {
         boolean converged = false;
         int t = 0;
         while (t < s.maxIter && !converged) {
             opt.setIters(t);
             double[] before = w.clone();
-            startIteration.accept(t);
+            party.iteration(t);
             ChunkedRows.pass(rows, plan, party);
-            converged = endIteration(io, s, t, before, w, arbiter);
+            converged = endIteration(io, s, t, before, w, arbiter, party.verdict());
             iterations.iterationEnd(t, w, converged);
             t++;
         }
         return new Fit(w, t, converged);
     }
 
+    /** The verdict that came with the last batch's reply; under weight_diff, reports the change and waits for it. */
     private static boolean endIteration(Session io, LR.Settings s, int t, double[] before, double[] w,
-                                        String arbiter) {
-        if ("weight_diff".equals(s.earlyStop)) {
-            double diff = 0;
-            double norm = 0;
-            for (int j = 0; j < w.length; j++) {
-                diff += (w[j] - before[j]) * (w[j] - before[j]);
-                norm += w[j] * w[j];
+                                        String arbiter, Boolean verdict) {
+        if (!"weight_diff".equals(s.earlyStop)) {
+            if (verdict == null) {
+                throw new IllegalStateException("iteration " + t + " ended without the arbiter's verdict");
             }
-            io.send("weight_diff." + t, ARBITER, arbiter,
-                    EncryptedAlgebra.encodeDoubles(new double[] {diff, norm}));
+            return verdict;
         }
+        double diff = 0;
+        double norm = 0;
+        for (int j = 0; j < w.length; j++) {
+            diff += (w[j] - before[j]) * (w[j] - before[j]);
+            norm += w[j] * w[j];
+        }
+        io.send("weight_diff." + t, ARBITER, arbiter, EncryptedAlgebra.encodeDoubles(new double[] {diff, norm}));
         return io.receive("converged." + t, ARBITER, arbiter)[0] == 1;
     }
 

@@ -137,17 +137,29 @@ class HeteroLRProtocolTest {
                 assertThat(c).allSatisfy(v -> assertThat(v.bitLength()).isGreaterThan(1900));
                 residuals++;
             } else if (r.tag().endsWith(".plain")) {
-                // G + R for a 256-bit random R: far beyond any gradient at scale 2^69 (under 2^90)
-                assertThat(EncryptedAlgebra.decodeIntegers(r.payload()))
-                        .allSatisfy(v -> assertThat(v.bitLength()).isGreaterThan(200));
+                // G + R for a 256-bit random R: far beyond any gradient at scale 2^69 (under 2^90); the reply to
+                // an iteration's last batch (of 2) adds the arbiter's verdict
+                HeteroLRProtocol.Reply reply = HeteroLRProtocol.Reply.decode(r.payload(),
+                        r.tag().matches("gradient\\.\\d+\\.1\\.plain"));
+                assertThat(reply.plain()).allSatisfy(v -> assertThat(v.bitLength()).isGreaterThan(200));
                 masked++;
             } else {
-                assertThat(r.tag()).matches("pubkey|batches|predict\\.forward\\.plan|converged\\.\\d+");
+                assertThat(r.tag()).matches("pubkey|batches|predict\\.forward\\.plan");
                 assertThat(r.payload().length).isLessThan(200);
             }
         }
         assertThat(residuals).isEqualTo(16);
         assertThat(masked).isEqualTo(16);
+
+        // Under a loss rule an iteration costs no message of its own: the guest's E(loss) rides with its masked
+        // gradient and the arbiter's verdict with its replies to the last batch. Per batch: E(u_h) to the
+        // guest, E(4d) to the host, a masked gradient from each to the arbiter and a reply to each.
+        assertThat(wire.receivedBy("arbiter", "10000")).extracting(InMemoryFederation.Received::tag)
+                .allMatch(t -> t.equals("batches") || t.matches("gradient\\.[0-7]\\.[01]")).hasSize(1 + 8 * 2 * 2);
+        assertThat(wire.receivedBy("guest", "9999")).extracting(InMemoryFederation.Received::tag)
+                .filteredOn(t -> t.matches("(forward|gradient)\\.[0-7]\\..*")).hasSize(8 * 2 * 2);
+        assertThat(wire.receivedBy("guest", "9999")).extracting(InMemoryFederation.Received::tag)
+                .noneMatch(t -> t.startsWith("converged.") || t.startsWith("loss."));
     }
 
     /**

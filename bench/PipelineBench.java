@@ -121,8 +121,9 @@ public class PipelineBench {
                 if (dbStats) {
                     long[] db1 = dbStats(guest, other);
                     System.out.printf(Locale.ROOT, "  database work of the job, both nodes (pg_stat, read after 11 s "
-                            + "idle): %d transactions (an autocommit statement is one), %d scans of t_transfer, %d rows "
-                            + "fetched%n", db1[0] - db0[0], db1[1] - db0[1], db1[2] - db0[2]);
+                            + "idle): %d transactions (an autocommit statement is one), %d scans of t_transfer, of which %d "
+                            + "by route (t_transfer_key: receivers' looks), %d rows fetched%n", db1[0] - db0[0],
+                            db1[1] - db0[1], db1[3] - db0[3], db1[2] - db0[2]);
                 }
                 if (measured) {
                     walls.add(wall);
@@ -169,18 +170,20 @@ public class PipelineBench {
 
     /**
      * Both nodes' database counters (--db-stats): transactions committed or rolled back (an autocommit statement
-     * is one), scans of t_transfer (each look of a waiting receiver is one) and rows fetched. Read after 11 s of
+     * is one), scans of t_transfer, rows fetched, and scans of t_transfer by route (index t_transfer_key: each look of
+     * a waiting receiver is one; the rest are by id, the chunks' foreign key and the consumed row's delete). Read after 11 s of
      * quiet, since an idle PostgreSQL backend reports its counts within 10 s.
      */
     static long[] dbStats(Node... nodes) throws InterruptedException {
         Thread.sleep(11_000);
-        long[] sum = new long[3];
+        long[] sum = new long[4];
         for (Node n : nodes) {
             var r = n.database().dsl().fetchOne("select (select xact_commit + xact_rollback from pg_stat_database "
                     + "where datname = current_database()), (select coalesce(seq_scan, 0) + coalesce(idx_scan, 0) "
                     + "from pg_stat_user_tables where relname = 't_transfer'), (select tup_fetched from "
-                    + "pg_stat_database where datname = current_database())");
-            for (int i = 0; i < 3; i++) {
+                    + "pg_stat_database where datname = current_database()), (select idx_scan from pg_stat_user_indexes "
+                    + "where indexrelname = 't_transfer_key')");
+            for (int i = 0; i < 4; i++) {
                 sum[i] += ((Number) r.get(i)).longValue();
             }
         }

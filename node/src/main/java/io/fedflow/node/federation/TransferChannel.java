@@ -330,7 +330,10 @@ public final class TransferChannel implements FederationChannel.Factory, TaskCha
         return receive(key, timeout, out, AbortSignal.NEVER);
     }
 
-    /** As {@link #receive(TransferKey, Duration, OutputStream)}, ended at once with the failure aborting {@code abort}. */
+    /**
+     * As {@link #receive(TransferKey, Duration, OutputStream)}, ended at once with the failure aborting {@code
+     * abort}.
+     */
     public long receive(TransferKey key, Duration timeout, OutputStream out, AbortSignal abort) {
         if (!key.dstPartyId().equals(thisParty)) {
             throw FlowException.argument(key + ": the destination must be this party (" + thisParty + ")");
@@ -356,7 +359,10 @@ public final class TransferChannel implements FederationChannel.Factory, TaskCha
         return new TaskChannel(jobId, componentName, taskVersion, role, partyId, Map.copyOf(roles), sendFailed);
     }
 
-    /** One task's view: its job, component, version, role and party fill in the keys; its receives watch {@code sendFailed}. */
+    /**
+     * One task's view: its job, component, version, role and party fill in the keys; its receives end with the
+     * failure aborting {@code sendFailed}.
+     */
     private final class TaskChannel implements FederationChannel {
         private final String jobId;
         private final String componentName;

@@ -102,7 +102,8 @@ public final class TransferNotifyStore implements AutoCloseable {
                 if (closed) {
                     break;
                 }
-                logger.warn("transfer notifications: the listening connection failed ({}); making it again", e.toString());
+                logger.warn("transfer notifications: the listening connection failed ({}); making it again",
+                        e.toString());
                 waiters.wakeAll();
                 pause();
             } finally {

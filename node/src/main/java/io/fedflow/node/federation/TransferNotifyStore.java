@@ -28,8 +28,9 @@ public final class TransferNotifyStore implements AutoCloseable {
     static final String CHANNEL = "fedflow_transfer";
     /** Shown in pg_stat_activity. */
     static final String APPLICATION_NAME = "fedflow-transfer-listen";
-    /** Between attempts to make the listening connection again. */
+    /** Between attempts to make the listening connection again: the first pause, doubled up to the longest. */
     static final Duration RECONNECT_PAUSE = Duration.ofMillis(500);
+    static final Duration RECONNECT_PAUSE_MAX = Duration.ofSeconds(5);
     /** The longest one wait for notifications blocks, so that a close is noticed even if the abort is not. */
     private static final int BLOCK_MILLIS = 10_000;
 
@@ -78,6 +79,8 @@ public final class TransferNotifyStore implements AutoCloseable {
     }
 
     private void run() {
+        long pause = RECONNECT_PAUSE.toMillis();
+        boolean failing = false;
         while (!closed) {
             try (Connection c = connector.open()) {
                 connection = c;
@@ -87,6 +90,11 @@ public final class TransferNotifyStore implements AutoCloseable {
                     s.execute("LISTEN " + CHANNEL);
                 }
                 listening.countDown();
+                if (failing) {
+                    logger.info("transfer notifications: listening again");
+                    failing = false;
+                    pause = RECONNECT_PAUSE.toMillis();
+                }
                 // what was committed while nobody listened is found by one more look
                 waiters.wakeAll();
                 PGConnection pg = c.unwrap(PGConnection.class);
@@ -102,10 +110,17 @@ public final class TransferNotifyStore implements AutoCloseable {
                 if (closed) {
                     break;
                 }
-                logger.warn("transfer notifications: the listening connection failed ({}); making it again",
-                        e.toString());
+                // once per outage: a database that is down fails every attempt until it is back
+                if (!failing) {
+                    logger.warn("transfer notifications: the listening connection failed ({}); making it again, "
+                            + "receivers looking at the table every safety poll meanwhile", e.toString());
+                    failing = true;
+                } else {
+                    logger.debug("transfer notifications: still not listening", e);
+                }
                 waiters.wakeAll();
-                pause();
+                pause(pause);
+                pause = Math.min(pause * 2, RECONNECT_PAUSE_MAX.toMillis());
             } finally {
                 connection = null;
             }
@@ -124,9 +139,9 @@ public final class TransferNotifyStore implements AutoCloseable {
         }
     }
 
-    private void pause() {
+    private void pause(long millis) {
         try {
-            Thread.sleep(RECONNECT_PAUSE.toMillis());
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closed = true;

@@ -61,13 +61,6 @@ public final class TransferWaiters {
         woken.forEach(Waiter::wake);
     }
 
-    /** How many waits are registered. */
-    int waiting() {
-        synchronized (byRoute) {
-            return byRoute.values().stream().mapToInt(List::size).sum();
-        }
-    }
-
     /** One receive's wait: woken by a commit of its route, an abort, or all at once. */
     final class Waiter implements AutoCloseable {
         private final long route;

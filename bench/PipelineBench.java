@@ -49,6 +49,7 @@ public class PipelineBench {
         boolean threadCpu = false;
         Path guestCsv = null;
         Path hostCsv = null;
+        boolean dbStats = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
@@ -58,6 +59,7 @@ public class PipelineBench {
                 case "--thread-cpu" -> threadCpu = true;
                 case "--guest-csv" -> guestCsv = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--host-csv" -> hostCsv = Path.of(args[++i]).toAbsolutePath().normalize();
+                case "--db-stats" -> dbStats = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -88,6 +90,7 @@ public class PipelineBench {
             for (int r = 0; r < warmup + runs; r++) {
                 Map<String, Long> paillierBefore = paillier(g, "9999");
                 paillierBefore.putAll(paillier(o, "10000"));
+                long[] db0 = dbStats ? dbStats(guest, other) : null;
                 long cpu0 = processCpuNanos();
                 double pg0 = postgresCpuSeconds(work);
                 double epoch0 = System.currentTimeMillis() / 1e3;
@@ -120,6 +123,13 @@ public class PipelineBench {
                 System.out.println(ops);
                 if (threads != null) {
                     threadCpu(threads, g, jobId, epoch0, epoch1);
+                }
+                if (dbStats) {
+                    long[] db1 = dbStats(guest, other);
+                    System.out.printf(Locale.ROOT, "  database work of the job, both nodes (pg_stat, read after 11 s "
+                            + "idle): %d transactions (an autocommit statement is one), %d scans of t_transfer, of which %d "
+                            + "by route (t_transfer_key: receivers' looks), %d rows fetched%n", db1[0] - db0[0],
+                            db1[1] - db0[1], db1[3] - db0[3], db1[2] - db0[2]);
                 }
                 if (measured) {
                     walls.add(wall);
@@ -273,6 +283,28 @@ public class PipelineBench {
             }
             return best;
         }
+    }
+
+    /**
+     * Both nodes' database counters (--db-stats): transactions committed or rolled back (an autocommit statement
+     * is one), scans of t_transfer, rows fetched, and scans of t_transfer by route (index t_transfer_key: each look of
+     * a waiting receiver is one; the rest are by id, the chunks' foreign key and the consumed row's delete). Read after 11 s of
+     * quiet, since an idle PostgreSQL backend reports its counts within 10 s.
+     */
+    static long[] dbStats(Node... nodes) throws InterruptedException {
+        Thread.sleep(11_000);
+        long[] sum = new long[4];
+        for (Node n : nodes) {
+            var r = n.database().dsl().fetchOne("select (select xact_commit + xact_rollback from pg_stat_database "
+                    + "where datname = current_database()), (select coalesce(seq_scan, 0) + coalesce(idx_scan, 0) "
+                    + "from pg_stat_user_tables where relname = 't_transfer'), (select tup_fetched from "
+                    + "pg_stat_database where datname = current_database()), (select idx_scan from pg_stat_user_indexes "
+                    + "where indexrelname = 't_transfer_key')");
+            for (int i = 0; i < 4; i++) {
+                sum[i] += ((Number) r.get(i)).longValue();
+            }
+        }
+        return sum;
     }
 
     /** CPU time of this JVM (every thread of both nodes): on a loaded machine, the work apart from the waiting. */

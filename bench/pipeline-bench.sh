@@ -3,7 +3,7 @@
 # (mvn package, never install), then runs bench/PipelineBench.java with the Java source launcher on the
 # node's classpath.
 #   bench/pipeline-bench.sh [--jar DIR] [--jfr FILE] [--runs 3] [--warmup 1] [--work DIR] [--guest-csv F --host-csv F]
-#                           [--thread-cpu]
+#                           [--thread-cpu] [--db-stats]
 # --jar DIR runs a saved build (DIR holding fedflow-node-0.1.0-SNAPSHOT.jar and classpath.txt: a before/after
 # comparison in one sitting) instead of building this tree; --guest-csv/--host-csv upload another table pair
 # of the breast shape (bench/BreastShapeData.java) in place of examples/data/breast_hetero_*.csv.
@@ -14,6 +14,8 @@
 # Two nodes (guest 9999; host and arbiter 10000) run in the bench JVM, each with its own embedded PostgreSQL
 # under bench/work/pipeline (git-ignored), peers of each other over their signed site ports on loopback; each
 # run submits examples/breast_pipeline_{dsl,conf}.json as they are and times submit -> success.
+# --db-stats prints each job's database work at both nodes (transactions, scans of t_transfer, rows fetched:
+# pg_stat counters read after 11 s of quiet before and after the job).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 jfr=()

@@ -30,7 +30,9 @@ import io.fedflow.node.federation.SiteTracing;
 import io.fedflow.node.federation.SiteVerifyingInterceptor;
 import io.fedflow.node.federation.TransferChannel;
 import io.fedflow.node.federation.TransferGrpcService;
+import io.fedflow.node.federation.TransferNotifyStore;
 import io.fedflow.node.federation.TransferStore;
+import io.fedflow.node.federation.TransferWaiters;
 import io.fedflow.node.hook.HookRegistry;
 import io.fedflow.node.job.JobFilter;
 import io.fedflow.node.job.JobModule;
@@ -42,6 +44,7 @@ import io.fedflow.node.store.Database;
 import io.grpc.BindableService;
 import io.grpc.ServerServiceDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,6 +69,7 @@ final class FederationWiring implements AutoCloseable {
     private final ClientFactory clientFactory;
     private final PartyClient partyClient;
     private final TransferStore transfers;
+    private final TransferNotifyStore transferNotifications;
     private final TransferChannel transferChannel;
     private final ClientPort clientPort;
     private final SiteTracing tracing;
@@ -97,8 +101,15 @@ final class FederationWiring implements AutoCloseable {
         this.clientFactory = siteTls != null ? siteTls.clientFactory() : PartyClient.defaultFactory();
         this.partyClient = new PartyClient(peers, callSigner, clientFactory, PartyClient.RetryPolicy.DEFAULT,
                 tracing.client());
+        // Receivers are woken by commits: this process's directly, the other processes' of the site (sharing
+        // the database) through the one connection listening for their NOTIFY.
+        TransferWaiters waiters = new TransferWaiters();
+        String process = Long.toHexString(new SecureRandom().nextLong());
+        this.transferNotifications = new TransferNotifyStore(database::openConnection, waiters, process);
+        transferNotifications.start(Duration.ofSeconds(10));
         this.transfers = new TransferStore(pools.jobs().dataSource(), pools.jobs().dsl(),
-                database.asyncCommitDsl(), clock, config.limits().transferGroupCommitBytes());
+                database.asyncCommitDsl(), clock, config.limits().transferGroupCommitBytes(), waiters, process,
+                config.limits().transferSafetyPoll());
         this.transferChannel = new TransferChannel(config.partyId(), transfers, partyClient,
                 config.tmpDir().resolve("transfer"), TransferChannel.Options.DEFAULT);
         this.clientPort = ClientPort.services(List.of(
@@ -179,6 +190,7 @@ final class FederationWiring implements AutoCloseable {
 
     @Override
     public void close() {
+        transferNotifications.close();
         if (siteNonces != null) {
             siteNonces.close();
         }

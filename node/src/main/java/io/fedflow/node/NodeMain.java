@@ -158,6 +158,12 @@ public final class NodeMain implements Callable<Integer> {
                     + "past this a send waits; 0 sends each message before returning (default ${DEFAULT-VALUE}).")
     long transferSendQueueBytes;
 
+    @Option(names = "--transfer-safety-poll-ms", defaultValue = "1000", paramLabel = "MS",
+            description = "A receiver waiting for a component message is woken by its commit (this process's "
+                    + "directly, another process's of the site by a PostgreSQL NOTIFY); it also looks at the table "
+                    + "this often, in case a notification was lost with its connection (default ${DEFAULT-VALUE}).")
+    long transferSafetyPollMs;
+
     @Option(names = Limits.MAX_RETMSG_LENGTH_FLAG, defaultValue = "1024", paramLabel = "CHARS",
             description = "Longest retmsg (and gRPC status message) of an answer; a longer one, which can only "
                     + "come from echoed input, keeps its head and tail (default ${DEFAULT-VALUE}).")
@@ -362,6 +368,7 @@ public final class NodeMain implements Callable<Integer> {
                 .peerMessageTimeout(Duration.ofSeconds(peerMessageTimeoutSeconds))
                 .transferGroupCommitBytes(transferGroupCommitBytes)
                 .transferSendQueueBytes(transferSendQueueBytes)
+                .transferSafetyPoll(Duration.ofMillis(transferSafetyPollMs))
                 .maxRetmsgLength(maxRetmsgLength)
                 .jsonPrintCacheChars(jsonPrintCacheChars)
                 .inferenceTimeout(Duration.ofMillis(inferenceTimeoutMs))

@@ -205,6 +205,17 @@ class NodeMainLimitsTest {
     }
 
     @Test
+    void theTransferSafetyPollDefaultsToOneSecondIsSetByItsFlagAndMustBePositive() {
+        assertThat(parse().transferSafetyPoll()).isEqualTo(Limits.defaults().transferSafetyPoll())
+                .isEqualTo(Duration.ofSeconds(1));
+        assertThat(parse("--transfer-safety-poll-ms", "600000").toBuilder().build().transferSafetyPoll())
+                .isEqualTo(Duration.ofMinutes(10));
+        assertThatThrownBy(() -> parse("--transfer-safety-poll-ms", "0"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("transfer safety poll");
+    }
+
+    @Test
     void theJsonPrintCacheDefaultsTo4MiCharsIsSetByItsFlagAndCannotBeNegative() {
         assertThat(parse().jsonPrintCacheChars()).isEqualTo(Limits.defaults().jsonPrintCacheChars())
                 .isEqualTo(4L << 20);

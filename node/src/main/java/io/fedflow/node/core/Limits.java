@@ -148,6 +148,13 @@ public final class Limits {
      */
     private final long transferSendQueueBytes;
     /**
+     * How often a receiver waiting for a component message looks at the table although nothing woke it. A
+     * commit wakes the receivers waiting for it, this process's directly and the other processes' of the site
+     * by its NOTIFY; this only bounds the wait for a message whose notification was lost with the listening
+     * connection.
+     */
+    private final Duration transferSafetyPoll;
+    /**
      * Rows a component works on at once where it streams a table (HeteroLR): the most rows of one message to
      * a peer and of the values it holds per row, so its memory does not grow with the table.
      */
@@ -199,6 +206,7 @@ public final class Limits {
         this.siteNonceFastSkew = requirePositive(b.siteNonceFastSkew, "site nonce fast skew");
         this.transferGroupCommitBytes = requireNonNegative(b.transferGroupCommitBytes, "transfer group commit bytes");
         this.transferSendQueueBytes = requireNonNegative(b.transferSendQueueBytes, "transfer send queue bytes");
+        this.transferSafetyPoll = requirePositive(b.transferSafetyPoll, "transfer safety poll");
         this.componentChunkRows = (int) requirePositive(b.componentChunkRows, "component chunk rows");
     }
 
@@ -253,6 +261,7 @@ public final class Limits {
         b.siteNonceFastSkew = siteNonceFastSkew;
         b.transferGroupCommitBytes = transferGroupCommitBytes;
         b.transferSendQueueBytes = transferSendQueueBytes;
+        b.transferSafetyPoll = transferSafetyPoll;
         b.componentChunkRows = componentChunkRows;
         return b;
     }
@@ -323,6 +332,10 @@ public final class Limits {
 
     public long transferSendQueueBytes() {
         return transferSendQueueBytes;
+    }
+
+    public Duration transferSafetyPoll() {
+        return transferSafetyPoll;
     }
 
     public int maxRetmsgLength() {
@@ -506,6 +519,8 @@ public final class Limits {
         // A HeteroLR batch sends a few hundred KB before its next receive; an intersection's id lists are a
         // few MB: room for both without holding more than this per running task.
         private long transferSendQueueBytes = 32L << 20;
+        // Notifications are lost only with their connection, which is made again within a second or so.
+        private Duration transferSafetyPoll = Duration.ofSeconds(1);
         // A HeteroLR message of 4,096 ciphertexts is 1 MiB at 1024 bits; a few such chunks in flight stay small.
         private long componentChunkRows = 4096;
 
@@ -703,6 +718,11 @@ public final class Limits {
 
         public Builder transferSendQueueBytes(long bytes) {
             this.transferSendQueueBytes = bytes;
+            return this;
+        }
+
+        public Builder transferSafetyPoll(Duration poll) {
+            this.transferSafetyPoll = poll;
             return this;
         }
 

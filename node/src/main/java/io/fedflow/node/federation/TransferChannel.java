@@ -3,8 +3,10 @@ package io.fedflow.node.federation;
 import com.google.protobuf.ByteString;
 import dev.failsafe.FailsafeException;
 import io.fedflow.node.component.FederationChannel;
+import io.fedflow.node.core.AbortSignal;
 import io.fedflow.node.core.FailureKind;
 import io.fedflow.node.core.FlowException;
+import io.fedflow.node.job.TaskChannels;
 import io.fedflow.proto.RetCode;
 import io.fedflow.proto.v1.PartyReply;
 import io.fedflow.proto.v1.TransferChunk;
@@ -43,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * grows with the payload, and is sent again whole when the peer was unreachable: the receiver takes a
  * re-send of the same bytes as success.
  */
-public final class TransferChannel implements FederationChannel.Factory {
+public final class TransferChannel implements FederationChannel.Factory, TaskChannels {
     private static final Logger logger = LoggerFactory.getLogger(TransferChannel.class);
 
     /**
@@ -318,32 +320,49 @@ public final class TransferChannel implements FederationChannel.Factory {
                 .setSize(payload.size()).setSha256(payload.sha256()).setTaskVersion(key.taskVersion()).build();
     }
 
-    /** Waits for the message under {@code key} (its destination must be this party) and streams it into {@code out}. */
     @Override
     public void deleteMessages(String jobId) {
         store.deleteJob(jobId);
     }
 
+    /** Waits for the message under {@code key} (its destination must be this party) and streams it into {@code out}. */
     public long receive(TransferKey key, Duration timeout, OutputStream out) {
+        return receive(key, timeout, out, AbortSignal.NEVER);
+    }
+
+    /**
+     * As {@link #receive(TransferKey, Duration, OutputStream)}, ended at once with the failure aborting {@code
+     * abort}.
+     */
+    public long receive(TransferKey key, Duration timeout, OutputStream out, AbortSignal abort) {
         if (!key.dstPartyId().equals(thisParty)) {
             throw FlowException.argument(key + ": the destination must be this party (" + thisParty + ")");
         }
-        return store.receive(key, timeout, out::write);
+        return store.receive(key, timeout, out::write, abort);
     }
 
     @Override
     public FederationChannel forTask(String jobId, String componentName, long taskVersion, String role,
                                      String partyId, Map<String, List<String>> roles) {
+        return forTask(jobId, componentName, taskVersion, role, partyId, roles, AbortSignal.NEVER);
+    }
+
+    @Override
+    public FederationChannel forTask(String jobId, String componentName, long taskVersion, String role,
+                                     String partyId, Map<String, List<String>> roles, AbortSignal sendFailed) {
         // What older versions left for this task (a stopped run's late messages) is dropped as it starts.
         int stale = store.deleteOlderVersions(jobId, componentName, role, partyId, taskVersion);
         if (stale > 0) {
             logger.info("job {} component {} {} {}: dropped {} messages of versions before {}", jobId, componentName,
                     role, partyId, stale, taskVersion);
         }
-        return new TaskChannel(jobId, componentName, taskVersion, role, partyId, Map.copyOf(roles));
+        return new TaskChannel(jobId, componentName, taskVersion, role, partyId, Map.copyOf(roles), sendFailed);
     }
 
-    /** One task's view: its job, component, version, role and party fill in the keys. */
+    /**
+     * One task's view: its job, component, version, role and party fill in the keys; its receives end with the
+     * failure aborting {@code sendFailed}.
+     */
     private final class TaskChannel implements FederationChannel {
         private final String jobId;
         private final String componentName;
@@ -351,9 +370,11 @@ public final class TransferChannel implements FederationChannel.Factory {
         private final String role;
         private final String partyId;
         private final Map<String, List<String>> roles;
+        private final AbortSignal sendFailed;
 
         TaskChannel(String jobId, String componentName, long taskVersion, String role, String partyId,
-                    Map<String, List<String>> roles) {
+                    Map<String, List<String>> roles, AbortSignal sendFailed) {
+            this.sendFailed = sendFailed;
             this.jobId = jobId;
             this.componentName = componentName;
             this.taskVersion = taskVersion;
@@ -394,7 +415,7 @@ public final class TransferChannel implements FederationChannel.Factory {
         @Override
         public long receive(String tag, String srcRole, String srcPartyId, Duration timeout, OutputStream out) {
             return TransferChannel.this.receive(new TransferKey(jobId, componentName, taskVersion, tag, srcRole,
-                    srcPartyId, role, partyId), timeout, out);
+                    srcPartyId, role, partyId), timeout, out, sendFailed);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.fedflow.node.federation;
 import static io.fedflow.node.store.generated.Tables.T_TRANSFER;
 import static io.fedflow.node.store.generated.Tables.T_TRANSFER_CHUNK;
 
+import io.fedflow.node.core.AbortSignal;
 import io.fedflow.node.core.FailureKind;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.store.DatabaseFailures;
@@ -36,28 +37,36 @@ import org.jooq.impl.DSL;
  * a transaction of its own. A received message is deleted: messages are consumed once.
  */
 public final class TransferStore {
-    /** Between looks at the table while a receiver waits; a local write wakes it at once. */
-    static final Duration POLL = Duration.ofMillis(50);
-
     private final DataSource dataSource;
     private final DSLContext dsl;
     private final DSLContext asyncCommitDsl;
     private final Clock clock;
-    private final Object committed = new Object();
     private final long groupCommitBytes;
     private final GroupCommit<Whole> groupCommit = new GroupCommit<>(this::writeWhole);
+    private final TransferWaiters waiters;
+    private final String process;
+    private final Duration safetyPoll;
 
     /**
      * Messages of up to {@code groupCommitBytes} are committed in groups (none with 0); consumed messages
-     * are deleted on {@code asyncCommitDsl}, whose commits do not wait for the WAL flush.
+     * are deleted on {@code asyncCommitDsl}, whose commits do not wait for the WAL flush. A commit wakes the
+     * receivers of this process waiting for it ({@code waiters}) and sends a NOTIFY naming {@code process}
+     * (this one) for the other processes of the site; a waiting receiver also looks at the table every
+     * {@code safetyPoll}, in case a notification was lost.
      */
     public TransferStore(DataSource dataSource, DSLContext dsl, DSLContext asyncCommitDsl, Clock clock,
-                         long groupCommitBytes) {
+                         long groupCommitBytes, TransferWaiters waiters, String process, Duration safetyPoll) {
+        if (safetyPoll.isNegative() || safetyPoll.isZero()) {
+            throw new IllegalArgumentException("the transfer safety poll must be positive, got " + safetyPoll);
+        }
         this.dataSource = dataSource;
         this.dsl = dsl;
         this.asyncCommitDsl = asyncCommitDsl;
         this.clock = clock;
         this.groupCommitBytes = groupCommitBytes;
+        this.waiters = waiters;
+        this.process = process;
+        this.safetyPoll = safetyPoll;
     }
 
     /** A message received whole, its bytes checked against its header. */
@@ -159,7 +168,8 @@ public final class TransferStore {
                     boolean inserted = tx.fetchOptional(INSERT_WHOLE, k.jobId(), k.componentName(), k.taskVersion(),
                             k.tag(), k.srcRole(), k.srcPartyId(), k.dstRole(), k.dstPartyId(),
                             (long) m.content().length, m.sha256(), clock.millis(), m.content(),
-                            m.content().length > 0).isPresent();
+                            m.content().length > 0, TransferNotifyStore.CHANNEL,
+                            TransferNotifyStore.payload(process, k)).isPresent();
                     outcomes.add(inserted ? null : conflict(tx, k, m.sha256()));
                 }
                 c.commit();
@@ -170,21 +180,24 @@ public final class TransferStore {
         } catch (SQLException e) {
             throw DatabaseFailures.of("could not store " + messages.size() + " messages", e);
         }
-        synchronized (committed) {
-            committed.notifyAll();
+        for (int i = 0; i < messages.size(); i++) {
+            if (outcomes.get(i) == null) {
+                waiters.wake(TransferWaiters.route(messages.get(i).key()));
+            }
         }
         return outcomes;
     }
 
     /**
      * A whole message's row and its one chunk (none when empty), or nothing when its key is taken (the
-     * key's writer waited for first): returns the new row's id.
+     * key's writer waited for first): returns the new row's id, having sent the NOTIFY of a new row (the
+     * other processes of the site learn of it at the commit, in the same round trip).
      */
     private static final String INSERT_WHOLE = "with h as (insert into t_transfer (f_job_id, f_component_name, "
             + "f_task_version, f_tag, f_src_role, f_src_party_id, f_dst_role, f_dst_party_id, f_size, f_sha256, "
             + "f_create_time) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing returning f_id), "
             + "c as (insert into t_transfer_chunk (f_transfer_id, f_seq, f_content) select f_id, 0, ? from h "
-            + "where ?) select f_id from h";
+            + "where ?) select f_id, pg_notify(?, ?) from h";
 
     private static Condition matches(TransferKey key) {
         return sameRoute(key).and(T_TRANSFER.F_TASK_VERSION.eq(key.taskVersion()));
@@ -208,27 +221,35 @@ public final class TransferStore {
      * receiver and the wait could never end: it fails at once with that reason.
      */
     public long receive(TransferKey key, Duration timeout, ChunkSink sink) {
+        return receive(key, timeout, sink, AbortSignal.NEVER);
+    }
+
+    /**
+     * As {@link #receive(TransferKey, Duration, ChunkSink)}, ending the wait at once with the failure that
+     * aborts {@code abort} (the task's own send failed behind it). The wait looks at the table when a commit
+     * of the key's route wakes it (this process's directly, another's by its NOTIFY) and every safety poll.
+     */
+    public long receive(TransferKey key, Duration timeout, ChunkSink sink, AbortSignal abort) {
+        abort.throwIfAborted();
         long deadline = System.nanoTime() + timeout.toNanos();
         Record4<Long, Long, Long, byte[]> found;
-        // The message with its first chunk: a small message in one query.
-        while ((found = dsl.select(T_TRANSFER.F_ID, T_TRANSFER.F_SIZE, T_TRANSFER.F_TASK_VERSION,
-                        T_TRANSFER_CHUNK.F_CONTENT).from(T_TRANSFER)
-                .leftJoin(T_TRANSFER_CHUNK).on(T_TRANSFER_CHUNK.F_TRANSFER_ID.eq(T_TRANSFER.F_ID),
-                        T_TRANSFER_CHUNK.F_SEQ.eq(0))
-                .where(sameRoute(key), T_TRANSFER.F_TASK_VERSION.ge(key.taskVersion()))
-                .orderBy(T_TRANSFER.F_TASK_VERSION).limit(1).fetchOne()) == null) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new FlowException(RetCode.FEDERATED_ERROR, FailureKind.TIMED_OUT, "no " + key
-                        + " arrived within " + timeout.toMillis() + " ms", null);
-            }
-            synchronized (committed) {
+        // registered before the first look: a commit between a look and the wait still wakes it
+        try (TransferWaiters.Waiter waiter = waiters.register(key);
+             AbortSignal.Watch watch = abort.watch(waiter::wake)) {
+            while ((found = lookFor(key)) == null) {
+                abort.throwIfAborted();
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new FlowException(RetCode.FEDERATED_ERROR, FailureKind.TIMED_OUT, "no " + key
+                            + " arrived within " + timeout.toMillis() + " ms", null);
+                }
                 try {
-                    committed.wait(Math.max(1, Math.min(POLL.toMillis(), left / 1_000_000)));
+                    waiter.await(Math.min(safetyPoll.toNanos(), left));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new FlowException(RetCode.FEDERATED_ERROR, "interrupted while waiting for " + key);
                 }
+                abort.throwIfAborted();
             }
         }
         if (found.value3() != key.taskVersion()) {
@@ -259,6 +280,16 @@ public final class TransferStore {
         // failed: the next version's start drops it.
         asyncCommitDsl.deleteFrom(T_TRANSFER).where(T_TRANSFER.F_ID.eq(id)).execute();
         return size;
+    }
+
+    /** The message with its first chunk (a small message in one query), or of a newer version; null when none. */
+    private Record4<Long, Long, Long, byte[]> lookFor(TransferKey key) {
+        return dsl.select(T_TRANSFER.F_ID, T_TRANSFER.F_SIZE, T_TRANSFER.F_TASK_VERSION, T_TRANSFER_CHUNK.F_CONTENT)
+                .from(T_TRANSFER)
+                .leftJoin(T_TRANSFER_CHUNK).on(T_TRANSFER_CHUNK.F_TRANSFER_ID.eq(T_TRANSFER.F_ID),
+                        T_TRANSFER_CHUNK.F_SEQ.eq(0))
+                .where(sameRoute(key), T_TRANSFER.F_TASK_VERSION.ge(key.taskVersion()))
+                .orderBy(T_TRANSFER.F_TASK_VERSION).limit(1).fetchOne();
     }
 
     private static int deliver(TransferKey key, ChunkSink sink, byte[] content) {
@@ -416,15 +447,16 @@ public final class TransferStore {
                 return;
             }
             try {
+                // the other processes of the site learn of it at the commit, not before it is visible
+                tx.fetch("select pg_notify(?, ?)", TransferNotifyStore.CHANNEL,
+                        TransferNotifyStore.payload(process, key));
                 connection.commit();
             } catch (SQLException e) {
                 throw DatabaseFailures.of("could not store " + key, e);
             } finally {
                 release();
             }
-            synchronized (committed) {
-                committed.notifyAll();
-            }
+            waiters.wake(TransferWaiters.route(key));
         }
 
         /** Drops what was written (a cut stream, a refusal); safe to call more than once. */

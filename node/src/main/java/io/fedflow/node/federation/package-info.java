@@ -4,8 +4,10 @@
  * file; {@link io.fedflow.node.federation.PartyClient} makes signed, retried calls to peers and implements
  * {@code job.RemoteParties}; {@link io.fedflow.node.federation.PartyGrpcService} is the inbound side of the
  * job protocol. {@link io.fedflow.node.federation.TransferChannel} carries component messages (it implements
- * {@code component.FederationChannel.Factory}), received by {@code TransferGrpcService} into {@code
- * TransferStore}, keyed by {@code TransferKey}. {@code SiteSigningInterceptor} and {@code
+ * {@code component.FederationChannel.Factory} and {@code job.TaskChannels}), received by {@code
+ * TransferGrpcService} into {@code TransferStore}, keyed by {@code TransferKey}; a commit wakes the receivers
+ * waiting for it ({@code TransferWaiters}), those of the site's other processes through the NOTIFY that {@code
+ * TransferNotifyStore} listens for. {@code SiteSigningInterceptor} and {@code
  * SiteVerifyingInterceptor} sign and check every site call with {@code auth.site}; {@code
  * SiteNonceGuard} remembers site calls' nonces (in memory, written in batches by {@code SiteNonceStore}),
  * {@code PostgresReplayGuard} client calls' ones; {@code SiteMutualTls} sets up optional mutual TLS; {@code

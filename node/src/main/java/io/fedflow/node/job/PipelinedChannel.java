@@ -1,6 +1,7 @@
 package io.fedflow.node.job;
 
 import io.fedflow.node.component.FederationChannel;
+import io.fedflow.node.core.AbortSignal;
 import io.fedflow.node.core.FailureKind;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.proto.RetCode;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 
 /**
  * A task's channel whose sends do not wait for the peer: a message is copied into a queue and the send
@@ -31,12 +33,6 @@ import java.util.concurrent.RejectedExecutionException;
  * empty.
  */
 final class PipelinedChannel implements FederationChannel {
-    /**
-     * While messages are unacknowledged, a receive waits for its message in slices this long and looks
-     * for a delivery's failure between them: the store looks for a message as often anyway.
-     */
-    static final Duration RECEIVE_SLICE = Duration.ofMillis(50);
-
     private record Outgoing(String tag, String dstRole, String dstPartyId, byte[] payload) {}
 
     private record Destination(String role, String partyId) {}
@@ -49,6 +45,8 @@ final class PipelinedChannel implements FederationChannel {
     }
 
     private final FederationChannel delegate;
+    /** Aborted with the first delivery's failure: it ends the receive under way at once. */
+    private final AbortSignal sendFailed = new AbortSignal();
     private final long capBytes;
     private final Executor deliveries;
     private final Map<Destination, Lane> lanes = new HashMap<>();
@@ -60,9 +58,13 @@ final class PipelinedChannel implements FederationChannel {
     private boolean closed;
     private long deliveryNanos;
 
-    /** {@code capBytes} 0 sends each message before returning, as the delegate does. */
-    PipelinedChannel(FederationChannel delegate, long capBytes, Executor deliveries) {
-        this.delegate = delegate;
+    /**
+     * Over the channel {@code delegate} opens, whose receives end when the signal given to it is aborted (as
+     * {@link TaskChannels#forTask} does). {@code capBytes} 0 sends each message before returning, as the
+     * delegate does.
+     */
+    PipelinedChannel(Function<AbortSignal, FederationChannel> delegate, long capBytes, Executor deliveries) {
+        this.delegate = delegate.apply(sendFailed);
         this.capBytes = capBytes;
         this.deliveries = deliveries;
     }
@@ -120,31 +122,15 @@ final class PipelinedChannel implements FederationChannel {
     }
 
     /**
-     * Waits for the message or a delivery's failure. Only this task sends on the channel, so once its
-     * messages are all acknowledged no failure can come any more and the rest of the wait is one.
+     * Waits for the message or a delivery's failure: the failure aborts the signal the delegate's receive
+     * watches, which ends the wait at once and throws it.
      */
     @Override
     public long receive(String tag, String srcRole, String srcPartyId, Duration timeout, OutputStream out) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            boolean unacknowledged;
-            synchronized (this) {
-                throwIfEnded();
-                unacknowledged = outstanding > 0;
-            }
-            long left = deadline - System.nanoTime();
-            if (!unacknowledged || left <= RECEIVE_SLICE.toNanos()) {
-                return delegate.receive(tag, srcRole, srcPartyId, Duration.ofNanos(Math.max(0, left)), out);
-            }
-            try {
-                // a slice that ends without the message has written nothing to out
-                return delegate.receive(tag, srcRole, srcPartyId, RECEIVE_SLICE, out);
-            } catch (FlowException e) {
-                if (e.kind() != FailureKind.TIMED_OUT) {
-                    throw e;
-                }
-            }
+        synchronized (this) {
+            throwIfEnded();
         }
+        return delegate.receive(tag, srcRole, srcPartyId, timeout, out);
     }
 
     /** Waits until every message sent so far is acknowledged; throws the first delivery's failure. */
@@ -238,6 +224,7 @@ final class PipelinedChannel implements FederationChannel {
                     failed = new FlowException(RetCode.EXCEPTION_ERROR, FailureKind.INTERNAL, "could not send message "
                             + next.tag() + " to " + next.dstRole() + " " + next.dstPartyId() + ": " + e, e);
                 }
+                boolean first = false;
                 synchronized (this) {
                     lane.deliverer = null;
                     deliveryNanos += System.nanoTime() - t0;
@@ -245,11 +232,16 @@ final class PipelinedChannel implements FederationChannel {
                     outstandingBytes -= next.payload().length;
                     if (failed != null && failure == null && !closed) {
                         failure = failed;
+                        first = true;
                         // nothing queued after it is sent, to any destination: the task fails
                         lanes.values().forEach(this::drop);
                     }
-                    // wakes a receive or the task's end waiting for this, and a send waiting for room
+                    // wakes the task's end waiting for this, and a send waiting for room
                     notifyAll();
+                }
+                if (first) {
+                    // a receive under way ends with it
+                    sendFailed.abort(failed);
                 }
             }
         } finally {

@@ -43,7 +43,7 @@ final class TaskContext implements ComponentContext {
     private final TrackingStore.TaskKey key;
     private final Model model;
     private final PipelineModels models;
-    private final FederationChannel.Factory channels;
+    private final TaskChannels channels;
     private final PaillierCounter paillier;
     private final int precomputedObfuscators;
     private final int intersectChunkIds;
@@ -57,7 +57,7 @@ final class TaskContext implements ComponentContext {
     private TableId firstInput;
 
     TaskContext(TTaskRecord task, JobPlan plan, Model model, TaskEnvironment env, JobLogs logs,
-                BooleanSupplier cancelled, FederationChannel.Factory channels, JobMeters meters, Executor deliveries) {
+                BooleanSupplier cancelled, TaskChannels channels, JobMeters meters, Executor deliveries) {
         this.channels = channels;
         this.deliveries = deliveries;
         this.sendQueueBytes = env.transferSendQueueBytes();
@@ -328,8 +328,8 @@ final class TaskContext implements ComponentContext {
     @Override
     public synchronized FederationChannel federation() {
         if (federation == null) {
-            pipeline = new PipelinedChannel(channels.forTask(jobId(), componentName(), taskVersion(), role(),
-                    partyId(), plan.roles()), sendQueueBytes, deliveries);
+            pipeline = new PipelinedChannel(sendFailed -> channels.forTask(jobId(), componentName(), taskVersion(),
+                    role(), partyId(), plan.roles(), sendFailed), sendQueueBytes, deliveries);
             federation = new MeteredChannel(pipeline, meters);
         }
         return federation;

@@ -1,7 +1,6 @@
 package io.fedflow.node.job;
 
 import io.fedflow.node.checkpoint.CheckpointStore;
-import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.component.paillier.PaillierCounter;
 import io.fedflow.node.data.TableCatalog;
 import io.fedflow.node.data.TableRows;
@@ -21,7 +20,7 @@ import java.time.Duration;
  * streaming component works on at once ({@code Limits.componentChunkRows}).
  */
 public record TaskEnvironment(TableCatalog catalog, TableRows rows, TableWriter writer, TrackingStore tracking,
-                              FederationChannel.Factory channels, Duration peerMessageTimeout,
+                              TaskChannels channels, Duration peerMessageTimeout,
                               PipelineModels models, CheckpointStore checkpoints, PaillierCounter paillier,
                               int precomputedObfuscators, int intersectChunkIds,
                               long transferSendQueueBytes, int binningChunkRows, int componentChunkRows) {}

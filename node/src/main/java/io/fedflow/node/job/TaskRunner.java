@@ -2,7 +2,6 @@ package io.fedflow.node.job;
 
 import io.fedflow.node.component.Component;
 import io.fedflow.node.component.ComponentRegistry;
-import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.component.TaskCancelledException;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.logging.LogContext;
@@ -175,8 +174,8 @@ final class TaskRunner implements AutoCloseable {
 
     private void run(TTaskRecord task, JobPlan plan, TaskContext.Model model, AtomicBoolean cancelled) {
         String where = task.getFTaskId() + " " + task.getFRole() + " " + task.getFPartyId();
-        FederationChannel.Factory bounded = (job, cpn, version, role, party, roles) ->
-                new BoundedWaitChannel(env.channels().forTask(job, cpn, version, role, party, roles),
+        TaskChannels bounded = (job, cpn, version, role, party, roles, sendFailed) ->
+                new BoundedWaitChannel(env.channels().forTask(job, cpn, version, role, party, roles, sendFailed),
                         env.peerMessageTimeout(), core.waits(), core.clock(), job,
                         "task " + cpn + " " + role + " " + party, version, () -> {
                             if (cancelled.get()) {

@@ -20,8 +20,9 @@
  * ComponentContext} and {@code FederationChannel}), {@code data} (tables tasks read and write; it implements
  * {@code data.LocalJobs}), {@code tracking} ({@code TrackingStore}, where tasks' outputs go; {@code TarGz}),
  * {@code store}, {@code wire} ({@code FateJson}, {@code Responses}, {@code FileStreams}). It reaches other
- * parties only through its own {@code RemoteParties} interface and {@code FederationChannel.Factory}, which
- * {@code federation} implements: it must not import {@code federation}, nor {@code permission} ({@code
+ * parties only through its own {@code RemoteParties} and {@code TaskChannels} interfaces (the latter opens a
+ * task's {@code FederationChannel}, whose receives a {@code core.AbortSignal} ends), which {@code federation}
+ * implements: it must not import {@code federation}, nor {@code permission} ({@code
  * JobAdmission} is its seam).
  */
 package io.fedflow.node.job;

@@ -4,8 +4,12 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.OptionalInt;
+import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
@@ -30,10 +34,14 @@ public final class Database implements AutoCloseable {
     private final DSLContext dsl;
     private final DSLContext asyncCommitDsl;
     private final String jdbcUrl;
+    private final String user;
+    private final String password;
 
     private Database(EmbeddedPostgresSetup embedded, String url, String user, String password) {
         this.embedded = embedded;
         this.jdbcUrl = url;
+        this.user = user;
+        this.password = password;
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(url);
         if (user != null) {
@@ -119,6 +127,21 @@ public final class Database implements AutoCloseable {
         c.setConnectionTimeout(connectionTimeout.toMillis());
         c.setValidationTimeout(Math.min(c.getValidationTimeout(), connectionTimeout.toMillis()));
         return new ConnectionPool(new HikariDataSource(c));
+    }
+
+    /**
+     * A connection of its own, outside every pool, owned by the caller: for a session held for good (the
+     * transfer's LISTEN), which a pool would count as in use forever and warn about when it breaks.
+     */
+    public Connection openConnection() throws SQLException {
+        Properties p = new Properties();
+        if (user != null) {
+            p.setProperty("user", user);
+        }
+        if (password != null) {
+            p.setProperty("password", password);
+        }
+        return DriverManager.getConnection(jdbcUrl, p);
     }
 
     public String jdbcUrl() {

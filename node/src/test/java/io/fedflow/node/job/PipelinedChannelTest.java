@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fedflow.node.component.FederationChannel;
 import io.fedflow.node.core.FlowException;
+import io.fedflow.node.core.Limits;
 import io.fedflow.node.federation.TransferKey;
 import io.fedflow.node.federation.TransferStore;
 import io.fedflow.node.testing.HeldTransfers;
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Pipelined sends between two real nodes over the signed site port: a send returns once its message is
  * queued, delivery follows in order per destination, a receive takes its message without waiting for
  * the acknowledgements but wakes with a delivery's failure, and the task's end waits for every
- * acknowledgement and throws a delivery's failure. A delivery is held in flight deterministically by a
+ * acknowledgement and throws a delivery's failure (the receives look at the table on their own only every 10
+ * minutes: the failure wakes them). A delivery is held in flight deterministically by a
  * writer the test keeps open at the host under the same key ({@link HeldTransfers}).
  */
 class PipelinedChannelTest {
@@ -45,8 +47,10 @@ class PipelinedChannelTest {
     static final AtomicInteger JOBS = new AtomicInteger();
     static final Map<String, List<String>> ROLES = Map.of("guest", List.of(GUEST), "host", List.of(HOST));
     static final int HELD_BYTES = HeldTransfers.HELD_BYTES;
+    // A receive looks at the table on its own only every 10 minutes: a delivery's failure must wake it.
     @RegisterExtension
-    static final SitesExtension sites = SitesExtension.of(GUEST, HOST);
+    static final SitesExtension sites = SitesExtension.builder(GUEST, HOST).configure((id, b) -> b.limits(
+            Limits.builder().transferSafetyPoll(Duration.ofMinutes(10)).build())).build();
     static final TestNode guest = sites.site(GUEST);
     static final TestNode host = sites.site(HOST);
     static final ExecutorService deliveries = Executors.newCachedThreadPool();
@@ -61,8 +65,8 @@ class PipelinedChannelTest {
     }
 
     private static PipelinedChannel pipeline(String job, long capBytes) {
-        FederationChannel toHost = guest.node().transferChannel().forTask(job, COMPONENT, 0, "guest", GUEST, ROLES);
-        return new PipelinedChannel(toHost, capBytes, deliveries);
+        return new PipelinedChannel(sendFailed -> guest.node().transferChannel().forTask(job, COMPONENT, 0, "guest",
+                GUEST, ROLES, sendFailed), capBytes, deliveries);
     }
 
     private static FederationChannel atHost(String job) {

@@ -1,0 +1,177 @@
+package io.fedflow.node.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+import io.fedflow.node.Node;
+import io.fedflow.node.core.AbortSignal;
+import io.fedflow.node.core.FailureKind;
+import io.fedflow.node.core.FlowException;
+import io.fedflow.node.core.Limits;
+import io.fedflow.node.core.NodeConfig;
+import io.fedflow.node.testing.NodeExtension;
+import io.fedflow.node.testing.TestNodes;
+import io.fedflow.proto.RetCode;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Receivers woken, not polling: two node processes of one site (party 10000) over one database, each looking
+ * at the table on its own only every 10 minutes (the safety poll). A receive waiting in the first process takes
+ * a message the second one commits, small (group commit) or large (a transaction of its own), through the
+ * NOTIFY of its commit; one the first commits itself wakes it directly; one committed while the first's
+ * listening connection is cut is found once the connection is made again; and an abort ends the wait with its
+ * failure. Every wait here would otherwise last the 10 minutes, far beyond the test's own bounds.
+ */
+class TransferWakeTest {
+    static final String PARTY = "10000";
+    static final Duration SAFETY_POLL = Duration.ofMinutes(10);
+    static final AtomicInteger TAGS = new AtomicInteger();
+
+    @RegisterExtension
+    static final NodeExtension first = NodeExtension.builder().partyId(PARTY)
+            .configure(b -> b.limits(Limits.builder().transferSafetyPoll(SAFETY_POLL).build())).build();
+    static Node second;
+    static final ExecutorService receivers = Executors.newCachedThreadPool();
+
+    @BeforeAll
+    static void startSecondProcess() throws Exception {
+        second = TestNodes.start(NodeConfig.builder(PARTY, Files.createTempDirectory("fedflow-node-10000-b-"))
+                .dbUrl(first.config().dbUrl()).dbUser(first.config().dbUser())
+                .limits(Limits.builder().transferSafetyPoll(SAFETY_POLL).build()).build());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        receivers.shutdownNow();
+        second.close();
+    }
+
+    private static TransferKey key() {
+        return new TransferKey("202601010000007001", "hetero_lr_0", 0, "m." + TAGS.incrementAndGet(), "guest", PARTY,
+                "host", PARTY);
+    }
+
+    private static byte[] bytes(int n, long seed) {
+        byte[] b = new byte[n];
+        new SplittableRandom(seed).nextBytes(b);
+        return b;
+    }
+
+    /** A receive in the first process, started once its thread waits in the store for a wake. */
+    private static CompletableFuture<byte[]> waitingReceive(TransferKey key, AbortSignal abort) {
+        AtomicReference<Thread> receiver = new AtomicReference<>();
+        CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
+            receiver.set(Thread.currentThread());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            first.node().transferChannel().receive(key, Duration.ofMinutes(5), out, abort);
+            return out.toByteArray();
+        }, receivers);
+        await().atMost(Duration.ofSeconds(30)).until(() -> waitsForAWake(receiver.get()));
+        return received;
+    }
+
+    private static boolean waitsForAWake(Thread t) {
+        return t != null && t.getState() == Thread.State.TIMED_WAITING && Arrays.stream(t.getStackTrace())
+                .anyMatch(f -> f.getClassName().equals(TransferWaiters.Waiter.class.getName())
+                        && f.getMethodName().equals("await"));
+    }
+
+    private static List<Integer> listeners() {
+        return first.node().database().dsl().fetch("select pid from pg_stat_activity where datname = "
+                + "current_database() and application_name = ? and query = ?", TransferNotifyStore.APPLICATION_NAME,
+                "LISTEN " + TransferNotifyStore.CHANNEL).getValues(0, Integer.class);
+    }
+
+    @Test
+    void aSmallMessageCommittedByAnotherProcessWakesTheReceive() throws Exception {
+        TransferKey key = key();
+        CompletableFuture<byte[]> received = waitingReceive(key, AbortSignal.NEVER);
+        byte[] payload = bytes(1000, 1);
+        second.transferChannel().send(key, payload);
+        assertThat(received.get(60, TimeUnit.SECONDS)).isEqualTo(payload);
+        assertThat(first.node().transfers().exists(key)).isFalse();
+    }
+
+    @Test
+    void aLargeMessageCommittedByAnotherProcessInItsOwnTransactionWakesTheReceive() throws Exception {
+        TransferKey key = key();
+        CompletableFuture<byte[]> received = waitingReceive(key, AbortSignal.NEVER);
+        // above the group commit size: chunk by chunk in a transaction of its own, its NOTIFY at the commit
+        byte[] payload = bytes((3 << 20) + 17, 2);
+        second.transferChannel().send(key, payload);
+        assertThat(received.get(60, TimeUnit.SECONDS)).isEqualTo(payload);
+    }
+
+    @Test
+    void aMessageCommittedByTheSameProcessWakesTheReceiveDirectly() throws Exception {
+        TransferKey key = key();
+        CompletableFuture<byte[]> received = waitingReceive(key, AbortSignal.NEVER);
+        byte[] payload = bytes(200, 3);
+        first.node().transferChannel().send(key, payload);
+        assertThat(received.get(60, TimeUnit.SECONDS)).isEqualTo(payload);
+    }
+
+    @Test
+    void aMessageCommittedWhileTheListeningConnectionIsCutIsFoundOnceItIsMadeAgain() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> listeners().size() == 2);
+        List<Integer> before = listeners();
+        TransferKey key = key();
+        CompletableFuture<byte[]> received = waitingReceive(key, AbortSignal.NEVER);
+
+        // both processes' listening connections are cut (as by a PostgreSQL restart or a network cut)...
+        first.node().database().dsl().fetch("select pg_terminate_backend(pid) from pg_stat_activity where datname = "
+                + "current_database() and application_name = ?", TransferNotifyStore.APPLICATION_NAME);
+        // ...and the second process commits before its own listener, or the first's, may be back
+        byte[] payload = bytes(500, 4);
+        second.transferChannel().send(key, payload);
+        assertThat(received.get(60, TimeUnit.SECONDS)).isEqualTo(payload);
+
+        // both listen again, on new connections, and wake receivers as before
+        await().atMost(Duration.ofSeconds(30)).until(() -> listeners().size() == 2
+                && listeners().stream().noneMatch(before::contains));
+        TransferKey next = key();
+        CompletableFuture<byte[]> again = waitingReceive(next, AbortSignal.NEVER);
+        byte[] more = bytes(700, 5);
+        second.transferChannel().send(next, more);
+        assertThat(again.get(60, TimeUnit.SECONDS)).isEqualTo(more);
+    }
+
+    @Test
+    void anAbortEndsTheWaitWithItsFailureAndLeavesTheMessageForLater() throws Exception {
+        TransferKey key = key();
+        AbortSignal abort = new AbortSignal();
+        CompletableFuture<byte[]> received = waitingReceive(key, abort);
+        FlowException failure = new FlowException(RetCode.DATA_ERROR, FailureKind.ALREADY_EXISTS,
+                "the task's own message was refused", null);
+        abort.abort(failure);
+        Throwable thrown = catchThrowable(() -> received.get(60, TimeUnit.SECONDS));
+        assertThat(thrown).hasCauseReference(failure);
+
+        // a later receive watching the aborted signal fails at once; one not watching it still gets the message
+        byte[] payload = bytes(100, 6);
+        second.transferChannel().send(key, payload);
+        assertThat(catchThrowable(() -> CompletableFuture.supplyAsync(() -> first.node().transferChannel()
+                .receive(key, Duration.ofMinutes(5), new ByteArrayOutputStream(), abort), receivers).join()))
+                .isInstanceOf(CompletionException.class).hasCauseReference(failure);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        first.node().transferChannel().receive(key, Duration.ofSeconds(30), out);
+        assertThat(out.toByteArray()).isEqualTo(payload);
+    }
+}

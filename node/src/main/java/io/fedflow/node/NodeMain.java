@@ -215,8 +215,8 @@ public final class NodeMain implements Callable<Integer> {
     long apiReaderPollMs;
 
     @Option(names = Limits.MAX_BOARD_PAGE_ROWS_FLAG, defaultValue = "1000", paramLabel = "ROWS",
-            description = "Rows of one page of the board's output data preview; a larger limit is refused "
-                    + "(default ${DEFAULT-VALUE}).")
+            description = "Rows of one page of the board's lists (jobs, tables, models) and of its output data "
+                    + "preview; a larger limit is refused (default ${DEFAULT-VALUE}).")
     int maxBoardPageRows;
 
     @Option(names = Limits.MAX_BOARD_LOG_LINES_FLAG, defaultValue = "2000", paramLabel = "LINES",

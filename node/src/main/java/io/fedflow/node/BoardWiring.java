@@ -43,9 +43,9 @@ final class BoardWiring implements AutoCloseable {
         BoardSessions sessions = new BoardSessions(limits, clock);
         BoardLogin login = clientAuthentication == null ? null : new BoardLogin(clientAuthentication, clock);
         this.events = new JobEvents(jobs, limits, meters);
-        this.board = new Board(List.of(new JobsApi(jobs), new JobApi(jobs), events,
-                new TablesApi(sources.tables(), jobs),
-                new SitesApi(config.partyId(), sources.peers(), sources.grants()), new ModelsApi(sources.models()),
+        this.board = new Board(List.of(new JobsApi(jobs, limits), new JobApi(jobs), events,
+                new TablesApi(sources.tables(), jobs, limits),
+                new SitesApi(config.partyId(), sources.peers(), sources.grants()), new ModelsApi(sources.models(), limits),
                 new SessionApi(sessions, login, new BoardLoginThrottle(limits, clock)),
                 new ComponentApi(jobs, tracking.tracking(), tracking.metrics(), tracking.outputs(), limits)),
                 new BoardAccess(sessions, login != null));

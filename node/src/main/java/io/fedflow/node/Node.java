@@ -26,6 +26,7 @@ import io.fedflow.node.permission.PermissionAdmission;
 import io.fedflow.node.permission.PostgresGrantStore;
 import io.fedflow.node.provider.ProviderGrpcService;
 import io.fedflow.node.provider.Providers;
+import io.fedflow.node.server.ClientAddresses;
 import io.fedflow.node.server.ClientAuthentication;
 import io.fedflow.node.server.FlowServer;
 import io.fedflow.node.server.MetricsHttpService;
@@ -120,7 +121,7 @@ public final class Node implements AutoCloseable {
                 clientAuthentication, limits, admission,
                 new FlowServer.Health(HealthHttpService.readiness(health), HealthHttpService.liveness()),
                 new FlowServer.Metrics(meters.registry(), new MetricsHttpService(meters.registry(), metricsToken)),
-                List.of(board.board()));
+                List.of(board.board(), new ClientAddresses(config.trustedProxies())));
     }
 
     /** The job domain: its stores over both pools, its tasks' environment, the other sites through federation. */

@@ -5,8 +5,10 @@ import io.fedflow.node.core.Limits;
 import io.fedflow.node.core.ModelStoreAddress;
 import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.core.SiteCallAuth;
+import io.fedflow.node.core.TrustedProxies;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -71,6 +73,20 @@ public final class NodeMain implements Callable<Integer> {
             description = "This site's certificate with --site-tls: <data-dir>/tls/NAME.crt.pem and NAME.key.pem, "
                     + "as 'flow site cert --sites NAME' names them (default ${DEFAULT-VALUE}).")
     String siteTlsName;
+
+    @Option(names = TrustedProxies.FLAG, split = ",", paramLabel = "CIDR",
+            description = "Reverse proxies in front of the client port (address/prefix or an address, comma "
+                    + "separated, IPv4 or IPv6): a request from one of them has its client address (what the "
+                    + "board's login throttle counts) read from " + TrustedProxies.HEADER_FLAG + ", the last "
+                    + "address in it no trusted proxy wrote. None by default: the connection's address, headers "
+                    + "ignored.")
+    List<String> trustedProxies;
+
+    @Option(names = TrustedProxies.HEADER_FLAG, defaultValue = "X-Forwarded-For",
+            paramLabel = "X-Forwarded-For|Forwarded",
+            description = "The header the trusted proxies write the client's address in; only that one is read "
+                    + "(default ${DEFAULT-VALUE}).")
+    String trustedProxyHeader;
 
     @Option(names = "--site-call-auth", defaultValue = "mac", paramLabel = "mac|signature",
             description = "What this node's calls to other sites carry: 'mac', an HMAC-SHA256 with the key the two "
@@ -221,8 +237,8 @@ public final class NodeMain implements Callable<Integer> {
     long apiReaderPollMs;
 
     @Option(names = Limits.MAX_BOARD_PAGE_ROWS_FLAG, defaultValue = "1000", paramLabel = "ROWS",
-            description = "Rows of one page of the board's output data preview; a larger limit is refused "
-                    + "(default ${DEFAULT-VALUE}).")
+            description = "Rows of one page of the board's lists (jobs, tables, models) and of its output data "
+                    + "preview; a larger limit is refused (default ${DEFAULT-VALUE}).")
     int maxBoardPageRows;
 
     @Option(names = Limits.MAX_BOARD_LOG_LINES_FLAG, defaultValue = "2000", paramLabel = "LINES",
@@ -346,6 +362,7 @@ public final class NodeMain implements Callable<Integer> {
                 .zipkinUrl(zipkinUrl)
                 .metricsTokenFile(metricsTokenFile)
                 .siteCallAuth(SiteCallAuth.parse(siteCallAuth))
+                .trustedProxies(new TrustedProxies(trustedProxies, trustedProxyHeader))
                 .build();
     }
 

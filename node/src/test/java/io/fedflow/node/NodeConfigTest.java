@@ -8,8 +8,10 @@ import io.fedflow.node.core.Limits;
 import io.fedflow.node.core.ModelStoreAddress;
 import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.core.SiteCallAuth;
+import io.fedflow.node.core.TrustedProxies;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
@@ -63,11 +65,13 @@ class NodeConfigTest {
                 .siteTls(true).siteTlsName("guest-9999").limits(limits)
                 .modelStore(new ModelStoreAddress("jdbc:postgresql://store/models", "m", "spw"))
                 .zipkinUrl("http://zipkin:9411/api/v2/spans").metricsTokenFile(Path.of("token"))
-                .siteCallAuth(SiteCallAuth.SIGNATURE).build();
+                .siteCallAuth(SiteCallAuth.SIGNATURE)
+                .trustedProxies(new TrustedProxies(List.of("10.0.0.0/8"), "Forwarded")).build();
         assertThat(c).isEqualTo(new NodeConfig("1", "0.0.0.0", 9380, 9360, DATA, "jdbc:postgresql://db/fate", "fate",
                 "pw", Path.of("in"), Path.of("out"), 3, true, ClientAppKeys.of("k", "s"), false, true, "guest-9999",
                 limits, new ModelStoreAddress("jdbc:postgresql://store/models", "m", "spw"),
-                "http://zipkin:9411/api/v2/spans", Path.of("token"), SiteCallAuth.SIGNATURE));
+                "http://zipkin:9411/api/v2/spans", Path.of("token"), SiteCallAuth.SIGNATURE,
+                new TrustedProxies(List.of("10.0.0.0/8"), "forwarded")));
         assertThat(c.toString()).doesNotContain("spw");
         assertThat(c.importDir()).isEqualTo(Path.of("in").toAbsolutePath());
         assertThat(c.toBuilder().build()).isEqualTo(c);
@@ -174,5 +178,28 @@ class NodeConfigTest {
         NodeMain none = new NodeMain();
         new CommandLine(none).parseArgs();
         assertThat(none.config(null, null).modelStore()).isNull();
+    }
+
+    @Test
+    void theTrustedProxyFlagsReachTheConfigAndNoneIsTheDefault() {
+        NodeMain main = new NodeMain();
+        new CommandLine(main).parseArgs(TrustedProxies.FLAG, "10.0.0.0/8, 192.168.1.7,fd00::/8",
+                TrustedProxies.HEADER_FLAG, "Forwarded");
+        assertThat(main.config(null, null).trustedProxies()).isEqualTo(new TrustedProxies(
+                List.of("10.0.0.0/8", "192.168.1.7/32", "fd00::/8"), TrustedProxies.FORWARDED));
+        NodeMain none = new NodeMain();
+        new CommandLine(none).parseArgs();
+        assertThat(none.config(null, null).trustedProxies()).isEqualTo(TrustedProxies.none())
+                .returns(false, TrustedProxies::any).returns(TrustedProxies.X_FORWARDED_FOR, TrustedProxies::header);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"proxy.example", "10.0.0.300", "10.0.0.0/33", "10.0.0.0/x", "fd00::/129", "10.0.0"})
+    void aTrustedProxyThatIsNoAddressOrNetworkIsRefusedNamingTheFlag(String cidr) {
+        assertThatThrownBy(() -> new TrustedProxies(List.of(cidr), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(TrustedProxies.FLAG + ": " + cidr + " ");
+        assertThatThrownBy(() -> new TrustedProxies(List.of(), "X-Real-IP"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(TrustedProxies.HEADER_FLAG);
     }
 }

@@ -5,6 +5,7 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import io.fedflow.node.core.FlowException;
+import io.fedflow.node.core.Limits;
 import io.fedflow.node.core.Paging;
 import io.fedflow.node.wire.FateJson;
 
@@ -17,9 +18,17 @@ final class BoardJson {
         return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, envelope(data).toString());
     }
 
-    /** The page a request asks for, its numbers refused naming the field when they are not whole numbers. */
-    static Paging paging(String limit, String page) {
-        return new Paging(number("limit", limit), number("page", page));
+    /**
+     * The page a request asks for, its numbers refused naming the field when they are not whole numbers, and
+     * a limit over {@code maxRows} refused naming the flag that sets it (as the component data preview does).
+     */
+    static Paging paging(String limit, String page, int maxRows) {
+        int rows = number("limit", limit);
+        if (rows > maxRows) {
+            throw FlowException.argument("limit " + rows + " is over the cap of " + maxRows + " rows a page ("
+                    + Limits.MAX_BOARD_PAGE_ROWS_FLAG + ")");
+        }
+        return new Paging(rows, number("page", page));
     }
 
     private static int number(String field, String value) {

@@ -5,6 +5,7 @@ import com.linecorp.armeria.server.annotation.Blocking;
 import com.linecorp.armeria.server.annotation.Default;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
+import io.fedflow.node.core.Limits;
 import io.fedflow.node.core.Paging;
 import io.fedflow.node.job.JobFilter;
 import io.fedflow.node.job.JobService;
@@ -17,9 +18,11 @@ import java.util.List;
 @Blocking
 public final class JobsApi {
     private final JobService jobs;
+    private final int maxPageRows;
 
-    public JobsApi(JobService jobs) {
+    public JobsApi(JobService jobs, Limits limits) {
         this.jobs = jobs;
+        this.maxPageRows = limits.maxBoardPageRows();
     }
 
     @Get("/jobs")
@@ -28,7 +31,7 @@ public final class JobsApi {
                              @Param("role") @Default("") List<String> roles,
                              @Param("party_id") @Default("") List<String> partyIds,
                              @Param("tag") @Default("") List<String> tags) {
-        Paging paging = BoardJson.paging(limit, page);
+        Paging paging = BoardJson.paging(limit, page, maxPageRows);
         JobFilter filter = JobFilter.builder().text("status", statuses).text("role", roles)
                 .text("party_id", partyIds).text("tag", tags).build();
         return BoardJson.ok(jobs.page(filter, paging));

@@ -7,6 +7,7 @@ import com.linecorp.armeria.server.annotation.Blocking;
 import com.linecorp.armeria.server.annotation.Default;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
+import io.fedflow.node.core.Limits;
 import io.fedflow.node.core.Paging;
 import io.fedflow.node.model.ModelRegistry;
 import io.fedflow.node.wire.FateJson;
@@ -18,15 +19,17 @@ import io.fedflow.node.wire.FateJson;
 @Blocking
 public final class ModelsApi {
     private final ModelRegistry models;
+    private final int maxPageRows;
 
-    public ModelsApi(ModelRegistry models) {
+    public ModelsApi(ModelRegistry models, Limits limits) {
         this.models = models;
+        this.maxPageRows = limits.maxBoardPageRows();
     }
 
     @Get("/models")
     public HttpResponse models(@Param("page") @Default("1") String pageNumber,
                                @Param("limit") @Default("20") String limit) {
-        Paging paging = BoardJson.paging(limit, pageNumber);
+        Paging paging = BoardJson.paging(limit, pageNumber, maxPageRows);
         ModelRegistry.Page page = models.newestFirst(paging);
         ObjectNode data = FateJson.MAPPER.createObjectNode().put("count", page.count());
         ArrayNode rows = data.putArray("models");

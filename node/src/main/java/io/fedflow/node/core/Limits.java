@@ -89,7 +89,7 @@ public final class Limits {
     private final long apiReaderMaxDownload;
     /** The longest wait between two of ApiReader's polls of a data service's query (the waits grow up to it). */
     private final Duration apiReaderPollInterval;
-    /** Rows of one page of the board's output data preview (the page's {@code limit}); more is refused. */
+    /** Rows of one page of the board's lists and output data preview (the page's {@code limit}); more is refused. */
     private final int maxBoardPageRows;
     /** Log lines of one answer of the board's component log; the page asks again from where it stopped. */
     private final int maxBoardLogLines;

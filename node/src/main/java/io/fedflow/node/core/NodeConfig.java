@@ -38,7 +38,8 @@ public record NodeConfig(
         ModelStoreAddress modelStore,
         String zipkinUrl,
         Path metricsTokenFile,
-        SiteCallAuth siteCallAuth) {
+        SiteCallAuth siteCallAuth,
+        TrustedProxies trustedProxies) {
 
     public NodeConfig {
         if (partyId == null || !partyId.matches("\\d{1,10}")) {
@@ -53,6 +54,7 @@ public record NodeConfig(
         clientAppKeys = clientAppKeys == null ? ClientAppKeys.none() : clientAppKeys;
         limits = limits == null ? Limits.defaults() : limits;
         siteCallAuth = siteCallAuth == null ? SiteCallAuth.MAC : siteCallAuth;
+        trustedProxies = trustedProxies == null ? TrustedProxies.none() : trustedProxies;
         siteTlsName = siteTlsName == null ? DEFAULT_SITE_TLS_NAME : siteTlsName;
         // The name becomes a file name in the tls directory: no path tricks.
         if (!siteTlsName.matches("[A-Za-z0-9._-]+") || siteTlsName.startsWith(".")) {
@@ -90,7 +92,8 @@ public record NodeConfig(
                 .modelStore(modelStore)
                 .zipkinUrl(zipkinUrl)
                 .metricsTokenFile(metricsTokenFile)
-                .siteCallAuth(siteCallAuth);
+                .siteCallAuth(siteCallAuth)
+                .trustedProxies(trustedProxies);
     }
 
     public static final int DEFAULT_CORES = 16;
@@ -130,7 +133,7 @@ public record NodeConfig(
                 + ", clientAppKeys=" + clientAppKeys + ", enforcePermission=" + enforcePermission
                 + ", siteTls=" + siteTls + ", siteTlsName=" + siteTlsName + ", limits=" + limits
                 + ", modelStore=" + modelStore + ", zipkinUrl=" + zipkinUrl + ", metricsTokenFile=" + metricsTokenFile
-                + ", siteCallAuth=" + siteCallAuth + "]";
+                + ", siteCallAuth=" + siteCallAuth + ", trustedProxies=" + trustedProxies + "]";
     }
 
     /** This config with other caps (see {@link Limits}). */
@@ -179,6 +182,7 @@ public record NodeConfig(
         private String zipkinUrl;
         private Path metricsTokenFile;
         private SiteCallAuth siteCallAuth = SiteCallAuth.MAC;
+        private TrustedProxies trustedProxies = TrustedProxies.none();
 
         private Builder(String partyId, Path dataDir) {
             this.partyId = partyId;
@@ -297,6 +301,11 @@ public record NodeConfig(
             return this;
         }
 
+        public Builder trustedProxies(TrustedProxies proxies) {
+            this.trustedProxies = proxies;
+            return this;
+        }
+
         public Builder limits(Limits caps) {
             this.limits = caps;
             return this;
@@ -305,7 +314,7 @@ public record NodeConfig(
         public NodeConfig build() {
             return new NodeConfig(partyId, host, httpPort, sitePort, dataDir, dbUrl, dbUser, dbPassword, importDir,
                     exportDir, cores, clientAuth, clientAppKeys, enforcePermission, siteTls, siteTlsName, limits,
-                    modelStore, zipkinUrl, metricsTokenFile, siteCallAuth);
+                    modelStore, zipkinUrl, metricsTokenFile, siteCallAuth, trustedProxies);
         }
     }
 }

@@ -92,8 +92,9 @@ public final class FlowServer {
     public record Metrics(MeterRegistry registry, HttpService scrape) {}
 
     /**
-     * Services outside FATE's API that bring their own routes (the board's pages and its JSON under
-     * {@code /board}); client authentication does not guard them, so each guards itself.
+     * What adds itself to the port: services outside FATE's API that bring their own routes (the board's pages
+     * and its JSON under {@code /board}; client authentication does not guard them, so each guards itself),
+     * and port-wide settings of its own ({@link ClientAddresses}).
      */
     public interface Mount {
         void mountOn(ServerBuilder sb);

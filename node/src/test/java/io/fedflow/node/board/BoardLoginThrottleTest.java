@@ -11,6 +11,8 @@ import io.fedflow.auth.hook.BuiltinClientAuthenticationHook;
 import io.fedflow.auth.replay.InMemoryReplayGuard;
 import io.fedflow.node.core.ClientAppKeys;
 import io.fedflow.node.core.Limits;
+import io.fedflow.node.core.TrustedProxies;
+import io.fedflow.node.server.ClientAddresses;
 import io.fedflow.node.server.ClientAuthentication;
 import io.fedflow.node.testing.BoardHttp;
 import io.fedflow.node.testing.FlowHttp;
@@ -118,6 +120,66 @@ class BoardLoginThrottleTest {
         });
     }
 
+    static final TrustedProxies LOOPBACK_PROXY = new TrustedProxies(List.of("127.0.0.0/8", "::1"), null);
+    static final String XFF = "X-Forwarded-For";
+
+    @Test
+    void onARealNodeBehindATrustedProxyClientsAreCountedApartByTheAddressItForwards() {
+        TestNode node = TestNode.builder("9999").configure(b -> b.clientAuth(true)
+                .clientAppKeys(ClientAppKeys.of(APP_KEY, SECRET)).trustedProxies(LOOPBACK_PROXY)
+                .limits(Limits.builder().boardLoginFailuresPerAddress(2).build())).build().start();
+        try {
+            BoardHttp board = new BoardHttp(node.http());
+            for (int i = 0; i < 2; i++) {
+                assertThat(json(board.login("guess-" + i, "wrong", XFF, "203.0.113.1")).path("retcode").asInt())
+                        .isEqualTo(109);
+            }
+            assertRefused(board.login(APP_KEY, SECRET, XFF, "203.0.113.1"), "client address 203.0.113.1",
+                    Limits.BOARD_LOGIN_FAILURES_PER_ADDRESS_FLAG);
+            // another client behind the same proxy is another address
+            assertThat(board.loggedIn(APP_KEY, SECRET, XFF, "203.0.113.2").cookie()).isNotEmpty();
+        } finally {
+            node.stop();
+        }
+    }
+
+    @Test
+    void aClientCannotNameItsOwnAddressInFrontOfAnAppendingProxy() {
+        withBoard(Limits.builder().boardLoginFailuresPerAddress(2).boardLoginWindow(WINDOW).build(),
+                new MovingClock(), LOOPBACK_PROXY, board -> {
+                    // the proxy appends what it saw (203.0.113.1) to what the client sent: the client's own
+                    // addresses, one per try, are not what is counted
+                    for (int i = 0; i < 2; i++) {
+                        assertThat(json(board.login("guess-" + i, "wrong", XFF, "198.51.100." + i + ", 203.0.113.1"))
+                                .path("retcode").asInt()).isEqualTo(109);
+                    }
+                    assertRefused(board.login(APP_KEY, SECRET, XFF, "198.51.100.77, 203.0.113.1"),
+                            "client address 203.0.113.1", Limits.BOARD_LOGIN_FAILURES_PER_ADDRESS_FLAG);
+                    // nor is a Forwarded header the proxies do not write
+                    assertRefused(board.login(APP_KEY, SECRET, "Forwarded", "for=198.51.100.78", XFF, "203.0.113.1"),
+                            "client address 203.0.113.1", Limits.BOARD_LOGIN_FAILURES_PER_ADDRESS_FLAG);
+                    // an address a trusted proxy forwarded from another trusted proxy is skipped over
+                    assertRefused(board.login(APP_KEY, SECRET, XFF, "203.0.113.1, 127.0.0.2"),
+                            "client address 203.0.113.1", Limits.BOARD_LOGIN_FAILURES_PER_ADDRESS_FLAG);
+                    assertThat(board.loggedIn(APP_KEY, SECRET, XFF, "203.0.113.1, 203.0.113.2").cookie())
+                            .isNotEmpty();
+                });
+    }
+
+    @Test
+    void withNoTrustedProxyTheForwardingHeadersAreIgnored() {
+        withBoard(Limits.builder().boardLoginFailuresPerAddress(3).boardLoginWindow(WINDOW).build(),
+                new MovingClock(), board -> {
+                    for (int i = 0; i < 3; i++) {
+                        assertThat(json(board.login("guess-" + i, "wrong", XFF, "203.0.113." + i, "Forwarded",
+                                "for=198.51.100." + i)).path("retcode").asInt()).isEqualTo(109);
+                    }
+                    // a client naming a fresh address is still the connection's, spent
+                    assertRefused(board.login(APP_KEY, SECRET, XFF, "203.0.113.99", "Forwarded", "for=198.51.100.99"),
+                            "client address 127.0.0.1", Limits.BOARD_LOGIN_FAILURES_PER_ADDRESS_FLAG);
+                });
+    }
+
     private static void assertRefused(HttpResponse<String> answer, String who, String flag) {
         JsonNode body = json(answer);
         assertThat(body.path("retcode").asInt()).as(body.toString()).isEqualTo(103);
@@ -131,6 +193,12 @@ class BoardLoginThrottleTest {
      * clock, as signatures need) and the throttle on {@code throttleClock}, served on loopback.
      */
     private static void withBoard(Limits limits, Clock throttleClock, Consumer<BoardHttp> test) {
+        withBoard(limits, throttleClock, TrustedProxies.none(), test);
+    }
+
+    /** As above, the port trusting {@code proxies} for the client's address. */
+    private static void withBoard(Limits limits, Clock throttleClock, TrustedProxies proxies,
+                                  Consumer<BoardHttp> test) {
         ClientAuthenticator keys = new ClientAuthenticator(Map.of(APP_KEY, SECRET, OTHER_KEY, OTHER_SECRET),
                 new InMemoryReplayGuard(Clock.systemUTC()), Clock.systemUTC());
         BoardLogin login = new BoardLogin(new ClientAuthentication(() -> new BuiltinClientAuthenticationHook(keys)),
@@ -139,6 +207,7 @@ class BoardLoginThrottleTest {
         ServerBuilder sb = Server.builder().http(0);
         new Board(List.of(new SessionApi(sessions, login, new BoardLoginThrottle(limits, throttleClock))),
                 new BoardAccess(sessions, true)).mountOn(sb);
+        new ClientAddresses(proxies).mountOn(sb);
         Server server = sb.build();
         server.start().join();
         try {

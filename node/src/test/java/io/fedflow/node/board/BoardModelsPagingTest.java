@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.fedflow.node.core.Limits;
 import io.fedflow.node.model.ModelRegistryStore;
 import io.fedflow.node.model.PipelineModel;
 import io.fedflow.node.testing.BoardHttp;
@@ -18,13 +19,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The board's model list pages in PostgreSQL: with more models than a page (some made in the same
  * millisecond), the pages read one after the other give every model once, newest first, and the count of
- * all of them.
+ * all of them; a page larger than {@code --max-board-page-rows} is refused, on every board list.
  */
 class BoardModelsPagingTest {
     static final int VERSIONS = 13;
 
+    static final int PAGE_CAP = 10;
+
     @RegisterExtension
-    static final NodeExtension node = NodeExtension.of();
+    static final NodeExtension node = NodeExtension.builder().configure(b -> b.limits(Limits.builder()
+            .maxBoardPageRows(PAGE_CAP).build())).build();
 
     static final List<PipelineModel> saved = new ArrayList<>();
 
@@ -79,5 +83,18 @@ class BoardModelsPagingTest {
         assertThat(store.newestFirst(20, 10)).hasSize(6);
         assertThat(store.newestFirst(0, 3)).extracting(PipelineModel::modelVersion)
                 .containsExactly("202612050000000000012", "202612050000000000012", "202612050000000000011");
+    }
+
+    @Test
+    void aLimitOverTheCapIsRefusedNamingTheFlagOnEveryList() {
+        BoardHttp board = new BoardHttp(node.http());
+        assertThat(board.data("models?limit=" + PAGE_CAP).path("models")).hasSize(PAGE_CAP);
+        for (String list : List.of("models", "jobs", "tables")) {
+            JsonNode over = board.get(list + "?limit=" + (PAGE_CAP + 1));
+            assertThat(over.path("retcode").asInt()).as(list + ": " + over).isEqualTo(101);
+            assertThat(over.path("retmsg").asText()).as(list)
+                    .contains("limit " + (PAGE_CAP + 1), String.valueOf(PAGE_CAP), Limits.MAX_BOARD_PAGE_ROWS_FLAG);
+            assertThat(over.path("data").path(list).isMissingNode()).as(list + ": no rows").isTrue();
+        }
     }
 }

@@ -13,6 +13,8 @@ import io.fedflow.node.core.Limits;
 import io.fedflow.node.testing.Jobs;
 import io.fedflow.node.testing.SitesExtension;
 import io.fedflow.node.testing.TestNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,9 +43,15 @@ class PeerWaitTest {
         String jobId = r.get("jobId").asText();
         awaitTask(guest.http(), jobId, "hetero_lr_0", "guest", "running");
         awaitTask(other.http(), jobId, "hetero_lr_0", "host", "running");
-        // the guest's task waits for a message of the other site's tasks now...
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() ->
-                job(guest.http(), jobId).path("f_waiting_for").asText().contains("waits for message"));
+        // the guest's task trades messages with the other site's tasks now: it finished a batch, for which it
+        // had the host's forward values and the arbiter's gradient. (A record that stays, where polling for
+        // the guest to be caught inside a wait could miss every time: it waits only while a peer is behind,
+        // which on a loaded machine can be a sliver of the time between two polls. With 100,000 iterations
+        // to go, the guest cannot go on without the other site from here.)
+        Path guestLog = guest.config().logsDir().resolve(jobId).resolve("guest/9999/hetero_lr_0/INFO.log");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .alias("the guest's first batch of hetero_lr_0 in " + guestLog)
+                .until(() -> Files.exists(guestLog) && Files.readString(guestLog).contains("guest batch 0.0 "));
 
         // ...when that site goes away
         other.stop();

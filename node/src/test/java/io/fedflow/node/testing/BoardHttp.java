@@ -77,15 +77,15 @@ public final class BoardHttp {
         return session == null ? call("GET", path, null) : call("GET", path, null, "Cookie", cookieHeader(session));
     }
 
-    /** POST /board/api/session with this pair; the raw answer. */
-    public HttpResponse<String> login(String appKey, String secret) {
+    /** POST /board/api/session with this pair and these headers (name, value, ...); the raw answer. */
+    public HttpResponse<String> login(String appKey, String secret, String... headers) {
         return call("POST", "session", "{\"app_key\": " + FlowHttp.JSON.valueToTree(appKey) + ", \"secret\": "
-                + FlowHttp.JSON.valueToTree(secret) + "}");
+                + FlowHttp.JSON.valueToTree(secret) + "}", headers);
     }
 
-    /** Logs in with this pair; fails unless a session came back. */
-    public Session loggedIn(String appKey, String secret) {
-        return sessionOf(login(appKey, secret));
+    /** Logs in with this pair (and these headers); fails unless a session came back. */
+    public Session loggedIn(String appKey, String secret, String... headers) {
+        return sessionOf(login(appKey, secret, headers));
     }
 
     /** The session an answer opened: its cookie and the token of its JSON; fails when it opened none. */

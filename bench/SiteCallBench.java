@@ -79,9 +79,12 @@ public class SiteCallBench {
 
     /**
      * {@code cpuUsPerCall}: this JVM's CPU time (callers, both servers, background work) per call;
-     * {@code pgUsPerCall}: the embedded PostgreSQL's (postmaster and every backend) per call.
+     * {@code pgUsPerCall}: the embedded PostgreSQL's (postmaster and every backend) per call;
+     * {@code nonceThreadUsPerCall}: the part of {@code cpuUsPerCall} spent by the site nonce guards' writer
+     * threads (every guard of the run: their idle cost is in every variant's figure).
      */
-    record Round(double p50Ms, double p99Ms, double callsPerS, double cpuUsPerCall, double pgUsPerCall) {}
+    record Round(double p50Ms, double p99Ms, double callsPerS, double cpuUsPerCall, double pgUsPerCall,
+                 double nonceThreadUsPerCall) {}
 
     /** The shared embedded PostgreSQL's postmaster (its backends are its children). */
     static ProcessHandle postmaster;
@@ -227,16 +230,17 @@ public class SiteCallBench {
                 }
             }
             System.out.printf("%nconcurrency %d (closed loop, %d caller thread%s)%n%n", c, c, c == 1 ? "" : "s");
-            System.out.println("| variant | p50 ms | p99 ms | calls/s | CPU µs/call | PostgreSQL CPU µs/call "
-                    + "| p50 per round | p99 per round |");
-            System.out.println("|---|---|---|---|---|---|---|---|");
+            System.out.println("| variant | p50 ms | p99 ms | calls/s | CPU µs/call | of which nonce writers "
+                    + "| PostgreSQL CPU µs/call | p50 per round | p99 per round |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|");
             for (var e : results.entrySet()) {
                 List<Round> rs = e.getValue();
-                System.out.printf("| %s | %.3f | %.3f | %,.0f | %.0f | %.0f | %s | %s |%n", e.getKey(),
+                System.out.printf("| %s | %.3f | %.3f | %,.0f | %.0f | %.1f | %.0f | %s | %s |%n", e.getKey(),
                         median(rs.stream().mapToDouble(Round::p50Ms).toArray()),
                         median(rs.stream().mapToDouble(Round::p99Ms).toArray()),
                         median(rs.stream().mapToDouble(Round::callsPerS).toArray()),
                         median(rs.stream().mapToDouble(Round::cpuUsPerCall).toArray()),
+                        median(rs.stream().mapToDouble(Round::nonceThreadUsPerCall).toArray()),
                         median(rs.stream().mapToDouble(Round::pgUsPerCall).toArray()),
                         list(rs.stream().mapToDouble(Round::p50Ms).toArray()),
                         list(rs.stream().mapToDouble(Round::p99Ms).toArray()));
@@ -317,6 +321,7 @@ public class SiteCallBench {
         long t0 = System.nanoTime();
         long cpu0 = processCpuNanos();
         long pg0 = postgresCpuNanos();
+        long nt0 = nonceThreadCpuNanos();
         for (int t = 0; t < threads; t++) {
             int id = t;
             Thread th = new Thread(() -> {
@@ -349,6 +354,7 @@ public class SiteCallBench {
         double seconds = (System.nanoTime() - t0) / 1e9;
         long cpu = processCpuNanos() - cpu0;
         long pg = postgresCpuNanos() - pg0;
+        long nt = nonceThreadCpuNanos() - nt0;
         int total = Arrays.stream(counts).sum();
         long[] all = new long[total];
         int off = 0;
@@ -358,7 +364,15 @@ public class SiteCallBench {
         }
         Arrays.sort(all);
         return new Round(pct(all, 0.50) / 1e6, pct(all, 0.99) / 1e6, total / seconds,
-                total == 0 ? 0 : cpu / 1e3 / total, total == 0 ? 0 : pg / 1e3 / total);
+                total == 0 ? 0 : cpu / 1e3 / total, total == 0 ? 0 : pg / 1e3 / total,
+                total == 0 ? 0 : nt / 1e3 / total);
+    }
+
+    /** CPU time of the site nonce guards' writer threads ("fedflow-site-nonces"). */
+    static long nonceThreadCpuNanos() {
+        var threads = ManagementFactory.getThreadMXBean();
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("fedflow-site-nonces"))
+                .mapToLong(t -> Math.max(0, threads.getThreadCpuTime(t.getId()))).sum();
     }
 
     /**

@@ -59,6 +59,8 @@ import java.util.concurrent.TimeUnit;
  *       on an async-commit pool);</li>
  *   <li>{@code signed h2c, nonces batched (after)}: the same bare server with the node's guard now
  *       (SiteNonceGuard over a database of its own: nonces in memory, one commit per 20 ms batch);</li>
+ *   <li>{@code mac h2c, nonces batched}: the MAC'd call on a bare server like {@code mac h2c, nonces in
+ *       memory}'s, over that same SiteNonceGuard: the two differ only by the durable nonce keeping;</li>
  *   <li>{@code signed h2c, nonces in memory}: the node's signer and the node's verifying interceptor, but the
  *       verifier built in the bench with the built-in Ed25519 check and an InMemoryReplayGuard instead of
  *       the node's PostgreSQL one, to split the signature cost from the nonce write; {@code mac h2c, nonces
@@ -68,7 +70,8 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Each variant is warmed up, then --rounds rounds run every variant for --round-ms each, order rotating
  * per round, at each --concurrency level (closed loop, that many caller threads, no think time). Reported:
- * medians over rounds of p50, p99 and calls/s, and signed/unsigned ratios of those medians.
+ * medians over rounds of p50, p99, calls/s, this JVM's CPU per call (and the part of it the nonce guards'
+ * writer threads spent) and the embedded PostgreSQL's CPU per call, and signed/unsigned ratios.
  */
 public class SiteCallBench {
     interface Call {

@@ -59,6 +59,8 @@ import java.util.concurrent.TimeUnit;
  *       on an async-commit pool);</li>
  *   <li>{@code signed h2c, nonces batched (after)}: the same bare server with the node's guard now
  *       (SiteNonceGuard over a database of its own: nonces in memory, one commit per 20 ms batch);</li>
+ *   <li>{@code mac h2c, nonces batched}: the MAC'd call on a bare server like {@code mac h2c, nonces in
+ *       memory}'s, over that same SiteNonceGuard: the two differ only by the durable nonce keeping;</li>
  *   <li>{@code signed h2c, nonces in memory}: the node's signer and the node's verifying interceptor, but the
  *       verifier built in the bench with the built-in Ed25519 check and an InMemoryReplayGuard instead of
  *       the node's PostgreSQL one, to split the signature cost from the nonce write; {@code mac h2c, nonces
@@ -68,7 +70,8 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Each variant is warmed up, then --rounds rounds run every variant for --round-ms each, order rotating
  * per round, at each --concurrency level (closed loop, that many caller threads, no think time). Reported:
- * medians over rounds of p50, p99 and calls/s, and signed/unsigned ratios of those medians.
+ * medians over rounds of p50, p99, calls/s, this JVM's CPU per call (and the part of it the nonce guards'
+ * writer threads spent) and the embedded PostgreSQL's CPU per call, and signed/unsigned ratios.
  */
 public class SiteCallBench {
     interface Call {
@@ -77,8 +80,17 @@ public class SiteCallBench {
 
     record Variant(String name, Call call) {}
 
-    /** {@code cpuUsPerCall}: this JVM's CPU time (callers, both servers, background work) per call. */
-    record Round(double p50Ms, double p99Ms, double callsPerS, double cpuUsPerCall) {}
+    /**
+     * {@code cpuUsPerCall}: this JVM's CPU time (callers, both servers, background work) per call;
+     * {@code pgUsPerCall}: the embedded PostgreSQL's (postmaster and every backend) per call;
+     * {@code nonceThreadUsPerCall}: the part of {@code cpuUsPerCall} spent by the site nonce guards' writer
+     * threads (every guard of the run: their idle cost is in every variant's figure).
+     */
+    record Round(double p50Ms, double p99Ms, double callsPerS, double cpuUsPerCall, double pgUsPerCall,
+                 double nonceThreadUsPerCall) {}
+
+    /** The shared embedded PostgreSQL's postmaster (its backends are its children). */
+    static ProcessHandle postmaster;
 
     static int payloadBytes = 256;
     static int rounds = 5;
@@ -87,6 +99,8 @@ public class SiteCallBench {
     static int[] concurrency = {1, 8};
     /** Variants to run (names separated by ";"; empty: all), e.g. to profile one under JFR. */
     static List<String> only = List.of();
+    /** If set, one line per measured round: "variant|callers|start|end" (epoch seconds), for bench/jfr-top.py. */
+    static Path windows;
 
     public static void main(String[] args) throws Exception {
         for (int i = 0; i < args.length; i++) {
@@ -98,6 +112,7 @@ public class SiteCallBench {
                 case "--concurrency" -> concurrency = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt)
                         .toArray();
                 case "--only" -> only = List.of(args[++i].split(";"));
+                case "--windows" -> windows = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -143,18 +158,32 @@ public class SiteCallBench {
         // The two durable guards on the bare server, over a database of their own (a second SiteNonceGuard on
         // node B's database would make both share it, each nonce written per call):
         // before issue 14 goal 4, one INSERT per call on the async-commit pool; after, SiteNonceGuard.
-        Database guardDb = Database.external(TestNodes.newDatabase(), "postgres", null);
+        String guardUrl = TestNodes.newDatabase();
+        Database guardDb = Database.external(guardUrl, "postgres", null);
+        postmaster = findPostmaster(TestNodes.postgres().getPort());
+        System.out.println(postmaster == null ? "# PostgreSQL CPU: postmaster not found, counted as 0"
+                : "# PostgreSQL CPU: postmaster pid " + postmaster.pid() + " and its backends (all nodes' databases)");
         Server perCallSigned = bareSigned("10003", a, new PostgresReplayGuard(guardDb.asyncCommitDsl(),
                 Clock.systemUTC()));
         SiteNonceGuard batched = new SiteNonceGuard(guardDb.newPool("bench-site-nonces", 1, Duration.ofSeconds(10)),
                 Clock.systemUTC(), Duration.ofSeconds(1), Duration.ofMillis(20));
         Server batchedSigned = bareSigned("10004", a, batched);
+        // The MAC'd call on the same bare server and guard: the durable nonce keeping alone against "in memory".
+        PeerKeys batchedCallers = PeerKeys.of(Map.of("9999", a.siteKeys().publicKey()));
+        SiteVerifier batchedMacVerifier = new SiteVerifier("10005", batchedCallers,
+                new SiteMacKeys("10005", b.siteKeys().privateKey(), batchedCallers), batched, Clock.systemUTC());
+        Server batchedMac = SiteServer.build("127.0.0.1", 0, List.of(new SiteVerifyingInterceptor(
+                () -> batchedMacVerifier).protect(new PartyGrpcService("10005", null, Clock.systemUTC())
+                .bindService())), null);
+        batchedMac.start().join();
         PeerDirectory memPeers = PeerDirectory.load(dir.resolve("mem-peers.json"));
         memPeers.put(new Peer("10002", "127.0.0.1", memSigned.activeLocalPort(), b.siteKeys().publicKeyBase64(),
                 false));
         memPeers.put(new Peer("10003", "127.0.0.1", perCallSigned.activeLocalPort(), b.siteKeys().publicKeyBase64(),
                 false));
         memPeers.put(new Peer("10004", "127.0.0.1", batchedSigned.activeLocalPort(), b.siteKeys().publicKeyBase64(),
+                false));
+        memPeers.put(new Peer("10005", "127.0.0.1", batchedMac.activeLocalPort(), b.siteKeys().publicKeyBase64(),
                 false));
         PartyClient memClient = new PartyClient(memPeers, new SiteCallSigner("9999", a.siteKeys().signer()),
                 PartyClient.defaultFactory(), PartyClient.RetryPolicy.DEFAULT);
@@ -176,6 +205,7 @@ public class SiteCallBench {
                 new Variant("mac h2c, nonces in memory", () -> memMacClient.ping("10002", payload)),
                 new Variant("signed h2c, nonce insert per call (before)", () -> memClient.ping("10003", payload)),
                 new Variant("signed h2c, nonces batched (after)", () -> memClient.ping("10004", payload)),
+                new Variant("mac h2c, nonces batched", () -> memMacClient.ping("10005", payload)),
                 new Variant("unsigned mTLS", () -> tlsStub.withDeadlineAfter(10, TimeUnit.SECONDS).ping(request)),
                 new Variant("signed mTLS", () -> ta.partyClient().ping("10001", payload)));
         List<Variant> variants = allVariants.stream().filter(v -> only.isEmpty() || only.contains(v.name())).toList();
@@ -193,19 +223,28 @@ public class SiteCallBench {
             for (int r = 0; r < rounds; r++) {
                 for (int k = 0; k < variants.size(); k++) {
                     Variant v = variants.get((k + r) % variants.size());
+                    double start = System.currentTimeMillis() / 1e3;
                     results.get(v.name()).add(run(v, c, roundMs));
+                    if (windows != null) {
+                        Files.writeString(windows, v.name() + "|" + c + "|" + start + "|"
+                                + System.currentTimeMillis() / 1e3 + "\n", java.nio.file.StandardOpenOption.CREATE,
+                                java.nio.file.StandardOpenOption.APPEND);
+                    }
                 }
             }
             System.out.printf("%nconcurrency %d (closed loop, %d caller thread%s)%n%n", c, c, c == 1 ? "" : "s");
-            System.out.println("| variant | p50 ms | p99 ms | calls/s | CPU µs/call | p50 per round | p99 per round |");
-            System.out.println("|---|---|---|---|---|---|---|");
+            System.out.println("| variant | p50 ms | p99 ms | calls/s | CPU µs/call | of which nonce writers "
+                    + "| PostgreSQL CPU µs/call | p50 per round | p99 per round |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|");
             for (var e : results.entrySet()) {
                 List<Round> rs = e.getValue();
-                System.out.printf("| %s | %.3f | %.3f | %,.0f | %.0f | %s | %s |%n", e.getKey(),
+                System.out.printf("| %s | %.3f | %.3f | %,.0f | %.0f | %.1f | %.0f | %s | %s |%n", e.getKey(),
                         median(rs.stream().mapToDouble(Round::p50Ms).toArray()),
                         median(rs.stream().mapToDouble(Round::p99Ms).toArray()),
                         median(rs.stream().mapToDouble(Round::callsPerS).toArray()),
                         median(rs.stream().mapToDouble(Round::cpuUsPerCall).toArray()),
+                        median(rs.stream().mapToDouble(Round::nonceThreadUsPerCall).toArray()),
+                        median(rs.stream().mapToDouble(Round::pgUsPerCall).toArray()),
                         list(rs.stream().mapToDouble(Round::p50Ms).toArray()),
                         list(rs.stream().mapToDouble(Round::p99Ms).toArray()));
             }
@@ -216,6 +255,8 @@ public class SiteCallBench {
             ratio(results, "mac h2c, nonces in memory", "unsigned h2c");
             ratio(results, "signed h2c, nonce insert per call (before)", "unsigned h2c");
             ratio(results, "signed h2c, nonces batched (after)", "unsigned h2c");
+            ratio(results, "mac h2c, nonces batched", "unsigned h2c");
+            ratio(results, "mac h2c, nonces batched", "mac h2c, nonces in memory");
             ratio(results, "signed mTLS", "unsigned mTLS");
             ratio(results, "signed mTLS", "unsigned h2c");
             ratio(results, "unsigned mTLS", "unsigned h2c");
@@ -227,6 +268,7 @@ public class SiteCallBench {
         memSigned.stop().join();
         perCallSigned.stop().join();
         batchedSigned.stop().join();
+        batchedMac.stop().join();
         batched.close();
         guardDb.close();
         secure.stop().join();
@@ -281,6 +323,8 @@ public class SiteCallBench {
         Throwable[] failure = new Throwable[1];
         long t0 = System.nanoTime();
         long cpu0 = processCpuNanos();
+        long pg0 = postgresCpuNanos();
+        long nt0 = nonceThreadCpuNanos();
         for (int t = 0; t < threads; t++) {
             int id = t;
             Thread th = new Thread(() -> {
@@ -312,6 +356,8 @@ public class SiteCallBench {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         long cpu = processCpuNanos() - cpu0;
+        long pg = postgresCpuNanos() - pg0;
+        long nt = nonceThreadCpuNanos() - nt0;
         int total = Arrays.stream(counts).sum();
         long[] all = new long[total];
         int off = 0;
@@ -321,7 +367,38 @@ public class SiteCallBench {
         }
         Arrays.sort(all);
         return new Round(pct(all, 0.50) / 1e6, pct(all, 0.99) / 1e6, total / seconds,
-                total == 0 ? 0 : cpu / 1e3 / total);
+                total == 0 ? 0 : cpu / 1e3 / total, total == 0 ? 0 : pg / 1e3 / total,
+                total == 0 ? 0 : nt / 1e3 / total);
+    }
+
+    /** CPU time of the site nonce guards' writer threads ("fedflow-site-nonces"). */
+    static long nonceThreadCpuNanos() {
+        var threads = ManagementFactory.getThreadMXBean();
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("fedflow-site-nonces"))
+                .mapToLong(t -> Math.max(0, threads.getThreadCpuTime(t.getId()))).sum();
+    }
+
+    /**
+     * The postmaster listening on {@code port} (its command line names the port; other PostgreSQL servers on
+     * the machine are not counted), or null if it cannot be told apart.
+     */
+    static ProcessHandle findPostmaster(int port) {
+        return ProcessHandle.allProcesses().filter(p -> {
+            String cmd = p.info().commandLine().orElse("");
+            return cmd.contains("/bin/postgres") && cmd.matches(".*-p\\s+" + port + "(\\s.*|$)");
+        }).findFirst().orElse(null);
+    }
+
+    /**
+     * CPU time of the postmaster and its live backends, from /proc (a backend that exited meanwhile is
+     * missed: the guards and the nodes keep their sessions for the run).
+     */
+    static long postgresCpuNanos() {
+        if (postmaster == null) {
+            return 0;
+        }
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(postmaster), postmaster.descendants())
+                .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
     }
 
     /** CPU time of this whole JVM: steadier than latency on a machine other work shares. */

@@ -8,7 +8,8 @@
 #      SiteSigner / PeerKeySignatureCheck beside BouncyCastle's raw Ed25519Signer.
 #   bench/site-call-bench.sh [--payload-bytes 256] [--rounds 5] [--round-ms 3000] [--warmup-ms 8000]
 #                            [--concurrency 1,8] [--only "variant;variant"] [--no-signature-bench]
-#                            [--jar DIR] [--jfr FILE]
+#                            [--jar DIR] [--jfr FILE] [--windows FILE]
+#   --windows FILE: append "variant|callers|start|end" (epoch s) per measured round, to cut a JFR by variant.
 #   --jar DIR: run against the build in DIR, another checkout already packaged (e.g. main for a before/after:
 #              git archive main | tar -x -C DIR && (cd DIR && mvn -q -B -o -pl proto,auth,node -am package
 #              -DskipTests)); this checkout's bench source, that checkout's classes. Nothing is built then.

@@ -509,7 +509,8 @@ public final class Limits {
         private long intersectChunkIds = 100_000;
         // 10,000 ciphertexts of a 1024-bit key are 2.5 MB a message: few messages, and a chunk is little heap.
         private long binningChunkRows = 10_000;
-        // Fifty commits a second at most, whatever the call rate; a crash forgets nothing (see SiteNonceGuard).
+        // Fifty commits a second at most (none waiting for the disk), whatever the call rate; a crash forgets
+        // nothing (see SiteNonceGuard).
         private Duration siteNonceFlushInterval = Duration.ofMillis(20);
         // Clocks kept by NTP agree within milliseconds; a caller further off only pays the synchronous write.
         private Duration siteNonceFastSkew = Duration.ofSeconds(1);

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The replay guard of inbound site calls: nonces checked in this process's memory, written to PostgreSQL
- * ({@code t_seen_nonce}) in batches off the call's path, one commit per batch; and still, across restarts and
+ * ({@code t_seen_nonce}) in batches off the call's path; and still, across restarts and
  * across every process of the site sharing the database, a nonce is accepted once.
  *
  * <h2>How</h2>
@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  *       within the fast skew X of this clock, while this process's lease is valid, is checked and recorded in
  *       memory and queued; a flusher writes the queue every flush interval. The lease is a row
  *       ({@code t_site_nonce_lease}) the holder writes, with synchronous commit, before it relies on it:
- *       {@code lease_bound = leaseUntil + X}. It is renewed with the flushes (its length is {@link #LEASE}).
+ *       {@code lease_bound = leaseUntil + X}. It is renewed when half of it is left (its length is
+ *       {@link #LEASE}), in a synchronous commit of its own that carries the batch then due; the batches in
+ *       between commit without waiting for the WAL flush (point 4 below says why that loses nothing).
  *       Before taking the lock, the holder loads every unexpired nonce from the table.</li>
  *   <li><b>Shared</b> (the shared lock: several processes): every nonce is first reserved in memory, then
  *       inserted on the session before the call runs, the primary key deciding between processes (the
@@ -55,9 +57,12 @@ import org.slf4j.LoggerFactory;
  *       becomes solo later loads the table before its first fast check, so it knows every nonce the shared
  *       ones wrote.</li>
  *   <li><i>Across a crash, or a solo process cut from its database</i> (its session ends, the server releases
- *       its lock, its queue is never written): every nonce it accepted in memory has a timestamp t with
+ *       its lock, its queue is never written; or PostgreSQL itself crashes and loses the batches whose
+ *       commits had not reached the disk): every nonce it accepted in memory has a timestamp t with
  *       |now - t| &le; X at a moment now &lt; leaseUntil, so t &lt; leaseUntil + X &le; the lease_bound it had
- *       written. The next process to take the lock (exclusive or shared) reads that bound (an exclusive taker
+ *       written, and written durably: leaseUntil moves only once that bound's synchronous commit returned.
+ *       A crash of PostgreSQL loses a suffix of the commits, never an earlier one with a later kept (the WAL
+ *       is replayed in order), so that bound, or a later one, survives any batch it lost. The next process to take the lock (exclusive or shared) reads that bound (an exclusive taker
  *       moves it into {@code lost_below}, which only grows) and refuses every call signed before it. So a
  *       replay of a lost nonce is refused, and the calls the new process accepts (t &ge; the bound) are
  *       calls the old one could never have accepted in memory, even if it is still running, cut off, until
@@ -70,15 +75,19 @@ import org.slf4j.LoggerFactory;
  * Any failure of the session (a broken connection) makes the process leave both modes (its leftover bound
  * protects the rest) and join again; in between, calls that need the database fail (verification error).
  * The single-row inserts of the shared path commit without waiting for the WAL flush, as the node's nonce
- * writes always have (only a crash of PostgreSQL's host could lose the last of them); the lease and the
- * batches commit synchronously.
+ * writes always have (only a crash of PostgreSQL could lose the last of them); so do the solo batches, which
+ * the lease bound covers (point 4). The lease, the hand-over and a clean stop commit synchronously, which also
+ * makes every batch before them durable.
  */
 public final class SiteNonceGuard implements ReplayGuard, AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(SiteNonceGuard.class);
 
     /** Nonces are kept this long past the later of their timestamp and their first use (both windows). */
     static final long KEEP_MS = PostgresReplayGuard.KEEP.toMillis();
-    /** How long a lease lets this process check in memory; renewed when half of it is left. */
+    /**
+     * How long a lease lets this process check in memory; renewed when half of it is left, so two synchronous
+     * commits a second however many calls come.
+     */
     static final Duration LEASE = Duration.ofSeconds(1);
     static final Duration WAITER_CHECK = Duration.ofMillis(100);
     private static final Duration JOIN_WAIT = Duration.ofSeconds(30);
@@ -304,9 +313,12 @@ public final class SiteNonceGuard implements ReplayGuard, AutoCloseable {
                 if (mode == Mode.SOLO) {
                     boolean flushDue = !queued.isEmpty()
                             && (now - lastFlush >= flushEveryMs || queued.size() >= BATCH_MAX);
-                    if (flushDue || leaseUntil - now < LEASE.toMillis() / 2) {
+                    if (leaseUntil - now < LEASE.toMillis() / 2) {
                         renew(now, flushDue);
                         lastFlush = flushDue ? now : lastFlush;
+                    } else if (flushDue) {
+                        writeBatch();
+                        lastFlush = now;
                     }
                     if (now >= nextWaiterCheck) {
                         nextWaiterCheck = now + WAITER_CHECK.toMillis();
@@ -333,6 +345,26 @@ public final class SiteNonceGuard implements ReplayGuard, AutoCloseable {
                 }
             }
             LockSupport.parkNanos(tickNanos);
+        }
+    }
+
+    /**
+     * Writes a batch of the queue in a commit that does not wait for the WAL flush. Losing it in a crash of
+     * PostgreSQL is covered: every nonce in it was accepted under a lease whose bound was committed
+     * synchronously before (and the next synchronous commit, a renewal or the final one, makes it durable).
+     */
+    private void writeBatch() {
+        synchronized (sessionLock) {
+            if (mode != Mode.SOLO) {
+                return;
+            }
+            List<SeenNonce> batch = drain(BATCH_MAX);
+            try {
+                session.insertAll(batch);
+            } catch (RuntimeException e) {
+                queued.addAll(batch);
+                throw e;
+            }
         }
     }
 

@@ -3,7 +3,10 @@ package io.fedflow.node.federation;
 import static io.fedflow.node.store.generated.Tables.T_SEEN_NONCE;
 import static io.fedflow.node.store.generated.Tables.T_SITE_NONCE_LEASE;
 
+import java.sql.Array;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -11,8 +14,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
-import org.jooq.InsertValuesStep3;
 import org.jooq.SQLDialect;
+import org.jooq.conf.ParamType;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
@@ -22,6 +25,11 @@ import org.jooq.impl.SQLDataType;
  * holds the guard's advisory lock (exclusive for the one process checking nonces in memory, shared for the
  * others), so that every write made here is made while this process still holds its lock. Not thread-safe:
  * the guard serialises its use.
+ *
+ * <p>The statements run many times a second (a batch, a single nonce, the waiter check) are rendered once and
+ * kept prepared on the session: a batch is three arrays bound to one fixed {@code unnest} insert, so
+ * PostgreSQL parses and plans it once per session instead of once per batch size, and nothing is rendered
+ * per batch or per call.
  */
 final class SiteNonceStore implements AutoCloseable {
     /** The advisory lock's two keys ("fedf", "nonc"); the one-key form used elsewhere is another key space. */
@@ -34,23 +42,50 @@ final class SiteNonceStore implements AutoCloseable {
 
     private final Connection connection;
     private final DSLContext dsl;
+    private final PreparedStatement insertOne;
+    private final PreparedStatement insertBatch;
+    private final PreparedStatement waiters;
 
-    private SiteNonceStore(Connection connection) {
+    private SiteNonceStore(Connection connection) throws SQLException {
         this.connection = connection;
         this.dsl = DSL.using(connection, SQLDialect.POSTGRES);
+        this.insertOne = connection.prepareStatement(dsl.insertInto(T_SEEN_NONCE,
+                        T_SEEN_NONCE.F_SOURCE, T_SEEN_NONCE.F_NONCE, T_SEEN_NONCE.F_EXPIRES)
+                .values(DSL.param("source", String.class), DSL.param("nonce", String.class),
+                        DSL.param("expires", Long.class))
+                .onConflictDoNothing().getSQL());
+        // Three arrays of one length, zipped by unnest: one statement text whatever the batch size.
+        this.insertBatch = connection.prepareStatement(dsl.insertInto(T_SEEN_NONCE,
+                        T_SEEN_NONCE.F_SOURCE, T_SEEN_NONCE.F_NONCE, T_SEEN_NONCE.F_EXPIRES)
+                .select(DSL.select(DSL.field("u.s", String.class), DSL.field("u.n", String.class),
+                                DSL.field("u.e", Long.class))
+                        .from(DSL.table("unnest({0}, {1}, {2}) AS u(s, n, e)",
+                                DSL.param("sources", SQLDataType.VARCHAR.array()),
+                                DSL.param("nonces", SQLDataType.VARCHAR.array()),
+                                DSL.param("expires", SQLDataType.BIGINT.array()))))
+                .onConflictDoNothing().getSQL());
+        this.waiters = connection.prepareStatement(dsl.select(DSL.field("EXISTS (SELECT 1 FROM pg_locks"
+                        + " WHERE locktype = 'advisory'"
+                        + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                        + " AND classid::text = {0} AND objid::text = {1} AND objsubid = 2 AND NOT granted)",
+                SQLDataType.BOOLEAN, DSL.val(Integer.toString(LOCK_CLASS)), DSL.val(Integer.toString(LOCK_ID))))
+                .getSQL(ParamType.INLINED));
     }
 
     /**
-     * A session of its own from {@code dataSource}. Its single-row inserts commit without waiting for the WAL
-     * flush, as the node's nonce writes always have; the lease is always written with synchronous commit.
+     * A session of its own from {@code dataSource}. Its inserts commit without waiting for the WAL flush:
+     * the single-row ones as the node's nonce writes always have, the batches because the lease bound
+     * (always written with synchronous commit, which also flushes every earlier commit) covers whatever a
+     * crash could take of them; see {@link SiteNonceGuard}.
      */
     static SiteNonceStore open(DataSource dataSource) throws SQLException {
         Connection c = dataSource.getConnection();
         try {
             c.setAutoCommit(true);
-            SiteNonceStore store = new SiteNonceStore(c);
-            store.dsl.execute("SET synchronous_commit TO OFF");
-            return store;
+            try (var s = c.createStatement()) {
+                s.execute("SET synchronous_commit TO OFF");
+            }
+            return new SiteNonceStore(c);
         } catch (RuntimeException | SQLException e) {
             c.close();
             throw e;
@@ -81,11 +116,11 @@ final class SiteNonceStore implements AutoCloseable {
 
     /** Whether another session waits for the lock: a process starting beside the exclusive holder. */
     boolean othersWaiting() {
-        return Boolean.TRUE.equals(dsl.select(DSL.field("EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"
-                        + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-                        + " AND classid::text = {0} AND objid::text = {1} AND objsubid = 2 AND NOT granted)",
-                SQLDataType.BOOLEAN, DSL.val(Integer.toString(LOCK_CLASS)), DSL.val(Integer.toString(LOCK_ID))))
-                .fetchOne(0, Boolean.class));
+        try (ResultSet r = waiters.executeQuery()) {
+            return r.next() && r.getBoolean(1);
+        } catch (SQLException e) {
+            throw failed("checking for a waiting process", e);
+        }
     }
 
     /** From exclusive to shared, without a moment where another session could take the exclusive lock. */
@@ -120,26 +155,65 @@ final class SiteNonceStore implements AutoCloseable {
 
     /**
      * One commit, synchronous: {@code batch} written and the lease bound set to {@code leaseBound} (0 when
-     * the holder hands over or stops). Returns how many of the batch were new rows.
+     * the holder hands over or stops). Being synchronous, it also makes every earlier batch durable (the WAL
+     * is flushed in order). Returns how many of the batch were new rows.
      */
     int flush(List<SeenNonce> batch, long leaseBound) {
         return transaction(tx -> {
-            int written = insert(tx, batch);
+            int written = insertAll(batch);
             tx.update(T_SITE_NONCE_LEASE).set(T_SITE_NONCE_LEASE.F_LEASE_BOUND, leaseBound)
                     .where(T_SITE_NONCE_LEASE.F_ID.eq((short) 1)).execute();
             return written;
         });
     }
 
-    /** {@code batch} written, leaving the lease alone (a process in shared mode never writes it). */
+    /**
+     * {@code batch} written, leaving the lease alone, in the session's transaction if one is open, else in a
+     * commit of its own that does not wait for the WAL flush. Returns how many of the batch were new rows.
+     */
     int insertAll(List<SeenNonce> batch) {
-        return insert(dsl, batch);
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        int size = batch.size();
+        String[] sources = new String[size];
+        String[] nonces = new String[size];
+        Long[] expires = new Long[size];
+        for (int i = 0; i < size; i++) {
+            SeenNonce n = batch.get(i);
+            sources[i] = n.source();
+            nonces[i] = n.nonce();
+            expires[i] = n.expires();
+        }
+        try {
+            Array s = connection.createArrayOf("varchar", sources);
+            Array n = connection.createArrayOf("varchar", nonces);
+            Array e = connection.createArrayOf("int8", expires);
+            try {
+                insertBatch.setArray(1, s);
+                insertBatch.setArray(2, n);
+                insertBatch.setArray(3, e);
+                return insertBatch.executeUpdate();
+            } finally {
+                s.free();
+                n.free();
+                e.free();
+            }
+        } catch (SQLException ex) {
+            throw failed("writing " + size + " nonces", ex);
+        }
     }
 
     /** One nonce written now; false when the row was there already (another process had it: a replay). */
     boolean insert(SeenNonce n) {
-        return dsl.insertInto(T_SEEN_NONCE, T_SEEN_NONCE.F_SOURCE, T_SEEN_NONCE.F_NONCE, T_SEEN_NONCE.F_EXPIRES)
-                .values(n.source(), n.nonce(), n.expires()).onConflictDoNothing().execute() == 1;
+        try {
+            insertOne.setString(1, n.source());
+            insertOne.setString(2, n.nonce());
+            insertOne.setLong(3, n.expires());
+            return insertOne.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw failed("writing a nonce", e);
+        }
     }
 
     /** Every nonce still remembered at {@code now}, for a process about to check nonces in memory only. */
@@ -172,16 +246,9 @@ final class SiteNonceStore implements AutoCloseable {
         }
     }
 
-    private static int insert(DSLContext dsl, List<SeenNonce> batch) {
-        if (batch.isEmpty()) {
-            return 0;
-        }
-        InsertValuesStep3<?, String, String, Long> insert = dsl.insertInto(T_SEEN_NONCE,
-                T_SEEN_NONCE.F_SOURCE, T_SEEN_NONCE.F_NONCE, T_SEEN_NONCE.F_EXPIRES);
-        for (SeenNonce n : batch) {
-            insert = insert.values(n.source(), n.nonce(), n.expires());
-        }
-        return insert.onConflictDoNothing().execute();
+    /** As jOOQ reports a failed statement, so that the guard handles both alike (it detaches and rejoins). */
+    private static DataAccessException failed(String what, SQLException e) {
+        return new DataAccessException("site nonces: " + what + ": " + e.getMessage(), e);
     }
 
     private <T> T transaction(Function<DSLContext, T> work) {

@@ -3,6 +3,8 @@ package io.fedflow.node.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fedflow.node.federation.SiteNonceStore.SeenNonce;
+import io.fedflow.node.store.ConnectionPool;
 import io.fedflow.node.store.Database;
 import io.fedflow.node.testing.TestNodes;
 import java.sql.Connection;
@@ -123,6 +125,78 @@ class SiteNonceGuardTest {
         guards.remove(restarted);
         SiteNonceGuard again = process(NEVER);
         assertThat(again.firstSeen("10000", "lost", t)).isFalse();
+    }
+
+    @Test
+    void aCrashOfPostgresThatLosesTheLastBatchesStillRefusesTheirReplays() throws Exception {
+        SiteNonceGuard g = process(Duration.ofMillis(20));
+        long t = now();
+        assertThat(g.firstSeen("10000", "batched", t)).isTrue();
+        // written in a batch whose commit does not wait for the WAL flush...
+        await().atMost(Duration.ofSeconds(10)).until(() -> g.queuedCount() == 0 && rows() == 1);
+        // ...which a crash of PostgreSQL may take with it (the lease, committed synchronously, stays); the
+        // process dies with it
+        execute("DELETE FROM t_seen_nonce");
+        g.halt();
+        guards.remove(g);
+
+        SiteNonceGuard restarted = process(NEVER);
+        assertThat(restarted.lostBelow()).isGreaterThan(t);
+        assertThat(restarted.firstSeen("10000", "batched", t)).isFalse();
+        assertThat(restarted.firstSeen("10000", "fresh", restarted.lostBelow())).isTrue();
+    }
+
+    @Test
+    void everyNonceAcceptedInMemoryIsBelowTheLeaseBoundAlreadyCommitted() throws Exception {
+        SiteNonceGuard g = process(Duration.ofMillis(20));
+        // Longer than a lease, so that it is renewed while batches are written in between.
+        long end = now() + SiteNonceGuard.LEASE.toMillis() * 3;
+        int accepted = 0;
+        try (Connection c = DriverManager.getConnection(url, "postgres", null)) {
+            while (now() < end) {
+                long t = now();
+                assertThat(g.firstSeen("10000", "n" + accepted, t)).isTrue();
+                assertThat(g.mode()).isEqualTo(SiteNonceGuard.Mode.SOLO);
+                // what the next process would read after a crash of this one or of PostgreSQL at this moment
+                assertThat(leaseBound(c)).as("the committed bound after nonce %d", accepted).isGreaterThan(t);
+                accepted++;
+                Thread.sleep(5);
+            }
+        }
+        int all = accepted;
+        await().atMost(Duration.ofSeconds(10)).until(() -> rows() == all);
+    }
+
+    @Test
+    void aBatchWritesTheNoncesNotThereYetAndCountsThem() throws Exception {
+        try (ConnectionPool pool = db.newPool("store", 1, Duration.ofSeconds(10));
+             SiteNonceStore store = SiteNonceStore.open(pool.dataSource())) {
+            long expires = now() + 60_000;
+            assertThat(store.insert(new SeenNonce("10000", "a", expires))).isTrue();
+            assertThat(store.insert(new SeenNonce("10000", "a", expires))).isFalse();
+            assertThat(store.insertAll(List.of(new SeenNonce("10000", "a", expires),
+                    new SeenNonce("10000", "b", expires), new SeenNonce("9999", "a", expires)))).isEqualTo(2);
+            assertThat(store.insertAll(List.of())).isZero();
+            assertThat(rows()).isEqualTo(3);
+            List<SeenNonce> read = new ArrayList<>();
+            store.forEachUnexpired(now(), read::add);
+            assertThat(read).containsExactlyInAnyOrder(new SeenNonce("10000", "a", expires),
+                    new SeenNonce("10000", "b", expires), new SeenNonce("9999", "a", expires));
+        }
+    }
+
+    static long leaseBound(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT f_lease_bound FROM t_site_nonce_lease")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    void execute(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, "postgres", null); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
     }
 
     @Test

@@ -23,6 +23,11 @@ import io.fedflow.auth.site.PeerKeys;
 import io.fedflow.auth.site.SiteCallSigner;
 import io.fedflow.auth.site.SiteVerifier;
 import io.fedflow.node.server.SiteServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.fedflow.node.server.StringFieldChecks;
+import io.fedflow.node.server.JobLogInterceptor;
+import io.fedflow.node.federation.SiteTracing;
 import io.fedflow.node.wire.SiteMessages;
 import io.fedflow.node.testing.TestNodes;
 import io.fedflow.proto.v1.PartyServiceGrpc.PartyServiceBlockingStub;
@@ -146,6 +151,14 @@ public class SiteCallBench {
                 certs.resolve("a.crt.pem"), certs.resolve("a.key.pem"));
         Server plain = SiteServer.build("127.0.0.1", 0,
                 List.of(new PartyGrpcService("10000", null, Clock.systemUTC()).bindService()), null);
+        // The node's site port without the verification: the layers every site call has whether signed or not
+        // (tracing, request meters, the job-log and string checks), so that "mac h2c" (a whole node) has an
+        // unsigned twin of the same shape.
+        SiteTracing layeredTracing = new SiteTracing("10006", null);
+        Server layered = SiteServer.build("127.0.0.1", 0, List.of(JobLogInterceptor.protect(StringFieldChecks.protect(
+                new PartyGrpcService("10006", null, Clock.systemUTC()).bindService()))), null,
+                layeredTracing.server(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        layered.start().join();
         Server secure = SiteServer.build("127.0.0.1", 0,
                 List.of(new PartyGrpcService("10001", null, Clock.systemUTC()).bindService()), tls::serve);
         PeerKeys memCallers = PeerKeys.of(Map.of("9999", a.siteKeys().publicKey()));
@@ -195,10 +208,16 @@ public class SiteCallBench {
         ClientFactory plainFactory = PartyClient.defaultFactory();
         ClientFactory tlsFactory = clientTls.clientFactory();
         PartyServiceBlockingStub plainStub = stub("http://127.0.0.1:" + plain.activeLocalPort(), plainFactory);
+        PartyServiceBlockingStub layeredStub = GrpcClients.builder("http://127.0.0.1:" + layered.activeLocalPort())
+                .factory(plainFactory).maxRequestMessageLength(SiteMessages.MAX_BYTES)
+                .maxResponseMessageLength(SiteMessages.MAX_BYTES).responseTimeoutMillis(0)
+                .intercept(new SiteTracing("9999", null).client()).build(PartyServiceBlockingStub.class);
         PartyServiceBlockingStub tlsStub = stub("https://127.0.0.1:" + secure.activeLocalPort(), tlsFactory);
 
         List<Variant> allVariants = List.of(
                 new Variant("unsigned h2c", () -> plainStub.withDeadlineAfter(10, TimeUnit.SECONDS).ping(request)),
+                new Variant("unsigned h2c, node layers", () -> layeredStub.withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .ping(request)),
                 new Variant("signed h2c", () -> a.partyClient().ping("10000", payload)),
                 new Variant("mac h2c", () -> m.partyClient().ping("10000", payload)),
                 new Variant("signed h2c, nonces in memory", () -> memClient.ping("10002", payload)),
@@ -251,6 +270,8 @@ public class SiteCallBench {
             System.out.println();
             ratio(results, "signed h2c", "unsigned h2c");
             ratio(results, "mac h2c", "unsigned h2c");
+            ratio(results, "mac h2c", "unsigned h2c, node layers");
+            ratio(results, "unsigned h2c, node layers", "unsigned h2c");
             ratio(results, "signed h2c, nonces in memory", "unsigned h2c");
             ratio(results, "mac h2c, nonces in memory", "unsigned h2c");
             ratio(results, "signed h2c, nonce insert per call (before)", "unsigned h2c");
@@ -265,6 +286,7 @@ public class SiteCallBench {
         System.out.printf("%n1-min load average %.1f before / %.1f after%n", loadBefore, loadAfter);
 
         plain.stop().join();
+        layered.stop().join();
         memSigned.stop().join();
         perCallSigned.stop().join();
         batchedSigned.stop().join();

@@ -160,7 +160,9 @@ class SiteNonceGuardTest {
                 // what the next process would read after a crash of this one or of PostgreSQL at this moment
                 assertThat(leaseBound(c)).as("the committed bound after nonce %d", accepted).isGreaterThan(t);
                 accepted++;
-                Thread.sleep(5);
+                // paced by the batches: the next nonce comes once this one is written, across every renewal
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+                        .until(() -> g.queuedCount() == 0);
             }
         }
         int all = accepted;

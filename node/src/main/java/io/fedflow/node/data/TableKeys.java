@@ -66,7 +66,8 @@ public final class TableKeys {
 
     /**
      * The value (the feature columns joined by the table's delimiter) of each id the table holds; ids it does
-     * not hold are absent. An id held twice answers its first row.
+     * not hold are absent. An id held twice answers its last line, as FATE's table keyed by id would hold it
+     * (an upload keeps every line, see the README).
      */
     public Map<String, String> values(KeyedTable table, List<String> ids) {
         TStorageTableMetaRecord meta = table.meta();
@@ -76,7 +77,7 @@ public final class TableKeys {
             if (TableCatalog.STORE_FEDFLOW.equals(meta.getFStoreType())) {
                 try (Connection c = ownDatabase.getConnection()) {
                     read(c, "SELECT f_key, f_value FROM " + DSL.name(Database.DATA_SCHEMA,
-                            address.path("table").asText()) + " WHERE f_key = ANY(?) ORDER BY f_line DESC", ids, 2,
+                            address.path("table").asText()) + " WHERE f_key = ANY(?) ORDER BY f_line", ids, 2,
                             "", out);
                 }
             } else {
@@ -99,7 +100,7 @@ public final class TableKeys {
         return out;
     }
 
-    /** Puts each row's value under its id; rows come last first, so the first of an id is put last. */
+    /** Puts each row's value under its id; rows come in line order, so the last of an id is put last. */
     private static void read(Connection c, String sql, List<String> ids, int width, String delimiter,
                              Map<String, String> out) throws Exception {
         try (PreparedStatement ps = c.prepareStatement(sql)) {

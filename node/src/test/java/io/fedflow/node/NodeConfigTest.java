@@ -193,8 +193,15 @@ class NodeConfigTest {
                 .returns(false, TrustedProxies::any).returns(TrustedProxies.X_FORWARDED_FOR, TrustedProxies::header);
     }
 
+    @Test
+    void anIpv4MappedNetworkIsTakenAsTheIpv4NetworkItMaps() {
+        assertThat(new TrustedProxies(List.of("::ffff:10.0.0.0/104", "::FFFF:192.168.1.7", "::ffff:0.0.0.0/96"),
+                null).cidrs()).containsExactly("10.0.0.0/8", "192.168.1.7/32", "0.0.0.0/0");
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"proxy.example", "10.0.0.300", "10.0.0.0/33", "10.0.0.0/x", "fd00::/129", "10.0.0"})
+    @ValueSource(strings = {"proxy.example", "10.0.0.300", "10.0.0.0/33", "10.0.0.0/x", "fd00::/129", "10.0.0",
+        "::ffff:10.0.0.0/95", "::ffff:10.0.0.0/129"})
     void aTrustedProxyThatIsNoAddressOrNetworkIsRefusedNamingTheFlag(String cidr) {
         assertThatThrownBy(() -> new TrustedProxies(List.of(cidr), null))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -11,7 +11,8 @@ import java.util.Locale;
  * arrives from anywhere else keeps the address of its connection, whatever headers it carries. None by
  * default, so that no client can name its own address (the board counts failed logins per address).
  *
- * @param cidrs  networks as {@code address/prefix} (a bare address is one host), IPv4 or IPv6 literals
+ * @param cidrs  networks as {@code address/prefix} (a bare address is one host), IPv4 or IPv6 literals; an
+ *               IPv4-mapped network ({@code ::ffff:10.0.0.0/104}) is kept as its IPv4 network
  * @param header the header the proxies write: {@code x-forwarded-for} or {@code forwarded} (RFC 7239)
  */
 public record TrustedProxies(List<String> cidrs, String header) {
@@ -19,6 +20,8 @@ public record TrustedProxies(List<String> cidrs, String header) {
     public static final String HEADER_FLAG = "--trusted-proxy-header";
     public static final String X_FORWARDED_FOR = "x-forwarded-for";
     public static final String FORWARDED = "forwarded";
+    /** The bits of {@code ::ffff:0:0/96} in front of an IPv4-mapped address. */
+    private static final int MAPPED_PREFIX = 96;
 
     public TrustedProxies {
         cidrs = cidrs == null ? List.of() : cidrs.stream().map(String::strip).filter(c -> !c.isEmpty())
@@ -49,15 +52,21 @@ public record TrustedProxies(List<String> cidrs, String header) {
         if (bytes == null) {
             throw new IllegalArgumentException(FLAG + ": " + cidr + " is not an IP address or address/prefix");
         }
-        int bits = bytes.length * 8;
-        if (slash < 0) {
-            return cidr + "/" + bits;
+        // An IPv4-mapped IPv6 literal (::ffff:a.b.c.d) parses to its IPv4 address, and a client on a dual-stack
+        // socket is seen by that IPv4 address too: the network is kept as the IPv4 network it maps.
+        boolean mapped = bytes.length == 4 && address.contains(":");
+        int bits = mapped ? 128 : bytes.length * 8;
+        String prefix = slash < 0 ? String.valueOf(bits) : cidr.substring(slash + 1);
+        if (!prefix.matches("\\d{1,3}") || Integer.parseInt(prefix) > bits
+                || mapped && Integer.parseInt(prefix) < MAPPED_PREFIX) {
+            throw new IllegalArgumentException(FLAG + ": " + cidr + " has a prefix that is not "
+                    + (mapped ? MAPPED_PREFIX : 0) + " to " + bits);
         }
-        String prefix = cidr.substring(slash + 1);
-        if (!prefix.matches("\\d{1,3}") || Integer.parseInt(prefix) > bits) {
-            throw new IllegalArgumentException(FLAG + ": " + cidr + " has a prefix that is not 0 to " + bits);
+        if (mapped) {
+            return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff)
+                    + "/" + (Integer.parseInt(prefix) - MAPPED_PREFIX);
         }
-        return cidr;
+        return slash < 0 ? cidr + "/" + bits : cidr;
     }
 
     /** The bytes of an IPv4 or IPv6 literal, or null; never a name lookup. */

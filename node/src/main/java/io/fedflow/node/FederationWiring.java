@@ -41,6 +41,7 @@ import io.fedflow.node.server.JobLogInterceptor;
 import io.fedflow.node.server.SiteServer;
 import io.fedflow.node.server.StringFieldChecks;
 import io.fedflow.node.store.Database;
+import io.fedflow.node.store.DatabaseNotifications;
 import io.grpc.BindableService;
 import io.grpc.ServerServiceDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -69,7 +70,6 @@ final class FederationWiring implements AutoCloseable {
     private final ClientFactory clientFactory;
     private final PartyClient partyClient;
     private final TransferStore transfers;
-    private final TransferNotifyStore transferNotifications;
     private final TransferChannel transferChannel;
     private final ClientPort clientPort;
     private final SiteTracing tracing;
@@ -83,7 +83,7 @@ final class FederationWiring implements AutoCloseable {
     private SiteNonceGuard siteNonces;
 
     FederationWiring(NodeConfig config, Clock clock, Database database, NodePools pools, HookRegistry hooks,
-                     SiteKeys siteKeys, PeerDirectory peers, MeterRegistry meters) {
+                     SiteKeys siteKeys, PeerDirectory peers, MeterRegistry meters, DatabaseNotifications notifications) {
         this.config = config;
         this.hooks = hooks;
         this.meters = meters;
@@ -105,8 +105,7 @@ final class FederationWiring implements AutoCloseable {
         // the database) through the one connection listening for their NOTIFY.
         TransferWaiters waiters = new TransferWaiters();
         String process = Long.toHexString(new SecureRandom().nextLong());
-        this.transferNotifications = new TransferNotifyStore(database::openConnection, waiters, process);
-        transferNotifications.start(Duration.ofSeconds(10));
+        notifications.subscribe(TransferNotifyStore.CHANNEL, new TransferNotifyStore(waiters, process));
         this.transfers = new TransferStore(pools.jobs().dataSource(), pools.jobs().dsl(),
                 database.asyncCommitDsl(), clock, config.limits().transferGroupCommitBytes(), waiters, process,
                 config.limits().transferSafetyPoll());
@@ -190,7 +189,6 @@ final class FederationWiring implements AutoCloseable {
 
     @Override
     public void close() {
-        transferNotifications.close();
         if (siteNonces != null) {
             siteNonces.close();
         }

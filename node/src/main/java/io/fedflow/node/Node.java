@@ -33,6 +33,7 @@ import io.fedflow.node.server.MetricsHttpService;
 import io.fedflow.node.server.RequestAdmission;
 import io.fedflow.node.store.ConnectionPool;
 import io.fedflow.node.store.Database;
+import io.fedflow.node.store.DatabaseNotifications;
 import io.fedflow.node.tracking.TrackingStore;
 import io.fedflow.node.wire.PrintedJsonCache;
 import io.grpc.BindableService;
@@ -63,6 +64,7 @@ public final class Node implements AutoCloseable {
     private final SiteKeys siteKeys;
     private final PeerDirectory peers;
     private final NodePools pools;
+    private final DatabaseNotifications notifications;
     private final NodeMeters meters;
     private final HookWiring hooks;
     private final FederationWiring federation;
@@ -92,8 +94,10 @@ public final class Node implements AutoCloseable {
         this.boardLinks = new BoardLinks(config.host(), config.httpPort());
         DataWiring data = new DataWiring(config, boardLinks, clock, database, pools, jobIds);
         this.hooks = new HookWiring(config, clock, pools.requests().dsl(), siteKeys, peers, data.registry());
+        // One connection of this process LISTENs for every domain (commits of the other processes of the site)
+        this.notifications = new DatabaseNotifications(database::openConnection);
         this.federation = new FederationWiring(config, clock, database, pools, hooks.hooks(), siteKeys,
-                peers, meters.registry());
+                peers, meters.registry(), notifications);
         this.models = new ModelWiring(config, clock, pools, jobIds, federation.partyClient());
         this.jobs = jobModule(config, clock, jobIds, data, models);
         federation.traceJobs(jobs);
@@ -122,6 +126,7 @@ public final class Node implements AutoCloseable {
                 new FlowServer.Health(HealthHttpService.readiness(health), HealthHttpService.liveness()),
                 new FlowServer.Metrics(meters.registry(), new MetricsHttpService(meters.registry(), metricsToken)),
                 List.of(board.board(), new ClientAddresses(config.trustedProxies())));
+        notifications.start(Duration.ofSeconds(10));
     }
 
     /** The job domain: its stores over both pools, its tasks' environment, the other sites through federation. */
@@ -144,7 +149,7 @@ public final class Node implements AutoCloseable {
                 new JobModule.Federation(federation.partyClient(), id -> peers.find(id).isPresent(),
                         meters.counted(new PermissionAdmission(() -> hooks.hooks().current().permission())),
                         PARTY_TIMEOUT),
-                meters.jobs());
+                meters.jobs(), new JobModule.Invalidations(notifications, database.committedWrites()));
     }
 
     /** The bearer token /metrics requires, read from its file (trimmed); null without a file. */
@@ -289,6 +294,7 @@ public final class Node implements AutoCloseable {
         board.close();
         jobs.close();
         federation.close();
+        notifications.close();
         models.close();
         hooks.close();
         health.close();

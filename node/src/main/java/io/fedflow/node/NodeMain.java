@@ -190,6 +190,12 @@ public final class NodeMain implements Callable<Integer> {
             + "print them at every poll; 0 keeps none (default ${DEFAULT-VALUE}).")
     long jsonPrintCacheChars;
 
+    @Option(names = "--job-query-cache-bytes", defaultValue = "8388608", paramLabel = "BYTES", description = "Bytes "
+            + "of printed job/query answers (a job that has ended, polled by id) kept to answer without the "
+            + "database, dropped at every committed write of the job (any process sharing the database, through "
+            + "a NOTIFY); past it the cache starts over; 0 keeps none (default ${DEFAULT-VALUE}).")
+    long jobQueryCacheBytes;
+
     @Option(names = "--inference-timeout-ms", defaultValue = "3000", paramLabel = "MS",
             description = "An online inference (its calls to the hosts included) not answered within this fails "
                     + "with a clear retcode (default ${DEFAULT-VALUE}).")
@@ -388,6 +394,7 @@ public final class NodeMain implements Callable<Integer> {
                 .transferSafetyPoll(Duration.ofMillis(transferSafetyPollMs))
                 .maxRetmsgLength(maxRetmsgLength)
                 .jsonPrintCacheChars(jsonPrintCacheChars)
+                .jobQueryCacheBytes(jobQueryCacheBytes)
                 .inferenceTimeout(Duration.ofMillis(inferenceTimeoutMs))
                 .maxBatchInferenceRows(maxBatchInferenceRows)
                 .maxModelArchive(maxModelArchive)

@@ -73,6 +73,7 @@ public final class Limits {
     /** Characters of an answer's retmsg (and gRPC status message): a longer one keeps its head and tail. */
     private final int maxRetmsgLength;
     private final long jsonPrintCacheChars;
+    private final long jobQueryCacheBytes;
     /** An online inference (its calls to the hosts included) that has not answered within this fails. */
     private final Duration inferenceTimeout;
     /** Rows of one batch inference request; more is refused. */
@@ -182,6 +183,7 @@ public final class Limits {
         }
         this.maxRetmsgLength = b.maxRetmsgLength;
         this.jsonPrintCacheChars = requireNonNegative(b.jsonPrintCacheChars, "json print cache chars");
+        this.jobQueryCacheBytes = requireNonNegative(b.jobQueryCacheBytes, "job query cache bytes");
         this.inferenceTimeout = requirePositive(b.inferenceTimeout, "inference timeout");
         this.maxBatchInferenceRows = (int) requirePositive(b.maxBatchInferenceRows, "max batch inference rows");
         this.maxModelArchive = requirePositive(b.maxModelArchive, "max model archive");
@@ -240,6 +242,7 @@ public final class Limits {
         b.peerMessageTimeout = peerMessageTimeout;
         b.maxRetmsgLength = maxRetmsgLength;
         b.jsonPrintCacheChars = jsonPrintCacheChars;
+        b.jobQueryCacheBytes = jobQueryCacheBytes;
         b.inferenceTimeout = inferenceTimeout;
         b.maxBatchInferenceRows = maxBatchInferenceRows;
         b.maxModelArchive = maxModelArchive;
@@ -348,6 +351,14 @@ public final class Limits {
      */
     public long jsonPrintCacheChars() {
         return jsonPrintCacheChars;
+    }
+
+    /**
+     * Bytes of printed job/query answers (polls of one ended job by id) kept to answer without the database,
+     * counted since the cache last started over; past it, it starts over. 0 keeps none.
+     */
+    public long jobQueryCacheBytes() {
+        return jobQueryCacheBytes;
     }
 
     public Duration inferenceTimeout() {
@@ -478,6 +489,7 @@ public final class Limits {
         // Every message the node writes fits; only a request's own input echoed back can be longer.
         private int maxRetmsgLength = 1024;
         private long jsonPrintCacheChars = 4L << 20;
+        private long jobQueryCacheBytes = 8L << 20;
         private Duration inferenceTimeout = Duration.ofSeconds(3);
         // FATE-Serving's clients send batches of a few hundred to a few thousand rows.
         private long maxBatchInferenceRows = 10_000;
@@ -614,6 +626,11 @@ public final class Limits {
 
         public Builder jsonPrintCacheChars(long chars) {
             this.jsonPrintCacheChars = chars;
+            return this;
+        }
+
+        public Builder jobQueryCacheBytes(long bytes) {
+            this.jobQueryCacheBytes = bytes;
             return this;
         }
 

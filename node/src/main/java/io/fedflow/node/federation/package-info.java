@@ -7,7 +7,7 @@
  * {@code component.FederationChannel.Factory} and {@code job.TaskChannels}), received by {@code
  * TransferGrpcService} into {@code TransferStore}, keyed by {@code TransferKey}; a commit wakes the receivers
  * waiting for it ({@code TransferWaiters}), those of the site's other processes through the NOTIFY that {@code
- * TransferNotifyStore} listens for. {@code SiteSigningInterceptor} and {@code
+ * TransferNotifyStore} is handed by the node's one listening connection ({@code store.DatabaseNotifications}). {@code SiteSigningInterceptor} and {@code
  * SiteVerifyingInterceptor} sign and check every site call with {@code auth.site}; {@code
  * SiteNonceGuard} remembers site calls' nonces (in memory, written in batches by {@code SiteNonceStore}),
  * {@code PostgresReplayGuard} client calls' ones; {@code SiteMutualTls} sets up optional mutual TLS; {@code

@@ -28,14 +28,23 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** gRPC adapter of jobs and tasks. */
 public final class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
-    private final JobService jobs;
+    /** The statuses a job ends in, as printed. */
+    private static final Set<String> ENDED = Arrays.stream(JobStatus.values()).filter(JobStatus::isEnd)
+            .map(JobStatus::wire).collect(Collectors.toUnmodifiableSet());
 
-    public JobGrpcService(JobService jobs) {
+    private final JobService jobs;
+    private final JobQueryCache cache;
+
+    JobGrpcService(JobService jobs, JobQueryCache cache) {
         this.jobs = jobs;
+        this.cache = cache;
     }
 
     private static void reply(StreamObserver<FlowResponse> out, FlowResponse r) {
@@ -86,9 +95,42 @@ public final class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
                 .range("end_time", r.hasEndTime() ? FateJson.toJson(r.getEndTime()) : null)
                 .range("elapsed", r.hasElapsed() ? FateJson.toJson(r.getElapsed()) : null)
                 .build();
+        JobQueryCache.Lookup lookup = cache.enabled() && r.getOrderBy().isBlank() && JobQueryStore.isIdLookup(filter)
+                ? new JobQueryCache.Lookup(one(filter, "job_id"), one(filter, "role"), one(filter, "party_id")) : null;
+        if (lookup != null) {
+            FlowResponse kept = cache.get(lookup);
+            if (kept != null) {
+                reply(out, kept);
+                return;
+            }
+        }
+        long generation = cache.generation();
         var rows = jobs.query(filter, r.getOrderBy(), r.getReverse());
         // The call clients poll: its rows are printed once, here, not carried as a protobuf Value.
-        reply(out, Responses.printed(rows.isEmpty() ? "no job could be found" : "success", rows));
+        FlowResponse answer = Responses.printed(rows.isEmpty() ? "no job could be found" : "success", rows);
+        if (lookup != null && onlySettled(rows)) {
+            cache.put(lookup, answer, generation);
+        }
+        reply(out, answer);
+    }
+
+    private static String one(JobFilter f, String column) {
+        List<String> values = f.text().get(column);
+        return values == null ? null : values.get(0);
+    }
+
+    /**
+     * Whether every row's answer depends on its t_job row alone: none waits, is ready or runs (their place in
+     * the queue and what they wait for change without a write of the row).
+     */
+    private static boolean onlySettled(JsonNode rows) {
+        for (JsonNode row : rows) {
+            if (!ENDED.contains(row.path("f_status").asText()) || row.has("f_queue_position")
+                    || row.has("f_waiting_for")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -4,6 +4,8 @@ import io.fedflow.node.component.ComponentRegistry;
 import io.fedflow.node.core.BoardLinks;
 import io.fedflow.node.core.NodeConfig;
 import io.fedflow.node.data.TableCatalog;
+import io.fedflow.node.store.CommittedWrites;
+import io.fedflow.node.store.DatabaseNotifications;
 import io.fedflow.node.tracking.TrackingStore;
 import io.grpc.BindableService;
 import java.time.Clock;
@@ -22,6 +24,7 @@ public final class JobModule implements AutoCloseable {
     private final JobService service;
     private final JobParticipant participant;
     private final TaskRunner runner;
+    private final JobQueryCache queryCache;
 
     /** Where jobs meet other sites: the parties, which of them are peers, the admission hook, their patience. */
     public record Federation(RemoteParties remote, Predicate<String> isPeer, JobAdmission admission,
@@ -34,8 +37,14 @@ public final class JobModule implements AutoCloseable {
     public record Stores(JobStore jobs, JobStore requestJobs, JobQueryStore queries, TableCatalog catalog,
                          TrackingStore tracking, PipelineModels models) {}
 
+    /**
+     * What tells job/query's kept answers that a job changed: the database's NOTIFYs (every process's commits)
+     * and this process's own commits, seen as they return.
+     */
+    public record Invalidations(DatabaseNotifications notifications, CommittedWrites writes) {}
+
     public JobModule(NodeConfig config, BoardLinks board, Clock clock, Stores stores, ComponentRegistry registry, JobIds ids,
-                     TaskEnvironment env, Federation federation, JobMeters meters) {
+                     TaskEnvironment env, Federation federation, JobMeters meters, Invalidations invalidations) {
         JobPlans plans = new JobPlans(new DslParser(registry, config.limits()), config.partyId());
         JobLogs logs = new JobLogs(config.logsDir());
         JobCore core = new JobCore(stores.jobs(), plans, logs,
@@ -58,11 +67,16 @@ public final class JobModule implements AutoCloseable {
         this.scheduler = new JobScheduler(core, runner, coordinator, meters);
         this.service = new JobService(requestCore, parts);
         this.participant = new JobParticipant(core, parts);
+        this.queryCache = new JobQueryCache(config.limits().jobQueryCacheBytes());
+        if (queryCache.enabled()) {
+            invalidations.notifications().subscribe(JobQueryCache.CHANNEL, queryCache);
+            invalidations.writes().watch("t_job", queryCache::invalidateAll);
+        }
     }
 
     /** The job, pipeline and resource APIs of the client port. */
     public List<BindableService> grpcServices() {
-        return List.of(new JobGrpcService(service), new PipelineGrpcService(service), new ResourceGrpcService(service),
+        return List.of(new JobGrpcService(service, queryCache), new PipelineGrpcService(service), new ResourceGrpcService(service),
                 new TemplateGrpcService());
     }
 

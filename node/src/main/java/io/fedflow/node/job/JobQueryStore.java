@@ -157,7 +157,7 @@ public final class JobQueryStore {
     }
 
     /** Whether the filter is one job id, with at most one role and one party, and nothing else. */
-    private static boolean isIdLookup(JobFilter f) {
+    static boolean isIdLookup(JobFilter f) {
         Map<String, List<String>> text = f.text();
         if (!f.isInitiator().isEmpty() || !f.ranges().isEmpty() || !text.containsKey("job_id")) {
             return false;

@@ -11,8 +11,9 @@
  * {@link io.fedflow.node.job.JobModule} wires them all for a node. {@link io.fedflow.node.job.StatusMachine}
  * guards every status change. SQL lives in the stores only: {@link io.fedflow.node.job.JobStore} (the
  * scheduler's t_job/t_task rows), {@link io.fedflow.node.job.JobQueryStore} (the query APIs' reads), {@link
- * io.fedflow.node.job.LocalJobStore} (upload and download jobs, {@code data.LocalJobs}). {@code TaskContext}
- * is what a running task sees; {@code BoundedWaitChannel}, {@code MeteredChannel} and {@code WaitBoard} bound
+ * io.fedflow.node.job.LocalJobStore} (upload and download jobs, {@code data.LocalJobs}). {@code JobQueryCache}
+ * keeps job/query's answers to polls of ended jobs, dropped by t_job's NOTIFY (V19) and this process's
+ * commits. {@code TaskContext} is what a running task sees; {@code BoundedWaitChannel}, {@code MeteredChannel} and {@code WaitBoard} bound
  * and show a task's waits for peers; {@code JobGrpcService}, {@code PipelineGrpcService} and {@code
  * ResourceGrpcService} are the gRPC adapters.
  *

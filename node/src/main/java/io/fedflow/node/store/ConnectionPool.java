@@ -23,6 +23,11 @@ public final class ConnectionPool implements AutoCloseable {
         this.dsl = DSL.using(pool, SQLDialect.POSTGRES);
     }
 
+    ConnectionPool(HikariDataSource pool, CommittedWrites writes) {
+        this.pool = pool;
+        this.dsl = DSL.using(writes.configuration(pool));
+    }
+
     /**
      * A small pool over another PostgreSQL (not migrated: the model store), owned by the caller. Connections
      * are made when first needed, so that the node starts while that database is down.

@@ -13,7 +13,6 @@ import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
-import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +35,7 @@ public final class Database implements AutoCloseable {
     private final String jdbcUrl;
     private final String user;
     private final String password;
+    private final CommittedWrites committedWrites = new CommittedWrites();
 
     private Database(EmbeddedPostgresSetup embedded, String url, String user, String password) {
         this.embedded = embedded;
@@ -54,7 +54,7 @@ public final class Database implements AutoCloseable {
         hc.setPoolName("fedflow");
         this.pool = new HikariDataSource(hc);
         Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
-        this.dsl = DSL.using(pool, SQLDialect.POSTGRES);
+        this.dsl = DSL.using(committedWrites.configuration(pool));
         // A few connections whose commits do not wait for the WAL flush, for the one write on the path
         // of every site call (its nonce): see asyncCommitDsl().
         HikariConfig ac = new HikariConfig();
@@ -70,7 +70,7 @@ public final class Database implements AutoCloseable {
         ac.setMinimumIdle(1);
         ac.setConnectionInitSql("SET synchronous_commit TO OFF");
         this.asyncCommitPool = new HikariDataSource(ac);
-        this.asyncCommitDsl = DSL.using(asyncCommitPool, SQLDialect.POSTGRES);
+        this.asyncCommitDsl = DSL.using(committedWrites.configuration(asyncCommitPool));
         // Kept out of the Flyway scripts because jOOQ generates its classes from them and this schema
         // holds only tables created at run time.
         dsl.execute("CREATE SCHEMA IF NOT EXISTS " + DATA_SCHEMA);
@@ -110,6 +110,14 @@ public final class Database implements AutoCloseable {
         return asyncCommitDsl;
     }
 
+    /**
+     * The commits of this process's writes through every {@code DSLContext} over this database (this one's and
+     * {@link #newPool}'s), for what must see them at once.
+     */
+    public CommittedWrites committedWrites() {
+        return committedWrites;
+    }
+
     public DataSource dataSource() {
         return pool;
     }
@@ -126,7 +134,7 @@ public final class Database implements AutoCloseable {
         c.setMinimumIdle(Math.min(2, maxSize));
         c.setConnectionTimeout(connectionTimeout.toMillis());
         c.setValidationTimeout(Math.min(c.getValidationTimeout(), connectionTimeout.toMillis()));
-        return new ConnectionPool(new HikariDataSource(c));
+        return new ConnectionPool(new HikariDataSource(c), committedWrites);
     }
 
     /**

@@ -10,6 +10,7 @@ import io.fedflow.node.core.FailureKind;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.core.Limits;
 import io.fedflow.node.core.NodeConfig;
+import io.fedflow.node.store.DatabaseNotifications;
 import io.fedflow.node.testing.NodeExtension;
 import io.fedflow.node.testing.TestNodes;
 import io.fedflow.proto.RetCode;
@@ -95,8 +96,8 @@ class TransferWakeTest {
 
     private static List<Integer> listeners() {
         return first.node().database().dsl().fetch("select pid from pg_stat_activity where datname = "
-                + "current_database() and application_name = ? and query = ?", TransferNotifyStore.APPLICATION_NAME,
-                "LISTEN " + TransferNotifyStore.CHANNEL).getValues(0, Integer.class);
+                + "current_database() and application_name = ? and query like 'LISTEN %'",
+                DatabaseNotifications.APPLICATION_NAME).getValues(0, Integer.class);
     }
 
     @Test
@@ -137,7 +138,7 @@ class TransferWakeTest {
 
         // both processes' listening connections are cut (as by a PostgreSQL restart or a network cut)...
         first.node().database().dsl().fetch("select pg_terminate_backend(pid) from pg_stat_activity where datname = "
-                + "current_database() and application_name = ?", TransferNotifyStore.APPLICATION_NAME);
+                + "current_database() and application_name = ?", DatabaseNotifications.APPLICATION_NAME);
         // ...and the second process commits before its own listener, or the first's, may be back
         byte[] payload = bytes(500, 4);
         second.transferChannel().send(key, payload);

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Should the listening connection break, it is made again; notifications sent in between are lost, so every
  * subscriber is told when it stops hearing ({@link Subscriber#deaf}) and when it hears again ({@link
- * Subscriber#listening}), and makes up for what it may have missed.
+ * Subscriber#listening}), and makes up for what it may have missed. A connection silent for {@link #PROBE_AFTER}
+ * is asked a {@code SELECT 1}, so a cut no reset reports counts as a break within {@link #PROBE_AFTER} +
+ * {@link #PROBE_TIMEOUT}.
  */
 public final class DatabaseNotifications implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(DatabaseNotifications.class);
@@ -34,6 +36,14 @@ public final class DatabaseNotifications implements AutoCloseable {
     static final Duration RECONNECT_PAUSE_MAX = Duration.ofSeconds(5);
     /** The longest one wait for notifications blocks, so that a close is noticed even if the abort is not. */
     private static final int BLOCK_MILLIS = 10_000;
+    /**
+     * A connection silent this long is asked whether it still answers: a cut that no reset reports (a peer
+     * gone, a dropped route) would otherwise look like a quiet channel until TCP gave up, minutes later, while
+     * subscribers trusted that they hear every commit.
+     */
+    static final Duration PROBE_AFTER = Duration.ofSeconds(1);
+    /** The longest that question may take before the connection counts as broken. */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
     /** What one channel's notifications go to; called on the listening thread, so quick. */
     public interface Subscriber {
@@ -54,6 +64,8 @@ public final class DatabaseNotifications implements AutoCloseable {
     }
 
     private final Connector connector;
+    private final Duration probeAfter;
+    private final Duration probeTimeout;
     private final Map<String, Subscriber> channels = new LinkedHashMap<>();
     private final Thread thread;
     private final CountDownLatch listening = new CountDownLatch(1);
@@ -62,7 +74,14 @@ public final class DatabaseNotifications implements AutoCloseable {
     private volatile Connection connection;
 
     public DatabaseNotifications(Connector connector) {
+        this(connector, PROBE_AFTER, PROBE_TIMEOUT);
+    }
+
+    /** Probes a connection silent for {@code probeAfter}, counting it broken if it does not answer in {@code probeTimeout}. */
+    DatabaseNotifications(Connector connector, Duration probeAfter, Duration probeTimeout) {
         this.connector = connector;
+        this.probeAfter = probeAfter;
+        this.probeTimeout = probeTimeout;
         this.thread = new Thread(this::run, "fedflow-listen");
         this.thread.setDaemon(true);
     }
@@ -123,9 +142,16 @@ public final class DatabaseNotifications implements AutoCloseable {
                 subs.forEach(e -> e.getValue().listening());
                 listening.countDown();
                 PGConnection pg = c.unwrap(PGConnection.class);
-                while (!closed) {
-                    PGNotification[] ns = pg.getNotifications(BLOCK_MILLIS);
-                    if (ns != null) {
+                // bounds the probe below: a read that gets no answer in time fails the connection
+                c.setNetworkTimeout(Runnable::run, Math.toIntExact(probeTimeout.toMillis()));
+                int wait = Math.toIntExact(Math.min(probeAfter.toMillis(), BLOCK_MILLIS));
+                try (Statement probe = c.createStatement()) {
+                    while (!closed) {
+                        PGNotification[] ns = pg.getNotifications(wait);
+                        if (ns == null || ns.length == 0) {
+                            probe.execute("SELECT 1");
+                            continue;
+                        }
                         for (PGNotification n : ns) {
                             Subscriber s = channels.get(n.getName());
                             if (s != null) {

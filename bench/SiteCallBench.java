@@ -70,13 +70,24 @@ import java.util.concurrent.TimeUnit;
  *       verifier built in the bench with the built-in Ed25519 check and an InMemoryReplayGuard instead of
  *       the node's PostgreSQL one, to split the signature cost from the nonce write; {@code mac h2c, nonces
  *       in memory} the same with the caller MAC'ing;</li>
+ *   <li>{@code unsigned h2c, node layers}: the node's site port without the verification (Brave's server span,
+ *       Armeria's request meters, job-log and string checks), called by a stub with the node's tracing: the
+ *       unsigned twin of {@code mac h2c};</li>
+ *   <li>{@code mac h2c, plain client} (and {@code , no tracing}): node B's whole port called by a stub with the
+ *       node's tracing and node M's MAC'ing interceptor, without PartyClient; {@code mac h2c, bench PartyClient}
+ *       (and {@code 2}, {@code 3}): a PartyClient made in the bench with that stub's signer and a client factory
+ *       of its own each (the three differ only by where their connection lands on the shared event loops);
+ *       {@code mac h2c, node layers, nonces batched}: a bench PartyClient with tracing to the node's port
+ *       layers plus the verifying interceptor over the bare server's durable guard;</li>
  *   <li>{@code unsigned mTLS} and {@code signed mTLS}: the same two, with mutual TLS on the site port
  *       (certificates from SiteTls, as {@code flow site cert} writes them).</li>
  * </ul>
  * Each variant is warmed up, then --rounds rounds run every variant for --round-ms each, order rotating
  * per round, at each --concurrency level (closed loop, that many caller threads, no think time). Reported:
  * medians over rounds of p50, p99, calls/s, this JVM's CPU per call (and the part of it the nonce guards'
- * writer threads spent) and the embedded PostgreSQL's CPU per call, and signed/unsigned ratios.
+ * writer threads spent) and the embedded PostgreSQL's CPU per call, and signed/unsigned ratios. With the
+ * environment variable SITE_BENCH_THREADS set, each round also prints the CPU per call of each thread group
+ * (callers, Armeria's event loops, its blocking-task threads, the nonce writers...).
  */
 public class SiteCallBench {
     interface Call {

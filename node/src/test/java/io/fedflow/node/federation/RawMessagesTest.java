@@ -10,6 +10,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,7 +48,7 @@ class RawMessagesTest {
 
     @Test
     void bytesThatAreNoRequestAreRefusedAsTheMarshallerRefusesThem() {
-        byte[] truncated = java.util.Arrays.copyOf(BYTES, BYTES.length - 2);
+        byte[] truncated = Arrays.copyOf(BYTES, BYTES.length - 2);
         assertThatThrownBy(() -> RawMessages.parse(PartyServiceGrpc.getPingMethod(), truncated))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL));

@@ -70,13 +70,24 @@ import java.util.concurrent.TimeUnit;
  *       verifier built in the bench with the built-in Ed25519 check and an InMemoryReplayGuard instead of
  *       the node's PostgreSQL one, to split the signature cost from the nonce write; {@code mac h2c, nonces
  *       in memory} the same with the caller MAC'ing;</li>
+ *   <li>{@code unsigned h2c, node layers}: the node's site port without the verification (Brave's server span,
+ *       Armeria's request meters, job-log and string checks), called by a stub with the node's tracing: the
+ *       unsigned twin of {@code mac h2c};</li>
+ *   <li>{@code mac h2c, plain client} (and {@code , no tracing}): node B's whole port called by a stub with the
+ *       node's tracing and node M's MAC'ing interceptor, without PartyClient; {@code mac h2c, bench PartyClient}
+ *       (and {@code 2}, {@code 3}): a PartyClient made in the bench with that stub's signer and a client factory
+ *       of its own each (the three differ only by where their connection lands on the shared event loops);
+ *       {@code mac h2c, node layers, nonces batched}: a bench PartyClient with tracing to the node's port
+ *       layers plus the verifying interceptor over the bare server's durable guard;</li>
  *   <li>{@code unsigned mTLS} and {@code signed mTLS}: the same two, with mutual TLS on the site port
  *       (certificates from SiteTls, as {@code flow site cert} writes them).</li>
  * </ul>
  * Each variant is warmed up, then --rounds rounds run every variant for --round-ms each, order rotating
  * per round, at each --concurrency level (closed loop, that many caller threads, no think time). Reported:
  * medians over rounds of p50, p99, calls/s, this JVM's CPU per call (and the part of it the nonce guards'
- * writer threads spent) and the embedded PostgreSQL's CPU per call, and signed/unsigned ratios.
+ * writer threads spent) and the embedded PostgreSQL's CPU per call, and signed/unsigned ratios. With the
+ * environment variable SITE_BENCH_THREADS set, each round also prints the CPU per call of each thread group
+ * (callers, Armeria's event loops, its blocking-task threads, the nonce writers...).
  */
 public class SiteCallBench {
     interface Call {
@@ -213,6 +224,46 @@ public class SiteCallBench {
                 .maxResponseMessageLength(SiteMessages.MAX_BYTES).responseTimeoutMillis(0)
                 .intercept(new SiteTracing("9999", null).client()).build(PartyServiceBlockingStub.class);
         PartyServiceBlockingStub tlsStub = stub("https://127.0.0.1:" + secure.activeLocalPort(), tlsFactory);
+        // Node M's call to node B without PartyClient (no retry executor, no peer and stub look-ups): a stub with
+        // the node's tracing and M's MAC'ing interceptor, as PartyClient builds it; and the same without tracing.
+        SiteCallSigner mSigner = new SiteCallSigner("9997", m.siteKeys().signer(),
+                new PeerMacSource(new SiteMacKeys("9997", m.siteKeys().privateKey(), m.peers())));
+        PartyServiceBlockingStub macPlainStub = GrpcClients.builder("http://127.0.0.1:" + b.sitePort())
+                .factory(plainFactory).intercept(new SiteTracing("9997", null).client())
+                .intercept(new io.fedflow.node.federation.SiteSigningInterceptor(mSigner, "10000"))
+                .maxRequestMessageLength(SiteMessages.MAX_BYTES).maxResponseMessageLength(SiteMessages.MAX_BYTES)
+                .responseTimeoutMillis(0).build(PartyServiceBlockingStub.class);
+        PartyServiceBlockingStub macUntracedStub = GrpcClients.builder("http://127.0.0.1:" + b.sitePort())
+                .factory(plainFactory)
+                .intercept(new io.fedflow.node.federation.SiteSigningInterceptor(mSigner, "10000"))
+                .maxRequestMessageLength(SiteMessages.MAX_BYTES).maxResponseMessageLength(SiteMessages.MAX_BYTES)
+                .responseTimeoutMillis(0).build(PartyServiceBlockingStub.class);
+        // Node M's call as PartyClient makes it, with the plain stubs' signer (no hook look-ups) and a factory of
+        // its own: PartyClient's own cost against "plain client".
+        PeerDirectory toB = PeerDirectory.load(dir.resolve("to-b-peers.json"));
+        toB.put(new Peer("10000", "127.0.0.1", b.sitePort(), b.siteKeys().publicKeyBase64(), false));
+        PartyClient benchPartyClient = new PartyClient(toB, mSigner, PartyClient.defaultFactory(),
+                PartyClient.RetryPolicy.DEFAULT, new SiteTracing("9997", null).client());
+        PartyClient benchPartyClient2 = new PartyClient(toB, mSigner, PartyClient.defaultFactory(),
+                PartyClient.RetryPolicy.DEFAULT, new SiteTracing("9997", null).client());
+        PartyClient benchPartyClient3 = new PartyClient(toB, mSigner, PartyClient.defaultFactory(),
+                PartyClient.RetryPolicy.DEFAULT, new SiteTracing("9997", null).client());
+        // The node's site port layers (tracing, meters, job-log and string checks) with the verifying interceptor
+        // over the bare server's durable guard: node B's port, minus the node around it.
+        PeerKeys layeredMacCallers = PeerKeys.of(Map.of("9999", a.siteKeys().publicKey()));
+        SiteVerifier layeredMacVerifier = new SiteVerifier("10007", layeredMacCallers,
+                new SiteMacKeys("10007", b.siteKeys().privateKey(), layeredMacCallers), batched, Clock.systemUTC());
+        Server layeredMac = SiteServer.build("127.0.0.1", 0, List.of(new SiteVerifyingInterceptor(
+                () -> layeredMacVerifier, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).protect(
+                JobLogInterceptor.protect(StringFieldChecks.protect(new PartyGrpcService("10007", null,
+                        Clock.systemUTC()).bindService())))), null, new SiteTracing("10007", null).server(),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        layeredMac.start().join();
+        memPeers.put(new Peer("10007", "127.0.0.1", layeredMac.activeLocalPort(), b.siteKeys().publicKeyBase64(),
+                false));
+        PartyClient tracedMacClient = new PartyClient(memPeers, new SiteCallSigner("9999", a.siteKeys().signer(),
+                new PeerMacSource(new SiteMacKeys("9999", a.siteKeys().privateKey(), memPeers))),
+                PartyClient.defaultFactory(), PartyClient.RetryPolicy.DEFAULT, new SiteTracing("9999", null).client());
 
         List<Variant> allVariants = List.of(
                 new Variant("unsigned h2c", () -> plainStub.withDeadlineAfter(10, TimeUnit.SECONDS).ping(request)),
@@ -225,6 +276,14 @@ public class SiteCallBench {
                 new Variant("signed h2c, nonce insert per call (before)", () -> memClient.ping("10003", payload)),
                 new Variant("signed h2c, nonces batched (after)", () -> memClient.ping("10004", payload)),
                 new Variant("mac h2c, nonces batched", () -> memMacClient.ping("10005", payload)),
+                new Variant("mac h2c, plain client", () -> macPlainStub.withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .ping(request)),
+                new Variant("mac h2c, bench PartyClient", () -> benchPartyClient.ping("10000", payload)),
+                new Variant("mac h2c, bench PartyClient 2", () -> benchPartyClient2.ping("10000", payload)),
+                new Variant("mac h2c, bench PartyClient 3", () -> benchPartyClient3.ping("10000", payload)),
+                new Variant("mac h2c, plain client, no tracing", () -> macUntracedStub.withDeadlineAfter(10,
+                        TimeUnit.SECONDS).ping(request)),
+                new Variant("mac h2c, node layers, nonces batched", () -> tracedMacClient.ping("10007", payload)),
                 new Variant("unsigned mTLS", () -> tlsStub.withDeadlineAfter(10, TimeUnit.SECONDS).ping(request)),
                 new Variant("signed mTLS", () -> ta.partyClient().ping("10001", payload)));
         List<Variant> variants = allVariants.stream().filter(v -> only.isEmpty() || only.contains(v.name())).toList();
@@ -278,6 +337,13 @@ public class SiteCallBench {
             ratio(results, "signed h2c, nonces batched (after)", "unsigned h2c");
             ratio(results, "mac h2c, nonces batched", "unsigned h2c");
             ratio(results, "mac h2c, nonces batched", "mac h2c, nonces in memory");
+            ratio(results, "mac h2c, plain client", "unsigned h2c, node layers");
+            ratio(results, "mac h2c", "mac h2c, plain client");
+            ratio(results, "mac h2c, bench PartyClient", "mac h2c, plain client");
+            ratio(results, "mac h2c", "mac h2c, bench PartyClient");
+            ratio(results, "mac h2c, plain client", "mac h2c, plain client, no tracing");
+            ratio(results, "mac h2c, node layers, nonces batched", "unsigned h2c, node layers");
+            ratio(results, "mac h2c", "mac h2c, node layers, nonces batched");
             ratio(results, "signed mTLS", "unsigned mTLS");
             ratio(results, "signed mTLS", "unsigned h2c");
             ratio(results, "unsigned mTLS", "unsigned h2c");
@@ -291,6 +357,8 @@ public class SiteCallBench {
         perCallSigned.stop().join();
         batchedSigned.stop().join();
         batchedMac.stop().join();
+        layeredMac.stop().join();
+        tracedMacClient.close();
         batched.close();
         guardDb.close();
         secure.stop().join();
@@ -338,6 +406,7 @@ public class SiteCallBench {
 
     /** {@code threads} callers in a closed loop for {@code ms}; latencies of every call. */
     static Round run(Variant v, int threads, int ms) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicLong callerCpu = new java.util.concurrent.atomic.AtomicLong();
         long[][] lat = new long[threads][];
         int[] counts = new int[threads];
         long end = System.nanoTime() + ms * 1_000_000L;
@@ -347,6 +416,7 @@ public class SiteCallBench {
         long cpu0 = processCpuNanos();
         long pg0 = postgresCpuNanos();
         long nt0 = nonceThreadCpuNanos();
+        Map<String, Long> groups0 = threadGroupCpuNanos();
         for (int t = 0; t < threads; t++) {
             int id = t;
             Thread th = new Thread(() -> {
@@ -365,6 +435,7 @@ public class SiteCallBench {
                 } catch (RuntimeException e) {
                     failure[0] = e;
                 } finally {
+                    callerCpu.addAndGet(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
                     lat[id] = mine;
                     counts[id] = n;
                     done.countDown();
@@ -381,6 +452,15 @@ public class SiteCallBench {
         long pg = postgresCpuNanos() - pg0;
         long nt = nonceThreadCpuNanos() - nt0;
         int total = Arrays.stream(counts).sum();
+        if (System.getenv("SITE_BENCH_THREADS") != null && total > 0) {
+            Map<String, Long> groups1 = threadGroupCpuNanos();
+            StringBuilder line = new StringBuilder("# threads " + v.name() + " x" + threads + ", µs/call: callers="
+                    + String.format("%.1f", callerCpu.get() / 1e3 / total));
+            groups1.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - groups0.getOrDefault(e.getKey(), 0L)))
+                    .filter(e -> e.getValue() / 1e3 / total >= 0.5).sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
+                    .forEach(e -> line.append(String.format(" %s=%.1f", e.getKey(), e.getValue() / 1e3 / total)));
+            System.out.println(line);
+        }
         long[] all = new long[total];
         int off = 0;
         for (int t = 0; t < threads; t++) {
@@ -391,6 +471,17 @@ public class SiteCallBench {
         return new Round(pct(all, 0.50) / 1e6, pct(all, 0.99) / 1e6, total / seconds,
                 total == 0 ? 0 : cpu / 1e3 / total, total == 0 ? 0 : pg / 1e3 / total,
                 total == 0 ? 0 : nt / 1e3 / total);
+    }
+
+    /** CPU time of every live thread, by name without its trailing digits (a pool's threads together). */
+    static Map<String, Long> threadGroupCpuNanos() {
+        var mx = ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new java.util.HashMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            String name = t.getName().startsWith("bench-") ? "callers" : t.getName().replaceAll("[-0-9]+$", "");
+            out.merge(name, Math.max(0, mx.getThreadCpuTime(t.getId())), Long::sum);
+        }
+        return out;
     }
 
     /** CPU time of the site nonce guards' writer threads ("fedflow-site-nonces"). */

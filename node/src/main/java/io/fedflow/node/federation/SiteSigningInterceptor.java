@@ -15,6 +15,8 @@ import io.grpc.Status;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Signs every outbound site call. The signature covers the serialized request message, which a
@@ -26,6 +28,8 @@ import java.io.UncheckedIOException;
 public final class SiteSigningInterceptor implements ClientInterceptor {
     private final SiteCallSigner signer;
     private final String destinationParty;
+    /** The raw-bytes twin of each method called, made once (a descriptor's identity is its method's). */
+    private final Map<MethodDescriptor<?, ?>, MethodDescriptor<byte[], ?>> rawMethods = new ConcurrentHashMap<>();
 
     public SiteSigningInterceptor(SiteCallSigner signer, String destinationParty) {
         this.signer = signer;
@@ -35,8 +39,9 @@ public final class SiteSigningInterceptor implements ClientInterceptor {
     @Override
     public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(MethodDescriptor<ReqT, RespT> method,
                                                                CallOptions options, Channel next) {
-        MethodDescriptor<byte[], RespT> raw = method.toBuilder(RawMessages.MARSHALLER, method.getResponseMarshaller())
-                .build();
+        @SuppressWarnings("unchecked")
+        MethodDescriptor<byte[], RespT> raw = (MethodDescriptor<byte[], RespT>) rawMethods.computeIfAbsent(method,
+                m -> m.toBuilder(RawMessages.MARSHALLER, m.getResponseMarshaller()).build());
         return new SigningCall<>(next.newCall(raw, options), method);
     }
 

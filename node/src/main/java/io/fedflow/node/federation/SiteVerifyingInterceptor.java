@@ -59,7 +59,7 @@ public final class SiteVerifyingInterceptor implements ServerInterceptor {
 
     /** {@code service} with every call verified by this interceptor first. */
     public ServerServiceDefinition protect(ServerServiceDefinition service) {
-        return ServerInterceptors.intercept(ServerInterceptors.useMarshalledMessages(service, RawMessages.MARSHALLER), this);
+        return ServerInterceptors.intercept(RawMessages.rawRequests(service), this);
     }
 
     /** The verified source party of the current call. */

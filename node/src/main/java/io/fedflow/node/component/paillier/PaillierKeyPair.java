@@ -2,8 +2,6 @@ package io.fedflow.node.component.paillier;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;
-import java.util.List;
-import java.util.stream.IntStream;
 
 /** A Paillier key pair: the public key goes to the other parties, the private key never leaves its party. */
 public record PaillierKeyPair(PaillierPublicKey publicKey, PaillierPrivateKey privateKey) {
@@ -21,11 +19,8 @@ public record PaillierKeyPair(PaillierPublicKey publicKey, PaillierPrivateKey pr
             throw new IllegalArgumentException("key length must be even and at least 512 bits, got " + bits);
         }
         while (true) {
-            // the two primes are independent draws: on two cores at once (most of a key's time is the search)
-            List<BigInteger> pq = ParallelWork.call(() -> IntStream.range(0, 2).parallel()
-                    .mapToObj(i -> BigInteger.probablePrime(bits / 2, random)).toList());
-            BigInteger p = pq.get(0);
-            BigInteger q = pq.get(1);
+            BigInteger p = BigInteger.probablePrime(bits / 2, random);
+            BigInteger q = BigInteger.probablePrime(bits / 2, random);
             BigInteger n = p.multiply(q);
             // equal primes, or a product one bit short, would weaken or mis-size the key: draw again
             if (p.equals(q) || n.bitLength() != bits) {

@@ -145,7 +145,19 @@ public class CryptoFloorBench {
             System.out.printf(Locale.ROOT, "HeteroLR wall %.2f s: efficiency %.0f %% (shared floor / wall), "
                     + "%.0f %% (per-party floor / wall)%n", wall, 100 * shared / wall, 100 * slowest / wall);
         }
-        System.out.printf(Locale.ROOT, "FLOOR_SHARED=%.3f FLOOR_PARTY=%.3f%n", shared, slowest);
+        // The pipeline's other Paillier work, HeteroFeatureBinning's (as the job's fedflow.paillier.operations count
+        // it): the guest encrypts each label once, the host adds each shared row's ciphertext into one bin per
+        // host feature, the guest decrypts one sum per host feature and bin (bin_num 10, as the pipeline's conf).
+        long binEnc = n;
+        long binAdd = (long) n * dh;
+        long binDec = dh * 10L;
+        double binning = binEnc * encrypt + binAdd * add + binDec * decrypt;
+        System.out.printf(Locale.ROOT, "HeteroFeatureBinning's Paillier work: %,d encryptions (guest), %,d additions "
+                + "(host), %,d decryptions (guest): %.2f CPU s; floor of the pipeline's Paillier work (HeteroLR and "
+                + "binning), all roles on these %d cores: %.2f s%n", binEnc, binAdd, binDec, binning, cores,
+                shared + binning / cores);
+        System.out.printf(Locale.ROOT, "FLOOR_SHARED=%.3f FLOOR_PARTY=%.3f FLOOR_PIPELINE=%.3f%n", shared, slowest,
+                shared + binning / cores);
     }
 
     /** CPU seconds per term (row and column) of one weightedSums call over these exponents. */

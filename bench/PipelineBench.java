@@ -134,6 +134,7 @@ public class PipelineBench {
                 if (measured) {
                     walls.add(wall);
                     breakdown(guest, other, g, o, jobId);
+                    timeline(g, o, jobId, (long) (epoch0 * 1e3), (long) (epoch1 * 1e3));
                 }
             }
             Collections.sort(walls);
@@ -172,6 +173,47 @@ public class PipelineBench {
                         100.0 * sendMs / ms, ms);
             }
         }
+    }
+
+    /**
+     * Each party's job and task times, in ms after the submit: when each task started and ended, and the gap
+     * at each party between a component's end and the next one's start (scheduling, not component work).
+     */
+    static void timeline(String g, String o, String jobId, long submit, long seen) throws IOException {
+        StringBuilder out = new StringBuilder("  timeline, ms after submit (seen at the bench " + (seen - submit) + "):");
+        for (String[] at : new String[][] {{g, "guest"}, {o, "host"}, {o, "arbiter"}}) {
+            JsonNode job = post(at[0] + "/v1/job/query", "{\"job_id\": \"" + jobId + "\", \"role\": \""
+                    + at[1] + "\"}").path("data").path(0);
+            out.append(String.format(Locale.ROOT, "%n    %s job: created %d, started %d, ended %d;", at[1],
+                    job.path("f_create_time").asLong() - submit, job.path("f_start_time").asLong() - submit,
+                    job.path("f_end_time").asLong() - submit));
+            List<long[]> spans = new ArrayList<>();
+            Map<Long, String> names = new TreeMap<>();
+            for (JsonNode t : post(at[0] + "/v1/job/task/query", "{\"job_id\": \"" + jobId + "\", \"role\": \""
+                    + at[1] + "\", \"party_id\": \"" + (at[1].equals("guest") ? "9999" : "10000") + "\"}")
+                    .path("data")) {
+                // the node's rows of its other roles, and tasks that did not run here (pass), have no place here
+                if (!at[1].equals(t.path("f_role").asText()) || t.path("f_start_time").asLong() <= 0) {
+                    continue;
+                }
+                long st = t.path("f_start_time").asLong() - submit;
+                spans.add(new long[] {st, t.path("f_end_time").asLong() - submit});
+                names.put(st, t.path("f_component_name").asText());
+            }
+            spans.sort((a, b) -> Long.compare(a[0], b[0]));
+            long prevEnd = -1;
+            long gaps = 0;
+            for (long[] sp : spans) {
+                out.append(String.format(Locale.ROOT, " %s %d-%d", names.get(sp[0]), sp[0], sp[1]));
+                if (prevEnd >= 0) {
+                    out.append(String.format(Locale.ROOT, " (gap %d)", sp[0] - prevEnd));
+                    gaps += Math.max(0, sp[0] - prevEnd);
+                }
+                prevEnd = Math.max(prevEnd, sp[1]);
+            }
+            out.append(String.format(Locale.ROOT, "; gaps %d ms", gaps));
+        }
+        System.out.println(out);
     }
 
     /**

@@ -52,6 +52,7 @@ echo "$floor_out"
 [ "$pipeline" = 1 ] || exit 0
 shared="$(echo "$floor_out" | sed -n 's/.*FLOOR_SHARED=\([0-9.]*\).*/\1/p')"
 party="$(echo "$floor_out" | sed -n 's/.*FLOOR_PARTY=\([0-9.]*\).*/\1/p')"
+whole="$(echo "$floor_out" | sed -n 's/.*FLOOR_PIPELINE=\([0-9.]*\).*/\1/p')"
 pipe_out="$("$root/bench/pipeline-bench.sh" "${jaropt[@]}" --runs "$runs" --warmup "$warmup" "${data[@]}")"
 echo "$pipe_out"
 echo "# after: $(uptime | sed 's/.*load/load/')"
@@ -59,6 +60,7 @@ echo "# after: $(uptime | sed 's/.*load/load/')"
 lr="$(echo "$pipe_out" | sed -n 's/.*hetero_lr_0: {guest=\([0-9]*\).*/\1/p' | sort -n)"
 wall="$(echo "$pipe_out" | sed -n 's/^median of [0-9]*: \([0-9.]*\) s.*/\1/p')"
 lr_median="$(echo "$lr" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)] / 1000}')"
-awk -v s="$shared" -v p="$party" -v lr="$lr_median" -v w="$wall" 'BEGIN {
+awk -v s="$shared" -v p="$party" -v lr="$lr_median" -v w="$wall" -v f="$whole" 'BEGIN {
   printf "HeteroLR median %.2f s at the guest: efficiency %.0f %% (all roles on this machine: floor %.2f s), %.0f %% (per-party floor %.2f s)\n", lr, 100*s/lr, s, 100*p/lr, p
-  printf "pipeline median %.2f s submit -> success: efficiency %.0f %% (shared floor / wall)\n", w, 100*s/w }'
+  printf "pipeline median %.2f s submit -> success: efficiency %.0f %% (shared floor of HeteroLR %.2f s / wall)\n", w, 100*s/w, s
+  printf "  the same against the floor of the Paillier work of the pipeline, HeteroLR and binning (%.2f s): %.0f %%\n", f, 100*f/w }'

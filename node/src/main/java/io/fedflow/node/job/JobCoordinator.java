@@ -50,6 +50,9 @@ final class JobCoordinator {
         this.fanOut = fanOut;
         this.partyTimeout = partyTimeout;
         runner.onEnd(lastCollect::remove);
+        // A task ending here is what usually moves the job on (the last one ends it): the next round collects
+        // at once instead of up to a second later.
+        runner.onTaskEnd(lastCollect::remove);
     }
 
     RemoteParties remote() {
@@ -60,7 +63,10 @@ final class JobCoordinator {
         return fanOut;
     }
 
-    /** A round of a running job this site initiated: collect (once a second), timeout, retries, its end. */
+    /**
+     * A round of a running job this site initiated: collect (once a second, and right after a task ended
+     * here), timeout, retries, its end.
+     */
     void advance(TJobRecord job) {
         String jobId = job.getFJobId();
         // Each collect is a signed call to every other party: once a second, not every round.
@@ -68,6 +74,9 @@ final class JobCoordinator {
         long now = core.clock().millis();
         if (last == null || now - last >= COLLECT_INTERVAL.toMillis()) {
             lastCollect.put(jobId, now);
+            // This site's next tasks need only its own rows: they start before the round waits on the other
+            // parties' answers. Whether the job ends, and its retries, wait for them (judge, below).
+            runner.advance(job, jobs.latestTasks(jobId));
             if (!collect(job)) {
                 return;
             }
@@ -186,17 +195,17 @@ final class JobCoordinator {
         core.waits().remove(jobId, "cores");
         meters.admitted(Duration.ofMillis(core.clock().millis() - job.getFCreateTime()));
         jobs.setResources(jobId, true);
-        for (String p : remotes) {
-            try {
-                remote.start(p, jobId);
-            } catch (FlowException e) {
-                end(jobId, JobStatus.FAILED, e.getMessage());
-                return true;
-            }
+        TJobRecord started = jobs.jobRows(jobId).get(0);
+        // This site's first tasks need only its own rows: they start while the others are told (a message a
+        // task sends to a party not started yet waits there for its receiver).
+        runner.advance(started, jobs.latestTasks(jobId));
+        Map<String, FlowException> refused = fanOut.call(remotes, p -> remote.start(p, jobId));
+        if (!refused.isEmpty()) {
+            end(jobId, JobStatus.FAILED, refused.values().iterator().next().getMessage());
+            return true;
         }
         core.logs().schedule(jobId, "job started with " + job.getFCores() + " cores"
                 + (remotes.isEmpty() ? "" : ", and at parties " + remotes));
-        TJobRecord started = jobs.jobRows(jobId).get(0);
         // the other parties' rows first: after a rerun the holders must not be judged on what they were
         if (remotes.isEmpty() || collect(started)) {
             judge(started);

@@ -50,6 +50,7 @@ final class TaskRunner implements AutoCloseable {
     });
     private final Map<String, RunningTask> running = new ConcurrentHashMap<>();
     private final List<Consumer<String>> endListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> taskEndListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     private record RunningTask(Future<?> future, AtomicBoolean cancelled) {}
@@ -76,6 +77,11 @@ final class TaskRunner implements AutoCloseable {
     /** Called with the job id whenever a job ends here (the coordinator forgets its rounds' state). */
     void onEnd(Consumer<String> listener) {
         endListeners.add(listener);
+    }
+
+    /** Called with the job id whenever one of its tasks here ends, before the scheduler is woken. */
+    void onTaskEnd(Consumer<String> listener) {
+        taskEndListeners.add(listener);
     }
 
     /**
@@ -241,6 +247,7 @@ final class TaskRunner implements AutoCloseable {
                         task.getFComponentModule(), ended.wire(), took.toMillis());
             }
             running.remove(runKey(task));
+            taskEndListeners.forEach(l -> l.accept(task.getFJobId()));
             core.signals().wakeUp();
         }
     }

@@ -17,6 +17,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
 /**
@@ -55,8 +56,23 @@ final class BinningGuest {
     private int chunks;
     private long sent;
 
-    /** Generates the key and announces it and the row count to every host. */
-    BinningGuest(ComponentContext ctx, List<String> hosts, BinningSettings s, long count) {
+    /**
+     * The guest's Paillier key, drawn in the background from now on: the component's first scan runs
+     * meanwhile, so the key is usually ready when the exchange starts (a 1024-bit key is about four prime
+     * searches of tens of ms each).
+     */
+    static CompletableFuture<PaillierKeyPair> keyAhead(ComponentContext ctx, BinningSettings s) {
+        return CompletableFuture.supplyAsync(() -> PaillierKeyPair.generate(s.keyBits(), new SecureRandom(),
+                ctx.paillier()), r -> {
+                    Thread t = new Thread(r, "binning-key");
+                    t.setDaemon(true);
+                    t.start();
+                });
+    }
+
+    /** Takes the key drawn by {@link #keyAhead} and announces it and the row count to every host. */
+    BinningGuest(ComponentContext ctx, List<String> hosts, BinningSettings s, long count,
+                 CompletableFuture<PaillierKeyPair> key) {
         this.ctx = ctx;
         this.channel = ctx.federation();
         this.hosts = hosts;
@@ -65,7 +81,7 @@ final class BinningGuest {
         this.chunkRows = ctx.binningChunkRows();
         this.labels = new long[(int) Math.max(1, Math.min(chunkRows, count))];
         SecureRandom random = new SecureRandom();
-        this.keys = PaillierKeyPair.generate(s.keyBits(), random, ctx.paillier());
+        this.keys = key.join();
         this.enc = new PaillierEncryptor(keys.privateKey(), random);
         ObjectNode head = Params.JSON.createObjectNode();
         head.put("count", count);
@@ -132,6 +148,8 @@ final class BinningGuest {
         JsonNode bins = parse(channel.receive(HOST_BINS, "host", host, WAIT));
         List<BigInteger> sums = CiphertextVector.decode(key.publicKey(), channel.receive(HOST_SUMS, "host", host,
                 WAIT));
+        // the decryptions are the cost here (one a bin): over the cores, in the host's order
+        List<BigInteger> plain = ParallelWork.call(() -> sums.parallelStream().map(key::decrypt).toList());
         List<String> names = new ArrayList<>();
         List<WoeIv> stats = new ArrayList<>();
         int k = 0;
@@ -144,7 +162,7 @@ final class BinningGuest {
                 if (k >= sums.size()) {
                     throw FlowException.data("host " + host + " sent fewer label sums than bins");
                 }
-                events[b] = key.decrypt(sums.get(k++)).longValueExact();
+                events[b] = plain.get(k++).longValueExact();
                 nonEvents[b] = counts.get(b).asLong() - events[b];
                 if (events[b] < 0 || nonEvents[b] < 0) {
                     throw FlowException.data("host " + host + " sent a bin whose label sum exceeds its count");

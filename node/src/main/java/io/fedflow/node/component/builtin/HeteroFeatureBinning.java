@@ -13,11 +13,13 @@ import io.fedflow.node.component.Param;
 import io.fedflow.node.component.ParamSpec;
 import io.fedflow.node.component.ParamType;
 import io.fedflow.node.component.TableInput;
+import io.fedflow.node.component.paillier.PaillierKeyPair;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * FATE's HeteroFeatureBinning, quantile method: each party bins its own columns; the guest computes WOE and
@@ -89,6 +91,8 @@ public final class HeteroFeatureBinning implements Component {
         if (guest && !layout.withLabel()) {
             throw p.dataError("the guest's data has no label; set with_label in DataTransform");
         }
+        List<String> hostParties = guest && !s.localOnly() ? BinningGuest.hosts(ctx) : List.of();
+        CompletableFuture<PaillierKeyPair> key = hostParties.isEmpty() ? null : BinningGuest.keyAhead(ctx, s);
         // First scan: one quantile summary per binned column (and, at the guest, the labels checked).
         int[] cols = s.binCols();
         QuantileSummary[] summaries = new QuantileSummary[cols.length];
@@ -114,8 +118,8 @@ public final class HeteroFeatureBinning implements Component {
         List<WoeIv> own = new ArrayList<>();
         List<BinningGuest.HostFeatures> hosts = List.of();
         if (guest) {
-            List<String> hostParties = s.localOnly() ? List.of() : BinningGuest.hosts(ctx);
-            BinningGuest exchange = hostParties.isEmpty() ? null : new BinningGuest(ctx, hostParties, s, rows[0]);
+            BinningGuest exchange = hostParties.isEmpty() ? null
+                    : new BinningGuest(ctx, hostParties, s, rows[0], key);
             // Second scan: the guest's own event counts per bin, its labels sent to the hosts chunk by chunk.
             BinCounts counts = new BinCounts(splits);
             ctx.scanInstances(in, (id, y, x) -> {
@@ -125,6 +129,8 @@ public final class HeteroFeatureBinning implements Component {
                 }
             });
             own = counts.stats(s.adjustmentFactor());
+            // the output data needs only the guest's own bins: written while the hosts add up the labels
+            write(ctx, in, transform(s, splits, own));
             if (exchange != null) {
                 hosts = exchange.finish();
             }
@@ -140,8 +146,10 @@ public final class HeteroFeatureBinning implements Component {
                 binned.add(id, bins);
             });
             BinningHost.exchange(ctx, binned, s, splits);
+            write(ctx, in, transform(s, splits, own));
+        } else {
+            write(ctx, in, transform(s, splits, own));
         }
-        write(ctx, in, transform(s, splits, own));
         ctx.saveModel("model", param(ctx, header, s, splits, own, hosts), s.meta(header));
         ctx.setSummary(summary(header, s, own, hosts));
         ctx.log("binned " + cols.length + " columns of " + rows[0] + " rows into at most " + s.binNum() + " bins"

@@ -1,6 +1,7 @@
 package io.fedflow.node.job;
 
 import io.fedflow.node.core.FlowException;
+import io.fedflow.node.logging.LogContext;
 import io.fedflow.proto.RetCode;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +25,14 @@ final class FanOut implements AutoCloseable {
     /** Runs {@code call} for every party at once; answers the parties where it failed. */
     Map<String, FlowException> call(List<String> parties, Consumer<String> call) {
         Map<String, Future<?>> futures = new LinkedHashMap<>();
-        parties.forEach(p -> futures.put(p, pool.submit(() -> call.accept(p))));
+        // The caller's job goes with each call: its log lines, and the job's trace the site client gives calls
+        // made outside a span, are read from the thread that makes the call.
+        String job = LogContext.currentJob();
+        parties.forEach(p -> futures.put(p, pool.submit(() -> {
+            try (LogContext.Scope scope = job == null ? null : LogContext.job(job)) {
+                call.accept(p);
+            }
+        })));
         Map<String, FlowException> failed = new LinkedHashMap<>();
         futures.forEach((p, f) -> {
             try {

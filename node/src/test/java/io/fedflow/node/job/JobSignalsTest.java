@@ -1,10 +1,13 @@
 package io.fedflow.node.job;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The scheduler's wake-up: one that comes while the loop is in a round is kept for its next pause. */
@@ -37,18 +40,20 @@ class JobSignalsTest {
     @Test
     void aWakeUpWhilePausedEndsThePause() throws Exception {
         JobSignals signals = new JobSignals();
+        AtomicReference<Thread> pausing = new AtomicReference<>();
         CompletableFuture<Boolean> woken = CompletableFuture.supplyAsync(() -> {
+            pausing.set(Thread.currentThread());
             try {
                 return signals.pause(TimeUnit.HOURS.toMillis(1));
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
-        while (!woken.isDone()) {
-            signals.wakeUp();
-            Thread.sleep(10);
-        }
-        assertTrue(woken.get());
+        // once the pause waits on the monitor, a single wake-up ends it
+        await().atMost(Duration.ofSeconds(30)).until(() -> pausing.get() != null
+                && pausing.get().getState() == Thread.State.TIMED_WAITING);
+        signals.wakeUp();
+        assertTrue(woken.get(1, TimeUnit.MINUTES));
     }
 
     @Test

@@ -133,17 +133,13 @@ class JobQueryCacheTest {
     void aChangeThisProcessCommitsShowsAtTheNextPoll() {
         notes(first.http());
         notes(first.http()); // kept
-        trigger(false);
-        try {
+        withoutTheTrigger(() -> {
             String notes = "local " + NOTES.incrementAndGet();
             JsonNode updated = first.http().post("/v1/job/update", Map.of("job_id", jobId, "role", "local",
                     "party_id", "0", "notes", notes));
             assertThat(updated.path("retcode").asInt(-1)).as(updated.toString()).isZero();
             assertThat(notes(first.http())).isEqualTo(notes);
-        } finally {
-            trigger(true);
-            updateBySql("restored " + NOTES.incrementAndGet());
-        }
+        });
     }
 
     @Test
@@ -170,12 +166,19 @@ class JobQueryCacheTest {
     void withoutTheTriggerAPlainSqlUpdateIsNotSeenByTheCache() {
         String kept = notes(first.http());
         notes(first.http());
-        trigger(false);
-        try {
+        withoutTheTrigger(() -> {
             String notes = "unnotified " + NOTES.incrementAndGet();
             updateBySql(notes);
             assertThat(notes(new FlowHttp(uncached.httpPort()))).isEqualTo(notes);
             assertThat(notes(first.http())).isEqualTo(kept);
+        });
+    }
+
+    /** Runs {@code body} with t_job's NOTIFY trigger off, then turns it on and moves the job's notes on. */
+    private static void withoutTheTrigger(Runnable body) {
+        trigger(false);
+        try {
+            body.run();
         } finally {
             trigger(true);
             updateBySql("restored " + NOTES.incrementAndGet());

@@ -339,11 +339,14 @@ public final class JobStore {
 
     /** The latest version of every task of a job at this node, in creation order. */
     public List<TTaskRecord> latestTasks(String jobId) {
+        // The scheduler asks several times a round: the latest versions in one grouped pass over the job's rows,
+        // not a correlated subquery that scans them again for each row.
         var t2 = T_TASK.as("t2");
-        return dsl.selectFrom(T_TASK).where(T_TASK.F_JOB_ID.eq(jobId), T_TASK.F_TASK_VERSION.eq(
-                        DSL.select(DSL.max(t2.F_TASK_VERSION)).from(t2).where(t2.F_JOB_ID.eq(T_TASK.F_JOB_ID),
-                                t2.F_TASK_ID.eq(T_TASK.F_TASK_ID), t2.F_ROLE.eq(T_TASK.F_ROLE),
-                                t2.F_PARTY_ID.eq(T_TASK.F_PARTY_ID))))
+        return dsl.selectFrom(T_TASK).where(T_TASK.F_JOB_ID.eq(jobId),
+                        DSL.row(T_TASK.F_TASK_ID, T_TASK.F_ROLE, T_TASK.F_PARTY_ID, T_TASK.F_TASK_VERSION).in(
+                                DSL.select(t2.F_TASK_ID, t2.F_ROLE, t2.F_PARTY_ID, DSL.max(t2.F_TASK_VERSION))
+                                        .from(t2).where(t2.F_JOB_ID.eq(jobId))
+                                        .groupBy(t2.F_TASK_ID, t2.F_ROLE, t2.F_PARTY_ID)))
                 .orderBy(T_TASK.F_CREATE_TIME, T_TASK.F_TASK_ID, T_TASK.F_ROLE, T_TASK.F_PARTY_ID).fetch();
     }
 
@@ -370,8 +373,13 @@ public final class JobStore {
                 .where(T_JOB.F_JOB_ID.eq(jobId)).execute();
     }
 
-    public void setProgress(String jobId, int progress) {
-        dsl.update(T_JOB).set(T_JOB.F_PROGRESS, progress).where(T_JOB.F_JOB_ID.eq(jobId)).execute();
+    /**
+     * Sets a job's progress where it differs; returns whether a row changed. Every round asks, and a write of the
+     * same value would still be a WAL-flushed commit and a job NOTIFY dropping the job's cached query answers.
+     */
+    public boolean setProgress(String jobId, int progress) {
+        return dsl.update(T_JOB).set(T_JOB.F_PROGRESS, progress)
+                .where(T_JOB.F_JOB_ID.eq(jobId), T_JOB.F_PROGRESS.isDistinctFrom(progress)).execute() > 0;
     }
 
     public DSLContext dsl() {

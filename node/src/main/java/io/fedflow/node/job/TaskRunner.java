@@ -161,7 +161,11 @@ final class TaskRunner implements AutoCloseable {
         JobStatus next = JobStatusRule.of(tasks, plan);
         int done = (int) tasks.stream().filter(t -> JobStatusRule.DONE.contains(StatusMachine.parse(t.getFStatus())))
                 .count();
-        jobs.setProgress(jobId, tasks.isEmpty() ? 100 : done * 100 / tasks.size());
+        int progress = tasks.isEmpty() ? 100 : done * 100 / tasks.size();
+        // as read at the round's start: most rounds change nothing, and ask nothing of the database then
+        if (job.getFProgress() == null || job.getFProgress() != progress) {
+            jobs.setProgress(jobId, progress);
+        }
         return new Step(tasks, next, changed);
     }
 

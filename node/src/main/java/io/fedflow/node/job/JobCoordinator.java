@@ -113,13 +113,13 @@ final class JobCoordinator {
     }
 
     /**
-     * The queue: waiting jobs this site initiated, admitted first come, first served. Returns how many of them
-     * still wait.
+     * The queue: waiting jobs this site initiated ({@code waiting}: the round's waiting rows, oldest first),
+     * admitted first come, first served. Returns how many of them still wait.
      */
-    int admitWaiting() {
+    int admitWaiting(List<TJobRecord> waiting) {
         String blocking = null;
         int left = 0;
-        for (TJobRecord job : jobs.jobsWithStatus(JobStatus.WAITING)) {
+        for (TJobRecord job : waiting) {
             // Elsewhere a job waits for its initiator's start.
             if (!core.plans().coordinates(job)) {
                 continue;
@@ -138,8 +138,8 @@ final class JobCoordinator {
     }
 
     /** A party that missed a job's end status is asked again, at most every few seconds. */
-    void resync() {
-        for (TJobRecord job : jobs.jobsToSync()) {
+    void resync(List<TJobRecord> toSync) {
+        for (TJobRecord job : toSync) {
             Long last = lastSync.get(job.getFJobId());
             long now = core.clock().millis();
             if (last == null || now - last >= RESYNC_INTERVAL.toMillis()) {

@@ -79,7 +79,11 @@ public final class JobScheduler implements AutoCloseable {
 
     void tick() {
         synchronized (core.signals().lock()) {
-            List<TJobRecord> running = core.jobs().jobsWithStatus(JobStatus.RUNNING);
+            // one read for the round: nothing else changes a job's graph while it holds the lock, so the waiting
+            // jobs and those to re-sync are the same as after the running ones moved (an end made now is re-sent
+            // from the next round)
+            JobStore.RoundJobs round = core.jobs().roundJobs();
+            List<TJobRecord> running = round.running();
             for (TJobRecord job : running) {
                 try (LogContext.Scope ids = LogContext.job(job.getFJobId())) {
                     if (core.plans().coordinates(job)) {
@@ -89,10 +93,10 @@ public final class JobScheduler implements AutoCloseable {
                     }
                 }
             }
-            int waiting = coordinator.admitWaiting();
+            int waiting = coordinator.admitWaiting(round.waiting());
             // a site holding two roles of a job has a row for each
             meters.round((int) running.stream().map(TJobRecord::getFJobId).distinct().count(), waiting);
-            coordinator.resync();
+            coordinator.resync(round.toSync());
         }
     }
 

@@ -354,6 +354,34 @@ public final class JobStore {
         return dsl.selectFrom(T_JOB).where(T_JOB.F_JOB_ID.eq(jobId)).orderBy(T_JOB.F_ROLE, T_JOB.F_PARTY_ID).fetch();
     }
 
+    /**
+     * What a scheduling round works on, read at its start in one query: the running and the waiting jobs (as
+     * {@link #jobsWithStatus}) and the ended ones whose end has not reached every party (as {@link #jobsToSync}).
+     */
+    public record RoundJobs(List<TJobRecord> running, List<TJobRecord> waiting, List<TJobRecord> toSync) {}
+
+    /** The rows {@link RoundJobs} names, oldest first; a round comes 5 times a second, at every node. */
+    public RoundJobs roundJobs() {
+        List<TJobRecord> rows = dsl.selectFrom(T_JOB).where(T_JOB.F_LEAD.isTrue(),
+                        T_JOB.F_INLINE.isFalse().and(T_JOB.F_STATUS.in(JobStatus.RUNNING.wire(), JobStatus.WAITING.wire()))
+                                .or(T_JOB.F_SYNC_PENDING.isTrue()))
+                .orderBy(T_JOB.F_CREATE_TIME, T_JOB.F_JOB_ID).fetch();
+        List<TJobRecord> running = new ArrayList<>();
+        List<TJobRecord> waiting = new ArrayList<>();
+        List<TJobRecord> toSync = new ArrayList<>();
+        for (TJobRecord r : rows) {
+            if (Boolean.FALSE.equals(r.getFInline()) && JobStatus.RUNNING.wire().equals(r.getFStatus())) {
+                running.add(r);
+            } else if (Boolean.FALSE.equals(r.getFInline()) && JobStatus.WAITING.wire().equals(r.getFStatus())) {
+                waiting.add(r);
+            }
+            if (Boolean.TRUE.equals(r.getFSyncPending())) {
+                toSync.add(r);
+            }
+        }
+        return new RoundJobs(List.copyOf(running), List.copyOf(waiting), List.copyOf(toSync));
+    }
+
     /** One row per job with this status, oldest first (the queue order). */
     public List<TJobRecord> jobsWithStatus(JobStatus status) {
         return dsl.selectFrom(T_JOB).where(T_JOB.F_STATUS.eq(status.wire()), T_JOB.F_LEAD.isTrue(),

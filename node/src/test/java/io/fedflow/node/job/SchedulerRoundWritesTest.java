@@ -63,6 +63,37 @@ class SchedulerRoundWritesTest {
         }
     }
 
+    @Test
+    void aRoundReadsTheRunningTheWaitingAndTheJobsToSyncAsTheirOwnQueriesDo() throws Exception {
+        try (Database db = Database.external(TestNodes.newDatabase(), "postgres", null)) {
+            JobStore jobs = newJob(db);
+            assertRoundMatches(jobs);
+            assertThat(jobs.roundJobs().running()).isEmpty();
+
+            assertThat(jobs.markCreated(JOB)).isTrue();
+            assertRoundMatches(jobs);
+            assertThat(jobs.roundJobs().waiting()).extracting(j -> j.getFJobId()).containsExactly(JOB);
+
+            assertThat(jobs.transitJob(JOB, JobStatus.RUNNING, null)).isTrue();
+            assertRoundMatches(jobs);
+            assertThat(jobs.roundJobs().running()).extracting(j -> j.getFJobId()).containsExactly(JOB);
+            assertThat(jobs.roundJobs().waiting()).isEmpty();
+
+            assertThat(jobs.transitJob(JOB, JobStatus.FAILED, "x")).isTrue();
+            jobs.setSyncPending(JOB, true);
+            assertRoundMatches(jobs);
+            assertThat(jobs.roundJobs().toSync()).extracting(j -> j.getFJobId()).containsExactly(JOB);
+            assertThat(jobs.roundJobs().running()).isEmpty();
+        }
+    }
+
+    private static void assertRoundMatches(JobStore jobs) {
+        JobStore.RoundJobs round = jobs.roundJobs();
+        assertThat(round.running()).isEqualTo(jobs.jobsWithStatus(JobStatus.RUNNING));
+        assertThat(round.waiting()).isEqualTo(jobs.jobsWithStatus(JobStatus.WAITING));
+        assertThat(round.toSync()).containsExactlyInAnyOrderElementsOf(jobs.jobsToSync());
+    }
+
     private static JobStore newJob(Database db) {
         JobStore jobs = new JobStore(db.dsl(), Clock.systemUTC());
         JobPlan plan = new DslParser(Builtins.registry()).parse(Json.parse(Jobs.DSL), Json.parse(Jobs.conf("10000", "")));

@@ -1,5 +1,6 @@
 package io.fedflow.node.job;
 
+import static io.fedflow.node.store.generated.Tables.T_TASK;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,7 +39,7 @@ class SchedulerRoundWritesTest {
             assertThat(task(latest, "host", "reader_0").getFTaskVersion()).isEqualTo(1);
             assertThat(latest.stream().filter(t -> !t.getFComponentName().equals("reader_0")))
                     .allMatch(t -> t.getFTaskVersion() == 0);
-            assertThat(db.dsl().fetchCount(db.dsl().selectFrom(io.fedflow.node.store.generated.Tables.T_TASK)))
+            assertThat(db.dsl().fetchCount(db.dsl().selectFrom(T_TASK)))
                     .isEqualTo(first.size() + 3);
             // ordered by creation time, then task, role and party, as the scheduler and the task query expect
             assertThat(latest).isSortedAccordingTo(Comparator.comparing(TTaskRecord::getFCreateTime));

@@ -45,6 +45,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -289,8 +290,10 @@ public final class Node implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        server.stop().join();
-        siteServer.stop().join();
+        // Both ports at once: each stop ends with Netty's 2 s quiet period on the port's accepting thread (Armeria
+        // 1.36 shuts that thread's group down by its event loop's parent, so the quiet period its bossGroupFactory
+        // may set is not used), so one after the other they took 4 s of every node's stop.
+        CompletableFuture.allOf(server.stop(), siteServer.stop()).join();
         board.close();
         jobs.close();
         federation.close();

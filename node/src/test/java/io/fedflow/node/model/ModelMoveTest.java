@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ModelMoveTest {
     /** A PostgreSQL database apart from both nodes' own: the shared model store. */
-    private static final String STORE = TestNodes.newDatabase();
+    private static final String STORE = TestNodes.newEmptyDatabase();
 
     @RegisterExtension
     static final NodeExtension trainer = NodeExtension.builder().partyId("9999")

@@ -21,7 +21,7 @@ class ModelRegistryBackfillTest {
 
     @Test
     void successfulTrainJobsBecomeModels() throws SQLException, IOException {
-        String url = TestNodes.newDatabase();
+        String url = TestNodes.newEmptyDatabase();
         Flyway.configure().dataSource(url, "postgres", null).locations("classpath:db/migration").target("8").load()
                 .migrate();
         try (Connection c = DriverManager.getConnection(url, "postgres", null); Statement s = c.createStatement()) {

@@ -115,7 +115,7 @@ class MultiProcessFederationTest {
 
     private static void awaitUp(FlowHttp http, Process process) throws Exception {
         try {
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                     .failFast("the node process exited", () -> !process.isAlive())
                     .until(() -> http.send(HttpRequest.newBuilder(URI.create(http.base() + "/health"))
                             .build()).statusCode() == 200);

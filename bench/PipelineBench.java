@@ -313,6 +313,13 @@ public class PipelineBench {
             StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "total %.2f;", total));
             d.entrySet().stream().sorted((x, y) -> Double.compare(y.getValue(), x.getValue())).limit(12)
                     .forEach(e -> out.append(String.format(Locale.ROOT, " %s %.2f,", e.getKey(), e.getValue())));
+            // the collector's and the JIT's threads always, even when below the top 12 (0 when absent)
+            out.setLength(out.length() - 1);
+            out.append("; JVM:");
+            for (String jvm : List.of("GC Thread", "G1 Conc", "G1 Refine", "G1 Service", "VM Thread", "C1 CompilerThre",
+                    "C2 CompilerThre")) {
+                out.append(String.format(Locale.ROOT, " %s %.2f,", jvm, d.getOrDefault(jvm, 0.0)));
+            }
             return out.substring(0, out.length() - 1);
         }
 

@@ -16,6 +16,8 @@
 # run submits examples/breast_pipeline_{dsl,conf}.json as they are and times submit -> success.
 # --db-stats prints each job's database work at both nodes (transactions, scans of t_transfer, rows fetched:
 # pg_stat counters read after 11 s of quiet before and after the job).
+# FEDFLOW_JAVA_OPTS is added to the bench JVM's flags after the node's own defaults (as bin/fedflow-node does), so
+# a flag can be tried against what users run: FEDFLOW_JAVA_OPTS='-XX:+UseG1GC' bench/pipeline-bench.sh ...
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 jfr=()
@@ -27,7 +29,7 @@ if [ "${1:-}" = "--jar" ]; then
   if [ "${1:-}" = "--jfr" ]; then
     jfr=("-XX:StartFlightRecording=filename=$2,settings=profile,dumponexit=true"); shift 2
   fi
-  exec java -Xmx1g --add-opens java.base/java.math=ALL-UNNAMED "${jfr[@]}" -cp "$cp" "$root/bench/PipelineBench.java" --root "$root" "$@"
+  exec java -Xmx1g --add-opens java.base/java.math=ALL-UNNAMED ${FEDFLOW_JAVA_OPTS:-} "${jfr[@]}" -cp "$cp" "$root/bench/PipelineBench.java" --root "$root" "$@"
 fi
 jar="$root/node/target/fedflow-node-0.1.0-SNAPSHOT.jar"
 if [ ! -f "$jar" ] || [ ! -f "$root/node/target/classpath.txt" ] \
@@ -36,4 +38,4 @@ if [ ! -f "$jar" ] || [ ! -f "$root/node/target/classpath.txt" ] \
   (cd "$root" && mvn -q -B -o -pl proto,auth,node -am package -DskipTests) >&2
 fi
 cp="$jar:$(cat "$root/node/target/classpath.txt")"
-exec java -Xmx1g --add-opens java.base/java.math=ALL-UNNAMED "${jfr[@]}" -cp "$cp" "$root/bench/PipelineBench.java" --root "$root" "$@"
+exec java -Xmx1g --add-opens java.base/java.math=ALL-UNNAMED ${FEDFLOW_JAVA_OPTS:-} "${jfr[@]}" -cp "$cp" "$root/bench/PipelineBench.java" --root "$root" "$@"

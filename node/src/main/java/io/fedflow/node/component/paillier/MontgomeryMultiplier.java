@@ -5,7 +5,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * Products modulo a fixed odd modulus N in Montgomery form: a value x is held as x·R mod N, R = 2^(32·length),
@@ -25,29 +24,47 @@ import java.util.Arrays;
  * <p>Values in Montgomery form may lie in [N, R) between products (as inside modPow); {@link #toBigInteger}
  * returns the residue in [0, N). {@link #toMontgomery} and {@link #multiply(BigInteger, BigInteger)} refuse
  * an operand outside [0, N) with an IllegalArgumentException: reduce it first.
+ *
+ * <p>A chain of products (a multi-exponentiation's column, an obfuscator) would allocate one array a product:
+ * gigabytes a HeteroLR job, most of its garbage. {@link #multiply(int[], int[], int[])} and {@link Product}
+ * write into buffers the caller owns instead, and with java.math open the conversions read and make
+ * BigInteger's magnitude directly rather than through bytes.
  */
 public final class MontgomeryMultiplier {
     /** The JDK's own bound: above it BigInteger does not call the intrinsic either. */
     private static final int MAX_INTRINSIC_INTS = 512;
     private static final MethodHandle JDK_MULTIPLY;
     private static final MethodHandle JDK_SQUARE;
+    /** BigInteger's magnitude (its ints, most significant first, no leading zero): read, never written. */
+    private static final MethodHandle MAGNITUDE;
+    /** BigInteger's private (signum, int[] magnitude) constructor: it copies the ints it keeps. */
+    private static final MethodHandle FROM_MAGNITUDE;
 
     static {
         MethodHandle multiply = null;
         MethodHandle square = null;
+        MethodHandle magnitude = null;
+        MethodHandle fromMagnitude = null;
         try {
             MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(BigInteger.class, MethodHandles.lookup());
             multiply = lookup.findStatic(BigInteger.class, "implMontgomeryMultiply", MethodType.methodType(
                     int[].class, int[].class, int[].class, int[].class, int.class, long.class, int[].class));
             square = lookup.findStatic(BigInteger.class, "implMontgomerySquare", MethodType.methodType(
                     int[].class, int[].class, int[].class, int.class, long.class, int[].class));
+            magnitude = lookup.findGetter(BigInteger.class, "mag", int[].class);
+            fromMagnitude = lookup.findConstructor(BigInteger.class,
+                    MethodType.methodType(void.class, int.class, int[].class));
         } catch (ReflectiveOperationException | RuntimeException e) {
             // java.math not opened to us, or another JDK: the BigInteger reduction below does the same work
             multiply = null;
             square = null;
+            magnitude = null;
+            fromMagnitude = null;
         }
         JDK_MULTIPLY = multiply;
         JDK_SQUARE = square;
+        MAGNITUDE = magnitude;
+        FROM_MAGNITUDE = fromMagnitude;
     }
 
     private final BigInteger modulus;
@@ -120,11 +137,23 @@ public final class MontgomeryMultiplier {
 
     /** The Montgomery product a·b·R^-1 mod N: of two values in Montgomery form, the form of their product. */
     public int[] multiply(int[] a, int[] b) {
+        int[] out = new int[length];
+        multiply(a, b, out);
+        return out;
+    }
+
+    /**
+     * As {@link #multiply(int[], int[])}, written into {@code out} ({@link #length()} ints, neither a nor b:
+     * the product reads its operands while it writes).
+     */
+    public void multiply(int[] a, int[] b, int[] out) {
+        checkOut(out, a, b);
         if (!intrinsic) {
-            return reduce(value(a).multiply(value(b)));
+            copyInto(reduce(value(a).multiply(value(b))), out);
+            return;
         }
         try {
-            return fit((int[]) JDK_MULTIPLY.invokeExact(a, b, modulusInts, length, inverse, new int[length]));
+            copyInto((int[]) JDK_MULTIPLY.invokeExact(a, b, modulusInts, length, inverse, out), out);
         } catch (Throwable e) {
             throw new IllegalStateException("BigInteger's Montgomery multiplication failed", e);
         }
@@ -132,14 +161,30 @@ public final class MontgomeryMultiplier {
 
     /** The Montgomery square: as multiply(a, a), for about the same cost or less. */
     public int[] square(int[] a) {
+        int[] out = new int[length];
+        square(a, out);
+        return out;
+    }
+
+    /** As {@link #square(int[])}, written into {@code out} ({@link #length()} ints, not a). */
+    public void square(int[] a, int[] out) {
+        checkOut(out, a, a);
         if (!intrinsic) {
             BigInteger v = value(a);
-            return reduce(v.multiply(v));
+            copyInto(reduce(v.multiply(v)), out);
+            return;
         }
         try {
-            return fit((int[]) JDK_SQUARE.invokeExact(a, modulusInts, length, inverse, new int[length]));
+            copyInto((int[]) JDK_SQUARE.invokeExact(a, modulusInts, length, inverse, out), out);
         } catch (Throwable e) {
             throw new IllegalStateException("BigInteger's Montgomery squaring failed", e);
+        }
+    }
+
+    private void checkOut(int[] out, int[] a, int[] b) {
+        if (out.length != length || out == a || out == b) {
+            throw new IllegalArgumentException("a product goes into an array of " + length
+                    + " ints that is neither operand");
         }
     }
 
@@ -163,8 +208,12 @@ public final class MontgomeryMultiplier {
      * cheaper than one BigInteger product and reduction once the intrinsic runs.
      */
     public BigInteger multiply(BigInteger a, BigInteger b) {
-        int[] product = multiply(ints(checked(a)), ints(checked(b)));
-        BigInteger v = value(multiply(product, rSquared));
+        int[] x = ints(checked(a));
+        int[] y = ints(checked(b));
+        int[] product = new int[length];
+        multiply(x, y, product);
+        multiply(product, rSquared, x); // x is free again: one array less
+        BigInteger v = value(x);
         while (v.compareTo(modulus) >= 0) {
             v = v.subtract(modulus);
         }
@@ -188,13 +237,29 @@ public final class MontgomeryMultiplier {
         return ints(u.compareTo(modulus) >= 0 ? u.subtract(modulus) : u);
     }
 
-    /** Without the intrinsic (an interpreted call), the JDK's Java code returns 2·length ints, result first. */
-    private int[] fit(int[] product) {
-        return product.length == length ? product : Arrays.copyOf(product, length);
+    /**
+     * A product's ints into out, unless it is out already. Without the intrinsic (an interpreted call), the
+     * JDK's Java code returns a new array of 2·length ints, result first; the BigInteger reduction a new one.
+     */
+    private void copyInto(int[] product, int[] out) {
+        if (product != out) {
+            System.arraycopy(product, 0, out, 0, length);
+        }
     }
 
-    /** x (< R) as {@link #length} ints, most significant first: its bytes right-aligned, read as ints. */
+    /** x (0 ≤ x < R) as {@link #length} ints, most significant first: its magnitude right-aligned. */
     private int[] ints(BigInteger x) {
+        if (MAGNITUDE != null) {
+            int[] magnitude;
+            try {
+                magnitude = (int[]) MAGNITUDE.invokeExact(x);
+            } catch (Throwable e) {
+                throw new IllegalStateException("BigInteger's magnitude could not be read", e);
+            }
+            int[] out = new int[length];
+            System.arraycopy(magnitude, 0, out, length - magnitude.length, magnitude.length);
+            return out;
+        }
         byte[] raw = x.toByteArray();
         int skip = raw.length > 4 * length ? raw.length - 4 * length : 0; // a leading sign byte
         byte[] padded = new byte[4 * length];
@@ -205,8 +270,77 @@ public final class MontgomeryMultiplier {
     }
 
     private static BigInteger value(int[] x) {
+        if (FROM_MAGNITUDE != null) {
+            try {
+                return (BigInteger) FROM_MAGNITUDE.invokeExact(1, x);
+            } catch (Throwable e) {
+                throw new IllegalStateException("a BigInteger could not be made of its magnitude", e);
+            }
+        }
         ByteBuffer bytes = ByteBuffer.allocate(4 * x.length);
         bytes.asIntBuffer().put(x);
         return new BigInteger(1, bytes.array());
+    }
+
+    /**
+     * A running product in Montgomery form, held in two buffers of its own: each product is written into the
+     * buffer that is not its operand, so a chain of k products allocates two arrays instead of k. A factor is
+     * only read (a table's powers stay as they are); {@link #value()} is one of the buffers, valid until the
+     * next product. Not thread-safe: one per column, task or obfuscator.
+     */
+    static final class Product {
+        private final MontgomeryMultiplier mod;
+        private int[] first;
+        private int[] second;
+        /** null for 1 (no factor yet), else first or second. */
+        private int[] value;
+
+        Product(MontgomeryMultiplier mod) {
+            this.mod = mod;
+        }
+
+        /** Multiplies by x (Montgomery form; x may be this product's own value: a square). */
+        void times(int[] x) {
+            if (value == null) {
+                value = x == first ? second() : first();
+                System.arraycopy(x, 0, value, 0, mod.length);
+                return;
+            }
+            int[] out = spare();
+            mod.multiply(value, x, out);
+            value = out;
+        }
+
+        /** Squares the product (1 stays 1). */
+        void square() {
+            if (value != null) {
+                int[] out = spare();
+                mod.square(value, out);
+                value = out;
+            }
+        }
+
+        /** null for an empty product (1), else the product in Montgomery form: read it before the next product. */
+        int[] value() {
+            return value;
+        }
+
+        private int[] spare() {
+            return value == first ? second() : first();
+        }
+
+        private int[] first() {
+            if (first == null) {
+                first = new int[mod.length];
+            }
+            return first;
+        }
+
+        private int[] second() {
+            if (second == null) {
+                second = new int[mod.length];
+            }
+            return second;
+        }
     }
 }

@@ -32,6 +32,8 @@ public final class MultiExponentiation {
     static final int MAX_NAF_WIDTH = 6;
     /** Buckets of at most 2^11 per sign and task in flight. */
     static final int MAX_BUCKET_BITS = 12;
+    /** NAF digits of a 64-bit magnitude: at most 65 (2^63 and a carry); 66 as before. */
+    static final int NAF_DIGITS = 66;
 
     private MultiExponentiation() {}
 
@@ -97,30 +99,30 @@ public final class MultiExponentiation {
         int[][] pos = new int[columns][];
         int[][] neg = new int[columns][];
         IntStream.range(0, columns).parallel().forEach(j -> {
-            byte[][] digits = new byte[rows][];
+            // row i's digits at digits[i·NAF_DIGITS...]: one array a column, not one a row
+            byte[] digits = new byte[rows * NAF_DIGITS];
+            int[] lengths = new int[rows];
             int length = 0;
             for (int i = 0; i < rows; i++) {
-                digits[i] = naf(a[i][j], width);
-                length = Math.max(length, digits[i].length);
+                lengths[i] = naf(a[i][j], width, digits, i * NAF_DIGITS);
+                length = Math.max(length, lengths[i]);
             }
-            int[] p = null;
-            int[] q = null;
+            MontgomeryMultiplier.Product p = new MontgomeryMultiplier.Product(mod);
+            MontgomeryMultiplier.Product q = new MontgomeryMultiplier.Product(mod);
             for (int bit = length - 1; bit >= 0; bit--) {
-                p = p == null ? null : mod.square(p);
-                q = q == null ? null : mod.square(q);
+                p.square();
+                q.square();
                 for (int i = 0; i < rows; i++) {
-                    byte[] d = digits[i];
-                    if (bit < d.length && d[bit] != 0) {
-                        if (d[bit] > 0) {
-                            p = times(mod, p, table[i][d[bit] >> 1]);
-                        } else {
-                            q = times(mod, q, table[i][-d[bit] >> 1]);
-                        }
+                    byte d = bit < lengths[i] ? digits[i * NAF_DIGITS + bit] : 0;
+                    if (d > 0) {
+                        p.times(table[i][d >> 1]);
+                    } else if (d < 0) {
+                        q.times(table[i][-d >> 1]);
                     }
                 }
             }
-            pos[j] = p;
-            neg[j] = q;
+            pos[j] = p.value();
+            neg[j] = q.value();
         });
         return divide(mod, pos, neg);
     }
@@ -154,14 +156,14 @@ public final class MultiExponentiation {
         IntStream.range(0, columns * windows).parallel().forEach(task -> {
             int j = task / windows;
             int w = task % windows;
-            int[][] up = new int[half + 1][];
-            int[][] down = new int[half + 1][];
+            MontgomeryMultiplier.Product[] up = new MontgomeryMultiplier.Product[half + 1];
+            MontgomeryMultiplier.Product[] down = new MontgomeryMultiplier.Product[half + 1];
             for (int i = 0; i < rows; i++) {
                 int d = digits[j][i][w];
                 if (d > 0) {
-                    up[d] = times(mod, up[d], base[i]);
+                    bucket(mod, up, d).times(base[i]);
                 } else if (d < 0) {
-                    down[-d] = times(mod, down[-d], base[i]);
+                    bucket(mod, down, -d).times(base[i]);
                 }
             }
             pos[j][w] = sumOfBuckets(mod, up);
@@ -176,33 +178,41 @@ public final class MultiExponentiation {
         return divide(mod, p, q);
     }
 
+    private static MontgomeryMultiplier.Product bucket(MontgomeryMultiplier mod, MontgomeryMultiplier.Product[] b,
+                                                       int v) {
+        if (b[v] == null) {
+            b[v] = new MontgomeryMultiplier.Product(mod);
+        }
+        return b[v];
+    }
+
     /** Π_v bucket[v]^v with two multiplications per bucket: a running product from the top down. */
-    private static int[] sumOfBuckets(MontgomeryMultiplier mod, int[][] bucket) {
-        int[] running = null;
-        int[] total = null;
+    private static int[] sumOfBuckets(MontgomeryMultiplier mod, MontgomeryMultiplier.Product[] bucket) {
+        MontgomeryMultiplier.Product running = new MontgomeryMultiplier.Product(mod);
+        MontgomeryMultiplier.Product total = new MontgomeryMultiplier.Product(mod);
         for (int v = bucket.length - 1; v >= 1; v--) {
             if (bucket[v] != null) {
-                running = times(mod, running, bucket[v]);
+                running.times(bucket[v].value());
             }
-            if (running != null) {
-                total = times(mod, total, running);
+            if (running.value() != null) {
+                total.times(running.value());
             }
         }
-        return total;
+        return total.value();
     }
 
     /** Π_w window[w]^(2^(bits·w)): each window shifted in by {@code bits} squarings. */
     private static int[] horner(MontgomeryMultiplier mod, int[][] window, int bits) {
-        int[] acc = null;
+        MontgomeryMultiplier.Product acc = new MontgomeryMultiplier.Product(mod);
         for (int w = window.length - 1; w >= 0; w--) {
-            for (int s = 0; s < bits && acc != null; s++) {
-                acc = mod.square(acc);
+            for (int s = 0; s < bits && acc.value() != null; s++) {
+                acc.square();
             }
             if (window[w] != null) {
-                acc = times(mod, acc, window[w]);
+                acc.times(window[w]);
             }
         }
-        return acc;
+        return acc.value();
     }
 
     /**
@@ -261,11 +271,16 @@ public final class MultiExponentiation {
      * one non-zero in any w consecutive. The magnitude is recoded as an unsigned number, then signed.
      */
     static byte[] naf(long v, int width) {
+        byte[] out = new byte[NAF_DIGITS];
+        return Arrays.copyOf(out, naf(v, width, out, 0));
+    }
+
+    /** As {@link #naf(long, int)}, into out from {@code offset} (room for {@link #NAF_DIGITS}); the digit count. */
+    static int naf(long v, int width, byte[] out, int offset) {
         boolean negative = v < 0;
         long k = negative ? -v : v; // unsigned: up to 2^63
         long mask = (1L << width) - 1;
         long half = 1L << (width - 1);
-        byte[] out = new byte[66];
         int length = 0;
         while (k != 0) {
             int d = 0;
@@ -274,10 +289,10 @@ public final class MultiExponentiation {
                 d = (int) (r >= half ? r - (1L << width) : r);
                 k -= d; // clears the low w bits; at most 2^63 + 2^(w-1), still an unsigned long
             }
-            out[length++] = (byte) (negative ? -d : d);
+            out[offset + length++] = (byte) (negative ? -d : d);
             k >>>= 1;
         }
-        return Arrays.copyOf(out, length);
+        return length;
     }
 
     /** v in {@code windows} balanced base-2^bits digits, in (−2^(bits−1), 2^(bits−1)], least significant first. */

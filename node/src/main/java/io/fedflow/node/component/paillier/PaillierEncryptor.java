@@ -133,14 +133,15 @@ public final class PaillierEncryptor implements AutoCloseable {
         }
         // x's bytes, least significant last, are its base-256 digits: window i is byte length-1-i
         byte[] digits = x.toByteArray();
-        int[] acc = null;
+        // two buffers for the whole chain, not an array a product
+        MontgomeryMultiplier.Product acc = new MontgomeryMultiplier.Product(multiplier);
         for (int i = 0; i < table.length && i < digits.length; i++) {
             int digit = digits[digits.length - 1 - i] & 0xff;
             if (digit != 0) {
-                acc = acc == null ? table[i][digit] : multiplier.multiply(acc, table[i][digit]);
+                acc.times(table[i][digit]);
             }
         }
-        return acc == null ? BigInteger.ONE : multiplier.toBigInteger(acc);
+        return acc.value() == null ? BigInteger.ONE : multiplier.toBigInteger(acc.value());
     }
 
     private static BigInteger randomUnit(BigInteger n, SecureRandom random) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
@@ -85,6 +86,87 @@ class MontgomeryMultiplierTest {
             }
         }
         assertThat(mm.toBigInteger(acc)).isEqualTo(expected);
+    }
+
+    /**
+     * A running product in two buffers (what the obfuscators and multi-exponentiations chain) ends at the
+     * residue BigInteger computes, and never writes a factor: the tables it multiplies by are shared.
+     */
+    @Property(tries = 30)
+    void aRunningProductStaysExactAndLeavesItsFactorsAlone(@ForAll("operands") Tuple.Tuple3<MontgomeryMultiplier,
+            BigInteger, BigInteger> t) {
+        MontgomeryMultiplier mm = t.get1();
+        BigInteger m = mm.modulus();
+        int[] x = mm.toMontgomery(t.get2());
+        int[] y = mm.toMontgomery(t.get3());
+        int[] xBefore = x.clone();
+        int[] yBefore = y.clone();
+        MontgomeryMultiplier.Product p = new MontgomeryMultiplier.Product(mm);
+        p.square(); // of the empty product: still 1
+        assertThat(p.value()).isNull();
+        BigInteger expected = BigInteger.ONE;
+        for (int i = 0; i < 60; i++) {
+            switch (i % 4) {
+                case 0 -> {
+                    p.times(x);
+                    expected = expected.multiply(t.get2()).mod(m);
+                }
+                case 1 -> {
+                    p.square();
+                    expected = expected.multiply(expected).mod(m);
+                }
+                case 2 -> {
+                    p.times(p.value()); // its own value as the factor: a square
+                    expected = expected.multiply(expected).mod(m);
+                }
+                default -> {
+                    p.times(y);
+                    expected = expected.multiply(t.get3()).mod(m);
+                }
+            }
+        }
+        assertThat(mm.toBigInteger(p.value())).isEqualTo(expected);
+        assertThat(x).isEqualTo(xBefore);
+        assertThat(y).isEqualTo(yBefore);
+    }
+
+    /**
+     * Residues are compared, not ints: a value in Montgomery form has two representations when it lies below
+     * R − N, and which one a product returns depends on the JIT. The JDK's Java code reduces fully; its
+     * compiled intrinsic may stop in [N, R). So the same product taken twice may differ in its ints while it
+     * is the same residue (a comparison of ints here failed once in CI, in a JVM that had compiled the code).
+     */
+    @Property(tries = 60)
+    void aProductIntoAnArrayIsTheProduct(@ForAll("operands") Tuple.Tuple3<MontgomeryMultiplier, BigInteger,
+            BigInteger> t) {
+        MontgomeryMultiplier mm = t.get1();
+        BigInteger m = mm.modulus();
+        int[] a = mm.toMontgomery(t.get2());
+        int[] b = mm.toMontgomery(t.get3());
+        int[] out = new int[mm.length()];
+        Arrays.fill(out, -1); // whatever the buffer held before is overwritten
+        mm.multiply(a, b, out);
+        assertThat(mm.toBigInteger(out)).isEqualTo(t.get2().multiply(t.get3()).mod(m));
+        assertThat(mm.toBigInteger(out)).isEqualTo(mm.toBigInteger(mm.multiply(a, b)));
+        mm.square(a, out);
+        assertThat(mm.toBigInteger(out)).isEqualTo(t.get2().pow(2).mod(m));
+        assertThat(mm.toBigInteger(out)).isEqualTo(mm.toBigInteger(mm.square(a)));
+    }
+
+    @Test
+    void refusesToWriteAProductOverAnOperand() {
+        for (MontgomeryMultiplier mm : List.of(new MontgomeryMultiplier(N2), new MontgomeryMultiplier(N2, false))) {
+            int[] a = mm.toMontgomery(BigInteger.TWO);
+            int[] b = mm.toMontgomery(BigInteger.TEN);
+            assertThatThrownBy(() -> mm.multiply(a, b, a)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("neither operand");
+            assertThatThrownBy(() -> mm.multiply(a, b, b)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("neither operand");
+            assertThatThrownBy(() -> mm.square(a, a)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("neither operand");
+            assertThatThrownBy(() -> mm.multiply(a, b, new int[mm.length() - 1]))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(mm.length() + " ints");
+        }
     }
 
     @Test

@@ -176,7 +176,7 @@ public final class TransferChannel implements FederationChannel.Factory, TaskCha
     private void sendLocal(TransferKey key, Payload payload) {
         try (TransferStore.Writer w = store.open(key, payload.size(), payload.sha256());
              InputStream in = payload.open()) {
-            byte[] buf = new byte[options.chunkBytes()];
+            byte[] buf = new byte[bufferBytes(payload.size(), options.chunkBytes())];
             int n;
             while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
                 w.write(buf, 0, n);
@@ -185,6 +185,15 @@ public final class TransferChannel implements FederationChannel.Factory, TaskCha
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A send's buffer: a chunk, or the whole payload when it is smaller. A component message is mostly tens of
+     * kilobytes while a chunk is a mebibyte; a chunk-sized buffer a send was most of a job's garbage, and each
+     * one a humongous object for G1 (half a region or more), so every send could start a concurrent cycle.
+     */
+    static int bufferBytes(long payloadSize, int chunkBytes) {
+        return (int) Math.max(1, Math.min(chunkBytes, payloadSize));
     }
 
     private void sendRemote(TransferKey key, Payload payload) {
@@ -272,7 +281,7 @@ public final class TransferChannel implements FederationChannel.Factory, TaskCha
         try (InputStream in = payload.open()) {
             // The header alone is the signed message: small, and it binds every chunk through the hash.
             requests.onNext(TransferChunk.newBuilder().setHeader(header(key, payload)).build());
-            byte[] buf = new byte[options.chunkBytes()];
+            byte[] buf = new byte[bufferBytes(payload.size(), options.chunkBytes())];
             int n;
             while (!reply.isDone() && (n = in.readNBytes(buf, 0, buf.length)) > 0) {
                 // Flow control: at most about one chunk waits in the transport while the peer writes.

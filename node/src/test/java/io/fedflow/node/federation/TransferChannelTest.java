@@ -93,6 +93,34 @@ class TransferChannelTest {
         assertThat(receive(host, key)).isEmpty();
     }
 
+    /** A send reads its payload in buffers no larger than the payload: a small message, a small buffer. */
+    @Test
+    void aSendsBufferIsAChunkOrThePayloadWhenSmaller() {
+        int chunk = TransferChannel.Options.DEFAULT.chunkBytes();
+        assertThat(TransferChannel.bufferBytes(0, chunk)).isEqualTo(1);
+        assertThat(TransferChannel.bufferBytes(80_000, chunk)).isEqualTo(80_000);
+        assertThat(TransferChannel.bufferBytes(chunk, chunk)).isEqualTo(chunk);
+        assertThat(TransferChannel.bufferBytes(100L * chunk, chunk)).isEqualTo(chunk);
+    }
+
+    /** Payloads just around one chunk (where the buffer is the payload, or a chunk) arrive whole, remote and local. */
+    @Test
+    void payloadsAroundOneChunkArriveIntact() {
+        int chunk = TransferChannel.Options.DEFAULT.chunkBytes();
+        String job = job();
+        for (int size : new int[] {1, chunk - 1, chunk, chunk + 1}) {
+            byte[] payload = new byte[size];
+            new SplittableRandom(size).nextBytes(payload);
+            TransferKey remote = guestToHost(job, "around_chunk." + size);
+            guest.node().transferChannel().send(remote, payload);
+            assertThat(receive(host, remote)).as("%d bytes to the host", size).isEqualTo(payload);
+            TransferKey local = new TransferKey(job, "intersection_0", 0, "around_chunk." + size, "guest", GUEST,
+                    "host", GUEST);
+            guest.node().transferChannel().send(local, payload);
+            assertThat(receive(guest, local)).as("%d bytes within the node", size).isEqualTo(payload);
+        }
+    }
+
     /** 100 MB through a 384 MiB test heap: neither side may hold the payload whole. */
     @Test
     void hundredMegabytePayloadStreamsWithBoundedHeap() throws Exception {

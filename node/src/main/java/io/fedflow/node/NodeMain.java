@@ -285,7 +285,7 @@ public final class NodeMain implements Callable<Integer> {
             description = "How long failed board logins count, from the first of them (default ${DEFAULT-VALUE}).")
     long boardLoginWindowMinutes;
 
-    @Option(names = "--site-nonce-flush-ms", defaultValue = "20", paramLabel = "MS",
+    @Option(names = "--site-nonce-flush-ms", defaultValue = "1000", paramLabel = "MS",
             description = "Longest wait of a site call's nonce, checked in memory, before its batch is written to "
                     + "PostgreSQL in one commit (default ${DEFAULT-VALUE}).")
     long siteNonceFlushMs;

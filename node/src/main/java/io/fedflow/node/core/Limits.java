@@ -544,9 +544,10 @@ public final class Limits {
         private long intersectChunkIds = 100_000;
         // 10,000 ciphertexts of a 1024-bit key are 2.5 MB a message: few messages, and a chunk is little heap.
         private long binningChunkRows = 10_000;
-        // Fifty commits a second at most (none waiting for the disk), whatever the call rate; a crash forgets
-        // nothing (see SiteNonceGuard).
-        private Duration siteNonceFlushInterval = Duration.ofMillis(20);
+        // Longer than the lease's half: the batches ride on the lease's renewals (two commits a second, which
+        // are made anyway), whatever the call rate; a crash forgets nothing (see SiteNonceGuard), and a
+        // process joining is handed every nonce held first.
+        private Duration siteNonceFlushInterval = Duration.ofSeconds(1);
         // Clocks kept by NTP agree within milliseconds; a caller further off only pays the synchronous write.
         private Duration siteNonceFastSkew = Duration.ofSeconds(1);
         // HeteroLR's messages (a batch's ciphertexts) are a few hundred KB; a stream of messages this size at

@@ -19,14 +19,16 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,31 +39,55 @@ class SiteHttp2FramesTest {
     static final int TYPE_DATA = 0x0;
     static final int TYPE_SETTINGS = 0x4;
     static final int SETTINGS_MAX_FRAME_SIZE = 0x5;
-    static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    Server server;
-    FrameRelay relay;
-
-    @BeforeEach
-    void sitePort() throws IOException {
-        server = SiteServer.build("127.0.0.1", 0,
-                List.of(new PartyGrpcService("10000", null, Clock.systemUTC()).bindService()), null, null, null,
-                Limits.DEFAULT_SITE_HTTP2_FRAME_BYTES);
-        server.start().join();
-        relay = new FrameRelay(server.activeLocalPort());
-    }
+    final List<AutoCloseable> opened = new ArrayList<>();
 
     @AfterEach
-    void stop() throws IOException {
-        relay.close();
-        server.stop().join();
+    void stop() throws Exception {
+        for (AutoCloseable c : opened) {
+            c.close();
+        }
     }
 
     @Test
-    void aMessageOfAFewHundredKilobytesCrossesInOneDataFrameEachWay() {
-        byte[] payload = new byte[300 * 1024]; // a HeteroLR batch's ciphertexts are of this order
-        new java.util.Random(7).nextBytes(payload);
-        try (ClientFactory factory = PartyClient.defaultFactory(Limits.DEFAULT_SITE_HTTP2_FRAME_BYTES)) {
+    void aMessageOfAFewHundredKilobytesCrossesInOneDataFrameEachWay() throws IOException {
+        FrameRelay relay = pingOfThreeHundredKilobytes(Limits.DEFAULT_SITE_HTTP2_FRAME_BYTES);
+        // each end told the other the frames it takes
+        assertThat(relay.toServer.settings).containsEntry(SETTINGS_MAX_FRAME_SIZE,
+                (long) Limits.DEFAULT_SITE_HTTP2_FRAME_BYTES);
+        assertThat(relay.toClient.settings).containsEntry(SETTINGS_MAX_FRAME_SIZE,
+                (long) Limits.DEFAULT_SITE_HTTP2_FRAME_BYTES);
+        // the request and the answer each in one frame of its data
+        assertThat(relay.toServer.dataFrameSizes.stream().filter(n -> n > 0).toList()).hasSize(1);
+        assertThat(relay.toClient.dataFrameSizes.stream().filter(n -> n > 0).toList()).hasSize(1);
+        assertThat(relay.toServer.dataFrameSizes.stream().mapToInt(Integer::intValue).max().orElse(0))
+                .isGreaterThan(300 * 1024);
+    }
+
+    @Test
+    void atHttp2sDefaultFrameSizeTheSameMessageTakesAFrameEach16KibEachWay() throws IOException {
+        // what every site call did before the setting (Armeria's default is HTTP/2's 16 KiB)
+        FrameRelay relay = pingOfThreeHundredKilobytes(Limits.MIN_HTTP2_FRAME_BYTES);
+        assertThat(relay.toServer.dataFrameSizes.stream().filter(n -> n > 0).count()).isGreaterThanOrEqualTo(19); // 300 KiB / 16 KiB
+        assertThat(relay.toClient.dataFrameSizes.stream().filter(n -> n > 0).count()).isGreaterThanOrEqualTo(19); // 300 KiB / 16 KiB
+    }
+
+    /**
+     * A site port and a site client both set to {@code frameBytes}, a relay between them, and a ping of 300 KB
+     * (about a HeteroLR batch's ciphertexts) answered with the same payload: the relay, counting only that ping.
+     */
+    private FrameRelay pingOfThreeHundredKilobytes(int frameBytes) throws IOException {
+        Server server = SiteServer.build("127.0.0.1", 0,
+                List.of(new PartyGrpcService("10000", null, Clock.systemUTC()).bindService()), null, null, null,
+                frameBytes);
+        server.start().join();
+        opened.add(() -> server.stop().join());
+        FrameRelay relay = new FrameRelay(server.activeLocalPort());
+        opened.add(0, relay);
+        byte[] payload = new byte[300 * 1024];
+        new Random(7).nextBytes(payload);
+        try (ClientFactory factory = PartyClient.defaultFactory(frameBytes)) {
             PartyServiceGrpc.PartyServiceBlockingStub stub = GrpcClients.builder("http://127.0.0.1:" + relay.port())
                     .factory(factory).maxRequestMessageLength(1 << 20).maxResponseMessageLength(1 << 20)
                     .build(PartyServiceGrpc.PartyServiceBlockingStub.class);
@@ -74,16 +100,7 @@ class SiteHttp2FramesTest {
                     .ping(PingRequest.newBuilder().setPayload(ByteString.copyFrom(payload)).build());
             assertThat(reply.getPayload().toByteArray()).isEqualTo(payload);
         }
-        // each end told the other the frames it takes
-        assertThat(relay.toServer.settings).containsEntry(SETTINGS_MAX_FRAME_SIZE,
-                (long) Limits.DEFAULT_SITE_HTTP2_FRAME_BYTES);
-        assertThat(relay.toClient.settings).containsEntry(SETTINGS_MAX_FRAME_SIZE,
-                (long) Limits.DEFAULT_SITE_HTTP2_FRAME_BYTES);
-        // the request and the answer each in one frame of its data (HTTP/2's default would cut each into 19)
-        assertThat(relay.toServer.dataFrameSizes.stream().filter(n -> n > 0).toList()).hasSize(1);
-        assertThat(relay.toClient.dataFrameSizes.stream().filter(n -> n > 0).toList()).hasSize(1);
-        assertThat(relay.toServer.dataFrameSizes.stream().mapToInt(Integer::intValue).max().orElse(0))
-                .isGreaterThan(payload.length);
+        return relay;
     }
 
     @Test

@@ -28,7 +28,7 @@ import org.postgresql.PGNotification;
  * others), so that every write made here is made while this process still holds its lock. Not thread-safe:
  * the guard serialises its use.
  *
- * <p>The statements run many times a second (a batch, a single nonce, the waiter check) are rendered once and
+ * <p>The statements run often (a batch, a single nonce, the fallback waiter check) are rendered once and
  * kept prepared on the session: a batch is three arrays bound to one fixed {@code unnest} insert, so
  * PostgreSQL parses and plans it once per session instead of once per batch size, and nothing is rendered
  * per batch or per call.

@@ -98,7 +98,9 @@ final class FederationWiring implements AutoCloseable {
         // Read before anything listens, so that a node told to use TLS without its files does not start.
         this.siteTls = config.siteTls() ? SiteMutualTls.load(config.tlsDir().resolve(SiteTls.CA_CERT_FILE),
                 config.siteTlsCertificateFile(), config.siteTlsKeyFile()) : null;
-        this.clientFactory = siteTls != null ? siteTls.clientFactory() : PartyClient.defaultFactory();
+        int frameBytes = config.limits().siteHttp2FrameBytes();
+        this.clientFactory = siteTls != null ? siteTls.clientFactory(frameBytes)
+                : PartyClient.defaultFactory(frameBytes);
         this.partyClient = new PartyClient(peers, callSigner, clientFactory, PartyClient.RetryPolicy.DEFAULT,
                 tracing.client());
         // Receivers are woken by commits: this process's directly, the other processes' of the site (sharing
@@ -134,7 +136,7 @@ final class FederationWiring implements AutoCloseable {
         domainServices.forEach(s -> services.add(verifying.protect(JobLogInterceptor.protect(
                 StringFieldChecks.protect(s.bindService())))));
         return SiteServer.build(config.host(), config.sitePort(), services, siteTls == null ? null : siteTls::serve,
-                tracing.server(), meters);
+                tracing.server(), meters, config.limits().siteHttp2FrameBytes());
     }
 
     /** The verifier of the hooks in force: asked for on every call, made again only when they change. */

@@ -285,10 +285,16 @@ public final class NodeMain implements Callable<Integer> {
             description = "How long failed board logins count, from the first of them (default ${DEFAULT-VALUE}).")
     long boardLoginWindowMinutes;
 
-    @Option(names = "--site-nonce-flush-ms", defaultValue = "20", paramLabel = "MS",
+    @Option(names = "--site-nonce-flush-ms", defaultValue = "1000", paramLabel = "MS",
             description = "Longest wait of a site call's nonce, checked in memory, before its batch is written to "
                     + "PostgreSQL in one commit (default ${DEFAULT-VALUE}).")
     long siteNonceFlushMs;
+
+    @Option(names = "--site-http2-frame-bytes", defaultValue = "1048576", paramLabel = "BYTES",
+            description = "Largest HTTP/2 frame the site port and the calls to peers take (16384 to 16777215): a "
+                    + "component message up to this goes in one DATA frame instead of one per 16 KiB "
+                    + "(default ${DEFAULT-VALUE}).")
+    long siteHttp2FrameBytes;
 
     @Option(names = "--site-nonce-fast-skew-ms", defaultValue = "1000", paramLabel = "MS",
             description = "A site call whose timestamp is within this of the node's clock has its nonce checked in "
@@ -415,6 +421,7 @@ public final class NodeMain implements Callable<Integer> {
                 .componentChunkRows(componentChunkRows)
                 .siteNonceFlushInterval(Duration.ofMillis(siteNonceFlushMs))
                 .siteNonceFastSkew(Duration.ofMillis(siteNonceFastSkewMs))
+                .siteHttp2FrameBytes(siteHttp2FrameBytes)
                 .build();
     }
 

@@ -46,7 +46,8 @@ class NodeMainLimitsTest {
         assertThat(parsed.peerMessageTimeout()).isEqualTo(defaults.peerMessageTimeout()).isEqualTo(Duration.ofMinutes(30));
         assertThat(parsed.maxBoardWatchers()).isEqualTo(defaults.maxBoardWatchers()).isEqualTo(256);
         assertThat(parsed.siteNonceFlushInterval()).isEqualTo(defaults.siteNonceFlushInterval())
-                .isEqualTo(Duration.ofMillis(20));
+                .isEqualTo(Duration.ofSeconds(1));
+        assertThat(parsed.siteHttp2FrameBytes()).isEqualTo(defaults.siteHttp2FrameBytes()).isEqualTo(1 << 20);
         assertThat(parsed.siteNonceFastSkew()).isEqualTo(defaults.siteNonceFastSkew()).isEqualTo(Duration.ofSeconds(1));
         assertThat(parsed.transferGroupCommitBytes()).isEqualTo(defaults.transferGroupCommitBytes()).isEqualTo(1L << 20);
     }
@@ -62,7 +63,7 @@ class NodeMainLimitsTest {
                 "--request-db-pool", "5", "--job-db-pool", "6", "--health-timeout-ms", "700",
                 "--scheduler-stall-seconds", "9", "--peer-message-timeout", "40",
                 Limits.MAX_BOARD_WATCHERS_FLAG, "12", "--site-nonce-flush-ms", "7",
-                "--site-nonce-fast-skew-ms", "300",
+                "--site-nonce-fast-skew-ms", "300", "--site-http2-frame-bytes", "65536",
                 "--transfer-group-commit-bytes", "0");
         assertThat(l.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(l.maxRequestBody()).isEqualTo(2048);
@@ -88,6 +89,7 @@ class NodeMainLimitsTest {
         assertThat(l.transferGroupCommitBytes()).isZero();
         assertThat(l.siteNonceFlushInterval()).isEqualTo(Duration.ofMillis(7));
         assertThat(l.siteNonceFastSkew()).isEqualTo(Duration.ofMillis(300));
+        assertThat(l.siteHttp2FrameBytes()).isEqualTo(65536);
     }
 
     @Test
@@ -96,6 +98,8 @@ class NodeMainLimitsTest {
                 .hasMessageContaining("site nonce flush interval");
         assertThatThrownBy(() -> parse("--site-nonce-fast-skew-ms", "-1")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("site nonce fast skew");
+        assertThatThrownBy(() -> parse("--site-http2-frame-bytes", "1000")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("site HTTP/2 frame bytes");
     }
 
     @Test

@@ -160,6 +160,19 @@ public final class Limits {
      * a peer and of the values it holds per row, so its memory does not grow with the table.
      */
     private final int componentChunkRows;
+    /**
+     * The largest HTTP/2 frame the site port and the site client take (each advertises it in its SETTINGS, so
+     * it is what the other end sends): a component message of a few hundred KB goes in one DATA frame instead
+     * of one per 16 KiB (HTTP/2's default), and the event loops on both ends handle a few frames per message.
+     * A frame is held whole before it is decoded; the message cap ({@code SiteMessages.MAX_BYTES}) still bounds
+     * what a call may carry.
+     */
+    private final int siteHttp2FrameBytes;
+
+    /** HTTP/2's bounds on SETTINGS_MAX_FRAME_SIZE (RFC 9113, section 6.5.2). */
+    public static final int MIN_HTTP2_FRAME_BYTES = 16_384;
+    public static final int DEFAULT_SITE_HTTP2_FRAME_BYTES = 1 << 20;
+    public static final int MAX_HTTP2_FRAME_BYTES = 16_777_215;
 
     private Limits(Builder b) {
         this.streamIdleTimeout = requirePositive(b.streamIdleTimeout, "stream idle timeout");
@@ -210,6 +223,11 @@ public final class Limits {
         this.transferSendQueueBytes = requireNonNegative(b.transferSendQueueBytes, "transfer send queue bytes");
         this.transferSafetyPoll = requirePositive(b.transferSafetyPoll, "transfer safety poll");
         this.componentChunkRows = (int) requirePositive(b.componentChunkRows, "component chunk rows");
+        if (b.siteHttp2FrameBytes < MIN_HTTP2_FRAME_BYTES || b.siteHttp2FrameBytes > MAX_HTTP2_FRAME_BYTES) {
+            throw new IllegalArgumentException("site HTTP/2 frame bytes must be " + MIN_HTTP2_FRAME_BYTES + " to "
+                    + MAX_HTTP2_FRAME_BYTES + " (HTTP/2's bounds), got " + b.siteHttp2FrameBytes);
+        }
+        this.siteHttp2FrameBytes = (int) b.siteHttp2FrameBytes;
     }
 
     /** Below this a shortened retmsg could not keep the field it names and the log id it gives. */
@@ -266,6 +284,7 @@ public final class Limits {
         b.transferSendQueueBytes = transferSendQueueBytes;
         b.transferSafetyPoll = transferSafetyPoll;
         b.componentChunkRows = componentChunkRows;
+        b.siteHttp2FrameBytes = siteHttp2FrameBytes;
         return b;
     }
 
@@ -441,6 +460,10 @@ public final class Limits {
         return siteNonceFastSkew;
     }
 
+    public int siteHttp2FrameBytes() {
+        return siteHttp2FrameBytes;
+    }
+
     private static Duration requirePositive(Duration d, String what) {
         Objects.requireNonNull(d, what);
         if (d.isNegative() || d.isZero()) {
@@ -521,9 +544,10 @@ public final class Limits {
         private long intersectChunkIds = 100_000;
         // 10,000 ciphertexts of a 1024-bit key are 2.5 MB a message: few messages, and a chunk is little heap.
         private long binningChunkRows = 10_000;
-        // Fifty commits a second at most (none waiting for the disk), whatever the call rate; a crash forgets
-        // nothing (see SiteNonceGuard).
-        private Duration siteNonceFlushInterval = Duration.ofMillis(20);
+        // Longer than the lease's half: the batches ride on the lease's renewals (two commits a second, which
+        // are made anyway), whatever the call rate; a crash forgets nothing (see SiteNonceGuard), and a
+        // process joining is handed every nonce held first.
+        private Duration siteNonceFlushInterval = Duration.ofSeconds(1);
         // Clocks kept by NTP agree within milliseconds; a caller further off only pays the synchronous write.
         private Duration siteNonceFastSkew = Duration.ofSeconds(1);
         // HeteroLR's messages (a batch's ciphertexts) are a few hundred KB; a stream of messages this size at
@@ -536,6 +560,9 @@ public final class Limits {
         private Duration transferSafetyPoll = Duration.ofSeconds(1);
         // A HeteroLR message of 4,096 ciphertexts is 1 MiB at 1024 bits; a few such chunks in flight stay small.
         private long componentChunkRows = 4096;
+        // A HeteroLR message (a batch's ciphertexts, up to a few hundred KB) in one frame; a 1 MiB transfer
+        // chunk in two. Armeria's windows (1 MiB a stream and a connection) let such a frame go at once.
+        private long siteHttp2FrameBytes = DEFAULT_SITE_HTTP2_FRAME_BYTES;
 
         private Builder() {}
 
@@ -721,6 +748,11 @@ public final class Limits {
 
         public Builder siteNonceFastSkew(Duration d) {
             this.siteNonceFastSkew = d;
+            return this;
+        }
+
+        public Builder siteHttp2FrameBytes(long bytes) {
+            this.siteHttp2FrameBytes = bytes;
             return this;
         }
 

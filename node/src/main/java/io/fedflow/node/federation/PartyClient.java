@@ -10,6 +10,7 @@ import dev.failsafe.FailsafeExecutor;
 import io.fedflow.auth.site.SiteCallSigner;
 import io.fedflow.node.core.FailureKind;
 import io.fedflow.node.core.FlowException;
+import io.fedflow.node.core.Limits;
 import io.fedflow.node.job.JobStatus;
 import io.fedflow.node.job.RemoteParties;
 import io.fedflow.node.wire.SiteMessages;
@@ -116,12 +117,26 @@ public final class PartyClient implements RemoteParties, AutoCloseable {
         return factoryBuilder().build();
     }
 
+    /** A factory taking HTTP/2 frames of up to {@code http2FrameBytes} ({@link Limits#siteHttp2FrameBytes()}). */
+    public static ClientFactory defaultFactory(int http2FrameBytes) {
+        return factoryBuilder(http2FrameBytes).build();
+    }
+
     /** The timeouts every site client uses, for a factory that adds its own TLS settings. */
     public static ClientFactoryBuilder factoryBuilder() {
+        return factoryBuilder(Limits.DEFAULT_SITE_HTTP2_FRAME_BYTES);
+    }
+
+    /**
+     * As {@link #factoryBuilder()}, advertising {@code http2FrameBytes} as the largest HTTP/2 frame the client
+     * takes: a peer's answer, and the frames a peer's site port sends, come in frames up to this.
+     */
+    public static ClientFactoryBuilder factoryBuilder(int http2FrameBytes) {
         return ClientFactory.builder()
                 .connectTimeout(Duration.ofSeconds(3))
                 .idleTimeout(Duration.ofMinutes(5))
-                .pingInterval(Duration.ofSeconds(30));
+                .pingInterval(Duration.ofSeconds(30))
+                .http2MaxFrameSize(http2FrameBytes);
     }
 
     private Stubs stubs(String partyId) {

@@ -3,6 +3,7 @@ package io.fedflow.node.federation;
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.server.ServerBuilder;
 import io.fedflow.auth.tls.SiteTls;
+import io.fedflow.node.core.Limits;
 import io.netty.handler.ssl.ClientAuth;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,12 @@ public record SiteMutualTls(X509Certificate authority, SiteTls.Material site) {
 
     /** A client factory for the calls to peers; only https:// peers use its TLS settings. */
     public ClientFactory clientFactory() {
-        return PartyClient.factoryBuilder()
+        return clientFactory(Limits.DEFAULT_SITE_HTTP2_FRAME_BYTES);
+    }
+
+    /** As {@link #clientFactory()}, taking HTTP/2 frames of up to {@code http2FrameBytes}. */
+    public ClientFactory clientFactory(int http2FrameBytes) {
+        return PartyClient.factoryBuilder(http2FrameBytes)
                 .tls(site.privateKey(), site.certificate())
                 .tlsCustomizer(b -> b.trustManager(authority))
                 .build();

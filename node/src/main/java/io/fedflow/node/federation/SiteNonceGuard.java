@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
  *       behaviour of the node before this class).</li>
  *   <li>Outside the fast skew, or without a valid lease, the solo process uses the shared mode's path.</li>
  * </ul>
- * A process starting beside a solo one waits for the shared lock; the solo one sees the waiter (it looks at
- * {@code pg_locks} every {@link #WAITER_CHECK}), stops its fast path, writes every queued nonce and sets
+ * A process starting beside a solo one announces itself (a NOTIFY the solo session listens for, seen without a
+ * round trip) and waits for the shared lock; the solo one sees the waiter (the announcement within
+ * {@link #WAITER_CHECK}, or, for a process that does not announce itself, {@code pg_locks} looked at every
+ * {@link #WAITER_FALLBACK_CHECK}), stops its fast path, writes every queued nonce and sets
  * {@code lease_bound = 0} in one synchronous commit, then takes the shared lock and drops the exclusive one.
  * A site of several processes therefore pays one insert per call, as before; one process alone (the common
  * case, and every embedded-database node) pays none on the call's path.
@@ -90,6 +92,13 @@ public final class SiteNonceGuard implements ReplayGuard, AutoCloseable {
      */
     static final Duration LEASE = Duration.ofSeconds(1);
     static final Duration WAITER_CHECK = Duration.ofMillis(100);
+    /**
+     * How often the solo process asks {@code pg_locks} for a waiter all the same: a query of the lock table
+     * (ten a second before the announcement) only for a waiter whose announcement was missed (sent before the
+     * solo session listened; a node of a version that does not announce); a waiter announces itself again every
+     * second it waits anyway.
+     */
+    static final Duration WAITER_FALLBACK_CHECK = Duration.ofSeconds(5);
     private static final Duration JOIN_WAIT = Duration.ofSeconds(30);
     private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
     private static final int BATCH_MAX = 5_000;
@@ -100,6 +109,7 @@ public final class SiteNonceGuard implements ReplayGuard, AutoCloseable {
     private final Clock clock;
     private final long fastSkewMs;
     private final long flushEveryMs;
+    private final long waiterFallbackMs;
     private final Map<Key, Long> expiryByNonce = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<SeenNonce> queued = new ConcurrentLinkedQueue<>();
     /**
@@ -121,6 +131,13 @@ public final class SiteNonceGuard implements ReplayGuard, AutoCloseable {
      * waiting while another process hands over.
      */
     public SiteNonceGuard(ConnectionPool pool, Clock clock, Duration fastSkew, Duration flushInterval) {
+        this(pool, clock, fastSkew, flushInterval, WAITER_FALLBACK_CHECK);
+    }
+
+    /** As above, asking {@code pg_locks} for a waiter that did not announce itself every {@code waiterFallback}. */
+    SiteNonceGuard(ConnectionPool pool, Clock clock, Duration fastSkew, Duration flushInterval,
+                   Duration waiterFallback) {
+        this.waiterFallbackMs = waiterFallback.toMillis();
         this.pool = pool;
         this.clock = clock;
         this.fastSkewMs = fastSkew.toMillis();
@@ -253,6 +270,7 @@ public final class SiteNonceGuard implements ReplayGuard, AutoCloseable {
                     becomeSolo(store);
                     return;
                 }
+                store.announceJoin(); // again every wait: the holder may have started listening since
                 if (store.lockShared(Duration.ofSeconds(1))) {
                     lostBelow = Math.max(lostBelow, store.lostBelow());
                     synchronized (sessionLock) {
@@ -276,6 +294,7 @@ public final class SiteNonceGuard implements ReplayGuard, AutoCloseable {
     }
 
     private void becomeSolo(SiteNonceStore store) {
+        store.listenForJoiners(true);
         long now = clock.millis();
         long until = now + LEASE.toMillis();
         lostBelow = Math.max(lostBelow, store.claimLease(until + fastSkewMs));
@@ -301,6 +320,7 @@ public final class SiteNonceGuard implements ReplayGuard, AutoCloseable {
     private void flushLoop() {
         long lastFlush = clock.millis();
         long nextWaiterCheck = 0;
+        long nextFallbackCheck = clock.millis() + waiterFallbackMs;
         long nextSweep = clock.millis() + SWEEP_EVERY.toMillis();
         long tickNanos = TimeUnit.MILLISECONDS.toNanos(Math.min(flushEveryMs, WAITER_CHECK.toMillis()));
         while (!closed) {
@@ -322,9 +342,13 @@ public final class SiteNonceGuard implements ReplayGuard, AutoCloseable {
                     }
                     if (now >= nextWaiterCheck) {
                         nextWaiterCheck = now + WAITER_CHECK.toMillis();
+                        boolean fallback = now >= nextFallbackCheck;
+                        if (fallback) {
+                            nextFallbackCheck = now + waiterFallbackMs;
+                        }
                         boolean waiting;
                         synchronized (sessionLock) {
-                            waiting = session.othersWaiting();
+                            waiting = session.joinAnnounced() || (fallback && session.othersWaiting());
                         }
                         if (waiting) {
                             handOver();
@@ -395,6 +419,7 @@ public final class SiteNonceGuard implements ReplayGuard, AutoCloseable {
         synchronized (sessionLock) {
             writeQueued(session, true);
             session.downgradeToShared();
+            session.listenForJoiners(false);
         }
         logger.info("site nonces: another process of this site joined; each nonce is now written before its call");
     }

@@ -19,6 +19,8 @@ import org.jooq.conf.ParamType;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * The SQL of {@link SiteNonceGuard}, all on one database session held for the guard's life: the session
@@ -26,7 +28,7 @@ import org.jooq.impl.SQLDataType;
  * others), so that every write made here is made while this process still holds its lock. Not thread-safe:
  * the guard serialises its use.
  *
- * <p>The statements run many times a second (a batch, a single nonce, the waiter check) are rendered once and
+ * <p>The statements run often (a batch, a single nonce, the fallback waiter check) are rendered once and
  * kept prepared on the session: a batch is three arrays bound to one fixed {@code unnest} insert, so
  * PostgreSQL parses and plans it once per session instead of once per batch size, and nothing is rendered
  * per batch or per call.
@@ -35,6 +37,13 @@ final class SiteNonceStore implements AutoCloseable {
     /** The advisory lock's two keys ("fedf", "nonc"); the one-key form used elsewhere is another key space. */
     private static final int LOCK_CLASS = 0x66656466;
     private static final int LOCK_ID = 0x6e6f6e63;
+
+    /**
+     * Where a process starting beside the exclusive holder announces itself (PostgreSQL NOTIFY), so that the
+     * holder, which listens while it holds the lock exclusively, hands over without asking {@code pg_locks}
+     * every few ticks.
+     */
+    static final String JOIN_CHANNEL = "fedflow_site_nonce_join";
 
     /** A nonce accepted, to be written. */
     record SeenNonce(String source, String nonce, long expires) {
@@ -120,6 +129,32 @@ final class SiteNonceStore implements AutoCloseable {
             return r.next() && r.getBoolean(1);
         } catch (SQLException e) {
             throw failed("checking for a waiting process", e);
+        }
+    }
+
+    /**
+     * Starts (or stops) hearing the announcements of processes waiting for the lock; the exclusive holder
+     * listens, the shared holders need not.
+     */
+    void listenForJoiners(boolean listen) {
+        dsl.execute(listen ? "LISTEN " + JOIN_CHANNEL : "UNLISTEN " + JOIN_CHANNEL);
+    }
+
+    /** Tells the exclusive holder, if it listens, that this session waits for the lock. */
+    void announceJoin() {
+        dsl.execute("SELECT pg_notify('" + JOIN_CHANNEL + "', '')");
+    }
+
+    /**
+     * Whether a process announced it waits for the lock since the last look. No round trip: the driver hands
+     * over the notifications that came with earlier answers and any already in the socket (it does not block).
+     */
+    boolean joinAnnounced() {
+        try {
+            PGNotification[] heard = connection.unwrap(PGConnection.class).getNotifications();
+            return heard != null && heard.length > 0;
+        } catch (SQLException e) {
+            throw failed("looking for waiting processes", e);
         }
     }
 

@@ -6,6 +6,7 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.metric.MetricCollectingService;
+import io.fedflow.node.core.Limits;
 import io.fedflow.node.wire.SiteMessages;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
@@ -38,7 +39,20 @@ public final class SiteServer {
      */
     public static Server build(String host, int port, List<ServerServiceDefinition> services,
                                Consumer<ServerBuilder> tls, ServerInterceptor tracing, MeterRegistry meters) {
+        return build(host, port, services, tls, tracing, meters, Limits.DEFAULT_SITE_HTTP2_FRAME_BYTES);
+    }
+
+    /**
+     * As above, advertising {@code http2FrameBytes} as the largest HTTP/2 frame this port takes: what callers
+     * cut their messages into ({@link Limits#siteHttp2FrameBytes()}).
+     */
+    public static Server build(String host, int port, List<ServerServiceDefinition> services,
+                               Consumer<ServerBuilder> tls, ServerInterceptor tracing, MeterRegistry meters,
+                               int http2FrameBytes) {
         ServerBuilder sb = Server.builder();
+        // A component message of a few hundred KB comes in one DATA frame, not one per 16 KiB: fewer frames
+        // for the event loops to decode and hand on.
+        sb.http2MaxFrameSize(http2FrameBytes);
         if (meters != null) {
             sb.meterRegistry(meters);
             sb.decorator(MetricCollectingService.newDecorator(GrpcMeterIdPrefixFunction.of("fedflow.site")));

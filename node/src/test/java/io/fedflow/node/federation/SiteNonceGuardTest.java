@@ -236,6 +236,38 @@ class SiteNonceGuardTest {
     }
 
     @Test
+    void aProcessStartingBesideTheSoloOneIsHandedOverOnItsAnnouncementAlone() throws Exception {
+        // pg_locks is never asked within the test: only the joiner's NOTIFY can tell the solo process
+        SiteNonceGuard first = new SiteNonceGuard(db.newPool("nonces-solo", 1, Duration.ofSeconds(10)),
+                Clock.systemUTC(), SKEW, NEVER, NEVER);
+        guards.add(first);
+        long t = now();
+        assertThat(first.firstSeen("10000", "before", t)).isTrue();
+        assertThat(first.mode()).isEqualTo(SiteNonceGuard.Mode.SOLO);
+
+        SiteNonceGuard second = process(NEVER); // returns once handed over (or fails after 30 s)
+        assertThat(second.mode()).isEqualTo(SiteNonceGuard.Mode.SHARED);
+        assertThat(first.mode()).isEqualTo(SiteNonceGuard.Mode.SHARED);
+        assertThat(second.firstSeen("10000", "before", t)).isFalse();
+    }
+
+    @Test
+    void aWaiterThatDoesNotAnnounceItselfIsStillSeenInTheLockTable() throws Exception {
+        // a process of a version that only waits for the lock, as every process did before the announcement
+        SiteNonceGuard first = new SiteNonceGuard(db.newPool("nonces-solo", 1, Duration.ofSeconds(10)),
+                Clock.systemUTC(), SKEW, NEVER, Duration.ofMillis(200));
+        guards.add(first);
+        long t = now();
+        assertThat(first.firstSeen("10000", "before", t)).isTrue();
+        try (Connection c = DriverManager.getConnection(url, "postgres", null); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_advisory_lock_shared(" + 0x66656466 + ", " + 0x6e6f6e63 + ")"); // waits
+            assertThat(first.mode()).isEqualTo(SiteNonceGuard.Mode.SHARED);
+            assertThat(first.queuedCount()).isZero();
+            assertThat(rows()).isEqualTo(1); // written before the lock was shared
+        }
+    }
+
+    @Test
     void concurrentUsesInOneProcessHaveOneWinner() throws Exception {
         SiteNonceGuard g = process(NEVER);
         assertThat(acceptedOfSixteenRacingUses(List.of(g))).isEqualTo(1);

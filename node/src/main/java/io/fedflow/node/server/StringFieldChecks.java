@@ -124,7 +124,7 @@ public final class StringFieldChecks implements ServerInterceptor {
         }
     }
 
-    /** No NUL, and for a name-like field no control character either: what the refusals below test. */
+    /** No NUL, and for a name-like field no control character either: what FateJson's refusals test. */
     private static boolean clean(String s, boolean nameLike) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -139,7 +139,7 @@ public final class StringFieldChecks implements ServerInterceptor {
         return transparent ? name : name.isEmpty() ? field.getName() : name + "." + field.getName();
     }
 
-    /** One plan per message type: a handful of types, built on first sight. */
+    /** One plan per message type of the compiled protos (a fixed set, so no cap), built on first sight. */
     private static final Map<Descriptor, Plan> PLANS = new ConcurrentHashMap<>();
 
     /** A field to read and whether it is name-like (control characters refused). */

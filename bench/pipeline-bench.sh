@@ -18,6 +18,8 @@
 # pg_stat counters read after 11 s of quiet before and after the job).
 # FEDFLOW_JAVA_OPTS is added to the bench JVM's flags after the node's own defaults (as bin/fedflow-node does), so
 # a flag can be tried against what users run: FEDFLOW_JAVA_OPTS='-XX:+UseG1GC' bench/pipeline-bench.sh ...
+# The JIT's compilations per job: FEDFLOW_JAVA_OPTS='-XX:StartFlightRecording:filename=F.jfr,jdk.Compilation#threshold=0ms'
+# with --thread-cpu > OUT, then bench/jfr-compiles.py F.jfr OUT.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 jfr=()

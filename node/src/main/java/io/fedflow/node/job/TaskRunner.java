@@ -115,6 +115,27 @@ final class TaskRunner implements AutoCloseable {
     Step advance(TJobRecord job, List<TTaskRecord> tasks) {
         String jobId = job.getFJobId();
         JobPlan plan = core.plans().cached(job);
+        boolean changed = startReady(job, plan, tasks);
+        if (changed) {
+            tasks = jobs.latestTasks(jobId);
+        }
+        JobStatus next = JobStatusRule.of(tasks, plan);
+        int done = (int) tasks.stream().filter(t -> JobStatusRule.DONE.contains(StatusMachine.parse(t.getFStatus())))
+                .count();
+        int progress = tasks.isEmpty() ? 100 : done * 100 / tasks.size();
+        // as read at the round's start: most rounds change nothing, and ask nothing of the database then
+        if (job.getFProgress() == null || job.getFProgress() != progress) {
+            jobs.setProgress(jobId, progress);
+        }
+        return new Step(tasks, next, changed);
+    }
+
+    /**
+     * Starts this party's waiting tasks whose upstream is done (or passes those that need no run); true when a
+     * task passed. A loop of its own, so that its back edges (every task, every round) do not make
+     * {@link #advance} hot enough for C2 to compile it whole, with the status rule and jOOQ it would inline.
+     */
+    private boolean startReady(TJobRecord job, JobPlan plan, List<TTaskRecord> tasks) {
         Map<String, TTaskRecord> byKey = new HashMap<>();
         tasks.forEach(t -> byKey.put(JobStatusRule.key(t.getFComponentName(), t.getFRole(), t.getFPartyId()), t));
         int parallelism = plan.intParameter("task_parallelism", 1);
@@ -155,18 +176,7 @@ final class TaskRunner implements AutoCloseable {
                 }
             }
         }
-        if (changed) {
-            tasks = jobs.latestTasks(jobId);
-        }
-        JobStatus next = JobStatusRule.of(tasks, plan);
-        int done = (int) tasks.stream().filter(t -> JobStatusRule.DONE.contains(StatusMachine.parse(t.getFStatus())))
-                .count();
-        int progress = tasks.isEmpty() ? 100 : done * 100 / tasks.size();
-        // as read at the round's start: most rounds change nothing, and ask nothing of the database then
-        if (job.getFProgress() == null || job.getFProgress() != progress) {
-            jobs.setProgress(jobId, progress);
-        }
-        return new Step(tasks, next, changed);
+        return changed;
     }
 
     private void launch(TTaskRecord task, JobPlan plan, TJobRecord job) {

@@ -11,8 +11,11 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The string checks JSON requests get in {@link FateJson}, for every message a gRPC client sends: no NUL
@@ -88,27 +91,79 @@ public final class StringFieldChecks implements ServerInterceptor {
     }
 
     /**
-     * Walks the set fields by descriptor; {@code name} is the field as a JSON client would name it (the
-     * insides of Struct, Value and map entries are named by the field that holds them, as in the JSON path).
+     * Walks the set fields that can hold a string (string fields, and message fields whose type holds one at any
+     * depth), by a plan made once per message type; {@code name} is the field as a JSON client would name it (the
+     * insides of Struct, Value and map entries are named by the field that holds them, as in the JSON path). It
+     * runs on every message of the site port's transfers, so it reads only those fields (not getAllFields, which
+     * reads every set field by reflection into a new map) and names a field only when it refuses it.
      */
     static void check(Message message, String name) {
-        Descriptor type = message.getDescriptorForType();
-        boolean transparent = type.getFullName().startsWith("google.protobuf.") || type.getOptions().getMapEntry();
-        for (Map.Entry<FieldDescriptor, Object> e : message.getAllFields().entrySet()) {
-            FieldDescriptor field = e.getKey();
-            String fieldName = transparent ? name : name.isEmpty() ? field.getName() : name + "." + field.getName();
-            boolean nameLike = !transparent && FateJson.isName(field);
-            Object value = e.getValue();
-            for (Object v : value instanceof List<?> list ? list : List.of(value)) {
-                if (v instanceof String s) {
-                    FateJson.rejectNul(fieldName, s);
-                    if (nameLike) {
-                        FateJson.rejectControlCharacters(fieldName, s);
-                    }
-                } else if (v instanceof Message m) {
-                    check(m, fieldName);
+        Plan plan = PLANS.computeIfAbsent(message.getDescriptorForType(), Plan::of);
+        for (Planned p : plan.fields()) {
+            FieldDescriptor field = p.field();
+            if (field.isRepeated()) {
+                int n = message.getRepeatedFieldCount(field);
+                for (int i = 0; i < n; i++) {
+                    checkValue(message.getRepeatedField(field, i), p, plan.transparent(), name);
+                }
+            } else if (message.hasField(field)) {
+                checkValue(message.getField(field), p, plan.transparent(), name);
+            }
+        }
+    }
+
+    private static void checkValue(Object v, Planned p, boolean transparent, String name) {
+        if (v instanceof String s) {
+            if (!clean(s, p.nameLike())) {
+                String fieldName = fieldName(transparent, name, p.field());
+                FateJson.rejectNul(fieldName, s);
+                FateJson.rejectControlCharacters(fieldName, s);
+            }
+        } else if (v instanceof Message m) {
+            check(m, fieldName(transparent, name, p.field()));
+        }
+    }
+
+    /** No NUL, and for a name-like field no control character either: what FateJson's refusals test. */
+    private static boolean clean(String s, boolean nameLike) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == 0 || nameLike && (c < 0x20 || c == 0x7f)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String fieldName(boolean transparent, String name, FieldDescriptor field) {
+        return transparent ? name : name.isEmpty() ? field.getName() : name + "." + field.getName();
+    }
+
+    /** One plan per message type of the compiled protos (a fixed set, so no cap), built on first sight. */
+    private static final Map<Descriptor, Plan> PLANS = new ConcurrentHashMap<>();
+
+    /** A field to read and whether it is name-like (control characters refused). */
+    private record Planned(FieldDescriptor field, boolean nameLike) {}
+
+    /**
+     * The fields of a type that can hold a string; a transparent type (google.protobuf.*, a map entry) names its
+     * insides by the field that holds it and has no name-like fields.
+     */
+    private record Plan(boolean transparent, List<Planned> fields) {
+        static Plan of(Descriptor type) {
+            boolean transparent = type.getFullName().startsWith("google.protobuf.") || type.getOptions().getMapEntry();
+            List<Planned> fields = new ArrayList<>();
+            for (FieldDescriptor f : type.getFields()) {
+                if (f.getJavaType() == FieldDescriptor.JavaType.STRING) {
+                    fields.add(new Planned(f, !transparent && FateJson.isName(f)));
+                } else if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE && MethodInterceptors.anyField(
+                        f.getMessageType(), g -> g.getJavaType() == FieldDescriptor.JavaType.STRING)) {
+                    fields.add(new Planned(f, false));
                 }
             }
+            // by number, as getAllFields orders them: of two bad fields, the same one is named
+            fields.sort(Comparator.comparingInt(p -> p.field().getNumber()));
+            return new Plan(transparent, List.copyOf(fields));
         }
     }
 }

@@ -86,13 +86,7 @@ final class HeteroLRGuest implements HeteroLRProtocol.Party {
         batch.chunks++;
         int k = c.size();
         double[] ug = new double[k];
-        double[] own = new double[k];
-        for (int i = 0; i < k; i++) {
-            ug[i] = LR.dot(w, c.x()[i], d, s.fitIntercept);
-            double yy = 2 * c.y()[i] - 1;
-            own[i] = ug[i] - 2 * yy;
-            batch.plainLoss += -0.5 * yy * ug[i] + 0.125 * ug[i] * ug[i];
-        }
+        double[] own = ownTerms(c, ug);
         long t0 = System.nanoTime();
         pending.add(new Encrypted(c, ug, EncryptedAlgebra.encrypt(enc, fp, own)));
         batch.encrypted += System.nanoTime() - t0;
@@ -102,6 +96,34 @@ final class HeteroLRGuest implements HeteroLRProtocol.Party {
         if (c.last()) {
             endBatch(c.batch());
         }
+    }
+
+    /**
+     * u_g of the chunk's rows into {@code ug}, their plain loss terms into the batch; answers the residual terms
+     * u_g − 2y' to encrypt. The row loops live in small methods of their own (here and in {@link #crossWeights})
+     * so that their back edges do not make the per-chunk drivers hot: C2 would compile those, with all they
+     * inline, in a node's later jobs (or on-stack-replace them whole at the loop) for no gain.
+     */
+    private double[] ownTerms(Chunk c, double[] ug) {
+        int k = c.size();
+        double[] own = new double[k];
+        for (int i = 0; i < k; i++) {
+            ug[i] = LR.dot(w, c.x()[i], d, s.fitIntercept);
+            double yy = 2 * c.y()[i] - 1;
+            own[i] = ug[i] - 2 * yy;
+            batch.plainLoss += -0.5 * yy * ug[i] + 0.125 * ug[i] * ug[i];
+        }
+        return own;
+    }
+
+    /** The loss' cross-term weights u_g/4 − y'/2 of a chunk's rows, quantized. */
+    private static long[][] crossWeights(Chunk c, double[] ug) {
+        int k = c.size();
+        long[][] weights = new long[k][1];
+        for (int i = 0; i < k; i++) {
+            weights[i][0] = EncryptedAlgebra.quantize(0.25 * ug[i] - 0.5 * (2 * c.y()[i] - 1));
+        }
+        return weights;
     }
 
     private void startBatch(long b) {
@@ -147,11 +169,7 @@ final class HeteroLRGuest implements HeteroLRProtocol.Party {
         }
         // the loss' cross term Σ_i (u_g/4 − y'/2)·u_h, summed over the batch's chunks
         if (hostSum != null) {
-            long[][] weights = new long[k][1];
-            for (int i = 0; i < k; i++) {
-                weights[i][0] = EncryptedAlgebra.quantize(0.25 * e.ug()[i] - 0.5 * (2 * c.y()[i] - 1));
-            }
-            BigInteger part = EncryptedAlgebra.weightedSums(pk, hostSum, weights, 1)[0];
+            BigInteger part = EncryptedAlgebra.weightedSums(pk, hostSum, crossWeights(c, e.ug()), 1)[0];
             batch.crossLoss = batch.crossLoss == null ? part : pk.add(batch.crossLoss, part);
         }
         long t2 = System.nanoTime();

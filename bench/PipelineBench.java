@@ -118,9 +118,14 @@ public class PipelineBench {
                 Map<String, Long> paillierAfter = paillier(g, "9999");
                 paillierAfter.putAll(paillier(o, "10000"));
                 StringBuilder ops = new StringBuilder("  Paillier operations of the job (fedflow.paillier.operations):");
-                paillierAfter.forEach((k, v) -> ops.append(' ').append(k).append(' ')
-                        .append(v - paillierBefore.getOrDefault(k, 0L)));
+                StringBuilder handed = new StringBuilder("  messages handed over to a waiting receive, never stored "
+                        + "(fedflow.transfer.handed.over):");
+                paillierAfter.forEach((k, v) -> (k.endsWith(" handed.over") ? handed : ops).append(' ').append(k)
+                        .append(' ').append(v - paillierBefore.getOrDefault(k, 0L)));
                 System.out.println(ops);
+                if (handed.indexOf(" handed.over ") > 0) {
+                    System.out.println(handed);
+                }
                 if (threads != null) {
                     threadCpu(threads, g, jobId, epoch0, epoch1);
                 }
@@ -398,6 +403,8 @@ public class PipelineBench {
     static final Pattern PAILLIER = Pattern.compile(
             "fedflow_paillier_operations_total\\{[^}]*operation=\"(\\w+)\"[^}]*} ([0-9.eE+]+)");
 
+    static final Pattern HANDED_OVER = Pattern.compile("(?m)^fedflow_transfer_handed_over_total(?:\\{[^}]*})? ([0-9.eE+]+)");
+
     /** The node's Paillier counters from its /metrics, as "party operation" → count. */
     static Map<String, Long> paillier(String base, String party) throws IOException {
         try {
@@ -407,6 +414,10 @@ public class PipelineBench {
             Matcher m = PAILLIER.matcher(text);
             while (m.find()) {
                 out.put(party + " " + m.group(1), (long) Double.parseDouble(m.group(2)));
+            }
+            Matcher h = HANDED_OVER.matcher(text);
+            if (h.find()) {
+                out.put(party + " handed.over", (long) Double.parseDouble(h.group(1)));
             }
             return out;
         } catch (InterruptedException e) {

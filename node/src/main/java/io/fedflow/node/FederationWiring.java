@@ -44,6 +44,7 @@ import io.fedflow.node.store.Database;
 import io.fedflow.node.store.DatabaseNotifications;
 import io.grpc.BindableService;
 import io.grpc.ServerServiceDefinition;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -111,6 +112,9 @@ final class FederationWiring implements AutoCloseable {
         this.transfers = new TransferStore(pools.jobs().dataSource(), pools.jobs().dsl(),
                 database.asyncCommitDsl(), clock, config.limits().transferGroupCommitBytes(), waiters, process,
                 config.limits().transferSafetyPoll());
+        FunctionCounter.builder("fedflow.transfer.handed.over", transfers, TransferStore::handedOver)
+                .description("Component messages handed from their writer to a receive waiting in this process, "
+                        + "never stored").register(meters);
         this.transferChannel = new TransferChannel(config.partyId(), transfers, partyClient,
                 config.tmpDir().resolve("transfer"), TransferChannel.Options.DEFAULT);
         this.clientPort = ClientPort.services(List.of(

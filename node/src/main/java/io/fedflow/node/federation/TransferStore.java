@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -27,6 +28,8 @@ import org.jooq.Record2;
 import org.jooq.Record4;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Component messages in PostgreSQL (t_transfer, t_transfer_chunk). A message is committed only once its
@@ -34,9 +37,14 @@ import org.jooq.impl.DSL;
  * a cut stream leaves nothing. A small message (up to the group commit size) is gathered in memory and
  * written with the other small messages arriving at the same time, in one transaction ({@link
  * GroupCommit}): one WAL flush for all instead of one each; a larger one is written chunk by chunk inside
- * a transaction of its own. A received message is deleted: messages are consumed once.
+ * a transaction of its own. A received message is deleted: messages are consumed once. A small message
+ * for a receive waiting in this process for exactly its key is handed over instead and never written: it
+ * would be read back and deleted at once. Its sender is answered before any WAL flush, which loses nothing
+ * a restart could use, as a restart fails the receiving task's version and the next version's start drops
+ * that version's messages anyway.
  */
 public final class TransferStore {
+    private static final Logger logger = LoggerFactory.getLogger(TransferStore.class);
     private final DataSource dataSource;
     private final DSLContext dsl;
     private final DSLContext asyncCommitDsl;
@@ -46,6 +54,7 @@ public final class TransferStore {
     private final TransferWaiters waiters;
     private final String process;
     private final Duration safetyPoll;
+    private final AtomicLong handedOver = new AtomicLong();
 
     /**
      * Messages of up to {@code groupCommitBytes} are committed in groups (none with 0); consumed messages
@@ -232,11 +241,12 @@ public final class TransferStore {
     public long receive(TransferKey key, Duration timeout, ChunkSink sink, AbortSignal abort) {
         abort.throwIfAborted();
         long deadline = System.nanoTime() + timeout.toNanos();
-        Record4<Long, Long, Long, byte[]> found;
+        Record4<Long, Long, Long, byte[]> found = null;
+        TransferWaiters.Handed handed;
         // registered before the first look: a commit between a look and the wait still wakes it
-        try (TransferWaiters.Waiter waiter = waiters.register(key);
-             AbortSignal.Watch watch = abort.watch(waiter::wake)) {
-            while ((found = lookFor(key)) == null) {
+        TransferWaiters.Waiter waiter = waiters.register(key);
+        try (AbortSignal.Watch watch = abort.watch(waiter::wake)) {
+            while ((handed = waiter.take()) == null && (found = lookFor(key)) == null) {
                 abort.throwIfAborted();
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -251,6 +261,19 @@ public final class TransferStore {
                 }
                 abort.throwIfAborted();
             }
+        } finally {
+            // What was handed over as the wait ended (a failed wait's message, a re-send) is kept as if stored.
+            keep(key, waiter.end());
+        }
+        if (handed != null) {
+            try {
+                deliver(key, sink, handed.content());
+            } catch (RuntimeException e) {
+                keep(key, handed);
+                throw e;
+            }
+            handedOver.incrementAndGet();
+            return handed.content().length;
         }
         if (found.value3() != key.taskVersion()) {
             throw versionMismatch(key, found.value3());
@@ -280,6 +303,27 @@ public final class TransferStore {
         // failed: the next version's start drops it.
         asyncCommitDsl.deleteFrom(T_TRANSFER).where(T_TRANSFER.F_ID.eq(id)).execute();
         return size;
+    }
+
+    /**
+     * Stores a message that was handed over and not delivered, as its writer would have had nobody waited: its
+     * sender was told it arrived. A conflict (other content under its key) or a failure is only logged, since the
+     * sender is gone; the receive it was meant for fails or has its message already.
+     */
+    private void keep(TransferKey key, TransferWaiters.Handed message) {
+        if (message == null) {
+            return;
+        }
+        try {
+            groupCommit.write(new Whole(key, message.content(), message.sha256()));
+        } catch (RuntimeException e) {
+            logger.warn("could not keep {} handed over to a receive that did not take it", key, e);
+        }
+    }
+
+    /** How many messages went from their writer straight to a receive waiting in this process. */
+    public long handedOver() {
+        return handedOver.get();
     }
 
     /** The message with its first chunk (a small message in one query), or of a newer version; null when none. */
@@ -440,7 +484,11 @@ public final class TransferStore {
             if (whole != null) {
                 byte[] content = whole.toByteArray();
                 whole = null;
-                groupCommit.write(new Whole(key, content, sha256));
+                // A receive of this process waiting for it takes it from here: stored, it would be read
+                // back and deleted at once, and its sender's answer would wait for a WAL flush besides.
+                if (!waiters.handOver(key, new TransferWaiters.Handed(content, sha256))) {
+                    groupCommit.write(new Whole(key, content, sha256));
+                }
                 return;
             }
             if (connection == null) {

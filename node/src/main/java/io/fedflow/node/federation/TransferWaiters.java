@@ -10,7 +10,8 @@ import java.util.Map;
  * The receivers of this process waiting for a component message, by route (the key but its task version), so
  * that a commit wakes those waiting for what it committed, and only them: a commit by this process wakes them
  * directly, one by another process of the site through its NOTIFY ({@link TransferNotifyStore}). A waiter is
- * registered before it first looks at the table, so a commit in between is not missed.
+ * registered before it first looks at the table, so a commit in between is not missed. A whole message for a
+ * receiver waiting here for exactly its key need not go through the table at all: it is handed over.
  */
 public final class TransferWaiters {
     private final Map<Long, List<Waiter>> byRoute = new HashMap<>();
@@ -30,9 +31,12 @@ public final class TransferWaiters {
         return h;
     }
 
-    /** Registers a wait for messages of {@code key}'s route; close it when the wait ends. */
+    /** A whole message, its bytes checked against its header, handed from its writer to a waiting receive. */
+    record Handed(byte[] content, String sha256) {}
+
+    /** Registers a wait for messages of {@code key}'s route; end it when the wait ends. */
     Waiter register(TransferKey key) {
-        Waiter w = new Waiter(route(key));
+        Waiter w = new Waiter(route(key), key);
         synchronized (byRoute) {
             byRoute.computeIfAbsent(w.route, r -> new ArrayList<>(1)).add(w);
         }
@@ -52,6 +56,27 @@ public final class TransferWaiters {
         woken.forEach(Waiter::wake);
     }
 
+    /**
+     * Hands {@code message} to a receive of this process waiting for exactly {@code key} (its version included),
+     * if there is one and it holds nothing yet; false when none takes it and the message must be stored.
+     */
+    boolean handOver(TransferKey key, Handed message) {
+        List<Waiter> candidates;
+        synchronized (byRoute) {
+            List<Waiter> ws = byRoute.get(route(key));
+            if (ws == null) {
+                return false;
+            }
+            candidates = List.copyOf(ws);
+        }
+        for (Waiter w : candidates) {
+            if (w.key.equals(key) && w.accept(message)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Wakes every wait (notifications may have been lost): each looks at the table once more. */
     void wakeAll() {
         List<Waiter> woken = new ArrayList<>();
@@ -61,18 +86,42 @@ public final class TransferWaiters {
         woken.forEach(Waiter::wake);
     }
 
-    /** One receive's wait: woken by a commit of its route, an abort, or all at once. */
-    final class Waiter implements AutoCloseable {
+    /**
+     * One receive's wait: woken by a commit of its route, an abort, all at once, or a message handed over. Once
+     * ended it takes no more messages, and what it was handed and did not take goes back to its caller.
+     */
+    final class Waiter {
         private final long route;
+        private final TransferKey key;
         private boolean woken;
+        private boolean ended;
+        private Handed handed;
 
-        private Waiter(long route) {
+        private Waiter(long route, TransferKey key) {
             this.route = route;
+            this.key = key;
         }
 
         synchronized void wake() {
             woken = true;
             notifyAll();
+        }
+
+        private synchronized boolean accept(Handed message) {
+            if (ended || handed != null) {
+                return false;
+            }
+            handed = message;
+            woken = true;
+            notifyAll();
+            return true;
+        }
+
+        /** The message handed over since the last call, or null. */
+        synchronized Handed take() {
+            Handed h = handed;
+            handed = null;
+            return h;
         }
 
         /**
@@ -90,13 +139,20 @@ public final class TransferWaiters {
             woken = false;
         }
 
-        @Override
-        public void close() {
+        /**
+         * Ends the wait: unregistered, it takes no more messages. Returns what was handed over and not taken
+         * (null when nothing), which the caller must store: its sender has been told it arrived.
+         */
+        Handed end() {
             synchronized (byRoute) {
                 List<Waiter> ws = byRoute.get(route);
                 if (ws != null && ws.remove(this) && ws.isEmpty()) {
                     byRoute.remove(route);
                 }
+            }
+            synchronized (this) {
+                ended = true;
+                return take();
             }
         }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.ByteString;
+import io.fedflow.node.core.AbortSignal;
 import io.fedflow.node.core.FlowException;
 import io.fedflow.node.core.Limits;
 import io.fedflow.node.testing.SitesExtension;
@@ -31,8 +32,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Small component messages, received whole and committed in groups (--transfer-group-commit-bytes):
- * many at once all arrive intact, a conflicting one fails alone, an acknowledged one survives the
- * receiver's restart, and with the cap at 0 they stream into transactions of their own as before.
+ * many at once all arrive intact, a conflicting one fails alone, one for a receive already waiting is handed
+ * to it, an acknowledged one nobody waited for survives the receiver's restart, and with the cap at 0 they
+ * stream into transactions of their own as before.
  */
 class TransferGroupCommitTest {
     static final String GUEST = "9999";
@@ -110,6 +112,24 @@ class TransferGroupCommitTest {
             }
             assertThat(landed).hasSize(1);
             assertThat(new String(receive(host, key), StandardCharsets.UTF_8)).isEqualTo("content " + landed.get(0));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aSmallMessageForAReceiveWaitingAtItsDestinationIsHandedOverBehindTheSitePort() throws Exception {
+        TransferKey key = key(GUEST, HOST, "handed");
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            CompletableFuture<byte[]> received = WaitingReceives.start(host.node().transferChannel(), key,
+                    AbortSignal.NEVER, pool);
+            long handedOver = host.node().transfers().handedOver();
+            byte[] payload = payload(90_000, 5);
+            guest.node().transferChannel().send(key, payload);
+            assertThat(received.get(60, TimeUnit.SECONDS)).isEqualTo(payload);
+            assertThat(host.node().transfers().handedOver()).isEqualTo(handedOver + 1);
+            assertThat(host.node().transfers().exists(key)).isFalse();
         } finally {
             pool.shutdownNow();
         }

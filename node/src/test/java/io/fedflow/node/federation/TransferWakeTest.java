@@ -15,9 +15,10 @@ import io.fedflow.node.testing.NodeExtension;
 import io.fedflow.node.testing.TestNodes;
 import io.fedflow.proto.RetCode;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +27,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,9 +36,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Receivers woken, not polling: two node processes of one site (party 10000) over one database, each looking
  * at the table on its own only every 10 minutes (the safety poll). A receive waiting in the first process takes
  * a message the second one commits, small (group commit) or large (a transaction of its own), through the
- * NOTIFY of its commit; one the first commits itself wakes it directly; one committed while the first's
- * listening connection is cut is found once the connection is made again; and an abort ends the wait with its
- * failure. Every wait here would otherwise last the 10 minutes, far beyond the test's own bounds.
+ * NOTIFY of its commit; a small one the first sends itself is handed over without being stored, and one the
+ * receive fails to take is stored for another try; one committed while the first's listening connection is cut
+ * is found once the connection is made again; and an abort ends the wait with its failure. Every wait here
+ * would otherwise last the 10 minutes, far beyond the test's own bounds.
  */
 class TransferWakeTest {
     static final String PARTY = "10000";
@@ -77,21 +78,13 @@ class TransferWakeTest {
 
     /** A receive in the first process, started once its thread waits in the store for a wake. */
     private static CompletableFuture<byte[]> waitingReceive(TransferKey key, AbortSignal abort) {
-        AtomicReference<Thread> receiver = new AtomicReference<>();
-        CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
-            receiver.set(Thread.currentThread());
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            first.node().transferChannel().receive(key, Duration.ofMinutes(5), out, abort);
-            return out.toByteArray();
-        }, receivers);
-        await().atMost(Duration.ofSeconds(30)).until(() -> waitsForAWake(receiver.get()));
-        return received;
+        return WaitingReceives.start(first.node().transferChannel(), key, abort, receivers);
     }
 
-    private static boolean waitsForAWake(Thread t) {
-        return t != null && t.getState() == Thread.State.TIMED_WAITING && Arrays.stream(t.getStackTrace())
-                .anyMatch(f -> f.getClassName().equals(TransferWaiters.Waiter.class.getName())
-                        && f.getMethodName().equals("await"));
+    /** How many messages the site's processes have tried to store: t_transfer's id sequence. */
+    private static long storesSoFar() {
+        return first.node().database().dsl().fetchSingle("select last_value from t_transfer_f_id_seq")
+                .get(0, Long.class);
     }
 
     private static List<Integer> listeners() {
@@ -105,10 +98,15 @@ class TransferWakeTest {
     void aSmallMessageCommittedByAnotherProcessWakesTheReceive() throws Exception {
         TransferKey key = key();
         CompletableFuture<byte[]> received = waitingReceive(key, AbortSignal.NEVER);
+        long stores = storesSoFar();
+        long handedOver = first.node().transfers().handedOver();
         byte[] payload = bytes(1000, 1);
         second.transferChannel().send(key, payload);
         assertThat(received.get(60, TimeUnit.SECONDS)).isEqualTo(payload);
         assertThat(first.node().transfers().exists(key)).isFalse();
+        // the receive waits in the other process: the message went through the table
+        assertThat(storesSoFar()).isEqualTo(stores + 1);
+        assertThat(first.node().transfers().handedOver()).isEqualTo(handedOver);
     }
 
     @Test
@@ -122,12 +120,72 @@ class TransferWakeTest {
     }
 
     @Test
-    void aMessageCommittedByTheSameProcessWakesTheReceiveDirectly() throws Exception {
+    void aSmallMessageForAReceiveWaitingInTheSameProcessIsHandedOverAndNeverStored() throws Exception {
         TransferKey key = key();
         CompletableFuture<byte[]> received = waitingReceive(key, AbortSignal.NEVER);
+        long stores = storesSoFar();
+        long handedOver = first.node().transfers().handedOver();
         byte[] payload = bytes(200, 3);
         first.node().transferChannel().send(key, payload);
         assertThat(received.get(60, TimeUnit.SECONDS)).isEqualTo(payload);
+        assertThat(first.node().transfers().handedOver()).isEqualTo(handedOver + 1);
+        assertThat(storesSoFar()).isEqualTo(stores);
+        assertThat(first.node().transfers().exists(key)).isFalse();
+    }
+
+    @Test
+    void aLargeMessageForAReceiveWaitingInTheSameProcessStillGoesThroughTheTable() throws Exception {
+        TransferKey key = key();
+        CompletableFuture<byte[]> received = waitingReceive(key, AbortSignal.NEVER);
+        long stores = storesSoFar();
+        long handedOver = first.node().transfers().handedOver();
+        // above the group commit size: never held whole in memory, so never handed over
+        byte[] payload = bytes((2 << 20) + 5, 7);
+        first.node().transferChannel().send(key, payload);
+        assertThat(received.get(60, TimeUnit.SECONDS)).isEqualTo(payload);
+        assertThat(storesSoFar()).isEqualTo(stores + 1);
+        assertThat(first.node().transfers().handedOver()).isEqualTo(handedOver);
+    }
+
+    @Test
+    void aHandedOverMessageTheReceiveFailsToTakeIsStoredForAnotherTry() throws Exception {
+        TransferKey key = key();
+        OutputStream broken = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("disk full");
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                throw new IOException("disk full");
+            }
+        };
+        CompletableFuture<Long> failed = WaitingReceives.start(first.node().transferChannel(), key,
+                AbortSignal.NEVER, broken, receivers);
+        long stores = storesSoFar();
+        byte[] payload = bytes(300, 8);
+        first.node().transferChannel().send(key, payload);
+        assertThat(catchThrowable(() -> failed.get(60, TimeUnit.SECONDS))).hasRootCauseMessage("disk full");
+
+        assertThat(storesSoFar()).isEqualTo(stores + 1);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        first.node().transferChannel().receive(key, Duration.ofSeconds(30), out);
+        assertThat(out.toByteArray()).isEqualTo(payload);
+    }
+
+    @Test
+    void aMessageOfANewerVersionIsNotHandedOverAndEndsTheOlderVersionsWait() throws Exception {
+        TransferKey key = key();
+        CompletableFuture<byte[]> received = waitingReceive(key, AbortSignal.NEVER);
+        long handedOver = first.node().transfers().handedOver();
+        TransferKey newer = new TransferKey(key.jobId(), key.componentName(), key.taskVersion() + 1, key.tag(),
+                key.srcRole(), key.srcPartyId(), key.dstRole(), key.dstPartyId());
+        first.node().transferChannel().send(newer, bytes(50, 9));
+        assertThat(catchThrowable(() -> received.get(60, TimeUnit.SECONDS)))
+                .hasMessageContaining("runs version 1 of component hetero_lr_0");
+        assertThat(first.node().transfers().handedOver()).isEqualTo(handedOver);
+        assertThat(first.node().transfers().exists(newer)).isTrue();
     }
 
     @Test

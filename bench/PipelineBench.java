@@ -145,6 +145,15 @@ public class PipelineBench {
             Collections.sort(walls);
             System.out.printf(Locale.ROOT, "median of %d: %.2f s (min %.2f, max %.2f)%n", walls.size(),
                     walls.get(walls.size() / 2), walls.get(0), walls.get(walls.size() - 1));
+            // bin/jvm-flags keeps cold compiled code (-XX:-UseCodeCacheFlushing): how full the code cache gets
+            StringBuilder code = new StringBuilder("code cache after the runs (used of reserved):");
+            for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getName().startsWith("CodeHeap") || pool.getName().equals("CodeCache")) {
+                    code.append(String.format(Locale.ROOT, " %s %.1f of %.0f MB;", pool.getName(),
+                            pool.getUsage().getUsed() / 1048576.0, pool.getUsage().getMax() / 1048576.0));
+                }
+            }
+            System.out.println(code);
         }
     }
 

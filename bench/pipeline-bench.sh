@@ -16,7 +16,8 @@
 # run submits examples/breast_pipeline_{dsl,conf}.json as they are and times submit -> success.
 # --db-stats prints each job's database work at both nodes (transactions, scans of t_transfer, rows fetched:
 # pg_stat counters read after 11 s of quiet before and after the job).
-# FEDFLOW_JAVA_OPTS is added to the bench JVM's flags after the node's own defaults (as bin/fedflow-node does), so
+# The bench JVM takes the node's flags (bin/jvm-flags, as bin/fedflow-node does; with --jar, those of that build's
+# tree, none when it has none). FEDFLOW_JAVA_OPTS is added after them (as bin/fedflow-node does), so
 # a flag can be tried against what users run: FEDFLOW_JAVA_OPTS='-XX:+UseG1GC' bench/pipeline-bench.sh ...
 # The JIT's compilations per job: FEDFLOW_JAVA_OPTS='-XX:StartFlightRecording:filename=F.jfr,jdk.Compilation#threshold=0ms'
 # with --thread-cpu > OUT, then bench/jfr-compiles.py F.jfr OUT.
@@ -27,11 +28,15 @@ if [ "${1:-}" = "--jfr" ]; then
   jfr=("-XX:StartFlightRecording=filename=$2,settings=profile,dumponexit=true"); shift 2
 fi
 if [ "${1:-}" = "--jar" ]; then
-  jar="$2/fedflow-node-0.1.0-SNAPSHOT.jar"; cp="$jar:$(cat "$2/classpath.txt")"; shift 2
+  jar="$2/fedflow-node-0.1.0-SNAPSHOT.jar"; cp="$jar:$(cat "$2/classpath.txt")"
+  # the JVM flags of that build's bin/fedflow-node (none before bin/jvm-flags existed)
+  node_flags=()
+  [ ! -f "$2/../../bin/jvm-flags" ] || read -r -d '' -a node_flags < "$2/../../bin/jvm-flags" || true
+  shift 2
   if [ "${1:-}" = "--jfr" ]; then
     jfr=("-XX:StartFlightRecording=filename=$2,settings=profile,dumponexit=true"); shift 2
   fi
-  exec java -Xmx1g --add-opens java.base/java.math=ALL-UNNAMED ${FEDFLOW_JAVA_OPTS:-} "${jfr[@]}" -cp "$cp" "$root/bench/PipelineBench.java" --root "$root" "$@"
+  exec java -Xmx1g "${node_flags[@]}" --add-opens java.base/java.math=ALL-UNNAMED ${FEDFLOW_JAVA_OPTS:-} "${jfr[@]}" -cp "$cp" "$root/bench/PipelineBench.java" --root "$root" "$@"
 fi
 jar="$root/node/target/fedflow-node-0.1.0-SNAPSHOT.jar"
 if [ ! -f "$jar" ] || [ ! -f "$root/node/target/classpath.txt" ] \
@@ -40,4 +45,4 @@ if [ ! -f "$jar" ] || [ ! -f "$root/node/target/classpath.txt" ] \
   (cd "$root" && mvn -q -B -o -pl proto,auth,node -am package -DskipTests) >&2
 fi
 cp="$jar:$(cat "$root/node/target/classpath.txt")"
-exec java -Xmx1g --add-opens java.base/java.math=ALL-UNNAMED ${FEDFLOW_JAVA_OPTS:-} "${jfr[@]}" -cp "$cp" "$root/bench/PipelineBench.java" --root "$root" "$@"
+exec java -Xmx1g $(cat "$root/bin/jvm-flags") --add-opens java.base/java.math=ALL-UNNAMED ${FEDFLOW_JAVA_OPTS:-} "${jfr[@]}" -cp "$cp" "$root/bench/PipelineBench.java" --root "$root" "$@"

@@ -47,9 +47,18 @@ class BinScriptsTest {
         assertThat(Files.readString(log)).contains("java -XX:+ExitOnOutOfMemoryError ");
     }
 
+    @ParameterizedTest
+    @CsvSource({"fedflow-node, node/target", "fedflow-demo, examples/target"})
+    void aNodeJvmKeepsColdCompiledCodeForTheNextJob(String script, String target) throws Exception {
+        Path log = prepare(script, target);
+        run(script, Map.of("FEDFLOW_SKIP_BUILD", "1"));
+        assertThat(Files.readString(log)).contains(" -XX:-UseCodeCacheFlushing ");
+    }
+
     private Path prepare(String script, String target) throws IOException {
         Files.createDirectories(root.resolve("bin"));
         Files.copy(Path.of("..", "bin", script), root.resolve("bin").resolve(script));
+        Files.copy(Path.of("..", "bin", "jvm-flags"), root.resolve("bin").resolve("jvm-flags"));
         Files.createDirectories(root.resolve(target));
         Files.writeString(root.resolve(target).resolve("classpath.txt"), "");
         Path tools = Files.createDirectories(root.resolve("tools"));

@@ -39,20 +39,16 @@ class BinScriptsTest {
         assertThat(Files.readString(log)).contains("mvn -q -B install -DskipTests");
     }
 
+    /**
+     * A node's JVM exits on OutOfMemoryError, so that a supervisor restarts it, and keeps compiled code that went
+     * cold, so that the next job does not compile it again (bin/jvm-flags).
+     */
     @ParameterizedTest
     @CsvSource({"fedflow-node, node/target", "fedflow-demo, examples/target"})
-    void aNodeJvmExitsOnOutOfMemorySoThatASupervisorRestartsIt(String script, String target) throws Exception {
+    void aNodeJvmExitsOnOutOfMemoryAndKeepsColdCompiledCode(String script, String target) throws Exception {
         Path log = prepare(script, target);
         run(script, Map.of("FEDFLOW_SKIP_BUILD", "1"));
-        assertThat(Files.readString(log)).contains("java -XX:+ExitOnOutOfMemoryError ");
-    }
-
-    @ParameterizedTest
-    @CsvSource({"fedflow-node, node/target", "fedflow-demo, examples/target"})
-    void aNodeJvmKeepsColdCompiledCodeForTheNextJob(String script, String target) throws Exception {
-        Path log = prepare(script, target);
-        run(script, Map.of("FEDFLOW_SKIP_BUILD", "1"));
-        assertThat(Files.readString(log)).contains(" -XX:-UseCodeCacheFlushing ");
+        assertThat(Files.readString(log)).contains("java -XX:+ExitOnOutOfMemoryError -XX:-UseCodeCacheFlushing ");
     }
 
     private Path prepare(String script, String target) throws IOException {

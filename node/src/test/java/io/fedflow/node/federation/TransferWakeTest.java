@@ -94,57 +94,44 @@ class TransferWakeTest {
                 DatabaseNotifications.APPLICATION_NAME).getValues(0, Integer.class);
     }
 
-    @Test
-    void aSmallMessageCommittedByAnotherProcessWakesTheReceive() throws Exception {
+    /** What became of a message sent to a receive already waiting in the first process. */
+    private record Delivery(long stored, long handedOver) {}
+
+    /** Sends {@code payload} through {@code from} to a receive waiting in the first process, which must get it. */
+    private static Delivery toAWaitingReceive(TransferChannel from, byte[] payload) throws Exception {
         TransferKey key = key();
         CompletableFuture<byte[]> received = waitingReceive(key, AbortSignal.NEVER);
         long stores = storesSoFar();
         long handedOver = first.node().transfers().handedOver();
-        byte[] payload = bytes(1000, 1);
-        second.transferChannel().send(key, payload);
+        from.send(key, payload);
         assertThat(received.get(60, TimeUnit.SECONDS)).isEqualTo(payload);
         assertThat(first.node().transfers().exists(key)).isFalse();
-        // the receive waits in the other process: the message went through the table
-        assertThat(storesSoFar()).isEqualTo(stores + 1);
-        assertThat(first.node().transfers().handedOver()).isEqualTo(handedOver);
+        return new Delivery(storesSoFar() - stores, first.node().transfers().handedOver() - handedOver);
+    }
+
+    @Test
+    void aSmallMessageCommittedByAnotherProcessWakesTheReceive() throws Exception {
+        // the receive waits in the other process: the message goes through the table
+        assertThat(toAWaitingReceive(second.transferChannel(), bytes(1000, 1))).isEqualTo(new Delivery(1, 0));
     }
 
     @Test
     void aLargeMessageCommittedByAnotherProcessInItsOwnTransactionWakesTheReceive() throws Exception {
-        TransferKey key = key();
-        CompletableFuture<byte[]> received = waitingReceive(key, AbortSignal.NEVER);
         // above the group commit size: chunk by chunk in a transaction of its own, its NOTIFY at the commit
-        byte[] payload = bytes((3 << 20) + 17, 2);
-        second.transferChannel().send(key, payload);
-        assertThat(received.get(60, TimeUnit.SECONDS)).isEqualTo(payload);
+        assertThat(toAWaitingReceive(second.transferChannel(), bytes((3 << 20) + 17, 2)))
+                .isEqualTo(new Delivery(1, 0));
     }
 
     @Test
     void aSmallMessageForAReceiveWaitingInTheSameProcessIsHandedOverAndNeverStored() throws Exception {
-        TransferKey key = key();
-        CompletableFuture<byte[]> received = waitingReceive(key, AbortSignal.NEVER);
-        long stores = storesSoFar();
-        long handedOver = first.node().transfers().handedOver();
-        byte[] payload = bytes(200, 3);
-        first.node().transferChannel().send(key, payload);
-        assertThat(received.get(60, TimeUnit.SECONDS)).isEqualTo(payload);
-        assertThat(first.node().transfers().handedOver()).isEqualTo(handedOver + 1);
-        assertThat(storesSoFar()).isEqualTo(stores);
-        assertThat(first.node().transfers().exists(key)).isFalse();
+        assertThat(toAWaitingReceive(first.node().transferChannel(), bytes(200, 3))).isEqualTo(new Delivery(0, 1));
     }
 
     @Test
     void aLargeMessageForAReceiveWaitingInTheSameProcessStillGoesThroughTheTable() throws Exception {
-        TransferKey key = key();
-        CompletableFuture<byte[]> received = waitingReceive(key, AbortSignal.NEVER);
-        long stores = storesSoFar();
-        long handedOver = first.node().transfers().handedOver();
         // above the group commit size: never held whole in memory, so never handed over
-        byte[] payload = bytes((2 << 20) + 5, 7);
-        first.node().transferChannel().send(key, payload);
-        assertThat(received.get(60, TimeUnit.SECONDS)).isEqualTo(payload);
-        assertThat(storesSoFar()).isEqualTo(stores + 1);
-        assertThat(first.node().transfers().handedOver()).isEqualTo(handedOver);
+        assertThat(toAWaitingReceive(first.node().transferChannel(), bytes((2 << 20) + 5, 7)))
+                .isEqualTo(new Delivery(1, 0));
     }
 
     @Test

@@ -111,6 +111,9 @@ class SiteObservabilityTest {
             assertThat(sent).as(m).isPositive();
             assertThat(delta(hostBefore, host, m, "direction", "received", "peer", "9999")).as(m).isEqualTo(sent);
         }
+        // a message whose receive already waits is handed over (the arbiter waits for each party's gradient)
+        String handedOver = "fedflow_transfer_handed_over_total";
+        assertThat(delta(guestBefore, guest, handedOver) + delta(hostBefore, host, handedOver)).isPositive();
         assertThat(delta(guestBefore, guest, "fedflow_tasks_duration_seconds_count", "module", "HeteroLR",
                 "status", "success")).isEqualTo(1);
         assertThat(delta(hostBefore, host, "fedflow_tasks_duration_seconds_count", "module", "HeteroLR",

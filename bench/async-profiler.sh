@@ -5,7 +5,7 @@
 # prints the agent flag, to be put in FEDFLOW_JAVA_OPTS of a bench, e.g.
 #   FEDFLOW_JAVA_OPTS="$(bench/async-profiler.sh /tmp/p.jfr)" bench/pipeline-bench.sh --jar DIR --runs 3 --warmup 3
 #   jfr print --json --stack-depth 120 --events jdk.ExecutionSample /tmp/p.jfr > /tmp/p.json
-#   bench/ap-threads.py /tmp/p.json windows.txt [THREAD-PREFIX [N]]
+#   bench/jfr-top.py /tmp/p.json windows.txt [N [THREAD-PREFIX]]
 # (windows.txt: the "window START END" pairs the pipeline bench prints per job, one pair a line).
 #   bench/async-profiler.sh OUT.jfr [INTERVAL (default 3ms)]
 set -euo pipefail

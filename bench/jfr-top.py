@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """Aggregate JFR jdk.ExecutionSample events (jfr print --json) within time windows: top self frames and
-inclusive frames matching prefixes. usage: jfr print --json --stack-depth 300 --events jdk.ExecutionSample rec.jfr > s.json (without --stack-depth, jfr prints 5 frames a sample and inclusive counts are wrong); bench/jfr-top.py s.json windows.txt [N]
-(windows.txt: one "start end" pair of epoch seconds a line, e.g. the job/query slices of a bench run)"""
-import json, sys, collections, datetime
+inclusive frames matching prefixes. usage: jfr print --json --stack-depth 300 --events jdk.ExecutionSample rec.jfr > s.json (without --stack-depth, jfr prints 5 frames a sample and inclusive counts are wrong); bench/jfr-top.py s.json windows.txt [N [THREAD-PREFIX]]
+(windows.txt: one "start end" pair of epoch seconds a line, e.g. the job/query slices of a bench run).
+Threads are counted by class (their names without the numbers); with THREAD-PREFIX the frames are those of the
+threads so named only, and their first Fedflow frames are listed too. Works on async-profiler's JFR files as well
+(bench/async-profiler.sh), whose native threads have an OS name only."""
+import json, sys, collections, datetime, re
 data = json.load(open(sys.argv[1]))
 wins = []
 for line in open(sys.argv[2]):
     a, b = line.split()
     wins.append((float(a), float(b)))
 N = int(sys.argv[3]) if len(sys.argv) > 3 else 40
+prefix = sys.argv[4] if len(sys.argv) > 4 else ''
 def ts(s):
     # 2026-12-05T07:20:01.123456789Z or with offset
     s = s.replace('Z', '+00:00')
@@ -19,17 +23,24 @@ def ts(s):
         s = head + '.' + frac[:6] + tz
     return datetime.datetime.fromisoformat(s).timestamp()
 selfc = collections.Counter(); incl = collections.Counter(); threads = collections.Counter(); total = 0
+fedflow = collections.Counter(); picked = 0
 for e in data['recording']['events']:
     v = e['values']
     t = ts(v['startTime'])
     if not any(a <= t <= b for a, b in wins):
         continue
+    thread = v.get('sampledThread') or {}
+    name = thread.get('javaName') or thread.get('osName') or '?'
+    total += 1
+    threads[re.sub(r'-\d+-$', '', re.sub(r'[-#]?\d+$', '', name))] += 1
+    if not name.startswith(prefix):
+        continue
+    picked += 1
     frames = v['stackTrace']['frames'] if v.get('stackTrace') else []
     names = [f['method']['type']['name'] + '.' + f['method']['name'] for f in frames]
-    total += 1
-    threads[(v.get('sampledThread') or {}).get('javaName', '?').rstrip('0123456789')] += 1
     if names:
         selfc[names[0]] += 1
+    fedflow[next((n for n in names if n.startswith(('io/fedflow', 'io.fedflow'))), '-')] += 1
     seen = set()
     for n in names:
         # inclusive by class
@@ -38,6 +49,11 @@ for e in data['recording']['events']:
             if key not in seen:
                 seen.add(key); incl[key] += 1
 print('samples', total)
-print('--- threads'); [print(f'{c:6d} {c*100/total:5.1f}% {k}') for k, c in threads.most_common(10)]
+print('--- threads'); [print(f'{c:6d} {c*100/total:5.1f}% {k}') for k, c in threads.most_common(20 if prefix else 10)]
+if prefix:
+    print(f'--- threads {prefix}*: {picked} samples; shares below are of these')
+    total = max(1, picked)
 print('--- self'); [print(f'{c:6d} {c*100/total:5.1f}% {k}') for k, c in selfc.most_common(N)]
 print('--- inclusive'); [print(f'{c:6d} {c*100/total:5.1f}% {k}') for k, c in incl.most_common(N*3)]
+if prefix:
+    print('--- first Fedflow frame'); [print(f'{c:6d} {c*100/total:5.1f}% {k}') for k, c in fedflow.most_common(N)]

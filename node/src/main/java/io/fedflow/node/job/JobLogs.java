@@ -3,6 +3,7 @@ package io.fedflow.node.job;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -49,12 +50,21 @@ public final class JobLogs {
     }
 
     private static void append(Path file, String ids, String line) {
+        String text = "[" + TIME.format(Instant.now()) + "] " + ids + " " + line + System.lineSeparator();
         try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, "[" + TIME.format(Instant.now()) + "] " + ids + " " + line + System.lineSeparator(),
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            try {
+                write(file, text);
+            } catch (NoSuchFileException e) {
+                // a log's first line: its directories are made then, not looked up for every line
+                Files.createDirectories(file.getParent());
+                write(file, text);
+            }
         } catch (IOException e) {
             logger.warn("cannot write {}", file, e);
         }
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 }

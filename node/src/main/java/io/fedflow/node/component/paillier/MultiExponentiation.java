@@ -134,13 +134,7 @@ public final class MultiExponentiation {
             throw new IllegalArgumentException("bucket bits must be 1 to " + MAX_BUCKET_BITS + ", got " + bits);
         }
         int rows = bases.size();
-        int maxBits = 0;
-        for (long[] row : a) {
-            for (int j = 0; j < columns; j++) {
-                maxBits = Math.max(maxBits, magnitudeBits(row[j]));
-            }
-        }
-        int windows = maxBits / bits + 1;
+        int windows = maxBits(a, columns) / bits + 1;
         int[][][] digits = new int[columns][rows][];
         int[][] base = IntStream.range(0, rows).parallel().mapToObj(i -> mod.toMontgomery(bases.get(i)))
                 .toArray(int[][]::new);
@@ -176,6 +170,21 @@ public final class MultiExponentiation {
             q[j] = horner(mod, neg[j], bits);
         }
         return divide(mod, p, q);
+    }
+
+    /**
+     * The widest magnitude in {@code a}: a method of its own so that its loop's back edges count towards this
+     * small method and not towards {@link #buckets}, which would otherwise be compiled (and replaced on the stack)
+     * whole, with all it inlines, for a loop over a few thousand numbers.
+     */
+    private static int maxBits(long[][] a, int columns) {
+        int maxBits = 0;
+        for (long[] row : a) {
+            for (int j = 0; j < columns; j++) {
+                maxBits = Math.max(maxBits, magnitudeBits(row[j]));
+            }
+        }
+        return maxBits;
     }
 
     private static MontgomeryMultiplier.Product bucket(MontgomeryMultiplier mod, MontgomeryMultiplier.Product[] b,

@@ -376,13 +376,13 @@ public class PipelineBench {
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
+    /** The PostgreSQL servers' process ids (the nodes' servers run for the whole bench). */
+    static List<Long> postmasters;
+
     /**
      * CPU time of the PostgreSQL servers under {@code work} (Linux /proc): each postmaster's own and its reaped
      * children's times, plus its live children's (the pooled backends), so that a delta spans one job.
      */
-    /** The PostgreSQL servers' process ids (the nodes' servers run for the whole bench). */
-    static List<Long> postmasters;
-
     static double postgresCpuSeconds(Path work) throws IOException {
         if (postmasters == null) {
             // found once: walking the work tree (its job logs grow by the job) made C2 compile the JDK's tree

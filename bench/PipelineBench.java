@@ -87,6 +87,7 @@ public class PipelineBench {
             check(post(o + "/v1/permission/grant", "{\"party_id\": \"9999\", \"component\": \"*\", \"dataset\": "
                     + "[{\"namespace\": \"experiment\", \"name\": \"breast_hetero_host\"}]}"));
             List<Double> walls = new ArrayList<>();
+            List<Double> probes = new ArrayList<>();
             for (int r = 0; r < warmup + runs; r++) {
                 Map<String, Long> paillierBefore = paillier(g, "9999");
                 paillierBefore.putAll(paillier(o, "10000"));
@@ -115,6 +116,12 @@ public class PipelineBench {
                         measured ? "run " + (r - warmup + 1) : "warm-up", jobId, wall, auc, cpu, pg);
                 // epoch seconds of the job, for bench/jfr-top.py's windows (a --jfr recording of the bench JVM)
                 System.out.printf(Locale.ROOT, "  window %.3f %.3f%n", epoch0, epoch1);
+                double probe = SpeedProbe.encryptMicros();
+                if (measured) {
+                    probes.add(probe);
+                }
+                System.out.printf(Locale.ROOT, "  machine just after the job: an encryption took %.1f µs of one "
+                        + "thread's CPU (bench/crypto-floor-bench.sh's unit cost, measured the same way)%n", probe);
                 Map<String, Long> paillierAfter = paillier(g, "9999");
                 paillierAfter.putAll(paillier(o, "10000"));
                 StringBuilder ops = new StringBuilder("  Paillier operations of the job (fedflow.paillier.operations):");
@@ -145,6 +152,10 @@ public class PipelineBench {
             Collections.sort(walls);
             System.out.printf(Locale.ROOT, "median of %d: %.2f s (min %.2f, max %.2f)%n", walls.size(),
                     walls.get(walls.size() / 2), walls.get(0), walls.get(walls.size() - 1));
+            Collections.sort(probes);
+            System.out.printf(Locale.ROOT, "machine after the measured jobs: an encryption %.1f µs median (%.1f to "
+                    + "%.1f); a floor read in another JVM holds for these walls only where its encryption reads "
+                    + "the same%n", probes.get(probes.size() / 2), probes.get(0), probes.get(probes.size() - 1));
             // bin/jvm-flags keeps cold compiled code (-XX:-UseCodeCacheFlushing): how full the code cache gets
             StringBuilder code = new StringBuilder("code cache after the runs (used of reserved):");
             for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
@@ -260,6 +271,47 @@ public class PipelineBench {
      * the sampling itself costs about 1 % of a core (its own class, bench-threadcpu, in the output). A thread
      * that ends between two samples loses its last ticks, so short-lived threads are undercounted.
      */
+    /**
+     * The machine's speed at the minute of a job: one thread's CPU per public-key encryption (1024-bit key), the
+     * cheapest of three 20 ms rounds, as bench/CryptoFloorBench measures its unit cost. This VM has slow patches
+     * in which every thread's CPU per operation rises (an encryption at 82 µs in one hour, 107 µs in the next), so
+     * a floor read in another JVM at another minute fits a job's wall only where the two read alike. Run after a
+     * job, never before the first, so that a cold first job meets no code this probe compiled.
+     */
+    static final class SpeedProbe {
+        static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+        static io.fedflow.node.component.paillier.PaillierEncryptor enc;
+        static volatile Object sink;
+
+        static double encryptMicros() {
+            if (enc == null) {
+                java.security.SecureRandom random = new java.security.SecureRandom();
+                var keys = io.fedflow.node.component.paillier.PaillierKeyPair.generate(1024, random);
+                enc = new io.fedflow.node.component.paillier.PaillierEncryptor(
+                        new io.fedflow.node.component.paillier.PaillierPublicKey(keys.publicKey().n()), random);
+            }
+            round(0.02);
+            double best = Double.MAX_VALUE;
+            for (int i = 0; i < 3; i++) {
+                best = Math.min(best, round(0.02));
+            }
+            return best * 1e6;
+        }
+
+        /** CPU seconds of this thread per encryption over {@code seconds} of its CPU. */
+        static double round(double seconds) {
+            long cpu0 = THREADS.getCurrentThreadCpuTime();
+            long end = cpu0 + (long) (seconds * 1e9);
+            long cpu;
+            int n = 0;
+            do {
+                sink = enc.encrypt(java.math.BigInteger.valueOf(n++));
+                cpu = THREADS.getCurrentThreadCpuTime();
+            } while (cpu < end);
+            return (cpu - cpu0) / 1e9 / n;
+        }
+    }
+
     static final class ThreadCpu {
         private final List<Long> times = Collections.synchronizedList(new ArrayList<>());
         private final List<Map<String, Long>> snaps = Collections.synchronizedList(new ArrayList<>());

@@ -61,17 +61,13 @@ public final class TransferWaiters {
      * if there is one and it holds nothing yet; false when none takes it and the message must be stored.
      */
     boolean handOver(TransferKey key, Handed message) {
-        List<Waiter> candidates;
+        // accepted under the registry's lock, so no copy per message: a waiter's own lock is only ever taken
+        // inside this one, never the other way round
         synchronized (byRoute) {
-            List<Waiter> ws = byRoute.get(route(key));
-            if (ws == null) {
-                return false;
-            }
-            candidates = List.copyOf(ws);
-        }
-        for (Waiter w : candidates) {
-            if (w.key.equals(key) && w.accept(message)) {
-                return true;
+            for (Waiter w : byRoute.getOrDefault(route(key), List.of())) {
+                if (w.key.equals(key) && w.accept(message)) {
+                    return true;
+                }
             }
         }
         return false;

@@ -1,6 +1,7 @@
 package io.fedflow.node.component.paillier;
 
 import java.math.BigInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * The factors of n and what CRT decryption precomputes from them: decryption works mod p² and q² (exponents
@@ -18,8 +19,6 @@ public final class PaillierPrivateKey {
     private final BigInteger hp;
     private final BigInteger hq;
     private final BigInteger qInverseModP;
-    private final BigInteger phiPSquared;
-    private final BigInteger phiQSquared;
     private final BigInteger qSquaredInverseModPSquared;
 
     PaillierPrivateKey(PaillierPublicKey publicKey, BigInteger p, BigInteger q) {
@@ -37,8 +36,6 @@ public final class PaillierPrivateKey {
         this.hp = h(g, p, pSquared, pMinus1);
         this.hq = h(g, q, qSquared, qMinus1);
         this.qInverseModP = q.modInverse(p);
-        this.phiPSquared = p.multiply(pMinus1);
-        this.phiQSquared = q.multiply(qMinus1);
         this.qSquaredInverseModPSquared = qSquared.modInverse(pSquared);
     }
 
@@ -65,12 +62,17 @@ public final class PaillierPrivateKey {
     }
 
     /**
-     * base^exponent mod n² by CRT: two exponentiations on numbers of half the size, exponents reduced by
-     * φ(p²) and φ(q²). The holder of the private key encrypts about 3-4× faster than with the public key alone.
+     * x ↦ base^x mod n² for x of at most {@code exponentBits} bits, by CRT: fixed-base tables mod p² and q²
+     * (numbers half as long as n², so each product costs about a quarter), joined by Garner's formula. For
+     * the key's own encryptor; x needs no reduction by φ(p²) at half n's length.
      */
-    BigInteger powModNSquared(BigInteger base, BigInteger exponent) {
-        BigInteger rp = base.mod(pSquared).modPow(exponent.mod(phiPSquared), pSquared);
-        BigInteger rq = base.mod(qSquared).modPow(exponent.mod(phiQSquared), qSquared);
-        return rp.subtract(rq).multiply(qSquaredInverseModPSquared).mod(pSquared).multiply(qSquared).add(rq);
+    UnaryOperator<BigInteger> crtPowers(BigInteger base, int exponentBits) {
+        FixedBasePowers modP = new FixedBasePowers(base.mod(pSquared), exponentBits, new MontgomeryMultiplier(pSquared));
+        FixedBasePowers modQ = new FixedBasePowers(base.mod(qSquared), exponentBits, new MontgomeryMultiplier(qSquared));
+        return x -> {
+            BigInteger rp = modP.pow(x);
+            BigInteger rq = modQ.pow(x);
+            return rp.subtract(rq).multiply(qSquaredInverseModPSquared).mod(pSquared).multiply(qSquared).add(rq);
+        };
     }
 }

@@ -52,6 +52,34 @@ class PaillierTest {
     }
 
     @Test
+    void bothEncryptorsObfuscateWithHToTheXAsModPowComputesIt() {
+        BigInteger n2 = keys.publicKey().nSquared();
+        int bits = (keys.publicKey().bits() + 1) / 2;
+        Random random = new Random(11);
+        List<BigInteger> exponents = new ArrayList<>(List.of(BigInteger.ZERO, BigInteger.ONE, BigInteger.valueOf(256),
+                BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE), BigInteger.ONE.shiftLeft(bits - 1),
+                new BigInteger("ff00ff0000ff", 16)));
+        for (int i = 0; i < 40; i++) {
+            exponents.add(new BigInteger(random.nextInt(bits) + 1, random));
+        }
+        PaillierEncryptor publicOnly = new PaillierEncryptor(keys.publicKey(), new SecureRandom());
+        for (PaillierEncryptor e : List.of(enc, publicOnly)) {
+            for (BigInteger x : exponents) {
+                assertThat(e.obfuscator(x)).as("h^%s", x).isEqualTo(e.base().modPow(x, n2));
+            }
+        }
+    }
+
+    @Test
+    void anObfuscatorExponentOutsideTheTableIsRefused() {
+        int bits = (keys.publicKey().bits() + 1) / 2;
+        assertThatThrownBy(() -> enc.obfuscator(BigInteger.ONE.shiftLeft(bits)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exponent");
+        assertThatThrownBy(() -> enc.obfuscator(BigInteger.valueOf(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
+    }
+
+    @Test
     void addIsTheProductModNSquaredForCiphertextsAndForAnyOtherValue() {
         PaillierPublicKey pub = keys.publicKey();
         BigInteger n2 = pub.nSquared();

@@ -12,6 +12,8 @@ import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +27,6 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record1;
 import org.jooq.Record2;
-import org.jooq.Record4;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
@@ -55,6 +56,12 @@ public final class TransferStore {
     private final String process;
     private final Duration safetyPoll;
     private final AtomicLong handedOver = new AtomicLong();
+    /**
+     * {@link #lookFor}'s SQL, rendered once: every receive runs it at least once (hundreds a HeteroLR job), and
+     * building and rendering the query each time cost more CPU than running it. The driver keeps it prepared
+     * per connection.
+     */
+    private final String lookForSql;
 
     /**
      * Messages of up to {@code groupCommitBytes} are committed in groups (none with 0); consumed messages
@@ -76,6 +83,20 @@ public final class TransferStore {
         this.waiters = waiters;
         this.process = process;
         this.safetyPoll = safetyPoll;
+        this.lookForSql = dsl.select(T_TRANSFER.F_ID, T_TRANSFER.F_SIZE, T_TRANSFER.F_TASK_VERSION,
+                        T_TRANSFER_CHUNK.F_CONTENT)
+                .from(T_TRANSFER)
+                .leftJoin(T_TRANSFER_CHUNK).on(T_TRANSFER_CHUNK.F_TRANSFER_ID.eq(T_TRANSFER.F_ID),
+                        T_TRANSFER_CHUNK.F_SEQ.eq(DSL.inline(0)))
+                .where(T_TRANSFER.F_JOB_ID.eq(DSL.param("job_id", String.class)),
+                        T_TRANSFER.F_COMPONENT_NAME.eq(DSL.param("component_name", String.class)),
+                        T_TRANSFER.F_TAG.eq(DSL.param("tag", String.class)),
+                        T_TRANSFER.F_SRC_ROLE.eq(DSL.param("src_role", String.class)),
+                        T_TRANSFER.F_SRC_PARTY_ID.eq(DSL.param("src_party_id", String.class)),
+                        T_TRANSFER.F_DST_ROLE.eq(DSL.param("dst_role", String.class)),
+                        T_TRANSFER.F_DST_PARTY_ID.eq(DSL.param("dst_party_id", String.class)),
+                        T_TRANSFER.F_TASK_VERSION.ge(DSL.param("task_version", Long.class)))
+                .orderBy(T_TRANSFER.F_TASK_VERSION).limit(DSL.inline(1)).getSQL();
     }
 
     /** A message received whole, its bytes checked against its header. */
@@ -241,7 +262,7 @@ public final class TransferStore {
     public long receive(TransferKey key, Duration timeout, ChunkSink sink, AbortSignal abort) {
         abort.throwIfAborted();
         long deadline = System.nanoTime() + timeout.toNanos();
-        Record4<Long, Long, Long, byte[]> found = null;
+        Stored found = null;
         TransferWaiters.Handed handed;
         // registered before the first look: a commit between a look and the wait still wakes it
         TransferWaiters.Waiter waiter = waiters.register(key);
@@ -275,14 +296,14 @@ public final class TransferStore {
             handedOver.incrementAndGet();
             return handed.content().length;
         }
-        if (found.value3() != key.taskVersion()) {
-            throw versionMismatch(key, found.value3());
+        if (found.taskVersion() != key.taskVersion()) {
+            throw versionMismatch(key, found.taskVersion());
         }
-        long id = found.value1();
-        long size = found.value2();
+        long id = found.id();
+        long size = found.size();
         long taken = 0;
-        if (found.value4() != null) {
-            taken += deliver(key, sink, found.value4());
+        if (found.firstChunk() != null) {
+            taken += deliver(key, sink, found.firstChunk());
         }
         // The rest one chunk in memory at a time: a message may be far larger than the heap.
         int seq = 0;
@@ -326,14 +347,26 @@ public final class TransferStore {
         return handedOver.get();
     }
 
+    /** A stored message: its row, size and version, and its first chunk (null when it has none). */
+    private record Stored(long id, long size, long taskVersion, byte[] firstChunk) {}
+
     /** The message with its first chunk (a small message in one query), or of a newer version; null when none. */
-    private Record4<Long, Long, Long, byte[]> lookFor(TransferKey key) {
-        return dsl.select(T_TRANSFER.F_ID, T_TRANSFER.F_SIZE, T_TRANSFER.F_TASK_VERSION, T_TRANSFER_CHUNK.F_CONTENT)
-                .from(T_TRANSFER)
-                .leftJoin(T_TRANSFER_CHUNK).on(T_TRANSFER_CHUNK.F_TRANSFER_ID.eq(T_TRANSFER.F_ID),
-                        T_TRANSFER_CHUNK.F_SEQ.eq(0))
-                .where(sameRoute(key), T_TRANSFER.F_TASK_VERSION.ge(key.taskVersion()))
-                .orderBy(T_TRANSFER.F_TASK_VERSION).limit(1).fetchOne();
+    private Stored lookFor(TransferKey key) {
+        return dsl.connectionResult(c -> {
+            try (PreparedStatement ps = c.prepareStatement(lookForSql)) {
+                ps.setString(1, key.jobId());
+                ps.setString(2, key.componentName());
+                ps.setString(3, key.tag());
+                ps.setString(4, key.srcRole());
+                ps.setString(5, key.srcPartyId());
+                ps.setString(6, key.dstRole());
+                ps.setString(7, key.dstPartyId());
+                ps.setLong(8, key.taskVersion());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? new Stored(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getBytes(4)) : null;
+                }
+            }
+        });
     }
 
     private static int deliver(TransferKey key, ChunkSink sink, byte[] content) {

@@ -290,7 +290,8 @@ final class HeteroLRProtocol {
         double[] w = LR.init(s, dim, d);
         // the most encryptions one chunk makes, drawn ahead while this party waits for the others
         int ahead = Math.min(io.precomputedObfuscators(), plan.largestChunk() + 1 + dim);
-        PaillierEncryptor enc = new PaillierEncryptor(pk, new SecureRandom()).precomputing(ahead);
+        PaillierEncryptor enc = new PaillierEncryptor(pk, new SecureRandom()).precomputing(ahead,
+                encryptionsAtMost(s, plan, dim));
         try (enc) {
             LR.Optimizer opt = new LR.Optimizer(s, dim);
             HeteroLRGuest guest = new HeteroLRGuest(io, s, plan, enc, d, w, opt);
@@ -313,12 +314,22 @@ final class HeteroLRProtocol {
         double[] w = LR.init(s, d, d);
         // the most encryptions one chunk makes, drawn ahead while this party waits for the others
         int ahead = Math.min(io.precomputedObfuscators(), plan.largestChunk() + 1 + d);
-        PaillierEncryptor enc = new PaillierEncryptor(pk, new SecureRandom()).precomputing(ahead);
+        PaillierEncryptor enc = new PaillierEncryptor(pk, new SecureRandom()).precomputing(ahead,
+                encryptionsAtMost(s, plan, d));
         try (enc) {
             LR.Optimizer opt = new LR.Optimizer(s, d);
             HeteroLRHost host = new HeteroLRHost(io, s, plan, enc, w, opt);
             return iterate(io, s, rows, plan, opt, w, host, arbiter, iterations);
         }
+    }
+
+    /**
+     * The encryptions a guest or host makes in all iterations at most, with {@code dim} weights (the guest's
+     * intercept among them): per iteration one per row, then per batch its loss term and one mask per weight
+     * (the count {@code HeteroLRProtocolTest} checks). No more obfuscators are drawn ahead than these.
+     */
+    static long encryptionsAtMost(LR.Settings s, Plan plan, int dim) {
+        return (long) s.maxIter * (plan.rows() + plan.batches() * (dim + 1L));
     }
 
     /**

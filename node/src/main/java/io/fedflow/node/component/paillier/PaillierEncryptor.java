@@ -48,13 +48,13 @@ public final class PaillierEncryptor implements AutoCloseable {
         this.precomputed = null;
     }
 
-    private PaillierEncryptor(PaillierEncryptor source, int capacity) {
+    private PaillierEncryptor(PaillierEncryptor source, int capacity, long budget) {
         this.key = source.key;
         this.random = source.random;
         this.exponentBits = source.exponentBits;
         this.h = source.h;
         this.hPower = source.hPower;
-        this.precomputed = new PrecomputedObfuscators(source::obfuscator, capacity);
+        this.precomputed = new PrecomputedObfuscators(source::obfuscator, capacity, budget);
     }
 
     /**
@@ -63,10 +63,21 @@ public final class PaillierEncryptor implements AutoCloseable {
      * inline computation. The caller closes it.
      */
     public PaillierEncryptor precomputing(int capacity) {
+        return precomputing(capacity, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #precomputing(int)}, making at most {@code budget} obfuscators in all (ahead or inline): the
+     * encryptions the caller can still make at most. Beyond it an encryption computes its own.
+     */
+    public PaillierEncryptor precomputing(int capacity, long budget) {
         if (capacity < 0) {
             throw new IllegalArgumentException("capacity cannot be negative, got " + capacity);
         }
-        return capacity == 0 ? this : new PaillierEncryptor(this, capacity);
+        if (budget < 0) {
+            throw new IllegalArgumentException("the obfuscator budget cannot be negative, got " + budget);
+        }
+        return capacity == 0 ? this : new PaillierEncryptor(this, capacity, budget);
     }
 
     /** Obfuscators computed ahead and not used yet (0 without precomputation). */

@@ -3,6 +3,7 @@ package io.fedflow.node.component.paillier;
 import java.math.BigInteger;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -15,11 +16,21 @@ final class PrecomputedObfuscators implements AutoCloseable {
     private final Supplier<BigInteger> source;
     private final BlockingQueue<BigInteger> queue;
     private final Thread producer;
+    /** Obfuscators that may still be made, by the thread or by a caller that found the queue empty. */
+    private final AtomicLong unmade;
     private volatile boolean closed;
 
     PrecomputedObfuscators(Supplier<BigInteger> source, int capacity) {
+        this(source, capacity, Long.MAX_VALUE);
+    }
+
+    PrecomputedObfuscators(Supplier<BigInteger> source, int capacity, long budget) {
+        if (budget < 0) {
+            throw new IllegalArgumentException("the obfuscator budget cannot be negative, got " + budget);
+        }
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.source = source;
+        this.unmade = new AtomicLong(budget);
         this.producer = new Thread(this::produce, "paillier-obfuscators");
         producer.setDaemon(true);
         producer.start();
@@ -27,7 +38,7 @@ final class PrecomputedObfuscators implements AutoCloseable {
 
     private void produce() {
         try {
-            while (!closed && !Thread.currentThread().isInterrupted()) {
+            while (!closed && !Thread.currentThread().isInterrupted() && unmade.getAndDecrement() > 0) {
                 queue.put(source.get());
             }
         } catch (InterruptedException e) {
@@ -38,14 +49,18 @@ final class PrecomputedObfuscators implements AutoCloseable {
     /** A precomputed obfuscator, or a fresh one computed by the caller when none is ready. */
     BigInteger next() {
         BigInteger o = queue.poll();
-        return o != null ? o : source.get();
+        if (o != null) {
+            return o;
+        }
+        unmade.decrementAndGet();
+        return source.get();
     }
 
     int available() {
         return queue.size();
     }
 
-    /** Whether the background thread still runs (it ends once closed). */
+    /** Whether the background thread still runs (it ends once closed or once its budget is made). */
     boolean running() {
         return producer.isAlive();
     }

@@ -380,6 +380,10 @@ class HeteroLRProtocolTest {
             ops.forEach((op, c) -> expected.put(op, c * iterations));
             assertThat(counts.get(role)).as(role).containsExactlyInAnyOrderEntriesOf(expected);
         });
+        // the bound on obfuscators drawn ahead is exactly what the parties encrypted
+        ChunkedRows.Plan plan = new ChunkedRows.Plan(n, 320, chunk);
+        assertThat(HeteroLRProtocol.encryptionsAtMost(s, plan, (int) bigD)).isEqualTo(counts.get("guest").get(ENCRYPT));
+        assertThat(HeteroLRProtocol.encryptionsAtMost(s, plan, (int) dh)).isEqualTo(counts.get("host").get(ENCRYPT));
         return perIteration;
     }
 

@@ -45,6 +45,46 @@ class PrecomputedObfuscatorsTest {
     }
 
     @Test
+    void makesNoMoreThanItsBudgetAheadThenLeavesTheCallersToComputeTheirOwn() {
+        AtomicLong drawn = new AtomicLong();
+        PrecomputedObfuscators pool = new PrecomputedObfuscators(() -> BigInteger.valueOf(drawn.incrementAndGet()), 3,
+                6);
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> pool.available() == 3);
+            assertThat(List.of(pool.next(), pool.next())).containsExactly(BigInteger.ONE, BigInteger.TWO);
+            // two more made ahead fill the queue again; the sixth and last waits for room
+            await().atMost(Duration.ofSeconds(30)).until(() -> drawn.get() == 6);
+            assertThat(pool.next()).isEqualTo(BigInteger.valueOf(3));
+            await().atMost(Duration.ofSeconds(30)).until(() -> pool.available() == 3);
+            // the budget is spent: the thread has ended, and a caller computes its own once the queue is empty
+            await().atMost(Duration.ofSeconds(30)).until(() -> !pool.running());
+            assertThat(List.of(pool.next(), pool.next(), pool.next()))
+                    .containsExactly(BigInteger.valueOf(4), BigInteger.valueOf(5), BigInteger.valueOf(6));
+            assertThat(pool.next()).isEqualTo(BigInteger.valueOf(7));
+            assertThat(pool.available()).isZero();
+        } finally {
+            pool.close();
+        }
+    }
+
+    @Test
+    void aBudgetOfNoneMakesNothingAheadAndANegativeOneIsRefused() {
+        PrecomputedObfuscators none = new PrecomputedObfuscators(() -> BigInteger.TEN, 4, 0);
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !none.running());
+            assertThat(none.available()).isZero();
+            assertThat(none.next()).isEqualTo(BigInteger.TEN);
+        } finally {
+            none.close();
+        }
+        assertThatThrownBy(() -> new PrecomputedObfuscators(() -> BigInteger.ONE, 1, -1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("budget");
+        PaillierPublicKey key = PaillierKeyPair.generate(512, new SecureRandom()).publicKey();
+        assertThatThrownBy(() -> new PaillierEncryptor(key, new SecureRandom()).precomputing(4, -1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("budget");
+    }
+
+    @Test
     void aPrecomputingEncryptorMakesCiphertextsTheOwnerDecryptsAndStopsItsThreadWhenClosed() {
         PaillierKeyPair keys = PaillierKeyPair.generate(512, new SecureRandom());
         PaillierPublicKey peerKey = new PaillierPublicKey(keys.publicKey().n());

@@ -63,8 +63,8 @@ public final class PaillierPrivateKey {
 
     /**
      * x ↦ base^x mod n² for x of at most {@code exponentBits} bits, by CRT: fixed-base tables mod p² and q²
-     * (numbers half as long as n², so each product costs about a quarter), joined by Garner's formula. For
-     * the key's own encryptor; x needs no reduction by φ(p²) at half n's length.
+     * (numbers half as long as n²: twice the products, each measured at about half the cost), joined by
+     * Garner's formula. For the key's own encryptor; x needs no reduction by φ(p²) at half n's length.
      */
     UnaryOperator<BigInteger> crtPowers(BigInteger base, int exponentBits) {
         FixedBasePowers modP = new FixedBasePowers(base.mod(pSquared), exponentBits, new MontgomeryMultiplier(pSquared));

@@ -266,12 +266,6 @@ public class PipelineBench {
     }
 
     /**
-     * Per-thread CPU of this JVM from /proc/self/task every 500 ms (the JIT's and GC's threads included, which
-     * ThreadMXBean does not list), summed by thread name without its trailing number. Only with --thread-cpu:
-     * the sampling itself costs about 1 % of a core (its own class, bench-threadcpu, in the output). A thread
-     * that ends between two samples loses its last ticks, so short-lived threads are undercounted.
-     */
-    /**
      * The machine's speed at the minute of a job: one thread's CPU per public-key encryption (1024-bit key), the
      * cheapest of three 20 ms rounds, as bench/CryptoFloorBench measures its unit cost. This VM has slow patches
      * in which every thread's CPU per operation rises (an encryption at 82 µs in one hour, 107 µs in the next), so
@@ -312,6 +306,12 @@ public class PipelineBench {
         }
     }
 
+    /**
+     * Per-thread CPU of this JVM from /proc/self/task every 500 ms (the JIT's and GC's threads included, which
+     * ThreadMXBean does not list), summed by thread name without its trailing number. Only with --thread-cpu:
+     * the sampling itself costs about 1 % of a core (its own class, bench-threadcpu, in the output). A thread
+     * that ends between two samples loses its last ticks, so short-lived threads are undercounted.
+     */
     static final class ThreadCpu {
         private final List<Long> times = Collections.synchronizedList(new ArrayList<>());
         private final List<Map<String, Long>> snaps = Collections.synchronizedList(new ArrayList<>());

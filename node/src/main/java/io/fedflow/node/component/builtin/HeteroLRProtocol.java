@@ -288,11 +288,7 @@ final class HeteroLRProtocol {
         int d = rows.width();
         int dim = d + (s.fitIntercept ? 1 : 0);
         double[] w = LR.init(s, dim, d);
-        // the most encryptions one chunk makes, drawn ahead while this party waits for the others
-        int ahead = Math.min(io.precomputedObfuscators(), plan.largestChunk() + 1 + dim);
-        PaillierEncryptor enc = new PaillierEncryptor(pk, new SecureRandom()).precomputing(ahead,
-                encryptionsAtMost(s, plan, dim));
-        try (enc) {
+        try (PaillierEncryptor enc = encryptor(io, s, plan, pk, dim)) {
             LR.Optimizer opt = new LR.Optimizer(s, dim);
             HeteroLRGuest guest = new HeteroLRGuest(io, s, plan, enc, d, w, opt);
             return iterate(io, s, rows, plan, opt, w, guest, arbiter, iterations);
@@ -312,15 +308,20 @@ final class HeteroLRProtocol {
                 io.paillier());
         int d = rows.width();
         double[] w = LR.init(s, d, d);
-        // the most encryptions one chunk makes, drawn ahead while this party waits for the others
-        int ahead = Math.min(io.precomputedObfuscators(), plan.largestChunk() + 1 + d);
-        PaillierEncryptor enc = new PaillierEncryptor(pk, new SecureRandom()).precomputing(ahead,
-                encryptionsAtMost(s, plan, d));
-        try (enc) {
+        try (PaillierEncryptor enc = encryptor(io, s, plan, pk, d)) {
             LR.Optimizer opt = new LR.Optimizer(s, d);
             HeteroLRHost host = new HeteroLRHost(io, s, plan, enc, w, opt);
             return iterate(io, s, rows, plan, opt, w, host, arbiter, iterations);
         }
+    }
+
+    /**
+     * A guest's or host's encryptor with {@code dim} weights: it draws obfuscators ahead while the party waits for
+     * the others, at most the encryptions one chunk makes at a time and {@link #encryptionsAtMost} in all.
+     */
+    private static PaillierEncryptor encryptor(Session io, LR.Settings s, Plan plan, PaillierPublicKey pk, int dim) {
+        int ahead = Math.min(io.precomputedObfuscators(), plan.largestChunk() + 1 + dim);
+        return new PaillierEncryptor(pk, new SecureRandom()).precomputing(ahead, encryptionsAtMost(s, plan, dim));
     }
 
     /**

@@ -20,10 +20,6 @@ final class PrecomputedObfuscators implements AutoCloseable {
     private final AtomicLong unmade;
     private volatile boolean closed;
 
-    PrecomputedObfuscators(Supplier<BigInteger> source, int capacity) {
-        this(source, capacity, Long.MAX_VALUE);
-    }
-
     PrecomputedObfuscators(Supplier<BigInteger> source, int capacity, long budget) {
         if (budget < 0) {
             throw new IllegalArgumentException("the obfuscator budget cannot be negative, got " + budget);

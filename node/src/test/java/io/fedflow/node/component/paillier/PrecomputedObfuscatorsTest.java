@@ -22,7 +22,8 @@ class PrecomputedObfuscatorsTest {
     @Test
     void holdsAtMostItsCapacityHandsEachValueOutOnceAndStopsWhenClosed() {
         AtomicLong drawn = new AtomicLong();
-        PrecomputedObfuscators pool = new PrecomputedObfuscators(() -> BigInteger.valueOf(drawn.incrementAndGet()), 3);
+        PrecomputedObfuscators pool = new PrecomputedObfuscators(() -> BigInteger.valueOf(drawn.incrementAndGet()), 3,
+                Long.MAX_VALUE);
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> pool.available() == 3);
             // three held, a fourth drawn and waiting for room: the thread blocks there

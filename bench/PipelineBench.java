@@ -50,6 +50,7 @@ public class PipelineBench {
         Path guestCsv = null;
         Path hostCsv = null;
         boolean dbStats = false;
+        boolean pgStatements = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
@@ -60,6 +61,7 @@ public class PipelineBench {
                 case "--guest-csv" -> guestCsv = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--host-csv" -> hostCsv = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--db-stats" -> dbStats = true;
+                case "--pg-statements" -> pgStatements = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -77,6 +79,16 @@ public class PipelineBench {
         String dsl = Files.readString(root.resolve("examples/breast_pipeline_dsl.json"));
         String conf = Files.readString(root.resolve("examples/breast_pipeline_conf.json"));
         ThreadCpu threads = threadCpu ? ThreadCpu.start() : null;
+        if (pgStatements) {
+            // pg_stat_statements is loaded at server start only: set it with ALTER SYSTEM, then start again
+            for (String party : List.of("9999", "10000")) {
+                try (Node n = start(party, work); var c = superuser(n, work.resolve(party));
+                     var st = c.createStatement()) {
+                    st.execute("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
+                    st.execute("ALTER SYSTEM SET pg_stat_statements.track = 'all'");
+                }
+            }
+        }
         try (Node guest = start("9999", work); Node other = start("10000", work)) {
             guest.peers().put(new Peer("10000", "127.0.0.1", other.sitePort(), other.siteKeys().publicKeyBase64(), false));
             other.peers().put(new Peer("9999", "127.0.0.1", guest.sitePort(), guest.siteKeys().publicKeyBase64(), false));
@@ -92,6 +104,17 @@ public class PipelineBench {
                 Map<String, Long> paillierBefore = paillier(g, "9999");
                 paillierBefore.putAll(paillier(o, "10000"));
                 long[] db0 = dbStats ? dbStats(guest, other) : null;
+                if (pgStatements && r == 0) {
+                    for (Node n : List.of(guest, other)) {
+                        try (var c = superuser(n, work.resolve(n == guest ? "9999" : "10000")); var st = c.createStatement()) {
+                            st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+                        }
+                    }
+                }
+                if (pgStatements) {
+                    pgStatements(guest, other, work, false);
+                }
+                Map<String, Double> pgByProcess0 = postgresCpuByProcess(work);
                 long cpu0 = processCpuNanos();
                 double pg0 = postgresCpuSeconds(work);
                 double epoch0 = System.currentTimeMillis() / 1e3;
@@ -135,6 +158,18 @@ public class PipelineBench {
                 }
                 if (threads != null) {
                     threadCpu(threads, g, jobId, epoch0, epoch1);
+                }
+                if (pgStatements) {
+                    Map<String, Double> pgByProcess = postgresCpuByProcess(work);
+                    StringBuilder by = new StringBuilder("  PostgreSQL CPU by process (both servers):");
+                    pgByProcess.forEach((k, v) -> {
+                        double d = v - pgByProcess0.getOrDefault(k, 0.0);
+                        if (d > 0) {
+                            by.append(String.format(Locale.ROOT, " %s %.2f s;", k, d));
+                        }
+                    });
+                    System.out.println(by);
+                    pgStatements(guest, other, work, true);
                 }
                 if (dbStats) {
                     long[] db1 = dbStats(guest, other);
@@ -420,6 +455,85 @@ public class PipelineBench {
             }
         }
         return sum;
+    }
+
+    /** A superuser connection to a node's embedded PostgreSQL (the password kept beside its data directory). */
+    static java.sql.Connection superuser(Node n, Path nodeDir) throws IOException, java.sql.SQLException {
+        String password = Files.readString(nodeDir.resolve("pg-private/superuser.password")).trim();
+        return java.sql.DriverManager.getConnection("jdbc:postgresql://localhost:" + n.database().embeddedPort()
+                .orElseThrow() + "/postgres", "postgres", password);
+    }
+
+    /**
+     * --pg-statements: each server's statements by their total execution time since the last reset (then reset),
+     * the job's work inside PostgreSQL statement by statement; the bench's own reads show up too.
+     */
+    static void pgStatements(Node guest, Node other, Path work, boolean print) throws IOException, java.sql.SQLException {
+        for (Node n : List.of(guest, other)) {
+            String party = n == guest ? "9999" : "10000";
+            try (var c = superuser(n, work.resolve(party)); var st = c.createStatement()) {
+                if (print) {
+                    try (var rs = st.executeQuery("select calls, total_exec_time, rows, shared_blks_hit + "
+                            + "shared_blks_read + local_blks_hit + local_blks_read, wal_bytes, query from "
+                            + "pg_stat_statements order by total_exec_time desc limit 20")) {
+                        double total = 0;
+                        StringBuilder lines = new StringBuilder();
+                        while (rs.next()) {
+                            lines.append(String.format(Locale.ROOT, "    %7d calls %8.1f ms %8d rows %8d blocks %9d wal B  %s%n",
+                                    rs.getLong(1), rs.getDouble(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                                    rs.getString(6).replaceAll("\\s+", " ").substring(0, Math.min(150,
+                                    rs.getString(6).replaceAll("\\s+", " ").length()))));
+                        }
+                        try (var all = c.createStatement().executeQuery("select count(*), sum(calls), "
+                                + "sum(total_exec_time) from pg_stat_statements")) {
+                            all.next();
+                            total = all.getDouble(3);
+                            System.out.printf(Locale.ROOT, "  PostgreSQL of %s: %d statements, %d calls, %.1f ms "
+                                    + "executing (pg_stat_statements; top 20 by time):%n", party, all.getLong(1),
+                                    all.getLong(2), total);
+                        }
+                        System.out.print(lines);
+                    }
+                }
+                st.execute("select pg_stat_statements_reset()");
+            }
+        }
+    }
+
+    /**
+     * CPU seconds of the PostgreSQL servers' processes by what each is (its title: backend, walwriter,
+     * checkpointer...); processes that exited (autovacuum workers, closed connections) are counted in their
+     * postmaster's reaped-children time.
+     */
+    static Map<String, Double> postgresCpuByProcess(Path work) throws IOException {
+        postgresCpuSeconds(work);
+        Map<String, Double> by = new TreeMap<>();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : (Iterable<Path>) procs.filter(f -> f.getFileName().toString().matches("\\d+"))::iterator) {
+                String[] f;
+                String title;
+                try {
+                    String stat = Files.readString(proc.resolve("stat"));
+                    f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    title = Files.readString(proc.resolve("cmdline")).replace('\0', ' ').trim();
+                } catch (IOException gone) {
+                    continue;
+                }
+                long pid = Long.parseLong(proc.getFileName().toString());
+                long ppid = Long.parseLong(f[1]);
+                if (postmasters.contains(pid)) {
+                    by.merge("postmaster", (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0, Double::sum);
+                    by.merge("exited children", (Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0, Double::sum);
+                } else if (postmasters.contains(ppid)) {
+                    String kind = title.replaceFirst("^postgres: ", "");
+                    if (kind.startsWith("fedflow ") || kind.startsWith("postgres postgres")) {
+                        kind = "backend " + kind.split(" ")[0];
+                    }
+                    by.merge(kind, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0, Double::sum);
+                }
+            }
+        }
+        return by;
     }
 
     /** CPU time of this JVM (every thread of both nodes): on a loaded machine, the work apart from the waiting. */

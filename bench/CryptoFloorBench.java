@@ -42,6 +42,7 @@ public class CryptoFloorBench {
         List<Double> walls = new ArrayList<>();
         Path guestCsv = null;
         Path hostCsv = null;
+        boolean busyCores = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(args[++i]);
@@ -53,6 +54,7 @@ public class CryptoFloorBench {
                 case "--wall" -> walls.add(Double.parseDouble(args[++i]));
                 case "--guest-csv" -> guestCsv = Path.of(args[++i]);
                 case "--host-csv" -> hostCsv = Path.of(args[++i]);
+                case "--busy-cores" -> busyCores = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -104,6 +106,34 @@ public class CryptoFloorBench {
         double term = termCost(weightedSums, pk, residual, hostQ, dh, seconds);
         double guestTerm = termCost(weightedSums, pk, residual, guestQ, bigD, seconds);
         double lossTerm = termCost(weightedSums, pk, residual, lossQ, 1, seconds);
+        double busyEncrypt = Double.NaN;
+        double busyOwnerEncrypt = Double.NaN;
+        double busyDecrypt = Double.NaN;
+        double busyAdd = Double.NaN;
+        double busyTerm = Double.NaN;
+        double busyGuestTerm = Double.NaN;
+        double busyLossTerm = Double.NaN;
+        // --busy-cores: the same operations with every core running one at once (each thread its own encryptor, as
+        // each party has its own). The floor prices the work at one lone thread's costs and divides by the cores,
+        // which assumes a core keeps that cost while the others work; on a virtual machine whose cores share a
+        // physical core's units or caches it would not, and this would show it.
+        if (busyCores) {
+            busyEncrypt = busy(cores, seconds, () -> {
+                PaillierEncryptor own = new PaillierEncryptor(pk, new SecureRandom());
+                return i -> sink = own.encrypt(BigInteger.valueOf(i));
+            });
+            busyOwnerEncrypt = busy(cores, seconds, () -> {
+                PaillierEncryptor own = new PaillierEncryptor(keys.privateKey(), new SecureRandom());
+                return i -> sink = own.encrypt(BigInteger.valueOf(i));
+            });
+            busyDecrypt = busy(cores, seconds, () -> i -> sink = keys.privateKey().decrypt(cs[i & 1023]));
+            busyAdd = busy(cores, seconds, () -> i -> sink = pk.add(cs[i & 1023], cs[(i + 1) & 1023]));
+            busyTerm = busy(cores, seconds, () -> termOp(weightedSums, pk, residual, hostQ, dh))
+                    / ((double) m * dh);
+            busyGuestTerm = busy(cores, seconds, () -> termOp(weightedSums, pk, residual, guestQ, bigD))
+                    / ((double) m * bigD);
+            busyLossTerm = busy(cores, seconds, () -> termOp(weightedSums, pk, residual, lossQ, 1)) / m;
+        }
 
         System.out.printf(Locale.ROOT, "unit costs, %d-bit key, CPU µs of one thread: encrypt (public key) %.1f, "
                 + "decrypt (CRT) %.1f, add %.2f, X^T·E(d) term (multiply-add) %.2f%n",
@@ -113,6 +143,14 @@ public class CryptoFloorBench {
         System.out.printf(Locale.ROOT, "  X^T·E(d) term by batch shape (%d rows), CPU µs: host's %d columns %.2f, "
                 + "guest's %d columns %.2f, the guest's loss column alone %.2f%n", m, dh, term * 1e6, bigD,
                 guestTerm * 1e6, lossTerm * 1e6);
+        if (busyCores) {
+            System.out.printf(Locale.ROOT, "unit costs with all %d cores running the operation at once, CPU µs of "
+                    + "each thread: encrypt (public key) %.1f (%.2f× alone), decrypt (CRT) %.1f (%.2f×), add %.2f "
+                    + "(%.2f×), X^T·E(d) term %.2f (%.2f×); guest's columns %.2f, loss column %.2f, owner's encryption "
+                    + "%.1f%n", cores, busyEncrypt * 1e6, busyEncrypt / encrypt, busyDecrypt * 1e6, busyDecrypt / decrypt,
+                    busyAdd * 1e6, busyAdd / add, busyTerm * 1e6, busyTerm / term, busyGuestTerm * 1e6,
+                    busyLossTerm * 1e6, busyOwnerEncrypt * 1e6);
+        }
 
         // the formula (HeteroLRProtocolTest.everyIterationCostsEachRoleThePaillierOperationsOfTheFormula)
         int batches = (n + batch - 1) / batch;
@@ -140,10 +178,23 @@ public class CryptoFloorBench {
                     c[0], c[1], c[2], c[3], perIteration, all, all / cores);
         }
         double shared = total / cores;
+        Map<String, Double> busyTermCost = Map.of("guest", (bigD * busyGuestTerm + busyLossTerm) / (bigD + 1),
+                "host", busyTerm, "arbiter", 0.0);
+        double busyTotal = 0;
+        for (Map.Entry<String, long[]> e : ops.entrySet()) {
+            long[] c = e.getValue();
+            busyTotal += iterations * (c[0] * busyEncrypt + c[1] * busyDecrypt + c[2] * busyTermCost.get(e.getKey())
+                    + c[3] * busyAdd);
+        }
+        double busyShared = busyTotal / cores;
         System.out.printf(Locale.ROOT, "floor, each party on its own %d cores (the busiest role): %.2f s%n", cores,
                 slowest);
         System.out.printf(Locale.ROOT, "floor, all roles on these %d cores (as the pipeline bench runs them): "
                 + "%.2f s%n", cores, shared);
+        if (busyCores) {
+            System.out.printf(Locale.ROOT, "floor, all roles on these %d cores priced at the cost of an operation while "
+                    + "every core runs one (what the cores do together): %.2f s%n", cores, busyShared);
+        }
         for (double wall : walls) {
             System.out.printf(Locale.ROOT, "HeteroLR wall %.2f s: efficiency %.0f %% (shared floor / wall), "
                     + "%.0f %% (per-party floor / wall)%n", wall, 100 * shared / wall, 100 * slowest / wall);
@@ -160,8 +211,14 @@ public class CryptoFloorBench {
                 + "(host), %,d decryptions (guest): %.2f CPU s; floor of the pipeline's Paillier work (HeteroLR and "
                 + "binning), all roles on these %d cores: %.2f s%n", binEnc, ownerEncrypt * 1e6, binAdd, binDec, binning, cores,
                 shared + binning / cores);
-        System.out.printf(Locale.ROOT, "FLOOR_SHARED=%.3f FLOOR_PARTY=%.3f FLOOR_PIPELINE=%.3f%n", shared, slowest,
-                shared + binning / cores);
+        double busyBinning = binEnc * busyOwnerEncrypt + binAdd * busyAdd + binDec * busyDecrypt;
+        if (busyCores) {
+            System.out.printf(Locale.ROOT, "the same two floors priced at the busy cores' costs: HeteroLR %.2f s, the "
+                    + "pipeline's Paillier work %.2f s%n", busyShared, busyShared + busyBinning / cores);
+        }
+        System.out.printf(Locale.ROOT, "FLOOR_SHARED=%.3f FLOOR_PARTY=%.3f FLOOR_PIPELINE=%.3f%s%n", shared, slowest,
+                shared + binning / cores, busyCores ? String.format(Locale.ROOT, " FLOOR_BUSY=%.3f FLOOR_BUSY_PIPELINE=%.3f",
+                busyShared, busyShared + busyBinning / cores) : "");
     }
 
     /** CPU seconds per term (row and column) of one weightedSums call over these exponents. */
@@ -175,6 +232,44 @@ public class CryptoFloorBench {
             }
         });
         return perBatch / ((double) c.size() * columns);
+    }
+
+    /** One weightedSums call over these exponents, as an operation for {@link #busy}. */
+    static IntConsumer termOp(Method weightedSums, PaillierPublicKey pk, List<BigInteger> c, long[][] q, int columns) {
+        return i -> {
+            try {
+                sink = weightedSums.invoke(null, pk, c, q, columns);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+    }
+
+    /**
+     * CPU seconds per call of an operation on each of {@code threads} threads running at once (each its own
+     * {@code op} from the factory), measured as {@link #cpuSeconds} on each: the mean over the threads.
+     */
+    static double busy(int threads, double seconds, java.util.function.Supplier<IntConsumer> ops) {
+        // Each thread a one-thread ForkJoinPool's: a parallel stream inside an operation then stays on its own
+        // thread, where with the common pool off (parallelism 0) two callers' stream tasks would help each other.
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        List<java.util.concurrent.ForkJoinPool> pools = new ArrayList<>();
+        List<java.util.concurrent.ForkJoinTask<Double>> costs = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            IntConsumer op = ops.get();
+            java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(1);
+            pools.add(pool);
+            costs.add(pool.submit(() -> {
+                start.await();
+                return cpuSeconds(seconds, op);
+            }));
+        }
+        double sum = 0;
+        for (java.util.concurrent.ForkJoinTask<Double> cost : costs) {
+            sum += cost.join();
+        }
+        pools.forEach(java.util.concurrent.ForkJoinPool::shutdown);
+        return sum / threads;
     }
 
     /** The feature columns of a breast_hetero CSV (skipping id and, at the guest, y). */

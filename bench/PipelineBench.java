@@ -51,6 +51,7 @@ public class PipelineBench {
         Path hostCsv = null;
         boolean dbStats = false;
         boolean pgStatements = false;
+        boolean perJobFloor = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
@@ -62,6 +63,7 @@ public class PipelineBench {
                 case "--host-csv" -> hostCsv = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--db-stats" -> dbStats = true;
                 case "--pg-statements" -> pgStatements = true;
+                case "--job-floor" -> perJobFloor = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -100,6 +102,9 @@ public class PipelineBench {
                     + "[{\"namespace\": \"experiment\", \"name\": \"breast_hetero_host\"}]}"));
             List<Double> walls = new ArrayList<>();
             List<Double> probes = new ArrayList<>();
+            List<Double> pipelineEfficiencies = new ArrayList<>();
+            List<Double> lrEfficiencies = new ArrayList<>();
+            JobFloor jobFloor = perJobFloor ? new JobFloor(guestCsv, hostCsv, conf) : null;
             for (int r = 0; r < warmup + runs; r++) {
                 Map<String, Long> paillierBefore = paillier(g, "9999");
                 paillierBefore.putAll(paillier(o, "10000"));
@@ -145,6 +150,20 @@ public class PipelineBench {
                 }
                 System.out.printf(Locale.ROOT, "  machine just after the job: an encryption took %.1f µs of one "
                         + "thread's CPU (bench/crypto-floor-bench.sh's unit cost, measured the same way)%n", probe);
+                if (jobFloor != null) {
+                    JobFloor.Costs costs = jobFloor.measure();
+                    double lrWall = lrElapsedSeconds(g, jobId);
+                    double lrEff = jobFloor.heteroLr(costs) / lrWall;
+                    double pipeEff = jobFloor.pipeline(costs) / wall;
+                    System.out.printf(Locale.ROOT, "  the floor priced just after the job in this JVM (%s): HeteroLR "
+                            + "%.2f s, the pipeline's Paillier work %.2f s; efficiency: pipeline %.0f %%, HeteroLR %.0f %% "
+                            + "(%.2f s)%n", costs, jobFloor.heteroLr(costs), jobFloor.pipeline(costs), 100 * pipeEff,
+                            100 * lrEff, lrWall);
+                    if (measured) {
+                        pipelineEfficiencies.add(pipeEff);
+                        lrEfficiencies.add(lrEff);
+                    }
+                }
                 Map<String, Long> paillierAfter = paillier(g, "9999");
                 paillierAfter.putAll(paillier(o, "10000"));
                 StringBuilder ops = new StringBuilder("  Paillier operations of the job (fedflow.paillier.operations):");
@@ -200,7 +219,26 @@ public class PipelineBench {
                 }
             }
             System.out.println(code);
+            if (jobFloor != null) {
+                Collections.sort(pipelineEfficiencies);
+                Collections.sort(lrEfficiencies);
+                System.out.printf(Locale.ROOT, "efficiency against the floor priced just after each job, median of %d: "
+                        + "pipeline %.0f %% (%.0f to %.0f), HeteroLR %.0f %% (%.0f to %.0f)%n", walls.size(),
+                        100 * pipelineEfficiencies.get(pipelineEfficiencies.size() / 2), 100 * pipelineEfficiencies.get(0),
+                        100 * pipelineEfficiencies.get(pipelineEfficiencies.size() - 1),
+                        100 * lrEfficiencies.get(lrEfficiencies.size() / 2), 100 * lrEfficiencies.get(0),
+                        100 * lrEfficiencies.get(lrEfficiencies.size() - 1));
+            }
         }
+    }
+
+    /** HeteroLR's elapsed time at the guest (its task row), in seconds. */
+    static double lrElapsedSeconds(String g, String jobId) throws IOException {
+        for (JsonNode t : post(g + "/v1/job/task/query", "{\"job_id\": \"" + jobId + "\", \"role\": \"guest\", "
+                + "\"component_name\": \"hetero_lr_0\"}").path("data")) {
+            return t.path("f_elapsed").asLong() / 1e3;
+        }
+        throw new IllegalStateException("no hetero_lr_0 task at the guest of " + jobId);
     }
 
     static void breakdown(Node guest, Node other, String g, String o, String jobId) throws IOException {
@@ -297,6 +335,169 @@ public class PipelineBench {
         if (lrEnd > lrStart) {
             System.out.println("  CPU s by thread class, hetero_lr_0 at the guest (" + (lrEnd - lrStart) + " ms): "
                     + threads.between(lrStart, lrEnd));
+        }
+    }
+
+    /**
+     * --job-floor: the crypto floor of bench/CryptoFloorBench.java priced again just after each job, in this JVM
+     * (the nodes' own compiled Paillier code) and at this minute's speed of the machine, whose slow patches
+     * otherwise set a job's wall against a floor read in other JVMs minutes apart. The same operations and
+     * formula: one thread's CPU per operation, the cheapest of three rounds; the X^T·E(d) terms over the tables'
+     * own quantized features in a one-thread ForkJoinPool, so that their parallel streams stay on the measuring
+     * thread; the counts per iteration as HeteroLRProtocolTest checks them, HeteroFeatureBinning's work beside.
+     */
+    static final class JobFloor {
+        static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+        static volatile Object sink;
+        final int n;
+        final int bigD;
+        final int dh;
+        final int batch;
+        final int iterations;
+        final int cores = Runtime.getRuntime().availableProcessors();
+        final io.fedflow.node.component.paillier.PaillierKeyPair keys;
+        final io.fedflow.node.component.paillier.PaillierPublicKey pk;
+        final io.fedflow.node.component.paillier.PaillierEncryptor enc;
+        final io.fedflow.node.component.paillier.PaillierEncryptor owner;
+        final java.math.BigInteger[] cs = new java.math.BigInteger[1024];
+        final List<java.math.BigInteger> residual;
+        final long[][] hostQ;
+        final long[][] guestQ;
+        final long[][] lossQ;
+        final java.lang.reflect.Method weightedSums;
+        final java.util.concurrent.ForkJoinPool one = new java.util.concurrent.ForkJoinPool(1);
+
+        record Costs(double encrypt, double ownerEncrypt, double decrypt, double add, double hostTerm,
+                     double guestTerm, double lossTerm) {
+            @Override
+            public String toString() {
+                return String.format(Locale.ROOT, "µs: encrypt %.1f, decrypt %.0f, add %.2f, term %.2f", encrypt * 1e6,
+                        decrypt * 1e6, add * 1e6, hostTerm * 1e6);
+            }
+        }
+
+        JobFloor(Path guestCsv, Path hostCsv, String conf) throws Exception {
+            double[][] guest = features(guestCsv, 2);
+            double[][] host = features(hostCsv, 1);
+            JsonNode c = JSON.readTree(conf);
+            n = guest.length;
+            bigD = guest[0].length + 1;
+            dh = host[0].length;
+            batch = c.findValue("batch_size").asInt();
+            iterations = c.findValue("max_iter").asInt();
+            java.security.SecureRandom random = new java.security.SecureRandom();
+            keys = io.fedflow.node.component.paillier.PaillierKeyPair.generate(1024, random);
+            pk = new io.fedflow.node.component.paillier.PaillierPublicKey(keys.publicKey().n());
+            enc = new io.fedflow.node.component.paillier.PaillierEncryptor(pk, random);
+            owner = new io.fedflow.node.component.paillier.PaillierEncryptor(keys.privateKey(), random);
+            for (int i = 0; i < cs.length; i++) {
+                cs[i] = enc.encrypt(new java.math.BigInteger(1022, random));
+            }
+            int m = Math.min(batch, n);
+            residual = List.of(java.util.Arrays.copyOf(cs, m));
+            hostQ = new long[m][dh];
+            guestQ = new long[m][bigD];
+            lossQ = new long[m][1];
+            java.util.Random draw = new java.util.Random(14);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < dh; j++) {
+                    hostQ[i][j] = Math.round(host[i][j] * (1 << 16));
+                }
+                for (int j = 0; j < bigD - 1; j++) {
+                    guestQ[i][j] = Math.round(guest[i][j] * (1 << 16));
+                }
+                guestQ[i][bigD - 1] = 1 << 16;
+                lossQ[i][0] = Math.round((0.25 * 0.3 * draw.nextGaussian() - 0.5 * (draw.nextBoolean() ? 1 : -1))
+                        * (1 << 16));
+            }
+            weightedSums = Class.forName("io.fedflow.node.component.builtin.EncryptedAlgebra").getDeclaredMethod(
+                    "weightedSums", io.fedflow.node.component.paillier.PaillierPublicKey.class, List.class,
+                    long[][].class, int.class);
+            weightedSums.setAccessible(true);
+        }
+
+        Costs measure() {
+            // ParallelWork computes in the calling thread while this property reads 0 (as in the floor bench's JVM);
+            // set only between jobs, when the nodes compute nothing
+            String parallelism = "java.util.concurrent.ForkJoinPool.common.parallelism";
+            String before = System.getProperty(parallelism);
+            System.setProperty(parallelism, "0");
+            try {
+                return one.invoke(java.util.concurrent.ForkJoinTask.adapt(() -> new Costs(
+                        cost(i -> sink = enc.encrypt(java.math.BigInteger.valueOf(i))),
+                        cost(i -> sink = owner.encrypt(java.math.BigInteger.valueOf(i))),
+                        cost(i -> sink = keys.privateKey().decrypt(cs[i & 1023])),
+                        cost(i -> sink = pk.add(cs[i & 1023], cs[(i + 1) & 1023])),
+                        term(hostQ, dh), term(guestQ, bigD), term(lossQ, 1))));
+            } finally {
+                if (before == null) {
+                    System.clearProperty(parallelism);
+                } else {
+                    System.setProperty(parallelism, before);
+                }
+            }
+        }
+
+        double term(long[][] q, int columns) {
+            return cost(i -> {
+                try {
+                    sink = weightedSums.invoke(null, pk, residual, q, columns);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            }) / ((double) residual.size() * columns);
+        }
+
+        /** HeteroLR's floor, all roles on these cores (CryptoFloorBench's FLOOR_SHARED). */
+        double heteroLr(Costs c) {
+            long batches = (n + batch - 1) / batch;
+            double guestTermCost = (bigD * c.guestTerm() + c.lossTerm()) / (bigD + 1);
+            double guest = (n + batches * (bigD + 1)) * c.encrypt() + (double) n * (bigD + 1) * guestTermCost
+                    + (n + batches * (bigD + 3)) * c.add();
+            double host = (n + batches * (dh + 1)) * c.encrypt() + (double) n * dh * c.hostTerm() + batches * dh * c.add();
+            double arbiter = batches * (bigD + dh + 1) * c.decrypt();
+            return iterations * (guest + host + arbiter) / cores;
+        }
+
+        /** With HeteroFeatureBinning's Paillier work (CryptoFloorBench's FLOOR_PIPELINE). */
+        double pipeline(Costs c) {
+            return heteroLr(c) + (n * c.ownerEncrypt() + (double) n * dh * c.add() + dh * 10L * c.decrypt()) / cores;
+        }
+
+        /** CPU seconds of this thread per call: a short warm-up, then the cheapest of three rounds. */
+        static double cost(java.util.function.IntConsumer op) {
+            round(0.05, op);
+            double best = Double.MAX_VALUE;
+            for (int r = 0; r < 3; r++) {
+                best = Math.min(best, round(0.1, op));
+            }
+            return best;
+        }
+
+        static double round(double seconds, java.util.function.IntConsumer op) {
+            long cpu0 = THREADS.getCurrentThreadCpuTime();
+            long end = cpu0 + (long) (seconds * 1e9);
+            long cpu;
+            int i = 0;
+            do {
+                op.accept(i++);
+                cpu = THREADS.getCurrentThreadCpuTime();
+            } while (cpu < end);
+            return (cpu - cpu0) / 1e9 / i;
+        }
+
+        /** The feature columns of a CSV of the breast shape (skipping the id and, at the guest, y). */
+        static double[][] features(Path csv, int skip) throws IOException {
+            List<String> lines = Files.readAllLines(csv);
+            double[][] x = new double[lines.size() - 1][];
+            for (int i = 1; i < lines.size(); i++) {
+                String[] r = lines.get(i).split(",");
+                x[i - 1] = new double[r.length - skip];
+                for (int j = skip; j < r.length; j++) {
+                    x[i - 1][j - skip] = Double.parseDouble(r[j]);
+                }
+            }
+            return x;
         }
     }
 

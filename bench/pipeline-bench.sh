@@ -3,7 +3,7 @@
 # (mvn package, never install), then runs bench/PipelineBench.java with the Java source launcher on the
 # node's classpath.
 #   bench/pipeline-bench.sh [--jar DIR] [--jfr FILE] [--runs 3] [--warmup 1] [--work DIR] [--guest-csv F --host-csv F]
-#                           [--thread-cpu] [--db-stats] [--pg-statements]
+#                           [--thread-cpu] [--db-stats] [--pg-statements] [--job-floor]
 # --jar DIR runs a saved build (DIR holding fedflow-node-0.1.0-SNAPSHOT.jar and classpath.txt: a before/after
 # comparison in one sitting) instead of building this tree; --guest-csv/--host-csv upload another table pair
 # of the breast shape (bench/BreastShapeData.java) in place of examples/data/breast_hetero_*.csv.
@@ -16,6 +16,8 @@
 # run submits examples/breast_pipeline_{dsl,conf}.json as they are and times submit -> success.
 # --db-stats prints each job's database work at both nodes (transactions, scans of t_transfer, rows fetched:
 # pg_stat counters read after 11 s of quiet before and after the job).
+# --job-floor prices bench/CryptoFloorBench.java's floor again just after each job, in this JVM (the nodes' compiled
+# code, at that minute's speed of the machine), and prints each job's efficiency against it and their median.
 # --pg-statements loads pg_stat_statements into both embedded servers (ALTER SYSTEM, then a restart) and prints,
 # per job, each server's top statements by execution time and the servers' CPU by process (backends, walwriter...).
 # The bench JVM takes the node's flags (bin/jvm-flags, as bin/fedflow-node does; with --jar, those of that build's

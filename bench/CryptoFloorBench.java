@@ -224,17 +224,10 @@ public class CryptoFloorBench {
     /** CPU seconds per term (row and column) of one weightedSums call over these exponents. */
     static double termCost(Method weightedSums, PaillierPublicKey pk, List<BigInteger> c, long[][] q, int columns,
                            double seconds) {
-        double perBatch = cpuSeconds(seconds, i -> {
-            try {
-                sink = weightedSums.invoke(null, pk, c, q, columns);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        return perBatch / ((double) c.size() * columns);
+        return cpuSeconds(seconds, termOp(weightedSums, pk, c, q, columns)) / ((double) c.size() * columns);
     }
 
-    /** One weightedSums call over these exponents, as an operation for {@link #busy}. */
+    /** One weightedSums call over these exponents, as an operation to time. */
     static IntConsumer termOp(Method weightedSums, PaillierPublicKey pk, List<BigInteger> c, long[][] q, int columns) {
         return i -> {
             try {

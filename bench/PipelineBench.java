@@ -119,7 +119,7 @@ public class PipelineBench {
                 if (pgStatements) {
                     pgStatements(guest, other, work, false);
                 }
-                Map<String, Double> pgByProcess0 = postgresCpuByProcess(work);
+                Map<String, Double> pgByProcess0 = pgStatements ? postgresCpuByProcess(work) : null;
                 long cpu0 = processCpuNanos();
                 double pg0 = postgresCpuSeconds(work);
                 double epoch0 = System.currentTimeMillis() / 1e3;
@@ -366,6 +366,8 @@ public class PipelineBench {
         final long[][] lossQ;
         final java.lang.reflect.Method weightedSums;
         final java.util.concurrent.ForkJoinPool one = new java.util.concurrent.ForkJoinPool(1);
+        /** Each round's CPU seconds: long enough for a few of the largest batch's term sums. */
+        static final double ROUND = 0.1;
 
         record Costs(double encrypt, double ownerEncrypt, double decrypt, double add, double hostTerm,
                      double guestTerm, double lossTerm) {
@@ -424,10 +426,10 @@ public class PipelineBench {
             System.setProperty(parallelism, "0");
             try {
                 return one.invoke(java.util.concurrent.ForkJoinTask.adapt(() -> new Costs(
-                        cost(i -> sink = enc.encrypt(java.math.BigInteger.valueOf(i))),
-                        cost(i -> sink = owner.encrypt(java.math.BigInteger.valueOf(i))),
-                        cost(i -> sink = keys.privateKey().decrypt(cs[i & 1023])),
-                        cost(i -> sink = pk.add(cs[i & 1023], cs[(i + 1) & 1023])),
+                        cost(ROUND, i -> sink = enc.encrypt(java.math.BigInteger.valueOf(i))),
+                        cost(ROUND, i -> sink = owner.encrypt(java.math.BigInteger.valueOf(i))),
+                        cost(ROUND, i -> sink = keys.privateKey().decrypt(cs[i & 1023])),
+                        cost(ROUND, i -> sink = pk.add(cs[i & 1023], cs[(i + 1) & 1023])),
                         term(hostQ, dh), term(guestQ, bigD), term(lossQ, 1))));
             } finally {
                 if (before == null) {
@@ -439,7 +441,7 @@ public class PipelineBench {
         }
 
         double term(long[][] q, int columns) {
-            return cost(i -> {
+            return cost(ROUND, i -> {
                 try {
                     sink = weightedSums.invoke(null, pk, residual, q, columns);
                 } catch (ReflectiveOperationException e) {
@@ -464,12 +466,12 @@ public class PipelineBench {
             return heteroLr(c) + (n * c.ownerEncrypt() + (double) n * dh * c.add() + dh * 10L * c.decrypt()) / cores;
         }
 
-        /** CPU seconds of this thread per call: a short warm-up, then the cheapest of three rounds. */
-        static double cost(java.util.function.IntConsumer op) {
-            round(0.05, op);
+        /** CPU seconds of this thread per call: a warm-up round, then the cheapest of three rounds. */
+        static double cost(double roundSeconds, java.util.function.IntConsumer op) {
+            round(roundSeconds, op);
             double best = Double.MAX_VALUE;
             for (int r = 0; r < 3; r++) {
-                best = Math.min(best, round(0.1, op));
+                best = Math.min(best, round(roundSeconds, op));
             }
             return best;
         }
@@ -509,7 +511,6 @@ public class PipelineBench {
      * job, never before the first, so that a cold first job meets no code this probe compiled.
      */
     static final class SpeedProbe {
-        static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
         static io.fedflow.node.component.paillier.PaillierEncryptor enc;
         static volatile Object sink;
 
@@ -520,25 +521,7 @@ public class PipelineBench {
                 enc = new io.fedflow.node.component.paillier.PaillierEncryptor(
                         new io.fedflow.node.component.paillier.PaillierPublicKey(keys.publicKey().n()), random);
             }
-            round(0.02);
-            double best = Double.MAX_VALUE;
-            for (int i = 0; i < 3; i++) {
-                best = Math.min(best, round(0.02));
-            }
-            return best * 1e6;
-        }
-
-        /** CPU seconds of this thread per encryption over {@code seconds} of its CPU. */
-        static double round(double seconds) {
-            long cpu0 = THREADS.getCurrentThreadCpuTime();
-            long end = cpu0 + (long) (seconds * 1e9);
-            long cpu;
-            int n = 0;
-            do {
-                sink = enc.encrypt(java.math.BigInteger.valueOf(n++));
-                cpu = THREADS.getCurrentThreadCpuTime();
-            } while (cpu < end);
-            return (cpu - cpu0) / 1e9 / n;
+            return JobFloor.cost(0.02, i -> sink = enc.encrypt(java.math.BigInteger.valueOf(i))) * 1e6;
         }
     }
 
@@ -701,42 +684,6 @@ public class PipelineBench {
         }
     }
 
-    /**
-     * CPU seconds of the PostgreSQL servers' processes by what each is (its title: backend, walwriter,
-     * checkpointer...); processes that exited (autovacuum workers, closed connections) are counted in their
-     * postmaster's reaped-children time.
-     */
-    static Map<String, Double> postgresCpuByProcess(Path work) throws IOException {
-        postgresCpuSeconds(work);
-        Map<String, Double> by = new TreeMap<>();
-        try (var procs = Files.list(Path.of("/proc"))) {
-            for (Path proc : (Iterable<Path>) procs.filter(f -> f.getFileName().toString().matches("\\d+"))::iterator) {
-                String[] f;
-                String title;
-                try {
-                    String stat = Files.readString(proc.resolve("stat"));
-                    f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    title = Files.readString(proc.resolve("cmdline")).replace('\0', ' ').trim();
-                } catch (IOException gone) {
-                    continue;
-                }
-                long pid = Long.parseLong(proc.getFileName().toString());
-                long ppid = Long.parseLong(f[1]);
-                if (postmasters.contains(pid)) {
-                    by.merge("postmaster", (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0, Double::sum);
-                    by.merge("exited children", (Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0, Double::sum);
-                } else if (postmasters.contains(ppid)) {
-                    String kind = title.replaceFirst("^postgres: ", "");
-                    if (kind.startsWith("fedflow ") || kind.startsWith("postgres postgres")) {
-                        kind = "backend " + kind.split(" ")[0];
-                    }
-                    by.merge(kind, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0, Double::sum);
-                }
-            }
-        }
-        return by;
-    }
-
     /** CPU time of this JVM (every thread of both nodes): on a loaded machine, the work apart from the waiting. */
     static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
@@ -751,6 +698,14 @@ public class PipelineBench {
      * children's times, plus its live children's (the pooled backends), so that a delta spans one job.
      */
     static double postgresCpuSeconds(Path work) throws IOException {
+        return postgresCpuByProcess(work).values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    /**
+     * The same CPU seconds by what each process is (its title: backend, walwriter, checkpointer...); processes that
+     * exited (autovacuum workers, closed connections) are counted in their postmaster's reaped-children time.
+     */
+    static Map<String, Double> postgresCpuByProcess(Path work) throws IOException {
         if (postmasters == null) {
             // found once: walking the work tree (its job logs grow by the job) made C2 compile the JDK's tree
             // walker during a measured job
@@ -761,26 +716,33 @@ public class PipelineBench {
                 }
             }
         }
-        long ticks = 0;
+        Map<String, Double> by = new TreeMap<>();
         try (var procs = Files.list(Path.of("/proc"))) {
             for (Path proc : (Iterable<Path>) procs.filter(f -> f.getFileName().toString().matches("\\d+"))::iterator) {
-                String[] f;
                 try {
                     String stat = Files.readString(proc.resolve("stat"));
-                    f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long pid = Long.parseLong(proc.getFileName().toString());
+                    long ppid = Long.parseLong(f[1]);
+                    // USER_HZ, 100 on Linux
+                    double own = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+                    if (postmasters.contains(pid)) {
+                        by.merge("postmaster", own, Double::sum);
+                        by.merge("exited children", (Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0, Double::sum);
+                    } else if (postmasters.contains(ppid)) {
+                        String kind = Files.readString(proc.resolve("cmdline")).replace('\0', ' ').trim()
+                                .replaceFirst("^postgres: ", "");
+                        if (kind.startsWith("fedflow ") || kind.startsWith("postgres postgres")) {
+                            kind = "backend " + kind.split(" ")[0];
+                        }
+                        by.merge(kind, own, Double::sum);
+                    }
                 } catch (IOException gone) {
-                    continue;
-                }
-                long pid = Long.parseLong(proc.getFileName().toString());
-                long ppid = Long.parseLong(f[1]);
-                if (postmasters.contains(pid)) {
-                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
-                } else if (postmasters.contains(ppid)) {
-                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    // the process ended while it was read
                 }
             }
         }
-        return ticks / 100.0; // USER_HZ, 100 on Linux
+        return by;
     }
 
     static final Pattern PAILLIER = Pattern.compile(
